@@ -1,0 +1,1 @@
+"""Plain Python domain: no web framework, database driver, clock or I/O."""

@@ -1,0 +1,67 @@
+"""The broker's error tree. Errors carry data, never HTTP.
+
+    DomainError
+     ├── InvalidInputError       the request names bad fields (each a pointer and a detail)
+     ├── NotFoundError           a named resource does not exist
+     ├── ConflictError           the change contradicts what is stored (duplicate name…)
+     ├── UnprocessableError      well-formed, but not a change the resource allows
+     └── StorageUnavailableError the database cannot be reached right now
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    """One bad place in a request: a JSON pointer (RFC 6901) and what is wrong there."""
+
+    pointer: str
+    detail: str
+
+
+class DomainError(Exception):
+    """Base of every error the broker reports to a user.
+
+    Attributes:
+        slug: short stable name of the problem kind, used in problem `type` URLs.
+        message: one plain sentence for a person.
+        errors: the bad places, if the problem is about fields.
+    """
+
+    slug = "domain-error"
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors: list[FieldError] = errors or []
+
+
+class InvalidInputError(DomainError):
+    """The request is not acceptable as it stands; `errors` names each bad field."""
+
+    slug = "validation-error"
+
+
+class NotFoundError(DomainError):
+    """A resource the request names does not exist."""
+
+    slug = "not-found"
+
+
+class ConflictError(DomainError):
+    """The request contradicts stored state (a duplicate name, changed content…)."""
+
+    slug = "conflict"
+
+
+class UnprocessableError(DomainError):
+    """The request is understood but asks for a change the resource does not allow."""
+
+    slug = "unprocessable"
+
+
+class StorageUnavailableError(DomainError):
+    """The database cannot be reached; the request may be retried later."""
+
+    slug = "storage-unavailable"

@@ -1,0 +1,144 @@
+"""The broker's nouns, as immutable values.
+
+Ids of pacticipants, versions and branches are the storage's row ids (they order versions by
+creation, which is what "latest" means, as with the Pact Broker's `order_versions_by_date`).
+Environments, deployed versions and released versions carry UUIDs chosen by the services.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeAlias
+
+import msgspec
+
+# Arbitrary JSON, as Pact documents and contact details carry it. msgspec cannot resolve a
+# recursive alias on Python 3.11, so the alias is `object` (any decoded JSON value).
+JSONValue: TypeAlias = object
+
+
+class Pacticipant(msgspec.Struct, frozen=True, kw_only=True):
+    """An application taking part in contracts: a consumer, a provider, or both."""
+
+    id: int
+    name: str
+    display_name: str | None = None
+    repository_url: str | None = None
+    repository_name: str | None = None
+    repository_namespace: str | None = None
+    main_branch: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PacticipantChanges(msgspec.Struct, frozen=True, kw_only=True):
+    """The editable attributes of a pacticipant; `UNSET` leaves one as it is."""
+
+    display_name: str | None | msgspec.UnsetType = msgspec.UNSET
+    repository_url: str | None | msgspec.UnsetType = msgspec.UNSET
+    repository_name: str | None | msgspec.UnsetType = msgspec.UNSET
+    repository_namespace: str | None | msgspec.UnsetType = msgspec.UNSET
+    main_branch: str | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class Version(msgspec.Struct, frozen=True, kw_only=True):
+    """One build of a pacticipant, named by its version number (usually a git sha)."""
+
+    id: int
+    pacticipant_id: int
+    number: str
+    build_url: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Branch(msgspec.Struct, frozen=True, kw_only=True):
+    """A line of development of a pacticipant; versions are added to it over time."""
+
+    id: int
+    pacticipant_id: int
+    name: str
+    created_at: datetime
+
+
+class BranchVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """The fact that a version belongs to a branch, and when it was added."""
+
+    branch_id: int
+    version_id: int
+    created_at: datetime
+
+
+class Tag(msgspec.Struct, frozen=True, kw_only=True):
+    """A named marker on a version (the pre-branch, pre-environment way of describing it)."""
+
+    version_id: int
+    name: str
+    created_at: datetime
+
+
+class Contact(msgspec.Struct, frozen=True, kw_only=True):
+    """Who to talk to about an environment; `details` is free-form (emailAddress, …)."""
+
+    name: str
+    details: dict[str, JSONValue] = msgspec.field(default_factory=dict)
+
+
+class Environment(msgspec.Struct, frozen=True, kw_only=True):
+    """A place versions are deployed or released to (test, production…)."""
+
+    uuid: str
+    name: str
+    display_name: str
+    production: bool
+    contacts: tuple[Contact, ...] = ()
+    created_at: datetime
+    updated_at: datetime
+
+
+class DeployedVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """A version running in an environment, optionally as one application instance of several.
+
+    A null `application_instance` is an instance of its own, as in the Pact Broker.
+    """
+
+    uuid: str
+    version_id: int
+    pacticipant_id: int
+    environment_id: str
+    application_instance: str | None
+    created_at: datetime
+    undeployed_at: datetime | None = None
+
+    @property
+    def is_currently_deployed(self) -> bool:
+        """Whether the version still runs there."""
+        return self.undeployed_at is None
+
+
+class ReleasedVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """A version released to an environment and supported there until support ends."""
+
+    uuid: str
+    version_id: int
+    pacticipant_id: int
+    environment_id: str
+    created_at: datetime
+    support_ended_at: datetime | None = None
+
+    @property
+    def is_currently_supported(self) -> bool:
+        """Whether the release is still supported."""
+        return self.support_ended_at is None
+
+
+class Page(msgspec.Struct, frozen=True, kw_only=True):
+    """Which slice of a list a caller asked for: 1-based page number and page size."""
+
+    number: int = 1
+    size: int = 100
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip before this page."""
+        return (self.number - 1) * self.size

@@ -1,0 +1,1 @@
+"""Storage adapters behind one protocol: PostgreSQL (asyncpg) and embedded SQLite."""

@@ -1,0 +1,282 @@
+"""All that services know of storage: the `Storage` and `Transaction` protocols.
+
+A service opens one transaction per use case; everything it writes commits together or not at
+all. Services pass in times and ids, so both adapters store the same values. Adapters translate
+driver errors into domain errors (`ConflictError` for a broken uniqueness rule,
+`StorageUnavailableError` when the database cannot be reached).
+"""
+
+from __future__ import annotations
+
+import enum
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Final, Literal, Protocol
+
+from broker.domain.model import (
+    Branch,
+    BranchVersion,
+    DeployedVersion,
+    Environment,
+    Page,
+    Pacticipant,
+    PacticipantChanges,
+    ReleasedVersion,
+    Tag,
+    Version,
+)
+
+
+class _Any(enum.Enum):
+    ANY = "any"
+
+
+ANY: Final = _Any.ANY
+"""A filter value meaning "do not filter on this column" where `None` is itself a value."""
+
+AnyInstance = Literal[_Any.ANY]
+
+
+class Transaction(Protocol):
+    """One unit of work on the broker's data."""
+
+    # pacticipants
+    async def find_pacticipant(self, name: str) -> Pacticipant | None:
+        """The pacticipant with exactly this name."""
+        ...
+
+    async def find_pacticipant_by_id(self, pacticipant_id: int) -> Pacticipant | None:
+        """The pacticipant with this row id."""
+        ...
+
+    async def insert_pacticipant(
+        self, name: str, changes: PacticipantChanges, now: datetime
+    ) -> Pacticipant:
+        """Create a pacticipant; `ConflictError` if the name is taken."""
+        ...
+
+    async def update_pacticipant(
+        self, pacticipant: Pacticipant, changes: PacticipantChanges, now: datetime
+    ) -> Pacticipant:
+        """Apply the set fields of `changes`."""
+        ...
+
+    async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
+        """Pacticipants ordered by name, and how many there are in all."""
+        ...
+
+    async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
+        """Remove a pacticipant with its versions, branches, tags, labels and deployments."""
+        ...
+
+    # labels
+    async def labels_of(self, pacticipant_id: int) -> list[str]:
+        """The pacticipant's labels, sorted."""
+        ...
+
+    async def add_label(self, pacticipant_id: int, label: str, now: datetime) -> bool:
+        """Label a pacticipant; False if it already had the label."""
+        ...
+
+    async def remove_label(self, pacticipant_id: int, label: str) -> bool:
+        """Remove a label; False if the pacticipant did not have it."""
+        ...
+
+    async def pacticipants_with_label(self, label: str) -> list[Pacticipant]:
+        """Pacticipants carrying a label, ordered by name."""
+        ...
+
+    # versions
+    async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
+        """A version of the pacticipant by its number."""
+        ...
+
+    async def find_version_by_id(self, version_id: int) -> Version | None:
+        """A version by row id."""
+        ...
+
+    async def insert_version(
+        self, pacticipant_id: int, number: str, build_url: str | None, now: datetime
+    ) -> Version:
+        """Create a version; `ConflictError` if the number exists for this pacticipant."""
+        ...
+
+    async def update_version(self, version: Version, build_url: str | None, now: datetime) -> Version:
+        """Change a version's build URL."""
+        ...
+
+    async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
+        """The pacticipant's versions, newest first, and how many there are in all."""
+        ...
+
+    async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
+        """The newest version, or the newest carrying `tag`."""
+        ...
+
+    # branches
+    async def find_branch(self, pacticipant_id: int, name: str) -> Branch | None:
+        """A branch of the pacticipant by name."""
+        ...
+
+    async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
+        """Create a branch."""
+        ...
+
+    async def delete_branch(self, branch: Branch) -> None:
+        """Remove a branch and its membership rows (the versions stay)."""
+        ...
+
+    async def list_branches(self, pacticipant_id: int, page: Page) -> tuple[list[Branch], int]:
+        """The pacticipant's branches, most recently created first, and the total."""
+        ...
+
+    async def find_branch_version(self, branch_id: int, version_id: int) -> BranchVersion | None:
+        """The membership of a version in a branch."""
+        ...
+
+    async def insert_branch_version(
+        self, branch_id: int, version_id: int, now: datetime
+    ) -> BranchVersion:
+        """Add a version to a branch."""
+        ...
+
+    async def delete_branch_version(self, branch_id: int, version_id: int) -> bool:
+        """Take a version off a branch; False if it was not on it."""
+        ...
+
+    async def branch_versions(self, branch_id: int, page: Page) -> tuple[list[Version], int]:
+        """Versions on a branch, most recently added first, and the total."""
+        ...
+
+    async def branches_of_version(self, version_id: int) -> list[tuple[Branch, bool]]:
+        """The branches a version is on, each with whether it is that branch's head."""
+        ...
+
+    # tags
+    async def find_tag(self, version_id: int, name: str) -> Tag | None:
+        """A tag on a version."""
+        ...
+
+    async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
+        """Tag a version."""
+        ...
+
+    async def delete_tag(self, version_id: int, name: str) -> bool:
+        """Remove a tag; False if the version did not carry it."""
+        ...
+
+    async def tags_of_version(self, version_id: int) -> list[Tag]:
+        """A version's tags in the order they were added."""
+        ...
+
+    # environments
+    async def find_environment(self, uuid: str) -> Environment | None:
+        """An environment by uuid."""
+        ...
+
+    async def find_environment_by_name(self, name: str) -> Environment | None:
+        """An environment by its unique name."""
+        ...
+
+    async def insert_environment(self, environment: Environment) -> Environment:
+        """Store a new environment; `ConflictError` if its name is taken."""
+        ...
+
+    async def update_environment(self, environment: Environment) -> Environment:
+        """Replace an environment's attributes (same uuid)."""
+        ...
+
+    async def delete_environment(self, environment: Environment) -> None:
+        """Remove an environment with its deployment and release records."""
+        ...
+
+    async def list_environments(self) -> list[Environment]:
+        """Every environment, ordered by name."""
+        ...
+
+    # deployed and released versions
+    async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
+        """Record that a version is deployed."""
+        ...
+
+    async def find_deployed_version(self, uuid: str) -> DeployedVersion | None:
+        """A deployment record by uuid."""
+        ...
+
+    async def deployed_versions(
+        self,
+        environment_id: str,
+        *,
+        pacticipant_id: int | None = None,
+        version_id: int | None = None,
+        currently_deployed: bool | None = None,
+        application_instance: str | None | AnyInstance = ANY,
+    ) -> list[DeployedVersion]:
+        """Deployment records in an environment, oldest first, filtered as asked.
+
+        `application_instance=ANY` (the default) does not filter on the instance; `None`
+        selects the records without one.
+        """
+        ...
+
+    async def mark_undeployed(self, deployed: DeployedVersion, now: datetime) -> DeployedVersion:
+        """Set the record's undeployment time."""
+        ...
+
+    async def insert_released_version(self, released: ReleasedVersion) -> ReleasedVersion:
+        """Record that a version is released."""
+        ...
+
+    async def find_released_version(self, uuid: str) -> ReleasedVersion | None:
+        """A release record by uuid."""
+        ...
+
+    async def released_versions(
+        self,
+        environment_id: str,
+        *,
+        pacticipant_id: int | None = None,
+        version_id: int | None = None,
+        currently_supported: bool | None = None,
+    ) -> list[ReleasedVersion]:
+        """Release records in an environment, oldest first, filtered as asked."""
+        ...
+
+    async def set_support_ended(
+        self, released: ReleasedVersion, ended_at: datetime | None
+    ) -> ReleasedVersion:
+        """End support of a release (or resume it, with `None`)."""
+        ...
+
+    async def environments_of_version(self, version_id: int) -> tuple[list[str], list[str]]:
+        """Uuids of the environments where the version is deployed, and where it is released."""
+        ...
+
+
+class Storage(Protocol):
+    """A broker database: opens transactions and reports its health."""
+
+    @property
+    def description(self) -> str:
+        """Where the data lives, fit to print (no password)."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """Open a transaction: committed when the block ends, rolled back if it raises."""
+        ...
+
+    async def migrate(self) -> list[str]:
+        """Apply pending schema migrations; the names of those applied.
+
+        Raises:
+            SchemaTooNewError: the database was migrated by a newer Accord.
+        """
+        ...
+
+    async def check(self) -> None:
+        """Raise `StorageUnavailableError` unless the database answers now."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...

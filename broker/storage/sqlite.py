@@ -1,0 +1,232 @@
+"""The embedded default: the storage protocol on SQLite.
+
+One connection, used from one worker thread so the event loop never blocks on disk. An asyncio
+lock serialises transactions, so concurrent requests queue instead of meeting "database is
+locked"; WAL and a busy timeout cover other processes (`accord broker migrate` beside a running
+broker). Foreign keys are switched on per connection, as SQLite requires
+(https://www.sqlite.org/foreignkeys.html#fk_enable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
+from broker.storage.migrations import migrations_for, pending
+from broker.storage.sqlite_rows import SQLiteTransaction
+
+T = TypeVar("T")
+
+# Extended result codes (https://www.sqlite.org/rescode.html).
+_UNIQUE = {sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY}
+_FOREIGN_KEY = sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+
+
+def to_text(moment: datetime) -> str:
+    """A UTC ISO-8601 string with microseconds, which sorts as time does."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_text(text: str) -> datetime:
+    """The inverse of `to_text`."""
+    return datetime.fromisoformat(text)
+
+
+class Connection:
+    """A sqlite3 connection driven from one worker thread."""
+
+    def __init__(self, path: str) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accord-sqlite")
+        self._path = path
+        self._db: sqlite3.Connection | None = None
+
+    async def open(self) -> None:
+        """Connect and set the pragmas the broker relies on."""
+        await self.call(self._connect)
+
+    def _connect(self) -> None:
+        try:
+            db = sqlite3.connect(
+                self._path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+        except sqlite3.Error as error:
+            raise StorageUnavailableError(f"Cannot open the SQLite database {self._path}") from error
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 30000")
+        self._db = db
+
+    async def call(self, work: Callable[[], T]) -> T:
+        """Run `work` on the connection's thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, work)
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open sqlite3 connection."""
+        if self._db is None:
+            raise StorageUnavailableError("The SQLite database is closed")
+        return self._db
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; the last inserted row id."""
+
+        def work() -> int:
+            with translated_errors():
+                cursor = self.db.execute(sql, params)
+                return cursor.lastrowid or 0
+
+        return await self.call(work)
+
+    async def changes(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; how many rows it changed."""
+
+        def work() -> int:
+            with translated_errors():
+                return self.db.execute(sql, params).rowcount
+
+        return await self.call(work)
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """The first row of a query, if any."""
+
+        def work() -> sqlite3.Row | None:
+            with translated_errors():
+                row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
+                return row
+
+        return await self.call(work)
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Every row of a query."""
+
+        def work() -> list[sqlite3.Row]:
+            with translated_errors():
+                return self.db.execute(sql, params).fetchall()
+
+        return await self.call(work)
+
+    async def script(self, sql: str) -> None:
+        """Run several statements (a migration file); no parameters."""
+
+        def work() -> None:
+            with translated_errors():
+                for statement in split_statements(sql):
+                    self.db.execute(statement)
+
+        await self.call(work)
+
+    async def close(self) -> None:
+        """Close the connection and stop its thread."""
+        if self._db is not None:
+            db, self._db = self._db, None
+            await self.call(db.close)
+        self._executor.shutdown(wait=False)
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a migration file into statements (our files put no `;` inside literals)."""
+    statements, current = [], []
+    for line in sql.splitlines():
+        current.append(line)
+        if sqlite3.complete_statement("\n".join(current)):
+            statements.append("\n".join(current))
+            current = []
+    return [s for s in statements if s.strip()]
+
+
+class translated_errors:  # noqa: N801 - used as a statement, like contextlib.suppress
+    """Turn sqlite3 errors into domain errors by result code, never by message text."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> bool:
+        if isinstance(error, sqlite3.IntegrityError):
+            code = getattr(error, "sqlite_errorcode", None)
+            if code in _UNIQUE:
+                raise ConflictError("That name is already taken") from error
+            if code == _FOREIGN_KEY:
+                raise NotFoundError("A resource the request refers to does not exist") from error
+        if isinstance(error, sqlite3.OperationalError) and getattr(
+            error, "sqlite_errorcode", None
+        ) in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR}:
+            raise StorageUnavailableError("The SQLite database is busy or unreadable") from error
+        return False
+
+
+class SQLiteStorage:
+    """The `Storage` protocol on one SQLite file."""
+
+    def __init__(self, path: str, connection: Connection) -> None:
+        self._path = path
+        self._connection = connection
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str) -> SQLiteStorage:
+        """Open (creating if needed) the database file at `path`."""
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = Connection(path)
+        await connection.open()
+        return cls(path, connection)
+
+    @property
+    def description(self) -> str:
+        """Where the data lives."""
+        return f"SQLite database {Path(self._path).resolve() if self._path != ':memory:' else ':memory:'}"
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SQLiteTransaction]:
+        """One transaction at a time; BEGIN IMMEDIATE takes the write lock up front."""
+        async with self._lock:
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield SQLiteTransaction(self._connection)
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+
+    async def migrate(self) -> list[str]:
+        """Apply pending migrations, each in its own transaction."""
+        known = migrations_for("sqlite")
+        applied_names = []
+        async with self._lock:
+            await self._connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            await self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                rows = await self._connection.fetch_all("SELECT version FROM schema_migrations")
+                todo = pending(known, {row["version"] for row in rows})
+                for migration in todo:
+                    await self._connection.script(migration.sql)
+                    await self._connection.execute(
+                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        (migration.version, migration.name, to_text(datetime.now(UTC))),
+                    )
+                    applied_names.append(f"{migration.version:04d}_{migration.name}")
+            except BaseException:
+                await self._connection.execute("ROLLBACK")
+                raise
+            await self._connection.execute("COMMIT")
+        return applied_names
+
+    async def check(self) -> None:
+        """Ask the database a trivial question."""
+        await self._connection.fetch_one("SELECT 1")
+
+    async def close(self) -> None:
+        """Close the connection."""
+        await self._connection.close()

@@ -1,0 +1,579 @@
+"""SQL and row mapping of the SQLite adapter: one method per `Transaction` operation."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Awaitable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
+
+from broker.domain.errors import ConflictError
+from broker.domain.model import (
+    Branch,
+    BranchVersion,
+    Contact,
+    DeployedVersion,
+    Environment,
+    Page,
+    Pacticipant,
+    PacticipantChanges,
+    ReleasedVersion,
+    Tag,
+    Version,
+)
+from broker.storage.interface import ANY, AnyInstance
+
+if TYPE_CHECKING:
+    from broker.storage.sqlite import Connection
+
+T = TypeVar("T")
+
+_PACTICIPANT_FIELDS = (
+    "display_name",
+    "repository_url",
+    "repository_name",
+    "repository_namespace",
+    "main_branch",
+)
+
+
+def _text(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _must_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+async def _unique(work: Awaitable[T], message: str) -> T:
+    """Await `work`, giving a uniqueness conflict a message that names the duplicate."""
+    try:
+        return await work
+    except ConflictError as error:
+        raise ConflictError(message) from error
+
+
+def _pacticipant(row: sqlite3.Row) -> Pacticipant:
+    return Pacticipant(
+        id=row["id"],
+        name=row["name"],
+        display_name=row["display_name"],
+        repository_url=row["repository_url"],
+        repository_name=row["repository_name"],
+        repository_namespace=row["repository_namespace"],
+        main_branch=row["main_branch"],
+        created_at=_must_time(row["created_at"]),
+        updated_at=_must_time(row["updated_at"]),
+    )
+
+
+def _version(row: sqlite3.Row) -> Version:
+    return Version(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        number=row["number"],
+        build_url=row["build_url"],
+        created_at=_must_time(row["created_at"]),
+        updated_at=_must_time(row["updated_at"]),
+    )
+
+
+def _branch(row: sqlite3.Row) -> Branch:
+    return Branch(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        name=row["name"],
+        created_at=_must_time(row["created_at"]),
+    )
+
+
+def _environment(row: sqlite3.Row) -> Environment:
+    return Environment(
+        uuid=row["uuid"],
+        name=row["name"],
+        display_name=row["display_name"],
+        production=bool(row["production"]),
+        contacts=tuple(msgspec.convert(json.loads(row["contacts"]), list[Contact])),
+        created_at=_must_time(row["created_at"]),
+        updated_at=_must_time(row["updated_at"]),
+    )
+
+
+def _deployed(row: sqlite3.Row) -> DeployedVersion:
+    return DeployedVersion(
+        uuid=row["uuid"],
+        version_id=row["version_id"],
+        pacticipant_id=row["pacticipant_id"],
+        environment_id=row["environment_uuid"],
+        application_instance=row["application_instance"],
+        created_at=_must_time(row["created_at"]),
+        undeployed_at=_time(row["undeployed_at"]),
+    )
+
+
+def _released(row: sqlite3.Row) -> ReleasedVersion:
+    return ReleasedVersion(
+        uuid=row["uuid"],
+        version_id=row["version_id"],
+        pacticipant_id=row["pacticipant_id"],
+        environment_id=row["environment_uuid"],
+        created_at=_must_time(row["created_at"]),
+        support_ended_at=_time(row["support_ended_at"]),
+    )
+
+
+class SQLiteTransaction:
+    """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    # pacticipants
+
+    async def find_pacticipant(self, name: str) -> Pacticipant | None:
+        row = await self._c.fetch_one("SELECT * FROM pacticipants WHERE name = ?", (name,))
+        return None if row is None else _pacticipant(row)
+
+    async def find_pacticipant_by_id(self, pacticipant_id: int) -> Pacticipant | None:
+        row = await self._c.fetch_one("SELECT * FROM pacticipants WHERE id = ?", (pacticipant_id,))
+        return None if row is None else _pacticipant(row)
+
+    async def insert_pacticipant(
+        self, name: str, changes: PacticipantChanges, now: datetime
+    ) -> Pacticipant:
+        values = [_value_or_none(getattr(changes, f)) for f in _PACTICIPANT_FIELDS]
+        row_id = await _unique(
+            self._c.execute(
+                "INSERT INTO pacticipants (name, display_name, repository_url, repository_name,"
+                " repository_namespace, main_branch, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, *values, _text(now), _text(now)),
+            ),
+            f"A pacticipant named {name!r} already exists",
+        )
+        found = await self.find_pacticipant_by_id(row_id)
+        assert found is not None
+        return found
+
+    async def update_pacticipant(
+        self, pacticipant: Pacticipant, changes: PacticipantChanges, now: datetime
+    ) -> Pacticipant:
+        fields = [f for f in _PACTICIPANT_FIELDS if getattr(changes, f) is not msgspec.UNSET]
+        if fields:
+            assignments = ", ".join(f"{f} = ?" for f in fields)
+            await self._c.execute(
+                f"UPDATE pacticipants SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - column names come from a fixed tuple
+                (*(getattr(changes, f) for f in fields), _text(now), pacticipant.id),
+            )
+        found = await self.find_pacticipant_by_id(pacticipant.id)
+        assert found is not None
+        return found
+
+    async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
+        rows = await self._c.fetch_all(
+            "SELECT * FROM pacticipants ORDER BY name LIMIT ? OFFSET ?", (page.size, page.offset)
+        )
+        total = await self._c.fetch_one("SELECT count(*) AS n FROM pacticipants")
+        return [_pacticipant(r) for r in rows], total["n"] if total else 0
+
+    async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
+        await self._c.execute("DELETE FROM pacticipants WHERE id = ?", (pacticipant.id,))
+
+    # labels
+
+    async def labels_of(self, pacticipant_id: int) -> list[str]:
+        rows = await self._c.fetch_all(
+            "SELECT name FROM labels WHERE pacticipant_id = ? ORDER BY name", (pacticipant_id,)
+        )
+        return [r["name"] for r in rows]
+
+    async def add_label(self, pacticipant_id: int, label: str, now: datetime) -> bool:
+        changed = await self._c.changes(
+            "INSERT INTO labels (pacticipant_id, name, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (pacticipant_id, label, _text(now)),
+        )
+        return changed > 0
+
+    async def remove_label(self, pacticipant_id: int, label: str) -> bool:
+        changed = await self._c.changes(
+            "DELETE FROM labels WHERE pacticipant_id = ? AND name = ?", (pacticipant_id, label)
+        )
+        return changed > 0
+
+    async def pacticipants_with_label(self, label: str) -> list[Pacticipant]:
+        rows = await self._c.fetch_all(
+            "SELECT p.* FROM pacticipants p JOIN labels l ON l.pacticipant_id = p.id"
+            " WHERE l.name = ? ORDER BY p.name",
+            (label,),
+        )
+        return [_pacticipant(r) for r in rows]
+
+    # versions
+
+    async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
+        row = await self._c.fetch_one(
+            "SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?",
+            (pacticipant_id, number),
+        )
+        return None if row is None else _version(row)
+
+    async def find_version_by_id(self, version_id: int) -> Version | None:
+        row = await self._c.fetch_one("SELECT * FROM versions WHERE id = ?", (version_id,))
+        return None if row is None else _version(row)
+
+    async def insert_version(
+        self, pacticipant_id: int, number: str, build_url: str | None, now: datetime
+    ) -> Version:
+        row_id = await _unique(
+            self._c.execute(
+                "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (pacticipant_id, number, build_url, _text(now), _text(now)),
+            ),
+            f"Version {number!r} already exists",
+        )
+        found = await self.find_version_by_id(row_id)
+        assert found is not None
+        return found
+
+    async def update_version(self, version: Version, build_url: str | None, now: datetime) -> Version:
+        await self._c.execute(
+            "UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ?",
+            (build_url, _text(now), version.id),
+        )
+        found = await self.find_version_by_id(version.id)
+        assert found is not None
+        return found
+
+    async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
+        rows = await self._c.fetch_all(
+            "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            (pacticipant_id, page.size, page.offset),
+        )
+        total = await self._c.fetch_one(
+            "SELECT count(*) AS n FROM versions WHERE pacticipant_id = ?", (pacticipant_id,)
+        )
+        return [_version(r) for r in rows], total["n"] if total else 0
+
+    async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
+        if tag is None:
+            row = await self._c.fetch_one(
+                "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1",
+                (pacticipant_id,),
+            )
+        else:
+            row = await self._c.fetch_one(
+                "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
+                " WHERE v.pacticipant_id = ? AND t.name = ? ORDER BY v.id DESC LIMIT 1",
+                (pacticipant_id, tag),
+            )
+        return None if row is None else _version(row)
+
+    # branches
+
+    async def find_branch(self, pacticipant_id: int, name: str) -> Branch | None:
+        row = await self._c.fetch_one(
+            "SELECT * FROM branches WHERE pacticipant_id = ? AND name = ?", (pacticipant_id, name)
+        )
+        return None if row is None else _branch(row)
+
+    async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
+        row_id = await _unique(
+            self._c.execute(
+                "INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?)",
+                (pacticipant_id, name, _text(now)),
+            ),
+            f"Branch {name!r} already exists",
+        )
+        row = await self._c.fetch_one("SELECT * FROM branches WHERE id = ?", (row_id,))
+        assert row is not None
+        return _branch(row)
+
+    async def delete_branch(self, branch: Branch) -> None:
+        await self._c.execute("DELETE FROM branches WHERE id = ?", (branch.id,))
+
+    async def list_branches(self, pacticipant_id: int, page: Page) -> tuple[list[Branch], int]:
+        rows = await self._c.fetch_all(
+            "SELECT * FROM branches WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            (pacticipant_id, page.size, page.offset),
+        )
+        total = await self._c.fetch_one(
+            "SELECT count(*) AS n FROM branches WHERE pacticipant_id = ?", (pacticipant_id,)
+        )
+        return [_branch(r) for r in rows], total["n"] if total else 0
+
+    async def find_branch_version(self, branch_id: int, version_id: int) -> BranchVersion | None:
+        row = await self._c.fetch_one(
+            "SELECT * FROM branch_versions WHERE branch_id = ? AND version_id = ?",
+            (branch_id, version_id),
+        )
+        if row is None:
+            return None
+        return BranchVersion(
+            branch_id=row["branch_id"],
+            version_id=row["version_id"],
+            created_at=_must_time(row["created_at"]),
+        )
+
+    async def insert_branch_version(
+        self, branch_id: int, version_id: int, now: datetime
+    ) -> BranchVersion:
+        await _unique(
+            self._c.execute(
+                "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?, ?, ?)",
+                (branch_id, version_id, _text(now)),
+            ),
+            "The version is already on that branch",
+        )
+        return BranchVersion(branch_id=branch_id, version_id=version_id, created_at=now)
+
+    async def delete_branch_version(self, branch_id: int, version_id: int) -> bool:
+        changed = await self._c.changes(
+            "DELETE FROM branch_versions WHERE branch_id = ? AND version_id = ?",
+            (branch_id, version_id),
+        )
+        return changed > 0
+
+    async def branch_versions(self, branch_id: int, page: Page) -> tuple[list[Version], int]:
+        rows = await self._c.fetch_all(
+            "SELECT v.* FROM versions v JOIN branch_versions bv ON bv.version_id = v.id"
+            " WHERE bv.branch_id = ? ORDER BY bv.seq DESC LIMIT ? OFFSET ?",
+            (branch_id, page.size, page.offset),
+        )
+        total = await self._c.fetch_one(
+            "SELECT count(*) AS n FROM branch_versions WHERE branch_id = ?", (branch_id,)
+        )
+        return [_version(r) for r in rows], total["n"] if total else 0
+
+    async def branches_of_version(self, version_id: int) -> list[tuple[Branch, bool]]:
+        rows = await self._c.fetch_all(
+            "SELECT b.*, (SELECT max(seq) FROM branch_versions h WHERE h.branch_id = b.id)"
+            " = bv.seq AS is_head"
+            " FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
+            " WHERE bv.version_id = ? ORDER BY bv.seq",
+            (version_id,),
+        )
+        return [(_branch(r), bool(r["is_head"])) for r in rows]
+
+    # tags
+
+    async def find_tag(self, version_id: int, name: str) -> Tag | None:
+        row = await self._c.fetch_one(
+            "SELECT * FROM tags WHERE version_id = ? AND name = ?", (version_id, name)
+        )
+        if row is None:
+            return None
+        return Tag(version_id=row["version_id"], name=row["name"], created_at=_must_time(row["created_at"]))
+
+    async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
+        await _unique(
+            self._c.execute(
+                "INSERT INTO tags (version_id, name, created_at) VALUES (?, ?, ?)",
+                (version_id, name, _text(now)),
+            ),
+            f"The version already has tag {name!r}",
+        )
+        return Tag(version_id=version_id, name=name, created_at=now)
+
+    async def delete_tag(self, version_id: int, name: str) -> bool:
+        changed = await self._c.changes(
+            "DELETE FROM tags WHERE version_id = ? AND name = ?", (version_id, name)
+        )
+        return changed > 0
+
+    async def tags_of_version(self, version_id: int) -> list[Tag]:
+        rows = await self._c.fetch_all(
+            "SELECT * FROM tags WHERE version_id = ? ORDER BY seq", (version_id,)
+        )
+        return [
+            Tag(version_id=r["version_id"], name=r["name"], created_at=_must_time(r["created_at"]))
+            for r in rows
+        ]
+
+    # environments
+
+    async def find_environment(self, uuid: str) -> Environment | None:
+        row = await self._c.fetch_one("SELECT * FROM environments WHERE uuid = ?", (uuid,))
+        return None if row is None else _environment(row)
+
+    async def find_environment_by_name(self, name: str) -> Environment | None:
+        row = await self._c.fetch_one("SELECT * FROM environments WHERE name = ?", (name,))
+        return None if row is None else _environment(row)
+
+    async def insert_environment(self, environment: Environment) -> Environment:
+        await _unique(
+            self._c.execute(
+                "INSERT INTO environments (uuid, name, display_name, production, contacts,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _environment_values(environment),
+            ),
+            f"An environment named {environment.name!r} already exists",
+        )
+        return environment
+
+    async def update_environment(self, environment: Environment) -> Environment:
+        uuid, *values = _environment_values(environment)
+        await _unique(
+            self._c.execute(
+                "UPDATE environments SET name = ?, display_name = ?, production = ?,"
+                " contacts = ?, created_at = ?, updated_at = ? WHERE uuid = ?",
+                (*values, uuid),
+            ),
+            f"An environment named {environment.name!r} already exists",
+        )
+        return environment
+
+    async def delete_environment(self, environment: Environment) -> None:
+        await self._c.execute("DELETE FROM environments WHERE uuid = ?", (environment.uuid,))
+
+    async def list_environments(self) -> list[Environment]:
+        rows = await self._c.fetch_all("SELECT * FROM environments ORDER BY name")
+        return [_environment(r) for r in rows]
+
+    # deployed and released versions
+
+    async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
+        await self._c.execute(
+            "INSERT INTO deployed_versions (uuid, version_id, pacticipant_id, environment_uuid,"
+            " application_instance, created_at, undeployed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                deployed.uuid,
+                deployed.version_id,
+                deployed.pacticipant_id,
+                deployed.environment_id,
+                deployed.application_instance,
+                _text(deployed.created_at),
+                None if deployed.undeployed_at is None else _text(deployed.undeployed_at),
+            ),
+        )
+        return deployed
+
+    async def find_deployed_version(self, uuid: str) -> DeployedVersion | None:
+        row = await self._c.fetch_one("SELECT * FROM deployed_versions WHERE uuid = ?", (uuid,))
+        return None if row is None else _deployed(row)
+
+    async def deployed_versions(
+        self,
+        environment_id: str,
+        *,
+        pacticipant_id: int | None = None,
+        version_id: int | None = None,
+        currently_deployed: bool | None = None,
+        application_instance: str | None | AnyInstance = ANY,
+    ) -> list[DeployedVersion]:
+        where, params = ["environment_uuid = ?"], [environment_id]
+        _filter(where, params, "pacticipant_id", pacticipant_id)
+        _filter(where, params, "version_id", version_id)
+        if currently_deployed is not None:
+            where.append("undeployed_at IS NULL" if currently_deployed else "undeployed_at IS NOT NULL")
+        if application_instance is None:
+            where.append("application_instance IS NULL")
+        elif application_instance is not ANY:
+            _filter(where, params, "application_instance", application_instance)
+        rows = await self._c.fetch_all(
+            f"SELECT * FROM deployed_versions WHERE {' AND '.join(where)} ORDER BY id",  # noqa: S608 - fixed fragments
+            params,
+        )
+        return [_deployed(r) for r in rows]
+
+    async def mark_undeployed(self, deployed: DeployedVersion, now: datetime) -> DeployedVersion:
+        await self._c.execute(
+            "UPDATE deployed_versions SET undeployed_at = ? WHERE uuid = ?",
+            (_text(now), deployed.uuid),
+        )
+        return msgspec.structs.replace(deployed, undeployed_at=now)
+
+    async def insert_released_version(self, released: ReleasedVersion) -> ReleasedVersion:
+        await _unique(
+            self._c.execute(
+                "INSERT INTO released_versions (uuid, version_id, pacticipant_id,"
+                " environment_uuid, created_at, support_ended_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    released.uuid,
+                    released.version_id,
+                    released.pacticipant_id,
+                    released.environment_id,
+                    _text(released.created_at),
+                    None if released.support_ended_at is None else _text(released.support_ended_at),
+                ),
+            ),
+            "That version is already released to that environment",
+        )
+        return released
+
+    async def find_released_version(self, uuid: str) -> ReleasedVersion | None:
+        row = await self._c.fetch_one("SELECT * FROM released_versions WHERE uuid = ?", (uuid,))
+        return None if row is None else _released(row)
+
+    async def released_versions(
+        self,
+        environment_id: str,
+        *,
+        pacticipant_id: int | None = None,
+        version_id: int | None = None,
+        currently_supported: bool | None = None,
+    ) -> list[ReleasedVersion]:
+        where, params = ["environment_uuid = ?"], [environment_id]
+        _filter(where, params, "pacticipant_id", pacticipant_id)
+        _filter(where, params, "version_id", version_id)
+        if currently_supported is not None:
+            where.append(
+                "support_ended_at IS NULL" if currently_supported else "support_ended_at IS NOT NULL"
+            )
+        rows = await self._c.fetch_all(
+            f"SELECT * FROM released_versions WHERE {' AND '.join(where)} ORDER BY id",  # noqa: S608 - fixed fragments
+            params,
+        )
+        return [_released(r) for r in rows]
+
+    async def set_support_ended(
+        self, released: ReleasedVersion, ended_at: datetime | None
+    ) -> ReleasedVersion:
+        await self._c.execute(
+            "UPDATE released_versions SET support_ended_at = ? WHERE uuid = ?",
+            (None if ended_at is None else _text(ended_at), released.uuid),
+        )
+        return msgspec.structs.replace(released, support_ended_at=ended_at)
+
+    async def environments_of_version(self, version_id: int) -> tuple[list[str], list[str]]:
+        deployed = await self._c.fetch_all(
+            "SELECT DISTINCT environment_uuid FROM deployed_versions"
+            " WHERE version_id = ? AND undeployed_at IS NULL",
+            (version_id,),
+        )
+        released = await self._c.fetch_all(
+            "SELECT DISTINCT environment_uuid FROM released_versions"
+            " WHERE version_id = ? AND support_ended_at IS NULL",
+            (version_id,),
+        )
+        return [r[0] for r in deployed], [r[0] for r in released]
+
+
+def _value_or_none(value: object) -> Any:
+    return None if value is msgspec.UNSET else value
+
+
+def _filter(where: list[str], params: list[Any], column: str, value: object) -> None:
+    if value is not None:
+        where.append(f"{column} = ?")
+        params.append(value)
+
+
+def _environment_values(environment: Environment) -> tuple[Any, ...]:
+    return (
+        environment.uuid,
+        environment.name,
+        environment.display_name,
+        int(environment.production),
+        msgspec.json.encode(environment.contacts).decode(),
+        _text(environment.created_at),
+        _text(environment.updated_at),
+    )

@@ -1,0 +1,1 @@
+"""Accord's verifier: replays consumer pacts against a running provider (issue 6)."""
