@@ -1,0 +1,66 @@
+"""The Python SDK of the Accord broker (and of any Pact Broker).
+
+    from clients.sdk import BrokerClient, BrokerError
+
+    with BrokerClient("http://127.0.0.1:9292", token="...") as broker:
+        broker.create_or_update_version("Orders", "1.2.0", branch="main")
+        broker.record_deployment("Orders", "1.2.0", "production")
+
+`AsyncBrokerClient` has the same methods, awaited. Every error the SDK raises is a
+`ClientError` whose message is one sentence: `BrokerError` when the broker answered with an
+error (its `errors` name the bad fields), `BrokerUnreachableError` when it did not answer.
+"""
+
+from clients.sdk.async_client import AsyncBrokerClient
+from clients.sdk.client import BrokerClient
+from clients.sdk.errors import (
+    BrokerError,
+    BrokerUnreachableError,
+    ClientError,
+    FieldError,
+    NotFoundError,
+    UnexpectedResponseError,
+)
+from clients.sdk.operations import Saved
+from clients.sdk.wire import (
+    BranchVersion,
+    Contact,
+    ContactDetails,
+    DeployedVersion,
+    DeployedVersionList,
+    Environment,
+    EnvironmentList,
+    Link,
+    Pacticipant,
+    PacticipantList,
+    ReleasedVersion,
+    ReleasedVersionList,
+    Tag,
+    Version,
+)
+
+__all__ = [
+    "AsyncBrokerClient",
+    "BranchVersion",
+    "BrokerClient",
+    "BrokerError",
+    "BrokerUnreachableError",
+    "ClientError",
+    "Contact",
+    "ContactDetails",
+    "DeployedVersion",
+    "DeployedVersionList",
+    "Environment",
+    "EnvironmentList",
+    "FieldError",
+    "Link",
+    "NotFoundError",
+    "Pacticipant",
+    "PacticipantList",
+    "ReleasedVersion",
+    "ReleasedVersionList",
+    "Saved",
+    "Tag",
+    "UnexpectedResponseError",
+    "Version",
+]

@@ -1,0 +1,95 @@
+"""`python -m broker` (and `accord broker …`): serve the broker, or migrate its database.
+
+    accord broker serve [--host H] [--port P]
+    accord broker migrate
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from broker.settings import Settings, SettingsError, redacted
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="accord broker", description="Run the Accord broker.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the broker (migrates the database first)")
+    serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port to listen on (default 9292)")
+    commands.add_parser("migrate", help="apply pending database migrations, then exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a broker command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ, cwd=Path.cwd(), host=args.host if args.command == "serve" else None,
+                                     port=args.port if args.command == "serve" else None)
+    except SettingsError as error:
+        print(f"accord: {error}", file=sys.stderr)  # noqa: T201 - the CLI's voice
+        return 1
+    if args.command == "migrate":
+        return _migrate(settings)
+    return _serve(settings)
+
+
+def _migrate(settings: Settings) -> int:
+    from broker.storage.factory import open_storage  # noqa: PLC0415 - keeps `--help` fast
+    from broker.storage.migrations import SchemaTooNewError  # noqa: PLC0415
+    from broker.domain.errors import StorageUnavailableError  # noqa: PLC0415
+
+    async def run() -> list[str]:
+        storage = await open_storage(settings.database_url)
+        try:
+            return await storage.migrate()
+        finally:
+            await storage.close()
+
+    try:
+        applied = asyncio.run(run())
+    except (SchemaTooNewError, StorageUnavailableError) as error:
+        print(f"accord: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    target = redacted(settings.database_url)
+    if applied:
+        print(f"Applied {len(applied)} migration(s) to {target}: {', '.join(applied)}")  # noqa: T201
+    else:
+        print(f"{target} is up to date")  # noqa: T201
+    return 0
+
+
+def _serve(settings: Settings) -> int:
+    import uvicorn  # noqa: PLC0415
+
+    from broker.app import asgi_app  # noqa: PLC0415
+    from broker.logs import configure  # noqa: PLC0415
+
+    configure(settings.log_level, settings.log_format)
+    print(  # noqa: T201 - tooling waits for this line
+        f"Accord broker listening on http://{settings.host}:{settings.port} "
+        f"using {redacted(settings.database_url)}",
+        flush=True,
+    )
+    config = uvicorn.Config(
+        asgi_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=settings.log_level == "debug",
+        proxy_headers=False,
+        server_header=False,
+        lifespan="on",
+    )
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

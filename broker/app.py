@@ -1,0 +1,76 @@
+"""`create_app(settings)`: the one place where the broker's parts are wired together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException
+
+from broker.domain.errors import DomainError
+from broker.http.context import Services
+from broker.http.paths import EncodedSlashes, restore_slashes
+from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
+from broker.http.routes import deployments, environments, index, pacticipants, versions
+from broker.services.deployments import DeploymentService
+from broker.services.environments import EnvironmentService
+from broker.services.pacticipants import PacticipantService
+from broker.services.versions import VersionService
+from broker.settings import Settings
+from broker.storage.factory import open_storage
+from broker.storage.interface import Storage
+
+
+def wire_services(storage: Storage) -> Services:
+    """The use cases over one storage."""
+    return Services(
+        storage=storage,
+        pacticipants=PacticipantService(storage),
+        versions=VersionService(storage),
+        environments=EnvironmentService(storage),
+        deployments=DeploymentService(storage),
+    )
+
+
+def create_app(settings: Settings) -> Litestar:
+    """The broker as a Litestar application; storage opens (and migrates) on start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        storage = await open_storage(settings.database_url)
+        try:
+            await storage.migrate()
+            app.state.services = wire_services(storage)
+            yield
+        finally:
+            await storage.close()
+
+    return Litestar(
+        route_handlers=[
+            index.index,
+            index.heartbeat,
+            index.dependencies,
+            pacticipants.PacticipantController,
+            versions.VersionController,
+            environments.EnvironmentController,
+            *deployments.handlers,
+        ],
+        lifespan=[lifespan],
+        state=State({"settings": settings}),
+        before_request=restore_slashes,
+        exception_handlers={
+            DomainError: domain_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=None,
+        logging_config=None,
+    )
+
+
+def asgi_app(settings: Settings) -> EncodedSlashes:
+    """The application as the ASGI server should run it: with `%2F` kept inside segments."""
+    return EncodedSlashes(create_app(settings))

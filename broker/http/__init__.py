@@ -1,0 +1,1 @@
+"""The HAL+JSON API: thin handlers over the services."""

@@ -1,0 +1,73 @@
+"""Request bodies: content type, size, UTF-8 and JSON checked before a handler sees them."""
+
+from __future__ import annotations
+
+import re
+from typing import TypeVar
+
+import msgspec
+from litestar import Request
+from litestar.exceptions import HTTPException
+
+from broker.domain.errors import FieldError, InvalidInputError
+
+T = TypeVar("T")
+
+_JSON_TYPES = re.compile(r"^application/([\w.+-]+\+)?json$|^application/merge-patch\+json$")
+# msgspec ends a validation message with "- at `$.a.b[0]`".
+_AT = re.compile(r"^(?P<detail>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+
+
+class UnsupportedMediaTypeError(HTTPException):
+    """The body is not JSON."""
+
+    status_code = 415
+
+
+def pointer_of(path: str) -> str:
+    """msgspec's `.a.b[0]` as the JSON pointer `/a/b/0`."""
+    parts = re.findall(r"\.([^.\[]+)|\[(\d+)\]", path)
+    return "".join("/" + (name or index).replace("~", "~0").replace("/", "~1") for name, index in parts)
+
+
+def field_error(error: msgspec.ValidationError) -> FieldError:
+    """A msgspec validation error as a field error."""
+    match = _AT.match(str(error))
+    assert match is not None  # the pattern matches any text
+    path = match.group("path") or ""
+    detail = match.group("detail")
+    missing = re.match(r"Object missing required field `(?P<field>[^`]+)`", detail)
+    if missing:
+        return FieldError(f"{pointer_of(path)}/{missing.group('field')}", "is required")
+    return FieldError(pointer_of(path), detail[0].lower() + detail[1:] if detail else "is invalid")
+
+
+async def read_json(request: Request, kind: type[T]) -> T:  # type: ignore[type-arg]
+    """Decode the body into `kind`; an empty body counts as `{}`.
+
+    Raises:
+        UnsupportedMediaTypeError: the body is not declared as JSON.
+        InvalidInputError: malformed JSON, invalid UTF-8, or a field of the wrong type.
+    """
+    body = await request.body()
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not body.strip():
+        body = b"{}"
+    elif not _JSON_TYPES.match(content_type):
+        raise UnsupportedMediaTypeError(
+            detail=f"The body must be JSON (Content-Type: application/json), not {content_type or 'untyped'}"
+        )
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            "The body is not valid UTF-8", [FieldError("", f"invalid UTF-8 at byte {error.start}")]
+        ) from error
+    try:
+        return msgspec.json.decode(body, type=kind)
+    except msgspec.ValidationError as error:
+        raise InvalidInputError("The body has invalid fields", [field_error(error)]) from error
+    except msgspec.DecodeError as error:
+        raise InvalidInputError(
+            "The body is not valid JSON", [FieldError("", f"malformed JSON: {error}")]
+        ) from error

@@ -1,0 +1,60 @@
+"""What every handler gets besides the request: services, link building, paging."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Request
+from litestar.datastructures import State
+
+from broker.domain.errors import FieldError, InvalidInputError
+from broker.domain.model import Page
+from broker.http.hal import Links, base_url
+from broker.services.deployments import DeploymentService
+from broker.services.environments import EnvironmentService
+from broker.services.pacticipants import PacticipantService
+from broker.services.versions import VersionService
+from broker.settings import Settings
+from broker.storage.interface import Storage
+
+MAX_PAGE_SIZE = 1000
+
+
+class Services(msgspec.Struct, frozen=True, kw_only=True):
+    """The use cases the HTTP layer calls, wired once in `create_app`."""
+
+    storage: Storage
+    pacticipants: PacticipantService
+    versions: VersionService
+    environments: EnvironmentService
+    deployments: DeploymentService
+
+
+def links_for(request: Request, state: State) -> Links:  # type: ignore[type-arg]
+    """Link builder under the public base URL of this request."""
+    settings: Settings = state.settings
+    return Links(base_url(request, settings.base_url))
+
+
+def services_of(state: State) -> Services:
+    """The wired services."""
+    services: Services = state.services
+    return services
+
+
+def page_of(request: Request) -> Page:  # type: ignore[type-arg]
+    """`?page=N&size=M` (1-based, size at most 1000), with a 400 naming a bad one."""
+    problems = []
+    values = {}
+    for name, default, highest in (("page", 1, None), ("size", 100, MAX_PAGE_SIZE)):
+        raw = request.query_params.get(name)
+        if raw is None:
+            values[name] = default
+            continue
+        if not raw.isdigit() or int(raw) < 1 or (highest is not None and int(raw) > highest):
+            limit = f" up to {highest}" if highest else ""
+            problems.append(FieldError(f"/{name}", f"must be a positive integer{limit}"))
+        else:
+            values[name] = int(raw)
+    if problems:
+        raise InvalidInputError("The paging parameters are not valid", problems)
+    return Page(number=values["page"], size=values["size"])

@@ -1,0 +1,149 @@
+"""Errors as responses: one table from error class to status and title.
+
+A request whose Accept names `application/problem+json` gets RFC 9457 problem details; every
+other request gets the same members as `application/hal+json`, with `errors` as the Pact
+Broker's `{field: [messages]}` object, because the Rust Pact clients cannot parse problem+json
+(real-clients §4). Problem types live under the broker's base URL at `/problems/<slug>`:
+
+- `validation-error` (400): the request names bad fields, listed in `errors`.
+- `not-found` (404): a resource the request names, or the route itself, does not exist.
+- `method-not-allowed` (405), `payload-too-large` (413), `unsupported-media-type` (415).
+- `conflict` (409): a duplicate name, or a change to something that may not change.
+- `unprocessable` (422): understood, but not a change the resource allows.
+- `storage-unavailable` (503): the database cannot be reached; retry later.
+- `internal-error` (500): a bug; `instance` carries the id under which it was logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException
+
+from broker.domain.errors import (
+    ConflictError,
+    DomainError,
+    FieldError,
+    InvalidInputError,
+    NotFoundError,
+    StorageUnavailableError,
+    UnprocessableError,
+)
+
+log = logging.getLogger("accord.http")
+
+PROBLEM_JSON = "application/problem+json"
+
+_DOMAIN: dict[type[DomainError], tuple[int, str]] = {
+    InvalidInputError: (400, "Validation errors"),
+    NotFoundError: (404, "Not found"),
+    ConflictError: (409, "Conflict"),
+    UnprocessableError: (422, "Unprocessable request"),
+    StorageUnavailableError: (503, "Storage unavailable"),
+}
+_HTTP: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Bad request"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+}
+
+
+def problem_response(
+    request: Request,  # type: ignore[type-arg]
+    *,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: list[FieldError],
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
+    """Render one problem in the representation the request's Accept asks for."""
+    from broker.http.hal import base_url  # noqa: PLC0415 - avoids a cycle through app state
+
+    settings = getattr(request.app.state, "settings", None)
+    base = base_url(request, settings.base_url if settings else None)
+    fields = errors or [FieldError("", detail)]
+    body: dict[str, Any] = {
+        "type": f"{base}/problems/{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance or request.url.path,
+    }
+    if PROBLEM_JSON in request.headers.get("accept", ""):
+        body["errors"] = [{"pointer": f.pointer, "detail": f.detail} for f in fields]
+        media_type = PROBLEM_JSON
+    else:
+        grouped: dict[str, list[str]] = {}
+        for f in fields:
+            key = f.pointer.lstrip("/").replace("/", ".") or "request"
+            grouped.setdefault(key, []).append(f.detail)
+        body["errors"] = grouped
+        body["error"] = detail
+        media_type = "application/hal+json;charset=utf-8"
+    return Response(
+        content=msgspec.json.encode(body), status_code=status, media_type=media_type, headers=headers
+    )
+
+
+def domain_error_handler(request: Request, error: Exception) -> Response[bytes]:  # type: ignore[type-arg]
+    """Render a domain error."""
+    assert isinstance(error, DomainError)
+    status, title = next(
+        (v for kind, v in _DOMAIN.items() if isinstance(error, kind)), (400, "Bad request")
+    )
+    if status == 503:
+        log.warning("storage unavailable: %s", error.__cause__ or error)
+    return problem_response(
+        request, status=status, slug=error.slug, title=title, detail=error.message, errors=error.errors
+    )
+
+
+def http_error_handler(request: Request, error: Exception) -> Response[bytes]:  # type: ignore[type-arg]
+    """Render the framework's own errors (404 route, 405, 413, 415, bad query) the same way."""
+    assert isinstance(error, HTTPException)
+    status = error.status_code
+    if status >= 500:
+        return internal_error_handler(request, error)
+    slug, title = _HTTP.get(status, ("bad-request", "Bad request"))
+    generic = not error.detail or error.detail.lower() in {title.lower(), HTTPStatus(status).phrase.lower()}
+    detail = _default_detail(request, status) if generic else error.detail
+    headers = dict(error.headers or {})
+    return problem_response(
+        request, status=status, slug=slug, title=title, detail=detail, errors=[], headers=headers or None
+    )
+
+
+def internal_error_handler(request: Request, error: Exception) -> Response[bytes]:  # type: ignore[type-arg]
+    """Log an unexpected error under an id, and answer 500 with only that id."""
+    reference = uuid.uuid4().hex[:12]
+    log.error("internal error %s on %s %s", reference, request.method, request.url.path, exc_info=error)
+    return problem_response(
+        request,
+        status=500,
+        slug="internal-error",
+        title="Internal error",
+        detail=f"The broker failed to handle this request; the error is logged as {reference}",
+        errors=[],
+        instance=f"/errors/{reference}",
+    )
+
+
+def _default_detail(request: Request, status: int) -> str:  # type: ignore[type-arg]
+    if status == 404:
+        return f"No resource at {request.url.path}"
+    if status == 405:
+        return f"{request.method} is not allowed on {request.url.path}"
+    if status == 413:
+        return "The request body is larger than the broker accepts"
+    return "The request is not valid"
+

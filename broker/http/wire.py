@@ -1,0 +1,109 @@
+"""Request bodies as the Pact clients send them: camelCase, unknown fields ignored."""
+
+from __future__ import annotations
+
+import msgspec
+
+from broker.domain.model import Contact, JSONValue, PacticipantChanges
+
+
+class _Wire(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=False):
+    """Base of request structs."""
+
+
+OptionalText = str | None | msgspec.UnsetType
+
+
+class PacticipantBody(_Wire):
+    """POST /pacticipants, PUT and PATCH /pacticipants/{name}."""
+
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    display_name: OptionalText = msgspec.UNSET
+    repository_url: OptionalText = msgspec.UNSET
+    repository_name: OptionalText = msgspec.UNSET
+    repository_namespace: OptionalText = msgspec.UNSET
+    main_branch: OptionalText = msgspec.UNSET
+
+    def changes(self) -> PacticipantChanges:
+        """The attributes this body sets."""
+        return PacticipantChanges(
+            display_name=self.display_name,
+            repository_url=self.repository_url,
+            repository_name=self.repository_name,
+            repository_namespace=self.repository_namespace,
+            main_branch=self.main_branch,
+        )
+
+    def replacement(self) -> PacticipantChanges:
+        """For PUT: attributes the body leaves out are cleared."""
+        def value(v: OptionalText) -> str | None:
+            return None if v is msgspec.UNSET else v
+
+        return PacticipantChanges(
+            display_name=value(self.display_name),
+            repository_url=value(self.repository_url),
+            repository_name=value(self.repository_name),
+            repository_namespace=value(self.repository_namespace),
+            main_branch=value(self.main_branch),
+        )
+
+
+class TagRef(_Wire):
+    """A tag named in a version body."""
+
+    name: str
+
+
+class VersionBody(_Wire):
+    """PUT and PATCH /pacticipants/{p}/versions/{v}."""
+
+    build_url: OptionalText = msgspec.UNSET
+    tags: list[TagRef] = msgspec.field(default_factory=list)
+
+
+class ContactBody(_Wire):
+    """An environment contact."""
+
+    name: str
+    details: dict[str, JSONValue] = msgspec.field(default_factory=dict)
+
+
+class EnvironmentBody(_Wire):
+    """POST /environments and PUT /environments/{uuid}."""
+
+    name: str
+    production: bool
+    display_name: str | None = None
+    contacts: list[ContactBody] | None = None
+
+    def contact_values(self) -> tuple[Contact, ...]:
+        """Contacts as domain values."""
+        return tuple(Contact(name=c.name, details=c.details) for c in self.contacts or [])
+
+
+class DeploymentBody(_Wire):
+    """POST …/deployed-versions/environment/{uuid}; `target` is the deprecated name."""
+
+    application_instance: str | None = None
+    target: str | None = None
+
+    def instance(self) -> str | None:
+        """The application instance, or None for the unnamed one."""
+        value = self.application_instance if self.application_instance is not None else self.target
+        return value or None
+
+
+class EmptyBody(_Wire):
+    """Bodies that carry nothing the broker reads (branch and tag PUTs, record-release)."""
+
+
+class DeployedPatch(_Wire):
+    """PATCH /deployed-versions/{uuid}."""
+
+    currently_deployed: bool
+
+
+class ReleasedPatch(_Wire):
+    """PATCH /released-versions/{uuid}."""
+
+    currently_supported: bool

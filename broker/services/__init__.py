@@ -1,0 +1,1 @@
+"""Use cases: each takes a Storage, returns domain objects and raises domain errors."""

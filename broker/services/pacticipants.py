@@ -1,0 +1,138 @@
+"""Pacticipants: create, read, update, list, and label them."""
+
+from __future__ import annotations
+
+import msgspec
+
+from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
+from broker.domain.model import Page, Pacticipant, PacticipantChanges
+from broker.domain.names import name_problems
+from broker.services.clock import Clock, system_clock
+from broker.storage.interface import Storage, Transaction
+
+
+class PacticipantDetails(msgspec.Struct, frozen=True, kw_only=True):
+    """A pacticipant with what its resource shows beside it."""
+
+    pacticipant: Pacticipant
+    labels: list[str]
+    latest_version_number: str | None
+
+
+def check_changes(changes: PacticipantChanges) -> None:
+    """Refuse a main branch with spaces or over-long attributes."""
+    problems: list[FieldError] = []
+    if isinstance(changes.main_branch, str):
+        problems += name_problems(changes.main_branch, "/mainBranch", "mainBranch", spaces=False)
+    if problems:
+        raise InvalidInputError("The pacticipant's attributes are not valid", problems)
+
+
+def check_pacticipant_name(name: str, pointer: str = "/name") -> None:
+    """Refuse a blank or multi-line pacticipant name."""
+    problems = name_problems(name, pointer, "name")
+    if problems:
+        raise InvalidInputError("The pacticipant name is not valid", problems)
+
+
+async def require_pacticipant(tx: Transaction, name: str) -> Pacticipant:
+    """The named pacticipant, or `NotFoundError`."""
+    found = await tx.find_pacticipant(name)
+    if found is None:
+        raise NotFoundError(f"No pacticipant named {name!r} exists")
+    return found
+
+
+async def ensure_pacticipant(tx: Transaction, name: str, clock: Clock) -> Pacticipant:
+    """The named pacticipant, created on the spot if new (publishing and tagging do this)."""
+    found = await tx.find_pacticipant(name)
+    if found is not None:
+        return found
+    check_pacticipant_name(name, "/pacticipant")
+    return await tx.insert_pacticipant(name, PacticipantChanges(), clock())
+
+
+class PacticipantService:
+    """Pacticipant use cases."""
+
+    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    async def _details(self, tx: Transaction, pacticipant: Pacticipant) -> PacticipantDetails:
+        latest = await tx.latest_version(pacticipant.id)
+        return PacticipantDetails(
+            pacticipant=pacticipant,
+            labels=await tx.labels_of(pacticipant.id),
+            latest_version_number=latest.number if latest else None,
+        )
+
+    async def get(self, name: str) -> PacticipantDetails:
+        """The named pacticipant."""
+        async with self._storage.transaction() as tx:
+            return await self._details(tx, await require_pacticipant(tx, name))
+
+    async def create(self, name: str, changes: PacticipantChanges) -> PacticipantDetails:
+        """A new pacticipant; `ConflictError` if the name is taken."""
+        check_pacticipant_name(name)
+        check_changes(changes)
+        async with self._storage.transaction() as tx:
+            created = await tx.insert_pacticipant(name, changes, self._clock())
+            return await self._details(tx, created)
+
+    async def update(
+        self, name: str, changes: PacticipantChanges, *, create_if_missing: bool
+    ) -> tuple[PacticipantDetails, bool]:
+        """Apply `changes`; with `create_if_missing` a missing pacticipant is created.
+
+        Returns:
+            The pacticipant and whether it was created.
+        """
+        check_changes(changes)
+        async with self._storage.transaction() as tx:
+            found = await tx.find_pacticipant(name)
+            if found is None:
+                if not create_if_missing:
+                    raise NotFoundError(f"No pacticipant named {name!r} exists")
+                check_pacticipant_name(name, "/name")
+                created = await tx.insert_pacticipant(name, changes, self._clock())
+                return await self._details(tx, created), True
+            updated = await tx.update_pacticipant(found, changes, self._clock())
+            return await self._details(tx, updated), False
+
+    async def list(self, page: Page) -> tuple[list[Pacticipant], int]:
+        """Pacticipants ordered by name, and the total count."""
+        async with self._storage.transaction() as tx:
+            return await tx.list_pacticipants(page)
+
+    async def delete(self, name: str) -> None:
+        """Remove a pacticipant and everything recorded about it."""
+        async with self._storage.transaction() as tx:
+            await tx.delete_pacticipant(await require_pacticipant(tx, name))
+
+    async def add_label(self, name: str, label: str) -> bool:
+        """Label the pacticipant; True if the label is new."""
+        problems = name_problems(label, "/label", "label")
+        if problems:
+            raise InvalidInputError("The label is not valid", problems)
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, name)
+            return await tx.add_label(pacticipant.id, label, self._clock())
+
+    async def has_label(self, name: str, label: str) -> bool:
+        """Whether the pacticipant carries the label."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, name)
+            return label in await tx.labels_of(pacticipant.id)
+
+    async def remove_label(self, name: str, label: str) -> None:
+        """Remove a label; `NotFoundError` if the pacticipant did not carry it."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, name)
+            if not await tx.remove_label(pacticipant.id, label):
+                raise NotFoundError(f"Pacticipant {name!r} has no label {label!r}")
+
+    async def with_label(self, label: str) -> list[Pacticipant]:
+        """Pacticipants carrying a label."""
+        async with self._storage.transaction() as tx:
+            return await tx.pacticipants_with_label(label)

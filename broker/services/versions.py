@@ -1,0 +1,276 @@
+"""Versions, branches and tags of pacticipants."""
+
+from __future__ import annotations
+
+import msgspec
+
+from broker.domain.errors import InvalidInputError, NotFoundError
+from broker.domain.model import Branch, Environment, Page, Pacticipant, PacticipantChanges, Tag, Version
+from broker.domain.names import MAIN_BRANCH_CANDIDATES, name_problems
+from broker.services.clock import Clock, system_clock
+from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
+from broker.storage.interface import Storage, Transaction
+
+
+class BranchHead(msgspec.Struct, frozen=True, kw_only=True):
+    """A branch a version is on, and whether the version is its head (latest)."""
+
+    name: str
+    is_latest: bool
+
+
+class VersionDetails(msgspec.Struct, frozen=True, kw_only=True):
+    """A version with everything its resource shows."""
+
+    pacticipant: Pacticipant
+    version: Version
+    tags: list[Tag]
+    branches: list[BranchHead]
+    environments: list[Environment]
+    deployed_environment_ids: list[str]
+    released_environment_ids: list[str]
+
+
+class BranchDetails(msgspec.Struct, frozen=True, kw_only=True):
+    """A branch with its pacticipant and head version."""
+
+    pacticipant: Pacticipant
+    branch: Branch
+    head: Version | None
+
+
+def check_segment(value: str, pointer: str, what: str) -> None:
+    """Refuse a blank or multi-line name taken from the URL."""
+    problems = name_problems(value, pointer, what)
+    if problems:
+        raise InvalidInputError(f"The {what} is not valid", problems)
+
+
+async def require_version(tx: Transaction, pacticipant: Pacticipant, number: str) -> Version:
+    """The version, or `NotFoundError` naming it."""
+    found = await tx.find_version(pacticipant.id, number)
+    if found is None:
+        raise NotFoundError(f"Version {number!r} of {pacticipant.name!r} does not exist")
+    return found
+
+
+async def ensure_version(
+    tx: Transaction, pacticipant: Pacticipant, number: str, clock: Clock
+) -> tuple[Version, bool]:
+    """The version, created if new; and whether it was created."""
+    found = await tx.find_version(pacticipant.id, number)
+    if found is not None:
+        return found, False
+    check_segment(number, "/version", "version number")
+    return await tx.insert_version(pacticipant.id, number, None, clock()), True
+
+
+class VersionService:
+    """Version, branch and tag use cases."""
+
+    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    async def details(self, tx: Transaction, pacticipant: Pacticipant, version: Version) -> VersionDetails:
+        """Assemble what the version resource shows."""
+        deployed, released = await tx.environments_of_version(version.id)
+        return VersionDetails(
+            pacticipant=pacticipant,
+            version=version,
+            tags=await tx.tags_of_version(version.id),
+            branches=[
+                BranchHead(name=b.name, is_latest=head)
+                for b, head in await tx.branches_of_version(version.id)
+            ],
+            environments=await tx.list_environments(),
+            deployed_environment_ids=deployed,
+            released_environment_ids=released,
+        )
+
+    async def get(self, pacticipant_name: str, number: str) -> VersionDetails:
+        """A version of a pacticipant."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            version = await require_version(tx, pacticipant, number)
+            return await self.details(tx, pacticipant, version)
+
+    async def latest(self, pacticipant_name: str, tag: str | None = None) -> VersionDetails:
+        """The newest version of a pacticipant, or the newest with a tag."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            version = await tx.latest_version(pacticipant.id, tag)
+            if version is None:
+                with_tag = f" with tag {tag!r}" if tag else ""
+                raise NotFoundError(f"{pacticipant_name!r} has no version{with_tag}")
+            return await self.details(tx, pacticipant, version)
+
+    async def create_or_update(
+        self,
+        pacticipant_name: str,
+        number: str,
+        *,
+        build_url: str | None | msgspec.UnsetType = msgspec.UNSET,
+        tags: list[str] | None = None,
+    ) -> tuple[VersionDetails, bool]:
+        """Create the version (and its pacticipant) or update its build URL; add `tags`.
+
+        Returns:
+            The version and whether it was created.
+        """
+        check_segment(pacticipant_name, "/pacticipant", "pacticipant name")
+        check_segment(number, "/version", "version number")
+        for index, tag in enumerate(tags or []):
+            check_segment(tag, f"/tags/{index}", "tag")
+        async with self._storage.transaction() as tx:
+            pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
+            version = await tx.find_version(pacticipant.id, number)
+            created = version is None
+            if version is None:
+                url = None if build_url is msgspec.UNSET else build_url
+                version = await tx.insert_version(pacticipant.id, number, url, self._clock())
+            elif build_url is not msgspec.UNSET and build_url != version.build_url:
+                version = await tx.update_version(version, build_url, self._clock())
+            for tag in tags or []:
+                if await tx.find_tag(version.id, tag) is None:
+                    await tx.insert_tag(version.id, tag, self._clock())
+            return await self.details(tx, pacticipant, version), created
+
+    async def list(self, pacticipant_name: str, page: Page) -> tuple[Pacticipant, list[Version], int]:
+        """Versions newest first, one page of them, and the total."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            versions, total = await tx.list_versions(pacticipant.id, page)
+            return pacticipant, versions, total
+
+    # branches
+
+    async def add_to_branch(
+        self, pacticipant_name: str, branch_name: str, number: str
+    ) -> tuple[BranchDetails, Version, bool]:
+        """Add a version to a branch, creating what is missing; idempotent.
+
+        Returns:
+            The branch, the version, and whether the version was newly added to the branch.
+        """
+        check_segment(pacticipant_name, "/pacticipant", "pacticipant name")
+        check_segment(branch_name, "/branch", "branch name")
+        check_segment(number, "/version", "version number")
+        async with self._storage.transaction() as tx:
+            pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
+            version, _ = await ensure_version(tx, pacticipant, number, self._clock)
+            branch = await tx.find_branch(pacticipant.id, branch_name)
+            if branch is None:
+                branch = await tx.insert_branch(pacticipant.id, branch_name, self._clock())
+            added = await tx.find_branch_version(branch.id, version.id) is None
+            if added:
+                await tx.insert_branch_version(branch.id, version.id, self._clock())
+            if pacticipant.main_branch is None and branch_name in MAIN_BRANCH_CANDIDATES:
+                pacticipant = await tx.update_pacticipant(
+                    pacticipant, PacticipantChanges(main_branch=branch_name), self._clock()
+                )
+            head = await self._head(tx, branch)
+            return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version, added
+
+    async def _head(self, tx: Transaction, branch: Branch) -> Version | None:
+        versions, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
+        return versions[0] if versions else None
+
+    async def _require_branch(self, tx: Transaction, pacticipant: Pacticipant, name: str) -> Branch:
+        branch = await tx.find_branch(pacticipant.id, name)
+        if branch is None:
+            raise NotFoundError(f"{pacticipant.name!r} has no branch {name!r}")
+        return branch
+
+    async def get_branch(self, pacticipant_name: str, branch_name: str) -> BranchDetails:
+        """A branch and its head."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            branch = await self._require_branch(tx, pacticipant, branch_name)
+            return BranchDetails(pacticipant=pacticipant, branch=branch, head=await self._head(tx, branch))
+
+    async def get_branch_version(
+        self, pacticipant_name: str, branch_name: str, number: str
+    ) -> tuple[BranchDetails, Version]:
+        """A version's membership of a branch; `NotFoundError` if it is not on it."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            branch = await self._require_branch(tx, pacticipant, branch_name)
+            version = await require_version(tx, pacticipant, number)
+            if await tx.find_branch_version(branch.id, version.id) is None:
+                raise NotFoundError(f"Version {number!r} is not on branch {branch_name!r}")
+            head = await self._head(tx, branch)
+            return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version
+
+    async def list_branches(
+        self, pacticipant_name: str, page: Page
+    ) -> tuple[Pacticipant, list[Branch], int]:
+        """Branches, most recently created first."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            branches, total = await tx.list_branches(pacticipant.id, page)
+            return pacticipant, branches, total
+
+    async def branch_versions(
+        self, pacticipant_name: str, branch_name: str, page: Page
+    ) -> tuple[BranchDetails, list[Version], int]:
+        """Versions of a branch, most recently added first."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            branch = await self._require_branch(tx, pacticipant, branch_name)
+            versions, total = await tx.branch_versions(branch.id, page)
+            head = versions[0] if versions and page.number == 1 else await self._head(tx, branch)
+            return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), versions, total
+
+    async def delete_branch(self, pacticipant_name: str, branch_name: str) -> None:
+        """Remove a branch (its versions stay)."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            await tx.delete_branch(await self._require_branch(tx, pacticipant, branch_name))
+
+    async def remove_from_branch(self, pacticipant_name: str, branch_name: str, number: str) -> None:
+        """Take a version off a branch."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            branch = await self._require_branch(tx, pacticipant, branch_name)
+            version = await require_version(tx, pacticipant, number)
+            if not await tx.delete_branch_version(branch.id, version.id):
+                raise NotFoundError(f"Version {number!r} is not on branch {branch_name!r}")
+
+    # tags
+
+    async def tag(self, pacticipant_name: str, number: str, tag_name: str) -> tuple[Pacticipant, Version, Tag, bool]:
+        """Tag a version, creating pacticipant and version if new; idempotent.
+
+        Returns:
+            The pacticipant, version, tag, and whether the tag is new.
+        """
+        check_segment(pacticipant_name, "/pacticipant", "pacticipant name")
+        check_segment(number, "/version", "version number")
+        check_segment(tag_name, "/tag", "tag")
+        async with self._storage.transaction() as tx:
+            pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
+            version, _ = await ensure_version(tx, pacticipant, number, self._clock)
+            existing = await tx.find_tag(version.id, tag_name)
+            if existing is not None:
+                return pacticipant, version, existing, False
+            created = await tx.insert_tag(version.id, tag_name, self._clock())
+            return pacticipant, version, created, True
+
+    async def get_tag(self, pacticipant_name: str, number: str, tag_name: str) -> tuple[Pacticipant, Version, Tag]:
+        """A tag of a version."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            version = await require_version(tx, pacticipant, number)
+            tag = await tx.find_tag(version.id, tag_name)
+            if tag is None:
+                raise NotFoundError(f"Version {number!r} of {pacticipant_name!r} has no tag {tag_name!r}")
+            return pacticipant, version, tag
+
+    async def delete_tag(self, pacticipant_name: str, number: str, tag_name: str) -> None:
+        """Remove a tag from a version."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            version = await require_version(tx, pacticipant, number)
+            if not await tx.delete_tag(version.id, tag_name):
+                raise NotFoundError(f"Version {number!r} of {pacticipant_name!r} has no tag {tag_name!r}")

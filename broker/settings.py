@@ -1,0 +1,94 @@
+"""The broker's settings: read once at start from flags and the environment, then passed down."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import msgspec
+
+DEFAULT_DATABASE_FILE = "accord.db"
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """A setting has a value the broker cannot use; the message says which and why."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the broker is configured with.
+
+    Environment variables: `ACCORD_DATABASE_URL` (`postgresql://…` or `sqlite:///path`;
+    default a SQLite file `accord.db` in the working directory), `ACCORD_BASE_URL` (public URL
+    behind a proxy), `ACCORD_LOG_LEVEL` (`debug`, `info`, `warning`, `error`; default `info`),
+    `ACCORD_LOG_FORMAT` (`plain` or `json`; default `plain`), `ACCORD_MAX_BODY_BYTES`
+    (default 10 MiB).
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 9292
+    database_url: str
+    base_url: str | None = None
+    log_level: str = "info"
+    log_format: str = "plain"
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str], *, cwd: Path, host: str | None = None, port: int | None = None
+    ) -> Settings:
+        """Settings from environment variables, with command-line values taking precedence."""
+        database_url = environ.get("ACCORD_DATABASE_URL") or f"sqlite:///{cwd / DEFAULT_DATABASE_FILE}"
+        check_database_url(database_url)
+        log_level = environ.get("ACCORD_LOG_LEVEL", "info").lower()
+        if log_level not in {"debug", "info", "warning", "error"}:
+            raise SettingsError(f"ACCORD_LOG_LEVEL must be debug, info, warning or error, not {log_level!r}")
+        log_format = environ.get("ACCORD_LOG_FORMAT", "plain").lower()
+        if log_format not in {"plain", "json"}:
+            raise SettingsError(f"ACCORD_LOG_FORMAT must be plain or json, not {log_format!r}")
+        raw_limit = environ.get("ACCORD_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))
+        if not raw_limit.isdigit() or int(raw_limit) <= 0:
+            raise SettingsError(f"ACCORD_MAX_BODY_BYTES must be a positive integer, not {raw_limit!r}")
+        base_url = environ.get("ACCORD_BASE_URL") or None
+        if base_url is not None:
+            parts = urlsplit(base_url)
+            if parts.scheme not in {"http", "https"} or not parts.netloc:
+                raise SettingsError(f"ACCORD_BASE_URL must be an http(s) URL, not {base_url!r}")
+            base_url = base_url.rstrip("/")
+        return cls(
+            host=host or "127.0.0.1",
+            port=9292 if port is None else port,
+            database_url=database_url,
+            base_url=base_url,
+            log_level=log_level,
+            log_format=log_format,
+            max_body_bytes=int(raw_limit),
+        )
+
+
+def check_database_url(url: str) -> None:
+    """Refuse a database URL that is neither SQLite nor PostgreSQL."""
+    scheme = urlsplit(url).scheme
+    if scheme not in {"sqlite", "postgresql", "postgres"}:
+        raise SettingsError(
+            f"ACCORD_DATABASE_URL must start with postgresql:// or sqlite:///, not {scheme or url!r}"
+        )
+    if scheme == "sqlite" and not sqlite_path(url):
+        raise SettingsError("ACCORD_DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:///accord.db")
+
+
+def sqlite_path(url: str) -> str:
+    """The file path in `sqlite:///relative/path` or `sqlite:////absolute/path` (as SQLAlchemy)."""
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else ""
+
+
+def redacted(url: str) -> str:
+    """The URL with any password replaced by `***`, fit for logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))

@@ -1,0 +1,17 @@
+"""Open the storage a database URL names."""
+
+from __future__ import annotations
+
+from broker.settings import sqlite_path
+from broker.storage.interface import Storage
+
+
+async def open_storage(database_url: str) -> Storage:
+    """A connected, not yet migrated, storage for `postgresql://…` or `sqlite:///…`."""
+    if database_url.startswith(("postgresql://", "postgres://")):
+        from broker.storage.postgres import PostgresStorage  # noqa: PLC0415 - asyncpg only when used
+
+        return await PostgresStorage.open(database_url)
+    from broker.storage.sqlite import SQLiteStorage  # noqa: PLC0415 - symmetric with the above
+
+    return await SQLiteStorage.open(sqlite_path(database_url))

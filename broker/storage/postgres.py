@@ -1,0 +1,164 @@
+"""The storage protocol on PostgreSQL, through an asyncpg connection pool.
+
+A transaction holds one pooled connection from BEGIN to COMMIT. When the database goes away,
+every operation raises `StorageUnavailableError`; the pool drops the broken connections and opens
+new ones on later requests, so the broker recovers by itself once the database is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import TYPE_CHECKING, Final
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from broker.domain.errors import StorageUnavailableError
+from broker.storage.migrations import migrations_for, pending
+from broker.storage.postgres_rows import (
+    UNAVAILABLE_ERRORS,
+    PostgresTransaction,
+    unavailable_on_connection_loss,
+)
+
+if TYPE_CHECKING:
+    from broker.storage.postgres_rows import Connection
+
+# Key of the advisory lock that serialises migrations across processes ("accord" in ASCII).
+# https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+_MIGRATION_LOCK: Final = 0x6163_636F_7264
+
+_CREATE_SCHEMA_MIGRATIONS: Final = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations"
+    " (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)"
+)
+
+
+def redact(dsn: str) -> str:
+    """The DSN with its password, in the user info or the query, replaced by `***`."""
+    parts = urlsplit(dsn)
+    netloc = parts.netloc
+    if parts.password is not None:
+        user_info, _, hosts = netloc.rpartition("@")
+        netloc = f"{user_info.partition(':')[0]}:***@{hosts}"
+    query = parts.query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if any(key == "password" for key, _ in pairs):
+        query = urlencode(
+            [(key, "***" if key == "password" else value) for key, value in pairs], safe="*"
+        )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+class PostgresStorage:
+    """The `Storage` protocol on a PostgreSQL database."""
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], dsn: str, timeout: float) -> None:
+        self._pool = pool
+        self._description = redact(dsn)
+        self._timeout = timeout
+
+    @classmethod
+    async def open(
+        cls, dsn: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 10.0
+    ) -> PostgresStorage:
+        """Connect a pool to the database at `dsn` (a `postgresql://` URL).
+
+        Args:
+            dsn: where the database is, with credentials.
+            min_size: connections opened now and kept open.
+            max_size: the most connections open at once.
+            timeout: seconds to wait for a new connection, or for a free one from the pool.
+
+        Raises:
+            StorageUnavailableError: the server cannot be reached.
+        """
+        try:
+            pool = await asyncpg.create_pool(
+                dsn, min_size=min_size, max_size=max_size, timeout=timeout
+            )
+        except UNAVAILABLE_ERRORS as error:
+            raise StorageUnavailableError(f"Cannot reach PostgreSQL at {redact(dsn)}") from error
+        return cls(pool, dsn, timeout)
+
+    @property
+    def description(self) -> str:
+        """The database URL, without the password."""
+        return self._description
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Connection]:
+        """A connection from the pool, given back even if the block raises."""
+        with unavailable_on_connection_loss(None):
+            connection = await self._pool.acquire(timeout=self._timeout)
+        try:
+            yield connection
+        finally:
+            # A connection that broke is terminated by the pool, which opens a new one on a
+            # later acquire; the failure was already reported by the block.
+            with suppress(*UNAVAILABLE_ERRORS):
+                await self._pool.release(connection)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+        """One transaction on one pooled connection: committed, or rolled back if it raises."""
+        async with self._connection() as connection:
+            transaction = connection.transaction()
+            with unavailable_on_connection_loss(connection):
+                await transaction.start()
+            try:
+                yield PostgresTransaction(connection)
+            except BaseException:
+                # A lost connection has no transaction left to roll back.
+                if not connection.is_closed():
+                    with unavailable_on_connection_loss(connection):
+                        await transaction.rollback()
+                raise
+            with unavailable_on_connection_loss(connection):
+                await transaction.commit()
+
+    async def migrate(self) -> list[str]:
+        """Apply pending migrations, each in its own transaction under an advisory lock.
+
+        The lock makes a second process that migrates at the same time wait, then find the
+        migration applied, rather than apply it twice.
+
+        Raises:
+            SchemaTooNewError: the database was migrated by a newer Accord.
+        """
+        known = migrations_for("postgres")
+        applied: list[str] = []
+        async with self._connection() as connection:
+            with unavailable_on_connection_loss(connection):
+                while True:
+                    async with connection.transaction():
+                        await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+                        await connection.execute(_CREATE_SCHEMA_MIGRATIONS)
+                        rows = await connection.fetch("SELECT version FROM schema_migrations")
+                        todo = pending(known, {row["version"] for row in rows})
+                        if not todo:
+                            return applied
+                        step = todo[0]
+                        await connection.execute(step.sql)
+                        await connection.execute(
+                            "INSERT INTO schema_migrations (version, name, applied_at)"
+                            " VALUES ($1, $2, now())",
+                            step.version,
+                            step.name,
+                        )
+                    applied.append(f"{step.version:04d}_{step.name}")
+
+    async def check(self) -> None:
+        """Ask the database a trivial question.
+
+        Raises:
+            StorageUnavailableError: the database does not answer.
+        """
+        async with self._connection() as connection:
+            with unavailable_on_connection_loss(connection):
+                await connection.fetchval("SELECT 1")
+
+    async def close(self) -> None:
+        """Close every connection of the pool."""
+        await self._pool.close()

@@ -1,0 +1,685 @@
+"""SQL and row mapping of the PostgreSQL adapter: one method per `Transaction` operation.
+
+Statements that can break a uniqueness or reference rule run inside a savepoint. PostgreSQL
+aborts the whole transaction on an error; the savepoint confines the failure to the statement,
+so a service that catches `ConflictError` can go on, as it can on SQLite
+(https://www.postgresql.org/docs/current/sql-savepoint.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Final, TypeAlias
+
+import asyncpg
+import msgspec
+
+from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
+from broker.domain.model import (
+    Branch,
+    BranchVersion,
+    Contact,
+    DeployedVersion,
+    Environment,
+    Page,
+    Pacticipant,
+    PacticipantChanges,
+    ReleasedVersion,
+    Tag,
+    Version,
+)
+from broker.storage.interface import ANY, AnyInstance
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    Connection: TypeAlias = PoolConnectionProxy[asyncpg.Record]
+
+# Errors that mean "the database cannot be reached", not "the request is wrong". TimeoutError
+# (asyncio's too, since Python 3.11) and ConnectionError are OSErrors.
+UNAVAILABLE_ERRORS: Final = (
+    OSError,
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08, ConnectionDoesNotExistError among them
+    asyncpg.CannotConnectNowError,  # 57P03: the server is starting up or shutting down
+    asyncpg.AdminShutdownError,  # 57P01
+    asyncpg.CrashShutdownError,  # 57P02
+    asyncpg.TooManyConnectionsError,  # 53300
+)
+
+_PACTICIPANT_FIELDS: Final = (
+    "display_name",
+    "repository_url",
+    "repository_name",
+    "repository_namespace",
+    "main_branch",
+)
+
+
+@contextmanager
+def unavailable_on_connection_loss(connection: Connection | None) -> Iterator[None]:
+    """Turn a refused, lost or closed connection into `StorageUnavailableError`."""
+    try:
+        yield
+    except UNAVAILABLE_ERRORS as error:
+        raise StorageUnavailableError("The database cannot be reached") from error
+    except asyncpg.InterfaceError as error:
+        # asyncpg reports work on a connection that has gone away as an InterfaceError; the
+        # connection's state, not the message, tells that apart from a misuse of the driver.
+        if connection is not None and connection.is_closed():
+            raise StorageUnavailableError("The database connection was lost") from error
+        raise
+
+
+def _pacticipant(row: asyncpg.Record) -> Pacticipant:
+    return Pacticipant(
+        id=row["id"],
+        name=row["name"],
+        display_name=row["display_name"],
+        repository_url=row["repository_url"],
+        repository_name=row["repository_name"],
+        repository_namespace=row["repository_namespace"],
+        main_branch=row["main_branch"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _version(row: asyncpg.Record) -> Version:
+    return Version(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        number=row["number"],
+        build_url=row["build_url"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _branch(row: asyncpg.Record) -> Branch:
+    return Branch(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        name=row["name"],
+        created_at=row["created_at"],
+    )
+
+
+def _branch_version(row: asyncpg.Record) -> BranchVersion:
+    return BranchVersion(
+        branch_id=row["branch_id"], version_id=row["version_id"], created_at=row["created_at"]
+    )
+
+
+def _tag(row: asyncpg.Record) -> Tag:
+    return Tag(version_id=row["version_id"], name=row["name"], created_at=row["created_at"])
+
+
+def _environment(row: asyncpg.Record) -> Environment:
+    # asyncpg hands jsonb over as text unless a codec is registered; decoding here keeps the
+    # pool free of per-connection setup.
+    return Environment(
+        uuid=row["uuid"],
+        name=row["name"],
+        display_name=row["display_name"],
+        production=row["production"],
+        contacts=msgspec.json.decode(row["contacts"], type=tuple[Contact, ...]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _deployed(row: asyncpg.Record) -> DeployedVersion:
+    return DeployedVersion(
+        uuid=row["uuid"],
+        version_id=row["version_id"],
+        pacticipant_id=row["pacticipant_id"],
+        environment_id=row["environment_uuid"],
+        application_instance=row["application_instance"],
+        created_at=row["created_at"],
+        undeployed_at=row["undeployed_at"],
+    )
+
+
+def _released(row: asyncpg.Record) -> ReleasedVersion:
+    return ReleasedVersion(
+        uuid=row["uuid"],
+        version_id=row["version_id"],
+        pacticipant_id=row["pacticipant_id"],
+        environment_id=row["environment_uuid"],
+        created_at=row["created_at"],
+        support_ended_at=row["support_ended_at"],
+    )
+
+
+class _Filters:
+    """A WHERE clause built from optional equality filters, with numbered parameters."""
+
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.arguments: list[object] = []
+
+    def equal(self, column: str, value: object) -> None:
+        self.arguments.append(value)
+        self.conditions.append(f"{column} = ${len(self.arguments)}")
+
+    def __str__(self) -> str:
+        return " AND ".join(self.conditions)
+
+
+class PostgresTransaction:
+    """The `Transaction` protocol on one pooled connection inside BEGIN … COMMIT."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def _fetch(self, query: str, *arguments: object) -> list[asyncpg.Record]:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetch(query, *arguments)
+
+    async def _fetchrow(self, query: str, *arguments: object) -> asyncpg.Record | None:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetchrow(query, *arguments)
+
+    async def _count(self, query: str, *arguments: object) -> int:
+        with unavailable_on_connection_loss(self._connection):
+            total: int = await self._connection.fetchval(query, *arguments)
+            return total
+
+    async def _execute(self, query: str, *arguments: object) -> None:
+        with unavailable_on_connection_loss(self._connection):
+            await self._connection.execute(query, *arguments)
+
+    async def _write(
+        self,
+        query: str,
+        *arguments: object,
+        conflict: str,
+        missing: str = "A resource the change refers to does not exist",
+    ) -> asyncpg.Record | None:
+        """Run a statement that may break a rule; its first row, if it returns any.
+
+        Args:
+            query: the statement, usually with a RETURNING clause.
+            arguments: its parameters.
+            conflict: the `ConflictError` message if a uniqueness rule breaks.
+            missing: the `NotFoundError` message if a row it refers to does not exist.
+        """
+        with unavailable_on_connection_loss(self._connection):
+            try:
+                async with self._connection.transaction():  # a savepoint: see the module doc
+                    return await self._connection.fetchrow(query, *arguments)
+            except asyncpg.UniqueViolationError as error:
+                raise ConflictError(conflict) from error
+            except asyncpg.ForeignKeyViolationError as error:
+                raise NotFoundError(missing) from error
+
+    # pacticipants
+
+    async def find_pacticipant(self, name: str) -> Pacticipant | None:
+        row = await self._fetchrow("SELECT * FROM pacticipants WHERE name = $1", name)
+        return None if row is None else _pacticipant(row)
+
+    async def find_pacticipant_by_id(self, pacticipant_id: int) -> Pacticipant | None:
+        row = await self._fetchrow("SELECT * FROM pacticipants WHERE id = $1", pacticipant_id)
+        return None if row is None else _pacticipant(row)
+
+    async def insert_pacticipant(
+        self, name: str, changes: PacticipantChanges, now: datetime
+    ) -> Pacticipant:
+        values = [_set_or_none(getattr(changes, field)) for field in _PACTICIPANT_FIELDS]
+        row = await self._write(
+            "INSERT INTO pacticipants (name, display_name, repository_url, repository_name,"
+            " repository_namespace, main_branch, created_at, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *",
+            name,
+            *values,
+            now,
+            conflict=f"A pacticipant named {name!r} already exists",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _pacticipant(row)
+
+    async def update_pacticipant(
+        self, pacticipant: Pacticipant, changes: PacticipantChanges, now: datetime
+    ) -> Pacticipant:
+        fields = [f for f in _PACTICIPANT_FIELDS if getattr(changes, f) is not msgspec.UNSET]
+        if not fields:
+            return pacticipant
+        # Only the fields set are written, so concurrent changes to other fields survive.
+        assignments = ", ".join(f"{field} = ${n}" for n, field in enumerate(fields, start=3))
+        row = await self._fetchrow(
+            f"UPDATE pacticipants SET updated_at = $2, {assignments}"  # noqa: S608 - column names from _PACTICIPANT_FIELDS
+            " WHERE id = $1 RETURNING *",
+            pacticipant.id,
+            now,
+            *(getattr(changes, field) for field in fields),
+        )
+        if row is None:
+            raise NotFoundError(f"No pacticipant named {pacticipant.name!r} was found")
+        return _pacticipant(row)
+
+    async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
+        rows = await self._fetch(
+            "SELECT * FROM pacticipants ORDER BY name LIMIT $1 OFFSET $2", page.size, page.offset
+        )
+        total = await self._count("SELECT count(*) FROM pacticipants")
+        return [_pacticipant(row) for row in rows], total
+
+    async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
+        # ON DELETE CASCADE takes its versions, branches, tags, labels and deployments along.
+        await self._execute("DELETE FROM pacticipants WHERE id = $1", pacticipant.id)
+
+    # labels
+
+    async def labels_of(self, pacticipant_id: int) -> list[str]:
+        rows = await self._fetch(
+            "SELECT name FROM labels WHERE pacticipant_id = $1 ORDER BY name", pacticipant_id
+        )
+        return [row["name"] for row in rows]
+
+    async def add_label(self, pacticipant_id: int, label: str, now: datetime) -> bool:
+        row = await self._write(
+            "INSERT INTO labels (pacticipant_id, name, created_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT DO NOTHING RETURNING name",
+            pacticipant_id,
+            label,
+            now,
+            conflict=f"The pacticipant already has label {label!r}",
+            missing="The pacticipant to label does not exist",
+        )
+        return row is not None
+
+    async def remove_label(self, pacticipant_id: int, label: str) -> bool:
+        row = await self._fetchrow(
+            "DELETE FROM labels WHERE pacticipant_id = $1 AND name = $2 RETURNING name",
+            pacticipant_id,
+            label,
+        )
+        return row is not None
+
+    async def pacticipants_with_label(self, label: str) -> list[Pacticipant]:
+        rows = await self._fetch(
+            "SELECT p.* FROM pacticipants p JOIN labels l ON l.pacticipant_id = p.id"
+            " WHERE l.name = $1 ORDER BY p.name",
+            label,
+        )
+        return [_pacticipant(row) for row in rows]
+
+    # versions
+
+    async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
+        row = await self._fetchrow(
+            "SELECT * FROM versions WHERE pacticipant_id = $1 AND number = $2",
+            pacticipant_id,
+            number,
+        )
+        return None if row is None else _version(row)
+
+    async def find_version_by_id(self, version_id: int) -> Version | None:
+        row = await self._fetchrow("SELECT * FROM versions WHERE id = $1", version_id)
+        return None if row is None else _version(row)
+
+    async def insert_version(
+        self, pacticipant_id: int, number: str, build_url: str | None, now: datetime
+    ) -> Version:
+        row = await self._write(
+            "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
+            " VALUES ($1, $2, $3, $4, $4) RETURNING *",
+            pacticipant_id,
+            number,
+            build_url,
+            now,
+            conflict=f"Version {number!r} already exists",
+            missing="The pacticipant of the version does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _version(row)
+
+    async def update_version(self, version: Version, build_url: str | None, now: datetime) -> Version:
+        row = await self._fetchrow(
+            "UPDATE versions SET build_url = $2, updated_at = $3 WHERE id = $1 RETURNING *",
+            version.id,
+            build_url,
+            now,
+        )
+        if row is None:
+            raise NotFoundError(f"Version {version.number!r} was not found")
+        return _version(row)
+
+    async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
+        # Row ids order versions by creation: newest first is highest id first.
+        rows = await self._fetch(
+            "SELECT * FROM versions WHERE pacticipant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+            pacticipant_id,
+            page.size,
+            page.offset,
+        )
+        total = await self._count(
+            "SELECT count(*) FROM versions WHERE pacticipant_id = $1", pacticipant_id
+        )
+        return [_version(row) for row in rows], total
+
+    async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
+        if tag is None:
+            row = await self._fetchrow(
+                "SELECT * FROM versions WHERE pacticipant_id = $1 ORDER BY id DESC LIMIT 1",
+                pacticipant_id,
+            )
+        else:
+            row = await self._fetchrow(
+                "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
+                " WHERE v.pacticipant_id = $1 AND t.name = $2 ORDER BY v.id DESC LIMIT 1",
+                pacticipant_id,
+                tag,
+            )
+        return None if row is None else _version(row)
+
+    # branches
+
+    async def find_branch(self, pacticipant_id: int, name: str) -> Branch | None:
+        row = await self._fetchrow(
+            "SELECT * FROM branches WHERE pacticipant_id = $1 AND name = $2", pacticipant_id, name
+        )
+        return None if row is None else _branch(row)
+
+    async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
+        row = await self._write(
+            "INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3)"
+            " RETURNING *",
+            pacticipant_id,
+            name,
+            now,
+            conflict=f"Branch {name!r} already exists",
+            missing="The pacticipant of the branch does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _branch(row)
+
+    async def delete_branch(self, branch: Branch) -> None:
+        await self._execute("DELETE FROM branches WHERE id = $1", branch.id)
+
+    async def list_branches(self, pacticipant_id: int, page: Page) -> tuple[list[Branch], int]:
+        rows = await self._fetch(
+            "SELECT * FROM branches WHERE pacticipant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+            pacticipant_id,
+            page.size,
+            page.offset,
+        )
+        total = await self._count(
+            "SELECT count(*) FROM branches WHERE pacticipant_id = $1", pacticipant_id
+        )
+        return [_branch(row) for row in rows], total
+
+    async def find_branch_version(self, branch_id: int, version_id: int) -> BranchVersion | None:
+        row = await self._fetchrow(
+            "SELECT * FROM branch_versions WHERE branch_id = $1 AND version_id = $2",
+            branch_id,
+            version_id,
+        )
+        return None if row is None else _branch_version(row)
+
+    async def insert_branch_version(
+        self, branch_id: int, version_id: int, now: datetime
+    ) -> BranchVersion:
+        row = await self._write(
+            "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3)"
+            " RETURNING *",
+            branch_id,
+            version_id,
+            now,
+            conflict="The version is already on that branch",
+            missing="The branch or the version does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _branch_version(row)
+
+    async def delete_branch_version(self, branch_id: int, version_id: int) -> bool:
+        row = await self._fetchrow(
+            "DELETE FROM branch_versions WHERE branch_id = $1 AND version_id = $2 RETURNING seq",
+            branch_id,
+            version_id,
+        )
+        return row is not None
+
+    async def branch_versions(self, branch_id: int, page: Page) -> tuple[list[Version], int]:
+        rows = await self._fetch(
+            "SELECT v.* FROM versions v JOIN branch_versions bv ON bv.version_id = v.id"
+            " WHERE bv.branch_id = $1 ORDER BY bv.seq DESC LIMIT $2 OFFSET $3",
+            branch_id,
+            page.size,
+            page.offset,
+        )
+        total = await self._count(
+            "SELECT count(*) FROM branch_versions WHERE branch_id = $1", branch_id
+        )
+        return [_version(row) for row in rows], total
+
+    async def branches_of_version(self, version_id: int) -> list[tuple[Branch, bool]]:
+        # A branch's head is the version added to it last (highest seq), not the highest number.
+        rows = await self._fetch(
+            "SELECT b.*, bv.seq = (SELECT max(h.seq) FROM branch_versions h"
+            " WHERE h.branch_id = b.id) AS is_head"
+            " FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
+            " WHERE bv.version_id = $1 ORDER BY bv.seq",
+            version_id,
+        )
+        return [(_branch(row), row["is_head"]) for row in rows]
+
+    # tags
+
+    async def find_tag(self, version_id: int, name: str) -> Tag | None:
+        row = await self._fetchrow(
+            "SELECT * FROM tags WHERE version_id = $1 AND name = $2", version_id, name
+        )
+        return None if row is None else _tag(row)
+
+    async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
+        row = await self._write(
+            "INSERT INTO tags (version_id, name, created_at) VALUES ($1, $2, $3) RETURNING *",
+            version_id,
+            name,
+            now,
+            conflict=f"The version already has tag {name!r}",
+            missing="The version to tag does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _tag(row)
+
+    async def delete_tag(self, version_id: int, name: str) -> bool:
+        row = await self._fetchrow(
+            "DELETE FROM tags WHERE version_id = $1 AND name = $2 RETURNING seq", version_id, name
+        )
+        return row is not None
+
+    async def tags_of_version(self, version_id: int) -> list[Tag]:
+        rows = await self._fetch("SELECT * FROM tags WHERE version_id = $1 ORDER BY seq", version_id)
+        return [_tag(row) for row in rows]
+
+    # environments
+
+    async def find_environment(self, uuid: str) -> Environment | None:
+        row = await self._fetchrow("SELECT * FROM environments WHERE uuid = $1", uuid)
+        return None if row is None else _environment(row)
+
+    async def find_environment_by_name(self, name: str) -> Environment | None:
+        row = await self._fetchrow("SELECT * FROM environments WHERE name = $1", name)
+        return None if row is None else _environment(row)
+
+    async def insert_environment(self, environment: Environment) -> Environment:
+        row = await self._write(
+            "INSERT INTO environments (uuid, name, display_name, production, contacts,"
+            " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+            *_environment_values(environment),
+            conflict=f"An environment named {environment.name!r} already exists",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _environment(row)
+
+    async def update_environment(self, environment: Environment) -> Environment:
+        row = await self._write(
+            "UPDATE environments SET name = $2, display_name = $3, production = $4,"
+            " contacts = $5, created_at = $6, updated_at = $7 WHERE uuid = $1 RETURNING *",
+            *_environment_values(environment),
+            conflict=f"An environment named {environment.name!r} already exists",
+        )
+        if row is None:
+            raise NotFoundError(f"No environment with uuid {environment.uuid!r} was found")
+        return _environment(row)
+
+    async def delete_environment(self, environment: Environment) -> None:
+        # ON DELETE CASCADE takes its deployment and release records along.
+        await self._execute("DELETE FROM environments WHERE uuid = $1", environment.uuid)
+
+    async def list_environments(self) -> list[Environment]:
+        rows = await self._fetch("SELECT * FROM environments ORDER BY name")
+        return [_environment(row) for row in rows]
+
+    # deployed and released versions
+
+    async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
+        row = await self._write(
+            "INSERT INTO deployed_versions (uuid, version_id, pacticipant_id, environment_uuid,"
+            " application_instance, created_at, undeployed_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
+            deployed.uuid,
+            deployed.version_id,
+            deployed.pacticipant_id,
+            deployed.environment_id,
+            deployed.application_instance,
+            deployed.created_at,
+            deployed.undeployed_at,
+            conflict=f"A deployment record with uuid {deployed.uuid!r} already exists",
+            missing="The version, pacticipant or environment of the deployment does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _deployed(row)
+
+    async def find_deployed_version(self, uuid: str) -> DeployedVersion | None:
+        row = await self._fetchrow("SELECT * FROM deployed_versions WHERE uuid = $1", uuid)
+        return None if row is None else _deployed(row)
+
+    async def deployed_versions(
+        self,
+        environment_id: str,
+        *,
+        pacticipant_id: int | None = None,
+        version_id: int | None = None,
+        currently_deployed: bool | None = None,
+        application_instance: str | None | AnyInstance = ANY,
+    ) -> list[DeployedVersion]:
+        where = _Filters()
+        where.equal("environment_uuid", environment_id)
+        if pacticipant_id is not None:
+            where.equal("pacticipant_id", pacticipant_id)
+        if version_id is not None:
+            where.equal("version_id", version_id)
+        if currently_deployed is not None:
+            where.conditions.append(f"undeployed_at IS {'' if currently_deployed else 'NOT '}NULL")
+        if application_instance is None:
+            where.conditions.append("application_instance IS NULL")
+        elif application_instance is not ANY:
+            where.equal("application_instance", application_instance)
+        rows = await self._fetch(
+            f"SELECT * FROM deployed_versions WHERE {where} ORDER BY id",  # noqa: S608 - fixed fragments, values bound
+            *where.arguments,
+        )
+        return [_deployed(row) for row in rows]
+
+    async def mark_undeployed(self, deployed: DeployedVersion, now: datetime) -> DeployedVersion:
+        row = await self._fetchrow(
+            "UPDATE deployed_versions SET undeployed_at = $2 WHERE uuid = $1 RETURNING *",
+            deployed.uuid,
+            now,
+        )
+        if row is None:
+            raise NotFoundError(f"No deployment record with uuid {deployed.uuid!r} was found")
+        return _deployed(row)
+
+    async def insert_released_version(self, released: ReleasedVersion) -> ReleasedVersion:
+        row = await self._write(
+            "INSERT INTO released_versions (uuid, version_id, pacticipant_id, environment_uuid,"
+            " created_at, support_ended_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
+            released.uuid,
+            released.version_id,
+            released.pacticipant_id,
+            released.environment_id,
+            released.created_at,
+            released.support_ended_at,
+            conflict="That version is already released to that environment",
+            missing="The version, pacticipant or environment of the release does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _released(row)
+
+    async def find_released_version(self, uuid: str) -> ReleasedVersion | None:
+        row = await self._fetchrow("SELECT * FROM released_versions WHERE uuid = $1", uuid)
+        return None if row is None else _released(row)
+
+    async def released_versions(
+        self,
+        environment_id: str,
+        *,
+        pacticipant_id: int | None = None,
+        version_id: int | None = None,
+        currently_supported: bool | None = None,
+    ) -> list[ReleasedVersion]:
+        where = _Filters()
+        where.equal("environment_uuid", environment_id)
+        if pacticipant_id is not None:
+            where.equal("pacticipant_id", pacticipant_id)
+        if version_id is not None:
+            where.equal("version_id", version_id)
+        if currently_supported is not None:
+            where.conditions.append(
+                f"support_ended_at IS {'' if currently_supported else 'NOT '}NULL"
+            )
+        rows = await self._fetch(
+            f"SELECT * FROM released_versions WHERE {where} ORDER BY id",  # noqa: S608 - fixed fragments, values bound
+            *where.arguments,
+        )
+        return [_released(row) for row in rows]
+
+    async def set_support_ended(
+        self, released: ReleasedVersion, ended_at: datetime | None
+    ) -> ReleasedVersion:
+        row = await self._fetchrow(
+            "UPDATE released_versions SET support_ended_at = $2 WHERE uuid = $1 RETURNING *",
+            released.uuid,
+            ended_at,
+        )
+        if row is None:
+            raise NotFoundError(f"No release record with uuid {released.uuid!r} was found")
+        return _released(row)
+
+    async def environments_of_version(self, version_id: int) -> tuple[list[str], list[str]]:
+        # Current records only: an undeployed or unsupported version is no longer there.
+        deployed = await self._fetch(
+            "SELECT environment_uuid FROM deployed_versions"
+            " WHERE version_id = $1 AND undeployed_at IS NULL"
+            " GROUP BY environment_uuid ORDER BY min(id)",
+            version_id,
+        )
+        released = await self._fetch(
+            "SELECT environment_uuid FROM released_versions"
+            " WHERE version_id = $1 AND support_ended_at IS NULL ORDER BY id",
+            version_id,
+        )
+        return [row[0] for row in deployed], [row[0] for row in released]
+
+
+def _set_or_none(value: object) -> object:
+    return None if value is msgspec.UNSET else value
+
+
+def _environment_values(environment: Environment) -> tuple[object, ...]:
+    return (
+        environment.uuid,
+        environment.name,
+        environment.display_name,
+        environment.production,
+        msgspec.json.encode(environment.contacts).decode(),
+        environment.created_at,
+        environment.updated_at,
+    )

@@ -1,0 +1,276 @@
+"""`AsyncBrokerClient`: the calls of `BrokerClient`, awaited.
+
+It drives the same operations of `clients.sdk.operations` with an awaited send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TypeVar, cast
+
+import httpx
+
+from clients.sdk import operations
+from clients.sdk.builder import RequestBuilder
+from clients.sdk.client import log_exchange, unreachable
+from clients.sdk.operations import Operation, Saved, Session
+from clients.sdk.wire import (
+    Contact,
+    DeployedVersion,
+    DeployedVersionList,
+    Environment,
+    EnvironmentList,
+    Pacticipant,
+    PacticipantList,
+    ReleasedVersion,
+    ReleasedVersionList,
+    Tag,
+    Version,
+)
+
+T = TypeVar("T")
+
+
+class AsyncBrokerClient:
+    """The same calls as `BrokerClient`, awaited.
+
+    Args:
+        base_url: the broker's base URL.
+        token: a bearer token (`Authorization: Bearer`); wins over username and password.
+        username: basic auth user.
+        password: basic auth password.
+        timeout: seconds to wait for each connect, read and write.
+        transport: an httpx async transport, such as `httpx.MockTransport` in tests.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._builder = RequestBuilder(
+            base_url, token=token, username=username, password=password, timeout=timeout
+        )
+        self._session = Session(self._builder)
+        self._http = httpx.AsyncClient(transport=transport)
+
+    async def __aenter__(self) -> AsyncBrokerClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+    async def _run(self, operation: Operation[T]) -> T:
+        try:
+            request = next(operation)
+            while True:
+                try:
+                    response = await self._http.send(request)
+                except httpx.TransportError as error:
+                    raise unreachable(self._builder, error) from error
+                log_exchange(response)
+                request = operation.send(response)
+        except StopIteration as stop:
+            return cast("T", stop.value)
+
+    async def create_environment(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        production: bool = False,
+        contacts: Iterable[Contact] = (),
+    ) -> Environment:
+        """Create an environment."""
+        return await self._run(
+            operations.create_environment(
+                self._session,
+                name,
+                display_name=display_name,
+                production=production,
+                contacts=contacts,
+            )
+        )
+
+    async def update_environment(
+        self,
+        uuid: str,
+        *,
+        name: str | None = None,
+        display_name: str | None = None,
+        production: bool | None = None,
+        contacts: Iterable[Contact] | None = None,
+    ) -> Environment:
+        """Change the given members of an environment; None keeps the stored value."""
+        return await self._run(
+            operations.update_environment(
+                self._session,
+                uuid,
+                name=name,
+                display_name=display_name,
+                production=production,
+                contacts=contacts,
+            )
+        )
+
+    async def get_environment(self, uuid: str) -> Environment:
+        """Fetch an environment by uuid."""
+        return await self._run(operations.get_environment(self._session, uuid))
+
+    async def find_environment(self, name: str) -> Environment:
+        """Fetch an environment by name; NotFoundError if there is none."""
+        return await self._run(operations.find_environment(self._session, name))
+
+    async def list_environments(self) -> EnvironmentList:
+        """List every environment."""
+        return await self._run(operations.list_environments(self._session))
+
+    async def delete_environment(self, uuid: str) -> None:
+        """Delete an environment."""
+        await self._run(operations.delete_environment(self._session, uuid))
+
+    async def create_or_update_pacticipant(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        main_branch: str | None = None,
+        repository_url: str | None = None,
+    ) -> Saved[Pacticipant]:
+        """Create the pacticipant, or change the given members of an existing one."""
+        return await self._run(
+            operations.create_or_update_pacticipant(
+                self._session,
+                name,
+                display_name=display_name,
+                main_branch=main_branch,
+                repository_url=repository_url,
+            )
+        )
+
+    async def get_pacticipant(self, name: str) -> Pacticipant:
+        """Fetch a pacticipant by name."""
+        return await self._run(operations.get_pacticipant(self._session, name))
+
+    async def list_pacticipants(self) -> PacticipantList:
+        """List the pacticipants."""
+        return await self._run(operations.list_pacticipants(self._session))
+
+    async def create_or_update_version(
+        self,
+        pacticipant: str,
+        version: str,
+        *,
+        branch: str | None = None,
+        tags: Iterable[str] = (),
+        build_url: str | None = None,
+    ) -> Saved[Version]:
+        """Create or update a version, add it to a branch and tag it."""
+        return await self._run(
+            operations.create_or_update_version(
+                self._session, pacticipant, version, branch=branch, tags=tags, build_url=build_url
+            )
+        )
+
+    async def get_version(self, pacticipant: str, version: str) -> Version:
+        """Fetch one version of a pacticipant."""
+        return await self._run(operations.get_version(self._session, pacticipant, version))
+
+    async def get_latest_version(self, pacticipant: str, tag: str | None = None) -> Version:
+        """Fetch the pacticipant's latest version, or its latest version with `tag`."""
+        return await self._run(operations.get_latest_version(self._session, pacticipant, tag))
+
+    async def create_version_tag(
+        self,
+        pacticipant: str,
+        version: str,
+        tags: Iterable[str],
+        *,
+        auto_create_version: bool = False,
+    ) -> list[Tag]:
+        """Tag a version; it must exist unless `auto_create_version`."""
+        return await self._run(
+            operations.create_version_tag(
+                self._session, pacticipant, version, tags, auto_create_version=auto_create_version
+            )
+        )
+
+    async def record_deployment(
+        self,
+        pacticipant: str,
+        version: str,
+        environment: str,
+        *,
+        application_instance: str | None = None,
+    ) -> DeployedVersion:
+        """Record that a version is deployed to an environment (named, not by uuid)."""
+        return await self._run(
+            operations.record_deployment(
+                self._session,
+                pacticipant,
+                version,
+                environment,
+                application_instance=application_instance,
+            )
+        )
+
+    async def record_undeployment(
+        self,
+        pacticipant: str,
+        environment: str,
+        *,
+        application_instance: str | None = None,
+    ) -> list[DeployedVersion]:
+        """Record that whatever version of the pacticipant is deployed there is gone."""
+        return await self._run(
+            operations.record_undeployment(
+                self._session, pacticipant, environment, application_instance=application_instance
+            )
+        )
+
+    async def record_release(
+        self, pacticipant: str, version: str, environment: str
+    ) -> ReleasedVersion:
+        """Record that a version is released to an environment."""
+        return await self._run(
+            operations.record_release(self._session, pacticipant, version, environment)
+        )
+
+    async def record_support_ended(
+        self, pacticipant: str, version: str, environment: str
+    ) -> list[ReleasedVersion]:
+        """Record that a released version is no longer supported in an environment."""
+        return await self._run(
+            operations.record_support_ended(self._session, pacticipant, version, environment)
+        )
+
+    async def list_deployed_versions(
+        self, environment: Environment, pacticipant: str | None = None
+    ) -> DeployedVersionList:
+        """List the versions currently deployed to an environment."""
+        return await self._run(
+            operations.list_deployed_versions(self._session, environment, pacticipant)
+        )
+
+    async def list_released_versions(
+        self, environment: Environment, pacticipant: str | None = None, version: str | None = None
+    ) -> ReleasedVersionList:
+        """List the released versions an environment currently supports."""
+        return await self._run(
+            operations.list_released_versions(self._session, environment, pacticipant, version)
+        )

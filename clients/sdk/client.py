@@ -1,0 +1,299 @@
+"""`BrokerClient`, the blocking client, and what it shares with `AsyncBrokerClient`.
+
+Both drive the operations of `clients.sdk.operations` and only differ in how a request is
+sent. Transport failures become `BrokerUnreachableError`; error statuses become `BrokerError`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TypeVar, cast
+
+import httpx
+
+from clients.sdk import operations
+from clients.sdk.builder import RequestBuilder
+from clients.sdk.errors import BrokerUnreachableError
+from clients.sdk.operations import Operation, Saved, Session
+from clients.sdk.wire import (
+    Contact,
+    DeployedVersion,
+    DeployedVersionList,
+    Environment,
+    EnvironmentList,
+    Pacticipant,
+    PacticipantList,
+    ReleasedVersion,
+    ReleasedVersionList,
+    Tag,
+    Version,
+)
+
+T = TypeVar("T")
+
+logger = logging.getLogger("clients.sdk")
+
+
+def unreachable(builder: RequestBuilder, error: httpx.TransportError) -> BrokerUnreachableError:
+    """The one sentence for a broker that did not answer."""
+    if isinstance(error, httpx.TimeoutException):
+        reason = "it did not answer in time"
+    else:
+        # "[Errno 111] Connection refused" -> "connection refused"
+        reason = re.sub(r"^\[Errno -?\d+\]\s*", "", str(error)) or type(error).__name__
+        reason = reason[:1].lower() + reason[1:]
+    base_url = str(builder.base_url).rstrip("/")
+    return BrokerUnreachableError(f"Could not reach the broker at {base_url}: {reason}.")
+
+
+def log_exchange(response: httpx.Response) -> None:
+    """Log one request and its status at debug level (the CLI's --verbose shows them)."""
+    request = response.request
+    logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
+
+
+class BrokerClient:
+    """A blocking client of one broker.
+
+    Args:
+        base_url: the broker's base URL.
+        token: a bearer token (`Authorization: Bearer`); wins over username and password.
+        username: basic auth user.
+        password: basic auth password.
+        timeout: seconds to wait for each connect, read and write.
+        transport: an httpx transport, such as `httpx.MockTransport` in tests.
+
+    Example:
+        >>> with BrokerClient("http://127.0.0.1:9292") as broker:  # doctest: +SKIP
+        ...     broker.record_deployment("Orders", "1.2.0", "production")
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._builder = RequestBuilder(
+            base_url, token=token, username=username, password=password, timeout=timeout
+        )
+        self._session = Session(self._builder)
+        self._http = httpx.Client(transport=transport)
+
+    def __enter__(self) -> BrokerClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connections."""
+        self._http.close()
+
+    def _run(self, operation: Operation[T]) -> T:
+        try:
+            request = next(operation)
+            while True:
+                try:
+                    response = self._http.send(request)
+                except httpx.TransportError as error:
+                    raise unreachable(self._builder, error) from error
+                log_exchange(response)
+                request = operation.send(response)
+        except StopIteration as stop:
+            return cast("T", stop.value)
+
+    def create_environment(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        production: bool = False,
+        contacts: Iterable[Contact] = (),
+    ) -> Environment:
+        """Create an environment."""
+        return self._run(
+            operations.create_environment(
+                self._session,
+                name,
+                display_name=display_name,
+                production=production,
+                contacts=contacts,
+            )
+        )
+
+    def update_environment(
+        self,
+        uuid: str,
+        *,
+        name: str | None = None,
+        display_name: str | None = None,
+        production: bool | None = None,
+        contacts: Iterable[Contact] | None = None,
+    ) -> Environment:
+        """Change the given members of an environment; None keeps the stored value."""
+        return self._run(
+            operations.update_environment(
+                self._session,
+                uuid,
+                name=name,
+                display_name=display_name,
+                production=production,
+                contacts=contacts,
+            )
+        )
+
+    def get_environment(self, uuid: str) -> Environment:
+        """Fetch an environment by uuid."""
+        return self._run(operations.get_environment(self._session, uuid))
+
+    def find_environment(self, name: str) -> Environment:
+        """Fetch an environment by name; NotFoundError if there is none."""
+        return self._run(operations.find_environment(self._session, name))
+
+    def list_environments(self) -> EnvironmentList:
+        """List every environment."""
+        return self._run(operations.list_environments(self._session))
+
+    def delete_environment(self, uuid: str) -> None:
+        """Delete an environment."""
+        self._run(operations.delete_environment(self._session, uuid))
+
+    def create_or_update_pacticipant(
+        self,
+        name: str,
+        *,
+        display_name: str | None = None,
+        main_branch: str | None = None,
+        repository_url: str | None = None,
+    ) -> Saved[Pacticipant]:
+        """Create the pacticipant, or change the given members of an existing one."""
+        return self._run(
+            operations.create_or_update_pacticipant(
+                self._session,
+                name,
+                display_name=display_name,
+                main_branch=main_branch,
+                repository_url=repository_url,
+            )
+        )
+
+    def get_pacticipant(self, name: str) -> Pacticipant:
+        """Fetch a pacticipant by name."""
+        return self._run(operations.get_pacticipant(self._session, name))
+
+    def list_pacticipants(self) -> PacticipantList:
+        """List the pacticipants."""
+        return self._run(operations.list_pacticipants(self._session))
+
+    def create_or_update_version(
+        self,
+        pacticipant: str,
+        version: str,
+        *,
+        branch: str | None = None,
+        tags: Iterable[str] = (),
+        build_url: str | None = None,
+    ) -> Saved[Version]:
+        """Create or update a version, add it to a branch and tag it."""
+        return self._run(
+            operations.create_or_update_version(
+                self._session, pacticipant, version, branch=branch, tags=tags, build_url=build_url
+            )
+        )
+
+    def get_version(self, pacticipant: str, version: str) -> Version:
+        """Fetch one version of a pacticipant."""
+        return self._run(operations.get_version(self._session, pacticipant, version))
+
+    def get_latest_version(self, pacticipant: str, tag: str | None = None) -> Version:
+        """Fetch the pacticipant's latest version, or its latest version with `tag`."""
+        return self._run(operations.get_latest_version(self._session, pacticipant, tag))
+
+    def create_version_tag(
+        self,
+        pacticipant: str,
+        version: str,
+        tags: Iterable[str],
+        *,
+        auto_create_version: bool = False,
+    ) -> list[Tag]:
+        """Tag a version; it must exist unless `auto_create_version`."""
+        return self._run(
+            operations.create_version_tag(
+                self._session, pacticipant, version, tags, auto_create_version=auto_create_version
+            )
+        )
+
+    def record_deployment(
+        self,
+        pacticipant: str,
+        version: str,
+        environment: str,
+        *,
+        application_instance: str | None = None,
+    ) -> DeployedVersion:
+        """Record that a version is deployed to an environment (named, not by uuid)."""
+        return self._run(
+            operations.record_deployment(
+                self._session,
+                pacticipant,
+                version,
+                environment,
+                application_instance=application_instance,
+            )
+        )
+
+    def record_undeployment(
+        self,
+        pacticipant: str,
+        environment: str,
+        *,
+        application_instance: str | None = None,
+    ) -> list[DeployedVersion]:
+        """Record that whatever version of the pacticipant is deployed there is gone."""
+        return self._run(
+            operations.record_undeployment(
+                self._session, pacticipant, environment, application_instance=application_instance
+            )
+        )
+
+    def record_release(self, pacticipant: str, version: str, environment: str) -> ReleasedVersion:
+        """Record that a version is released to an environment."""
+        return self._run(
+            operations.record_release(self._session, pacticipant, version, environment)
+        )
+
+    def record_support_ended(
+        self, pacticipant: str, version: str, environment: str
+    ) -> list[ReleasedVersion]:
+        """Record that a released version is no longer supported in an environment."""
+        return self._run(
+            operations.record_support_ended(self._session, pacticipant, version, environment)
+        )
+
+    def list_deployed_versions(
+        self, environment: Environment, pacticipant: str | None = None
+    ) -> DeployedVersionList:
+        """List the versions currently deployed to an environment."""
+        return self._run(operations.list_deployed_versions(self._session, environment, pacticipant))
+
+    def list_released_versions(
+        self, environment: Environment, pacticipant: str | None = None, version: str | None = None
+    ) -> ReleasedVersionList:
+        """List the released versions an environment currently supports."""
+        return self._run(
+            operations.list_released_versions(self._session, environment, pacticipant, version)
+        )

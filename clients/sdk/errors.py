@@ -1,0 +1,79 @@
+"""What the SDK raises. Every error's `str()` is one plain sentence a person can act on.
+
+ClientError
+├── BrokerError               the broker answered with an error status
+│    └── NotFoundError        404, or a named environment or deployment the broker lacks
+├── BrokerUnreachableError    no answer at all: connection refused, timeout, DNS failure
+└── UnexpectedResponseError   a success answer the SDK cannot read (not JSON, no relation)
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class FieldError(msgspec.Struct, frozen=True, kw_only=True):
+    """One bad place in a request, as the broker reported it.
+
+    Attributes:
+        pointer: a JSON pointer (RFC 6901) such as `/contacts/0/name`; empty when the broker
+            did not say which field.
+        detail: what is wrong there.
+    """
+
+    pointer: str
+    detail: str
+
+    @property
+    def field(self) -> str:
+        """The pointer in the dotted form people read (`contacts.0.name`)."""
+        return self.pointer.lstrip("/").replace("/", ".")
+
+
+class ClientError(Exception):
+    """Base of every error the SDK raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BrokerError(ClientError):
+    """The broker answered with a 4xx or 5xx status.
+
+    Attributes:
+        status: the HTTP status code.
+        title: the problem's short summary (problem+json `title`), if any.
+        detail: the broker's explanation (problem+json `detail` or hal+json `error`), if any.
+        errors: the bad fields, parsed from either error rendering.
+        url: the URL that was requested.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        title: str | None = None,
+        detail: str | None = None,
+        errors: tuple[FieldError, ...] = (),
+        url: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.url = url
+
+
+class NotFoundError(BrokerError):
+    """The broker has no such resource (its answer was 404, or a lookup by name found none)."""
+
+
+class BrokerUnreachableError(ClientError):
+    """The broker did not answer: the connection was refused or timed out, or DNS failed."""
+
+
+class UnexpectedResponseError(ClientError):
+    """The broker answered with success, but not with something the SDK can read."""
