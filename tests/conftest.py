@@ -141,6 +141,16 @@ def storage(request: pytest.FixtureRequest) -> Storage:
 
 
 @pytest.fixture
+async def empty_postgres_database_url(postgres_server_dsn: str) -> AsyncIterator[str]:
+    """A database of its own for this test, not migrated, dropped after it."""
+    url = await create_database(postgres_server_dsn)
+    try:
+        yield url
+    finally:
+        await drop_database(postgres_server_dsn, url)
+
+
+@pytest.fixture
 def sqlite_database_url(tmp_path: Path) -> str:
     """A SQLite database file that does not exist yet."""
     return f"sqlite:///{tmp_path / 'accord.db'}"

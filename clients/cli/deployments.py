@@ -1,5 +1,7 @@
-"""The deployment and release commands: record-deployment, -undeployment, -release and
--support-ended. Environments are named, as in the pact-broker CLI."""
+"""The commands that record deployments and releases, and their end.
+
+As in the pact-broker CLI, environments are given by name.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What the CLI itself raises, besides the SDK's errors. `main()` prints either as one sentence.
 
-    CommandError    the command cannot run as given (no broker URL, conflicting flags…)
+CommandError    the command cannot run as given (no broker URL, conflicting flags…)
 """
 
 from __future__ import annotations

@@ -1,0 +1,94 @@
+"""The `accord` command: `main()`, the command table and the exit codes.
+
+Exit codes are the pact-broker CLI's, listed once here:
+
+    EXIT_OK       0  the command did what it was asked
+    EXIT_FAILURE  1  it did not; one sentence on stderr says why
+    (argparse's own usage errors exit 2, as they do everywhere)
+
+`accord broker ...` is not implemented here: it hands its arguments to `broker.__main__`,
+which exists only when the `broker` extra is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import cast
+
+from clients.cli import connection, deployments, environments, pacticipants, versions
+from clients.cli.errors import CommandError
+from clients.sdk import BrokerClient, ClientError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+
+Handler = Callable[[BrokerClient, argparse.Namespace], str]
+
+# What importing the broker needs beyond the base install: the `broker` extra.
+_BROKER_MODULES = {"broker", "litestar", "uvicorn", "asyncpg"}
+BROKER_NOT_INSTALLED = "The broker is not installed: pip install 'accord[broker]'"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `accord` parser with every command."""
+    parser = argparse.ArgumentParser(
+        prog="accord", description="Work with an Accord (or Pact) broker."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = connection.common_flags()
+    for group in (environments, pacticipants, versions, deployments):
+        group.register(commands, common)
+    commands.add_parser(
+        "broker", help="run the broker itself: accord broker serve | migrate", add_help=False
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `accord` command and return its exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["broker"]:
+        return run_broker(arguments[1:])
+    args = build_parser().parse_args(arguments)
+    if args.verbose:
+        logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
+    handler = cast("Handler", args.handler)
+    try:
+        with connection.connect(args) as broker:
+            text = handler(broker, args)
+    except (ClientError, CommandError) as error:
+        return fail(str(error))
+    except KeyboardInterrupt:
+        return fail("Interrupted.")
+    except Exception as error:
+        logging.getLogger("clients.cli").debug("Unexpected error", exc_info=True)
+        hint = "" if args.verbose else " (run again with --verbose for the traceback)"
+        return fail(f"Unexpected error: {type(error).__name__}: {error}{hint}.")
+    sys.stdout.write(text + "\n")
+    return EXIT_OK
+
+
+def run_broker(arguments: list[str]) -> int:
+    """Hand `accord broker ...` to `broker.__main__.main`."""
+    try:
+        module = importlib.import_module("broker.__main__")
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in _BROKER_MODULES:
+            raise
+        return fail(BROKER_NOT_INSTALLED)
+    broker_main = cast("Callable[[list[str]], int]", module.main)
+    return broker_main(arguments)
+
+
+def fail(sentence: str) -> int:
+    """Print one sentence on stderr and return the failure exit code."""
+    sys.stderr.write(sentence.rstrip() + "\n")
+    return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The real Pact clients, installed by `../shared/clients/install.sh` into a cached folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = Path(os.environ.get("ACCORD_SHARED_DIR", REPO.parent / "shared"))
+SCENARIOS = SHARED / "clients"
+CLIENTS_DIR = Path(
+    os.environ.get("CLIENTS_DIR", Path.home() / ".cache" / "accord" / "pact-clients")
+)
+MARKER = CLIENTS_DIR / ".accord-installed"
+
+
+def ensure_installed() -> Path:
+    """Install the clients once (about 20 s); later runs reuse the cached folder."""
+    if MARKER.exists():
+        return CLIENTS_DIR
+    if not (SCENARIOS / "install.sh").exists():
+        pytest.fail(f"the client scenarios are missing: {SCENARIOS}", pytrace=False)
+    CLIENTS_DIR.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(  # noqa: S603 - our own install script
+        ["bash", str(SCENARIOS / "install.sh"), str(CLIENTS_DIR)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"installing the Pact clients failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+    MARKER.write_text(result.stdout)
+    return CLIENTS_DIR
+
+
+def pact_broker(flavour: str) -> Path:
+    """The `pact-broker` executable of a flavour (`rust` or `ruby`)."""
+    return ensure_installed() / flavour / "node_modules" / ".bin" / "pact-broker"
+
+
+def run_scenario(script: str, broker_url: str, flavour: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run one of the shared scenario scripts against the broker."""
+    ensure_installed()
+    return subprocess.run(  # noqa: S603 - the shared scenario scripts
+        ["bash", str(SCENARIOS / script)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={
+            **os.environ,
+            "BROKER_URL": broker_url,
+            "CLIENTS_DIR": str(CLIENTS_DIR),
+            "PACT_FLAVOUR": flavour,
+            "PACT_DO_NOT_TRACK": "true",
+            **env,
+        },
+    )
+
+
+def run_cli(flavour: str, broker_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `pact-broker ARGS… --broker-base-url URL` of a flavour."""
+    return subprocess.run(  # noqa: S603 - the installed client
+        [str(pact_broker(flavour)), *args, "--broker-base-url", broker_url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PACT_BROKER_HTTP_RETRIES": "0"},
+    )
