@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Request
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import Page
@@ -58,3 +59,7 @@ def page_of(request: Request) -> Page:  # type: ignore[type-arg]
     if problems:
         raise InvalidInputError("The paging parameters are not valid", problems)
     return Page(number=values["page"], size=values["size"])
+
+
+PathName = FromPath[str]
+"""A name taken from the URL path (pacticipant, version, branch, tag, label, uuid)."""

@@ -19,6 +19,7 @@ from broker.storage.migrations import migrations_for, pending
 from broker.storage.postgres_rows import (
     UNAVAILABLE_ERRORS,
     PostgresTransaction,
+    is_lost,
     unavailable_on_connection_loss,
 )
 
@@ -111,7 +112,7 @@ class PostgresStorage:
                 yield PostgresTransaction(connection)
             except BaseException:
                 # A lost connection has no transaction left to roll back.
-                if not connection.is_closed():
+                if not is_lost(connection):
                     with unavailable_on_connection_loss(connection):
                         await transaction.rollback()
                 raise
@@ -133,7 +134,9 @@ class PostgresStorage:
             with unavailable_on_connection_loss(connection):
                 while True:
                     async with connection.transaction():
-                        await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+                        await connection.execute(
+                            "SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK
+                        )
                         await connection.execute(_CREATE_SCHEMA_MIGRATIONS)
                         rows = await connection.fetch("SELECT version FROM schema_migrations")
                         todo = pending(known, {row["version"] for row in rows})

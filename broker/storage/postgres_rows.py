@@ -6,6 +6,8 @@ so a service that catches `ConflictError` can go on, as it can on SQLite
 (https://www.postgresql.org/docs/current/sql-savepoint.html).
 """
 
+# ruff: noqa: D102 - each method is documented on the Transaction protocol it implements
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -23,9 +25,9 @@ from broker.domain.model import (
     Contact,
     DeployedVersion,
     Environment,
-    Page,
     Pacticipant,
     PacticipantChanges,
+    Page,
     ReleasedVersion,
     Tag,
     Version,
@@ -67,9 +69,21 @@ def unavailable_on_connection_loss(connection: Connection | None) -> Iterator[No
     except asyncpg.InterfaceError as error:
         # asyncpg reports work on a connection that has gone away as an InterfaceError; the
         # connection's state, not the message, tells that apart from a misuse of the driver.
-        if connection is not None and connection.is_closed():
+        if connection is not None and is_lost(connection):
             raise StorageUnavailableError("The database connection was lost") from error
         raise
+
+
+def is_lost(connection: Connection) -> bool:
+    """Whether a pooled connection closed under its user.
+
+    The pool takes back a connection as soon as it closes, and the proxy its user holds then
+    refuses every call, `is_closed()` included.
+    """
+    try:
+        return connection.is_closed()
+    except asyncpg.InterfaceError:
+        return True
 
 
 def _pacticipant(row: asyncpg.Record) -> Pacticipant:
@@ -337,7 +351,9 @@ class PostgresTransaction:
         assert row is not None  # INSERT … RETURNING returns the row it inserted
         return _version(row)
 
-    async def update_version(self, version: Version, build_url: str | None, now: datetime) -> Version:
+    async def update_version(
+        self, version: Version, build_url: str | None, now: datetime
+    ) -> Version:
         row = await self._fetchrow(
             "UPDATE versions SET build_url = $2, updated_at = $3 WHERE id = $1 RETURNING *",
             version.id,
@@ -494,7 +510,9 @@ class PostgresTransaction:
         return row is not None
 
     async def tags_of_version(self, version_id: int) -> list[Tag]:
-        rows = await self._fetch("SELECT * FROM tags WHERE version_id = $1 ORDER BY seq", version_id)
+        rows = await self._fetch(
+            "SELECT * FROM tags WHERE version_id = $1 ORDER BY seq", version_id
+        )
         return [_tag(row) for row in rows]
 
     # environments
@@ -567,7 +585,7 @@ class PostgresTransaction:
         pacticipant_id: int | None = None,
         version_id: int | None = None,
         currently_deployed: bool | None = None,
-        application_instance: str | None | AnyInstance = ANY,
+        application_instance: str | AnyInstance | None = ANY,
     ) -> list[DeployedVersion]:
         where = _Filters()
         where.equal("environment_uuid", environment_id)

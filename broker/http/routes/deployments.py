@@ -7,7 +7,7 @@ from litestar.datastructures import State
 
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import links_for, services_of
+from broker.http.context import PathName, links_for, services_of
 from broker.http.hal import hal
 from broker.http.wire import DeployedPatch, DeploymentBody, EmptyBody, ReleasedPatch
 from broker.storage.interface import ANY, AnyInstance
@@ -18,7 +18,7 @@ VERSION = "/pacticipants/{pacticipant:str}/versions/{version:str}"
 
 @post(VERSION + "/deployed-versions/environment/{environment:str}")
 async def record_deployment(
-    pacticipant: str, version: str, environment: str, request: Req, state: State
+    pacticipant: PathName, version: PathName, environment: PathName, request: Req, state: State
 ) -> Response[bytes]:
     """Record a deployment (201); the same version already deployed there answers 200."""
     body = await read_json(request, DeploymentBody)
@@ -31,7 +31,7 @@ async def record_deployment(
 
 @get(VERSION + "/deployed-versions/environment/{environment:str}")
 async def deployments_of_version(
-    pacticipant: str, version: str, environment: str, request: Req, state: State
+    pacticipant: PathName, version: PathName, environment: PathName, request: Req, state: State
 ) -> Response[bytes]:
     """Every deployment record of the version in the environment."""
     items = await services_of(state).deployments.deployments_of_version(pacticipant, version, environment)
@@ -40,7 +40,7 @@ async def deployments_of_version(
 
 @post(VERSION + "/released-versions/environment/{environment:str}")
 async def record_release(
-    pacticipant: str, version: str, environment: str, request: Req, state: State
+    pacticipant: PathName, version: PathName, environment: PathName, request: Req, state: State
 ) -> Response[bytes]:
     """Record a release (201), or resume support of an existing one (200)."""
     await read_json(request, EmptyBody)
@@ -51,7 +51,7 @@ async def record_release(
 
 @get(VERSION + "/released-versions/environment/{environment:str}")
 async def releases_of_version(
-    pacticipant: str, version: str, environment: str, request: Req, state: State
+    pacticipant: PathName, version: PathName, environment: PathName, request: Req, state: State
 ) -> Response[bytes]:
     """The release record of the version in the environment."""
     items = await services_of(state).deployments.releases_of_version(pacticipant, version, environment)
@@ -59,14 +59,14 @@ async def releases_of_version(
 
 
 @get("/deployed-versions/{uuid:str}")
-async def get_deployed_version(uuid: str, request: Req, state: State) -> Response[bytes]:
+async def get_deployed_version(uuid: PathName, request: Req, state: State) -> Response[bytes]:
     """One deployment record."""
     deployment = await services_of(state).deployments.get_deployment(uuid)
     return hal(resources.deployed_version(links_for(request, state), deployment))
 
 
 @patch("/deployed-versions/{uuid:str}")
-async def patch_deployed_version(uuid: str, request: Req, state: State) -> Response[bytes]:
+async def patch_deployed_version(uuid: PathName, request: Req, state: State) -> Response[bytes]:
     """record-undeployment: `{"currentlyDeployed": false}`; `true` is a 422."""
     body = await read_json(request, DeployedPatch)
     deployment = await services_of(state).deployments.set_currently_deployed(uuid, body.currently_deployed)
@@ -74,14 +74,14 @@ async def patch_deployed_version(uuid: str, request: Req, state: State) -> Respo
 
 
 @get("/released-versions/{uuid:str}")
-async def get_released_version(uuid: str, request: Req, state: State) -> Response[bytes]:
+async def get_released_version(uuid: PathName, request: Req, state: State) -> Response[bytes]:
     """One release record."""
     release = await services_of(state).deployments.get_release(uuid)
     return hal(resources.released_version(links_for(request, state), release))
 
 
 @patch("/released-versions/{uuid:str}")
-async def patch_released_version(uuid: str, request: Req, state: State) -> Response[bytes]:
+async def patch_released_version(uuid: PathName, request: Req, state: State) -> Response[bytes]:
     """record-support-ended: `{"currentlySupported": false}`; `true` is a 422."""
     body = await read_json(request, ReleasedPatch)
     release = await services_of(state).deployments.set_currently_supported(uuid, body.currently_supported)
@@ -89,7 +89,7 @@ async def patch_released_version(uuid: str, request: Req, state: State) -> Respo
 
 
 @get("/environments/{uuid:str}/deployed-versions/currently-deployed")
-async def currently_deployed(uuid: str, request: Req, state: State) -> Response[bytes]:
+async def currently_deployed(uuid: PathName, request: Req, state: State) -> Response[bytes]:
     """What runs in the environment now; `?pacticipant=` and `?applicationInstance=` narrow it.
 
     An empty `applicationInstance` (or `target`) selects deployments without an instance.
@@ -106,7 +106,7 @@ async def currently_deployed(uuid: str, request: Req, state: State) -> Response[
 
 
 @get("/environments/{uuid:str}/released-versions/currently-supported")
-async def currently_supported(uuid: str, request: Req, state: State) -> Response[bytes]:
+async def currently_supported(uuid: PathName, request: Req, state: State) -> Response[bytes]:
     """Releases supported in the environment now; `?pacticipant=` and `?version=` narrow it."""
     query = request.query_params
     _, items = await services_of(state).deployments.currently_supported(

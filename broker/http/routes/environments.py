@@ -7,7 +7,7 @@ from litestar.datastructures import State
 
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import links_for, services_of
+from broker.http.context import PathName, links_for, services_of
 from broker.http.hal import hal
 from broker.http.wire import EnvironmentBody
 from broker.services.environments import EnvironmentAttributes
@@ -44,19 +44,19 @@ class EnvironmentController(Controller):
         return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
 
     @get("/{uuid:str}")
-    async def get_environment(self, uuid: str, request: Req, state: State) -> Response[bytes]:
+    async def get_environment(self, uuid: PathName, request: Req, state: State) -> Response[bytes]:
         """One environment."""
         found = await services_of(state).environments.get(uuid)
         return hal(resources.environment(links_for(request, state), found))
 
     @put("/{uuid:str}")
-    async def put_environment(self, uuid: str, request: Req, state: State) -> Response[bytes]:
+    async def put_environment(self, uuid: PathName, request: Req, state: State) -> Response[bytes]:
         """Replace an environment's attributes."""
         body = await read_json(request, EnvironmentBody)
         updated = await services_of(state).environments.replace(uuid, _attributes(body))
         return hal(resources.environment(links_for(request, state), updated))
 
     @delete("/{uuid:str}", status_code=204)
-    async def delete_environment(self, uuid: str, state: State) -> None:
+    async def delete_environment(self, uuid: PathName, state: State) -> None:
         """Remove an environment and its deployment and release records."""
         await services_of(state).environments.delete(uuid)

@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import links_for, page_of, services_of
+from broker.http.context import PathName, links_for, page_of, services_of
 from broker.http.hal import hal
 from broker.http.wire import EmptyBody, PacticipantBody
 
@@ -40,13 +40,13 @@ class PacticipantController(Controller):
         return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
 
     @get("/{name:str}")
-    async def get_pacticipant(self, name: str, request: Req, state: State) -> Response[bytes]:
+    async def get_pacticipant(self, name: PathName, request: Req, state: State) -> Response[bytes]:
         """One pacticipant."""
         details = await services_of(state).pacticipants.get(name)
         return hal(resources.pacticipant(links_for(request, state), details))
 
     @patch("/{name:str}")
-    async def patch_pacticipant(self, name: str, request: Req, state: State) -> Response[bytes]:
+    async def patch_pacticipant(self, name: PathName, request: Req, state: State) -> Response[bytes]:
         """Merge the given attributes; creates a missing pacticipant, as the Pact Broker does."""
         body = await read_json(request, PacticipantBody)
         _same_name(name, body)
@@ -56,7 +56,7 @@ class PacticipantController(Controller):
         return hal(resources.pacticipant(links_for(request, state), details), status=201 if created else 200)
 
     @put("/{name:str}")
-    async def put_pacticipant(self, name: str, request: Req, state: State) -> Response[bytes]:
+    async def put_pacticipant(self, name: PathName, request: Req, state: State) -> Response[bytes]:
         """Replace the attributes of an existing pacticipant (404 if missing)."""
         body = await read_json(request, PacticipantBody)
         _same_name(name, body)
@@ -66,12 +66,12 @@ class PacticipantController(Controller):
         return hal(resources.pacticipant(links_for(request, state), details))
 
     @delete("/{name:str}", status_code=204)
-    async def delete_pacticipant(self, name: str, state: State) -> None:
+    async def delete_pacticipant(self, name: PathName, state: State) -> None:
         """Remove a pacticipant with its versions, branches, tags, deployments and releases."""
         await services_of(state).pacticipants.delete(name)
 
     @get("/label/{label:str}")
-    async def with_label(self, label: str, request: Req, state: State) -> Response[bytes]:
+    async def with_label(self, label: PathName, request: Req, state: State) -> Response[bytes]:
         """Pacticipants carrying a label."""
         items = await services_of(state).pacticipants.with_label(label)
         links = links_for(request, state)
@@ -83,7 +83,7 @@ class PacticipantController(Controller):
         )
 
     @get("/{name:str}/labels/{label:str}")
-    async def get_label(self, name: str, label: str, request: Req, state: State) -> Response[bytes]:
+    async def get_label(self, name: PathName, label: PathName, request: Req, state: State) -> Response[bytes]:
         """A label of a pacticipant (404 if it does not carry it)."""
         service = services_of(state).pacticipants
         if not await service.has_label(name, label):
@@ -91,19 +91,19 @@ class PacticipantController(Controller):
         return hal(_label(request, state, name, label))
 
     @put("/{name:str}/labels/{label:str}")
-    async def put_label(self, name: str, label: str, request: Req, state: State) -> Response[bytes]:
+    async def put_label(self, name: PathName, label: PathName, request: Req, state: State) -> Response[bytes]:
         """Label a pacticipant; idempotent (201 new, 200 existing)."""
         await read_json(request, EmptyBody)
         added = await services_of(state).pacticipants.add_label(name, label)
         return hal(_label(request, state, name, label), status=201 if added else 200)
 
     @delete("/{name:str}/labels/{label:str}", status_code=204)
-    async def delete_label(self, name: str, label: str, state: State) -> None:
+    async def delete_label(self, name: PathName, label: PathName, state: State) -> None:
         """Remove a label."""
         await services_of(state).pacticipants.remove_label(name, label)
 
 
-def _same_name(name: str, body: PacticipantBody) -> None:
+def _same_name(name: PathName, body: PacticipantBody) -> None:
     if body.name is not msgspec.UNSET and body.name != name:
         raise InvalidInputError(
             "The name in the body differs from the name in the URL",
@@ -111,7 +111,7 @@ def _same_name(name: str, body: PacticipantBody) -> None:
         )
 
 
-def _label(request: Req, state: State, name: str, label: str) -> dict[str, object]:
+def _label(request: Req, state: State, name: PathName, label: PathName) -> dict[str, object]:
     links = links_for(request, state)
     return {
         "name": label,

@@ -47,4 +47,3 @@ async def environment(storage: Storage, now: datetime) -> Environment:
                 updated_at=now,
             )
         )
-

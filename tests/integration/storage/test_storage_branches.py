@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from broker.domain.errors import ConflictError, NotFoundError
-from broker.domain.model import Branch, BranchVersion, Page, Pacticipant, PacticipantChanges
+from broker.domain.model import Branch, BranchVersion, Pacticipant, PacticipantChanges, Page
 from broker.storage.interface import Storage
 
 
@@ -115,8 +115,10 @@ async def test_a_branch_version_is_found_with_the_time_it_was_added(
         other = await tx.insert_version(pacticipant.id, "2", None, now)
         assert await tx.find_branch_version(branch.id, other.id) is None
 
-    assert found == inserted == BranchVersion(
-        branch_id=branch.id, version_id=version.id, created_at=added
+    assert (
+        found
+        == inserted
+        == BranchVersion(branch_id=branch.id, version_id=version.id, created_at=added)
     )
 
 

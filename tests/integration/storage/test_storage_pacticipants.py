@@ -10,9 +10,9 @@ from broker.domain.errors import ConflictError, NotFoundError
 from broker.domain.model import (
     DeployedVersion,
     Environment,
-    Page,
     Pacticipant,
     PacticipantChanges,
+    Page,
     ReleasedVersion,
 )
 from broker.storage.interface import Storage

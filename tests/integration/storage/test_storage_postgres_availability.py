@@ -45,7 +45,9 @@ class Proxy:
             writer.transport.abort()
         await asyncio.gather(*self._handlers, return_exceptions=True)
 
-    async def _forward(self, client_reader: asyncio.StreamReader, client: asyncio.StreamWriter) -> None:
+    async def _forward(
+        self, client_reader: asyncio.StreamReader, client: asyncio.StreamWriter
+    ) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._handlers.add(task)

@@ -10,8 +10,8 @@ import pytest
 from broker.domain.model import (
     DeployedVersion,
     Environment,
-    Page,
     PacticipantChanges,
+    Page,
     ReleasedVersion,
 )
 from broker.storage.interface import Storage
@@ -49,9 +49,7 @@ async def test_a_transaction_that_raises_leaves_nothing_stored(
         assert await tx.list_environments() == []
 
 
-async def test_a_failed_update_leaves_the_previous_state(
-    storage: Storage, now: datetime
-) -> None:
+async def test_a_failed_update_leaves_the_previous_state(storage: Storage, now: datetime) -> None:
     async with storage.transaction() as tx:
         foo = await tx.insert_pacticipant("Foo", PacticipantChanges(display_name="Foo"), now)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from broker.domain.errors import ConflictError, NotFoundError
-from broker.domain.model import Page, Pacticipant, PacticipantChanges, Tag, Version
+from broker.domain.model import Pacticipant, PacticipantChanges, Page, Tag, Version
 from broker.storage.interface import Storage
 
 
@@ -127,9 +127,7 @@ async def test_the_latest_version_is_the_one_created_last(
 async def test_the_latest_version_with_a_tag_skips_newer_untagged_versions(
     storage: Storage, pacticipant: Pacticipant, now: datetime
 ) -> None:
-    one, two, three, _four = await insert_versions(
-        storage, pacticipant, ["1", "2", "3", "4"], now
-    )
+    one, two, three, _four = await insert_versions(storage, pacticipant, ["1", "2", "3", "4"], now)
     async with storage.transaction() as tx:
         await tx.insert_tag(one.id, "prod", now)
         await tx.insert_tag(three.id, "prod", now)
