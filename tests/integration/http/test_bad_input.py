@@ -1,0 +1,205 @@
+"""Every write route refuses bad input with a 4xx naming the bad fields, and stores nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from broker.app import asgi_app
+from tests.integration.http.conftest import dump_database, settings_for
+
+Client = AsyncTestClient  # type: ignore[type-arg]
+JSON = "application/json"
+ENV = "{env}"  # stands for the uuid of the seeded environment "test"
+DEPLOYED = "{deployed}"
+RELEASED = "{released}"
+VERSION = "/pacticipants/A/versions/1"
+
+
+class Case(msgspec.Struct, frozen=True):
+    """One bad request and the answer it must get."""
+
+    id: str
+    method: str
+    path: str
+    body: bytes | None
+    status: int
+    field: str | None = None  # a key expected in the HAL `errors` object
+    content_type: str = JSON
+
+
+def case(id: str, method: str, path: str, body: str | bytes | None, status: int, field: str | None = None,
+         content_type: str = JSON) -> Case:
+    raw = body.encode() if isinstance(body, str) else body
+    return Case(id, method, path, raw, status, field, content_type)
+
+
+CASES = [
+    # POST /pacticipants
+    case("pacticipant-malformed-json", "POST", "/pacticipants", '{"name": ', 400, "request"),
+    case("pacticipant-wrong-type", "POST", "/pacticipants", '{"name": 42}', 400, "name"),
+    case("pacticipant-missing-name", "POST", "/pacticipants", '{"displayName": "x"}', 400, "name"),
+    case("pacticipant-empty-name", "POST", "/pacticipants", '{"name": "  "}', 400, "name"),
+    case("pacticipant-multiline-name", "POST", "/pacticipants", '{"name": "a\\nb"}', 400, "name"),
+    case("pacticipant-invalid-utf8", "POST", "/pacticipants", b'{"name": "\xff\xfe"}', 400, "request"),
+    case("pacticipant-not-an-object", "POST", "/pacticipants", "[1, 2]", 400, "request"),
+    case("pacticipant-duplicate", "POST", "/pacticipants", '{"name": "A"}', 409, "request"),
+    case("pacticipant-xml", "POST", "/pacticipants", "<name>x</name>", 415, "request", "application/xml"),
+    case("pacticipant-form", "POST", "/pacticipants", "name=x", 415, "request", "application/x-www-form-urlencoded"),
+    case("pacticipant-main-branch-space", "POST", "/pacticipants", '{"name": "B", "mainBranch": "a b"}', 400, "mainBranch"),
+    case("pacticipant-display-name-type", "PATCH", "/pacticipants/A", '{"displayName": ["x"]}', 400, "displayName"),
+    case("pacticipant-patch-other-name", "PATCH", "/pacticipants/A", '{"name": "B"}', 400, "name"),
+    case("pacticipant-put-missing", "PUT", "/pacticipants/Nobody", "{}", 404, "request"),
+    case("label-blank", "PUT", "/pacticipants/A/labels/%20", "{}", 400, "label"),
+    case("label-unknown-pacticipant", "PUT", "/pacticipants/Nobody/labels/x", "{}", 404, "request"),
+    # versions, tags, branches
+    case("version-blank-pacticipant", "PUT", "/pacticipants/%20/versions/2", "{}", 400, "pacticipant"),
+    case("version-blank-number", "PUT", "/pacticipants/A/versions/%20", "{}", 400, "version"),
+    case("version-build-url-type", "PUT", "/pacticipants/A/versions/2", '{"buildUrl": 5}', 400, "buildUrl"),
+    case("version-tags-type", "PUT", "/pacticipants/A/versions/2", '{"tags": "prod"}', 400, "tags"),
+    case("version-tag-without-name", "PATCH", "/pacticipants/A/versions/2", '{"tags": [{}]}', 400, "tags.0.name"),
+    case("version-malformed", "PUT", "/pacticipants/A/versions/2", "{,}", 400, "request"),
+    case("version-invalid-utf8-path", "PUT", "/pacticipants/A/versions/%FF", "{}", 404, "request"),
+    case("tag-blank", "PUT", VERSION + "/tags/%20", "{}", 400, "tag"),
+    case("tag-text-body", "PUT", VERSION + "/tags/t", "tag", 415, "request", "text/plain"),
+    case("branch-blank", "PUT", "/pacticipants/A/branches/%20/versions/1", "{}", 400, "branch"),
+    case("branch-malformed", "PUT", "/pacticipants/A/branches/main/versions/2", "{", 400, "request"),
+    # environments
+    case("environment-missing-production", "POST", "/environments", '{"name": "x"}', 400, "production"),
+    case("environment-missing-name", "POST", "/environments", '{"production": false}', 400, "name"),
+    case("environment-name-space", "POST", "/environments", '{"name": "a b", "production": false}', 400, "name"),
+    case("environment-production-string", "POST", "/environments", '{"name": "x", "production": "no"}', 400, "production"),
+    case("environment-contact-type", "POST", "/environments", '{"name": "x", "production": false, "contacts": {}}', 400, "contacts"),
+    case("environment-contact-blank", "POST", "/environments",
+         '{"name": "x", "production": false, "contacts": [{"name": ""}]}', 400, "contacts.0.name"),
+    case("environment-duplicate", "POST", "/environments", '{"name": "test", "production": true}', 409, "request"),
+    case("environment-rename-to-taken", "PUT", "/environments/" + "{other}", '{"name": "test", "production": false}', 409, "request"),
+    case("environment-put-unknown", "PUT", "/environments/nope", '{"name": "y", "production": false}', 404, "request"),
+    case("environment-delete-unknown", "DELETE", "/environments/nope", None, 404, "request"),
+    # deployments and releases
+    case("deploy-unknown-version", "POST", f"/pacticipants/A/versions/9/deployed-versions/environment/{ENV}", "{}", 404, "request"),
+    case("deploy-unknown-pacticipant", "POST", f"/pacticipants/Z/versions/1/deployed-versions/environment/{ENV}", "{}", 404, "request"),
+    case("deploy-unknown-environment", "POST", VERSION + "/deployed-versions/environment/nope", "{}", 404, "request"),
+    case("deploy-instance-type", "POST", VERSION + f"/deployed-versions/environment/{ENV}", '{"applicationInstance": 1}', 400, "applicationInstance"),
+    case("deploy-text", "POST", VERSION + f"/deployed-versions/environment/{ENV}", "blue", 415, "request", "text/plain"),
+    case("release-unknown-environment", "POST", VERSION + "/released-versions/environment/nope", "{}", 404, "request"),
+    case("undeploy-missing-field", "PATCH", f"/deployed-versions/{DEPLOYED}", "{}", 400, "currentlyDeployed"),
+    case("undeploy-true", "PATCH", f"/deployed-versions/{DEPLOYED}", '{"currentlyDeployed": true}', 422, "request"),
+    case("undeploy-unknown", "PATCH", "/deployed-versions/nope", '{"currentlyDeployed": false}', 404, "request"),
+    case("support-ended-type", "PATCH", f"/released-versions/{RELEASED}", '{"currentlySupported": "no"}', 400, "currentlySupported"),
+    case("support-ended-true", "PATCH", f"/released-versions/{RELEASED}", '{"currentlySupported": true}', 422, "request"),
+    # routing
+    case("unknown-route", "POST", "/no/such/route", "{}", 404, "request"),
+    case("wrong-method", "DELETE", "/", None, 405, "request"),
+    case("wrong-method-on-version-list", "POST", "/pacticipants/A/versions", "{}", 405, "request"),
+    case("page-not-a-number", "GET", "/pacticipants?page=x", None, 400, "page"),
+    case("size-too-large", "GET", "/pacticipants?size=100000", None, 400, "size"),
+    case("delete-unknown-pacticipant", "DELETE", "/pacticipants/Nobody", None, 404, "request"),
+    case("delete-tag-unknown", "DELETE", VERSION + "/tags/none", None, 404, "request"),
+    case("delete-label-unknown", "DELETE", "/pacticipants/A/labels/none", None, 404, "request"),
+    case("delete-branch-unknown", "DELETE", "/pacticipants/A/branches/none", None, 404, "request"),
+    case("delete-branch-version-unknown", "DELETE", "/pacticipants/A/branches/none/versions/1", None, 404, "request"),
+]
+
+
+async def seed(client: Client) -> dict[str, str]:
+    """A pacticipant A with version 1 deployed and released to `test`; an environment `other`."""
+    env = (await client.post("/environments", json={"name": "test", "production": False})).json()
+    other = (await client.post("/environments", json={"name": "other", "production": False})).json()
+    await client.put(VERSION, json={})
+    deployed = await client.post(f"{VERSION}/deployed-versions/environment/{env['uuid']}", json={})
+    released = await client.post(f"{VERSION}/released-versions/environment/{env['uuid']}", json={})
+    assert deployed.status_code == released.status_code == 201
+    return {"env": env["uuid"], "other": other["uuid"], "deployed": deployed.json()["uuid"],
+            "released": released.json()["uuid"]}
+
+
+@pytest.fixture
+async def seeded(database_url: str) -> AsyncIterator[tuple[Client, dict[str, str]]]:
+    async with AsyncTestClient(app=asgi_app(settings_for(database_url))) as client:  # type: ignore[arg-type]
+        yield client, await seed(client)
+
+
+@pytest.mark.parametrize("accept", ["application/hal+json", "application/problem+json"])
+@pytest.mark.parametrize("bad", CASES, ids=[c.id for c in CASES])
+async def test_bad_request_is_refused_and_changes_nothing(
+    bad: Case, accept: str, seeded: tuple[Client, dict[str, str]], database_url: str
+) -> None:
+    client, ids = seeded
+    path = bad.path
+    for key, value in ids.items():
+        path = path.replace("{" + key + "}", value)
+    before = await dump_database(database_url)
+    headers = {"Accept": accept}
+    if bad.body is not None:
+        headers["Content-Type"] = bad.content_type
+    response = await client.request(bad.method, path, content=bad.body, headers=headers)
+
+    assert response.status_code == bad.status, response.text
+    body = response.json()
+    assert body["status"] == bad.status
+    assert body["detail"]
+    if accept == "application/problem+json":
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert body["type"].endswith("/problems/" + body["type"].rsplit("/", 1)[1])
+        assert body["errors"] and all({"pointer", "detail"} <= set(e) for e in body["errors"])
+        if bad.field and bad.field != "request":
+            assert "/" + bad.field.replace(".", "/") in [e["pointer"] for e in body["errors"]]
+    else:
+        assert response.headers["content-type"].startswith("application/hal+json")
+        assert isinstance(body["errors"], dict)
+        assert bad.field in body["errors"], body["errors"]
+        assert all(isinstance(m, str) for msgs in body["errors"].values() for m in msgs)
+    assert await dump_database(database_url) == before
+
+
+async def test_a_body_over_the_default_limit_is_413(client: Client, database_url: str) -> None:
+    before = await dump_database(database_url)
+    big = b'{"name": "' + b"x" * (10 * 1024 * 1024) + b'"}'
+    response = await client.post("/pacticipants", content=big, headers={"Content-Type": JSON})
+    assert response.status_code == 413
+    assert response.json()["errors"]
+    assert await dump_database(database_url) == before
+
+
+async def test_the_body_limit_is_configurable(database_url: str) -> None:
+    app = asgi_app(settings_for(database_url, max_body_bytes=100))
+    async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
+        body = '{"name": "A", "repositoryUrl": "' + "u" * 120 + '"}'
+        response = await client.post("/pacticipants", content=body, headers={"Content-Type": JSON})
+        assert response.status_code == 413
+        assert (await client.post("/pacticipants", json={"name": "A"})).status_code == 201
+
+
+async def test_no_error_leaks_a_stack_trace(seeded: tuple[Client, dict[str, str]]) -> None:
+    client, _ = seeded
+    for bad in CASES:
+        response = await client.request(bad.method, bad.path, content=bad.body, headers={"Content-Type": bad.content_type})
+        assert "Traceback" not in response.text
+        assert response.status_code < 500, (bad.id, response.text)
+
+
+def test_every_write_route_has_a_case() -> None:
+    """The table covers each write route (method and path) the application serves."""
+    import re
+
+    from broker.app import create_app
+
+    app = create_app(settings_for("sqlite:///unused.db"))
+    write_routes = {
+        (method, route.path)
+        for route in app.routes
+        for method in getattr(route, "methods", set())
+        if method in {"POST", "PUT", "PATCH", "DELETE"}
+    }
+    concrete = [(bad.method, re.sub(r"\{\w+\}", "X", bad.path).split("?")[0]) for bad in CASES]
+    uncovered = []
+    for method, template in sorted(write_routes):
+        pattern = re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$")
+        if not any(m == method and pattern.match(path) for m, path in concrete):
+            uncovered.append(f"{method} {template}")
+    assert not uncovered, uncovered
