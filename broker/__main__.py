@@ -39,10 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     return _serve(settings)
 
 
-def _migrate(settings: Settings) -> int:
-    from broker.storage.factory import open_storage  # noqa: PLC0415 - keeps `--help` fast
+def _apply_migrations(settings: Settings) -> list[str]:
+    """Open the database and migrate it; a clear `StartupError` when that cannot be done."""
+    from broker.domain.errors import StorageUnavailableError  # noqa: PLC0415 - keeps `--help` fast
+    from broker.storage.factory import open_storage  # noqa: PLC0415
     from broker.storage.migrations import SchemaTooNewError  # noqa: PLC0415
-    from broker.domain.errors import StorageUnavailableError  # noqa: PLC0415
 
     async def run() -> list[str]:
         storage = await open_storage(settings.database_url)
@@ -52,8 +53,19 @@ def _migrate(settings: Settings) -> int:
             await storage.close()
 
     try:
-        applied = asyncio.run(run())
+        return asyncio.run(run())
     except (SchemaTooNewError, StorageUnavailableError) as error:
+        raise StartupError(str(error)) from error
+
+
+class StartupError(Exception):
+    """The broker cannot start; the message says why in one sentence."""
+
+
+def _migrate(settings: Settings) -> int:
+    try:
+        applied = _apply_migrations(settings)
+    except StartupError as error:
         print(f"accord: {error}", file=sys.stderr)  # noqa: T201
         return 1
     target = redacted(settings.database_url)
@@ -71,6 +83,13 @@ def _serve(settings: Settings) -> int:
     from broker.logs import configure  # noqa: PLC0415
 
     configure(settings.log_level, settings.log_format)
+    try:
+        # Migrating before the server starts turns a refused or unreachable database into one
+        # sentence and exit code 1, not a failed-lifespan traceback.
+        _apply_migrations(settings)
+    except StartupError as error:
+        print(f"accord: {error}", file=sys.stderr)  # noqa: T201
+        return 1
     print(  # noqa: T201 - tooling waits for this line
         f"Accord broker listening on http://{settings.host}:{settings.port} "
         f"using {redacted(settings.database_url)}",
