@@ -1,0 +1,80 @@
+"""Pure helpers of the HTTP layer: paths with %2F, msgspec errors as pointers, settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from broker.http.body import field_error, pointer_of
+from broker.http.paths import SLASH_STAND_IN, InvalidPathError, decoded_path
+from broker.services.environments import default_display_name
+from broker.settings import Settings, SettingsError, redacted, sqlite_path
+
+
+def test_encoded_slashes_stay_inside_their_segment() -> None:
+    assert decoded_path(b"/pacticipants/a%2Fb/versions/1%202") == f"/pacticipants/a{SLASH_STAND_IN}b/versions/1 2"
+    assert decoded_path(b"/environments?name=x%2Fy") == "/environments"
+
+
+def test_a_path_that_is_not_utf8_is_refused() -> None:
+    with pytest.raises(InvalidPathError):
+        decoded_path(b"/pacticipants/%FF")
+
+
+@pytest.mark.parametrize(
+    ("path", "pointer"),
+    [("", ""), (".name", "/name"), (".contacts[2].name", "/contacts/2/name"), (".a/b", "/a~1b")],
+)
+def test_msgspec_paths_become_json_pointers(path: str, pointer: str) -> None:
+    assert pointer_of(path) == pointer
+
+
+class _Body(msgspec.Struct):
+    name: str
+    tags: list[str] = []
+
+
+def test_missing_fields_point_at_the_field() -> None:
+    with pytest.raises(msgspec.ValidationError) as caught:
+        msgspec.json.decode(b'{"tags": []}', type=_Body)
+    error = field_error(caught.value)
+    assert (error.pointer, error.detail) == ("/name", "is required")
+
+
+def test_wrong_types_point_at_the_element() -> None:
+    with pytest.raises(msgspec.ValidationError) as caught:
+        msgspec.json.decode(b'{"name": "a", "tags": ["x", 3]}', type=_Body)
+    assert field_error(caught.value).pointer == "/tags/1"
+
+
+def test_environment_display_names_are_titled() -> None:
+    assert default_display_name("prod-eu_west") == "Prod Eu West"
+
+
+def test_settings_defaults(tmp_path: Path) -> None:
+    settings = Settings.from_env({}, cwd=tmp_path)
+    assert (settings.host, settings.port) == ("127.0.0.1", 9292)
+    assert sqlite_path(settings.database_url) == str(tmp_path / "accord.db")
+    assert settings.max_body_bytes == 10 * 1024 * 1024
+
+
+def test_flags_win_over_defaults(tmp_path: Path) -> None:
+    settings = Settings.from_env({"ACCORD_BASE_URL": "https://b.example/"}, cwd=tmp_path, host="0.0.0.0", port=1)  # noqa: S104
+    assert (settings.host, settings.port, settings.base_url) == ("0.0.0.0", 1, "https://b.example")  # noqa: S104
+
+
+def test_sqlite_urls_follow_sqlalchemy() -> None:
+    assert sqlite_path("sqlite:///relative.db") == "relative.db"
+    assert sqlite_path("sqlite:////abs/olute.db") == "/abs/olute.db"
+
+
+def test_a_sqlite_url_without_a_path_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError):
+        Settings.from_env({"ACCORD_DATABASE_URL": "sqlite:///"}, cwd=tmp_path)
+
+
+def test_passwords_are_redacted() -> None:
+    assert redacted("postgresql://u:pw@db:5433/x") == "postgresql://u:***@db:5433/x"
+    assert redacted("sqlite:///a.db") == "sqlite:///a.db"

@@ -1,0 +1,62 @@
+"""Imports flow one way: http -> services -> domain, storage -> domain; the SDK never sees broker."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+# package prefix -> prefixes it must not import
+FORBIDDEN = {
+    "broker.domain": ["broker.http", "broker.services", "broker.storage", "broker.app", "litestar", "asyncpg", "sqlite3", "uvicorn"],
+    "broker.services": ["broker.http", "broker.app", "litestar", "asyncpg", "sqlite3", "broker.storage.sqlite", "broker.storage.postgres"],
+    "broker.storage": ["broker.http", "broker.services", "broker.app", "litestar"],
+    "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
+    "clients": ["broker"],
+}
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def modules() -> list[tuple[str, Path]]:
+    out = []
+    for package in ("broker", "clients"):
+        for path in sorted((REPO / package).rglob("*.py")):
+            name = ".".join(path.relative_to(REPO).with_suffix("").parts)
+            out.append((name, path))
+    return out
+
+
+def violations_of(name: str, imported: set[str]) -> list[str]:
+    bad = []
+    for layer, banned in FORBIDDEN.items():
+        if name == layer or name.startswith(layer + "."):
+            for module in imported:
+                for prefix in banned:
+                    if module == prefix or module.startswith(prefix + "."):
+                        bad.append(f"{name} imports {module}")
+    return bad
+
+
+@pytest.mark.parametrize(("name", "path"), modules(), ids=[n for n, _ in modules()])
+def test_module_respects_the_layers(name: str, path: Path) -> None:
+    # The CLI starts the broker through a lazy import; that one edge is the documented exception.
+    imported = imports_of(path) - ({"broker.__main__"} if name.startswith("clients.cli") else set())
+    assert violations_of(name, imported) == []
+
+
+def test_the_checker_catches_a_violation() -> None:
+    assert violations_of("broker.domain.model", {"litestar"}) == ["broker.domain.model imports litestar"]
+    assert violations_of("clients.sdk.client", {"broker.app"}) == ["clients.sdk.client imports broker.app"]
