@@ -1,7 +1,7 @@
 """`python -m broker` (and `accord broker …`): serve the broker, or migrate its database.
 
-    accord broker serve [--host H] [--port P]
-    accord broker migrate
+accord broker serve [--host H] [--port P]
+accord broker migrate
 """
 
 from __future__ import annotations
@@ -29,8 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run a broker command; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
-        settings = Settings.from_env(os.environ, cwd=Path.cwd(), host=args.host if args.command == "serve" else None,
-                                     port=args.port if args.command == "serve" else None)
+        settings = Settings.from_env(
+            os.environ,
+            cwd=Path.cwd(),
+            host=args.host if args.command == "serve" else None,
+            port=args.port if args.command == "serve" else None,
+        )
     except SettingsError as error:
         print(f"accord: {error}", file=sys.stderr)  # noqa: T201 - the CLI's voice
         return 1

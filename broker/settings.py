@@ -36,20 +36,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_env(
-        cls, environ: Mapping[str, str], *, cwd: Path, host: str | None = None, port: int | None = None
+        cls,
+        environ: Mapping[str, str],
+        *,
+        cwd: Path,
+        host: str | None = None,
+        port: int | None = None,
     ) -> Settings:
         """Settings from environment variables, with command-line values taking precedence."""
-        database_url = environ.get("ACCORD_DATABASE_URL") or f"sqlite:///{cwd / DEFAULT_DATABASE_FILE}"
+        database_url = (
+            environ.get("ACCORD_DATABASE_URL") or f"sqlite:///{cwd / DEFAULT_DATABASE_FILE}"
+        )
         check_database_url(database_url)
         log_level = environ.get("ACCORD_LOG_LEVEL", "info").lower()
         if log_level not in {"debug", "info", "warning", "error"}:
-            raise SettingsError(f"ACCORD_LOG_LEVEL must be debug, info, warning or error, not {log_level!r}")
+            raise SettingsError(
+                f"ACCORD_LOG_LEVEL must be debug, info, warning or error, not {log_level!r}"
+            )
         log_format = environ.get("ACCORD_LOG_FORMAT", "plain").lower()
         if log_format not in {"plain", "json"}:
             raise SettingsError(f"ACCORD_LOG_FORMAT must be plain or json, not {log_format!r}")
         raw_limit = environ.get("ACCORD_MAX_BODY_BYTES", str(DEFAULT_MAX_BODY_BYTES))
         if not raw_limit.isdigit() or int(raw_limit) <= 0:
-            raise SettingsError(f"ACCORD_MAX_BODY_BYTES must be a positive integer, not {raw_limit!r}")
+            raise SettingsError(
+                f"ACCORD_MAX_BODY_BYTES must be a positive integer, not {raw_limit!r}"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -72,10 +83,13 @@ def check_database_url(url: str) -> None:
     scheme = urlsplit(url).scheme
     if scheme not in {"sqlite", "postgresql", "postgres"}:
         raise SettingsError(
-            f"ACCORD_DATABASE_URL must start with postgresql:// or sqlite:///, not {scheme or url!r}"
+            "ACCORD_DATABASE_URL must start with postgresql:// or sqlite:///, "
+            f"not {scheme or url!r}"
         )
     if scheme == "sqlite" and not sqlite_path(url):
-        raise SettingsError("ACCORD_DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:///accord.db")
+        raise SettingsError(
+            "ACCORD_DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:///accord.db"
+        )
 
 
 def sqlite_path(url: str) -> str:

@@ -1,11 +1,11 @@
 """The broker's error tree. Errors carry data, never HTTP.
 
-    DomainError
-     ├── InvalidInputError       the request names bad fields (each a pointer and a detail)
-     ├── NotFoundError           a named resource does not exist
-     ├── ConflictError           the change contradicts what is stored (duplicate name…)
-     ├── UnprocessableError      well-formed, but not a change the resource allows
-     └── StorageUnavailableError the database cannot be reached right now
+DomainError
+ ├── InvalidInputError       the request names bad fields (each a pointer and a detail)
+ ├── NotFoundError           a named resource does not exist
+ ├── ConflictError           the change contradicts what is stored (duplicate name…)
+ ├── UnprocessableError      well-formed, but not a change the resource allows
+ └── StorageUnavailableError the database cannot be reached right now
 """
 
 from __future__ import annotations

@@ -34,11 +34,11 @@ class Pacticipant(msgspec.Struct, frozen=True, kw_only=True):
 class PacticipantChanges(msgspec.Struct, frozen=True, kw_only=True):
     """The editable attributes of a pacticipant; `UNSET` leaves one as it is."""
 
-    display_name: str | None | msgspec.UnsetType = msgspec.UNSET
-    repository_url: str | None | msgspec.UnsetType = msgspec.UNSET
-    repository_name: str | None | msgspec.UnsetType = msgspec.UNSET
-    repository_namespace: str | None | msgspec.UnsetType = msgspec.UNSET
-    main_branch: str | None | msgspec.UnsetType = msgspec.UNSET
+    display_name: str | msgspec.UnsetType | None = msgspec.UNSET
+    repository_url: str | msgspec.UnsetType | None = msgspec.UNSET
+    repository_name: str | msgspec.UnsetType | None = msgspec.UNSET
+    repository_namespace: str | msgspec.UnsetType | None = msgspec.UNSET
+    main_branch: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Version(msgspec.Struct, frozen=True, kw_only=True):

@@ -6,10 +6,10 @@ import re
 from typing import TypeVar
 
 import msgspec
-from litestar import Request
 from litestar.exceptions import HTTPException
 
 from broker.domain.errors import FieldError, InvalidInputError
+from broker.http.hal import AnyRequest
 
 T = TypeVar("T")
 
@@ -25,9 +25,11 @@ class UnsupportedMediaTypeError(HTTPException):
 
 
 def pointer_of(path: str) -> str:
-    """msgspec's `.a.b[0]` as the JSON pointer `/a/b/0`."""
+    """Msgspec's `.a.b[0]` as the JSON pointer `/a/b/0`."""
     parts = re.findall(r"\.([^.\[]+)|\[(\d+)\]", path)
-    return "".join("/" + (name or index).replace("~", "~0").replace("/", "~1") for name, index in parts)
+    return "".join(
+        "/" + (name or index).replace("~", "~0").replace("/", "~1") for name, index in parts
+    )
 
 
 def field_error(error: msgspec.ValidationError) -> FieldError:
@@ -42,7 +44,7 @@ def field_error(error: msgspec.ValidationError) -> FieldError:
     return FieldError(pointer_of(path), detail[0].lower() + detail[1:] if detail else "is invalid")
 
 
-async def read_json(request: Request, kind: type[T]) -> T:  # type: ignore[type-arg]
+async def read_json(request: AnyRequest, kind: type[T]) -> T:
     """Decode the body into `kind`; an empty body counts as `{}`.
 
     Raises:
@@ -55,7 +57,8 @@ async def read_json(request: Request, kind: type[T]) -> T:  # type: ignore[type-
         body = b"{}"
     elif not _JSON_TYPES.match(content_type):
         raise UnsupportedMediaTypeError(
-            detail=f"The body must be JSON (Content-Type: application/json), not {content_type or 'untyped'}"
+            detail="The body must be JSON (Content-Type: application/json), "
+            f"not {content_type or 'untyped'}"
         )
     try:
         body.decode("utf-8")

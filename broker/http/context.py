@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Request
 from litestar.datastructures import State
 from litestar.params import FromPath
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import Page
-from broker.http.hal import Links, base_url
+from broker.http.hal import AnyRequest, Links, base_url
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.pacticipants import PacticipantService
@@ -30,7 +29,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     deployments: DeploymentService
 
 
-def links_for(request: Request, state: State) -> Links:  # type: ignore[type-arg]
+def links_for(request: AnyRequest, state: State) -> Links:
     """Link builder under the public base URL of this request."""
     settings: Settings = state.settings
     return Links(base_url(request, settings.base_url))
@@ -42,7 +41,7 @@ def services_of(state: State) -> Services:
     return services
 
 
-def page_of(request: Request) -> Page:  # type: ignore[type-arg]
+def page_of(request: AnyRequest) -> Page:
     """`?page=N&size=M` (1-based, size at most 1000), with a 400 naming a bad one."""
     problems = []
     values = {}

@@ -12,8 +12,11 @@ HAL_JSON = "application/hal+json;charset=utf-8"
 
 Body = dict[str, Any]
 
+AnyRequest = Request[Any, Any, Any]
+"""A request, whatever its user, auth and state types."""
 
-def base_url(request: Request, configured: str | None) -> str:  # type: ignore[type-arg]
+
+def base_url(request: AnyRequest, configured: str | None) -> str:
     """The URL clients reach the broker at.
 
     `ACCORD_BASE_URL` wins; behind a proxy `X-Forwarded-Proto` and `X-Forwarded-Host` say what

@@ -9,6 +9,7 @@ and standing a private-use character in for each slash inside a segment; after r
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from litestar import Request
@@ -40,6 +41,7 @@ class EncodedSlashes:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Rewrite `path` from `raw_path`, then hand over to the application."""
         raw_path = scope.get("raw_path") if scope["type"] in {"http", "websocket"} else None
         if raw_path:
             try:
@@ -49,7 +51,7 @@ class EncodedSlashes:
         await self.app(scope, receive, send)
 
 
-async def restore_slashes(request: Request) -> None:  # type: ignore[type-arg] - any request
+async def restore_slashes(request: Request[Any, Any, Any]) -> None:
     """Before a handler runs: put real slashes back into path parameters."""
     params = request.scope.get("path_params")
     if params:

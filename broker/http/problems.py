@@ -22,7 +22,7 @@ from http import HTTPStatus
 from typing import Any
 
 import msgspec
-from litestar import Request, Response
+from litestar import Response
 from litestar.exceptions import HTTPException
 
 from broker.domain.errors import (
@@ -34,6 +34,7 @@ from broker.domain.errors import (
     StorageUnavailableError,
     UnprocessableError,
 )
+from broker.http.hal import AnyRequest
 
 log = logging.getLogger("accord.http")
 
@@ -56,7 +57,7 @@ _HTTP: dict[int, tuple[str, str]] = {
 
 
 def problem_response(
-    request: Request,  # type: ignore[type-arg]
+    request: AnyRequest,
     *,
     status: int,
     slug: str,
@@ -91,42 +92,61 @@ def problem_response(
         body["error"] = detail
         media_type = "application/hal+json;charset=utf-8"
     return Response(
-        content=msgspec.json.encode(body), status_code=status, media_type=media_type, headers=headers
+        content=msgspec.json.encode(body),
+        status_code=status,
+        media_type=media_type,
+        headers=headers,
     )
 
 
-def domain_error_handler(request: Request, error: Exception) -> Response[bytes]:  # type: ignore[type-arg]
+def domain_error_handler(request: AnyRequest, error: Exception) -> Response[bytes]:
     """Render a domain error."""
     assert isinstance(error, DomainError)
     status, title = next(
         (v for kind, v in _DOMAIN.items() if isinstance(error, kind)), (400, "Bad request")
     )
-    if status == 503:
+    if status == HTTPStatus.SERVICE_UNAVAILABLE:
         log.warning("storage unavailable: %s", error.__cause__ or error)
     return problem_response(
-        request, status=status, slug=error.slug, title=title, detail=error.message, errors=error.errors
+        request,
+        status=status,
+        slug=error.slug,
+        title=title,
+        detail=error.message,
+        errors=error.errors,
     )
 
 
-def http_error_handler(request: Request, error: Exception) -> Response[bytes]:  # type: ignore[type-arg]
+def http_error_handler(request: AnyRequest, error: Exception) -> Response[bytes]:
     """Render the framework's own errors (404 route, 405, 413, 415, bad query) the same way."""
     assert isinstance(error, HTTPException)
     status = error.status_code
-    if status >= 500:
+    if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
         return internal_error_handler(request, error)
     slug, title = _HTTP.get(status, ("bad-request", "Bad request"))
-    generic = not error.detail or error.detail.lower() in {title.lower(), HTTPStatus(status).phrase.lower()}
+    generic = not error.detail or error.detail.lower() in {
+        title.lower(),
+        HTTPStatus(status).phrase.lower(),
+    }
     detail = _default_detail(request, status) if generic else error.detail
     headers = dict(error.headers or {})
     return problem_response(
-        request, status=status, slug=slug, title=title, detail=detail, errors=[], headers=headers or None
+        request,
+        status=status,
+        slug=slug,
+        title=title,
+        detail=detail,
+        errors=[],
+        headers=headers or None,
     )
 
 
-def internal_error_handler(request: Request, error: Exception) -> Response[bytes]:  # type: ignore[type-arg]
+def internal_error_handler(request: AnyRequest, error: Exception) -> Response[bytes]:
     """Log an unexpected error under an id, and answer 500 with only that id."""
     reference = uuid.uuid4().hex[:12]
-    log.error("internal error %s on %s %s", reference, request.method, request.url.path, exc_info=error)
+    log.error(
+        "internal error %s on %s %s", reference, request.method, request.url.path, exc_info=error
+    )
     return problem_response(
         request,
         status=500,
@@ -138,12 +158,11 @@ def internal_error_handler(request: Request, error: Exception) -> Response[bytes
     )
 
 
-def _default_detail(request: Request, status: int) -> str:  # type: ignore[type-arg]
-    if status == 404:
+def _default_detail(request: AnyRequest, status: int) -> str:
+    if status == HTTPStatus.NOT_FOUND:
         return f"No resource at {request.url.path}"
-    if status == 405:
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
         return f"{request.method} is not allowed on {request.url.path}"
-    if status == 413:
+    if status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
         return "The request body is larger than the broker accepts"
     return "The request is not valid"
-

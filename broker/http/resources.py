@@ -1,8 +1,11 @@
-"""HAL bodies of the broker's resources, in the Pact Broker's shapes (pact-broker-api §2–4, §10–11)."""
+"""HAL bodies of the broker's resources, in the Pact Broker's shapes.
+
+See pact-broker-api §2-4 and §10-11 for the shapes the clients read.
+"""
 
 from __future__ import annotations
 
-from broker.domain.model import Branch, Environment, Page, Pacticipant, Tag, Version
+from broker.domain.model import Branch, Environment, Pacticipant, Page, Tag, Version
 from broker.http.hal import Body, Links, timestamp
 from broker.services.deployments import Deployment, Release
 from broker.services.pacticipants import PacticipantDetails
@@ -65,14 +68,19 @@ def pacticipant(links: Links, details: PacticipantDetails) -> Body:
         body["updatedAt"] = timestamp(p.updated_at)
     embedded: Body = {
         "labels": [
-            {"name": label, "_links": {"self": links.link(f"{self_href}/labels/{_seg(links, label)}")}}
+            {
+                "name": label,
+                "_links": {"self": links.link(f"{self_href}/labels/{_seg(links, label)}")},
+            }
             for label in details.labels
         ]
     }
     if details.latest_version_number is not None:
         latest = {
             "number": details.latest_version_number,
-            "_links": {"self": links.link(links.path(V, p=p.name, v=details.latest_version_number))},
+            "_links": {
+                "self": links.link(links.path(V, p=p.name, v=details.latest_version_number))
+            },
         }
         embedded["latestVersion"] = latest
         embedded["latest-version"] = latest  # the older name, still read by old clients
@@ -80,7 +88,11 @@ def pacticipant(links: Links, details: PacticipantDetails) -> Body:
     body["_links"] = {
         "self": links.link(self_href, title="Pacticipant", name=p.name),
         "pb:versions": links.link(f"{self_href}/versions", title="Versions"),
-        "pb:version": {"href": f"{self_href}/versions/{{version}}", "title": "Version", "templated": True},
+        "pb:version": {
+            "href": f"{self_href}/versions/{{version}}",
+            "title": "Version",
+            "templated": True,
+        },
         "pb:version-tag": {
             "href": f"{self_href}/versions/{{version}}/tags/{{tag}}",
             "title": "Version tag",
@@ -119,12 +131,21 @@ def pacticipant_summary(links: Links, p: Pacticipant) -> Body:
 def paged(links: Links, href: str, page: Page, total: int, count: int) -> tuple[Body, Body]:
     """The `page` member and the next/previous links of one page of a list."""
     pages = max(1, -(-total // page.size))
-    info: Body = {"number": page.number, "size": page.size, "totalElements": total, "totalPages": pages}
+    info: Body = {
+        "number": page.number,
+        "size": page.size,
+        "totalElements": total,
+        "totalPages": pages,
+    }
     nav: Body = {}
     if page.number > 1:
-        nav["previous"] = links.link(f"{href}?page={page.number - 1}&size={page.size}", title="Previous page")
+        nav["previous"] = links.link(
+            f"{href}?page={page.number - 1}&size={page.size}", title="Previous page"
+        )
     if page.offset + count < total:
-        nav["next"] = links.link(f"{href}?page={page.number + 1}&size={page.size}", title="Next page")
+        nav["next"] = links.link(
+            f"{href}?page={page.number + 1}&size={page.size}", title="Next page"
+        )
     return info, nav
 
 
@@ -132,11 +153,19 @@ def pacticipants(links: Links, items: list[Pacticipant], page: Page, total: int)
     """`GET /pacticipants`."""
     href = links.href("pacticipants")
     info, nav = paged(links, href, page, total, len(items))
-    item_links = [links.link(links.path(P, p=p.name), title=p.display_name or p.name, name=p.name) for p in items]
+    item_links = [
+        links.link(links.path(P, p=p.name), title=p.display_name or p.name, name=p.name)
+        for p in items
+    ]
     return {
         "page": info,
         "_embedded": {"pacticipants": [pacticipant_summary(links, p) for p in items]},
-        "_links": {"self": links.link(href), "pb:pacticipants": item_links, "pacticipants": item_links, **nav},
+        "_links": {
+            "self": links.link(href),
+            "pb:pacticipants": item_links,
+            "pacticipants": item_links,
+            **nav,
+        },
     }
 
 
@@ -154,7 +183,12 @@ def version(links: Links, details: VersionDetails) -> Body:
                 "latest": b.is_latest,
                 "_links": {
                     "self": links.link(
-                        links.path("/pacticipants/{p}/branches/{b}/versions/{v}", p=p.name, b=b.name, v=v.number)
+                        links.path(
+                            "/pacticipants/{p}/branches/{b}/versions/{v}",
+                            p=p.name,
+                            b=b.name,
+                            v=v.number,
+                        )
                     )
                 },
             }
@@ -167,7 +201,11 @@ def version(links: Links, details: VersionDetails) -> Body:
     body["_links"] = {
         "self": links.link(self_href, title="Version", name=v.number),
         "pb:pacticipant": links.link(links.path(P, p=p.name), title="Pacticipant", name=p.name),
-        "pb:tag": {"href": f"{self_href}/tags/{{tag}}", "title": "Get, create or delete a tag", "templated": True},
+        "pb:tag": {
+            "href": f"{self_href}/tags/{{tag}}",
+            "title": "Get, create or delete a tag",
+            "templated": True,
+        },
         "pb:deployed-environments": [
             links.link(links.path("/environments/{e}", e=e.uuid), title=e.display_name, name=e.name)
             for e in details.environments
@@ -231,7 +269,9 @@ def tag(links: Links, p: Pacticipant, v: Version, t: Tag) -> Body:
         "createdAt": timestamp(t.created_at),
         "_links": {
             "self": links.link(href, title="Tag", name=t.name),
-            "pb:version": links.link(links.path(V, p=p.name, v=v.number), title="Version", name=v.number),
+            "pb:version": links.link(
+                links.path(V, p=p.name, v=v.number), title="Version", name=v.number
+            ),
             "pb:pacticipant": links.link(links.path(P, p=p.name), name=p.name),
         },
     }
@@ -263,12 +303,20 @@ def branches(links: Links, p: Pacticipant, items: list[Branch], page: Page, tota
                 {
                     "name": b.name,
                     "createdAt": timestamp(b.created_at),
-                    "_links": {"self": links.link(links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name))},
+                    "_links": {
+                        "self": links.link(
+                            links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name)
+                        )
+                    },
                 }
                 for b in items
             ]
         },
-        "_links": {"self": links.link(href), "pb:pacticipant": links.link(links.path(P, p=p.name)), **nav},
+        "_links": {
+            "self": links.link(href),
+            "pb:pacticipant": links.link(links.path(P, p=p.name)),
+            **nav,
+        },
     }
 
 
@@ -282,7 +330,9 @@ def branch_version(links: Links, details: BranchDetails, v: Version) -> Body:
         "_embedded": {"version": version_summary(links, p, v)},
         "_links": {
             "self": links.link(href, title="Branch version"),
-            "pb:branch": links.link(links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name), name=b.name),
+            "pb:branch": links.link(
+                links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name), name=b.name
+            ),
             "pb:version": links.link(links.path(V, p=p.name, v=v.number), name=v.number),
         },
     }
@@ -335,7 +385,9 @@ def environments(links: Links, items: list[Environment]) -> Body:
         "_links": {
             "self": links.link(links.href("environments"), title="Environments"),
             "pb:environments": [
-                links.link(links.path("/environments/{e}", e=e.uuid), title="Environment", name=e.name)
+                links.link(
+                    links.path("/environments/{e}", e=e.uuid), title="Environment", name=e.name
+                )
                 for e in items
             ],
         },
@@ -368,7 +420,9 @@ def deployed_version(links: Links, d: Deployment) -> Body:
         "undeployedAt": timestamp(r.undeployed_at) if r.undeployed_at else None,
         "_embedded": _embedded_parts(links, d.pacticipant, d.version, d.environment),
         "_links": {
-            "self": links.link(links.path("/deployed-versions/{u}", u=r.uuid), title="Deployed version"),
+            "self": links.link(
+                links.path("/deployed-versions/{u}", u=r.uuid), title="Deployed version"
+            ),
             "pb:version": links.link(links.path(V, p=d.pacticipant.name, v=d.version.number)),
             "pb:environment": links.link(links.path("/environments/{e}", e=d.environment.uuid)),
         },
@@ -385,7 +439,9 @@ def released_version(links: Links, r: Release) -> Body:
         "supportEndedAt": timestamp(rec.support_ended_at) if rec.support_ended_at else None,
         "_embedded": _embedded_parts(links, r.pacticipant, r.version, r.environment),
         "_links": {
-            "self": links.link(links.path("/released-versions/{u}", u=rec.uuid), title="Released version"),
+            "self": links.link(
+                links.path("/released-versions/{u}", u=rec.uuid), title="Released version"
+            ),
             "pb:version": links.link(links.path(V, p=r.pacticipant.name, v=r.version.number)),
             "pb:environment": links.link(links.path("/environments/{e}", e=r.environment.uuid)),
         },

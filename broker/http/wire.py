@@ -36,6 +36,7 @@ class PacticipantBody(_Wire):
 
     def replacement(self) -> PacticipantChanges:
         """For PUT: attributes the body leaves out are cleared."""
+
         def value(v: OptionalText) -> str | None:
             return None if v is msgspec.UNSET else v
 

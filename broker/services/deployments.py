@@ -36,7 +36,9 @@ async def _deployment(tx: Transaction, record: DeployedVersion) -> Deployment:
     version = await tx.find_version_by_id(record.version_id)
     environment = await tx.find_environment(record.environment_id)
     assert pacticipant and version and environment, "foreign keys keep these"
-    return Deployment(record=record, pacticipant=pacticipant, version=version, environment=environment)
+    return Deployment(
+        record=record, pacticipant=pacticipant, version=version, environment=environment
+    )
 
 
 async def _release(tx: Transaction, record: ReleasedVersion) -> Release:
@@ -66,7 +68,11 @@ class DeploymentService:
         return pacticipant, version, environment
 
     async def record_deployment(
-        self, pacticipant_name: str, number: str, environment_uuid: str, application_instance: str | None
+        self,
+        pacticipant_name: str,
+        number: str,
+        environment_uuid: str,
+        application_instance: str | None,
     ) -> tuple[Deployment, bool]:
         """Record that a version now runs in an environment (as one application instance).
 
@@ -117,7 +123,9 @@ class DeploymentService:
             )
             records = await tx.deployed_versions(environment.uuid, version_id=version.id)
             return [
-                Deployment(record=r, pacticipant=pacticipant, version=version, environment=environment)
+                Deployment(
+                    record=r, pacticipant=pacticipant, version=version, environment=environment
+                )
                 for r in records
             ]
 
@@ -148,7 +156,7 @@ class DeploymentService:
         environment_uuid: str,
         *,
         pacticipant_name: str | None = None,
-        application_instance: str | None | AnyInstance = ANY,
+        application_instance: str | AnyInstance | None = ANY,
     ) -> tuple[Environment, list[Deployment]]:
         """What runs in an environment now, optionally for one pacticipant and instance."""
         async with self._storage.transaction() as tx:

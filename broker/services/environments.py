@@ -94,7 +94,7 @@ class EnvironmentService:
         async with self._storage.transaction() as tx:
             await tx.delete_environment(await require_environment(tx, uuid))
 
-    async def list(self, name: str | None = None) -> list[Environment]:
+    async def list_environments(self, name: str | None = None) -> list[Environment]:
         """Every environment, or the one with `name`."""
         async with self._storage.transaction() as tx:
             if name is not None:

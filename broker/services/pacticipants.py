@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
-from broker.domain.model import Page, Pacticipant, PacticipantChanges
+from broker.domain.model import Pacticipant, PacticipantChanges, Page
 from broker.domain.names import name_problems
 from broker.services.clock import Clock, system_clock
 from broker.storage.interface import Storage, Transaction
@@ -100,7 +100,7 @@ class PacticipantService:
             updated = await tx.update_pacticipant(found, changes, self._clock())
             return await self._details(tx, updated), False
 
-    async def list(self, page: Page) -> tuple[list[Pacticipant], int]:
+    async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
         """Pacticipants ordered by name, and the total count."""
         async with self._storage.transaction() as tx:
             return await tx.list_pacticipants(page)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import msgspec
 
 from broker.domain.errors import InvalidInputError, NotFoundError
-from broker.domain.model import Branch, Environment, Page, Pacticipant, PacticipantChanges, Tag, Version
+from broker.domain.model import (
+    Branch,
+    Environment,
+    Pacticipant,
+    PacticipantChanges,
+    Page,
+    Tag,
+    Version,
+)
 from broker.domain.names import MAIN_BRANCH_CANDIDATES, name_problems
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
@@ -72,7 +80,9 @@ class VersionService:
         self._storage = storage
         self._clock = clock
 
-    async def details(self, tx: Transaction, pacticipant: Pacticipant, version: Version) -> VersionDetails:
+    async def details(
+        self, tx: Transaction, pacticipant: Pacticipant, version: Version
+    ) -> VersionDetails:
         """Assemble what the version resource shows."""
         deployed, released = await tx.environments_of_version(version.id)
         return VersionDetails(
@@ -110,7 +120,7 @@ class VersionService:
         pacticipant_name: str,
         number: str,
         *,
-        build_url: str | None | msgspec.UnsetType = msgspec.UNSET,
+        build_url: str | msgspec.UnsetType | None = msgspec.UNSET,
         tags: list[str] | None = None,
     ) -> tuple[VersionDetails, bool]:
         """Create the version (and its pacticipant) or update its build URL; add `tags`.
@@ -136,7 +146,9 @@ class VersionService:
                     await tx.insert_tag(version.id, tag, self._clock())
             return await self.details(tx, pacticipant, version), created
 
-    async def list(self, pacticipant_name: str, page: Page) -> tuple[Pacticipant, list[Version], int]:
+    async def list_versions(
+        self, pacticipant_name: str, page: Page
+    ) -> tuple[Pacticipant, list[Version], int]:
         """Versions newest first, one page of them, and the total."""
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
@@ -187,7 +199,9 @@ class VersionService:
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             branch = await self._require_branch(tx, pacticipant, branch_name)
-            return BranchDetails(pacticipant=pacticipant, branch=branch, head=await self._head(tx, branch))
+            return BranchDetails(
+                pacticipant=pacticipant, branch=branch, head=await self._head(tx, branch)
+            )
 
     async def get_branch_version(
         self, pacticipant_name: str, branch_name: str, number: str
@@ -228,7 +242,9 @@ class VersionService:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             await tx.delete_branch(await self._require_branch(tx, pacticipant, branch_name))
 
-    async def remove_from_branch(self, pacticipant_name: str, branch_name: str, number: str) -> None:
+    async def remove_from_branch(
+        self, pacticipant_name: str, branch_name: str, number: str
+    ) -> None:
         """Take a version off a branch."""
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
@@ -239,7 +255,9 @@ class VersionService:
 
     # tags
 
-    async def tag(self, pacticipant_name: str, number: str, tag_name: str) -> tuple[Pacticipant, Version, Tag, bool]:
+    async def tag(
+        self, pacticipant_name: str, number: str, tag_name: str
+    ) -> tuple[Pacticipant, Version, Tag, bool]:
         """Tag a version, creating pacticipant and version if new; idempotent.
 
         Returns:
@@ -257,14 +275,18 @@ class VersionService:
             created = await tx.insert_tag(version.id, tag_name, self._clock())
             return pacticipant, version, created, True
 
-    async def get_tag(self, pacticipant_name: str, number: str, tag_name: str) -> tuple[Pacticipant, Version, Tag]:
+    async def get_tag(
+        self, pacticipant_name: str, number: str, tag_name: str
+    ) -> tuple[Pacticipant, Version, Tag]:
         """A tag of a version."""
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             version = await require_version(tx, pacticipant, number)
             tag = await tx.find_tag(version.id, tag_name)
             if tag is None:
-                raise NotFoundError(f"Version {number!r} of {pacticipant_name!r} has no tag {tag_name!r}")
+                raise NotFoundError(
+                    f"Version {number!r} of {pacticipant_name!r} has no tag {tag_name!r}"
+                )
             return pacticipant, version, tag
 
     async def delete_tag(self, pacticipant_name: str, number: str, tag_name: str) -> None:
@@ -273,4 +295,6 @@ class VersionService:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             version = await require_version(tx, pacticipant, number)
             if not await tx.delete_tag(version.id, tag_name):
-                raise NotFoundError(f"Version {number!r} of {pacticipant_name!r} has no tag {tag_name!r}")
+                raise NotFoundError(
+                    f"Version {number!r} of {pacticipant_name!r} has no tag {tag_name!r}"
+                )

@@ -18,9 +18,9 @@ from broker.domain.model import (
     BranchVersion,
     DeployedVersion,
     Environment,
-    Page,
     Pacticipant,
     PacticipantChanges,
+    Page,
     ReleasedVersion,
     Tag,
     Version,
@@ -101,7 +101,9 @@ class Transaction(Protocol):
         """Create a version; `ConflictError` if the number exists for this pacticipant."""
         ...
 
-    async def update_version(self, version: Version, build_url: str | None, now: datetime) -> Version:
+    async def update_version(
+        self, version: Version, build_url: str | None, now: datetime
+    ) -> Version:
         """Change a version's build URL."""
         ...
 
@@ -210,7 +212,7 @@ class Transaction(Protocol):
         pacticipant_id: int | None = None,
         version_id: int | None = None,
         currently_deployed: bool | None = None,
-        application_instance: str | None | AnyInstance = ANY,
+        application_instance: str | AnyInstance | None = ANY,
     ) -> list[DeployedVersion]:
         """Deployment records in an environment, oldest first, filtered as asked.
 

@@ -111,9 +111,11 @@ class PostgresStorage:
             try:
                 yield PostgresTransaction(connection)
             except BaseException:
-                # A lost connection has no transaction left to roll back.
+                # The first error is the one to report. If the rollback fails too (the connection
+                # is lost, or still busy with a cancelled query), the pool's release rolls back
+                # whatever is left open, or drops the connection.
                 if not is_lost(connection):
-                    with unavailable_on_connection_loss(connection):
+                    with suppress(*UNAVAILABLE_ERRORS, asyncpg.InterfaceError):
                         await transaction.rollback()
                 raise
             with unavailable_on_connection_loss(connection):

@@ -6,8 +6,6 @@ so a service that catches `ConflictError` can go on, as it can on SQLite
 (https://www.postgresql.org/docs/current/sql-savepoint.html).
 """
 
-# ruff: noqa: D102 - each method is documented on the Transaction protocol it implements
-
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -57,7 +57,9 @@ class Connection:
                 self._path, isolation_level=None, check_same_thread=False, timeout=30.0
             )
         except sqlite3.Error as error:
-            raise StorageUnavailableError(f"Cannot open the SQLite database {self._path}") from error
+            raise StorageUnavailableError(
+                f"Cannot open the SQLite database {self._path}"
+            ) from error
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")
@@ -143,13 +145,15 @@ def split_statements(sql: str) -> list[str]:
     return [s for s in statements if s.strip()]
 
 
-class translated_errors:  # noqa: N801 - used as a statement, like contextlib.suppress
+class translated_errors:
     """Turn sqlite3 errors into domain errors by result code, never by message text."""
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _tb: object) -> bool:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, _tb: object
+    ) -> None:
         if isinstance(error, sqlite3.IntegrityError):
             code = getattr(error, "sqlite_errorcode", None)
             if code in _UNIQUE:
@@ -158,9 +162,13 @@ class translated_errors:  # noqa: N801 - used as a statement, like contextlib.su
                 raise NotFoundError("A resource the request refers to does not exist") from error
         if isinstance(error, sqlite3.OperationalError) and getattr(
             error, "sqlite_errorcode", None
-        ) in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR}:
+        ) in {
+            sqlite3.SQLITE_BUSY,
+            sqlite3.SQLITE_LOCKED,
+            sqlite3.SQLITE_CANTOPEN,
+            sqlite3.SQLITE_IOERR,
+        }:
             raise StorageUnavailableError("The SQLite database is busy or unreadable") from error
-        return False
 
 
 class SQLiteStorage:
@@ -183,7 +191,8 @@ class SQLiteStorage:
     @property
     def description(self) -> str:
         """Where the data lives."""
-        return f"SQLite database {Path(self._path).resolve() if self._path != ':memory:' else ':memory:'}"
+        where = self._path if self._path == ":memory:" else Path(self._path).resolve()
+        return f"SQLite database {where}"
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SQLiteTransaction]:
@@ -213,7 +222,8 @@ class SQLiteStorage:
                 for migration in todo:
                     await self._connection.script(migration.sql)
                     await self._connection.execute(
-                        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                        "INSERT INTO schema_migrations (version, name, applied_at)"
+                        " VALUES (?, ?, ?)",
                         (migration.version, migration.name, to_text(datetime.now(UTC))),
                     )
                     applied_names.append(f"{migration.version:04d}_{migration.name}")

@@ -17,9 +17,9 @@ from broker.domain.model import (
     Contact,
     DeployedVersion,
     Environment,
-    Page,
     Pacticipant,
     PacticipantChanges,
+    Page,
     ReleasedVersion,
     Tag,
     Version,
@@ -244,7 +244,9 @@ class SQLiteTransaction:
         assert found is not None
         return found
 
-    async def update_version(self, version: Version, build_url: str | None, now: datetime) -> Version:
+    async def update_version(
+        self, version: Version, build_url: str | None, now: datetime
+    ) -> Version:
         await self._c.execute(
             "UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ?",
             (build_url, _text(now), version.id),
@@ -371,7 +373,9 @@ class SQLiteTransaction:
         )
         if row is None:
             return None
-        return Tag(version_id=row["version_id"], name=row["name"], created_at=_must_time(row["created_at"]))
+        return Tag(
+            version_id=row["version_id"], name=row["name"], created_at=_must_time(row["created_at"])
+        )
 
     async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
         await _unique(
@@ -467,13 +471,15 @@ class SQLiteTransaction:
         pacticipant_id: int | None = None,
         version_id: int | None = None,
         currently_deployed: bool | None = None,
-        application_instance: str | None | AnyInstance = ANY,
+        application_instance: str | AnyInstance | None = ANY,
     ) -> list[DeployedVersion]:
         where, params = ["environment_uuid = ?"], [environment_id]
         _filter(where, params, "pacticipant_id", pacticipant_id)
         _filter(where, params, "version_id", version_id)
         if currently_deployed is not None:
-            where.append("undeployed_at IS NULL" if currently_deployed else "undeployed_at IS NOT NULL")
+            where.append(
+                "undeployed_at IS NULL" if currently_deployed else "undeployed_at IS NOT NULL"
+            )
         if application_instance is None:
             where.append("application_instance IS NULL")
         elif application_instance is not ANY:
@@ -526,7 +532,9 @@ class SQLiteTransaction:
         _filter(where, params, "version_id", version_id)
         if currently_supported is not None:
             where.append(
-                "support_ended_at IS NULL" if currently_supported else "support_ended_at IS NOT NULL"
+                "support_ended_at IS NULL"
+                if currently_supported
+                else "support_ended_at IS NOT NULL"
             )
         rows = await self._c.fetch_all(
             f"SELECT * FROM released_versions WHERE {' AND '.join(where)} ORDER BY id",  # noqa: S608 - fixed fragments

@@ -49,7 +49,9 @@ def running_broker(database_url: str, workdir: Path, **env: str) -> Iterator[str
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"the broker did not answer in 30 s:\n{log_path.read_text()}", pytrace=False)
+                pytest.fail(
+                    f"the broker did not answer in 30 s:\n{log_path.read_text()}", pytrace=False
+                )
             time.sleep(0.05)
         yield url
     finally:

@@ -24,7 +24,7 @@ def ensure_installed() -> Path:
     if not (SCENARIOS / "install.sh").exists():
         pytest.fail(f"the client scenarios are missing: {SCENARIOS}", pytrace=False)
     CLIENTS_DIR.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(  # noqa: S603 - our own install script
+    result = subprocess.run(
         ["bash", str(SCENARIOS / "install.sh"), str(CLIENTS_DIR)],
         capture_output=True,
         text=True,
@@ -32,7 +32,9 @@ def ensure_installed() -> Path:
         check=False,
     )
     if result.returncode != 0:
-        pytest.fail(f"installing the Pact clients failed:\n{result.stdout}\n{result.stderr}", pytrace=False)
+        pytest.fail(
+            f"installing the Pact clients failed:\n{result.stdout}\n{result.stderr}", pytrace=False
+        )
     MARKER.write_text(result.stdout)
     return CLIENTS_DIR
 
@@ -42,10 +44,12 @@ def pact_broker(flavour: str) -> Path:
     return ensure_installed() / flavour / "node_modules" / ".bin" / "pact-broker"
 
 
-def run_scenario(script: str, broker_url: str, flavour: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run_scenario(
+    script: str, broker_url: str, flavour: str, **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run one of the shared scenario scripts against the broker."""
     ensure_installed()
-    return subprocess.run(  # noqa: S603 - the shared scenario scripts
+    return subprocess.run(
         ["bash", str(SCENARIOS / script)],
         capture_output=True,
         text=True,
@@ -64,7 +68,7 @@ def run_scenario(script: str, broker_url: str, flavour: str, **env: str) -> subp
 
 def run_cli(flavour: str, broker_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run `pact-broker ARGS… --broker-base-url URL` of a flavour."""
-    return subprocess.run(  # noqa: S603 - the installed client
+    return subprocess.run(
         [str(pact_broker(flavour)), *args, "--broker-base-url", broker_url],
         capture_output=True,
         text=True,

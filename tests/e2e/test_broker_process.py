@@ -22,28 +22,40 @@ pytestmark = pytest.mark.e2e
 def accord(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the installed `accord` console script."""
     executable = Path(sys.executable).with_name("accord")
-    return subprocess.run(  # noqa: S603 - our own command
-        [str(executable), *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False,
+    return subprocess.run(
+        [str(executable), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
         env={**{k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")}, **env},
     )
 
 
 def test_serve_defaults_to_a_sqlite_file_in_the_working_directory(tmp_path: Path) -> None:
     port = free_port()
-    with subprocess.Popen(  # noqa: S603
+    with subprocess.Popen(
         [str(Path(sys.executable).with_name("accord")), "broker", "serve", "--port", str(port)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={k: v for k, v in os.environ.items() if not k.startswith("ACCORD_")},
     ) as process:
         try:
             assert process.stdout is not None
             first_line = process.stdout.readline()
-            assert first_line.startswith(f"Accord broker listening on http://127.0.0.1:{port} using sqlite:///")
+            assert first_line.startswith(
+                f"Accord broker listening on http://127.0.0.1:{port} using sqlite:///"
+            )
             assert str(tmp_path / "accord.db") in first_line
             status = 0
             for _ in range(200):
                 try:
-                    status = httpx.get(f"http://127.0.0.1:{port}/diagnostic/status/dependencies", timeout=1).status_code
+                    status = httpx.get(
+                        f"http://127.0.0.1:{port}/diagnostic/status/dependencies", timeout=1
+                    ).status_code
                     break
                 except httpx.TransportError:
                     time.sleep(0.05)
@@ -57,9 +69,12 @@ def test_serve_defaults_to_a_sqlite_file_in_the_working_directory(tmp_path: Path
 def test_serve_hides_the_database_password(tmp_path: Path, postgres_database_url: str) -> None:
     url = postgres_database_url.replace("postgres@", "postgres:s3cret@")
     port = free_port()
-    with subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "broker", "serve", "--port", str(port)], cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    with subprocess.Popen(
+        [sys.executable, "-m", "broker", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "ACCORD_DATABASE_URL": url},
     ) as process:
         try:
@@ -87,12 +102,16 @@ def test_a_database_from_a_newer_accord_is_refused_with_a_clear_message(tmp_path
     url = f"sqlite:///{db}"
     assert accord("broker", "migrate", cwd=tmp_path, ACCORD_DATABASE_URL=url).returncode == 0
     with sqlite3.connect(db) as connection:
-        connection.execute("INSERT INTO schema_migrations VALUES (9999, 'from_the_future', '2030-01-01')")
+        connection.execute(
+            "INSERT INTO schema_migrations VALUES (9999, 'from_the_future', '2030-01-01')"
+        )
     migrate = accord("broker", "migrate", cwd=tmp_path, ACCORD_DATABASE_URL=url)
     assert migrate.returncode == 1
     assert "schema is at version 9999" in migrate.stderr
     assert "Traceback" not in migrate.stderr
-    serve = accord("broker", "serve", "--port", str(free_port()), cwd=tmp_path, ACCORD_DATABASE_URL=url)
+    serve = accord(
+        "broker", "serve", "--port", str(free_port()), cwd=tmp_path, ACCORD_DATABASE_URL=url
+    )
     assert serve.returncode != 0
     assert "schema is at version 9999" in serve.stdout + serve.stderr
     assert "Traceback" not in serve.stdout + serve.stderr
@@ -108,7 +127,9 @@ def test_a_database_from_a_newer_accord_is_refused_with_a_clear_message(tmp_path
         ("ACCORD_MAX_BODY_BYTES", "lots", "ACCORD_MAX_BODY_BYTES must be"),
     ],
 )
-def test_bad_settings_are_one_sentence_and_exit_1(tmp_path: Path, variable: str, value: str, message: str) -> None:
+def test_bad_settings_are_one_sentence_and_exit_1(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
     result = accord("broker", "serve", cwd=tmp_path, **{variable: value})
     assert result.returncode == 1
     assert message in result.stderr
@@ -116,7 +137,9 @@ def test_bad_settings_are_one_sentence_and_exit_1(tmp_path: Path, variable: str,
 
 
 def test_json_logs_are_one_object_per_line(tmp_path: Path) -> None:
-    with running_broker(f"sqlite:///{tmp_path / 'j.db'}", tmp_path, ACCORD_LOG_FORMAT="json") as url:
+    with running_broker(
+        f"sqlite:///{tmp_path / 'j.db'}", tmp_path, ACCORD_LOG_FORMAT="json"
+    ) as url:
         httpx.get(url + "/")
     log = next(tmp_path.glob("broker-*.log")).read_text().splitlines()
     entries = [json.loads(line) for line in log[1:] if line.strip()]  # the first line is the banner
@@ -124,7 +147,9 @@ def test_json_logs_are_one_object_per_line(tmp_path: Path) -> None:
 
 
 def test_base_url_setting_is_used_for_links(tmp_path: Path) -> None:
-    with running_broker(f"sqlite:///{tmp_path / 'b.db'}", tmp_path, ACCORD_BASE_URL="https://pacts.example.com/") as url:
+    with running_broker(
+        f"sqlite:///{tmp_path / 'b.db'}", tmp_path, ACCORD_BASE_URL="https://pacts.example.com/"
+    ) as url:
         links = httpx.get(url + "/").json()["_links"]
     assert links["pb:environments"]["href"] == "https://pacts.example.com/environments"
 
@@ -137,13 +162,17 @@ def test_concurrent_writes_on_sqlite_never_fail(broker_url: str) -> None:
             requests = [
                 client.put(f"/pacticipants/P{i % 5}/branches/main/versions/{i}", json={})
                 for i in range(200)
-            ] + [client.post("/environments", json={"name": f"e{i}", "production": False}) for i in range(20)]
+            ] + [
+                client.post("/environments", json={"name": f"e{i}", "production": False})
+                for i in range(20)
+            ]
             return [r.status_code for r in await asyncio.gather(*requests)]
 
     statuses = asyncio.run(hammer())
     assert statuses.count(201) == len(statuses)
     total = sum(
-        httpx.get(f"{broker_url}/pacticipants/P{i}/versions").json()["page"]["totalElements"] for i in range(5)
+        httpx.get(f"{broker_url}/pacticipants/P{i}/versions").json()["page"]["totalElements"]
+        for i in range(5)
     )
     assert total == 200
 
@@ -155,7 +184,10 @@ def test_two_brokers_share_one_sqlite_file(tmp_path: Path) -> None:
 
         async def both() -> list[int]:
             async with httpx.AsyncClient(timeout=60) as client:
-                calls = [client.put(f"{(one, two)[i % 2]}/pacticipants/A/versions/{i}/tags/t", json={}) for i in range(60)]
+                calls = [
+                    client.put(f"{(one, two)[i % 2]}/pacticipants/A/versions/{i}/tags/t", json={})
+                    for i in range(60)
+                ]
                 return [r.status_code for r in await asyncio.gather(*calls)]
 
         assert set(asyncio.run(both())) == {201}

@@ -14,7 +14,10 @@ from broker.settings import Settings, SettingsError, redacted, sqlite_path
 
 
 def test_encoded_slashes_stay_inside_their_segment() -> None:
-    assert decoded_path(b"/pacticipants/a%2Fb/versions/1%202") == f"/pacticipants/a{SLASH_STAND_IN}b/versions/1 2"
+    assert (
+        decoded_path(b"/pacticipants/a%2Fb/versions/1%202")
+        == f"/pacticipants/a{SLASH_STAND_IN}b/versions/1 2"
+    )
     assert decoded_path(b"/environments?name=x%2Fy") == "/environments"
 
 
@@ -61,8 +64,10 @@ def test_settings_defaults(tmp_path: Path) -> None:
 
 
 def test_flags_win_over_defaults(tmp_path: Path) -> None:
-    settings = Settings.from_env({"ACCORD_BASE_URL": "https://b.example/"}, cwd=tmp_path, host="0.0.0.0", port=1)  # noqa: S104
-    assert (settings.host, settings.port, settings.base_url) == ("0.0.0.0", 1, "https://b.example")  # noqa: S104
+    settings = Settings.from_env(
+        {"ACCORD_BASE_URL": "https://b.example/"}, cwd=tmp_path, host="0.0.0.0", port=1
+    )
+    assert (settings.host, settings.port, settings.base_url) == ("0.0.0.0", 1, "https://b.example")
 
 
 def test_sqlite_urls_follow_sqlalchemy() -> None:

@@ -1,4 +1,4 @@
-"""Imports flow one way: http -> services -> domain, storage -> domain; the SDK never sees broker."""
+"""Imports flow one way: http -> services -> domain, storage -> domain; SDK never sees broker."""
 
 from __future__ import annotations
 
@@ -11,8 +11,25 @@ REPO = Path(__file__).resolve().parents[2]
 
 # package prefix -> prefixes it must not import
 FORBIDDEN = {
-    "broker.domain": ["broker.http", "broker.services", "broker.storage", "broker.app", "litestar", "asyncpg", "sqlite3", "uvicorn"],
-    "broker.services": ["broker.http", "broker.app", "litestar", "asyncpg", "sqlite3", "broker.storage.sqlite", "broker.storage.postgres"],
+    "broker.domain": [
+        "broker.http",
+        "broker.services",
+        "broker.storage",
+        "broker.app",
+        "litestar",
+        "asyncpg",
+        "sqlite3",
+        "uvicorn",
+    ],
+    "broker.services": [
+        "broker.http",
+        "broker.app",
+        "litestar",
+        "asyncpg",
+        "sqlite3",
+        "broker.storage.sqlite",
+        "broker.storage.postgres",
+    ],
     "broker.storage": ["broker.http", "broker.services", "broker.app", "litestar"],
     "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
     "clients": ["broker"],
@@ -58,5 +75,9 @@ def test_module_respects_the_layers(name: str, path: Path) -> None:
 
 
 def test_the_checker_catches_a_violation() -> None:
-    assert violations_of("broker.domain.model", {"litestar"}) == ["broker.domain.model imports litestar"]
-    assert violations_of("clients.sdk.client", {"broker.app"}) == ["clients.sdk.client imports broker.app"]
+    assert violations_of("broker.domain.model", {"litestar"}) == [
+        "broker.domain.model imports litestar"
+    ]
+    assert violations_of("clients.sdk.client", {"broker.app"}) == [
+        "clients.sdk.client imports broker.app"
+    ]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, delete, get, post, put
+from litestar import Controller, Response, delete, get, post, put
 from litestar.datastructures import State
 
 from broker.http import resources
 from broker.http.body import read_json
 from broker.http.context import PathName, links_for, services_of
-from broker.http.hal import hal
+from broker.http.hal import AnyRequest, hal
 from broker.http.wire import EnvironmentBody
 from broker.services.environments import EnvironmentAttributes
-
-Req = Request  # type: ignore[type-arg]
 
 
 def _attributes(body: EnvironmentBody) -> EnvironmentAttributes:
@@ -30,13 +28,15 @@ class EnvironmentController(Controller):
     path = "/environments"
 
     @get("/")
-    async def list_environments(self, request: Req, state: State) -> Response[bytes]:
+    async def list_environments(self, request: AnyRequest, state: State) -> Response[bytes]:
         """Every environment (`?name=` narrows to one)."""
-        items = await services_of(state).environments.list(request.query_params.get("name"))
+        items = await services_of(state).environments.list_environments(
+            request.query_params.get("name")
+        )
         return hal(resources.environments(links_for(request, state), items))
 
     @post("/")
-    async def create_environment(self, request: Req, state: State) -> Response[bytes]:
+    async def create_environment(self, request: AnyRequest, state: State) -> Response[bytes]:
         """Create an environment; 409 when the name is taken."""
         body = await read_json(request, EnvironmentBody)
         created = await services_of(state).environments.create(_attributes(body))
@@ -44,13 +44,17 @@ class EnvironmentController(Controller):
         return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
 
     @get("/{uuid:str}")
-    async def get_environment(self, uuid: PathName, request: Req, state: State) -> Response[bytes]:
+    async def get_environment(
+        self, uuid: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """One environment."""
         found = await services_of(state).environments.get(uuid)
         return hal(resources.environment(links_for(request, state), found))
 
     @put("/{uuid:str}")
-    async def put_environment(self, uuid: PathName, request: Req, state: State) -> Response[bytes]:
+    async def put_environment(
+        self, uuid: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """Replace an environment's attributes."""
         body = await read_json(request, EnvironmentBody)
         updated = await services_of(state).environments.replace(uuid, _attributes(body))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, delete, get, patch, put
+from litestar import Controller, Response, delete, get, patch, put
 from litestar.datastructures import State
 
 from broker.http import resources
 from broker.http.body import read_json
 from broker.http.context import PathName, links_for, page_of, services_of
-from broker.http.hal import hal
+from broker.http.hal import AnyRequest, hal
 from broker.http.wire import EmptyBody, VersionBody
-
-Req = Request  # type: ignore[type-arg]
 
 
 class VersionController(Controller):
@@ -20,37 +18,47 @@ class VersionController(Controller):
     path = "/pacticipants/{pacticipant:str}"
 
     @get("/versions")
-    async def list_versions(self, pacticipant: PathName, request: Req, state: State) -> Response[bytes]:
+    async def list_versions(
+        self, pacticipant: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """Versions, newest first, paginated."""
         page = page_of(request)
-        p, items, total = await services_of(state).versions.list(pacticipant, page)
+        p, items, total = await services_of(state).versions.list_versions(pacticipant, page)
         return hal(resources.versions(links_for(request, state), p, items, page, total))
 
     @get("/versions/{version:str}")
-    async def get_version(self, pacticipant: PathName, version: PathName, request: Req, state: State) -> Response[bytes]:
+    async def get_version(
+        self, pacticipant: PathName, version: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """One version with its tags, branches and record-deployment links."""
         details = await services_of(state).versions.get(pacticipant, version)
         return hal(resources.version(links_for(request, state), details))
 
     @put("/versions/{version:str}")
-    async def put_version(self, pacticipant: PathName, version: PathName, request: Req, state: State) -> Response[bytes]:
+    async def put_version(
+        self, pacticipant: PathName, version: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """Create or update a version (201 new, 200 existing); keeps `buildUrl` and `tags`."""
         return await _create_or_update(pacticipant, version, request, state)
 
     @patch("/versions/{version:str}")
-    async def patch_version(self, pacticipant: PathName, version: PathName, request: Req, state: State) -> Response[bytes]:
+    async def patch_version(
+        self, pacticipant: PathName, version: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """Merge `buildUrl` and `tags` into a version, creating it if new."""
         return await _create_or_update(pacticipant, version, request, state)
 
     @get("/latest-version")
-    async def latest_version(self, pacticipant: PathName, request: Req, state: State) -> Response[bytes]:
+    async def latest_version(
+        self, pacticipant: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """The newest version."""
         details = await services_of(state).versions.latest(pacticipant)
         return hal(resources.version(links_for(request, state), details))
 
     @get("/latest-version/{tag:str}")
     async def latest_tagged_version(
-        self, pacticipant: PathName, tag: PathName, request: Req, state: State
+        self, pacticipant: PathName, tag: PathName, request: AnyRequest, state: State
     ) -> Response[bytes]:
         """The newest version carrying a tag."""
         details = await services_of(state).versions.latest(pacticipant, tag)
@@ -59,13 +67,27 @@ class VersionController(Controller):
     # tags
 
     @get("/versions/{version:str}/tags/{tag:str}")
-    async def get_tag(self, pacticipant: PathName, version: PathName, tag: PathName, request: Req, state: State) -> Response[bytes]:
+    async def get_tag(
+        self,
+        pacticipant: PathName,
+        version: PathName,
+        tag: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
         """A tag of a version."""
         p, v, t = await services_of(state).versions.get_tag(pacticipant, version, tag)
         return hal(resources.tag(links_for(request, state), p, v, t))
 
     @put("/versions/{version:str}/tags/{tag:str}")
-    async def put_tag(self, pacticipant: PathName, version: PathName, tag: PathName, request: Req, state: State) -> Response[bytes]:
+    async def put_tag(
+        self,
+        pacticipant: PathName,
+        version: PathName,
+        tag: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
         """Tag a version, creating pacticipant and version as needed (201 new, 200 existing)."""
         await read_json(request, EmptyBody)
         p, v, t, created = await services_of(state).versions.tag(pacticipant, version, tag)
@@ -74,21 +96,27 @@ class VersionController(Controller):
         return hal(body, status=201 if created else 200, headers=headers)
 
     @delete("/versions/{version:str}/tags/{tag:str}", status_code=204)
-    async def delete_tag(self, pacticipant: PathName, version: PathName, tag: PathName, state: State) -> None:
+    async def delete_tag(
+        self, pacticipant: PathName, version: PathName, tag: PathName, state: State
+    ) -> None:
         """Remove a tag."""
         await services_of(state).versions.delete_tag(pacticipant, version, tag)
 
     # branches
 
     @get("/branches")
-    async def list_branches(self, pacticipant: PathName, request: Req, state: State) -> Response[bytes]:
+    async def list_branches(
+        self, pacticipant: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """Branches, most recently created first."""
         page = page_of(request)
         p, items, total = await services_of(state).versions.list_branches(pacticipant, page)
         return hal(resources.branches(links_for(request, state), p, items, page, total))
 
     @get("/branches/{branch:str}")
-    async def get_branch(self, pacticipant: PathName, branch: PathName, request: Req, state: State) -> Response[bytes]:
+    async def get_branch(
+        self, pacticipant: PathName, branch: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """A branch and its head version."""
         details = await services_of(state).versions.get_branch(pacticipant, branch)
         return hal(resources.branch(links_for(request, state), details))
@@ -99,38 +127,62 @@ class VersionController(Controller):
         await services_of(state).versions.delete_branch(pacticipant, branch)
 
     @get("/branches/{branch:str}/versions")
-    async def branch_versions(self, pacticipant: PathName, branch: PathName, request: Req, state: State) -> Response[bytes]:
+    async def branch_versions(
+        self, pacticipant: PathName, branch: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
         """Versions of a branch, most recently added first."""
         page = page_of(request)
-        details, items, total = await services_of(state).versions.branch_versions(pacticipant, branch, page)
-        return hal(resources.branch_versions(links_for(request, state), details, items, page, total))
+        details, items, total = await services_of(state).versions.branch_versions(
+            pacticipant, branch, page
+        )
+        return hal(
+            resources.branch_versions(links_for(request, state), details, items, page, total)
+        )
 
     @get("/branches/{branch:str}/versions/{version:str}")
     async def get_branch_version(
-        self, pacticipant: PathName, branch: PathName, version: PathName, request: Req, state: State
+        self,
+        pacticipant: PathName,
+        branch: PathName,
+        version: PathName,
+        request: AnyRequest,
+        state: State,
     ) -> Response[bytes]:
         """A version's place on a branch."""
-        details, v = await services_of(state).versions.get_branch_version(pacticipant, branch, version)
+        details, v = await services_of(state).versions.get_branch_version(
+            pacticipant, branch, version
+        )
         return hal(resources.branch_version(links_for(request, state), details, v))
 
     @put("/branches/{branch:str}/versions/{version:str}")
     async def put_branch_version(
-        self, pacticipant: PathName, branch: PathName, version: PathName, request: Req, state: State
+        self,
+        pacticipant: PathName,
+        branch: PathName,
+        version: PathName,
+        request: AnyRequest,
+        state: State,
     ) -> Response[bytes]:
         """Add a version to a branch, creating what is missing; idempotent (201 new, 200 again)."""
         await read_json(request, EmptyBody)
-        details, v, added = await services_of(state).versions.add_to_branch(pacticipant, branch, version)
+        details, v, added = await services_of(state).versions.add_to_branch(
+            pacticipant, branch, version
+        )
         body = resources.branch_version(links_for(request, state), details, v)
         headers = {"Location": body["_links"]["self"]["href"]} if added else None
         return hal(body, status=201 if added else 200, headers=headers)
 
     @delete("/branches/{branch:str}/versions/{version:str}", status_code=204)
-    async def delete_branch_version(self, pacticipant: PathName, branch: PathName, version: PathName, state: State) -> None:
+    async def delete_branch_version(
+        self, pacticipant: PathName, branch: PathName, version: PathName, state: State
+    ) -> None:
         """Take a version off a branch."""
         await services_of(state).versions.remove_from_branch(pacticipant, branch, version)
 
 
-async def _create_or_update(pacticipant: PathName, version: PathName, request: Req, state: State) -> Response[bytes]:
+async def _create_or_update(
+    pacticipant: PathName, version: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
     body = await read_json(request, VersionBody)
     details, created = await services_of(state).versions.create_or_update(
         pacticipant, version, build_url=body.build_url, tags=[t.name for t in body.tags]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 
 import msgspec
 import pytest
@@ -32,8 +31,15 @@ class Case(msgspec.Struct, frozen=True):
     content_type: str = JSON
 
 
-def case(id: str, method: str, path: str, body: str | bytes | None, status: int, field: str | None = None,
-         content_type: str = JSON) -> Case:
+def case(  # noqa: PLR0917 - a table row reads best positionally
+    id: str,
+    method: str,
+    path: str,
+    body: str | bytes | None,
+    status: int,
+    field: str | None = None,
+    content_type: str = JSON,
+) -> Case:
     raw = body.encode() if isinstance(body, str) else body
     return Case(id, method, path, raw, status, field, content_type)
 
@@ -45,53 +51,236 @@ CASES = [
     case("pacticipant-missing-name", "POST", "/pacticipants", '{"displayName": "x"}', 400, "name"),
     case("pacticipant-empty-name", "POST", "/pacticipants", '{"name": "  "}', 400, "name"),
     case("pacticipant-multiline-name", "POST", "/pacticipants", '{"name": "a\\nb"}', 400, "name"),
-    case("pacticipant-invalid-utf8", "POST", "/pacticipants", b'{"name": "\xff\xfe"}', 400, "request"),
+    case(
+        "pacticipant-invalid-utf8", "POST", "/pacticipants", b'{"name": "\xff\xfe"}', 400, "request"
+    ),
     case("pacticipant-not-an-object", "POST", "/pacticipants", "[1, 2]", 400, "request"),
     case("pacticipant-duplicate", "POST", "/pacticipants", '{"name": "A"}', 409, "request"),
-    case("pacticipant-xml", "POST", "/pacticipants", "<name>x</name>", 415, "request", "application/xml"),
-    case("pacticipant-form", "POST", "/pacticipants", "name=x", 415, "request", "application/x-www-form-urlencoded"),
-    case("pacticipant-main-branch-space", "POST", "/pacticipants", '{"name": "B", "mainBranch": "a b"}', 400, "mainBranch"),
-    case("pacticipant-display-name-type", "PATCH", "/pacticipants/A", '{"displayName": ["x"]}', 400, "displayName"),
+    case(
+        "pacticipant-xml",
+        "POST",
+        "/pacticipants",
+        "<name>x</name>",
+        415,
+        "request",
+        "application/xml",
+    ),
+    case(
+        "pacticipant-form",
+        "POST",
+        "/pacticipants",
+        "name=x",
+        415,
+        "request",
+        "application/x-www-form-urlencoded",
+    ),
+    case(
+        "pacticipant-main-branch-space",
+        "POST",
+        "/pacticipants",
+        '{"name": "B", "mainBranch": "a b"}',
+        400,
+        "mainBranch",
+    ),
+    case(
+        "pacticipant-display-name-type",
+        "PATCH",
+        "/pacticipants/A",
+        '{"displayName": ["x"]}',
+        400,
+        "displayName",
+    ),
     case("pacticipant-patch-other-name", "PATCH", "/pacticipants/A", '{"name": "B"}', 400, "name"),
     case("pacticipant-put-missing", "PUT", "/pacticipants/Nobody", "{}", 404, "request"),
     case("label-blank", "PUT", "/pacticipants/A/labels/%20", "{}", 400, "label"),
     case("label-unknown-pacticipant", "PUT", "/pacticipants/Nobody/labels/x", "{}", 404, "request"),
     # versions, tags, branches
-    case("version-blank-pacticipant", "PUT", "/pacticipants/%20/versions/2", "{}", 400, "pacticipant"),
+    case(
+        "version-blank-pacticipant", "PUT", "/pacticipants/%20/versions/2", "{}", 400, "pacticipant"
+    ),
     case("version-blank-number", "PUT", "/pacticipants/A/versions/%20", "{}", 400, "version"),
-    case("version-build-url-type", "PUT", "/pacticipants/A/versions/2", '{"buildUrl": 5}', 400, "buildUrl"),
+    case(
+        "version-build-url-type",
+        "PUT",
+        "/pacticipants/A/versions/2",
+        '{"buildUrl": 5}',
+        400,
+        "buildUrl",
+    ),
     case("version-tags-type", "PUT", "/pacticipants/A/versions/2", '{"tags": "prod"}', 400, "tags"),
-    case("version-tag-without-name", "PATCH", "/pacticipants/A/versions/2", '{"tags": [{}]}', 400, "tags.0.name"),
+    case(
+        "version-tag-without-name",
+        "PATCH",
+        "/pacticipants/A/versions/2",
+        '{"tags": [{}]}',
+        400,
+        "tags.0.name",
+    ),
     case("version-malformed", "PUT", "/pacticipants/A/versions/2", "{,}", 400, "request"),
     case("version-invalid-utf8-path", "PUT", "/pacticipants/A/versions/%FF", "{}", 404, "request"),
     case("tag-blank", "PUT", VERSION + "/tags/%20", "{}", 400, "tag"),
     case("tag-text-body", "PUT", VERSION + "/tags/t", "tag", 415, "request", "text/plain"),
     case("branch-blank", "PUT", "/pacticipants/A/branches/%20/versions/1", "{}", 400, "branch"),
-    case("branch-malformed", "PUT", "/pacticipants/A/branches/main/versions/2", "{", 400, "request"),
+    case(
+        "branch-malformed", "PUT", "/pacticipants/A/branches/main/versions/2", "{", 400, "request"
+    ),
     # environments
-    case("environment-missing-production", "POST", "/environments", '{"name": "x"}', 400, "production"),
+    case(
+        "environment-missing-production",
+        "POST",
+        "/environments",
+        '{"name": "x"}',
+        400,
+        "production",
+    ),
     case("environment-missing-name", "POST", "/environments", '{"production": false}', 400, "name"),
-    case("environment-name-space", "POST", "/environments", '{"name": "a b", "production": false}', 400, "name"),
-    case("environment-production-string", "POST", "/environments", '{"name": "x", "production": "no"}', 400, "production"),
-    case("environment-contact-type", "POST", "/environments", '{"name": "x", "production": false, "contacts": {}}', 400, "contacts"),
-    case("environment-contact-blank", "POST", "/environments",
-         '{"name": "x", "production": false, "contacts": [{"name": ""}]}', 400, "contacts.0.name"),
-    case("environment-duplicate", "POST", "/environments", '{"name": "test", "production": true}', 409, "request"),
-    case("environment-rename-to-taken", "PUT", "/environments/" + "{other}", '{"name": "test", "production": false}', 409, "request"),
-    case("environment-put-unknown", "PUT", "/environments/nope", '{"name": "y", "production": false}', 404, "request"),
+    case(
+        "environment-name-space",
+        "POST",
+        "/environments",
+        '{"name": "a b", "production": false}',
+        400,
+        "name",
+    ),
+    case(
+        "environment-production-string",
+        "POST",
+        "/environments",
+        '{"name": "x", "production": "no"}',
+        400,
+        "production",
+    ),
+    case(
+        "environment-contact-type",
+        "POST",
+        "/environments",
+        '{"name": "x", "production": false, "contacts": {}}',
+        400,
+        "contacts",
+    ),
+    case(
+        "environment-contact-blank",
+        "POST",
+        "/environments",
+        '{"name": "x", "production": false, "contacts": [{"name": ""}]}',
+        400,
+        "contacts.0.name",
+    ),
+    case(
+        "environment-duplicate",
+        "POST",
+        "/environments",
+        '{"name": "test", "production": true}',
+        409,
+        "request",
+    ),
+    case(
+        "environment-rename-to-taken",
+        "PUT",
+        "/environments/" + "{other}",
+        '{"name": "test", "production": false}',
+        409,
+        "request",
+    ),
+    case(
+        "environment-put-unknown",
+        "PUT",
+        "/environments/nope",
+        '{"name": "y", "production": false}',
+        404,
+        "request",
+    ),
     case("environment-delete-unknown", "DELETE", "/environments/nope", None, 404, "request"),
     # deployments and releases
-    case("deploy-unknown-version", "POST", f"/pacticipants/A/versions/9/deployed-versions/environment/{ENV}", "{}", 404, "request"),
-    case("deploy-unknown-pacticipant", "POST", f"/pacticipants/Z/versions/1/deployed-versions/environment/{ENV}", "{}", 404, "request"),
-    case("deploy-unknown-environment", "POST", VERSION + "/deployed-versions/environment/nope", "{}", 404, "request"),
-    case("deploy-instance-type", "POST", VERSION + f"/deployed-versions/environment/{ENV}", '{"applicationInstance": 1}', 400, "applicationInstance"),
-    case("deploy-text", "POST", VERSION + f"/deployed-versions/environment/{ENV}", "blue", 415, "request", "text/plain"),
-    case("release-unknown-environment", "POST", VERSION + "/released-versions/environment/nope", "{}", 404, "request"),
-    case("undeploy-missing-field", "PATCH", f"/deployed-versions/{DEPLOYED}", "{}", 400, "currentlyDeployed"),
-    case("undeploy-true", "PATCH", f"/deployed-versions/{DEPLOYED}", '{"currentlyDeployed": true}', 422, "request"),
-    case("undeploy-unknown", "PATCH", "/deployed-versions/nope", '{"currentlyDeployed": false}', 404, "request"),
-    case("support-ended-type", "PATCH", f"/released-versions/{RELEASED}", '{"currentlySupported": "no"}', 400, "currentlySupported"),
-    case("support-ended-true", "PATCH", f"/released-versions/{RELEASED}", '{"currentlySupported": true}', 422, "request"),
+    case(
+        "deploy-unknown-version",
+        "POST",
+        f"/pacticipants/A/versions/9/deployed-versions/environment/{ENV}",
+        "{}",
+        404,
+        "request",
+    ),
+    case(
+        "deploy-unknown-pacticipant",
+        "POST",
+        f"/pacticipants/Z/versions/1/deployed-versions/environment/{ENV}",
+        "{}",
+        404,
+        "request",
+    ),
+    case(
+        "deploy-unknown-environment",
+        "POST",
+        VERSION + "/deployed-versions/environment/nope",
+        "{}",
+        404,
+        "request",
+    ),
+    case(
+        "deploy-instance-type",
+        "POST",
+        VERSION + f"/deployed-versions/environment/{ENV}",
+        '{"applicationInstance": 1}',
+        400,
+        "applicationInstance",
+    ),
+    case(
+        "deploy-text",
+        "POST",
+        VERSION + f"/deployed-versions/environment/{ENV}",
+        "blue",
+        415,
+        "request",
+        "text/plain",
+    ),
+    case(
+        "release-unknown-environment",
+        "POST",
+        VERSION + "/released-versions/environment/nope",
+        "{}",
+        404,
+        "request",
+    ),
+    case(
+        "undeploy-missing-field",
+        "PATCH",
+        f"/deployed-versions/{DEPLOYED}",
+        "{}",
+        400,
+        "currentlyDeployed",
+    ),
+    case(
+        "undeploy-true",
+        "PATCH",
+        f"/deployed-versions/{DEPLOYED}",
+        '{"currentlyDeployed": true}',
+        422,
+        "request",
+    ),
+    case(
+        "undeploy-unknown",
+        "PATCH",
+        "/deployed-versions/nope",
+        '{"currentlyDeployed": false}',
+        404,
+        "request",
+    ),
+    case(
+        "support-ended-type",
+        "PATCH",
+        f"/released-versions/{RELEASED}",
+        '{"currentlySupported": "no"}',
+        400,
+        "currentlySupported",
+    ),
+    case(
+        "support-ended-true",
+        "PATCH",
+        f"/released-versions/{RELEASED}",
+        '{"currentlySupported": true}',
+        422,
+        "request",
+    ),
     # routing
     case("unknown-route", "POST", "/no/such/route", "{}", 404, "request"),
     case("wrong-method", "DELETE", "/", None, 405, "request"),
@@ -102,7 +291,14 @@ CASES = [
     case("delete-tag-unknown", "DELETE", VERSION + "/tags/none", None, 404, "request"),
     case("delete-label-unknown", "DELETE", "/pacticipants/A/labels/none", None, 404, "request"),
     case("delete-branch-unknown", "DELETE", "/pacticipants/A/branches/none", None, 404, "request"),
-    case("delete-branch-version-unknown", "DELETE", "/pacticipants/A/branches/none/versions/1", None, 404, "request"),
+    case(
+        "delete-branch-version-unknown",
+        "DELETE",
+        "/pacticipants/A/branches/none/versions/1",
+        None,
+        404,
+        "request",
+    ),
 ]
 
 
@@ -114,8 +310,12 @@ async def seed(client: Client) -> dict[str, str]:
     deployed = await client.post(f"{VERSION}/deployed-versions/environment/{env['uuid']}", json={})
     released = await client.post(f"{VERSION}/released-versions/environment/{env['uuid']}", json={})
     assert deployed.status_code == released.status_code == 201
-    return {"env": env["uuid"], "other": other["uuid"], "deployed": deployed.json()["uuid"],
-            "released": released.json()["uuid"]}
+    return {
+        "env": env["uuid"],
+        "other": other["uuid"],
+        "deployed": deployed.json()["uuid"],
+        "released": released.json()["uuid"],
+    }
 
 
 @pytest.fixture
@@ -178,7 +378,9 @@ async def test_the_body_limit_is_configurable(database_url: str) -> None:
 async def test_no_error_leaks_a_stack_trace(seeded: tuple[Client, dict[str, str]]) -> None:
     client, _ = seeded
     for bad in CASES:
-        response = await client.request(bad.method, bad.path, content=bad.body, headers={"Content-Type": bad.content_type})
+        response = await client.request(
+            bad.method, bad.path, content=bad.body, headers={"Content-Type": bad.content_type}
+        )
         assert "Traceback" not in response.text
         assert response.status_code < 500, (bad.id, response.text)
 

@@ -15,9 +15,7 @@ async def put(client: Any, path: str, body: str = "{}") -> Any:
 
 
 async def create_environment(client: Any, name: str, production: bool = False) -> dict[str, Any]:
-    response = await client.post(
-        "/environments", json={"name": name, "production": production}
-    )
+    response = await client.post("/environments", json={"name": name, "production": production})
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -25,7 +23,12 @@ async def create_environment(client: Any, name: str, production: bool = False) -
 
 async def test_index_lists_templated_relations_the_clients_expand(client: Client) -> None:
     links = (await client.get("/")).json()["_links"]
-    for relation in ("pb:pacticipant", "pb:pacticipant-version", "pb:environment", "pb:pacticipant-branch-version"):
+    for relation in (
+        "pb:pacticipant",
+        "pb:pacticipant-version",
+        "pb:environment",
+        "pb:pacticipant-branch-version",
+    ):
         assert links[relation]["templated"] is True, relation
         assert links[relation]["href"].startswith("http://testserver.local/")
     assert links["pb:environments"]["href"] == "http://testserver.local/environments"
@@ -47,8 +50,13 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
 
 
 async def test_links_follow_the_forwarded_proto_and_host(client: Client) -> None:
-    response = await client.get("/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "broker.example.com"})
-    assert response.json()["_links"]["pb:pacticipants"]["href"] == "https://broker.example.com/pacticipants"
+    response = await client.get(
+        "/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "broker.example.com"}
+    )
+    assert (
+        response.json()["_links"]["pb:pacticipants"]["href"]
+        == "https://broker.example.com/pacticipants"
+    )
 
 
 async def test_responses_are_hal_json(client: Client) -> None:
@@ -57,22 +65,29 @@ async def test_responses_are_hal_json(client: Client) -> None:
 
 
 async def test_creating_a_pacticipant_then_reading_and_patching_it(client: Client) -> None:
-    created = await client.post("/pacticipants", json={"name": "Orders", "repositoryUrl": "https://git/orders"})
+    created = await client.post(
+        "/pacticipants", json={"name": "Orders", "repositoryUrl": "https://git/orders"}
+    )
     assert created.status_code == 201
     assert created.headers["location"].endswith("/pacticipants/Orders")
     patched = await client.patch(
-        "/pacticipants/Orders", content='{"displayName": "Order service"}',
+        "/pacticipants/Orders",
+        content='{"displayName": "Order service"}',
         headers={"Content-Type": "application/merge-patch+json"},
     )
     assert patched.status_code == 200
     body = (await client.get("/pacticipants/Orders")).json()
     assert (body["displayName"], body["repositoryUrl"]) == ("Order service", "https://git/orders")
     assert body["_links"]["pb:branch-version"]["templated"] is True
-    assert body["_links"]["pb:version-tag"]["href"].endswith("/pacticipants/Orders/versions/{version}/tags/{tag}")
+    assert body["_links"]["pb:version-tag"]["href"].endswith(
+        "/pacticipants/Orders/versions/{version}/tags/{tag}"
+    )
 
 
 async def test_patch_creates_a_missing_pacticipant_and_put_replaces(client: Client) -> None:
-    assert (await client.patch("/pacticipants/New", json={"mainBranch": "trunk"})).status_code == 201
+    assert (
+        await client.patch("/pacticipants/New", json={"mainBranch": "trunk"})
+    ).status_code == 201
     replaced = await client.put("/pacticipants/New", json={"displayName": "Shiny"})
     assert replaced.status_code == 200
     assert (replaced.json()["displayName"], replaced.json()["mainBranch"]) == ("Shiny", None)
@@ -85,7 +100,9 @@ async def test_pacticipants_list_is_paginated_by_name(client: Client) -> None:
     first = (await client.get("/pacticipants", params={"size": 2})).json()
     assert [p["name"] for p in first["_embedded"]["pacticipants"]] == ["a", "b"]
     assert first["page"] == {"number": 1, "size": 2, "totalElements": 3, "totalPages": 2}
-    second = (await client.get(first["_links"]["next"]["href"].removeprefix("http://testserver.local"))).json()
+    second = (
+        await client.get(first["_links"]["next"]["href"].removeprefix("http://testserver.local"))
+    ).json()
     assert [p["name"] for p in second["_embedded"]["pacticipants"]] == ["c"]
     assert "next" not in second["_links"]
 
@@ -96,7 +113,10 @@ async def test_labels(client: Client) -> None:
     assert (await put(client, "/pacticipants/A/labels/team-x")).status_code == 200
     listed = (await client.get("/pacticipants/label/team-x")).json()
     assert [p["name"] for p in listed["_embedded"]["pacticipants"]] == ["A"]
-    assert [label["name"] for label in (await client.get("/pacticipants/A")).json()["_embedded"]["labels"]] == ["team-x"]
+    assert [
+        label["name"]
+        for label in (await client.get("/pacticipants/A")).json()["_embedded"]["labels"]
+    ] == ["team-x"]
     assert (await client.delete("/pacticipants/A/labels/team-x")).status_code == 204
     assert (await client.get("/pacticipants/A/labels/team-x")).status_code == 404
 
@@ -111,7 +131,11 @@ async def test_versions_are_listed_newest_first_with_pages(client: Client) -> No
 
 
 async def test_version_put_is_create_or_update_with_build_url_and_tags(client: Client) -> None:
-    created = await put(client, "/pacticipants/A/versions/1", '{"buildUrl": "https://ci/1", "tags": [{"name": "prod"}]}')
+    created = await put(
+        client,
+        "/pacticipants/A/versions/1",
+        '{"buildUrl": "https://ci/1", "tags": [{"name": "prod"}]}',
+    )
     assert created.status_code == 201
     again = await put(client, "/pacticipants/A/versions/1", '{"buildUrl": "https://ci/1b"}')
     assert again.status_code == 200
@@ -138,7 +162,9 @@ async def test_branch_head_is_the_version_added_last(client: Client) -> None:
     assert (await put(client, "/pacticipants/A/branches/main/versions/2")).status_code == 200
     branch = (await client.get("/pacticipants/A/branches/main")).json()
     assert branch["_embedded"]["latestVersion"]["number"] == "1"
-    versions = (await client.get("/pacticipants/A/branches/main/versions")).json()["_embedded"]["versions"]
+    versions = (await client.get("/pacticipants/A/branches/main/versions")).json()["_embedded"][
+        "versions"
+    ]
     assert [v["number"] for v in versions] == ["1", "2"]
     two = (await client.get("/pacticipants/A/versions/2")).json()["_embedded"]["branchVersions"]
     assert two == [{"name": "main", "latest": False, "_links": two[0]["_links"]}]
@@ -149,7 +175,9 @@ async def test_names_with_slashes_and_spaces_travel_as_one_segment(client: Clien
     response = await put(client, "/pacticipants/my%20app/branches/feature%2Fx/versions/1.0%2Fbeta")
     assert response.status_code == 201, response.text
     assert response.json()["name"] == "feature/x"
-    assert response.json()["_links"]["self"]["href"].endswith("/pacticipants/my%20app/branches/feature%2Fx/versions/1.0%2Fbeta")
+    assert response.json()["_links"]["self"]["href"].endswith(
+        "/pacticipants/my%20app/branches/feature%2Fx/versions/1.0%2Fbeta"
+    )
     version = (await client.get("/pacticipants/my%20app/versions/1.0%2Fbeta")).json()
     assert version["number"] == "1.0/beta"
     assert [b["name"] for b in version["_embedded"]["branchVersions"]] == ["feature/x"]
@@ -162,11 +190,17 @@ async def test_environment_lifecycle(client: Client) -> None:
     listing = (await client.get("/environments")).json()
     assert [e["name"] for e in listing["_embedded"]["environments"]] == ["prod-eu"]
     assert listing["_links"]["pb:environments"][0]["name"] == "prod-eu"
-    assert (await client.get("/environments", params={"name": "nope"})).json()["_embedded"]["environments"] == []
+    assert (await client.get("/environments", params={"name": "nope"})).json()["_embedded"][
+        "environments"
+    ] == []
     updated = await client.put(
         f"/environments/{env['uuid']}",
-        json={"name": "prod-eu", "displayName": "Production EU", "production": True,
-              "contacts": [{"name": "Ops", "details": {"emailAddress": "ops@example.com"}}]},
+        json={
+            "name": "prod-eu",
+            "displayName": "Production EU",
+            "production": True,
+            "contacts": [{"name": "Ops", "details": {"emailAddress": "ops@example.com"}}],
+        },
     )
     assert updated.status_code == 200
     again = (await client.get(f"/environments/{env['uuid']}")).json()
@@ -181,36 +215,48 @@ async def test_version_links_record_deployment_per_environment(client: Client) -
     prod = await create_environment(client, "production", production=True)
     await put(client, "/pacticipants/A/versions/1")
     links = (await client.get("/pacticipants/A/versions/1")).json()["_links"]
-    assert {link["name"]: link["href"].rsplit("/", 1)[1] for link in links["pb:record-deployment"]} == {
-        "test": test["uuid"], "production": prod["uuid"]
-    }
+    assert {
+        link["name"]: link["href"].rsplit("/", 1)[1] for link in links["pb:record-deployment"]
+    } == {"test": test["uuid"], "production": prod["uuid"]}
     assert [link["name"] for link in links["pb:record-release"]] == ["production", "test"]
 
 
-async def test_deploying_replaces_the_previous_version_per_application_instance(client: Client) -> None:
+async def test_deploying_replaces_the_previous_version_per_application_instance(
+    client: Client,
+) -> None:
     env = await create_environment(client, "production", production=True)
     for number in ["1", "2", "3"]:
         await put(client, f"/pacticipants/A/versions/{number}")
     base = f"/environments/{env['uuid']}/deployed-versions/currently-deployed"
 
     async def record(number: str, body: dict[str, Any]) -> Any:
-        return await client.post(f"/pacticipants/A/versions/{number}/deployed-versions/environment/{env['uuid']}", json=body)
+        return await client.post(
+            f"/pacticipants/A/versions/{number}/deployed-versions/environment/{env['uuid']}",
+            json=body,
+        )
 
     assert (await record("1", {"applicationInstance": "blue"})).status_code == 201
     assert (await record("2", {"applicationInstance": "green"})).status_code == 201
     assert (await record("2", {"applicationInstance": "green"})).status_code == 200
     assert (await record("3", {"target": "blue"})).status_code == 201
-    current = (await client.get(base, params={"pacticipant": "A"})).json()["_embedded"]["deployedVersions"]
-    assert sorted((d["_embedded"]["version"]["number"], d["applicationInstance"]) for d in current) == [
-        ("2", "green"), ("3", "blue")
+    current = (await client.get(base, params={"pacticipant": "A"})).json()["_embedded"][
+        "deployedVersions"
     ]
-    only_blue = (await client.get(base, params={"applicationInstance": "blue"})).json()["_embedded"]["deployedVersions"]
+    assert sorted(
+        (d["_embedded"]["version"]["number"], d["applicationInstance"]) for d in current
+    ) == [("2", "green"), ("3", "blue")]
+    only_blue = (await client.get(base, params={"applicationInstance": "blue"})).json()[
+        "_embedded"
+    ]["deployedVersions"]
     assert [d["_embedded"]["version"]["number"] for d in only_blue] == ["3"]
-    assert (await client.get(base, params={"applicationInstance": ""})).json()["_embedded"]["deployedVersions"] == []
+    assert (await client.get(base, params={"applicationInstance": ""})).json()["_embedded"][
+        "deployedVersions"
+    ] == []
 
     undeploy = await client.patch(
         current[0]["_links"]["self"]["href"].removeprefix("http://testserver.local"),
-        content='{"currentlyDeployed": false}', headers={"Content-Type": "application/merge-patch+json"},
+        content='{"currentlyDeployed": false}',
+        headers={"Content-Type": "application/merge-patch+json"},
     )
     assert undeploy.status_code == 200
     assert undeploy.json()["currentlyDeployed"] is False
@@ -225,10 +271,14 @@ async def test_deploying_replaces_the_previous_version_per_application_instance(
 
 async def test_deployment_needs_an_existing_version_and_environment(client: Client) -> None:
     env = await create_environment(client, "test")
-    missing_version = await client.post(f"/pacticipants/A/versions/9/deployed-versions/environment/{env['uuid']}", json={})
+    missing_version = await client.post(
+        f"/pacticipants/A/versions/9/deployed-versions/environment/{env['uuid']}", json={}
+    )
     assert missing_version.status_code == 404
     await put(client, "/pacticipants/A/versions/1")
-    missing_env = await client.post("/pacticipants/A/versions/1/deployed-versions/environment/nope", json={})
+    missing_env = await client.post(
+        "/pacticipants/A/versions/1/deployed-versions/environment/nope", json={}
+    )
     assert missing_env.status_code == 404
     assert (await client.get("/pacticipants/A/versions/9")).status_code == 404
 
@@ -237,18 +287,30 @@ async def test_releases_stay_supported_side_by_side_until_support_ends(client: C
     env = await create_environment(client, "production", production=True)
     for number in ["1", "2"]:
         await put(client, f"/pacticipants/A/versions/{number}")
-        created = await client.post(f"/pacticipants/A/versions/{number}/released-versions/environment/{env['uuid']}", json={})
+        created = await client.post(
+            f"/pacticipants/A/versions/{number}/released-versions/environment/{env['uuid']}",
+            json={},
+        )
         assert created.status_code == 201
     base = f"/environments/{env['uuid']}/released-versions/currently-supported"
-    supported = (await client.get(base, params={"pacticipant": "A"})).json()["_embedded"]["releasedVersions"]
+    supported = (await client.get(base, params={"pacticipant": "A"})).json()["_embedded"][
+        "releasedVersions"
+    ]
     assert sorted(r["_embedded"]["version"]["number"] for r in supported) == ["1", "2"]
-    one = (await client.get(base, params={"pacticipant": "A", "version": "1"})).json()["_embedded"]["releasedVersions"][0]
-    ended = await client.patch(one["_links"]["self"]["href"].removeprefix("http://testserver.local"), json={"currentlySupported": False})
+    one = (await client.get(base, params={"pacticipant": "A", "version": "1"})).json()["_embedded"][
+        "releasedVersions"
+    ][0]
+    ended = await client.patch(
+        one["_links"]["self"]["href"].removeprefix("http://testserver.local"),
+        json={"currentlySupported": False},
+    )
     assert ended.status_code == 200
     assert ended.json()["supportEndedAt"] is not None
     supported = (await client.get(base)).json()["_embedded"]["releasedVersions"]
     assert [r["_embedded"]["version"]["number"] for r in supported] == ["2"]
-    again = await client.post(f"/pacticipants/A/versions/1/released-versions/environment/{env['uuid']}", json={})
+    again = await client.post(
+        f"/pacticipants/A/versions/1/released-versions/environment/{env['uuid']}", json={}
+    )
     assert again.status_code == 200
     assert again.json()["currentlySupported"] is True
 
@@ -256,7 +318,9 @@ async def test_releases_stay_supported_side_by_side_until_support_ends(client: C
 async def test_deleting_an_environment_removes_its_deployments(client: Client) -> None:
     env = await create_environment(client, "test")
     await put(client, "/pacticipants/A/versions/1")
-    await client.post(f"/pacticipants/A/versions/1/deployed-versions/environment/{env['uuid']}", json={})
+    await client.post(
+        f"/pacticipants/A/versions/1/deployed-versions/environment/{env['uuid']}", json={}
+    )
     assert (await client.delete(f"/environments/{env['uuid']}")).status_code == 204
     version = (await client.get("/pacticipants/A/versions/1")).json()
     assert version["_links"]["pb:deployed-environments"] == []

@@ -179,3 +179,24 @@ async def test_a_time_given_in_another_zone_is_read_back_in_utc(storage: Storage
     assert stored.created_at == in_paris
     assert stored.created_at.utcoffset() == timedelta(0)
     assert (stored.created_at.hour, stored.created_at.microsecond) == (12, 250000)
+
+
+async def test_a_cancelled_transaction_stores_nothing_and_the_storage_goes_on(
+    storage: Storage, now: datetime
+) -> None:
+    """A request cancelled while waiting on another's lock leaves the storage usable."""
+
+    async def insert_bar_then_foo() -> None:
+        async with storage.transaction() as tx:
+            await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
+            await tx.insert_pacticipant("Foo", PacticipantChanges(), now)  # waits for the holder
+
+    async with storage.transaction() as holder:
+        await holder.insert_pacticipant("Foo", PacticipantChanges(), now)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(insert_bar_then_foo(), timeout=0.5)
+
+    await storage.check()
+    async with storage.transaction() as tx:
+        assert await tx.find_pacticipant("Bar") is None
+        assert await tx.find_pacticipant("Foo") is not None
