@@ -1,1 +1,1 @@
-"""Clients of the broker: the Python SDK (`clients.sdk`) and the `accord` command (`clients.cli`)."""
+"""Clients of the broker: the Python SDK (`clients.sdk`) and the `accord` command."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 
-from broker.domain.errors import ConflictError
+from broker.domain.errors import ConflictError, NotFoundError
 from broker.domain.model import (
     Branch,
     BranchVersion,
@@ -173,7 +173,8 @@ class SQLiteTransaction:
                 (*(getattr(changes, f) for f in fields), _text(now), pacticipant.id),
             )
         found = await self.find_pacticipant_by_id(pacticipant.id)
-        assert found is not None
+        if found is None:
+            raise NotFoundError(f"Pacticipant {pacticipant.name!r} no longer exists")
         return found
 
     async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
@@ -252,7 +253,8 @@ class SQLiteTransaction:
             (build_url, _text(now), version.id),
         )
         found = await self.find_version_by_id(version.id)
-        assert found is not None
+        if found is None:
+            raise NotFoundError(f"Version {version.number!r} no longer exists")
         return found
 
     async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
@@ -425,14 +427,16 @@ class SQLiteTransaction:
 
     async def update_environment(self, environment: Environment) -> Environment:
         uuid, *values = _environment_values(environment)
-        await _unique(
-            self._c.execute(
+        changed = await _unique(
+            self._c.changes(
                 "UPDATE environments SET name = ?, display_name = ?, production = ?,"
                 " contacts = ?, created_at = ?, updated_at = ? WHERE uuid = ?",
                 (*values, uuid),
             ),
             f"An environment named {environment.name!r} already exists",
         )
+        if not changed:
+            raise NotFoundError(f"Environment {uuid!r} no longer exists")
         return environment
 
     async def delete_environment(self, environment: Environment) -> None:
@@ -491,10 +495,12 @@ class SQLiteTransaction:
         return [_deployed(r) for r in rows]
 
     async def mark_undeployed(self, deployed: DeployedVersion, now: datetime) -> DeployedVersion:
-        await self._c.execute(
+        changed = await self._c.changes(
             "UPDATE deployed_versions SET undeployed_at = ? WHERE uuid = ?",
             (_text(now), deployed.uuid),
         )
+        if not changed:
+            raise NotFoundError(f"Deployed version {deployed.uuid!r} no longer exists")
         return msgspec.structs.replace(deployed, undeployed_at=now)
 
     async def insert_released_version(self, released: ReleasedVersion) -> ReleasedVersion:
@@ -545,10 +551,12 @@ class SQLiteTransaction:
     async def set_support_ended(
         self, released: ReleasedVersion, ended_at: datetime | None
     ) -> ReleasedVersion:
-        await self._c.execute(
+        changed = await self._c.changes(
             "UPDATE released_versions SET support_ended_at = ? WHERE uuid = ?",
             (None if ended_at is None else _text(ended_at), released.uuid),
         )
+        if not changed:
+            raise NotFoundError(f"Released version {released.uuid!r} no longer exists")
         return msgspec.structs.replace(released, support_ended_at=ended_at)
 
     async def environments_of_version(self, version_id: int) -> tuple[list[str], list[str]]:

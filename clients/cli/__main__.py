@@ -19,6 +19,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import cast
 
+import httpx
+
 from clients.cli import connection, deployments, environments, pacticipants, versions
 from clients.cli.errors import CommandError
 from clients.sdk import BrokerClient, ClientError
@@ -48,8 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one `accord` command and return its exit code."""
+def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:
+    """Run one `accord` command and return its exit code.
+
+    Args:
+        argv: the arguments after `accord`; `sys.argv[1:]` when None.
+        transport: the httpx transport to reach the broker with (tests pass a MockTransport).
+    """
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["broker"]:
         return run_broker(arguments[1:])
@@ -58,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
     handler = cast("Handler", args.handler)
     try:
-        with connection.connect(args) as broker:
+        with connection.connect(args, transport=transport) as broker:
             text = handler(broker, args)
     except (ClientError, CommandError) as error:
         return fail(str(error))

@@ -9,6 +9,8 @@ import argparse
 import os
 from collections.abc import Mapping
 
+import httpx
+
 from clients.cli.errors import CommandError
 from clients.sdk import BrokerClient
 
@@ -20,9 +22,7 @@ def common_flags() -> argparse.ArgumentParser:
     group.add_argument(
         "-b", "--broker-base-url", help="the broker's base URL (env PACT_BROKER_BASE_URL)"
     )
-    group.add_argument(
-        "-k", "--broker-token", help="a bearer token (env PACT_BROKER_TOKEN)"
-    )
+    group.add_argument("-k", "--broker-token", help="a bearer token (env PACT_BROKER_TOKEN)")
     group.add_argument(
         "-u", "--broker-username", help="basic auth username (env PACT_BROKER_USERNAME)"
     )
@@ -42,7 +42,12 @@ def common_flags() -> argparse.ArgumentParser:
     return parent
 
 
-def connect(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> BrokerClient:
+def connect(
+    args: argparse.Namespace,
+    *,
+    environ: Mapping[str, str] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> BrokerClient:
     """Build a client from the flags, falling back to the `PACT_BROKER_*` variables.
 
     As in the Ruby pact-broker CLI, a token and a username given together as flags are refused;
@@ -62,4 +67,6 @@ def connect(args: argparse.Namespace, environ: Mapping[str, str] | None = None) 
     token: str | None = args.broker_token or env.get("PACT_BROKER_TOKEN") or None
     username: str | None = args.broker_username or env.get("PACT_BROKER_USERNAME") or None
     password: str | None = args.broker_password or env.get("PACT_BROKER_PASSWORD") or None
-    return BrokerClient(base_url, token=token, username=username, password=password)
+    return BrokerClient(
+        base_url, token=token, username=username, password=password, transport=transport
+    )

@@ -34,9 +34,7 @@ class Index(Resource, frozen=True, kw_only=True):
     """`GET /`: only the relations matter."""
 
 
-class ContactDetails(
-    msgspec.Struct, frozen=True, kw_only=True, rename="camel", omit_defaults=True
-):
+class ContactDetails(msgspec.Struct, frozen=True, kw_only=True, rename="camel", omit_defaults=True):
     """How to reach a contact; the broker allows more keys, only this one is modelled."""
 
     email_address: str | None = None

@@ -17,75 +17,9 @@ import pytest
 from broker.domain.errors import StorageUnavailableError
 from broker.domain.model import PacticipantChanges
 from broker.storage.postgres import PostgresStorage, redact
+from tests.support.tcp_proxy import Proxy, through
 
 pytestmark = pytest.mark.postgres
-
-
-class Proxy:
-    """Forwards TCP connections from a port on 127.0.0.1 to the database server."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self._target = (target_host, target_port)
-        self._server: asyncio.Server | None = None
-        self._handlers: set[asyncio.Task[None]] = set()
-        self._writers: set[asyncio.StreamWriter] = set()
-        self.port = 0
-
-    async def start(self) -> None:
-        """Listen, on the same port as before if the proxy ran already."""
-        self._server = await asyncio.start_server(self._forward, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        """Stop listening and cut every forwarded connection."""
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
-        for writer in list(self._writers):
-            writer.transport.abort()
-        await asyncio.gather(*self._handlers, return_exceptions=True)
-
-    async def _forward(
-        self, client_reader: asyncio.StreamReader, client: asyncio.StreamWriter
-    ) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._handlers.add(task)
-        self._writers.add(client)
-        try:
-            upstream_reader, upstream = await asyncio.open_connection(*self._target)
-        except OSError:
-            client.transport.abort()
-            return
-        self._writers.add(upstream)
-        try:
-            await asyncio.gather(
-                self._pipe(client_reader, upstream), self._pipe(upstream_reader, client)
-            )
-        finally:
-            for writer in (client, upstream):
-                writer.transport.abort()
-                self._writers.discard(writer)
-            self._handlers.discard(task)
-
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        except OSError:
-            pass  # the other side went away; the caller cuts both
-        finally:
-            writer.transport.abort()
-
-
-def through(url: str, port: int) -> str:
-    """`url` with its host and port replaced by the proxy's."""
-    parts = urlsplit(url)
-    user_info, _, _ = parts.netloc.rpartition("@")
-    netloc = f"{user_info}@127.0.0.1:{port}" if user_info else f"127.0.0.1:{port}"
-    return parts._replace(netloc=netloc).geturl()
 
 
 @pytest.fixture
