@@ -155,6 +155,12 @@ class VersionService:
             versions, total = await tx.list_versions(pacticipant.id, page)
             return pacticipant, versions, total
 
+    async def delete(self, pacticipant_name: str, number: str) -> None:
+        """Remove a version with its tags, branch memberships, deployments and releases."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            await tx.delete_version(await require_version(tx, pacticipant, number))
+
     # branches
 
     async def add_to_branch(

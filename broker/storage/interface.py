@@ -107,6 +107,10 @@ class Transaction(Protocol):
         """Change a version's build URL."""
         ...
 
+    async def delete_version(self, version: Version) -> None:
+        """Remove a version with its branch memberships, tags, deployments and releases."""
+        ...
+
     async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
         """The pacticipant's versions, newest first, and how many there are in all."""
         ...

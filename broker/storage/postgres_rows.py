@@ -362,6 +362,10 @@ class PostgresTransaction:
             raise NotFoundError(f"Version {version.number!r} was not found")
         return _version(row)
 
+    async def delete_version(self, version: Version) -> None:
+        # ON DELETE CASCADE takes its branch memberships, tags, deployments and releases along.
+        await self._execute("DELETE FROM versions WHERE id = $1", version.id)
+
     async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
         # Row ids order versions by creation: newest first is highest id first.
         rows = await self._fetch(

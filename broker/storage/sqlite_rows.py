@@ -257,6 +257,9 @@ class SQLiteTransaction:
             raise NotFoundError(f"Version {version.number!r} no longer exists")
         return found
 
+    async def delete_version(self, version: Version) -> None:
+        await self._c.execute("DELETE FROM versions WHERE id = ?", (version.id,))
+
     async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
         rows = await self._c.fetch_all(
             "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",

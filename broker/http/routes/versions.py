@@ -48,6 +48,11 @@ class VersionController(Controller):
         """Merge `buildUrl` and `tags` into a version, creating it if new."""
         return await _create_or_update(pacticipant, version, request, state)
 
+    @delete("/versions/{version:str}", status_code=204)
+    async def delete_version(self, pacticipant: PathName, version: PathName, state: State) -> None:
+        """Remove a version with its tags, branch memberships, deployments and releases."""
+        await services_of(state).versions.delete(pacticipant, version)
+
     @get("/latest-version")
     async def latest_version(
         self, pacticipant: PathName, request: AnyRequest, state: State

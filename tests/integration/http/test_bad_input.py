@@ -288,6 +288,7 @@ CASES = [
     case("page-not-a-number", "GET", "/pacticipants?page=x", None, 400, "page"),
     case("size-too-large", "GET", "/pacticipants?size=100000", None, 400, "size"),
     case("delete-unknown-pacticipant", "DELETE", "/pacticipants/Nobody", None, 404, "request"),
+    case("delete-version-unknown", "DELETE", "/pacticipants/A/versions/9", None, 404, "request"),
     case("delete-tag-unknown", "DELETE", VERSION + "/tags/none", None, 404, "request"),
     case("delete-label-unknown", "DELETE", "/pacticipants/A/labels/none", None, 404, "request"),
     case("delete-branch-unknown", "DELETE", "/pacticipants/A/branches/none", None, 404, "request"),

@@ -146,6 +146,25 @@ async def test_version_put_is_create_or_update_with_build_url_and_tags(client: C
     assert (await client.get("/pacticipants/A/latest-version/nope")).status_code == 404
 
 
+async def test_deleting_a_version_takes_its_tags_and_deployments(client: Client) -> None:
+    env = await create_environment(client, "test")
+    await put(client, "/pacticipants/A/versions/1", '{"tags": [{"name": "prod"}]}')
+    await put(client, "/pacticipants/A/branches/main/versions/1")
+    await put(client, "/pacticipants/A/versions/2")
+    await client.post(
+        f"/pacticipants/A/versions/1/deployed-versions/environment/{env['uuid']}", json={}
+    )
+    assert (await client.delete("/pacticipants/A/versions/1")).status_code == 204
+    assert (await client.get("/pacticipants/A/versions/1")).status_code == 404
+    assert (await client.get("/pacticipants/A/latest-version/prod")).status_code == 404
+    deployed = await client.get(f"/environments/{env['uuid']}/deployed-versions/currently-deployed")
+    assert deployed.json()["_embedded"]["deployedVersions"] == []
+    assert (await client.get("/pacticipants/A/branches/main/versions")).json()["_embedded"][
+        "versions"
+    ] == []
+    assert (await client.get("/pacticipants/A/latest-version")).json()["number"] == "2"
+
+
 async def test_tag_put_is_idempotent_and_creates_what_is_missing(client: Client) -> None:
     first = await put(client, "/pacticipants/A/versions/1/tags/prod", "")
     assert first.status_code == 201

@@ -195,3 +195,21 @@ async def test_tagging_an_unknown_version_is_not_found(storage: Storage, now: da
     with pytest.raises(NotFoundError):
         async with storage.transaction() as tx:
             await tx.insert_tag(12345, "prod", now)
+
+
+async def test_deleting_a_version_takes_its_tags_and_branch_memberships(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    first, second = await insert_versions(storage, pacticipant, ["1", "2"], now)
+    async with storage.transaction() as tx:
+        await tx.insert_tag(first.id, "prod", now)
+        branch = await tx.insert_branch(pacticipant.id, "main", now)
+        await tx.insert_branch_version(branch.id, first.id, now)
+        await tx.delete_version(first)
+    async with storage.transaction() as tx:
+        assert await tx.find_version_by_id(first.id) is None
+        assert await tx.find_version_by_id(second.id) == second
+        assert await tx.tags_of_version(first.id) == []
+        assert await tx.latest_version(pacticipant.id, "prod") is None
+        versions, total = await tx.branch_versions(branch.id, Page())
+        assert (versions, total) == ([], 0)
