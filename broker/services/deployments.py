@@ -87,6 +87,7 @@ class DeploymentService:
             pacticipant, version, environment = await self._target(
                 tx, pacticipant_name, number, environment_uuid
             )
+            await tx.lock_pacticipant(pacticipant)
             current = await tx.deployed_versions(
                 environment.uuid,
                 pacticipant_id=pacticipant.id,
@@ -187,6 +188,7 @@ class DeploymentService:
             pacticipant, version, environment = await self._target(
                 tx, pacticipant_name, number, environment_uuid
             )
+            await tx.lock_pacticipant(pacticipant)
             existing = await tx.released_versions(environment.uuid, version_id=version.id)
             if existing:
                 record = existing[0]

@@ -8,6 +8,7 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Pacticipant, PacticipantChanges, Page
 from broker.domain.names import name_problems
 from broker.services.clock import Clock, system_clock
+from broker.services.races import find_or_insert
 from broker.storage.interface import Storage, Transaction
 
 
@@ -45,11 +46,12 @@ async def require_pacticipant(tx: Transaction, name: str) -> Pacticipant:
 
 async def ensure_pacticipant(tx: Transaction, name: str, clock: Clock) -> Pacticipant:
     """The named pacticipant, created on the spot if new (publishing and tagging do this)."""
-    found = await tx.find_pacticipant(name)
-    if found is not None:
-        return found
     check_pacticipant_name(name, "/pacticipant")
-    return await tx.insert_pacticipant(name, PacticipantChanges(), clock())
+    pacticipant, _ = await find_or_insert(
+        lambda: tx.find_pacticipant(name),
+        lambda: tx.insert_pacticipant(name, PacticipantChanges(), clock()),
+    )
+    return pacticipant
 
 
 class PacticipantService:
@@ -90,14 +92,17 @@ class PacticipantService:
         """
         check_changes(changes)
         async with self._storage.transaction() as tx:
-            found = await tx.find_pacticipant(name)
-            if found is None:
-                if not create_if_missing:
-                    raise NotFoundError(f"No pacticipant named {name!r} exists")
+            if not create_if_missing:
+                current = await require_pacticipant(tx, name)
+            else:
                 check_pacticipant_name(name, "/name")
-                created = await tx.insert_pacticipant(name, changes, self._clock())
-                return await self._details(tx, created), True
-            updated = await tx.update_pacticipant(found, changes, self._clock())
+                current, created = await find_or_insert(
+                    lambda: tx.find_pacticipant(name),
+                    lambda: tx.insert_pacticipant(name, changes, self._clock()),
+                )
+                if created:
+                    return await self._details(tx, current), True
+            updated = await tx.update_pacticipant(current, changes, self._clock())
             return await self._details(tx, updated), False
 
     async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:

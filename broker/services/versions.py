@@ -17,6 +17,7 @@ from broker.domain.model import (
 from broker.domain.names import MAIN_BRANCH_CANDIDATES, name_problems
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
+from broker.services.races import find_or_insert
 from broker.storage.interface import Storage, Transaction
 
 
@@ -66,11 +67,11 @@ async def ensure_version(
     tx: Transaction, pacticipant: Pacticipant, number: str, clock: Clock
 ) -> tuple[Version, bool]:
     """The version, created if new; and whether it was created."""
-    found = await tx.find_version(pacticipant.id, number)
-    if found is not None:
-        return found, False
     check_segment(number, "/version", "version number")
-    return await tx.insert_version(pacticipant.id, number, None, clock()), True
+    return await find_or_insert(
+        lambda: tx.find_version(pacticipant.id, number),
+        lambda: tx.insert_version(pacticipant.id, number, None, clock()),
+    )
 
 
 class VersionService:
@@ -134,16 +135,15 @@ class VersionService:
             check_segment(tag, f"/tags/{index}", "tag")
         async with self._storage.transaction() as tx:
             pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
-            version = await tx.find_version(pacticipant.id, number)
-            created = version is None
-            if version is None:
-                url = None if build_url is msgspec.UNSET else build_url
-                version = await tx.insert_version(pacticipant.id, number, url, self._clock())
-            elif build_url is not msgspec.UNSET and build_url != version.build_url:
+            url = None if build_url is msgspec.UNSET else build_url
+            version, created = await find_or_insert(
+                lambda: tx.find_version(pacticipant.id, number),
+                lambda: tx.insert_version(pacticipant.id, number, url, self._clock()),
+            )
+            if not created and build_url is not msgspec.UNSET and build_url != version.build_url:
                 version = await tx.update_version(version, build_url, self._clock())
             for tag in tags or []:
-                if await tx.find_tag(version.id, tag) is None:
-                    await tx.insert_tag(version.id, tag, self._clock())
+                await self._ensure_tag(tx, version, tag)
             return await self.details(tx, pacticipant, version), created
 
     async def list_versions(
@@ -177,18 +177,26 @@ class VersionService:
         async with self._storage.transaction() as tx:
             pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
             version, _ = await ensure_version(tx, pacticipant, number, self._clock)
-            branch = await tx.find_branch(pacticipant.id, branch_name)
-            if branch is None:
-                branch = await tx.insert_branch(pacticipant.id, branch_name, self._clock())
-            added = await tx.find_branch_version(branch.id, version.id) is None
-            if added:
-                await tx.insert_branch_version(branch.id, version.id, self._clock())
+            branch, _ = await find_or_insert(
+                lambda: tx.find_branch(pacticipant.id, branch_name),
+                lambda: tx.insert_branch(pacticipant.id, branch_name, self._clock()),
+            )
+            _, added = await find_or_insert(
+                lambda: tx.find_branch_version(branch.id, version.id),
+                lambda: tx.insert_branch_version(branch.id, version.id, self._clock()),
+            )
             if pacticipant.main_branch is None and branch_name in MAIN_BRANCH_CANDIDATES:
                 pacticipant = await tx.update_pacticipant(
                     pacticipant, PacticipantChanges(main_branch=branch_name), self._clock()
                 )
             head = await self._head(tx, branch)
             return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version, added
+
+    async def _ensure_tag(self, tx: Transaction, version: Version, name: str) -> tuple[Tag, bool]:
+        return await find_or_insert(
+            lambda: tx.find_tag(version.id, name),
+            lambda: tx.insert_tag(version.id, name, self._clock()),
+        )
 
     async def _head(self, tx: Transaction, branch: Branch) -> Version | None:
         versions, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
@@ -275,11 +283,8 @@ class VersionService:
         async with self._storage.transaction() as tx:
             pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
             version, _ = await ensure_version(tx, pacticipant, number, self._clock)
-            existing = await tx.find_tag(version.id, tag_name)
-            if existing is not None:
-                return pacticipant, version, existing, False
-            created = await tx.insert_tag(version.id, tag_name, self._clock())
-            return pacticipant, version, created, True
+            tag, created = await self._ensure_tag(tx, version, tag_name)
+            return pacticipant, version, tag, created
 
     async def get_tag(
         self, pacticipant_name: str, number: str, tag_name: str

@@ -65,6 +65,15 @@ class Transaction(Protocol):
         """Pacticipants ordered by name, and how many there are in all."""
         ...
 
+    async def lock_pacticipant(self, pacticipant: Pacticipant) -> None:
+        """Hold the pacticipant until the transaction ends, so concurrent changes queue.
+
+        Services take this lock before read-then-write sequences whose outcome depends on what
+        other transactions write about the same pacticipant (recording a deployment, publishing
+        a pact for one of its versions).
+        """
+        ...
+
     async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
         """Remove a pacticipant with its versions, branches, tags, labels and deployments."""
         ...

@@ -279,6 +279,10 @@ class PostgresTransaction:
         total = await self._count("SELECT count(*) FROM pacticipants")
         return [_pacticipant(row) for row in rows], total
 
+    async def lock_pacticipant(self, pacticipant: Pacticipant) -> None:
+        # A row lock held until commit: a second transaction locking the same pacticipant waits.
+        await self._fetchrow("SELECT id FROM pacticipants WHERE id = $1 FOR UPDATE", pacticipant.id)
+
     async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
         # ON DELETE CASCADE takes its versions, branches, tags, labels and deployments along.
         await self._execute("DELETE FROM pacticipants WHERE id = $1", pacticipant.id)

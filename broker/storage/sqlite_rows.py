@@ -184,6 +184,10 @@ class SQLiteTransaction:
         total = await self._c.fetch_one("SELECT count(*) AS n FROM pacticipants")
         return [_pacticipant(r) for r in rows], total["n"] if total else 0
 
+    async def lock_pacticipant(self, pacticipant: Pacticipant) -> None:
+        # Transactions are serialised already (one writer, BEGIN IMMEDIATE): nothing to take.
+        return None
+
     async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
         await self._c.execute("DELETE FROM pacticipants WHERE id = ?", (pacticipant.id,))
 

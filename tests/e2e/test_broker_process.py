@@ -154,27 +154,58 @@ def test_base_url_setting_is_used_for_links(tmp_path: Path) -> None:
     assert links["pb:environments"]["href"] == "https://pacts.example.com/environments"
 
 
-def test_concurrent_writes_on_sqlite_never_fail(broker_url: str) -> None:
-    """Many clients writing at once all succeed: writes queue instead of hitting a lock."""
+def test_concurrent_writes_never_fail(broker_url_each_backend: str) -> None:
+    """Many clients creating the same pacticipants, branches and tags at once all succeed."""
+    broker_url = broker_url_each_backend
 
     async def hammer() -> list[int]:
         async with httpx.AsyncClient(base_url=broker_url, timeout=60) as client:
             requests = [
-                client.put(f"/pacticipants/P{i % 5}/branches/main/versions/{i}", json={})
+                client.put(f"/pacticipants/P{i % 5}/branches/main/versions/{i % 40}", json={})
                 for i in range(200)
             ] + [
-                client.post("/environments", json={"name": f"e{i}", "production": False})
-                for i in range(20)
+                client.put(f"/pacticipants/P{i % 5}/versions/{i % 40}/tags/t{i % 3}", json={})
+                for i in range(100)
             ]
             return [r.status_code for r in await asyncio.gather(*requests)]
 
     statuses = asyncio.run(hammer())
-    assert statuses.count(201) == len(statuses)
-    total = sum(
-        httpx.get(f"{broker_url}/pacticipants/P{i}/versions").json()["page"]["totalElements"]
+    assert set(statuses) <= {200, 201}, statuses
+    numbers = [
+        {
+            v["number"]
+            for v in httpx.get(f"{broker_url}/pacticipants/P{i}/versions").json()["_embedded"][
+                "versions"
+            ]
+        }
         for i in range(5)
-    )
-    assert total == 200
+    ]
+    assert [len(n) for n in numbers] == [8] * 5
+
+
+def test_concurrent_deployments_leave_one_current_version(broker_url_each_backend: str) -> None:
+    """Deploying many versions at once to one environment and instance keeps exactly one."""
+    broker_url = broker_url_each_backend
+    env = httpx.post(f"{broker_url}/environments", json={"name": "prod", "production": True}).json()
+    for i in range(20):
+        httpx.put(f"{broker_url}/pacticipants/A/versions/{i}", json={})
+
+    async def deploy_all() -> list[int]:
+        async with httpx.AsyncClient(base_url=broker_url, timeout=60) as client:
+            calls = [
+                client.post(
+                    f"/pacticipants/A/versions/{i}/deployed-versions/environment/{env['uuid']}",
+                    json={},
+                )
+                for i in range(20)
+            ]
+            return [r.status_code for r in await asyncio.gather(*calls)]
+
+    assert set(asyncio.run(deploy_all())) == {201}
+    current = httpx.get(
+        f"{broker_url}/environments/{env['uuid']}/deployed-versions/currently-deployed"
+    ).json()["_embedded"]["deployedVersions"]
+    assert len(current) == 1
 
 
 def test_two_brokers_share_one_sqlite_file(tmp_path: Path) -> None:

@@ -1,0 +1,250 @@
+"""The `accord` command, run as a process, against the broker run as a process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def accord(broker_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m clients.cli ARGV` against `broker_url`; the process's outcome."""
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("PACT_BROKER_")
+    }
+    environment["PACT_BROKER_BASE_URL"] = broker_url
+    return subprocess.run(
+        [sys.executable, "-m", "clients.cli", *argv],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+def ok(broker_url: str, *argv: str) -> str:
+    """Run a command that must succeed; its stdout."""
+    completed = accord(broker_url, *argv)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == ""
+    return completed.stdout
+
+
+def as_json(broker_url: str, *argv: str) -> dict[str, object]:
+    """Run a command with `--output json`; the printed resource."""
+    printed: dict[str, object] = json.loads(ok(broker_url, *argv, "--output", "json"))
+    return printed
+
+
+def test_environment_lifecycle(broker_url: str) -> None:
+    created = as_json(
+        broker_url,
+        "create-environment",
+        "--name", "staging",
+        "--display-name", "Staging",
+        "--contact-name", "Team",
+        "--contact-email-address", "team@example.com",
+    )  # fmt: skip
+    uuid = str(created["uuid"])
+    assert created["production"] is False
+
+    described = ok(broker_url, "describe-environment", "--uuid", uuid)
+    assert "Name: staging\nDisplay name: Staging\nProduction: false\n" in described
+    assert "  - Team (team@example.com)\n" in described
+
+    listed = ok(broker_url, "list-environments")
+    assert (
+        listed.splitlines()[0]
+        == "UUID                                 | NAME    | DISPLAY NAME | PRODUCTION"
+    )
+    assert listed.splitlines()[2] == f"{uuid} | staging | Staging      | false"
+
+    updated = ok(
+        broker_url, "update-environment", "--uuid", uuid, "--display-name", "Stage", "--production"
+    )
+    assert updated == "Updated staging environment in the broker\n"
+    resource = as_json(broker_url, "describe-environment", "--uuid", uuid)
+    assert (resource["displayName"], resource["production"]) == ("Stage", True)
+    assert resource["contacts"] == [
+        {"name": "Team", "details": {"emailAddress": "team@example.com"}}
+    ]
+
+    assert ok(broker_url, "delete-environment", "--uuid", uuid) == (
+        "Deleted environment staging from the broker\n"
+    )
+    assert "staging" not in ok(broker_url, "list-environments")
+
+
+def test_pacticipant_create_update_and_describe(broker_url: str) -> None:
+    assert ok(broker_url, "create-or-update-pacticipant", "--name", "Order Service") == (
+        'Pacticipant "Order Service" created\n'
+    )
+    assert ok(
+        broker_url,
+        "create-or-update-pacticipant",
+        "--name", "Order Service",
+        "--main-branch", "main",
+        "--repository-url", "https://git.example.com/orders",
+    ) == 'Pacticipant "Order Service" updated\n'  # fmt: skip
+
+    described = ok(broker_url, "describe-pacticipant", "--name", "Order Service")
+    assert "Name: Order Service\n" in described
+    assert "Main branch: main\n" in described
+    assert "Repository URL: https://git.example.com/orders\n" in described
+    assert "Order Service" in ok(broker_url, "list-pacticipants")
+
+
+def test_versions_branches_and_tags(broker_url: str) -> None:
+    created = ok(
+        broker_url,
+        "create-or-update-version",
+        "-a", "Orders", "-e", "1.0.0",
+        "--branch", "feature/x", "-t", "dev", "-t", "release 1",
+        "--build-url", "https://ci.example.com/1",
+    )  # fmt: skip
+    assert created == (
+        "Created Orders version 1.0.0 with branch feature/x and tag(s) dev, release 1 "
+        "in the broker\n"
+    )
+
+    described = ok(broker_url, "describe-version", "-a", "Orders", "-e", "1.0.0")
+    assert "Version: 1.0.0\n" in described
+    assert "Branches: feature/x (latest)\n" in described
+    assert "Tags: dev, release 1\n" in described
+    assert "Build URL: https://ci.example.com/1\n" in described
+
+    assert ok(broker_url, "create-version-tag", "-a", "Orders", "-e", "1.0.0", "-t", "prod") == (
+        "Tagged Orders version 1.0.0 with prod\n"
+    )
+    latest = as_json(broker_url, "describe-version", "-a", "Orders", "--latest", "prod")
+    assert latest["number"] == "1.0.0"
+
+    missing = accord(broker_url, "create-version-tag", "-a", "Orders", "-e", "9.9.9", "-t", "prod")
+    assert (missing.returncode, missing.stdout, missing.stderr) == (
+        1,
+        "",
+        "Version 9.9.9 of Orders does not exist.\n",
+    )
+    ok(
+        broker_url,
+        "create-version-tag",
+        "-a",
+        "Orders",
+        "-e",
+        "9.9.9",
+        "-t",
+        "prod",
+        "--auto-create-version",
+    )
+    assert "Version: 9.9.9\n" in ok(
+        broker_url, "describe-version", "-a", "Orders", "--latest", "prod"
+    )
+
+
+def test_deployments_and_releases(broker_url: str) -> None:
+    uuid = str(
+        as_json(broker_url, "create-environment", "--name", "production", "--production")["uuid"]
+    )
+    ok(broker_url, "create-or-update-version", "-a", "Orders", "-e", "1.0.0")
+    ok(broker_url, "create-or-update-version", "-a", "Orders", "-e", "2.0.0")
+
+    assert ok(
+        broker_url, "record-deployment", "-a", "Orders", "-e", "1.0.0",
+        "--environment", "production", "--application-instance", "blue",
+    ) == (
+        "Recorded deployment of Orders version 1.0.0 to production environment "
+        "(application instance blue) in the broker.\n"
+    )  # fmt: skip
+    deployed = as_json(
+        broker_url,
+        "record-deployment",
+        "-a",
+        "Orders",
+        "-e",
+        "2.0.0",
+        "--environment",
+        "production",
+    )
+    assert (deployed["currentlyDeployed"], deployed["applicationInstance"]) == (True, None)
+    described = ok(broker_url, "describe-environment", "--uuid", uuid)
+    assert "  - Orders 1.0.0 (application instance blue)\n" in described
+    assert "  - Orders 2.0.0\n" in described
+
+    assert ok(
+        broker_url, "record-undeployment", "-a", "Orders", "--environment", "production",
+        "--application-instance", "blue",
+    ) == (
+        "Recorded undeployment of Orders version 1.0.0 from production environment "
+        "(application instance blue) in the broker.\n"
+    )  # fmt: skip
+    described = ok(broker_url, "describe-environment", "--uuid", uuid)
+    assert "Orders 1.0.0" not in described
+    assert "  - Orders 2.0.0\n" in described
+
+    assert ok(
+        broker_url, "record-release", "-a", "Orders", "-e", "1.0.0", "--environment", "production"
+    ) == ("Recorded release of Orders version 1.0.0 to production environment in the broker.\n")
+    assert "Currently released:\n  - Orders 1.0.0\n" in ok(
+        broker_url, "describe-environment", "--uuid", uuid
+    )
+    ended = ok(
+        broker_url,
+        "record-support-ended",
+        "-a",
+        "Orders",
+        "-e",
+        "1.0.0",
+        "--environment",
+        "production",
+    )
+    assert (
+        ended == "Recorded support ended of Orders version 1.0.0 in production environment "
+        "in the broker.\n"
+    )
+    assert "Currently released: none\n" in ok(broker_url, "describe-environment", "--uuid", uuid)
+
+    again = accord(
+        broker_url,
+        "record-undeployment",
+        "-a",
+        "Orders",
+        "--environment",
+        "production",
+        "--application-instance",
+        "blue",
+    )
+    assert (again.returncode, again.stderr) == (
+        1,
+        "Orders is not currently deployed to environment production (application instance blue).\n",
+    )
+
+
+def test_an_unknown_environment_is_one_sentence(broker_url: str) -> None:
+    ok(broker_url, "create-or-update-version", "-a", "Orders", "-e", "1.0.0")
+
+    completed = accord(
+        broker_url, "record-deployment", "-a", "Orders", "-e", "1.0.0", "--environment", "nowhere"
+    )
+
+    assert (completed.returncode, completed.stdout, completed.stderr) == (
+        1,
+        "",
+        "Environment nowhere does not exist.\n",
+    )
+
+
+def test_a_rejected_request_is_one_sentence(broker_url: str) -> None:
+    ok(broker_url, "create-environment", "--name", "production")
+
+    completed = accord(broker_url, "create-environment", "--name", "production")
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert len(completed.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in completed.stderr
