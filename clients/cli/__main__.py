@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | 
         return run_broker(arguments[1:])
     args = build_parser().parse_args(arguments)
     if args.verbose:
-        logging.basicConfig(level=logging.DEBUG, format="%(message)s", stream=sys.stderr)
+        show_requests()
     handler = cast("Handler", args.handler)
     try:
         with connection.connect(args, transport=transport) as broker:
@@ -77,6 +77,16 @@ def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | 
         return fail(f"Unexpected error: {type(error).__name__}: {error}{hint}.")
     sys.stdout.write(text + "\n")
     return EXIT_OK
+
+
+def show_requests() -> None:
+    """Print each request the SDK sends, and its status, on stderr (`--verbose`)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for name in ("clients.sdk", "clients.cli"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
 
 
 def run_broker(arguments: list[str]) -> int:

@@ -203,9 +203,17 @@ def _sentence(
             f"to {request.method} {request.url}"
         )
     summary = summary.rstrip(".")
-    if errors:
-        problems = "; ".join(
-            f"{error.field} {error.detail}" if error.field else error.detail for error in errors
-        )
-        summary = f"{summary}: {problems.rstrip('.')}"
+    # Leave out what repeats the summary (brokers copy a lone error into `errors`).
+    problems = [_problem(error) for error in errors if error.detail.rstrip(".") != summary]
+    if problems:
+        summary = f"{summary}: {'; '.join(problems).rstrip('.')}"
     return summary + "."
+
+
+def _problem(error: FieldError) -> str:
+    # Some messages already name their field ("name must not contain spaces"), some do not
+    # ("is required"); name it once either way.
+    field = error.field
+    if not field or error.detail.startswith(field.rsplit(".", 1)[-1]):
+        return error.detail
+    return f"{field} {error.detail}"

@@ -47,13 +47,20 @@ def test_problem_details_give_title_detail_and_pointers() -> None:
         FieldError(pointer="/name", detail="must be unique"),
         FieldError(pointer="/contacts/0/name", detail="is missing"),
     )
-    assert str(error) == "2 problems in the request: name must be unique; contacts.0.name is missing."
+    assert (
+        str(error) == "2 problems in the request: name must be unique; contacts.0.name is missing."
+    )
 
 
 def test_hal_field_errors_become_pointers() -> None:
     response = answer(
         400,
-        {"errors": {"name": ["has already been taken"], "contacts.name": ["is missing", "is blank"]}},
+        {
+            "errors": {
+                "name": ["has already been taken"],
+                "contacts.name": ["is missing", "is blank"],
+            }
+        },
         "application/hal+json;charset=utf-8",
     )
 
@@ -77,7 +84,9 @@ def test_a_hal_list_of_messages_has_no_pointers() -> None:
 
 
 def test_a_hal_single_error_is_the_detail_and_404_is_not_found() -> None:
-    error = broker_error(answer(404, {"error": "No environment with uuid x"}, "application/hal+json"))
+    error = broker_error(
+        answer(404, {"error": "No environment with uuid x"}, "application/hal+json")
+    )
 
     assert isinstance(error, NotFoundError)
     assert error.detail == "No environment with uuid x"
@@ -117,7 +126,37 @@ def closed_port() -> int:
 def test_a_closed_port_is_unreachable_in_one_sentence() -> None:
     port = closed_port()
 
-    with BrokerClient(f"http://127.0.0.1:{port}") as broker, pytest.raises(BrokerUnreachableError) as raised:
+    with (
+        BrokerClient(f"http://127.0.0.1:{port}") as broker,
+        pytest.raises(BrokerUnreachableError) as raised,
+    ):
         broker.list_environments()
 
-    assert str(raised.value) == f"Could not reach the broker at http://127.0.0.1:{port}: connection refused."
+    assert (
+        str(raised.value)
+        == f"Could not reach the broker at http://127.0.0.1:{port}: connection refused."
+    )
+
+
+def test_a_lone_error_copied_into_errors_is_not_repeated() -> None:
+    body = {
+        "title": "Conflict",
+        "detail": "An environment named 'production' already exists",
+        "errors": {"request": ["An environment named 'production' already exists"]},
+        "error": "An environment named 'production' already exists",
+    }
+
+    error = broker_error(answer(409, body, "application/hal+json"))
+
+    assert str(error) == "An environment named 'production' already exists."
+
+
+def test_a_message_that_names_its_field_is_not_prefixed_again() -> None:
+    body = {
+        "detail": "The environment is not valid",
+        "errors": [{"pointer": "/name", "detail": "name must not contain spaces"}],
+    }
+
+    error = broker_error(answer(400, body, "application/problem+json"))
+
+    assert str(error) == "The environment is not valid: name must not contain spaces."

@@ -4,13 +4,15 @@ import pytest
 
 from clients.sdk import hal
 from clients.sdk.errors import UnexpectedResponseError
-from clients.sdk.wire import Link
+from clients.sdk.wire import Link, Links
 
 
 def test_expanding_a_template_percent_encodes_slashes_and_spaces() -> None:
     href = "http://b/pacticipants/{pacticipant}/branches/{branch}/versions/{version}"
 
-    expanded = hal.expand(href, {"pacticipant": "Order Service", "branch": "feature/x", "version": "1.0+a"})
+    expanded = hal.expand(
+        href, {"pacticipant": "Order Service", "branch": "feature/x", "version": "1.0+a"}
+    )
 
     assert expanded == "http://b/pacticipants/Order%20Service/branches/feature%2Fx/versions/1.0%2Ba"
 
@@ -22,7 +24,10 @@ def test_expanding_keeps_unreserved_characters() -> None:
 def test_expanding_a_query_template() -> None:
     href = "/can-i-deploy?pacticipant={pacticipant}&version={version}"
 
-    assert hal.expand(href, {"pacticipant": "A B", "version": "1"}) == "/can-i-deploy?pacticipant=A%20B&version=1"
+    assert (
+        hal.expand(href, {"pacticipant": "A B", "version": "1"})
+        == "/can-i-deploy?pacticipant=A%20B&version=1"
+    )
 
 
 def test_expanding_without_a_value_for_a_variable_fails() -> None:
@@ -31,9 +36,12 @@ def test_expanding_without_a_value_for_a_variable_fails() -> None:
 
 
 def test_a_relation_is_found_by_its_literal_key_whether_object_or_array() -> None:
-    links: hal.Links = {
+    links: Links = {
         "pb:environments": Link(href="/environments"),
-        "pb:record-deployment": [Link(href="/d/1", name="test"), Link(href="/d/2", name="production")],
+        "pb:record-deployment": [
+            Link(href="/d/1", name="test"),
+            Link(href="/d/2", name="production"),
+        ],
     }
 
     assert hal.find_link(links, "pb:environments").href == "/environments"

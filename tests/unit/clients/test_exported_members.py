@@ -1,0 +1,18 @@
+"""What `clients.sdk` exports is what users import: every name in `__all__` exists and is public."""
+
+from __future__ import annotations
+
+import clients.sdk
+
+
+def test_every_exported_name_exists() -> None:
+    missing = [name for name in clients.sdk.__all__ if not hasattr(clients.sdk, name)]
+
+    assert missing == []
+
+
+def test_the_public_surface_is_the_clients_the_errors_and_the_resources() -> None:
+    public = {name for name in dir(clients.sdk) if not name.startswith("_")}
+    modules = {"async_client", "builder", "client", "errors", "hal", "operations", "wire"}
+
+    assert public - modules == set(clients.sdk.__all__)
