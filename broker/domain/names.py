@@ -7,26 +7,27 @@ from broker.domain.errors import FieldError
 MAX_NAME_LENGTH = 255
 
 
-def name_problems(value: str, pointer: str, what: str, *, spaces: bool = True) -> list[FieldError]:
+def name_problems(value: str, pointer: str, *, spaces: bool = True) -> list[FieldError]:
     """What is wrong with `value` as a name, as field errors at `pointer` (empty when fine).
+
+    Messages do not repeat the field's name: the pointer names it.
 
     Args:
         value: the name as the user sent it.
         pointer: where it sits in the request (a JSON pointer, or a path segment name).
-        what: the noun to use in messages ("pacticipant name", "branch"…).
         spaces: whether spaces are allowed (environment names and main branches forbid them).
     """
     if not value.strip():
-        return [FieldError(pointer, f"{what} must not be blank")]
+        return [FieldError(pointer, "must not be blank")]
     problems = []
     if "\n" in value or "\r" in value:
-        problems.append(FieldError(pointer, f"{what} must be a single line"))
+        problems.append(FieldError(pointer, "must be a single line"))
     if not spaces and any(c.isspace() for c in value):
-        problems.append(FieldError(pointer, f"{what} must not contain spaces"))
+        problems.append(FieldError(pointer, "must not contain spaces"))
     if len(value) > MAX_NAME_LENGTH:
-        problems.append(FieldError(pointer, f"{what} must be at most {MAX_NAME_LENGTH} characters"))
+        problems.append(FieldError(pointer, f"must be at most {MAX_NAME_LENGTH} characters"))
     if "\x00" in value:
-        problems.append(FieldError(pointer, f"{what} must not contain NUL characters"))
+        problems.append(FieldError(pointer, "must not contain NUL characters"))
     return problems
 
 

@@ -27,10 +27,10 @@ def default_display_name(name: str) -> str:
 
 def check_attributes(attributes: EnvironmentAttributes) -> None:
     """Refuse a blank or spaced name and contacts without names."""
-    problems: list[FieldError] = name_problems(attributes.name, "/name", "name", spaces=False)
+    problems: list[FieldError] = name_problems(attributes.name, "/name", spaces=False)
     for index, contact in enumerate(attributes.contacts):
         if not contact.name.strip():
-            problems.append(FieldError(f"/contacts/{index}/name", "name must not be blank"))
+            problems.append(FieldError(f"/contacts/{index}/name", "must not be blank"))
     if problems:
         raise InvalidInputError("The environment is not valid", problems)
 

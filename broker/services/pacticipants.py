@@ -24,14 +24,14 @@ def check_changes(changes: PacticipantChanges) -> None:
     """Refuse a main branch with spaces or over-long attributes."""
     problems: list[FieldError] = []
     if isinstance(changes.main_branch, str):
-        problems += name_problems(changes.main_branch, "/mainBranch", "mainBranch", spaces=False)
+        problems += name_problems(changes.main_branch, "/mainBranch", spaces=False)
     if problems:
         raise InvalidInputError("The pacticipant's attributes are not valid", problems)
 
 
 def check_pacticipant_name(name: str, pointer: str = "/name") -> None:
     """Refuse a blank or multi-line pacticipant name."""
-    problems = name_problems(name, pointer, "name")
+    problems = name_problems(name, pointer)
     if problems:
         raise InvalidInputError("The pacticipant name is not valid", problems)
 
@@ -117,7 +117,7 @@ class PacticipantService:
 
     async def add_label(self, name: str, label: str) -> bool:
         """Label the pacticipant; True if the label is new."""
-        problems = name_problems(label, "/label", "label")
+        problems = name_problems(label, "/label")
         if problems:
             raise InvalidInputError("The label is not valid", problems)
         async with self._storage.transaction() as tx:

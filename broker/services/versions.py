@@ -50,7 +50,7 @@ class BranchDetails(msgspec.Struct, frozen=True, kw_only=True):
 
 def check_segment(value: str, pointer: str, what: str) -> None:
     """Refuse a blank or multi-line name taken from the URL."""
-    problems = name_problems(value, pointer, what)
+    problems = name_problems(value, pointer)
     if problems:
         raise InvalidInputError(f"The {what} is not valid", problems)
 
