@@ -142,3 +142,36 @@ class Page(msgspec.Struct, frozen=True, kw_only=True):
     def offset(self) -> int:
         """Rows to skip before this page."""
         return (self.number - 1) * self.size
+
+
+class PactVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """One distinct content of the pact between a consumer and a provider.
+
+    Content-addressed: `sha` is computed over a canonical form, so re-serialised or re-ordered
+    documents share one pact version. `content` is the document as first received, kept
+    byte-for-byte (Pact files carry fields the broker does not model).
+    """
+
+    id: int
+    consumer_id: int
+    provider_id: int
+    sha: str
+    content: str
+    created_at: datetime
+
+
+class PactPublication(msgspec.Struct, frozen=True, kw_only=True):
+    """The pact a consumer version holds with one provider: which content, since when.
+
+    `revision` counts the times the content changed under the same consumer version (only
+    possible when the broker allows contract modification).
+    """
+
+    id: int
+    consumer_id: int
+    provider_id: int
+    consumer_version_id: int
+    pact_version_id: int
+    revision: int
+    created_at: datetime
+    updated_at: datetime

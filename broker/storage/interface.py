@@ -20,6 +20,8 @@ from broker.domain.model import (
     Environment,
     Pacticipant,
     PacticipantChanges,
+    PactPublication,
+    PactVersion,
     Page,
     ReleasedVersion,
     Tag,
@@ -265,6 +267,86 @@ class Transaction(Protocol):
 
     async def environments_of_version(self, version_id: int) -> tuple[list[str], list[str]]:
         """Uuids of the environments where the version is deployed, and where it is released."""
+        ...
+
+    # pacts
+
+    async def find_pact_version(
+        self, consumer_id: int, provider_id: int, sha: str
+    ) -> PactVersion | None:
+        """The content of an integration with this sha."""
+        ...
+
+    async def find_pact_version_by_id(self, pact_version_id: int) -> PactVersion | None:
+        """A pact version by row id."""
+        ...
+
+    async def insert_pact_version(
+        self, consumer_id: int, provider_id: int, sha: str, content: str, now: datetime
+    ) -> PactVersion:
+        """Store new content; `ConflictError` if the integration has it already."""
+        ...
+
+    async def find_publication(
+        self, consumer_version_id: int, provider_id: int
+    ) -> PactPublication | None:
+        """The pact a consumer version holds with a provider."""
+        ...
+
+    async def insert_publication(
+        self,
+        *,
+        consumer_id: int,
+        provider_id: int,
+        consumer_version_id: int,
+        pact_version_id: int,
+        now: datetime,
+    ) -> PactPublication:
+        """Record that a consumer version holds a pact; `ConflictError` if it holds one."""
+        ...
+
+    async def replace_publication(
+        self, publication: PactPublication, pact_version_id: int, now: datetime
+    ) -> PactPublication:
+        """Point a publication at other content, counting a new revision."""
+        ...
+
+    async def delete_publication(self, publication: PactPublication) -> None:
+        """Remove a publication, and its content if no other publication holds it."""
+        ...
+
+    async def latest_publication(
+        self,
+        consumer_id: int,
+        provider_id: int,
+        *,
+        branch: str | None = None,
+        tag: str | None = None,
+        untagged: bool = False,
+    ) -> PactPublication | None:
+        """The pact of the newest consumer version (on `branch`, with `tag`, or untagged)."""
+        ...
+
+    async def publications_of_integration(
+        self, consumer_id: int, provider_id: int, page: Page
+    ) -> tuple[list[PactPublication], int]:
+        """Every consumer version's pact with the provider, newest first, and the total."""
+        ...
+
+    async def latest_publications(
+        self, provider_id: int | None = None, *, branch: str | None = None, tag: str | None = None
+    ) -> list[PactPublication]:
+        """The latest pact of each integration (of one provider, on a branch or with a tag)."""
+        ...
+
+    async def publications_of_pact_version(self, pact_version_id: int) -> list[PactPublication]:
+        """The publications holding some content, oldest consumer version first."""
+        ...
+
+    async def previous_distinct_publication(
+        self, publication: PactPublication
+    ) -> PactPublication | None:
+        """The pact of the newest earlier consumer version whose content differs."""
         ...
 
 

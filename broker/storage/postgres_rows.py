@@ -31,6 +31,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.postgres_pacts import PostgresPactRows
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -180,7 +181,7 @@ class _Filters:
         return " AND ".join(self.conditions)
 
 
-class PostgresTransaction:
+class PostgresTransaction(PostgresPactRows):
     """The `Transaction` protocol on one pooled connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:

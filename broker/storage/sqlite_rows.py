@@ -25,6 +25,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.sqlite_pacts import SQLitePactRows
 
 if TYPE_CHECKING:
     from broker.storage.sqlite import Connection
@@ -129,7 +130,7 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
     )
 
 
-class SQLiteTransaction:
+class SQLiteTransaction(SQLitePactRows):
     """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:

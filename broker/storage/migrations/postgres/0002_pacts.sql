@@ -1,0 +1,30 @@
+-- Consumer contracts: content-addressed pact versions, and which one each consumer version holds.
+
+CREATE TABLE pact_versions (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    consumer_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    provider_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    sha TEXT NOT NULL,
+    content TEXT NOT NULL,           -- the document as first received
+    created_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (consumer_id, provider_id, sha)
+);
+CREATE INDEX pact_versions_by_sha ON pact_versions (sha);
+
+-- One row per (consumer version, provider): the pact that version holds now.
+CREATE TABLE pact_publications (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    consumer_version_id BIGINT NOT NULL REFERENCES versions (id) ON DELETE CASCADE,
+    consumer_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    provider_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    pact_version_id BIGINT NOT NULL REFERENCES pact_versions (id) ON DELETE CASCADE,
+    revision INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (consumer_version_id, provider_id)
+);
+-- "latest pact of an integration" walks this index backwards by consumer version.
+CREATE INDEX pact_publications_by_integration
+    ON pact_publications (consumer_id, provider_id, consumer_version_id);
+CREATE INDEX pact_publications_by_provider ON pact_publications (provider_id, consumer_version_id);
+CREATE INDEX pact_publications_by_pact_version ON pact_publications (pact_version_id);

@@ -1,0 +1,47 @@
+"""Row mapping of pact versions and publications, for either driver's rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from broker.domain.model import PactPublication, PactVersion
+
+
+class Row(Protocol):
+    """What `sqlite3.Row` and `asyncpg.Record` have in common: values by column name."""
+
+    def __getitem__(self, key: str, /) -> Any:
+        """The value of a column."""
+        ...
+
+
+def _moment(value: datetime | str) -> datetime:
+    # SQLite hands back the ISO text the adapter wrote; asyncpg a datetime.
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def pact_version(row: Row) -> PactVersion:
+    """A `pact_versions` row."""
+    return PactVersion(
+        id=row["id"],
+        consumer_id=row["consumer_id"],
+        provider_id=row["provider_id"],
+        sha=row["sha"],
+        content=row["content"],
+        created_at=_moment(row["created_at"]),
+    )
+
+
+def publication(row: Row) -> PactPublication:
+    """A `pact_publications` row."""
+    return PactPublication(
+        id=row["id"],
+        consumer_id=row["consumer_id"],
+        provider_id=row["provider_id"],
+        consumer_version_id=row["consumer_version_id"],
+        pact_version_id=row["pact_version_id"],
+        revision=row["revision"],
+        created_at=_moment(row["created_at"]),
+        updated_at=_moment(row["updated_at"]),
+    )
