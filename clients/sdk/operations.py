@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import httpx
+import msgspec
 
 from clients.sdk import hal
 from clients.sdk.builder import MERGE_PATCH, RequestBuilder
@@ -28,6 +29,7 @@ from clients.sdk.wire import (
     Pacticipant,
     PacticipantList,
     PacticipantRef,
+    PacticipantsEmbedded,
     ReleasedVersion,
     ReleasedVersionList,
     Tag,
@@ -222,9 +224,15 @@ def get_pacticipant(session: Session, name: str) -> Operation[Pacticipant]:
 
 
 def list_pacticipants(session: Session) -> Operation[PacticipantList]:
-    """`GET pb:pacticipants`."""
+    """`GET pb:pacticipants`, following `next` links until the last page."""
     href = yield from session.relation("pb:pacticipants")
-    return (yield from session.fetch("GET", href, PacticipantList))
+    first = yield from session.fetch("GET", href, PacticipantList)
+    pacticipants = list(first.embedded.pacticipants)
+    page = first
+    while isinstance(following := page.links.get("next"), Link):
+        page = yield from session.fetch("GET", following.href, PacticipantList)
+        pacticipants.extend(page.embedded.pacticipants)
+    return msgspec.structs.replace(first, embedded=PacticipantsEmbedded(pacticipants=pacticipants))
 
 
 # Versions, branches and tags

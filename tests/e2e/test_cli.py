@@ -248,3 +248,17 @@ def test_a_rejected_request_is_one_sentence(broker_url: str) -> None:
     assert completed.stdout == ""
     assert len(completed.stderr.strip().splitlines()) == 1
     assert "Traceback" not in completed.stderr
+
+
+def test_list_pacticipants_follows_every_page(broker_url: str) -> None:
+    """More pacticipants than fit in one page of the broker's list all appear."""
+    import httpx as _httpx
+
+    for i in range(105):
+        _httpx.post(f"{broker_url}/pacticipants", json={"name": f"app-{i:03d}"}).raise_for_status()
+    from clients.sdk import BrokerClient
+
+    with BrokerClient(broker_url) as client:
+        names = [p.name for p in client.list_pacticipants().embedded.pacticipants]
+    assert len(names) == 105
+    assert names[0] == "app-000" and names[-1] == "app-104"
