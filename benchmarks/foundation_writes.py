@@ -39,7 +39,7 @@ def free_port() -> int:
 @contextmanager
 def broker(database_url: str, workdir: Path) -> Iterator[str]:
     port = free_port()
-    with subprocess.Popen(  # noqa: S603
+    with subprocess.Popen(
         [sys.executable, "-m", "broker", "serve", "--port", str(port)],
         cwd=workdir,
         env={**os.environ, "ACCORD_DATABASE_URL": database_url, "ACCORD_LOG_LEVEL": "warning"},

@@ -13,7 +13,8 @@ from broker.domain.errors import DomainError
 from broker.http.context import Services
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
-from broker.http.routes import deployments, environments, index, pacticipants, versions
+from broker.http.routes import deployments, environments, index, pacticipants, pacts, versions
+from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.pacticipants import PacticipantService
@@ -23,7 +24,7 @@ from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
 
 
-def wire_services(storage: Storage) -> Services:
+def wire_services(storage: Storage, settings: Settings) -> Services:
     """The use cases over one storage."""
     return Services(
         storage=storage,
@@ -31,6 +32,7 @@ def wire_services(storage: Storage) -> Services:
         versions=VersionService(storage),
         environments=EnvironmentService(storage),
         deployments=DeploymentService(storage),
+        contracts=ContractService(storage, allow_modification=settings.allow_contract_modification),
     )
 
 
@@ -42,7 +44,7 @@ def create_app(settings: Settings) -> Litestar:
         storage = await open_storage(settings.database_url)
         try:
             await storage.migrate()
-            app.state.services = wire_services(storage)
+            app.state.services = wire_services(storage, settings)
             yield
         finally:
             await storage.close()
@@ -56,6 +58,7 @@ def create_app(settings: Settings) -> Litestar:
             versions.VersionController,
             environments.EnvironmentController,
             *deployments.handlers,
+            *pacts.handlers,
         ],
         lifespan=[lifespan],
         state=State({"settings": settings}),

@@ -23,7 +23,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default a SQLite file `accord.db` in the working directory), `ACCORD_BASE_URL` (public URL
     behind a proxy), `ACCORD_LOG_LEVEL` (`debug`, `info`, `warning`, `error`; default `info`),
     `ACCORD_LOG_FORMAT` (`plain` or `json`; default `plain`), `ACCORD_MAX_BODY_BYTES`
-    (default 10 MiB).
+    (default 10 MiB), `ACCORD_ALLOW_CONTRACT_MODIFICATION` (`true` lets a consumer version's
+    pact change content; default `false`, as the Pact Broker's
+    `allow_dangerous_contract_modification`).
     """
 
     host: str = "127.0.0.1"
@@ -33,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "info"
     log_format: str = "plain"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    allow_contract_modification: bool = False
 
     @classmethod
     def from_env(
@@ -61,6 +64,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_MAX_BODY_BYTES must be a positive integer, not {raw_limit!r}"
             )
+        modification = environ.get("ACCORD_ALLOW_CONTRACT_MODIFICATION", "false").lower()
+        if modification not in {"true", "false"}:
+            raise SettingsError(
+                f"ACCORD_ALLOW_CONTRACT_MODIFICATION must be true or false, not {modification!r}"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -75,6 +83,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             log_level=log_level,
             log_format=log_format,
             max_body_bytes=int(raw_limit),
+            allow_contract_modification=modification == "true",
         )
 
 

@@ -20,6 +20,16 @@ class FieldError(msgspec.Struct, frozen=True):
     detail: str
 
 
+class Notice(msgspec.Struct, frozen=True):
+    """A message for the person at the other end, as the Pact clients print them.
+
+    `type` is one of debug, info, warning, prompt, success, error, danger.
+    """
+
+    type: str
+    text: str
+
+
 class DomainError(Exception):
     """Base of every error the broker reports to a user.
 
@@ -27,14 +37,21 @@ class DomainError(Exception):
         slug: short stable name of the problem kind, used in problem `type` URLs.
         message: one plain sentence for a person.
         errors: the bad places, if the problem is about fields.
+        notices: messages the Pact clients print beside the error (publishing does this).
     """
 
     slug = "domain-error"
 
-    def __init__(self, message: str, errors: list[FieldError] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        errors: list[FieldError] | None = None,
+        notices: list[Notice] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors: list[FieldError] = errors or []
+        self.notices: list[Notice] = notices or []
 
 
 class InvalidInputError(DomainError):

@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import Page
 from broker.http.hal import AnyRequest, Links, base_url
+from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.pacticipants import PacticipantService
@@ -27,6 +28,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     versions: VersionService
     environments: EnvironmentService
     deployments: DeploymentService
+    contracts: ContractService
 
 
 def links_for(request: AnyRequest, state: State) -> Links:

@@ -31,6 +31,7 @@ from broker.domain.errors import (
     FieldError,
     InvalidInputError,
     NotFoundError,
+    Notice,
     StorageUnavailableError,
     UnprocessableError,
 )
@@ -66,6 +67,7 @@ def problem_response(
     errors: list[FieldError],
     instance: str | None = None,
     headers: dict[str, str] | None = None,
+    notices: list[Notice] | None = None,
 ) -> Response[bytes]:
     """Render one problem in the representation the request's Accept asks for."""
     from broker.http.hal import base_url  # noqa: PLC0415 - avoids a cycle through app state
@@ -80,6 +82,8 @@ def problem_response(
         "detail": detail,
         "instance": instance or request.url.path,
     }
+    if notices:
+        body["notices"] = [{"type": n.type, "text": n.text} for n in notices]
     if PROBLEM_JSON in request.headers.get("accept", ""):
         body["errors"] = [{"pointer": f.pointer, "detail": f.detail} for f in fields]
         media_type = PROBLEM_JSON
@@ -114,6 +118,7 @@ def domain_error_handler(request: AnyRequest, error: Exception) -> Response[byte
         title=title,
         detail=error.message,
         errors=error.errors,
+        notices=error.notices,
     )
 
 

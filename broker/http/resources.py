@@ -6,7 +6,7 @@ See pact-broker-api §2-4 and §10-11 for the shapes the clients read.
 from __future__ import annotations
 
 from broker.domain.model import Branch, Environment, Pacticipant, Page, Tag, Version
-from broker.http.hal import Body, Links, timestamp
+from broker.http.hal import Body, Links, segment, timestamp
 from broker.services.deployments import Deployment, Release
 from broker.services.pacticipants import PacticipantDetails
 from broker.services.versions import BranchDetails, VersionDetails
@@ -47,6 +47,23 @@ def index(links: Links) -> Body:
             ),
             "pb:environments": links.link(links.href("environments"), title="Environments"),
             "pb:environment": t("/environments/{uuid}", title="Environment"),
+            "pb:publish-contracts": links.link(
+                links.href("contracts", "publish"), title="Publish contracts"
+            ),
+            "pb:publish-pact": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/version/{consumerApplicationVersion}",
+                title="Publish a pact",
+            ),
+            "pb:latest-pact-versions": links.link(
+                links.href("pacts", "latest"), title="Latest pact versions"
+            ),
+            "pb:latest-provider-pacts": t(
+                "/pacts/provider/{provider}/latest", title="Latest pacts by provider"
+            ),
+            "pb:latest-provider-pacts-with-tag": t(
+                "/pacts/provider/{provider}/latest/{tag}",
+                title="Latest pacts for provider with the specified tag",
+            ),
         }
     }
 
@@ -70,7 +87,7 @@ def pacticipant(links: Links, details: PacticipantDetails) -> Body:
         "labels": [
             {
                 "name": label,
-                "_links": {"self": links.link(f"{self_href}/labels/{_seg(links, label)}")},
+                "_links": {"self": links.link(f"{self_href}/labels/{segment(label)}")},
             }
             for label in details.labels
         ]
@@ -109,10 +126,6 @@ def pacticipant(links: Links, details: PacticipantDetails) -> Body:
         "versions": links.link(f"{self_href}/versions", title="Versions"),
     }
     return body
-
-
-def _seg(links: Links, value: str) -> str:
-    return links.path("{x}", x=value).removeprefix(links.base)
 
 
 def pacticipant_summary(links: Links, p: Pacticipant) -> Body:

@@ -108,3 +108,25 @@ class ReleasedPatch(_Wire):
     """PATCH /released-versions/{uuid}."""
 
     currently_supported: bool
+
+
+class ContractBody(_Wire):
+    """One item of `contracts` in `POST /contracts/publish`."""
+
+    consumer_name: str
+    provider_name: str
+    specification: str
+    content_type: str
+    content: str
+    on_conflict: str | None = None
+
+
+class PublishBody(_Wire):
+    """`POST /contracts/publish`."""
+
+    pacticipant_name: str
+    pacticipant_version_number: str
+    contracts: list[ContractBody]
+    branch: str | None = None
+    tags: list[str] | None = None
+    build_url: str | None = None

@@ -21,7 +21,7 @@ from typing import cast
 
 import httpx
 
-from clients.cli import connection, deployments, environments, pacticipants, versions
+from clients.cli import connection, deployments, environments, pacticipants, pacts, versions
 from clients.cli.errors import CommandError
 from clients.sdk import BrokerClient, ClientError
 
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = connection.common_flags()
-    for group in (environments, pacticipants, versions, deployments):
+    for group in (environments, pacticipants, versions, deployments, pacts):
         group.register(commands, common)
     commands.add_parser(
         "broker", help="run the broker itself: accord broker serve | migrate", add_help=False

@@ -1,4 +1,4 @@
-"""How results are printed: a plain table or key-value lines, or the broker's JSON resource.
+"""How results are printed: a table, key-value lines or notices, or the broker's JSON resource.
 
 Tables look like the pact-broker CLI's (`NAME | DISPLAY NAME` over a dashed rule). JSON output
 is the SDK's struct encoded back with the broker's member names (`_links`, camelCase), which is
@@ -10,6 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import msgspec
+
+from clients.sdk import Notice
+
+# The colours both pact-broker CLIs give the broker's notices, by type (ANSI SGR codes).
+_NOTICE_COLOURS = {
+    "success": "32",
+    "warning": "33",
+    "prompt": "33",
+    "error": "31",
+    "danger": "31",
+}
 
 
 def as_json(resource: object) -> str:
@@ -40,3 +51,11 @@ def details(pairs: Iterable[tuple[str, str | None]]) -> str:
 def yes_no(value: bool | None) -> str:
     """How a boolean reads in a table."""
     return "true" if value else "false"
+
+
+def notice(item: Notice, *, colour: bool) -> str:
+    """One notice of the broker, coloured by its type when `colour` (stdout is a terminal)."""
+    code = _NOTICE_COLOURS.get(item.type)
+    if not colour or code is None:
+        return item.text
+    return f"\033[{code}m{item.text}\033[0m"

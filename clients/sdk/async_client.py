@@ -5,7 +5,7 @@ It drives the same operations of `clients.sdk.operations` with an awaited send.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import TypeVar, cast
 
@@ -21,8 +21,10 @@ from clients.sdk.wire import (
     DeployedVersionList,
     Environment,
     EnvironmentList,
+    LatestPactList,
     Pacticipant,
     PacticipantList,
+    PublishedContracts,
     ReleasedVersion,
     ReleasedVersionList,
     Tag,
@@ -209,6 +211,42 @@ class AsyncBrokerClient:
                 self._session, pacticipant, version, tags, auto_create_version=auto_create_version
             )
         )
+
+    async def publish_contracts(
+        self,
+        pacticipant: str,
+        version: str,
+        pacts: Sequence[tuple[str, str, bytes]],
+        *,
+        branch: str | None = None,
+        tags: Iterable[str] = (),
+        build_url: str | None = None,
+        merge: bool = False,
+    ) -> PublishedContracts:
+        """Publish a consumer version's pacts, given as (consumer, provider, pact JSON).
+
+        One request per call: every pact's consumer must be `pacticipant`. Publish each
+        consumer's pacts with its own call, as the pact-broker CLI does. With `merge`, the
+        broker merges the interactions into a pact already published for the version.
+        A refused publication raises `BrokerError`, whose `notices` hold the broker's reason
+        and the diff.
+        """
+        return await self._run(
+            operations.publish_contracts(
+                self._session,
+                pacticipant,
+                version,
+                pacts,
+                branch=branch,
+                tags=tags,
+                build_url=build_url,
+                merge=merge,
+            )
+        )
+
+    async def list_latest_pact_versions(self) -> LatestPactList:
+        """List the latest pact of every integration."""
+        return await self._run(operations.list_latest_pact_versions(self._session))
 
     async def record_deployment(
         self,

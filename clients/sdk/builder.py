@@ -20,6 +20,7 @@ from clients.sdk.errors import (
     NotFoundError,
     UnexpectedResponseError,
 )
+from clients.sdk.wire import Notice
 
 T = TypeVar("T")
 
@@ -127,10 +128,14 @@ def broker_error(response: httpx.Response) -> BrokerError:
     `application/problem+json` (RFC 9457) has `title`, `detail` and `errors: [{pointer,
     detail}]`. The Pact Broker's hal+json has `errors: {field: [messages]}`, a plain list of
     messages, `{"error": "text"}`, or `{"error": {"message", "reference"}}` for a 500.
+    A refused publication (`POST /contracts/publish`, 409) gives its reason in the `error`
+    notices of `notices: [{type, text}]` (§5.3 of the API reference), so those become the
+    detail when nothing else explains the error.
     """
     title: str | None = None
     detail: str | None = None
     errors: tuple[FieldError, ...] = ()
+    notices: tuple[Notice, ...] = ()
     document = _json_object(response)
     if document is not None:
         title = _text(document.get("title"))
@@ -141,6 +146,8 @@ def broker_error(response: httpx.Response) -> BrokerError:
         else:
             detail = detail or _text(error)
         errors = _field_errors(document.get("errors"))
+        notices = _notices(document.get("notices"))
+        detail = detail or _error_notices(notices)
     elif response.text.strip():
         detail = response.text.strip().splitlines()[0][:_TEXT_LIMIT]
     kind = NotFoundError if response.status_code == httpx.codes.NOT_FOUND else BrokerError
@@ -150,6 +157,7 @@ def broker_error(response: httpx.Response) -> BrokerError:
         title=title,
         detail=detail,
         errors=errors,
+        notices=notices,
         url=str(response.request.url),
     )
 
@@ -166,6 +174,21 @@ def _json_object(response: httpx.Response) -> dict[str, object] | None:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _notices(value: object) -> tuple[Notice, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        Notice(type=str(item.get("type") or "info"), text=text)
+        for item in value
+        if isinstance(item, dict) and (text := _text(item.get("text"))) is not None
+    )
+
+
+def _error_notices(notices: tuple[Notice, ...]) -> str | None:
+    texts = [notice.text.strip() for notice in notices if notice.type in {"error", "danger"}]
+    return " ".join(texts) or None
 
 
 def _field_errors(value: object) -> tuple[FieldError, ...]:

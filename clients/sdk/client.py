@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import TypeVar, cast
 
@@ -24,8 +24,10 @@ from clients.sdk.wire import (
     DeployedVersionList,
     Environment,
     EnvironmentList,
+    LatestPactList,
     Pacticipant,
     PacticipantList,
+    PublishedContracts,
     ReleasedVersion,
     ReleasedVersionList,
     Tag,
@@ -236,6 +238,42 @@ class BrokerClient:
                 self._session, pacticipant, version, tags, auto_create_version=auto_create_version
             )
         )
+
+    def publish_contracts(
+        self,
+        pacticipant: str,
+        version: str,
+        pacts: Sequence[tuple[str, str, bytes]],
+        *,
+        branch: str | None = None,
+        tags: Iterable[str] = (),
+        build_url: str | None = None,
+        merge: bool = False,
+    ) -> PublishedContracts:
+        """Publish a consumer version's pacts, given as (consumer, provider, pact JSON).
+
+        One request per call: every pact's consumer must be `pacticipant`. Publish each
+        consumer's pacts with its own call, as the pact-broker CLI does. With `merge`, the
+        broker merges the interactions into a pact already published for the version.
+        A refused publication raises `BrokerError`, whose `notices` hold the broker's reason
+        and the diff.
+        """
+        return self._run(
+            operations.publish_contracts(
+                self._session,
+                pacticipant,
+                version,
+                pacts,
+                branch=branch,
+                tags=tags,
+                build_url=build_url,
+                merge=merge,
+            )
+        )
+
+    def list_latest_pact_versions(self) -> LatestPactList:
+        """List the latest pact of every integration."""
+        return self._run(operations.list_latest_pact_versions(self._session))
 
     def record_deployment(
         self,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import msgspec
 
+from clients.sdk.wire import Notice
+
 
 class FieldError(msgspec.Struct, frozen=True, kw_only=True):
     """One bad place in a request, as the broker reported it.
@@ -46,6 +48,8 @@ class BrokerError(ClientError):
         title: the problem's short summary (problem+json `title`), if any.
         detail: the broker's explanation (problem+json `detail` or hal+json `error`), if any.
         errors: the bad fields, parsed from either error rendering.
+        notices: the broker's notices, in order; a refused publication (409) explains itself
+            in an `error` notice, followed by an `info` notice holding the diff.
         url: the URL that was requested.
     """
 
@@ -57,6 +61,7 @@ class BrokerError(ClientError):
         title: str | None = None,
         detail: str | None = None,
         errors: tuple[FieldError, ...] = (),
+        notices: tuple[Notice, ...] = (),
         url: str = "",
     ) -> None:
         super().__init__(message)
@@ -64,6 +69,7 @@ class BrokerError(ClientError):
         self.title = title
         self.detail = detail
         self.errors = errors
+        self.notices = notices
         self.url = url
 
 

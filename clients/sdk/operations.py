@@ -3,14 +3,15 @@
 An operation is a generator: it yields the `httpx.Request` it needs sent, receives the
 `httpx.Response`, and returns its result. `BrokerClient` drives it with a blocking send and
 `AsyncBrokerClient` with an awaited one, so HAL navigation and the order of requests (which
-follow the pact-broker CLI's, see `reference/pact-broker-api.md` §10-§11) live only here.
+follow the pact-broker CLI's, see `reference/pact-broker-api.md` §5, §9, §10-§11) live only here.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import httpx
 import msgspec
@@ -25,11 +26,13 @@ from clients.sdk.wire import (
     Environment,
     EnvironmentList,
     Index,
+    LatestPactList,
     Link,
     Pacticipant,
     PacticipantList,
     PacticipantRef,
     PacticipantsEmbedded,
+    PublishedContracts,
     ReleasedVersion,
     ReleasedVersionList,
     Tag,
@@ -49,6 +52,14 @@ class Saved(Generic[T]):
 
     resource: T
     created: bool
+
+
+class Contract(NamedTuple):
+    """One pact to publish: its consumer's and provider's names, and the pact JSON as read."""
+
+    consumer: str
+    provider: str
+    content: bytes
 
 
 class Session:
@@ -332,6 +343,68 @@ def _put_tags(
     return saved
 
 
+# Pacts
+
+
+def publish_contracts(
+    session: Session,
+    pacticipant: str,
+    version: str,
+    pacts: Iterable[tuple[str, str, bytes]],
+    *,
+    branch: str | None,
+    tags: Iterable[str],
+    build_url: str | None,
+    merge: bool,
+) -> Operation[PublishedContracts]:
+    """POST every pact of one consumer version to `pb:publish-contracts` in one request.
+
+    The broker records the version, its branch and tags and the pacts in one transaction, so
+    a refused pact leaves nothing half-published. Each pact travels as strict Base64 of the
+    bytes given (no newlines), so the broker keeps the document as written.
+
+    Raises:
+        ValueError: no pacts, or a pact whose consumer is not `pacticipant` (the broker
+            requires `consumerName` to be the publishing pacticipant).
+    """
+    contracts = [Contract(*pact) for pact in pacts]
+    if not contracts:
+        msg = f"No pacts to publish for {pacticipant} version {version}"
+        raise ValueError(msg)
+    strangers = sorted({contract.consumer for contract in contracts} - {pacticipant})
+    if strangers:
+        msg = f"Pacts of {', '.join(strangers)} cannot be published as {pacticipant}'s"
+        raise ValueError(msg)
+    href = yield from session.relation("pb:publish-contracts")
+    body: dict[str, object] = {
+        "pacticipantName": pacticipant,
+        "pacticipantVersionNumber": version,
+        "tags": list(tags),
+        "contracts": [
+            {
+                "consumerName": contract.consumer,
+                "providerName": contract.provider,
+                "specification": "pact",
+                "contentType": "application/json",
+                "content": base64.b64encode(contract.content).decode("ascii"),
+                "onConflict": "merge" if merge else "overwrite",
+            }
+            for contract in contracts
+        ],
+    }
+    if branch is not None:
+        body["branch"] = branch
+    if build_url is not None:
+        body["buildUrl"] = build_url
+    return (yield from session.fetch("POST", href, PublishedContracts, body=body))
+
+
+def list_latest_pact_versions(session: Session) -> Operation[LatestPactList]:
+    """`GET pb:latest-pact-versions`: the latest pact of every integration."""
+    href = yield from session.relation("pb:latest-pact-versions")
+    return (yield from session.fetch("GET", href, LatestPactList))
+
+
 # Deployed and released versions
 
 
@@ -496,5 +569,6 @@ def _not_found(error: NotFoundError, message: str) -> NotFoundError:
         title=error.title,
         detail=error.detail,
         errors=error.errors,
+        notices=error.notices,
         url=error.url,
     )

@@ -219,3 +219,65 @@ class ReleasedVersionList(Resource, frozen=True, kw_only=True):
     embedded: ReleasedVersionsEmbedded = msgspec.field(
         default_factory=ReleasedVersionsEmbedded, name="_embedded"
     )
+
+
+class Notice(msgspec.Struct, frozen=True, kw_only=True):
+    """A message from the broker for the user, of `type` success, warning, error, info or debug."""
+
+    type: str
+    text: str
+
+
+class PublishedContractsEmbedded(msgspec.Struct, frozen=True, kw_only=True):
+    """The `_embedded` member of a publish-contracts answer."""
+
+    pacticipant: PacticipantRef | None = None
+    version: VersionRef | None = None
+
+
+class PublishedContracts(Resource, frozen=True, kw_only=True):
+    """The answer to `POST /contracts/publish`.
+
+    `notices` say what the broker did; `_links["pb:contracts"]` holds one link per published
+    pact, named "Pact between C (v) and P".
+    """
+
+    notices: list[Notice] = msgspec.field(default_factory=list)
+    embedded: PublishedContractsEmbedded = msgspec.field(
+        default_factory=PublishedContractsEmbedded, name="_embedded"
+    )
+
+
+class ConsumerVersionEmbedded(msgspec.Struct, frozen=True, kw_only=True):
+    """The `_embedded` member of a latest pact's consumer: the consumer version."""
+
+    version: VersionRef | None = None
+
+
+class LatestPactConsumer(Resource, frozen=True, kw_only=True):
+    """The consumer of a latest pact, with the version that published it."""
+
+    name: str
+    embedded: ConsumerVersionEmbedded = msgspec.field(
+        default_factory=ConsumerVersionEmbedded, name="_embedded"
+    )
+
+
+class LatestPactEmbedded(msgspec.Struct, frozen=True, kw_only=True):
+    """The `_embedded` member of a latest pact."""
+
+    consumer: LatestPactConsumer
+    provider: PacticipantRef
+
+
+class LatestPact(Resource, frozen=True, kw_only=True):
+    """The latest pact of one integration; `_links.self` lists its latest and by-version URLs."""
+
+    created_at: str | None = None
+    embedded: LatestPactEmbedded = msgspec.field(name="_embedded")
+
+
+class LatestPactList(Resource, frozen=True, kw_only=True):
+    """`GET /pacts/latest`: the pacts sit in a top-level `pacts` member, not in `_embedded`."""
+
+    pacts: list[LatestPact] = msgspec.field(default_factory=list)

@@ -91,7 +91,11 @@ def test_migrate_applies_then_reports_up_to_date(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'm.db'}"
     first = accord("broker", "migrate", cwd=tmp_path, ACCORD_DATABASE_URL=url)
     assert first.returncode == 0, first.stderr
-    assert "Applied 1 migration(s)" in first.stdout
+    from broker.storage.migrations import migrations_for
+
+    known = migrations_for("sqlite")
+    assert f"Applied {len(known)} migration(s)" in first.stdout
+    assert all(f"{m.version:04d}_{m.name}" in first.stdout for m in known)
     second = accord("broker", "migrate", cwd=tmp_path, ACCORD_DATABASE_URL=url)
     assert second.returncode == 0
     assert "is up to date" in second.stdout

@@ -24,6 +24,8 @@ TABLES = [
     "environments",
     "deployed_versions",
     "released_versions",
+    "pact_versions",
+    "pact_publications",
 ]
 
 

@@ -39,14 +39,34 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
     """No placeholder relations: each expands to a path the broker serves (never 405)."""
     await put(client, "/pacticipants/A/versions/1/tags/t")
     await put(client, "/pacticipants/A/branches/main/versions/1")
+    pact = {"consumer": {"name": "A"}, "provider": {"name": "B"}, "interactions": []}
+    assert (await client.put("/pacticipants/A/versions/1", json={})).status_code == 200
+    assert (
+        await client.put("/pacts/provider/B/consumer/A/version/1", json=pact)
+    ).status_code == 201
     env = await create_environment(client, "test")
-    values = {"pacticipant": "A", "version": "1", "tag": "t", "branch": "main", "uuid": env["uuid"]}
+    values = {
+        "pacticipant": "A",
+        "version": "1",
+        "tag": "t",
+        "branch": "main",
+        "uuid": env["uuid"],
+        "provider": "B",
+        "consumer": "A",
+        "consumerApplicationVersion": "1",
+    }
+    post_only = {"pb:publish-contracts"}
     for relation, link in (await client.get("/")).json()["_links"].items():
         href = link["href"].removeprefix("http://testserver.local")
         for key, value in values.items():
             href = href.replace("{" + key + "}", value)
-        response = await client.get(href or "/")
-        assert response.status_code == 200, (relation, href, response.text)
+        assert "{" not in href, (relation, href)
+        if relation in post_only:
+            response = await client.post(href, json={})
+            assert response.status_code == 400, (relation, href, response.text)
+        else:
+            response = await client.get(href or "/")
+            assert response.status_code == 200, (relation, href, response.text)
 
 
 async def test_links_follow_the_forwarded_proto_and_host(client: Client) -> None:

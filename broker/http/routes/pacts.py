@@ -1,0 +1,424 @@
+"""Publishing and reading pacts (pact-broker-api §5, §6, §9)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+import msgspec
+from litestar import Controller, Response, delete, get, patch, post, put
+from litestar.datastructures import State
+from litestar.types import ControllerRouterHandler
+
+from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
+from broker.domain.pact_diff import diff_pacts, render_text
+from broker.http import pact_resources
+from broker.http.body import UnsupportedMediaTypeError, read_json
+from broker.http.context import PathName, links_for, page_of, services_of
+from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal
+from broker.http.wire import PublishBody
+from broker.services.contracts import Contract, Pact, PublishRequest
+
+INTEGRATION = "/pacts/provider/{provider:str}/consumer/{consumer:str}"
+_JSON = re.compile(r"^application/([\w.+-]+\+)?json$")
+
+
+def pact_response(
+    request: AnyRequest, body: Body, headers: dict[str, str] | None = None
+) -> Response[bytes]:
+    """A pact document: HAL+JSON, or plain JSON when that is all the client accepts."""
+    accept = request.headers.get("accept", "")
+    media_type = (
+        "application/json;charset=utf-8" if accept.strip() == "application/json" else HAL_JSON
+    )
+    return Response(content=msgspec.json.encode(body), media_type=media_type, headers=headers)
+
+
+@post("/contracts/publish")
+async def publish_contracts(request: AnyRequest, state: State) -> Response[bytes]:
+    """Publish a consumer version's pacts with its branch, tags and build URL, all or nothing."""
+    body = await read_json(request, PublishBody)
+    problems: list[FieldError] = []
+    contracts = []
+    for index, item in enumerate(body.contracts):
+        where = f"/contracts/{index}"
+        if item.specification != "pact":
+            problems.append(FieldError(f"{where}/specification", 'must be "pact"'))
+        if item.content_type.split(";")[0].strip().lower() != "application/json":
+            problems.append(FieldError(f"{where}/contentType", 'must be "application/json"'))
+        if item.on_conflict not in {None, "overwrite", "merge"}:
+            problems.append(FieldError(f"{where}/onConflict", 'must be "overwrite" or "merge"'))
+        try:
+            content = base64.b64decode(item.content, validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(FieldError(f"{where}/content", "must be Base64-encoded pact JSON"))
+            continue
+        contracts.append(
+            Contract(
+                consumer_name=item.consumer_name,
+                provider_name=item.provider_name,
+                content=content,
+                merge=item.on_conflict == "merge",
+            )
+        )
+    if problems:
+        raise InvalidInputError("The contracts are not valid", problems)
+    outcome = await services_of(state).contracts.publish(
+        PublishRequest(
+            pacticipant_name=body.pacticipant_name,
+            version_number=body.pacticipant_version_number,
+            branch=body.branch,
+            tags=tuple(body.tags or ()),
+            build_url=body.build_url,
+            contracts=tuple(contracts),
+        )
+    )
+    return hal(pact_resources.publish_result(links_for(request, state), outcome))
+
+
+async def _raw_pact(request: AnyRequest) -> bytes:
+    raw = await request.body()
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if raw.strip() and not _JSON.match(content_type):
+        raise UnsupportedMediaTypeError(detail="The pact must be sent as application/json")
+    if not raw.strip():
+        raise InvalidInputError("The body must be a pact", [FieldError("", "is empty")])
+    return raw
+
+
+class PactController(Controller):
+    """`/pacts/provider/{provider}/consumer/{consumer}/…`."""
+
+    path = INTEGRATION
+
+    async def _publish_one(
+        self,
+        provider: str,
+        consumer: str,
+        version: str,
+        request: AnyRequest,
+        state: State,
+        *,
+        merge: bool,
+    ) -> Response[bytes]:
+        raw = await _raw_pact(request)
+        outcome = await services_of(state).contracts.publish(
+            PublishRequest(
+                pacticipant_name=consumer,
+                version_number=version,
+                contracts=(
+                    Contract(
+                        consumer_name=consumer, provider_name=provider, content=raw, merge=merge
+                    ),
+                ),
+                pointer="",
+            )
+        )
+        published = outcome.pacts[0]
+        links = links_for(request, state)
+        body = pact_resources.pact_document(links, published.pact)
+        status = 201 if published.outcome == "created" else 200
+        return Response(content=msgspec.json.encode(body), status_code=status, media_type=HAL_JSON)
+
+    @put("/version/{version:str}")
+    async def put_pact(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        version: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """The older way to publish one pact (201 new, 200 again)."""
+        return await self._publish_one(provider, consumer, version, request, state, merge=False)
+
+    @patch("/version/{version:str}")
+    async def patch_pact(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        version: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """The older way to publish one pact, merging into the stored one where allowed."""
+        return await self._publish_one(provider, consumer, version, request, state, merge=True)
+
+    @get("/version/{version:str}")
+    async def get_pact(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        version: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """The pact a consumer version holds."""
+        pact = await services_of(state).contracts.for_version(provider, consumer, version)
+        return pact_response(request, pact_resources.pact_document(links_for(request, state), pact))
+
+    @delete("/version/{version:str}", status_code=204)
+    async def delete_pact(
+        self, provider: PathName, consumer: PathName, version: PathName, state: State
+    ) -> None:
+        """Remove the pact a consumer version holds."""
+        await services_of(state).contracts.delete(provider, consumer, version)
+
+    @get("/version/{version:str}/previous-distinct")
+    async def previous_distinct(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        version: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """The newest earlier pact of the integration with other content."""
+        service = services_of(state).contracts
+        previous = await service.previous_distinct(
+            await service.for_version(provider, consumer, version)
+        )
+        if previous is None:
+            raise NotFoundError(
+                f"No earlier pact between {consumer} and {provider} has other content"
+            )
+        return pact_response(
+            request, pact_resources.pact_document(links_for(request, state), previous)
+        )
+
+    @get("/version/{version:str}/diff/previous-distinct")
+    async def diff_previous_distinct(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        version: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """What changed since the newest earlier pact with other content."""
+        service = services_of(state).contracts
+        pact = await service.for_version(provider, consumer, version)
+        previous = await service.previous_distinct(pact)
+        if previous is None:
+            raise NotFoundError(
+                f"No earlier pact between {consumer} and {provider} has other content"
+            )
+        return _diff_response(request, links_for(request, state), previous, pact)
+
+    @get("/version/{version:str}/diff/version/{other:str}")
+    async def diff_versions(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        version: PathName,
+        other: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """What changed between the pacts of two consumer versions (from `other` to `version`)."""
+        service = services_of(state).contracts
+        pact = await service.for_version(provider, consumer, version)
+        base = await service.for_version(provider, consumer, other)
+        return _diff_response(request, links_for(request, state), base, pact)
+
+    @get("/pact-version/{sha:str}")
+    async def by_sha(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """A pact by its content."""
+        pact = await services_of(state).contracts.by_sha(provider, consumer, sha)
+        links = links_for(request, state)
+        self_href = links.path(
+            INTEGRATION.replace(":str", "") + "/pact-version/{sha}",
+            provider=provider,
+            consumer=consumer,
+            sha=sha,
+        )
+        return pact_response(
+            request, pact_resources.pact_document(links, pact, self_href=self_href)
+        )
+
+    @get("/pact-version/{sha:str}/metadata/{metadata:str}")
+    async def by_sha_with_metadata(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        metadata: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """A pact by its content, at a URL carrying the broker's opaque metadata segment."""
+        pact = await services_of(state).contracts.by_sha(provider, consumer, sha)
+        links = links_for(request, state)
+        self_href = links.path(
+            INTEGRATION.replace(":str", "") + "/pact-version/{sha}/metadata/{metadata}",
+            provider=provider,
+            consumer=consumer,
+            sha=sha,
+            metadata=metadata,
+        )
+        return pact_response(
+            request, pact_resources.pact_document(links, pact, self_href=self_href)
+        )
+
+    @get("/pact-version/{sha:str}/diff/pact-version/{other:str}")
+    async def diff_shas(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        other: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """What changed between two contents of the pact (from `other` to `sha`)."""
+        service = services_of(state).contracts
+        pact = await service.by_sha(provider, consumer, sha)
+        base = await service.by_sha(provider, consumer, other)
+        return _diff_response(request, links_for(request, state), base, pact)
+
+    @get("/latest")
+    async def latest(
+        self, provider: PathName, consumer: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
+        """The pact of the newest consumer version."""
+        pact = await services_of(state).contracts.latest(provider, consumer)
+        return _latest_response(request, state, pact)
+
+    @get("/latest-untagged")
+    async def latest_untagged(
+        self, provider: PathName, consumer: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
+        """The pact of the newest consumer version without tags."""
+        pact = await services_of(state).contracts.latest(provider, consumer, untagged=True)
+        return _latest_response(request, state, pact)
+
+    @get("/latest/{tag:str}")
+    async def latest_tagged(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        tag: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """The pact of the newest consumer version with a tag."""
+        pact = await services_of(state).contracts.latest(provider, consumer, tag=tag)
+        return _latest_response(request, state, pact)
+
+    @get("/branch/{branch:str}/latest")
+    async def latest_on_branch(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        branch: PathName,
+        request: AnyRequest,
+        state: State,
+    ) -> Response[bytes]:
+        """The pact of the newest consumer version on a branch."""
+        pact = await services_of(state).contracts.latest(provider, consumer, branch=branch)
+        return _latest_response(request, state, pact)
+
+    @get("/versions")
+    async def all_versions(
+        self, provider: PathName, consumer: PathName, request: AnyRequest, state: State
+    ) -> Response[bytes]:
+        """Every consumer version's pact with the provider, newest first, paginated."""
+        page = page_of(request)
+        _, _, pacts, total = await services_of(state).contracts.versions_of(
+            provider, consumer, page
+        )
+        links = links_for(request, state)
+        href = links.path(
+            INTEGRATION.replace(":str", "") + "/versions", provider=provider, consumer=consumer
+        )
+        from broker.http.resources import paged  # noqa: PLC0415 - shared paging links
+
+        info, nav = paged(links, href, page, total, len(pacts))
+        return hal(
+            {
+                "page": info,
+                "_embedded": {"pacts": [pact_resources.pact_summary(links, p) for p in pacts]},
+                "_links": {"self": links.link(href, title="All versions of this pact"), **nav},
+            }
+        )
+
+
+def _latest_response(request: AnyRequest, state: State, pact: Pact) -> Response[bytes]:
+    body = pact_resources.pact_document(links_for(request, state), pact)
+    return pact_response(
+        request, body, headers={"X-Pact-Consumer-Version": pact.consumer_version.number}
+    )
+
+
+def _diff_response(request: AnyRequest, links: Links, base: Pact, pact: Pact) -> Response[bytes]:
+    """A diff as text when the client prefers text/plain, else as JSON with the text inside."""
+    old = msgspec.json.decode(base.content.content)
+    new = msgspec.json.decode(pact.content.content)
+    diff = diff_pacts(old, new)
+    text = render_text(diff)
+    accept = request.headers.get("accept", "")
+    if accept.startswith("text/plain"):
+        return Response(content=text.encode(), media_type="text/plain;charset=utf-8")
+    return hal(
+        {
+            "from": {"consumerVersion": base.consumer_version.number, "sha": base.content.sha},
+            "to": {"consumerVersion": pact.consumer_version.number, "sha": pact.content.sha},
+            "diff": msgspec.to_builtins(diff),
+            "text": text,
+            "_links": {
+                "from": links.link(
+                    pact_resources.pact_href(links, base), name=pact_resources.pact_name(base)
+                ),
+                "to": links.link(
+                    pact_resources.pact_href(links, pact), name=pact_resources.pact_name(pact)
+                ),
+            },
+        }
+    )
+
+
+@get("/pacts/latest")
+async def latest_pact_versions(request: AnyRequest, state: State) -> Response[bytes]:
+    """The latest pact of every integration."""
+    pacts = await services_of(state).contracts.latest_of_all()
+    links = links_for(request, state)
+    return hal(pact_resources.latest_pacts(links, links.href("pacts", "latest"), pacts))
+
+
+@get("/pacts/provider/{provider:str}/latest")
+async def latest_provider_pacts(
+    provider: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """The latest pact of each consumer of a provider."""
+    pacts = await services_of(state).contracts.latest_of_all(provider)
+    links = links_for(request, state)
+    href = links.path("/pacts/provider/{p}/latest", p=provider)
+    return hal(pact_resources.latest_pacts(links, href, pacts))
+
+
+@get("/pacts/provider/{provider:str}/latest/{tag:str}")
+async def latest_provider_pacts_with_tag(
+    provider: PathName, tag: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """The latest pact of each consumer of a provider, among consumer versions with a tag."""
+    pacts = await services_of(state).contracts.latest_of_all(provider, tag=tag)
+    links = links_for(request, state)
+    href = links.path("/pacts/provider/{p}/latest/{t}", p=provider, t=tag)
+    return hal(pact_resources.latest_pacts(links, href, pacts))
+
+
+handlers: list[ControllerRouterHandler] = [
+    publish_contracts,
+    PactController,
+    latest_pact_versions,
+    latest_provider_pacts,
+    latest_provider_pacts_with_tag,
+]

@@ -1,0 +1,409 @@
+"""Publishing consumer contracts (pacts) and reading them back.
+
+A publication records, in one transaction, the consumer version (with its branch, tags and
+build URL) and each pact it holds. Pact content is content-addressed: the same content under
+another version, or re-serialised by a client, shares one pact version. Changing the content of
+a pact an existing consumer version already holds is refused unless the broker allows contract
+modification (pact-broker-api §5.3).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from broker.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError, Notice
+from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page, Version
+from broker.domain.pact_diff import diff_pacts, render_text
+from broker.domain.pacts import canonical_sha, parse_pact
+from broker.services.clock import Clock, system_clock
+from broker.services.pact_validation import check_pact
+from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
+from broker.services.races import find_or_insert
+from broker.services.versions import check_segment, ensure_version, require_version
+from broker.storage.interface import Storage, Transaction
+
+
+class Contract(msgspec.Struct, frozen=True, kw_only=True):
+    """One pact to publish: the raw document and who it is between."""
+
+    consumer_name: str
+    provider_name: str
+    content: bytes
+    merge: bool = False
+
+
+class PublishRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything `POST /contracts/publish` (or one old-style PUT) carries."""
+
+    pacticipant_name: str
+    version_number: str
+    branch: str | None = None
+    tags: tuple[str, ...] = ()
+    build_url: str | None = None
+    contracts: tuple[Contract, ...]
+    # Where contracts sit in the request, for error pointers; "" when the body is one pact.
+    pointer: str = "/contracts"
+
+
+class Pact(msgspec.Struct, frozen=True, kw_only=True):
+    """A pact as the broker serves it: who, which consumer version, which content."""
+
+    consumer: Pacticipant
+    provider: Pacticipant
+    consumer_version: Version
+    publication: PactPublication
+    content: PactVersion
+
+
+class PublishedPact(msgspec.Struct, frozen=True, kw_only=True):
+    """What publishing did to one pact."""
+
+    pact: Pact
+    outcome: str  # "created", "unchanged" or "changed"
+
+
+class PublishOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """The result of a publication, with the notices the clients print."""
+
+    consumer: Pacticipant
+    version: Version
+    version_created: bool
+    tags: tuple[str, ...]
+    pacts: list[PublishedPact]
+    notices: list[Notice]
+
+
+class _Checked(msgspec.Struct, frozen=True):
+    contract: Contract
+    sha: str
+    text: str
+
+
+class ContractService:
+    """Publishing and reading pacts."""
+
+    def __init__(
+        self, storage: Storage, *, allow_modification: bool, clock: Clock = system_clock
+    ) -> None:
+        self._storage = storage
+        self._allow_modification = allow_modification
+        self._clock = clock
+
+    def _check(self, request: PublishRequest) -> list[_Checked]:
+        """Validate the request and every pact before anything is written."""
+        check_segment(request.pacticipant_name, "/pacticipantName", "pacticipant name")
+        check_segment(request.version_number, "/pacticipantVersionNumber", "version number")
+        if request.branch is not None:
+            check_segment(request.branch, "/branch", "branch name")
+        for index, tag in enumerate(request.tags):
+            check_segment(tag, f"/tags/{index}", "tag")
+        if not request.contracts:
+            raise InvalidInputError(
+                "Nothing to publish", [FieldError(request.pointer, "must list at least one pact")]
+            )
+        checked: list[_Checked] = []
+        problems: list[FieldError] = []
+        for index, contract in enumerate(request.contracts):
+            where = f"{request.pointer}/{index}"
+            if contract.consumer_name != request.pacticipant_name:
+                problems.append(
+                    FieldError(
+                        f"{where}/consumerName",
+                        f"must be {request.pacticipant_name!r}, the pacticipant publishing",
+                    )
+                )
+                continue
+            try:
+                document = check_pact(
+                    contract.content, contract.consumer_name, contract.provider_name
+                )
+            except InvalidInputError as error:
+                # A pact sent on its own (the older PUT) is the whole body: no prefix.
+                prefix = f"{where}/content" if request.pointer else ""
+                problems += [FieldError(f"{prefix}{e.pointer}", e.detail) for e in error.errors]
+                continue
+            text = contract.content.decode("utf-8")
+            checked.append(_Checked(contract, canonical_sha(document.document), text))
+        if problems:
+            raise InvalidInputError("The contracts are not valid", problems)
+        return checked
+
+    async def publish(self, request: PublishRequest) -> PublishOutcome:
+        """Record the version, its branch and tags, and each pact, all or nothing."""
+        checked = self._check(request)
+        async with self._storage.transaction() as tx:
+            consumer = await ensure_pacticipant(tx, request.pacticipant_name, self._clock)
+            # Publishes of one consumer queue here, so "is this content new for the version?"
+            # has one answer even when many clients publish at once.
+            await tx.lock_pacticipant(consumer)
+            version, version_created = await ensure_version(
+                tx, consumer, request.version_number, self._clock
+            )
+            if request.build_url is not None and request.build_url != version.build_url:
+                version = await tx.update_version(version, request.build_url, self._clock())
+            notices = [_version_notice(consumer, version, version_created, request)]
+            await self._add_branch_and_tags(tx, consumer, version, request)
+            published: list[PublishedPact] = []
+            conflicts: list[Notice] = []
+            for item in checked:
+                result = await self._publish_one(tx, consumer, version, item, conflicts)
+                if result is not None:
+                    published.append(result)
+            if conflicts:
+                raise ConflictError(
+                    conflicts[0].text,
+                    [FieldError("/contracts", n.text) for n in conflicts if n.type == "error"],
+                    notices=conflicts,
+                )
+            notices += [_pact_notice(p) for p in published]
+            return PublishOutcome(
+                consumer=consumer,
+                version=version,
+                version_created=version_created,
+                tags=request.tags,
+                pacts=published,
+                notices=notices,
+            )
+
+    async def _add_branch_and_tags(
+        self, tx: Transaction, consumer: Pacticipant, version: Version, request: PublishRequest
+    ) -> None:
+        if request.branch is not None:
+            branch_name = request.branch
+            branch, _ = await find_or_insert(
+                lambda: tx.find_branch(consumer.id, branch_name),
+                lambda: tx.insert_branch(consumer.id, branch_name, self._clock()),
+            )
+            await find_or_insert(
+                lambda: tx.find_branch_version(branch.id, version.id),
+                lambda: tx.insert_branch_version(branch.id, version.id, self._clock()),
+            )
+        for tag in request.tags:
+            await find_or_insert(
+                lambda tag=tag: tx.find_tag(version.id, tag),  # type: ignore[misc]
+                lambda tag=tag: tx.insert_tag(version.id, tag, self._clock()),  # type: ignore[misc]
+            )
+
+    async def _publish_one(
+        self,
+        tx: Transaction,
+        consumer: Pacticipant,
+        version: Version,
+        item: _Checked,
+        conflicts: list[Notice],
+    ) -> PublishedPact | None:
+        provider = await ensure_pacticipant(tx, item.contract.provider_name, self._clock)
+        content, _ = await find_or_insert(
+            lambda: tx.find_pact_version(consumer.id, provider.id, item.sha),
+            lambda: tx.insert_pact_version(
+                consumer.id, provider.id, item.sha, item.text, self._clock()
+            ),
+        )
+        current = await tx.find_publication(version.id, provider.id)
+        if current is None:
+            publication = await tx.insert_publication(
+                consumer_id=consumer.id,
+                provider_id=provider.id,
+                consumer_version_id=version.id,
+                pact_version_id=content.id,
+                now=self._clock(),
+            )
+            return PublishedPact(
+                pact=_pact(consumer, provider, version, publication, content), outcome="created"
+            )
+        if current.pact_version_id == content.id:
+            return PublishedPact(
+                pact=_pact(consumer, provider, version, current, content), outcome="unchanged"
+            )
+        stored = await tx.find_pact_version_by_id(current.pact_version_id)
+        assert stored is not None  # a publication's content is deleted only with it
+        difference = render_text(
+            diff_pacts(
+                parse_pact(stored.content.encode()).document,
+                parse_pact(item.text.encode()).document,
+            )
+        )
+        if not self._allow_modification:
+            conflicts.append(
+                Notice(
+                    "error",
+                    f"Cannot change the content of the pact for {consumer.name} version "
+                    f"{version.number} and provider {provider.name}: a pact version is "
+                    "immutable, or can-i-deploy results become unreliable. Publish the changed "
+                    "pact with a new consumer version number.",
+                )
+            )
+            conflicts.append(Notice("info", f"Changes:\n{difference}"))
+            return None
+        replaced = await tx.replace_publication(current, content.id, self._clock())
+        return PublishedPact(
+            pact=_pact(consumer, provider, version, replaced, content), outcome="changed"
+        )
+
+    # reading
+
+    async def _integration(
+        self, tx: Transaction, provider_name: str, consumer_name: str
+    ) -> tuple[Pacticipant, Pacticipant]:
+        provider = await require_pacticipant(tx, provider_name)
+        consumer = await require_pacticipant(tx, consumer_name)
+        return consumer, provider
+
+    async def _assemble(
+        self,
+        tx: Transaction,
+        consumer: Pacticipant,
+        provider: Pacticipant,
+        publication: PactPublication,
+    ) -> Pact:
+        version = await tx.find_version_by_id(publication.consumer_version_id)
+        content = await tx.find_pact_version_by_id(publication.pact_version_id)
+        assert version is not None and content is not None  # kept by foreign keys
+        return _pact(consumer, provider, version, publication, content)
+
+    async def for_version(self, provider_name: str, consumer_name: str, number: str) -> Pact:
+        """The pact a consumer version holds with a provider."""
+        async with self._storage.transaction() as tx:
+            consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            version = await require_version(tx, consumer, number)
+            publication = await tx.find_publication(version.id, provider.id)
+            if publication is None:
+                raise NotFoundError(
+                    f"No pact between {consumer.name} version {number} and {provider.name}"
+                )
+            return await self._assemble(tx, consumer, provider, publication)
+
+    async def latest(
+        self,
+        provider_name: str,
+        consumer_name: str,
+        *,
+        branch: str | None = None,
+        tag: str | None = None,
+        untagged: bool = False,
+    ) -> Pact:
+        """The pact of the newest consumer version, optionally on a branch or with a tag."""
+        async with self._storage.transaction() as tx:
+            consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            publication = await tx.latest_publication(
+                consumer.id, provider.id, branch=branch, tag=tag, untagged=untagged
+            )
+            if publication is None:
+                which = (
+                    f" on branch {branch}"
+                    if branch
+                    else f" tagged {tag}"
+                    if tag
+                    else " untagged"
+                    if untagged
+                    else ""
+                )
+                raise NotFoundError(f"No pact between {consumer.name}{which} and {provider.name}")
+            return await self._assemble(tx, consumer, provider, publication)
+
+    async def by_sha(self, provider_name: str, consumer_name: str, sha: str) -> Pact:
+        """A pact by its content; the newest consumer version holding it names it."""
+        async with self._storage.transaction() as tx:
+            consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            content = await tx.find_pact_version(consumer.id, provider.id, sha)
+            holders = [] if content is None else await tx.publications_of_pact_version(content.id)
+            if content is None or not holders:
+                raise NotFoundError(
+                    f"No pact between {consumer.name} and {provider.name} with content {sha}"
+                )
+            return await self._assemble(tx, consumer, provider, holders[-1])
+
+    async def delete(self, provider_name: str, consumer_name: str, number: str) -> None:
+        """Remove the pact a consumer version holds (its content too, if nothing else holds it)."""
+        async with self._storage.transaction() as tx:
+            consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            version = await require_version(tx, consumer, number)
+            publication = await tx.find_publication(version.id, provider.id)
+            if publication is None:
+                raise NotFoundError(
+                    f"No pact between {consumer.name} version {number} and {provider.name}"
+                )
+            await tx.delete_publication(publication)
+
+    async def versions_of(
+        self, provider_name: str, consumer_name: str, page: Page
+    ) -> tuple[Pacticipant, Pacticipant, list[Pact], int]:
+        """Every consumer version's pact with the provider, newest first."""
+        async with self._storage.transaction() as tx:
+            consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            publications, total = await tx.publications_of_integration(
+                consumer.id, provider.id, page
+            )
+            pacts = [await self._assemble(tx, consumer, provider, p) for p in publications]
+            return consumer, provider, pacts, total
+
+    async def latest_of_all(
+        self, provider_name: str | None = None, *, tag: str | None = None, branch: str | None = None
+    ) -> list[Pact]:
+        """The latest pact of every integration (or of one provider's, on a branch or tag)."""
+        async with self._storage.transaction() as tx:
+            provider_id = None
+            if provider_name is not None:
+                provider_id = (await require_pacticipant(tx, provider_name)).id
+            publications = await tx.latest_publications(provider_id, tag=tag, branch=branch)
+            pacts = []
+            for p in publications:
+                consumer = await tx.find_pacticipant_by_id(p.consumer_id)
+                provider = await tx.find_pacticipant_by_id(p.provider_id)
+                assert consumer is not None and provider is not None
+                pacts.append(await self._assemble(tx, consumer, provider, p))
+            return pacts
+
+    async def previous_distinct(self, pact: Pact) -> Pact | None:
+        """The pact of the newest earlier consumer version with other content."""
+        async with self._storage.transaction() as tx:
+            previous = await tx.previous_distinct_publication(pact.publication)
+            if previous is None:
+                return None
+            return await self._assemble(tx, pact.consumer, pact.provider, previous)
+
+
+def _pact(
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    version: Version,
+    publication: PactPublication,
+    content: PactVersion,
+) -> Pact:
+    return Pact(
+        consumer=consumer,
+        provider=provider,
+        consumer_version=version,
+        publication=publication,
+        content=content,
+    )
+
+
+def _version_notice(
+    consumer: Pacticipant, version: Version, created: bool, request: PublishRequest
+) -> Notice:
+    verb = "Created" if created else "Updated"
+    parts = []
+    if request.branch:
+        parts.append(f"branch {request.branch}")
+    if request.tags:
+        parts.append(f"tags {', '.join(request.tags)}")
+    extra = f" with {' and '.join(parts)}" if parts else ""
+    return Notice("debug", f"{verb} {consumer.name} version {version.number}{extra}")
+
+
+def _pact_notice(published: PublishedPact) -> Notice:
+    pact = published.pact
+    who = (
+        f"{pact.consumer.name} version {pact.consumer_version.number}"
+        f" and provider {pact.provider.name}"
+    )
+    if published.outcome == "created":
+        return Notice("success", f"Pact successfully published for {who}.")
+    if published.outcome == "unchanged":
+        return Notice(
+            "success", f"Pact successfully republished for {who} with no content changes."
+        )
+    return Notice(
+        "warning", f"Pact with changed content published over existing content for {who}."
+    )
