@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
+import fastjsonschema
 import jsonschema  # type: ignore[import-untyped]  # ships no py.typed; wrapped in Protocols below
 
 from broker.domain.errors import FieldError, InvalidInputError
@@ -69,6 +70,30 @@ def _validator(version: SchemaVersion) -> _Validator:
     return validator
 
 
+@functools.cache
+def _fast_validator(version: SchemaVersion) -> Callable[[JSONValue], object]:
+    """The schema compiled to Python by fastjsonschema.
+
+    About ten times faster than jsonschema on a valid pact, but it stops at the first error and
+    says little about it.
+    """
+    compiled: Callable[[JSONValue], object] = fastjsonschema.compile(load_schema(version))
+    return compiled
+
+
+def _passes(version: SchemaVersion, document: JSONValue) -> bool:
+    """Whether the document is valid, by the fast check.
+
+    A "no" sends the caller to jsonschema for the full list of errors (and the reader
+    profile's tolerances).
+    """
+    try:
+        _fast_validator(version)(document)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def validate_pact(
     document: JSONValue, spec_major: SpecificationMajor, *, strict: bool = True
 ) -> list[FieldError]:
@@ -83,13 +108,15 @@ def validate_pact(
     Returns:
         One error per bad place, with a JSON pointer and a plain message; empty when valid.
     """
-    problems: list[FieldError] = []
     if not strict:
         # Every error under matching rules or generators is tolerated in the reader profile,
         # and no schema requires either member, so leaving them out changes no outcome.
         # It makes validation of a rule-heavy pact about three times faster
         # (benchmarks/pact_documents.py).
         document = _without_rules(document)
+    if _passes(_SCHEMA_OF[spec_major], document):
+        return []
+    problems: list[FieldError] = []
     for error in _validator(_SCHEMA_OF[spec_major]).iter_errors(document):
         if strict or not _is_tolerated(error):
             problems += _describe(error, strict=strict)
