@@ -175,3 +175,8 @@ class PactPublication(msgspec.Struct, frozen=True, kw_only=True):
     revision: int
     created_at: datetime
     updated_at: datetime
+    content: str | None = None
+
+    def document(self, pact_version: PactVersion) -> str:
+        """The document this consumer version published (kept when it differs in form)."""
+        return pact_version.content if self.content is None else self.content

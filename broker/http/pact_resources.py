@@ -45,7 +45,7 @@ def interaction_id(interaction: object) -> str:
 
 def pact_document(links: Links, pact: Pact, *, self_href: str | None = None) -> Body:
     """The stored pact as received, with `_id` on each interaction, `createdAt` and `_links`."""
-    body: dict[str, Any] = msgspec.json.decode(pact.content.content)
+    body: dict[str, Any] = msgspec.json.decode(pact.publication.document(pact.content))
     for key in ("interactions", "messages"):
         items = body.get(key)
         if isinstance(items, list):

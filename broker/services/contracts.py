@@ -207,6 +207,7 @@ class ContractService:
                 consumer_version_id=version.id,
                 pact_version_id=content.id,
                 now=self._clock(),
+                content=None if item.text == content.content else item.text,
             )
             return PublishedPact(
                 pact=_pact(consumer, provider, version, publication, content), outcome="created"
@@ -219,7 +220,7 @@ class ContractService:
         assert stored is not None  # a publication's content is deleted only with it
         difference = render_text(
             diff_pacts(
-                parse_pact(stored.content.encode()).document,
+                parse_pact(current.document(stored).encode()).document,
                 parse_pact(item.text.encode()).document,
             )
         )
@@ -235,7 +236,12 @@ class ContractService:
             )
             conflicts.append(Notice("info", f"Changes:\n{difference}"))
             return None
-        replaced = await tx.replace_publication(current, content.id, self._clock())
+        replaced = await tx.replace_publication(
+            current,
+            content.id,
+            self._clock(),
+            content=None if item.text == content.content else item.text,
+        )
         return PublishedPact(
             pact=_pact(consumer, provider, version, replaced, content), outcome="changed"
         )

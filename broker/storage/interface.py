@@ -301,12 +301,20 @@ class Transaction(Protocol):
         consumer_version_id: int,
         pact_version_id: int,
         now: datetime,
+        content: str | None = None,
     ) -> PactPublication:
-        """Record that a consumer version holds a pact; `ConflictError` if it holds one."""
+        """Record that a consumer version holds a pact; `ConflictError` if it holds one.
+
+        `content` is the document as received, when it differs from the pact version's text.
+        """
         ...
 
     async def replace_publication(
-        self, publication: PactPublication, pact_version_id: int, now: datetime
+        self,
+        publication: PactPublication,
+        pact_version_id: int,
+        now: datetime,
+        content: str | None = None,
     ) -> PactPublication:
         """Point a publication at other content, counting a new revision."""
         ...

@@ -30,12 +30,13 @@ FIND_PUBLICATION = (
 )
 INSERT_PUBLICATION = (
     "INSERT INTO pact_publications (consumer_id, provider_id, consumer_version_id,"
-    " pact_version_id, revision, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)"
+    " pact_version_id, revision, created_at, updated_at, content)"
+    " VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
     " RETURNING *"
 )
 REPLACE_PUBLICATION = (
-    "UPDATE pact_publications SET pact_version_id = ?, revision = revision + 1, updated_at = ?"
-    " WHERE id = ? RETURNING *"
+    "UPDATE pact_publications SET pact_version_id = ?, revision = revision + 1, updated_at = ?,"
+    " content = ? WHERE id = ? RETURNING *"
 )
 DELETE_PUBLICATION = "DELETE FROM pact_publications WHERE id = ?"
 DELETE_ORPHAN_PACT_VERSION = (

@@ -44,4 +44,5 @@ def publication(row: Row) -> PactPublication:
         revision=row["revision"],
         created_at=_moment(row["created_at"]),
         updated_at=_moment(row["updated_at"]),
+        content=row["content"],
     )

@@ -71,6 +71,7 @@ class PostgresPactRows:
         consumer_version_id: int,
         pact_version_id: int,
         now: datetime,
+        content: str | None = None,
     ) -> PactPublication:
         row = await self._write(
             numbered(q.INSERT_PUBLICATION),
@@ -80,16 +81,21 @@ class PostgresPactRows:
             pact_version_id,
             now,
             now,
+            content,
             conflict="That consumer version already has a pact with the provider",
         )
         assert row is not None
         return publication(row)
 
     async def replace_publication(
-        self, publication_: PactPublication, pact_version_id: int, now: datetime
+        self,
+        publication_: PactPublication,
+        pact_version_id: int,
+        now: datetime,
+        content: str | None = None,
     ) -> PactPublication:
         row = await self._fetchrow(
-            numbered(q.REPLACE_PUBLICATION), pact_version_id, now, publication_.id
+            numbered(q.REPLACE_PUBLICATION), pact_version_id, now, content, publication_.id
         )
         if row is None:
             raise NotFoundError("The pact publication no longer exists")

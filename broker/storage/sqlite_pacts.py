@@ -59,10 +59,13 @@ class SQLitePactRows:
         consumer_version_id: int,
         pact_version_id: int,
         now: datetime,
+        content: str | None = None,
     ) -> PactPublication:
         values = (consumer_id, provider_id, consumer_version_id, pact_version_id)
         try:
-            row = await self._c.fetch_one(q.INSERT_PUBLICATION, (*values, _text(now), _text(now)))
+            row = await self._c.fetch_one(
+                q.INSERT_PUBLICATION, (*values, _text(now), _text(now), content)
+            )
         except ConflictError as error:
             raise ConflictError(
                 "That consumer version already has a pact with the provider"
@@ -71,10 +74,14 @@ class SQLitePactRows:
         return publication(row)
 
     async def replace_publication(
-        self, publication_: PactPublication, pact_version_id: int, now: datetime
+        self,
+        publication_: PactPublication,
+        pact_version_id: int,
+        now: datetime,
+        content: str | None = None,
     ) -> PactPublication:
         row = await self._c.fetch_one(
-            q.REPLACE_PUBLICATION, (pact_version_id, _text(now), publication_.id)
+            q.REPLACE_PUBLICATION, (pact_version_id, _text(now), content, publication_.id)
         )
         if row is None:
             raise NotFoundError("The pact publication no longer exists")

@@ -360,8 +360,8 @@ def _latest_response(request: AnyRequest, state: State, pact: Pact) -> Response[
 
 def _diff_response(request: AnyRequest, links: Links, base: Pact, pact: Pact) -> Response[bytes]:
     """A diff as text when the client prefers text/plain, else as JSON with the text inside."""
-    old = msgspec.json.decode(base.content.content)
-    new = msgspec.json.decode(pact.content.content)
+    old = msgspec.json.decode(base.publication.document(base.content))
+    new = msgspec.json.decode(pact.publication.document(pact.content))
     diff = diff_pacts(old, new)
     text = render_text(diff)
     accept = request.headers.get("accept", "")

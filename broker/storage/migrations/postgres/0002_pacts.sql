@@ -19,6 +19,9 @@ CREATE TABLE pact_publications (
     provider_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
     pact_version_id BIGINT NOT NULL REFERENCES pact_versions (id) ON DELETE CASCADE,
     revision INTEGER NOT NULL,
+    -- The document as this version published it, when its bytes differ from the pact
+    -- version's (same content by the canonical hash, other formatting or metadata).
+    content TEXT,
     created_at TIMESTAMPTZ NOT NULL,
     updated_at TIMESTAMPTZ NOT NULL,
     UNIQUE (consumer_version_id, provider_id)
