@@ -14,6 +14,7 @@ import msgspec
 from broker.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError, Notice
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page, Version
 from broker.domain.pact_diff import diff_pacts, render_text
+from broker.domain.pact_merge import merge_pacts
 from broker.domain.pacts import canonical_sha, parse_pact
 from broker.services.clock import Clock, system_clock
 from broker.services.pact_validation import check_pact
@@ -193,14 +194,9 @@ class ContractService:
         conflicts: list[Notice],
     ) -> PublishedPact | None:
         provider = await ensure_pacticipant(tx, item.contract.provider_name, self._clock)
-        content, _ = await find_or_insert(
-            lambda: tx.find_pact_version(consumer.id, provider.id, item.sha),
-            lambda: tx.insert_pact_version(
-                consumer.id, provider.id, item.sha, item.text, self._clock()
-            ),
-        )
         current = await tx.find_publication(version.id, provider.id)
         if current is None:
+            content = await self._content(tx, consumer, provider, item.sha, item.text)
             publication = await tx.insert_publication(
                 consumer_id=consumer.id,
                 provider_id=provider.id,
@@ -209,20 +205,20 @@ class ContractService:
                 now=self._clock(),
                 content=None if item.text == content.content else item.text,
             )
-            return PublishedPact(
-                pact=_pact(consumer, provider, version, publication, content), outcome="created"
-            )
-        if current.pact_version_id == content.id:
-            return PublishedPact(
-                pact=_pact(consumer, provider, version, current, content), outcome="unchanged"
-            )
+            pact = _pact(consumer, provider, version, publication, content)
+            return PublishedPact(pact=pact, outcome="created")
         stored = await tx.find_pact_version_by_id(current.pact_version_id)
         assert stored is not None  # a publication's content is deleted only with it
+        sha, text = item.sha, item.text
+        stored_pact = parse_pact(current.document(stored).encode())
+        if item.contract.merge and sha != stored.sha:
+            merged = merge_pacts(stored_pact, parse_pact(text.encode()))
+            sha, text = canonical_sha(merged), msgspec.json.encode(merged).decode()
+        if sha == stored.sha:
+            pact = _pact(consumer, provider, version, current, stored)
+            return PublishedPact(pact=pact, outcome="unchanged")
         difference = render_text(
-            diff_pacts(
-                parse_pact(current.document(stored).encode()).document,
-                parse_pact(item.text.encode()).document,
-            )
+            diff_pacts(stored_pact.document, parse_pact(text.encode()).document)
         )
         if not self._allow_modification:
             conflicts.append(
@@ -236,15 +232,24 @@ class ContractService:
             )
             conflicts.append(Notice("info", f"Changes:\n{difference}"))
             return None
+        content = await self._content(tx, consumer, provider, sha, text)
         replaced = await tx.replace_publication(
             current,
             content.id,
             self._clock(),
-            content=None if item.text == content.content else item.text,
+            content=None if text == content.content else text,
         )
-        return PublishedPact(
-            pact=_pact(consumer, provider, version, replaced, content), outcome="changed"
+        pact = _pact(consumer, provider, version, replaced, content)
+        return PublishedPact(pact=pact, outcome="changed")
+
+    async def _content(
+        self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str, text: str
+    ) -> PactVersion:
+        content, _ = await find_or_insert(
+            lambda: tx.find_pact_version(consumer.id, provider.id, sha),
+            lambda: tx.insert_pact_version(consumer.id, provider.id, sha, text, self._clock()),
         )
+        return content
 
     # reading
 

@@ -227,3 +227,9 @@ def test_two_brokers_share_one_sqlite_file(tmp_path: Path) -> None:
 
         assert set(asyncio.run(both())) == {201}
         assert httpx.get(f"{one}/pacticipants/A/versions").json()["page"]["totalElements"] == 60
+
+
+def test_allow_contract_modification_setting_must_be_true_or_false(tmp_path: Path) -> None:
+    result = accord("broker", "serve", cwd=tmp_path, ACCORD_ALLOW_CONTRACT_MODIFICATION="maybe")
+    assert result.returncode == 1
+    assert "ACCORD_ALLOW_CONTRACT_MODIFICATION must be true or false" in result.stderr

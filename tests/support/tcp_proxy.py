@@ -81,7 +81,7 @@ class ThreadedProxy:
     """
 
     def __init__(self, target_host: str, target_port: int) -> None:
-        import threading  # noqa: PLC0415 - only this helper needs it
+        import threading
 
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)

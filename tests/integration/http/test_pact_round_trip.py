@@ -18,12 +18,15 @@ from litestar.testing import AsyncTestClient
 from broker.domain.pacts import parse_pact
 
 Client = AsyncTestClient  # type: ignore[type-arg]
-CORPORA = Path(
-    os.environ.get("ACCORD_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared")
-) / "corpora"
+CORPORA = (
+    Path(os.environ.get("ACCORD_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared"))
+    / "corpora"
+)
 FILES = sorted(CORPORA.glob("pact-schemas/examples/*/pass/*.json")) + sorted(
     # verifier-results.schema.json sits among the samples but is a JSON Schema, not a pact.
-    p for p in CORPORA.glob("sample-pacts/**/*.json") if not p.name.endswith(".schema.json")
+    p
+    for p in CORPORA.glob("sample-pacts/**/*.json")
+    if not p.name.endswith(".schema.json")
 )
 BROKER_ADDED = {"_id", "_links", "createdAt", "updatedAt"}
 
@@ -61,13 +64,19 @@ async def test_every_corpus_pact_round_trips(client: Client) -> None:
 
 
 @pytest.mark.parametrize("name", ["v4-combined-pact.json", "v3-message-pact.json"])
-async def test_message_and_mixed_v4_pacts_keep_their_interaction_types(client: Client, name: str) -> None:
+async def test_message_and_mixed_v4_pacts_keep_their_interaction_types(
+    client: Client, name: str
+) -> None:
     path = next(CORPORA.glob(f"sample-pacts/**/{name}"))
     raw = path.read_bytes()
     pact = parse_pact(raw)
     url = f"/pacts/provider/{quote(pact.provider, safe='')}/consumer/{quote(pact.consumer, safe='')}/version/1"
-    assert (await client.put(url, content=raw, headers={"Content-Type": "application/json"})).status_code == 201
+    assert (
+        await client.put(url, content=raw, headers={"Content-Type": "application/json"})
+    ).status_code == 201
     served = (await client.get(url)).json()
     section = "messages" if "messages" in served else "interactions"
-    assert [i.get("type") for i in served[section]] == [i.get("type") for i in json.loads(raw)[section]]
+    assert [i.get("type") for i in served[section]] == [
+        i.get("type") for i in json.loads(raw)[section]
+    ]
     assert all("_id" in i for i in served[section])

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from broker.domain.errors import ConflictError
-from broker.domain.model import PacticipantChanges, Page, Pacticipant, Version
+from broker.domain.model import Pacticipant, PacticipantChanges, Page, Version
 from broker.storage.interface import Storage, Transaction
 
 
