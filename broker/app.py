@@ -13,11 +13,20 @@ from broker.domain.errors import DomainError
 from broker.http.context import Services
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
-from broker.http.routes import deployments, environments, index, pacticipants, pacts, versions
+from broker.http.routes import (
+    deployments,
+    environments,
+    index,
+    pacticipants,
+    pacts,
+    verifications,
+    versions,
+)
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.pacticipants import PacticipantService
+from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.settings import Settings
 from broker.storage.factory import open_storage
@@ -32,6 +41,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         versions=VersionService(storage),
         environments=EnvironmentService(storage),
         deployments=DeploymentService(storage),
+        verifications=VerificationService(storage),
         contracts=ContractService(storage, allow_modification=settings.allow_contract_modification),
     )
 
@@ -59,6 +69,7 @@ def create_app(settings: Settings) -> Litestar:
             environments.EnvironmentController,
             *deployments.handlers,
             *pacts.handlers,
+            *verifications.handlers,
         ],
         lifespan=[lifespan],
         state=State({"settings": settings}),

@@ -180,3 +180,23 @@ class PactPublication(msgspec.Struct, frozen=True, kw_only=True):
     def document(self, pact_version: PactVersion) -> str:
         """The document this consumer version published (kept when it differs in form)."""
         return pact_version.content if self.content is None else self.content
+
+
+class Verification(msgspec.Struct, frozen=True, kw_only=True):
+    """A provider version's verdict on one pact content.
+
+    `test_results` and `verified_by` are kept as the JSON the verifier sent: the Rust and Ruby
+    verifiers send different shapes, and clients read them back as sent.
+    """
+
+    id: int
+    pact_version_id: int
+    consumer_id: int
+    provider_id: int
+    provider_version_id: int
+    success: bool
+    build_url: str | None = None
+    test_results: str | None = None
+    verified_by: str | None = None
+    metadata: str | None = None
+    created_at: datetime

@@ -13,6 +13,7 @@ from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.pacticipants import PacticipantService
+from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.settings import Settings
 from broker.storage.interface import Storage
@@ -29,6 +30,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     environments: EnvironmentService
     deployments: DeploymentService
     contracts: ContractService
+    verifications: VerificationService
 
 
 def links_for(request: AnyRequest, state: State) -> Links:

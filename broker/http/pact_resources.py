@@ -43,8 +43,14 @@ def interaction_id(interaction: object) -> str:
     ).hexdigest()
 
 
-def pact_document(links: Links, pact: Pact, *, self_href: str | None = None) -> Body:
-    """The stored pact as received, with `_id` on each interaction, `createdAt` and `_links`."""
+def pact_document(
+    links: Links, pact: Pact, *, self_href: str | None = None, metadata: str | None = None
+) -> Body:
+    """The stored pact as received, with `_id` on each interaction, `createdAt` and `_links`.
+
+    `metadata` is the opaque segment of the pact URL the client used; results published through
+    the `pb:publish-verification-results` link carry it back.
+    """
     body: dict[str, Any] = msgspec.json.decode(pact.publication.document(pact.content))
     for key in ("interactions", "messages"):
         items = body.get(key)
@@ -54,6 +60,9 @@ def pact_document(links: Links, pact: Pact, *, self_href: str | None = None) -> 
                     item["_id"] = interaction_id(item)
     base = _integration(links, pact)
     by_version = pact_href(links, pact)
+    content_href = f"{base}/pact-version/{pact.content.sha}"
+    if metadata is not None:
+        content_href += "/metadata/" + segment(metadata)
     body["createdAt"] = timestamp(pact.publication.created_at)
     if pact.publication.updated_at != pact.publication.created_at:
         body["updatedAt"] = timestamp(pact.publication.updated_at)
@@ -80,6 +89,13 @@ def pact_document(links: Links, pact: Pact, *, self_href: str | None = None) -> 
         ),
         "pb:pact-version": links.link(
             f"{base}/pact-version/{pact.content.sha}", title="Pact content", name=pact.content.sha
+        ),
+        "pb:publish-verification-results": links.link(
+            f"{content_href}/verification-results", title="Publish verification results"
+        ),
+        "pb:latest-verification-results": links.link(
+            f"{base}/pact-version/{pact.content.sha}/verification-results/latest",
+            title="Latest verification results",
         ),
         "pb:latest-pact-version": links.link(f"{base}/latest", title="Latest version of this pact"),
         "pb:all-pact-versions": links.link(f"{base}/versions", title="All versions of this pact"),

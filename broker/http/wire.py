@@ -130,3 +130,18 @@ class PublishBody(_Wire):
     branch: str | None = None
     tags: list[str] | None = None
     build_url: str | None = None
+
+
+class VerificationBody(_Wire):
+    """`POST …/pact-version/{sha}/verification-results`, in the Rust or the Ruby shape.
+
+    `testResults` is a list (Rust) or an object (Ruby), and `verifiedBy` the verifier's own
+    object: both are kept as the JSON received.
+    """
+
+    success: bool
+    provider_application_version: str
+    build_url: str | None = None
+    # msgspec cannot put Raw in a union, so an absent member is the raw JSON `null`.
+    test_results: msgspec.Raw = msgspec.Raw(b"null")
+    verified_by: msgspec.Raw = msgspec.Raw(b"null")

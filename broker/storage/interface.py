@@ -25,6 +25,7 @@ from broker.domain.model import (
     Page,
     ReleasedVersion,
     Tag,
+    Verification,
     Version,
 )
 
@@ -355,6 +356,28 @@ class Transaction(Protocol):
         self, publication: PactPublication
     ) -> PactPublication | None:
         """The pact of the newest earlier consumer version whose content differs."""
+        ...
+
+    # verification results
+
+    async def insert_verification(self, verification: Verification) -> Verification:
+        """Store a result; its `id` is ignored and the stored row's returned."""
+        ...
+
+    async def find_verification(self, verification_id: int) -> Verification | None:
+        """A result by its number."""
+        ...
+
+    async def latest_verification(self, pact_version_id: int) -> Verification | None:
+        """The newest result for some pact content."""
+        ...
+
+    async def verifications_of_pact_version(self, pact_version_id: int) -> list[Verification]:
+        """Every result for some pact content, newest first."""
+        ...
+
+    async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:
+        """Every result a provider version published, newest first."""
         ...
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
-from broker.domain.model import PactPublication, PactVersion
+from broker.domain.model import PactPublication, PactVersion, Verification
 
 
 class Row(Protocol):
@@ -45,4 +45,21 @@ def publication(row: Row) -> PactPublication:
         created_at=_moment(row["created_at"]),
         updated_at=_moment(row["updated_at"]),
         content=row["content"],
+    )
+
+
+def verification(row: Row) -> Verification:
+    """A `verifications` row (SQLite keeps the boolean as 0 or 1)."""
+    return Verification(
+        id=row["id"],
+        pact_version_id=row["pact_version_id"],
+        consumer_id=row["consumer_id"],
+        provider_id=row["provider_id"],
+        provider_version_id=row["provider_version_id"],
+        success=bool(row["success"]),
+        build_url=row["build_url"],
+        test_results=row["test_results"],
+        verified_by=row["verified_by"],
+        metadata=row["metadata"],
+        created_at=_moment(row["created_at"]),
     )

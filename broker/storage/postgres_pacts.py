@@ -1,4 +1,7 @@
-"""Pact versions and publications on PostgreSQL: the pact half of `PostgresTransaction`."""
+"""Pact versions, publications and verification results on PostgreSQL.
+
+Mixed into `PostgresTransaction`.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from broker.domain.errors import NotFoundError
-from broker.domain.model import PactPublication, PactVersion, Page
+from broker.domain.model import PactPublication, PactVersion, Page, Verification
 from broker.storage import pact_queries as q
+from broker.storage import verification_queries as vq
 from broker.storage.pact_queries import numbered
-from broker.storage.pact_rows import pact_version, publication
+from broker.storage.pact_rows import pact_version, publication, verification
 
 if TYPE_CHECKING:
     import asyncpg
@@ -163,3 +167,40 @@ class PostgresPactRows:
             publication_.pact_version_id,
         )
         return None if row is None else publication(row)
+
+    # verification results
+
+    async def insert_verification(self, verification_: Verification) -> Verification:
+        v = verification_
+        row = await self._write(
+            numbered(vq.INSERT_VERIFICATION),
+            v.pact_version_id,
+            v.consumer_id,
+            v.provider_id,
+            v.provider_version_id,
+            v.success,
+            v.build_url,
+            v.test_results,
+            v.verified_by,
+            v.metadata,
+            v.created_at,
+            conflict="That verification result exists already",
+        )
+        assert row is not None
+        return verification(row)
+
+    async def find_verification(self, verification_id: int) -> Verification | None:
+        row = await self._fetchrow(numbered(vq.FIND_VERIFICATION), verification_id)
+        return None if row is None else verification(row)
+
+    async def latest_verification(self, pact_version_id: int) -> Verification | None:
+        row = await self._fetchrow(numbered(vq.LATEST_VERIFICATION), pact_version_id)
+        return None if row is None else verification(row)
+
+    async def verifications_of_pact_version(self, pact_version_id: int) -> list[Verification]:
+        rows = await self._fetch(numbered(vq.VERIFICATIONS_OF_PACT_VERSION), pact_version_id)
+        return [verification(r) for r in rows]
+
+    async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:
+        rows = await self._fetch(numbered(vq.VERIFICATIONS_OF_PROVIDER_VERSION), version_id)
+        return [verification(r) for r in rows]

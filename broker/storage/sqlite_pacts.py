@@ -1,4 +1,7 @@
-"""Pact versions and publications on SQLite: the pact half of `SQLiteTransaction`."""
+"""Pact versions, publications and verification results on SQLite.
+
+Mixed into `SQLiteTransaction`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from broker.domain.errors import ConflictError, NotFoundError
-from broker.domain.model import PactPublication, PactVersion, Page
+from broker.domain.model import PactPublication, PactVersion, Page, Verification
 from broker.storage import pact_queries as q
-from broker.storage.pact_rows import pact_version, publication
+from broker.storage import verification_queries as vq
+from broker.storage.pact_rows import pact_version, publication, verification
 
 if TYPE_CHECKING:
     from broker.storage.sqlite import Connection
@@ -145,3 +149,41 @@ class SQLitePactRows:
             ),
         )
         return None if row is None else publication(row)
+
+    # verification results
+
+    async def insert_verification(self, verification_: Verification) -> Verification:
+        v = verification_
+        row = await self._c.fetch_one(
+            vq.INSERT_VERIFICATION,
+            (
+                v.pact_version_id,
+                v.consumer_id,
+                v.provider_id,
+                v.provider_version_id,
+                int(v.success),
+                v.build_url,
+                v.test_results,
+                v.verified_by,
+                v.metadata,
+                _text(v.created_at),
+            ),
+        )
+        assert row is not None
+        return verification(row)
+
+    async def find_verification(self, verification_id: int) -> Verification | None:
+        row = await self._c.fetch_one(vq.FIND_VERIFICATION, (verification_id,))
+        return None if row is None else verification(row)
+
+    async def latest_verification(self, pact_version_id: int) -> Verification | None:
+        row = await self._c.fetch_one(vq.LATEST_VERIFICATION, (pact_version_id,))
+        return None if row is None else verification(row)
+
+    async def verifications_of_pact_version(self, pact_version_id: int) -> list[Verification]:
+        rows = await self._c.fetch_all(vq.VERIFICATIONS_OF_PACT_VERSION, (pact_version_id,))
+        return [verification(r) for r in rows]
+
+    async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:
+        rows = await self._c.fetch_all(vq.VERIFICATIONS_OF_PROVIDER_VERSION, (version_id,))
+        return [verification(r) for r in rows]

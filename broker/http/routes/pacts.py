@@ -265,7 +265,8 @@ class PactController(Controller):
             metadata=metadata,
         )
         return pact_response(
-            request, pact_resources.pact_document(links, pact, self_href=self_href)
+            request,
+            pact_resources.pact_document(links, pact, self_href=self_href, metadata=metadata),
         )
 
     @get("/pact-version/{sha:str}/diff/pact-version/{other:str}")

@@ -1,0 +1,179 @@
+"""Verification results (pact-broker-api §8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Response, get, post
+from litestar.datastructures import State
+from litestar.types import ControllerRouterHandler
+
+from broker.http.body import read_json
+from broker.http.context import PathName, links_for, services_of
+from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.wire import VerificationBody
+from broker.services.verifications import ResultToPublish, VerificationDetails
+
+CONTENT = "/pacts/provider/{provider:str}/consumer/{consumer:str}/pact-version/{sha:str}"
+RESULTS = CONTENT + "/verification-results"
+
+
+def results_href(links: Links, provider: str, consumer: str, sha: str) -> str:
+    """Where the results of some pact content live."""
+    return links.path(
+        "/pacts/provider/{p}/consumer/{c}/pact-version/{s}/verification-results",
+        p=provider,
+        c=consumer,
+        s=sha,
+    )
+
+
+def resource(links: Links, details: VerificationDetails) -> Body:
+    """A verification result as the Pact Broker shows one."""
+    v, consumer, provider = details.verification, details.consumer, details.provider
+    sha = details.pact_version.sha
+    base = results_href(links, provider.name, consumer.name, sha)
+    body: dict[str, Any] = {
+        "providerName": provider.name,
+        "providerApplicationVersion": details.provider_version.number,
+        "success": v.success,
+        "verificationDate": timestamp(v.created_at),
+        "buildUrl": v.build_url,
+        "testResults": msgspec.json.decode(v.test_results) if v.test_results else None,
+        "verifiedBy": msgspec.json.decode(v.verified_by) if v.verified_by else None,
+        "_links": {
+            "self": links.link(
+                f"{base}/{v.id}",
+                title="Verification result",
+                name=f"Verification result {v.id} for Pact between {consumer.name} and "
+                f"{provider.name} ({sha})",
+            ),
+            "pb:pact-version": links.link(
+                base.removesuffix("/verification-results"), title="Pact", name=sha
+            ),
+            "pb:provider-version": links.link(
+                links.path(
+                    "/pacticipants/{p}/versions/{v}",
+                    p=provider.name,
+                    v=details.provider_version.number,
+                ),
+                title="Provider version",
+                name=details.provider_version.number,
+            ),
+        },
+    }
+    return body
+
+
+def _json_or_none(raw: msgspec.Raw) -> str | None:
+    text = bytes(raw).decode()
+    return None if text.strip() == "null" else text
+
+
+async def _publish(
+    provider: str, consumer: str, sha: str, metadata: str | None, request: AnyRequest, state: State
+) -> Response[bytes]:
+    body = await read_json(request, VerificationBody)
+    details = await services_of(state).verifications.publish(
+        provider,
+        consumer,
+        sha,
+        ResultToPublish(
+            success=body.success,
+            provider_version=body.provider_application_version,
+            build_url=body.build_url,
+            test_results=_json_or_none(body.test_results),
+            verified_by=_json_or_none(body.verified_by),
+            metadata=metadata,
+        ),
+    )
+    result = resource(links_for(request, state), details)
+    return hal(result, status=201, headers={"Location": result["_links"]["self"]["href"]})
+
+
+@post(RESULTS)
+async def publish_result(
+    provider: PathName, consumer: PathName, sha: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """Publish a verification result for the pact content `sha` (201)."""
+    return await _publish(provider, consumer, sha, None, request, state)
+
+
+@post(CONTENT + "/metadata/{metadata:str}/verification-results")
+async def publish_result_with_metadata(
+    provider: PathName,
+    consumer: PathName,
+    sha: PathName,
+    metadata: PathName,
+    request: AnyRequest,
+    state: State,
+) -> Response[bytes]:
+    """Publish a result through a pact URL carrying the broker's metadata segment."""
+    return await _publish(provider, consumer, sha, metadata, request, state)
+
+
+@get(RESULTS)
+async def list_results(
+    provider: PathName, consumer: PathName, sha: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """Every result of the pact content, newest first."""
+    results = await services_of(state).verifications.of_pact(provider, consumer, sha)
+    links = links_for(request, state)
+    return hal(
+        {
+            "_embedded": {"verificationResults": [resource(links, r) for r in results]},
+            "_links": {"self": links.link(results_href(links, provider, consumer, sha))},
+        }
+    )
+
+
+@get(RESULTS + "/latest")
+async def latest_result(
+    provider: PathName, consumer: PathName, sha: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """The newest result of the pact content."""
+    details = await services_of(state).verifications.latest(provider, consumer, sha)
+    return hal(resource(links_for(request, state), details))
+
+
+@get(RESULTS + "/{number:int}")
+async def get_result(
+    provider: PathName,
+    consumer: PathName,
+    sha: PathName,
+    number: int,
+    request: AnyRequest,
+    state: State,
+) -> Response[bytes]:
+    """One result by its number."""
+    details = await services_of(state).verifications.get(provider, consumer, sha, number)
+    return hal(resource(links_for(request, state), details))
+
+
+@get("/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results")
+async def results_of_provider_version(
+    pacticipant: PathName, version: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """Every result a provider version published, newest first."""
+    results = await services_of(state).verifications.of_provider_version(pacticipant, version)
+    links = links_for(request, state)
+    href = links.path(
+        "/pacticipants/{p}/versions/{v}/verification-results", p=pacticipant, v=version
+    )
+    return hal(
+        {
+            "_embedded": {"verificationResults": [resource(links, r) for r in results]},
+            "_links": {"self": links.link(href)},
+        }
+    )
+
+
+handlers: list[ControllerRouterHandler] = [
+    publish_result,
+    publish_result_with_metadata,
+    list_results,
+    latest_result,
+    get_result,
+    results_of_provider_version,
+]
