@@ -27,8 +27,8 @@ import msgspec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from foundation_writes import broker, postgres_database  # noqa: E402
-from pact_documents import interaction  # noqa: E402
+from foundation_writes import broker, postgres_database
+from pact_documents import interaction
 
 
 def pact(consumer: str, interactions: list[dict[str, object]]) -> dict[str, Any]:

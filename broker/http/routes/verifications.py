@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Response, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
 from broker.http.body import read_json
@@ -142,7 +143,7 @@ async def get_result(
     provider: PathName,
     consumer: PathName,
     sha: PathName,
-    number: int,
+    number: FromPath[int],
     request: AnyRequest,
     state: State,
 ) -> Response[bytes]:

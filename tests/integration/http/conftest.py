@@ -26,6 +26,7 @@ TABLES = [
     "released_versions",
     "pact_versions",
     "pact_publications",
+    "verifications",
 ]
 
 

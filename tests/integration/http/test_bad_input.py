@@ -335,6 +335,31 @@ CASES = [
         404,
         "request",
     ),
+    # verification results
+    case(
+        "verification-unknown-pact",
+        "POST",
+        "/pacts/provider/P/consumer/A/pact-version/abc/verification-results",
+        '{"success": true, "providerApplicationVersion": "1"}',
+        404,
+        "request",
+    ),
+    case(
+        "verification-metadata-unknown-pact",
+        "POST",
+        "/pacts/provider/P/consumer/A/pact-version/abc/metadata/m/verification-results",
+        '{"success": true, "providerApplicationVersion": "1"}',
+        404,
+        "request",
+    ),
+    case(
+        "verification-missing-success",
+        "POST",
+        "/pacts/provider/P/consumer/A/pact-version/abc/verification-results",
+        '{"providerApplicationVersion": "1"}',
+        400,
+        "success",
+    ),
     # routing
     case("unknown-route", "POST", "/no/such/route", "{}", 404, "request"),
     case("wrong-method", "DELETE", "/", None, 405, "request"),
