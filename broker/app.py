@@ -16,6 +16,7 @@ from broker.http.problems import domain_error_handler, http_error_handler, inter
 from broker.http.routes import (
     deployments,
     environments,
+    for_verification,
     index,
     pacticipants,
     pacts,
@@ -25,6 +26,7 @@ from broker.http.routes import (
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
+from broker.services.for_verification import ForVerificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
@@ -42,6 +44,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         environments=EnvironmentService(storage),
         deployments=DeploymentService(storage),
         verifications=VerificationService(storage),
+        for_verification=ForVerificationService(storage),
         contracts=ContractService(storage, allow_modification=settings.allow_contract_modification),
     )
 
@@ -70,6 +73,7 @@ def create_app(settings: Settings) -> Litestar:
             *deployments.handlers,
             *pacts.handlers,
             *verifications.handlers,
+            *for_verification.handlers,
         ],
         lifespan=[lifespan],
         state=State({"settings": settings}),

@@ -12,6 +12,7 @@ from broker.http.hal import AnyRequest, Links, base_url
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
+from broker.services.for_verification import ForVerificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
@@ -31,6 +32,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     deployments: DeploymentService
     contracts: ContractService
     verifications: VerificationService
+    for_verification: ForVerificationService
 
 
 def links_for(request: AnyRequest, state: State) -> Links:

@@ -57,6 +57,14 @@ def index(links: Links) -> Body:
             "pb:latest-pact-versions": links.link(
                 links.href("pacts", "latest"), title="Latest pact versions"
             ),
+            "pb:provider-pacts-for-verification": t(
+                "/pacts/provider/{provider}/for-verification",
+                title="Pact versions to be verified for the specified provider",
+            ),
+            "beta:provider-pacts-for-verification": {
+                **t("/pacts/provider/{provider}/for-verification", title="DEPRECATED"),
+                "name": "beta",
+            },
             "pb:latest-provider-pacts": t(
                 "/pacts/provider/{provider}/latest", title="Latest pacts by provider"
             ),

@@ -145,3 +145,30 @@ class VerificationBody(_Wire):
     # msgspec cannot put Raw in a union, so an absent member is the raw JSON `null`.
     test_results: msgspec.Raw = msgspec.Raw(b"null")
     verified_by: msgspec.Raw = msgspec.Raw(b"null")
+
+
+class SelectorBody(_Wire):
+    """One consumer version selector (pact-broker-api §7.2)."""
+
+    main_branch: bool | None = None
+    branch: str | None = None
+    matching_branch: bool | None = None
+    fallback_branch: str | None = None
+    tag: str | None = None
+    fallback_tag: str | None = None
+    latest: bool | None = None
+    consumer: str | None = None
+    deployed: bool | None = None
+    released: bool | None = None
+    deployed_or_released: bool | None = None
+    environment: str | None = None
+
+
+class ForVerificationBody(_Wire):
+    """`POST /pacts/provider/{provider}/for-verification`."""
+
+    consumer_version_selectors: list[SelectorBody] | None = None
+    provider_version_branch: str | None = None
+    provider_version_tags: list[str] | None = None
+    include_pending_status: bool = False
+    include_wip_pacts_since: str | None = None

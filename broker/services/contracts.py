@@ -20,7 +20,12 @@ from broker.services.clock import Clock, system_clock
 from broker.services.pact_validation import check_pact
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
-from broker.services.versions import check_segment, ensure_version, require_version
+from broker.services.versions import (
+    check_segment,
+    detect_main_branch,
+    ensure_version,
+    require_version,
+)
 from broker.storage.interface import Storage, Transaction
 
 
@@ -179,6 +184,7 @@ class ContractService:
                 lambda: tx.find_branch_version(branch.id, version.id),
                 lambda: tx.insert_branch_version(branch.id, version.id, self._clock()),
             )
+            await detect_main_branch(tx, consumer, branch_name, self._clock)
         for tag in request.tags:
             await find_or_insert(
                 lambda tag=tag: tx.find_tag(version.id, tag),  # type: ignore[misc]

@@ -63,6 +63,20 @@ async def require_version(tx: Transaction, pacticipant: Pacticipant, number: str
     return found
 
 
+async def detect_main_branch(
+    tx: Transaction, pacticipant: Pacticipant, branch_name: str, clock: Clock
+) -> Pacticipant:
+    """Make `branch_name` the main branch if the pacticipant has none and it is a candidate.
+
+    As the Pact Broker's `auto_detect_main_branch` does with `develop`, `main` and `master`.
+    """
+    if pacticipant.main_branch is None and branch_name in MAIN_BRANCH_CANDIDATES:
+        return await tx.update_pacticipant(
+            pacticipant, PacticipantChanges(main_branch=branch_name), clock()
+        )
+    return pacticipant
+
+
 async def ensure_version(
     tx: Transaction, pacticipant: Pacticipant, number: str, clock: Clock
 ) -> tuple[Version, bool]:
@@ -185,10 +199,7 @@ class VersionService:
                 lambda: tx.find_branch_version(branch.id, version.id),
                 lambda: tx.insert_branch_version(branch.id, version.id, self._clock()),
             )
-            if pacticipant.main_branch is None and branch_name in MAIN_BRANCH_CANDIDATES:
-                pacticipant = await tx.update_pacticipant(
-                    pacticipant, PacticipantChanges(main_branch=branch_name), self._clock()
-                )
+            pacticipant = await detect_main_branch(tx, pacticipant, branch_name, self._clock)
             head = await self._head(tx, branch)
             return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version, added
 

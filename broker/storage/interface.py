@@ -127,6 +127,10 @@ class Transaction(Protocol):
         """The pacticipant's versions, newest first, and how many there are in all."""
         ...
 
+    async def versions_with_tag(self, pacticipant_id: int, tag: str) -> list[Version]:
+        """Every version of the pacticipant carrying `tag`, oldest first."""
+        ...
+
     async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
         """The newest version, or the newest carrying `tag`."""
         ...

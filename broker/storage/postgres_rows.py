@@ -384,6 +384,15 @@ class PostgresTransaction(PostgresPactRows):
         )
         return [_version(row) for row in rows], total
 
+    async def versions_with_tag(self, pacticipant_id: int, tag: str) -> list[Version]:
+        rows = await self._fetch(
+            "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
+            " WHERE v.pacticipant_id = $1 AND t.name = $2 ORDER BY v.id",
+            pacticipant_id,
+            tag,
+        )
+        return [_version(r) for r in rows]
+
     async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
         if tag is None:
             row = await self._fetchrow(

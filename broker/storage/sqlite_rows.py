@@ -275,6 +275,14 @@ class SQLiteTransaction(SQLitePactRows):
         )
         return [_version(r) for r in rows], total["n"] if total else 0
 
+    async def versions_with_tag(self, pacticipant_id: int, tag: str) -> list[Version]:
+        rows = await self._c.fetch_all(
+            "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
+            " WHERE v.pacticipant_id = ? AND t.name = ? ORDER BY v.id",
+            (pacticipant_id, tag),
+        )
+        return [_version(r) for r in rows]
+
     async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
         if tag is None:
             row = await self._c.fetch_one(

@@ -213,3 +213,15 @@ async def test_deleting_a_version_takes_its_tags_and_branch_memberships(
         assert await tx.latest_version(pacticipant.id, "prod") is None
         versions, total = await tx.branch_versions(branch.id, Page())
         assert (versions, total) == ([], 0)
+
+
+async def test_versions_with_a_tag_are_listed_oldest_first(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    first, second, third = await insert_versions(storage, pacticipant, ["1", "2", "3"], now)
+    async with storage.transaction() as tx:
+        await tx.insert_tag(third.id, "prod", now)
+        await tx.insert_tag(first.id, "prod", now)
+        await tx.insert_tag(second.id, "dev", now)
+        assert [v.number for v in await tx.versions_with_tag(pacticipant.id, "prod")] == ["1", "3"]
+        assert await tx.versions_with_tag(pacticipant.id, "none") == []

@@ -1,0 +1,133 @@
+"""Pacts for verification (pact-broker-api §7)."""
+
+from __future__ import annotations
+
+import base64
+
+import msgspec
+from litestar import Response, get, post
+from litestar.datastructures import State
+from litestar.types import ControllerRouterHandler
+
+from broker.domain.selectors import Selector
+from broker.http import pact_resources
+from broker.http.body import read_json
+from broker.http.context import PathName, links_for, services_of
+from broker.http.hal import AnyRequest, Body, Links, hal
+from broker.http.wire import ForVerificationBody
+from broker.services.for_verification import PactToVerify, VerificationRequest
+
+PATH = "/pacts/provider/{provider:str}/for-verification"
+
+
+def metadata_of(entry: PactToVerify) -> str:
+    """The opaque pact-URL segment: which consumer versions and whether pending (base64url JSON).
+
+    It comes back on the verification result's URL, the only way the broker learns what a
+    result was for (§6).
+    """
+    facts = {"cvn": list(entry.consumer_versions), "p": bool(entry.pending)}
+    return base64.urlsafe_b64encode(msgspec.json.encode(facts)).decode().rstrip("=")
+
+
+def entry_body(links: Links, entry: PactToVerify) -> Body:
+    """One item of `_embedded.pacts`."""
+    pact = entry.pact
+    href = links.path(
+        "/pacts/provider/{p}/consumer/{c}/pact-version/{s}/metadata/{m}",
+        p=pact.provider.name,
+        c=pact.consumer.name,
+        s=pact.content.sha,
+        m=metadata_of(entry),
+    )
+    versions = ", ".join(entry.consumer_versions)
+    notices = [
+        {
+            "when": "before_verification",
+            "text": f"The pact at {href} is being verified because the pact content belongs to "
+            f"the consumer version{'s' if len(entry.consumer_versions) > 1 else ''} {versions} "
+            f"({'; '.join(entry.reasons)})",
+        }
+    ]
+    properties: Body = {"notices": notices}
+    if entry.pending is not None:
+        properties["pending"] = entry.pending
+        provider = pact.provider.name
+        if entry.pending:
+            notices.append(
+                {
+                    "when": "before_verification",
+                    "text": f"This pact is in pending state for this version of {provider} "
+                    f"because {entry.pending_reason}. If this verification fails, it will not "
+                    "cause the overall build to fail.",
+                }
+            )
+            for success in ("true", "false"):
+                for published in ("true", "false"):
+                    outcome = "succeeded" if success == "true" else "failed"
+                    notices.append(
+                        {
+                            "when": f"after_verification:success_{success}_published_{published}",
+                            "text": f"This pact is still pending: its verification {outcome}, "
+                            "and it does not change the build's result.",
+                        }
+                    )
+        else:
+            notices.append(
+                {
+                    "when": "before_verification",
+                    "text": f"This pact is not pending for this version of {provider} because "
+                    f"{entry.pending_reason}. If this verification fails, it will fail the build.",
+                }
+            )
+    return {
+        "shortDescription": ", ".join(entry.reasons),
+        "verificationProperties": properties,
+        "_links": {"self": {"href": href, "name": pact_resources.pact_name(pact)}},
+    }
+
+
+def response(links: Links, provider: str, entries: list[PactToVerify]) -> Body:
+    """The whole answer."""
+    return {
+        "_embedded": {"pacts": [entry_body(links, e) for e in entries]},
+        "_links": {
+            "self": links.link(
+                links.path("/pacts/provider/{p}/for-verification", p=provider),
+                title="Pacts to be verified",
+            )
+        },
+    }
+
+
+@get(PATH)
+async def pacts_for_verification_defaults(
+    provider: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """The pacts the default selectors pick; the Rust verifier GETs this, then POSTs to self."""
+    entries = await services_of(state).for_verification.pacts_for(provider, VerificationRequest())
+    return hal(response(links_for(request, state), provider, entries))
+
+
+@post(PATH, status_code=200)
+async def pacts_for_verification(
+    provider: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """The pacts the given selectors pick, one per distinct content, with pending status."""
+    body = await read_json(request, ForVerificationBody)
+    selectors = tuple(
+        Selector(**msgspec.structs.asdict(s)) for s in body.consumer_version_selectors or []
+    )
+    entries = await services_of(state).for_verification.pacts_for(
+        provider,
+        VerificationRequest(
+            selectors=selectors,
+            provider_branch=body.provider_version_branch or None,
+            provider_tags=tuple(body.provider_version_tags or ()),
+            include_pending_status=body.include_pending_status,
+        ),
+    )
+    return hal(response(links_for(request, state), provider, entries))
+
+
+handlers: list[ControllerRouterHandler] = [pacts_for_verification_defaults, pacts_for_verification]

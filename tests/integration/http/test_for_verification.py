@@ -1,0 +1,170 @@
+"""Pacts for verification: selectors, de-duplication by content, pending, validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from tests.integration.http.test_pacts import BASE, body, pact
+
+Client = AsyncTestClient  # type: ignore[type-arg]
+URL = "/pacts/provider/Orders/for-verification"
+
+
+async def publish(
+    client: Client, consumer: str, version: str, description: str, **extra: Any
+) -> None:
+    response = await client.post(
+        "/contracts/publish",
+        json=body(pact(description, consumer=consumer), version=version, **extra),
+    )
+    assert response.status_code == 200, response.text
+
+
+async def select(client: Client, *selectors: dict[str, Any], **extra: Any) -> list[dict[str, Any]]:
+    response = await client.post(URL, json={"consumerVersionSelectors": list(selectors), **extra})
+    assert response.status_code == 200, response.text
+    pacts: list[dict[str, Any]] = response.json()["_embedded"]["pacts"]
+    return pacts
+
+
+def who(entries: list[dict[str, Any]]) -> list[str]:
+    return [e["_links"]["self"]["name"] for e in entries]
+
+
+async def test_branch_tag_and_latest_selectors(client: Client) -> None:
+    await publish(client, "Web", "1", "a", branch="main", tags=["prod"])
+    await publish(client, "Web", "2", "b", branch="main")
+    await publish(client, "Web", "3", "c", branch="feat", tags=["prod"])
+    await publish(client, "App", "9", "z", branch="main")
+    assert who(await select(client, {"mainBranch": True})) == [
+        "Pact between App (9) and Orders",
+        "Pact between Web (2) and Orders",
+    ]
+    assert who(await select(client, {"branch": "feat"})) == ["Pact between Web (3) and Orders"]
+    assert who(await select(client, {"tag": "prod", "latest": True})) == [
+        "Pact between Web (3) and Orders"
+    ]
+    assert who(await select(client, {"tag": "prod"})) == [
+        "Pact between Web (1) and Orders",
+        "Pact between Web (3) and Orders",
+    ]
+    assert who(await select(client, {"tag": "none", "latest": True, "fallbackTag": "prod"})) == [
+        "Pact between Web (3) and Orders"
+    ]
+    assert who(await select(client, {"latest": True, "consumer": "App"})) == [
+        "Pact between App (9) and Orders"
+    ]
+    assert who(await select(client, {"matchingBranch": True}, providerVersionBranch="feat")) == [
+        "Pact between Web (3) and Orders"
+    ]
+
+
+async def test_one_entry_per_distinct_content_with_every_reason(client: Client) -> None:
+    await publish(client, "Web", "1", "same", branch="main", tags=["prod"])
+    await publish(client, "Web", "2", "same", branch="feat")
+    entries = await select(client, {"tag": "prod", "latest": True}, {"branch": "feat"})
+    assert len(entries) == 1
+    assert (
+        entries[0]["shortDescription"]
+        == "latest version with tag prod, latest version from branch feat"
+    )
+    assert entries[0]["_links"]["self"]["name"] == "Pact between Web (2) and Orders"
+    notice = entries[0]["verificationProperties"]["notices"][0]
+    assert notice["when"] == "before_verification" and "1, 2" in notice["text"]
+    # The pact URL (with its metadata segment) serves the pact and links back for results.
+    served = (await client.get(entries[0]["_links"]["self"]["href"].removeprefix(BASE))).json()
+    assert served["_links"]["pb:publish-verification-results"]["href"].startswith(
+        entries[0]["_links"]["self"]["href"]
+    )
+
+
+async def test_environment_selectors(client: Client) -> None:
+    prod = (
+        await client.post("/environments", json={"name": "production", "production": True})
+    ).json()
+    test = (await client.post("/environments", json={"name": "test", "production": False})).json()
+    for version, description in (("1", "a"), ("2", "b"), ("3", "c")):
+        await publish(client, "Web", version, description)
+    await client.post(
+        f"/pacticipants/Web/versions/1/deployed-versions/environment/{prod['uuid']}", json={}
+    )
+    await client.post(
+        f"/pacticipants/Web/versions/2/released-versions/environment/{prod['uuid']}", json={}
+    )
+    await client.post(
+        f"/pacticipants/Web/versions/3/deployed-versions/environment/{test['uuid']}", json={}
+    )
+    assert who(await select(client, {"deployed": True})) == [
+        "Pact between Web (1) and Orders",
+        "Pact between Web (3) and Orders",
+    ]
+    assert who(await select(client, {"released": True})) == ["Pact between Web (2) and Orders"]
+    assert who(await select(client, {"environment": "production"})) == [
+        "Pact between Web (1) and Orders",
+        "Pact between Web (2) and Orders",
+    ]
+    assert who(await select(client, {"deployedOrReleased": True, "environment": "test"})) == [
+        "Pact between Web (3) and Orders"
+    ]
+
+
+async def test_pending_follows_successful_results_on_the_provider_branch(client: Client) -> None:
+    await client.put("/pacticipants/Orders/branches/main/versions/p1", json={})
+    await publish(client, "Web", "1", "a", branch="main")
+    entries = await select(
+        client, {"mainBranch": True}, providerVersionBranch="main", includePendingStatus=True
+    )
+    assert entries[0]["verificationProperties"]["pending"] is True
+    pact_url = entries[0]["_links"]["self"]["href"].removeprefix(BASE)
+    results = (await client.get(pact_url)).json()["_links"]["pb:publish-verification-results"][
+        "href"
+    ]
+    await client.post(
+        results.removeprefix(BASE), json={"success": True, "providerApplicationVersion": "p1"}
+    )
+    again = await select(
+        client, {"mainBranch": True}, providerVersionBranch="main", includePendingStatus=True
+    )
+    assert again[0]["verificationProperties"]["pending"] is False
+    other = await select(
+        client, {"mainBranch": True}, providerVersionBranch="new-feature", includePendingStatus=True
+    )
+    assert other[0]["verificationProperties"]["pending"] is True
+    without = await select(client, {"mainBranch": True})
+    assert "pending" not in without[0]["verificationProperties"]
+
+
+async def test_defaults_and_the_get_the_rust_verifier_sends_first(client: Client) -> None:
+    await publish(client, "Web", "1", "a", branch="main")
+    await publish(client, "App", "7", "b")  # no main branch: the latest pact
+    response = await client.get(URL)
+    assert response.status_code == 200
+    assert response.json()["_links"]["self"]["href"] == f"{BASE}{URL}"
+    assert who(await select(client)) == [
+        "Pact between App (7) and Orders",
+        "Pact between Web (1) and Orders",
+    ]
+    link = (await client.get("/")).json()["_links"]["pb:provider-pacts-for-verification"]
+    assert link["templated"] is True
+
+
+async def test_bad_selectors_are_400_and_unknown_providers_404(client: Client) -> None:
+    await publish(client, "Web", "1", "a")
+    for selector, detail in [
+        ({"consumer": "Web"}, "must set one of"),
+        ({"tag": "x", "branch": "y"}, "tag and branch"),
+        ({"branch": "main", "environment": "production"}, "cannot be combined"),
+        ({"environment": "nowhere"}, "no environment named"),
+        ({"matchingBranch": True}, "needs providerVersionBranch"),
+        ({"fallbackTag": "x", "tag": "y"}, "fallbackTag needs"),
+    ]:
+        response = await client.post(URL, json={"consumerVersionSelectors": [selector]})
+        assert response.status_code == 400, selector
+        assert detail in " ".join(response.json()["errors"]["consumerVersionSelectors.0"]), (
+            response.json()
+        )
+    assert (
+        await client.post("/pacts/provider/Nobody/for-verification", json={})
+    ).status_code == 404
