@@ -281,8 +281,8 @@ def _judge(
 
 def _not_live(pairing: Pairing, target: Target) -> str:
     return (
-        f"There is no {target.versions_of(pairing.provider)}, so the pact of the version {pairing.consumer_version} of {pairing.consumer} "
-        "with it is not checked"
+        f"There is no {target.versions_of(pairing.provider)}, so the pact between the version "
+        f"{pairing.consumer_version} of {pairing.consumer} and {pairing.provider} is not checked"
     )
 
 
@@ -318,7 +318,5 @@ def _summary(deployable: bool | None, failed: int, unknown: int, *, has_rows: bo
     if failed:
         parts.append(f"{failed} verification{'s' if failed > 1 else ''} failed")
     if unknown:
-        parts.append(
-            f"{unknown} verification result{'s are' if unknown > 1 else ' is'} missing"
-        )
+        parts.append(f"{unknown} verification result{'s are' if unknown > 1 else ' is'} missing")
     return " and ".join(parts)  # starts with a count, so there is nothing to capitalise

@@ -166,13 +166,20 @@ def pact_summary(links: Links, pact: Pact) -> Body:
     }
 
 
-def latest_pacts(links: Links, self_href: str, pacts: list[Pact]) -> Body:
-    """`GET /pacts/latest` and the provider's latest pacts: `pacts[]` at the top level."""
-    items = [links.link(pact_href(links, p), title="Pact", name=pact_name(p)) for p in pacts]
-    return {
-        "pacts": [pact_summary(links, p) for p in pacts],
-        "_links": {"self": links.link(self_href), "pb:pacts": items, "pacts": items},
-    }
+def latest_pacts(
+    links: Links, self_href: str, pacts: list[Pact], provider: str | None = None
+) -> Body:
+    """`GET /pacts/latest` and a provider's latest pacts: `pacts[]` at the top level.
+
+    The verifier's selector-less flow reads `_links.pacts` (§7.8): link names are consumers.
+    """
+    items = [links.link(pact_href(links, p), title="Pact", name=p.consumer.name) for p in pacts]
+    body_links: Body = {"self": links.link(self_href), "pb:pacts": items, "pacts": items}
+    if provider is not None:
+        provider_link = links.link(links.path("/pacticipants/{p}", p=provider), name=provider)
+        body_links["pb:provider"] = provider_link
+        body_links["provider"] = provider_link
+    return {"pacts": [pact_summary(links, p) for p in pacts], "_links": body_links}
 
 
 def notices_and_logs(notices: list[Notice]) -> Body:

@@ -402,7 +402,7 @@ async def latest_provider_pacts(
     pacts = await services_of(state).contracts.latest_of_all(provider)
     links = links_for(request, state)
     href = links.path("/pacts/provider/{p}/latest", p=provider)
-    return hal(pact_resources.latest_pacts(links, href, pacts))
+    return hal(pact_resources.latest_pacts(links, href, pacts, provider))
 
 
 @get("/pacts/provider/{provider:str}/latest/{tag:str}")
@@ -413,7 +413,7 @@ async def latest_provider_pacts_with_tag(
     pacts = await services_of(state).contracts.latest_of_all(provider, tag=tag)
     links = links_for(request, state)
     href = links.path("/pacts/provider/{p}/latest/{t}", p=provider, t=tag)
-    return hal(pact_resources.latest_pacts(links, href, pacts))
+    return hal(pact_resources.latest_pacts(links, href, pacts, provider))
 
 
 handlers: list[ControllerRouterHandler] = [

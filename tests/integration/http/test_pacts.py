@@ -274,3 +274,13 @@ async def test_pacts_index_relations_lead_to_routes(client: Client) -> None:
         .replace("{tag}", "prod")
     )
     assert (await client.get(latest.removeprefix(BASE))).status_code == 200
+
+
+async def test_provider_latest_pacts_name_consumers_for_the_selectorless_verifier(client: Client) -> None:
+    """The Rust verifier without selectors reads `_links.pacts` of the provider's latest pacts."""
+    await client.post("/contracts/publish", json=body(pact("a")))
+    listing = (await client.get("/pacts/provider/Orders/latest")).json()
+    assert [link["name"] for link in listing["_links"]["pacts"]] == ["Web"]
+    assert listing["_links"]["pacts"][0]["href"] == f"{BASE}{PACTS}/version/1"
+    assert listing["_links"]["pb:provider"]["href"] == f"{BASE}/pacticipants/Orders"
+    assert (await client.get("/pacts/provider/Nobody/latest")).status_code == 404
