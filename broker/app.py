@@ -18,11 +18,13 @@ from broker.http.routes import (
     environments,
     for_verification,
     index,
+    matrix,
     pacticipants,
     pacts,
     verifications,
     versions,
 )
+from broker.services.can_i_deploy import CanIDeployService
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
@@ -45,6 +47,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         deployments=DeploymentService(storage),
         verifications=VerificationService(storage),
         for_verification=ForVerificationService(storage),
+        can_i_deploy=CanIDeployService(storage),
         contracts=ContractService(storage, allow_modification=settings.allow_contract_modification),
     )
 
@@ -74,6 +77,7 @@ def create_app(settings: Settings) -> Litestar:
             *pacts.handlers,
             *verifications.handlers,
             *for_verification.handlers,
+            *matrix.handlers,
         ],
         lifespan=[lifespan],
         state=State({"settings": settings}),

@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import Page
 from broker.http.hal import AnyRequest, Links, base_url
+from broker.services.can_i_deploy import CanIDeployService
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
@@ -33,6 +34,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     contracts: ContractService
     verifications: VerificationService
     for_verification: ForVerificationService
+    can_i_deploy: CanIDeployService
 
 
 def links_for(request: AnyRequest, state: State) -> Links:

@@ -356,6 +356,10 @@ class Transaction(Protocol):
         """The publications holding some content, oldest consumer version first."""
         ...
 
+    async def publications_of_consumer_version(self, version_id: int) -> list[PactPublication]:
+        """The pacts a consumer version holds, one per provider."""
+        ...
+
     async def previous_distinct_publication(
         self, publication: PactPublication
     ) -> PactPublication | None:

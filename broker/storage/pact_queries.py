@@ -83,6 +83,9 @@ FOR_PROVIDER = "AND pp.provider_id = ?"
 PUBLICATIONS_OF_PACT_VERSION = (
     "SELECT * FROM pact_publications WHERE pact_version_id = ? ORDER BY consumer_version_id"
 )
+PUBLICATIONS_OF_CONSUMER_VERSION = (
+    "SELECT * FROM pact_publications WHERE consumer_version_id = ? ORDER BY provider_id"
+)
 PREVIOUS_DISTINCT_PUBLICATION = (
     "SELECT * FROM pact_publications WHERE consumer_id = ? AND provider_id = ?"
     " AND consumer_version_id < ? AND pact_version_id <> ?"

@@ -156,6 +156,10 @@ class PostgresPactRows:
         rows = await self._fetch(numbered(q.PUBLICATIONS_OF_PACT_VERSION), pact_version_id)
         return [publication(r) for r in rows]
 
+    async def publications_of_consumer_version(self, version_id: int) -> list[PactPublication]:
+        rows = await self._fetch(numbered(q.PUBLICATIONS_OF_CONSUMER_VERSION), version_id)
+        return [publication(r) for r in rows]
+
     async def previous_distinct_publication(
         self, publication_: PactPublication
     ) -> PactPublication | None:

@@ -361,9 +361,22 @@ CASES = [
         "success",
     ),
     # pacts for verification
-    case("for-verification-unknown-provider", "POST", "/pacts/provider/Nobody/for-verification", "{}", 404, "request"),
-    case("for-verification-selectors-type", "POST", "/pacts/provider/A/for-verification",
-         '{"consumerVersionSelectors": {}}', 400, "consumerVersionSelectors"),
+    case(
+        "for-verification-unknown-provider",
+        "POST",
+        "/pacts/provider/Nobody/for-verification",
+        "{}",
+        404,
+        "request",
+    ),
+    case(
+        "for-verification-selectors-type",
+        "POST",
+        "/pacts/provider/A/for-verification",
+        '{"consumerVersionSelectors": {}}',
+        400,
+        "consumerVersionSelectors",
+    ),
     # routing
     case("unknown-route", "POST", "/no/such/route", "{}", 404, "request"),
     case("wrong-method", "DELETE", "/", None, 405, "request"),

@@ -276,7 +276,9 @@ async def test_pacts_index_relations_lead_to_routes(client: Client) -> None:
     assert (await client.get(latest.removeprefix(BASE))).status_code == 200
 
 
-async def test_provider_latest_pacts_name_consumers_for_the_selectorless_verifier(client: Client) -> None:
+async def test_provider_latest_pacts_name_consumers_for_the_selectorless_verifier(
+    client: Client,
+) -> None:
     """The Rust verifier without selectors reads `_links.pacts` of the provider's latest pacts."""
     await client.post("/contracts/publish", json=body(pact("a")))
     listing = (await client.get("/pacts/provider/Orders/latest")).json()

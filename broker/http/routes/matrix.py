@@ -1,0 +1,152 @@
+"""The matrix and can-i-deploy (pact-broker-api §12)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from litestar import Response, get
+from litestar.datastructures import State
+from litestar.types import ControllerRouterHandler
+
+from broker.domain.errors import FieldError, InvalidInputError
+from broker.domain.matrix import IgnoreSelector, Target
+from broker.http.context import links_for, services_of
+from broker.http.hal import AnyRequest, Body, Links, hal
+from broker.services.can_i_deploy import Answer, MatrixRow, VersionSelector
+
+
+def nested(pairs: list[tuple[str, str]], prefix: str) -> list[dict[str, str]]:
+    """Rack's `prefix[][key]=value` lists: a repeated key starts the next item (§12.1)."""
+    items: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    opening = prefix + "[]["
+    for key, value in pairs:
+        if key == prefix + "[]":  # ignore[]=Name, the short form
+            items.append({"pacticipant": value})
+            current = None
+        elif key.startswith(opening) and key.endswith("]"):
+            field = key[len(opening) : -1]
+            if current is None or field in current:
+                current = {}
+                items.append(current)
+            current[field] = value
+    return items
+
+
+def _flag(value: str | None) -> bool:
+    return value is not None and value.lower() == "true"
+
+
+def parse(query: str) -> tuple[VersionSelector, Target, list[IgnoreSelector]]:
+    """The CLIs' query string as a selector, a target and ignore selectors; 400 when invalid."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    top = dict(pairs)
+    selectors = nested(pairs, "q")
+    problems: list[FieldError] = []
+    if not selectors or not all(s.get("pacticipant") for s in selectors):
+        problems.append(FieldError("/q", "each selector needs a pacticipant"))
+    elif len(selectors) > 1:
+        problems.append(
+            FieldError(
+                "/q", "one selector at a time: name the target with environment, tag or latest"
+            )
+        )
+    for index, s in enumerate(selectors):
+        if s.get("version") and _flag(s.get("latest")):
+            problems.append(FieldError(f"/q/{index}", "version and latest cannot both be given"))
+    targets = [k for k in ("environment", "tag", "mainBranch") if top.get(k)]
+    if len(targets) > 1:
+        problems.append(FieldError("/environment", "give one of environment, tag and mainBranch"))
+    if top.get("environment") and _flag(top.get("latest")):
+        problems.append(FieldError("/latest", "latest and environment cannot both be given"))
+    limit = top.get("limit")
+    if limit is not None and (not limit.isdigit() or int(limit) < 1):
+        problems.append(FieldError("/limit", "must be a positive integer"))
+    if problems:
+        raise InvalidInputError("The matrix query is not valid", problems)
+    s = selectors[0]
+    selector = VersionSelector(
+        pacticipant=s["pacticipant"],
+        version=s.get("version") or None,
+        branch=s.get("branch") or None,
+        tag=s.get("tag") or None,
+        latest=_flag(s.get("latest")),
+        main_branch=_flag(s.get("mainBranch")),
+    )
+    if top.get("environment"):
+        target = Target(kind="environment", name=top["environment"])
+    elif top.get("tag"):
+        target = Target(kind="tag", name=top["tag"])
+    elif _flag(top.get("mainBranch")):
+        target = Target(kind="main_branch")
+    else:
+        target = Target(kind="latest")
+    ignore = [
+        IgnoreSelector(pacticipant=i["pacticipant"], version=i.get("version") or None)
+        for i in nested(pairs, "ignore")
+        if i.get("pacticipant")
+    ]
+    return selector, target, ignore
+
+
+def _side(links: Links, name: str, number: str) -> Body:
+    return {
+        "name": name,
+        "_links": {"self": links.link(links.path("/pacticipants/{p}", p=name))},
+        "version": {
+            "number": number,
+            "_links": {
+                "self": links.link(links.path("/pacticipants/{p}/versions/{v}", p=name, v=number))
+            },
+        },
+    }
+
+
+def _row(links: Links, row: MatrixRow) -> Body:
+    consumer, provider = row.consumer.name, row.provider.name
+    base = links.path(
+        "/pacts/provider/{p}/consumer/{c}/pact-version/{s}", p=provider, c=consumer, s=row.pact_sha
+    )
+    body: Body = {
+        "consumer": _side(links, consumer, row.consumer_version.number),
+        "provider": _side(links, provider, row.provider_version.number),
+        "pact": {"_links": {"self": links.link(base)}},
+        "verificationResult": None
+        if row.verification_id is None
+        else {
+            "success": row.success,
+            "_links": {"self": links.link(f"{base}/verification-results/{row.verification_id}")},
+        },
+    }
+    if row.is_ignored:
+        body["ignored"] = True
+    return body
+
+
+def render(links: Links, answer: Answer) -> Body:
+    """The matrix response both CLIs read (§12.3)."""
+    d = answer.decision
+    return {
+        "summary": {
+            "deployable": d.deployable,
+            "reason": d.reason,
+            "success": d.success,
+            "failed": d.failed,
+            "unknown": d.unknown,
+            "ignored": d.ignored,
+        },
+        "notices": [{"type": n.type, "text": n.text} for n in d.notices],
+        "matrix": [_row(links, r) for r in answer.rows],
+        "_links": {"self": links.link(links.href("matrix"))},
+    }
+
+
+@get("/matrix")
+async def matrix(request: AnyRequest, state: State) -> Response[bytes]:
+    """can-i-deploy as the `pact-broker` CLIs ask it: one version against a target."""
+    selector, target, ignore = parse(request.scope.get("query_string", b"").decode("latin-1"))
+    answer = await services_of(state).can_i_deploy.ask(selector, target, ignore)
+    return hal(render(links_for(request, state), answer))
+
+
+handlers: list[ControllerRouterHandler] = [matrix]
