@@ -65,6 +65,15 @@ def index(links: Links) -> Body:
                 **t("/pacts/provider/{provider}/for-verification", title="DEPRECATED"),
                 "name": "beta",
             },
+            "pb:can-i-deploy-pacticipant-version-to-tag": t(
+                "/can-i-deploy?pacticipant={pacticipant}&version={version}&to={tag}",
+                title="Determine if an application version can be deployed to a tag",
+            ),
+            "pb:can-i-deploy-pacticipant-version-to-environment": t(
+                "/can-i-deploy?pacticipant={pacticipant}&version={version}"
+                "&environment={environment}",
+                title="Determine if an application version can be deployed to an environment",
+            ),
             "pb:latest-provider-pacts": t(
                 "/pacts/provider/{provider}/latest", title="Latest pacts by provider"
             ),

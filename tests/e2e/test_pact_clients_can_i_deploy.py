@@ -16,28 +16,51 @@ def setup(broker: str) -> None:
     for step in (
         run_scenario("cli_publish.sh", broker, "rust"),
         run_scenario("cli_create_environment.sh", broker, "rust", ENV_NAME="production"),
-        run_cli("rust", broker, "create-or-update-version", "--pacticipant", "ProbeProvider", "--version", "2.0.0"),
-        run_cli("rust", broker, "record-deployment", "--pacticipant", "ProbeProvider", "--version", "2.0.0",
-                "--environment", "production"),
+        run_cli(
+            "rust",
+            broker,
+            "create-or-update-version",
+            "--pacticipant",
+            "ProbeProvider",
+            "--version",
+            "2.0.0",
+        ),
+        run_cli(
+            "rust",
+            broker,
+            "record-deployment",
+            "--pacticipant",
+            "ProbeProvider",
+            "--version",
+            "2.0.0",
+            "--environment",
+            "production",
+        ),
     ):
         assert step.returncode == 0, step.stdout + step.stderr
 
 
 def verify(broker: str, bug: str) -> None:
     run_scenario(
-        "py_verifier.sh", broker, "rust",
-        PACT_URL="$BROKER_URL/pacts/provider/ProbeProvider/consumer/ProbeConsumerV4/latest", PROVIDER_BUG=bug,
+        "py_verifier.sh",
+        broker,
+        "rust",
+        PACT_URL="$BROKER_URL/pacts/provider/ProbeProvider/consumer/ProbeConsumerV4/latest",
+        PROVIDER_BUG=bug,
     )
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
-def test_can_i_deploy_is_unknown_then_yes_then_no(flavour: str, broker_url_each_backend: str) -> None:
+def test_can_i_deploy_is_unknown_then_yes_then_no(
+    flavour: str, broker_url_each_backend: str
+) -> None:
     broker = broker_url_each_backend
     setup(broker)
     unknown = run_scenario("cli_can_i_deploy.sh", broker, flavour)
     assert unknown.returncode == 1
-    assert "no verified pact between the version 1.0.0 of ProbeConsumerV4 and the version 2.0.0 of ProbeProvider" in (
-        unknown.stdout + unknown.stderr
+    assert (
+        "no verified pact between the version 1.0.0 of ProbeConsumerV4 and the version 2.0.0 of ProbeProvider"
+        in (unknown.stdout + unknown.stderr)
     )
     verify(broker, "0")
     yes = run_scenario("cli_can_i_deploy.sh", broker, flavour)
@@ -57,7 +80,9 @@ def test_the_provider_may_deploy_when_its_consumers_verified_it(broker_url: str)
             f"{broker_url}/pacticipants/{consumer}/versions/1.0.0/deployed-versions/environment/{env['uuid']}",
             json={},
         ).raise_for_status()
-    result = run_scenario("cli_can_i_deploy.sh", broker_url, "rust", PACTICIPANT="ProbeProvider", VERSION="2.0.0")
+    result = run_scenario(
+        "cli_can_i_deploy.sh", broker_url, "rust", PACTICIPANT="ProbeProvider", VERSION="2.0.0"
+    )
     # Only the V4 consumer's pact was verified: the other two block the provider.
     assert result.returncode == 1
     output = result.stdout + result.stderr

@@ -23,7 +23,9 @@ def published(broker: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_rust_pact_verifier_cli_verifies_selected_pacts_and_publishes(broker_url_each_backend: str) -> None:
+def test_rust_pact_verifier_cli_verifies_selected_pacts_and_publishes(
+    broker_url_each_backend: str,
+) -> None:
     broker = broker_url_each_backend
     published(broker)
     result = run_scenario("cli_pact_verifier.sh", broker, "rust")
@@ -36,7 +38,9 @@ def test_rust_pact_verifier_cli_verifies_selected_pacts_and_publishes(broker_url
         assert verification["providerApplicationVersion"] == "2.0.0"
 
 
-def test_pact_python_with_selectors_pending_failure_does_not_fail_the_build(broker_url: str) -> None:
+def test_pact_python_with_selectors_pending_failure_does_not_fail_the_build(
+    broker_url: str,
+) -> None:
     """A first verification is pending: the provider's bug is recorded but the build passes."""
     published(broker_url)
     result = run_scenario("py_verifier.sh", broker_url, "rust", PROVIDER_BUG="1")

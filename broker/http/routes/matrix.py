@@ -149,4 +149,34 @@ async def matrix(request: AnyRequest, state: State) -> Response[bytes]:
     return hal(render(links_for(request, state), answer))
 
 
-handlers: list[ControllerRouterHandler] = [matrix]
+@get("/can-i-deploy")
+async def can_i_deploy(request: AnyRequest, state: State) -> Response[bytes]:
+    """The reference resource (§12.5): `pacticipant`, `version`, and `to` or `environment`."""
+    query = request.query_params
+    problems = [
+        FieldError(f"/{name}", "is required")
+        for name in ("pacticipant", "version")
+        if not query.get(name)
+    ]
+    if bool(query.get("to")) == bool(query.get("environment")):
+        problems.append(FieldError("/environment", "give either environment or to (a tag)"))
+    if problems:
+        raise InvalidInputError("The can-i-deploy query is not valid", problems)
+    target = (
+        Target(kind="environment", name=query["environment"])
+        if query.get("environment")
+        else Target(kind="tag", name=query["to"])
+    )
+    ignore = [
+        IgnoreSelector(pacticipant=i["pacticipant"], version=i.get("version") or None)
+        for i in nested(
+            parse_qsl(request.scope.get("query_string", b"").decode("latin-1")), "ignore"
+        )
+        if i.get("pacticipant")
+    ]
+    selector = VersionSelector(pacticipant=query["pacticipant"], version=query["version"])
+    answer = await services_of(state).can_i_deploy.ask(selector, target, ignore)
+    return hal(render(links_for(request, state), answer))
+
+
+handlers: list[ControllerRouterHandler] = [matrix, can_i_deploy]

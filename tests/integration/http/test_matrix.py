@@ -97,3 +97,28 @@ async def test_bad_matrix_queries_are_400(client: Client) -> None:
         response = await client.get(f"/matrix?{query}")
         assert response.status_code == 400, (query, response.text)
         assert field in response.json()["errors"], (query, response.json()["errors"])
+
+
+async def test_the_can_i_deploy_resource(client: Client) -> None:
+    env = (
+        await client.post("/environments", json={"name": "production", "production": True})
+    ).json()
+    await client.post("/contracts/publish", json=body(pact("a")))
+    await deploy(client, env, "Orders", "p1")
+    await verify(client, "p1", True)
+    link = (await client.get("/")).json()["_links"][
+        "pb:can-i-deploy-pacticipant-version-to-environment"
+    ]
+    href = (
+        link["href"]
+        .replace("{pacticipant}", "Web")
+        .replace("{version}", "1")
+        .replace("{environment}", "production")
+    )
+    yes = (await client.get(href.removeprefix(BASE))).json()
+    assert yes["summary"]["deployable"] is True
+    ignored = await client.get("/can-i-deploy?pacticipant=Web&version=1&to=prod&ignore[]=Orders")
+    assert ignored.status_code == 200
+    bad = await client.get("/can-i-deploy?pacticipant=Web&version=1")
+    assert bad.status_code == 400
+    assert "environment" in bad.json()["errors"]

@@ -54,6 +54,7 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
         "provider": "B",
         "consumer": "A",
         "consumerApplicationVersion": "1",
+        "environment": "test",
     }
     post_only = {"pb:publish-contracts"}
     for relation, link in (await client.get("/")).json()["_links"].items():
