@@ -20,7 +20,9 @@ from broker.domain.matrix import (
     Verified,
     decide,
 )
-from broker.domain.model import Pacticipant, Page, Version
+from broker.domain.model import Pacticipant, Version
+from broker.services.deployments import live_versions
+from broker.services.versions import branch_head
 from broker.storage.interface import Storage, Transaction
 
 
@@ -187,10 +189,10 @@ async def _resolve(tx: Transaction, pacticipant: Pacticipant, s: VersionSelector
         return (
             None
             if pacticipant.main_branch is None
-            else await _head(tx, pacticipant, pacticipant.main_branch)
+            else await branch_head(tx, pacticipant, pacticipant.main_branch)
         )
     if s.branch is not None:
-        return await _head(tx, pacticipant, s.branch)
+        return await branch_head(tx, pacticipant, s.branch)
     return await tx.latest_version(pacticipant.id, s.tag)
 
 
@@ -204,41 +206,21 @@ def _describe(s: VersionSelector) -> str:
     return "latest"
 
 
-async def _head(tx: Transaction, pacticipant: Pacticipant, branch_name: str) -> Version | None:
-    branch = await tx.find_branch(pacticipant.id, branch_name)
-    if branch is None:
-        return None
-    versions, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
-    return versions[0] if versions else None
-
-
 async def _live(tx: Transaction, pacticipant: Pacticipant, target: Target) -> list[Version]:
     """Every version of the pacticipant the target selects (all of them in an environment)."""
     if target.kind == "environment":
         assert target.name is not None
         environment = await tx.find_environment_by_name(target.name)
-        if environment is None:
-            return []
-        ids = [
-            d.version_id
-            for d in await tx.deployed_versions(
-                environment.uuid, pacticipant_id=pacticipant.id, currently_deployed=True
-            )
-        ] + [
-            r.version_id
-            for r in await tx.released_versions(
-                environment.uuid, pacticipant_id=pacticipant.id, currently_supported=True
-            )
-        ]
-        found = [await tx.find_version_by_id(i) for i in dict.fromkeys(ids)]
-        return [v for v in found if v is not None]
+        return (
+            [] if environment is None else await live_versions(tx, pacticipant.id, environment.uuid)
+        )
     if target.kind == "tag":
         tagged = await tx.latest_version(pacticipant.id, target.name)
         return [tagged] if tagged else []
     if target.kind == "main_branch":
         if pacticipant.main_branch is None:
             return []
-        head = await _head(tx, pacticipant, pacticipant.main_branch)
+        head = await branch_head(tx, pacticipant, pacticipant.main_branch)
         return [head] if head else []
     latest = await tx.latest_version(pacticipant.id)
     return [latest] if latest else []

@@ -49,6 +49,30 @@ async def _release(tx: Transaction, record: ReleasedVersion) -> Release:
     return Release(record=record, pacticipant=pacticipant, version=version, environment=environment)
 
 
+async def live_versions(
+    tx: Transaction,
+    pacticipant_id: int,
+    environment_uuid: str,
+    *,
+    deployed: bool = True,
+    released: bool = True,
+) -> list[Version]:
+    """The pacticipant's versions currently deployed (any instance) and/or supported there."""
+    ids: list[int] = []
+    if deployed:
+        records = await tx.deployed_versions(
+            environment_uuid, pacticipant_id=pacticipant_id, currently_deployed=True
+        )
+        ids += [d.version_id for d in records]
+    if released:
+        releases = await tx.released_versions(
+            environment_uuid, pacticipant_id=pacticipant_id, currently_supported=True
+        )
+        ids += [r.version_id for r in releases]
+    found = [await tx.find_version_by_id(i) for i in dict.fromkeys(ids)]
+    return [v for v in found if v is not None]
+
+
 class DeploymentService:
     """record-deployment, record-undeployment, record-release, record-support-ended."""
 

@@ -13,10 +13,12 @@ from collections.abc import Mapping
 import msgspec
 
 from broker.domain.errors import InvalidInputError
-from broker.domain.model import Branch, Pacticipant, PactPublication, Page, Version
+from broker.domain.model import Branch, Pacticipant, PactPublication, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
 from broker.services.contracts import Pact
+from broker.services.deployments import live_versions
 from broker.services.pacticipants import require_pacticipant
+from broker.services.versions import branch_head
 from broker.storage.interface import Storage, Transaction
 
 
@@ -126,7 +128,7 @@ class ForVerificationService:
     ) -> list[Version]:
         if s.main_branch:
             if consumer.main_branch is not None:
-                head = await _head(tx, consumer, consumer.main_branch)
+                head = await branch_head(tx, consumer, consumer.main_branch)
                 if head is not None or explicit:
                     return [head] if head else []
                 tagged = await tx.latest_version(consumer.id, consumer.main_branch)
@@ -143,11 +145,11 @@ class ForVerificationService:
         if s.branch is not None or s.matching_branch:
             name = s.branch if s.branch is not None else request.provider_branch
             assert name is not None  # validated: matchingBranch needs providerVersionBranch
-            head = await _head(tx, consumer, name)
+            head = await branch_head(tx, consumer, name)
             if head is not None and await tx.find_publication(head.id, provider.id):
                 return [head]
             if s.fallback_branch:
-                fallback = await _head(tx, consumer, s.fallback_branch)
+                fallback = await branch_head(tx, consumer, s.fallback_branch)
                 return [fallback] if fallback else []
             return []
         if s.tag is not None:
@@ -191,45 +193,21 @@ class ForVerificationService:
         )
 
 
-async def _head(tx: Transaction, pacticipant: Pacticipant, branch_name: str) -> Version | None:
-    branch = await tx.find_branch(pacticipant.id, branch_name)
-    if branch is None:
-        return None
-    versions, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
-    return versions[0] if versions else None
-
-
 async def _live_versions(
     tx: Transaction, s: Selector, consumer: Pacticipant, environments: Mapping[str, object]
 ) -> list[Version]:
     names = [s.environment] if s.environment is not None else sorted(environments)
     deployed = bool(s.deployed or s.deployed_or_released or (s.environment and not s.released))
     released = bool(s.released or s.deployed_or_released or (s.environment and not s.deployed))
-    version_ids: list[int] = []
+    versions: dict[int, Version] = {}
     for name in names:
         environment = await tx.find_environment_by_name(name)
-        if environment is None:
-            continue
-        if deployed:
-            version_ids += [
-                d.version_id
-                for d in await tx.deployed_versions(
-                    environment.uuid, pacticipant_id=consumer.id, currently_deployed=True
-                )
-            ]
-        if released:
-            version_ids += [
-                r.version_id
-                for r in await tx.released_versions(
-                    environment.uuid, pacticipant_id=consumer.id, currently_supported=True
-                )
-            ]
-    versions = []
-    for version_id in dict.fromkeys(version_ids):
-        version = await tx.find_version_by_id(version_id)
-        if version is not None:
-            versions.append(version)
-    return versions
+        if environment is not None:
+            for version in await live_versions(
+                tx, consumer.id, environment.uuid, deployed=deployed, released=released
+            ):
+                versions.setdefault(version.id, version)
+    return list(versions.values())
 
 
 async def _pending(  # noqa: PLR0911 - one answer per rule of §7.5

@@ -63,6 +63,20 @@ async def require_version(tx: Transaction, pacticipant: Pacticipant, number: str
     return found
 
 
+async def head_of(tx: Transaction, branch: Branch) -> Version | None:
+    """The version most recently added to the branch (the Pact Broker's branch head)."""
+    versions, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
+    return versions[0] if versions else None
+
+
+async def branch_head(
+    tx: Transaction, pacticipant: Pacticipant, branch_name: str
+) -> Version | None:
+    """The head of the pacticipant's branch, or None when the branch is unknown or empty."""
+    branch = await tx.find_branch(pacticipant.id, branch_name)
+    return None if branch is None else await head_of(tx, branch)
+
+
 async def detect_main_branch(
     tx: Transaction, pacticipant: Pacticipant, branch_name: str, clock: Clock
 ) -> Pacticipant:
@@ -200,7 +214,7 @@ class VersionService:
                 lambda: tx.insert_branch_version(branch.id, version.id, self._clock()),
             )
             pacticipant = await detect_main_branch(tx, pacticipant, branch_name, self._clock)
-            head = await self._head(tx, branch)
+            head = await head_of(tx, branch)
             return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version, added
 
     async def _ensure_tag(self, tx: Transaction, version: Version, name: str) -> tuple[Tag, bool]:
@@ -208,10 +222,6 @@ class VersionService:
             lambda: tx.find_tag(version.id, name),
             lambda: tx.insert_tag(version.id, name, self._clock()),
         )
-
-    async def _head(self, tx: Transaction, branch: Branch) -> Version | None:
-        versions, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
-        return versions[0] if versions else None
 
     async def _require_branch(self, tx: Transaction, pacticipant: Pacticipant, name: str) -> Branch:
         branch = await tx.find_branch(pacticipant.id, name)
@@ -225,7 +235,7 @@ class VersionService:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             branch = await self._require_branch(tx, pacticipant, branch_name)
             return BranchDetails(
-                pacticipant=pacticipant, branch=branch, head=await self._head(tx, branch)
+                pacticipant=pacticipant, branch=branch, head=await head_of(tx, branch)
             )
 
     async def get_branch_version(
@@ -238,7 +248,7 @@ class VersionService:
             version = await require_version(tx, pacticipant, number)
             if await tx.find_branch_version(branch.id, version.id) is None:
                 raise NotFoundError(f"Version {number!r} is not on branch {branch_name!r}")
-            head = await self._head(tx, branch)
+            head = await head_of(tx, branch)
             return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version
 
     async def list_branches(
@@ -258,7 +268,7 @@ class VersionService:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             branch = await self._require_branch(tx, pacticipant, branch_name)
             versions, total = await tx.branch_versions(branch.id, page)
-            head = versions[0] if versions and page.number == 1 else await self._head(tx, branch)
+            head = versions[0] if versions and page.number == 1 else await head_of(tx, branch)
             return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), versions, total
 
     async def delete_branch(self, pacticipant_name: str, branch_name: str) -> None:
