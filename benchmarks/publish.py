@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +74,7 @@ def big_publishes(url: str, interactions: int) -> tuple[float, float]:
                 "/contracts/publish", content=payload, headers={"Content-Type": "application/json"}
             )
             times.append(time.perf_counter() - started)
-            assert response.status_code == 200, response.text[:500]
+            assert response.status_code == HTTPStatus.OK, response.text[:500]
     return statistics.median(times), size
 
 
@@ -82,7 +83,10 @@ async def sustained(url: str, publishes: int, clients: int = 16) -> float:
         body(
             f"C{i % 8}",
             f"v{i}",
-            pact(f"C{i % 8}", [{**interaction(i * 3 + k), "description": f"i{i}-{k}"} for k in range(3)]),
+            pact(
+                f"C{i % 8}",
+                [{**interaction(i * 3 + k), "description": f"i{i}-{k}"} for k in range(3)],
+            ),
         )
         for i in range(publishes)
     ]
@@ -93,7 +97,7 @@ async def sustained(url: str, publishes: int, clients: int = 16) -> float:
             response = await client.post(
                 "/contracts/publish", content=payload, headers={"Content-Type": "application/json"}
             )
-            assert response.status_code == 200, response.text[:500]
+            assert response.status_code == HTTPStatus.OK, response.text[:500]
 
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
@@ -112,8 +116,10 @@ def main() -> None:
         for backend, url in (("sqlite", f"sqlite:///{workdir / 'p.db'}"), ("postgres", pg_url)):
             with broker(url, workdir) as base:
                 seconds, size = big_publishes(base, args.interactions)
-                print(f"{backend:8} big pact ({size:.1f} MB body, {args.interactions} interactions): "
-                      f"{seconds:.2f} s per publish (median of 3)")
+                print(
+                    f"{backend:8} big pact ({size:.1f} MB body, {args.interactions} "
+                    f"interactions): {seconds:.2f} s per publish (median of 3)"
+                )
                 rates[backend] = asyncio.run(sustained(base, args.publishes))
                 print(f"{backend:8} sustained, 16 clients: {rates[backend]:.0f} contracts/s")
     print(f"postgres/sqlite sustained ratio: {rates['postgres'] / rates['sqlite']:.2f}")

@@ -59,8 +59,8 @@ def test_can_i_deploy_is_unknown_then_yes_then_no(
     unknown = run_scenario("cli_can_i_deploy.sh", broker, flavour)
     assert unknown.returncode == 1
     assert (
-        "no verified pact between the version 1.0.0 of ProbeConsumerV4 and the version 2.0.0 of ProbeProvider"
-        in (unknown.stdout + unknown.stderr)
+        "no verified pact between the version 1.0.0 of ProbeConsumerV4"
+        " and the version 2.0.0 of ProbeProvider" in (unknown.stdout + unknown.stderr)
     )
     verify(broker, "0")
     yes = run_scenario("cli_can_i_deploy.sh", broker, flavour)

@@ -1,4 +1,4 @@
-"""The real `pact-broker publish` (Rust and Ruby, new and old API) against Accord, on both backends."""
+"""The real `pact-broker publish` (Rust and Ruby, new and old API) against Accord."""
 
 from __future__ import annotations
 

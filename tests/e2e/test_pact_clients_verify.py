@@ -1,4 +1,4 @@
-"""The pact-python verifier (Rust core) verifies a pact by URL and publishes its result to Accord."""
+"""pact-python (Rust core) verifies a pact by URL and publishes its result to Accord."""
 
 from __future__ import annotations
 

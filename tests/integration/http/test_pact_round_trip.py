@@ -70,7 +70,8 @@ async def test_message_and_mixed_v4_pacts_keep_their_interaction_types(
     path = next(CORPORA.glob(f"sample-pacts/**/{name}"))
     raw = path.read_bytes()
     pact = parse_pact(raw)
-    url = f"/pacts/provider/{quote(pact.provider, safe='')}/consumer/{quote(pact.consumer, safe='')}/version/1"
+    provider, consumer = quote(pact.provider, safe=""), quote(pact.consumer, safe="")
+    url = f"/pacts/provider/{provider}/consumer/{consumer}/version/1"
     assert (
         await client.put(url, content=raw, headers={"Content-Type": "application/json"})
     ).status_code == 201

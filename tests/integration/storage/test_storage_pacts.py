@@ -26,7 +26,7 @@ async def provider(storage: Storage, now: datetime) -> Pacticipant:
         return await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
 
 
-async def publish(
+async def publish(  # noqa: PLR0917 - mirrors the insert calls it wraps
     tx: Transaction,
     consumer: Pacticipant,
     provider: Pacticipant,
