@@ -3,22 +3,25 @@
 Each selector picks consumer versions; their pacts with the provider are collected, one entry
 per distinct content, carrying every selector that matched it. With `include_pending_status`
 each entry says whether it is pending for the provider branch (or tags) that will publish the
-results (§7.5). WIP pacts (§7.6) are not computed yet (issue 4).
+results (§7.5). With `include_wip_pacts_since` and a provider branch, work-in-progress pacts
+(§7.6) follow: heads of consumer branches the provider branch has not verified.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
+from datetime import datetime
 
 import msgspec
 
 from broker.domain.errors import InvalidInputError
-from broker.domain.model import Branch, Pacticipant, PactPublication, Version
+from broker.domain.model import Branch, Pacticipant, PactPublication, Page, Verification, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
 from broker.services.contracts import Pact
 from broker.services.deployments import live_versions
 from broker.services.pacticipants import require_pacticipant
-from broker.services.versions import branch_head
+from broker.services.versions import branch_head, head_of
 from broker.storage.interface import Storage, Transaction
 
 
@@ -29,6 +32,7 @@ class VerificationRequest(msgspec.Struct, frozen=True, kw_only=True):
     provider_branch: str | None = None
     provider_tags: tuple[str, ...] = ()
     include_pending_status: bool = False
+    include_wip_pacts_since: datetime | None = None
 
 
 class PactToVerify(msgspec.Struct, frozen=True, kw_only=True):
@@ -39,6 +43,7 @@ class PactToVerify(msgspec.Struct, frozen=True, kw_only=True):
     consumer_versions: tuple[str, ...]  # the selected consumer versions holding the content
     pending: bool | None  # None when pending status was not asked for
     pending_reason: str | None = None
+    is_wip: bool = False
 
 
 class _Entry:
@@ -114,7 +119,60 @@ class ForVerificationService:
                         entry = entries.setdefault(key, _Entry(consumer, held, version))
                         entry.add(held, version, reason)
             ordered = sorted(entries.values(), key=lambda e: (e.consumer.name, e.version.id))
-            return [await self._result(tx, provider, entry, request) for entry in ordered]
+            results = [await self._result(tx, provider, entry, request) for entry in ordered]
+            if request.include_wip_pacts_since is not None and request.provider_branch:
+                results += await self._wip(tx, provider, consumers, set(entries), request)
+            return results
+
+    async def _wip(
+        self,
+        tx: Transaction,
+        provider: Pacticipant,
+        consumers: list[Pacticipant],
+        selected: set[tuple[int, int]],
+        request: VerificationRequest,
+    ) -> list[PactToVerify]:
+        """Work-in-progress pacts (§7.6).
+
+        The heads of consumer branches, published since the given date, whose content the
+        provider branch has not yet verified outside WIP.
+        """
+        assert request.include_wip_pacts_since is not None and request.provider_branch
+        since, branch_name = request.include_wip_pacts_since, request.provider_branch
+        provider_branch = await tx.find_branch(provider.id, branch_name)
+        found: dict[tuple[int, int], _Entry] = {}
+        for consumer in consumers:
+            branches, _ = await tx.list_branches(consumer.id, Page(number=1, size=1000))
+            for branch in branches:
+                head = await head_of(tx, branch)
+                held = None if head is None else await tx.find_publication(head.id, provider.id)
+                if head is None or held is None or held.created_at < since:
+                    continue
+                key = (consumer.id, held.pact_version_id)
+                if key in selected:
+                    continue
+                entry = found.setdefault(key, _Entry(consumer, held, head))
+                entry.add(held, head, f"work in progress: latest version from branch {branch.name}")
+        results = []
+        for entry in sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id)):
+            verifications = await tx.verifications_of_pact_version(
+                entry.publication.pact_version_id
+            )
+            if await _verified_outside_wip(tx, verifications, branch_name, provider_branch):
+                continue
+            result = await self._result(tx, provider, entry, request)
+            results.append(
+                msgspec.structs.replace(
+                    result,
+                    pending=True,
+                    pending_reason=(
+                        f"it is a work in progress pact: {provider.name} has not yet verified it "
+                        f"on branch '{branch_name}'"
+                    ),
+                    is_wip=True,
+                )
+            )
+        return results
 
     async def _versions(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per row of §7.3
         self,
@@ -208,6 +266,47 @@ async def _live_versions(
             ):
                 versions.setdefault(version.id, version)
     return list(versions.values())
+
+
+async def _verified_outside_wip(
+    tx: Transaction, verifications: list[Verification], branch_name: str, branch: Branch | None
+) -> bool:
+    """Whether a successful, non-WIP result exists from the branch, or from before it existed."""
+    for verification in verifications:
+        if not verification.success or is_wip_metadata(verification.metadata):
+            continue
+        on = {b.name for b, _ in await tx.branches_of_version(verification.provider_version_id)}
+        if branch_name in on:
+            return True
+        if branch is not None and verification.created_at < branch.created_at:
+            return True
+    return False
+
+
+def is_wip_metadata(metadata: str | None) -> bool:
+    """Whether a pact URL's metadata segment marks a WIP verification (see `pact_metadata`)."""
+    return bool(metadata) and bool(decode_metadata(metadata or "").get("w"))
+
+
+def encode_metadata(consumer_versions: tuple[str, ...], *, pending: bool, wip: bool) -> str:
+    """The opaque pact-URL segment: base64url JSON of the consumer versions, pending and WIP.
+
+    It comes back on the verification result's URL, the only way the broker learns what a
+    result was for (§6).
+    """
+    facts = {"cvn": list(consumer_versions), "p": pending, "w": wip}
+    return base64.urlsafe_b64encode(msgspec.json.encode(facts)).decode().rstrip("=")
+
+
+def decode_metadata(metadata: str) -> dict[str, object]:
+    """The facts `encode_metadata` wrote, or nothing when the segment is not ours."""
+    try:
+        decoded = msgspec.json.decode(
+            base64.urlsafe_b64decode(metadata + "=" * (-len(metadata) % 4))
+        )
+    except (ValueError, msgspec.DecodeError):
+        return {}
+    return decoded if isinstance(decoded, dict) else {}
 
 
 async def _pending(  # noqa: PLR0911 - one answer per rule of §7.5

@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-import base64
+from datetime import UTC, datetime
 
 import msgspec
 from litestar import Response, get, post
 from litestar.datastructures import State
 from litestar.types import ControllerRouterHandler
 
+from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.selectors import Selector
 from broker.http import pact_resources
 from broker.http.body import read_json
 from broker.http.context import PathName, links_for, services_of
 from broker.http.hal import AnyRequest, Body, Links, hal
 from broker.http.wire import ForVerificationBody
-from broker.services.for_verification import PactToVerify, VerificationRequest
+from broker.services.for_verification import PactToVerify, VerificationRequest, encode_metadata
 
 PATH = "/pacts/provider/{provider:str}/for-verification"
-
-
-def metadata_of(entry: PactToVerify) -> str:
-    """The opaque pact-URL segment: which consumer versions and whether pending (base64url JSON).
-
-    It comes back on the verification result's URL, the only way the broker learns what a
-    result was for (§6).
-    """
-    facts = {"cvn": list(entry.consumer_versions), "p": bool(entry.pending)}
-    return base64.urlsafe_b64encode(msgspec.json.encode(facts)).decode().rstrip("=")
 
 
 def entry_body(links: Links, entry: PactToVerify) -> Body:
@@ -38,7 +29,7 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
         p=pact.provider.name,
         c=pact.consumer.name,
         s=pact.content.sha,
-        m=metadata_of(entry),
+        m=encode_metadata(entry.consumer_versions, pending=bool(entry.pending), wip=entry.is_wip),
     )
     versions = ", ".join(entry.consumer_versions)
     notices = [
@@ -50,6 +41,8 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
         }
     ]
     properties: Body = {"notices": notices}
+    if entry.is_wip:
+        properties["wip"] = True
     if entry.pending is not None:
         properties["pending"] = entry.pending
         provider = pact.provider.name
@@ -100,6 +93,20 @@ def response(links: Links, provider: str, entries: list[PactToVerify]) -> Body:
     }
 
 
+def _wip_since(value: str | None) -> datetime | None:
+    """`includeWipPactsSince`: a date (`2024-01-01`) or a date-time; 400 otherwise."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise InvalidInputError(
+            "The request is not valid",
+            [FieldError("/includeWipPactsSince", "must be a date such as 2024-01-01")],
+        ) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 @get(PATH)
 async def pacts_for_verification_defaults(
     provider: PathName, request: AnyRequest, state: State
@@ -125,6 +132,7 @@ async def pacts_for_verification(
             provider_branch=body.provider_version_branch or None,
             provider_tags=tuple(body.provider_version_tags or ()),
             include_pending_status=body.include_pending_status,
+            include_wip_pacts_since=_wip_since(body.include_wip_pacts_since),
         ),
     )
     return hal(response(links_for(request, state), provider, entries))

@@ -168,3 +168,40 @@ async def test_bad_selectors_are_400_and_unknown_providers_404(client: Client) -
     assert (
         await client.post("/pacts/provider/Nobody/for-verification", json={})
     ).status_code == 404
+
+
+async def test_wip_pacts_are_branch_heads_not_yet_verified_on_the_provider_branch(
+    client: Client,
+) -> None:
+    await client.put("/pacticipants/Orders/branches/main/versions/p1", json={})
+    await publish(client, "Web", "1", "a", branch="main")
+    await publish(client, "Web", "2", "b", branch="feature-x")
+    request = {
+        "providerVersionBranch": "main",
+        "includePendingStatus": True,
+        "includeWipPactsSince": "2020-01-01",
+    }
+    entries = await select(client, {"mainBranch": True}, **request)
+    assert who(entries) == ["Pact between Web (1) and Orders", "Pact between Web (2) and Orders"]
+    wip = entries[1]
+    assert wip["verificationProperties"]["wip"] is True
+    assert wip["verificationProperties"]["pending"] is True
+    assert "wip" not in entries[0]["verificationProperties"]
+    # A WIP verification does not take the pact off the WIP list...
+    served = (await client.get(wip["_links"]["self"]["href"].removeprefix(BASE))).json()
+    results = served["_links"]["pb:publish-verification-results"]["href"].removeprefix(BASE)
+    await client.post(results, json={"success": True, "providerApplicationVersion": "p1"})
+    assert len(await select(client, {"mainBranch": True}, **request)) == 2
+    # ...but a result through the explicitly selected pact URL does.
+    pact_url = (await client.get("/pacts/provider/Orders/consumer/Web/version/2")).json()
+    plain = pact_url["_links"]["pb:publish-verification-results"]["href"].removeprefix(BASE)
+    await client.post(plain, json={"success": True, "providerApplicationVersion": "p1"})
+    assert who(await select(client, {"mainBranch": True}, **request)) == [
+        "Pact between Web (1) and Orders"
+    ]
+    # A date after the publication leaves the pact out; a bad date is a 400.
+    late = {**request, "includeWipPactsSince": "2999-01-01"}
+    assert len(await select(client, {"mainBranch": True}, **late)) == 1
+    bad = await client.post(URL, json={**request, "includeWipPactsSince": "yesterday"})
+    assert bad.status_code == 400
+    assert "includeWipPactsSince" in bad.json()["errors"]
