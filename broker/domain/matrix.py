@@ -47,7 +47,8 @@ import msgspec
 
 from broker.domain.errors import Notice
 
-TargetKind = Literal["environment", "tag", "main_branch", "latest"]
+# "versions": no target; the matrix between the versions the query names.
+TargetKind = Literal["environment", "tag", "main_branch", "latest", "versions"]
 RowStatus = Literal["success", "failed", "unknown"]
 
 

@@ -102,24 +102,62 @@ class CanIDeployService:
                 pairings,
                 ignore,
             )
-            rows = []
-            for row in decision.rows:
-                consumer, consumer_version, provider, provider_version = objects[
-                    (row.consumer, row.consumer_version, row.provider, row.provider_version)
-                ]
-                rows.append(
-                    MatrixRow(
-                        consumer=consumer,
-                        consumer_version=consumer_version,
-                        provider=provider,
-                        provider_version=provider_version,
-                        pact_sha=row.pact_sha,
-                        verification_id=row.verification.id if row.verification else None,
-                        success=row.verification.success if row.verification else None,
-                        is_ignored=row.is_ignored,
+            return Answer(decision=decision, rows=_rows(decision, objects))
+
+    async def between(
+        self, selectors: list[VersionSelector], ignore: list[IgnoreSelector]
+    ) -> Answer:
+        """The matrix between the versions several selectors name (no target).
+
+        Each pact one of them published with another's pacticipant, with that version's
+        verification of it.
+        """
+        async with self._storage.transaction() as tx:
+            chosen: list[tuple[Pacticipant, Version]] = []
+            for index, selector in enumerate(selectors):
+                pacticipant = await tx.find_pacticipant(selector.pacticipant)
+                if pacticipant is None:
+                    raise InvalidInputError(
+                        "The matrix query is not valid",
+                        [
+                            FieldError(
+                                f"/q/{index}/pacticipant",
+                                f"no pacticipant named {selector.pacticipant!r}",
+                            )
+                        ],
                     )
-                )
-            return Answer(decision=decision, rows=rows)
+                version = await _resolve(tx, pacticipant, selector)
+                if version is None:
+                    missing = Candidate(
+                        pacticipant=pacticipant.name,
+                        version=selector.version or _describe(selector),
+                        exists=False,
+                    )
+                    return Answer(decision=decide(missing, _VERSIONS, [], ignore), rows=[])
+                chosen.append((pacticipant, version))
+            pairings: list[Pairing] = []
+            objects: Objects = {}
+            for consumer, cv in chosen:
+                for provider, pv in chosen:
+                    if provider.id == consumer.id:
+                        continue
+                    pairing = await _pairing(tx, consumer, cv, provider, pv)
+                    if pairing is not None:
+                        pairings.append(pairing)
+                        objects[(consumer.name, cv.number, provider.name, pv.number)] = (
+                            consumer,
+                            cv,
+                            provider,
+                            pv,
+                        )
+            first, version = chosen[0]
+            decision = decide(
+                Candidate(pacticipant=first.name, version=version.number),
+                _VERSIONS,
+                pairings,
+                ignore,
+            )
+            return Answer(decision=decision, rows=_rows(decision, objects))
 
     async def _pairings(
         self, tx: Transaction, pacticipant: Pacticipant, version: Version, target: Target
@@ -135,36 +173,17 @@ class CanIDeployService:
         async def pair(
             consumer: Pacticipant, cv: Version, provider: Pacticipant, pv: Version | None
         ) -> None:
-            publication = await tx.find_publication(cv.id, provider.id)
-            if publication is None:
+            pairing = await _pairing(tx, consumer, cv, provider, pv)
+            if pairing is None:
                 return
-            content = await tx.find_pact_version_by_id(publication.pact_version_id)
-            assert content is not None
-            verified = None
             if pv is not None:
-                results = [
-                    v
-                    for v in await tx.verifications_of_pact_version(content.id)
-                    if v.provider_version_id == pv.id
-                ]
-                if results:
-                    verified = Verified(id=results[0].id, success=results[0].success)
                 objects[(consumer.name, cv.number, provider.name, pv.number)] = (
                     consumer,
                     cv,
                     provider,
                     pv,
                 )
-            pairings.append(
-                Pairing(
-                    consumer=consumer.name,
-                    consumer_version=cv.number,
-                    provider=provider.name,
-                    provider_version=None if pv is None else pv.number,
-                    pact_sha=content.sha,
-                    verification=verified,
-                )
-            )
+            pairings.append(pairing)
 
         # As a consumer: the providers this version published pacts with.
         for publication in await tx.publications_of_consumer_version(version.id):
@@ -180,6 +199,60 @@ class CanIDeployService:
             for cv in await _live(tx, consumer, target):
                 await pair(consumer, cv, pacticipant, version)
         return pairings, objects
+
+
+_VERSIONS = Target(kind="versions")
+
+Objects = dict[tuple[str, str, str, str], tuple[Pacticipant, Version, Pacticipant, Version]]
+
+
+async def _pairing(
+    tx: Transaction, consumer: Pacticipant, cv: Version, provider: Pacticipant, pv: Version | None
+) -> Pairing | None:
+    """The pact `cv` published for the provider and `pv`'s newest result of it; None if no pact."""
+    publication = await tx.find_publication(cv.id, provider.id)
+    if publication is None:
+        return None
+    content = await tx.find_pact_version_by_id(publication.pact_version_id)
+    assert content is not None
+    verified = None
+    if pv is not None:
+        results = [
+            v
+            for v in await tx.verifications_of_pact_version(content.id)
+            if v.provider_version_id == pv.id
+        ]
+        if results:
+            verified = Verified(id=results[0].id, success=results[0].success)
+    return Pairing(
+        consumer=consumer.name,
+        consumer_version=cv.number,
+        provider=provider.name,
+        provider_version=None if pv is None else pv.number,
+        pact_sha=content.sha,
+        verification=verified,
+    )
+
+
+def _rows(decision: Decision, objects: Objects) -> list[MatrixRow]:
+    rows = []
+    for row in decision.rows:
+        consumer, consumer_version, provider, provider_version = objects[
+            (row.consumer, row.consumer_version, row.provider, row.provider_version)
+        ]
+        rows.append(
+            MatrixRow(
+                consumer=consumer,
+                consumer_version=consumer_version,
+                provider=provider,
+                provider_version=provider_version,
+                pact_sha=row.pact_sha,
+                verification_id=row.verification.id if row.verification else None,
+                success=row.verification.success if row.verification else None,
+                is_ignored=row.is_ignored,
+            )
+        )
+    return rows
 
 
 async def _resolve(tx: Transaction, pacticipant: Pacticipant, s: VersionSelector) -> Version | None:

@@ -37,7 +37,7 @@ def _flag(value: str | None) -> bool:
     return value is not None and value.lower() == "true"
 
 
-def parse(query: str) -> tuple[VersionSelector, Target, list[IgnoreSelector]]:
+def parse(query: str) -> tuple[list[VersionSelector], Target, list[IgnoreSelector]]:
     """The CLIs' query string as a selector, a target and ignore selectors; 400 when invalid."""
     pairs = parse_qsl(query, keep_blank_values=True)
     top = dict(pairs)
@@ -45,11 +45,11 @@ def parse(query: str) -> tuple[VersionSelector, Target, list[IgnoreSelector]]:
     problems: list[FieldError] = []
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         problems.append(FieldError("/q", "each selector needs a pacticipant"))
-    elif len(selectors) > 1:
+    elif len(selectors) > 1 and (
+        any(top.get(k) for k in ("environment", "tag")) or _flag(top.get("mainBranch"))
+    ):
         problems.append(
-            FieldError(
-                "/q", "one selector at a time: name the target with environment, tag or latest"
-            )
+            FieldError("/q", "with a target (environment, tag, mainBranch) give one selector")
         )
     for index, s in enumerate(selectors):
         if s.get("version") and _flag(s.get("latest")):
@@ -64,15 +64,17 @@ def parse(query: str) -> tuple[VersionSelector, Target, list[IgnoreSelector]]:
         problems.append(FieldError("/limit", "must be a positive integer"))
     if problems:
         raise InvalidInputError("The matrix query is not valid", problems)
-    s = selectors[0]
-    selector = VersionSelector(
-        pacticipant=s["pacticipant"],
-        version=s.get("version") or None,
-        branch=s.get("branch") or None,
-        tag=s.get("tag") or None,
-        latest=_flag(s.get("latest")),
-        main_branch=_flag(s.get("mainBranch")),
-    )
+    chosen = [
+        VersionSelector(
+            pacticipant=s["pacticipant"],
+            version=s.get("version") or None,
+            branch=s.get("branch") or None,
+            tag=s.get("tag") or None,
+            latest=_flag(s.get("latest")),
+            main_branch=_flag(s.get("mainBranch")),
+        )
+        for s in selectors
+    ]
     if top.get("environment"):
         target = Target(kind="environment", name=top["environment"])
     elif top.get("tag"):
@@ -86,7 +88,7 @@ def parse(query: str) -> tuple[VersionSelector, Target, list[IgnoreSelector]]:
         for i in nested(pairs, "ignore")
         if i.get("pacticipant")
     ]
-    return selector, target, ignore
+    return chosen, target, ignore
 
 
 def _side(links: Links, name: str, number: str) -> Body:
@@ -143,9 +145,17 @@ def render(links: Links, answer: Answer) -> Body:
 
 @get("/matrix")
 async def matrix(request: AnyRequest, state: State) -> Response[bytes]:
-    """can-i-deploy as the `pact-broker` CLIs ask it: one version against a target."""
-    selector, target, ignore = parse(request.scope.get("query_string", b"").decode("latin-1"))
-    answer = await services_of(state).can_i_deploy.ask(selector, target, ignore)
+    """can-i-deploy as the CLIs ask it, or the matrix between the versions the query names.
+
+    One selector is judged against the target; several (without a target) give the pacts
+    between the named versions and their verification results.
+    """
+    selectors, target, ignore = parse(request.scope.get("query_string", b"").decode("latin-1"))
+    service = services_of(state).can_i_deploy
+    if len(selectors) > 1:
+        answer = await service.between(selectors, ignore)
+    else:
+        answer = await service.ask(selectors[0], target, ignore)
     return hal(render(links_for(request, state), answer))
 
 

@@ -122,3 +122,25 @@ async def test_the_can_i_deploy_resource(client: Client) -> None:
     bad = await client.get("/can-i-deploy?pacticipant=Web&version=1")
     assert bad.status_code == 400
     assert "environment" in bad.json()["errors"]
+
+
+async def test_the_matrix_between_two_named_versions(client: Client) -> None:
+    await client.post("/contracts/publish", json=body(pact("a")))
+    await client.put("/pacticipants/Orders/versions/p1", json={})
+    await client.put("/pacticipants/Orders/versions/p2", json={})
+    await verify(client, "p1", True)
+    await verify(client, "p2", False)
+    query = (
+        "q[][pacticipant]=Web&q[][version]=1&q[][pacticipant]=Orders&q[][version]={v}&latestby=cvpv"
+    )
+    good = await matrix(client, query.format(v="p1"))
+    assert good["summary"]["deployable"] is True
+    assert [
+        (r["consumer"]["version"]["number"], r["provider"]["version"]["number"])
+        for r in good["matrix"]
+    ] == [("1", "p1")]
+    bad = await matrix(client, query.format(v="p2"))
+    assert bad["summary"]["deployable"] is False
+    assert not any("recommended to specify the environment" in n["text"] for n in bad["notices"])
+    with_target = await client.get(f"/matrix?{query.format(v='p1')}&environment=production")
+    assert with_target.status_code == 400
