@@ -44,6 +44,24 @@ def field_error(error: msgspec.ValidationError) -> FieldError:
     return FieldError(pointer_of(path), detail[0].lower() + detail[1:] if detail else "is invalid")
 
 
+async def json_body(request: AnyRequest) -> bytes:
+    """The raw body, refused unless it is declared as JSON; b"" when there is none.
+
+    Raises:
+        UnsupportedMediaTypeError: a body that is not declared as JSON.
+    """
+    body = await request.body()
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not body.strip():
+        return b""
+    if not _JSON_TYPES.match(content_type):
+        raise UnsupportedMediaTypeError(
+            detail="The body must be JSON (Content-Type: application/json), "
+            f"not {content_type or 'untyped'}"
+        )
+    return body
+
+
 async def read_json(request: AnyRequest, kind: type[T]) -> T:
     """Decode the body into `kind`; an empty body counts as `{}`.
 
@@ -51,15 +69,7 @@ async def read_json(request: AnyRequest, kind: type[T]) -> T:
         UnsupportedMediaTypeError: the body is not declared as JSON.
         InvalidInputError: malformed JSON, invalid UTF-8, or a field of the wrong type.
     """
-    body = await request.body()
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not body.strip():
-        body = b"{}"
-    elif not _JSON_TYPES.match(content_type):
-        raise UnsupportedMediaTypeError(
-            detail="The body must be JSON (Content-Type: application/json), "
-            f"not {content_type or 'untyped'}"
-        )
+    body = await json_body(request) or b"{}"
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -21,22 +21,13 @@ from typing import Any, TypeVar
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
 from broker.storage.migrations import migrations_for, pending
 from broker.storage.sqlite_rows import SQLiteTransaction
+from broker.storage.sqlite_time import to_text
 
 T = TypeVar("T")
 
 # Extended result codes (https://www.sqlite.org/rescode.html).
 _UNIQUE = {sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY}
 _FOREIGN_KEY = sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-
-
-def to_text(moment: datetime) -> str:
-    """A UTC ISO-8601 string with microseconds, which sorts as time does."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_text(text: str) -> datetime:
-    """The inverse of `to_text`."""
-    return datetime.fromisoformat(text)
 
 
 class Connection:

@@ -5,7 +5,7 @@ Mixed into `SQLiteTransaction`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from broker.domain.errors import ConflictError, NotFoundError
@@ -13,13 +13,10 @@ from broker.domain.model import PactPublication, PactVersion, Page, Verification
 from broker.storage import pact_queries as q
 from broker.storage import verification_queries as vq
 from broker.storage.pact_rows import pact_version, publication, verification
+from broker.storage.sqlite_time import to_text
 
 if TYPE_CHECKING:
     from broker.storage.sqlite import Connection
-
-
-def _text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class SQLitePactRows:
@@ -42,7 +39,7 @@ class SQLitePactRows:
     ) -> PactVersion:
         try:
             row = await self._c.fetch_one(
-                q.INSERT_PACT_VERSION, (consumer_id, provider_id, sha, content, _text(now))
+                q.INSERT_PACT_VERSION, (consumer_id, provider_id, sha, content, to_text(now))
             )
         except ConflictError as error:
             raise ConflictError(f"The integration already has pact content {sha}") from error
@@ -68,7 +65,7 @@ class SQLitePactRows:
         values = (consumer_id, provider_id, consumer_version_id, pact_version_id)
         try:
             row = await self._c.fetch_one(
-                q.INSERT_PUBLICATION, (*values, _text(now), _text(now), content)
+                q.INSERT_PUBLICATION, (*values, to_text(now), to_text(now), content)
             )
         except ConflictError as error:
             raise ConflictError(
@@ -85,7 +82,7 @@ class SQLitePactRows:
         content: str | None = None,
     ) -> PactPublication:
         row = await self._c.fetch_one(
-            q.REPLACE_PUBLICATION, (pact_version_id, _text(now), content, publication_.id)
+            q.REPLACE_PUBLICATION, (pact_version_id, to_text(now), content, publication_.id)
         )
         if row is None:
             raise NotFoundError("The pact publication no longer exists")
@@ -170,7 +167,7 @@ class SQLitePactRows:
                 v.test_results,
                 v.verified_by,
                 v.metadata,
-                _text(v.created_at),
+                to_text(v.created_at),
             ),
         )
         assert row is not None

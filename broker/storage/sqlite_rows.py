@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Awaitable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
@@ -26,6 +26,7 @@ from broker.domain.model import (
 )
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.sqlite_pacts import SQLitePactRows
+from broker.storage.sqlite_time import from_text, to_text
 
 if TYPE_CHECKING:
     from broker.storage.sqlite import Connection
@@ -41,16 +42,8 @@ _PACTICIPANT_FIELDS = (
 )
 
 
-def _text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _time(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _must_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+    return None if text is None else from_text(text)
 
 
 async def _unique(work: Awaitable[T], message: str) -> T:
@@ -70,8 +63,8 @@ def _pacticipant(row: sqlite3.Row) -> Pacticipant:
         repository_name=row["repository_name"],
         repository_namespace=row["repository_namespace"],
         main_branch=row["main_branch"],
-        created_at=_must_time(row["created_at"]),
-        updated_at=_must_time(row["updated_at"]),
+        created_at=from_text(row["created_at"]),
+        updated_at=from_text(row["updated_at"]),
     )
 
 
@@ -81,8 +74,8 @@ def _version(row: sqlite3.Row) -> Version:
         pacticipant_id=row["pacticipant_id"],
         number=row["number"],
         build_url=row["build_url"],
-        created_at=_must_time(row["created_at"]),
-        updated_at=_must_time(row["updated_at"]),
+        created_at=from_text(row["created_at"]),
+        updated_at=from_text(row["updated_at"]),
     )
 
 
@@ -91,7 +84,7 @@ def _branch(row: sqlite3.Row) -> Branch:
         id=row["id"],
         pacticipant_id=row["pacticipant_id"],
         name=row["name"],
-        created_at=_must_time(row["created_at"]),
+        created_at=from_text(row["created_at"]),
     )
 
 
@@ -102,8 +95,8 @@ def _environment(row: sqlite3.Row) -> Environment:
         display_name=row["display_name"],
         production=bool(row["production"]),
         contacts=tuple(msgspec.convert(json.loads(row["contacts"]), list[Contact])),
-        created_at=_must_time(row["created_at"]),
-        updated_at=_must_time(row["updated_at"]),
+        created_at=from_text(row["created_at"]),
+        updated_at=from_text(row["updated_at"]),
     )
 
 
@@ -114,7 +107,7 @@ def _deployed(row: sqlite3.Row) -> DeployedVersion:
         pacticipant_id=row["pacticipant_id"],
         environment_id=row["environment_uuid"],
         application_instance=row["application_instance"],
-        created_at=_must_time(row["created_at"]),
+        created_at=from_text(row["created_at"]),
         undeployed_at=_time(row["undeployed_at"]),
     )
 
@@ -125,7 +118,7 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
         version_id=row["version_id"],
         pacticipant_id=row["pacticipant_id"],
         environment_id=row["environment_uuid"],
-        created_at=_must_time(row["created_at"]),
+        created_at=from_text(row["created_at"]),
         support_ended_at=_time(row["support_ended_at"]),
     )
 
@@ -155,7 +148,7 @@ class SQLiteTransaction(SQLitePactRows):
                 "INSERT INTO pacticipants (name, display_name, repository_url, repository_name,"
                 " repository_namespace, main_branch, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, *values, _text(now), _text(now)),
+                (name, *values, to_text(now), to_text(now)),
             ),
             f"A pacticipant named {name!r} already exists",
         )
@@ -171,7 +164,7 @@ class SQLiteTransaction(SQLitePactRows):
             assignments = ", ".join(f"{f} = ?" for f in fields)
             await self._c.execute(
                 f"UPDATE pacticipants SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - column names come from a fixed tuple
-                (*(getattr(changes, f) for f in fields), _text(now), pacticipant.id),
+                (*(getattr(changes, f) for f in fields), to_text(now), pacticipant.id),
             )
         found = await self.find_pacticipant_by_id(pacticipant.id)
         if found is None:
@@ -204,7 +197,7 @@ class SQLiteTransaction(SQLitePactRows):
         changed = await self._c.changes(
             "INSERT INTO labels (pacticipant_id, name, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
-            (pacticipant_id, label, _text(now)),
+            (pacticipant_id, label, to_text(now)),
         )
         return changed > 0
 
@@ -242,7 +235,7 @@ class SQLiteTransaction(SQLitePactRows):
             self._c.execute(
                 "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (pacticipant_id, number, build_url, _text(now), _text(now)),
+                (pacticipant_id, number, build_url, to_text(now), to_text(now)),
             ),
             f"Version {number!r} already exists",
         )
@@ -255,7 +248,7 @@ class SQLiteTransaction(SQLitePactRows):
     ) -> Version:
         await self._c.execute(
             "UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ?",
-            (build_url, _text(now), version.id),
+            (build_url, to_text(now), version.id),
         )
         found = await self.find_version_by_id(version.id)
         if found is None:
@@ -309,7 +302,7 @@ class SQLiteTransaction(SQLitePactRows):
         row_id = await _unique(
             self._c.execute(
                 "INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?)",
-                (pacticipant_id, name, _text(now)),
+                (pacticipant_id, name, to_text(now)),
             ),
             f"Branch {name!r} already exists",
         )
@@ -340,7 +333,7 @@ class SQLiteTransaction(SQLitePactRows):
         return BranchVersion(
             branch_id=row["branch_id"],
             version_id=row["version_id"],
-            created_at=_must_time(row["created_at"]),
+            created_at=from_text(row["created_at"]),
         )
 
     async def insert_branch_version(
@@ -349,7 +342,7 @@ class SQLiteTransaction(SQLitePactRows):
         await _unique(
             self._c.execute(
                 "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?, ?, ?)",
-                (branch_id, version_id, _text(now)),
+                (branch_id, version_id, to_text(now)),
             ),
             "The version is already on that branch",
         )
@@ -392,14 +385,16 @@ class SQLiteTransaction(SQLitePactRows):
         if row is None:
             return None
         return Tag(
-            version_id=row["version_id"], name=row["name"], created_at=_must_time(row["created_at"])
+            version_id=row["version_id"],
+            name=row["name"],
+            created_at=from_text(row["created_at"]),
         )
 
     async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
         await _unique(
             self._c.execute(
                 "INSERT INTO tags (version_id, name, created_at) VALUES (?, ?, ?)",
-                (version_id, name, _text(now)),
+                (version_id, name, to_text(now)),
             ),
             f"The version already has tag {name!r}",
         )
@@ -416,7 +411,7 @@ class SQLiteTransaction(SQLitePactRows):
             "SELECT * FROM tags WHERE version_id = ? ORDER BY seq", (version_id,)
         )
         return [
-            Tag(version_id=r["version_id"], name=r["name"], created_at=_must_time(r["created_at"]))
+            Tag(version_id=r["version_id"], name=r["name"], created_at=from_text(r["created_at"]))
             for r in rows
         ]
 
@@ -474,8 +469,8 @@ class SQLiteTransaction(SQLitePactRows):
                 deployed.pacticipant_id,
                 deployed.environment_id,
                 deployed.application_instance,
-                _text(deployed.created_at),
-                None if deployed.undeployed_at is None else _text(deployed.undeployed_at),
+                to_text(deployed.created_at),
+                None if deployed.undeployed_at is None else to_text(deployed.undeployed_at),
             ),
         )
         return deployed
@@ -513,7 +508,7 @@ class SQLiteTransaction(SQLitePactRows):
     async def mark_undeployed(self, deployed: DeployedVersion, now: datetime) -> DeployedVersion:
         changed = await self._c.changes(
             "UPDATE deployed_versions SET undeployed_at = ? WHERE uuid = ?",
-            (_text(now), deployed.uuid),
+            (to_text(now), deployed.uuid),
         )
         if not changed:
             raise NotFoundError(f"Deployed version {deployed.uuid!r} no longer exists")
@@ -529,8 +524,10 @@ class SQLiteTransaction(SQLitePactRows):
                     released.version_id,
                     released.pacticipant_id,
                     released.environment_id,
-                    _text(released.created_at),
-                    None if released.support_ended_at is None else _text(released.support_ended_at),
+                    to_text(released.created_at),
+                    None
+                    if released.support_ended_at is None
+                    else to_text(released.support_ended_at),
                 ),
             ),
             "That version is already released to that environment",
@@ -569,7 +566,7 @@ class SQLiteTransaction(SQLitePactRows):
     ) -> ReleasedVersion:
         changed = await self._c.changes(
             "UPDATE released_versions SET support_ended_at = ? WHERE uuid = ?",
-            (None if ended_at is None else _text(ended_at), released.uuid),
+            (None if ended_at is None else to_text(ended_at), released.uuid),
         )
         if not changed:
             raise NotFoundError(f"Released version {released.uuid!r} no longer exists")
@@ -606,6 +603,6 @@ def _environment_values(environment: Environment) -> tuple[Any, ...]:
         environment.display_name,
         int(environment.production),
         msgspec.json.encode(environment.contacts).decode(),
-        _text(environment.created_at),
-        _text(environment.updated_at),
+        to_text(environment.created_at),
+        to_text(environment.updated_at),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
@@ -14,14 +13,13 @@ from litestar.types import ControllerRouterHandler
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.pact_diff import diff_pacts, render_text
 from broker.http import pact_resources
-from broker.http.body import UnsupportedMediaTypeError, read_json
+from broker.http.body import json_body, read_json
 from broker.http.context import PathName, links_for, page_of, services_of
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal
 from broker.http.wire import PublishBody
 from broker.services.contracts import Contract, Pact, PublishRequest
 
 INTEGRATION = "/pacts/provider/{provider:str}/consumer/{consumer:str}"
-_JSON = re.compile(r"^application/([\w.+-]+\+)?json$")
 
 
 def pact_response(
@@ -78,11 +76,8 @@ async def publish_contracts(request: AnyRequest, state: State) -> Response[bytes
 
 
 async def _raw_pact(request: AnyRequest) -> bytes:
-    raw = await request.body()
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if raw.strip() and not _JSON.match(content_type):
-        raise UnsupportedMediaTypeError(detail="The pact must be sent as application/json")
-    if not raw.strip():
+    raw = await json_body(request)
+    if not raw:
         raise InvalidInputError("The body must be a pact", [FieldError("", "is empty")])
     return raw
 
