@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from broker.domain.errors import FieldError
+from broker.domain.errors import FieldError, InvalidInputError
 
 MAX_NAME_LENGTH = 255
 
@@ -34,3 +34,10 @@ def name_problems(value: str, pointer: str, *, spaces: bool = True) -> list[Fiel
 # A branch with one of these names becomes the pacticipant's main branch when it has none yet,
 # as the Pact Broker's `auto_detect_main_branch` does with its default candidates.
 MAIN_BRANCH_CANDIDATES = ("develop", "main", "master")
+
+
+def check_name(value: str, pointer: str, what: str) -> None:
+    """Refuse a blank, multi-line or over-long name with `InvalidInputError` at `pointer`."""
+    problems = name_problems(value, pointer)
+    if problems:
+        raise InvalidInputError(f"The {what} is not valid", problems)

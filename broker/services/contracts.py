@@ -13,6 +13,7 @@ import msgspec
 
 from broker.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError, Notice
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page, Version
+from broker.domain.names import check_name
 from broker.domain.pact_diff import diff_pacts, render_text
 from broker.domain.pact_merge import merge_pacts
 from broker.domain.pacts import canonical_sha, parse_pact
@@ -21,7 +22,6 @@ from broker.services.pact_validation import check_pact
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
 from broker.services.versions import (
-    check_segment,
     detect_main_branch,
     ensure_version,
     require_version,
@@ -97,12 +97,12 @@ class ContractService:
 
     def _check(self, request: PublishRequest) -> list[_Checked]:
         """Validate the request and every pact before anything is written."""
-        check_segment(request.pacticipant_name, "/pacticipantName", "pacticipant name")
-        check_segment(request.version_number, "/pacticipantVersionNumber", "version number")
+        check_name(request.pacticipant_name, "/pacticipantName", "pacticipant name")
+        check_name(request.version_number, "/pacticipantVersionNumber", "version number")
         if request.branch is not None:
-            check_segment(request.branch, "/branch", "branch name")
+            check_name(request.branch, "/branch", "branch name")
         for index, tag in enumerate(request.tags):
-            check_segment(tag, f"/tags/{index}", "tag")
+            check_name(tag, f"/tags/{index}", "tag")
         if not request.contracts:
             raise InvalidInputError(
                 "Nothing to publish", [FieldError(request.pointer, "must list at least one pact")]

@@ -6,7 +6,7 @@ import msgspec
 
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Pacticipant, PacticipantChanges, Page
-from broker.domain.names import name_problems
+from broker.domain.names import check_name, name_problems
 from broker.services.clock import Clock, system_clock
 from broker.services.races import find_or_insert
 from broker.storage.interface import Storage, Transaction
@@ -29,13 +29,6 @@ def check_changes(changes: PacticipantChanges) -> None:
         raise InvalidInputError("The pacticipant's attributes are not valid", problems)
 
 
-def check_pacticipant_name(name: str, pointer: str = "/name") -> None:
-    """Refuse a blank or multi-line pacticipant name."""
-    problems = name_problems(name, pointer)
-    if problems:
-        raise InvalidInputError("The pacticipant name is not valid", problems)
-
-
 async def require_pacticipant(tx: Transaction, name: str) -> Pacticipant:
     """The named pacticipant, or `NotFoundError`."""
     found = await tx.find_pacticipant(name)
@@ -46,7 +39,7 @@ async def require_pacticipant(tx: Transaction, name: str) -> Pacticipant:
 
 async def ensure_pacticipant(tx: Transaction, name: str, clock: Clock) -> Pacticipant:
     """The named pacticipant, created on the spot if new (publishing and tagging do this)."""
-    check_pacticipant_name(name, "/pacticipant")
+    check_name(name, "/pacticipant", "pacticipant name")
     pacticipant, _ = await find_or_insert(
         lambda: tx.find_pacticipant(name),
         lambda: tx.insert_pacticipant(name, PacticipantChanges(), clock()),
@@ -76,7 +69,7 @@ class PacticipantService:
 
     async def create(self, name: str, changes: PacticipantChanges) -> PacticipantDetails:
         """A new pacticipant; `ConflictError` if the name is taken."""
-        check_pacticipant_name(name)
+        check_name(name, "/name", "pacticipant name")
         check_changes(changes)
         async with self._storage.transaction() as tx:
             created = await tx.insert_pacticipant(name, changes, self._clock())
@@ -95,7 +88,7 @@ class PacticipantService:
             if not create_if_missing:
                 current = await require_pacticipant(tx, name)
             else:
-                check_pacticipant_name(name, "/name")
+                check_name(name, "/name", "pacticipant name")
                 current, created = await find_or_insert(
                     lambda: tx.find_pacticipant(name),
                     lambda: tx.insert_pacticipant(name, changes, self._clock()),

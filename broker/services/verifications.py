@@ -13,9 +13,10 @@ import msgspec
 
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Pacticipant, PactVersion, Verification, Version
+from broker.domain.names import check_name
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import require_pacticipant
-from broker.services.versions import check_segment, ensure_version, require_version
+from broker.services.versions import ensure_version, require_version
 from broker.storage.interface import Storage, Transaction
 
 
@@ -77,7 +78,7 @@ class VerificationService:
         self, provider_name: str, consumer_name: str, sha: str, result: ResultToPublish
     ) -> VerificationDetails:
         """Store a result for the pact content `sha`; creates the provider version if new."""
-        check_segment(result.provider_version, "/providerApplicationVersion", "provider version")
+        check_name(result.provider_version, "/providerApplicationVersion", "provider version")
         if result.build_url is not None:
             parts = urlsplit(result.build_url)
             if parts.scheme not in {"http", "https"} or not parts.netloc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from broker.domain.errors import InvalidInputError, NotFoundError
+from broker.domain.errors import NotFoundError
 from broker.domain.model import (
     Branch,
     Environment,
@@ -14,7 +14,7 @@ from broker.domain.model import (
     Tag,
     Version,
 )
-from broker.domain.names import MAIN_BRANCH_CANDIDATES, name_problems
+from broker.domain.names import MAIN_BRANCH_CANDIDATES, check_name
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
@@ -46,13 +46,6 @@ class BranchDetails(msgspec.Struct, frozen=True, kw_only=True):
     pacticipant: Pacticipant
     branch: Branch
     head: Version | None
-
-
-def check_segment(value: str, pointer: str, what: str) -> None:
-    """Refuse a blank or multi-line name taken from the URL."""
-    problems = name_problems(value, pointer)
-    if problems:
-        raise InvalidInputError(f"The {what} is not valid", problems)
 
 
 async def require_version(tx: Transaction, pacticipant: Pacticipant, number: str) -> Version:
@@ -95,7 +88,7 @@ async def ensure_version(
     tx: Transaction, pacticipant: Pacticipant, number: str, clock: Clock
 ) -> tuple[Version, bool]:
     """The version, created if new; and whether it was created."""
-    check_segment(number, "/version", "version number")
+    check_name(number, "/version", "version number")
     return await find_or_insert(
         lambda: tx.find_version(pacticipant.id, number),
         lambda: tx.insert_version(pacticipant.id, number, None, clock()),
@@ -157,10 +150,10 @@ class VersionService:
         Returns:
             The version and whether it was created.
         """
-        check_segment(pacticipant_name, "/pacticipant", "pacticipant name")
-        check_segment(number, "/version", "version number")
+        check_name(pacticipant_name, "/pacticipant", "pacticipant name")
+        check_name(number, "/version", "version number")
         for index, tag in enumerate(tags or []):
-            check_segment(tag, f"/tags/{index}", "tag")
+            check_name(tag, f"/tags/{index}", "tag")
         async with self._storage.transaction() as tx:
             pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
             url = None if build_url is msgspec.UNSET else build_url
@@ -199,9 +192,9 @@ class VersionService:
         Returns:
             The branch, the version, and whether the version was newly added to the branch.
         """
-        check_segment(pacticipant_name, "/pacticipant", "pacticipant name")
-        check_segment(branch_name, "/branch", "branch name")
-        check_segment(number, "/version", "version number")
+        check_name(pacticipant_name, "/pacticipant", "pacticipant name")
+        check_name(branch_name, "/branch", "branch name")
+        check_name(number, "/version", "version number")
         async with self._storage.transaction() as tx:
             pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
             version, _ = await ensure_version(tx, pacticipant, number, self._clock)
@@ -298,9 +291,9 @@ class VersionService:
         Returns:
             The pacticipant, version, tag, and whether the tag is new.
         """
-        check_segment(pacticipant_name, "/pacticipant", "pacticipant name")
-        check_segment(number, "/version", "version number")
-        check_segment(tag_name, "/tag", "tag")
+        check_name(pacticipant_name, "/pacticipant", "pacticipant name")
+        check_name(number, "/version", "version number")
+        check_name(tag_name, "/tag", "tag")
         async with self._storage.transaction() as tx:
             pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
             version, _ = await ensure_version(tx, pacticipant, number, self._clock)
