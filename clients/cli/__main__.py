@@ -23,12 +23,14 @@ import httpx
 
 from clients.cli import connection, deployments, environments, pacticipants, pacts, versions
 from clients.cli.errors import CommandError
+from clients.cli.outcome import Outcome
 from clients.sdk import BrokerClient, ClientError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 
-Handler = Callable[[BrokerClient, argparse.Namespace], str]
+Handler = Callable[[BrokerClient, argparse.Namespace], "str | Outcome"]
+LocalHandler = Callable[[argparse.Namespace], "str | Outcome"]
 
 # What importing the broker needs beyond the base install: the `broker` extra.
 _BROKER_MODULES = {"broker", "litestar", "uvicorn", "asyncpg"}
@@ -61,22 +63,26 @@ def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | 
     if arguments[:1] == ["broker"]:
         return run_broker(arguments[1:])
     args = build_parser().parse_args(arguments)
-    if args.verbose:
+    if getattr(args, "verbose", False):
         show_requests()
-    handler = cast("Handler", args.handler)
     try:
-        with connection.connect(args, transport=transport) as broker:
-            text = handler(broker, args)
+        if getattr(args, "local", False):
+            result = cast("LocalHandler", args.handler)(args)
+        else:
+            with connection.connect(args, transport=transport) as broker:
+                result = cast("Handler", args.handler)(broker, args)
     except (ClientError, CommandError) as error:
         return fail(str(error))
     except KeyboardInterrupt:
         return fail("Interrupted.")
     except Exception as error:
         logging.getLogger("clients.cli").debug("Unexpected error", exc_info=True)
-        hint = "" if args.verbose else " (run again with --verbose for the traceback)"
+        hint = "" if getattr(args, "verbose", False) else " (run again with --verbose for the traceback)"
         return fail(f"Unexpected error: {type(error).__name__}: {error}{hint}.")
-    sys.stdout.write(text + "\n")
-    return EXIT_OK
+    outcome = result if isinstance(result, Outcome) else Outcome(result)
+    if outcome.text:
+        sys.stdout.write(outcome.text + "\n")
+    return outcome.exit_code
 
 
 def show_requests() -> None:
