@@ -1,0 +1,178 @@
+"""Latency of can-i-deploy, the matrix and pacts-for-verification over a large history.
+
+    .venv/bin/python benchmarks/matrix_queries.py [--scale 1.0] [--requests 300]
+        [--backend sqlite --backend postgresql] [--keep DIR]
+
+For each backend it loads `history.py`'s history (at scale 1.0: 50 pacticipants, 200,000
+versions, ~1,000,000 verification results, ~20,000 deployments) into a fresh database, starts
+`accord broker serve` on it, and sends, one at a time, `--requests` of each query, rotating
+over the pacticipants:
+
+- can-i-deploy: `GET /matrix` as `pact-broker can-i-deploy --version V --to-environment
+  production` sends it, for the newest main-branch version of a service that both consumes and
+  provides;
+- matrix of one integration: `GET /matrix` with the two pacticipants' latest main versions
+  (`q[][pacticipant]=C&q[][branch]=main&q[][latest]=true&q[][pacticipant]=P…`);
+- pacts for verification: `POST /pacts/provider/P/for-verification` with the selectors
+  pact-python users send (mainBranch, deployedOrReleased, matchingBranch), pending status for
+  the provider's main branch and WIP pacts since 60 days before the end of the history.
+
+It prints p50 and p99 latency in milliseconds of each, per backend, and the PostgreSQL/SQLite
+ratio of the p50s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from foundation_writes import broker, postgres_database
+from history import Simulation, build, name_of
+
+# Services that both consume and provide: the interesting ones to deploy.
+SERVICES = [name_of(i) for i in range(10, 40)]
+PROVIDERS = [name_of(i) for i in range(10, 50)]
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def timed(requests: int, send: Callable[[int], httpx.Response]) -> list[float]:
+    samples = []
+    for i in range(requests):
+        started = time.perf_counter()
+        response = send(i)
+        samples.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            url = response.request.url
+            raise SystemExit(f"{url} answered {response.status_code}: {response.text}")
+    return samples
+
+
+def measure(url: str, requests: int, history: Simulation) -> dict[str, list[float]]:
+    wip_since = (history.end() - timedelta(days=60)).isoformat()
+    heads = {name: history.main_head_number(name) for name in SERVICES}
+    pairs = history.providers_map().items()
+    integrations = [(name_of(c), name_of(p)) for c, providers in pairs for p in providers]
+    with httpx.Client(base_url=url, timeout=60) as client:
+        # Warm up: the first requests pay for imports and caches.
+        for name in SERVICES[:3]:
+            client.get("/matrix?" + urlencode(can_i_deploy_query(name, heads[name])))
+
+        def can_i_deploy(i: int) -> httpx.Response:
+            name = SERVICES[i % len(SERVICES)]
+            return client.get("/matrix?" + urlencode(can_i_deploy_query(name, heads[name])))
+
+        def integration(i: int) -> httpx.Response:
+            consumer, provider = integrations[i % len(integrations)]
+            return client.get(
+                "/matrix?"
+                + urlencode(
+                    [
+                        ("q[][pacticipant]", consumer),
+                        ("q[][branch]", "main"),
+                        ("q[][latest]", "true"),
+                        ("q[][pacticipant]", provider),
+                        ("q[][branch]", "main"),
+                        ("q[][latest]", "true"),
+                        ("latestby", "cvpv"),
+                    ]
+                ),
+            )
+
+        def for_verification(i: int) -> httpx.Response:
+            provider = PROVIDERS[i % len(PROVIDERS)]
+            return client.post(
+                f"/pacts/provider/{provider}/for-verification",
+                json={
+                    "consumerVersionSelectors": [
+                        {"mainBranch": True},
+                        {"deployedOrReleased": True},
+                        {"matchingBranch": True},
+                    ],
+                    "providerVersionBranch": "main",
+                    "includePendingStatus": True,
+                    "includeWipPactsSince": wip_since,
+                },
+            )
+
+        return {
+            "can-i-deploy": timed(requests, can_i_deploy),
+            "matrix of one integration": timed(requests, integration),
+            "pacts for verification": timed(requests, for_verification),
+        }
+
+
+def can_i_deploy_query(name: str, version: str) -> list[tuple[str, str]]:
+    return [
+        ("q[][pacticipant]", name),
+        ("q[][version]", version),
+        ("latestby", "cvpv"),
+        ("environment", "production"),
+    ]
+
+
+def run_backend(backend: str, scale: float, requests: int, workdir: Path) -> dict[str, list[float]]:
+    def go(database_url: str) -> dict[str, list[float]]:
+        started = time.perf_counter()
+        history = asyncio.run(build(database_url, scale))
+        counts = history.counts()
+        print(
+            f"{backend}: loaded {counts['versions']:,} versions,"
+            f" {counts['verifications']:,} verification results,"
+            f" {counts['deployed_versions']:,} deployments"
+            f" in {time.perf_counter() - started:.0f} s",
+            flush=True,
+        )
+        with broker(database_url, workdir) as url:
+            return measure(url, requests, history)
+
+    if backend == "sqlite":
+        return go(f"sqlite:///{workdir / 'history.db'}")
+    with postgres_database() as database_url:
+        return go(database_url)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    backends = args.backend or ["sqlite", "postgresql"]
+    results: dict[str, dict[str, list[float]]] = {}
+    with tempfile.TemporaryDirectory() as directory:
+        for backend in backends:
+            results[backend] = run_backend(backend, args.scale, args.requests, Path(directory))
+    print()
+    print(f"{'query':<28} {'backend':<11} {'p50 ms':>8} {'p99 ms':>8}")
+    for query in next(iter(results.values())):
+        for backend, figures in results.items():
+            samples = figures[query]
+            print(
+                f"{query:<28} {backend:<11} {statistics.median(samples):>8.2f}"
+                f" {percentile(samples, 0.99):>8.2f}"
+            )
+        if len(results) == 2:
+            ratio = statistics.median(results["postgresql"][query]) / statistics.median(
+                results["sqlite"][query]
+            )
+            print(f"{'':<28} {'PG/SQLite':<11} {ratio:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
