@@ -11,7 +11,7 @@ verifies is what its consumers had published by then: the head of their main bra
 version in production, and sometimes a feature branch head; 3 % of results fail.
 
 The rows go in with `executemany` (SQLite) or `COPY` (PostgreSQL) into a migrated database,
-then `broker.storage.derived` rebuilds the facts the broker maintains on write. `build()` is
+then the `integrations` rows the broker writes beside each publication are derived. `build()` is
 what `benchmarks/matrix_queries.py` calls.
 """
 
@@ -111,6 +111,12 @@ COLUMNS = {
     ),
 }
 
+# What the broker writes beside each publication (migration 0004 fills it the same way).
+INTEGRATIONS = (
+    "INSERT INTO integrations (consumer_id, provider_id, created_at)"
+    " SELECT consumer_id, provider_id, min(created_at) FROM pact_publications"
+    " GROUP BY consumer_id, provider_id"
+)
 VERIFIED_BY = json.dumps({"implementation": "Pact-Rust", "version": "1.4.0"})
 
 
@@ -381,6 +387,7 @@ def load_sqlite(path: str, rows: Rows) -> None:
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
                 ([_sqlite_value(v) for v in row] for row in data),
             )
+        db.execute(INTEGRATIONS)
         db.commit()
         db.execute("ANALYZE")
         db.commit()
@@ -400,6 +407,7 @@ async def load_postgres(url: str, rows: Rows) -> None:
                     f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'),"
                     f" (SELECT coalesce(max({key}), 1) FROM {table}))"
                 )
+        await connection.execute(INTEGRATIONS)
         await connection.execute("ANALYZE")
     finally:
         await connection.close()

@@ -199,4 +199,5 @@ class Verification(msgspec.Struct, frozen=True, kw_only=True):
     test_results: str | None = None
     verified_by: str | None = None
     metadata: str | None = None
+    wip: bool = False  # the verifier fetched the pact as work in progress
     created_at: datetime

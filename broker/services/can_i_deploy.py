@@ -210,26 +210,18 @@ async def _pairing(
     tx: Transaction, consumer: Pacticipant, cv: Version, provider: Pacticipant, pv: Version | None
 ) -> Pairing | None:
     """The pact `cv` published for the provider and `pv`'s newest result of it; None if no pact."""
-    publication = await tx.find_publication(cv.id, provider.id)
-    if publication is None:
+    found = await tx.pact_and_result(cv.id, provider.id, None if pv is None else pv.id)
+    if found is None:
         return None
-    content = await tx.find_pact_version_by_id(publication.pact_version_id)
-    assert content is not None
     verified = None
-    if pv is not None:
-        results = [
-            v
-            for v in await tx.verifications_of_pact_version(content.id)
-            if v.provider_version_id == pv.id
-        ]
-        if results:
-            verified = Verified(id=results[0].id, success=results[0].success)
+    if found.verification_id is not None and found.success is not None:
+        verified = Verified(id=found.verification_id, success=found.success)
     return Pairing(
         consumer=consumer.name,
         consumer_version=cv.number,
         provider=provider.name,
         provider_version=None if pv is None else pv.number,
-        pact_sha=content.sha,
+        pact_sha=found.sha,
         verification=verified,
     )
 

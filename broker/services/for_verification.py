@@ -9,19 +9,18 @@ results (§7.5). With `include_wip_pacts_since` and a provider branch, work-in-p
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping
 from datetime import datetime
 
 import msgspec
 
 from broker.domain.errors import InvalidInputError
-from broker.domain.model import Branch, Pacticipant, PactPublication, Page, Verification, Version
+from broker.domain.model import Pacticipant, PactPublication, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
 from broker.services.contracts import Pact
 from broker.services.deployments import live_versions
 from broker.services.pacticipants import require_pacticipant
-from broker.services.versions import branch_head, head_of
+from broker.services.versions import branch_head
 from broker.storage.interface import Storage, Transaction
 
 
@@ -96,14 +95,14 @@ class ForVerificationService:
                 consumer = await tx.find_pacticipant_by_id(publication.consumer_id)
                 assert consumer is not None
                 consumers.append(consumer)
-            entries: dict[tuple[int, int], _Entry] = {}
             selectors = request.selectors or DEFAULT_SELECTORS
+            chosen: list[tuple[Pacticipant, Version, str]] = []
             for selector in selectors:
                 reason = describe(selector, request.provider_branch)
                 for consumer in consumers:
                     if selector.consumer is not None and selector.consumer != consumer.name:
                         continue
-                    for version in await self._versions(
+                    versions = await self._versions(
                         tx,
                         selector,
                         consumer,
@@ -111,15 +110,24 @@ class ForVerificationService:
                         request,
                         environments,
                         bool(request.selectors),
-                    ):
-                        held = await tx.find_publication(version.id, provider.id)
-                        if held is None:
-                            continue
-                        key = (consumer.id, held.pact_version_id)
-                        entry = entries.setdefault(key, _Entry(consumer, held, version))
-                        entry.add(held, version, reason)
+                    )
+                    chosen += [(consumer, version, reason) for version in versions]
+            held = {
+                p.consumer_version_id: p
+                for p in await tx.publications_of_versions(
+                    sorted({version.id for _, version, _ in chosen}), provider.id
+                )
+            }
+            entries: dict[tuple[int, int], _Entry] = {}
+            for consumer, version, reason in chosen:
+                pact = held.get(version.id)
+                if pact is None:
+                    continue
+                key = (consumer.id, pact.pact_version_id)
+                entry = entries.setdefault(key, _Entry(consumer, pact, version))
+                entry.add(pact, version, reason)
             ordered = sorted(entries.values(), key=lambda e: (e.consumer.name, e.version.id))
-            results = [await self._result(tx, provider, entry, request) for entry in ordered]
+            results = await self._results(tx, provider, ordered, request)
             if request.include_wip_pacts_since is not None and request.provider_branch:
                 results += await self._wip(tx, provider, consumers, set(entries), request)
             return results
@@ -139,40 +147,49 @@ class ForVerificationService:
         """
         assert request.include_wip_pacts_since is not None and request.provider_branch
         since, branch_name = request.include_wip_pacts_since, request.provider_branch
-        provider_branch = await tx.find_branch(provider.id, branch_name)
+        by_id = {c.id: c for c in consumers}
+        heads = [
+            (name, publication)
+            for name, publication in await tx.branch_head_pacts(provider.id, since)
+            if publication.consumer_id in by_id
+            and (publication.consumer_id, publication.pact_version_id) not in selected
+        ]
+        versions = {
+            v.id: v
+            for v in await tx.versions_by_ids(sorted({p.consumer_version_id for _, p in heads}))
+        }
         found: dict[tuple[int, int], _Entry] = {}
-        for consumer in consumers:
-            branches, _ = await tx.list_branches(consumer.id, Page(number=1, size=1000))
-            for branch in branches:
-                head = await head_of(tx, branch)
-                held = None if head is None else await tx.find_publication(head.id, provider.id)
-                if head is None or held is None or held.created_at < since:
-                    continue
-                key = (consumer.id, held.pact_version_id)
-                if key in selected:
-                    continue
-                entry = found.setdefault(key, _Entry(consumer, held, head))
-                entry.add(held, head, f"work in progress: latest version from branch {branch.name}")
-        results = []
+        for name, publication in heads:
+            consumer, head = (
+                by_id[publication.consumer_id],
+                versions[publication.consumer_version_id],
+            )
+            key = (consumer.id, publication.pact_version_id)
+            entry = found.setdefault(key, _Entry(consumer, publication, head))
+            entry.add(publication, head, f"work in progress: latest version from branch {name}")
+        provider_branch = await tx.find_branch(provider.id, branch_name)
+        facts = await tx.success_facts(
+            sorted(pact for _, pact in found),
+            None if provider_branch is None else provider_branch.id,
+        )
+        unverified = []
         for entry in sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id)):
-            verifications = await tx.verifications_of_pact_version(
-                entry.publication.pact_version_id
+            on_branch, first_success = facts.get(entry.publication.pact_version_id, (False, None))
+            verified_before_branch = (
+                provider_branch is not None
+                and first_success is not None
+                and first_success < provider_branch.created_at
             )
-            if await _verified_outside_wip(tx, verifications, branch_name, provider_branch):
-                continue
-            result = await self._result(tx, provider, entry, request)
-            results.append(
-                msgspec.structs.replace(
-                    result,
-                    pending=True,
-                    pending_reason=(
-                        f"it is a work in progress pact: {provider.name} has not yet verified it "
-                        f"on branch '{branch_name}'"
-                    ),
-                    is_wip=True,
-                )
-            )
-        return results
+            if not (on_branch or verified_before_branch):
+                unverified.append(entry)
+        reason = (
+            f"it is a work in progress pact: {provider.name} has not yet verified it "
+            f"on branch '{branch_name}'"
+        )
+        return [
+            msgspec.structs.replace(result, pending=True, pending_reason=reason, is_wip=True)
+            for result in await self._results(tx, provider, unverified, request)
+        ]
 
     async def _versions(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per row of §7.3
         self,
@@ -226,29 +243,37 @@ class ForVerificationService:
         found = None if latest is None else await tx.find_version_by_id(latest.consumer_version_id)
         return [found] if found else []
 
-    async def _result(
-        self, tx: Transaction, provider: Pacticipant, entry: _Entry, request: VerificationRequest
-    ) -> PactToVerify:
-        content = await tx.find_pact_version_by_id(entry.publication.pact_version_id)
-        assert content is not None
-        pact = Pact(
-            consumer=entry.consumer,
-            provider=provider,
-            consumer_version=entry.version,
-            publication=entry.publication,
-            content=content,
-        )
-        pending: bool | None = None
-        reason = None
-        if request.include_pending_status:
-            pending, reason = await _pending(tx, provider, content.id, request)
-        return PactToVerify(
-            pact=pact,
-            reasons=tuple(entry.reasons),
-            consumer_versions=tuple(v.number for v in sorted(entry.versions, key=lambda v: v.id)),
-            pending=pending,
-            pending_reason=reason,
-        )
+    async def _results(
+        self,
+        tx: Transaction,
+        provider: Pacticipant,
+        entries: list[_Entry],
+        request: VerificationRequest,
+    ) -> list[PactToVerify]:
+        """The entries with their pact contents and, when asked for, pending status."""
+        ids = sorted({e.publication.pact_version_id for e in entries})
+        contents = {c.id: c for c in await tx.pact_versions_by_ids(ids)} if ids else {}
+        pending: dict[int, tuple[bool, str]] = {}
+        if request.include_pending_status and ids:
+            pending = await _pending(tx, provider, ids, request)
+        return [
+            PactToVerify(
+                pact=Pact(
+                    consumer=entry.consumer,
+                    provider=provider,
+                    consumer_version=entry.version,
+                    publication=entry.publication,
+                    content=contents[entry.publication.pact_version_id],
+                ),
+                reasons=tuple(entry.reasons),
+                consumer_versions=tuple(
+                    v.number for v in sorted(entry.versions, key=lambda v: v.id)
+                ),
+                pending=pending[entry.publication.pact_version_id][0] if pending else None,
+                pending_reason=pending[entry.publication.pact_version_id][1] if pending else None,
+            )
+            for entry in entries
+        ]
 
 
 async def _live_versions(
@@ -268,95 +293,80 @@ async def _live_versions(
     return list(versions.values())
 
 
-async def _verified_outside_wip(
-    tx: Transaction, verifications: list[Verification], branch_name: str, branch: Branch | None
-) -> bool:
-    """Whether a successful, non-WIP result exists from the branch, or from before it existed."""
-    for verification in verifications:
-        if not verification.success or is_wip_metadata(verification.metadata):
-            continue
-        on = {b.name for b, _ in await tx.branches_of_version(verification.provider_version_id)}
-        if branch_name in on:
-            return True
-        if branch is not None and verification.created_at < branch.created_at:
-            return True
-    return False
+async def _pending(
+    tx: Transaction, provider: Pacticipant, ids: list[int], request: VerificationRequest
+) -> dict[int, tuple[bool, str]]:
+    """Whether each content is pending for the provider branch (or tags) that will verify it.
 
-
-def is_wip_metadata(metadata: str | None) -> bool:
-    """Whether a pact URL's metadata segment marks a WIP verification (see `pact_metadata`)."""
-    return bool(metadata) and bool(decode_metadata(metadata or "").get("w"))
-
-
-def encode_metadata(consumer_versions: tuple[str, ...], *, pending: bool, wip: bool) -> str:
-    """The opaque pact-URL segment: base64url JSON of the consumer versions, pending and WIP.
-
-    It comes back on the verification result's URL, the only way the broker learns what a
-    result was for (§6).
+    Results of work-in-progress verifications do not count (§7.5).
     """
-    facts = {"cvn": list(consumer_versions), "p": pending, "w": wip}
-    return base64.urlsafe_b64encode(msgspec.json.encode(facts)).decode().rstrip("=")
-
-
-def decode_metadata(metadata: str) -> dict[str, object]:
-    """The facts `encode_metadata` wrote, or nothing when the segment is not ours."""
-    try:
-        decoded = msgspec.json.decode(
-            base64.urlsafe_b64decode(metadata + "=" * (-len(metadata) % 4))
-        )
-    except (ValueError, msgspec.DecodeError):
-        return {}
-    return decoded if isinstance(decoded, dict) else {}
-
-
-async def _pending(  # noqa: PLR0911 - one answer per rule of §7.5
-    tx: Transaction, provider: Pacticipant, pact_version_id: int, request: VerificationRequest
-) -> tuple[bool, str]:
-    """Whether the content is pending for the provider branch (or tags) that will verify it."""
-    successes = [v for v in await tx.verifications_of_pact_version(pact_version_id) if v.success]
     if request.provider_branch:
-        branch: Branch | None = await tx.find_branch(provider.id, request.provider_branch)
-        for verification in successes:
-            on = {b.name for b, _ in await tx.branches_of_version(verification.provider_version_id)}
-            if request.provider_branch in on:
-                return (
+        name = request.provider_branch
+        branch = await tx.find_branch(provider.id, name)
+        facts = await tx.success_facts(ids, None if branch is None else branch.id)
+        answers = {}
+        for pact_version_id in ids:
+            on_branch, first_success = facts.get(pact_version_id, (False, None))
+            if on_branch:
+                answers[pact_version_id] = (
                     False,
                     f"it has been successfully verified by a version of {provider.name}"
-                    f" from branch '{request.provider_branch}'",
+                    f" from branch '{name}'",
                 )
-            if branch is not None and verification.created_at < branch.created_at:
-                return (
+            elif branch and first_success is not None and first_success < branch.created_at:
+                answers[pact_version_id] = (
                     False,
                     f"it was successfully verified by a version of {provider.name}"
-                    f" before branch '{request.provider_branch}' was created",
+                    f" before branch '{name}' was created",
                 )
+            else:
+                answers[pact_version_id] = (
+                    True,
+                    f"a successful verification result for a version of {provider.name}"
+                    f" from branch '{name}' has not yet been published",
+                )
+        return answers
+    if request.provider_tags:
+        return {i: await _pending_for_tags(tx, provider, i, request.provider_tags) for i in ids}
+    facts = await tx.success_facts(ids, None)
+    return {
+        i: (False, f"it has been successfully verified by a version of {provider.name}")
+        if facts.get(i, (False, None))[1] is not None
+        else (
+            True,
+            f"a successful verification result for {provider.name} has not yet been published",
+        )
+        for i in ids
+    }
+
+
+async def _pending_for_tags(
+    tx: Transaction, provider: Pacticipant, pact_version_id: int, provider_tags: tuple[str, ...]
+) -> tuple[bool, str]:
+    """Pending for tags: some tag has no successful result from a version carrying it."""
+    successes = [
+        v
+        for v in await tx.verifications_of_pact_version(pact_version_id)
+        if v.success and not v.wip
+    ]
+    pending_tags = []
+    for tag in provider_tags:
+        verified = False
+        for verification in successes:
+            tags = {t.name for t in await tx.tags_of_version(verification.provider_version_id)}
+            if tag in tags:
+                verified = True
+                break
+        if not verified:
+            pending_tags.append(tag)
+    if pending_tags:
         return (
             True,
             f"a successful verification result for a version of {provider.name}"
-            f" from branch '{request.provider_branch}' has not yet been published",
+            f" with tag {', '.join(pending_tags)} has not yet been published",
         )
-    if request.provider_tags:
-        pending_tags = []
-        for tag in request.provider_tags:
-            verified = False
-            for verification in successes:
-                tags = {t.name for t in await tx.tags_of_version(verification.provider_version_id)}
-                if tag in tags:
-                    verified = True
-                    break
-            if not verified:
-                pending_tags.append(tag)
-        if pending_tags:
-            return (
-                True,
-                f"a successful verification result for a version of {provider.name}"
-                f" with tag {', '.join(pending_tags)} has not yet been published",
-            )
-        return (
-            False,
-            f"it has been successfully verified by a version of {provider.name}"
-            f" with tag {', '.join(request.provider_tags)}",
-        )
-    if successes:
-        return False, f"it has been successfully verified by a version of {provider.name}"
-    return True, f"a successful verification result for {provider.name} has not yet been published"
+    return (
+        False,
+        f"it has been successfully verified by a version of {provider.name}"
+        f" with tag {', '.join(provider_tags)}",
+    )

@@ -14,6 +14,7 @@ import msgspec
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Pacticipant, PactVersion, Verification, Version
 from broker.domain.names import check_name
+from broker.domain.pact_metadata import is_wip_metadata
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import ensure_version, require_version
@@ -101,6 +102,7 @@ class VerificationService:
                     test_results=result.test_results,
                     verified_by=result.verified_by,
                     metadata=result.metadata,
+                    wip=is_wip_metadata(result.metadata),
                     created_at=self._clock(),
                 )
             )

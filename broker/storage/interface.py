@@ -9,9 +9,10 @@ driver errors into domain errors (`ConflictError` for a broken uniqueness rule,
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Final, Literal, Protocol
+from typing import Final, Literal, NamedTuple, Protocol
 
 from broker.domain.model import (
     Branch,
@@ -38,6 +39,14 @@ ANY: Final = _Any.ANY
 """A filter value meaning "do not filter on this column" where `None` is itself a value."""
 
 AnyInstance = Literal[_Any.ANY]
+
+
+class PactAndResult(NamedTuple):
+    """A pact's content sha and one provider version's newest result for it, if any."""
+
+    sha: str
+    verification_id: int | None
+    success: bool | None
 
 
 class Transaction(Protocol):
@@ -382,6 +391,59 @@ class Transaction(Protocol):
 
     async def verifications_of_pact_version(self, pact_version_id: int) -> list[Verification]:
         """Every result for some pact content, newest first."""
+        ...
+
+    # batched reads for pacts-for-verification, the matrix and can-i-deploy
+
+    async def publications_of_versions(
+        self, consumer_version_ids: Sequence[int], provider_id: int
+    ) -> list[PactPublication]:
+        """The pacts these consumer versions hold with the provider (any order)."""
+        ...
+
+    async def pact_versions_by_ids(self, ids: Sequence[int]) -> list[PactVersion]:
+        """The pact contents with these ids (any order)."""
+        ...
+
+    async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
+        """The versions with these ids (any order)."""
+        ...
+
+    async def latest_verification_by(
+        self, pact_version_id: int, provider_version_id: int
+    ) -> Verification | None:
+        """The provider version's newest result for the pact content."""
+        ...
+
+    async def pact_and_result(
+        self, consumer_version_id: int, provider_id: int, provider_version_id: int | None
+    ) -> PactAndResult | None:
+        """The pact a consumer version holds with a provider, and a provider version's result.
+
+        The sha of the content the consumer version holds with the provider, and the newest
+        result of `provider_version_id` for it; None when there is no such pact.
+        """
+        ...
+
+    async def success_facts(
+        self, pact_version_ids: Sequence[int], branch_id: int | None
+    ) -> dict[int, tuple[bool, datetime | None]]:
+        """What pending status needs to know of each pact content.
+
+        Leaving work-in-progress results out: whether a version on the provider branch
+        `branch_id` verified it successfully, and when its first successful result was
+        published (None if never).
+        """
+        ...
+
+    async def branch_head_pacts(
+        self, provider_id: int, since: datetime
+    ) -> list[tuple[str, PactPublication]]:
+        """Work-in-progress candidates: (branch name, pact) of consumer branch heads.
+
+        Every head of a branch of the provider's consumers that holds a pact with it published
+        at or after `since`, by consumer then version.
+        """
         ...
 
     async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:

@@ -6,6 +6,7 @@ Both dialects accept every statement here unchanged otherwise.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 _PLACEHOLDER = re.compile(r"\?")
@@ -13,7 +14,7 @@ _PLACEHOLDER = re.compile(r"\?")
 
 def numbered(sql: str) -> str:
     """`?` placeholders as `$1, $2, …` (our statements have no `?` inside literals)."""
-    counter = iter(range(1, 1000))
+    counter = itertools.count(1)
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
 
 
@@ -67,18 +68,19 @@ COUNT_PUBLICATIONS_OF_INTEGRATION = (
     "SELECT count(*) AS n FROM pact_publications WHERE consumer_id = ? AND provider_id = ?"
 )
 
-# The latest pact of every integration: the row whose consumer version is the newest among the
-# integration's publications that pass the filter (that row passes it too, as each consumer
-# version holds one pact per provider). `{provider}` narrows to one provider.
+# The latest pact of every integration: for each row of `integrations`, the publication of the
+# newest consumer version among those that pass the filter (one index probe per integration).
+# `{provider}` narrows to one provider.
 LATEST_PUBLICATIONS = (
-    "SELECT pp.* FROM pact_publications pp"
-    " WHERE pp.consumer_version_id = ("
+    "SELECT pp.* FROM integrations i JOIN pact_publications pp"
+    " ON pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id"
+    " AND pp.consumer_version_id = ("
     "   SELECT max(newer.consumer_version_id) FROM pact_publications newer"
-    "   WHERE newer.consumer_id = pp.consumer_id AND newer.provider_id = pp.provider_id"
+    "   WHERE newer.consumer_id = i.consumer_id AND newer.provider_id = i.provider_id"
     "   {newer_filter})"
-    " {provider} ORDER BY pp.consumer_id, pp.provider_id"
+    " WHERE 1 = 1 {provider} ORDER BY pp.consumer_id, pp.provider_id"
 )
-FOR_PROVIDER = "AND pp.provider_id = ?"
+FOR_PROVIDER = "AND i.provider_id = ?"
 
 PUBLICATIONS_OF_PACT_VERSION = (
     "SELECT * FROM pact_publications WHERE pact_version_id = ? ORDER BY consumer_version_id"

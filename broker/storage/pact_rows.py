@@ -1,11 +1,11 @@
-"""Row mapping of pact versions and publications, for either driver's rows."""
+"""Row mapping of versions, pact versions, publications and results, for either driver's rows."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Protocol
 
-from broker.domain.model import PactPublication, PactVersion, Verification
+from broker.domain.model import PactPublication, PactVersion, Verification, Version
 
 
 class Row(Protocol):
@@ -19,6 +19,18 @@ class Row(Protocol):
 def _moment(value: datetime | str) -> datetime:
     # SQLite hands back the ISO text the adapter wrote; asyncpg a datetime.
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def version(row: Row) -> Version:
+    """A `versions` row."""
+    return Version(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        number=row["number"],
+        build_url=row["build_url"],
+        created_at=_moment(row["created_at"]),
+        updated_at=_moment(row["updated_at"]),
+    )
 
 
 def pact_version(row: Row) -> PactVersion:
@@ -61,5 +73,6 @@ def verification(row: Row) -> Verification:
         test_results=row["test_results"],
         verified_by=row["verified_by"],
         metadata=row["metadata"],
+        wip=bool(row["wip"]),
         created_at=_moment(row["created_at"]),
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from broker.domain.errors import NotFoundError
 from broker.domain.model import PactPublication, PactVersion, Page, Verification
 from broker.storage import pact_queries as q
+from broker.storage import selection_queries as s
 from broker.storage import verification_queries as vq
 from broker.storage.pact_queries import numbered
 from broker.storage.pact_rows import pact_version, publication, verification
@@ -89,6 +90,7 @@ class PostgresPactRows:
             conflict="That consumer version already has a pact with the provider",
         )
         assert row is not None
+        await self._execute(numbered(s.INSERT_INTEGRATION), consumer_id, provider_id, now)
         return publication(row)
 
     async def replace_publication(
@@ -187,6 +189,7 @@ class PostgresPactRows:
             v.test_results,
             v.verified_by,
             v.metadata,
+            v.wip,
             v.created_at,
             conflict="That verification result exists already",
         )

@@ -32,6 +32,7 @@ from broker.domain.model import (
 )
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.postgres_pacts import PostgresPactRows
+from broker.storage.postgres_selection import PostgresSelectionRows
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -181,7 +182,7 @@ class _Filters:
         return " AND ".join(self.conditions)
 
 
-class PostgresTransaction(PostgresPactRows):
+class PostgresTransaction(PostgresPactRows, PostgresSelectionRows):
     """The `Transaction` protocol on one pooled connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from broker.domain.errors import ConflictError, NotFoundError
 from broker.domain.model import PactPublication, PactVersion, Page, Verification
 from broker.storage import pact_queries as q
+from broker.storage import selection_queries as s
 from broker.storage import verification_queries as vq
 from broker.storage.pact_rows import pact_version, publication, verification
 from broker.storage.sqlite_time import to_text
@@ -72,6 +73,7 @@ class SQLitePactRows:
                 "That consumer version already has a pact with the provider"
             ) from error
         assert row is not None
+        await self._c.execute(s.INSERT_INTEGRATION, (consumer_id, provider_id, to_text(now)))
         return publication(row)
 
     async def replace_publication(
@@ -167,6 +169,7 @@ class SQLitePactRows:
                 v.test_results,
                 v.verified_by,
                 v.metadata,
+                int(v.wip),
                 to_text(v.created_at),
             ),
         )

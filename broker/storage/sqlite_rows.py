@@ -26,6 +26,7 @@ from broker.domain.model import (
 )
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.sqlite_pacts import SQLitePactRows
+from broker.storage.sqlite_selection import SQLiteSelectionRows
 from broker.storage.sqlite_time import from_text, to_text
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
     )
 
 
-class SQLiteTransaction(SQLitePactRows):
+class SQLiteTransaction(SQLitePactRows, SQLiteSelectionRows):
     """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:

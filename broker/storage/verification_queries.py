@@ -7,8 +7,8 @@ from __future__ import annotations
 
 INSERT_VERIFICATION = (
     "INSERT INTO verifications (pact_version_id, consumer_id, provider_id, provider_version_id,"
-    " success, build_url, test_results, verified_by, metadata, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *"
+    " success, build_url, test_results, verified_by, metadata, wip, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *"
 )
 FIND_VERIFICATION = "SELECT * FROM verifications WHERE id = ?"
 LATEST_VERIFICATION = (

@@ -10,13 +10,14 @@ from litestar.datastructures import State
 from litestar.types import ControllerRouterHandler
 
 from broker.domain.errors import FieldError, InvalidInputError
+from broker.domain.pact_metadata import encode_metadata
 from broker.domain.selectors import Selector
 from broker.http import pact_resources
 from broker.http.body import read_json
 from broker.http.context import PathName, links_for, services_of
 from broker.http.hal import AnyRequest, Body, Links, hal
 from broker.http.wire import ForVerificationBody
-from broker.services.for_verification import PactToVerify, VerificationRequest, encode_metadata
+from broker.services.for_verification import PactToVerify, VerificationRequest
 
 PATH = "/pacts/provider/{provider:str}/for-verification"
 

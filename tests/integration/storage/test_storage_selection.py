@@ -1,0 +1,175 @@
+"""The batched reads behind pacts-for-verification, the matrix and can-i-deploy, both backends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from broker.domain.model import Pacticipant, PacticipantChanges, Verification, Version
+from broker.storage import selection_queries
+from broker.storage.interface import PactAndResult, Storage, Transaction
+from tests.integration.storage.test_storage_pacts import consumer_versions, publish
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Id lists are read two at a time, so every test also crosses chunk boundaries."""
+    monkeypatch.setattr(selection_queries, "CHUNK", 2)
+
+
+@pytest.fixture
+async def provider(storage: Storage, now: datetime) -> Pacticipant:
+    async with storage.transaction() as tx:
+        return await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
+
+
+async def result(  # noqa: PLR0917 - mirrors the columns it fills
+    tx: Transaction,
+    pact_version_id: int,
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    provider_version: Version,
+    success: bool,
+    at: datetime,
+    *,
+    wip: bool = False,
+) -> Verification:
+    return await tx.insert_verification(
+        Verification(
+            id=0,
+            pact_version_id=pact_version_id,
+            consumer_id=consumer.id,
+            provider_id=provider.id,
+            provider_version_id=provider_version.id,
+            success=success,
+            wip=wip,
+            created_at=at,
+        )
+    )
+
+
+async def test_id_lists_are_read_in_chunks_and_an_empty_list_reads_nothing(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        versions = await consumer_versions(tx, pacticipant, ["1", "2", "3", "4", "5"], now)
+        for index, v in enumerate(versions[:4]):
+            await publish(tx, pacticipant, provider, v, f"sha{index % 2}", now)
+        ids = [v.id for v in versions]
+        assert sorted(v.number for v in await tx.versions_by_ids(ids)) == ["1", "2", "3", "4", "5"]
+        assert await tx.versions_by_ids([]) == []
+        held = await tx.publications_of_versions(ids, provider.id)
+        assert sorted(p.consumer_version_id for p in held) == ids[:4]
+        assert await tx.publications_of_versions(ids, pacticipant.id) == []
+        contents = await tx.pact_versions_by_ids(sorted({p.pact_version_id for p in held}))
+        assert sorted(c.sha for c in contents) == ["sha0", "sha1"]
+        assert await tx.pact_versions_by_ids([]) == []
+
+
+async def test_pact_and_result_is_the_provider_versions_newest_result_for_the_content(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        (cv,) = await consumer_versions(tx, pacticipant, ["1"], now)
+        await publish(tx, pacticipant, provider, cv, "abc", now)
+        content = await tx.find_pact_version(pacticipant.id, provider.id, "abc")
+        assert content is not None
+        pv1, pv2 = await consumer_versions(tx, provider, ["p1", "p2"], now)
+        await result(tx, content.id, pacticipant, provider, pv1, True, now)
+        newest = await result(tx, content.id, pacticipant, provider, pv1, False, now)
+        assert await tx.pact_and_result(cv.id, provider.id, pv1.id) == PactAndResult(
+            "abc", newest.id, False
+        )
+        assert await tx.latest_verification_by(content.id, pv1.id) == newest
+        assert await tx.pact_and_result(cv.id, provider.id, pv2.id) == PactAndResult(
+            "abc", None, None
+        )
+        assert await tx.latest_verification_by(content.id, pv2.id) is None
+        assert await tx.pact_and_result(cv.id, provider.id, None) == PactAndResult(
+            "abc", None, None
+        )
+        assert await tx.pact_and_result(cv.id, pacticipant.id, pv1.id) is None
+
+
+async def test_success_facts_count_successes_on_the_branch_and_leave_wip_results_out(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        cvs = await consumer_versions(tx, pacticipant, ["1", "2", "3", "4"], now)
+        for index, cv in enumerate(cvs):
+            await publish(tx, pacticipant, provider, cv, f"sha{index}", now)
+        contents = {
+            c.sha: c.id
+            for c in await tx.pact_versions_by_ids(
+                [
+                    p.pact_version_id
+                    for p in await tx.publications_of_versions([v.id for v in cvs], provider.id)
+                ]
+            )
+        }
+        main = await tx.insert_branch(provider.id, "main", now)
+        feature = await tx.insert_branch(provider.id, "feature", now)
+        on_main, on_feature = await consumer_versions(tx, provider, ["m1", "f1"], now)
+        await tx.insert_branch_version(main.id, on_main.id, now)
+        await tx.insert_branch_version(feature.id, on_feature.id, now)
+        later = now + timedelta(hours=1)
+        # sha0: verified on main; sha1: only on the feature branch, first failing then passing;
+        # sha2: only a WIP success on main; sha3: never verified.
+        await result(tx, contents["sha0"], pacticipant, provider, on_main, True, later)
+        await result(tx, contents["sha1"], pacticipant, provider, on_feature, False, now)
+        await result(tx, contents["sha1"], pacticipant, provider, on_feature, True, later)
+        await result(tx, contents["sha2"], pacticipant, provider, on_main, True, now, wip=True)
+        facts = await tx.success_facts(sorted(contents.values()), main.id)
+        assert facts[contents["sha0"]] == (True, later)
+        assert facts[contents["sha1"]] == (False, later)
+        assert facts[contents["sha2"]] == (False, None)
+        assert facts[contents["sha3"]] == (False, None)
+        assert (await tx.success_facts([contents["sha0"]], None))[contents["sha0"]] == (
+            False,
+            later,
+        )
+        assert await tx.success_facts([], main.id) == {}
+
+
+async def test_branch_head_pacts_are_the_heads_published_since(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        old_head, new_tail, new_head, other = await consumer_versions(
+            tx, pacticipant, ["1", "2", "3", "4"], now
+        )
+        later = now + timedelta(days=1)
+        await publish(tx, pacticipant, provider, old_head, "old", now)
+        await publish(tx, pacticipant, provider, new_tail, "tail", later)
+        await publish(tx, pacticipant, provider, new_head, "head", later)
+        stale = await tx.insert_branch(pacticipant.id, "stale", now)
+        fresh = await tx.insert_branch(pacticipant.id, "fresh", now)
+        await tx.insert_branch_version(stale.id, old_head.id, now)
+        await tx.insert_branch_version(fresh.id, new_tail.id, later)
+        await tx.insert_branch_version(fresh.id, new_head.id, later)
+        # A branch whose head holds no pact with the provider.
+        empty = await tx.insert_branch(pacticipant.id, "empty", now)
+        await tx.insert_branch_version(empty.id, other.id, later)
+        heads = await tx.branch_head_pacts(provider.id, later)
+        assert [(name, p.consumer_version_id) for name, p in heads] == [("fresh", new_head.id)]
+        every = await tx.branch_head_pacts(provider.id, now)
+        assert sorted(name for name, _ in every) == ["fresh", "stale"]
+        assert await tx.branch_head_pacts(pacticipant.id, now) == []
+
+
+async def test_the_latest_pact_of_each_integration_starts_from_the_integrations(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        other = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+        v1, v2 = await consumer_versions(tx, pacticipant, ["1", "2"], now)
+        (w1,) = await consumer_versions(tx, other, ["1"], now)
+        await publish(tx, pacticipant, provider, v1, "a", now)
+        await publish(tx, pacticipant, provider, v2, "b", now)
+        await publish(tx, other, provider, w1, "c", now)
+        latest = await tx.latest_publications(provider.id)
+        assert [(p.consumer_id, p.consumer_version_id) for p in latest] == [
+            (pacticipant.id, v2.id),
+            (other.id, w1.id),
+        ]
