@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Response, get, post
@@ -16,6 +17,7 @@ from broker.http import pact_resources
 from broker.http.body import read_json
 from broker.http.context import PathName, links_for, services_of
 from broker.http.hal import AnyRequest, Body, Links, hal
+from broker.http.query import nested
 from broker.http.wire import ForVerificationBody
 from broker.services.for_verification import PactToVerify, VerificationRequest
 
@@ -94,7 +96,7 @@ def response(links: Links, provider: str, entries: list[PactToVerify]) -> Body:
     }
 
 
-def _wip_since(value: str | None) -> datetime | None:
+def _wip_since(value: str | None, field: str = "/includeWipPactsSince") -> datetime | None:
     """`includeWipPactsSince`: a date (`2024-01-01`) or a date-time; 400 otherwise."""
     if value is None:
         return None
@@ -103,17 +105,75 @@ def _wip_since(value: str | None) -> datetime | None:
     except ValueError as error:
         raise InvalidInputError(
             "The request is not valid",
-            [FieldError("/includeWipPactsSince", "must be a date such as 2024-01-01")],
+            [FieldError(field, "must be a date such as 2024-01-01")],
         ) from error
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+# The deprecated query form's selector fields (§7.7), snake_case as the old clients send them.
+_QUERY_SELECTOR_FIELDS = {"tag", "latest", "fallback_tag", "consumer"}
+
+
+def query_request(query: str) -> VerificationRequest:
+    """The deprecated GET form (§7.7): Rack-nested, snake_case query parameters; 400 if bad.
+
+    `consumer_version_selectors[][tag|latest|fallback_tag|consumer]`, `provider_version_tags[]`,
+    `provider_version_branch`, `include_pending_status` and `include_wip_pacts_since`.
+    """
+    pairs = parse_qsl(query, keep_blank_values=True)
+    top = dict(pairs)
+    problems: list[FieldError] = []
+    selectors = []
+    for index, fields in enumerate(nested(pairs, "consumer_version_selectors")):
+        unknown = sorted(set(fields) - _QUERY_SELECTOR_FIELDS)
+        if unknown:
+            problems.append(
+                FieldError(
+                    f"/consumer_version_selectors/{index}",
+                    f"unknown field {unknown[0]!r}; the query form takes"
+                    " tag, latest, fallback_tag and consumer",
+                )
+            )
+        latest = fields.get("latest")
+        if latest is not None and latest not in {"true", "false"}:
+            problems.append(
+                FieldError(f"/consumer_version_selectors/{index}/latest", "must be true or false")
+            )
+        selectors.append(
+            Selector(
+                tag=fields.get("tag") or None,
+                fallback_tag=fields.get("fallback_tag") or None,
+                consumer=fields.get("consumer") or None,
+                latest=None if latest is None else latest == "true",
+            )
+        )
+    pending = top.get("include_pending_status", "false")
+    if pending not in {"true", "false"}:
+        problems.append(FieldError("/include_pending_status", "must be true or false"))
+    if problems:
+        raise InvalidInputError("The request is not valid", problems)
+    return VerificationRequest(
+        selectors=tuple(selectors),
+        provider_branch=top.get("provider_version_branch") or None,
+        provider_tags=tuple(v for k, v in pairs if k == "provider_version_tags[]" and v),
+        include_pending_status=pending == "true",
+        include_wip_pacts_since=_wip_since(
+            top.get("include_wip_pacts_since") or None, "/include_wip_pacts_since"
+        ),
+    )
+
+
 @get(PATH)
-async def pacts_for_verification_defaults(
+async def pacts_for_verification_query(
     provider: PathName, request: AnyRequest, state: State
 ) -> Response[bytes]:
-    """The pacts the default selectors pick; the Rust verifier GETs this, then POSTs to self."""
-    entries = await services_of(state).for_verification.pacts_for(provider, VerificationRequest())
+    """The pacts the query's selectors pick, or the default selectors without a query.
+
+    The Rust verifier GETs this, then POSTs to self; older clients send their selectors in the
+    query string (§7.7).
+    """
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    entries = await services_of(state).for_verification.pacts_for(provider, query_request(query))
     return hal(response(links_for(request, state), provider, entries))
 
 
@@ -139,4 +199,4 @@ async def pacts_for_verification(
     return hal(response(links_for(request, state), provider, entries))
 
 
-handlers: list[ControllerRouterHandler] = [pacts_for_verification_defaults, pacts_for_verification]
+handlers: list[ControllerRouterHandler] = [pacts_for_verification_query, pacts_for_verification]

@@ -205,3 +205,48 @@ async def test_wip_pacts_are_branch_heads_not_yet_verified_on_the_provider_branc
     bad = await client.post(URL, json={**request, "includeWipPactsSince": "yesterday"})
     assert bad.status_code == 400
     assert "includeWipPactsSince" in bad.json()["errors"]
+
+
+async def test_the_deprecated_get_form_takes_its_selectors_from_the_query(client: Client) -> None:
+    """§7.7: snake_case, Rack-nested query parameters, as pact-js 9 and the Ruby verifier send."""
+    await publish(client, "Web", "1", "a", branch="main", tags=["prod"])
+    await publish(client, "Web", "2", "b", branch="main", tags=["prod"])
+    await publish(client, "Web", "3", "c", branch="feat")
+    await publish(client, "App", "9", "z", tags=["prod"])
+    query = (
+        "consumer_version_selectors[][tag]=prod&consumer_version_selectors[][latest]=true"
+        "&consumer_version_selectors[][consumer]=Web"
+        "&include_pending_status=true&provider_version_tags[]=main"
+    )
+    response = await client.get(f"{URL}?{query}")
+    assert response.status_code == 200, response.text
+    entries = response.json()["_embedded"]["pacts"]
+    assert who(entries) == ["Pact between Web (2) and Orders"]
+    assert entries[0]["verificationProperties"]["pending"] is True
+    notices = " ".join(n["text"] for n in entries[0]["verificationProperties"]["notices"])
+    assert "latest version with tag prod of Web" in notices
+    assert "with tag main" in notices
+    every_prod = await client.get(f"{URL}?consumer_version_selectors[][tag]=prod")
+    assert who(every_prod.json()["_embedded"]["pacts"]) == [
+        "Pact between App (9) and Orders",
+        "Pact between Web (1) and Orders",
+        "Pact between Web (2) and Orders",
+    ]
+    wip = await client.get(
+        f"{URL}?consumer_version_selectors[][tag]=prod&consumer_version_selectors[][latest]=true"
+        "&provider_version_branch=main&include_wip_pacts_since=2020-01-01"
+    )
+    assert "Pact between Web (3) and Orders" in who(wip.json()["_embedded"]["pacts"])
+
+
+async def test_the_deprecated_get_form_rejects_what_it_cannot_read(client: Client) -> None:
+    await publish(client, "Web", "1", "a")
+    for query, field in [
+        ("consumer_version_selectors[][branch]=main", "consumer_version_selectors/0"),
+        ("consumer_version_selectors[][latest]=yes", "consumer_version_selectors/0/latest"),
+        ("include_pending_status=maybe", "include_pending_status"),
+        ("include_wip_pacts_since=last-week", "include_wip_pacts_since"),
+    ]:
+        response = await client.get(f"{URL}?{query}", headers={"Accept": "application/hal+json"})
+        assert response.status_code == 400, query
+        assert field.replace("/", ".") in response.json()["errors"], response.json()
