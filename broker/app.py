@@ -14,6 +14,7 @@ from broker.http.context import Services
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
 from broker.http.routes import (
+    deploy_badges,
     deployments,
     environments,
     for_verification,
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> Litestar:
             *verifications.handlers,
             *for_verification.handlers,
             *matrix.handlers,
+            *deploy_badges.handlers,
         ],
         lifespan=[lifespan],
         state=State({"settings": settings}),
