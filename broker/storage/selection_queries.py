@@ -80,14 +80,13 @@ SUCCESS_FACTS = (
 )
 
 # Work in progress candidates: the pact each branch head of each consumer of the provider
-# holds with it, when published since a moment. The head of a branch is its version added last.
+# holds with it, when published since a moment. The head of a branch is its version added last,
+# kept on the branch row by triggers (migration 0005).
 BRANCH_HEAD_PACTS = (
     "SELECT b.name AS branch_name, pp.* FROM integrations i"
     " JOIN branches b ON b.pacticipant_id = i.consumer_id"
-    " JOIN branch_versions bv ON bv.branch_id = b.id"
-    "  AND bv.seq = (SELECT max(x.seq) FROM branch_versions x WHERE x.branch_id = b.id)"
     " JOIN pact_publications pp"
-    "  ON pp.consumer_version_id = bv.version_id AND pp.provider_id = i.provider_id"
+    "  ON pp.consumer_version_id = b.head_version_id AND pp.provider_id = i.provider_id"
     " WHERE i.provider_id = ? AND pp.created_at >= ?"
     " ORDER BY pp.consumer_id, pp.consumer_version_id"
 )

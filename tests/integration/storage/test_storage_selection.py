@@ -173,3 +173,25 @@ async def test_the_latest_pact_of_each_integration_starts_from_the_integrations(
             (pacticipant.id, v2.id),
             (other.id, w1.id),
         ]
+
+
+async def test_the_branch_head_follows_additions_and_removals(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    """The head kept on the branch row (by triggers) is the version added last that remains."""
+    async with storage.transaction() as tx:
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        for v in (v1, v2, v3):
+            await publish(tx, pacticipant, provider, v, f"sha{v.number}", now)
+        main = await tx.insert_branch(pacticipant.id, "main", now)
+        for v in (v1, v3, v2):  # added out of number order: the head is v2
+            await tx.insert_branch_version(main.id, v.id, now)
+
+        async def head() -> list[int]:
+            return [p.consumer_version_id for _, p in await tx.branch_head_pacts(provider.id, now)]
+
+        assert await head() == [v2.id]
+        await tx.delete_branch_version(main.id, v2.id)
+        assert await head() == [v3.id]
+        await tx.delete_version(v3)  # the branch membership goes with the version
+        assert await head() == [v1.id]
