@@ -22,6 +22,7 @@ from typing import cast
 import httpx
 
 from clients.cli import connection, deployments, environments, pacticipants, pacts, versions
+from clients.cli import matrix as matrix_commands
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
 from clients.sdk import BrokerClient, ClientError
@@ -44,7 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = connection.common_flags()
-    for group in (environments, pacticipants, versions, deployments, pacts):
+    for group in (
+        environments,
+        pacticipants,
+        versions,
+        deployments,
+        pacts,
+        matrix_commands,
+    ):
         group.register(commands, common)
     commands.add_parser(
         "broker", help="run the broker itself: accord broker serve | migrate", add_help=False
@@ -77,7 +85,11 @@ def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | 
         return fail("Interrupted.")
     except Exception as error:
         logging.getLogger("clients.cli").debug("Unexpected error", exc_info=True)
-        hint = "" if getattr(args, "verbose", False) else " (run again with --verbose for the traceback)"
+        hint = (
+            ""
+            if getattr(args, "verbose", False)
+            else " (run again with --verbose for the traceback)"
+        )
         return fail(f"Unexpected error: {type(error).__name__}: {error}{hint}.")
     outcome = result if isinstance(result, Outcome) else Outcome(result)
     if outcome.text:

@@ -21,6 +21,17 @@ from clients.sdk.errors import (
     NotFoundError,
     UnexpectedResponseError,
 )
+from clients.sdk.matrix import (
+    Matrix,
+    MatrixPact,
+    MatrixPacticipant,
+    MatrixQuery,
+    MatrixRow,
+    MatrixSummary,
+    MatrixVerificationResult,
+    MatrixVersion,
+    VersionSelector,
+)
 from clients.sdk.operations import Contract, Saved
 from clients.sdk.wire import (
     BranchVersion,
@@ -61,6 +72,14 @@ __all__ = [
     "LatestPact",
     "LatestPactList",
     "Link",
+    "Matrix",
+    "MatrixPact",
+    "MatrixPacticipant",
+    "MatrixQuery",
+    "MatrixRow",
+    "MatrixSummary",
+    "MatrixVerificationResult",
+    "MatrixVersion",
     "NotFoundError",
     "Notice",
     "Pacticipant",
@@ -72,4 +91,5 @@ __all__ = [
     "Tag",
     "UnexpectedResponseError",
     "Version",
+    "VersionSelector",
 ]

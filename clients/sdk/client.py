@@ -14,9 +14,10 @@ from typing import TypeVar, cast
 
 import httpx
 
-from clients.sdk import operations
+from clients.sdk import matrix, operations
 from clients.sdk.builder import RequestBuilder
 from clients.sdk.errors import BrokerUnreachableError
+from clients.sdk.matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
 from clients.sdk.operations import Operation, Saved, Session
 from clients.sdk.wire import (
     Contact,
@@ -335,3 +336,52 @@ class BrokerClient:
         return self._run(
             operations.list_released_versions(self._session, environment, pacticipant, version)
         )
+
+    def get_matrix(
+        self,
+        selectors: VersionSelector | Iterable[VersionSelector],
+        *,
+        to_environment: str | None = None,
+        to: str | None = None,
+        main_branch: bool = False,
+        ignore: Iterable[VersionSelector] = (),
+        limit: int | None = None,
+    ) -> Matrix:
+        """The matrix for the selected versions.
+
+        Against the target if one is given; else, with several selectors, the pacts between
+        the versions they name, and with one, against the latest versions of the others.
+        `VersionSelector.branch` and `main_branch` want `latest=True` for the branch head.
+        """
+        query = MatrixQuery(
+            selectors_of(selectors),
+            to_environment=to_environment,
+            to_tag=to,
+            main_branch=main_branch,
+            ignore=tuple(ignore),
+            limit=limit,
+        )
+        return self._run(matrix.get_matrix(self._session, query))
+
+    def can_i_deploy(
+        self,
+        selectors: VersionSelector | Iterable[VersionSelector],
+        *,
+        to_environment: str | None = None,
+        to: str | None = None,
+        ignore: Iterable[VersionSelector] = (),
+        limit: int | None = None,
+    ) -> Matrix:
+        """Whether the versions may go to an environment (or to what has tag `to`)."""
+        return self.get_matrix(
+            selectors, to_environment=to_environment, to=to, ignore=ignore, limit=limit
+        )
+
+    def can_i_merge(
+        self,
+        selectors: VersionSelector | Iterable[VersionSelector],
+        *,
+        ignore: Iterable[VersionSelector] = (),
+    ) -> Matrix:
+        """Whether the versions work with the main branch head of everything they integrate with."""
+        return self.get_matrix(selectors, main_branch=True, ignore=ignore)
