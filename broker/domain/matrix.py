@@ -156,8 +156,10 @@ def decide(
 
     A row fails when its verification failed, pending or WIP alike (pending spares only the
     provider's build), and is unknown when the pact has no verification by that provider
-    version. The decision is "no" when the candidate does not exist or a row failed, unknown
-    when a row is unknown, and "yes" otherwise, including when there is no integration at all.
+    version. A pact of the candidate whose provider has no version in the target is unknown
+    too (deploy the provider first, or ignore it). The decision is "no" when the candidate does
+    not exist or a row failed, unknown when a row is unknown, and "yes" otherwise, including
+    when there is no integration at all.
 
     Args:
         candidate: the version asked about.
@@ -186,11 +188,19 @@ def decide(
 
     rows: list[Row] = []
     seen: set[tuple[str, str, str, str]] = set()
+    missing = 0  # required integrations whose provider has no version in the target
     for pairing in pairings:
         if pairing.pact_sha is None:
             continue  # no pact between these versions: not an integration
         if pairing.provider_version is None:
-            notices.append(Notice("info", _not_live(pairing, target)))
+            # The candidate's pact needs a provider in the target: without one it is unknown
+            # (§12.2.6), unless that provider is ignored.
+            sentence = _not_live(pairing, target)
+            if any(s.pacticipant == pairing.provider and s.version is None for s in ignore):
+                notices.append(Notice("info", f"Ignoring: {sentence}"))
+            else:
+                missing += 1
+                notices.append(Notice("error", sentence))
             continue
         key = (
             pairing.consumer,
@@ -213,9 +223,9 @@ def decide(
     considered = [row for row in rows if not row.is_ignored]
     success = sum(row.status == "success" for row in considered)
     failed = sum(row.status == "failed" for row in considered)
-    unknown = sum(row.status == "unknown" for row in considered)
+    unknown = sum(row.status == "unknown" for row in considered) + missing
     deployable: bool | None = False if failed else (None if unknown else True)
-    reason = _summary(deployable, failed, unknown, has_rows=bool(considered))
+    reason = _summary(deployable, failed, unknown, has_rows=bool(considered or missing))
     notices.insert(0, Notice("success" if deployable else "error", reason))
     return Decision(
         deployable=deployable,
@@ -282,8 +292,9 @@ def _judge(
 
 def _not_live(pairing: Pairing, target: Target) -> str:
     return (
-        f"There is no {target.versions_of(pairing.provider)}, so the pact between the version "
-        f"{pairing.consumer_version} of {pairing.consumer} and {pairing.provider} is not checked"
+        f"There is no verified pact between the version {pairing.consumer_version} of "
+        f"{pairing.consumer} and a {target.versions_of(pairing.provider)}: there is no such "
+        f"version of {pairing.provider} yet"
     )
 
 

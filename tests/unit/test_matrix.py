@@ -63,6 +63,10 @@ def between(consumer_version: str, consumer: str, provider_version: str, provide
 
 WEB_ORDERS_FAILED = f"The verification for the pact {between('1.2', 'Web', '3', 'Orders')} failed"
 WEB_ORDERS_MISSING = f"There is no verified pact {between('1.2', 'Web', '3', 'Orders')}"
+NO_ORDERS_IN_PRODUCTION = (
+    "There is no verified pact between the version 1.2 of Web and a version of Orders currently "
+    "in production: there is no such version of Orders yet"
+)
 
 
 class Case(NamedTuple):
@@ -176,37 +180,44 @@ CASES = [
         Case(
             WEB_1_2,
             [pair("Web", "1.2", "Orders", None, None)],
-            True,
-            (0, 0, 0, 0),
+            None,
+            (0, 0, 1, 0),
             [
-                ("success", NO_DEPENDENCIES),
-                (
-                    "info",
-                    "There is no version of Orders currently in production, so the pact "
-                    "between the version 1.2 of Web and Orders is not checked",
-                ),
+                ("error", "1 verification result is missing"),
+                ("error", NO_ORDERS_IN_PRODUCTION),
             ],
         ),
-        id="a-consumer-whose-provider-is-not-in-the-environment-is-deployable",
+        id="a-consumer-whose-provider-is-not-in-the-environment-is-unknown",
+    ),
+    pytest.param(
+        Case(
+            WEB_1_2,
+            [pair("Web", "1.2", "Orders", None, None), pair("Web", "1.2", "Stock", "9", True)],
+            True,
+            (1, 0, 0, 0),
+            [("success", SUCCESS), ("info", f"Ignoring: {NO_ORDERS_IN_PRODUCTION}")],
+            ignore=[IgnoreSelector(pacticipant="Orders")],
+        ),
+        id="ignoring-a-provider-that-is-not-in-the-environment-lets-the-consumer-go",
     ),
     pytest.param(
         Case(
             WEB_1_2,
             [pair("Web", "1.2", "Orders", None, None)],
-            True,
-            (0, 0, 0, 0),
+            None,
+            (0, 0, 1, 0),
             [
-                ("success", NO_DEPENDENCIES),
+                ("error", "1 verification result is missing"),
                 ("warning", ENVIRONMENT_ADVICE),
                 (
-                    "info",
-                    "There is no version of Orders with tag prod, so the pact "
-                    "between the version 1.2 of Web and Orders is not checked",
+                    "error",
+                    "There is no verified pact between the version 1.2 of Web and a version of "
+                    "Orders with tag prod: there is no such version of Orders yet",
                 ),
             ],
             target=Target(kind="tag", name="prod"),
         ),
-        id="a-consumer-whose-provider-has-no-version-with-the-tag-is-deployable",
+        id="a-consumer-whose-provider-has-no-version-with-the-tag-is-unknown",
     ),
     pytest.param(
         Case(
