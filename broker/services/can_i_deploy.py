@@ -8,6 +8,8 @@ newest verification of that content by that provider version (`latestby=cvpv`).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
 from broker.domain.errors import FieldError, InvalidInputError
@@ -23,7 +25,7 @@ from broker.domain.matrix import (
 from broker.domain.model import Pacticipant, Version
 from broker.services.deployments import live_versions
 from broker.services.versions import branch_head
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import PactAndResult, Storage, Transaction
 
 
 class VersionSelector(msgspec.Struct, frozen=True, kw_only=True):
@@ -45,8 +47,10 @@ class MatrixRow(msgspec.Struct, frozen=True, kw_only=True):
     provider: Pacticipant
     provider_version: Version
     pact_sha: str
+    pact_created_at: datetime
     verification_id: int | None
     success: bool | None
+    verified_at: datetime | None
     is_ignored: bool
 
 
@@ -57,8 +61,11 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
     rows: list[MatrixRow]
 
 
+VERSIONS_ONLY = Target(kind="versions")
+
+
 class CanIDeployService:
-    """Answers "may this version go to that target?"."""
+    """Answers "may this version go to that target?" and "what is between these versions?"."""
 
     def __init__(self, storage: Storage) -> None:
         self._storage = storage
@@ -67,17 +74,24 @@ class CanIDeployService:
         self, selector: VersionSelector, target: Target, ignore: list[IgnoreSelector]
     ) -> Answer:
         """Judge one version against everything live in the target."""
+        return await self.judge([selector], target, ignore)
+
+    async def between(
+        self, selectors: list[VersionSelector], ignore: list[IgnoreSelector]
+    ) -> Answer:
+        """The matrix between the versions several selectors name (no target)."""
+        return await self.judge(selectors, VERSIONS_ONLY, ignore)
+
+    async def judge(
+        self, selectors: list[VersionSelector], target: Target, ignore: list[IgnoreSelector]
+    ) -> Answer:
+        """Judge the selected versions together against the target (§12.2).
+
+        Integrations between two selected pacticipants use the selected versions; the others
+        use every version of the other side live in the target (none for `VERSIONS_ONLY`).
+        The first selector is the candidate the sentences speak of.
+        """
         async with self._storage.transaction() as tx:
-            pacticipant = await tx.find_pacticipant(selector.pacticipant)
-            if pacticipant is None:
-                raise InvalidInputError(
-                    "The matrix query is not valid",
-                    [
-                        FieldError(
-                            "/q/0/pacticipant", f"no pacticipant named {selector.pacticipant!r}"
-                        )
-                    ],
-                )
             if target.kind == "environment" and (
                 target.name is None or await tx.find_environment_by_name(target.name) is None
             ):
@@ -85,35 +99,7 @@ class CanIDeployService:
                     "The matrix query is not valid",
                     [FieldError("/environment", f"no environment named {target.name!r}")],
                 )
-            version = await _resolve(tx, pacticipant, selector)
-            described = selector.version or _describe(selector)
-            if version is None:
-                decision = decide(
-                    Candidate(pacticipant=pacticipant.name, version=described, exists=False),
-                    target,
-                    [],
-                    ignore,
-                )
-                return Answer(decision=decision, rows=[])
-            pairings, objects = await self._pairings(tx, pacticipant, version, target)
-            decision = decide(
-                Candidate(pacticipant=pacticipant.name, version=version.number),
-                target,
-                pairings,
-                ignore,
-            )
-            return Answer(decision=decision, rows=_rows(decision, objects))
-
-    async def between(
-        self, selectors: list[VersionSelector], ignore: list[IgnoreSelector]
-    ) -> Answer:
-        """The matrix between the versions several selectors name (no target).
-
-        Each pact one of them published with another's pacticipant, with that version's
-        verification of it.
-        """
-        async with self._storage.transaction() as tx:
-            chosen: list[tuple[Pacticipant, Version]] = []
+            chosen: dict[int, tuple[Pacticipant, Version]] = {}
             for index, selector in enumerate(selectors):
                 pacticipant = await tx.find_pacticipant(selector.pacticipant)
                 if pacticipant is None:
@@ -133,114 +119,118 @@ class CanIDeployService:
                         version=selector.version or _describe(selector),
                         exists=False,
                     )
-                    return Answer(decision=decide(missing, _VERSIONS, [], ignore), rows=[])
-                chosen.append((pacticipant, version))
-            pairings: list[Pairing] = []
-            objects: Objects = {}
-            for consumer, cv in chosen:
-                for provider, pv in chosen:
-                    if provider.id == consumer.id:
-                        continue
-                    pairing = await _pairing(tx, consumer, cv, provider, pv)
-                    if pairing is not None:
-                        pairings.append(pairing)
-                        objects[(consumer.name, cv.number, provider.name, pv.number)] = (
-                            consumer,
-                            cv,
-                            provider,
-                            pv,
-                        )
-            first, version = chosen[0]
+                    return Answer(decision=decide(missing, target, [], ignore), rows=[])
+                chosen.setdefault(pacticipant.id, (pacticipant, version))
+            gathered = _Gathered(tx)
+            for pacticipant, version in chosen.values():
+                await _gather(gathered, pacticipant, version, chosen, target)
+            first, version = next(iter(chosen.values()))
             decision = decide(
                 Candidate(pacticipant=first.name, version=version.number),
-                _VERSIONS,
-                pairings,
+                target,
+                gathered.pairings,
                 ignore,
             )
-            return Answer(decision=decision, rows=_rows(decision, objects))
-
-    async def _pairings(
-        self, tx: Transaction, pacticipant: Pacticipant, version: Version, target: Target
-    ) -> tuple[
-        list[Pairing],
-        dict[tuple[str, str, str, str], tuple[Pacticipant, Version, Pacticipant, Version]],
-    ]:
-        pairings: list[Pairing] = []
-        objects: dict[
-            tuple[str, str, str, str], tuple[Pacticipant, Version, Pacticipant, Version]
-        ] = {}
-
-        async def pair(
-            consumer: Pacticipant, cv: Version, provider: Pacticipant, pv: Version | None
-        ) -> None:
-            pairing = await _pairing(tx, consumer, cv, provider, pv)
-            if pairing is None:
-                return
-            if pv is not None:
-                objects[(consumer.name, cv.number, provider.name, pv.number)] = (
-                    consumer,
-                    cv,
-                    provider,
-                    pv,
-                )
-            pairings.append(pairing)
-
-        # As a consumer: the providers this version published pacts with.
-        for publication in await tx.publications_of_consumer_version(version.id):
-            provider = await tx.find_pacticipant_by_id(publication.provider_id)
-            assert provider is not None
-            live: list[Version | None] = list(await _live(tx, provider, target))
-            for pv in live or [None]:
-                await pair(pacticipant, version, provider, pv)
-        # As a provider: the consumers with pacts against it, at their versions in the target.
-        for latest in await tx.latest_publications(pacticipant.id):
-            consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
-            assert consumer is not None
-            for cv in await _live(tx, consumer, target):
-                await pair(consumer, cv, pacticipant, version)
-        return pairings, objects
+            return Answer(decision=decision, rows=_rows(decision, gathered.facts))
 
 
-_VERSIONS = Target(kind="versions")
-
-Objects = dict[tuple[str, str, str, str], tuple[Pacticipant, Version, Pacticipant, Version]]
-
-
-async def _pairing(
-    tx: Transaction, consumer: Pacticipant, cv: Version, provider: Pacticipant, pv: Version | None
-) -> Pairing | None:
-    """The pact `cv` published for the provider and `pv`'s newest result of it; None if no pact."""
-    found = await tx.pact_and_result(cv.id, provider.id, None if pv is None else pv.id)
-    if found is None:
-        return None
-    verified = None
-    if found.verification_id is not None and found.success is not None:
-        verified = Verified(id=found.verification_id, success=found.success)
-    return Pairing(
-        consumer=consumer.name,
-        consumer_version=cv.number,
-        provider=provider.name,
-        provider_version=None if pv is None else pv.number,
-        pact_sha=found.sha,
-        verification=verified,
-    )
+class _Facts(msgspec.Struct, frozen=True):
+    consumer: Pacticipant
+    consumer_version: Version
+    provider: Pacticipant
+    provider_version: Version | None
+    found: PactAndResult
 
 
-def _rows(decision: Decision, objects: Objects) -> list[MatrixRow]:
+Key = tuple[str, str, str, str | None]
+
+
+class _Gathered:
+    """The pairings found so far, once each, with the stored objects behind them."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+        self.pairings: list[Pairing] = []
+        self.facts: dict[Key, _Facts] = {}
+
+    async def pair(
+        self, consumer: Pacticipant, cv: Version, provider: Pacticipant, pv: Version | None
+    ) -> None:
+        """Add the pact `cv` holds with the provider and `pv`'s newest result of it, if any."""
+        key = (consumer.name, cv.number, provider.name, None if pv is None else pv.number)
+        if key in self.facts:
+            return
+        found = await self.tx.pact_and_result(cv.id, provider.id, None if pv is None else pv.id)
+        if found is None:
+            return
+        self.facts[key] = _Facts(consumer, cv, provider, pv, found)
+        verified = None
+        if found.verification_id is not None and found.success is not None:
+            verified = Verified(id=found.verification_id, success=found.success)
+        self.pairings.append(
+            Pairing(
+                consumer=consumer.name,
+                consumer_version=cv.number,
+                provider=provider.name,
+                provider_version=None if pv is None else pv.number,
+                pact_sha=found.sha,
+                verification=verified,
+            )
+        )
+
+
+async def _gather(
+    gathered: _Gathered,
+    pacticipant: Pacticipant,
+    version: Version,
+    chosen: dict[int, tuple[Pacticipant, Version]],
+    target: Target,
+) -> None:
+    """Pair one selected version with the other side of each of its integrations."""
+    tx = gathered.tx
+    # As a consumer: the providers this version published pacts with (required).
+    for publication in await tx.publications_of_consumer_version(version.id):
+        if publication.provider_id in chosen:
+            selected, pv = chosen[publication.provider_id]
+            await gathered.pair(pacticipant, version, selected, pv)
+            continue
+        if target.kind == "versions":
+            continue
+        provider = await tx.find_pacticipant_by_id(publication.provider_id)
+        assert provider is not None, "kept by foreign keys"
+        live: list[Version | None] = list(await _live(tx, provider, target))
+        for live_version in live or [None]:
+            await gathered.pair(pacticipant, version, provider, live_version)
+    # As a provider: the consumers with pacts against it, at their versions in the target.
+    for latest in await tx.latest_publications(pacticipant.id):
+        if latest.consumer_id in chosen:
+            selected, cv = chosen[latest.consumer_id]
+            await gathered.pair(selected, cv, pacticipant, version)
+            continue
+        if target.kind == "versions":
+            continue
+        consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
+        assert consumer is not None, "kept by foreign keys"
+        for cv in await _live(tx, consumer, target):
+            await gathered.pair(consumer, cv, pacticipant, version)
+
+
+def _rows(decision: Decision, facts: dict[Key, _Facts]) -> list[MatrixRow]:
     rows = []
     for row in decision.rows:
-        consumer, consumer_version, provider, provider_version = objects[
-            (row.consumer, row.consumer_version, row.provider, row.provider_version)
-        ]
+        fact = facts[(row.consumer, row.consumer_version, row.provider, row.provider_version)]
+        assert fact.provider_version is not None, "rows have a provider version"
         rows.append(
             MatrixRow(
-                consumer=consumer,
-                consumer_version=consumer_version,
-                provider=provider,
-                provider_version=provider_version,
+                consumer=fact.consumer,
+                consumer_version=fact.consumer_version,
+                provider=fact.provider,
+                provider_version=fact.provider_version,
                 pact_sha=row.pact_sha,
+                pact_created_at=fact.found.published_at,
                 verification_id=row.verification.id if row.verification else None,
                 success=row.verification.success if row.verification else None,
+                verified_at=fact.found.verified_at,
                 is_ignored=row.is_ignored,
             )
         )

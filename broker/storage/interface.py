@@ -45,8 +45,10 @@ class PactAndResult(NamedTuple):
     """A pact's content sha and one provider version's newest result for it, if any."""
 
     sha: str
+    published_at: datetime  # when the consumer version published the pact
     verification_id: int | None
     success: bool | None
+    verified_at: datetime | None
 
 
 class Transaction(Protocol):

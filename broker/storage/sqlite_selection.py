@@ -67,7 +67,10 @@ class SQLiteSelectionRows:
         if row is None:
             return None
         success = None if row["success"] is None else bool(row["success"])
-        return PactAndResult(row["sha"], row["verification_id"], success)
+        verified_at = None if row["verified_at"] is None else from_text(row["verified_at"])
+        return PactAndResult(
+            row["sha"], from_text(row["published_at"]), row["verification_id"], success, verified_at
+        )
 
     async def success_facts(
         self, pact_version_ids: Sequence[int], branch_id: int | None

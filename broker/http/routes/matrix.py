@@ -11,7 +11,7 @@ from litestar.types import ControllerRouterHandler
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.matrix import IgnoreSelector, Target
 from broker.http.context import links_for, services_of
-from broker.http.hal import AnyRequest, Body, Links, hal
+from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.query import nested
 from broker.services.can_i_deploy import Answer, MatrixRow, VersionSelector
 
@@ -28,12 +28,6 @@ def parse(query: str) -> tuple[list[VersionSelector], Target, list[IgnoreSelecto
     problems: list[FieldError] = []
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         problems.append(FieldError("/q", "each selector needs a pacticipant"))
-    elif len(selectors) > 1 and (
-        any(top.get(k) for k in ("environment", "tag")) or _flag(top.get("mainBranch"))
-    ):
-        problems.append(
-            FieldError("/q", "with a target (environment, tag, mainBranch) give one selector")
-        )
     for index, s in enumerate(selectors):
         if s.get("version") and _flag(s.get("latest")):
             problems.append(FieldError(f"/q/{index}", "version and latest cannot both be given"))
@@ -95,11 +89,12 @@ def _row(links: Links, row: MatrixRow) -> Body:
     body: Body = {
         "consumer": _side(links, consumer, row.consumer_version.number),
         "provider": _side(links, provider, row.provider_version.number),
-        "pact": {"_links": {"self": links.link(base)}},
+        "pact": {"createdAt": timestamp(row.pact_created_at), "_links": {"self": links.link(base)}},
         "verificationResult": None
         if row.verification_id is None
         else {
             "success": row.success,
+            "verifiedAt": None if row.verified_at is None else timestamp(row.verified_at),
             "_links": {"self": links.link(f"{base}/verification-results/{row.verification_id}")},
         },
     }
@@ -130,15 +125,16 @@ def render(links: Links, answer: Answer) -> Body:
 async def matrix(request: AnyRequest, state: State) -> Response[bytes]:
     """can-i-deploy as the CLIs ask it, or the matrix between the versions the query names.
 
-    One selector is judged against the target; several (without a target) give the pacts
-    between the named versions and their verification results.
+    The selected versions are judged together against the target: between two of them with
+    their selected versions, with every other pacticipant at its versions in the target.
+    Several selectors without a target give only the pacts between the named versions.
     """
     selectors, target, ignore = parse(request.scope.get("query_string", b"").decode("latin-1"))
     service = services_of(state).can_i_deploy
-    if len(selectors) > 1:
+    if len(selectors) > 1 and target.kind == "latest":
         answer = await service.between(selectors, ignore)
     else:
-        answer = await service.ask(selectors[0], target, ignore)
+        answer = await service.judge(selectors, target, ignore)
     return hal(render(links_for(request, state), answer))
 
 

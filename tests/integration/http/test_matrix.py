@@ -144,3 +144,31 @@ async def test_the_matrix_between_two_named_versions(client: Client) -> None:
     assert not any("recommended to specify the environment" in n["text"] for n in bad["notices"])
     with_target = await client.get(f"/matrix?{query.format(v='p1')}&environment=production")
     assert with_target.status_code == 400
+
+
+async def test_several_selected_versions_are_judged_together_against_the_target(
+    client: Client,
+) -> None:
+    """Deploying Web 1 and Orders p2 together: their pact is judged at those versions."""
+    env = (
+        await client.post("/environments", json={"name": "production", "production": True})
+    ).json()
+    await client.post("/contracts/publish", json=body(pact("a")))
+    await deploy(client, env, "Orders", "p1")
+    await verify(client, "p1", False)
+    await verify(client, "p2", True)
+    alone = await matrix(
+        client, "q[][pacticipant]=Web&q[][version]=1&latestby=cvpv&environment=production"
+    )
+    assert alone["summary"]["deployable"] is False  # against p1, live in production
+    together = await matrix(
+        client,
+        "q[][pacticipant]=Web&q[][version]=1&q[][pacticipant]=Orders&q[][version]=p2"
+        "&latestby=cvpv&environment=production",
+    )
+    assert together["summary"]["deployable"] is True, together["notices"]
+    (row,) = together["matrix"]
+    assert row["provider"]["version"]["number"] == "p2"
+    assert row["verificationResult"]["success"] is True
+    assert row["verificationResult"]["verifiedAt"].endswith("+00:00")
+    assert row["pact"]["createdAt"].endswith("+00:00")
