@@ -77,17 +77,18 @@ async def test_pact_and_result_is_the_provider_versions_newest_result_for_the_co
         assert content is not None
         pv1, pv2 = await consumer_versions(tx, provider, ["p1", "p2"], now)
         await result(tx, content.id, pacticipant, provider, pv1, True, now)
-        newest = await result(tx, content.id, pacticipant, provider, pv1, False, now)
+        later = now + timedelta(minutes=5)
+        newest = await result(tx, content.id, pacticipant, provider, pv1, False, later)
         assert await tx.pact_and_result(cv.id, provider.id, pv1.id) == PactAndResult(
-            "abc", newest.id, False
+            "abc", now, newest.id, False, later
         )
         assert await tx.latest_verification_by(content.id, pv1.id) == newest
         assert await tx.pact_and_result(cv.id, provider.id, pv2.id) == PactAndResult(
-            "abc", None, None
+            "abc", now, None, None, None
         )
         assert await tx.latest_verification_by(content.id, pv2.id) is None
         assert await tx.pact_and_result(cv.id, provider.id, None) == PactAndResult(
-            "abc", None, None
+            "abc", now, None, None, None
         )
         assert await tx.pact_and_result(cv.id, pacticipant.id, pv1.id) is None
 
