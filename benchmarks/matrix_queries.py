@@ -15,7 +15,8 @@ over the pacticipants:
   (`q[][pacticipant]=C&q[][branch]=main&q[][latest]=true&q[][pacticipant]=P…`);
 - pacts for verification: `POST /pacts/provider/P/for-verification` with the selectors
   pact-python users send (mainBranch, deployedOrReleased, matchingBranch), pending status for
-  the provider's main branch and WIP pacts since 60 days before the end of the history.
+  the provider's main branch and WIP pacts since 60 days before the end of the history (the
+  heads of several hundred consumer branches), then the same without WIP pacts.
 
 It prints p50 and p99 latency in milliseconds of each, per backend, and the PostgreSQL/SQLite
 ratio of the p50s.
@@ -110,10 +111,26 @@ def measure(url: str, requests: int, history: Simulation) -> dict[str, list[floa
                 },
             )
 
+        def for_verification_without_wip(i: int) -> httpx.Response:
+            provider = PROVIDERS[i % len(PROVIDERS)]
+            return client.post(
+                f"/pacts/provider/{provider}/for-verification",
+                json={
+                    "consumerVersionSelectors": [
+                        {"mainBranch": True},
+                        {"deployedOrReleased": True},
+                        {"matchingBranch": True},
+                    ],
+                    "providerVersionBranch": "main",
+                    "includePendingStatus": True,
+                },
+            )
+
         return {
             "can-i-deploy": timed(requests, can_i_deploy),
             "matrix of one integration": timed(requests, integration),
             "pacts for verification": timed(requests, for_verification),
+            "  the same without WIP": timed(requests, for_verification_without_wip),
         }
 
 
