@@ -171,6 +171,7 @@ class ForVerificationService:
         facts = await tx.success_facts(
             sorted(pact for _, pact in found),
             None if provider_branch is None else provider_branch.id,
+            count_wip=False,
         )
         unverified = []
         for entry in sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id)):
@@ -298,12 +299,12 @@ async def _pending(
 ) -> dict[int, tuple[bool, str]]:
     """Whether each content is pending for the provider branch (or tags) that will verify it.
 
-    Results of work-in-progress verifications do not count (§7.5).
+    Results of work-in-progress verifications count like any other (§7.5).
     """
     if request.provider_branch:
         name = request.provider_branch
         branch = await tx.find_branch(provider.id, name)
-        facts = await tx.success_facts(ids, None if branch is None else branch.id)
+        facts = await tx.success_facts(ids, None if branch is None else branch.id, count_wip=True)
         answers = {}
         for pact_version_id in ids:
             on_branch, first_success = facts.get(pact_version_id, (False, None))
@@ -328,7 +329,7 @@ async def _pending(
         return answers
     if request.provider_tags:
         return {i: await _pending_for_tags(tx, provider, i, request.provider_tags) for i in ids}
-    facts = await tx.success_facts(ids, None)
+    facts = await tx.success_facts(ids, None, count_wip=True)
     return {
         i: (False, f"it has been successfully verified by a version of {provider.name}")
         if facts.get(i, (False, None))[1] is not None
@@ -344,11 +345,7 @@ async def _pending_for_tags(
     tx: Transaction, provider: Pacticipant, pact_version_id: int, provider_tags: tuple[str, ...]
 ) -> tuple[bool, str]:
     """Pending for tags: some tag has no successful result from a version carrying it."""
-    successes = [
-        v
-        for v in await tx.verifications_of_pact_version(pact_version_id)
-        if v.success and not v.wip
-    ]
+    successes = [v for v in await tx.verifications_of_pact_version(pact_version_id) if v.success]
     pending_tags = []
     for tag in provider_tags:
         verified = False

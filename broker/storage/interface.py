@@ -428,13 +428,14 @@ class Transaction(Protocol):
         ...
 
     async def success_facts(
-        self, pact_version_ids: Sequence[int], branch_id: int | None
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
-        """What pending status needs to know of each pact content.
+        """What pending status and WIP selection need to know of each pact content.
 
-        Leaving work-in-progress results out: whether a version on the provider branch
-        `branch_id` verified it successfully, and when its first successful result was
-        published (None if never).
+        Whether a version on the provider branch `branch_id` verified it successfully, and when
+        its first successful result was published (None if never); results of WIP
+        verifications count only with `count_wip` (pending status counts them, §7.5; WIP
+        selection does not, §7.6).
         """
         ...
 

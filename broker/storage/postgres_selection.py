@@ -68,11 +68,11 @@ class PostgresSelectionRows:
         return None if row is None else PactAndResult(*row)
 
     async def success_facts(
-        self, pact_version_ids: Sequence[int], branch_id: int | None
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
         rows = []
         for ids in s.chunks(pact_version_ids):
-            sql = numbered(s.SUCCESS_FACTS.format(ids=s.in_list(len(ids))))
+            sql = numbered(s.success_facts_sql(len(ids), count_wip=count_wip))
             rows += await self._fetch(sql, branch_id or 0, *s.padded(ids))
         return {r["pact_version_id"]: (r["on_branch"], r["first_success_at"]) for r in rows}
 

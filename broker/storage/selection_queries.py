@@ -63,7 +63,8 @@ PACT_AND_RESULT = (
 )
 
 # For each pact content: has a version of the provider branch verified it successfully, and
-# when was its first successful result (both outside work in progress)? The EXISTS walks the
+# when was its first successful result? `{wip}` is empty (pending status counts every success)
+# or WITHOUT_WIP (leaving out results of WIP verifications, for WIP selection). The EXISTS walks the
 # content's results, probing the branch for each, and stops at the first on the branch (driving
 # it from the branch's versions instead, as SQLite chose for a join, probed thousands of rows
 # for a content the branch never verified); the first success walks the results in id (time)
@@ -71,14 +72,21 @@ PACT_AND_RESULT = (
 SUCCESS_FACTS = (
     "SELECT pv.id AS pact_version_id,"
     " EXISTS (SELECT 1 FROM verifications v"
-    "   WHERE v.pact_version_id = pv.id AND v.success AND NOT v.wip AND EXISTS ("
+    "   WHERE v.pact_version_id = pv.id AND v.success {wip} AND EXISTS ("
     "     SELECT 1 FROM branch_versions bv"
     "     WHERE bv.version_id = v.provider_version_id AND bv.branch_id = ?)) AS on_branch,"
     " (SELECT v.created_at FROM verifications v"
-    "   WHERE v.pact_version_id = pv.id AND v.success AND NOT v.wip"
+    "   WHERE v.pact_version_id = pv.id AND v.success {wip}"
     "   ORDER BY v.id LIMIT 1) AS first_success_at"
     " FROM pact_versions pv WHERE pv.id IN {ids}"
 )
+WITHOUT_WIP = "AND NOT v.wip"
+
+
+def success_facts_sql(count: int, *, count_wip: bool) -> str:
+    """`SUCCESS_FACTS` for `count` ids, counting WIP results or not."""
+    return SUCCESS_FACTS.format(ids=in_list(count), wip="" if count_wip else WITHOUT_WIP)
+
 
 # Work in progress candidates: the pact each branch head of each consumer of the provider
 # holds with it, when published since a moment. The head of a branch is its version added last,

@@ -73,11 +73,11 @@ class SQLiteSelectionRows:
         )
 
     async def success_facts(
-        self, pact_version_ids: Sequence[int], branch_id: int | None
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
         rows = []
         for ids in s.chunks(pact_version_ids):
-            sql = s.SUCCESS_FACTS.format(ids=s.in_list(len(ids)))
+            sql = s.success_facts_sql(len(ids), count_wip=count_wip)
             rows += await self._c.fetch_all(sql, (branch_id or 0, *s.padded(ids)))
         return {
             r["pact_version_id"]: (

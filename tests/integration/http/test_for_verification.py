@@ -250,3 +250,24 @@ async def test_the_deprecated_get_form_rejects_what_it_cannot_read(client: Clien
         response = await client.get(f"{URL}?{query}", headers={"Accept": "application/hal+json"})
         assert response.status_code == 400, query
         assert field.replace("/", ".") in response.json()["errors"], response.json()
+
+
+async def test_a_successful_wip_verification_counts_for_pending_status(client: Client) -> None:
+    """§7.5: a WIP result keeps the pact on the WIP list, but it is an ordinary success for
+    pending status once the pact is selected explicitly."""
+    await client.put("/pacticipants/Orders/branches/main/versions/p1", json={})
+    await publish(client, "Web", "1", "a", branch="main")
+    await publish(client, "Web", "2", "b", branch="feature-x")
+    explicit = {"providerVersionBranch": "main", "includePendingStatus": True}
+    (before,) = await select(client, {"branch": "feature-x"}, **explicit)
+    assert before["verificationProperties"]["pending"] is True
+    entries = await select(
+        client, {"mainBranch": True}, **explicit, includeWipPactsSince="2020-01-01"
+    )
+    wip = entries[1]
+    assert wip["verificationProperties"]["wip"] is True
+    served = (await client.get(wip["_links"]["self"]["href"].removeprefix(BASE))).json()
+    results = served["_links"]["pb:publish-verification-results"]["href"].removeprefix(BASE)
+    await client.post(results, json={"success": True, "providerApplicationVersion": "p1"})
+    (after,) = await select(client, {"branch": "feature-x"}, **explicit)
+    assert after["verificationProperties"]["pending"] is False

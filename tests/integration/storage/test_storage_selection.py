@@ -93,7 +93,7 @@ async def test_pact_and_result_is_the_provider_versions_newest_result_for_the_co
         assert await tx.pact_and_result(cv.id, pacticipant.id, pv1.id) is None
 
 
-async def test_success_facts_count_successes_on_the_branch_and_leave_wip_results_out(
+async def test_success_facts_count_successes_on_the_branch_and_wip_results_when_asked(
     storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
 ) -> None:
     async with storage.transaction() as tx:
@@ -121,16 +121,20 @@ async def test_success_facts_count_successes_on_the_branch_and_leave_wip_results
         await result(tx, contents["sha1"], pacticipant, provider, on_feature, False, now)
         await result(tx, contents["sha1"], pacticipant, provider, on_feature, True, later)
         await result(tx, contents["sha2"], pacticipant, provider, on_main, True, now, wip=True)
-        facts = await tx.success_facts(sorted(contents.values()), main.id)
+        facts = await tx.success_facts(sorted(contents.values()), main.id, count_wip=False)
         assert facts[contents["sha0"]] == (True, later)
         assert facts[contents["sha1"]] == (False, later)
         assert facts[contents["sha2"]] == (False, None)
         assert facts[contents["sha3"]] == (False, None)
-        assert (await tx.success_facts([contents["sha0"]], None))[contents["sha0"]] == (
+        assert (await tx.success_facts([contents["sha0"]], None, count_wip=False))[
+            contents["sha0"]
+        ] == (
             False,
             later,
         )
-        assert await tx.success_facts([], main.id) == {}
+        assert await tx.success_facts([], main.id, count_wip=False) == {}
+        counted = await tx.success_facts([contents["sha2"]], main.id, count_wip=True)
+        assert counted[contents["sha2"]] == (True, now)
 
 
 async def test_branch_head_pacts_are_the_heads_published_since(
