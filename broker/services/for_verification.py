@@ -128,7 +128,9 @@ class ForVerificationService:
                 entry.add(pact, version, reason)
             ordered = sorted(entries.values(), key=lambda e: (e.consumer.name, e.version.id))
             results = await self._results(tx, provider, ordered, request)
-            if request.include_wip_pacts_since is not None and request.provider_branch:
+            if request.include_wip_pacts_since is not None and (
+                request.provider_branch or request.provider_tags
+            ):
                 results += await self._wip(tx, provider, consumers, set(entries), request)
             return results
 
@@ -142,54 +144,57 @@ class ForVerificationService:
     ) -> list[PactToVerify]:
         """Work-in-progress pacts (§7.6).
 
-        The heads of consumer branches, published since the given date, whose content the
-        provider branch has not yet verified outside WIP.
+        The pacts of the heads of consumer branches and of the latest versions with each
+        consumer tag, published since the given date and not selected explicitly, that the
+        provider branch (or each provider tag) has not yet verified outside WIP.
         """
-        assert request.include_wip_pacts_since is not None and request.provider_branch
-        since, branch_name = request.include_wip_pacts_since, request.provider_branch
+        assert request.include_wip_pacts_since is not None
+        since = request.include_wip_pacts_since
         by_id = {c.id: c for c in consumers}
-        heads = [
-            (name, publication)
+        candidates = [
+            (f"work in progress: latest version from branch {name}", publication)
             for name, publication in await tx.branch_head_pacts(provider.id, since)
-            if publication.consumer_id in by_id
-            and (publication.consumer_id, publication.pact_version_id) not in selected
+        ] + [
+            (f"work in progress: latest version with tag {name}", publication)
+            for name, publication in await tx.tag_head_pacts(provider.id, since)
+        ]
+        candidates = [
+            (reason, p)
+            for reason, p in candidates
+            if p.consumer_id in by_id and (p.consumer_id, p.pact_version_id) not in selected
         ]
         versions = {
             v.id: v
-            for v in await tx.versions_by_ids(sorted({p.consumer_version_id for _, p in heads}))
+            for v in await tx.versions_by_ids(
+                sorted({p.consumer_version_id for _, p in candidates})
+            )
         }
         found: dict[tuple[int, int], _Entry] = {}
-        for name, publication in heads:
-            consumer, head = (
-                by_id[publication.consumer_id],
-                versions[publication.consumer_version_id],
-            )
+        for reason, publication in candidates:
+            consumer = by_id[publication.consumer_id]
+            head = versions[publication.consumer_version_id]
             key = (consumer.id, publication.pact_version_id)
-            entry = found.setdefault(key, _Entry(consumer, publication, head))
-            entry.add(publication, head, f"work in progress: latest version from branch {name}")
-        provider_branch = await tx.find_branch(provider.id, branch_name)
-        facts = await tx.success_facts(
-            sorted(pact for _, pact in found),
-            None if provider_branch is None else provider_branch.id,
-            count_wip=False,
-        )
-        unverified = []
-        for entry in sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id)):
-            on_branch, first_success = facts.get(entry.publication.pact_version_id, (False, None))
-            verified_before_branch = (
-                provider_branch is not None
-                and first_success is not None
-                and first_success < provider_branch.created_at
+            found.setdefault(key, _Entry(consumer, publication, head)).add(
+                publication, head, reason
             )
-            if not (on_branch or verified_before_branch):
-                unverified.append(entry)
-        reason = (
-            f"it is a work in progress pact: {provider.name} has not yet verified it "
-            f"on branch '{branch_name}'"
-        )
+        ordered = sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id))
+        if request.provider_branch:
+            unverified = await _not_verified_on_branch(tx, provider, ordered, request)
+        else:
+            unverified = await _not_verified_with_tags(tx, ordered, request)
+        reasons = dict(unverified)
+        results = await self._results(tx, provider, [entry for entry, _ in unverified], request)
         return [
-            msgspec.structs.replace(result, pending=True, pending_reason=reason, is_wip=True)
-            for result in await self._results(tx, provider, unverified, request)
+            msgspec.structs.replace(
+                result,
+                pending=True,
+                pending_reason=(
+                    f"it is a work in progress pact: {provider.name} has not yet verified it "
+                    + reasons[entry]
+                ),
+                is_wip=True,
+            )
+            for entry, result in zip(reasons, results, strict=True)
         ]
 
     async def _versions(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per row of §7.3
@@ -275,6 +280,46 @@ class ForVerificationService:
             )
             for entry in entries
         ]
+
+
+async def _not_verified_on_branch(
+    tx: Transaction, provider: Pacticipant, entries: list[_Entry], request: VerificationRequest
+) -> list[tuple[_Entry, str]]:
+    """The entries no version of the provider branch verified, nor any before it existed."""
+    assert request.provider_branch
+    name = request.provider_branch
+    branch = await tx.find_branch(provider.id, name)
+    facts = await tx.success_facts(
+        sorted({e.publication.pact_version_id for e in entries}),
+        None if branch is None else branch.id,
+        count_wip=False,
+    )
+    unverified = []
+    for entry in entries:
+        on_branch, first_success = facts.get(entry.publication.pact_version_id, (False, None))
+        before_branch = (
+            branch is not None and first_success is not None and first_success < branch.created_at
+        )
+        if not (on_branch or before_branch):
+            unverified.append((entry, f"on branch '{name}'"))
+    return unverified
+
+
+async def _not_verified_with_tags(
+    tx: Transaction, entries: list[_Entry], request: VerificationRequest
+) -> list[tuple[_Entry, str]]:
+    """The entries some provider tag has no successful non-WIP result for (tag mode)."""
+    tags = request.provider_tags
+    verified = await tx.tags_that_verified(
+        sorted({e.publication.pact_version_id for e in entries}), tags
+    )
+    unverified = []
+    for entry in entries:
+        done = verified.get(entry.publication.pact_version_id, set())
+        missing = [tag for tag in tags if tag not in done]
+        if missing:
+            unverified.append((entry, f"with tag {', '.join(missing)}"))
+    return unverified
 
 
 async def _live_versions(

@@ -417,6 +417,26 @@ class Transaction(Protocol):
         """The provider version's newest result for the pact content."""
         ...
 
+    async def tag_head_pacts(
+        self, provider_id: int, since: datetime
+    ) -> list[tuple[str, PactPublication]]:
+        """Work-in-progress candidates: (tag name, pact) of each consumer tag's latest version.
+
+        For every tag of every consumer of the provider, the pact its newest version with that
+        tag holds with the provider, when published at or after `since`; by consumer then
+        version.
+        """
+        ...
+
+    async def tags_that_verified(
+        self, pact_version_ids: Sequence[int], tags: Sequence[str]
+    ) -> dict[int, set[str]]:
+        """Per pact content, the `tags` its successful non-WIP results' provider versions carry.
+
+        Contents that no such result carries any of the tags for are left out.
+        """
+        ...
+
     async def pact_and_result(
         self, consumer_version_id: int, provider_id: int, provider_version_id: int | None
     ) -> PactAndResult | None:

@@ -81,3 +81,19 @@ class PostgresSelectionRows:
     ) -> list[tuple[str, PactPublication]]:
         rows = await self._fetch(numbered(s.BRANCH_HEAD_PACTS), provider_id, since)
         return [(r["branch_name"], publication(r)) for r in rows]
+
+    async def tag_head_pacts(
+        self, provider_id: int, since: datetime
+    ) -> list[tuple[str, PactPublication]]:
+        rows = await self._fetch(numbered(s.TAG_HEAD_PACTS), provider_id, provider_id, since)
+        return [(r["tag_name"], publication(r)) for r in rows]
+
+    async def tags_that_verified(
+        self, pact_version_ids: Sequence[int], tags: Sequence[str]
+    ) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = {}
+        for ids in s.chunks(pact_version_ids):
+            sql = s.TAGS_THAT_VERIFIED.format(ids=s.in_list(len(ids)), names=s.in_list(len(tags)))
+            for row in await self._fetch(numbered(sql), *s.padded(ids), *(tags or ("",))):
+                found.setdefault(row["pact_version_id"], set()).add(row["name"])
+        return found

@@ -99,3 +99,25 @@ BRANCH_HEAD_PACTS = (
     " WHERE i.provider_id = ? AND pp.created_at >= ?"
     " ORDER BY pp.consumer_id, pp.consumer_version_id"
 )
+
+# The pact the latest version with each tag of each consumer of the provider holds with it,
+# when published since a moment (WIP candidates from consumer tags).
+TAG_HEAD_PACTS = (
+    "SELECT latest.name AS tag_name, pp.* FROM ("
+    "  SELECT v.pacticipant_id, t.name, max(t.version_id) AS version_id"
+    "  FROM tags t JOIN versions v ON v.id = t.version_id"
+    "  WHERE v.pacticipant_id IN (SELECT consumer_id FROM integrations WHERE provider_id = ?)"
+    "  GROUP BY v.pacticipant_id, t.name"
+    " ) latest"
+    " JOIN pact_publications pp"
+    "  ON pp.consumer_version_id = latest.version_id AND pp.provider_id = ?"
+    " WHERE pp.created_at >= ?"
+    " ORDER BY pp.consumer_id, pp.consumer_version_id"
+)
+
+# Which of some provider tags carry a successful, non-WIP result of each pact content.
+TAGS_THAT_VERIFIED = (
+    "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"
+    " JOIN tags t ON t.version_id = v.provider_version_id"
+    " WHERE v.pact_version_id IN {ids} AND v.success AND NOT v.wip AND t.name IN {names}"
+)

@@ -271,3 +271,34 @@ async def test_a_successful_wip_verification_counts_for_pending_status(client: C
     await client.post(results, json={"success": True, "providerApplicationVersion": "p1"})
     (after,) = await select(client, {"branch": "feature-x"}, **explicit)
     assert after["verificationProperties"]["pending"] is False
+
+
+async def test_wip_pacts_from_consumer_tags_and_in_provider_tag_mode(client: Client) -> None:
+    """§7.6: the latest version with each consumer tag is a candidate too; with provider tags
+    instead of a branch, a pact stays WIP until every provider tag has verified it."""
+    await publish(client, "Web", "1", "a", tags=["prod"])
+    await publish(client, "Web", "2", "b", tags=["feat-x"])
+    request = {
+        "providerVersionTags": ["main", "prod"],
+        "includePendingStatus": True,
+        "includeWipPactsSince": "2020-01-01",
+    }
+    entries = await select(client, {"tag": "prod", "latest": True}, **request)
+    assert who(entries) == ["Pact between Web (1) and Orders", "Pact between Web (2) and Orders"]
+    wip = entries[1]
+    assert wip["verificationProperties"]["wip"] is True
+    notices = " ".join(n["text"] for n in wip["verificationProperties"]["notices"])
+    assert "latest version with tag feat-x" in notices
+    # Verified (not as WIP) by a provider version tagged main only: still WIP for prod.
+    await client.put("/pacticipants/Orders/versions/p1/tags/main", json={})
+    pact = (await client.get("/pacts/provider/Orders/consumer/Web/version/2")).json()
+    href = pact["_links"]["pb:publish-verification-results"]["href"].removeprefix(BASE)
+    await client.post(href, json={"success": True, "providerApplicationVersion": "p1"})
+    still = await select(client, {"tag": "prod", "latest": True}, **request)
+    assert who(still)[1:] == ["Pact between Web (2) and Orders"]
+    assert "with tag prod" in " ".join(
+        n["text"] for n in still[1]["verificationProperties"]["notices"]
+    )
+    await client.put("/pacticipants/Orders/versions/p1/tags/prod", json={})
+    done = await select(client, {"tag": "prod", "latest": True}, **request)
+    assert who(done) == ["Pact between Web (1) and Orders"]
