@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import httpx
 import pytest
 
@@ -40,8 +42,8 @@ def setup(broker: str) -> None:
         assert step.returncode == 0, step.stdout + step.stderr
 
 
-def verify(broker: str, bug: str) -> None:
-    run_scenario(
+def verify(broker: str, bug: str) -> subprocess.CompletedProcess[str]:
+    return run_scenario(
         "py_verifier.sh",
         broker,
         "rust",
@@ -62,13 +64,34 @@ def test_can_i_deploy_is_unknown_then_yes_then_no(
         "no verified pact between the version 1.0.0 of ProbeConsumerV4"
         " and the version 2.0.0 of ProbeProvider" in (unknown.stdout + unknown.stderr)
     )
-    verify(broker, "0")
+    assert verify(broker, "0").returncode == 0
     yes = run_scenario("cli_can_i_deploy.sh", broker, flavour)
     assert yes.returncode == 0, yes.stdout + yes.stderr
-    verify(broker, "1")
+    # Verified once on the branch, the pact is no longer pending: the bug fails the build.
+    broken = verify(broker, "1")
+    assert broken.returncode != 0, broken.stdout + broken.stderr
     no = run_scenario("cli_can_i_deploy.sh", broker, flavour)
     assert no.returncode == 1
     assert "failed" in no.stdout + no.stderr
+    # The provider version that failed may not go where that consumer runs.
+    deployed = run_cli(
+        "rust",
+        broker,
+        "record-deployment",
+        "--pacticipant",
+        "ProbeConsumerV4",
+        "--version",
+        "1.0.0",
+        "--environment",
+        "production",
+    )
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    provider = run_scenario(
+        "cli_can_i_deploy.sh", broker, flavour, PACTICIPANT="ProbeProvider", VERSION="2.0.0"
+    )
+    output = provider.stdout + provider.stderr
+    assert provider.returncode == 1, output
+    assert "ProbeConsumerV4" in output and "failed" in output
 
 
 def test_the_provider_may_deploy_when_its_consumers_verified_it(broker_url: str) -> None:
