@@ -201,3 +201,46 @@ class Verification(msgspec.Struct, frozen=True, kw_only=True):
     metadata: str | None = None
     wip: bool = False  # the verifier fetched the pact as work in progress
     created_at: datetime
+
+
+class ProviderContract(msgspec.Struct, frozen=True, kw_only=True):
+    """One distinct OpenAPI document of a provider, named by the SHA-256 of its bytes."""
+
+    id: int
+    provider_id: int
+    sha: str
+    content: str
+    content_type: str
+    specification: str
+    created_at: datetime
+
+
+class ProviderContractPublication(msgspec.Struct, frozen=True, kw_only=True):
+    """The document a provider version published, with its own tests' verdict.
+
+    `self_verification_success` is None when no self-verification results were published;
+    `self_verification` is their JSON (content, contentType, format, verifier, verifierVersion).
+    """
+
+    id: int
+    provider_id: int
+    provider_version_id: int
+    contract_version_id: int
+    self_verification_success: bool | None
+    self_verification: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Comparison(msgspec.Struct, frozen=True, kw_only=True):
+    """A pact content checked against a provider document: bi-directional verification.
+
+    `findings` is the JSON array openapi-pact-comparator would print for the pact.
+    """
+
+    id: int
+    pact_version_id: int
+    contract_version_id: int
+    success: bool
+    findings: str
+    created_at: datetime

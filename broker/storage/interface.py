@@ -17,6 +17,7 @@ from typing import Final, Literal, NamedTuple, Protocol
 from broker.domain.model import (
     Branch,
     BranchVersion,
+    Comparison,
     DeployedVersion,
     Environment,
     Pacticipant,
@@ -24,6 +25,8 @@ from broker.domain.model import (
     PactPublication,
     PactVersion,
     Page,
+    ProviderContract,
+    ProviderContractPublication,
     ReleasedVersion,
     Tag,
     Verification,
@@ -393,6 +396,76 @@ class Transaction(Protocol):
 
     async def verifications_of_pact_version(self, pact_version_id: int) -> list[Verification]:
         """Every result for some pact content, newest first."""
+        ...
+
+    # provider contracts and comparisons (bi-directional)
+
+    async def find_provider_contract(self, provider_id: int, sha: str) -> ProviderContract | None:
+        """A provider's document by the SHA-256 of its bytes."""
+        ...
+
+    async def find_provider_contract_by_id(self, contract_id: int) -> ProviderContract | None:
+        """A provider document by id."""
+        ...
+
+    async def insert_provider_contract(
+        self,
+        provider_id: int,
+        sha: str,
+        content: str,
+        *,
+        content_type: str,
+        specification: str,
+        now: datetime,
+    ) -> ProviderContract:
+        """Store a document once per provider and sha; the stored one if it was there."""
+        ...
+
+    async def find_contract_publication(
+        self, provider_version_id: int
+    ) -> ProviderContractPublication | None:
+        """The document a provider version published, if any."""
+        ...
+
+    async def save_contract_publication(
+        self,
+        *,
+        provider_id: int,
+        provider_version_id: int,
+        contract_version_id: int,
+        self_verification_success: bool | None,
+        self_verification: str | None,
+        now: datetime,
+    ) -> ProviderContractPublication:
+        """Record (or replace) the document and self-verification of a provider version."""
+        ...
+
+    async def latest_contract_publications(
+        self, provider_id: int, limit: int
+    ) -> list[ProviderContractPublication]:
+        """The newest publication of each distinct document of a provider, newest first."""
+        ...
+
+    async def find_comparison(
+        self, pact_version_id: int, contract_version_id: int
+    ) -> Comparison | None:
+        """The comparison of a pact content with a provider document, if made."""
+        ...
+
+    async def find_comparison_by_id(self, comparison_id: int) -> Comparison | None:
+        """A comparison by id."""
+        ...
+
+    async def save_comparison(
+        self,
+        pact_version_id: int,
+        contract_version_id: int,
+        *,
+        success: bool,
+        findings: str,
+        now: datetime,
+    ) -> Comparison:
+        """Store a comparison once per pair; the stored one if it was there."""
         ...
 
     # batched reads for pacts-for-verification, the matrix and can-i-deploy

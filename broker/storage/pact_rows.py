@@ -16,8 +16,8 @@ class Row(Protocol):
         ...
 
 
-def _moment(value: datetime | str) -> datetime:
-    # SQLite hands back the ISO text the adapter wrote; asyncpg a datetime.
+def moment(value: datetime | str) -> datetime:
+    """A stored time: SQLite hands back the ISO text the adapter wrote, asyncpg a datetime."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
@@ -28,8 +28,8 @@ def version(row: Row) -> Version:
         pacticipant_id=row["pacticipant_id"],
         number=row["number"],
         build_url=row["build_url"],
-        created_at=_moment(row["created_at"]),
-        updated_at=_moment(row["updated_at"]),
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
     )
 
 
@@ -41,7 +41,7 @@ def pact_version(row: Row) -> PactVersion:
         provider_id=row["provider_id"],
         sha=row["sha"],
         content=row["content"],
-        created_at=_moment(row["created_at"]),
+        created_at=moment(row["created_at"]),
     )
 
 
@@ -54,8 +54,8 @@ def publication(row: Row) -> PactPublication:
         consumer_version_id=row["consumer_version_id"],
         pact_version_id=row["pact_version_id"],
         revision=row["revision"],
-        created_at=_moment(row["created_at"]),
-        updated_at=_moment(row["updated_at"]),
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
         content=row["content"],
     )
 
@@ -74,5 +74,5 @@ def verification(row: Row) -> Verification:
         verified_by=row["verified_by"],
         metadata=row["metadata"],
         wip=bool(row["wip"]),
-        created_at=_moment(row["created_at"]),
+        created_at=moment(row["created_at"]),
     )

@@ -31,6 +31,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.postgres_contracts import PostgresContractRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
 
@@ -182,7 +183,7 @@ class _Filters:
         return " AND ".join(self.conditions)
 
 
-class PostgresTransaction(PostgresPactRows, PostgresSelectionRows):
+class PostgresTransaction(PostgresPactRows, PostgresSelectionRows, PostgresContractRows):
     """The `Transaction` protocol on one pooled connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:

@@ -25,6 +25,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.sqlite_contracts import SQLiteContractRows
 from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
 from broker.storage.sqlite_time import from_text, to_text
@@ -124,7 +125,7 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
     )
 
 
-class SQLiteTransaction(SQLitePactRows, SQLiteSelectionRows):
+class SQLiteTransaction(SQLitePactRows, SQLiteSelectionRows, SQLiteContractRows):
     """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:
