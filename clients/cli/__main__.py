@@ -21,6 +21,7 @@ from typing import cast
 
 import httpx
 
+from clients.cli import compare as compare_command
 from clients.cli import connection, deployments, environments, pacticipants, pacts, versions
 from clients.cli import matrix as matrix_commands
 from clients.cli.errors import CommandError
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         deployments,
         pacts,
         matrix_commands,
+        compare_command,
     ):
         group.register(commands, common)
     commands.add_parser(

@@ -1,0 +1,35 @@
+"""Checking consumer pacts against a provider's OpenAPI document, without replaying anything.
+
+The engine is pure: bytes or parsed documents in, findings out; no HTTP, no broker::
+
+    from verifier.comparison import compare, load_spec
+
+    spec = load_spec(Path("openapi.yaml").read_bytes())   # parsed and indexed once per content
+    for finding in compare(spec, json.loads(Path("pact.json").read_text())):
+        print(finding.type, finding.code, finding.mock_details.location)
+
+Findings have openapi-pact-comparator's codes, types and `[root]…` locations, and encode
+(`encode(findings)`) to the JSON it prints. OpenAPI 3.0, 3.1 and Swagger 2.0 (YAML or JSON)
+and V1 to V4 pacts are read; message interactions are left out.
+"""
+
+from __future__ import annotations
+
+from verifier.comparison.engine import compare
+from verifier.comparison.errors import ComparisonError, PactError, SpecError
+from verifier.comparison.findings import Finding, FindingType, MockDetails, SpecDetails, encode
+from verifier.comparison.spec import Spec, load_spec
+
+__all__ = [
+    "ComparisonError",
+    "Finding",
+    "FindingType",
+    "MockDetails",
+    "PactError",
+    "Spec",
+    "SpecDetails",
+    "SpecError",
+    "compare",
+    "encode",
+    "load_spec",
+]

@@ -1,0 +1,226 @@
+"""The schemas the checks validate against, prepared from the spec as the comparator prepares them.
+
+For every schema the comparator first makes a *minimum schema*: `nullable` becomes a `null`
+type, boolean `exclusiveMinimum`/`exclusiveMaximum` (OpenAPI 3.0) become numbers, a
+discriminator only counts with `oneOf` (and its property is then required), and `allOf` is
+merged into one schema, because OpenAPI means "all these properties" where JSON Schema means
+"each of these schemas" (lodash's deep merge, arrays merged item by item). Response schemas are
+then *closed*: an object schema without `additionalProperties` or a combinator gets
+`additionalProperties: false`, and `required` goes everywhere but under `oneOf`, so a consumer
+may read fewer properties than the provider sends but none it does not declare.
+
+A referenced schema is transformed once per spec and per direction, then shared: a validation
+root is the transformed schema plus, at their own paths (`components.schemas.X`,
+`definitions.X`), the transformed schemas it reaches, so an error inside one names that path.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import unquote
+
+_CHILD_LISTS = ("allOf", "oneOf", "anyOf")
+_CHILD_SCHEMAS = ("not", "items", "additionalProperties")
+
+
+def split_ref(ref: str) -> list[str] | None:
+    """The JSON pointer segments of a local `$ref` (`#/a/b`), or None for another document."""
+    if not ref.startswith("#/"):
+        return None
+    return [unquote(part.replace("~1", "/").replace("~0", "~")) for part in ref[2:].split("/")]
+
+
+def get_path(document: Any, path: list[str]) -> Any:
+    """The value at `path` in `document`, or None."""
+    for part in path:
+        if isinstance(document, dict):
+            document = document.get(part)
+        elif isinstance(document, list) and part.isdigit() and int(part) < len(document):
+            document = document[int(part)]
+        else:
+            return None
+    return document
+
+
+def dereference(node: Any, document: Any) -> Any:
+    """`node` with its chain of local `$ref`s followed (itself when it has none or one fails)."""
+    seen: set[str] = set()
+    current = node
+    while isinstance(current, dict) and isinstance(current.get("$ref"), str):
+        ref = current["$ref"]
+        path = split_ref(ref)
+        if ref in seen or path is None:
+            return node
+        seen.add(ref)
+        target = get_path(document, path)
+        if target is None:
+            return node
+        current = target
+    return current
+
+
+def subschemas(schema: Any) -> Iterator[Any]:
+    """The schemas the comparator's transforms walk into."""
+    if not isinstance(schema, dict):
+        return
+    for key in _CHILD_LISTS:
+        if isinstance(schema.get(key), list):
+            yield from schema[key]
+    if isinstance(schema.get("properties"), dict):
+        yield from schema["properties"].values()
+    for key in _CHILD_SCHEMAS:
+        if key in schema:
+            yield schema[key]
+
+
+def walk(schema: Any, visit: Callable[[dict[str, Any]], None]) -> None:
+    """Call `visit` on every schema object under `schema`, children first."""
+    if not isinstance(schema, dict):
+        return
+    for child in subschemas(schema):
+        walk(child, visit)
+    visit(schema)
+
+
+def _nullable(schema: dict[str, Any], document: Any) -> None:
+    """OpenAPI 3.0's `nullable`: a `null` type added (a referenced schema's type copied)."""
+    if "$ref" in schema:
+        if "type" not in schema:
+            target = dereference(schema, document)
+            if isinstance(target, dict) and "type" in target:
+                schema["type"] = target["type"]
+        return
+    schema.setdefault("type", "object")
+    if not isinstance(schema["type"], list):
+        schema["type"] = [schema["type"], "null"]
+
+
+def _normalise(schema: dict[str, Any], document: Any) -> None:
+    if isinstance(schema.get("$ref"), str) and split_ref(schema["$ref"]) is None:
+        del schema["$ref"]  # another document: not fetched (the engine is pure), so not checked
+    discriminator = schema.get("discriminator")
+    if discriminator and not schema.get("oneOf"):
+        del schema["discriminator"]
+    elif isinstance(discriminator, dict) and discriminator.get("propertyName"):
+        required = list(schema.get("required") or [])
+        name = discriminator["propertyName"]
+        schema["required"] = required if name in required else [*required, name]
+    if schema.get("nullable"):
+        _nullable(schema, document)
+    for bound, limit in (("exclusiveMaximum", "maximum"), ("exclusiveMinimum", "minimum")):
+        if schema.get(bound) is True and limit in schema:
+            schema[bound] = schema.pop(limit)
+        elif isinstance(schema.get(bound), bool):
+            del schema[bound]
+
+
+def minimum(schema: Any, document: Any) -> Any:
+    """A copy of one schema fragment with the comparator's local rewrites applied."""
+    prepared = copy.deepcopy(schema)
+    if isinstance(prepared, dict):
+        prepared.pop("description", None)
+        prepared.pop("example", None)
+        walk(prepared, lambda node: _normalise(node, document))
+    return prepared
+
+
+def references(schema: Any) -> list[str]:
+    """The local `$ref`s anywhere in a prepared fragment, in document order."""
+    found: dict[str, None] = {}
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and split_ref(ref) is not None:
+                found.setdefault(ref, None)
+            pending.extend(reversed(list(node.values())))
+        elif isinstance(node, list):
+            pending.extend(reversed(node))
+    return list(found)
+
+
+def _merge(target: Any, source: Any) -> Any:
+    """Lodash's `merge`: objects merged key by key, arrays item by item, the rest replaced."""
+    if isinstance(source, dict):
+        merged = dict(target) if isinstance(target, dict) else {}
+        for key, value in source.items():
+            merged[key] = _merge(merged.get(key), value)
+        return merged
+    if isinstance(source, list):
+        items = list(target) if isinstance(target, list) else []
+        for index, value in enumerate(source):
+            items[index : index + 1] = [_merge(items[index] if index < len(items) else None, value)]
+        return items
+    return source
+
+
+def flatten(schema: Any, lookup: Callable[[str], Any], active: frozenset[str] = frozenset()) -> Any:
+    """`schema` with each `allOf` merged into its parent (after the comparator's rules).
+
+    `lookup` gives the prepared schema a `$ref` names; `active` holds the references being
+    merged, so a schema that includes itself through `allOf` stops instead of looping.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    if isinstance(schema.get("allOf"), list):
+        merged: Any = {key: value for key, value in schema.items() if key != "allOf"}
+        for part in schema["allOf"]:
+            inner, included = active, part
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                ref = part["$ref"]
+                target = None if ref in active else lookup(ref)
+                if isinstance(target, dict):
+                    rest = {key: value for key, value in part.items() if key != "$ref"}
+                    included, inner = {**rest, **target}, active | {ref}
+            flat = flatten(included, lookup, inner)
+            merged = _merge(merged, _inline_property_refs(flat, lookup, inner))
+        return merged
+    if isinstance(schema.get("properties"), dict):
+        properties = {
+            name: flatten(value, lookup, active) for name, value in schema["properties"].items()
+        }
+        return {**schema, "properties": properties}
+    for key in ("oneOf", "anyOf", "not", "items", "additionalProperties"):
+        if schema.get(key):
+            value = schema[key]
+            changed = (
+                [flatten(item, lookup, active) for item in value]
+                if isinstance(value, list)
+                else flatten(value, lookup, active)
+            )
+            return {**schema, key: changed}
+    return schema
+
+
+def _inline_property_refs(schema: Any, lookup: Callable[[str], Any], active: frozenset[str]) -> Any:
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return schema
+    properties = dict(schema["properties"])
+    for name, value in properties.items():
+        if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("$ref"), str):
+            ref = value["$ref"]
+            target = None if ref in active else lookup(ref)
+            if target:
+                properties[name] = flatten(target, lookup, active | {ref})
+    return {**schema, "properties": properties}
+
+
+def close(schema: Any) -> None:
+    """Close the object schemas of one prepared fragment and drop `required` (responses)."""
+
+    def visit(node: dict[str, Any]) -> None:
+        if "$ref" in node:
+            return  # the referenced schema is closed as a fragment of its own
+        if (
+            node.get("additionalProperties", True) is True
+            and not any(node.get(key) for key in _CHILD_LISTS)
+            and node.get("type") == "object"
+        ):
+            node["additionalProperties"] = False
+        if not node.get("oneOf"):
+            node.pop("required", None)
+
+    walk(schema, visit)

@@ -1,0 +1,382 @@
+"""Validating a value against a prepared schema, with errors located as the comparator locates them.
+
+The comparator's validator (Ajv, JSON Schema 2019-09) reports every error with the path into
+the data and the path into the schema, following a `$ref` to where it points. jsonschema gives
+us the same facts in another form; this module reshapes them: one error per missing or extra
+property, the errors of each `anyOf`/`oneOf` branch before the combinator's own, and schema
+paths that restart at a reference's target. Parameters and headers are text, so before their
+schemas see them, values are coerced to the types the schema names (`"10"` to `10`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# jsonschema ships no type information (no py.typed); its objects are Any here.
+from jsonschema import (  # type: ignore[import-untyped]
+    Draft201909Validator,
+    ValidationError,
+    validators,
+)
+from referencing.exceptions import Unresolvable
+
+from verifier.comparison.errors import SpecError
+from verifier.comparison.formats import checker
+from verifier.comparison.schemas import dereference, get_path, split_ref
+
+_MAX_REF_CHAIN = 32
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaError:
+    """One way a value fails a schema: where in the value, where in the schema, and why."""
+
+    instance_path: tuple[str | int, ...]
+    schema_path: tuple[str, ...]
+    message: str
+    schema_value: Any
+
+
+def _follower(validator: Any) -> Callable[[Any], Any]:
+    """Follows `$ref`s from where `validator` stands (jsonschema keeps its resolver private)."""
+
+    def follow(node: Any) -> Any:
+        for _ in range(_MAX_REF_CHAIN):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                return node
+            try:
+                node = validator._resolver.lookup(node["$ref"]).contents
+            except Unresolvable:
+                return {}
+        return {}
+
+    return follow
+
+
+def _discriminated_branch(
+    schema: dict[str, Any], tag: str, follow: Callable[[Any], Any]
+) -> int | None:
+    """The `oneOf` branch a discriminator's tag value selects (const/enum, mapping, then name)."""
+    name = schema["discriminator"]["propertyName"]
+    mapping = schema["discriminator"].get("mapping") or {}
+    for index, branch in enumerate(schema["oneOf"]):
+        tag_schema = follow(get_path(follow(branch), ["properties", name]) or {})
+        if isinstance(tag_schema, dict) and (
+            tag_schema.get("const") == tag or tag in (tag_schema.get("enum") or [])
+        ):
+            return index
+        ref = branch.get("$ref") if isinstance(branch, dict) else None
+        if isinstance(ref, str) and (
+            mapping.get(tag) == ref or (not mapping and ref.rsplit("/", 1)[-1] == tag)
+        ):
+            return index
+    return None
+
+
+def _discriminator(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    if not isinstance(instance, dict) or not isinstance(schema.get("oneOf"), list):
+        return
+    if not isinstance(value, dict) or not value.get("propertyName"):
+        return
+    tag = instance.get(value["propertyName"])
+    if not isinstance(tag, str):
+        yield ValidationError(
+            f"the discriminator property {value['propertyName']} must be a string"
+        )
+        return
+    index = _discriminated_branch(schema, tag, _follower(validator))
+    if index is None:
+        yield ValidationError(f"the discriminator value {tag!r} names none of the oneOf schemas")
+        return
+    yield from validator.descend(instance, schema["oneOf"][index], schema_path=index)
+
+
+def _pattern(validator: Any, pattern: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        found = re.search(pattern, instance)
+    except (re.error, TypeError):
+        return  # a pattern Python cannot read (JavaScript-only syntax) is not checked
+    if not found:
+        yield ValidationError(f"{instance!r} does not match the pattern {pattern!r}")
+
+
+def _one_of(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    if isinstance(schema.get("discriminator"), dict) and schema["discriminator"].get(
+        "propertyName"
+    ):
+        return  # the discriminator picks the branch (Ajv's `discriminator: true`)
+    yield from Draft201909Validator.VALIDATORS["oneOf"](validator, value, instance, schema)
+
+
+# The order Ajv evaluates keywords in, so errors come out in its order: keywords for any type,
+# then those for numbers, strings, arrays and objects, then `unevaluated*`.
+_GROUPS = {
+    "number": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf"),
+    "string": ("maxLength", "minLength", "pattern", "format"),
+    # Ajv moves the item keywords before `uniqueItems`.
+    "array": ("maxItems", "minItems", "additionalItems", "items", "contains", "uniqueItems"),
+    "object": (
+        "maxProperties", "minProperties", "required", "propertyNames", "additionalProperties",
+        "dependencies", "properties", "patternProperties", "dependentRequired",
+        "dependentSchemas", "discriminator",
+    ),
+}  # fmt: skip
+_ORDER = (
+    "$ref", "const", "enum", "not", "anyOf", "oneOf", "allOf", "if", "then", "else",
+    *(keyword for group in _GROUPS.values() for keyword in group),
+    "unevaluatedProperties", "unevaluatedItems",
+)  # fmt: skip
+_RANK = {keyword: rank for rank, keyword in enumerate(_ORDER)}
+_LAST = len(_ORDER)
+
+
+def _type_rank(schema: dict[str, Any]) -> float:
+    """Ajv reports a wrong type first, unless the schema has keywords for that one type."""
+    kind = schema.get("type")
+    group = _GROUPS.get(kind) if isinstance(kind, str) else None
+    if group and any(keyword in schema for keyword in group):
+        return _RANK[group[-1]] + 0.5
+    return -1
+
+
+def _in_ajv_order(schema: Any) -> list[tuple[str, Any]]:
+    if not isinstance(schema, dict):
+        return []
+    items = list(schema.items())
+    items.sort(
+        key=lambda item: _type_rank(schema) if item[0] == "type" else _RANK.get(item[0], _LAST)
+    )
+    return items
+
+
+_Validator = validators.create(
+    meta_schema=Draft201909Validator.META_SCHEMA,
+    validators={
+        **Draft201909Validator.VALIDATORS,
+        "oneOf": _one_of,
+        "discriminator": _discriminator,
+        "pattern": _pattern,
+    },
+    type_checker=Draft201909Validator.TYPE_CHECKER,
+    format_checker=Draft201909Validator.FORMAT_CHECKER,
+    id_of=Draft201909Validator.ID_OF,
+    applicable_validators=_in_ajv_order,
+)
+
+
+def _describe(error: ValidationError) -> str:
+    keyword = error.validator
+    if keyword == "type":
+        wanted = error.validator_value
+        return f"expected type {' or '.join(wanted) if isinstance(wanted, list) else wanted}"
+    if keyword == "enum":
+        return "not one of the values the spec allows"
+    if keyword == "anyOf":
+        return "none of the anyOf schemas fits"
+    if keyword == "oneOf":
+        return "not exactly one of the oneOf schemas fits"
+    message = str(error.message)
+    return message if len(message) <= 200 else message[:197] + "..."  # noqa: PLR2004
+
+
+class CompiledSchema:
+    """A validation root, ready to check values; built once and cached by the spec."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self._validator = _Validator(root, format_checker=checker)
+        self._references: dict[int, bool] = {}
+
+    def errors(self, value: Any) -> list[SchemaError]:
+        """Every way `value` fails the schema; empty when it passes."""
+        found: list[SchemaError] = []
+        reported: set[tuple[Any, ...]] = set()
+        try:
+            for error in self._validator.iter_errors(value):
+                self._collect(error, found, reported)
+        except Unresolvable as error:
+            raise SpecError(f"The spec has a $ref that leads nowhere: {error.ref}.") from error
+        return found
+
+    def _collect(
+        self, error: ValidationError, found: list[SchemaError], reported: set[tuple[Any, ...]]
+    ) -> None:
+        for branch_error in error.context or ():
+            self._collect(branch_error, found, reported)
+        instance_path = tuple(error.absolute_path)
+        schema_path = self._locate(list(error.absolute_schema_path))
+        schema_value = get_path(self.root, list(schema_path))
+        keyword = error.validator
+        if keyword == "required":
+            # jsonschema reports each missing property with the whole list: report the list once.
+            if (instance_path, schema_path) in reported:
+                return
+            reported.add((instance_path, schema_path))
+            found.extend(
+                SchemaError(
+                    instance_path,
+                    schema_path,
+                    f"the required property '{name}' is missing",
+                    schema_value,
+                )
+                for name in error.validator_value
+                if isinstance(error.instance, dict) and name not in error.instance
+            )
+            return
+        if keyword == "additionalProperties" and isinstance(error.instance, dict):
+            for name in _extra_properties(error.instance, error.schema):
+                message = f"the property '{name}' is not declared"
+                found.append(SchemaError(instance_path, schema_path, message, schema_value))
+            return
+        found.append(SchemaError(instance_path, schema_path, _describe(error), schema_value))
+
+    def _has_reference(self, node: Any) -> bool:
+        key = id(node)
+        if key not in self._references:
+            self._references[key] = _has_reference(node)
+        return self._references[key]
+
+    def _locate(self, path: list[Any]) -> tuple[str, ...]:
+        """The schema path of an error as Ajv gives it: restarting at each `$ref` target."""
+        pointer: list[str] = []
+        node = self.root
+        index = 0
+        while index < len(path):
+            key = path[index]
+            if (
+                key == "discriminator"
+                and index + 1 < len(path)
+                and isinstance(path[index + 1], int)
+            ):
+                key = "oneOf"
+            if (isinstance(node, dict) and key in node and key != "$ref") or (
+                isinstance(node, list) and isinstance(key, int) and key < len(node)
+            ):
+                pointer.append(str(key))
+                node = node[key]
+            elif isinstance(node, dict) and isinstance(node.get("$ref"), str):
+                target = split_ref(node["$ref"]) or []
+                node = get_path(self.root, target)
+                # Ajv inlines a referenced schema that has no references of its own, and
+                # reports its errors under the reference's path; any other it compiles apart,
+                # and reports its errors from that schema's own root.
+                pointer = [] if self._has_reference(node) else list(target)
+                continue
+            else:
+                pointer.append(str(key))
+                node = None
+            index += 1
+        return tuple(pointer)
+
+
+def _has_reference(node: Any) -> bool:
+    """Whether a schema holds a `$ref` anywhere inside it."""
+    if isinstance(node, dict):
+        return "$ref" in node or any(_has_reference(value) for value in node.values())
+    if isinstance(node, list):
+        return any(_has_reference(item) for item in node)
+    return False
+
+
+def _extra_properties(instance: dict[str, Any], schema: dict[str, Any]) -> list[str]:
+    declared = schema.get("properties") or {}
+    patterns = list((schema.get("patternProperties") or {}).keys())
+    return [
+        name
+        for name in instance
+        if name not in declared and not any(re.search(pattern, name) for pattern in patterns)
+    ]
+
+
+def _is_type(value: Any, name: str) -> bool:
+    if name == "integer":
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer()
+        )
+    kinds: dict[str, Any] = {
+        "string": str,
+        "number": (int, float),
+        "boolean": bool,
+        "null": type(None),
+        "array": list,
+        "object": dict,
+    }
+    expected = kinds.get(name)
+    if expected is None:
+        return True
+    if name == "number" and isinstance(value, bool):
+        return False
+    return isinstance(value, expected)
+
+
+_NOT_COERCED = object()
+_NUMERIC_TEXT = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+def _to_number(value: Any, *, integer: bool) -> Any:
+    if isinstance(value, bool) or value is None:
+        return int(bool(value))
+    if isinstance(value, str) and _NUMERIC_TEXT.match(value):
+        number = float(value)
+        if number.is_integer():
+            return int(number)
+        return _NOT_COERCED if integer else number
+    return _NOT_COERCED
+
+
+def _to_string(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return "" if value is None else _NOT_COERCED
+
+
+def _to_boolean(value: Any) -> Any:
+    if value is None or value == "false" or (type(value) is int and value == 0):
+        return False
+    if value == "true" or (type(value) is int and value == 1):
+        return True
+    return _NOT_COERCED
+
+
+def _to_null(value: Any) -> Any:
+    if value == "" or value is False or (type(value) in {int, float} and value == 0):
+        return None
+    return _NOT_COERCED
+
+
+def _coerce_to(value: Any, name: str) -> Any:
+    """`value` as type `name` by Ajv's `coerceTypes` rules, or `_NOT_COERCED`."""
+    if name in {"number", "integer"}:
+        return _to_number(value, integer=name == "integer")
+    converters = {"string": _to_string, "boolean": _to_boolean, "null": _to_null}
+    return converters[name](value) if name in converters else _NOT_COERCED
+
+
+def coerce(value: Any, schema: Any, root: Any) -> Any:
+    """`value` converted to the types `schema` names where text can be read as them."""
+    schema = dereference(schema, root)
+    if not isinstance(schema, dict):
+        return value
+    types = schema.get("type")
+    names = types if isinstance(types, list) else [types] if isinstance(types, str) else []
+    if names and not any(_is_type(value, name) for name in names):
+        for name in names:
+            converted = _coerce_to(value, name)
+            if converted is not _NOT_COERCED:
+                value = converted
+                break
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        value = [coerce(item, schema["items"], root) for item in value]
+    if isinstance(value, dict) and isinstance(schema.get("properties"), dict):
+        properties = schema["properties"]
+        value = {
+            k: coerce(v, properties[k], root) if k in properties else v for k, v in value.items()
+        }
+    return value
