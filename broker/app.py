@@ -22,6 +22,7 @@ from broker.http.routes import (
     matrix,
     pacticipants,
     pacts,
+    provider_contracts,
     verifications,
     versions,
 )
@@ -31,6 +32,7 @@ from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.pacticipants import PacticipantService
+from broker.services.provider_contracts import ProviderContractService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.settings import Settings
@@ -50,6 +52,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         for_verification=ForVerificationService(storage),
         can_i_deploy=CanIDeployService(storage),
         contracts=ContractService(storage, allow_modification=settings.allow_contract_modification),
+        provider_contracts=ProviderContractService(storage),
     )
 
 
@@ -80,6 +83,7 @@ def create_app(settings: Settings) -> Litestar:
             *for_verification.handlers,
             *matrix.handlers,
             *deploy_badges.handlers,
+            *provider_contracts.handlers,
         ],
         lifespan=[lifespan],
         state=State({"settings": settings}),

@@ -81,10 +81,18 @@ class Target(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Verified(msgspec.Struct, frozen=True, kw_only=True):
-    """The newest verification result of a pact content by one provider version."""
+    """The newest verification result of a pact content by one provider version.
+
+    `kind` is "CDCT" for a result the provider's verifier published after replaying the pact,
+    "BDCT" for a bi-directional one: the pact compared with the OpenAPI document the provider
+    version published, with the provider's own tests (`id` is then the comparison's, and
+    `problem` says what failed).
+    """
 
     id: int
     success: bool
+    kind: Literal["CDCT", "BDCT"] = "CDCT"
+    problem: str | None = None
 
 
 class Pairing(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,6 +110,7 @@ class Pairing(msgspec.Struct, frozen=True, kw_only=True):
     provider_version_created_automatically: bool = False
     is_pending: bool = False
     is_wip: bool = False
+    unverified_because: str | None = None  # why a missing verification is missing, if known
 
 
 class IgnoreSelector(msgspec.Struct, frozen=True, kw_only=True):
@@ -254,6 +263,8 @@ def _judge(
     if pairing.verification is None:
         status = "unknown"
         reason = f"There is no verified pact between {versions}"
+        if pairing.unverified_because:
+            reason += f": {pairing.unverified_because}"
         if pairing.provider_version_created_automatically:
             # The broker made this provider version (record-deployment of an unknown number,
             # a tag…); it has never verified anything, so it cannot count as a success.
@@ -264,6 +275,12 @@ def _judge(
     elif pairing.verification.success:
         status = "success"
         reason = f"The verification for the pact between {versions} passed"
+    elif pairing.verification.kind == "BDCT":
+        status = "failed"
+        reason = (
+            f"The pact between {versions} does not fit the OpenAPI document the provider"
+            f" published: {pairing.verification.problem}"
+        )
     else:
         status = "failed"
         reason = f"The verification for the pact between {versions} failed"

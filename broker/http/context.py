@@ -15,6 +15,7 @@ from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.pacticipants import PacticipantService
+from broker.services.provider_contracts import ProviderContractService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.settings import Settings
@@ -35,6 +36,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     verifications: VerificationService
     for_verification: ForVerificationService
     can_i_deploy: CanIDeployService
+    provider_contracts: ProviderContractService
 
 
 def links_for(request: AnyRequest, state: State) -> Links:

@@ -50,6 +50,10 @@ def index(links: Links) -> Body:
             "pb:publish-contracts": links.link(
                 links.href("contracts", "publish"), title="Publish contracts"
             ),
+            "pf:publish-provider-contract": t(
+                "/provider-contracts/provider/{provider}/publish",
+                title="Publish a provider contract (OpenAPI document)",
+            ),
             "pb:publish-pact": t(
                 "/pacts/provider/{provider}/consumer/{consumer}/version/{consumerApplicationVersion}",
                 title="Publish a pact",

@@ -172,3 +172,33 @@ class ForVerificationBody(_Wire):
     provider_version_tags: list[str] | None = None
     include_pending_status: bool = False
     include_wip_pacts_since: str | None = None
+
+
+class SelfVerificationBody(_Wire):
+    """`contract.selfVerificationResults`: the provider's own test run of its document."""
+
+    success: bool
+    content: str | None = None
+    content_type: str | None = None
+    format: str | None = None
+    verifier: str | None = None
+    verifier_version: str | None = None
+
+
+class ProviderContractBody(_Wire):
+    """`contract` in `POST /provider-contracts/provider/{p}/publish`."""
+
+    content: str
+    content_type: str | None = None
+    specification: str = "oas"
+    self_verification_results: SelfVerificationBody | None = None
+
+
+class PublishProviderContractBody(_Wire):
+    """`POST /provider-contracts/provider/{p}/publish` (pact-broker-api §14.1)."""
+
+    pacticipant_version_number: str
+    contract: ProviderContractBody
+    branch: str | None = None
+    tags: list[str] | None = None
+    build_url: str | None = None

@@ -23,6 +23,8 @@ from broker.domain.matrix import (
     decide,
 )
 from broker.domain.model import Pacticipant, Version
+from broker.services.clock import Clock, system_clock
+from broker.services.comparisons import first_problem, verdict_for
 from broker.services.deployments import live_versions
 from broker.services.versions import branch_head
 from broker.storage.interface import PactAndResult, Storage, Transaction
@@ -49,6 +51,7 @@ class MatrixRow(msgspec.Struct, frozen=True, kw_only=True):
     pact_sha: str
     pact_created_at: datetime
     verification_id: int | None
+    verification_kind: str | None  # "CDCT" (replayed) or "BDCT" (compared with the OpenAPI)
     success: bool | None
     verified_at: datetime | None
     is_ignored: bool
@@ -67,8 +70,9 @@ VERSIONS_ONLY = Target(kind="versions")
 class CanIDeployService:
     """Answers "may this version go to that target?" and "what is between these versions?"."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
         self._storage = storage
+        self._clock = clock
 
     async def ask(
         self, selector: VersionSelector, target: Target, ignore: list[IgnoreSelector]
@@ -121,7 +125,7 @@ class CanIDeployService:
                     )
                     return Answer(decision=decide(missing, target, [], ignore), rows=[])
                 chosen.setdefault(pacticipant.id, (pacticipant, version))
-            gathered = _Gathered(tx)
+            gathered = _Gathered(tx, self._clock)
             for pacticipant, version in chosen.values():
                 await _gather(gathered, pacticipant, version, chosen, target)
             first, version = next(iter(chosen.values()))
@@ -148,8 +152,9 @@ Key = tuple[str, str, str, str | None]
 class _Gathered:
     """The pairings found so far, once each, with the stored objects behind them."""
 
-    def __init__(self, tx: Transaction) -> None:
+    def __init__(self, tx: Transaction, clock: Clock) -> None:
         self.tx = tx
+        self.clock = clock
         self.pairings: list[Pairing] = []
         self.facts: dict[Key, _Facts] = {}
 
@@ -165,8 +170,11 @@ class _Gathered:
             return
         self.facts[key] = _Facts(consumer, cv, provider, pv, found)
         verified = None
+        because = None
         if found.verification_id is not None and found.success is not None:
             verified = Verified(id=found.verification_id, success=found.success)
+        elif pv is not None:
+            verified, because = await self._bidirectional(found, provider, pv)
         self.pairings.append(
             Pairing(
                 consumer=consumer.name,
@@ -175,8 +183,31 @@ class _Gathered:
                 provider_version=None if pv is None else pv.number,
                 pact_sha=found.sha,
                 verification=verified,
+                unverified_because=because,
             )
         )
+
+    async def _bidirectional(
+        self, found: PactAndResult, provider: Pacticipant, pv: Version
+    ) -> tuple[Verified | None, str | None]:
+        """The comparison with the document `pv` published, when it was not replayed."""
+        verdict = await verdict_for(self.tx, found.pact_version_id, pv.id, self.clock)
+        if verdict is None:
+            return None, None
+        if verdict.success is None:
+            return None, (
+                f"the version {pv.number} of {provider.name} published an OpenAPI document"
+                " without self-verification results"
+            )
+        problem = (
+            "its own tests (self-verification) failed"
+            if verdict.comparison.success
+            else first_problem(verdict.comparison)
+        )
+        verified = Verified(
+            id=verdict.comparison.id, success=verdict.success, kind="BDCT", problem=problem
+        )
+        return verified, None
 
 
 async def _gather(
@@ -229,8 +260,13 @@ def _rows(decision: Decision, facts: dict[Key, _Facts]) -> list[MatrixRow]:
                 pact_sha=row.pact_sha,
                 pact_created_at=fact.found.published_at,
                 verification_id=row.verification.id if row.verification else None,
+                verification_kind=row.verification.kind if row.verification else None,
                 success=row.verification.success if row.verification else None,
-                verified_at=fact.found.verified_at,
+                verified_at=(
+                    fact.found.verified_at
+                    if row.verification and row.verification.kind == "CDCT"
+                    else None
+                ),
                 is_ignored=row.is_ignored,
             )
         )

@@ -18,12 +18,13 @@ from broker.domain.pact_diff import diff_pacts, render_text
 from broker.domain.pact_merge import merge_pacts
 from broker.domain.pacts import canonical_sha, parse_pact
 from broker.services.clock import Clock, system_clock
+from broker.services.comparisons import compare_new_pact, first_problem
 from broker.services.pact_validation import check_pact
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
 from broker.services.versions import (
-    detect_main_branch,
     ensure_version,
+    record_branch_and_tags,
     require_version,
 )
 from broker.storage.interface import Storage, Transaction
@@ -148,7 +149,14 @@ class ContractService:
             if request.build_url is not None and request.build_url != version.build_url:
                 version = await tx.update_version(version, request.build_url, self._clock())
             notices = [_version_notice(consumer, version, version_created, request)]
-            await self._add_branch_and_tags(tx, consumer, version, request)
+            await record_branch_and_tags(
+                tx,
+                consumer,
+                version,
+                branch_name=request.branch,
+                tags=request.tags,
+                clock=self._clock,
+            )
             published: list[PublishedPact] = []
             conflicts: list[Notice] = []
             for item in checked:
@@ -162,6 +170,8 @@ class ContractService:
                     notices=conflicts,
                 )
             notices += [_pact_notice(p) for p in published]
+            for done in published:
+                notices += await self._comparison_notices(tx, done.pact)
             return PublishOutcome(
                 consumer=consumer,
                 version=version,
@@ -171,25 +181,22 @@ class ContractService:
                 notices=notices,
             )
 
-    async def _add_branch_and_tags(
-        self, tx: Transaction, consumer: Pacticipant, version: Version, request: PublishRequest
-    ) -> None:
-        if request.branch is not None:
-            branch_name = request.branch
-            branch, _ = await find_or_insert(
-                lambda: tx.find_branch(consumer.id, branch_name),
-                lambda: tx.insert_branch(consumer.id, branch_name, self._clock()),
+    async def _comparison_notices(self, tx: Transaction, pact: Pact) -> list[Notice]:
+        """Bi-directional: the new pact against its provider's newest OpenAPI documents."""
+        notices = []
+        for publication, comparison in await compare_new_pact(tx, pact.content, self._clock):
+            version = await tx.find_version_by_id(publication.provider_version_id)
+            assert version is not None, "kept by foreign keys"
+            between = (
+                f"The pact between {pact.consumer.name} and {pact.provider.name}"
+                f" and the OpenAPI document of version {version.number} of {pact.provider.name}"
             )
-            await find_or_insert(
-                lambda: tx.find_branch_version(branch.id, version.id),
-                lambda: tx.insert_branch_version(branch.id, version.id, self._clock()),
+            notices.append(
+                Notice("success", f"{between} are compatible")
+                if comparison.success
+                else Notice("warning", f"{between} are not compatible: {first_problem(comparison)}")
             )
-            await detect_main_branch(tx, consumer, branch_name, self._clock)
-        for tag in request.tags:
-            await find_or_insert(
-                lambda tag=tag: tx.find_tag(version.id, tag),  # type: ignore[misc]
-                lambda tag=tag: tx.insert_tag(version.id, tag, self._clock()),  # type: ignore[misc]
-            )
+        return notices
 
     async def _publish_one(
         self,

@@ -95,6 +95,34 @@ async def ensure_version(
     )
 
 
+async def record_branch_and_tags(
+    tx: Transaction,
+    pacticipant: Pacticipant,
+    version: Version,
+    *,
+    branch_name: str | None,
+    tags: tuple[str, ...],
+    clock: Clock,
+) -> None:
+    """Put a version on a branch and give it tags, as publishing does (each once)."""
+    if branch_name is not None:
+        name = branch_name
+        branch, _ = await find_or_insert(
+            lambda: tx.find_branch(pacticipant.id, name),
+            lambda: tx.insert_branch(pacticipant.id, name, clock()),
+        )
+        await find_or_insert(
+            lambda: tx.find_branch_version(branch.id, version.id),
+            lambda: tx.insert_branch_version(branch.id, version.id, clock()),
+        )
+        await detect_main_branch(tx, pacticipant, name, clock)
+    for tag in tags:
+        await find_or_insert(
+            lambda tag=tag: tx.find_tag(version.id, tag),  # type: ignore[misc]
+            lambda tag=tag: tx.insert_tag(version.id, tag, clock()),  # type: ignore[misc]
+        )
+
+
 class VersionService:
     """Version, branch and tag use cases."""
 

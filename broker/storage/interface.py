@@ -48,6 +48,7 @@ class PactAndResult(NamedTuple):
     """A pact's content sha and one provider version's newest result for it, if any."""
 
     sha: str
+    pact_version_id: int
     published_at: datetime  # when the consumer version published the pact
     verification_id: int | None
     success: bool | None

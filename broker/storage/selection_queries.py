@@ -54,7 +54,8 @@ LATEST_VERIFICATION_BY = (
 # The pact a consumer version holds with a provider (its content's sha) and a provider
 # version's newest result for that content, without reading the content itself.
 PACT_AND_RESULT = (
-    "SELECT pv.sha, pp.created_at AS published_at, v.id AS verification_id, v.success,"
+    "SELECT pv.sha, pv.id AS pact_version_id, pp.created_at AS published_at,"
+    " v.id AS verification_id, v.success,"
     " v.created_at AS verified_at FROM pact_publications pp"
     " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
     " LEFT JOIN verifications v ON v.id = (SELECT max(x.id) FROM verifications x"

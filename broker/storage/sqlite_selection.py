@@ -69,7 +69,12 @@ class SQLiteSelectionRows:
         success = None if row["success"] is None else bool(row["success"])
         verified_at = None if row["verified_at"] is None else from_text(row["verified_at"])
         return PactAndResult(
-            row["sha"], from_text(row["published_at"]), row["verification_id"], success, verified_at
+            row["sha"],
+            row["pact_version_id"],
+            from_text(row["published_at"]),
+            row["verification_id"],
+            success,
+            verified_at,
         )
 
     async def success_facts(

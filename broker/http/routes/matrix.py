@@ -95,12 +95,20 @@ def _row(links: Links, row: MatrixRow) -> Body:
         else {
             "success": row.success,
             "verifiedAt": None if row.verified_at is None else timestamp(row.verified_at),
-            "_links": {"self": links.link(f"{base}/verification-results/{row.verification_id}")},
+            "verificationType": row.verification_kind,
+            "_links": {"self": links.link(_result_href(links, base, row))},
         },
     }
     if row.is_ignored:
         body["ignored"] = True
     return body
+
+
+def _result_href(links: Links, pact_href: str, row: MatrixRow) -> str:
+    """A replayed result under its pact; a bi-directional one is a comparison."""
+    if row.verification_kind == "BDCT":
+        return links.path("/comparisons/{c}", c=str(row.verification_id))
+    return f"{pact_href}/verification-results/{row.verification_id}"
 
 
 def render(links: Links, answer: Answer) -> Body:

@@ -281,6 +281,56 @@ CASES = [
         422,
         "request",
     ),
+    # provider contracts
+    case(
+        "provider-contract-malformed",
+        "POST",
+        "/provider-contracts/provider/P/publish",
+        '{"pacticipantVersionNumber": ',
+        400,
+        "request",
+    ),
+    case(
+        "provider-contract-missing-contract",
+        "POST",
+        "/provider-contracts/provider/P/publish",
+        '{"pacticipantVersionNumber": "1"}',
+        400,
+        "contract",
+    ),
+    case(
+        "provider-contract-not-base64",
+        "POST",
+        "/provider-contracts/provider/P/publish",
+        '{"pacticipantVersionNumber": "1", "contract": {"content": "%%%"}}',
+        400,
+        "contract.content",
+    ),
+    case(
+        "provider-contract-not-openapi",
+        "POST",
+        "/provider-contracts/provider/P/publish",
+        '{"pacticipantVersionNumber": "1", "contract": {"content": "aGVsbG86IHdvcmxkCg=="}}',
+        400,
+        "contract.content",
+    ),
+    case(
+        "provider-contract-asyncapi",
+        "POST",
+        "/provider-contracts/provider/P/publish",
+        '{"pacticipantVersionNumber": "1",'
+        ' "contract": {"content": "aGVsbG86IHdvcmxkCg==", "specification": "asyncapi"}}',
+        400,
+        "contract.specification",
+    ),
+    case(
+        "provider-contract-blank-version",
+        "POST",
+        "/provider-contracts/provider/P/publish",
+        '{"pacticipantVersionNumber": " ", "contract": {"content": "aGVsbG86IHdvcmxkCg=="}}',
+        400,
+        "pacticipantVersionNumber",
+    ),
     # pacts
     case("publish-malformed", "POST", "/contracts/publish", '{"pacticipantName": ', 400, "request"),
     case(

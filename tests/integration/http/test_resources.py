@@ -56,7 +56,7 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
         "consumerApplicationVersion": "1",
         "environment": "test",
     }
-    post_only = {"pb:publish-contracts"}
+    post_only = {"pb:publish-contracts", "pf:publish-provider-contract"}
     for relation, link in (await client.get("/")).json()["_links"].items():
         href = link["href"].removeprefix("http://testserver.local")
         for key, value in values.items():

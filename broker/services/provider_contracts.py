@@ -1,0 +1,225 @@
+"""Provider contracts: a provider version publishes its OpenAPI document (pact-broker-api §14).
+
+Publishing records the provider version with its branch, tags and build URL, keeps the
+document once per content (SHA-256 of its bytes), and compares it at once with the latest pact
+of each consumer; the outcome of each comparison comes back as a notice. can-i-deploy reads
+the comparisons as bi-directional verification results (`broker.services.comparisons`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import msgspec
+
+from broker.domain.errors import FieldError, InvalidInputError, NotFoundError, Notice
+from broker.domain.model import (
+    Comparison,
+    Pacticipant,
+    ProviderContract,
+    ProviderContractPublication,
+    Version,
+)
+from broker.domain.names import check_name
+from broker.services.clock import Clock, system_clock
+from broker.services.comparisons import comparison_of, first_problem
+from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
+from broker.services.versions import ensure_version, record_branch_and_tags, require_version
+from broker.storage.interface import Storage
+from verifier.comparison import SpecError, load_spec
+
+SPECIFICATIONS = {"oas"}
+
+
+class ContractToPublish(msgspec.Struct, frozen=True, kw_only=True):
+    """What `pactflow publish-provider-contract` sends, decoded."""
+
+    provider: str
+    version: str
+    branch: str | None = None
+    tags: tuple[str, ...] = ()
+    build_url: str | None = None
+    content: bytes
+    content_type: str
+    specification: str = "oas"
+    self_verification_success: bool | None = None
+    self_verification: str | None = None  # JSON of the self-verification results
+
+
+class ComparedPact(msgspec.Struct, frozen=True, kw_only=True):
+    """One consumer's latest pact and how it fared against the document."""
+
+    consumer: Pacticipant
+    consumer_version: Version
+    comparison: Comparison
+
+
+class PublishedContract(msgspec.Struct, frozen=True, kw_only=True):
+    """The outcome of a publication, with the notices the clients print."""
+
+    provider: Pacticipant
+    version: Version
+    tags: tuple[str, ...]
+    branch: str | None
+    contract: ProviderContract
+    publication: ProviderContractPublication
+    compared: list[ComparedPact]
+    notices: list[Notice]
+
+
+class ProviderContractService:
+    """Publishing and reading provider contracts."""
+
+    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
+        self._storage = storage
+        self._clock = clock
+
+    async def publish(self, request: ContractToPublish) -> PublishedContract:
+        """Record the provider version and its document, then compare it with the pacts."""
+        _check(request)
+        text = request.content.decode("utf-8")
+        sha = hashlib.sha256(request.content).hexdigest()
+        async with self._storage.transaction() as tx:
+            provider = await ensure_pacticipant(tx, request.provider, self._clock)
+            version, _ = await ensure_version(tx, provider, request.version, self._clock)
+            if request.build_url is not None and request.build_url != version.build_url:
+                version = await tx.update_version(version, request.build_url, self._clock())
+            await record_branch_and_tags(
+                tx,
+                provider,
+                version,
+                branch_name=request.branch,
+                tags=request.tags,
+                clock=self._clock,
+            )
+            contract = await tx.insert_provider_contract(
+                provider.id,
+                sha,
+                text,
+                content_type=request.content_type,
+                specification=request.specification,
+                now=self._clock(),
+            )
+            publication = await tx.save_contract_publication(
+                provider_id=provider.id,
+                provider_version_id=version.id,
+                contract_version_id=contract.id,
+                self_verification_success=request.self_verification_success,
+                self_verification=request.self_verification,
+                now=self._clock(),
+            )
+            compared = []
+            for latest in await tx.latest_publications(provider.id):
+                pact = await tx.find_pact_version_by_id(latest.pact_version_id)
+                consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
+                consumer_version = await tx.find_version_by_id(latest.consumer_version_id)
+                assert pact and consumer and consumer_version, "kept by foreign keys"
+                comparison = await comparison_of(tx, pact, contract, self._clock)
+                compared.append(
+                    ComparedPact(
+                        consumer=consumer, consumer_version=consumer_version, comparison=comparison
+                    )
+                )
+            return PublishedContract(
+                provider=provider,
+                version=version,
+                tags=request.tags,
+                branch=request.branch,
+                contract=contract,
+                publication=publication,
+                compared=compared,
+                notices=_notices(provider, version, request, compared),
+            )
+
+    async def get(
+        self, provider_name: str, number: str
+    ) -> tuple[Pacticipant, Version, ProviderContract, ProviderContractPublication]:
+        """The document a provider version published."""
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            version = await require_version(tx, provider, number)
+            publication = await tx.find_contract_publication(version.id)
+            if publication is None:
+                raise NotFoundError(
+                    f"Version {number} of {provider.name} has published no provider contract"
+                )
+            contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
+            assert contract is not None, "kept by foreign keys"
+            return provider, version, contract, publication
+
+    async def comparison(self, comparison_id: int) -> Comparison:
+        """A stored comparison."""
+        async with self._storage.transaction() as tx:
+            found = await tx.find_comparison_by_id(comparison_id)
+            if found is None:
+                raise NotFoundError(f"No comparison {comparison_id}")
+            return found
+
+
+def _check(request: ContractToPublish) -> None:
+    """Validate names, the specification kind and the document, before anything is written."""
+    check_name(request.provider, "/provider", "provider name")
+    check_name(request.version, "/pacticipantVersionNumber", "version number")
+    if request.branch is not None:
+        check_name(request.branch, "/branch", "branch name")
+    for index, tag in enumerate(request.tags):
+        check_name(tag, f"/tags/{index}", "tag")
+    if request.specification not in SPECIFICATIONS:
+        raise InvalidInputError(
+            "The provider contract is not valid",
+            [
+                FieldError(
+                    "/contract/specification",
+                    f"{request.specification!r} is not supported; publish an OpenAPI document"
+                    " (oas)",
+                )
+            ],
+        )
+    try:
+        request.content.decode("utf-8")
+        load_spec(request.content)
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(
+            "The provider contract is not valid",
+            [FieldError("/contract/content", "must be UTF-8 text")],
+        ) from error
+    except SpecError as error:
+        raise InvalidInputError(
+            "The provider contract is not valid",
+            [FieldError("/contract/content", str(error))],
+        ) from error
+
+
+def _notices(
+    provider: Pacticipant,
+    version: Version,
+    request: ContractToPublish,
+    compared: list[ComparedPact],
+) -> list[Notice]:
+    where = f" on branch {request.branch}" if request.branch else ""
+    notices = [
+        Notice(
+            "success",
+            f"Published the provider contract of version {version.number} of {provider.name}"
+            f"{where}",
+        )
+    ]
+    if request.self_verification_success is None:
+        notices.append(
+            Notice(
+                "warning",
+                "No self-verification results came with the contract: can-i-deploy will not"
+                " count its comparisons as verified until they do",
+            )
+        )
+    for item in compared:
+        pact = f"The pact of version {item.consumer_version.number} of {item.consumer.name}"
+        notices.append(
+            Notice("success", f"{pact} is compatible with this contract")
+            if item.comparison.success
+            else Notice(
+                "warning",
+                f"{pact} is not compatible with this contract: {first_problem(item.comparison)}",
+            )
+        )
+    return notices
