@@ -1,10 +1,65 @@
 """Accord's verifier: replays consumer pacts against a running provider (issue 6).
 
-Today the package holds the matching engine; replay, provider states, sources, publishing,
-reports and the pytest plugin come next. Its public parts:
+    from verifier import BrokerSource, PactFile, Provider, Publication, Verifier, render_text
 
-- `verifier.matching`: `match_request`, `match_response` and `match_message` compare what a
-  pact expects with what came, for Pact specification V1 to V4, and return `Mismatch` values.
+    provider = Provider(
+        name="Users",
+        base_url="http://127.0.0.1:8000",
+        state_change_url="http://127.0.0.1:8000/_pact/provider-states",
+        custom_headers={"Authorization": "Bearer ..."},
+    )
+    result = Verifier(provider).verify_sync(
+        [PactFile("pacts/"), BrokerSource(url="https://broker", selectors=[{"mainBranch": True}])],
+        publication=Publication(provider_version="1.2.3", branch="main"),
+    )
+    print(render_text(result))
+    raise SystemExit(0 if result.is_success else 1)
 
-The verifier installs without the broker extra: it never imports `broker`, litestar or asyncpg.
+Request generators are applied before each request (ProviderState values come from the state
+setup), the response is judged by `verifier.matching`, and results go back to the broker for
+the pacts it handed out. A failure is data (`InteractionResult.findings`), never an exception;
+only a run that cannot start raises (`SourceError`); a result the broker refuses is
+recorded on its pact (`PactResult.publish_error`).
+
+`verifier.matching` is the matching engine on its own: `match_request`, `match_response` and
+`match_message`. The verifier installs without the broker extra: it never imports `broker`.
 """
+
+from verifier._pact import Interaction, Pact, PactError, ProviderState
+from verifier._publish import Publication
+from verifier._replay import Provider, RequestFilter
+from verifier._report import render_text
+from verifier._report_formats import render_json, render_junit
+from verifier._results import Finding, InteractionResult, PactResult, Status, VerificationResult
+from verifier._runner import ResponseCheck, Verifier
+from verifier._sources import BrokerSource, LoadedPact, PactFile, PactUrl, Source, SourceError
+from verifier._states import StateAction, StateChangeError, StateHandler
+
+__all__ = [
+    "BrokerSource",
+    "Finding",
+    "Interaction",
+    "InteractionResult",
+    "LoadedPact",
+    "Pact",
+    "PactError",
+    "PactFile",
+    "PactResult",
+    "PactUrl",
+    "Provider",
+    "ProviderState",
+    "Publication",
+    "RequestFilter",
+    "ResponseCheck",
+    "Source",
+    "SourceError",
+    "StateAction",
+    "StateChangeError",
+    "StateHandler",
+    "Status",
+    "VerificationResult",
+    "Verifier",
+    "render_json",
+    "render_junit",
+    "render_text",
+]

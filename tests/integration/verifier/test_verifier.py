@@ -11,6 +11,8 @@ from litestar import Litestar
 from tests.integration.verifier.conftest import PROVIDER, user_pact, without_broken, write_pact
 from tests.support.provider_app import TOKEN, ProviderData, create_app, free_port, running_provider
 from verifier import (
+    Finding,
+    Interaction,
     PactFile,
     Provider,
     ProviderState,
@@ -18,6 +20,7 @@ from verifier import (
     Verifier,
     render_text,
 )
+from verifier.matching import JSONValue
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
@@ -287,3 +290,33 @@ async def test_v4_pending_interactions_and_messages_leave_the_verdict_alone(
     assert message.status == "skipped"
     assert result.is_success
     assert "FAILED (pending: does not fail the run)" in render_text(result)
+
+
+async def test_response_checks_add_their_own_findings(provider_url: str, tmp_path: Path) -> None:
+    """A check beyond the pact (as an OpenAPI validation will be) fails what it finds."""
+
+    def needs_a_cache_header(
+        interaction: Interaction, request: dict[str, JSONValue], response: dict[str, JSONValue]
+    ) -> list[Finding]:
+        headers = response["headers"]
+        assert isinstance(headers, dict)
+        if any(name.lower() == "cache-control" for name in headers) or request["method"] != "GET":
+            return []
+        return [
+            Finding(
+                source="caching",
+                kind="header",
+                path="Cache-Control",
+                expected="a Cache-Control header",
+                actual=None,
+                description=f"{interaction.description}: no Cache-Control header",
+            )
+        ]
+
+    pact = write_pact(tmp_path, without_broken(user_pact()))
+    verifier = Verifier(provider_at(provider_url), response_checks=[needs_a_cache_header])
+    result = await verifier.verify([PactFile(pact)])
+    assert [item.status for item in result.pacts[0].interactions] == ["failed", "failed", "passed"]
+    assert "     caching: headers\n       a request for a user: no Cache-Control header" in (
+        render_text(result)
+    )

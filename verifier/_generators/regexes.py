@@ -1,0 +1,120 @@
+"""Strings that a regular expression matches, for the Regex generator.
+
+The expression is read by Python's own regex parser and walked: literals are copied, classes
+give a random printable ASCII member, repeats run between their minimum and a few more, and a
+branch takes one alternative. Anchors and look-arounds produce nothing. The result is checked
+against the expression, and drawn again when a look-around or back-reference made it miss.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import re
+import string
+from typing import Any
+
+# Python's own reader of regex syntax and its opcode names. They have no type stubs under these
+# names (typeshed types the deprecated `sre_parse` aliases, which warn on import).
+sre: Any = importlib.import_module("re._constants")
+sre_parse: Any = importlib.import_module("re._parser")
+
+_PRINTABLE = [chr(code) for code in range(32, 127)]
+_EXTRA_REPEATS = 5
+_TRIES = 20
+_CATEGORIES: dict[Any, str] = {
+    sre.CATEGORY_DIGIT: string.digits,
+    sre.CATEGORY_WORD: string.ascii_letters + string.digits + "_",
+    sre.CATEGORY_SPACE: " ",
+}
+_NOT_CATEGORIES = {
+    sre.CATEGORY_NOT_DIGIT: sre.CATEGORY_DIGIT,
+    sre.CATEGORY_NOT_WORD: sre.CATEGORY_WORD,
+    sre.CATEGORY_NOT_SPACE: sre.CATEGORY_SPACE,
+}
+
+
+class RegexGenerationError(ValueError):
+    """No string could be made for the expression."""
+
+
+def _in_class(items: list[tuple[Any, Any]], char: str) -> bool:
+    negate = False
+    found = False
+    for op, value in items:
+        if op is sre.NEGATE:
+            negate = True
+        elif op is sre.LITERAL:
+            found = found or ord(char) == value
+        elif op is sre.RANGE:
+            found = found or value[0] <= ord(char) <= value[1]
+        elif op is sre.CATEGORY:
+            if value in _NOT_CATEGORIES:
+                found = found or char not in _CATEGORIES[_NOT_CATEGORIES[value]]
+            else:
+                found = found or char in _CATEGORIES.get(value, "")
+    return found != negate
+
+
+class _Writer:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.groups: dict[int, str] = {}
+
+    def pattern(self, parsed: Any) -> str:
+        return "".join(self.item(op, value) for op, value in parsed)
+
+    def choose(self, candidates: list[str]) -> str:
+        if not candidates:
+            raise RegexGenerationError("a character class with no printable member")
+        return self.rng.choice(candidates)
+
+    def item(self, op: Any, value: Any) -> str:  # noqa: PLR0911 - one return per opcode
+        if op is sre.LITERAL:
+            return chr(value)
+        if op is sre.NOT_LITERAL:
+            return self.choose([char for char in _PRINTABLE if ord(char) != value])
+        if op is sre.ANY:
+            return self.choose([char for char in _PRINTABLE if char != "\n"])
+        if op is sre.IN:
+            return self.choose([char for char in _PRINTABLE if _in_class(value, char)])
+        if op in {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}:
+            low, high, inner = value
+            upper = low + _EXTRA_REPEATS if high is sre.MAXREPEAT else min(high, low + 5)
+            return "".join(self.pattern(inner) for _ in range(self.rng.randint(low, upper)))
+        if op is sre.SUBPATTERN:
+            group, _add, _remove, inner = value
+            text = self.pattern(inner)
+            if group is not None:
+                self.groups[group] = text
+            return text
+        if op is sre.ATOMIC_GROUP:
+            return self.pattern(value)
+        if op is sre.BRANCH:
+            return self.pattern(self.rng.choice(value[1]))
+        if op is sre.GROUPREF:
+            return self.groups.get(value, "")
+        if op is sre.CATEGORY:
+            return self.choose(
+                [char for char in _PRINTABLE if _in_class([(sre.CATEGORY, value)], char)]
+            )
+        return ""  # anchors (AT) and look-arounds (ASSERT, ASSERT_NOT) write nothing
+
+
+def generate(expression: str, rng: random.Random) -> str:
+    """A string that `expression` matches whole.
+
+    Raises:
+        RegexGenerationError: When the expression is invalid or no matching string was found.
+    """
+    try:
+        compiled = re.compile(expression)
+        parsed = sre_parse.parse(expression)
+    except re.error as error:
+        message = f"{expression!r} is not a regular expression ({error})"
+        raise RegexGenerationError(message) from error
+    for _ in range(_TRIES):
+        text = _Writer(rng).pattern(parsed)
+        if compiled.fullmatch(text):
+            return text
+    raise RegexGenerationError(f"no string matching {expression!r} could be made")

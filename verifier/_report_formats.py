@@ -1,0 +1,89 @@
+"""Machine-readable reports: JSON (the result model as is) and JUnit XML for CI servers.
+
+In JUnit, each pact is a `testsuite` and each interaction a `testcase`; a failure lists its
+mismatches, an error its reason. A failed pending interaction is written as `skipped` with the
+failure in its message, since it must not fail the build that reads the report.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import msgspec
+
+from verifier._report import summary
+from verifier._results import InteractionResult, PactResult, VerificationResult
+
+
+def render_json(result: VerificationResult) -> str:
+    """The result as JSON: every pact and interaction, plus the verdict and the counts."""
+    document = msgspec.to_builtins(result)
+    document["success"] = result.is_success
+    document["summary"] = summary(result)
+    for pact, shown in zip(result.pacts, document["pacts"], strict=True):
+        shown["success"] = pact.is_success
+    return msgspec.json.encode(document).decode()
+
+
+def _details(result: InteractionResult) -> str:
+    lines = [finding.description for finding in result.findings]
+    if result.error:
+        lines.insert(0, result.error)
+    if result.curl:
+        lines.append(f"replay: {result.curl}")
+    return "\n".join(lines)
+
+
+def _testcase(suite: ET.Element, pact: PactResult, result: InteractionResult) -> None:
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        classname=f"{pact.consumer}.{pact.provider}",
+        name=result.description,
+        time=f"{result.duration:.3f}",
+    )
+    first = result.findings[0].description if result.findings else (result.error or "")
+    is_pending = pact.is_pending_for(result)
+    if result.status == "skipped" or (is_pending and not result.is_ok):
+        reason = f"pending, {result.status}: {first}" if is_pending else first
+        ET.SubElement(case, "skipped", message=reason).text = _details(result) or None
+    elif result.status == "failed":
+        ET.SubElement(case, "failure", message=first, type="mismatch").text = _details(result)
+    elif result.status == "error":
+        ET.SubElement(case, "error", message=first, type="error").text = _details(result)
+
+
+def render_junit(result: VerificationResult) -> str:
+    """The result as JUnit XML: a testsuite per pact, a testcase per interaction."""
+    root = ET.Element(
+        "testsuites",
+        name=f"Pact verification of {result.provider}",
+        time=f"{result.duration:.3f}",
+    )
+    for pact in result.pacts:
+        counted = {"failures": 0, "errors": 0, "skipped": 0}
+        for interaction in pact.interactions:
+            if interaction.status == "skipped" or (
+                pact.is_pending_for(interaction) and not interaction.is_ok
+            ):
+                counted["skipped"] += 1
+            elif interaction.status == "failed":
+                counted["failures"] += 1
+            elif interaction.status == "error":
+                counted["errors"] += 1
+        attributes = {
+            "name": f"{pact.consumer} -> {pact.provider}",
+            "tests": str(len(pact.interactions)),
+            "time": f"{sum(item.duration for item in pact.interactions):.3f}",
+        } | {key: str(value) for key, value in counted.items()}
+        suite = ET.SubElement(root, "testsuite", attributes)
+        for interaction in pact.interactions:
+            _testcase(suite, pact, interaction)
+    totals = {
+        key: sum(int(suite.get(key, "0")) for suite in root)
+        for key in ("tests", "failures", "errors", "skipped")
+    }
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)

@@ -1,0 +1,296 @@
+"""The verification run: load the pacts, replay every interaction, judge, publish.
+
+Interactions that need the same provider states run one after another, in pact order, because
+they share the provider's data; interactions with different states (or none) run side by side,
+at most `concurrency` at a time. `sequential=True` runs everything in order, one at a time, for
+providers whose states are not independent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeAlias
+
+import msgspec
+
+from clients.sdk.errors import ClientError
+from verifier import _sources
+from verifier._generators import requests as generated
+from verifier._generators.values import Context, GeneratorError
+from verifier._http import outgoing, received
+from verifier._matching.interactions import response as match_response
+from verifier._matching.values import JSONObject
+from verifier._pact import Interaction
+from verifier._publish import Publication, payload
+from verifier._replay import Connection, Provider, ReplayError, send
+from verifier._results import Finding, InteractionResult, PactResult, VerificationResult
+from verifier._sources import BrokerSource, LoadedPact, PactFile, PactUrl, Source
+from verifier._states import StateChangeError, StateChanger
+
+
+async def _close_brokers(loaded: Sequence[LoadedPact]) -> None:
+    """Close each broker client the loaded pacts hold (several pacts share one)."""
+    for broker in {id(item.broker): item.broker for item in loaded if item.broker}.values():
+        await broker.aclose()
+
+
+ResponseCheck: TypeAlias = Callable[[Interaction, JSONObject, JSONObject], Iterable[Finding]]
+"""A check of one response beyond the pact: (interaction, request sent, response) -> findings.
+
+The request and response are pact-shaped (the request after generators). Each finding names
+its check in `source`, so reports group it apart from the pact's mismatches.
+"""
+
+Work: TypeAlias = tuple[int, int, LoadedPact, Interaction]
+"""One interaction to verify: its pact's index, its position, the pact, the interaction."""
+
+
+def batches_by_state(work: Sequence[Work]) -> list[list[Work]]:
+    """Group interactions that need the same provider states (same names and params).
+
+    Each batch runs in order on one worker; batches run side by side. An interaction without
+    provider states shares nothing, so it is a batch of its own.
+    """
+    groups: dict[str, list[Work]] = {}
+    for entry in work:
+        pact_index, position, _, interaction = entry
+        states = [[state.name, state.params] for state in interaction.provider_states]
+        key = json.dumps(states, sort_keys=True) if states else f"#{pact_index}.{position}"
+        groups.setdefault(key, []).append(entry)
+    return list(groups.values())
+
+
+class Verifier:
+    """Verifies pacts against a running provider.
+
+    Args:
+        provider: The provider and how to reach it.
+        concurrency: How many interactions may be in flight at once.
+        sequential: Run every interaction in order, one at a time.
+        seed: Seeds the random values of generators, to make a run repeatable.
+        response_checks: More checks of each response beyond the pact (an OpenAPI
+            validation, say); their findings fail the interaction like mismatches do.
+
+    Example:
+        >>> verifier = Verifier(Provider(name="Orders", base_url="http://127.0.0.1:8000"))
+        >>> result = verifier.verify_sync([PactFile("pacts/")])  # doctest: +SKIP
+        >>> result.is_success  # doctest: +SKIP
+        True
+    """
+
+    def __init__(
+        self,
+        provider: Provider,
+        *,
+        concurrency: int = 8,
+        sequential: bool = False,
+        seed: int | None = None,
+        response_checks: Sequence[ResponseCheck] = (),
+    ) -> None:
+        self.provider = provider
+        self._response_checks = tuple(response_checks)
+        self._concurrency = 1 if sequential else max(1, concurrency)
+        self._sequential = sequential
+        self._rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+
+    def verify_sync(
+        self, sources: Sequence[Source], *, publication: Publication | None = None
+    ) -> VerificationResult:
+        """`verify`, for code that is not async."""
+        return asyncio.run(self.verify(sources, publication=publication))
+
+    async def verify(
+        self, sources: Sequence[Source], *, publication: Publication | None = None
+    ) -> VerificationResult:
+        """Load the pacts of every source, verify them, and publish if asked.
+
+        A result the broker refuses is recorded on its pact (`publish_error`); the others are
+        still published.
+
+        Raises:
+            SourceError: When a pact could not be read or fetched (nothing was verified).
+        """
+        started = time.perf_counter()
+        loaded = await self.load(sources)
+        try:
+            results = await self.verify_pacts(loaded)
+            if publication is not None:
+                results = await self.publish(loaded, results, publication)
+        finally:
+            await _close_brokers(loaded)
+        return VerificationResult(
+            provider=self.provider.name,
+            pacts=tuple(results),
+            duration=time.perf_counter() - started,
+        )
+
+    async def load(self, sources: Sequence[Source]) -> list[LoadedPact]:
+        """Every pact the sources give, in the order of the sources.
+
+        Raises:
+            SourceError: When a pact could not be read or fetched.
+        """
+        loaded: list[LoadedPact] = []
+        try:
+            for source in sources:
+                if isinstance(source, PactFile):
+                    loaded += _sources.load_files(source, self.provider.name)
+                elif isinstance(source, PactUrl):
+                    loaded.append(await _sources.load_url(source, self.provider.timeout))
+                elif isinstance(source, BrokerSource):
+                    loaded += await _sources.load_broker(
+                        source, self.provider.name, self.provider.timeout
+                    )
+        except BaseException:
+            await _close_brokers(loaded)
+            raise
+        return loaded
+
+    async def verify_pacts(self, loaded: Sequence[LoadedPact]) -> list[PactResult]:
+        """Verify the interactions of every pact; one result per pact, in order."""
+        work = [
+            (pact_index, position, item, interaction)
+            for pact_index, item in enumerate(loaded)
+            for position, interaction in enumerate(item.pact.interactions)
+        ]
+        found: dict[tuple[int, int], InteractionResult] = {}
+        batches = [work] if self._sequential else batches_by_state(work)
+        queue: collections.deque[list[Work]] = collections.deque(batches)
+        tls = self.provider.tls()  # loading the CA store takes ~40 ms: once per run
+
+        async def worker() -> None:
+            # Each worker keeps its own connection: a shared pool's bookkeeping grows with
+            # the connections in it and slows every request.
+            async with Connection(self.provider, tls) as connection:
+                states = StateChanger(
+                    connection,
+                    url=self.provider.state_change_url,
+                    handler=self.provider.state_handler,
+                    teardown=self.provider.state_change_teardown,
+                )
+                while queue:
+                    for pact_index, position, item, interaction in queue.popleft():
+                        found[pact_index, position] = await self._verify_interaction(
+                            connection, states, item, interaction
+                        )
+
+        await asyncio.gather(*(worker() for _ in range(min(self._concurrency, len(batches)))))
+        return [
+            PactResult(
+                consumer=item.pact.consumer,
+                provider=item.pact.provider,
+                source=item.source,
+                short_description=item.short_description,
+                is_pending=item.is_pending,
+                is_wip=item.is_wip,
+                notices=item.notices,
+                interactions=tuple(
+                    found[pact_index, position] for position in range(len(item.pact.interactions))
+                ),
+            )
+            for pact_index, item in enumerate(loaded)
+        ]
+
+    async def _verify_interaction(
+        self,
+        connection: Connection,
+        states: StateChanger,
+        item: LoadedPact,
+        interaction: Interaction,
+    ) -> InteractionResult:
+        started = time.perf_counter()
+        base = InteractionResult(
+            description=interaction.description,
+            status="passed",
+            provider_states=interaction.provider_states,
+            interaction_id=interaction.interaction_id,
+            is_pending=item.is_pending or interaction.is_pending,
+        )
+        if interaction.kind != "http":
+            return msgspec.structs.replace(
+                base,
+                status="skipped",
+                error=f"{interaction.kind} interactions need a message producer, "
+                "and none verifies them yet",
+            )
+        notes: list[str] = []
+        curl: str | None = None
+        try:
+            values = await states.setup(interaction.provider_states)
+            try:
+                context = Context(provider_state=values, rng=random.Random(self._rng.random()))  # noqa: S311
+                request = generated.apply(interaction.request, context)
+                notes += context.notes
+                message = outgoing(request, self.provider.custom_headers.items())
+                curl = message.curl(self.provider.base_url)
+                answer = await send(connection, message)
+                actual = received(
+                    answer.status_code,
+                    answer.headers.multi_items(),
+                    answer.content,
+                    spec=item.pact.spec,
+                )
+            finally:
+                try:
+                    await states.teardown(interaction.provider_states)
+                except StateChangeError as error:
+                    notes.append(str(error))
+        except (StateChangeError, ReplayError, GeneratorError) as error:
+            reason = str(error)
+            if isinstance(error, GeneratorError):
+                reason = f"A generator of the request failed: {error}"
+            return msgspec.structs.replace(
+                base,
+                status="error",
+                error=reason,
+                notes=tuple(notes),
+                curl=curl,
+                duration=time.perf_counter() - started,
+            )
+        mismatches = match_response(interaction.response, actual, item.pact.spec)
+        findings = [Finding.from_mismatch(mismatch) for mismatch in mismatches]
+        for check in self._response_checks:
+            findings += check(interaction, request, actual)
+        return msgspec.structs.replace(
+            base,
+            status="failed" if findings else "passed",
+            findings=tuple(findings),
+            notes=tuple(notes),
+            curl=curl,
+            duration=time.perf_counter() - started,
+        )
+
+    async def publish(
+        self,
+        loaded: Sequence[LoadedPact],
+        results: Sequence[PactResult],
+        publication: Publication,
+    ) -> list[PactResult]:
+        """Publish each broker pact's result; the results with where it was stored or why not."""
+        published: list[PactResult] = []
+        for item, result in zip(loaded, results, strict=True):
+            if item.broker is None:
+                published.append(result)
+                continue
+            try:
+                url = await item.broker.publish(
+                    item.pact.links,
+                    payload(result, publication),
+                    provider_version=publication.provider_version,
+                    branch=publication.branch,
+                    tags=publication.tags,
+                )
+            except ClientError as error:
+                message = (
+                    f"The verification result of the pact between {result.consumer} and "
+                    f"{result.provider} could not be published: {error}"
+                )
+                published.append(msgspec.structs.replace(result, publish_error=message))
+                continue
+            published.append(msgspec.structs.replace(result, published=url or item.source))
+        return published
