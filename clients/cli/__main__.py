@@ -24,6 +24,7 @@ import httpx
 from clients.cli import compare as compare_command
 from clients.cli import connection, deployments, environments, pacticipants, pacts, versions
 from clients.cli import matrix as matrix_commands
+from clients.cli import provider_contracts as provider_contract_commands
 from clients.cli import verify as verify_command
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         deployments,
         pacts,
         matrix_commands,
+        provider_contract_commands,
         verify_command,
         compare_command,
     ):

@@ -33,6 +33,7 @@ from clients.sdk.matrix import (
     VersionSelector,
 )
 from clients.sdk.operations import Contract, Saved
+from clients.sdk.provider_contracts import SelfVerification
 from clients.sdk.wire import (
     BranchVersion,
     Contact,
@@ -88,6 +89,7 @@ __all__ = [
     "ReleasedVersion",
     "ReleasedVersionList",
     "Saved",
+    "SelfVerification",
     "Tag",
     "UnexpectedResponseError",
     "Version",

@@ -14,11 +14,12 @@ from typing import TypeVar, cast
 
 import httpx
 
-from clients.sdk import matrix, operations
+from clients.sdk import matrix, operations, provider_contracts
 from clients.sdk.builder import RequestBuilder
 from clients.sdk.errors import BrokerUnreachableError
 from clients.sdk.matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
 from clients.sdk.operations import Operation, Saved, Session
+from clients.sdk.provider_contracts import SelfVerification
 from clients.sdk.wire import (
     Contact,
     DeployedVersion,
@@ -269,6 +270,37 @@ class BrokerClient:
                 tags=tags,
                 build_url=build_url,
                 merge=merge,
+            )
+        )
+
+    def publish_provider_contract(
+        self,
+        provider: str,
+        version: str,
+        content: bytes,
+        *,
+        content_type: str = "application/yaml",
+        branch: str | None = None,
+        tags: Iterable[str] = (),
+        build_url: str | None = None,
+        self_verification: SelfVerification | None = None,
+    ) -> PublishedContracts:
+        """Publish a provider version's OpenAPI document (YAML or JSON bytes).
+
+        With the provider's own tests' results; the broker's notices say how each consumer's
+        pact compares with the document.
+        """
+        return self._run(
+            provider_contracts.publish_provider_contract(
+                self._session,
+                provider,
+                version,
+                content,
+                content_type=content_type,
+                branch=branch,
+                tags=tags,
+                build_url=build_url,
+                self_verification=self_verification,
             )
         )
 

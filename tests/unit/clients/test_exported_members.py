@@ -13,6 +13,16 @@ def test_every_exported_name_exists() -> None:
 
 def test_the_public_surface_is_the_clients_the_errors_and_the_resources() -> None:
     public = {name for name in dir(clients.sdk) if not name.startswith("_")}
-    modules = {"async_client", "builder", "client", "errors", "hal", "matrix", "operations", "wire"}
+    modules = {
+        "async_client",
+        "builder",
+        "client",
+        "errors",
+        "hal",
+        "matrix",
+        "operations",
+        "provider_contracts",
+        "wire",
+    }
 
     assert public - modules == set(clients.sdk.__all__)
