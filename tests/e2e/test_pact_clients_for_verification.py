@@ -39,9 +39,10 @@ def test_rust_pact_verifier_cli_verifies_selected_pacts_and_publishes(
 
 
 def test_pact_python_with_selectors_pending_failure_does_not_fail_the_build(
-    broker_url: str,
+    broker_url_each_backend: str,
 ) -> None:
     """A first verification is pending: the provider's bug is recorded but the build passes."""
+    broker_url = broker_url_each_backend
     published(broker_url)
     result = run_scenario("py_verifier.sh", broker_url, "rust", PROVIDER_BUG="1")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -49,7 +50,10 @@ def test_pact_python_with_selectors_pending_failure_does_not_fail_the_build(
     assert all(latest_result(broker_url, c)["success"] is False for c in CONSUMERS)  # type: ignore[index]
 
 
-def test_once_verified_on_the_branch_a_failure_fails_the_build(broker_url: str) -> None:
+def test_once_verified_on_the_branch_a_failure_fails_the_build(
+    broker_url_each_backend: str,
+) -> None:
+    broker_url = broker_url_each_backend
     published(broker_url)
     first = run_scenario("py_verifier.sh", broker_url, "rust")
     assert first.returncode == 0, first.stdout + first.stderr
@@ -58,14 +62,18 @@ def test_once_verified_on_the_branch_a_failure_fails_the_build(broker_url: str) 
     assert "not pending" in broken.stdout
 
 
-def test_pact_python_without_selectors_gets_the_default_selection(broker_url: str) -> None:
+def test_pact_python_without_selectors_gets_the_default_selection(
+    broker_url_each_backend: str,
+) -> None:
+    broker_url = broker_url_each_backend
     published(broker_url)
     result = run_scenario("py_verifier.sh", broker_url, "rust", SELECTORS="0")
     assert result.returncode == 0, result.stdout + result.stderr
     assert all(latest_result(broker_url, c) is not None for c in CONSUMERS)
 
 
-def test_ruby_provider_verifier_verifies_v2_and_v3_pacts(broker_url: str) -> None:
+def test_ruby_provider_verifier_verifies_v2_and_v3_pacts(broker_url_each_backend: str) -> None:
+    broker_url = broker_url_each_backend
     """The Ruby verifier cannot read V4 pacts (a client limitation); the others pass."""
     published(broker_url)
     result = run_scenario("cli_ruby_provider_verifier.sh", broker_url, "ruby")

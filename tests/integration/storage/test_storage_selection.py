@@ -80,15 +80,15 @@ async def test_pact_and_result_is_the_provider_versions_newest_result_for_the_co
         later = now + timedelta(minutes=5)
         newest = await result(tx, content.id, pacticipant, provider, pv1, False, later)
         assert await tx.pact_and_result(cv.id, provider.id, pv1.id) == PactAndResult(
-            "abc", now, newest.id, False, later
+            "abc", content.id, now, newest.id, False, later
         )
         assert await tx.latest_verification_by(content.id, pv1.id) == newest
         assert await tx.pact_and_result(cv.id, provider.id, pv2.id) == PactAndResult(
-            "abc", now, None, None, None
+            "abc", content.id, now, None, None, None
         )
         assert await tx.latest_verification_by(content.id, pv2.id) is None
         assert await tx.pact_and_result(cv.id, provider.id, None) == PactAndResult(
-            "abc", now, None, None, None
+            "abc", content.id, now, None, None, None
         )
         assert await tx.pact_and_result(cv.id, pacticipant.id, pv1.id) is None
 
