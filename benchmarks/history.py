@@ -117,6 +117,10 @@ INTEGRATIONS = (
     " SELECT consumer_id, provider_id, min(created_at) FROM pact_publications"
     " GROUP BY consumer_id, provider_id"
 )
+BRANCH_HEADS = (
+    "UPDATE branches SET head_version_id = (SELECT version_id FROM branch_versions"
+    " WHERE branch_id = branches.id ORDER BY seq DESC LIMIT 1)"
+)
 VERIFIED_BY = json.dumps({"implementation": "Pact-Rust", "version": "1.4.0"})
 
 
@@ -398,6 +402,9 @@ def load_sqlite(path: str, rows: Rows) -> None:
 async def load_postgres(url: str, rows: Rows) -> None:
     connection = await asyncpg.connect(url)
     try:
+        # COPY without firing the branch-head triggers row by row (they would update a branch
+        # 200,000 times); the heads are set once afterwards, as migration 0005 does.
+        await connection.execute("SET session_replication_role = replica")
         for table, columns in COLUMNS.items():
             data = getattr(rows, table)
             await connection.copy_records_to_table(table, records=data, columns=list(columns))
@@ -408,7 +415,10 @@ async def load_postgres(url: str, rows: Rows) -> None:
                     f" (SELECT coalesce(max({key}), 1) FROM {table}))"
                 )
         await connection.execute(INTEGRATIONS)
-        await connection.execute("ANALYZE")
+        await connection.execute(BRANCH_HEADS)
+        await connection.execute("RESET session_replication_role")
+        # What autovacuum does to a live database: index-only scans need the visibility map.
+        await connection.execute("VACUUM ANALYZE")
     finally:
         await connection.close()
 
