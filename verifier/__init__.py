@@ -21,10 +21,21 @@ the pacts it handed out. A failure is data (`InteractionResult.findings`), never
 only a run that cannot start raises (`SourceError`); a result the broker refuses is
 recorded on its pact (`PactResult.publish_error`).
 
+Message pacts (V3 `messages`, V4 asynchronous and synchronous messages) are verified against
+the provider's producers: `Verifier(provider, message_producers={description: callable})`, or
+`MessageProducers(url=...)` for a message proxy over HTTP; each callable takes a `MessageCall`
+and returns a `Message` (or several).
+
+`OpenAPICheck` (a `response_checks=` entry) also validates every response against the
+provider's OpenAPI document, from a file or the provider contract in the broker; its findings
+carry `source="openapi"`.
+
 `verifier.matching` is the matching engine on its own: `match_request`, `match_response` and
 `match_message`. The verifier installs without the broker extra: it never imports `broker`.
 """
 
+from verifier._messages import Message, MessageCall, MessageProducers, Producer, ProducerError
+from verifier._openapi import OpenAPICheck, OpenAPIDocumentError
 from verifier._pact import Interaction, Pact, PactError, ProviderState
 from verifier._publish import Publication
 from verifier._replay import Provider, RequestFilter
@@ -41,11 +52,18 @@ __all__ = [
     "Interaction",
     "InteractionResult",
     "LoadedPact",
+    "Message",
+    "MessageCall",
+    "MessageProducers",
+    "OpenAPICheck",
+    "OpenAPIDocumentError",
     "Pact",
     "PactError",
     "PactFile",
     "PactResult",
     "PactUrl",
+    "Producer",
+    "ProducerError",
     "Provider",
     "ProviderState",
     "Publication",

@@ -13,7 +13,7 @@ import collections
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeAlias
 
 import msgspec
@@ -25,6 +25,8 @@ from verifier._generators.values import Context, GeneratorError
 from verifier._http import outgoing, received
 from verifier._matching.interactions import response as match_response
 from verifier._matching.values import JSONObject
+from verifier._message_verify import verify_message
+from verifier._messages import MessageProducers, Producer, as_registry
 from verifier._pact import Interaction
 from verifier._publish import Publication, payload
 from verifier._replay import Connection, Provider, ReplayError, send
@@ -75,6 +77,9 @@ class Verifier:
         seed: Seeds the random values of generators, to make a run repeatable.
         response_checks: More checks of each response beyond the pact (an OpenAPI
             validation, say); their findings fail the interaction like mismatches do.
+        message_producers: What makes the messages of message interactions: callables by
+            message description, or a `MessageProducers` (which may name a message proxy URL).
+            Without any, message interactions are skipped.
 
     Example:
         >>> verifier = Verifier(Provider(name="Orders", base_url="http://127.0.0.1:8000"))
@@ -91,8 +96,10 @@ class Verifier:
         sequential: bool = False,
         seed: int | None = None,
         response_checks: Sequence[ResponseCheck] = (),
+        message_producers: MessageProducers | Mapping[str, Producer] | None = None,
     ) -> None:
         self.provider = provider
+        self.message_producers = as_registry(message_producers)
         self._response_checks = tuple(response_checks)
         self._concurrency = 1 if sequential else max(1, concurrency)
         self._sequential = sequential
@@ -212,11 +219,14 @@ class Verifier:
             is_pending=item.is_pending or interaction.is_pending,
         )
         if interaction.kind != "http":
-            return msgspec.structs.replace(
-                base,
-                status="skipped",
-                error=f"{interaction.kind} interactions need a message producer, "
-                "and none verifies them yet",
+            return await verify_message(
+                self.message_producers,
+                interaction,
+                connection=connection,
+                states=states,
+                spec=item.pact.spec,
+                base=base,
+                rng=random.Random(self._rng.random()),  # noqa: S311 - test data, not secrets
             )
         notes: list[str] = []
         curl: str | None = None

@@ -19,10 +19,14 @@ from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
 from verifier import (
     BrokerSource,
+    MessageProducers,
+    OpenAPICheck,
+    OpenAPIDocumentError,
     PactFile,
     PactUrl,
     Provider,
     Publication,
+    ResponseCheck,
     Source,
     SourceError,
     VerificationResult,
@@ -49,7 +53,14 @@ def register(
     verify.add_argument("sources", nargs="*", metavar="PACT_FILE_OR_URL")
     provider = verify.add_argument_group("provider")
     provider.add_argument("--provider", required=True, help="the provider's name")
-    provider.add_argument("--provider-base-url", required=True, help="where the provider listens")
+    provider.add_argument(
+        "--provider-base-url",
+        help="where the provider listens (default: the message producer URL)",
+    )
+    provider.add_argument(
+        "--message-producer-url",
+        help="POST {description, providerStates} here for the messages of message interactions",
+    )
     provider.add_argument(
         "--provider-states-setup-url", help="POST {state, params, action} here to set up states"
     )
@@ -74,6 +85,16 @@ def register(
         "--disable-ssl-verification", action="store_true", help="trust any provider certificate"
     )
     provider.add_argument("--ca-file", help="PEM file of the CAs to trust for the provider")
+    provider.add_argument(
+        "--openapi",
+        metavar="FILE",
+        help="also validate every response against this OpenAPI document (JSON or YAML)",
+    )
+    provider.add_argument(
+        "--openapi-provider-version",
+        metavar="VERSION",
+        help="the same with the OpenAPI document this provider version published to the broker",
+    )
     broker = verify.add_argument_group("broker")
     broker.add_argument(
         "--broker-url",
@@ -111,9 +132,11 @@ def run_verify(args: argparse.Namespace) -> Outcome:
     """`accord verify`."""
     if args.publish and not args.provider_app_version:
         raise CommandError("--publish needs --provider-app-version.")
+    if not (args.provider_base_url or args.message_producer_url):
+        raise CommandError("Give --provider-base-url, --message-producer-url or both.")
     provider = Provider(
         name=args.provider,
-        base_url=args.provider_base_url,
+        base_url=args.provider_base_url or args.message_producer_url,
         state_change_url=args.provider_states_setup_url,
         state_change_teardown=args.state_change_teardown,
         custom_headers=_headers(args.custom_header),
@@ -121,7 +144,14 @@ def run_verify(args: argparse.Namespace) -> Outcome:
         verify_tls=not args.disable_ssl_verification,
         ca_file=args.ca_file,
     )
-    verifier = Verifier(provider, concurrency=args.concurrency, sequential=args.sequential)
+    checks = _openapi_checks(args)
+    verifier = Verifier(
+        provider,
+        concurrency=args.concurrency,
+        sequential=args.sequential,
+        response_checks=checks,
+        message_producers=MessageProducers(url=args.message_producer_url),
+    )
     publication = (
         Publication(
             provider_version=args.provider_app_version,
@@ -209,3 +239,30 @@ def _sources(args: argparse.Namespace) -> list[Source]:
     if not sources:
         raise CommandError("Give pact files or URLs, or --broker-url, to verify.")
     return sources
+
+
+def _openapi_checks(args: argparse.Namespace) -> list[ResponseCheck]:
+    """The OpenAPI check of `--openapi FILE` or `--openapi-provider-version V` (broker)."""
+    env = os.environ
+    checks: list[ResponseCheck] = []
+    try:
+        if args.openapi:
+            checks.append(OpenAPICheck.from_file(args.openapi))
+        if args.openapi_provider_version:
+            broker_url = args.broker_url or env.get("PACT_BROKER_BASE_URL")
+            if not broker_url:
+                raise CommandError("--openapi-provider-version needs --broker-url.")
+            checks.append(
+                OpenAPICheck.from_broker(
+                    broker_url,
+                    args.provider,
+                    args.openapi_provider_version,
+                    token=args.broker_token or env.get("PACT_BROKER_TOKEN") or None,
+                    username=args.broker_username or env.get("PACT_BROKER_USERNAME") or None,
+                    password=args.broker_password or env.get("PACT_BROKER_PASSWORD") or None,
+                    timeout=args.timeout,
+                )
+            )
+    except OpenAPIDocumentError as error:
+        raise CommandError(str(error)) from error
+    return checks
