@@ -24,6 +24,7 @@ from broker.domain.names import check_name
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import comparison_of, first_problem
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
+from broker.services.spec_changes import SpecChanges, change_notices, changes_since_previous
 from broker.services.versions import ensure_version, record_branch_and_tags, require_version
 from broker.storage.interface import Storage
 from verifier.comparison import SpecError, load_spec
@@ -120,6 +121,7 @@ class ProviderContractService:
                         consumer=consumer, consumer_version=consumer_version, comparison=comparison
                     )
                 )
+            changes = await changes_since_previous(tx, provider, version, contract, self._clock)
             return PublishedContract(
                 provider=provider,
                 version=version,
@@ -128,7 +130,8 @@ class ProviderContractService:
                 contract=contract,
                 publication=publication,
                 compared=compared,
-                notices=_notices(provider, version, request, compared),
+                notices=_notices(provider, version, request, compared)
+                + change_notices(provider, changes),
             )
 
     async def get(
@@ -146,6 +149,21 @@ class ProviderContractService:
             contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
             assert contract is not None, "kept by foreign keys"
             return provider, version, contract, publication
+
+    async def changes(self, provider_name: str, number: str) -> tuple[Pacticipant, SpecChanges]:
+        """What changed in the document a provider version published since the previous one."""
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            version = await require_version(tx, provider, number)
+            publication = await tx.find_contract_publication(version.id)
+            if publication is None:
+                raise NotFoundError(
+                    f"Version {number} of {provider.name} has published no provider contract"
+                )
+            contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
+            assert contract is not None, "kept by foreign keys"
+            found = await changes_since_previous(tx, provider, version, contract, self._clock)
+            return provider, found
 
     async def comparison(self, comparison_id: int) -> Comparison:
         """A stored comparison."""

@@ -23,6 +23,7 @@ import httpx
 
 from clients.cli import compare as compare_command
 from clients.cli import connection, deployments, environments, pacticipants, pacts, versions
+from clients.cli import diff_spec as diff_spec_command
 from clients.cli import matrix as matrix_commands
 from clients.cli import provider_contracts as provider_contract_commands
 from clients.cli import verify as verify_command
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         provider_contract_commands,
         verify_command,
         compare_command,
+        diff_spec_command,
     ):
         group.register(commands, common)
     commands.add_parser(

@@ -70,6 +70,7 @@ def _published(links: Links, outcome: PublishedContract) -> Body:
             for tag in outcome.tags
         ],
         "pf:provider-contract": links.link(contract_href, title="Provider contract"),
+        "pf:changes": links.link(f"{contract_href}/changes", title="Changes since the last one"),
         "pf:ui": links.link(contract_href, title="Provider contract"),
     }
     if outcome.branch:
@@ -142,6 +143,43 @@ async def provider_contract(
     )
 
 
+@get(CONTRACT + "/changes")
+async def contract_changes(
+    provider: PathName, version: PathName, request: AnyRequest, state: State
+) -> Response[bytes]:
+    """What changed since the provider's previous document, and which consumers it touches."""
+    found, changes = await services_of(state).provider_contracts.changes(provider, version)
+    links = links_for(request, state)
+    base = changes.base_version
+    return hal(
+        {
+            "baseVersion": None if base is None else base.number,
+            "breaking": any(c.breaks_consumers for c in changes.changes),
+            "changes": [
+                {
+                    "id": c.id,
+                    "level": c.level,
+                    "operation": c.operation,
+                    "location": c.location,
+                    "text": c.text,
+                    "consumers": list(c.consumers),
+                    "breaksConsumers": c.breaks_consumers,
+                }
+                for c in changes.changes
+            ],
+            "_links": {
+                "self": links.link(
+                    links.path(
+                        "/provider-contracts/provider/{p}/version/{v}/changes",
+                        p=found.name,
+                        v=version,
+                    )
+                )
+            },
+        }
+    )
+
+
 @get("/comparisons/{comparison:int}")
 async def comparison_resource(
     comparison: FromPath[int], request: AnyRequest, state: State
@@ -163,5 +201,6 @@ async def comparison_resource(
 handlers: list[ControllerRouterHandler] = [
     publish_provider_contract,
     provider_contract,
+    contract_changes,
     comparison_resource,
 ]

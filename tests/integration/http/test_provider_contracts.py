@@ -179,3 +179,40 @@ async def test_without_self_verification_the_comparison_does_not_count(client: C
     answer = await can_i_deploy(client, "ProbeConsumerV3", "1.0.0")
     assert answer["summary"]["deployable"] is False
     assert any("self-verification" in n["text"] for n in answer["notices"])
+
+
+def without_user_name() -> bytes:
+    """The fixture document with the User schema's `name` property removed."""
+    text = OAS.decode()
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "name:" and i > 40)
+    del lines[start : start + 2]
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def test_a_new_document_lists_its_breaking_changes_and_whom_they_break(
+    client: Client,
+) -> None:
+    await publish_pact(client, "1.0.0", PACT)
+    first = await client.post(PUBLISH, json=contract_body("1"))
+    assert not any("Breaking change" in n["text"] for n in first.json()["notices"])
+    changed = contract_body("2")
+    changed["contract"]["content"] = base64.b64encode(without_user_name()).decode()
+    response = await client.post(PUBLISH, json=changed)
+    assert response.status_code == 200, response.text
+    breaking = [n for n in response.json()["notices"] if "Breaking change" in n["text"]]
+    assert breaking, response.json()["notices"]
+    assert any(n["type"] == "warning" and "ProbeConsumerV3" in n["text"] for n in breaking), (
+        breaking
+    )
+    link = response.json()["_links"]["pf:changes"]["href"]
+    changes = (await client.get(link)).json()
+    assert changes["baseVersion"] == "1"
+    assert changes["breaking"] is True
+    touched = [c for c in changes["changes"] if c["breaksConsumers"]]
+    assert touched and all(c["consumers"] == ["ProbeConsumerV3"] for c in touched)
+    assert all(c["level"] == "ERR" for c in touched)
+    first_changes = (
+        await client.get("/provider-contracts/provider/ProbeProvider/version/1/changes")
+    ).json()
+    assert first_changes == {**first_changes, "baseVersion": None, "changes": []}

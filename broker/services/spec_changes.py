@@ -1,0 +1,129 @@
+"""What changed in a provider's OpenAPI document since its previous one, and whom it breaks.
+
+The diff and the impact are `verifier.spec_diff` (pure): the changes carry oasdiff's ids and
+levels, and each names the consumers whose latest pact touches the changed part. A breaking
+(ERR) change that no consumer touches breaks nobody today; the matrix agrees by construction,
+since it judges each pact by its comparison with the new document.
+"""
+
+from __future__ import annotations
+
+import json
+
+import msgspec
+
+from broker.domain.errors import Notice
+from broker.domain.model import Pacticipant, ProviderContract, Version
+from broker.services.clock import Clock
+from broker.storage.interface import Transaction
+from verifier.comparison import ComparisonError
+from verifier.spec_diff import Level, diff_specs, impact
+
+# How many of the provider's newest distinct documents are searched for the previous one.
+_LOOKBACK = 20
+
+
+class SpecChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One change of the document, with the consumers whose pacts touch it."""
+
+    id: str
+    level: str  # ERR, WARN or INFO
+    operation: str
+    location: str
+    text: str
+    consumers: tuple[str, ...]
+
+    @property
+    def breaks_consumers(self) -> bool:
+        """Whether it is breaking (ERR) for at least one consumer's pact."""
+        return self.level == Level.ERR.value and bool(self.consumers)
+
+
+class SpecChanges(msgspec.Struct, frozen=True, kw_only=True):
+    """The changes from the previous document (None when this is the provider's first)."""
+
+    base_version: Version | None
+    changes: list[SpecChange]
+
+
+async def changes_since_previous(
+    tx: Transaction,
+    provider: Pacticipant,
+    version: Version,
+    contract: ProviderContract,
+    clock: Clock,
+) -> SpecChanges:
+    """Diff the document `version` published against the provider's previous distinct one.
+
+    The previous one is the newest other document published before it; the consumers are
+    those of the latest pact of each integration.
+    """
+    mine = await tx.find_contract_publication(version.id)
+    assert mine is not None, "the version published a document"
+    base = next(
+        (
+            publication
+            for publication in await tx.latest_contract_publications(provider.id, _LOOKBACK)
+            if publication.id < mine.id and publication.contract_version_id != contract.id
+        ),
+        None,
+    )
+    if base is None:
+        return SpecChanges(base_version=None, changes=[])
+    previous = await tx.find_provider_contract_by_id(base.contract_version_id)
+    base_version = await tx.find_version_by_id(base.provider_version_id)
+    assert previous is not None and base_version is not None, "kept by foreign keys"
+    pacts = []
+    for latest in await tx.latest_publications(provider.id):
+        content = await tx.find_pact_version_by_id(latest.pact_version_id)
+        assert content is not None, "kept by foreign keys"
+        pacts.append(json.loads(content.content))
+    try:
+        changes = diff_specs(previous.content, contract.content, today=clock().date())
+        hits = impact(previous.content, changes, pacts)
+    except ComparisonError:
+        return SpecChanges(base_version=base_version, changes=[])
+    return SpecChanges(
+        base_version=base_version,
+        changes=[
+            SpecChange(
+                id=hit.change.id,
+                level=hit.change.level.value,
+                operation=hit.change.operation,
+                location=hit.change.location,
+                text=hit.change.text,
+                consumers=hit.consumers,
+            )
+            for hit in hits
+        ],
+    )
+
+
+def change_notices(provider: Pacticipant, found: SpecChanges) -> list[Notice]:
+    """The notices a publication shows: each breaking change, and whom it breaks."""
+    if found.base_version is None:
+        return []
+    since = f"since version {found.base_version.number} of {provider.name}"
+    breaking = [c for c in found.changes if c.level == Level.ERR.value]
+    if not breaking:
+        return [Notice("info", f"No breaking change to the OpenAPI document {since}")]
+    notices = []
+    for change in breaking:
+        where = f" ({change.operation})" if change.operation else ""
+        if change.consumers:
+            notices.append(
+                Notice(
+                    "warning",
+                    f"Breaking change {change.id}{where} {since}: {change.text} It affects"
+                    f" {', '.join(change.consumers)}.",
+                )
+            )
+        else:
+            notices.append(
+                Notice(
+                    "info",
+                    f"Breaking change {change.id}{where} {since}: {change.text} No consumer's"
+                    " pact uses it.",
+                )
+            )
+    return notices

@@ -1,0 +1,145 @@
+"""`accord diff-spec BASE REVISION`: the changes between two versions of a provider's spec.
+
+No broker is involved: both documents (and any pacts) are read from disk and compared by
+`verifier.spec_diff`. Each change has oasdiff's id and level where one fits.
+
+Output: a block of lines, ERR changes first; with `--output json`, a JSON list of
+`{id, level, operation, location, text}` (plus `consumers` when pacts are given).
+
+Exit status: 1 when an ERR change is found, else 0. With `--pact`, only an ERR change that
+touches one of those pacts' interactions counts: a breaking change nobody uses exits 0. A spec
+or pact that cannot be read or used prints one sentence on stderr and exits 125 (as
+`compare-spec` does; argparse's usage errors exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from clients.cli.outcome import Outcome
+from verifier.comparison import ComparisonError
+from verifier.spec_diff import Change, Impact, diff_specs, impact
+
+EXIT_BREAKING = 1
+EXIT_UNREADABLE = 125
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,  # unused: a local command takes no broker flags
+) -> None:
+    """Add `diff-spec` to the `accord` parser."""
+    parser = commands.add_parser(
+        "diff-spec",
+        help="list the changes between two versions of an OpenAPI document, without a broker",
+        description=(
+            "Compare two versions of a provider's OpenAPI 3.0/3.1 or Swagger 2.0 document "
+            "(YAML or JSON). Exits 1 when a breaking (ERR) change is found (with --pact: one "
+            f"that those pacts use), 0 otherwise, {EXIT_UNREADABLE} when a file cannot be read."
+        ),
+    )
+    parser.add_argument("base", metavar="BASE", help="the spec consumers were written against")
+    parser.add_argument("revision", metavar="REVISION", help="the new version of the spec")
+    parser.add_argument(
+        "--pact",
+        action="append",
+        default=[],
+        metavar="PACT",
+        help="a consumer's pact file; name the consumers each change touches (repeatable)",
+    )
+    parser.add_argument(
+        "--output",
+        choices=("text", "json"),
+        default="text",
+        help="json: a list of {id, level, operation, location, text, consumers?}",
+    )
+    parser.set_defaults(handler=diff_spec, local=True)
+
+
+def _read(path: str, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ComparisonError(f"The {what} {path} does not exist.") from None
+    except IsADirectoryError:
+        raise ComparisonError(f"The {what} {path} is a folder, not a file.") from None
+    except OSError as error:
+        raise ComparisonError(f"The {what} {path} cannot be read: {error.strerror}.") from None
+
+
+def _load(args: argparse.Namespace) -> tuple[list[Change], list[Impact] | None]:
+    base = _read(args.base, "base spec")
+    revision = _read(args.revision, "revision spec")
+    try:
+        changes = diff_specs(base, revision)
+    except ComparisonError as error:
+        raise ComparisonError(f"{args.base} or {args.revision}: {error}") from None
+    if not args.pact:
+        return changes, None
+    pacts = []
+    for path in args.pact:
+        content = _read(path, "pact")
+        try:
+            pacts.append(json.loads(content))
+        except ValueError:
+            raise ComparisonError(f"The pact {path} is not JSON.") from None
+    try:
+        return changes, impact(base, changes, pacts)
+    except ComparisonError as error:
+        raise ComparisonError(f"A pact cannot be used: {error}") from None
+
+
+def diff_spec(args: argparse.Namespace) -> Outcome:
+    """`accord diff-spec`."""
+    try:
+        changes, impacts = _load(args)
+    except ComparisonError as error:
+        sys.stderr.write(str(error).rstrip() + "\n")
+        return Outcome("", EXIT_UNREADABLE)
+    rows: list[tuple[Change, tuple[str, ...] | None]]
+    if impacts is None:
+        breaking = any(c.is_breaking for c in changes)
+        rows = [(c, None) for c in changes]
+    else:
+        breaking = any(hit.breaks_consumers for hit in impacts)
+        rows = [(hit.change, hit.consumers) for hit in impacts]
+    rows.sort(key=lambda row: -row[0].level.rank)
+    if args.output == "json":
+        text = json.dumps(
+            [
+                {**c.to_json(), **({} if consumers is None else {"consumers": list(consumers)})}
+                for c, consumers in rows
+            ],
+            indent=2,
+        )
+    else:
+        text = _text(rows, breaking=breaking, with_pacts=impacts is not None)
+    return Outcome(text, EXIT_BREAKING if breaking else 0)
+
+
+def _text(
+    rows: list[tuple[Change, tuple[str, ...] | None]], *, breaking: bool, with_pacts: bool
+) -> str:
+    if not rows:
+        return "No changes."
+    counts = {
+        level: sum(1 for c, _ in rows if c.level.value == level)
+        for level in ("ERR", "WARN", "INFO")
+    }
+    summary = ", ".join(f"{n} {level}" for level, n in counts.items())
+    if with_pacts:
+        verdict = "breaks a consumer" if breaking else "breaks no consumer's pact"
+    else:
+        verdict = "breaking" if breaking else "not breaking"
+    lines = [f"{len(rows)} change{'s' if len(rows) != 1 else ''} ({summary}): {verdict}"]
+    for change, consumers in rows:
+        where = f" {change.operation}" if change.operation else ""
+        lines.append(f"{change.level.value:<4} {change.id}{where}")
+        lines.append(f"     {change.text}")
+        lines.append(f"     at {change.location}")
+        if consumers is not None:
+            lines.append(f"     consumers: {', '.join(consumers) if consumers else 'none'}")
+    return "\n".join(lines)
