@@ -6,8 +6,12 @@ No broker is involved: both documents (and any pacts) are read from disk and com
 Output: a block of lines, ERR changes first; with `--output json`, a JSON list of
 `{id, level, operation, location, text}` (plus `consumers` when pacts are given).
 
-Exit status: 1 when an ERR change is found, else 0. With `--pact`, only an ERR change that
-touches one of those pacts' interactions counts: a breaking change nobody uses exits 0. A spec
+With `--provider P` and a broker (`--broker-base-url` or `PACT_BROKER_BASE_URL`), the latest
+pact of each of P's consumers is fetched from the broker and used as `--pact` files are.
+
+Exit status: 1 when an ERR change is found, else 0. With `--pact` or `--provider`, only an ERR
+change that touches one of those pacts' interactions counts: a breaking change nobody uses
+exits 0. A spec
 or pact that cannot be read or used prints one sentence on stderr and exits 125 (as
 `compare-spec` does; argparse's usage errors exit 2).
 """
@@ -16,10 +20,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
+from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
+from clients.sdk import BrokerClient
 from verifier.comparison import ComparisonError
 from verifier.spec_diff import Change, Impact, diff_specs, impact
 
@@ -51,6 +59,16 @@ def register(
         help="a consumer's pact file; name the consumers each change touches (repeatable)",
     )
     parser.add_argument(
+        "--provider",
+        help="with --broker-base-url: use the latest pact of each of this provider's consumers",
+    )
+    parser.add_argument(
+        "-b",
+        "--broker-base-url",
+        help="the broker holding the provider's pacts (env PACT_BROKER_BASE_URL; the token and"
+        " user come from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD)",
+    )
+    parser.add_argument(
         "--output",
         choices=("text", "json"),
         default="text",
@@ -77,9 +95,9 @@ def _load(args: argparse.Namespace) -> tuple[list[Change], list[Impact] | None]:
         changes = diff_specs(base, revision)
     except ComparisonError as error:
         raise ComparisonError(f"{args.base} or {args.revision}: {error}") from None
-    if not args.pact:
+    if not args.pact and not args.provider:
         return changes, None
-    pacts = []
+    pacts = _broker_pacts(args) if args.provider else []
     for path in args.pact:
         content = _read(path, "pact")
         try:
@@ -90,6 +108,22 @@ def _load(args: argparse.Namespace) -> tuple[list[Change], list[Impact] | None]:
         return changes, impact(base, changes, pacts)
     except ComparisonError as error:
         raise ComparisonError(f"A pact cannot be used: {error}") from None
+
+
+def _broker_pacts(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The latest pact of each consumer of `--provider`, from the broker."""
+    env = os.environ
+    base_url = args.broker_base_url or env.get("PACT_BROKER_BASE_URL")
+    if not base_url:
+        msg = "--provider needs the broker: pass --broker-base-url or set PACT_BROKER_BASE_URL."
+        raise CommandError(msg)
+    with BrokerClient(
+        base_url,
+        token=env.get("PACT_BROKER_TOKEN") or None,
+        username=env.get("PACT_BROKER_USERNAME") or None,
+        password=env.get("PACT_BROKER_PASSWORD") or None,
+    ) as broker:
+        return broker.latest_pacts_of_provider(args.provider)
 
 
 def diff_spec(args: argparse.Namespace) -> Outcome:

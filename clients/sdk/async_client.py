@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from types import TracebackType
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -276,6 +276,10 @@ class AsyncBrokerClient:
                 self_verification=self_verification,
             )
         )
+
+    async def latest_pacts_of_provider(self, provider: str) -> list[dict[str, Any]]:
+        """The latest pact of each consumer of `provider`, as parsed JSON documents."""
+        return await self._run(provider_contracts.latest_pacts_of_provider(self._session, provider))
 
     async def list_latest_pact_versions(self) -> LatestPactList:
         """List the latest pact of every integration."""

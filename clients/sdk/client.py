@@ -10,7 +10,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from types import TracebackType
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -303,6 +303,10 @@ class BrokerClient:
                 self_verification=self_verification,
             )
         )
+
+    def latest_pacts_of_provider(self, provider: str) -> list[dict[str, Any]]:
+        """The latest pact of each consumer of `provider`, as parsed JSON documents."""
+        return self._run(provider_contracts.latest_pacts_of_provider(self._session, provider))
 
     def list_latest_pact_versions(self) -> LatestPactList:
         """List the latest pact of every integration."""

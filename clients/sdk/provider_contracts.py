@@ -18,9 +18,10 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import PublishedContracts
+from clients.sdk.wire import PublishedContracts, Resource
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,20 @@ def publish_provider_contract(
     if build_url is not None:
         body["buildUrl"] = build_url
     return (yield from session.fetch("POST", href, PublishedContracts, body=body))
+
+
+def latest_pacts_of_provider(session: Session, provider: str) -> Operation[list[dict[str, Any]]]:
+    """The latest pact of each consumer of `provider`, as parsed JSON documents.
+
+    `pb:latest-provider-pacts` lists them under `pb:pacts` (pact-broker-api §7.8); each is then
+    fetched. A provider without pacts has none (the broker answers 404 for an unknown one).
+    """
+    href = yield from session.relation("pb:latest-provider-pacts", provider=provider)
+    listing = yield from session.fetch("GET", href, Resource)
+    found = listing.links.get("pb:pacts") or []
+    links = found if isinstance(found, list) else [found]
+    documents = []
+    for link in links:
+        document = yield from session.fetch("GET", link.href, dict[str, Any])
+        documents.append(document)
+    return documents
