@@ -228,7 +228,7 @@ class Verifier:
                 base=base,
                 rng=random.Random(self._rng.random()),  # noqa: S311 - test data, not secrets
             )
-        notes: list[str] = []
+        notes: list[str] = states.unconfigured(interaction.provider_states)
         curl: str | None = None
         try:
             values = await states.setup(interaction.provider_states)

@@ -64,9 +64,28 @@ class StateChanger:
             StateChangeError: When a setup failed.
         """
         values: dict[str, JSONValue] = {}
-        for state in states:
+        for state in states or self._stateless():
             values.update(await self._change(state, "setup"))
         return values
+
+    def _stateless(self) -> list[ProviderState]:
+        """What an interaction without states sets up.
+
+        The empty state, as the Pact verifiers send it, when a state-change URL or callable is
+        configured; nothing otherwise.
+        """
+        if self._url is None and self._handler is None:
+            return []
+        return [ProviderState(name="")]
+
+    def unconfigured(self, states: Sequence[ProviderState]) -> list[str]:
+        """Warnings for states nothing can set up: no state-change URL and no callable."""
+        if self._url is not None or self._handler is not None:
+            return []
+        return [
+            f"No provider state callback is configured for provider state {state.name!r}"
+            for state in states
+        ]
 
     async def teardown(self, states: Sequence[ProviderState]) -> None:
         """Tear the states down in reverse order, if teardown is on.
@@ -76,7 +95,7 @@ class StateChanger:
         """
         if not self.does_teardown:
             return
-        for state in reversed(states):
+        for state in reversed(states or self._stateless()):
             await self._change(state, "teardown")
 
     async def _change(self, state: ProviderState, action: StateAction) -> Mapping[str, JSONValue]:

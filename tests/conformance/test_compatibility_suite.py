@@ -33,23 +33,7 @@ CONSUMER_ONLY = (
 )
 
 # Scenarios where Accord's verifier answers otherwise, on purpose or for now; each says why.
-DIFFERENT: dict[str, str] = {
-    "V1/http_provider.feature::Verifying an interaction with no defined provider state": (
-        "the verifier calls the state callback only for the states an interaction names; the "
-        "Rust verifier also calls it with an empty state"
-    ),
-    "V1/http_provider.feature::Verifying an interaction where a provider state callback is "
-    "not configured": (
-        "the verifier notes nothing when a provider state has neither a callback nor a URL"
-    ),
-    "V3/http_generators.feature::Supports using a generator with the request headers": (
-        "request generators replace headers the request has; Pact-JVM also adds a missing one"
-    ),
-    "V3/http_generators.feature::Supports using a generator with the request query parameters": (
-        "request generators replace query parameters the request has; Pact-JVM also adds a "
-        "missing one"
-    ),
-}
+DIFFERENT: dict[str, str] = {}
 
 
 def scenarios() -> list[object]:

@@ -47,6 +47,8 @@ def apply(request: Mapping[str, JSONValue], context: Context) -> JSONObject:
     for category in ("header", "query"):
         by_name = categories.get(category)
         key = "headers" if category == "header" else "query"
+        if isinstance(by_name, dict) and generated.get(key) is None:
+            generated[key] = {}  # a generator for a header or parameter the request lacks
         if isinstance(by_name, dict) and isinstance(generated.get(key), dict):
             _apply_named(generated[key], by_name, context, ignore_case=category == "header")  # type: ignore[arg-type]  # checked just above
     body_generators = categories.get("body")
@@ -60,8 +62,13 @@ def _apply_named(
 ) -> None:
     names = {(name.lower() if ignore_case else name): name for name in values}
     for wanted, generator in generators.items():
+        if not isinstance(generator, dict):
+            continue
         name = names.get(wanted.lower() if ignore_case else wanted)
-        if name is None or not isinstance(generator, dict):
+        if name is None:
+            # As Pact-JVM does: the generator adds the header or query parameter it names.
+            value = as_text(generate(generator, None, context))
+            values[wanted] = value if ignore_case else [value]
             continue
         current = values[name]
         if isinstance(current, list):

@@ -134,7 +134,7 @@ class StateFunctions:
         self, state: ProviderState, action: StateAction
     ) -> Mapping[str, JSONValue] | None:
         if self._url is None:
-            if action == "setup":
+            if action == "setup" and state.name:  # "" is an interaction without states
                 self._missing.append(state.name)
             return None
         if action == "teardown" and not self._teardown:

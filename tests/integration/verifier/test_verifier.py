@@ -129,12 +129,14 @@ async def test_python_state_handlers_set_up_tear_down_and_return_values(
     )
     result = await Verifier(provider, sequential=True).verify([PactFile(pact)])
     assert result.is_success, render_text(result)
-    assert calls == [
+    assert [call for call in calls if call[0]] == [
         ("a user exists", "setup"),
         ("a user exists", "teardown"),
         ("a user does not exist", "setup"),
         ("a user does not exist", "teardown"),
     ]
+    # The interaction without states gets the empty state, as the Pact verifiers send it.
+    assert [call for call in calls if not call[0]] == [("", "setup"), ("", "teardown")]
     assert result.pacts[0].interactions[0].curl.endswith("/users/31")  # type: ignore[union-attr]
 
 
