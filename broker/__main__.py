@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
+import logging
 import os
 import sys
 from pathlib import Path
@@ -41,6 +43,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         return _migrate(settings)
     return _serve(settings)
+
+
+def _has_credentials(settings: Settings) -> bool:
+    """Whether the broker will ask for credentials: an admin token, or tokens or users stored."""
+    if settings.admin_token is not None:
+        return True
+    from broker.storage.factory import open_storage  # noqa: PLC0415 - keeps `--help` fast
+
+    async def run() -> bool:
+        storage = await open_storage(settings.database_url)
+        try:
+            async with storage.transaction() as tx:
+                return await tx.has_credentials()
+        finally:
+            await storage.close()
+
+    return asyncio.run(run())
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _apply_migrations(settings: Settings) -> list[str]:
@@ -94,11 +122,24 @@ def _serve(settings: Settings) -> int:
     except StartupError as error:
         print(f"accord: {error}", file=sys.stderr)  # noqa: T201
         return 1
+    is_open = not _has_credentials(settings)
+    if is_open and not _is_loopback(settings.host) and not settings.allow_anonymous:
+        print(  # noqa: T201
+            f"accord: refusing to listen on {settings.host} without authentication; set "
+            "ACCORD_ADMIN_TOKEN, or ACCORD_ALLOW_ANONYMOUS=true to serve anyone",
+            file=sys.stderr,
+        )
+        return 1
     print(  # noqa: T201 - tooling waits for this line
         f"Accord broker listening on http://{settings.host}:{settings.port} "
         f"using {redacted(settings.database_url)}",
         flush=True,
     )
+    if is_open:
+        logging.getLogger("accord").warning(
+            "No credentials are configured (ACCORD_ADMIN_TOKEN, tokens or users): "
+            "anyone who can reach this broker may read and change everything"
+        )
     config = uvicorn.Config(
         asgi_app(settings),
         host=settings.host,

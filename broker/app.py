@@ -12,8 +12,11 @@ from litestar.exceptions import HTTPException
 from broker.domain.errors import DomainError
 from broker.http.context import Services
 from broker.http.paths import EncodedSlashes, restore_slashes
+from broker.http.permissions import PermissionsMiddleware
 from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
 from broker.http.routes import (
+    admin,
+    audit,
     deploy_badges,
     deployments,
     environments,
@@ -26,6 +29,8 @@ from broker.http.routes import (
     verifications,
     versions,
 )
+from broker.services.audit import AuditService
+from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
@@ -53,6 +58,8 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         can_i_deploy=CanIDeployService(storage),
         contracts=ContractService(storage, allow_modification=settings.allow_contract_modification),
         provider_contracts=ProviderContractService(storage),
+        auth=AuthService(storage, admin_token=settings.admin_token),
+        audit=AuditService(storage),
     )
 
 
@@ -84,7 +91,10 @@ def create_app(settings: Settings) -> Litestar:
             *matrix.handlers,
             *deploy_badges.handlers,
             *provider_contracts.handlers,
+            *admin.handlers,
+            *audit.handlers,
         ],
+        middleware=[PermissionsMiddleware],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         before_request=restore_slashes,

@@ -25,7 +25,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     `ACCORD_LOG_FORMAT` (`plain` or `json`; default `plain`), `ACCORD_MAX_BODY_BYTES`
     (default 10 MiB), `ACCORD_ALLOW_CONTRACT_MODIFICATION` (`true` lets a consumer version's
     pact change content; default `false`, as the Pact Broker's
-    `allow_dangerous_contract_modification`).
+    `allow_dangerous_contract_modification`), `ACCORD_ADMIN_TOKEN` (a bearer token with the
+    admin role; default none), `ACCORD_ALLOW_ANONYMOUS` (`true` lets a broker without
+    credentials listen on a non-loopback address; default `false`).
     """
 
     host: str = "127.0.0.1"
@@ -36,6 +38,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_format: str = "plain"
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     allow_contract_modification: bool = False
+    admin_token: str | None = None
+    allow_anonymous: bool = False
 
     @classmethod
     def from_env(
@@ -69,6 +73,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_ALLOW_CONTRACT_MODIFICATION must be true or false, not {modification!r}"
             )
+        anonymous = environ.get("ACCORD_ALLOW_ANONYMOUS", "false").lower()
+        if anonymous not in {"true", "false"}:
+            raise SettingsError(f"ACCORD_ALLOW_ANONYMOUS must be true or false, not {anonymous!r}")
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -84,6 +91,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             log_format=log_format,
             max_body_bytes=int(raw_limit),
             allow_contract_modification=modification == "true",
+            admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
+            allow_anonymous=anonymous == "true",
         )
 
 

@@ -2,6 +2,8 @@
 
 DomainError
  ├── InvalidInputError       the request names bad fields (each a pointer and a detail)
+ ├── UnauthenticatedError    no credentials, or credentials the broker does not accept
+ ├── ForbiddenError          the caller's role or teams do not allow the request
  ├── NotFoundError           a named resource does not exist
  ├── ConflictError           the change contradicts what is stored (duplicate name…)
  ├── UnprocessableError      well-formed, but not a change the resource allows
@@ -58,6 +60,18 @@ class InvalidInputError(DomainError):
     """The request is not acceptable as it stands; `errors` names each bad field."""
 
     slug = "validation-error"
+
+
+class UnauthenticatedError(DomainError):
+    """The request has no credentials, or unknown, expired or revoked ones."""
+
+    slug = "unauthenticated"
+
+
+class ForbiddenError(DomainError):
+    """The caller is known but its role or teams do not allow the request."""
+
+    slug = "forbidden"
 
 
 class NotFoundError(DomainError):

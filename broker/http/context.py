@@ -9,6 +9,8 @@ from litestar.params import FromPath
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import Page
 from broker.http.hal import AnyRequest, Links, base_url
+from broker.services.audit import AuditService
+from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
@@ -37,6 +39,8 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     for_verification: ForVerificationService
     can_i_deploy: CanIDeployService
     provider_contracts: ProviderContractService
+    auth: AuthService
+    audit: AuditService
 
 
 def links_for(request: AnyRequest, state: State) -> Links:

@@ -6,6 +6,9 @@ Broker's `{field: [messages]}` object, because the Rust Pact clients cannot pars
 (real-clients §4). Problem types live under the broker's base URL at `/problems/<slug>`:
 
 - `validation-error` (400): the request names bad fields, listed in `errors`.
+- `unauthenticated` (401): no credentials, or unknown, expired or revoked ones; the answer
+  carries `WWW-Authenticate: Bearer, Basic realm="accord"`.
+- `forbidden` (403): the caller's role or teams do not allow the request.
 - `not-found` (404): a resource the request names, or the route itself, does not exist.
 - `method-not-allowed` (405), `payload-too-large` (413), `unsupported-media-type` (415).
 - `conflict` (409): a duplicate name, or a change to something that may not change.
@@ -29,10 +32,12 @@ from broker.domain.errors import (
     ConflictError,
     DomainError,
     FieldError,
+    ForbiddenError,
     InvalidInputError,
     NotFoundError,
     Notice,
     StorageUnavailableError,
+    UnauthenticatedError,
     UnprocessableError,
 )
 from broker.http.hal import AnyRequest
@@ -40,9 +45,12 @@ from broker.http.hal import AnyRequest
 log = logging.getLogger("accord.http")
 
 PROBLEM_JSON = "application/problem+json"
+CHALLENGE = 'Bearer, Basic realm="accord"'
 
 _DOMAIN: dict[type[DomainError], tuple[int, str]] = {
     InvalidInputError: (400, "Validation errors"),
+    UnauthenticatedError: (401, "Unauthenticated"),
+    ForbiddenError: (403, "Forbidden"),
     NotFoundError: (404, "Not found"),
     ConflictError: (409, "Conflict"),
     UnprocessableError: (422, "Unprocessable request"),
@@ -119,6 +127,9 @@ def domain_error_handler(request: AnyRequest, error: Exception) -> Response[byte
         detail=error.message,
         errors=error.errors,
         notices=error.notices,
+        headers={"WWW-Authenticate": CHALLENGE}
+        if isinstance(error, UnauthenticatedError)
+        else None,
     )
 
 

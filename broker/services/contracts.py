@@ -17,6 +17,8 @@ from broker.domain.names import check_name
 from broker.domain.pact_diff import diff_pacts, render_text
 from broker.domain.pact_merge import merge_pacts
 from broker.domain.pacts import canonical_sha, parse_pact
+from broker.services.audit import audit
+from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
 from broker.services.pact_validation import check_pact
@@ -62,11 +64,17 @@ class Pact(msgspec.Struct, frozen=True, kw_only=True):
     content: PactVersion
 
 
+def _pact_subject(consumer: str, provider: str, number: str) -> str:
+    """`pact:Web->Orders@1.0.0`: the pact consumer version 1.0.0 of Web holds with Orders."""
+    return f"pact:{consumer}->{provider}@{number}"
+
+
 class PublishedPact(msgspec.Struct, frozen=True, kw_only=True):
     """What publishing did to one pact."""
 
     pact: Pact
     outcome: str  # "created", "unchanged" or "changed"
+    previous_sha: str | None = None  # the content the consumer version held before, if any
 
 
 class PublishOutcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -139,6 +147,7 @@ class ContractService:
         """Record the version, its branch and tags, and each pact, all or nothing."""
         checked = self._check(request)
         async with self._storage.transaction() as tx:
+            await ensure_may_change(tx, request.pacticipant_name)
             consumer = await ensure_pacticipant(tx, request.pacticipant_name, self._clock)
             # Publishes of one consumer queue here, so "is this content new for the version?"
             # has one answer even when many clients publish at once.
@@ -172,6 +181,12 @@ class ContractService:
             notices += [_pact_notice(p) for p in published]
             for done in published:
                 notices += await self._comparison_notices(tx, done.pact)
+            now = self._clock()
+            for done in published:
+                pact, sha = done.pact, done.pact.content.sha
+                names = (pact.consumer.name, pact.provider.name)
+                subject = _pact_subject(pact.consumer.name, pact.provider.name, version.number)
+                await audit(tx, now, "pact.publish", subject, done.previous_sha, sha, *names)
             return PublishOutcome(
                 consumer=consumer,
                 version=version,
@@ -229,7 +244,7 @@ class ContractService:
             sha, text = canonical_sha(merged), msgspec.json.encode(merged).decode()
         if sha == stored.sha:
             pact = _pact(consumer, provider, version, current, stored)
-            return PublishedPact(pact=pact, outcome="unchanged")
+            return PublishedPact(pact=pact, outcome="unchanged", previous_sha=stored.sha)
         difference = render_text(
             diff_pacts(stored_pact.document, parse_pact(text.encode()).document)
         )
@@ -253,7 +268,7 @@ class ContractService:
             content=None if text == content.content else text,
         )
         pact = _pact(consumer, provider, version, replaced, content)
-        return PublishedPact(pact=pact, outcome="changed")
+        return PublishedPact(pact=pact, outcome="changed", previous_sha=stored.sha)
 
     async def _content(
         self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str, text: str
@@ -347,7 +362,20 @@ class ContractService:
                 raise NotFoundError(
                     f"No pact between {consumer.name} version {number} and {provider.name}"
                 )
+            content = await tx.find_pact_version_by_id(publication.pact_version_id)
             await tx.delete_publication(publication)
+            before = None if content is None else content.sha
+            subject = _pact_subject(consumer.name, provider.name, number)
+            await audit(
+                tx,
+                self._clock(),
+                "pact.delete",
+                subject,
+                before,
+                None,
+                consumer.name,
+                provider.name,
+            )
 
     async def versions_of(
         self, provider_name: str, consumer_name: str, page: Page

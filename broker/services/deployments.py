@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
 
 from broker.domain.errors import NotFoundError, UnprocessableError
 from broker.domain.model import DeployedVersion, Environment, Pacticipant, ReleasedVersion, Version
+from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, IdSource, random_uuid, system_clock
 from broker.services.environments import require_environment
 from broker.services.pacticipants import require_pacticipant
@@ -29,6 +32,21 @@ class Release(msgspec.Struct, frozen=True, kw_only=True):
     pacticipant: Pacticipant
     version: Version
     environment: Environment
+
+
+def _subject(kind: str, held: Deployment | Release) -> str:
+    """`deployment:Orders@1.0.0->production` (with `#instance` when there is one)."""
+    where = f"{kind}:{held.pacticipant.name}@{held.version.number}->{held.environment.name}"
+    instance = getattr(held.record, "application_instance", None)
+    return where if instance is None else f"{where}#{instance}"
+
+
+async def _audited(
+    tx: Transaction, now: datetime, action: str, held: Deployment | Release, before: str | None
+) -> None:
+    kind = "deployment" if isinstance(held, Deployment) else "release"
+    after = fields_hash(held.record)
+    await audit(tx, now, action, _subject(kind, held), before, after, held.pacticipant.name)
 
 
 async def _deployment(tx: Transaction, record: DeployedVersion) -> Deployment:
@@ -118,10 +136,12 @@ class DeploymentService:
                 currently_deployed=True,
                 application_instance=application_instance,
             )
+            now = self._clock()
             for record in current:
                 if record.version_id == version.id:
-                    return await _deployment(tx, record), False
-            now = self._clock()
+                    same = await _deployment(tx, record)
+                    await _audited(tx, now, "deployment.record", same, fields_hash(record))
+                    return same, False
             for record in current:
                 await tx.mark_undeployed(record, now)
             record = await tx.insert_deployed_version(
@@ -134,9 +154,11 @@ class DeploymentService:
                     created_at=now,
                 )
             )
-            return Deployment(
+            made = Deployment(
                 record=record, pacticipant=pacticipant, version=version, environment=environment
-            ), True
+            )
+            await _audited(tx, now, "deployment.record", made, None)
+            return made, True
 
     async def deployments_of_version(
         self, pacticipant_name: str, number: str, environment_uuid: str
@@ -172,9 +194,12 @@ class DeploymentService:
             record = await tx.find_deployed_version(uuid)
             if record is None:
                 raise NotFoundError(f"No deployed version with uuid {uuid!r} exists")
+            before = fields_hash(record)
             if record.is_currently_deployed:
                 record = await tx.mark_undeployed(record, self._clock())
-            return await _deployment(tx, record)
+            ended = await _deployment(tx, record)
+            await _audited(tx, self._clock(), "deployment.undeploy", ended, before)
+            return ended
 
     async def currently_deployed(
         self,
@@ -216,11 +241,14 @@ class DeploymentService:
             existing = await tx.released_versions(environment.uuid, version_id=version.id)
             if existing:
                 record = existing[0]
+                before = fields_hash(record)
                 if not record.is_currently_supported:
                     record = await tx.set_support_ended(record, None)
-                return Release(
+                again = Release(
                     record=record, pacticipant=pacticipant, version=version, environment=environment
-                ), False
+                )
+                await _audited(tx, self._clock(), "release.record", again, before)
+                return again, False
             record = await tx.insert_released_version(
                 ReleasedVersion(
                     uuid=self._new_id(),
@@ -230,9 +258,11 @@ class DeploymentService:
                     created_at=self._clock(),
                 )
             )
-            return Release(
+            made = Release(
                 record=record, pacticipant=pacticipant, version=version, environment=environment
-            ), True
+            )
+            await _audited(tx, self._clock(), "release.record", made, None)
+            return made, True
 
     async def releases_of_version(
         self, pacticipant_name: str, number: str, environment_uuid: str
@@ -266,9 +296,12 @@ class DeploymentService:
             record = await tx.find_released_version(uuid)
             if record is None:
                 raise NotFoundError(f"No released version with uuid {uuid!r} exists")
+            before = fields_hash(record)
             if record.is_currently_supported:
                 record = await tx.set_support_ended(record, self._clock())
-            return await _release(tx, record)
+            ended = await _release(tx, record)
+            await _audited(tx, self._clock(), "release.end-support", ended, before)
+            return ended
 
     async def currently_supported(
         self,

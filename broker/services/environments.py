@@ -7,6 +7,7 @@ import msgspec
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Contact, Environment
 from broker.domain.names import name_problems
+from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, IdSource, random_uuid, system_clock
 from broker.storage.interface import Storage, Transaction
 
@@ -67,7 +68,10 @@ class EnvironmentService:
             updated_at=now,
         )
         async with self._storage.transaction() as tx:
-            return await tx.insert_environment(environment)
+            created = await tx.insert_environment(environment)
+            subject, after = f"environment:{created.name}", fields_hash(created)
+            await audit(tx, now, "environment.create", subject, None, after)
+            return created
 
     async def get(self, uuid: str) -> Environment:
         """An environment by uuid."""
@@ -87,12 +91,19 @@ class EnvironmentService:
                 contacts=attributes.contacts,
                 updated_at=self._clock(),
             )
-            return await tx.update_environment(updated)
+            saved = await tx.update_environment(updated)
+            before, after = fields_hash(current), fields_hash(saved)
+            subject = f"environment:{saved.name}"
+            await audit(tx, saved.updated_at, "environment.update", subject, before, after)
+            return saved
 
     async def delete(self, uuid: str) -> None:
         """Remove an environment with its deployment and release records."""
         async with self._storage.transaction() as tx:
-            await tx.delete_environment(await require_environment(tx, uuid))
+            environment = await require_environment(tx, uuid)
+            await tx.delete_environment(environment)
+            subject, before = f"environment:{environment.name}", fields_hash(environment)
+            await audit(tx, self._clock(), "environment.delete", subject, before, None)
 
     async def list_environments(self, name: str | None = None) -> list[Environment]:
         """Every environment, or the one with `name`."""

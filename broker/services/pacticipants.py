@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import msgspec
 
+from broker.domain.audit import state_hash
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Pacticipant, PacticipantChanges, Page
 from broker.domain.names import check_name, name_problems
+from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.races import find_or_insert
 from broker.storage.interface import Storage, Transaction
@@ -72,7 +74,17 @@ class PacticipantService:
         check_name(name, "/name", "pacticipant name")
         check_changes(changes)
         async with self._storage.transaction() as tx:
-            created = await tx.insert_pacticipant(name, changes, self._clock())
+            now = self._clock()
+            created = await tx.insert_pacticipant(name, changes, now)
+            await audit(
+                tx,
+                now,
+                "pacticipant.create",
+                f"pacticipant:{name}",
+                None,
+                fields_hash(created),
+                name,
+            )
             return await self._details(tx, created)
 
     async def update(
@@ -94,8 +106,21 @@ class PacticipantService:
                     lambda: tx.insert_pacticipant(name, changes, self._clock()),
                 )
                 if created:
+                    after = fields_hash(current)
+                    await audit(
+                        tx,
+                        current.created_at,
+                        "pacticipant.create",
+                        f"pacticipant:{name}",
+                        None,
+                        after,
+                        name,
+                    )
                     return await self._details(tx, current), True
-            updated = await tx.update_pacticipant(current, changes, self._clock())
+            now = self._clock()
+            updated = await tx.update_pacticipant(current, changes, now)
+            before, after = fields_hash(current), fields_hash(updated)
+            await audit(tx, now, "pacticipant.update", f"pacticipant:{name}", before, after, name)
             return await self._details(tx, updated), False
 
     async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
@@ -106,7 +131,12 @@ class PacticipantService:
     async def delete(self, name: str) -> None:
         """Remove a pacticipant and everything recorded about it."""
         async with self._storage.transaction() as tx:
-            await tx.delete_pacticipant(await require_pacticipant(tx, name))
+            pacticipant = await require_pacticipant(tx, name)
+            await tx.delete_pacticipant(pacticipant)
+            before = fields_hash(pacticipant)
+            await audit(
+                tx, self._clock(), "pacticipant.delete", f"pacticipant:{name}", before, None, name
+            )
 
     async def add_label(self, name: str, label: str) -> bool:
         """Label the pacticipant; True if the label is new."""
@@ -115,7 +145,12 @@ class PacticipantService:
             raise InvalidInputError("The label is not valid", problems)
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, name)
-            return await tx.add_label(pacticipant.id, label, self._clock())
+            now = self._clock()
+            added = await tx.add_label(pacticipant.id, label, now)
+            if added:
+                subject = f"label:{name}#{label}"
+                await audit(tx, now, "label.add", subject, None, state_hash({"label": label}), name)
+            return added
 
     async def has_label(self, name: str, label: str) -> bool:
         """Whether the pacticipant carries the label."""
@@ -129,6 +164,10 @@ class PacticipantService:
             pacticipant = await require_pacticipant(tx, name)
             if not await tx.remove_label(pacticipant.id, label):
                 raise NotFoundError(f"Pacticipant {name!r} has no label {label!r}")
+            before = state_hash({"label": label})
+            await audit(
+                tx, self._clock(), "label.remove", f"label:{name}#{label}", before, None, name
+            )
 
     async def with_label(self, label: str) -> list[Pacticipant]:
         """Pacticipants carrying a label."""

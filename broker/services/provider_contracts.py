@@ -21,6 +21,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.domain.names import check_name
+from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import comparison_of, first_problem
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
@@ -93,6 +94,12 @@ class ProviderContractService:
                 tags=request.tags,
                 clock=self._clock,
             )
+            held = await tx.find_contract_publication(version.id)
+            held_contract = (
+                None
+                if held is None
+                else await tx.find_provider_contract_by_id(held.contract_version_id)
+            )
             contract = await tx.insert_provider_contract(
                 provider.id,
                 sha,
@@ -122,6 +129,10 @@ class ProviderContractService:
                     )
                 )
             changes = await changes_since_previous(tx, provider, version, contract, self._clock)
+            before = None if held_contract is None else held_contract.sha
+            subject = f"provider-contract:{provider.name}@{version.number}"
+            action = "provider-contract.publish"
+            await audit(tx, self._clock(), action, subject, before, sha, provider.name)
             return PublishedContract(
                 provider=provider,
                 version=version,

@@ -15,6 +15,7 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Pacticipant, PactVersion, Verification, Version
 from broker.domain.names import check_name
 from broker.domain.pact_metadata import is_wip_metadata
+from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import ensure_version, require_version
@@ -106,6 +107,9 @@ class VerificationService:
                     created_at=self._clock(),
                 )
             )
+            subject = f"verification:{consumer.name}->{provider.name}#{sha}@{version.number}"
+            after, names = fields_hash(stored), (consumer.name, provider.name)
+            await audit(tx, stored.created_at, "verification.publish", subject, None, after, *names)
             return VerificationDetails(
                 verification=stored,
                 consumer=consumer,

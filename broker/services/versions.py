@@ -15,6 +15,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.domain.names import MAIN_BRANCH_CANDIDATES, check_name
+from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
@@ -189,10 +190,15 @@ class VersionService:
                 lambda: tx.find_version(pacticipant.id, number),
                 lambda: tx.insert_version(pacticipant.id, number, url, self._clock()),
             )
+            before = None if created else fields_hash(version)
             if not created and build_url is not msgspec.UNSET and build_url != version.build_url:
                 version = await tx.update_version(version, build_url, self._clock())
             for tag in tags or []:
                 await self._ensure_tag(tx, version, tag)
+            action = "version.create" if created else "version.update"
+            subject = f"version:{pacticipant.name}@{number}"
+            after = fields_hash(version)
+            await audit(tx, self._clock(), action, subject, before, after, pacticipant.name)
             return await self.details(tx, pacticipant, version), created
 
     async def list_versions(
@@ -208,7 +214,12 @@ class VersionService:
         """Remove a version with its tags, branch memberships, deployments and releases."""
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
-            await tx.delete_version(await require_version(tx, pacticipant, number))
+            version = await require_version(tx, pacticipant, number)
+            await tx.delete_version(version)
+            subject, before = f"version:{pacticipant.name}@{number}", fields_hash(version)
+            await audit(
+                tx, self._clock(), "version.delete", subject, before, None, pacticipant.name
+            )
 
     # branches
 
@@ -230,11 +241,17 @@ class VersionService:
                 lambda: tx.find_branch(pacticipant.id, branch_name),
                 lambda: tx.insert_branch(pacticipant.id, branch_name, self._clock()),
             )
-            _, added = await find_or_insert(
+            membership, added = await find_or_insert(
                 lambda: tx.find_branch_version(branch.id, version.id),
                 lambda: tx.insert_branch_version(branch.id, version.id, self._clock()),
             )
             pacticipant = await detect_main_branch(tx, pacticipant, branch_name, self._clock)
+            subject = f"branch-version:{pacticipant.name}/{branch_name}@{number}"
+            before = None if added else fields_hash(membership)
+            after = fields_hash(membership)
+            await audit(
+                tx, self._clock(), "branch.add-version", subject, before, after, pacticipant.name
+            )
             head = await head_of(tx, branch)
             return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version, added
 
@@ -296,7 +313,10 @@ class VersionService:
         """Remove a branch (its versions stay)."""
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
-            await tx.delete_branch(await self._require_branch(tx, pacticipant, branch_name))
+            branch = await self._require_branch(tx, pacticipant, branch_name)
+            await tx.delete_branch(branch)
+            subject, before = f"branch:{pacticipant.name}/{branch_name}", fields_hash(branch)
+            await audit(tx, self._clock(), "branch.delete", subject, before, None, pacticipant.name)
 
     async def remove_from_branch(
         self, pacticipant_name: str, branch_name: str, number: str
@@ -306,8 +326,14 @@ class VersionService:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             branch = await self._require_branch(tx, pacticipant, branch_name)
             version = await require_version(tx, pacticipant, number)
+            membership = await tx.find_branch_version(branch.id, version.id)
             if not await tx.delete_branch_version(branch.id, version.id):
                 raise NotFoundError(f"Version {number!r} is not on branch {branch_name!r}")
+            subject = f"branch-version:{pacticipant.name}/{branch_name}@{number}"
+            before = fields_hash(membership)
+            await audit(
+                tx, self._clock(), "branch.remove-version", subject, before, None, pacticipant.name
+            )
 
     # tags
 
@@ -326,6 +352,9 @@ class VersionService:
             pacticipant = await ensure_pacticipant(tx, pacticipant_name, self._clock)
             version, _ = await ensure_version(tx, pacticipant, number, self._clock)
             tag, created = await self._ensure_tag(tx, version, tag_name)
+            subject = f"tag:{pacticipant.name}@{number}#{tag_name}"
+            before, after = None if created else fields_hash(tag), fields_hash(tag)
+            await audit(tx, self._clock(), "tag.add", subject, before, after, pacticipant.name)
             return pacticipant, version, tag, created
 
     async def get_tag(
@@ -347,7 +376,11 @@ class VersionService:
         async with self._storage.transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             version = await require_version(tx, pacticipant, number)
+            tag = await tx.find_tag(version.id, tag_name)
             if not await tx.delete_tag(version.id, tag_name):
                 raise NotFoundError(
                     f"Version {number!r} of {pacticipant_name!r} has no tag {tag_name!r}"
                 )
+            subject = f"tag:{pacticipant.name}@{number}#{tag_name}"
+            before = fields_hash(tag)
+            await audit(tx, self._clock(), "tag.delete", subject, before, None, pacticipant.name)

@@ -14,6 +14,8 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Final, Literal, NamedTuple, Protocol
 
+from broker.domain.audit import AuditEntry, AuditFilters
+from broker.domain.auth import ApiToken, ApiUser, Team
 from broker.domain.model import (
     Branch,
     BranchVersion,
@@ -57,6 +59,24 @@ class PactAndResult(NamedTuple):
 
 class Transaction(Protocol):
     """One unit of work on the broker's data."""
+
+    # audit log
+    async def last_audit_entry(self) -> AuditEntry | None:
+        """The newest entry, under the chain's lock (PostgreSQL) until the transaction ends.
+
+        Append right after, and write nothing else before committing.
+        """
+        ...
+
+    async def insert_audit_entry(self, entry: AuditEntry) -> None:
+        """Append an entry (made by `broker.domain.audit.append` from the newest one)."""
+        ...
+
+    async def list_audit_entries(
+        self, filters: AuditFilters, page: Page
+    ) -> tuple[list[AuditEntry], int]:
+        """One page of the matching entries, oldest first, and how many match."""
+        ...
 
     # pacticipants
     async def find_pacticipant(self, name: str) -> Pacticipant | None:
@@ -545,6 +565,62 @@ class Transaction(Protocol):
 
     async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:
         """Every result a provider version published, newest first."""
+        ...
+
+    # Authentication and ownership (issue 5): tokens, users, teams.
+
+    async def has_credentials(self) -> bool:
+        """Whether any token (revoked or not) or user was ever created."""
+        ...
+
+    async def insert_token(
+        self,
+        *,
+        name: str,
+        role: str,
+        teams: tuple[str, ...],
+        secret_sha: str,
+        expires_at: datetime | None,
+        now: datetime,
+    ) -> ApiToken:
+        """Store a new bearer token by its secret's hash."""
+        ...
+
+    async def find_token_by_sha(self, secret_sha: str) -> ApiToken | None:
+        """The token whose secret hashes to `secret_sha`."""
+        ...
+
+    async def list_tokens(self) -> list[ApiToken]:
+        """Every token, revoked ones included, oldest first."""
+        ...
+
+    async def revoke_token(self, token_id: int, now: datetime) -> ApiToken | None:
+        """Mark a token revoked (the first revocation's time stays); None if no such token."""
+        ...
+
+    async def insert_user(
+        self,
+        *,
+        username: str,
+        password_hash: str,
+        salt: str,
+        role: str,
+        teams: tuple[str, ...],
+        now: datetime,
+    ) -> ApiUser:
+        """Store a basic-auth user; `ConflictError` if the username is taken."""
+        ...
+
+    async def find_user(self, username: str) -> ApiUser | None:
+        """The user of that name."""
+        ...
+
+    async def save_team(self, name: str, pacticipants: tuple[str, ...], now: datetime) -> Team:
+        """Create or replace a team and the pacticipants it owns."""
+        ...
+
+    async def teams_owning(self, pacticipant_name: str) -> frozenset[str]:
+        """The names of the teams that own a pacticipant (empty when none does)."""
         ...
 
 

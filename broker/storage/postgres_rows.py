@@ -31,6 +31,8 @@ from broker.domain.model import (
     Version,
 )
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.postgres_audit import PostgresAuditRows
+from broker.storage.postgres_auth import PostgresAuthRows
 from broker.storage.postgres_contracts import PostgresContractRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
@@ -183,7 +185,13 @@ class _Filters:
         return " AND ".join(self.conditions)
 
 
-class PostgresTransaction(PostgresPactRows, PostgresSelectionRows, PostgresContractRows):
+class PostgresTransaction(
+    PostgresPactRows,
+    PostgresSelectionRows,
+    PostgresContractRows,
+    PostgresAuthRows,
+    PostgresAuditRows,
+):
     """The `Transaction` protocol on one pooled connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:

@@ -25,6 +25,8 @@ from broker.domain.model import (
     Version,
 )
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.sqlite_audit import SQLiteAuditRows
+from broker.storage.sqlite_auth import SQLiteAuthRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
 from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
@@ -125,7 +127,9 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
     )
 
 
-class SQLiteTransaction(SQLitePactRows, SQLiteSelectionRows, SQLiteContractRows):
+class SQLiteTransaction(
+    SQLitePactRows, SQLiteSelectionRows, SQLiteContractRows, SQLiteAuthRows, SQLiteAuditRows
+):
     """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
 
     def __init__(self, connection: Connection) -> None:

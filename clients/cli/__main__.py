@@ -21,8 +21,17 @@ from typing import cast
 
 import httpx
 
+from clients.cli import (
+    audit,
+    connection,
+    deployments,
+    environments,
+    pacticipants,
+    pacts,
+    tokens,
+    versions,
+)
 from clients.cli import compare as compare_command
-from clients.cli import connection, deployments, environments, pacticipants, pacts, versions
 from clients.cli import diff_spec as diff_spec_command
 from clients.cli import matrix as matrix_commands
 from clients.cli import provider_contracts as provider_contract_commands
@@ -60,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         verify_command,
         compare_command,
         diff_spec_command,
+        audit,
+        tokens,
     ):
         group.register(commands, common)
     commands.add_parser(

@@ -5,13 +5,14 @@ It drives the same operations of `clients.sdk.operations` with an awaited send.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
 import httpx
 
-from clients.sdk import matrix, operations, provider_contracts
+from clients.sdk import audit, matrix, operations, provider_contracts, tokens
+from clients.sdk.audit import AuditEntry
 from clients.sdk.builder import RequestBuilder
 from clients.sdk.client import log_exchange, unreachable
 from clients.sdk.matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
@@ -280,6 +281,28 @@ class AsyncBrokerClient:
     async def latest_pacts_of_provider(self, provider: str) -> list[dict[str, Any]]:
         """The latest pact of each consumer of `provider`, as parsed JSON documents."""
         return await self._run(provider_contracts.latest_pacts_of_provider(self._session, provider))
+
+    async def audit_entries(
+        self, filters: Mapping[str, str] | None = None, *, page_size: int = 1000
+    ) -> list[AuditEntry]:
+        """Every audit entry (oldest first) matching `filters` (actor, action, subject…)."""
+        return await self._run(audit.audit_entries(self._session, filters, page_size=page_size))
+
+    async def create_token(
+        self, name: str, *, role: str, teams: Iterable[str] = (), expires_at: str | None = None
+    ) -> tokens.Token:
+        """Create a bearer token (admin); the answer's `token` is its secret, shown once."""
+        return await self._run(
+            tokens.create_token(self._session, name, role=role, teams=teams, expires_at=expires_at)
+        )
+
+    async def list_tokens(self) -> list[tokens.Token]:
+        """Every bearer token (admin), without secrets."""
+        return await self._run(tokens.list_tokens(self._session))
+
+    async def revoke_token(self, token_id: int) -> None:
+        """Revoke a bearer token (admin)."""
+        await self._run(tokens.revoke_token(self._session, token_id))
 
     async def list_latest_pact_versions(self) -> LatestPactList:
         """List the latest pact of every integration."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
 import httpx
 
-from clients.sdk import matrix, operations, provider_contracts
+from clients.sdk import audit, matrix, operations, provider_contracts, tokens
+from clients.sdk.audit import AuditEntry
 from clients.sdk.builder import RequestBuilder
 from clients.sdk.errors import BrokerUnreachableError
 from clients.sdk.matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
@@ -307,6 +308,28 @@ class BrokerClient:
     def latest_pacts_of_provider(self, provider: str) -> list[dict[str, Any]]:
         """The latest pact of each consumer of `provider`, as parsed JSON documents."""
         return self._run(provider_contracts.latest_pacts_of_provider(self._session, provider))
+
+    def audit_entries(
+        self, filters: Mapping[str, str] | None = None, *, page_size: int = 1000
+    ) -> list[AuditEntry]:
+        """Every audit entry (oldest first) matching `filters` (actor, action, subject…)."""
+        return self._run(audit.audit_entries(self._session, filters, page_size=page_size))
+
+    def create_token(
+        self, name: str, *, role: str, teams: Iterable[str] = (), expires_at: str | None = None
+    ) -> tokens.Token:
+        """Create a bearer token (admin); the answer's `token` is its secret, shown once."""
+        return self._run(
+            tokens.create_token(self._session, name, role=role, teams=teams, expires_at=expires_at)
+        )
+
+    def list_tokens(self) -> list[tokens.Token]:
+        """Every bearer token (admin), without secrets."""
+        return self._run(tokens.list_tokens(self._session))
+
+    def revoke_token(self, token_id: int) -> None:
+        """Revoke a bearer token (admin)."""
+        self._run(tokens.revoke_token(self._session, token_id))
 
     def list_latest_pact_versions(self) -> LatestPactList:
         """List the latest pact of every integration."""

@@ -66,13 +66,15 @@ def run_scenario(
     )
 
 
-def run_cli(flavour: str, broker_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run `pact-broker ARGS… --broker-base-url URL` of a flavour."""
+def run_cli(
+    flavour: str, broker_url: str, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `pact-broker ARGS… --broker-base-url URL` of a flavour, `env` added (credentials)."""
     return subprocess.run(
         [str(pact_broker(flavour)), *args, "--broker-base-url", broker_url],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
-        env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PACT_BROKER_HTTP_RETRIES": "0"},
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true", "PACT_BROKER_HTTP_RETRIES": "0", **env},
     )

@@ -14,20 +14,9 @@ from litestar.testing import AsyncTestClient
 from broker.app import asgi_app
 from broker.settings import Settings
 
-TABLES = [
-    "pacticipants",
-    "labels",
-    "versions",
-    "branches",
-    "branch_versions",
-    "tags",
-    "environments",
-    "deployed_versions",
-    "released_versions",
-    "pact_versions",
-    "pact_publications",
-    "verifications",
-]
+# Every table of the schema, the audit log included: a rejected write must leave none changed.
+SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+POSTGRES_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
 
 
 def settings_for(database_url: str, **overrides: Any) -> Settings:
@@ -48,7 +37,9 @@ async def dump_database(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
     if database_url.startswith("sqlite:///"):
         connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
         try:
-            for table in TABLES:
+            tables = [row[0] for row in connection.execute(SQLITE_TABLES)]
+            assert "audit_log" in tables
+            for table in tables:
                 rows = connection.execute(f"SELECT * FROM {table}").fetchall()
                 snapshot[table] = sorted(rows, key=repr)
         finally:
@@ -56,7 +47,9 @@ async def dump_database(database_url: str) -> dict[str, list[tuple[Any, ...]]]:
         return snapshot
     pg = await asyncpg.connect(database_url)
     try:
-        for table in TABLES:
+        tables = [row[0] for row in await pg.fetch(POSTGRES_TABLES)]
+        assert "audit_log" in tables
+        for table in tables:
             rows = await pg.fetch(f"SELECT * FROM {table}")
             snapshot[table] = sorted((tuple(r) for r in rows), key=repr)
     finally:

@@ -446,6 +446,28 @@ CASES = [
         404,
         "request",
     ),
+    # The admin API (an open broker lets anyone use it)
+    case(
+        "token-unknown-role", "POST", "/admin/tokens", '{"name": "ci", "role": "boss"}', 400, "role"
+    ),
+    case(
+        "token-expired-already",
+        "POST",
+        "/admin/tokens",
+        '{"name": "ci", "role": "read", "expiresAt": "2001-01-01T00:00:00Z"}',
+        400,
+        "expiresAt",
+    ),
+    case("token-revoke-unknown", "DELETE", "/admin/tokens/999", None, 404, "request"),
+    case(
+        "user-short-password",
+        "POST",
+        "/admin/users",
+        '{"username": "u", "password": "short", "role": "read"}',
+        400,
+        "password",
+    ),
+    case("team-wrong-type", "PUT", "/admin/teams/T", '{"pacticipants": "A"}', 400, "pacticipants"),
 ]
 
 

@@ -15,6 +15,7 @@ def test_the_public_surface_is_the_clients_the_errors_and_the_resources() -> Non
     public = {name for name in dir(clients.sdk) if not name.startswith("_")}
     modules = {
         "async_client",
+        "audit",
         "builder",
         "client",
         "errors",
@@ -22,6 +23,7 @@ def test_the_public_surface_is_the_clients_the_errors_and_the_resources() -> Non
         "matrix",
         "operations",
         "provider_contracts",
+        "tokens",
         "wire",
     }
 

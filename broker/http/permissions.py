@@ -1,0 +1,214 @@
+"""Every route's permission, in one table, and the middleware that enforces it.
+
+`PERMISSIONS` maps (method, path template) to what the route needs: reads need `read`, writes
+`write`, the admin API `admin`, approvals `approver`; health stays open. A write may also name
+the path parameter holding the pacticipant it changes (`owner`): when teams own that
+pacticipant, the caller must belong to one of them. `POST /contracts/publish` names its
+pacticipant in the body, so the contract service checks it. `tests/integration/http/
+test_permissions.py` requires every route of the app to be here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from litestar import Litestar
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from broker.domain.auth import Need, allows
+from broker.domain.errors import FieldError, ForbiddenError
+from broker.http.paths import SLASH_STAND_IN
+from broker.services.actor import current_actor
+
+
+class Rule(NamedTuple):
+    """What a route needs, and which path parameter names the pacticipant a write changes."""
+
+    need: Need
+    owner: str | None = None
+
+
+OPEN = Rule(Need.OPEN)
+READ = Rule(Need.READ)
+WRITE = Rule(Need.WRITE)
+ADMIN = Rule(Need.ADMIN)
+
+_P = "/pacticipants/{pacticipant:str}"
+_PACT = "/pacts/provider/{provider:str}/consumer/{consumer:str}"
+_RESULTS = f"{_PACT}/pact-version/{{sha:str}}"
+
+PERMISSIONS: dict[tuple[str, str], Rule] = {
+    ("GET", "/"): READ,
+    ("GET", "/diagnostic/status/heartbeat"): OPEN,
+    ("GET", "/diagnostic/status/dependencies"): OPEN,  # health: probes carry no credentials
+    # Pacticipants, labels, branches, versions, tags.
+    ("GET", "/pacticipants"): READ,
+    ("POST", "/pacticipants"): WRITE,
+    ("GET", "/pacticipants/{name:str}"): READ,
+    ("PUT", "/pacticipants/{name:str}"): Rule(Need.WRITE, "name"),
+    ("PATCH", "/pacticipants/{name:str}"): Rule(Need.WRITE, "name"),
+    ("DELETE", "/pacticipants/{name:str}"): Rule(Need.WRITE, "name"),
+    ("GET", "/pacticipants/{name:str}/labels/{label:str}"): READ,
+    ("PUT", "/pacticipants/{name:str}/labels/{label:str}"): Rule(Need.WRITE, "name"),
+    ("DELETE", "/pacticipants/{name:str}/labels/{label:str}"): Rule(Need.WRITE, "name"),
+    ("GET", "/pacticipants/label/{label:str}"): READ,
+    ("GET", f"{_P}/branches"): READ,
+    ("GET", f"{_P}/branches/{{branch:str}}"): READ,
+    ("DELETE", f"{_P}/branches/{{branch:str}}"): Rule(Need.WRITE, "pacticipant"),
+    ("GET", f"{_P}/branches/{{branch:str}}/versions"): READ,
+    ("GET", f"{_P}/branches/{{branch:str}}/versions/{{version:str}}"): READ,
+    ("PUT", f"{_P}/branches/{{branch:str}}/versions/{{version:str}}"): Rule(
+        Need.WRITE, "pacticipant"
+    ),
+    ("DELETE", f"{_P}/branches/{{branch:str}}/versions/{{version:str}}"): Rule(
+        Need.WRITE, "pacticipant"
+    ),
+    ("GET", f"{_P}/versions"): READ,
+    ("GET", f"{_P}/versions/{{version:str}}"): READ,
+    ("PUT", f"{_P}/versions/{{version:str}}"): Rule(Need.WRITE, "pacticipant"),
+    ("PATCH", f"{_P}/versions/{{version:str}}"): Rule(Need.WRITE, "pacticipant"),
+    ("DELETE", f"{_P}/versions/{{version:str}}"): Rule(Need.WRITE, "pacticipant"),
+    ("GET", f"{_P}/versions/{{version:str}}/tags/{{tag:str}}"): READ,
+    ("PUT", f"{_P}/versions/{{version:str}}/tags/{{tag:str}}"): Rule(Need.WRITE, "pacticipant"),
+    ("DELETE", f"{_P}/versions/{{version:str}}/tags/{{tag:str}}"): Rule(Need.WRITE, "pacticipant"),
+    ("GET", f"{_P}/latest-version"): READ,
+    ("GET", f"{_P}/latest-version/{{tag:str}}"): READ,
+    ("GET", f"{_P}/versions/{{version:str}}/verification-results"): READ,
+    # Environments, deployments, releases.
+    ("GET", "/environments"): READ,
+    ("POST", "/environments"): WRITE,
+    ("GET", "/environments/{uuid:str}"): READ,
+    ("PUT", "/environments/{uuid:str}"): WRITE,
+    ("DELETE", "/environments/{uuid:str}"): WRITE,
+    ("GET", "/environments/{uuid:str}/deployed-versions/currently-deployed"): READ,
+    ("GET", "/environments/{uuid:str}/released-versions/currently-supported"): READ,
+    ("GET", f"{_P}/versions/{{version:str}}/deployed-versions/environment/{{environment:str}}"): (
+        READ
+    ),
+    ("POST", f"{_P}/versions/{{version:str}}/deployed-versions/environment/{{environment:str}}"): (
+        Rule(Need.WRITE, "pacticipant")
+    ),
+    ("GET", f"{_P}/versions/{{version:str}}/released-versions/environment/{{environment:str}}"): (
+        READ
+    ),
+    ("POST", f"{_P}/versions/{{version:str}}/released-versions/environment/{{environment:str}}"): (
+        Rule(Need.WRITE, "pacticipant")
+    ),
+    ("GET", "/deployed-versions/{uuid:str}"): READ,
+    ("PATCH", "/deployed-versions/{uuid:str}"): WRITE,
+    ("GET", "/released-versions/{uuid:str}"): READ,
+    ("PATCH", "/released-versions/{uuid:str}"): WRITE,
+    # Pacts: the consumer writes them, the provider writes verification results.
+    ("POST", "/contracts/publish"): WRITE,  # the contract service checks the body's pacticipant
+    ("GET", f"{_PACT}/versions"): READ,
+    ("GET", f"{_PACT}/version/{{version:str}}"): READ,
+    ("PUT", f"{_PACT}/version/{{version:str}}"): Rule(Need.WRITE, "consumer"),
+    ("PATCH", f"{_PACT}/version/{{version:str}}"): Rule(Need.WRITE, "consumer"),
+    ("DELETE", f"{_PACT}/version/{{version:str}}"): Rule(Need.WRITE, "consumer"),
+    ("GET", f"{_PACT}/version/{{version:str}}/diff/previous-distinct"): READ,
+    ("GET", f"{_PACT}/version/{{version:str}}/diff/version/{{other:str}}"): READ,
+    ("GET", f"{_PACT}/version/{{version:str}}/previous-distinct"): READ,
+    ("GET", f"{_RESULTS}"): READ,
+    ("GET", f"{_RESULTS}/metadata/{{metadata:str}}"): READ,
+    ("GET", f"{_RESULTS}/diff/pact-version/{{other:str}}"): READ,
+    ("GET", f"{_PACT}/latest"): READ,
+    ("GET", f"{_PACT}/branch/{{branch:str}}/latest"): READ,
+    ("GET", f"{_PACT}/latest/{{tag:str}}"): READ,
+    ("GET", f"{_PACT}/latest-untagged"): READ,
+    ("GET", "/pacts/latest"): READ,
+    ("GET", "/pacts/provider/{provider:str}/latest"): READ,
+    ("GET", "/pacts/provider/{provider:str}/latest/{tag:str}"): READ,
+    ("GET", f"{_RESULTS}/verification-results"): READ,
+    ("POST", f"{_RESULTS}/verification-results"): Rule(Need.WRITE, "provider"),
+    ("POST", f"{_RESULTS}/metadata/{{metadata:str}}/verification-results"): Rule(
+        Need.WRITE, "provider"
+    ),
+    ("GET", f"{_RESULTS}/verification-results/latest"): READ,
+    ("GET", f"{_RESULTS}/verification-results/{{number:int}}"): READ,
+    ("GET", "/pacts/provider/{provider:str}/for-verification"): READ,
+    ("POST", "/pacts/provider/{provider:str}/for-verification"): READ,  # a query with a body
+    # The matrix, can-i-deploy and badges.
+    ("GET", "/matrix"): READ,
+    ("GET", "/can-i-deploy"): READ,
+    ("GET", f"{_P}/latest-version/{{tag:str}}/can-i-deploy/to/{{to:str}}"): READ,
+    ("GET", f"{_P}/latest-version/{{tag:str}}/can-i-deploy/to/{{to:str}}/badge"): READ,
+    (
+        "GET",
+        f"{_P}/branches/{{branch:str}}/latest-version/can-i-deploy/to-environment/"
+        "{environment:str}",
+    ): READ,
+    (
+        "GET",
+        f"{_P}/branches/{{branch:str}}/latest-version/can-i-deploy/to-environment/"
+        "{environment:str}/badge",
+    ): READ,
+    # Provider contracts.
+    ("POST", "/provider-contracts/provider/{provider:str}/publish"): Rule(Need.WRITE, "provider"),
+    ("GET", "/provider-contracts/provider/{provider:str}/version/{version:str}"): READ,
+    ("GET", "/provider-contracts/provider/{provider:str}/version/{version:str}/changes"): READ,
+    ("GET", "/comparisons/{comparison:int}"): READ,
+    ("GET", "/audit"): READ,
+    # The admin API.
+    ("GET", "/admin/tokens"): ADMIN,
+    ("POST", "/admin/tokens"): ADMIN,
+    ("DELETE", "/admin/tokens/{token_id:int}"): ADMIN,
+    ("POST", "/admin/users"): ADMIN,
+    ("PUT", "/admin/teams/{name:str}"): ADMIN,
+}
+
+# HEAD and OPTIONS (litestar answers them itself) need what GET needs.
+_READ_ALIASES = {"HEAD": "GET", "OPTIONS": "GET"}
+# A route missing from the table is refused to all but admins: the table test should catch it.
+_UNLISTED = ADMIN
+
+
+# Litestar's scope names the route by its path format: the template without parameter types.
+_BY_FORMAT = {
+    (method, re.sub(r":\w+}", "}", path)): rule for (method, path), rule in PERMISSIONS.items()
+}
+
+
+def rule_for(method: str, path_format: str) -> Rule:
+    """The rule of a route (`/pacticipants/{name}`); HEAD and OPTIONS as GET: no more than read."""
+    found = _BY_FORMAT.get((method, path_format))
+    if found is None and method in _READ_ALIASES:
+        return _BY_FORMAT.get((_READ_ALIASES[method], path_format), READ)
+    return found or _UNLISTED
+
+
+class PermissionsMiddleware:
+    """Authenticate the request, set `current_actor`, and answer 401 or 403 per `PERMISSIONS`.
+
+    Litestar runs app middleware after routing, so the route's template and path parameters are
+    in the scope; errors raised here become responses in `problems.py` as any domain error.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check, then run the handler as the authenticated caller."""
+        method = str(scope.get("method", "GET"))
+        rule = rule_for(method, str(scope.get("path_template", "")))
+        if rule.need is Need.OPEN:
+            await self.app(scope, receive, send)
+            return
+        auth = Litestar.from_scope(scope).state.services.auth
+        headers = dict(scope["headers"])
+        authorization = headers.get(b"authorization", b"").decode("latin-1") or None
+        actor = await auth.authenticate(authorization)
+        if not allows(actor.role, rule.need):
+            raise ForbiddenError(
+                f"{actor.name} has the {actor.role} role, which may not "
+                f"{method} {scope.get('path_template')}: it needs {rule.need}",
+                [FieldError("", f"needs the {rule.need} role")],
+            )
+        reset = current_actor.set(actor)
+        try:
+            if rule.owner is not None:
+                name = str(scope["path_params"][rule.owner]).replace(SLASH_STAND_IN, "/")
+                await auth.authorize_change(name)
+            await self.app(scope, receive, send)
+        finally:
+            current_actor.reset(reset)

@@ -1,0 +1,64 @@
+"""`GET /audit`: the audit log, filtered and paged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Response, get
+from litestar.datastructures import State
+
+from broker.domain.audit import AuditFilters
+from broker.domain.errors import FieldError, InvalidInputError
+from broker.http.audit_resources import audit_page
+from broker.http.context import links_for, page_of, services_of
+from broker.http.hal import AnyRequest, hal
+
+_TEXT_FILTERS = ("actor", "action", "subject", "pacticipant")
+_TIME_FILTERS = ("since", "until")
+
+
+def _filters(request: AnyRequest) -> tuple[AuditFilters, list[tuple[str, str]]]:
+    """The filters asked for, and the query pairs that name them (for the paging links)."""
+    given = [
+        (name, value)
+        for name in (*_TEXT_FILTERS, *_TIME_FILTERS)
+        if (value := request.query_params.get(name)) is not None
+    ]
+    texts: dict[str, str] = {}
+    times: dict[str, datetime] = {}
+    problems = []
+    for name, value in given:
+        if name in _TEXT_FILTERS:
+            texts[name] = value
+            continue
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            problems.append(FieldError(f"/{name}", "must be an ISO 8601 time with an offset"))
+        else:
+            times[name] = moment
+    if problems:
+        raise InvalidInputError("The audit filters are not valid", problems)
+    filters = AuditFilters(
+        actor=texts.get("actor"),
+        action=texts.get("action"),
+        subject=texts.get("subject"),
+        pacticipant=texts.get("pacticipant"),
+        since=times.get("since"),
+        until=times.get("until"),
+    )
+    return filters, given
+
+
+@get("/audit")
+async def audit_log(request: AnyRequest, state: State) -> Response[bytes]:
+    """Entries oldest first; `?actor= &action= &subject= &pacticipant= &since= &until=`."""
+    filters, given = _filters(request)
+    page = page_of(request)
+    items, total = await services_of(state).audit.entries(filters, page)
+    return hal(audit_page(links_for(request, state), given, items, page, total))
+
+
+handlers = [audit_log]

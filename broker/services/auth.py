@@ -1,0 +1,222 @@
+"""Authentication and the admin use cases: tokens, users, teams.
+
+`authenticate` turns an `Authorization` header into an `Actor`; `ensure_may_change` checks
+team ownership for a write, reading `current_actor`. With no credentials configured (no
+`ACCORD_ADMIN_TOKEN`, no token or user ever created) the broker is open, as a fresh Pact Broker.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+import msgspec
+
+from broker.domain.auth import (
+    ROLES,
+    ApiToken,
+    Team,
+    may_change,
+    new_salt,
+    new_token_secret,
+    password_hash,
+    password_matches,
+    secret_matches,
+    token_sha,
+)
+from broker.domain.errors import (
+    FieldError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthenticatedError,
+)
+from broker.services.actor import ANONYMOUS, Actor, current_actor
+from broker.services.clock import Clock, system_clock
+from broker.storage.interface import Storage, Transaction
+
+ADMIN_TOKEN_NAME = "ACCORD_ADMIN_TOKEN"  # noqa: S105 - the actor name, not a secret
+MISSING_CREDENTIALS = (
+    "This broker requires authentication: send a bearer token (PACT_BROKER_TOKEN) or a "
+    "username and password (PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD)"
+)
+
+
+class CreatedToken(msgspec.Struct, frozen=True, kw_only=True):
+    """A new token and its secret, which is shown this once and never stored."""
+
+    token: ApiToken
+    secret: str
+
+
+async def ensure_may_change(tx: Transaction, pacticipant_name: str) -> None:
+    """Refuse (403) a write to a pacticipant that teams own, none of them the caller's."""
+    actor = current_actor.get()
+    owners = await tx.teams_owning(pacticipant_name)
+    if not may_change(actor.role, actor.teams, owners):
+        raise ForbiddenError(
+            f"{actor.name} may not change {pacticipant_name}, which belongs to "
+            f"{', '.join(sorted(owners))}; ask an admin to add one of these teams to it",
+            [FieldError("", f"{pacticipant_name} belongs to {', '.join(sorted(owners))}")],
+        )
+
+
+class AuthService:
+    """Who is calling, and the tokens, users and teams that decide it."""
+
+    def __init__(
+        self, storage: Storage, *, admin_token: str | None, clock: Clock = system_clock
+    ) -> None:
+        self._storage = storage
+        self._admin_token = admin_token
+        self._clock = clock
+        # Once credentials exist the broker stays closed; until then each request asks.
+        self._closed = admin_token is not None
+
+    async def is_open(self) -> bool:
+        """Whether no credentials are configured, so every caller is an anonymous admin."""
+        if not self._closed:
+            async with self._storage.transaction() as tx:
+                self._closed = await tx.has_credentials()
+        return not self._closed
+
+    async def authenticate(self, authorization: str | None) -> Actor:
+        """The caller an `Authorization` header names (anonymous on an open broker).
+
+        Raises:
+            UnauthenticatedError: no header, a malformed one, or credentials not accepted.
+        """
+        if await self.is_open():
+            return ANONYMOUS
+        if not authorization:
+            raise UnauthenticatedError(MISSING_CREDENTIALS)
+        scheme, _, value = authorization.strip().partition(" ")
+        if scheme.lower() == "bearer" and value.strip():
+            return await self._bearer(value.strip())
+        if scheme.lower() == "basic" and value.strip():
+            return await self._basic(value.strip())
+        raise UnauthenticatedError(
+            "The Authorization header must be 'Bearer <token>' or 'Basic <base64 user:password>'"
+        )
+
+    async def _bearer(self, secret: str) -> Actor:
+        if self._admin_token is not None and secret_matches(secret, self._admin_token):
+            return Actor(name=ADMIN_TOKEN_NAME, role="admin")
+        async with self._storage.transaction() as tx:
+            found = await tx.find_token_by_sha(token_sha(secret))
+        if found is None:
+            raise UnauthenticatedError("The bearer token is not known to this broker")
+        if found.revoked_at is not None:
+            raise UnauthenticatedError(f"The token {found.name!r} has been revoked")
+        if not found.is_usable(self._clock()):
+            expiry = found.expires_at.isoformat() if found.expires_at else ""
+            raise UnauthenticatedError(f"The token {found.name!r} expired at {expiry}")
+        return Actor(name=f"token:{found.name}", role=found.role, teams=found.teams)
+
+    async def _basic(self, encoded: str) -> Actor:
+        try:
+            decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as error:
+            raise UnauthenticatedError("The basic credentials are not valid base64") from error
+        username, separator, password = decoded.partition(":")
+        if not separator:
+            raise UnauthenticatedError("The basic credentials must be 'username:password'")
+        async with self._storage.transaction() as tx:
+            found = await tx.find_user(username)
+        if found is None or not password_matches(found, password):
+            raise UnauthenticatedError("The username or password is not correct")
+        return Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
+
+    async def authorize_change(self, pacticipant_name: str) -> None:
+        """Refuse (403) a write by `current_actor` to a pacticipant of other teams."""
+        async with self._storage.transaction() as tx:
+            await ensure_may_change(tx, pacticipant_name)
+
+    async def create_token(
+        self, *, name: str, role: str, teams: tuple[str, ...], expires_at: datetime | None
+    ) -> CreatedToken:
+        """A new token; its secret is in the answer and nowhere else."""
+        problems = _identity_problems("name", name, role, teams)
+        now = self._clock()
+        if expires_at is not None and (expires_at.tzinfo is None or expires_at <= now):
+            problems.append(FieldError("/expiresAt", "must be a future time with a UTC offset"))
+        if problems:
+            raise InvalidInputError("The token is not valid", problems)
+        secret = new_token_secret()
+        async with self._storage.transaction() as tx:
+            created = await tx.insert_token(
+                name=name,
+                role=role,
+                teams=teams,
+                secret_sha=token_sha(secret),
+                expires_at=expires_at,
+                now=now,
+            )
+        self._closed = True
+        return CreatedToken(token=created, secret=secret)
+
+    async def list_tokens(self) -> list[ApiToken]:
+        """Every token, without secrets (only their hashes are stored)."""
+        async with self._storage.transaction() as tx:
+            return await tx.list_tokens()
+
+    async def revoke_token(self, token_id: int) -> ApiToken:
+        """Revoke a token; revoking twice keeps the first time."""
+        async with self._storage.transaction() as tx:
+            revoked = await tx.revoke_token(token_id, self._clock())
+        if revoked is None:
+            raise NotFoundError(f"No token with id {token_id}")
+        return revoked
+
+    async def create_user(
+        self, *, username: str, password: str, role: str, teams: tuple[str, ...]
+    ) -> tuple[str, str, tuple[str, ...]]:
+        """A new basic-auth user; answers its username, role and teams."""
+        problems = _identity_problems("username", username, role, teams)
+        if ":" in username:
+            problems.append(FieldError("/username", "must not contain ':'"))
+        if len(password) < 8:  # noqa: PLR2004 - a floor, not a policy
+            problems.append(FieldError("/password", "must have at least 8 characters"))
+        if problems:
+            raise InvalidInputError("The user is not valid", problems)
+        salt = new_salt()
+        async with self._storage.transaction() as tx:
+            created = await tx.insert_user(
+                username=username,
+                password_hash=password_hash(password, salt),
+                salt=salt,
+                role=role,
+                teams=teams,
+                now=self._clock(),
+            )
+        self._closed = True
+        return created.username, created.role, created.teams
+
+    async def save_team(self, name: str, pacticipants: tuple[str, ...]) -> Team:
+        """Create or replace a team with the pacticipants it owns."""
+        problems = [
+            FieldError(f"/pacticipants/{i}", "must not be blank")
+            for i, p in enumerate(pacticipants)
+            if not p.strip()
+        ]
+        if not name.strip():
+            problems.append(FieldError("/name", "must not be blank"))
+        if problems:
+            raise InvalidInputError("The team is not valid", problems)
+        async with self._storage.transaction() as tx:
+            return await tx.save_team(name, pacticipants, self._clock())
+
+
+def _identity_problems(
+    field: str, name: str, role: str, teams: tuple[str, ...]
+) -> list[FieldError]:
+    problems = []
+    if not name.strip():
+        problems.append(FieldError(f"/{field}", "must not be blank"))
+    if role not in ROLES:
+        problems.append(FieldError("/role", f"must be one of {', '.join(ROLES)}"))
+    problems += [
+        FieldError(f"/teams/{i}", "must not be blank") for i, t in enumerate(teams) if not t.strip()
+    ]
+    return problems

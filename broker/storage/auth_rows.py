@@ -1,0 +1,45 @@
+"""Row mapping of tokens and users, for either driver."""
+
+from __future__ import annotations
+
+import msgspec
+
+from broker.domain.auth import ApiToken, ApiUser
+from broker.storage.pact_rows import Row, moment
+
+
+def teams_text(teams: tuple[str, ...]) -> str:
+    """A team list as stored: a JSON array."""
+    return msgspec.json.encode(list(teams)).decode("utf-8")
+
+
+def _teams(text: str) -> tuple[str, ...]:
+    return tuple(msgspec.json.decode(text, type=list[str]))
+
+
+def token(row: Row) -> ApiToken:
+    """An `api_tokens` row."""
+    expires, revoked = row["expires_at"], row["revoked_at"]
+    return ApiToken(
+        id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        teams=_teams(row["teams"]),
+        secret_sha=row["secret_sha"],
+        expires_at=None if expires is None else moment(expires),
+        revoked_at=None if revoked is None else moment(revoked),
+        created_at=moment(row["created_at"]),
+    )
+
+
+def user(row: Row) -> ApiUser:
+    """An `api_users` row."""
+    return ApiUser(
+        id=row["id"],
+        username=row["username"],
+        password_hash=row["password_hash"],
+        salt=row["salt"],
+        role=row["role"],
+        teams=_teams(row["teams"]),
+        created_at=moment(row["created_at"]),
+    )

@@ -1,0 +1,73 @@
+"""The token commands (admin role): create-token, list-tokens, revoke-token."""
+
+from __future__ import annotations
+
+import argparse
+
+from clients.cli import output
+from clients.sdk import BrokerClient
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """Add the token commands to the `accord` parser."""
+    create = commands.add_parser(
+        "create-token", parents=[common], help="create a bearer token and print its secret once"
+    )
+    create.add_argument("--name", required=True, help="what the token is for, e.g. ci-orders")
+    create.add_argument(
+        "--role", required=True, choices=["read", "write", "approver", "admin"], help="its role"
+    )
+    create.add_argument(
+        "--team", action="append", default=[], help="a team it belongs to (repeatable)"
+    )
+    create.add_argument("--expires-at", help="ISO 8601 time with offset, e.g. 2026-12-31T00:00Z")
+    create.set_defaults(handler=create_token)
+
+    listing = commands.add_parser("list-tokens", parents=[common], help="list bearer tokens")
+    listing.set_defaults(handler=list_tokens)
+
+    revoke = commands.add_parser("revoke-token", parents=[common], help="revoke a bearer token")
+    revoke.add_argument("id", type=int, help="the token's id (see list-tokens)")
+    revoke.set_defaults(handler=revoke_token)
+
+
+def create_token(broker: BrokerClient, args: argparse.Namespace) -> str:
+    """`accord create-token`: the secret is printed here and never again."""
+    created = broker.create_token(
+        args.name, role=args.role, teams=args.team, expires_at=args.expires_at
+    )
+    if args.output == "json":
+        return output.as_json(created)
+    return output.details(
+        [
+            ("Token", created.token),
+            ("Id", str(created.id)),
+            ("Name", created.name),
+            ("Role", created.role),
+            ("Teams", ", ".join(created.teams)),
+            ("Expires", created.expires_at or "never"),
+        ]
+    ) + ("\nKeep the token now: the broker does not show it again.")
+
+
+def list_tokens(broker: BrokerClient, args: argparse.Namespace) -> str:
+    """`accord list-tokens`: never the secrets, which the broker does not keep."""
+    tokens = broker.list_tokens()
+    if args.output == "json":
+        return output.as_json(tokens)
+    return output.table(
+        ["ID", "NAME", "ROLE", "TEAMS", "EXPIRES", "REVOKED"],
+        [
+            [str(t.id), t.name, t.role, ", ".join(t.teams), t.expires_at or "", t.revoked_at or ""]
+            for t in tokens
+        ],
+    )
+
+
+def revoke_token(broker: BrokerClient, args: argparse.Namespace) -> str:
+    """`accord revoke-token ID`."""
+    broker.revoke_token(args.id)
+    return f"Revoked token {args.id}."

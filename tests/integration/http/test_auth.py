@@ -1,0 +1,227 @@
+"""Authentication and permissions over HTTP: the route table, 401, 403, tokens, users, teams."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from broker.app import asgi_app, create_app
+from broker.domain.auth import token_sha
+from broker.http.permissions import PERMISSIONS
+from broker.storage.factory import open_storage
+from tests.integration.http.conftest import settings_for
+
+Client = AsyncTestClient[Any]
+
+ADMIN = "admin-secret-for-tests"
+CHALLENGE = 'Bearer, Basic realm="accord"'
+PACT = {"consumer": {"name": "Billing"}, "provider": {"name": "Ledger"}, "interactions": []}
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def basic(username: str, password: str) -> dict[str, str]:
+    encoded = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {encoded}"}
+
+
+@pytest.fixture
+async def client(database_url: str) -> AsyncIterator[Client]:
+    """The application with `ACCORD_ADMIN_TOKEN` set."""
+    app = asgi_app(settings_for(database_url, admin_token=ADMIN))
+    async with AsyncTestClient(app=app) as test_client:
+        yield test_client
+
+
+async def new_token(client: Client, role: str, *teams: str, **extra: Any) -> str:
+    body = {"name": f"{role}-{'-'.join(teams)}", "role": role, "teams": list(teams), **extra}
+    response = await client.post("/admin/tokens", json=body, headers=bearer(ADMIN))
+    assert response.status_code == 201, response.text
+    secret: str = response.json()["token"]
+    return secret
+
+
+def test_every_route_of_the_app_declares_its_permission() -> None:
+    """The one table covers each route (method and path template), and lists no stale ones."""
+    app = create_app(settings_for("sqlite:///unused.db"))
+    routes = {
+        (method, route.path)
+        for route in app.routes
+        for method in getattr(route, "methods", set())
+        if method not in {"HEAD", "OPTIONS"}
+    }
+    assert sorted(routes - PERMISSIONS.keys()) == []
+    assert sorted(PERMISSIONS.keys() - routes) == []
+
+
+@pytest.mark.parametrize("accept", ["application/hal+json", "application/problem+json"])
+async def test_no_credentials_is_401_with_a_challenge_and_a_sentence(
+    client: Client, accept: str
+) -> None:
+    response = await client.get("/pacticipants", headers={"Accept": accept})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == CHALLENGE
+    body = response.json()
+    assert "PACT_BROKER_TOKEN" in body["detail"]
+    assert body["errors"]
+    assert body["type"].endswith("/problems/unauthenticated")
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer not-a-token", "Bearer ", "Token abc", "Basic !!!", "Basic " + "bm9jb2xvbg=="],
+)
+async def test_bad_credentials_are_401(client: Client, authorization: str) -> None:
+    response = await client.get("/pacticipants", headers={"Authorization": authorization})
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"] == CHALLENGE
+    assert response.json()["errors"]
+
+
+async def test_the_health_checks_stay_open(client: Client) -> None:
+    assert (await client.get("/diagnostic/status/heartbeat")).status_code == 200
+    assert (await client.get("/diagnostic/status/dependencies")).status_code == 200
+
+
+async def test_a_read_token_reads_but_may_not_write(client: Client) -> None:
+    read = await new_token(client, "read")
+    assert (await client.get("/pacticipants", headers=bearer(read))).status_code == 200
+    response = await client.put("/pacticipants/Billing", json={}, headers=bearer(read))
+    assert response.status_code == 403
+    body = response.json()
+    assert "read role" in body["detail"]
+    assert body["errors"]
+    # for-verification is a query sent as POST: a read.
+    response = await client.post(
+        "/pacts/provider/Ledger/for-verification", json={}, headers=bearer(read)
+    )
+    assert response.status_code != 403
+
+
+async def test_a_writer_may_not_write_another_teams_pacticipant(client: Client) -> None:
+    owned = await client.put(
+        "/admin/teams/payments", json={"pacticipants": ["Billing"]}, headers=bearer(ADMIN)
+    )
+    assert owned.json()["pacticipants"] == ["Billing"]
+    web = await new_token(client, "write", "web")
+    payments = await new_token(client, "write", "payments")
+    version = "/pacticipants/Billing/versions/1"
+
+    refused = await client.put(version, json={}, headers=bearer(web))
+    assert refused.status_code == 403
+    assert "payments" in refused.json()["detail"]
+    pact = "/pacts/provider/Ledger/consumer/Billing/version/1"
+    assert (await client.put(pact, json=PACT, headers=bearer(web))).status_code == 403
+    publish = {
+        "pacticipantName": "Billing",
+        "pacticipantVersionNumber": "1",
+        "contracts": [
+            {
+                "consumerName": "Billing",
+                "providerName": "Ledger",
+                "specification": "pact",
+                "contentType": "application/json",
+                "content": base64.b64encode(json.dumps(PACT).encode()).decode(),
+            }
+        ],
+    }
+    response = await client.post("/contracts/publish", json=publish, headers=bearer(web))
+    assert response.status_code == 403
+    assert (await client.get("/pacticipants/Billing", headers=bearer(web))).status_code == 404
+
+    assert (await client.put(version, json={}, headers=bearer(payments))).status_code == 201
+    assert (await client.put(pact, json=PACT, headers=bearer(payments))).status_code == 201
+    response = await client.post("/contracts/publish", json=publish, headers=bearer(payments))
+    assert response.status_code == 200, response.text
+    # Nobody owns Web: any writer may write it.
+    assert (
+        await client.put("/pacticipants/Web/versions/1", json={}, headers=bearer(web))
+    ).status_code == 201
+
+
+async def test_revoked_and_expired_tokens_are_refused(client: Client, database_url: str) -> None:
+    created = await client.post(
+        "/admin/tokens", json={"name": "ci", "role": "read"}, headers=bearer(ADMIN)
+    )
+    token = created.json()
+    assert (await client.get("/pacticipants", headers=bearer(token["token"]))).status_code == 200
+    revoked = await client.delete(f"/admin/tokens/{token['id']}", headers=bearer(ADMIN))
+    assert revoked.status_code == 204
+    response = await client.get("/pacticipants", headers=bearer(token["token"]))
+    assert response.status_code == 401
+    assert "revoked" in response.json()["detail"]
+
+    # The admin API refuses a past expiry, so the expired token is stored directly.
+    storage = await open_storage(database_url)
+    try:
+        async with storage.transaction() as tx:
+            await tx.insert_token(
+                name="old",
+                role="admin",
+                teams=(),
+                secret_sha=token_sha("expired-secret"),
+                expires_at=datetime.now(UTC) - timedelta(minutes=1),
+                now=datetime.now(UTC) - timedelta(days=1),
+            )
+    finally:
+        await storage.close()
+    response = await client.get("/pacticipants", headers=bearer("expired-secret"))
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+async def test_a_token_with_a_future_expiry_works(client: Client) -> None:
+    later = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    secret = await new_token(client, "read", expiresAt=later)
+    assert (await client.get("/pacticipants", headers=bearer(secret))).status_code == 200
+
+
+async def test_basic_auth_users(client: Client) -> None:
+    user = {"username": "ann", "password": "correct horse", "role": "write", "teams": ["web"]}
+    created = await client.post("/admin/users", json=user, headers=bearer(ADMIN))
+    assert created.status_code == 201
+    assert created.json() == {"username": "ann", "role": "write", "teams": ["web"]}
+    again = await client.post("/admin/users", json=user, headers=bearer(ADMIN))
+    assert again.status_code == 409
+
+    good = basic("ann", "correct horse")
+    created = await client.post("/pacticipants", json={"name": "Web"}, headers=good)
+    assert created.status_code == 201
+    wrong = await client.get("/pacticipants", headers=basic("ann", "wrong horse"))
+    assert wrong.status_code == 401
+    assert wrong.headers["www-authenticate"] == CHALLENGE
+    assert (await client.get("/pacticipants", headers=basic("bob", "x"))).status_code == 401
+
+
+async def test_the_admin_api_lists_tokens_without_secrets_and_is_for_admins(
+    client: Client,
+) -> None:
+    secret = await new_token(client, "write", "web")
+    listed = await client.get("/admin/tokens", headers=bearer(ADMIN))
+    assert listed.status_code == 200
+    tokens = listed.json()["_embedded"]["tokens"]
+    assert [(t["name"], t["role"], t["teams"]) for t in tokens] == [("write-web", "write", ["web"])]
+    assert "token" not in tokens[0]
+    assert secret not in listed.text
+    for method, path in [("GET", "/admin/tokens"), ("PUT", "/admin/teams/web")]:
+        response = await client.request(method, path, json={}, headers=bearer(secret))
+        assert response.status_code == 403, (method, path)
+
+
+async def test_an_open_broker_closes_once_a_token_exists(database_url: str) -> None:
+    async with AsyncTestClient(app=asgi_app(settings_for(database_url))) as client:
+        assert (await client.post("/pacticipants", json={"name": "A"})).status_code == 201
+        secret = await new_token(client, "read")
+        assert (await client.get("/pacticipants")).status_code == 401
+        assert (await client.get("/pacticipants", headers=bearer(secret))).status_code == 200
+    # A restarted broker finds the stored token and stays closed.
+    async with AsyncTestClient(app=asgi_app(settings_for(database_url))) as client:
+        assert (await client.get("/pacticipants")).status_code == 401
