@@ -49,7 +49,8 @@ def register(
     parser.set_defaults(handler=compare_spec, local=True)
 
 
-def _read(path: str, what: str) -> bytes:
+def read_file(path: str, what: str) -> bytes:
+    """A spec or pact file's bytes; `ComparisonError` (one sentence) when it cannot be read."""
     try:
         return Path(path).read_bytes()
     except FileNotFoundError:
@@ -61,14 +62,14 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _compare_all(spec_path: str, pact_paths: list[str]) -> list[list[Finding]]:
-    content = _read(spec_path, "spec")
+    content = read_file(spec_path, "spec")
     try:
         spec: Spec = load_spec(content)
     except ComparisonError as error:
         raise ComparisonError(f"{spec_path}: {error}") from None
     results = []
     for path in pact_paths:
-        content = _read(path, "pact")
+        content = read_file(path, "pact")
         try:
             results.append(compare(spec, content))
         except ComparisonError as error:

@@ -22,9 +22,9 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
+from clients.cli.compare import EXIT_UNREADABLE, read_file
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
 from clients.sdk import BrokerClient
@@ -32,7 +32,6 @@ from verifier.comparison import ComparisonError
 from verifier.spec_diff import Change, Impact, diff_specs, impact
 
 EXIT_BREAKING = 1
-EXIT_UNREADABLE = 125
 
 
 def register(
@@ -77,20 +76,9 @@ def register(
     parser.set_defaults(handler=diff_spec, local=True)
 
 
-def _read(path: str, what: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ComparisonError(f"The {what} {path} does not exist.") from None
-    except IsADirectoryError:
-        raise ComparisonError(f"The {what} {path} is a folder, not a file.") from None
-    except OSError as error:
-        raise ComparisonError(f"The {what} {path} cannot be read: {error.strerror}.") from None
-
-
 def _load(args: argparse.Namespace) -> tuple[list[Change], list[Impact] | None]:
-    base = _read(args.base, "base spec")
-    revision = _read(args.revision, "revision spec")
+    base = read_file(args.base, "base spec")
+    revision = read_file(args.revision, "revision spec")
     try:
         changes = diff_specs(base, revision)
     except ComparisonError as error:
@@ -99,7 +87,7 @@ def _load(args: argparse.Namespace) -> tuple[list[Change], list[Impact] | None]:
         return changes, None
     pacts = _broker_pacts(args) if args.provider else []
     for path in args.pact:
-        content = _read(path, "pact")
+        content = read_file(path, "pact")
         try:
             pacts.append(json.loads(content))
         except ValueError:

@@ -1,4 +1,5 @@
-"""Imports flow one way: http -> services -> domain, storage -> domain; SDK never sees broker."""
+"""Imports flow one way: http -> services -> domain, storage -> domain; SDK never sees broker;
+the verifier's engines (matching, comparison, spec diff) reach nothing outside themselves."""
 
 from __future__ import annotations
 
@@ -33,6 +34,16 @@ FORBIDDEN = {
     "broker.storage": ["broker.http", "broker.services", "broker.app", "litestar"],
     "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
     "clients": ["broker"],
+    # The pure engines read documents and answer; no broker, HTTP client or network code.
+    **{
+        engine: ["broker", "clients", "httpx", "litestar", "asyncpg", "socket", "urllib.request"]
+        for engine in (
+            "verifier.comparison",
+            "verifier.spec_diff",
+            "verifier.matching",
+            "verifier._matching",
+        )
+    },
 }
 
 
@@ -49,7 +60,7 @@ def imports_of(path: Path) -> set[str]:
 
 def modules() -> list[tuple[str, Path]]:
     out = []
-    for package in ("broker", "clients"):
+    for package in ("broker", "clients", "verifier"):
         for path in sorted((REPO / package).rglob("*.py")):
             name = ".".join(path.relative_to(REPO).with_suffix("").parts)
             out.append((name, path))
@@ -80,4 +91,7 @@ def test_the_checker_catches_a_violation() -> None:
     ]
     assert violations_of("clients.sdk.client", {"broker.app"}) == [
         "clients.sdk.client imports broker.app"
+    ]
+    assert violations_of("verifier.spec_diff.engine", {"httpx"}) == [
+        "verifier.spec_diff.engine imports httpx"
     ]
