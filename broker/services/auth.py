@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import time
 from datetime import datetime
 
 import msgspec
@@ -43,6 +44,9 @@ MISSING_CREDENTIALS = (
 )
 
 
+OPEN_RECHECK_SECONDS = 1.0
+
+
 class CreatedToken(msgspec.Struct, frozen=True, kw_only=True):
     """A new token and its secret, which is shown this once and never stored."""
 
@@ -71,14 +75,22 @@ class AuthService:
         self._storage = storage
         self._admin_token = admin_token
         self._clock = clock
-        # Once credentials exist the broker stays closed; until then each request asks.
+        # Once credentials exist the broker stays closed. Until then the database is asked
+        # again at most every OPEN_RECHECK_SECONDS (a token created through this process
+        # closes it at once; one created through another process sharing the database, within
+        # that time), so an open broker does not pay a transaction on every request.
         self._closed = admin_token is not None
+        self._checked_at: float | None = None
 
     async def is_open(self) -> bool:
         """Whether no credentials are configured, so every caller is an anonymous admin."""
-        if not self._closed:
+        now = time.monotonic()
+        if not self._closed and (
+            self._checked_at is None or now - self._checked_at >= OPEN_RECHECK_SECONDS
+        ):
             async with self._storage.transaction() as tx:
                 self._closed = await tx.has_credentials()
+            self._checked_at = now
         return not self._closed
 
     async def authenticate(self, authorization: str | None) -> Actor:
