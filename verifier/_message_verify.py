@@ -211,8 +211,7 @@ async def verify_message(
     notes: list[str] = []
     curl: str | None = None
     try:
-        values = await states.setup(interaction.provider_states)
-        try:
+        async with states.applied(interaction.provider_states, notes) as values:
             call, request = _call(interaction, values, rng, notes)
             if producer is not None:
                 messages = await call_producer(producer, call)
@@ -226,11 +225,6 @@ async def verify_message(
                         connection, producers.url, outgoing, interaction.description
                     )
                 ]
-        finally:
-            try:
-                await states.teardown(interaction.provider_states)
-            except StateChangeError as error:
-                notes.append(str(error))
     except (StateChangeError, ProducerError, GeneratorError) as error:
         reason = str(error)
         if isinstance(error, GeneratorError):

@@ -228,11 +228,10 @@ class Verifier:
                 base=base,
                 rng=random.Random(self._rng.random()),  # noqa: S311 - test data, not secrets
             )
-        notes: list[str] = states.unconfigured(interaction.provider_states)
+        notes: list[str] = []
         curl: str | None = None
         try:
-            values = await states.setup(interaction.provider_states)
-            try:
+            async with states.applied(interaction.provider_states, notes) as values:
                 context = Context(provider_state=values, rng=random.Random(self._rng.random()))  # noqa: S311
                 request = generated.apply(interaction.request, context)
                 notes += context.notes
@@ -245,11 +244,6 @@ class Verifier:
                     answer.content,
                     spec=item.pact.spec,
                 )
-            finally:
-                try:
-                    await states.teardown(interaction.provider_states)
-                except StateChangeError as error:
-                    notes.append(str(error))
         except (StateChangeError, ReplayError, GeneratorError) as error:
             reason = str(error)
             if isinstance(error, GeneratorError):

@@ -8,8 +8,9 @@ expressions of the interaction's ProviderState generators.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Literal, TypeAlias
 
 import msgspec
@@ -77,6 +78,25 @@ class StateChanger:
         if self._url is None and self._handler is None:
             return []
         return [ProviderState(name="")]
+
+    @contextlib.asynccontextmanager
+    async def applied(
+        self, states: Sequence[ProviderState], notes: list[str]
+    ) -> AsyncIterator[dict[str, JSONValue]]:
+        """Set the states up around one interaction; yield what the setup returned.
+
+        States nothing can set up, and a teardown that fails, become `notes`; a setup that
+        fails raises `StateChangeError`.
+        """
+        notes += self.unconfigured(states)
+        values = await self.setup(states)
+        try:
+            yield values
+        finally:
+            try:
+                await self.teardown(states)
+            except StateChangeError as error:
+                notes.append(str(error))
 
     def unconfigured(self, states: Sequence[ProviderState]) -> list[str]:
         """Warnings for states nothing can set up: no state-change URL and no callable."""
