@@ -9,6 +9,7 @@ import msgspec
 from broker.domain.errors import NotFoundError, UnprocessableError
 from broker.domain.model import DeployedVersion, Environment, Pacticipant, ReleasedVersion, Version
 from broker.services.audit import audit, fields_hash
+from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, IdSource, random_uuid, system_clock
 from broker.services.environments import require_environment
 from broker.services.pacticipants import require_pacticipant
@@ -194,6 +195,7 @@ class DeploymentService:
             record = await tx.find_deployed_version(uuid)
             if record is None:
                 raise NotFoundError(f"No deployed version with uuid {uuid!r} exists")
+            await ensure_may_change(tx, (await _deployment(tx, record)).pacticipant.name)
             before = fields_hash(record)
             if record.is_currently_deployed:
                 record = await tx.mark_undeployed(record, self._clock())
@@ -296,6 +298,7 @@ class DeploymentService:
             record = await tx.find_released_version(uuid)
             if record is None:
                 raise NotFoundError(f"No released version with uuid {uuid!r} exists")
+            await ensure_may_change(tx, (await _release(tx, record)).pacticipant.name)
             before = fields_hash(record)
             if record.is_currently_supported:
                 record = await tx.set_support_ended(record, self._clock())
