@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
+from broker.domain.governance import Mode
 from broker.http.context import Services
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.permissions import PermissionsMiddleware
@@ -21,8 +22,10 @@ from broker.http.routes import (
     deployments,
     environments,
     for_verification,
+    governance,
     index,
     matrix,
+    notifications,
     pacticipants,
     pacts,
     provider_contracts,
@@ -36,6 +39,8 @@ from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
+from broker.services.governance import Governance, GovernanceService
+from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
 from broker.services.verifications import VerificationService
@@ -47,6 +52,7 @@ from broker.storage.interface import Storage
 
 def wire_services(storage: Storage, settings: Settings) -> Services:
     """The use cases over one storage."""
+    rules = Governance(Mode(settings.default_mode))
     return Services(
         storage=storage,
         pacticipants=PacticipantService(storage),
@@ -54,12 +60,16 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         environments=EnvironmentService(storage),
         deployments=DeploymentService(storage),
         verifications=VerificationService(storage),
-        for_verification=ForVerificationService(storage),
-        can_i_deploy=CanIDeployService(storage),
-        contracts=ContractService(storage, allow_modification=settings.allow_contract_modification),
-        provider_contracts=ProviderContractService(storage),
+        for_verification=ForVerificationService(storage, governance=rules),
+        can_i_deploy=CanIDeployService(storage, governance=rules),
+        contracts=ContractService(
+            storage, allow_modification=settings.allow_contract_modification, governance=rules
+        ),
+        provider_contracts=ProviderContractService(storage, governance=rules),
+        governance=GovernanceService(storage, rules),
         auth=AuthService(storage, admin_token=settings.admin_token),
         audit=AuditService(storage),
+        notifications=NotificationService(storage),
     )
 
 
@@ -93,6 +103,8 @@ def create_app(settings: Settings) -> Litestar:
             *provider_contracts.handlers,
             *admin.handlers,
             *audit.handlers,
+            *notifications.handlers,
+            *governance.handlers,
         ],
         middleware=[PermissionsMiddleware],
         lifespan=[lifespan],

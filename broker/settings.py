@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 
+from broker.domain.governance import MODES
+
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
@@ -27,7 +29,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pact change content; default `false`, as the Pact Broker's
     `allow_dangerous_contract_modification`), `ACCORD_ADMIN_TOKEN` (a bearer token with the
     admin role; default none), `ACCORD_ALLOW_ANONYMOUS` (`true` lets a broker without
-    credentials listen on a non-loopback address; default `false`).
+    credentials listen on a non-loopback address; default `false`), `ACCORD_DEFAULT_MODE`
+    (the mode of a pacticipant that has none of its own: `greenfield`, `brownfield-polish` or
+    `brownfield-enterprise`; default `greenfield`).
     """
 
     host: str = "127.0.0.1"
@@ -40,6 +44,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     allow_contract_modification: bool = False
     admin_token: str | None = None
     allow_anonymous: bool = False
+    default_mode: str = "greenfield"
 
     @classmethod
     def from_env(
@@ -76,6 +81,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         anonymous = environ.get("ACCORD_ALLOW_ANONYMOUS", "false").lower()
         if anonymous not in {"true", "false"}:
             raise SettingsError(f"ACCORD_ALLOW_ANONYMOUS must be true or false, not {anonymous!r}")
+        default_mode = environ.get("ACCORD_DEFAULT_MODE", "greenfield").lower()
+        if default_mode not in MODES:
+            raise SettingsError(
+                f"ACCORD_DEFAULT_MODE must be one of {', '.join(MODES)}, not {default_mode!r}"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -93,6 +103,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             allow_contract_modification=modification == "true",
             admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
             allow_anonymous=anonymous == "true",
+            default_mode=default_mode,
         )
 
 

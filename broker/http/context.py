@@ -16,6 +16,8 @@ from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
+from broker.services.governance import GovernanceService
+from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
 from broker.services.verifications import VerificationService
@@ -41,6 +43,8 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     provider_contracts: ProviderContractService
     auth: AuthService
     audit: AuditService
+    notifications: NotificationService
+    governance: GovernanceService
 
 
 def links_for(request: AnyRequest, state: State) -> Links:

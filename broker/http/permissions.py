@@ -16,7 +16,7 @@ from typing import NamedTuple
 from litestar import Litestar
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from broker.domain.auth import Need, allows
+from broker.domain.auth import Need, Role, allows
 from broker.domain.errors import FieldError, ForbiddenError
 from broker.http.paths import SLASH_STAND_IN
 from broker.services.actor import current_actor
@@ -33,6 +33,7 @@ OPEN = Rule(Need.OPEN)
 READ = Rule(Need.READ)
 WRITE = Rule(Need.WRITE)
 ADMIN = Rule(Need.ADMIN)
+APPROVE = Rule(Need.APPROVE)
 
 _P = "/pacticipants/{pacticipant:str}"
 _PACT = "/pacts/provider/{provider:str}/consumer/{consumer:str}"
@@ -75,6 +76,7 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", f"{_P}/latest-version"): READ,
     ("GET", f"{_P}/latest-version/{{tag:str}}"): READ,
     ("GET", f"{_P}/versions/{{version:str}}/verification-results"): READ,
+    ("GET", f"{_P}/notifications"): READ,  # what its providers' contract changes mean to it
     # Environments, deployments, releases.
     ("GET", "/environments"): READ,
     ("POST", "/environments"): WRITE,
@@ -149,6 +151,15 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", "/provider-contracts/provider/{provider:str}/version/{version:str}/changes"): READ,
     ("GET", "/comparisons/{comparison:int}"): READ,
     ("GET", "/audit"): READ,
+    # Governance: modes and policies are the admins' to set; approvers sign changes off.
+    ("GET", f"{_P}/mode"): READ,
+    ("PUT", f"{_P}/mode"): ADMIN,
+    ("GET", f"{_P}/approval-policy"): READ,
+    ("PUT", f"{_P}/approval-policy"): ADMIN,
+    ("GET", "/change-requests"): READ,
+    ("GET", "/change-requests/{request_id:int}"): READ,
+    ("POST", "/change-requests/{request_id:int}/approve"): APPROVE,
+    ("POST", "/change-requests/{request_id:int}/reject"): APPROVE,
     # The admin API.
     ("GET", "/admin/tokens"): ADMIN,
     ("POST", "/admin/tokens"): ADMIN,
@@ -156,6 +167,9 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/users"): ADMIN,
     ("PUT", "/admin/teams/{name:str}"): ADMIN,
 }
+
+# The roles that may use a route needing each need, for the 403 sentence.
+ROLES_FOR = {need: [role.value for role in Role if allows(role.value, need)] for need in Need}
 
 # HEAD and OPTIONS (litestar answers them itself) need what GET needs.
 _READ_ALIASES = {"HEAD": "GET", "OPTIONS": "GET"}
@@ -199,10 +213,11 @@ class PermissionsMiddleware:
         authorization = headers.get(b"authorization", b"").decode("latin-1") or None
         actor = await auth.authenticate(authorization)
         if not allows(actor.role, rule.need):
+            roles = " or ".join(ROLES_FOR[rule.need])
             raise ForbiddenError(
-                f"{actor.name} has the {actor.role} role, which may not "
-                f"{method} {scope.get('path_template')}: it needs {rule.need}",
-                [FieldError("", f"needs the {rule.need} role")],
+                f"{actor.name} has the {actor.role} role, which may not {method}"
+                f" {scope.get('path', '')}: that needs the {roles} role",
+                [FieldError("", f"needs the {roles} role")],
             )
         reset = current_actor.set(actor)
         try:

@@ -144,6 +144,7 @@ def pacticipant(links: Links, details: PacticipantDetails) -> Body:
         },
         "pb:latest-version": links.link(f"{self_href}/latest-version", title="Latest version"),
         "pb:label": {"href": f"{self_href}/labels/{{label}}", "title": "Label", "templated": True},
+        "pb:notifications": links.link(f"{self_href}/notifications", title="Notifications"),
         "versions": links.link(f"{self_href}/versions", title="Versions"),
     }
     return body

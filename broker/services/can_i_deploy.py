@@ -13,6 +13,7 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.errors import FieldError, InvalidInputError
+from broker.domain.governance import governed
 from broker.domain.matrix import (
     Candidate,
     Decision,
@@ -26,6 +27,7 @@ from broker.domain.model import Pacticipant, Version
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import first_problem, verdict_for
 from broker.services.deployments import live_versions
+from broker.services.governance import Governance
 from broker.services.versions import branch_head
 from broker.storage.interface import PactAndResult, Storage, Transaction
 
@@ -70,9 +72,16 @@ VERSIONS_ONLY = Target(kind="versions")
 class CanIDeployService:
     """Answers "may this version go to that target?" and "what is between these versions?"."""
 
-    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock = system_clock,
+        *,
+        governance: Governance | None = None,
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._governance = governance or Governance()
 
     async def ask(
         self, selector: VersionSelector, target: Target, ignore: list[IgnoreSelector]
@@ -135,6 +144,12 @@ class CanIDeployService:
                 gathered.pairings,
                 ignore,
             )
+            holds: list[str] = []
+            warnings: list[str] = []
+            for pacticipant, selected in chosen.values():
+                holds += await self._governance.holds(tx, pacticipant, selected)
+                warnings += await self._governance.warnings(tx, pacticipant, selected)
+            decision = governed(decision, holds, warnings)
             return Answer(decision=decision, rows=_rows(decision, gathered.facts))
 
 

@@ -21,6 +21,7 @@ from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
+from broker.services.governance import Governance
 from broker.services.pact_validation import check_pact
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
@@ -98,11 +99,17 @@ class ContractService:
     """Publishing and reading pacts."""
 
     def __init__(
-        self, storage: Storage, *, allow_modification: bool, clock: Clock = system_clock
+        self,
+        storage: Storage,
+        *,
+        allow_modification: bool,
+        clock: Clock = system_clock,
+        governance: Governance | None = None,
     ) -> None:
         self._storage = storage
         self._allow_modification = allow_modification
         self._clock = clock
+        self._governance = governance or Governance()
 
     def _check(self, request: PublishRequest) -> list[_Checked]:
         """Validate the request and every pact before anything is written."""
@@ -179,9 +186,13 @@ class ContractService:
                     notices=conflicts,
                 )
             notices += [_pact_notice(p) for p in published]
+            now = self._clock()
             for done in published:
                 notices += await self._comparison_notices(tx, done.pact)
-            now = self._clock()
+                pact = done.pact
+                notices += await self._governance.on_pact(
+                    tx, pact.consumer, pact.provider, version, pact.content, now
+                )
             for done in published:
                 pact, sha = done.pact, done.pact.content.sha
                 names = (pact.consumer.name, pact.provider.name)

@@ -19,6 +19,7 @@ from broker.domain.model import Pacticipant, PactPublication, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
 from broker.services.contracts import Pact
 from broker.services.deployments import live_versions
+from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import branch_head
 from broker.storage.interface import Storage, Transaction
@@ -67,8 +68,9 @@ class _Entry:
 class ForVerificationService:
     """Answers "which pacts should this provider build verify?"."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, *, governance: Governance | None = None) -> None:
         self._storage = storage
+        self._governance = governance or Governance()
 
     async def pacts_for(
         self, provider_name: str, request: VerificationRequest
@@ -132,7 +134,17 @@ class ForVerificationService:
                 request.provider_branch or request.provider_tags
             ):
                 results += await self._wip(tx, provider, consumers, set(entries), request)
-            return results
+            return [await self._awaiting_approval(tx, found) for found in results]
+
+    async def _awaiting_approval(self, tx: Transaction, found: PactToVerify) -> PactToVerify:
+        """A pact whose change awaits approval is pending, so verifying it breaks no build."""
+        pact = found.pact
+        why = await self._governance.pending_reason(
+            tx, pact.consumer, pact.provider, pact.content.sha
+        )
+        if why is None:
+            return found
+        return msgspec.structs.replace(found, pending=True, pending_reason=why)
 
     async def _wip(
         self,

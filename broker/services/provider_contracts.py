@@ -24,6 +24,8 @@ from broker.domain.names import check_name
 from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import comparison_of, first_problem
+from broker.services.governance import Governance
+from broker.services.notifications import notified_notices, notify_consumers
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.spec_changes import SpecChanges, change_notices, changes_since_previous
 from broker.services.versions import ensure_version, record_branch_and_tags, require_version
@@ -72,9 +74,16 @@ class PublishedContract(msgspec.Struct, frozen=True, kw_only=True):
 class ProviderContractService:
     """Publishing and reading provider contracts."""
 
-    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock = system_clock,
+        *,
+        governance: Governance | None = None,
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._governance = governance or Governance()
 
     async def publish(self, request: ContractToPublish) -> PublishedContract:
         """Record the provider version and its document, then compare it with the pacts."""
@@ -129,6 +138,19 @@ class ProviderContractService:
                     )
                 )
             changes = await changes_since_previous(tx, provider, version, contract, self._clock)
+            breaking = [n.text for n in change_notices(provider, changes) if n.type == "warning"]
+            governed, opened = await self._governance.on_provider_contract(
+                tx, provider, version, contract, breaking, self._clock()
+            )
+            notified = await notify_consumers(
+                tx,
+                provider,
+                version,
+                changes,
+                self._clock(),
+                replaced=held_contract,
+                change_request_id=None if opened is None else opened.id,
+            )
             before = None if held_contract is None else held_contract.sha
             subject = f"provider-contract:{provider.name}@{version.number}"
             action = "provider-contract.publish"
@@ -142,7 +164,9 @@ class ProviderContractService:
                 publication=publication,
                 compared=compared,
                 notices=_notices(provider, version, request, compared)
-                + change_notices(provider, changes),
+                + change_notices(provider, changes)
+                + notified_notices(notified)
+                + governed,
             )
 
     async def get(

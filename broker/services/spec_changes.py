@@ -24,7 +24,11 @@ _LOOKBACK = 20
 
 
 class SpecChange(msgspec.Struct, frozen=True, kw_only=True):
-    """One change of the document, with the consumers whose pacts touch it."""
+    """One change of the document, with the consumers whose pacts touch it.
+
+    `interactions` gives, for each of those consumers, the descriptions of its interactions
+    that touch the change.
+    """
 
     id: str
     level: str  # ERR, WARN or INFO
@@ -32,6 +36,7 @@ class SpecChange(msgspec.Struct, frozen=True, kw_only=True):
     location: str
     text: str
     consumers: tuple[str, ...]
+    interactions: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
 
     @property
     def breaks_consumers(self) -> bool:
@@ -93,6 +98,7 @@ async def changes_since_previous(
                 location=hit.change.location,
                 text=hit.change.text,
                 consumers=hit.consumers,
+                interactions=dict(hit.interactions),
             )
             for hit in hits
         ],

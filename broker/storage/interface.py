@@ -16,6 +16,7 @@ from typing import Final, Literal, NamedTuple, Protocol
 
 from broker.domain.audit import AuditEntry, AuditFilters
 from broker.domain.auth import ApiToken, ApiUser, Team
+from broker.domain.governance import ChangeRequest, Kind, NewRequest, Policy, Status
 from broker.domain.model import (
     Branch,
     BranchVersion,
@@ -34,6 +35,7 @@ from broker.domain.model import (
     Verification,
     Version,
 )
+from broker.domain.notifications import Notification, NotifiedChange
 
 
 class _Any(enum.Enum):
@@ -76,6 +78,95 @@ class Transaction(Protocol):
         self, filters: AuditFilters, page: Page
     ) -> tuple[list[AuditEntry], int]:
         """One page of the matching entries, oldest first, and how many match."""
+        ...
+
+    # governance: modes, approval policies, change requests, approved content
+    async def mode_of(self, pacticipant_name: str) -> str | None:
+        """The pacticipant's own mode, if one was set."""
+        ...
+
+    async def save_mode(self, pacticipant_name: str, mode: str, now: datetime) -> None:
+        """Set the pacticipant's mode."""
+        ...
+
+    async def find_policy(self, pacticipant_name: str) -> Policy | None:
+        """The pacticipant's own approval policy, if one was set."""
+        ...
+
+    async def save_policy(self, rule: Policy, now: datetime) -> None:
+        """Set the pacticipant's approval policy."""
+        ...
+
+    async def delete_policy(self, pacticipant_name: str) -> None:
+        """Go back to the default approval rule."""
+        ...
+
+    async def approved_shas(
+        self, kind: Kind, pacticipant: str, provider: str | None
+    ) -> frozenset[str]:
+        """Every content of the subject in effect: approved, or published outside enterprise."""
+        ...
+
+    async def last_approved_sha(
+        self, kind: Kind, pacticipant: str, provider: str | None
+    ) -> str | None:
+        """The subject's most recently approved content."""
+        ...
+
+    async def approve_content(  # noqa: PLR0917 - a subject is three values
+        self,
+        kind: Kind,
+        pacticipant: str,
+        provider: str | None,
+        sha: str,
+        change_request_id: int | None,
+        now: datetime,
+    ) -> None:
+        """Record that content is in effect for the subject (once; later calls change nothing)."""
+        ...
+
+    async def insert_change_request(self, new: NewRequest) -> ChangeRequest:
+        """Open a change request, with the version that published its content."""
+        ...
+
+    async def add_change_request_version(self, request_id: int, version: str) -> None:
+        """Note another version publishing an open request's content."""
+        ...
+
+    async def find_change_request(self, request_id: int) -> ChangeRequest | None:
+        """A change request with its approvals and versions."""
+        ...
+
+    async def change_requests_of_subject(
+        self, kind: Kind, pacticipant: str, provider: str | None, status: Status
+    ) -> list[ChangeRequest]:
+        """The subject's requests with this status, oldest first."""
+        ...
+
+    async def change_request_for_content(
+        self, kind: Kind, pacticipant: str, provider: str | None, sha: str
+    ) -> ChangeRequest | None:
+        """The newest request for this exact content of the subject."""
+        ...
+
+    async def list_change_requests(
+        self, pacticipant: str | None, status: Status | None, page: Page
+    ) -> tuple[list[ChangeRequest], int]:
+        """Requests about a pacticipant (its own and its providers'), newest first; the total."""
+        ...
+
+    async def save_change_request(self, request: ChangeRequest) -> None:
+        """Store a request's status, decision and any new approvals."""
+        ...
+
+    async def add_publish_warnings(
+        self, pacticipant: str, version: str, texts: Sequence[str], now: datetime
+    ) -> None:
+        """Keep the warnings a publication raised (brownfield-polish), once each."""
+        ...
+
+    async def publish_warnings(self, pacticipant: str, version: str) -> list[str]:
+        """The warnings the version's publications raised."""
         ...
 
     # pacticipants
@@ -621,6 +712,46 @@ class Transaction(Protocol):
 
     async def teams_owning(self, pacticipant_name: str) -> frozenset[str]:
         """The names of the teams that own a pacticipant (empty when none does)."""
+        ...
+
+    # Consumer notifications (issue 5): what a provider's contract change means to a consumer.
+
+    async def insert_notification(
+        self,
+        *,
+        consumer_id: int,
+        provider_id: int,
+        provider_version: str,
+        summary: str,
+        changes: Sequence[NotifiedChange],
+        change_request_id: int | None,
+        now: datetime,
+    ) -> Notification:
+        """Store a notification to a consumer of the changes a provider version published."""
+        ...
+
+    async def find_notification(self, notification_id: int) -> Notification | None:
+        """The notification with this id."""
+        ...
+
+    async def list_notifications(
+        self, consumer_id: int, page: Page
+    ) -> tuple[list[Notification], int]:
+        """One page of a consumer's notifications, newest first, and how many it has."""
+        ...
+
+    async def set_notification_change_request(
+        self, notification_id: int, change_request_id: int | None
+    ) -> Notification | None:
+        """Link a notification to a change request (or unlink it); None if no such one."""
+        ...
+
+    async def contract_published_before(self, provider_id: int, publication_id: int) -> int | None:
+        """The document (contract version id) of the provider's publication just before this one.
+
+        None for the provider's first publication. Publications are ordered by id, so a
+        version publishing again keeps its place.
+        """
         ...
 
 

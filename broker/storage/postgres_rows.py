@@ -34,6 +34,8 @@ from broker.storage.interface import ANY, AnyInstance
 from broker.storage.postgres_audit import PostgresAuditRows
 from broker.storage.postgres_auth import PostgresAuthRows
 from broker.storage.postgres_contracts import PostgresContractRows
+from broker.storage.postgres_governance import PostgresGovernanceRows
+from broker.storage.postgres_notifications import PostgresNotificationRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
 
@@ -191,6 +193,8 @@ class PostgresTransaction(
     PostgresContractRows,
     PostgresAuthRows,
     PostgresAuditRows,
+    PostgresGovernanceRows,
+    PostgresNotificationRows,
 ):
     """The `Transaction` protocol on one pooled connection inside BEGIN … COMMIT."""
 

@@ -28,6 +28,8 @@ from broker.storage.interface import ANY, AnyInstance
 from broker.storage.sqlite_audit import SQLiteAuditRows
 from broker.storage.sqlite_auth import SQLiteAuthRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
+from broker.storage.sqlite_governance import SQLiteGovernanceRows
+from broker.storage.sqlite_notifications import SQLiteNotificationRows
 from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
 from broker.storage.sqlite_time import from_text, to_text
@@ -128,7 +130,13 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
 
 
 class SQLiteTransaction(
-    SQLitePactRows, SQLiteSelectionRows, SQLiteContractRows, SQLiteAuthRows, SQLiteAuditRows
+    SQLitePactRows,
+    SQLiteSelectionRows,
+    SQLiteContractRows,
+    SQLiteAuthRows,
+    SQLiteAuditRows,
+    SQLiteGovernanceRows,
+    SQLiteNotificationRows,
 ):
     """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
 

@@ -26,6 +26,7 @@ from clients.cli import (
     connection,
     deployments,
     environments,
+    governance,
     pacticipants,
     pacts,
     tokens,
@@ -34,6 +35,7 @@ from clients.cli import (
 from clients.cli import compare as compare_command
 from clients.cli import diff_spec as diff_spec_command
 from clients.cli import matrix as matrix_commands
+from clients.cli import notifications as notification_commands
 from clients.cli import provider_contracts as provider_contract_commands
 from clients.cli import verify as verify_command
 from clients.cli.errors import CommandError
@@ -71,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         diff_spec_command,
         audit,
         tokens,
+        governance,
+        notification_commands,
     ):
         group.register(commands, common)
     commands.add_parser(

@@ -11,7 +11,8 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from clients.sdk import audit, matrix, operations, provider_contracts, tokens
+from clients.sdk import audit, governance, matrix, operations, provider_contracts, tokens
+from clients.sdk import notifications as notification_operations
 from clients.sdk.audit import AuditEntry
 from clients.sdk.builder import RequestBuilder
 from clients.sdk.client import log_exchange, unreachable
@@ -303,6 +304,58 @@ class AsyncBrokerClient:
     async def revoke_token(self, token_id: int) -> None:
         """Revoke a bearer token (admin)."""
         await self._run(tokens.revoke_token(self._session, token_id))
+
+    async def list_notifications(
+        self, pacticipant: str, *, page_size: int = 100
+    ) -> list[notification_operations.Notification]:
+        """Every notification of a consumer of changed provider contracts, newest first."""
+        return await self._run(
+            notification_operations.list_notifications(
+                self._session, pacticipant, page_size=page_size
+            )
+        )
+
+    async def get_mode(self, pacticipant: str) -> governance.PacticipantMode:
+        """The pacticipant's governance mode (greenfield, brownfield-polish, ...)."""
+        return await self._run(governance.get_mode(self._session, pacticipant))
+
+    async def set_mode(self, pacticipant: str, mode: str) -> governance.PacticipantMode:
+        """Put the pacticipant in a governance mode (admin)."""
+        return await self._run(governance.set_mode(self._session, pacticipant, mode))
+
+    async def get_approval_policy(self, pacticipant: str) -> governance.ApprovalPolicy:
+        """Whose approval a change of the pacticipant's contracts needs."""
+        return await self._run(governance.get_approval_policy(self._session, pacticipant))
+
+    async def set_approval_policy(
+        self, pacticipant: str, *, teams: Iterable[str], required: int
+    ) -> governance.ApprovalPolicy:
+        """Set which teams approve the pacticipant's contract changes, and how many (admin)."""
+        return await self._run(
+            governance.set_approval_policy(self._session, pacticipant, teams, required)
+        )
+
+    async def create_team(self, name: str, pacticipants: Iterable[str] = ()) -> governance.Team:
+        """Create or replace a team and the pacticipants it owns (admin)."""
+        return await self._run(governance.create_team(self._session, name, pacticipants))
+
+    async def list_change_requests(
+        self, pacticipant: str | None = None, status: str | None = None
+    ) -> list[governance.ChangeRequest]:
+        """Every change request, of one pacticipant and in one status if given."""
+        return await self._run(governance.list_change_requests(self._session, pacticipant, status))
+
+    async def get_change_request(self, change_request: int) -> governance.ChangeRequest:
+        """One change request, with its diff."""
+        return await self._run(governance.get_change_request(self._session, change_request))
+
+    async def approve_change(self, change_request: int) -> governance.ChangeRequest:
+        """Approve a change request as the caller (an approver of a required team)."""
+        return await self._run(governance.approve_change(self._session, change_request))
+
+    async def reject_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
+        """Reject a change request; the reason is required."""
+        return await self._run(governance.reject_change(self._session, change_request, reason))
 
     async def list_latest_pact_versions(self) -> LatestPactList:
         """List the latest pact of every integration."""

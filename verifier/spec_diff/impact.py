@@ -5,12 +5,13 @@ as `compare-spec` routes it) and, for a narrower change, uses the changed part: 
 parameter, carries the body field, expects the response status and reads the field. Changes
 that hurt those who leave something out (a new required parameter or property) touch the
 interactions that leave it out. A breaking change no consumer touches breaks nobody today.
+Each impact also names, per consumer, the descriptions of the interactions that touch it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from verifier.comparison import PactError, Spec
@@ -23,10 +24,15 @@ from verifier.spec_diff.model import Change, Target
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    """A change and the consumers (pact consumer names) whose interactions touch it."""
+    """A change and the consumers (pact consumer names) whose interactions touch it.
+
+    `interactions` maps each of those consumers to the descriptions of its interactions that
+    touch the change, in the pact's order.
+    """
 
     change: Change
     consumers: tuple[str, ...]
+    interactions: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     @property
     def breaks_consumers(self) -> bool:
@@ -45,7 +51,7 @@ class _Call:
 def impact(
     base: Spec | bytes | str, changes: Iterable[Change], pacts: Sequence[Any]
 ) -> list[Impact]:
-    """For each change, the consumers whose pacts touch it, in the order of `changes`.
+    """For each change, the consumers whose pacts touch it (and how), in the order of `changes`.
 
     Args:
         base: the spec the changes start from; the pacts' paths are routed through it.
@@ -57,7 +63,18 @@ def impact(
     """
     spec = spec_of(base)
     calls = [call for pact in pacts for call in _calls(spec, pact)]
-    return [Impact(change, _consumers(change.target, calls)) for change in changes]
+    found = []
+    for change in changes:
+        touching = _touching(change.target, calls)
+        consumers = tuple(sorted({call.consumer for call in touching}))
+        by_consumer = {
+            consumer: tuple(
+                dict.fromkeys(_description(c) for c in touching if c.consumer == consumer)
+            )
+            for consumer in consumers
+        }
+        found.append(Impact(change, consumers, by_consumer))
+    return found
 
 
 def breaking_for_consumers(impacts: Iterable[Impact]) -> list[Impact]:
@@ -91,14 +108,21 @@ def _calls(spec: Spec, pact: Any) -> list[_Call]:
     return found
 
 
-def _consumers(target: Target, calls: list[_Call]) -> tuple[str, ...]:
-    touched = {
-        call.consumer
+def _touching(target: Target, calls: list[_Call]) -> list[_Call]:
+    return [
+        call
         for call in calls
         if target.kind == "api"
         or (call.operation == (target.method, target.path) and _touches(target, call))
-    }
-    return tuple(sorted(touched))
+    ]
+
+
+def _description(call: _Call) -> str:
+    """The interaction's description; its position when the pact gives none."""
+    description = call.interaction.description
+    if isinstance(description, str) and description:
+        return description
+    return f"interaction {call.interaction.index + 1}"
 
 
 def _touches(target: Target, call: _Call) -> bool:

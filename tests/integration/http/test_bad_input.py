@@ -468,6 +468,45 @@ CASES = [
         "password",
     ),
     case("team-wrong-type", "PUT", "/admin/teams/T", '{"pacticipants": "A"}', 400, "pacticipants"),
+    # Governance
+    case("mode-unknown", "PUT", "/pacticipants/A/mode", '{"mode": "strict"}', 400, "mode"),
+    case("mode-missing", "PUT", "/pacticipants/A/mode", "{}", 400, "mode"),
+    case(
+        "policy-more-than-its-teams",
+        "PUT",
+        "/pacticipants/A/approval-policy",
+        '{"teams": ["a"], "required": 2}',
+        400,
+        "required",
+    ),
+    case(
+        "policy-no-teams",
+        "PUT",
+        "/pacticipants/A/approval-policy",
+        '{"teams": [], "required": 1}',
+        400,
+        "teams",
+    ),
+    case(
+        "policy-required-not-a-number",
+        "PUT",
+        "/pacticipants/A/approval-policy",
+        '{"teams": ["a"], "required": "one"}',
+        400,
+        "required",
+    ),
+    case("approve-unknown", "POST", "/change-requests/999/approve", "{}", 404, "request"),
+    case(
+        "reject-unknown", "POST", "/change-requests/999/reject", '{"reason": "no"}', 404, "request"
+    ),
+    case(
+        "reject-reason-not-text",
+        "POST",
+        "/change-requests/1/reject",
+        '{"reason": 5}',
+        400,
+        "reason",
+    ),
 ]
 
 

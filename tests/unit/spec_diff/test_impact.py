@@ -148,3 +148,45 @@ def test_a_shared_schema_is_reported_once_and_matched_on_every_path() -> None:
     )
     (hit,) = impact(edited(*both), changes, [friend_reader, READER])
     assert hit.consumers == ("friend-reader",)
+
+
+def test_each_consumer_is_given_the_interactions_that_touch_a_change() -> None:
+    """Only the interactions using the changed part are named, under their consumer."""
+    lister = pact(
+        "lister",
+        {
+            "request": {"method": "GET", "path": "/pets", "query": {"limit": ["5"]}},
+            "response": {"status": 200, "body": [{"id": "7"}]},
+        },
+        {"request": {"method": "GET", "path": "/pets"}, "response": {"status": 200}},
+    )
+    changes = diff_specs(base(), edited(([*LIST, "parameters", 0, "schema", "maximum"], 10)))
+    (hit,) = impact(base(), changes, [lister, READER])
+    assert hit.consumers == ("lister",)
+    assert dict(hit.interactions) == {"lister": ("lister 0",)}
+
+
+def test_a_change_nobody_touches_names_no_interactions() -> None:
+    changes = diff_specs(base(), edited(([*LIST, "parameters", 1, "schema", "enum"], ["cat"])))
+    (hit,) = impact(base(), changes, PACTS)
+    assert (hit.consumers, dict(hit.interactions)) == ((), {})
+
+
+def test_an_interaction_without_a_description_is_named_by_its_position() -> None:
+    nameless = {
+        "consumer": {"name": "nameless"},
+        "provider": {"name": "pets"},
+        "interactions": [
+            {"request": {"method": "GET", "path": "/pets/7"}, "response": {"status": 404}},
+            {
+                "request": {"method": "GET", "path": "/pets/7"},
+                "response": {"status": 200, "body": {"id": "7", "name": "Rex"}},
+            },
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    changes = diff_specs(base(), edited(([*PET, "properties", "name", "type"], "integer")))
+    touched = {
+        hit.change.operation: dict(hit.interactions) for hit in impact(base(), changes, [nameless])
+    }
+    assert touched["GET /pets/{id}"] == {"nameless": ("interaction 2",)}

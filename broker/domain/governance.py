@@ -1,0 +1,387 @@
+"""Governance rules: modes, change requests, who must approve them, and what approving does.
+
+Pure values and functions; `broker.services.governance` gathers the facts (modes, owners,
+policies, what is approved) and stores the outcome.
+
+- A pacticipant's **mode** says when its contract changes take effect: at once (`greenfield`),
+  at once but flagged when they drop or alter what is verified today (`brownfield-polish`), or
+  only once approved (`brownfield-enterprise`).
+- In enterprise mode, content that differs from every approved content of its subject (a
+  consumer's pact with one provider, or a provider's OpenAPI document) opens a **change
+  request**, bound to that content's hash.
+- A request lists its **requirements**: groups of teams, each needing approvals from `needed`
+  distinct teams of the group (or, for a group with no teams, from `needed` approvers of any
+  team). By default a consumer's change needs one member of the provider's teams, and a
+  provider's change one member of each consumer's teams; a pacticipant's policy replaces the
+  default with one group ("N of these M teams").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from enum import StrEnum
+
+import msgspec
+
+from broker.domain.auth import Role
+from broker.domain.errors import (
+    ConflictError,
+    FieldError,
+    ForbiddenError,
+    InvalidInputError,
+    Notice,
+)
+from broker.domain.matrix import Decision
+
+
+class Mode(StrEnum):
+    """When a pacticipant's contract changes take effect."""
+
+    GREENFIELD = "greenfield"
+    POLISH = "brownfield-polish"
+    ENTERPRISE = "brownfield-enterprise"
+
+
+MODES = tuple(mode.value for mode in Mode)
+
+
+class Kind(StrEnum):
+    """What a change request changes."""
+
+    PACT = "pact"  # a consumer's pact with one provider
+    PROVIDER_CONTRACT = "provider-contract"  # a provider's OpenAPI document
+
+
+class Status(StrEnum):
+    """Where a change request stands."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+STATUSES = tuple(status.value for status in Status)
+
+
+def parse_mode(text: object, pointer: str = "/mode") -> Mode:
+    """The mode named by `text`, or `InvalidInputError` naming the field."""
+    if isinstance(text, str) and text in MODES:
+        return Mode(text)
+    raise InvalidInputError(
+        "The mode is not valid",
+        [FieldError(pointer, f"must be one of {', '.join(MODES)}, not {text!r}")],
+    )
+
+
+def parse_status(text: str, pointer: str = "/status") -> Status:
+    """The status named by `text`, or `InvalidInputError` naming the field."""
+    if text in STATUSES:
+        return Status(text)
+    raise InvalidInputError(
+        "The status is not valid",
+        [FieldError(pointer, f"must be one of {', '.join(STATUSES)}, not {text!r}")],
+    )
+
+
+class Requirement(msgspec.Struct, frozen=True, kw_only=True):
+    """Approvals from `needed` distinct teams among `teams` (any approvers when no teams)."""
+
+    name: str  # whom the group speaks for: a pacticipant, or "the policy of P"
+    teams: tuple[str, ...]
+    needed: int = 1
+
+
+class Approval(msgspec.Struct, frozen=True, kw_only=True):
+    """One approver's sign-off, with the teams they belonged to when they gave it."""
+
+    approver: str
+    teams: tuple[str, ...]
+    at: datetime
+
+
+class Affected(msgspec.Struct, frozen=True, kw_only=True):
+    """A pacticipant on the other side of a change, and its interactions the change touches."""
+
+    pacticipant: str
+    interactions: tuple[str, ...] = ()
+
+
+class Policy(msgspec.Struct, frozen=True, kw_only=True):
+    """A pacticipant's own approval rule: `required` of `teams` must approve its changes."""
+
+    pacticipant: str
+    teams: tuple[str, ...]
+    required: int
+
+
+class ChangeRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """A contract change and its sign-off."""
+
+    id: int
+    kind: Kind
+    pacticipant: str  # whose contract changed: the consumer of a pact, or the provider
+    provider: str | None  # the pact's provider; None for a provider contract
+    content_sha: str
+    base_sha: str | None  # the last approved content, the diff's left side
+    author: str
+    status: Status
+    requirements: tuple[Requirement, ...]
+    affected: tuple[Affected, ...]
+    created_at: datetime
+    approvals: tuple[Approval, ...] = ()
+    versions: tuple[str, ...] = ()
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    rejection_reason: str | None = None
+    superseded_by: int | None = None
+
+    @property
+    def subject(self) -> str:
+        """What changed, in words: "the pact of Web with Orders", "the contract of Orders"."""
+        if self.kind is Kind.PACT:
+            return f"the pact of {self.pacticipant} with {self.provider}"
+        return f"the provider contract of {self.pacticipant}"
+
+
+class NewRequest(msgspec.Struct, frozen=True, kw_only=True):
+    """What storage needs to open a change request (it assigns the id)."""
+
+    kind: Kind
+    pacticipant: str
+    provider: str | None
+    content_sha: str
+    base_sha: str | None
+    author: str
+    requirements: tuple[Requirement, ...]
+    affected: tuple[Affected, ...]
+    created_at: datetime
+    version: str
+
+
+# Rules
+
+
+def needs_request(mode: Mode, content_sha: str, approved: frozenset[str]) -> bool:
+    """Whether publishing this content opens (or joins) a change request."""
+    return mode is Mode.ENTERPRISE and content_sha not in approved
+
+
+def requirements_for(
+    policy: Policy | None, owners: Mapping[str, frozenset[str]]
+) -> tuple[Requirement, ...]:
+    """Who must approve a change: one member of each counterpart's teams, or the policy.
+
+    Args:
+        policy: the changing pacticipant's own policy; it replaces the default.
+        owners: each counterpart's owning teams (an empty set: no team owns it), in order: a
+            pact change's provider, or the consumers with pacts against a changed provider.
+    """
+    if policy is not None:
+        return (
+            Requirement(
+                name=f"the policy of {policy.pacticipant}",
+                teams=policy.teams,
+                needed=policy.required,
+            ),
+        )
+    if not owners:
+        # A provider contract with no consumer yet: any approver signs it off.
+        return (Requirement(name="any approver", teams=()),)
+    return tuple(
+        Requirement(name=name, teams=tuple(sorted(teams))) for name, teams in owners.items()
+    )
+
+
+def check_policy(teams: Sequence[str], required: object) -> None:
+    """A policy must name teams and need between one and all of them."""
+    problems = []
+    if not teams:
+        problems.append(FieldError("/teams", "must name at least one team"))
+    elif len(set(teams)) != len(teams):
+        problems.append(FieldError("/teams", "must not name a team twice"))
+    if not isinstance(required, int) or isinstance(required, bool):
+        problems.append(FieldError("/required", "must be a whole number"))
+    elif teams and not 1 <= required <= len(teams):
+        problems.append(
+            FieldError("/required", f"must be between 1 and {len(teams)}, the number of teams")
+        )
+    if problems:
+        raise InvalidInputError("The approval policy is not valid", problems)
+
+
+def approvers_of(requirement: Requirement, approvals: Sequence[Approval]) -> list[Approval]:
+    """The approvals that count for a requirement."""
+    if not requirement.teams:
+        return list(approvals)
+    return [a for a in approvals if set(a.teams).intersection(requirement.teams)]
+
+
+def teams_approved(requirement: Requirement, approvals: Sequence[Approval]) -> set[str]:
+    """The requirement's teams (or, with no teams, approvers) that have approved."""
+    counted = approvers_of(requirement, approvals)
+    if not requirement.teams:
+        return {a.approver for a in counted}
+    return {t for a in counted for t in a.teams if t in requirement.teams}
+
+
+def is_met(requirement: Requirement, approvals: Sequence[Approval]) -> bool:
+    """Whether enough distinct teams (or approvers) of the group have approved."""
+    return len(teams_approved(requirement, approvals)) >= requirement.needed
+
+
+def awaiting(request: ChangeRequest) -> list[Requirement]:
+    """The requirements not yet met."""
+    return [r for r in request.requirements if not is_met(r, request.approvals)]
+
+
+def awaiting_teams(request: ChangeRequest) -> list[str]:
+    """The teams that may still give a missing approval, in order, once each."""
+    teams: dict[str, None] = {}
+    for requirement in awaiting(request):
+        done = teams_approved(requirement, request.approvals)
+        teams.update((t, None) for t in requirement.teams if t not in done)
+    return list(teams)
+
+
+def describe_requirement(requirement: Requirement, approvals: Sequence[Approval]) -> str:
+    """Who is still awaited, as "one member of orders-team (for Orders)"."""
+    missing = requirement.needed - len(teams_approved(requirement, approvals))
+    if not requirement.teams:
+        who = "any approver" if missing == 1 else f"{missing} more approvers"
+        return who if requirement.name == "any approver" else f"{who} (for {requirement.name})"
+    if len(requirement.teams) == 1:
+        who = f"one member of {requirement.teams[0]}"
+    else:
+        done = teams_approved(requirement, approvals)
+        left = [t for t in requirement.teams if t not in done]
+        count = "one" if missing == 1 else str(missing)
+        who = f"{count} of the teams {', '.join(left)}"
+    return f"{who} (for {requirement.name})"
+
+
+def hold_sentence(request: ChangeRequest) -> str:
+    """Why a version that published the request's content may not be deployed."""
+    if request.status is Status.OPEN:
+        missing = awaiting(request)
+        who = "; ".join(describe_requirement(r, request.approvals) for r in missing)
+        return (
+            f"Change request {request.id} awaiting approval by {who}: {request.subject}"
+            f" ({request.content_sha[:12]}) has not been approved"
+        )
+    if request.status is Status.REJECTED:
+        return (
+            f"Change request {request.id} was rejected by {request.decided_by}:"
+            f" {request.rejection_reason}"
+        )
+    later = f" by change request {request.superseded_by}" if request.superseded_by else ""
+    return (
+        f"Change request {request.id} was superseded{later}: {request.subject}"
+        f" ({request.content_sha[:12]}) was never approved"
+    )
+
+
+def _may_sign(request: ChangeRequest, approver: str, role: str, teams: Sequence[str]) -> None:
+    """Raise unless this caller may approve or reject the request."""
+    if approver == request.author:
+        raise ForbiddenError(
+            f"{approver} published this change and cannot approve or reject it: another"
+            " approver must",
+            [FieldError("", "the author of a change cannot sign it off")],
+        )
+    if role not in {Role.APPROVER, Role.ADMIN}:
+        raise ForbiddenError(
+            f"{approver} has the {role} role: approving needs the approver role",
+            [FieldError("", "needs the approver role")],
+        )
+    eligible = [r for r in request.requirements if not r.teams or set(r.teams) & set(teams)]
+    if not eligible:
+        needed = sorted({t for r in request.requirements for t in r.teams})
+        raise ForbiddenError(
+            f"{approver} is not in a team that must approve change request {request.id}:"
+            f" it needs {', '.join(needed)}",
+            [FieldError("", f"needs a member of {', '.join(needed)}")],
+        )
+
+
+def approve(
+    request: ChangeRequest, approver: str, role: str, teams: Sequence[str], now: datetime
+) -> ChangeRequest:
+    """The request with this approval; approved once every requirement is met.
+
+    Approving again, or approving an approved request, changes nothing.
+    """
+    if request.status in {Status.REJECTED, Status.SUPERSEDED}:
+        raise ConflictError(
+            f"Change request {request.id} is {request.status} and can no longer be approved",
+            [FieldError("/status", f"is {request.status}")],
+        )
+    _may_sign(request, approver, role, teams)
+    if request.status is Status.APPROVED or any(a.approver == approver for a in request.approvals):
+        return request
+    approvals = (*request.approvals, Approval(approver=approver, teams=tuple(teams), at=now))
+    done = all(is_met(r, approvals) for r in request.requirements)
+    return msgspec.structs.replace(
+        request,
+        approvals=approvals,
+        status=Status.APPROVED if done else Status.OPEN,
+        decided_at=now if done else None,
+        decided_by=approver if done else None,
+    )
+
+
+def reject(
+    request: ChangeRequest,
+    *,
+    approver: str,
+    role: str,
+    teams: Sequence[str],
+    reason: str | None,
+    now: datetime,
+) -> ChangeRequest:
+    """The request, rejected for `reason` (which must say something)."""
+    if reason is None or not reason.strip():
+        raise InvalidInputError(
+            "A rejection needs a reason",
+            [FieldError("/reason", "must say why the change is rejected")],
+        )
+    if request.status is Status.REJECTED:
+        return request
+    if request.status is not Status.OPEN:
+        raise ConflictError(
+            f"Change request {request.id} is {request.status} and can no longer be rejected",
+            [FieldError("/status", f"is {request.status}")],
+        )
+    _may_sign(request, approver, role, teams)
+    return msgspec.structs.replace(
+        request,
+        status=Status.REJECTED,
+        decided_at=now,
+        decided_by=approver,
+        rejection_reason=reason.strip(),
+    )
+
+
+def governed(decision: Decision, holds: Sequence[str], warnings: Sequence[str]) -> Decision:
+    """can-i-deploy's decision once governance has spoken.
+
+    A hold (an unapproved change of a selected version) makes the answer no, whatever the
+    verifications say, and becomes the reason; warnings (brownfield-polish) only add notices.
+    """
+    if not holds and not warnings:
+        return decision
+    notices = [Notice("warning", text) for text in warnings]
+    if not holds:
+        return msgspec.structs.replace(decision, notices=[*decision.notices, *notices])
+    held = [Notice("error", text) for text in holds]
+    others = [n for n in decision.notices if n.text != decision.reason]
+    reason = " ".join(h if h.endswith(".") else f"{h}." for h in holds)
+    return msgspec.structs.replace(
+        decision,
+        deployable=False,
+        reason=reason,
+        notices=[Notice("error", reason), *held, *others, *notices]
+        if len(holds) > 1
+        else [*held, *others, *notices],
+    )

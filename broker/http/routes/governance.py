@@ -1,0 +1,271 @@
+"""Governance resources: a pacticipant's mode and approval policy, and change requests.
+
+- `GET|PUT /pacticipants/{p}/mode`: `{"mode": "brownfield-enterprise"}` (PUT needs admin).
+- `GET|PUT /pacticipants/{p}/approval-policy`: `{"teams": [...], "required": N}`; GET says
+  `isDefault` when the pacticipant has none of its own (PUT needs admin).
+- `GET /change-requests?pacticipant=&status=&page=&size=`: newest first.
+- `GET /change-requests/{id}`: one request, with its `diff` against the last approved content.
+- `POST /change-requests/{id}/approve` and `POST /change-requests/{id}/reject` (`{"reason"}`):
+  the approver role; the answer is the request as it now stands.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Response, get, post, put
+from litestar.datastructures import State
+from litestar.params import FromPath
+
+from broker.domain.governance import (
+    ChangeRequest,
+    Mode,
+    Policy,
+    Status,
+    awaiting_teams,
+    describe_requirement,
+    hold_sentence,
+    is_met,
+    parse_mode,
+    parse_status,
+    teams_approved,
+)
+from broker.domain.model import Page
+from broker.http.body import read_json
+from broker.http.context import PathName, links_for, page_of, services_of
+from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.paths import SLASH_STAND_IN
+
+
+class ModeBody(msgspec.Struct, kw_only=True):
+    """`PUT /pacticipants/{p}/mode`."""
+
+    mode: object = None
+
+
+class PolicyBody(msgspec.Struct, kw_only=True):
+    """`PUT /pacticipants/{p}/approval-policy`."""
+
+    teams: list[str] = []
+    required: object = None
+
+
+class RejectBody(msgspec.Struct, kw_only=True):
+    """`POST /change-requests/{id}/reject`."""
+
+    reason: str | None = None
+
+
+def _name(raw: str) -> str:
+    return raw.replace(SLASH_STAND_IN, "/")
+
+
+def _mode(links: Links, pacticipant: str, mode: Mode) -> Body:
+    return {
+        "pacticipant": pacticipant,
+        "mode": mode.value,
+        "_links": {
+            "self": links.link(links.path("/pacticipants/{p}/mode", p=pacticipant)),
+            "pb:pacticipant": links.link(links.path("/pacticipants/{p}", p=pacticipant)),
+        },
+    }
+
+
+def _policy(links: Links, pacticipant: str, rule: Policy | None) -> Body:
+    return {
+        "pacticipant": pacticipant,
+        "teams": [] if rule is None else list(rule.teams),
+        "required": None if rule is None else rule.required,
+        "isDefault": rule is None,
+        "description": (
+            "One member of the provider's teams approves a consumer's change; one member of each"
+            " consumer's teams approves a provider's change."
+            if rule is None
+            else f"{rule.required} of the teams {', '.join(rule.teams)} approve each change."
+        ),
+        "_links": {
+            "self": links.link(links.path("/pacticipants/{p}/approval-policy", p=pacticipant)),
+            "pb:pacticipant": links.link(links.path("/pacticipants/{p}", p=pacticipant)),
+        },
+    }
+
+
+def change_request(links: Links, request: ChangeRequest) -> Body:
+    """A change request as the API shows it."""
+    self_href = links.href("change-requests", str(request.id))
+    body: Body = {
+        "id": request.id,
+        "status": request.status.value,
+        "kind": request.kind.value,
+        "pacticipant": request.pacticipant,
+        "provider": request.provider,
+        "contentSha": request.content_sha,
+        "baseSha": request.base_sha,
+        "author": request.author,
+        "versions": list(request.versions),
+        "createdAt": timestamp(request.created_at),
+        "decidedAt": None if request.decided_at is None else timestamp(request.decided_at),
+        "decidedBy": request.decided_by,
+        "rejectionReason": request.rejection_reason,
+        "supersededBy": request.superseded_by,
+        "summary": (
+            f"Change request {request.id} was approved: {request.subject} is in effect"
+            if request.status is Status.APPROVED
+            else hold_sentence(request)
+        ),
+        "requirements": [
+            {
+                "name": r.name,
+                "teams": list(r.teams),
+                "needed": r.needed,
+                "approvedBy": sorted(teams_approved(r, request.approvals)),
+                "satisfied": is_met(r, request.approvals),
+                "description": describe_requirement(r, request.approvals),
+            }
+            for r in request.requirements
+        ],
+        "awaiting": awaiting_teams(request) if request.status is Status.OPEN else [],
+        "approvals": [
+            {"approver": a.approver, "teams": list(a.teams), "at": timestamp(a.at)}
+            for a in request.approvals
+        ],
+        "affected": [
+            {"pacticipant": a.pacticipant, "interactions": list(a.interactions)}
+            for a in request.affected
+        ],
+        "_links": {
+            "self": links.link(self_href, title=f"Change request {request.id}"),
+            "pb:pacticipant": links.link(
+                links.path("/pacticipants/{p}", p=request.pacticipant), name=request.pacticipant
+            ),
+        },
+    }
+    if request.status is Status.OPEN:
+        body["_links"]["accord:approve"] = links.link(f"{self_href}/approve", title="Approve")
+        body["_links"]["accord:reject"] = links.link(f"{self_href}/reject", title="Reject")
+    if request.superseded_by is not None:
+        body["_links"]["accord:superseded-by"] = links.link(
+            links.href("change-requests", str(request.superseded_by))
+        )
+    return body
+
+
+def _page(
+    links: Links,
+    given: list[tuple[str, str]],
+    items: list[ChangeRequest],
+    page: Page,
+    total: int,
+) -> Body:
+    href = links.href("change-requests")
+
+    def at(number: int) -> str:
+        return f"{href}?{urlencode([*given, ('page', str(number)), ('size', str(page.size))])}"
+
+    nav: Body = {"self": links.link(at(page.number))}
+    if page.number > 1:
+        nav["previous"] = links.link(at(page.number - 1), title="Previous page")
+    if page.offset + len(items) < total:
+        nav["next"] = links.link(at(page.number + 1), title="Next page")
+    return {
+        "page": {
+            "number": page.number,
+            "size": page.size,
+            "totalElements": total,
+            "totalPages": max(1, -(-total // page.size)),
+        },
+        "_embedded": {"changeRequests": [change_request(links, item) for item in items]},
+        "_links": nav,
+    }
+
+
+@get("/pacticipants/{pacticipant:str}/mode")
+async def get_mode(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
+    """The pacticipant's mode (the broker's default when it has none of its own)."""
+    name = _name(pacticipant)
+    mode = await services_of(state).governance.mode(name)
+    return hal(_mode(links_for(request, state), name, mode))
+
+
+@put("/pacticipants/{pacticipant:str}/mode")
+async def set_mode(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
+    """Set the pacticipant's mode."""
+    body = await read_json(request, ModeBody)
+    name = _name(pacticipant)
+    mode = await services_of(state).governance.set_mode(name, parse_mode(body.mode))
+    return hal(_mode(links_for(request, state), name, mode))
+
+
+@get("/pacticipants/{pacticipant:str}/approval-policy")
+async def get_policy(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
+    """The pacticipant's approval policy, or the default rule."""
+    name = _name(pacticipant)
+    rule = await services_of(state).governance.policy(name)
+    return hal(_policy(links_for(request, state), name, rule))
+
+
+@put("/pacticipants/{pacticipant:str}/approval-policy")
+async def set_policy(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
+    """Set which teams approve the pacticipant's changes, and how many of them."""
+    body = await read_json(request, PolicyBody)
+    name = _name(pacticipant)
+    rule = await services_of(state).governance.set_policy(name, tuple(body.teams), body.required)
+    return hal(_policy(links_for(request, state), name, rule))
+
+
+@get("/change-requests")
+async def list_change_requests(request: AnyRequest, state: State) -> Response[bytes]:
+    """Change requests newest first; `?pacticipant= &status=`."""
+    pacticipant = request.query_params.get("pacticipant")
+    status_text = request.query_params.get("status")
+    status = None if status_text is None else parse_status(status_text)
+    given = [
+        (key, value)
+        for key, value in (("pacticipant", pacticipant), ("status", status_text))
+        if value is not None
+    ]
+    page = page_of(request)
+    items, total = await services_of(state).governance.change_requests(pacticipant, status, page)
+    return hal(_page(links_for(request, state), given, items, page, total))
+
+
+@get("/change-requests/{request_id:int}")
+async def show_change_request(
+    request_id: FromPath[int], request: AnyRequest, state: State
+) -> Response[bytes]:
+    """One change request with its diff against the last approved content."""
+    described = await services_of(state).governance.describe(request_id)
+    body = change_request(links_for(request, state), described.request)
+    return hal(body | {"diff": described.diff})
+
+
+@post("/change-requests/{request_id:int}/approve", status_code=200)
+async def approve_change(
+    request_id: FromPath[int], request: AnyRequest, state: State
+) -> Response[bytes]:
+    """Approve as the caller; approving again changes nothing."""
+    approved = await services_of(state).governance.approve(request_id)
+    return hal(change_request(links_for(request, state), approved))
+
+
+@post("/change-requests/{request_id:int}/reject", status_code=200)
+async def reject_change(
+    request_id: FromPath[int], request: AnyRequest, state: State
+) -> Response[bytes]:
+    """Reject as the caller; the body's `reason` says why."""
+    body = await read_json(request, RejectBody)
+    rejected = await services_of(state).governance.reject(request_id, body.reason)
+    return hal(change_request(links_for(request, state), rejected))
+
+
+handlers = [
+    get_mode,
+    set_mode,
+    get_policy,
+    set_policy,
+    list_change_requests,
+    show_change_request,
+    approve_change,
+    reject_change,
+]

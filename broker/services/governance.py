@@ -1,0 +1,536 @@
+"""Governance: modes, change requests and their sign-off, and what they hold back.
+
+`Governance` holds the rules other services apply inside their own transactions: publishing a
+pact or a provider contract asks it whether the content takes effect (`on_pact`,
+`on_provider_contract`), can-i-deploy asks what holds a version back (`holds`, `warnings`),
+and pacts-for-verification which pacts are pending approval (`mark_unapproved`).
+`GovernanceService` is the use cases behind the HTTP resources: modes, policies, and listing,
+showing, approving and rejecting change requests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+import msgspec
+
+from broker.domain.errors import NotFoundError, Notice
+from broker.domain.governance import (
+    Affected,
+    ChangeRequest,
+    Kind,
+    Mode,
+    NewRequest,
+    Policy,
+    Status,
+    approve,
+    awaiting,
+    check_policy,
+    describe_requirement,
+    hold_sentence,
+    needs_request,
+    reject,
+    requirements_for,
+)
+from broker.domain.model import Pacticipant, PactVersion, Page, ProviderContract, Version
+from broker.domain.names import check_name
+from broker.domain.pact_diff import PactDiff, diff_pacts, render_text
+from broker.services.actor import current_actor
+from broker.services.audit import audit
+from broker.services.clock import Clock, system_clock
+from broker.storage.interface import Storage, Transaction
+from verifier.comparison import ComparisonError
+from verifier.spec_diff import diff_specs, impact
+
+
+class Governance:
+    """The rules publishing, can-i-deploy and pacts-for-verification apply."""
+
+    def __init__(self, default_mode: Mode = Mode.GREENFIELD) -> None:
+        self.default_mode = default_mode
+
+    async def mode(self, tx: Transaction, pacticipant: str) -> Mode:
+        """The pacticipant's mode: its own, or the broker's default."""
+        own = await tx.mode_of(pacticipant)
+        return self.default_mode if own is None else Mode(own)
+
+    # publishing
+
+    async def on_pact(  # noqa: PLR0917 - the pact's parts, as the publisher holds them
+        self,
+        tx: Transaction,
+        consumer: Pacticipant,
+        provider: Pacticipant,
+        version: Version,
+        content: PactVersion,
+        now: datetime,
+    ) -> list[Notice]:
+        """Let a published pact take effect, flag it (polish), or open a change request."""
+        kind, sha = Kind.PACT, content.sha
+        mode = await self.mode(tx, consumer.name)
+        if mode is not Mode.ENTERPRISE:
+            warnings = []
+            if mode is Mode.POLISH:
+                warnings = await _pact_polish_warnings(tx, consumer, provider, content)
+                await tx.add_publish_warnings(consumer.name, version.number, warnings, now)
+            await tx.approve_content(kind, consumer.name, provider.name, sha, None, now)
+            return [Notice("warning", text) for text in warnings]
+        approved = await tx.approved_shas(kind, consumer.name, provider.name)
+        if not needs_request(mode, sha, approved):
+            return []
+        base_sha = await tx.last_approved_sha(kind, consumer.name, provider.name)
+        base = (
+            None
+            if base_sha is None
+            else await tx.find_pact_version(consumer.id, provider.id, base_sha)
+        )
+        touched = _touched_interactions(_pact_diff(base, content))
+        owners = {provider.name: await tx.teams_owning(provider.name)}
+        new = NewRequest(
+            kind=kind,
+            pacticipant=consumer.name,
+            provider=provider.name,
+            content_sha=sha,
+            base_sha=base_sha,
+            author=current_actor.get().name,
+            requirements=requirements_for(await tx.find_policy(consumer.name), owners),
+            affected=(Affected(pacticipant=provider.name, interactions=touched),),
+            created_at=now,
+            version=version.number,
+        )
+        request = await _open_or_join(tx, new)
+        return [_opened_notice(request)]
+
+    async def on_provider_contract(  # noqa: PLR0917 - the contract's parts, as published
+        self,
+        tx: Transaction,
+        provider: Pacticipant,
+        version: Version,
+        contract: ProviderContract,
+        breaking: Sequence[str],
+        now: datetime,
+    ) -> tuple[list[Notice], ChangeRequest | None]:
+        """Let a provider contract take effect, flag it (polish), or open a change request.
+
+        `breaking` are the publication's warnings about changes that break a current consumer;
+        in brownfield-polish mode can-i-deploy shows them again.
+        """
+        kind, sha = Kind.PROVIDER_CONTRACT, contract.sha
+        mode = await self.mode(tx, provider.name)
+        if mode is not Mode.ENTERPRISE:
+            if mode is Mode.POLISH:
+                await tx.add_publish_warnings(provider.name, version.number, breaking, now)
+            await tx.approve_content(kind, provider.name, None, sha, None, now)
+            return [], None
+        if not needs_request(mode, sha, await tx.approved_shas(kind, provider.name, None)):
+            return [], None
+        base_sha = await tx.last_approved_sha(kind, provider.name, None)
+        base = None if base_sha is None else await tx.find_provider_contract(provider.id, base_sha)
+        consumers = await _consumer_pacts(tx, provider)
+        touched = _spec_impact(base, contract, consumers, now)
+        owners = {name: await tx.teams_owning(name) for name in consumers}
+        new = NewRequest(
+            kind=kind,
+            pacticipant=provider.name,
+            provider=None,
+            content_sha=sha,
+            base_sha=base_sha,
+            author=current_actor.get().name,
+            requirements=requirements_for(await tx.find_policy(provider.name), owners),
+            affected=tuple(
+                Affected(pacticipant=name, interactions=touched.get(name, ())) for name in consumers
+            ),
+            created_at=now,
+            version=version.number,
+        )
+        request = await _open_or_join(tx, new)
+        return [_opened_notice(request)], request
+
+    # can-i-deploy and pacts-for-verification
+
+    async def holds(self, tx: Transaction, pacticipant: Pacticipant, version: Version) -> list[str]:
+        """Why this version may not be deployed yet: its unapproved changes (enterprise)."""
+        if await self.mode(tx, pacticipant.name) is not Mode.ENTERPRISE:
+            return []
+        sentences = []
+        for publication in await tx.publications_of_consumer_version(version.id):
+            provider = await tx.find_pacticipant_by_id(publication.provider_id)
+            content = await tx.find_pact_version_by_id(publication.pact_version_id)
+            assert provider is not None and content is not None, "kept by foreign keys"
+            held = await _hold(tx, Kind.PACT, pacticipant.name, provider.name, content.sha)
+            if held:
+                sentences.append(held)
+        document = await tx.find_contract_publication(version.id)
+        if document is not None:
+            contract = await tx.find_provider_contract_by_id(document.contract_version_id)
+            assert contract is not None, "kept by foreign keys"
+            held = await _hold(tx, Kind.PROVIDER_CONTRACT, pacticipant.name, None, contract.sha)
+            if held:
+                sentences.append(held)
+        return sentences
+
+    async def warnings(
+        self, tx: Transaction, pacticipant: Pacticipant, version: Version
+    ) -> list[str]:
+        """What publishing this version flagged in brownfield-polish mode."""
+        return await tx.publish_warnings(pacticipant.name, version.number)
+
+    async def pending_reason(
+        self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str
+    ) -> str | None:
+        """Why a pact is pending until approved, or None when it is in effect."""
+        if await self.mode(tx, consumer.name) is not Mode.ENTERPRISE:
+            return None
+        if sha in await tx.approved_shas(Kind.PACT, consumer.name, provider.name):
+            return None
+        return await _hold(tx, Kind.PACT, consumer.name, provider.name, sha)
+
+
+async def _hold(
+    tx: Transaction, kind: Kind, pacticipant: str, provider: str | None, sha: str
+) -> str | None:
+    if sha in await tx.approved_shas(kind, pacticipant, provider):
+        return None
+    request = await tx.change_request_for_content(kind, pacticipant, provider, sha)
+    if request is None:
+        what = (
+            f"the pact of {pacticipant} with {provider}"
+            if provider
+            else f"the provider contract of {pacticipant}"
+        )
+        return f"{what[0].upper()}{what[1:]} ({sha[:12]}) has not been approved"
+    return hold_sentence(request)
+
+
+async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:
+    """The open request for this content (noting the version), or a new one superseding the rest."""
+    open_now = await tx.change_requests_of_subject(
+        new.kind, new.pacticipant, new.provider, Status.OPEN
+    )
+    for request in open_now:
+        if request.content_sha == new.content_sha:
+            await tx.add_change_request_version(request.id, new.version)
+            found = await tx.find_change_request(request.id)
+            assert found is not None
+            return found
+    created = await tx.insert_change_request(new)
+    names = (new.pacticipant, *([new.provider] if new.provider else []))
+    subject = f"change-request:{created.id}"
+    await audit(tx, new.created_at, "change-request.open", subject, None, new.content_sha, *names)
+    for older in open_now:
+        superseded = msgspec.structs.replace(
+            older, status=Status.SUPERSEDED, superseded_by=created.id, decided_at=new.created_at
+        )
+        await tx.save_change_request(superseded)
+        await audit(
+            tx,
+            new.created_at,
+            "change-request.supersede",
+            f"change-request:{older.id}",
+            older.content_sha,
+            new.content_sha,
+            *names,
+        )
+    return created
+
+
+def _opened_notice(request: ChangeRequest) -> Notice:
+    who = "; ".join(describe_requirement(r, request.approvals) for r in awaiting(request))
+    return Notice(
+        "warning",
+        f"Change request {request.id} is open: {request.subject} takes effect once approved by"
+        f" {who}. Until then can-i-deploy answers no for this version.",
+    )
+
+
+def _pact_diff(base: PactVersion | None, new: PactVersion) -> PactDiff:
+    """The diff from `base`; from the same pact without interactions when there is none."""
+    new_document = json.loads(new.content)
+    old_document = (
+        {**new_document, "interactions": [], "messages": []}
+        if base is None
+        else json.loads(base.content)
+    )
+    return diff_pacts(old_document, new_document)
+
+
+def _touched_interactions(diff: PactDiff) -> tuple[str, ...]:
+    names = [i.description for i in diff.added]
+    names += [i.description for i in diff.changed]
+    names += [i.description for i in diff.removed]
+    return tuple(dict.fromkeys(names))
+
+
+async def _consumer_pacts(tx: Transaction, provider: Pacticipant) -> dict[str, str]:
+    """Each consumer with a pact against the provider, and its latest pact's content."""
+    found = {}
+    for latest in await tx.latest_publications(provider.id):
+        consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
+        content = await tx.find_pact_version_by_id(latest.pact_version_id)
+        assert consumer is not None and content is not None, "kept by foreign keys"
+        found[consumer.name] = content.content
+    return dict(sorted(found.items()))
+
+
+def _spec_impact(
+    base: ProviderContract | None, new: ProviderContract, pacts: dict[str, str], now: datetime
+) -> dict[str, tuple[str, ...]]:
+    """Each consumer's interactions the change from `base` touches (all of them for a first)."""
+    if base is None:
+        return {}
+    try:
+        changes = diff_specs(base.content, new.content, today=now.date())
+        hits = impact(base.content, changes, list(pacts.values()))
+    except ComparisonError:
+        return {}
+    touched: dict[str, dict[str, None]] = {}
+    for hit in hits:
+        for consumer, names in hit.interactions.items():
+            touched.setdefault(consumer, {}).update(dict.fromkeys(names))
+    return {consumer: tuple(names) for consumer, names in touched.items()}
+
+
+async def _pact_polish_warnings(
+    tx: Transaction, consumer: Pacticipant, provider: Pacticipant, content: PactVersion
+) -> list[str]:
+    """What the new pact drops or alters of the newest content the provider verified."""
+    verified = await _verified_content(tx, consumer, provider, content)
+    if verified is None:
+        return []
+    diff = _pact_diff(verified, content)
+    between = f"the pact of {consumer.name} with {provider.name}"
+    texts = [
+        f"This publication drops the interaction {i.description!r} from {between}, which"
+        f" {provider.name} verifies today"
+        for i in diff.removed
+    ]
+    texts += [
+        f"This publication alters the interaction {i.description!r} of {between}"
+        f" ({', '.join(i.paths[:3])}), which {provider.name} verifies today"
+        for i in diff.changed
+    ]
+    return texts
+
+
+async def _verified_content(
+    tx: Transaction, consumer: Pacticipant, provider: Pacticipant, content: PactVersion
+) -> PactVersion | None:
+    """The newest other content of the integration whose latest verification succeeded."""
+    page = Page(number=1, size=20)
+    publications, _ = await tx.publications_of_integration(consumer.id, provider.id, page)
+    seen = {content.id}
+    for publication in publications:
+        if publication.pact_version_id in seen:
+            continue
+        seen.add(publication.pact_version_id)
+        result = await tx.latest_verification(publication.pact_version_id)
+        if result is not None and result.success:
+            return await tx.find_pact_version_by_id(publication.pact_version_id)
+    return None
+
+
+class Described(msgspec.Struct, frozen=True, kw_only=True):
+    """A change request with its diff against the last approved content."""
+
+    request: ChangeRequest
+    diff: str
+
+
+class GovernanceService:
+    """Modes, policies and change requests, as the HTTP resources use them."""
+
+    def __init__(
+        self, storage: Storage, governance: Governance, clock: Clock = system_clock
+    ) -> None:
+        self._storage = storage
+        self._governance = governance
+        self._clock = clock
+
+    async def mode(self, pacticipant: str) -> Mode:
+        """A pacticipant's mode (the broker's default if it has none of its own)."""
+        async with self._storage.transaction() as tx:
+            return await self._governance.mode(tx, pacticipant)
+
+    async def set_mode(self, pacticipant: str, mode: Mode) -> Mode:
+        """Set a pacticipant's mode (it may not exist yet)."""
+        check_name(pacticipant, "/pacticipant", "pacticipant name")
+        async with self._storage.transaction() as tx:
+            before = await self._governance.mode(tx, pacticipant)
+            await tx.save_mode(pacticipant, mode.value, self._clock())
+            await audit(
+                tx,
+                self._clock(),
+                "mode.set",
+                f"mode:{pacticipant}",
+                before.value,
+                mode.value,
+                pacticipant,
+            )
+            return mode
+
+    async def policy(self, pacticipant: str) -> Policy | None:
+        """A pacticipant's own approval policy, or None for the default rule."""
+        async with self._storage.transaction() as tx:
+            return await tx.find_policy(pacticipant)
+
+    async def set_policy(
+        self, pacticipant: str, teams: tuple[str, ...], required: object
+    ) -> Policy:
+        """Set a pacticipant's approval policy: `required` of `teams` approve each change."""
+        check_name(pacticipant, "/pacticipant", "pacticipant name")
+        check_policy(teams, required)
+        assert isinstance(required, int)
+        rule = Policy(pacticipant=pacticipant, teams=teams, required=required)
+        async with self._storage.transaction() as tx:
+            before = await tx.find_policy(rule.pacticipant)
+            await tx.save_policy(rule, self._clock())
+            await audit(
+                tx,
+                self._clock(),
+                "approval-policy.set",
+                f"approval-policy:{rule.pacticipant}",
+                None if before is None else _policy_text(before),
+                _policy_text(rule),
+                rule.pacticipant,
+            )
+            return rule
+
+    async def change_requests(
+        self, pacticipant: str | None, status: Status | None, page: Page
+    ) -> tuple[list[ChangeRequest], int]:
+        """One page of change requests, newest first, and how many match."""
+        async with self._storage.transaction() as tx:
+            return await tx.list_change_requests(pacticipant, status, page)
+
+    async def describe(self, request_id: int) -> Described:
+        """A change request with its diff against the last approved content."""
+        async with self._storage.transaction() as tx:
+            request = await _require(tx, request_id)
+            return Described(request=request, diff=await _diff_text(tx, request, self._clock()))
+
+    async def approve(self, request_id: int) -> ChangeRequest:
+        """Approve as the current caller; once every requirement is met the content takes effect."""
+        actor = current_actor.get()
+        now = self._clock()
+        async with self._storage.transaction() as tx:
+            request = await _require(tx, request_id)
+            decided = approve(request, actor.name, actor.role, actor.teams, now)
+            if decided == request:
+                return request
+            await tx.save_change_request(decided)
+            if decided.status is Status.APPROVED:
+                await tx.approve_content(
+                    decided.kind,
+                    decided.pacticipant,
+                    decided.provider,
+                    decided.content_sha,
+                    decided.id,
+                    now,
+                )
+            await audit(
+                tx,
+                now,
+                "change-request.approve",
+                f"change-request:{decided.id}",
+                request.status.value,
+                decided.status.value,
+                *_names(decided),
+            )
+            return decided
+
+    async def reject(self, request_id: int, reason: str | None) -> ChangeRequest:
+        """Reject as the current caller, saying why."""
+        actor = current_actor.get()
+        now = self._clock()
+        async with self._storage.transaction() as tx:
+            request = await _require(tx, request_id)
+            decided = reject(
+                request,
+                approver=actor.name,
+                role=actor.role,
+                teams=actor.teams,
+                reason=reason,
+                now=now,
+            )
+            if decided == request:
+                return request
+            await tx.save_change_request(decided)
+            await audit(
+                tx,
+                now,
+                "change-request.reject",
+                f"change-request:{decided.id}",
+                request.status.value,
+                decided.status.value,
+                *_names(decided),
+            )
+            return decided
+
+
+async def _require(tx: Transaction, request_id: int) -> ChangeRequest:
+    request = await tx.find_change_request(request_id)
+    if request is None:
+        raise NotFoundError(f"No change request {request_id}")
+    return request
+
+
+def _names(request: ChangeRequest) -> tuple[str, ...]:
+    return (request.pacticipant, *([request.provider] if request.provider else []))
+
+
+def _policy_text(rule: Policy) -> str:
+    return f"{rule.required} of {', '.join(rule.teams)}"
+
+
+async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
+    """The change against the last approved content, as text."""
+    if request.kind is Kind.PACT:
+        return await _pact_diff_text(tx, request)
+    return await _contract_diff_text(tx, request, now)
+
+
+async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
+    assert request.provider is not None
+    consumer = await tx.find_pacticipant(request.pacticipant)
+    provider = await tx.find_pacticipant(request.provider)
+    new = (
+        None
+        if consumer is None or provider is None
+        else await tx.find_pact_version(consumer.id, provider.id, request.content_sha)
+    )
+    if consumer is None or provider is None or new is None:
+        return "The content of this change request no longer exists."
+    if request.base_sha is None:
+        everything = render_text(_pact_diff(None, new))
+        return f"No approved content yet: every interaction is new.\n{everything}"
+    base = await tx.find_pact_version(consumer.id, provider.id, request.base_sha)
+    heading = f"Against the approved content {request.base_sha[:12]}:"
+    return f"{heading}\n{render_text(_pact_diff(base, new))}"
+
+
+async def _contract_diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
+    provider = await tx.find_pacticipant(request.pacticipant)
+    contract = (
+        None
+        if provider is None
+        else await tx.find_provider_contract(provider.id, request.content_sha)
+    )
+    if provider is None or contract is None:
+        return "The content of this change request no longer exists."
+    if request.base_sha is None:
+        return "No approved provider contract yet: the whole document is new."
+    base = await tx.find_provider_contract(provider.id, request.base_sha)
+    if base is None:
+        return "The approved document this change request started from no longer exists."
+    try:
+        changes = diff_specs(base.content, contract.content, today=now.date())
+    except ComparisonError as error:
+        return f"The documents cannot be compared: {error}"
+    lines = [f"Against the approved document {request.base_sha[:12]}:"]
+    lines += [
+        f"{c.level.value} {c.id}{f' ({c.operation})' if c.operation else ''}: {c.text}"
+        for c in changes
+    ] or ["No change to the API."]
+    return "\n".join(lines)

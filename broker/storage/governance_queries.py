@@ -1,0 +1,102 @@
+"""The SQL of modes, approval policies, change requests and approved content, for both adapters.
+
+`?` placeholders; `pact_queries.numbered` converts them for PostgreSQL. A change request's
+subject is (kind, pacticipant_name, provider_name), with '' for a provider contract's provider.
+"""
+
+from __future__ import annotations
+
+FIND_MODE = "SELECT mode FROM pacticipant_modes WHERE pacticipant_name = ?"
+SAVE_MODE = (
+    "INSERT INTO pacticipant_modes (pacticipant_name, mode, updated_at) VALUES (?, ?, ?)"
+    " ON CONFLICT (pacticipant_name) DO UPDATE SET mode = excluded.mode,"
+    " updated_at = excluded.updated_at"
+)
+FIND_POLICY = "SELECT * FROM approval_policies WHERE pacticipant_name = ?"
+SAVE_POLICY = (
+    "INSERT INTO approval_policies (pacticipant_name, teams, required, updated_at)"
+    " VALUES (?, ?, ?, ?) ON CONFLICT (pacticipant_name) DO UPDATE SET teams = excluded.teams,"
+    " required = excluded.required, updated_at = excluded.updated_at"
+)
+DELETE_POLICY = "DELETE FROM approval_policies WHERE pacticipant_name = ?"
+
+APPROVED_SHAS = (
+    "SELECT content_sha FROM approved_contents"
+    " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ?"
+)
+LAST_APPROVED = (
+    "SELECT content_sha FROM approved_contents"
+    " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ?"
+    " ORDER BY approved_at DESC, content_sha LIMIT 1"
+)
+APPROVE_CONTENT = (
+    "INSERT INTO approved_contents (kind, pacticipant_name, provider_name, content_sha,"
+    " change_request_id, approved_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+
+INSERT_REQUEST = (
+    "INSERT INTO change_requests (kind, pacticipant_name, provider_name, content_sha, base_sha,"
+    " author, status, requirements, affected, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)"
+    " RETURNING id"
+)
+ADD_VERSION = (
+    "INSERT INTO change_request_versions (change_request_id, version_number) VALUES (?, ?)"
+    " ON CONFLICT DO NOTHING"
+)
+FIND_REQUEST = "SELECT * FROM change_requests WHERE id = ?"
+REQUESTS_OF_SUBJECT = (
+    "SELECT * FROM change_requests"
+    " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ? AND status = ? ORDER BY id"
+)
+REQUEST_FOR_CONTENT = (
+    "SELECT * FROM change_requests"
+    " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ? AND content_sha = ?"
+    " ORDER BY id DESC LIMIT 1"
+)
+APPROVALS_OF = (
+    "SELECT * FROM change_request_approvals WHERE change_request_id = ?"
+    " ORDER BY approved_at, approver"
+)
+VERSIONS_OF = (
+    "SELECT version_number FROM change_request_versions WHERE change_request_id = ?"
+    " ORDER BY version_number"
+)
+SAVE_DECISION = (
+    "UPDATE change_requests SET status = ?, decided_at = ?, decided_by = ?,"
+    " rejection_reason = ?, superseded_by = ? WHERE id = ?"
+)
+ADD_APPROVAL = (
+    "INSERT INTO change_request_approvals (change_request_id, approver, teams, approved_at)"
+    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+
+ADD_WARNING = (
+    "INSERT INTO publish_warnings (pacticipant_name, version_number, text, created_at)"
+    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+WARNINGS_OF = (
+    "SELECT text FROM publish_warnings WHERE pacticipant_name = ? AND version_number = ?"
+    " ORDER BY created_at, text"
+)
+
+
+def listed(pacticipant: str | None, status: str | None) -> tuple[str, str, list[object]]:
+    """The page query, the count query and their parameters (newest first).
+
+    A pacticipant matches the requests that change its contracts and those of its providers.
+    """
+    clauses: list[str] = []
+    values: list[object] = []
+    if pacticipant is not None:
+        clauses.append("(pacticipant_name = ? OR provider_name = ?)")
+        values += [pacticipant, pacticipant]
+    if status is not None:
+        clauses.append("status = ?")
+        values.append(status)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    return (
+        f"SELECT * FROM change_requests{where} ORDER BY id DESC LIMIT ? OFFSET ?",  # noqa: S608 - fixed columns
+        f"SELECT count(*) AS total FROM change_requests{where}",  # noqa: S608 - fixed columns
+        values,
+    )

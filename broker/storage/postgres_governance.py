@@ -1,0 +1,38 @@
+"""Governance rows on PostgreSQL: how `GovernanceRows` runs a statement and passes a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from broker.storage.governance_store import GovernanceRows
+from broker.storage.pact_queries import numbered
+from broker.storage.pact_rows import Row
+
+if TYPE_CHECKING:
+    import asyncpg
+
+
+class PostgresGovernanceRows(GovernanceRows):
+    """Mixed into `PostgresTransaction`, which provides the statement helpers declared here."""
+
+    if TYPE_CHECKING:
+
+        async def _fetch(self, query: str, *arguments: object) -> list[asyncpg.Record]: ...
+
+        async def _fetchrow(self, query: str, *arguments: object) -> asyncpg.Record | None: ...
+
+        async def _execute(self, query: str, *arguments: object) -> None: ...
+
+    async def _one(self, query: str, *values: object) -> Row | None:
+        return await self._fetchrow(numbered(query), *values)
+
+    async def _all(self, query: str, *values: object) -> Sequence[Row]:
+        return await self._fetch(numbered(query), *values)
+
+    async def _run(self, query: str, *values: object) -> None:
+        await self._execute(numbered(query), *values)
+
+    def _time(self, moment: datetime) -> datetime:
+        return moment

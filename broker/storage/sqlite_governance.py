@@ -1,0 +1,32 @@
+"""Governance rows on SQLite: how `GovernanceRows` runs a statement and passes a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from broker.storage.governance_store import GovernanceRows
+from broker.storage.pact_rows import Row
+from broker.storage.sqlite_time import to_text
+
+if TYPE_CHECKING:
+    from broker.storage.sqlite import Connection
+
+
+class SQLiteGovernanceRows(GovernanceRows):
+    """Mixed into `SQLiteTransaction`, which provides the connection `_c`."""
+
+    _c: Connection
+
+    async def _one(self, query: str, *values: object) -> Row | None:
+        return await self._c.fetch_one(query, values)
+
+    async def _all(self, query: str, *values: object) -> Sequence[Row]:
+        return await self._c.fetch_all(query, values)
+
+    async def _run(self, query: str, *values: object) -> None:
+        await self._c.execute(query, values)
+
+    def _time(self, moment: datetime) -> str:
+        return to_text(moment)

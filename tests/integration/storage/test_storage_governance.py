@@ -1,0 +1,127 @@
+"""Modes, policies, change requests, approved content and polish warnings, on both backends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from broker.domain.governance import (
+    Affected,
+    Approval,
+    Kind,
+    NewRequest,
+    Policy,
+    Requirement,
+    Status,
+)
+from broker.domain.model import Page
+from broker.storage.interface import Storage
+
+
+def new_request(
+    sha: str, now: datetime, version: str = "1", provider: str | None = "Orders"
+) -> NewRequest:
+    return NewRequest(
+        kind=Kind.PACT if provider else Kind.PROVIDER_CONTRACT,
+        pacticipant="Web" if provider else "Orders",
+        provider=provider,
+        content_sha=sha,
+        base_sha="0" * 64,
+        author="token:web-ci",
+        requirements=(Requirement(name="Orders", teams=("orders",), needed=1),),
+        affected=(Affected(pacticipant="Orders", interactions=("get an order",)),),
+        created_at=now,
+        version=version,
+    )
+
+
+async def test_modes_and_policies_are_kept_by_name(storage: Storage, now: datetime) -> None:
+    async with storage.transaction() as tx:
+        assert await tx.mode_of("Web") is None
+        await tx.save_mode("Web", "brownfield-polish", now)
+        await tx.save_mode("Web", "brownfield-enterprise", now)
+        assert await tx.find_policy("Web") is None
+        await tx.save_policy(Policy(pacticipant="Web", teams=("a", "b"), required=2), now)
+    async with storage.transaction() as tx:
+        assert await tx.mode_of("Web") == "brownfield-enterprise"
+        assert await tx.find_policy("Web") == Policy(
+            pacticipant="Web", teams=("a", "b"), required=2
+        )
+        await tx.delete_policy("Web")
+        assert await tx.find_policy("Web") is None
+
+
+async def test_approved_content_is_kept_once_per_subject(storage: Storage, now: datetime) -> None:
+    async with storage.transaction() as tx:
+        await tx.approve_content(Kind.PACT, "Web", "Orders", "a" * 64, None, now)
+        await tx.approve_content(Kind.PACT, "Web", "Orders", "a" * 64, 3, now)  # no effect
+        await tx.approve_content(Kind.PACT, "Web", "Orders", "b" * 64, 4, now + timedelta(1))
+        await tx.approve_content(Kind.PACT, "App", "Orders", "c" * 64, None, now)
+        await tx.approve_content(Kind.PROVIDER_CONTRACT, "Orders", None, "d" * 64, None, now)
+    async with storage.transaction() as tx:
+        assert await tx.approved_shas(Kind.PACT, "Web", "Orders") == {"a" * 64, "b" * 64}
+        assert await tx.last_approved_sha(Kind.PACT, "Web", "Orders") == "b" * 64
+        assert await tx.approved_shas(Kind.PROVIDER_CONTRACT, "Orders", None) == {"d" * 64}
+        assert await tx.last_approved_sha(Kind.PACT, "Web", "Stock") is None
+
+
+async def test_a_change_request_round_trips_with_approvals_and_versions(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        opened = await tx.insert_change_request(new_request("a" * 64, now))
+        await tx.add_change_request_version(opened.id, "2")
+        await tx.add_change_request_version(opened.id, "2")
+    assert opened.status is Status.OPEN
+    assert opened.versions == ("1",)
+    assert opened.requirements[0].teams == ("orders",)
+    assert opened.affected[0].interactions == ("get an order",)
+    signed = msgspec.structs.replace(
+        opened,
+        approvals=(Approval(approver="token:ann", teams=("orders",), at=now),),
+        status=Status.APPROVED,
+        decided_at=now,
+        decided_by="token:ann",
+    )
+    async with storage.transaction() as tx:
+        await tx.save_change_request(signed)
+        await tx.save_change_request(signed)  # approvals are kept once
+    async with storage.transaction() as tx:
+        found = await tx.find_change_request(opened.id)
+        assert await tx.find_change_request(opened.id + 100) is None
+    assert found == msgspec.structs.replace(signed, versions=("1", "2"))
+
+
+async def test_change_requests_are_found_by_subject_content_and_status(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        first = await tx.insert_change_request(new_request("a" * 64, now))
+        second = await tx.insert_change_request(new_request("b" * 64, now, "2"))
+        contract = await tx.insert_change_request(new_request("c" * 64, now, "p1", provider=None))
+        await tx.save_change_request(
+            msgspec.structs.replace(first, status=Status.SUPERSEDED, superseded_by=second.id)
+        )
+    async with storage.transaction() as tx:
+        still_open = await tx.change_requests_of_subject(Kind.PACT, "Web", "Orders", Status.OPEN)
+        assert [r.id for r in still_open] == [second.id]
+        by_content = await tx.change_request_for_content(Kind.PACT, "Web", "Orders", "a" * 64)
+        assert by_content is not None and by_content.superseded_by == second.id
+        everything, total = await tx.list_change_requests(None, None, Page(number=1, size=2))
+        assert total == 3
+        assert [r.id for r in everything] == [contract.id, second.id]  # newest first
+        # A provider sees its own contract's requests and its consumers' pact requests.
+        of_orders, _ = await tx.list_change_requests("Orders", None, Page())
+        assert {r.id for r in of_orders} == {first.id, second.id, contract.id}
+        of_web, _ = await tx.list_change_requests("Web", Status.OPEN, Page())
+        assert [r.id for r in of_web] == [second.id]
+
+
+async def test_polish_warnings_are_kept_once_per_version(storage: Storage, now: datetime) -> None:
+    async with storage.transaction() as tx:
+        await tx.add_publish_warnings("Web", "1", ["drops a", "alters b"], now)
+        await tx.add_publish_warnings("Web", "1", ["drops a"], now)
+    async with storage.transaction() as tx:
+        assert sorted(await tx.publish_warnings("Web", "1")) == ["alters b", "drops a"]
+        assert await tx.publish_warnings("Web", "2") == []

@@ -1,0 +1,262 @@
+"""The governance rules (`broker.domain.governance`), table by table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from broker.domain.errors import ConflictError, ForbiddenError, InvalidInputError, Notice
+from broker.domain.governance import (
+    Approval,
+    ChangeRequest,
+    Kind,
+    Mode,
+    Policy,
+    Requirement,
+    Status,
+    approve,
+    awaiting_teams,
+    check_policy,
+    governed,
+    hold_sentence,
+    is_met,
+    needs_request,
+    parse_mode,
+    reject,
+    requirements_for,
+)
+from broker.domain.matrix import Decision
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def request(*requirements: Requirement, status: Status = Status.OPEN) -> ChangeRequest:
+    return ChangeRequest(
+        id=7,
+        kind=Kind.PACT,
+        pacticipant="Web",
+        provider="Orders",
+        content_sha="ab" * 32,
+        base_sha=None,
+        author="token:web-ci",
+        status=status,
+        requirements=requirements,
+        affected=(),
+        created_at=NOW,
+    )
+
+
+ORDERS = Requirement(name="Orders", teams=("orders",))
+ANYONE = Requirement(name="Stock", teams=())
+
+
+@pytest.mark.parametrize(
+    ("mode", "sha", "approved", "expected"),
+    [
+        (Mode.GREENFIELD, "new", frozenset(), False),
+        (Mode.POLISH, "new", frozenset(), False),
+        (Mode.ENTERPRISE, "new", frozenset(), True),  # a brand-new integration
+        (Mode.ENTERPRISE, "new", frozenset({"old"}), True),
+        (Mode.ENTERPRISE, "old", frozenset({"old", "older"}), False),  # approved stays approved
+    ],
+)
+def test_which_publications_open_a_change_request(
+    mode: Mode, sha: str, approved: frozenset[str], expected: bool
+) -> None:
+    assert needs_request(mode, sha, approved) is expected
+
+
+@pytest.mark.parametrize(
+    ("policy", "owners", "expected"),
+    [
+        # A consumer's change: one member of the provider's teams.
+        (None, {"Orders": frozenset({"orders"})}, (ORDERS,)),
+        # A provider's change: one member of each consumer's teams.
+        (
+            None,
+            {"Web": frozenset({"web"}), "App": frozenset({"app", "mobile"})},
+            (
+                Requirement(name="Web", teams=("web",)),
+                Requirement(name="App", teams=("app", "mobile")),
+            ),
+        ),
+        # Nobody owns the counterpart: any approver.
+        (None, {"Stock": frozenset()}, (ANYONE,)),
+        # A provider contract no consumer uses yet: any approver.
+        (None, {}, (Requirement(name="any approver", teams=()),)),
+        # The pacticipant's own policy replaces the default.
+        (
+            Policy(pacticipant="Web", teams=("a", "b", "c"), required=2),
+            {"Orders": frozenset({"orders"})},
+            (Requirement(name="the policy of Web", teams=("a", "b", "c"), needed=2),),
+        ),
+    ],
+)
+def test_who_must_approve(
+    policy: Policy | None, owners: dict[str, frozenset[str]], expected: tuple[Requirement, ...]
+) -> None:
+    assert requirements_for(policy, owners) == expected
+
+
+def approval(who: str, *teams: str) -> Approval:
+    return Approval(approver=who, teams=teams, at=NOW)
+
+
+@pytest.mark.parametrize(
+    ("requirement", "approvals", "met"),
+    [
+        (ORDERS, [], False),
+        (ORDERS, [approval("bob", "web")], False),
+        (ORDERS, [approval("ann", "orders")], True),
+        (ANYONE, [approval("bob", "web")], True),
+        (Requirement(name="p", teams=("a", "b", "c"), needed=2), [approval("x", "a")], False),
+        # Two members of one team are one team.
+        (
+            Requirement(name="p", teams=("a", "b", "c"), needed=2),
+            [approval("x", "a"), approval("y", "a")],
+            False,
+        ),
+        (
+            Requirement(name="p", teams=("a", "b", "c"), needed=2),
+            [approval("x", "a"), approval("y", "c")],
+            True,
+        ),
+        # One approver in two of the teams counts for both.
+        (
+            Requirement(name="p", teams=("a", "b", "c"), needed=2),
+            [approval("x", "a", "b")],
+            True,
+        ),
+    ],
+)
+def test_when_a_requirement_is_met(
+    requirement: Requirement, approvals: list[Approval], met: bool
+) -> None:
+    assert is_met(requirement, approvals) is met
+
+
+def test_approving_until_every_requirement_is_met() -> None:
+    two = request(ORDERS, Requirement(name="Billing", teams=("billing",)))
+    once = approve(two, "token:ann", "approver", ("orders",), NOW)
+    assert once.status is Status.OPEN
+    assert awaiting_teams(once) == ["billing"]
+    assert approve(once, "token:ann", "approver", ("orders",), NOW) == once  # idempotent
+    done = approve(once, "token:bo", "approver", ("billing",), NOW)
+    assert (done.status, done.decided_by, done.decided_at) == (Status.APPROVED, "token:bo", NOW)
+    assert approve(done, "token:cy", "approver", ("orders",), NOW) == done
+
+
+@pytest.mark.parametrize(
+    ("who", "role", "teams", "error", "words"),
+    [
+        ("token:web-ci", "admin", ("orders",), ForbiddenError, "published this change"),
+        ("token:web-ci2", "write", ("orders",), ForbiddenError, "approver role"),
+        ("token:web-approver", "approver", ("web",), ForbiddenError, "orders"),
+    ],
+)
+def test_who_may_not_approve(
+    who: str, role: str, teams: tuple[str, ...], error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error, match=words):
+        approve(request(ORDERS), who, role, teams, NOW)
+
+
+@pytest.mark.parametrize("status", [Status.REJECTED, Status.SUPERSEDED])
+def test_a_decided_request_cannot_be_approved(status: Status) -> None:
+    with pytest.raises(ConflictError):
+        approve(request(ORDERS, status=status), "token:ann", "approver", ("orders",), NOW)
+
+
+def test_an_unowned_counterpart_lets_any_approver_sign() -> None:
+    signed = approve(request(ANYONE), "token:zed", "approver", (), NOW)
+    assert signed.status is Status.APPROVED
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_a_rejection_needs_a_reason(reason: str | None) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        reject(
+            request(ORDERS),
+            approver="a",
+            role="approver",
+            teams=("orders",),
+            reason=reason,
+            now=NOW,
+        )
+    assert raised.value.errors[0].pointer == "/reason"
+
+
+def test_rejecting_records_who_and_why_and_can_be_repeated() -> None:
+    rejected = reject(
+        request(ORDERS), approver="a", role="approver", teams=("orders",), reason=" no ", now=NOW
+    )
+    assert (rejected.status, rejected.rejection_reason, rejected.decided_by) == (
+        Status.REJECTED,
+        "no",
+        "a",
+    )
+    again = reject(rejected, approver="b", role="approver", teams=("orders",), reason="x", now=NOW)
+    assert again == rejected
+    approved = request(ORDERS, status=Status.APPROVED)
+    with pytest.raises(ConflictError):
+        reject(approved, approver="a", role="approver", teams=("orders",), reason="x", now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (Status.OPEN, "Change request 7 awaiting approval by one member of orders (for Orders)"),
+        (Status.SUPERSEDED, "Change request 7 was superseded"),
+    ],
+)
+def test_what_holds_a_version_back(status: Status, words: str) -> None:
+    assert hold_sentence(request(ORDERS, status=status)).startswith(words)
+
+
+@pytest.mark.parametrize(
+    ("teams", "required", "field"),
+    [
+        ((), 1, "/teams"),
+        (("a", "a"), 1, "/teams"),
+        (("a",), 2, "/required"),
+        (("a",), 0, "/required"),
+        (("a",), "1", "/required"),
+        (("a",), True, "/required"),
+    ],
+)
+def test_a_policy_must_be_satisfiable(teams: tuple[str, ...], required: object, field: str) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        check_policy(teams, required)
+    assert field in [e.pointer for e in raised.value.errors]
+
+
+@pytest.mark.parametrize("text", ["strict", None, 3, "Greenfield "])
+def test_unknown_modes_are_refused(text: object) -> None:
+    with pytest.raises(InvalidInputError):
+        parse_mode(text)
+
+
+def decision(deployable: bool | None) -> Decision:
+    reason = "All required verification results are published and successful"
+    return Decision(
+        deployable=deployable,
+        reason=reason,
+        rows=[],
+        success=1,
+        failed=0,
+        unknown=0,
+        ignored=0,
+        notices=[Notice("success", reason)],
+    )
+
+
+def test_a_hold_turns_yes_into_no_and_warnings_only_add_notices() -> None:
+    held = governed(decision(True), ["Change request 7 awaiting approval by x"], [])
+    assert held.deployable is False
+    assert held.reason == "Change request 7 awaiting approval by x."
+    assert held.notices[0] == Notice("error", "Change request 7 awaiting approval by x")
+    warned = governed(decision(True), [], ["drops an interaction"])
+    assert warned.deployable is True
+    assert Notice("warning", "drops an interaction") in warned.notices
+    assert governed(decision(None), [], []) == decision(None)
