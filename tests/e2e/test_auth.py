@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -118,6 +119,54 @@ def test_accord_creates_lists_and_revokes_tokens(secured_broker: str) -> None:
         f"{secured_broker}/environments", headers={"Authorization": f"Bearer {token['token']}"}
     )
     assert after.status_code == 401
+
+
+def test_create_token_takes_a_lifetime_and_names_itself(secured_broker: str) -> None:
+    created = accord(
+        secured_broker,
+        "create-token",
+        "--team",
+        "web",
+        "--role",
+        "write",
+        "--expires-in",
+        "30d",
+        "--output",
+        "json",
+        PACT_BROKER_TOKEN=ADMIN,
+    )
+    assert created.returncode == 0, created.stderr
+    token = httpx.Response(200, content=created.stdout).json()
+    assert token["name"] == "write-web"
+    expires = datetime.fromisoformat(token["expiresAt"])
+    left = expires - datetime.now(UTC)
+    assert timedelta(days=29, hours=23) < left <= timedelta(days=30), left
+
+    bad = accord(
+        secured_broker,
+        "create-token",
+        "--role",
+        "read",
+        "--expires-in",
+        "soon",
+        PACT_BROKER_TOKEN=ADMIN,
+    )
+    assert bad.returncode != 0
+    assert "is not a duration" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+    revoked = accord(
+        secured_broker,
+        "revoke-token",
+        str(token["id"]),
+        "--output",
+        "json",
+        PACT_BROKER_TOKEN=ADMIN,
+    )
+    assert revoked.returncode == 0, revoked.stderr
+    shown = httpx.Response(200, content=revoked.stdout).json()
+    assert (shown["id"], shown["name"]) == (token["id"], "write-web")
+    assert shown["revokedAt"] is not None
 
 
 def test_a_broker_without_credentials_refuses_a_network_address(
