@@ -166,6 +166,8 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("DELETE", "/admin/tokens/{token_id:int}"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
     ("PUT", "/admin/teams/{name:str}"): ADMIN,
+    ("GET", "/admin/teams"): ADMIN,
+    ("GET", "/admin/teams/{name:str}"): ADMIN,
 }
 
 # The roles that may use a route needing each need, for the 403 sentence.

@@ -5,6 +5,8 @@ See pact-broker-api §2-4 and §10-11 for the shapes the clients read.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from broker.domain.model import Branch, Environment, Pacticipant, Page, Tag, Version
 from broker.http.hal import Body, Links, segment, timestamp
 from broker.services.deployments import Deployment, Release
@@ -85,6 +87,18 @@ def index(links: Links) -> Body:
                 "/pacts/provider/{provider}/latest/{tag}",
                 title="Latest pacts for provider with the specified tag",
             ),
+            "accord:change-requests": links.link(
+                links.href("change-requests"), title="Contract changes awaiting or past sign-off"
+            ),
+            "accord:change-request": t("/change-requests/{id}", title="A change request"),
+            "accord:pacticipant-mode": t(
+                "/pacticipants/{pacticipant}/mode", title="A pacticipant's governance mode"
+            ),
+            "accord:approval-policy": t(
+                "/pacticipants/{pacticipant}/approval-policy",
+                title="Who approves a pacticipant's contract changes",
+            ),
+            "accord:audit": links.link(links.href("audit"), title="The audit log"),
         }
     }
 
@@ -145,6 +159,14 @@ def pacticipant(links: Links, details: PacticipantDetails) -> Body:
         "pb:latest-version": links.link(f"{self_href}/latest-version", title="Latest version"),
         "pb:label": {"href": f"{self_href}/labels/{{label}}", "title": "Label", "templated": True},
         "pb:notifications": links.link(f"{self_href}/notifications", title="Notifications"),
+        "accord:mode": links.link(f"{self_href}/mode", title="Governance mode"),
+        "accord:approval-policy": links.link(
+            f"{self_href}/approval-policy", title="Who approves its contract changes"
+        ),
+        "accord:change-requests": links.link(
+            links.href("change-requests") + "?" + urlencode({"pacticipant": p.name}),
+            title="Its change requests",
+        ),
         "versions": links.link(f"{self_href}/versions", title="Versions"),
     }
     return body

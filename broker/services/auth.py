@@ -219,6 +219,18 @@ class AuthService:
         async with self._storage.transaction() as tx:
             return await tx.save_team(name, pacticipants, self._clock())
 
+    async def list_teams(self) -> list[Team]:
+        """Every team and what it owns."""
+        async with self._storage.transaction() as tx:
+            return await tx.list_teams()
+
+    async def team(self, name: str) -> Team:
+        """One team and what it owns."""
+        found = [t for t in await self.list_teams() if t.name == name]
+        if not found:
+            raise NotFoundError(f"No team named {name!r}")
+        return found[0]
+
 
 def _identity_problems(
     field: str, name: str, role: str, teams: tuple[str, ...]

@@ -33,3 +33,7 @@ TEAMS_OWNING = (
     "SELECT t.name FROM teams t JOIN team_pacticipants o ON o.team_id = t.id"
     " WHERE o.pacticipant_name = ?"
 )
+LIST_TEAMS = (
+    "SELECT t.name, t.created_at, t.updated_at, o.pacticipant_name FROM teams t"
+    " LEFT JOIN team_pacticipants o ON o.team_id = t.id ORDER BY t.name, o.pacticipant_name"
+)

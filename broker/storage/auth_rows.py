@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import msgspec
 
-from broker.domain.auth import ApiToken, ApiUser
+from broker.domain.auth import ApiToken, ApiUser, Team
 from broker.storage.pact_rows import Row, moment
 
 
@@ -43,3 +45,20 @@ def user(row: Row) -> ApiUser:
         teams=_teams(row["teams"]),
         created_at=moment(row["created_at"]),
     )
+
+
+def teams(rows: Iterable[Row]) -> list[Team]:
+    """Teams from `LIST_TEAMS` rows: one row per team and owned pacticipant, by team name."""
+    found: dict[str, Team] = {}
+    for row in rows:
+        team = found.get(row["name"]) or Team(
+            name=row["name"],
+            pacticipants=(),
+            created_at=moment(row["created_at"]),
+            updated_at=moment(row["updated_at"]),
+        )
+        owned = row["pacticipant_name"]
+        if owned is not None:
+            team = msgspec.structs.replace(team, pacticipants=(*team.pacticipants, owned))
+        found[team.name] = team
+    return list(found.values())

@@ -714,6 +714,10 @@ class Transaction(Protocol):
         """The names of the teams that own a pacticipant (empty when none does)."""
         ...
 
+    async def list_teams(self) -> list[Team]:
+        """Every team with the pacticipants it owns, by name."""
+        ...
+
     # Consumer notifications (issue 5): what a provider's contract change means to a consumer.
 
     async def insert_notification(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from broker.domain.auth import ApiToken, ApiUser, Team
 from broker.storage import auth_queries as q
-from broker.storage.auth_rows import teams_text, token, user
+from broker.storage.auth_rows import teams, teams_text, token, user
 from broker.storage.pact_queries import numbered
 from broker.storage.pact_rows import moment
 
@@ -114,3 +114,6 @@ class PostgresAuthRows:
     async def teams_owning(self, pacticipant_name: str) -> frozenset[str]:
         rows = await self._fetch(numbered(q.TEAMS_OWNING), pacticipant_name)
         return frozenset(row["name"] for row in rows)
+
+    async def list_teams(self) -> list[Team]:
+        return teams(await self._fetch(q.LIST_TEAMS))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from broker.domain.auth import ApiToken, ApiUser, Team
 from broker.storage import auth_queries as q
-from broker.storage.auth_rows import teams_text, token, user
+from broker.storage.auth_rows import teams, teams_text, token, user
 from broker.storage.pact_rows import moment
 from broker.storage.sqlite_time import to_text
 
@@ -89,3 +89,6 @@ class SQLiteAuthRows:
     async def teams_owning(self, pacticipant_name: str) -> frozenset[str]:
         rows = await self._c.fetch_all(q.TEAMS_OWNING, (pacticipant_name,))
         return frozenset(row["name"] for row in rows)
+
+    async def list_teams(self) -> list[Team]:
+        return teams(await self._c.fetch_all(q.LIST_TEAMS))

@@ -109,4 +109,24 @@ async def save_team(name: PathName, request: AnyRequest, state: State) -> Respon
     return hal(_team(links_for(request, state), team))
 
 
-handlers = [create_token, list_tokens, revoke_token, create_user, save_team]
+@get("/admin/teams")
+async def list_teams(request: AnyRequest, state: State) -> Response[bytes]:
+    """Every team and the pacticipants it owns."""
+    links = links_for(request, state)
+    found = await services_of(state).auth.list_teams()
+    return hal(
+        {
+            "_embedded": {"teams": [_team(links, t) for t in found]},
+            "_links": {"self": links.link(links.href("admin", "teams"))},
+        }
+    )
+
+
+@get("/admin/teams/{name:str}")
+async def show_team(name: PathName, request: AnyRequest, state: State) -> Response[bytes]:
+    """One team and the pacticipants it owns (404 if there is none by that name)."""
+    team = await services_of(state).auth.team(name)
+    return hal(_team(links_for(request, state), team))
+
+
+handlers = [create_token, list_tokens, revoke_token, create_user, save_team, list_teams, show_team]

@@ -111,6 +111,12 @@ async def test_a_writer_may_not_write_another_teams_pacticipant(client: Client) 
         "/admin/teams/payments", json={"pacticipants": ["Billing"]}, headers=bearer(ADMIN)
     )
     assert owned.json()["pacticipants"] == ["Billing"]
+    shown = await client.get("/admin/teams/payments", headers=bearer(ADMIN))
+    assert shown.json()["pacticipants"] == ["Billing"]
+    listed = await client.get("/admin/teams", headers=bearer(ADMIN))
+    assert [t["name"] for t in listed.json()["_embedded"]["teams"]] == ["payments"]
+    missing = await client.get("/admin/teams/nobody", headers=bearer(ADMIN))
+    assert missing.status_code == 404
     web = await new_token(client, "write", "web")
     payments = await new_token(client, "write", "payments")
     version = "/pacticipants/Billing/versions/1"

@@ -41,6 +41,9 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
     await put(client, "/pacticipants/A/branches/main/versions/1")
     pact = {"consumer": {"name": "A"}, "provider": {"name": "B"}, "interactions": []}
     assert (await client.put("/pacticipants/A/versions/1", json={})).status_code == 200
+    # In enterprise mode the pact opens change request 1, which `accord:change-request` names.
+    mode = {"mode": "brownfield-enterprise"}
+    assert (await client.put("/pacticipants/A/mode", json=mode)).status_code == 200
     assert (
         await client.put("/pacts/provider/B/consumer/A/version/1", json=pact)
     ).status_code == 201
@@ -55,6 +58,7 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
         "consumer": "A",
         "consumerApplicationVersion": "1",
         "environment": "test",
+        "id": "1",
     }
     post_only = {"pb:publish-contracts", "pf:publish-provider-contract"}
     for relation, link in (await client.get("/")).json()["_links"].items():

@@ -82,3 +82,12 @@ async def test_saving_a_team_replaces_what_it_owns(storage: Storage, now: dateti
     assert team.pacticipants == ("Billing",)
     assert team.created_at == now
     assert team.updated_at == now + timedelta(minutes=1)
+    async with storage.transaction() as tx:
+        await tx.save_team("empty", (), now)
+        listed = await tx.list_teams()
+    assert [(t.name, t.pacticipants) for t in listed] == [
+        ("empty", ()),
+        ("payments", ("Billing",)),
+        ("web", ("Ledger",)),
+    ]
+    assert listed[1] == team
