@@ -134,17 +134,32 @@ class ForVerificationService:
                 request.provider_branch or request.provider_tags
             ):
                 results += await self._wip(tx, provider, consumers, set(entries), request)
-            return [await self._awaiting_approval(tx, found) for found in results]
+            return await self._awaiting_approval(tx, results)
 
-    async def _awaiting_approval(self, tx: Transaction, found: PactToVerify) -> PactToVerify:
+    async def _awaiting_approval(
+        self, tx: Transaction, results: list[PactToVerify]
+    ) -> list[PactToVerify]:
         """A pact whose change awaits approval is pending, so verifying it breaks no build."""
-        pact = found.pact
-        why = await self._governance.pending_reason(
-            tx, pact.consumer, pact.provider, pact.content.sha
-        )
-        if why is None:
-            return found
-        return msgspec.structs.replace(found, pending=True, pending_reason=why)
+        governed = {
+            name: await self._governance.is_enterprise(tx, name)
+            for name in {found.pact.consumer.name for found in results}
+        }
+        marked = []
+        for found in results:
+            pact = found.pact
+            why = (
+                await self._governance.pending_reason(
+                    tx, pact.consumer, pact.provider, pact.content.sha
+                )
+                if governed[pact.consumer.name]
+                else None
+            )
+            marked.append(
+                found
+                if why is None
+                else msgspec.structs.replace(found, pending=True, pending_reason=why)
+            )
+        return marked
 
     async def _wip(
         self,

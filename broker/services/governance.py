@@ -56,6 +56,10 @@ class Governance:
         own = await tx.mode_of(pacticipant)
         return self.default_mode if own is None else Mode(own)
 
+    async def is_enterprise(self, tx: Transaction, pacticipant: str) -> bool:
+        """Whether the pacticipant's changes wait for approval."""
+        return await self.mode(tx, pacticipant) is Mode.ENTERPRISE
+
     # publishing
 
     async def on_pact(  # noqa: PLR0917 - the pact's parts, as the publisher holds them

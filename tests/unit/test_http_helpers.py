@@ -70,6 +70,14 @@ def test_flags_win_over_defaults(tmp_path: Path) -> None:
     assert (settings.host, settings.port, settings.base_url) == ("0.0.0.0", 1, "https://b.example")
 
 
+def test_the_default_mode_is_greenfield_unless_set(tmp_path: Path) -> None:
+    assert Settings.from_env({}, cwd=tmp_path).default_mode == "greenfield"
+    chosen = Settings.from_env({"ACCORD_DEFAULT_MODE": "Brownfield-Enterprise"}, cwd=tmp_path)
+    assert chosen.default_mode == "brownfield-enterprise"
+    with pytest.raises(SettingsError, match="ACCORD_DEFAULT_MODE must be one of"):
+        Settings.from_env({"ACCORD_DEFAULT_MODE": "strict"}, cwd=tmp_path)
+
+
 def test_sqlite_urls_follow_sqlalchemy() -> None:
     assert sqlite_path("sqlite:///relative.db") == "relative.db"
     assert sqlite_path("sqlite:////abs/olute.db") == "/abs/olute.db"

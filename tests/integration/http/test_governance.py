@@ -345,3 +345,57 @@ async def test_polish_mode_flags_dropping_what_is_verified(world: World) -> None
     answer = await world.can_i_deploy("Web", "2")
     assert any("drops the interaction 'b'" in n["text"] for n in answer["notices"])
     assert await world.requests() == []
+
+
+async def test_the_broker_wide_default_mode_applies_to_pacticipants_without_one(
+    database_url: str,
+) -> None:
+    settings = settings_for(database_url, admin_token=ADMIN, default_mode="brownfield-enterprise")
+    async with AsyncTestClient(app=asgi_app(settings)) as client:
+        shown = await client.get("/pacticipants/Web/mode", headers=bearer(ADMIN))
+        assert shown.json()["mode"] == "brownfield-enterprise"
+        published = await client.post(
+            "/contracts/publish", json=body(pact("a"), "1"), headers=bearer(ADMIN)
+        )
+        assert any("Change request" in n["text"] for n in published.json()["notices"])
+        # A pacticipant's own mode wins over the default.
+        await client.put(
+            "/pacticipants/App/mode", json={"mode": "greenfield"}, headers=bearer(ADMIN)
+        )
+        document = pact("a", consumer="App")
+        again = await client.post(
+            "/contracts/publish", json=body(document, "1"), headers=bearer(ADMIN)
+        )
+        assert not any("Change request" in n["text"] for n in again.json()["notices"])
+
+
+async def test_polish_mode_flags_a_provider_change_that_breaks_a_consumer(world: World) -> None:
+    await world.publish("web-ci", "1", "a")
+
+    async def publish_document(version: str, document: str) -> dict[str, Any]:
+        response = await world.client.post(
+            "/provider-contracts/provider/Orders/publish",
+            json={
+                "pacticipantVersionNumber": version,
+                "contract": {
+                    "content": base64.b64encode(document.encode()).decode(),
+                    "contentType": "application/yaml",
+                    "specification": "oas",
+                    "selfVerificationResults": {"success": True, "content": "ok", "verifier": "t"},
+                },
+            },
+            headers=world.auth("orders-ci"),
+        )
+        assert response.status_code in {200, 201}, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    await set_mode(world, "Orders", "brownfield-polish")
+    await publish_document("p1", OPENAPI)
+    await publish_document("p2", OPENAPI.replace("/orders/{id}", "/purchases/{id}"))
+    answer = await world.can_i_deploy("Orders", "p2")
+    warnings = [n["text"] for n in answer["notices"] if n["type"] == "warning"]
+    assert any("Breaking change" in text and "Web" in text for text in warnings), warnings
+    assert await world.requests() == []
+    untouched = await world.can_i_deploy("Orders", "p1")
+    assert not any("Breaking change" in n["text"] for n in untouched["notices"])
