@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from broker.domain.audit import AuditEntry
 from broker.domain.model import Page
 from broker.http.hal import Body, Links
+from broker.http.resources import page_href, paged
 
 
 def entry(item: AuditEntry) -> Body:
@@ -31,22 +30,9 @@ def audit_page(
 ) -> Body:
     """`GET /audit`: entries oldest first; `next`/`previous` keep the filters."""
     href = links.href("audit")
-
-    def at(number: int) -> str:
-        return f"{href}?{urlencode([*filters, ('page', str(number)), ('size', str(page.size))])}"
-
-    nav: Body = {"self": links.link(at(page.number))}
-    if page.number > 1:
-        nav["previous"] = links.link(at(page.number - 1), title="Previous page")
-    if page.offset + len(items) < total:
-        nav["next"] = links.link(at(page.number + 1), title="Next page")
+    info, nav = paged(links, href, page, total, len(items), query=filters)
     return {
-        "page": {
-            "number": page.number,
-            "size": page.size,
-            "totalElements": total,
-            "totalPages": max(1, -(-total // page.size)),
-        },
+        "page": info,
         "_embedded": {"entries": [entry(item) for item in items]},
-        "_links": nav,
+        "_links": {"self": links.link(page_href(href, filters, page)), **nav},
     }

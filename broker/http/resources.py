@@ -5,6 +5,7 @@ See pact-broker-api §2-4 and §10-11 for the shapes the clients read.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from broker.domain.model import Branch, Environment, Pacticipant, Page, Tag, Version
@@ -185,8 +186,19 @@ def pacticipant_summary(links: Links, p: Pacticipant) -> Body:
     return body
 
 
-def paged(links: Links, href: str, page: Page, total: int, count: int) -> tuple[Body, Body]:
-    """The `page` member and the next/previous links of one page of a list."""
+def paged(
+    links: Links,
+    href: str,
+    page: Page,
+    total: int,
+    count: int,
+    *,
+    query: Sequence[tuple[str, str]] = (),
+) -> tuple[Body, Body]:
+    """The `page` member and the next/previous links of one page of a list.
+
+    `query` holds the list's filters, which the links keep.
+    """
     pages = max(1, -(-total // page.size))
     info: Body = {
         "number": page.number,
@@ -196,14 +208,16 @@ def paged(links: Links, href: str, page: Page, total: int, count: int) -> tuple[
     }
     nav: Body = {}
     if page.number > 1:
-        nav["previous"] = links.link(
-            f"{href}?page={page.number - 1}&size={page.size}", title="Previous page"
-        )
+        nav["previous"] = links.link(page_href(href, query, page, -1), title="Previous page")
     if page.offset + count < total:
-        nav["next"] = links.link(
-            f"{href}?page={page.number + 1}&size={page.size}", title="Next page"
-        )
+        nav["next"] = links.link(page_href(href, query, page, +1), title="Next page")
     return info, nav
+
+
+def page_href(href: str, query: Sequence[tuple[str, str]], page: Page, step: int = 0) -> str:
+    """The address of the page `step` pages from `page`, with the list's filters."""
+    pairs = [*query, ("page", str(page.number + step)), ("size", str(page.size))]
+    return f"{href}?{urlencode(pairs)}"
 
 
 def pacticipants(links: Links, items: list[Pacticipant], page: Page, total: int) -> Body:

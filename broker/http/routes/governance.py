@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import msgspec
 from litestar import Response, get, post, put
 from litestar.datastructures import State
@@ -36,6 +34,7 @@ from broker.http.body import read_json
 from broker.http.context import PathName, links_for, page_of, services_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.paths import SLASH_STAND_IN
+from broker.http.resources import page_href, paged
 
 
 class ModeBody(msgspec.Struct, kw_only=True):
@@ -159,24 +158,11 @@ def _page(
     total: int,
 ) -> Body:
     href = links.href("change-requests")
-
-    def at(number: int) -> str:
-        return f"{href}?{urlencode([*given, ('page', str(number)), ('size', str(page.size))])}"
-
-    nav: Body = {"self": links.link(at(page.number))}
-    if page.number > 1:
-        nav["previous"] = links.link(at(page.number - 1), title="Previous page")
-    if page.offset + len(items) < total:
-        nav["next"] = links.link(at(page.number + 1), title="Next page")
+    info, nav = paged(links, href, page, total, len(items), query=given)
     return {
-        "page": {
-            "number": page.number,
-            "size": page.size,
-            "totalElements": total,
-            "totalPages": max(1, -(-total // page.size)),
-        },
+        "page": info,
         "_embedded": {"changeRequests": [change_request(links, item) for item in items]},
-        "_links": nav,
+        "_links": {"self": links.link(page_href(href, given, page)), **nav},
     }
 
 

@@ -73,6 +73,24 @@ class World:
         result: dict[str, Any] = response.json()
         return result
 
+    async def publish_document(self, version: str, document: str) -> dict[str, Any]:
+        response = await self.client.post(
+            "/provider-contracts/provider/Orders/publish",
+            json={
+                "pacticipantVersionNumber": version,
+                "contract": {
+                    "content": base64.b64encode(document.encode()).decode(),
+                    "contentType": "application/yaml",
+                    "specification": "oas",
+                    "selfVerificationResults": {"success": True, "content": "ok", "verifier": "t"},
+                },
+            },
+            headers=self.auth("orders-ci"),
+        )
+        assert response.status_code in {200, 201}, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
     async def verify(self, consumer_version: str, provider_version: str) -> None:
         served = await self.client.get(
             f"/pacts/provider/Orders/consumer/Web/version/{consumer_version}",
@@ -220,6 +238,11 @@ async def test_new_content_supersedes_and_rejection_needs_a_reason(world: World)
     assert first["versions"] == ["1", "2"]
     await world.publish("web-ci", "3", "a", "b")
     second, first = await world.requests()
+    paged = await world.client.get(
+        "/change-requests?pacticipant=Web&size=1", headers=world.auth("reader")
+    )
+    assert paged.json()["page"]["totalElements"] == 2
+    assert "pacticipant=Web&page=2&size=1" in paged.json()["_links"]["next"]["href"]
     assert first["status"] == "superseded"
     assert first["supersededBy"] == second["id"]
     assert (await world.sign("orders-approver", first["id"])).status_code == 409
@@ -308,20 +331,7 @@ async def test_an_enterprise_provider_contract_waits_for_its_consumers_teams(
 ) -> None:
     await world.publish("web-ci", "1", "a")  # Web is greenfield: its pact is in effect
     await set_mode(world, "Orders", "brownfield-enterprise")
-    published = await world.client.post(
-        "/provider-contracts/provider/Orders/publish",
-        json={
-            "pacticipantVersionNumber": "p1",
-            "contract": {
-                "content": base64.b64encode(OPENAPI.encode()).decode(),
-                "contentType": "application/yaml",
-                "specification": "oas",
-                "selfVerificationResults": {"success": True, "content": "ok", "verifier": "t"},
-            },
-        },
-        headers=world.auth("orders-ci"),
-    )
-    assert published.status_code in {200, 201}, published.text
+    await world.publish_document("p1", OPENAPI)
     [request] = await world.requests("?pacticipant=Orders")
     assert (request["kind"], request["provider"]) == ("provider-contract", None)
     assert request["awaiting"] == ["web-team"]
@@ -372,27 +382,9 @@ async def test_the_broker_wide_default_mode_applies_to_pacticipants_without_one(
 async def test_polish_mode_flags_a_provider_change_that_breaks_a_consumer(world: World) -> None:
     await world.publish("web-ci", "1", "a")
 
-    async def publish_document(version: str, document: str) -> dict[str, Any]:
-        response = await world.client.post(
-            "/provider-contracts/provider/Orders/publish",
-            json={
-                "pacticipantVersionNumber": version,
-                "contract": {
-                    "content": base64.b64encode(document.encode()).decode(),
-                    "contentType": "application/yaml",
-                    "specification": "oas",
-                    "selfVerificationResults": {"success": True, "content": "ok", "verifier": "t"},
-                },
-            },
-            headers=world.auth("orders-ci"),
-        )
-        assert response.status_code in {200, 201}, response.text
-        result: dict[str, Any] = response.json()
-        return result
-
     await set_mode(world, "Orders", "brownfield-polish")
-    await publish_document("p1", OPENAPI)
-    await publish_document("p2", OPENAPI.replace("/orders/{id}", "/purchases/{id}"))
+    await world.publish_document("p1", OPENAPI)
+    await world.publish_document("p2", OPENAPI.replace("/orders/{id}", "/purchases/{id}"))
     answer = await world.can_i_deploy("Orders", "p2")
     warnings = [n["text"] for n in answer["notices"] if n["type"] == "warning"]
     assert any("Breaking change" in text and "Web" in text for text in warnings), warnings
