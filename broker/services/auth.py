@@ -14,6 +14,7 @@ from datetime import datetime
 
 import msgspec
 
+from broker.domain.audit import state_hash
 from broker.domain.auth import (
     ROLES,
     ApiToken,
@@ -34,6 +35,7 @@ from broker.domain.errors import (
     UnauthenticatedError,
 )
 from broker.services.actor import ANONYMOUS, Actor, current_actor
+from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.storage.interface import Storage, Transaction
 
@@ -165,6 +167,8 @@ class AuthService:
                 expires_at=expires_at,
                 now=now,
             )
+            subject = f"token:{created.id}"
+            await audit(tx, now, "token.create", subject, None, fields_hash(created))
         self._closed = True
         return CreatedToken(token=created, secret=secret)
 
@@ -176,9 +180,20 @@ class AuthService:
     async def revoke_token(self, token_id: int) -> ApiToken:
         """Revoke a token; revoking twice keeps the first time."""
         async with self._storage.transaction() as tx:
+            before = next((t for t in await tx.list_tokens() if t.id == token_id), None)
+            if before is None:
+                raise NotFoundError(f"No token with id {token_id}")
             revoked = await tx.revoke_token(token_id, self._clock())
-        if revoked is None:
-            raise NotFoundError(f"No token with id {token_id}")
+            assert revoked is not None, "found in this transaction"
+            if revoked != before:
+                await audit(
+                    tx,
+                    self._clock(),
+                    "token.revoke",
+                    f"token:{token_id}",
+                    fields_hash(before),
+                    fields_hash(revoked),
+                )
         return revoked
 
     async def create_user(
@@ -202,6 +217,8 @@ class AuthService:
                 teams=teams,
                 now=self._clock(),
             )
+            subject = f"user:{created.username}"
+            await audit(tx, self._clock(), "user.create", subject, None, fields_hash(created))
         self._closed = True
         return created.username, created.role, created.teams
 
@@ -217,7 +234,19 @@ class AuthService:
         if problems:
             raise InvalidInputError("The team is not valid", problems)
         async with self._storage.transaction() as tx:
-            return await tx.save_team(name, pacticipants, self._clock())
+            before = next((t for t in await tx.list_teams() if t.name == name), None)
+            saved = await tx.save_team(name, pacticipants, self._clock())
+            owned = (*(before.pacticipants if before else ()), *saved.pacticipants)
+            await audit(
+                tx,
+                self._clock(),
+                "team.save",
+                f"team:{name}",
+                None if before is None else state_hash({"pacticipants": list(before.pacticipants)}),
+                state_hash({"pacticipants": list(saved.pacticipants)}),
+                *owned,
+            )
+            return saved
 
     async def list_teams(self) -> list[Team]:
         """Every team and what it owns."""

@@ -10,7 +10,9 @@ from typing import Any
 import msgspec
 from litestar.testing import AsyncTestClient
 
+from broker.app import asgi_app
 from clients.sdk.audit import AuditEntry, first_break
+from tests.integration.http.conftest import settings_for
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 JSON = {"Content-Type": "application/json"}
@@ -223,3 +225,44 @@ async def test_bad_filters_and_paging_are_named(client: Client) -> None:
     assert response.status_code == 400
     assert [e["pointer"] for e in response.json()["errors"]] == ["/since", "/until"]
     assert (await client.get("/audit?size=0")).status_code == 400
+
+
+async def test_admin_and_governance_writes_are_audited(database_url: str) -> None:
+    admin = {"Authorization": "Bearer audit-admin-secret"}
+    settings = settings_for(database_url, admin_token="audit-admin-secret")
+    async with AsyncTestClient(app=asgi_app(settings)) as client:
+        await ok(
+            await client.put("/admin/teams/web", json={"pacticipants": ["Web"]}, headers=admin)
+        )
+        await ok(
+            await client.put("/admin/teams/web", json={"pacticipants": ["App"]}, headers=admin)
+        )
+        token = await ok(
+            await client.post("/admin/tokens", json={"name": "ci", "role": "read"}, headers=admin)
+        )
+        await ok(await client.delete(f"/admin/tokens/{token['id']}", headers=admin))
+        await ok(await client.delete(f"/admin/tokens/{token['id']}", headers=admin))
+        user = {"username": "ann", "password": "long enough", "role": "approver"}
+        await ok(await client.post("/admin/users", json=user, headers=admin))
+        mode = {"mode": "brownfield-enterprise"}
+        await ok(await client.put("/pacticipants/Web/mode", json=mode, headers=admin))
+        policy = {"teams": ["web"], "required": 1}
+        await ok(await client.put("/pacticipants/Web/approval-policy", json=policy, headers=admin))
+        log = (await client.get("/audit?size=100", headers=admin)).json()["_embedded"]["entries"]
+    assert [(e["action"], e["subject"]) for e in log] == [
+        ("team.save", "team:web"),
+        ("team.save", "team:web"),
+        ("token.create", f"token:{token['id']}"),
+        ("token.revoke", f"token:{token['id']}"),  # revoking again changes nothing
+        ("user.create", "user:ann"),
+        ("mode.set", "mode:Web"),
+        ("approval-policy.set", "approval-policy:Web"),
+    ]
+    assert {e["actor"] for e in log} == {"ACCORD_ADMIN_TOKEN"}
+    first, second = log[0], log[1]
+    assert first["hashBefore"] is None and second["hashBefore"] == first["hashAfter"]
+    assert second["hashAfter"] != first["hashAfter"]
+    assert "Web" in second["pacticipants"] and "App" in second["pacticipants"]
+    # No secret reaches the log, not even the token's stored hash.
+    assert token["token"] not in str(log)
+    assert first_break(msgspec.convert(log, list[AuditEntry])) is None
