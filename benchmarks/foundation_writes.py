@@ -37,12 +37,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def broker(database_url: str, workdir: Path) -> Iterator[str]:
+def broker(
+    database_url: str, workdir: Path, settings: dict[str, str] | None = None
+) -> Iterator[str]:
     port = free_port()
     with subprocess.Popen(
         [sys.executable, "-m", "broker", "serve", "--port", str(port)],
         cwd=workdir,
-        env={**os.environ, "ACCORD_DATABASE_URL": database_url, "ACCORD_LOG_LEVEL": "warning"},
+        env={
+            **os.environ,
+            "ACCORD_DATABASE_URL": database_url,
+            "ACCORD_LOG_LEVEL": "warning",
+            **(settings or {}),
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     ) as process:

@@ -1,7 +1,7 @@
 """Latency of can-i-deploy, the matrix and pacts-for-verification over a large history.
 
     .venv/bin/python benchmarks/matrix_queries.py [--scale 1.0] [--requests 300]
-        [--backend sqlite --backend postgresql] [--keep DIR]
+        [--backend sqlite --backend postgresql] [--enterprise]
 
 For each backend it loads `history.py`'s history (at scale 1.0: 50 pacticipants, 200,000
 versions, ~1,000,000 verification results, ~20,000 deployments) into a fresh database, starts
@@ -19,13 +19,18 @@ over the pacticipants:
   heads of several hundred consumer branches), then the same without WIP pacts.
 
 It prints p50 and p99 latency in milliseconds of each, per backend, and the PostgreSQL/SQLite
-ratio of the p50s.
+ratio of the p50s. With `--enterprise` it measures each backend twice on the same database:
+as loaded (every pacticipant in greenfield mode), then with `ACCORD_DEFAULT_MODE=
+brownfield-enterprise` and every loaded content approved (what migrating an existing broker
+gives), where can-i-deploy and pacts-for-verification also ask governance; it prints the
+enterprise/greenfield ratio of the p50s.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -35,6 +40,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+import asyncpg
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -143,8 +149,38 @@ def can_i_deploy_query(name: str, version: str) -> list[tuple[str, str]]:
     ]
 
 
-def run_backend(backend: str, scale: float, requests: int, workdir: Path) -> dict[str, list[float]]:
-    def go(database_url: str) -> dict[str, list[float]]:
+# What migration 0010 does for content published before governance: it is all in effect.
+APPROVE_EVERYTHING = [
+    "INSERT INTO approved_contents SELECT 'pact', c.name, p.name, v.sha, NULL, v.created_at"
+    " FROM pact_versions v JOIN pacticipants c ON c.id = v.consumer_id"
+    " JOIN pacticipants p ON p.id = v.provider_id ON CONFLICT DO NOTHING",
+    "INSERT INTO approved_contents SELECT 'provider-contract', p.name, '', v.sha, NULL,"
+    " v.created_at FROM provider_contract_versions v JOIN pacticipants p ON p.id = v.provider_id"
+    " ON CONFLICT DO NOTHING",
+]
+ENTERPRISE = {"ACCORD_DEFAULT_MODE": "brownfield-enterprise"}
+
+
+async def approve_everything(database_url: str) -> None:
+    if database_url.startswith("sqlite:///"):
+        connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        with connection:
+            for statement in APPROVE_EVERYTHING:
+                connection.execute(statement)
+        connection.close()
+        return
+    pg = await asyncpg.connect(database_url)
+    try:
+        for statement in APPROVE_EVERYTHING:
+            await pg.execute(statement)
+    finally:
+        await pg.close()
+
+
+def run_backend(
+    backend: str, scale: float, requests: int, workdir: Path, *, enterprise: bool
+) -> dict[str, dict[str, list[float]]]:
+    def go(database_url: str) -> dict[str, dict[str, list[float]]]:
         started = time.perf_counter()
         history = asyncio.run(build(database_url, scale))
         counts = history.counts()
@@ -156,7 +192,12 @@ def run_backend(backend: str, scale: float, requests: int, workdir: Path) -> dic
             flush=True,
         )
         with broker(database_url, workdir) as url:
-            return measure(url, requests, history)
+            found = {"greenfield": measure(url, requests, history)}
+        if enterprise:
+            asyncio.run(approve_everything(database_url))
+            with broker(database_url, workdir, ENTERPRISE) as url:
+                found["enterprise"] = measure(url, requests, history)
+        return found
 
     if backend == "sqlite":
         return go(f"sqlite:///{workdir / 'history.db'}")
@@ -169,26 +210,36 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--enterprise", action="store_true")
     args = parser.parse_args()
     backends = args.backend or ["sqlite", "postgresql"]
-    results: dict[str, dict[str, list[float]]] = {}
+    results: dict[str, dict[str, dict[str, list[float]]]] = {}
     with tempfile.TemporaryDirectory() as directory:
         for backend in backends:
-            results[backend] = run_backend(backend, args.scale, args.requests, Path(directory))
+            results[backend] = run_backend(
+                backend, args.scale, args.requests, Path(directory), enterprise=args.enterprise
+            )
     print()
-    print(f"{'query':<28} {'backend':<11} {'p50 ms':>8} {'p99 ms':>8}")
-    for query in next(iter(results.values())):
-        for backend, figures in results.items():
-            samples = figures[query]
-            print(
-                f"{query:<28} {backend:<11} {statistics.median(samples):>8.2f}"
-                f" {percentile(samples, 0.99):>8.2f}"
-            )
+    print(f"{'query':<28} {'backend':<11} {'mode':<11} {'p50 ms':>8} {'p99 ms':>8}")
+    first = next(iter(results.values()))["greenfield"]
+    for query in first:
+        for backend, modes in results.items():
+            for mode, figures in modes.items():
+                samples = figures[query]
+                print(
+                    f"{query:<28} {backend:<11} {mode:<11} {statistics.median(samples):>8.2f}"
+                    f" {percentile(samples, 0.99):>8.2f}"
+                )
+            if "enterprise" in modes:
+                ratio = statistics.median(modes["enterprise"][query]) / statistics.median(
+                    modes["greenfield"][query]
+                )
+                print(f"{'':<28} {backend:<11} {'ent/green':<11} {ratio:>8.2f}")
         if len(results) == 2:
-            ratio = statistics.median(results["postgresql"][query]) / statistics.median(
-                results["sqlite"][query]
-            )
-            print(f"{'':<28} {'PG/SQLite':<11} {ratio:>8.2f}")
+            ratio = statistics.median(
+                results["postgresql"]["greenfield"][query]
+            ) / statistics.median(results["sqlite"]["greenfield"][query])
+            print(f"{'':<28} {'PG/SQLite':<11} {'greenfield':<11} {ratio:>8.2f}")
 
 
 if __name__ == "__main__":
