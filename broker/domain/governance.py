@@ -145,6 +145,15 @@ class ChangeRequest(msgspec.Struct, frozen=True, kw_only=True):
         return f"the provider contract of {self.pacticipant}"
 
 
+class Unapproved(msgspec.Struct, frozen=True, kw_only=True):
+    """Content a version published that is not in effect for its subject."""
+
+    kind: Kind
+    pacticipant: str
+    provider: str | None
+    sha: str
+
+
 class NewRequest(msgspec.Struct, frozen=True, kw_only=True):
     """What storage needs to open a change request (it assigns the id)."""
 
@@ -163,9 +172,12 @@ class NewRequest(msgspec.Struct, frozen=True, kw_only=True):
 # Rules
 
 
-def needs_request(mode: Mode, content_sha: str, approved: frozenset[str]) -> bool:
-    """Whether publishing this content opens (or joins) a change request."""
-    return mode is Mode.ENTERPRISE and content_sha not in approved
+def needs_request(mode: Mode, *, approved: bool) -> bool:
+    """Whether publishing content opens (or joins) a change request: unapproved, in enterprise.
+
+    Content once approved (or published outside enterprise mode) stays in effect.
+    """
+    return mode is Mode.ENTERPRISE and not approved
 
 
 def requirements_for(

@@ -148,7 +148,7 @@ class ForVerificationService:
         for found in results:
             pact = found.pact
             why = (
-                await self._governance.pending_reason(
+                await self._governance.unapproved_reason(
                     tx, pact.consumer, pact.provider, pact.content.sha
                 )
                 if governed[pact.consumer.name]

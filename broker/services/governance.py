@@ -81,8 +81,8 @@ class Governance:
                 await tx.add_publish_warnings(consumer.name, version.number, warnings, now)
             await tx.approve_content(kind, consumer.name, provider.name, sha, None, now)
             return [Notice("warning", text) for text in warnings]
-        approved = await tx.approved_shas(kind, consumer.name, provider.name)
-        if not needs_request(mode, sha, approved):
+        approved = await tx.is_approved(kind, consumer.name, provider.name, sha)
+        if not needs_request(mode, approved=approved):
             return []
         base_sha = await tx.last_approved_sha(kind, consumer.name, provider.name)
         base = (
@@ -128,7 +128,8 @@ class Governance:
                 await tx.add_publish_warnings(provider.name, version.number, breaking, now)
             await tx.approve_content(kind, provider.name, None, sha, None, now)
             return [], None
-        if not needs_request(mode, sha, await tx.approved_shas(kind, provider.name, None)):
+        approved = await tx.is_approved(kind, provider.name, None, sha)
+        if not needs_request(mode, approved=approved):
             return [], None
         base_sha = await tx.last_approved_sha(kind, provider.name, None)
         base = None if base_sha is None else await tx.find_provider_contract(provider.id, base_sha)
@@ -156,24 +157,12 @@ class Governance:
 
     async def holds(self, tx: Transaction, pacticipant: Pacticipant, version: Version) -> list[str]:
         """Why this version may not be deployed yet: its unapproved changes (enterprise)."""
-        if await self.mode(tx, pacticipant.name) is not Mode.ENTERPRISE:
+        if not await self.is_enterprise(tx, pacticipant.name):
             return []
-        sentences = []
-        for publication in await tx.publications_of_consumer_version(version.id):
-            provider = await tx.find_pacticipant_by_id(publication.provider_id)
-            content = await tx.find_pact_version_by_id(publication.pact_version_id)
-            assert provider is not None and content is not None, "kept by foreign keys"
-            held = await _hold(tx, Kind.PACT, pacticipant.name, provider.name, content.sha)
-            if held:
-                sentences.append(held)
-        document = await tx.find_contract_publication(version.id)
-        if document is not None:
-            contract = await tx.find_provider_contract_by_id(document.contract_version_id)
-            assert contract is not None, "kept by foreign keys"
-            held = await _hold(tx, Kind.PROVIDER_CONTRACT, pacticipant.name, None, contract.sha)
-            if held:
-                sentences.append(held)
-        return sentences
+        return [
+            await _hold(tx, item.kind, item.pacticipant, item.provider, item.sha)
+            for item in await tx.unapproved_of_version(version.id)
+        ]
 
     async def warnings(
         self, tx: Transaction, pacticipant: Pacticipant, version: Version
@@ -181,31 +170,28 @@ class Governance:
         """What publishing this version flagged in brownfield-polish mode."""
         return await tx.publish_warnings(pacticipant.name, version.number)
 
-    async def pending_reason(
+    async def unapproved_reason(
         self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str
     ) -> str | None:
-        """Why a pact is pending until approved, or None when it is in effect."""
-        if await self.mode(tx, consumer.name) is not Mode.ENTERPRISE:
-            return None
-        if sha in await tx.approved_shas(Kind.PACT, consumer.name, provider.name):
+        """Why an enterprise consumer's pact is not in effect yet, or None when it is."""
+        if await tx.is_approved(Kind.PACT, consumer.name, provider.name, sha):
             return None
         return await _hold(tx, Kind.PACT, consumer.name, provider.name, sha)
 
 
 async def _hold(
     tx: Transaction, kind: Kind, pacticipant: str, provider: str | None, sha: str
-) -> str | None:
-    if sha in await tx.approved_shas(kind, pacticipant, provider):
-        return None
+) -> str:
+    """The sentence for unapproved content: its newest change request's state."""
     request = await tx.change_request_for_content(kind, pacticipant, provider, sha)
-    if request is None:
-        what = (
-            f"the pact of {pacticipant} with {provider}"
-            if provider
-            else f"the provider contract of {pacticipant}"
-        )
-        return f"{what[0].upper()}{what[1:]} ({sha[:12]}) has not been approved"
-    return hold_sentence(request)
+    if request is not None:
+        return hold_sentence(request)
+    what = (
+        f"The pact of {pacticipant} with {provider}"
+        if provider
+        else f"The provider contract of {pacticipant}"
+    )
+    return f"{what} ({sha[:12]}) has not been approved"
 
 
 async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:

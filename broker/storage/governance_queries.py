@@ -20,9 +20,29 @@ SAVE_POLICY = (
 )
 DELETE_POLICY = "DELETE FROM approval_policies WHERE pacticipant_name = ?"
 
-APPROVED_SHAS = (
-    "SELECT content_sha FROM approved_contents"
-    " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ?"
+IS_APPROVED = (
+    "SELECT 1 AS found FROM approved_contents"
+    " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ? AND content_sha = ?"
+)
+# The contents a version published (its pacts, its provider contract) that are not in effect.
+UNAPPROVED_OF_VERSION = (
+    "SELECT 'pact' AS kind, c.name AS pacticipant, p.name AS provider, v.sha AS sha"
+    " FROM pact_publications pub"
+    " JOIN pact_versions v ON v.id = pub.pact_version_id"
+    " JOIN pacticipants c ON c.id = pub.consumer_id"
+    " JOIN pacticipants p ON p.id = pub.provider_id"
+    " WHERE pub.consumer_version_id = ? AND NOT EXISTS (SELECT 1 FROM approved_contents a"
+    " WHERE a.kind = 'pact' AND a.pacticipant_name = c.name AND a.provider_name = p.name"
+    " AND a.content_sha = v.sha)"
+    " UNION ALL"
+    " SELECT 'provider-contract', p.name, '', v.sha"
+    " FROM provider_contract_publications pub"
+    " JOIN provider_contract_versions v ON v.id = pub.contract_version_id"
+    " JOIN pacticipants p ON p.id = pub.provider_id"
+    " WHERE pub.provider_version_id = ? AND NOT EXISTS (SELECT 1 FROM approved_contents a"
+    " WHERE a.kind = 'provider-contract' AND a.pacticipant_name = p.name"
+    " AND a.provider_name = '' AND a.content_sha = v.sha)"
+    " ORDER BY 1, 3"
 )
 LAST_APPROVED = (
     "SELECT content_sha FROM approved_contents"

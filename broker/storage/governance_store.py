@@ -12,7 +12,14 @@ from typing import Any
 
 import msgspec
 
-from broker.domain.governance import ChangeRequest, Kind, NewRequest, Policy, Status
+from broker.domain.governance import (
+    ChangeRequest,
+    Kind,
+    NewRequest,
+    Policy,
+    Status,
+    Unapproved,
+)
 from broker.domain.model import Page
 from broker.storage import governance_queries as q
 from broker.storage.governance_rows import (
@@ -63,11 +70,23 @@ class GovernanceRows:
 
     # approved content
 
-    async def approved_shas(
-        self, kind: Kind, pacticipant: str, provider: str | None
-    ) -> frozenset[str]:
-        rows = await self._all(q.APPROVED_SHAS, kind.value, pacticipant, provider_column(provider))
-        return frozenset(str(row["content_sha"]) for row in rows)
+    async def is_approved(
+        self, kind: Kind, pacticipant: str, provider: str | None, sha: str
+    ) -> bool:
+        values = (kind.value, pacticipant, provider_column(provider), sha)
+        return await self._one(q.IS_APPROVED, *values) is not None
+
+    async def unapproved_of_version(self, version_id: int) -> list[Unapproved]:
+        rows = await self._all(q.UNAPPROVED_OF_VERSION, version_id, version_id)
+        return [
+            Unapproved(
+                kind=Kind(row["kind"]),
+                pacticipant=row["pacticipant"],
+                provider=row["provider"] or None,
+                sha=row["sha"],
+            )
+            for row in rows
+        ]
 
     async def last_approved_sha(
         self, kind: Kind, pacticipant: str, provider: str | None

@@ -16,7 +16,14 @@ from typing import Final, Literal, NamedTuple, Protocol
 
 from broker.domain.audit import AuditEntry, AuditFilters
 from broker.domain.auth import ApiToken, ApiUser, Team
-from broker.domain.governance import ChangeRequest, Kind, NewRequest, Policy, Status
+from broker.domain.governance import (
+    ChangeRequest,
+    Kind,
+    NewRequest,
+    Policy,
+    Status,
+    Unapproved,
+)
 from broker.domain.model import (
     Branch,
     BranchVersion,
@@ -101,10 +108,14 @@ class Transaction(Protocol):
         """Go back to the default approval rule."""
         ...
 
-    async def approved_shas(
-        self, kind: Kind, pacticipant: str, provider: str | None
-    ) -> frozenset[str]:
-        """Every content of the subject in effect: approved, or published outside enterprise."""
+    async def is_approved(
+        self, kind: Kind, pacticipant: str, provider: str | None, sha: str
+    ) -> bool:
+        """Whether the content is in effect: approved, or published outside enterprise mode."""
+        ...
+
+    async def unapproved_of_version(self, version_id: int) -> list[Unapproved]:
+        """The contents a version published (pacts, provider contract) that are not in effect."""
         ...
 
     async def last_approved_sha(

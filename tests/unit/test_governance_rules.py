@@ -52,19 +52,18 @@ ANYONE = Requirement(name="Stock", teams=())
 
 
 @pytest.mark.parametrize(
-    ("mode", "sha", "approved", "expected"),
+    ("mode", "approved", "expected"),
     [
-        (Mode.GREENFIELD, "new", frozenset(), False),
-        (Mode.POLISH, "new", frozenset(), False),
-        (Mode.ENTERPRISE, "new", frozenset(), True),  # a brand-new integration
-        (Mode.ENTERPRISE, "new", frozenset({"old"}), True),
-        (Mode.ENTERPRISE, "old", frozenset({"old", "older"}), False),  # approved stays approved
+        (Mode.GREENFIELD, False, False),
+        (Mode.POLISH, False, False),
+        (Mode.ENTERPRISE, False, True),  # new content, or a brand-new integration
+        (Mode.ENTERPRISE, True, False),  # approved stays approved
     ],
 )
 def test_which_publications_open_a_change_request(
-    mode: Mode, sha: str, approved: frozenset[str], expected: bool
+    mode: Mode, approved: bool, expected: bool
 ) -> None:
-    assert needs_request(mode, sha, approved) is expected
+    assert needs_request(mode, approved=approved) is expected
 
 
 @pytest.mark.parametrize(

@@ -60,9 +60,11 @@ async def test_approved_content_is_kept_once_per_subject(storage: Storage, now: 
         await tx.approve_content(Kind.PACT, "App", "Orders", "c" * 64, None, now)
         await tx.approve_content(Kind.PROVIDER_CONTRACT, "Orders", None, "d" * 64, None, now)
     async with storage.transaction() as tx:
-        assert await tx.approved_shas(Kind.PACT, "Web", "Orders") == {"a" * 64, "b" * 64}
+        for sha, approved in (("a", True), ("b", True), ("c", False)):
+            assert await tx.is_approved(Kind.PACT, "Web", "Orders", sha * 64) is approved
         assert await tx.last_approved_sha(Kind.PACT, "Web", "Orders") == "b" * 64
-        assert await tx.approved_shas(Kind.PROVIDER_CONTRACT, "Orders", None) == {"d" * 64}
+        assert await tx.is_approved(Kind.PROVIDER_CONTRACT, "Orders", None, "d" * 64)
+        assert not await tx.is_approved(Kind.PACT, "Orders", None, "d" * 64)
         assert await tx.last_approved_sha(Kind.PACT, "Web", "Stock") is None
 
 
