@@ -6,6 +6,8 @@ subject is (kind, pacticipant_name, provider_name), with '' for a provider contr
 
 from __future__ import annotations
 
+import msgspec
+
 FIND_MODE = "SELECT mode FROM pacticipant_modes WHERE pacticipant_name = ?"
 SAVE_MODE = (
     "INSERT INTO pacticipant_modes (pacticipant_name, mode, updated_at) VALUES (?, ?, ?)"
@@ -104,13 +106,17 @@ WARNINGS_OF = (
 def listed(pacticipant: str | None, status: str | None) -> tuple[str, str, list[object]]:
     """The page query, the count query and their parameters (newest first).
 
-    A pacticipant matches the requests that change its contracts and those of its providers.
+    A pacticipant matches the requests that change its contracts, those of its consumers' pacts
+    with it, and those that affect it (a provider's change its pacts depend on): `affected` is
+    JSON as `governance_rows.affected_text` writes it, so its name appears there exactly so.
     """
     clauses: list[str] = []
     values: list[object] = []
     if pacticipant is not None:
-        clauses.append("(pacticipant_name = ? OR provider_name = ?)")
-        values += [pacticipant, pacticipant]
+        clauses.append(
+            "(pacticipant_name = ? OR provider_name = ? OR affected LIKE ? ESCAPE '\\')"
+        )
+        values += [pacticipant, pacticipant, f"%{affected_name(pacticipant)}%"]
     if status is not None:
         clauses.append("status = ?")
         values.append(status)
@@ -120,3 +126,9 @@ def listed(pacticipant: str | None, status: str | None) -> tuple[str, str, list[
         f"SELECT count(*) AS total FROM change_requests{where}",  # noqa: S608 - fixed columns
         values,
     )
+
+
+def affected_name(pacticipant: str) -> str:
+    """How a pacticipant's entry starts in the `affected` column, as a LIKE literal."""
+    member = msgspec.json.encode({"pacticipant": pacticipant}).decode("utf-8")[:-1] + ","
+    return member.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

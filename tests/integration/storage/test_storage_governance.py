@@ -101,7 +101,12 @@ async def test_change_requests_are_found_by_subject_content_and_status(
     async with storage.transaction() as tx:
         first = await tx.insert_change_request(new_request("a" * 64, now))
         second = await tx.insert_change_request(new_request("b" * 64, now, "2"))
-        contract = await tx.insert_change_request(new_request("c" * 64, now, "p1", provider=None))
+        contract = await tx.insert_change_request(
+            msgspec.structs.replace(
+                new_request("c" * 64, now, "p1", provider=None),
+                affected=(Affected(pacticipant="Web"),),
+            )
+        )
         await tx.save_change_request(
             msgspec.structs.replace(first, status=Status.SUPERSEDED, superseded_by=second.id)
         )
@@ -117,7 +122,11 @@ async def test_change_requests_are_found_by_subject_content_and_status(
         of_orders, _ = await tx.list_change_requests("Orders", None, Page())
         assert {r.id for r in of_orders} == {first.id, second.id, contract.id}
         of_web, _ = await tx.list_change_requests("Web", Status.OPEN, Page())
-        assert [r.id for r in of_web] == [second.id]
+        # Web's own open pact change, and the provider change that affects its pacts.
+        assert [r.id for r in of_web] == [contract.id, second.id]
+        # LIKE's wildcards in a name match only themselves.
+        assert await tx.list_change_requests("W_b", None, Page()) == ([], 0)
+        assert await tx.list_change_requests("%", None, Page()) == ([], 0)
 
 
 async def test_polish_warnings_are_kept_once_per_version(storage: Storage, now: datetime) -> None:
