@@ -173,6 +173,7 @@ async def approve_everything(database_url: str) -> None:
     try:
         for statement in APPROVE_EVERYTHING:
             await pg.execute(statement)
+        await pg.execute("ANALYZE approved_contents")  # as migration 0010 does
     finally:
         await pg.close()
 
