@@ -113,9 +113,7 @@ def listed(pacticipant: str | None, status: str | None) -> tuple[str, str, list[
     clauses: list[str] = []
     values: list[object] = []
     if pacticipant is not None:
-        clauses.append(
-            "(pacticipant_name = ? OR provider_name = ? OR affected LIKE ? ESCAPE '\\')"
-        )
+        clauses.append("(pacticipant_name = ? OR provider_name = ? OR affected LIKE ? ESCAPE '\\')")
         values += [pacticipant, pacticipant, f"%{affected_name(pacticipant)}%"]
     if status is not None:
         clauses.append("status = ?")
