@@ -232,3 +232,17 @@ class StubBroker:
 def stub() -> StubBroker:
     """A broker double with only the index."""
     return StubBroker()
+
+
+@pytest.fixture(autouse=True)
+def no_broker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands under test see no broker settings from the machine running the tests."""
+    for name in (
+        "PACT_BROKER_BASE_URL",
+        "PACT_BROKER_TOKEN",
+        "PACT_BROKER_USERNAME",
+        "PACT_BROKER_PASSWORD",
+        "PACT_BROKER_CAN_I_DEPLOY_DRY_RUN",
+        "PACT_BROKER_CAN_I_MERGE_DRY_RUN",
+    ):
+        monkeypatch.delenv(name, raising=False)

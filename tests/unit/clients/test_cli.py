@@ -23,17 +23,6 @@ from tests.unit.clients.conftest import (
 )
 
 
-@pytest.fixture(autouse=True)
-def no_broker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "PACT_BROKER_BASE_URL",
-        "PACT_BROKER_TOKEN",
-        "PACT_BROKER_USERNAME",
-        "PACT_BROKER_PASSWORD",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def run(stub: StubBroker, *argv: str) -> int:
     return main([*argv, "--broker-base-url", BASE], transport=stub.transport)
 

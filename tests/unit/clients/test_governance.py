@@ -16,17 +16,6 @@ from clients.sdk.governance import ChangeRequest
 from tests.unit.clients.conftest import BASE, StubBroker, hal
 
 
-@pytest.fixture(autouse=True)
-def no_broker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "PACT_BROKER_BASE_URL",
-        "PACT_BROKER_TOKEN",
-        "PACT_BROKER_USERNAME",
-        "PACT_BROKER_PASSWORD",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def change_request(number: int = 7, **changes: object) -> dict[str, object]:
     """A change request body as the broker serves it (issue #5)."""
     body: dict[str, object] = {

@@ -33,19 +33,6 @@ UNKNOWN = matrix(
 )
 
 
-@pytest.fixture(autouse=True)
-def no_broker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "PACT_BROKER_BASE_URL",
-        "PACT_BROKER_TOKEN",
-        "PACT_BROKER_USERNAME",
-        "PACT_BROKER_PASSWORD",
-        "PACT_BROKER_CAN_I_DEPLOY_DRY_RUN",
-        "PACT_BROKER_CAN_I_MERGE_DRY_RUN",
-    ):
-        monkeypatch.delenv(name, raising=False)
-
-
 def run(stub: StubBroker, *argv: str) -> int:
     return main([*argv, "--broker-base-url", BASE], transport=stub.transport)
 

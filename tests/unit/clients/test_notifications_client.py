@@ -51,12 +51,6 @@ def page(*items: dict[str, object], following: str | None = None) -> dict[str, o
     return {"_embedded": {"notifications": list(items)}, "_links": links}
 
 
-@pytest.fixture(autouse=True)
-def no_broker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PACT_BROKER_BASE_URL", "PACT_BROKER_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-
-
 def run(stub: StubBroker, *argv: str) -> int:
     return main([*argv, "--broker-base-url", BASE], transport=stub.transport)
 
