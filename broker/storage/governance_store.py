@@ -1,14 +1,13 @@
 """Modes, policies, change requests and approved content: one implementation for both adapters.
 
-The statements are `governance_queries`'; each adapter's mixin (`sqlite_governance`,
-`postgres_governance`) supplies only how to run one and how to pass a time.
+The statements are `governance_queries`'; each adapter supplies only how to run one and how to
+pass a time (`broker.storage.statements`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
@@ -31,22 +30,11 @@ from broker.storage.governance_rows import (
     requirements_text,
 )
 from broker.storage.pact_rows import Row
+from broker.storage.statements import Statements
 
 
-class GovernanceRows:
-    """The governance part of a transaction, on whichever backend provides the four hooks."""
-
-    async def _one(self, query: str, *values: object) -> Row | None:
-        raise NotImplementedError
-
-    async def _all(self, query: str, *values: object) -> Sequence[Row]:
-        raise NotImplementedError
-
-    async def _run(self, query: str, *values: object) -> None:
-        raise NotImplementedError
-
-    def _time(self, moment: datetime) -> Any:
-        raise NotImplementedError
+class GovernanceRows(Statements):
+    """The governance part of a transaction, on whichever backend provides the hooks."""
 
     # modes and policies
 

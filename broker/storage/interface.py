@@ -755,12 +755,6 @@ class Transaction(Protocol):
         """One page of a consumer's notifications, newest first, and how many it has."""
         ...
 
-    async def set_notification_change_request(
-        self, notification_id: int, change_request_id: int | None
-    ) -> Notification | None:
-        """Link a notification to a change request (or unlink it); None if no such one."""
-        ...
-
     async def contract_published_before(self, provider_id: int, publication_id: int) -> int | None:
         """The document (contract version id) of the provider's publication just before this one.
 

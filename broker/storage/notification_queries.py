@@ -24,8 +24,7 @@ _NAMED = (
 FIND_NOTIFICATION = f"{_NAMED} WHERE n.id = ?"
 # Newest first: ids grow with time, and the (consumer_id, id) index serves the order.
 LIST_NOTIFICATIONS = f"{_NAMED} WHERE n.consumer_id = ? ORDER BY n.id DESC LIMIT ? OFFSET ?"
-COUNT_NOTIFICATIONS = "SELECT count(*) FROM notifications WHERE consumer_id = ?"
-SET_CHANGE_REQUEST = "UPDATE notifications SET change_request_id = ? WHERE id = ? RETURNING id"
+COUNT_NOTIFICATIONS = "SELECT count(*) AS total FROM notifications WHERE consumer_id = ?"
 # The document of the provider's publication just before another (ids grow with publishing).
 CONTRACT_BEFORE = (
     "SELECT contract_version_id FROM provider_contract_publications"

@@ -30,14 +30,15 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.notification_store import NotificationRows
 from broker.storage.postgres_audit import PostgresAuditRows
 from broker.storage.postgres_auth import PostgresAuthRows
 from broker.storage.postgres_contracts import PostgresContractRows
-from broker.storage.postgres_governance import PostgresGovernanceRows
-from broker.storage.postgres_notifications import PostgresNotificationRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
+from broker.storage.postgres_statements import PostgresStatements
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -193,8 +194,9 @@ class PostgresTransaction(
     PostgresContractRows,
     PostgresAuthRows,
     PostgresAuditRows,
-    PostgresGovernanceRows,
-    PostgresNotificationRows,
+    PostgresStatements,
+    GovernanceRows,
+    NotificationRows,
 ):
     """The `Transaction` protocol on one pooled connection inside BEGIN … COMMIT."""
 

@@ -24,14 +24,15 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
+from broker.storage.notification_store import NotificationRows
 from broker.storage.sqlite_audit import SQLiteAuditRows
 from broker.storage.sqlite_auth import SQLiteAuthRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
-from broker.storage.sqlite_governance import SQLiteGovernanceRows
-from broker.storage.sqlite_notifications import SQLiteNotificationRows
 from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
+from broker.storage.sqlite_statements import SQLiteStatements
 from broker.storage.sqlite_time import from_text, to_text
 
 if TYPE_CHECKING:
@@ -135,8 +136,9 @@ class SQLiteTransaction(
     SQLiteContractRows,
     SQLiteAuthRows,
     SQLiteAuditRows,
-    SQLiteGovernanceRows,
-    SQLiteNotificationRows,
+    SQLiteStatements,
+    GovernanceRows,
+    NotificationRows,
 ):
     """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
 

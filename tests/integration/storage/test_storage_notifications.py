@@ -80,24 +80,6 @@ async def test_a_consumers_notifications_come_newest_first_in_pages(
     assert last[0].created_at == now
 
 
-async def test_a_change_request_is_linked_afterwards(storage: Storage, now: datetime) -> None:
-    consumer, provider = await two_pacticipants(storage, now)
-    async with storage.transaction() as tx:
-        stored = await tx.insert_notification(
-            consumer_id=consumer.id,
-            provider_id=provider.id,
-            provider_version="2",
-            summary="s",
-            changes=[],
-            change_request_id=None,
-            now=now,
-        )
-        linked = await tx.set_notification_change_request(stored.id, 42)
-        assert await tx.set_notification_change_request(stored.id + 100, 42) is None
-    assert linked is not None and linked.change_request_id == 42
-    assert linked.changes == ()
-
-
 async def test_deleting_the_consumer_deletes_its_notifications(
     storage: Storage, now: datetime
 ) -> None:

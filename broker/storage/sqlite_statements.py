@@ -1,4 +1,4 @@
-"""Governance rows on SQLite: how `GovernanceRows` runs a statement and passes a time."""
+"""How the shared row implementations run a statement and pass a time on SQLite."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from broker.storage.governance_store import GovernanceRows
 from broker.storage.pact_rows import Row
 from broker.storage.sqlite_time import to_text
+from broker.storage.statements import Statements
 
 if TYPE_CHECKING:
     from broker.storage.sqlite import Connection
 
 
-class SQLiteGovernanceRows(GovernanceRows):
+class SQLiteStatements(Statements):
     """Mixed into `SQLiteTransaction`, which provides the connection `_c`."""
 
     _c: Connection
@@ -27,6 +27,10 @@ class SQLiteGovernanceRows(GovernanceRows):
 
     async def _run(self, query: str, *values: object) -> None:
         await self._c.execute(query, values)
+
+    async def _insert(self, query: str, *values: object, conflict: str, missing: str) -> Row | None:
+        del conflict, missing  # the transaction translates SQLite's integrity errors
+        return await self._one(query, *values)
 
     def _time(self, moment: datetime) -> str:
         return to_text(moment)

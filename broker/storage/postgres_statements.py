@@ -1,4 +1,4 @@
-"""Governance rows on PostgreSQL: how `GovernanceRows` runs a statement and passes a time."""
+"""How the shared row implementations run a statement and pass a time on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from broker.storage.governance_store import GovernanceRows
 from broker.storage.pact_queries import numbered
 from broker.storage.pact_rows import Row
+from broker.storage.statements import Statements
 
 if TYPE_CHECKING:
     import asyncpg
 
 
-class PostgresGovernanceRows(GovernanceRows):
+class PostgresStatements(Statements):
     """Mixed into `PostgresTransaction`, which provides the statement helpers declared here."""
 
     if TYPE_CHECKING:
@@ -25,6 +25,10 @@ class PostgresGovernanceRows(GovernanceRows):
 
         async def _execute(self, query: str, *arguments: object) -> None: ...
 
+        async def _write(
+            self, query: str, *arguments: object, conflict: str, missing: str = ...
+        ) -> asyncpg.Record | None: ...
+
     async def _one(self, query: str, *values: object) -> Row | None:
         return await self._fetchrow(numbered(query), *values)
 
@@ -33,6 +37,9 @@ class PostgresGovernanceRows(GovernanceRows):
 
     async def _run(self, query: str, *values: object) -> None:
         await self._execute(numbered(query), *values)
+
+    async def _insert(self, query: str, *values: object, conflict: str, missing: str) -> Row | None:
+        return await self._write(numbered(query), *values, conflict=conflict, missing=missing)
 
     def _time(self, moment: datetime) -> datetime:
         return moment
