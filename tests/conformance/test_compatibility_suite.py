@@ -56,7 +56,7 @@ SCENARIOS = scenarios()
 
 
 def test_the_suite_is_all_there() -> None:
-    assert len(SCENARIOS) == 120, f"expected 120 scenarios under {SUITE}"
+    assert len(SCENARIOS) == 145, f"expected 145 scenarios under {SUITE}"
 
 
 @pytest.mark.parametrize(("feature", "scenario"), SCENARIOS)
