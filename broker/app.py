@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
 from broker.domain.governance import Mode
+from broker.http.audit_trail import AuditTrailMiddleware
 from broker.http.context import Services
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.permissions import PermissionsMiddleware
@@ -32,9 +33,11 @@ from broker.http.routes import (
     verifications,
     versions,
 )
-from broker.services.audit import AuditService
+from broker.services.actor import Actor, current_actor
+from broker.services.audit import AuditService, audit_key
 from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
+from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
@@ -73,6 +76,17 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
     )
 
 
+async def anchor_audit_log(audit: AuditService, key: str) -> None:
+    """Seal a log written without the key (or with none yet) by appending an anchor entry."""
+    key_reset = audit_key.set(key.encode())
+    actor_reset = current_actor.set(Actor(name="accord", role="admin"))
+    try:
+        await audit.anchor(system_clock())
+    finally:
+        current_actor.reset(actor_reset)
+        audit_key.reset(key_reset)
+
+
 def create_app(settings: Settings) -> Litestar:
     """The broker as a Litestar application; storage opens (and migrates) on start-up."""
 
@@ -81,7 +95,9 @@ def create_app(settings: Settings) -> Litestar:
         storage = await open_storage(settings.database_url)
         try:
             await storage.migrate()
-            app.state.services = wire_services(storage, settings)
+            app.state.services = services = wire_services(storage, settings)
+            if settings.audit_key is not None:
+                await anchor_audit_log(services.audit, settings.audit_key)
             yield
         finally:
             await storage.close()
@@ -106,7 +122,7 @@ def create_app(settings: Settings) -> Litestar:
             *notifications.handlers,
             *governance.handlers,
         ],
-        middleware=[PermissionsMiddleware],
+        middleware=[AuditTrailMiddleware, PermissionsMiddleware],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         before_request=restore_slashes,

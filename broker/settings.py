@@ -12,6 +12,8 @@ from broker.domain.governance import MODES
 
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+DEFAULT_DATABASE_TIMEOUT = 10.0
+MIN_AUDIT_KEY_LENGTH = 32
 
 
 class SettingsError(ValueError):
@@ -31,7 +33,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin role; default none), `ACCORD_ALLOW_ANONYMOUS` (`true` lets a broker without
     credentials listen on a non-loopback address; default `false`), `ACCORD_DEFAULT_MODE`
     (the mode of a pacticipant that has none of its own: `greenfield`, `brownfield-polish` or
-    `brownfield-enterprise`; default `greenfield`).
+    `brownfield-enterprise`; default `greenfield`), `ACCORD_AUDIT_KEY` (a secret of at least
+    32 characters; each audit entry then carries an HMAC under it; default none),
+    `ACCORD_DATABASE_TIMEOUT` (seconds to wait for the database to connect or answer a
+    statement before answering 503; default 10).
     """
 
     host: str = "127.0.0.1"
@@ -45,6 +50,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str | None = None
     allow_anonymous: bool = False
     default_mode: str = "greenfield"
+    audit_key: str | None = None
+    database_timeout: float = DEFAULT_DATABASE_TIMEOUT
 
     @classmethod
     def from_env(
@@ -86,6 +93,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_DEFAULT_MODE must be one of {', '.join(MODES)}, not {default_mode!r}"
             )
+        audit_key = environ.get("ACCORD_AUDIT_KEY") or None
+        if audit_key is not None and len(audit_key) < MIN_AUDIT_KEY_LENGTH:
+            raise SettingsError(
+                f"ACCORD_AUDIT_KEY must be at least {MIN_AUDIT_KEY_LENGTH} characters long"
+            )
+        database_timeout = _positive_seconds(
+            "ACCORD_DATABASE_TIMEOUT", environ.get("ACCORD_DATABASE_TIMEOUT")
+        )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -104,7 +119,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
             allow_anonymous=anonymous == "true",
             default_mode=default_mode,
+            audit_key=audit_key,
+            database_timeout=database_timeout,
         )
+
+
+def _positive_seconds(name: str, raw: str | None) -> float:
+    """A number of seconds from the environment: positive and finite (the default if unset)."""
+    if raw is None or not raw.strip():
+        return DEFAULT_DATABASE_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 3600:  # noqa: PLR2004 - an hour is no longer a timeout
+        raise SettingsError(
+            f"{name} must be a number of seconds above 0 and below 3600, not {raw!r}"
+        )
+    return value
 
 
 def check_database_url(url: str) -> None:

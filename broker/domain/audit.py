@@ -5,11 +5,21 @@ hash (the first entry follows `GENESIS`), so changing, removing or reordering an
 the chain at that entry. Times are kept as the UTC text that was hashed, so both databases
 give back exactly what went into the hash. The SDK recomputes the same encoding
 (`clients/sdk/audit.py`); the e2e tests hold the two together.
+
+A chain alone proves nothing to someone who can write the database: they can edit a row and
+recompute every later hash. With an audit key (`ACCORD_AUDIT_KEY`, held by the broker and the
+auditors, never stored), each entry also carries `mac`, an HMAC-SHA256 of its hash under that
+key. Since each hash covers the one before, the newest keyed entry vouches for every entry
+before it; so a check with the key wants a valid `mac` on the newest entry and on every entry
+after the first keyed one (entries written before the key was set are covered through the
+chain). Deleting the newest rows leaves a valid, shorter chain: comparing the head
+(`SEQ:HASH`) with one kept elsewhere catches that.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -39,6 +49,7 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     record: AuditRecord
     previous_hash: str
     entry_hash: str
+    mac: str | None = None  # HMAC-SHA256 of `entry_hash` under the audit key; None without one
 
 
 class AuditFilters(msgspec.Struct, frozen=True, kw_only=True):
@@ -85,13 +96,30 @@ def entry_hash(seq: int, record: AuditRecord, previous_hash: str) -> str:
     return hashlib.sha256(canonical(seq, record, previous_hash)).hexdigest()
 
 
-def append(previous: AuditEntry | None, record: AuditRecord) -> AuditEntry:
-    """The entry that follows `previous` (None: the log is empty)."""
+def entry_mac(key: bytes, hash_: str) -> str:
+    """The MAC of an entry whose hash is `hash_`, under the audit key."""
+    return hmac.new(key, hash_.encode(), hashlib.sha256).hexdigest()
+
+
+def append(
+    previous: AuditEntry | None, record: AuditRecord, key: bytes | None = None
+) -> AuditEntry:
+    """The entry that follows `previous` (None: the log is empty), sealed with `key` if given."""
     seq = 1 if previous is None else previous.seq + 1
     before = GENESIS if previous is None else previous.entry_hash
+    hash_ = entry_hash(seq, record, before)
     return AuditEntry(
-        seq=seq, record=record, previous_hash=before, entry_hash=entry_hash(seq, record, before)
+        seq=seq,
+        record=record,
+        previous_hash=before,
+        entry_hash=hash_,
+        mac=None if key is None else entry_mac(key, hash_),
     )
+
+
+def head(entry: AuditEntry) -> str:
+    """The head of a log whose newest entry is `entry`, as `SEQ:HASH`."""
+    return f"{entry.seq}:{entry.entry_hash}"
 
 
 def state_hash(fields: Mapping[str, object]) -> str:
@@ -102,19 +130,38 @@ def state_hash(fields: Mapping[str, object]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def first_break(entries: Iterable[AuditEntry]) -> ChainBreak | None:
-    """The first entry (in the order given) whose place or hash does not hold; None if intact."""
+def _mac_problem(entry: AuditEntry, key: bytes, keyed: bool) -> str | None:
+    """Why an entry's MAC does not hold under `key` (None if it does, or need not be there)."""
+    if entry.mac is None:
+        return "it carries no MAC after keyed entries" if keyed else None
+    if not hmac.compare_digest(entry.mac, entry_mac(key, entry.entry_hash)):
+        return "its MAC is not valid under the audit key"
+    return None
+
+
+def first_break(entries: Iterable[AuditEntry], key: bytes | None = None) -> ChainBreak | None:
+    """The first entry (in the order given) whose place, hash or MAC does not hold; None if intact.
+
+    With `key`, every entry from the first keyed one on, and the newest, must carry a valid MAC.
+    """
     expected_seq, expected_previous = 1, GENESIS
+    keyed = False
+    last: AuditEntry | None = None
     for entry in entries:
+        reason = None
         if entry.seq != expected_seq:
-            return ChainBreak(
-                seq=entry.seq, reason=f"it comes where entry {expected_seq} should be"
-            )
-        if entry.previous_hash != expected_previous:
-            return ChainBreak(
-                seq=entry.seq, reason="its previous hash is not the hash of the entry before it"
-            )
-        if entry.entry_hash != entry_hash(entry.seq, entry.record, entry.previous_hash):
-            return ChainBreak(seq=entry.seq, reason="its fields do not match its hash")
+            reason = f"it comes where entry {expected_seq} should be"
+        elif entry.previous_hash != expected_previous:
+            reason = "its previous hash is not the hash of the entry before it"
+        elif entry.entry_hash != entry_hash(entry.seq, entry.record, entry.previous_hash):
+            reason = "its fields do not match its hash"
+        elif key is not None:
+            reason = _mac_problem(entry, key, keyed)
+            keyed = keyed or entry.mac is not None
+        if reason is not None:
+            return ChainBreak(seq=entry.seq, reason=reason)
         expected_seq, expected_previous = entry.seq + 1, entry.entry_hash
+        last = entry
+    if key is not None and last is not None and last.mac is None:
+        return ChainBreak(seq=last.seq, reason="the newest entry carries no MAC")
     return None

@@ -22,6 +22,7 @@ def entry(item: AuditEntry) -> Body:
         "hashAfter": r.hash_after,
         "previousHash": item.previous_hash,
         "entryHash": item.entry_hash,
+        "mac": item.mac,
     }
 
 

@@ -151,6 +151,7 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", "/provider-contracts/provider/{provider:str}/version/{version:str}/changes"): READ,
     ("GET", "/comparisons/{comparison:int}"): READ,
     ("GET", "/audit"): READ,
+    ("GET", "/audit/head"): READ,
     # Governance: modes and policies are the admins' to set; approvers sign changes off.
     ("GET", f"{_P}/mode"): READ,
     ("PUT", f"{_P}/mode"): ADMIN,

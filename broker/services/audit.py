@@ -7,6 +7,7 @@ the append to the commit.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import datetime
 
 import msgspec
@@ -22,6 +23,13 @@ from broker.domain.audit import (
 from broker.domain.model import Page
 from broker.services.actor import current_actor
 from broker.storage.interface import Storage, Transaction
+
+audit_key: ContextVar[bytes | None] = ContextVar("audit_key", default=None)
+"""The key entries are sealed with (`ACCORD_AUDIT_KEY`), set by the HTTP layer per request."""
+
+appended: ContextVar[list[AuditEntry] | None] = ContextVar("appended", default=None)
+"""Where the HTTP layer collects the entries a request appends, to log the new head once the
+request's transaction has committed; None: nobody collects."""
 
 
 async def audit(  # noqa: PLR0917 - one line per call site reads best positionally
@@ -43,8 +51,10 @@ async def audit(  # noqa: PLR0917 - one line per call site reads best positional
         hash_before=before,
         hash_after=after,
     )
-    entry = append(await tx.last_audit_entry(), record)
+    entry = append(await tx.last_audit_entry(), record, audit_key.get())
     await tx.insert_audit_entry(entry)
+    if (collected := appended.get()) is not None:
+        collected.append(entry)
     return entry
 
 
@@ -58,6 +68,24 @@ class AuditService:
         """One page of the matching entries, oldest first, and how many match."""
         async with self._storage.transaction() as tx:
             return await tx.list_audit_entries(filters, page)
+
+    async def head(self) -> AuditEntry | None:
+        """The newest entry; None while the log is empty."""
+        async with self._storage.transaction() as tx:
+            return await tx.last_audit_entry()
+
+    async def anchor(self, now: datetime) -> AuditEntry | None:
+        """Seal the log under the current key: append `audit.anchor` if the newest entry has no MAC.
+
+        Run at start when a key is configured, so a log written before the key was set is
+        vouched for at once (the anchor's hash covers every entry before it), not at the next
+        write. None when there was nothing to do.
+        """
+        async with self._storage.transaction() as tx:
+            newest = await tx.last_audit_entry()
+            if newest is None or newest.mac is not None:
+                return None
+            return await audit(tx, now, "audit.anchor", "audit", newest.entry_hash, None)
 
 
 def fields_hash(value: msgspec.Struct | None) -> str | None:

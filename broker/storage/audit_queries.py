@@ -10,7 +10,7 @@ from broker.domain.audit import AuditEntry, AuditFilters, audit_time
 LAST_ENTRY = "SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1"
 INSERT_ENTRY = (
     "INSERT INTO audit_log (seq, at, actor, action, subject, pacticipants, hash_before,"
-    " hash_after, previous_hash, entry_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " hash_after, previous_hash, entry_hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 # Any constant key names the chain's lock; this one spells "audit" in ASCII.
 CHAIN_LOCK = "SELECT pg_advisory_xact_lock(418581342580)"
@@ -40,6 +40,7 @@ def entry_values(entry: AuditEntry) -> tuple[object, ...]:
         r.hash_after,
         entry.previous_hash,
         entry.entry_hash,
+        entry.mac,
     )
 
 

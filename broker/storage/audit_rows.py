@@ -22,4 +22,5 @@ def audit_entry(row: Row) -> AuditEntry:
         ),
         previous_hash=row["previous_hash"],
         entry_hash=row["entry_hash"],
+        mac=row["mac"],
     )

@@ -1,16 +1,26 @@
-"""`accord verify-audit-log`: fetch the whole audit log and recompute its hash chain."""
+"""`accord verify-audit-log`: fetch the whole audit log and recompute its hash chain.
+
+It prints the log's head (`head: SEQ:HASH`); keep it somewhere the database's writers cannot
+reach and pass it back with `--expect-head`, so deleting the newest entries is caught too. With
+the broker's audit key (`ACCORD_AUDIT_KEY` in the environment, or `--audit-key-file`), every
+entry's MAC is checked as well, so a chain recomputed without the key is caught.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+from pathlib import Path
 
 import msgspec
 
 from clients.cli.outcome import Outcome
 from clients.sdk import BrokerClient
-from clients.sdk.audit import first_break
+from clients.sdk.audit import AuditEntry, ChainBreak, first_break, head
 
 EXIT_BROKEN = 1
+_HEAD = re.compile(r"(?P<seq>[0-9]{1,18}):(?P<hash>[0-9a-f]{64})")
 
 
 def register(
@@ -23,26 +33,85 @@ def register(
         parents=[common],
         help="recompute the audit log's hash chain; exit 1 naming the first broken entry",
     )
+    verify.add_argument(
+        "--expect-head",
+        metavar="SEQ:HASH",
+        type=_expected_head,
+        help="a head printed earlier: fail if the log no longer holds that entry with that hash",
+    )
+    verify.add_argument(
+        "--audit-key-file",
+        metavar="FILE",
+        type=Path,
+        help="the broker's ACCORD_AUDIT_KEY, read from a file (default: $ACCORD_AUDIT_KEY)",
+    )
     verify.set_defaults(handler=verify_audit_log)
 
 
+def _expected_head(text: str) -> tuple[int, str]:
+    match = _HEAD.fullmatch(text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a head: expected SEQ:HASH, a number and 64 hex digits"
+        )
+    return int(match["seq"]), match["hash"]
+
+
+def _audit_key(args: argparse.Namespace) -> bytes | None:
+    if args.audit_key_file is not None:
+        try:
+            return args.audit_key_file.read_text().strip().encode()
+        except OSError as error:
+            raise SystemExit(
+                f"accord: cannot read {args.audit_key_file}: {error.strerror}"
+            ) from None
+    key = os.environ.get("ACCORD_AUDIT_KEY")
+    return key.encode() if key else None
+
+
+def _head_break(entries: list[AuditEntry], expected: tuple[int, str]) -> str | None:
+    """Why the log does not hold the expected head; None if it does."""
+    seq, hash_ = expected
+    if seq == 0:
+        return None
+    if len(entries) < seq:
+        return f"the log ends at entry {len(entries)}, before the expected head {seq}"
+    if entries[seq - 1].entry_hash != hash_:
+        return f"entry {seq} has hash {entries[seq - 1].entry_hash}, not the expected {hash_}"
+    return None
+
+
 def verify_audit_log(broker: BrokerClient, args: argparse.Namespace) -> Outcome:
-    """`accord verify-audit-log`: exit 0 with the count when intact, 1 naming the break."""
+    """`accord verify-audit-log`: exit 0 with the count and head when intact, 1 naming the break."""
     entries = broker.audit_entries()
-    broken = first_break(entries)
+    key = _audit_key(args)
+    broken: ChainBreak | None = first_break(entries, key)
+    head_problem = None
+    if broken is None and args.expect_head is not None:
+        head_problem = _head_break(entries, args.expect_head)
+    intact = broken is None and head_problem is None
+    code = 0 if intact else EXIT_BROKEN
     if args.output == "json":
         verdict = {
-            "intact": broken is None,
+            "intact": intact,
             "entries": len(entries),
+            "head": head(entries),
+            "macsChecked": key is not None,
             "firstBrokenEntry": None if broken is None else broken.entry.seq,
-            "reason": None if broken is None else broken.reason,
+            "reason": broken.reason if broken is not None else head_problem,
         }
-        return Outcome(msgspec.json.encode(verdict).decode(), 0 if broken is None else EXIT_BROKEN)
-    if broken is None:
-        return Outcome(f"The audit log is intact: {len(entries)} entries.")
-    entry = broken.entry
+        return Outcome(msgspec.json.encode(verdict).decode(), code)
+    if broken is not None:
+        entry = broken.entry
+        return Outcome(
+            f"The audit log is broken at entry {entry.seq} ({entry.action} of {entry.subject}"
+            f" by {entry.actor} at {entry.at}): {broken.reason}.",
+            EXIT_BROKEN,
+        )
+    if head_problem is not None:
+        problem = f"The audit log does not hold the expected head: {head_problem}."
+        return Outcome(f"{problem}\nhead: {head(entries)}", EXIT_BROKEN)
+    checked = ", MACs checked" if key is not None else ""
     return Outcome(
-        f"The audit log is broken at entry {entry.seq} ({entry.action} of {entry.subject}"
-        f" by {entry.actor} at {entry.at}): {broken.reason}.",
-        EXIT_BROKEN,
+        f"The audit log is intact: {len(entries)} entries{checked}.\nhead: {head(entries)}"
     )

@@ -5,11 +5,16 @@ action, subject, pacticipants, hashBefore, hashAfter, previousHash), and `previo
 entry before's hash (64 zeros for the first). This restates the broker's rule
 (`broker/domain/audit.py`) from the wire format, since the SDK never imports the broker; the
 end-to-end tests check one against the other.
+
+With the broker's audit key (`ACCORD_AUDIT_KEY`), each entry's `mac` is the HMAC-SHA256 of its
+`entryHash`; a check given the key wants a valid MAC on the newest entry and on every entry
+after the first keyed one, so a chain recomputed without the key fails.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 
@@ -34,6 +39,7 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     hash_after: str | None = None
     previous_hash: str
     entry_hash: str
+    mac: str | None = None
 
 
 class AuditEmbedded(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,18 +78,47 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def first_break(entries: Iterable[AuditEntry]) -> ChainBreak | None:
-    """The first entry (oldest first) whose place or hash does not hold; None if intact."""
+def entry_mac(key: bytes, hash_: str) -> str:
+    """The MAC an entry whose hash is `hash_` should carry under the audit key."""
+    return hmac.new(key, hash_.encode(), hashlib.sha256).hexdigest()
+
+
+def head(entries: list[AuditEntry]) -> str:
+    """The log's head as `SEQ:HASH` (`0:` and 64 zeros while it is empty)."""
+    return f"{entries[-1].seq}:{entries[-1].entry_hash}" if entries else f"0:{GENESIS}"
+
+
+def _mac_problem(entry: AuditEntry, key: bytes, keyed: bool) -> str | None:
+    """Why an entry's MAC does not hold under `key` (None if it does, or need not be there)."""
+    if entry.mac is None:
+        return "it carries no MAC after keyed entries" if keyed else None
+    if not hmac.compare_digest(entry.mac, entry_mac(key, entry.entry_hash)):
+        return "its MAC is not valid under the audit key"
+    return None
+
+
+def first_break(entries: Iterable[AuditEntry], key: bytes | None = None) -> ChainBreak | None:
+    """The first entry (oldest first) whose place, hash or MAC does not hold; None if intact."""
     expected_seq, expected_previous = 1, GENESIS
+    keyed = False
+    last: AuditEntry | None = None
     for entry in entries:
+        reason = None
         if entry.seq != expected_seq:
-            return ChainBreak(entry=entry, reason=f"it comes where entry {expected_seq} should be")
-        if entry.previous_hash != expected_previous:
+            reason = f"it comes where entry {expected_seq} should be"
+        elif entry.previous_hash != expected_previous:
             reason = "its previous hash is not the hash of the entry before it"
+        elif entry.entry_hash != entry_hash(entry):
+            reason = "its fields do not match its hash"
+        elif key is not None:
+            reason = _mac_problem(entry, key, keyed)
+            keyed = keyed or entry.mac is not None
+        if reason is not None:
             return ChainBreak(entry=entry, reason=reason)
-        if entry.entry_hash != entry_hash(entry):
-            return ChainBreak(entry=entry, reason="its fields do not match its hash")
         expected_seq, expected_previous = entry.seq + 1, entry.entry_hash
+        last = entry
+    if key is not None and last is not None and last.mac is None:
+        return ChainBreak(entry=last, reason="the newest entry carries no MAC")
     return None
 
 

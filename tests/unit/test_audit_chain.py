@@ -19,7 +19,13 @@ from clients.sdk import audit as sdk
 START = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
-def chain(length: int = 5) -> list[domain.AuditEntry]:
+KEY = b"k" * 32
+
+
+def chain(
+    length: int = 5, key: bytes | None = None, keyed_from: int = 0
+) -> list[domain.AuditEntry]:
+    """`length` entries; those from index `keyed_from` on sealed with `key`."""
     entries: list[domain.AuditEntry] = []
     for n in range(length):
         record = domain.AuditRecord(
@@ -31,7 +37,8 @@ def chain(length: int = 5) -> list[domain.AuditEntry]:
             hash_before=None if n == 0 else f"{n - 1:064x}",
             hash_after=f"{n:064x}",
         )
-        entries.append(domain.append(entries[-1] if entries else None, record))
+        sealing = key if n >= keyed_from else None
+        entries.append(domain.append(entries[-1] if entries else None, record, sealing))
     return entries
 
 
@@ -49,6 +56,7 @@ def on_the_wire(entry: domain.AuditEntry) -> sdk.AuditEntry:
         hash_after=r.hash_after,
         previous_hash=entry.previous_hash,
         entry_hash=entry.entry_hash,
+        mac=entry.mac,
     )
 
 
@@ -160,3 +168,74 @@ def test_times_are_kept_in_utc_with_microseconds() -> None:
     local = START.astimezone(timezone(timedelta(hours=2)))
     assert domain.audit_time(local) == "2026-01-02T03:04:05.678901+00:00"
     assert domain.audit_time(START.replace(microsecond=0)).endswith("05.000000+00:00")
+
+
+def keyed_break(key: bytes) -> list[Check]:
+    def broker(entries: list[domain.AuditEntry]) -> int | None:
+        found = domain.first_break(entries, key)
+        return None if found is None else found.seq
+
+    def client(entries: list[domain.AuditEntry]) -> int | None:
+        found = sdk.first_break([on_the_wire(e) for e in entries], key)
+        return None if found is None else found.entry.seq
+
+    return [broker, client]
+
+
+def rechained(entries: list[domain.AuditEntry], key: bytes | None) -> list[domain.AuditEntry]:
+    """The entries' records chained again from the start, as someone rewriting the log would."""
+    out: list[domain.AuditEntry] = []
+    for entry in entries:
+        out.append(domain.append(out[-1] if out else None, entry.record, key))
+    return out
+
+
+def test_trust_12_a_chain_recomputed_without_the_key_fails_only_with_the_key() -> None:
+    entries = chain(6, KEY)
+    for check in keyed_break(KEY):
+        assert check(entries) is None
+    edited = list(entries)
+    edited[2] = with_record(entries[2], actor="mallory")
+    forged = rechained(edited, None)  # without the key: no MACs at all
+    assert domain_break(forged) is None  # the chain alone holds
+    half_forged = [
+        msgspec.structs.replace(f, mac=e.mac) for f, e in zip(forged, entries, strict=True)
+    ]  # the old MACs kept
+    other_key = rechained(edited, b"x" * 32)
+    for check in keyed_break(KEY):
+        assert check(forged) == 6  # the newest entry carries no MAC
+        assert check(half_forged) == 3  # the edited entry's MAC no longer fits its hash
+        assert check(other_key) == 1
+
+
+def test_trust_12_entries_before_the_key_are_vouched_for_through_the_chain() -> None:
+    entries = chain(6, KEY, keyed_from=3)
+    for check in keyed_break(KEY):
+        assert check(entries) is None
+    edited = list(entries)
+    edited[1] = with_record(entries[1], actor="mallory")
+    forged = rechained(edited, None)
+    # the unkeyed prefix is rewritten and the keyed entries keep their MACs: the first keyed
+    # entry's hash moved, so its MAC fails.
+    kept = [
+        *forged[:3],
+        *(
+            msgspec.structs.replace(f, mac=e.mac)
+            for f, e in zip(forged[3:], entries[3:], strict=True)
+        ),
+    ]
+    for check in keyed_break(KEY):
+        assert check(kept) == 4
+    unkeyed_tail = chain(6, KEY, keyed_from=3)
+    unkeyed_tail[4] = msgspec.structs.replace(unkeyed_tail[4], mac=None)
+    for check in keyed_break(KEY):
+        assert check(unkeyed_tail) == 5
+
+
+def test_trust_12_without_the_key_the_macs_are_not_checked() -> None:
+    entries = chain(4, KEY)
+    entries[1] = msgspec.structs.replace(entries[1], mac="0" * 64)
+    assert domain_break(entries) is None
+    assert sdk_break(entries) is None
+    for check in keyed_break(KEY):
+        assert check(entries) == 2

@@ -7,7 +7,7 @@ from datetime import datetime
 from litestar import Response, get
 from litestar.datastructures import State
 
-from broker.domain.audit import AuditFilters
+from broker.domain.audit import GENESIS, AuditFilters, head
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.audit_resources import audit_page
 from broker.http.context import links_for, page_of, services_of
@@ -61,4 +61,22 @@ async def audit_log(request: AnyRequest, state: State) -> Response[bytes]:
     return hal(audit_page(links_for(request, state), given, items, page, total))
 
 
-handlers = [audit_log]
+@get("/audit/head")
+async def audit_head(request: AnyRequest, state: State) -> Response[bytes]:
+    """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
+    newest = await services_of(state).audit.head()
+    links = links_for(request, state)
+    body = {
+        "seq": 0 if newest is None else newest.seq,
+        "entryHash": GENESIS if newest is None else newest.entry_hash,
+        "head": "0:" + GENESIS if newest is None else head(newest),
+        "mac": None if newest is None else newest.mac,
+        "_links": {
+            "self": links.link(links.href("audit", "head")),
+            "accord:audit": links.link(links.href("audit")),
+        },
+    }
+    return hal(body)
+
+
+handlers = [audit_log, audit_head]
