@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from broker.domain.audit import AuditFilters, first_break
+from broker.domain.audit import AuditFilters, entry_mac, first_break
 from broker.domain.errors import ConflictError
 from broker.domain.model import PacticipantChanges, Page
 from broker.services.actor import Actor, current_actor
-from broker.services.audit import audit
+from broker.services.audit import audit, audit_key
 from broker.storage.interface import Storage
 
 
@@ -101,3 +101,23 @@ async def test_filters_and_paging(storage: Storage, now: datetime) -> None:
     ) == ([3], 1)
     assert await seqs(Page(number=2, size=3)) == ([4], 4)
     assert await seqs(Page(number=1, size=3)) == ([1, 2, 3], 4)
+
+
+async def test_trust_12_entries_sealed_under_the_audit_key_keep_their_mac(
+    storage: Storage, now: datetime
+) -> None:
+    await write(storage, now, "pacticipant.create", "pacticipant:Web", "Web")
+    key = b"k" * 32
+    reset = audit_key.set(key)
+    try:
+        await write(storage, now, "pacticipant.create", "pacticipant:Orders", "Orders")
+    finally:
+        audit_key.reset(reset)
+    async with storage.transaction() as tx:
+        entries, _ = await tx.list_audit_entries(AuditFilters(), Page())
+        newest = await tx.last_audit_entry()
+    assert entries[0].mac is None
+    assert entries[1].mac == entry_mac(key, entries[1].entry_hash)
+    assert newest == entries[1]
+    assert first_break(entries, key) is None
+    assert first_break(entries, b"x" * 32) is not None
