@@ -2,6 +2,7 @@
 
 accord broker serve [--host H] [--port P]
 accord broker migrate
+accord broker backup DEST
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default 9292)")
     commands.add_parser("migrate", help="apply pending database migrations, then exit")
+    backup = commands.add_parser(
+        "backup",
+        help="copy the SQLite database, while the broker runs, to a new file DEST "
+        "(PostgreSQL: use pg_dump)",
+    )
+    backup.add_argument("destination", metavar="DEST", type=Path, help="the new file")
     return parser
 
 
@@ -42,7 +49,30 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.command == "migrate":
         return _migrate(settings)
+    if args.command == "backup":
+        return _backup(settings, args.destination)
     return _serve(settings)
+
+
+def _backup(settings: Settings, destination: Path) -> int:
+    from broker.settings import sqlite_path  # noqa: PLC0415
+    from broker.storage.sqlite_backup import BackupError, backup  # noqa: PLC0415
+
+    source = sqlite_path(settings.database_url)
+    if not source:
+        print(  # noqa: T201
+            f"accord: {redacted(settings.database_url)} is PostgreSQL: back it up with pg_dump,"
+            ' e.g. pg_dump --format=custom --file=accord.dump "$ACCORD_DATABASE_URL"',
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        pages = backup(Path(source), destination)
+    except BackupError as error:
+        print(f"accord: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    print(f"Backed up {source} to {destination} ({pages} pages)")  # noqa: T201
+    return 0
 
 
 def _has_credentials(settings: Settings) -> bool:

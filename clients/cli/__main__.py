@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         group.register(commands, common)
     commands.add_parser(
-        "broker", help="run the broker itself: accord broker serve | migrate", add_help=False
+        "broker",
+        help="run the broker itself: accord broker serve | migrate | backup",
+        add_help=False,
     )
     return parser
 
