@@ -92,7 +92,7 @@ def create_app(settings: Settings) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        storage = await open_storage(settings.database_url)
+        storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
         try:
             await storage.migrate()
             app.state.services = services = wire_services(storage, settings)

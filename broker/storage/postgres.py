@@ -56,6 +56,9 @@ class PostgresStorage:
     """The `Storage` protocol on a PostgreSQL database."""
 
     def __init__(self, pool: asyncpg.Pool[asyncpg.Record], dsn: str, timeout: float) -> None:
+        # `timeout` bounds each wait on the database: a connection, a free pooled connection, a
+        # statement (client side, and `statement_timeout` on the server), so a database that
+        # goes silent costs a request at most a few timeouts, answered as 503.
         self._pool = pool
         self._description = redact(dsn)
         self._timeout = timeout
@@ -70,7 +73,8 @@ class PostgresStorage:
             dsn: where the database is, with credentials.
             min_size: connections opened now and kept open.
             max_size: the most connections open at once.
-            timeout: seconds to wait for a new connection, or for a free one from the pool.
+            timeout: seconds to wait for a new connection, for a free one from the pool, or for
+                a statement's answer (then `StorageUnavailableError`).
 
         Raises:
             StorageUnavailableError: the server cannot be reached.
@@ -81,9 +85,15 @@ class PostgresStorage:
                 min_size=min_size,
                 max_size=max_size,
                 timeout=timeout,
-                # Compiling a plan to machine code costs more (10-50 ms) than the broker's
-                # short, index-driven queries take: the matrix ran five times slower with JIT.
-                server_settings={"jit": "off"},
+                command_timeout=timeout,
+                server_settings={
+                    # Compiling a plan to machine code costs more (10-50 ms) than the broker's
+                    # short, index-driven queries take: the matrix ran five times slower with JIT.
+                    "jit": "off",
+                    "statement_timeout": str(int(timeout * 1000)),
+                    # A transaction whose client went silent must not hold its locks for ever.
+                    "idle_in_transaction_session_timeout": str(int(max(60.0, 6 * timeout) * 1000)),
+                },
             )
         except UNAVAILABLE_ERRORS as error:
             raise StorageUnavailableError(f"Cannot reach PostgreSQL at {redact(dsn)}") from error
@@ -168,7 +178,7 @@ class PostgresStorage:
         """
         async with self._connection() as connection:
             with unavailable_on_connection_loss(connection):
-                await connection.fetchval("SELECT 1")
+                await connection.fetchval("SELECT 1", timeout=self._timeout)
 
     async def close(self) -> None:
         """Close every connection of the pool."""

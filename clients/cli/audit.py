@@ -15,6 +15,7 @@ from pathlib import Path
 
 import msgspec
 
+from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
 from clients.sdk import BrokerClient
 from clients.sdk.audit import AuditEntry, ChainBreak, first_break, head
@@ -58,13 +59,12 @@ def _expected_head(text: str) -> tuple[int, str]:
 
 
 def _audit_key(args: argparse.Namespace) -> bytes | None:
-    if args.audit_key_file is not None:
+    path: Path | None = args.audit_key_file
+    if path is not None:
         try:
-            return args.audit_key_file.read_text().strip().encode()
+            return path.read_text().strip().encode()
         except OSError as error:
-            raise SystemExit(
-                f"accord: cannot read {args.audit_key_file}: {error.strerror}"
-            ) from None
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
     key = os.environ.get("ACCORD_AUDIT_KEY")
     return key.encode() if key else None
 

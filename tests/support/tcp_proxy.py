@@ -14,6 +14,8 @@ class Proxy:
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
         self.port = 0
 
     async def start(self) -> None:
@@ -30,6 +32,14 @@ class Proxy:
             writer.transport.abort()
         await asyncio.gather(*self._handlers, return_exceptions=True)
 
+    def freeze(self) -> None:
+        """Keep every connection open but pass no byte either way: a database gone silent."""
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        """Pass bytes again, those held back included."""
+        self._flowing.set()
+
     async def _forward(
         self, client_reader: asyncio.StreamReader, client: asyncio.StreamWriter
     ) -> None:
@@ -37,6 +47,7 @@ class Proxy:
         assert task is not None
         self._handlers.add(task)
         self._writers.add(client)
+        await self._flowing.wait()
         try:
             upstream_reader, upstream = await asyncio.open_connection(*self._target)
         except OSError:
@@ -53,10 +64,10 @@ class Proxy:
                 self._writers.discard(writer)
             self._handlers.discard(task)
 
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                await self._flowing.wait()
                 writer.write(data)
                 await writer.drain()
         except OSError:
@@ -100,6 +111,14 @@ class ThreadedProxy:
     def stop(self) -> None:
         """Stop listening and cut every forwarded connection."""
         asyncio.run_coroutine_threadsafe(self._proxy.stop(), self._loop).result(10)
+
+    def freeze(self) -> None:
+        """Keep the connections open but pass nothing (see `Proxy.freeze`)."""
+        self._loop.call_soon_threadsafe(self._proxy.freeze)
+
+    def thaw(self) -> None:
+        """Pass bytes again."""
+        self._loop.call_soon_threadsafe(self._proxy.thaw)
 
     def close(self) -> None:
         """Stop the loop and its thread."""
