@@ -1,11 +1,14 @@
 """Every route's permission, in one table, and the middleware that enforces it.
 
 `PERMISSIONS` maps (method, path template) to what the route needs: reads need `read`, writes
-`write`, the admin API `admin`, approvals `approver`; health stays open. A write may also name
-the path parameter holding the pacticipant it changes (`owner`): when teams own that
-pacticipant, the caller must belong to one of them. `POST /contracts/publish` names its
-pacticipant in the body, so the contract service checks it. `tests/integration/http/
-test_permissions.py` requires every route of the app to be here.
+`write`, the admin API and environments (shared by every team) `admin`, approvals `approver`;
+health stays open. A write may also name the path parameter holding the pacticipant it changes
+(`owner`): when teams own that pacticipant, the caller must belong to one of them. A write
+whose path names no pacticipant is checked by its service against the one it changes:
+`POST /contracts/publish` and `POST /pacticipants` (the body names it), `PATCH
+/deployed-versions/{uuid}` and `PATCH /released-versions/{uuid}` (the record's pacticipant).
+`tests/integration/http/test_auth.py` requires every route of the app to be here, and
+`test_authorisation_matrix.py` every ownerless write to be admin, approver or service-checked.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", "/diagnostic/status/dependencies"): OPEN,  # health: probes carry no credentials
     # Pacticipants, labels, branches, versions, tags.
     ("GET", "/pacticipants"): READ,
-    ("POST", "/pacticipants"): WRITE,
+    ("POST", "/pacticipants"): WRITE,  # the body names it: the pacticipant service checks
     ("GET", "/pacticipants/{name:str}"): READ,
     ("PUT", "/pacticipants/{name:str}"): Rule(Need.WRITE, "name"),
     ("PATCH", "/pacticipants/{name:str}"): Rule(Need.WRITE, "name"),
@@ -79,10 +82,12 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", f"{_P}/notifications"): READ,  # what its providers' contract changes mean to it
     # Environments, deployments, releases.
     ("GET", "/environments"): READ,
-    ("POST", "/environments"): WRITE,
+    # Environments are shared by every team: production's name and existence decide what
+    # can-i-deploy says, and deleting one takes every team's records with it (#12).
+    ("POST", "/environments"): ADMIN,
     ("GET", "/environments/{uuid:str}"): READ,
-    ("PUT", "/environments/{uuid:str}"): WRITE,
-    ("DELETE", "/environments/{uuid:str}"): WRITE,
+    ("PUT", "/environments/{uuid:str}"): ADMIN,
+    ("DELETE", "/environments/{uuid:str}"): ADMIN,
     ("GET", "/environments/{uuid:str}/deployed-versions/currently-deployed"): READ,
     ("GET", "/environments/{uuid:str}/released-versions/currently-supported"): READ,
     ("GET", f"{_P}/versions/{{version:str}}/deployed-versions/environment/{{environment:str}}"): (
