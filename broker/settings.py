@@ -9,6 +9,11 @@ from urllib.parse import urlsplit, urlunsplit
 import msgspec
 
 from broker.domain.governance import MODES
+from broker.services.login_throttle import (
+    DEFAULT_FAILURES_PER_ADDRESS,
+    DEFAULT_FAILURES_PER_USER,
+    DEFAULT_WINDOW_SECONDS,
+)
 
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -31,7 +36,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin role; default none), `ACCORD_ALLOW_ANONYMOUS` (`true` lets a broker without
     credentials listen on a non-loopback address; default `false`), `ACCORD_DEFAULT_MODE`
     (the mode of a pacticipant that has none of its own: `greenfield`, `brownfield-polish` or
-    `brownfield-enterprise`; default `greenfield`).
+    `brownfield-enterprise`; default `greenfield`), `ACCORD_LOGIN_FAILURES_PER_USER` and
+    `ACCORD_LOGIN_FAILURES_PER_ADDRESS` (failed basic-auth logins within
+    `ACCORD_LOGIN_FAILURE_WINDOW` seconds before the username or address gets 429; defaults
+    10, 30 and 60; 0 turns a limit off).
     """
 
     host: str = "127.0.0.1"
@@ -45,6 +53,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str | None = None
     allow_anonymous: bool = False
     default_mode: str = "greenfield"
+    login_failures_per_user: int = DEFAULT_FAILURES_PER_USER
+    login_failures_per_address: int = DEFAULT_FAILURES_PER_ADDRESS
+    login_failure_window: int = DEFAULT_WINDOW_SECONDS
 
     @classmethod
     def from_env(
@@ -86,6 +97,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_DEFAULT_MODE must be one of {', '.join(MODES)}, not {default_mode!r}"
             )
+        per_user = _count(environ, "ACCORD_LOGIN_FAILURES_PER_USER", DEFAULT_FAILURES_PER_USER)
+        per_address = _count(
+            environ, "ACCORD_LOGIN_FAILURES_PER_ADDRESS", DEFAULT_FAILURES_PER_ADDRESS
+        )
+        window = _count(environ, "ACCORD_LOGIN_FAILURE_WINDOW", DEFAULT_WINDOW_SECONDS)
+        if window == 0:
+            raise SettingsError("ACCORD_LOGIN_FAILURE_WINDOW must be a positive number of seconds")
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -104,7 +122,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
             allow_anonymous=anonymous == "true",
             default_mode=default_mode,
+            login_failures_per_user=per_user,
+            login_failures_per_address=per_address,
+            login_failure_window=window,
         )
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 0 from the environment."""
+    raw = environ.get(name, str(default)).strip()
+    if not raw.isdigit() or len(raw) > 9:  # noqa: PLR2004 - a billion is no limit anyway
+        raise SettingsError(f"{name} must be a whole number of at least 0, not {raw!r}")
+    return int(raw)
 
 
 def check_database_url(url: str) -> None:

@@ -20,7 +20,7 @@ from litestar import Litestar
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from broker.domain.auth import Need, Role, allows
-from broker.domain.errors import FieldError, ForbiddenError
+from broker.domain.errors import FieldError, ForbiddenError, InvalidInputError
 from broker.http.paths import SLASH_STAND_IN
 from broker.services.actor import current_actor
 
@@ -212,13 +212,12 @@ class PermissionsMiddleware:
         """Check, then run the handler as the authenticated caller."""
         method = str(scope.get("method", "GET"))
         rule = rule_for(method, str(scope.get("path_template", "")))
+        authorization = _one_authorization(scope)
         if rule.need is Need.OPEN:
             await self.app(scope, receive, send)
             return
         auth = Litestar.from_scope(scope).state.services.auth
-        headers = dict(scope["headers"])
-        authorization = headers.get(b"authorization", b"").decode("latin-1") or None
-        actor = await auth.authenticate(authorization)
+        actor = await auth.authenticate(authorization, _address(scope))
         if not allows(actor.role, rule.need):
             roles = " or ".join(ROLES_FOR[rule.need])
             raise ForbiddenError(
@@ -234,3 +233,24 @@ class PermissionsMiddleware:
             await self.app(scope, receive, send)
         finally:
             current_actor.reset(reset)
+
+
+def _one_authorization(scope: Scope) -> str | None:
+    """The request's one `Authorization` header; two are ambiguous, so 400, never a pick.
+
+    Servers and proxies disagree on which of two credentials counts (the first, the last, or
+    both joined), so a request carrying two could pass one check and be logged under the other.
+    """
+    values = [value for name, value in scope["headers"] if name.lower() == b"authorization"]
+    if len(values) > 1:
+        raise InvalidInputError(
+            f"The request has {len(values)} Authorization headers: send exactly one",
+            [FieldError("/headers/Authorization", f"must be sent once, not {len(values)} times")],
+        )
+    return values[0].decode("latin-1") or None if values else None
+
+
+def _address(scope: Scope) -> str:
+    """The caller's network address, as the server saw it (the proxy's, behind one)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"

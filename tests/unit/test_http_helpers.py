@@ -78,6 +78,32 @@ def test_the_default_mode_is_greenfield_unless_set(tmp_path: Path) -> None:
         Settings.from_env({"ACCORD_DEFAULT_MODE": "strict"}, cwd=tmp_path)
 
 
+def test_trust_08_login_throttling_limits_come_from_the_environment(tmp_path: Path) -> None:
+    default = Settings.from_env({}, cwd=tmp_path)
+    assert (
+        default.login_failures_per_user,
+        default.login_failures_per_address,
+        default.login_failure_window,
+    ) == (10, 30, 60)
+    chosen = Settings.from_env(
+        {
+            "ACCORD_LOGIN_FAILURES_PER_USER": "0",
+            "ACCORD_LOGIN_FAILURES_PER_ADDRESS": "100",
+            "ACCORD_LOGIN_FAILURE_WINDOW": "300",
+        },
+        cwd=tmp_path,
+    )
+    assert (chosen.login_failures_per_user, chosen.login_failures_per_address) == (0, 100)
+    assert chosen.login_failure_window == 300
+    for name, value in [
+        ("ACCORD_LOGIN_FAILURES_PER_USER", "-1"),
+        ("ACCORD_LOGIN_FAILURES_PER_ADDRESS", "many"),
+        ("ACCORD_LOGIN_FAILURE_WINDOW", "0"),
+    ]:
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: value}, cwd=tmp_path)
+
+
 def test_sqlite_urls_follow_sqlalchemy() -> None:
     assert sqlite_path("sqlite:///relative.db") == "relative.db"
     assert sqlite_path("sqlite:////abs/olute.db") == "/abs/olute.db"

@@ -570,7 +570,9 @@ CHECKED_BY_THEIR_SERVICE = {
 QUERIES_SENT_AS_POST = {("POST", "/pacts/provider/{provider:str}/for-verification")}
 
 
-async def test_trust_02_every_write_naming_no_pacticipant_is_for_admins_approvers_or_checked() -> None:
+async def test_trust_02_every_write_naming_no_pacticipant_is_for_admins_approvers_or_checked() -> (
+    None
+):
     """A write whose path names no owner is for admins or approvers, or its service checks it."""
     unchecked = []
     for (method, path), rule in PERMISSIONS.items():
