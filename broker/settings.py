@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -39,7 +40,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     `brownfield-enterprise`; default `greenfield`), `ACCORD_LOGIN_FAILURES_PER_USER` and
     `ACCORD_LOGIN_FAILURES_PER_ADDRESS` (failed basic-auth logins within
     `ACCORD_LOGIN_FAILURE_WINDOW` seconds before the username or address gets 429; defaults
-    10, 30 and 60; 0 turns a limit off).
+    10, 30 and 60; 0 turns a limit off), `ACCORD_TRUSTED_PROXIES` (comma-separated addresses
+    or networks of reverse proxies whose `X-Forwarded-For` names the caller; default none).
     """
 
     host: str = "127.0.0.1"
@@ -56,6 +58,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_failures_per_user: int = DEFAULT_FAILURES_PER_USER
     login_failures_per_address: int = DEFAULT_FAILURES_PER_ADDRESS
     login_failure_window: int = DEFAULT_WINDOW_SECONDS
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -104,6 +107,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         window = _count(environ, "ACCORD_LOGIN_FAILURE_WINDOW", DEFAULT_WINDOW_SECONDS)
         if window == 0:
             raise SettingsError("ACCORD_LOGIN_FAILURE_WINDOW must be a positive number of seconds")
+        try:
+            trusted_proxies = parse_networks(environ.get("ACCORD_TRUSTED_PROXIES", ""))
+        except ValueError as error:
+            raise SettingsError(f"ACCORD_TRUSTED_PROXIES: {error}") from error
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -125,6 +132,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             login_failures_per_user=per_user,
             login_failures_per_address=per_address,
             login_failure_window=window,
+            trusted_proxies=trusted_proxies,
         )
 
 
@@ -134,6 +142,18 @@ def _count(environ: Mapping[str, str], name: str, default: int) -> int:
     if not raw.isdigit() or len(raw) > 9:  # noqa: PLR2004 - a billion is no limit anyway
         raise SettingsError(f"{name} must be a whole number of at least 0, not {raw!r}")
     return int(raw)
+
+
+def parse_networks(text: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks, normalised; `ValueError` names a bad one."""
+    networks = []
+    for item in (part.strip() for part in text.split(",")):
+        if item:
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError as error:
+                raise ValueError(f"{item!r} is not an IP address or network") from error
+    return tuple(networks)
 
 
 def check_database_url(url: str) -> None:

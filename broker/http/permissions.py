@@ -21,6 +21,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from broker.domain.auth import Need, Role, allows
 from broker.domain.errors import FieldError, ForbiddenError, InvalidInputError
+from broker.http.client_address import client_address
 from broker.http.paths import SLASH_STAND_IN
 from broker.services.actor import current_actor
 
@@ -216,8 +217,10 @@ class PermissionsMiddleware:
         if rule.need is Need.OPEN:
             await self.app(scope, receive, send)
             return
-        auth = Litestar.from_scope(scope).state.services.auth
-        actor = await auth.authenticate(authorization, _address(scope))
+        state = Litestar.from_scope(scope).state
+        address = client_address(scope, state.settings.trusted_proxies)
+        auth = state.services.auth
+        actor = await auth.authenticate(authorization, address)
         if not allows(actor.role, rule.need):
             roles = " or ".join(ROLES_FOR[rule.need])
             raise ForbiddenError(
@@ -247,10 +250,6 @@ def _one_authorization(scope: Scope) -> str | None:
             f"The request has {len(values)} Authorization headers: send exactly one",
             [FieldError("/headers/Authorization", f"must be sent once, not {len(values)} times")],
         )
-    return values[0].decode("latin-1") or None if values else None
-
-
-def _address(scope: Scope) -> str:
-    """The caller's network address, as the server saw it (the proxy's, behind one)."""
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
+    if not values:
+        return None
+    return values[0].decode("latin-1") or None

@@ -347,3 +347,39 @@ async def test_trust_08_unknown_usernames_pay_the_scrypt_cost_off_the_event_loop
     assert actor.name == "user:ann"
     assert len(threads) == len(attempts) + 1
     assert threading.get_ident() not in threads
+
+
+async def test_trust_08_behind_a_trusted_proxy_each_forwarded_caller_has_its_own_limit(
+    database_url: str,
+) -> None:
+    """A proxy's callers are told apart by X-Forwarded-For; nobody else's header is believed."""
+    settings = settings_for(
+        database_url,
+        admin_token=ADMIN,
+        login_failures_per_user=100,
+        login_failures_per_address=2,
+        trusted_proxies=("10.0.0.1/32",),
+    )
+    async with AsyncTestClient(app=from_address(asgi_app(settings))) as client:
+        user = {"username": "ann", "password": "ann is long enough", "role": "read"}
+        assert (await client.post("/admin/users", json=user, headers=bearer(ADMIN))).is_success
+
+        async def login(password: str, peer: str, forwarded: str) -> int:
+            headers = {**basic("ann", password), "X-Test-Address": peer}
+            response = await client.get(
+                "/pacticipants", headers={**headers, "X-Forwarded-For": forwarded}
+            )
+            return response.status_code
+
+        assert [await login("wrong", "10.0.0.1", "198.51.100.7") for _ in range(3)] == [
+            401,
+            401,
+            429,
+        ]
+        assert await login("ann is long enough", "10.0.0.1", "198.51.100.8") == 200
+        # Straight to the broker, a forged header changes nothing: the peer is the address.
+        assert [await login("wrong", "203.0.113.5", f"192.0.2.{i}") for i in range(3)] == [
+            401,
+            401,
+            429,
+        ]
