@@ -51,6 +51,7 @@ GOVERNED = "AlphaGovernedConsumer"  # in enterprise mode, so its pact opens a ch
 # Names team alpha owns before anything is published under them (#12 item 5): creating them is
 # a write to alpha's pacticipants. Beta tries the first; alpha creates the second.
 UNPUBLISHED, UNPUBLISHED_BY_ALPHA = "AlphaUnpublished", "AlphaUnpublishedByAlpha"
+UNPUBLISHED_PROVIDER = "AlphaUnpublishedProvider"  # named first by another team's pact
 # Consumer and provider share version numbers, branch and tag, so `version` means the same
 # in `/pacts/…/version/{version}` and `/provider-contracts/…/version/{version}`.
 EARLIER, VERSION = "0.9.0", "1.0.0"
@@ -359,6 +360,7 @@ async def build_world(client: Client, database_url: str) -> World:
         GOVERNED,
         UNPUBLISHED,
         UNPUBLISHED_BY_ALPHA,
+        UNPUBLISHED_PROVIDER,
     ]
     await done(client.put(f"/admin/teams/{TEAM}", json={"pacticipants": owned}, headers=AS_ADMIN))
     await done(client.put(f"/admin/teams/{BYSTANDER}", json={"pacticipants": []}, headers=AS_ADMIN))
@@ -636,3 +638,25 @@ async def test_trust_05_names_a_team_owns_stay_its_own_before_they_exist(world: 
     )
     assert created.status_code == 201, created.text
     assert created.json()["mainBranch"] == "main"
+
+
+async def test_trust_05_a_consumers_pact_may_name_a_provider_not_published_yet(
+    world: World,
+) -> None:
+    """Consumer first: beta's pact creates alpha's provider bare, and alpha still owns it."""
+    document = pact("BetaConsumer", UNPUBLISHED_PROVIDER, "an invoice")
+    body = publication("BetaConsumer", UNPUBLISHED_PROVIDER, VERSION, document)
+    published = await world.client.post(
+        "/contracts/publish", json=body, headers=world.headers("beta writer")
+    )
+    assert published.status_code == 200, published.text
+    created = await done(
+        world.client.get(f"/pacticipants/{UNPUBLISHED_PROVIDER}", headers=AS_ADMIN)
+    )
+    assert created.get("mainBranch") is None
+    refused = await world.client.patch(
+        f"/pacticipants/{UNPUBLISHED_PROVIDER}",
+        json={"mainBranch": "main"},
+        headers=world.headers("beta writer"),
+    )
+    assert refused.status_code == 403, refused.text
