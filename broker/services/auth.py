@@ -161,6 +161,26 @@ class AuthService:
         username, separator, password = decoded.partition(":")
         if not separator:
             raise UnauthenticatedError("The basic credentials must be 'username:password'")
+        self._refuse_if_throttled(username, address)
+        async with self._storage.transaction() as tx:
+            found = await tx.find_user(username)
+        if found is None:
+            salt, expected = self._decoy_salt, self._decoy_hash
+        else:
+            salt, expected = found.salt, found.password_hash
+        async with self._hashing:
+            # Again, once its turn comes: a burst queued here before any of its failures were
+            # counted would otherwise all be hashed.
+            self._refuse_if_throttled(username, address)
+            given = await asyncio.to_thread(self._hasher, password, salt)
+        matches = hmac.compare_digest(given, expected)
+        if found is None or not matches:
+            self._throttle.failed(username, address, self._monotonic())
+            raise UnauthenticatedError("The username or password is not correct")
+        self._throttle.succeeded(username)
+        return Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
+
+    def _refuse_if_throttled(self, username: str, address: str) -> None:
         wait = self._throttle.retry_after(username, address, self._monotonic())
         if wait:
             raise ThrottledError(
@@ -168,18 +188,6 @@ class AuthService:
                 f"{wait} seconds",
                 wait,
             )
-        async with self._storage.transaction() as tx:
-            found = await tx.find_user(username)
-        if found is None:
-            salt, expected = self._decoy_salt, self._decoy_hash
-        else:
-            salt, expected = found.salt, found.password_hash
-        matches = hmac.compare_digest(await self._hash(password, salt), expected)
-        if found is None or not matches:
-            self._throttle.failed(username, address, self._monotonic())
-            raise UnauthenticatedError("The username or password is not correct")
-        self._throttle.succeeded(username)
-        return Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
 
     async def _hash(self, password: str, salt: str) -> str:
         """The password's hash, off the event loop: scrypt holds its thread for tens of ms."""

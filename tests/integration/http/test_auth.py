@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import threading
@@ -17,9 +18,10 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from broker.app import asgi_app, create_app
 from broker.domain.auth import password_hash, token_sha
-from broker.domain.errors import UnauthenticatedError
+from broker.domain.errors import ThrottledError, UnauthenticatedError
 from broker.http.permissions import PERMISSIONS
-from broker.services.auth import AuthService
+from broker.services.auth import CONCURRENT_PASSWORD_CHECKS, AuthService
+from broker.services.login_throttle import LoginThrottle
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
 from tests.integration.http.conftest import settings_for
@@ -383,3 +385,27 @@ async def test_trust_08_behind_a_trusted_proxy_each_forwarded_caller_has_its_own
             401,
             429,
         ]
+
+
+async def test_trust_08_a_burst_of_wrong_passwords_is_hashed_no_more_than_the_limit_allows(
+    storage: Storage,
+) -> None:
+    """Concurrent attempts queue for the hash and are refused once enough have failed."""
+    threads: list[int] = []
+
+    def counting_hasher(password: str, salt: str) -> str:
+        threads.append(threading.get_ident())
+        return password_hash(password, salt)
+
+    throttle = LoginThrottle(per_user=3, per_address=1000, window=60)
+    auth = AuthService(storage, admin_token=ADMIN, hasher=counting_hasher, throttle=throttle)
+    await auth.create_user(username="ann", password="correct horse", role="read", teams=())
+    threads.clear()
+    wrong = basic("ann", "wrong horse")["Authorization"]
+    answers = await asyncio.gather(
+        *(auth.authenticate(wrong, f"10.0.0.{i}") for i in range(40)), return_exceptions=True
+    )
+    refused = [a for a in answers if isinstance(a, ThrottledError)]
+    assert len(threads) <= 3 + CONCURRENT_PASSWORD_CHECKS
+    assert len(refused) == 40 - len(threads)
+    assert all(isinstance(a, UnauthenticatedError | ThrottledError) for a in answers)
