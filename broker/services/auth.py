@@ -1,7 +1,9 @@
 """Authentication and the admin use cases: tokens, users, teams.
 
 `authenticate` turns an `Authorization` header into an `Actor`; `ensure_may_change` checks
-team ownership for a write, reading `current_actor`. With no credentials configured (no
+team ownership for a write, reading `current_actor`. Passwords are hashed on worker threads,
+an unknown username against a decoy so it costs what a known one costs, and failed logins are
+throttled per username and per address (`login_throttle.py`). With no credentials configured (no
 `ACCORD_ADMIN_TOKEN`, no token or user ever created) the broker is open, as a fresh Pact Broker.
 """
 
@@ -184,8 +186,8 @@ class AuthService:
         wait = self._throttle.retry_after(username, address, self._monotonic())
         if wait:
             raise ThrottledError(
-                f"Too many failed logins for this username or from this address; try again in "
-                f"{wait} seconds",
+                "Too many failed logins for this username or from this address; try again in "
+                f"{wait} second{'' if wait == 1 else 's'}",
                 wait,
             )
 
