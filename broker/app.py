@@ -43,6 +43,7 @@ from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.governance import Governance, GovernanceService
+from broker.services.login_throttle import LoginThrottle
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
@@ -70,7 +71,15 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         ),
         provider_contracts=ProviderContractService(storage, governance=rules),
         governance=GovernanceService(storage, rules),
-        auth=AuthService(storage, admin_token=settings.admin_token),
+        auth=AuthService(
+            storage,
+            admin_token=settings.admin_token,
+            throttle=LoginThrottle(
+                per_user=settings.login_failures_per_user,
+                per_address=settings.login_failures_per_address,
+                window=settings.login_failure_window,
+            ),
+        ),
         audit=AuditService(storage),
         notifications=NotificationService(storage),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -9,6 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 import msgspec
 
 from broker.domain.governance import MODES
+from broker.services.login_throttle import (
+    DEFAULT_FAILURES_PER_ADDRESS,
+    DEFAULT_FAILURES_PER_USER,
+    DEFAULT_WINDOW_SECONDS,
+)
 
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -36,7 +42,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     `brownfield-enterprise`; default `greenfield`), `ACCORD_AUDIT_KEY` (a secret of at least
     32 characters; each audit entry then carries an HMAC under it; default none),
     `ACCORD_DATABASE_TIMEOUT` (seconds to wait for the database to connect or answer a
-    statement before answering 503; default 10).
+    statement before answering 503; default 10), `ACCORD_LOGIN_FAILURES_PER_USER` and
+    `ACCORD_LOGIN_FAILURES_PER_ADDRESS` (failed basic-auth logins within
+    `ACCORD_LOGIN_FAILURE_WINDOW` seconds before the username or address gets 429; defaults
+    10, 30 and 60; 0 turns a limit off), `ACCORD_TRUSTED_PROXIES` (comma-separated addresses
+    or networks of reverse proxies whose `X-Forwarded-For` names the caller; default none).
     """
 
     host: str = "127.0.0.1"
@@ -52,6 +62,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default_mode: str = "greenfield"
     audit_key: str | None = None
     database_timeout: float = DEFAULT_DATABASE_TIMEOUT
+    login_failures_per_user: int = DEFAULT_FAILURES_PER_USER
+    login_failures_per_address: int = DEFAULT_FAILURES_PER_ADDRESS
+    login_failure_window: int = DEFAULT_WINDOW_SECONDS
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -101,6 +115,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         database_timeout = _positive_seconds(
             "ACCORD_DATABASE_TIMEOUT", environ.get("ACCORD_DATABASE_TIMEOUT")
         )
+        per_user = _count(environ, "ACCORD_LOGIN_FAILURES_PER_USER", DEFAULT_FAILURES_PER_USER)
+        per_address = _count(
+            environ, "ACCORD_LOGIN_FAILURES_PER_ADDRESS", DEFAULT_FAILURES_PER_ADDRESS
+        )
+        window = _count(environ, "ACCORD_LOGIN_FAILURE_WINDOW", DEFAULT_WINDOW_SECONDS)
+        if window == 0:
+            raise SettingsError("ACCORD_LOGIN_FAILURE_WINDOW must be a positive number of seconds")
+        try:
+            trusted_proxies = parse_networks(environ.get("ACCORD_TRUSTED_PROXIES", ""))
+        except ValueError as error:
+            raise SettingsError(f"ACCORD_TRUSTED_PROXIES: {error}") from error
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -121,7 +146,32 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             default_mode=default_mode,
             audit_key=audit_key,
             database_timeout=database_timeout,
+
+            login_failures_per_user=per_user,
+            login_failures_per_address=per_address,
+            login_failure_window=window,
+            trusted_proxies=trusted_proxies,
         )
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 0 from the environment."""
+    raw = environ.get(name, str(default)).strip()
+    if not raw.isdigit() or len(raw) > 9:  # noqa: PLR2004 - a billion is no limit anyway
+        raise SettingsError(f"{name} must be a whole number of at least 0, not {raw!r}")
+    return int(raw)
+
+
+def parse_networks(text: str) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks, normalised; `ValueError` names a bad one."""
+    networks = []
+    for item in (part.strip() for part in text.split(",")):
+        if item:
+            try:
+                networks.append(str(ipaddress.ip_network(item, strict=False)))
+            except ValueError as error:
+                raise ValueError(f"{item!r} is not an IP address or network") from error
+    return tuple(networks)
 
 
 def _positive_seconds(name: str, raw: str | None) -> float:

@@ -4,6 +4,7 @@ DomainError
  ├── InvalidInputError       the request names bad fields (each a pointer and a detail)
  ├── UnauthenticatedError    no credentials, or credentials the broker does not accept
  ├── ForbiddenError          the caller's role or teams do not allow the request
+ ├── ThrottledError          too many failed logins for a username or from an address
  ├── NotFoundError           a named resource does not exist
  ├── ConflictError           the change contradicts what is stored (duplicate name…)
  ├── UnprocessableError      well-formed, but not a change the resource allows
@@ -72,6 +73,20 @@ class ForbiddenError(DomainError):
     """The caller is known but its role or teams do not allow the request."""
 
     slug = "forbidden"
+
+
+class ThrottledError(DomainError):
+    """Too many failed logins lately for the username or from the address; try again later.
+
+    Attributes:
+        retry_after: whole seconds until the next attempt may be made.
+    """
+
+    slug = "too-many-requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotFoundError(DomainError):

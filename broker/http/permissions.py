@@ -1,11 +1,14 @@
 """Every route's permission, in one table, and the middleware that enforces it.
 
 `PERMISSIONS` maps (method, path template) to what the route needs: reads need `read`, writes
-`write`, the admin API `admin`, approvals `approver`; health stays open. A write may also name
-the path parameter holding the pacticipant it changes (`owner`): when teams own that
-pacticipant, the caller must belong to one of them. `POST /contracts/publish` names its
-pacticipant in the body, so the contract service checks it. `tests/integration/http/
-test_permissions.py` requires every route of the app to be here.
+`write`, the admin API and environments (shared by every team) `admin`, approvals `approver`;
+health stays open. A write may also name the path parameter holding the pacticipant it changes
+(`owner`): when teams own that pacticipant, the caller must belong to one of them. A write
+whose path names no pacticipant is checked by its service against the one it changes:
+`POST /contracts/publish` and `POST /pacticipants` (the body names it), `PATCH
+/deployed-versions/{uuid}` and `PATCH /released-versions/{uuid}` (the record's pacticipant).
+`tests/integration/http/test_auth.py` requires every route of the app to be here, and
+`test_authorisation_matrix.py` every ownerless write to be admin, approver or service-checked.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from litestar import Litestar
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from broker.domain.auth import Need, Role, allows
-from broker.domain.errors import FieldError, ForbiddenError
+from broker.domain.errors import FieldError, ForbiddenError, InvalidInputError
+from broker.http.client_address import client_address
 from broker.http.paths import SLASH_STAND_IN
 from broker.services.actor import current_actor
 
@@ -45,7 +49,7 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", "/diagnostic/status/dependencies"): OPEN,  # health: probes carry no credentials
     # Pacticipants, labels, branches, versions, tags.
     ("GET", "/pacticipants"): READ,
-    ("POST", "/pacticipants"): WRITE,
+    ("POST", "/pacticipants"): WRITE,  # the body names it: the pacticipant service checks
     ("GET", "/pacticipants/{name:str}"): READ,
     ("PUT", "/pacticipants/{name:str}"): Rule(Need.WRITE, "name"),
     ("PATCH", "/pacticipants/{name:str}"): Rule(Need.WRITE, "name"),
@@ -79,10 +83,12 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("GET", f"{_P}/notifications"): READ,  # what its providers' contract changes mean to it
     # Environments, deployments, releases.
     ("GET", "/environments"): READ,
-    ("POST", "/environments"): WRITE,
+    # Environments are shared by every team: production's name and existence decide what
+    # can-i-deploy says, and deleting one takes every team's records with it (#12).
+    ("POST", "/environments"): ADMIN,
     ("GET", "/environments/{uuid:str}"): READ,
-    ("PUT", "/environments/{uuid:str}"): WRITE,
-    ("DELETE", "/environments/{uuid:str}"): WRITE,
+    ("PUT", "/environments/{uuid:str}"): ADMIN,
+    ("DELETE", "/environments/{uuid:str}"): ADMIN,
     ("GET", "/environments/{uuid:str}/deployed-versions/currently-deployed"): READ,
     ("GET", "/environments/{uuid:str}/released-versions/currently-supported"): READ,
     ("GET", f"{_P}/versions/{{version:str}}/deployed-versions/environment/{{environment:str}}"): (
@@ -208,13 +214,14 @@ class PermissionsMiddleware:
         """Check, then run the handler as the authenticated caller."""
         method = str(scope.get("method", "GET"))
         rule = rule_for(method, str(scope.get("path_template", "")))
+        authorization = _one_authorization(scope)
         if rule.need is Need.OPEN:
             await self.app(scope, receive, send)
             return
-        auth = Litestar.from_scope(scope).state.services.auth
-        headers = dict(scope["headers"])
-        authorization = headers.get(b"authorization", b"").decode("latin-1") or None
-        actor = await auth.authenticate(authorization)
+        state = Litestar.from_scope(scope).state
+        address = client_address(scope, state.settings.trusted_proxies)
+        auth = state.services.auth
+        actor = await auth.authenticate(authorization, address)
         if not allows(actor.role, rule.need):
             roles = " or ".join(ROLES_FOR[rule.need])
             raise ForbiddenError(
@@ -230,3 +237,20 @@ class PermissionsMiddleware:
             await self.app(scope, receive, send)
         finally:
             current_actor.reset(reset)
+
+
+def _one_authorization(scope: Scope) -> str | None:
+    """The request's one `Authorization` header; two are ambiguous, so 400, never a pick.
+
+    Servers and proxies disagree on which of two credentials counts (the first, the last, or
+    both joined), so a request carrying two could pass one check and be logged under the other.
+    """
+    values = [value for name, value in scope["headers"] if name.lower() == b"authorization"]
+    if len(values) > 1:
+        raise InvalidInputError(
+            f"The request has {len(values)} Authorization headers: send exactly one",
+            [FieldError("/headers/Authorization", f"must be sent once, not {len(values)} times")],
+        )
+    if not values:
+        return None
+    return values[0].decode("latin-1") or None

@@ -9,6 +9,8 @@ Broker's `{field: [messages]}` object, because the Rust Pact clients cannot pars
 - `unauthenticated` (401): no credentials, or unknown, expired or revoked ones; the answer
   carries `WWW-Authenticate: Bearer, Basic realm="accord"`.
 - `forbidden` (403): the caller's role or teams do not allow the request.
+- `too-many-requests` (429): too many failed logins lately for the username or from the
+  address; `Retry-After` says in how many seconds to try again.
 - `not-found` (404): a resource the request names, or the route itself, does not exist.
 - `method-not-allowed` (405), `payload-too-large` (413), `unsupported-media-type` (415).
 - `conflict` (409): a duplicate name, or a change to something that may not change.
@@ -37,6 +39,7 @@ from broker.domain.errors import (
     NotFoundError,
     Notice,
     StorageUnavailableError,
+    ThrottledError,
     UnauthenticatedError,
     UnprocessableError,
 )
@@ -51,6 +54,7 @@ _DOMAIN: dict[type[DomainError], tuple[int, str]] = {
     InvalidInputError: (400, "Validation errors"),
     UnauthenticatedError: (401, "Unauthenticated"),
     ForbiddenError: (403, "Forbidden"),
+    ThrottledError: (429, "Too many requests"),
     NotFoundError: (404, "Not found"),
     ConflictError: (409, "Conflict"),
     UnprocessableError: (422, "Unprocessable request"),
@@ -127,10 +131,16 @@ def domain_error_handler(request: AnyRequest, error: Exception) -> Response[byte
         detail=error.message,
         errors=error.errors,
         notices=error.notices,
-        headers={"WWW-Authenticate": CHALLENGE}
-        if isinstance(error, UnauthenticatedError)
-        else None,
+        headers=_headers_of(error),
     )
+
+
+def _headers_of(error: DomainError) -> dict[str, str] | None:
+    if isinstance(error, UnauthenticatedError):
+        return {"WWW-Authenticate": CHALLENGE}
+    if isinstance(error, ThrottledError):
+        return {"Retry-After": str(error.retry_after)}
+    return None
 
 
 def http_error_handler(request: AnyRequest, error: Exception) -> Response[bytes]:

@@ -1,15 +1,20 @@
 """Authentication and the admin use cases: tokens, users, teams.
 
 `authenticate` turns an `Authorization` header into an `Actor`; `ensure_may_change` checks
-team ownership for a write, reading `current_actor`. With no credentials configured (no
+team ownership for a write, reading `current_actor`. Passwords are hashed on worker threads,
+an unknown username against a decoy so it costs what a known one costs, and failed logins are
+throttled per username and per address (`login_throttle.py`). With no credentials configured (no
 `ACCORD_ADMIN_TOKEN`, no token or user ever created) the broker is open, as a fresh Pact Broker.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import hmac
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import msgspec
@@ -23,7 +28,6 @@ from broker.domain.auth import (
     new_salt,
     new_token_secret,
     password_hash,
-    password_matches,
     secret_matches,
     token_sha,
 )
@@ -32,11 +36,13 @@ from broker.domain.errors import (
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
+    ThrottledError,
     UnauthenticatedError,
 )
 from broker.services.actor import ANONYMOUS, Actor, current_actor
 from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
+from broker.services.login_throttle import LoginThrottle
 from broker.storage.interface import Storage, Transaction
 
 ADMIN_TOKEN_NAME = "ACCORD_ADMIN_TOKEN"  # noqa: S105 - the actor name, not a secret
@@ -47,6 +53,7 @@ MISSING_CREDENTIALS = (
 
 
 OPEN_RECHECK_SECONDS = 1.0
+CONCURRENT_PASSWORD_CHECKS = 4
 
 
 class CreatedToken(msgspec.Struct, frozen=True, kw_only=True):
@@ -72,11 +79,26 @@ class AuthService:
     """Who is calling, and the tokens, users and teams that decide it."""
 
     def __init__(
-        self, storage: Storage, *, admin_token: str | None, clock: Clock = system_clock
+        self,
+        storage: Storage,
+        *,
+        admin_token: str | None,
+        clock: Clock = system_clock,
+        throttle: LoginThrottle | None = None,
+        hasher: Callable[[str, str], str] = password_hash,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._storage = storage
         self._admin_token = admin_token
         self._clock = clock
+        self._throttle = throttle or LoginThrottle()
+        self._hasher = hasher
+        self._monotonic = monotonic
+        # scrypt takes 16 MiB and tens of milliseconds a check: a few at once keep both bounded.
+        self._hashing = asyncio.Semaphore(CONCURRENT_PASSWORD_CHECKS)
+        # An unknown username is checked against this, so it costs what a known one costs.
+        self._decoy_salt = new_salt()
+        self._decoy_hash = hasher(new_token_secret(), self._decoy_salt)
         # Once credentials exist the broker stays closed. Until then the database is asked
         # again at most every OPEN_RECHECK_SECONDS (a token created through this process
         # closes it at once; one created through another process sharing the database, within
@@ -95,11 +117,16 @@ class AuthService:
             self._checked_at = now
         return not self._closed
 
-    async def authenticate(self, authorization: str | None) -> Actor:
+    async def authenticate(self, authorization: str | None, address: str = "unknown") -> Actor:
         """The caller an `Authorization` header names (anonymous on an open broker).
+
+        Args:
+            authorization: the header's value, if any.
+            address: the caller's network address, for throttling failed basic-auth logins.
 
         Raises:
             UnauthenticatedError: no header, a malformed one, or credentials not accepted.
+            ThrottledError: too many failed logins lately for the username or the address.
         """
         if await self.is_open():
             return ANONYMOUS
@@ -109,7 +136,7 @@ class AuthService:
         if scheme.lower() == "bearer" and value.strip():
             return await self._bearer(value.strip())
         if scheme.lower() == "basic" and value.strip():
-            return await self._basic(value.strip())
+            return await self._basic(value.strip(), address)
         raise UnauthenticatedError(
             "The Authorization header must be 'Bearer <token>' or 'Basic <base64 user:password>'"
         )
@@ -128,7 +155,7 @@ class AuthService:
             raise UnauthenticatedError(f"The token {found.name!r} expired at {expiry}")
         return Actor(name=f"token:{found.name}", role=found.role, teams=found.teams)
 
-    async def _basic(self, encoded: str) -> Actor:
+    async def _basic(self, encoded: str, address: str) -> Actor:
         try:
             decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError) as error:
@@ -136,11 +163,38 @@ class AuthService:
         username, separator, password = decoded.partition(":")
         if not separator:
             raise UnauthenticatedError("The basic credentials must be 'username:password'")
+        self._refuse_if_throttled(username, address)
         async with self._storage.transaction() as tx:
             found = await tx.find_user(username)
-        if found is None or not password_matches(found, password):
+        if found is None:
+            salt, expected = self._decoy_salt, self._decoy_hash
+        else:
+            salt, expected = found.salt, found.password_hash
+        async with self._hashing:
+            # Again, once its turn comes: a burst queued here before any of its failures were
+            # counted would otherwise all be hashed.
+            self._refuse_if_throttled(username, address)
+            given = await asyncio.to_thread(self._hasher, password, salt)
+        matches = hmac.compare_digest(given, expected)
+        if found is None or not matches:
+            self._throttle.failed(username, address, self._monotonic())
             raise UnauthenticatedError("The username or password is not correct")
+        self._throttle.succeeded(username)
         return Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
+
+    def _refuse_if_throttled(self, username: str, address: str) -> None:
+        wait = self._throttle.retry_after(username, address, self._monotonic())
+        if wait:
+            raise ThrottledError(
+                "Too many failed logins for this username or from this address; try again in "
+                f"{wait} second{'' if wait == 1 else 's'}",
+                wait,
+            )
+
+    async def _hash(self, password: str, salt: str) -> str:
+        """The password's hash, off the event loop: scrypt holds its thread for tens of ms."""
+        async with self._hashing:
+            return await asyncio.to_thread(self._hasher, password, salt)
 
     async def authorize_change(self, pacticipant_name: str) -> None:
         """Refuse (403) a write by `current_actor` to a pacticipant of other teams."""
@@ -208,10 +262,11 @@ class AuthService:
         if problems:
             raise InvalidInputError("The user is not valid", problems)
         salt = new_salt()
+        hashed = await self._hash(password, salt)
         async with self._storage.transaction() as tx:
             created = await tx.insert_user(
                 username=username,
-                password_hash=password_hash(password, salt),
+                password_hash=hashed,
                 salt=salt,
                 role=role,
                 teams=teams,

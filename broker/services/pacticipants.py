@@ -9,6 +9,7 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.model import Pacticipant, PacticipantChanges, Page
 from broker.domain.names import check_name, name_problems
 from broker.services.audit import audit, fields_hash
+from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.races import find_or_insert
 from broker.storage.interface import Storage, Transaction
@@ -70,10 +71,15 @@ class PacticipantService:
             return await self._details(tx, await require_pacticipant(tx, name))
 
     async def create(self, name: str, changes: PacticipantChanges) -> PacticipantDetails:
-        """A new pacticipant; `ConflictError` if the name is taken."""
+        """A new pacticipant; `ConflictError` if the name is taken.
+
+        The name comes in the body, so the permission table cannot check it: a team may own a
+        name before it is published, and creating it is a write to that team's pacticipant.
+        """
         check_name(name, "/name", "pacticipant name")
         check_changes(changes)
         async with self._storage.transaction() as tx:
+            await ensure_may_change(tx, name)
             now = self._clock()
             created = await tx.insert_pacticipant(name, changes, now)
             await audit(

@@ -64,7 +64,7 @@ def test_the_pact_broker_cli_works_with_a_token_and_fails_clearly_without(
 @pytest.mark.pact_clients
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_the_pact_broker_cli_works_with_basic_auth(flavour: str, secured_broker: str) -> None:
-    user = {"username": "ci", "password": "long enough", "role": "write", "teams": []}
+    user = {"username": "ci", "password": "long enough", "role": "admin", "teams": []}
     created = httpx.post(
         f"{secured_broker}/admin/users", json=user, headers={"Authorization": f"Bearer {ADMIN}"}
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
 
 from broker.http.body import field_error, pointer_of
+from broker.http.client_address import client_address
 from broker.http.paths import SLASH_STAND_IN, InvalidPathError, decoded_path
 from broker.services.environments import default_display_name
 from broker.settings import Settings, SettingsError, redacted, sqlite_path
@@ -78,6 +80,32 @@ def test_the_default_mode_is_greenfield_unless_set(tmp_path: Path) -> None:
         Settings.from_env({"ACCORD_DEFAULT_MODE": "strict"}, cwd=tmp_path)
 
 
+def test_trust_08_login_throttling_limits_come_from_the_environment(tmp_path: Path) -> None:
+    default = Settings.from_env({}, cwd=tmp_path)
+    assert (
+        default.login_failures_per_user,
+        default.login_failures_per_address,
+        default.login_failure_window,
+    ) == (10, 30, 60)
+    chosen = Settings.from_env(
+        {
+            "ACCORD_LOGIN_FAILURES_PER_USER": "0",
+            "ACCORD_LOGIN_FAILURES_PER_ADDRESS": "100",
+            "ACCORD_LOGIN_FAILURE_WINDOW": "300",
+        },
+        cwd=tmp_path,
+    )
+    assert (chosen.login_failures_per_user, chosen.login_failures_per_address) == (0, 100)
+    assert chosen.login_failure_window == 300
+    for name, value in [
+        ("ACCORD_LOGIN_FAILURES_PER_USER", "-1"),
+        ("ACCORD_LOGIN_FAILURES_PER_ADDRESS", "many"),
+        ("ACCORD_LOGIN_FAILURE_WINDOW", "0"),
+    ]:
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: value}, cwd=tmp_path)
+
+
 def test_sqlite_urls_follow_sqlalchemy() -> None:
     assert sqlite_path("sqlite:///relative.db") == "relative.db"
     assert sqlite_path("sqlite:////abs/olute.db") == "/abs/olute.db"
@@ -91,3 +119,31 @@ def test_a_sqlite_url_without_a_path_is_refused(tmp_path: Path) -> None:
 def test_passwords_are_redacted() -> None:
     assert redacted("postgresql://u:pw@db:5433/x") == "postgresql://u:***@db:5433/x"
     assert redacted("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def _scope(peer: str, *forwarded: str) -> Any:
+    headers = [(b"x-forwarded-for", value.encode()) for value in forwarded]
+    return {"type": "http", "client": (peer, 5000), "headers": headers}
+
+
+def test_trust_08_the_callers_address_is_read_through_trusted_proxies_only() -> None:
+    proxies = ("10.0.0.0/8", "::1/128")
+    # Without trusted proxies, a forwarded header is anyone's to forge: the peer counts.
+    assert client_address(_scope("203.0.113.9", "198.51.100.1"), ()) == "203.0.113.9"
+    assert client_address(_scope("203.0.113.9", "198.51.100.1"), proxies) == "203.0.113.9"
+    # Through trusted proxies, the rightmost hop that is not one of them.
+    forged = "1.2.3.4, 198.51.100.7, 10.1.1.1"
+    assert client_address(_scope("10.0.0.2", forged), proxies) == "198.51.100.7"
+    assert client_address(_scope("::1", "198.51.100.7", "10.1.1.1"), proxies) == "198.51.100.7"
+    assert client_address(_scope("10.0.0.2"), proxies) == "10.0.0.2"
+    assert client_address(_scope("10.0.0.2", "10.3.3.3"), proxies) == "10.3.3.3"
+
+
+def test_trust_08_trusted_proxies_come_from_the_environment(tmp_path: Path) -> None:
+    chosen = Settings.from_env(
+        {"ACCORD_TRUSTED_PROXIES": "10.0.0.1, 172.16.0.0/12,::1"}, cwd=tmp_path
+    )
+    assert chosen.trusted_proxies == ("10.0.0.1/32", "172.16.0.0/12", "::1/128")
+    assert Settings.from_env({}, cwd=tmp_path).trusted_proxies == ()
+    with pytest.raises(SettingsError, match=r"ACCORD_TRUSTED_PROXIES: 'proxy\.local'"):
+        Settings.from_env({"ACCORD_TRUSTED_PROXIES": "proxy.local"}, cwd=tmp_path)

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
+from litestar.enums import ScopeType
 from litestar.testing import AsyncTestClient
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from broker.app import asgi_app, create_app
-from broker.domain.auth import token_sha
+from broker.domain.auth import password_hash, token_sha
+from broker.domain.errors import ThrottledError, UnauthenticatedError
 from broker.http.permissions import PERMISSIONS
+from broker.services.auth import CONCURRENT_PASSWORD_CHECKS, AuthService
+from broker.services.login_throttle import LoginThrottle
 from broker.storage.factory import open_storage
+from broker.storage.interface import Storage
 from tests.integration.http.conftest import settings_for
 
 Client = AsyncTestClient[Any]
 
 ADMIN = "admin-secret-for-tests"
 CHALLENGE = 'Bearer, Basic realm="accord"'
+BASE = "http://testserver.local"
 PACT = {"consumer": {"name": "Billing"}, "provider": {"name": "Ledger"}, "interactions": []}
 
 
@@ -231,3 +241,171 @@ async def test_an_open_broker_closes_once_a_token_exists(database_url: str) -> N
     # A restarted broker finds the stored token and stays closed.
     async with AsyncTestClient(app=asgi_app(settings_for(database_url))) as client:
         assert (await client.get("/pacticipants")).status_code == 401
+
+
+@pytest.mark.parametrize("accept", ["application/hal+json", "application/problem+json"])
+@pytest.mark.parametrize("path", ["/pacticipants", "/diagnostic/status/heartbeat"])
+async def test_trust_11_two_authorization_headers_are_a_400_naming_the_header(
+    client: Client, accept: str, path: str
+) -> None:
+    """Even two valid credentials: which one counts would be the server's guess."""
+    reader = await new_token(client, "read")
+    headers = [("Accept", accept), ("Authorization", f"Bearer {reader}")]
+    # The test client joins repeated headers into one; httpx's ASGI transport sends each.
+    transport = httpx.ASGITransport(app=client.app)
+    seconds = (
+        f"Bearer {ADMIN}",
+        f"Bearer {reader}",
+        basic("ann", "correct horse")["Authorization"],
+    )
+    for second in seconds:
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as raw:
+            response = await raw.get(path, headers=[*headers, ("Authorization", second)])
+        assert response.status_code == 400, response.text
+        body = response.json()
+        assert "Authorization" in body["detail"]
+        if accept == "application/problem+json":
+            assert [e["pointer"] for e in body["errors"]] == ["/headers/Authorization"]
+        else:
+            assert list(body["errors"]) == ["headers.Authorization"]
+    one = await client.get("/pacticipants", headers=bearer(reader))
+    assert one.status_code == 200
+
+
+def from_address(app: ASGIApp) -> ASGIApp:
+    """The app, seeing each request come from the address in its `X-Test-Address` header."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP:
+            address = dict(scope["headers"]).get(b"x-test-address")
+            if address:
+                scope["client"] = (address.decode(), 40000)
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+async def test_trust_08_failed_logins_are_throttled_per_user_and_per_address(
+    database_url: str,
+) -> None:
+    """Over the limit a username, or an address, gets 429 until its failures age out."""
+    settings = settings_for(
+        database_url, admin_token=ADMIN, login_failures_per_user=3, login_failures_per_address=5
+    )
+    app = from_address(asgi_app(settings))
+    async with AsyncTestClient(app=app) as client:
+        for name in ("ann", "bob", "carl"):
+            user = {"username": name, "password": f"{name} is long enough", "role": "read"}
+            created = await client.post("/admin/users", json=user, headers=bearer(ADMIN))
+            assert created.status_code == 201, created.text
+
+        async def login(name: str, password: str, address: str) -> Any:
+            headers = {**basic(name, password), "X-Test-Address": address}
+            return await client.get("/pacticipants", headers=headers)
+
+        for _ in range(3):
+            assert (await login("ann", "wrong", "10.0.0.1")).status_code == 401
+        # Ann is locked out for the window, wherever she comes from, right password or not.
+        locked = await login("ann", "ann is long enough", "10.0.0.2")
+        assert locked.status_code == 429, locked.text
+        assert 0 < int(locked.headers["retry-after"]) <= 60
+        assert locked.json()["errors"]
+        assert locked.json()["type"].endswith("/problems/too-many-requests")
+        # Another user is unaffected, from another address and from Ann's guesser's too.
+        assert (await login("bob", "bob is long enough", "10.0.0.2")).status_code == 200
+        assert (await login("bob", "bob is long enough", "10.0.0.1")).status_code == 200
+
+        # One address guessing many usernames (known or not) is stopped as a whole.
+        for name in ("x1", "x2", "bob", "x3", "x4"):
+            assert (await login(name, "wrong", "10.0.0.9")).status_code == 401
+        spraying = await login("carl", "carl is long enough", "10.0.0.9")
+        assert spraying.status_code == 429, spraying.text
+        assert "retry-after" in spraying.headers
+        # ... while the same users from elsewhere still log in (Bob's one failure counts 1 of 3).
+        assert (await login("carl", "carl is long enough", "10.0.0.3")).status_code == 200
+        assert (await login("bob", "bob is long enough", "10.0.0.3")).status_code == 200
+        # Bearer tokens are not throttled by basic-auth failures.
+        assert (await client.get("/pacticipants", headers=bearer(ADMIN))).status_code == 200
+
+
+async def test_trust_08_unknown_usernames_pay_the_scrypt_cost_off_the_event_loop(
+    storage: Storage,
+) -> None:
+    """Every basic login hashes once, known user or not, on a worker thread."""
+    threads: list[int] = []
+
+    def counting_hasher(password: str, salt: str) -> str:
+        threads.append(threading.get_ident())
+        return password_hash(password, salt)
+
+    auth = AuthService(storage, admin_token=None, hasher=counting_hasher)
+    await auth.create_user(username="ann", password="correct horse", role="read", teams=())
+    threads.clear()  # the decoy's hash and Ann's
+    attempts = [("ann", "wrong horse"), ("nobody", "wrong horse"), ("nobody", "correct horse")]
+    for username, password in attempts:
+        with pytest.raises(UnauthenticatedError, match="username or password is not correct"):
+            await auth.authenticate(basic(username, password)["Authorization"], "10.0.0.1")
+    actor = await auth.authenticate(basic("ann", "correct horse")["Authorization"], "10.0.0.1")
+    assert actor.name == "user:ann"
+    assert len(threads) == len(attempts) + 1
+    assert threading.get_ident() not in threads
+
+
+async def test_trust_08_behind_a_trusted_proxy_each_forwarded_caller_has_its_own_limit(
+    database_url: str,
+) -> None:
+    """A proxy's callers are told apart by X-Forwarded-For; nobody else's header is believed."""
+    settings = settings_for(
+        database_url,
+        admin_token=ADMIN,
+        login_failures_per_user=100,
+        login_failures_per_address=2,
+        trusted_proxies=("10.0.0.1/32",),
+    )
+    async with AsyncTestClient(app=from_address(asgi_app(settings))) as client:
+        user = {"username": "ann", "password": "ann is long enough", "role": "read"}
+        assert (await client.post("/admin/users", json=user, headers=bearer(ADMIN))).is_success
+
+        async def login(password: str, peer: str, forwarded: str) -> int:
+            headers = {**basic("ann", password), "X-Test-Address": peer}
+            response = await client.get(
+                "/pacticipants", headers={**headers, "X-Forwarded-For": forwarded}
+            )
+            return response.status_code
+
+        assert [await login("wrong", "10.0.0.1", "198.51.100.7") for _ in range(3)] == [
+            401,
+            401,
+            429,
+        ]
+        assert await login("ann is long enough", "10.0.0.1", "198.51.100.8") == 200
+        # Straight to the broker, a forged header changes nothing: the peer is the address.
+        assert [await login("wrong", "203.0.113.5", f"192.0.2.{i}") for i in range(3)] == [
+            401,
+            401,
+            429,
+        ]
+
+
+async def test_trust_08_a_burst_of_wrong_passwords_is_hashed_no_more_than_the_limit_allows(
+    storage: Storage,
+) -> None:
+    """Concurrent attempts queue for the hash and are refused once enough have failed."""
+    threads: list[int] = []
+
+    def counting_hasher(password: str, salt: str) -> str:
+        threads.append(threading.get_ident())
+        return password_hash(password, salt)
+
+    throttle = LoginThrottle(per_user=3, per_address=1000, window=60)
+    auth = AuthService(storage, admin_token=ADMIN, hasher=counting_hasher, throttle=throttle)
+    await auth.create_user(username="ann", password="correct horse", role="read", teams=())
+    threads.clear()
+    wrong = basic("ann", "wrong horse")["Authorization"]
+    answers = await asyncio.gather(
+        *(auth.authenticate(wrong, f"10.0.0.{i}") for i in range(40)), return_exceptions=True
+    )
+    refused = [a for a in answers if isinstance(a, ThrottledError)]
+    assert len(threads) <= 3 + CONCURRENT_PASSWORD_CHECKS
+    assert len(refused) == 40 - len(threads)
+    assert all(isinstance(a, UnauthenticatedError | ThrottledError) for a in answers)

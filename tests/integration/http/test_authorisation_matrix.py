@@ -48,6 +48,10 @@ TEAM, BYSTANDER = "alpha", "omega"
 CONSUMER, PROVIDER = "AlphaConsumer", "AlphaProvider"
 SCRATCH_CONSUMER, SCRATCH_PROVIDER = "AlphaScratchConsumer", "AlphaScratchProvider"
 GOVERNED = "AlphaGovernedConsumer"  # in enterprise mode, so its pact opens a change request
+# Names team alpha owns before anything is published under them (#12 item 5): creating them is
+# a write to alpha's pacticipants. Beta tries the first; alpha creates the second.
+UNPUBLISHED, UNPUBLISHED_BY_ALPHA = "AlphaUnpublished", "AlphaUnpublishedByAlpha"
+UNPUBLISHED_PROVIDER = "AlphaUnpublishedProvider"  # named first by another team's pact
 # Consumer and provider share version numbers, branch and tag, so `version` means the same
 # in `/pacts/…/version/{version}` and `/provider-contracts/…/version/{version}`.
 EARLIER, VERSION = "0.9.0", "1.0.0"
@@ -348,7 +352,16 @@ async def open_change_request(client: Client) -> str:
 
 
 async def build_world(client: Client, database_url: str) -> World:
-    owned = [CONSUMER, PROVIDER, SCRATCH_CONSUMER, SCRATCH_PROVIDER, GOVERNED]
+    owned = [
+        CONSUMER,
+        PROVIDER,
+        SCRATCH_CONSUMER,
+        SCRATCH_PROVIDER,
+        GOVERNED,
+        UNPUBLISHED,
+        UNPUBLISHED_BY_ALPHA,
+        UNPUBLISHED_PROVIDER,
+    ]
     await done(client.put(f"/admin/teams/{TEAM}", json={"pacticipants": owned}, headers=AS_ADMIN))
     await done(client.put(f"/admin/teams/{BYSTANDER}", json={"pacticipants": []}, headers=AS_ADMIN))
     environment = await done(
@@ -518,3 +531,132 @@ async def test_another_teams_writer_may_not_end_alphas_deployments_or_releases(
     assert PERMISSIONS[method, path].owner is None
     response = await world.call("beta writer", method, path, body=body)
     assert response.status_code == 403, response.text
+
+
+ENVIRONMENT_WRITES = [
+    ("POST", "/environments"),
+    ("PUT", "/environments/{uuid:str}"),
+    ("DELETE", "/environments/{uuid:str}"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), ENVIRONMENT_WRITES, ids=map(_id, ENVIRONMENT_WRITES))
+async def test_trust_02_only_admins_create_rename_or_delete_environments(
+    world: World, method: str, path: str
+) -> None:
+    """Environments are every team's: a writer of any team (or none) may not touch them."""
+    assert PERMISSIONS[method, path].need is Need.ADMIN
+    body = {"name": "renamed", "production": True}
+    for caller in ("alpha writer", "beta writer"):
+        response = await world.call(caller, method, path, body=body)
+        assert response.status_code == 403, response.text
+        assert "admin role" in detail(response)
+    listed = await done(world.client.get("/environments", headers=AS_ADMIN))
+    names = [e["name"] for e in listed["_embedded"]["environments"]]
+    assert names == [ENVIRONMENT]
+
+
+# Writes whose path names no pacticipant, so the table cannot check a team's ownership: each
+# is checked by its service against the pacticipant it really changes, and tested here.
+CHECKED_BY_THEIR_SERVICE = {
+    ("POST", "/contracts/publish"): "test_another_teams_writer_may_not_publish_alphas_contracts",
+    ("POST", "/pacticipants"): "test_trust_05_names_a_team_owns_stay_its_own_before_they_exist",
+    ("PATCH", "/deployed-versions/{uuid:str}"): (
+        "test_another_teams_writer_may_not_end_alphas_deployments_or_releases"
+    ),
+    ("PATCH", "/released-versions/{uuid:str}"): (
+        "test_another_teams_writer_may_not_end_alphas_deployments_or_releases"
+    ),
+}
+# POSTs that change nothing: a query sent with a body.
+QUERIES_SENT_AS_POST = {("POST", "/pacts/provider/{provider:str}/for-verification")}
+
+
+async def test_trust_02_every_write_naming_no_pacticipant_is_for_admins_approvers_or_checked() -> (
+    None
+):
+    """A write whose path names no owner is for admins or approvers, or its service checks it."""
+    unchecked = []
+    for (method, path), rule in PERMISSIONS.items():
+        if method == "GET" or rule.owner is not None or (method, path) in QUERIES_SENT_AS_POST:
+            continue
+        if rule.need in {Need.ADMIN, Need.APPROVE}:
+            continue
+        if (method, path) not in CHECKED_BY_THEIR_SERVICE:
+            unchecked.append(f"{method} {path} ({rule.need})")
+    assert unchecked == []
+    for test in CHECKED_BY_THEIR_SERVICE.values():
+        assert test in globals(), f"{test} is not in this module"
+    for method, path in QUERIES_SENT_AS_POST:
+        assert PERMISSIONS[method, path].need is Need.READ
+
+
+def unpublished_writes(name: str, environment: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every write that creates a pacticipant named `name` if none exists yet."""
+    contract = {"pacticipantVersionNumber": VERSION, "contract": OAS_CONTRACT}
+    return [
+        ("POST", "/pacticipants", {"name": name, "mainBranch": "main"}),
+        ("PATCH", f"/pacticipants/{name}", {"mainBranch": "main"}),
+        ("PUT", f"/pacticipants/{name}/versions/{VERSION}", {}),
+        ("PUT", f"/pacticipants/{name}/branches/{BRANCH}/versions/{VERSION}", {}),
+        ("PUT", f"/pacticipants/{name}/versions/{VERSION}/tags/{TAG}", {}),
+        ("PUT", f"/pacticipants/{name}/labels/{LABEL}", {}),
+        (
+            "POST",
+            f"/pacticipants/{name}/versions/{VERSION}/deployed-versions/environment/{environment}",
+            {},
+        ),
+        (
+            "POST",
+            "/contracts/publish",
+            publication(name, PROVIDER, VERSION, pact(name, PROVIDER, "an invoice")),
+        ),
+        (
+            "PUT",
+            f"/pacts/provider/{PROVIDER}/consumer/{name}/version/{VERSION}",
+            pact(name, PROVIDER, "an invoice"),
+        ),
+        ("POST", f"/provider-contracts/provider/{name}/publish", contract),
+    ]
+
+
+async def test_trust_05_names_a_team_owns_stay_its_own_before_they_exist(world: World) -> None:
+    """Creating alpha's not yet published pacticipant by any write is refused to beta."""
+    environment = world.values["environments/uuid"]
+    for method, path, body in unpublished_writes(UNPUBLISHED, environment):
+        response = await world.client.request(
+            method, path, json=body, headers=world.headers("beta writer")
+        )
+        assert response.status_code == 403, (method, path, response.text)
+        assert TEAM in detail(response), (method, path)
+    missing = await world.client.get(f"/pacticipants/{UNPUBLISHED}", headers=AS_ADMIN)
+    assert missing.status_code == 404, missing.text
+    created = await world.client.post(
+        "/pacticipants",
+        json={"name": UNPUBLISHED_BY_ALPHA, "mainBranch": "main"},
+        headers=world.headers("alpha writer"),
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["mainBranch"] == "main"
+
+
+async def test_trust_05_a_consumers_pact_may_name_a_provider_not_published_yet(
+    world: World,
+) -> None:
+    """Consumer first: beta's pact creates alpha's provider bare, and alpha still owns it."""
+    document = pact("BetaConsumer", UNPUBLISHED_PROVIDER, "an invoice")
+    body = publication("BetaConsumer", UNPUBLISHED_PROVIDER, VERSION, document)
+    published = await world.client.post(
+        "/contracts/publish", json=body, headers=world.headers("beta writer")
+    )
+    assert published.status_code == 200, published.text
+    created = await done(
+        world.client.get(f"/pacticipants/{UNPUBLISHED_PROVIDER}", headers=AS_ADMIN)
+    )
+    assert created.get("mainBranch") is None
+    refused = await world.client.patch(
+        f"/pacticipants/{UNPUBLISHED_PROVIDER}",
+        json={"mainBranch": "main"},
+        headers=world.headers("beta writer"),
+    )
+    assert refused.status_code == 403, refused.text
