@@ -5,7 +5,8 @@ every response the provider gave (status, headers, content type, body schema) ag
 operation of the request's method and path, and reports each problem as a `Finding` whose
 `source` is `openapi`. The document comes from a file, from bytes, or from the provider
 contract a provider version published to the broker
-(`/provider-contracts/provider/{p}/version/{v}`, the document in its `content`).
+(`/provider-contracts/provider/{p}/version/{v}`, the document in its `content`). Only
+references inside the document are followed: a `$ref` to a URL or file is refused, not fetched.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class OpenAPICheck:
         self._validation = validation
         try:
             self._api: OpenAPI = validation.compile_document(document)
+        except validation.OutsideReferenceError as error:
+            raise OpenAPIDocumentError(f"{origin} {error}.") from error
         except validation.InvalidDocumentError as error:
             reason = f"{origin} is not a valid OpenAPI document: {error}"
             raise OpenAPIDocumentError(reason) from error

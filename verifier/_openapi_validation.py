@@ -2,6 +2,10 @@
 
 Imported on first use only: openapi-core takes about 0.4 s to import, which runs that check no
 OpenAPI document should not pay.
+
+A document is read on its own: jsonschema-path would fetch a `$ref` to an `http(s)://` or
+`file://` URL (and echo what it read in its errors), so a reference that leaves the document
+is refused before openapi-core sees it, and openapi-core gets no URL handlers at all.
 """
 
 from __future__ import annotations
@@ -35,6 +39,34 @@ _HOST = "http://provider.invalid"  # requests are matched by path: the servers' 
 
 class InvalidDocumentError(ValueError):
     """openapi-core refused the document; the message is its first line."""
+
+
+class OutsideReferenceError(InvalidDocumentError):
+    """The document refers to another document, which the verifier does not fetch."""
+
+
+# The keywords whose value is a reference to follow (JSON Schema 2019-09 and 2020-12 add the
+# dynamic ones).
+_REFERENCE_KEYS = ("$ref", "$dynamicRef", "$recursiveRef")
+
+
+def outside_reference(document: object) -> str | None:
+    """The first reference in `document` that leads outside it (anything but `#...`), if any.
+
+    Walks the whole document with an explicit stack, so a deep one cannot exhaust Python's.
+    """
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            for key in _REFERENCE_KEYS:
+                ref = node.get(key)
+                if isinstance(ref, str) and not ref.startswith("#"):
+                    return ref
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return None
 
 
 def _servers_by_path(document: dict[str, Any]) -> dict[str, Any]:
@@ -148,10 +180,18 @@ def compile_document(document: dict[str, Any]) -> OpenAPI:
     """The document ready to validate responses.
 
     Raises:
-        InvalidDocumentError: When it is not a valid OpenAPI 3.0 or 3.1 document.
+        InvalidDocumentError: When it is not a valid OpenAPI 3.0 or 3.1 document, or it refers
+            to another document.
     """
+    ref = outside_reference(document)
+    if ref is not None:
+        raise OutsideReferenceError(
+            f"has a $ref to another document ({ref}), which is not fetched: only references "
+            "inside the document (#/...) are read"
+        )
     try:
-        return OpenAPI(SchemaPath.from_dict(_servers_by_path(document)))
+        # No handlers: a reference that still names a URL (through `$id`) resolves to nothing.
+        return OpenAPI(SchemaPath.from_dict(_servers_by_path(document), handlers={}))
     except (OpenAPIValidationError, ValueError, TypeError) as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InvalidDocumentError(message) from error

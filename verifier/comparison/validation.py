@@ -21,7 +21,10 @@ from jsonschema import (  # type: ignore[import-untyped]
     ValidationError,
     validators,
 )
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS
+from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT201909
 
 from verifier.comparison.errors import SpecError
 from verifier.comparison.formats import checker
@@ -154,6 +157,19 @@ def _in_ajv_order(schema: Any) -> list[tuple[str, Any]]:
     return items
 
 
+def _not_fetched(uri: str) -> Resource[Any]:
+    """A reference to another document: never fetched (the engine is pure), so not checked.
+
+    jsonschema's default registry would fetch it with urllib (`http://`, `https://` and
+    `file://` alike); `schemas.minimum` drops such references where it walks, and this
+    covers every other place a schema can hold one (`patternProperties`, `if`, `$defs`…).
+    """
+    del uri
+    return Resource.from_contents({}, default_specification=DRAFT201909)
+
+
+_LOCAL_ONLY: Registry[Any] = SPECIFICATIONS.combine(Registry(retrieve=_not_fetched))
+
 _Validator = validators.create(
     meta_schema=Draft201909Validator.META_SCHEMA,
     validators={
@@ -189,7 +205,7 @@ class CompiledSchema:
 
     def __init__(self, root: Any) -> None:
         self.root = root
-        self._validator = _Validator(root, format_checker=checker)
+        self._validator = _Validator(root, format_checker=checker, registry=_LOCAL_ONLY)
         self._references: dict[int, bool] = {}
 
     def errors(self, value: Any) -> list[SchemaError]:
