@@ -27,7 +27,7 @@ from verifier._results import Finding
 from verifier.comparison.documents import DocumentError, read_document
 
 if TYPE_CHECKING:
-    from openapi_core import OpenAPI
+    from verifier._openapi_validation import CompiledDocument
 
 
 class OpenAPIDocumentError(Exception):
@@ -54,7 +54,7 @@ class OpenAPICheck:
         self.origin = origin
         self._validation = validation
         try:
-            self._api: OpenAPI = validation.compile_document(document)
+            self._compiled: CompiledDocument = validation.compile_document(document)
         except validation.OutsideReferenceError as error:
             raise OpenAPIDocumentError(f"{origin} {error}.") from error
         except validation.InvalidDocumentError as error:
@@ -132,4 +132,4 @@ class OpenAPICheck:
     ) -> list[Finding]:
         """The ways `response` (to `request`) differs from the document."""
         del interaction  # the operation is found from the request that was sent
-        return self._validation.validate(self._api, request, response)
+        return self._validation.validate(self._compiled, request, response)

@@ -3,6 +3,11 @@
 Imported on first use only: openapi-core takes about 0.4 s to import, which runs that check no
 OpenAPI document should not pay.
 
+An undeclared property of a response body is judged by the comparator's rule (see
+`verifier.comparison.responses`): the schema is closed, whatever `additionalProperties: true`
+says, unless `additionalProperties` is a schema; openapi-core's own `additionalProperties`
+errors give way to it, so `verify --openapi` and `compare-spec` agree on the same document.
+
 A document is read on its own: jsonschema-path would fetch a `$ref` to an `http(s)://` or
 `file://` URL (and echo what it read in its errors), so a reference that leaves the document
 is refused before openapi-core sees it, and openapi-core gets no URL handlers at all.
@@ -12,9 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
+import msgspec
 from jsonschema import ValidationError  # type: ignore[import-untyped]  # ships no py.typed
 from jsonschema_path import SchemaPath
 from openapi_core import OpenAPI
@@ -32,6 +39,9 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._results import Finding
+from verifier.comparison.errors import SpecError
+from verifier.comparison.responses import undeclared_properties
+from verifier.comparison.spec import Spec
 
 SOURCE = "openapi"
 _HOST = "http://provider.invalid"  # requests are matched by path: the servers' hosts are dropped
@@ -150,11 +160,25 @@ def _schema_finding(problem: object, where: str) -> Finding:
     )
 
 
-def _findings(error: Exception, where: str) -> list[Finding]:
-    """The findings one openapi-core error stands for (a schema error may hold several)."""
+def _findings(error: Exception, where: str, *, judged: bool) -> list[Finding]:
+    """The findings one openapi-core error stands for (a schema error may hold several).
+
+    When the comparator's rule `judged` the body's undeclared properties, openapi-core's
+    `additionalProperties: false` errors are left to it (JSON Schema would also refuse, under
+    an `allOf` member, the properties its siblings declare).
+    """
     cause = error.__cause__
     if isinstance(error, DataValidationError) and isinstance(cause, InvalidSchemaValue):
-        return [_schema_finding(problem, where) for problem in cause.schema_errors]
+        return [
+            _schema_finding(problem, where)
+            for problem in cause.schema_errors
+            if not (
+                judged
+                and isinstance(problem, ValidationError)
+                and problem.validator == "additionalProperties"
+                and problem.validator_value is False
+            )
+        ]
     kind, reason = "body", str(error.__cause__ or error).rstrip(".")
     if isinstance(error, HeaderValidationError):
         kind = "header"
@@ -176,7 +200,22 @@ def _findings(error: Exception, where: str) -> list[Finding]:
     ]
 
 
-def compile_document(document: dict[str, Any]) -> OpenAPI:
+@dataclass(frozen=True)
+class CompiledDocument:
+    """A document ready to validate responses: openapi-core's view and the comparator's.
+
+    Attributes:
+        api: openapi-core's document (operations, parameters, schemas as written).
+        spec: The comparator's index of the same document (the closed response schemas).
+        prefixes: The servers' path prefixes (such as `/v1`), longest first.
+    """
+
+    api: OpenAPI
+    spec: Spec
+    prefixes: tuple[str, ...]
+
+
+def compile_document(document: dict[str, Any]) -> CompiledDocument:
     """The document ready to validate responses.
 
     Raises:
@@ -189,19 +228,74 @@ def compile_document(document: dict[str, Any]) -> OpenAPI:
             f"has a $ref to another document ({ref}), which is not fetched: only references "
             "inside the document (#/...) are read"
         )
+    by_path = _servers_by_path(document)
     try:
         # No handlers: a reference that still names a URL (through `$id`) resolves to nothing.
-        return OpenAPI(SchemaPath.from_dict(_servers_by_path(document), handlers={}))
-    except (OpenAPIValidationError, ValueError, TypeError) as error:
+        api = OpenAPI(SchemaPath.from_dict(by_path, handlers={}))
+        spec = Spec(document)
+    except (OpenAPIValidationError, SpecError, ValueError, TypeError) as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InvalidDocumentError(message) from error
+    prefixes = {server["url"] for server in by_path["servers"]} - {"/"}
+    return CompiledDocument(api, spec, tuple(sorted(prefixes, key=len, reverse=True)))
 
 
-def validate(api: OpenAPI, request: JSONObject, response: JSONObject) -> list[Finding]:
-    """The ways `response` (the answer to `request`, both pact-shaped) differs from `api`."""
+def _undeclared(
+    compiled: CompiledDocument, sent: _Request, answer: _Response, body: JSONValue, where: str
+) -> list[Finding] | None:
+    """The properties of a JSON body its closed schema does not declare (None: not judged)."""
+    if not isinstance(body, str) or "json" not in answer.content_type:
+        return None
+    try:
+        data = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return None  # openapi-core says the body is not JSON
+    paths = [sent.path] + [
+        sent.path[len(prefix) :] for prefix in compiled.prefixes if sent.path.startswith(prefix)
+    ]
+    for path in paths:
+        try:
+            errors = undeclared_properties(
+                compiled.spec,
+                method=sent.method,
+                path=path,
+                status=answer.status_code,
+                content_type=answer.content_type,
+                body=data,
+            )
+        except SpecError:
+            return None
+        if errors is not None:
+            break
+    else:
+        return None
+    findings = []
+    for error in errors:
+        at = _json_path(iter((*error.instance_path, str(error.undeclared))))
+        findings.append(
+            Finding(
+                source=SOURCE,
+                kind="body",
+                path=at,
+                expected="additionalProperties",
+                actual=None,
+                description=(
+                    f"{at}: the property is not declared, and a response carries only the "
+                    f"properties its schema declares (the schema of {where})"
+                ),
+            )
+        )
+    return findings
+
+
+def validate(
+    compiled: CompiledDocument, request: JSONObject, response: JSONObject
+) -> list[Finding]:
+    """The ways `response` (the answer to `request`, both pact-shaped) differs from the document."""
     sent, answer = _Request(request), _Response(response)
     where = f"{sent.method.upper()} {sent.path} {answer.status_code}"
+    undeclared = _undeclared(compiled, sent, answer, response.get("body"), where)
     findings: list[Finding] = []
-    for error in api.response_validator.iter_errors(sent, answer):
-        findings += _findings(error, where)
-    return findings
+    for error in compiled.api.response_validator.iter_errors(sent, answer):
+        findings += _findings(error, where, judged=undeclared is not None)
+    return findings + (undeclared or [])

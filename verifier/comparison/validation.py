@@ -21,7 +21,6 @@ from jsonschema import (  # type: ignore[import-untyped]
     ValidationError,
     validators,
 )
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT201909
@@ -41,6 +40,8 @@ class SchemaError:
     schema_path: tuple[str, ...]
     message: str
     schema_value: Any
+    undeclared: str | None = None
+    """The property's name, when the error is a property the (closed) schema does not declare."""
 
 
 def _follower(validator: Any) -> Callable[[Any], Any]:
@@ -168,7 +169,8 @@ def _not_fetched(uri: str) -> Resource[Any]:
     return Resource.from_contents({}, default_specification=DRAFT201909)
 
 
-_LOCAL_ONLY: Registry[Any] = SPECIFICATIONS.combine(Registry(retrieve=_not_fetched))
+# attrs names the field `_retrieve` and takes it as `retrieve`, which mypy's plugin misses.
+_LOCAL_ONLY: Registry[Any] = Registry(retrieve=_not_fetched)  # type: ignore[call-arg]
 
 _Validator = validators.create(
     meta_schema=Draft201909Validator.META_SCHEMA,
@@ -247,7 +249,9 @@ class CompiledSchema:
         if keyword == "additionalProperties" and isinstance(error.instance, dict):
             for name in _extra_properties(error.instance, error.schema):
                 message = f"the property '{name}' is not declared"
-                found.append(SchemaError(instance_path, schema_path, message, schema_value))
+                found.append(
+                    SchemaError(instance_path, schema_path, message, schema_value, undeclared=name)
+                )
             return
         found.append(SchemaError(instance_path, schema_path, _describe(error), schema_value))
 
