@@ -17,7 +17,6 @@ import msgspec
 
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
-from clients.sdk.origins import same_origin
 from verifier import (
     BrokerSource,
     MessageProducers,
@@ -218,11 +217,15 @@ def _sources(args: argparse.Namespace) -> list[Source]:
     known_broker = args.broker_url or env.get("PACT_BROKER_BASE_URL")
     for given in args.sources:
         if given.startswith(("http://", "https://")):
-            if known_broker and not same_origin(given, known_broker):
-                # The broker's credentials are for the broker: a pact URL elsewhere gets none.
-                sources.append(PactUrl(url=given))
-                continue
-            sources.append(PactUrl(url=given, token=token, username=username, password=password))
+            sources.append(
+                PactUrl.with_broker_credentials(
+                    given,
+                    broker_url=known_broker,
+                    token=token,
+                    username=username,
+                    password=password,
+                )
+            )
         elif Path(given).exists():
             sources.append(PactFile(given))
         else:

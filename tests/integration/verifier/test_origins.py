@@ -26,12 +26,16 @@ from verifier import (
     PactFile,
     PactUrl,
     Provider,
+    Publication,
     SourceError,
     Verifier,
 )
 from verifier._http import Outgoing
 from verifier._replay import Connection, ReplayError, send
 from verifier.comparison import Spec, compare
+from verifier.pytest_plugin.options import read_settings
+
+pytest_plugins = ["pytester"]
 
 SECRET = "Bearer provider-secret"
 
@@ -347,3 +351,47 @@ async def test_trust_09_a_pact_url_keeps_its_own_credentials(
         if item.broker is not None:
             await item.broker.aclose()
     assert provider.authorizations() == ["Bearer pact-token"]
+
+
+async def test_trust_09_a_publish_link_to_another_origin_gets_no_result_and_no_token(
+    provider: Recorder, stranger: Recorder
+) -> None:
+    """The pact's `pb:publish-verification-results` link is followed like any other."""
+    broker = provider
+    pact = pact_with_path("/orders")
+    pact["_links"] = {
+        "pb:publish-verification-results": {"href": f"{stranger.url}/results"},
+    }
+    broker.answers["/"] = broker_index(broker.url)
+    broker.answers["/pacts/provider/Orders/for-verification"] = selection(f"{broker.url}/pacts/1")
+    broker.answers["/pacts/1"] = pact
+    broker.answers["/orders"] = {}
+    result = await Verifier(Provider(name="Orders", base_url=broker.url)).verify(
+        [BrokerSource(url=broker.url, token="broker-token")],
+        publication=Publication(provider_version="1.0.0"),
+    )
+    (verified,) = result.pacts
+    assert verified.publish_error is not None
+    assert stranger.url in verified.publish_error
+    assert stranger.received == []
+
+
+@pytest.mark.parametrize(
+    ("broker_url", "expected_token"),
+    [("http://127.0.0.1:9", None), ("http://127.0.0.1:8", "broker-token"), (None, "broker-token")],
+)
+def test_trust_09_the_pytest_plugin_gives_the_broker_token_to_the_brokers_origin_only(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    broker_url: str | None,
+    expected_token: str | None,
+) -> None:
+    """`--accord-pact URL` with PACT_BROKER_TOKEN set sent the token to any URL's host."""
+    monkeypatch.setenv("PACT_BROKER_TOKEN", "broker-token")
+    monkeypatch.delenv("PACT_BROKER_BASE_URL", raising=False)
+    flags = ["--accord-pact", "http://127.0.0.1:8/pacts/1", "--accord-provider", "Orders"]
+    if broker_url is not None:
+        flags += ["--accord-broker-url", broker_url]
+    settings = read_settings(pytester.parseconfig(*flags))
+    (pact,) = [source for source in settings.sources if isinstance(source, PactUrl)]
+    assert pact.token == expected_token
