@@ -5,8 +5,9 @@ OpenAPI document should not pay.
 
 An undeclared property of a response body is judged by the comparator's rule (see
 `verifier.comparison.responses`): the schema is closed, whatever `additionalProperties: true`
-says, unless `additionalProperties` is a schema; openapi-core's own `additionalProperties`
-errors give way to it, so `verify --openapi` and `compare-spec` agree on the same document.
+says, unless `additionalProperties` is a schema. openapi-core's own `additionalProperties`
+errors give way to it, and so does its `oneOf` "valid under each" error when, closed, exactly
+one member fits; so `verify --openapi` and `compare-spec` agree on the same document.
 
 A document is read on its own: jsonschema-path would fetch a `$ref` to an `http(s)://` or
 `file://` URL (and echo what it read in its errors), so a reference that leaves the document
@@ -40,7 +41,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._results import Finding
 from verifier.comparison.errors import SpecError
-from verifier.comparison.responses import undeclared_properties
+from verifier.comparison.responses import closed_schema_errors
 from verifier.comparison.spec import Spec
 
 SOURCE = "openapi"
@@ -160,24 +161,40 @@ def _schema_finding(problem: object, where: str) -> Finding:
     )
 
 
-def _findings(error: Exception, where: str, *, judged: bool) -> list[Finding]:
-    """The findings one openapi-core error stands for (a schema error may hold several).
+@dataclass(frozen=True)
+class _Closed:
+    """What the closed schema says of a JSON body: its undeclared properties, its `oneOf`s."""
 
-    When the comparator's rule `judged` the body's undeclared properties, openapi-core's
-    `additionalProperties: false` errors are left to it (JSON Schema would also refuse, under
-    an `allOf` member, the properties its siblings declare).
-    """
+    undeclared: list[Finding]
+    failed_one_of: frozenset[tuple[str | int, ...]]
+    """Where (instance paths) a `oneOf` fails under the closed schema."""
+
+    def overrides(self, problem: object) -> bool:
+        """Whether openapi-core's `problem` is one the closed rule decides instead.
+
+        `additionalProperties: false` errors (JSON Schema would also refuse, under an `allOf`
+        member, the properties its siblings declare), and a `oneOf` that open members all fit
+        but that fits once closed.
+        """
+        if not isinstance(problem, ValidationError):
+            return False
+        if problem.validator == "additionalProperties" and problem.validator_value is False:
+            return True
+        return (
+            problem.validator == "oneOf"
+            and not problem.context  # no member failed: several fit
+            and tuple(problem.absolute_path) not in self.failed_one_of
+        )
+
+
+def _findings(error: Exception, where: str, closed: _Closed | None) -> list[Finding]:
+    """The findings one openapi-core error stands for (a schema error may hold several)."""
     cause = error.__cause__
     if isinstance(error, DataValidationError) and isinstance(cause, InvalidSchemaValue):
         return [
             _schema_finding(problem, where)
             for problem in cause.schema_errors
-            if not (
-                judged
-                and isinstance(problem, ValidationError)
-                and problem.validator == "additionalProperties"
-                and problem.validator_value is False
-            )
+            if closed is None or not closed.overrides(problem)
         ]
     kind, reason = "body", str(error.__cause__ or error).rstrip(".")
     if isinstance(error, HeaderValidationError):
@@ -240,10 +257,10 @@ def compile_document(document: dict[str, Any]) -> CompiledDocument:
     return CompiledDocument(api, spec, tuple(sorted(prefixes, key=len, reverse=True)))
 
 
-def _undeclared(
+def _closed(
     compiled: CompiledDocument, sent: _Request, answer: _Response, body: JSONValue, where: str
-) -> list[Finding] | None:
-    """The properties of a JSON body its closed schema does not declare (None: not judged)."""
+) -> _Closed | None:
+    """The closed schema's view of a JSON body (None: no JSON body, or no schema found)."""
     if not isinstance(body, str) or "json" not in answer.content_type:
         return None
     try:
@@ -253,9 +270,10 @@ def _undeclared(
     paths = [sent.path] + [
         sent.path[len(prefix) :] for prefix in compiled.prefixes if sent.path.startswith(prefix)
     ]
+    errors = None
     for path in paths:
         try:
-            errors = undeclared_properties(
+            errors = closed_schema_errors(
                 compiled.spec,
                 method=sent.method,
                 path=path,
@@ -267,12 +285,14 @@ def _undeclared(
             return None
         if errors is not None:
             break
-    else:
+    if errors is None:
         return None
-    findings = []
+    undeclared = []
     for error in errors:
-        at = _json_path(iter((*error.instance_path, str(error.undeclared))))
-        findings.append(
+        if error.undeclared is None:
+            continue
+        at = _json_path(iter((*error.instance_path, error.undeclared)))
+        undeclared.append(
             Finding(
                 source=SOURCE,
                 kind="body",
@@ -285,7 +305,10 @@ def _undeclared(
                 ),
             )
         )
-    return findings
+    failed = frozenset(
+        error.instance_path for error in errors if error.schema_path[-1:] == ("oneOf",)
+    )
+    return _Closed(undeclared=undeclared, failed_one_of=failed)
 
 
 def validate(
@@ -294,8 +317,8 @@ def validate(
     """The ways `response` (the answer to `request`, both pact-shaped) differs from the document."""
     sent, answer = _Request(request), _Response(response)
     where = f"{sent.method.upper()} {sent.path} {answer.status_code}"
-    undeclared = _undeclared(compiled, sent, answer, response.get("body"), where)
+    closed = _closed(compiled, sent, answer, response.get("body"), where)
     findings: list[Finding] = []
     for error in compiled.api.response_validator.iter_errors(sent, answer):
-        findings += _findings(error, where, judged=undeclared is not None)
-    return findings + (undeclared or [])
+        findings += _findings(error, where, closed)
+    return findings + (closed.undeclared if closed else [])

@@ -6,7 +6,7 @@ it (`default` alone is a warning). The body is validated against the *closed* re
 sends, but not a property the provider does not declare, nor a value of another type.
 
 The closed-schema rule for undeclared properties is Accord's one rule for response bodies:
-`undeclared_properties` applies it to any response, and `accord verify --openapi` uses it on
+`closed_schema_errors` applies it to any response, and `accord verify --openapi` uses it on
 what the provider really answered, so `compare-spec` and `verify --openapi` agree on whether a
 property the document does not declare is an error (it is, unless `additionalProperties` is a
 schema: `additionalProperties: {}` admits any property, `true` does not).
@@ -213,15 +213,15 @@ def check_response_body(context: Context) -> list[Finding]:
     return found
 
 
-def undeclared_properties(  # a response is found by all of these
+def closed_schema_errors(  # a response is found by all of these
     spec: Spec, *, method: str, path: str, status: int, content_type: str, body: Any
 ) -> list[SchemaError] | None:
-    """The properties of a response body that its closed schema does not declare.
+    """Every way a response body fails its closed schema (the schema `check_response_body` uses).
 
-    The same closed schema `check_response_body` validates a pact's response against (every
-    object schema without `oneOf`/`anyOf`/`allOf` and whose `additionalProperties` is absent or
-    `true` admits only its `properties` and `patternProperties`; `allOf` merged first), applied
-    to a response found by method, path, status and the response's own Content-Type.
+    Every object schema without `oneOf`/`anyOf`/`allOf` whose `additionalProperties` is
+    absent or `true` admits only its `properties` and `patternProperties` (`allOf` merged
+    first); an error for a property it does not declare names it in `undeclared`. The response
+    is found by method, path, status and its own Content-Type.
 
     Args:
         spec: The provider's document.
@@ -232,8 +232,8 @@ def undeclared_properties(  # a response is found by all of these
         body: The response's body, decoded from JSON.
 
     Returns:
-        One error per undeclared property (its `undeclared` names it), or None when the
-        document has no operation, response or schema for the response (other checks say so).
+        The errors (empty when the body fits), or None when the document has no operation,
+        response or schema for the response (other checks say so).
 
     Raises:
         SpecError: A `$ref` of the schema leads nowhere.
@@ -258,5 +258,4 @@ def undeclared_properties(  # a response is found by all of these
     if schema is None:
         return None
     schema_id = f"[root].paths.{operation.path}.{operation.method}.responses.{key}.content"
-    compiled = spec.compiled(f"{schema_id}.{media_type}", schema, "response")
-    return [error for error in compiled.errors(body) if error.undeclared is not None]
+    return spec.compiled(f"{schema_id}.{media_type}", schema, "response").errors(body)

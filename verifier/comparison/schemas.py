@@ -13,7 +13,7 @@ Closing is Accord's one rule for undeclared response properties: `additionalProp
 absent, `false` or `true` all close an object (openapi-pact-comparator forces `true` to
 `false` too), and only a schema there (`{}` admits anything) opens it. `accord verify
 --openapi` judges the provider's real responses by the same closed schemas
-(`responses.undeclared_properties`), so it and `compare-spec` agree.
+(`responses.closed_schema_errors`), so it and `compare-spec` agree.
 
 A referenced schema is transformed once per spec and per direction, then shared: a validation
 root is the transformed schema plus, at their own paths (`components.schemas.X`,

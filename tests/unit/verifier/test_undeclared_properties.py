@@ -136,3 +136,25 @@ def test_trust_18_the_finding_names_the_undeclared_property() -> None:
     assert finding.source == "openapi"
     assert finding.path == "$.body.nickname"
     assert "not declared" in finding.description
+
+
+CAT = {"type": "object", "properties": {"cat": {"type": "integer"}}}
+DOG = {"type": "object", "properties": {"dog": {"type": "integer"}}}
+ONE_OF_CASES = {
+    "closed, one member fits": ({"oneOf": [CAT, DOG]}, {"cat": 1}, False),
+    "closed, no member fits": ({"oneOf": [CAT, DOG]}, {"cat": 1, "nickname": "Ada"}, True),
+    "closed, two members fit": ({"oneOf": [CAT, CAT]}, {"cat": 1}, True),
+    "a wrong type in the one member": ({"oneOf": [CAT, DOG]}, {"cat": "one"}, True),
+    "anyOf with an undeclared property": ({"anyOf": [CAT, DOG]}, {"cat": 1, "x": 2}, True),
+}
+
+
+@pytest.mark.parametrize(
+    ("schema", "body", "fails"), ONE_OF_CASES.values(), ids=ONE_OF_CASES.keys()
+)
+def test_trust_18_members_of_one_of_are_closed_in_both(
+    schema: dict[str, Any], body: Any, fails: bool
+) -> None:
+    """Open members all fit `{"cat": 1}`, which JSON Schema's `oneOf` refuses; closed, one does."""
+    assert compare_spec_fails(schema, body) is fails
+    assert verify_openapi_fails(schema, body) is fails
