@@ -4,6 +4,9 @@ Pure functions: `outgoing` turns a pact request (after generators) into method, 
 headers and body bytes; `received` turns what the provider answered back into a pact-shaped
 response. A body that is a JSON string is sent as its text (as the Pact verifiers do); other
 JSON values are encoded, with `Content-Type: application/json` when the pact names none.
+A path must start with `/` (the Pact specification's paths are absolute): anything else could
+name another host once joined to the provider's base URL (`@other-host:port/steal`), so it is
+refused before anything is sent.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ import msgspec
 from verifier._matching.values import JSONObject, JSONValue
 
 _V4_BODY_KEYS = frozenset({"content", "contentType", "encoded", "contentTypeHint"})
+
+
+class RequestPathError(ValueError):
+    """The pact's request path cannot be sent to the provider; the message is one sentence."""
 
 
 class Outgoing(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,9 +101,17 @@ def outgoing(
     Args:
         request: The pact's request: method, path, query, headers, body.
         extra_headers: Headers to add, replacing the pact's headers of the same name.
+
+    Raises:
+        RequestPathError: The path does not start with `/`.
     """
     method = str(request.get("method") or "GET").upper()
     path = str(request.get("path") or "/")
+    if not path.startswith("/"):
+        raise RequestPathError(
+            f"The request path {path!r} does not start with '/', so nothing was sent: a pact "
+            "path is absolute and is appended to the provider's base URL"
+        )
     query = _query(request.get("query"))
     headers = _header_items(request.get("headers"))
     body, implied_type = _body(request.get("body"))

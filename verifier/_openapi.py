@@ -5,7 +5,8 @@ every response the provider gave (status, headers, content type, body schema) ag
 operation of the request's method and path, and reports each problem as a `Finding` whose
 `source` is `openapi`. The document comes from a file, from bytes, or from the provider
 contract a provider version published to the broker
-(`/provider-contracts/provider/{p}/version/{v}`, the document in its `content`).
+(`/provider-contracts/provider/{p}/version/{v}`, the document in its `content`). Only
+references inside the document are followed: a `$ref` to a URL or file is refused, not fetched.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from verifier._results import Finding
 from verifier.comparison.documents import DocumentError, read_document
 
 if TYPE_CHECKING:
-    from openapi_core import OpenAPI
+    from verifier._openapi_validation import CompiledDocument
 
 
 class OpenAPIDocumentError(Exception):
@@ -53,7 +54,9 @@ class OpenAPICheck:
         self.origin = origin
         self._validation = validation
         try:
-            self._api: OpenAPI = validation.compile_document(document)
+            self._compiled: CompiledDocument = validation.compile_document(document)
+        except validation.OutsideReferenceError as error:
+            raise OpenAPIDocumentError(f"{origin} {error}.") from error
         except validation.InvalidDocumentError as error:
             reason = f"{origin} is not a valid OpenAPI document: {error}"
             raise OpenAPIDocumentError(reason) from error
@@ -129,4 +132,4 @@ class OpenAPICheck:
     ) -> list[Finding]:
         """The ways `response` (to `request`) differs from the document."""
         del interaction  # the operation is found from the request that was sent
-        return self._validation.validate(self._api, request, response)
+        return self._validation.validate(self._compiled, request, response)

@@ -2,7 +2,9 @@
 
 The provider's settings (base URL, custom headers, request filter, timeout, TLS) live in
 `Provider`. A request filter sees each `httpx.Request` just before it leaves and may change it
-in place or return another one: that is where a fresh auth token goes in.
+in place or return another one: that is where a fresh auth token goes in. A request whose
+URL, once built, is not on the base URL's origin (scheme, host and port) is never sent: the
+provider's custom headers (often its `Authorization`) stay with the provider.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import httpx
 
+from clients.sdk.origins import origin
 from verifier._http import Outgoing
 
 if TYPE_CHECKING:  # _states sends through this module's Connection
@@ -135,11 +138,18 @@ async def send(connection: Connection, outgoing: Outgoing) -> httpx.Response:
     """Send `outgoing` to the provider, through its request filter.
 
     Raises:
-        ReplayError: When no answer came (refused, timed out, TLS failure…).
+        ReplayError: When no answer came (refused, timed out, TLS failure…), or the request
+            would leave the provider's origin (then nothing is sent).
     """
     provider = connection.provider
     url = provider.base_url.rstrip("/") + outgoing.target
     request = connection.request(outgoing.method, url, outgoing.headers, outgoing.body)
+    # Checked on the URL httpx parsed, which is what the connection will use.
+    if origin(request.url) != origin(provider.base_url):
+        raise ReplayError(
+            f"The request {outgoing.method} {outgoing.target} would go to {origin(request.url)}, "
+            f"not to the provider at {origin(provider.base_url)}, so nothing was sent"
+        )
     if provider.request_filter is not None:
         returned = provider.request_filter(request)
         if inspect.isawaitable(returned):

@@ -22,7 +22,7 @@ from clients.sdk.errors import ClientError
 from verifier import _sources
 from verifier._generators import requests as generated
 from verifier._generators.values import Context, GeneratorError
-from verifier._http import outgoing, received
+from verifier._http import RequestPathError, outgoing, received
 from verifier._matching.interactions import response as match_response
 from verifier._matching.values import JSONObject
 from verifier._message_verify import verify_message
@@ -244,7 +244,7 @@ class Verifier:
                     answer.content,
                     spec=item.pact.spec,
                 )
-        except (StateChangeError, ReplayError, GeneratorError) as error:
+        except (StateChangeError, ReplayError, GeneratorError, RequestPathError) as error:
             reason = str(error)
             if isinstance(error, GeneratorError):
                 reason = f"A generator of the request failed: {error}"

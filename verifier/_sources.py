@@ -14,6 +14,7 @@ from pathlib import Path
 import msgspec
 
 from clients.sdk.errors import ClientError
+from clients.sdk.origins import same_origin
 from verifier._broker import BrokerAccess
 from verifier._matching.values import JSONValue
 from verifier._pact import Pact, PactError, decode_pact, read_pact
@@ -38,6 +39,25 @@ class PactUrl:
     token: str | None = None
     username: str | None = None
     password: str | None = None
+
+    @classmethod
+    def with_broker_credentials(
+        cls,
+        url: str,
+        *,
+        broker_url: str | None,
+        token: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> PactUrl:
+        """A pact URL given with the broker's credentials, which go only to the broker's origin.
+
+        A URL on another origin than `broker_url` is fetched without them (it is not the
+        broker); with no broker URL known, the credentials are taken to be the URL's own.
+        """
+        if broker_url and not same_origin(url, broker_url):
+            return cls(url=url)
+        return cls(url=url, token=token, username=username, password=password)
 
 
 @dataclass(frozen=True, kw_only=True)

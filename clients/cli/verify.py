@@ -214,9 +214,18 @@ def _sources(args: argparse.Namespace) -> list[Source]:
     username = args.broker_username or env.get("PACT_BROKER_USERNAME") or None
     password = args.broker_password or env.get("PACT_BROKER_PASSWORD") or None
     sources: list[Source] = []
+    known_broker = args.broker_url or env.get("PACT_BROKER_BASE_URL")
     for given in args.sources:
         if given.startswith(("http://", "https://")):
-            sources.append(PactUrl(url=given, token=token, username=username, password=password))
+            sources.append(
+                PactUrl.with_broker_credentials(
+                    given,
+                    broker_url=known_broker,
+                    token=token,
+                    username=username,
+                    password=password,
+                )
+            )
         elif Path(given).exists():
             sources.append(PactFile(given))
         else:

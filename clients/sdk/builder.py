@@ -16,10 +16,12 @@ import msgspec
 
 from clients.sdk.errors import (
     BrokerError,
+    CrossOriginError,
     FieldError,
     NotFoundError,
     UnexpectedResponseError,
 )
+from clients.sdk.origins import origin
 from clients.sdk.wire import Notice
 
 T = TypeVar("T")
@@ -61,6 +63,11 @@ class RequestBuilder:
             pair = f"{username}:{password or ''}".encode()
             self._headers["Authorization"] = f"Basic {base64.b64encode(pair).decode('ascii')}"
 
+    @property
+    def has_credentials(self) -> bool:
+        """Whether requests carry a token or a password."""
+        return "Authorization" in self._headers
+
     def url(self, href: str) -> httpx.URL:
         """Resolve an href: absolute ones as given, `/path` ones under the base URL's path."""
         url = httpx.URL(href)
@@ -79,14 +86,33 @@ class RequestBuilder:
     ) -> httpx.Request:
         """Build a request; writes (every method but GET and DELETE) carry a JSON body.
 
+        A link to another origin than the base URL's (a pact URL or HAL link the broker
+        handed out) is followed only when the builder holds no credentials: the token or
+        password never leaves the broker's origin. With credentials it is refused, because
+        the same request without them would only fail (or hand a verification result to
+        someone else); behind a proxy, the broker's configured base URL (`ACCORD_BASE_URL`,
+        the Pact Broker's `PACT_BROKER_BASE_URL`) makes its links name the address clients use.
+
         Args:
             method: the HTTP method.
             href: where to send it (see `url`).
             body: what to encode as JSON; None sends `{}` on writes.
             params: query parameters.
             content_type: the body's media type, `application/merge-patch+json` for PATCH.
+
+        Raises:
+            CrossOriginError: `href` is on another origin and the builder holds credentials.
         """
         url = self.url(href)
+        if self.has_credentials and origin(url) != origin(self.base_url):
+            raise CrossOriginError(
+                f"The link {url} leads to {origin(url)}, not to the broker at "
+                f"{origin(self.base_url)}, and the broker's credentials go to the broker only, "
+                "so it was not followed (behind a proxy, set the broker's base URL, "
+                "ACCORD_BASE_URL or PACT_BROKER_BASE_URL, to the address you use).",
+                link=str(url),
+                broker=str(self.base_url),
+            )
         if params:
             url = url.copy_merge_params(dict(params))
         headers = dict(self._headers)

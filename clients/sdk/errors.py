@@ -4,6 +4,7 @@ ClientError
 ├── BrokerError               the broker answered with an error status
 │    └── NotFoundError        404, or a named environment or deployment the broker lacks
 ├── BrokerUnreachableError    no answer at all: connection refused, timeout, DNS failure
+├── CrossOriginError          a link to another origin, not followed with the credentials
 └── UnexpectedResponseError   a success answer the SDK cannot read (not JSON, no relation)
 """
 
@@ -79,6 +80,19 @@ class NotFoundError(BrokerError):
 
 class BrokerUnreachableError(ClientError):
     """The broker did not answer: the connection was refused or timed out, or DNS failed."""
+
+
+class CrossOriginError(ClientError):
+    """A link leads to another origin than the broker's, and the client holds credentials.
+
+    The broker's token or password goes only to the broker's own origin (scheme, host and
+    port), so the link is not followed; `link` is where it led, `broker` the broker's URL.
+    """
+
+    def __init__(self, message: str, *, link: str, broker: str) -> None:
+        super().__init__(message)
+        self.link = link
+        self.broker = broker
 
 
 class UnexpectedResponseError(ClientError):

@@ -4,6 +4,12 @@ A status the operation does not declare fails unless a `2XX`-style range or `def
 it (`default` alone is a warning). The body is validated against the *closed* response schema
 (see `schemas`), without coercion: a consumer may expect fewer properties than the provider
 sends, but not a property the provider does not declare, nor a value of another type.
+
+The closed-schema rule for undeclared properties is Accord's one rule for response bodies:
+`closed_schema_errors` applies it to any response, and `accord verify --openapi` uses it on
+what the provider really answered, so `compare-spec` and `verify --openapi` agree on whether a
+property the document does not declare is an error (it is, unless `additionalProperties` is a
+schema: `additionalProperties: {}` admits any property, `true` does not).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from verifier.comparison.media import STANDARD_RESPONSE_HEADERS, VALIDATABLE_TYP
 from verifier.comparison.media import find_matching_type as matching_type
 from verifier.comparison.requests import validate_parameter
 from verifier.comparison.schemas import get_path
+from verifier.comparison.spec import Spec
+from verifier.comparison.validation import SchemaError
 
 
 def declared_response(context: Context) -> tuple[Any, bool]:
@@ -203,3 +211,51 @@ def check_response_body(context: Context) -> list[Finding]:
                 for error in compiled.errors(body)
             )
     return found
+
+
+def closed_schema_errors(  # a response is found by all of these
+    spec: Spec, *, method: str, path: str, status: int, content_type: str, body: Any
+) -> list[SchemaError] | None:
+    """Every way a response body fails its closed schema (the schema `check_response_body` uses).
+
+    Every object schema without `oneOf`/`anyOf`/`allOf` whose `additionalProperties` is
+    absent or `true` admits only its `properties` and `patternProperties` (`allOf` merged
+    first); an error for a property it does not declare names it in `undeclared`. The response
+    is found by method, path, status and its own Content-Type.
+
+    Args:
+        spec: The provider's document.
+        method: The request's method.
+        path: The request's path, without its query string.
+        status: The response's status.
+        content_type: The response's Content-Type.
+        body: The response's body, decoded from JSON.
+
+    Returns:
+        The errors (empty when the body fits), or None when the document has no operation,
+        response or schema for the response (other checks say so).
+
+    Raises:
+        SpecError: A `$ref` of the schema leads nowhere.
+    """
+    route = spec.router.find(method, path)
+    if route is None:
+        return None
+    operation = route[0]
+    responses = operation.operation.get("responses") or {}
+    for key in (str(status), f"{status // 100}XX", "default"):
+        if responses.get(key):
+            break
+    else:
+        return None
+    resolved = spec.resolve(responses[key]) or {}
+    content = resolved.get("content") or {}
+    media_type = matching_type(content_type, list(content)) if content else None
+    schema = resolved.get("schema")
+    if media_type is not None:
+        media = content.get(media_type)
+        schema = media.get("schema") if isinstance(media, dict) else None
+    if schema is None:
+        return None
+    schema_id = f"[root].paths.{operation.path}.{operation.method}.responses.{key}.content"
+    return spec.compiled(f"{schema_id}.{media_type}", schema, "response").errors(body)

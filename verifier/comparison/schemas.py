@@ -9,6 +9,12 @@ then *closed*: an object schema without `additionalProperties` or a combinator g
 `additionalProperties: false`, and `required` goes everywhere but under `oneOf`, so a consumer
 may read fewer properties than the provider sends but none it does not declare.
 
+Closing is Accord's one rule for undeclared response properties: `additionalProperties`
+absent, `false` or `true` all close an object (openapi-pact-comparator forces `true` to
+`false` too), and only a schema there (`{}` admits anything) opens it. `accord verify
+--openapi` judges the provider's real responses by the same closed schemas
+(`responses.closed_schema_errors`), so it and `compare-spec` agree.
+
 A referenced schema is transformed once per spec and per direction, then shared: a validation
 root is the transformed schema plus, at their own paths (`components.schemas.X`,
 `definitions.X`), the transformed schemas it reaches, so an error inside one names that path.

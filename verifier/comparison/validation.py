@@ -21,7 +21,9 @@ from jsonschema import (  # type: ignore[import-untyped]
     ValidationError,
     validators,
 )
+from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT201909
 
 from verifier.comparison.errors import SpecError
 from verifier.comparison.formats import checker
@@ -38,6 +40,8 @@ class SchemaError:
     schema_path: tuple[str, ...]
     message: str
     schema_value: Any
+    undeclared: str | None = None
+    """The property's name, when the error is a property the (closed) schema does not declare."""
 
 
 def _follower(validator: Any) -> Callable[[Any], Any]:
@@ -154,6 +158,20 @@ def _in_ajv_order(schema: Any) -> list[tuple[str, Any]]:
     return items
 
 
+def _not_fetched(uri: str) -> Resource[Any]:
+    """A reference to another document: never fetched (the engine is pure), so not checked.
+
+    jsonschema's default registry would fetch it with urllib (`http://`, `https://` and
+    `file://` alike); `schemas.minimum` drops such references where it walks, and this
+    covers every other place a schema can hold one (`patternProperties`, `if`, `$defs`…).
+    """
+    del uri
+    return Resource.from_contents({}, default_specification=DRAFT201909)
+
+
+# attrs names the field `_retrieve` and takes it as `retrieve`, which mypy's plugin misses.
+_LOCAL_ONLY: Registry[Any] = Registry(retrieve=_not_fetched)  # type: ignore[call-arg]
+
 _Validator = validators.create(
     meta_schema=Draft201909Validator.META_SCHEMA,
     validators={
@@ -189,7 +207,7 @@ class CompiledSchema:
 
     def __init__(self, root: Any) -> None:
         self.root = root
-        self._validator = _Validator(root, format_checker=checker)
+        self._validator = _Validator(root, format_checker=checker, registry=_LOCAL_ONLY)
         self._references: dict[int, bool] = {}
 
     def errors(self, value: Any) -> list[SchemaError]:
@@ -231,7 +249,9 @@ class CompiledSchema:
         if keyword == "additionalProperties" and isinstance(error.instance, dict):
             for name in _extra_properties(error.instance, error.schema):
                 message = f"the property '{name}' is not declared"
-                found.append(SchemaError(instance_path, schema_path, message, schema_value))
+                found.append(
+                    SchemaError(instance_path, schema_path, message, schema_value, undeclared=name)
+                )
             return
         found.append(SchemaError(instance_path, schema_path, _describe(error), schema_value))
 

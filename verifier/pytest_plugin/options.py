@@ -150,9 +150,18 @@ def read_settings(config: pytest.Config) -> Settings:
     username = env.get("PACT_BROKER_USERNAME") or None
     password = env.get("PACT_BROKER_PASSWORD") or None
     sources: list[Source] = []
+    known_broker = option("accord_broker_url") or env.get("PACT_BROKER_BASE_URL")
     for given in option("accord_pact"):
         if given.startswith(("http://", "https://")):
-            sources.append(PactUrl(url=given, token=token, username=username, password=password))
+            sources.append(
+                PactUrl.with_broker_credentials(
+                    given,
+                    broker_url=known_broker,
+                    token=token,
+                    username=username,
+                    password=password,
+                )
+            )
         else:
             sources.append(PactFile(given))
     broker_url = option("accord_broker_url")

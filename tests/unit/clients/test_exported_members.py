@@ -26,6 +26,7 @@ def test_the_public_surface_is_the_clients_the_errors_and_the_resources() -> Non
         "matrix",
         "notifications",
         "operations",
+        "origins",
         "provider_contracts",
         "tokens",
         "wire",

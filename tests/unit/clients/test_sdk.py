@@ -7,7 +7,8 @@ import base64
 import httpx
 import pytest
 
-from clients.sdk import BrokerClient, Contact, ContactDetails, NotFoundError
+from clients.sdk import BrokerClient, Contact, ContactDetails, CrossOriginError, NotFoundError
+from clients.sdk.origins import origin
 from tests.unit.clients.conftest import (
     BASE,
     ENV_UUID,
@@ -65,6 +66,30 @@ def test_a_base_url_path_prefix_is_kept_for_relative_hrefs() -> None:
     BrokerClient(f"{BASE}/pact", transport=stub.transport).list_environments()
 
     assert stub.sent == ["GET /pact/", "GET /pact/environments"]
+
+
+def test_trust_09_a_link_to_another_origin_is_not_followed_with_the_token() -> None:
+    """The token goes to the broker's origin only; the refusal names both origins."""
+    index = {"_links": {"pb:environments": {"href": "http://other.example:8080/environments"}}}
+    stub = StubBroker(routes={"GET /": hal(index)})
+
+    with pytest.raises(CrossOriginError) as caught:
+        BrokerClient(BASE, transport=stub.transport, token="s3cret").list_environments()
+
+    assert stub.sent == ["GET /"]
+    assert "http://other.example:8080" in str(caught.value)
+    assert origin(BASE) in str(caught.value)
+
+
+def test_trust_09_without_credentials_a_link_to_another_origin_is_followed() -> None:
+    """Nothing to leak: an open broker whose links name another address keeps working."""
+    index = {"_links": {"pb:environments": {"href": "http://other.example:8080/environments"}}}
+    stub = StubBroker(routes={"GET /": hal(index), "GET /environments": hal(environment_list())})
+
+    BrokerClient(BASE, transport=stub.transport).list_environments()
+
+    assert stub.requests[-1].url == "http://other.example:8080/environments"
+    assert "Authorization" not in stub.requests[-1].headers
 
 
 def test_the_index_is_fetched_once_per_client(stub: StubBroker) -> None:
