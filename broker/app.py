@@ -66,7 +66,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
             storage, allow_modification=settings.allow_contract_modification, governance=rules
         ),
         provider_contracts=ProviderContractService(storage, governance=rules),
-        governance=GovernanceService(storage, rules),
+        governance=GovernanceService(storage, rules, allow_override=settings.allow_override),
         auth=AuthService(storage, admin_token=settings.admin_token),
         audit=AuditService(storage),
         notifications=NotificationService(storage),

@@ -31,7 +31,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin role; default none), `ACCORD_ALLOW_ANONYMOUS` (`true` lets a broker without
     credentials listen on a non-loopback address; default `false`), `ACCORD_DEFAULT_MODE`
     (the mode of a pacticipant that has none of its own: `greenfield`, `brownfield-polish` or
-    `brownfield-enterprise`; default `greenfield`).
+    `brownfield-enterprise`; default `greenfield`), `ACCORD_ALLOW_OVERRIDE` (`true` lets an
+    admin override a change request, break glass; default `false`).
     """
 
     host: str = "127.0.0.1"
@@ -45,6 +46,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str | None = None
     allow_anonymous: bool = False
     default_mode: str = "greenfield"
+    allow_override: bool = False
 
     @classmethod
     def from_env(
@@ -86,6 +88,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_DEFAULT_MODE must be one of {', '.join(MODES)}, not {default_mode!r}"
             )
+        allow_override = environ.get("ACCORD_ALLOW_OVERRIDE", "false").lower()
+        if allow_override not in {"true", "false"}:
+            raise SettingsError(
+                f"ACCORD_ALLOW_OVERRIDE must be true or false, not {allow_override!r}"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -104,6 +111,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
             allow_anonymous=anonymous == "true",
             default_mode=default_mode,
+            allow_override=allow_override == "true",
         )
 
 

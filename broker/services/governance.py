@@ -16,7 +16,7 @@ from datetime import datetime
 
 import msgspec
 
-from broker.domain.errors import NotFoundError, Notice
+from broker.domain.errors import ConflictError, FieldError, ForbiddenError, NotFoundError, Notice
 from broker.domain.governance import (
     Affected,
     ChangeRequest,
@@ -24,15 +24,18 @@ from broker.domain.governance import (
     Mode,
     NewRequest,
     Policy,
+    Signed,
     Status,
     approve,
-    awaiting,
     check_policy,
-    describe_requirement,
     hold_sentence,
     needs_request,
+    needs_sentence,
+    override,
+    override_sentence,
     reject,
     requirements_for,
+    version_holds,
 )
 from broker.domain.model import Pacticipant, PactVersion, Page, ProviderContract, Version
 from broker.domain.names import check_name
@@ -98,14 +101,14 @@ class Governance:
             provider=provider.name,
             content_sha=sha,
             base_sha=base_sha,
-            author=current_actor.get().name,
+            author=current_actor.get().person,
             requirements=requirements_for(await tx.find_policy(consumer.name), owners),
             affected=(Affected(pacticipant=provider.name, interactions=touched),),
             created_at=now,
             version=version.number,
         )
-        request = await _open_or_join(tx, new)
-        return [_opened_notice(request)]
+        request, superseded = await _open_or_join(tx, new)
+        return [_opened_notice(request, superseded)]
 
     async def on_provider_contract(  # noqa: PLR0917 - the contract's parts, as published
         self,
@@ -142,7 +145,7 @@ class Governance:
             provider=None,
             content_sha=sha,
             base_sha=base_sha,
-            author=current_actor.get().name,
+            author=current_actor.get().person,
             requirements=requirements_for(await tx.find_policy(provider.name), owners),
             affected=tuple(
                 Affected(pacticipant=name, interactions=touched.get(name, ())) for name in consumers
@@ -150,25 +153,40 @@ class Governance:
             created_at=now,
             version=version.number,
         )
-        request = await _open_or_join(tx, new)
-        return [_opened_notice(request)], request
+        request, superseded = await _open_or_join(tx, new)
+        return [_opened_notice(request, superseded)], request
 
     # can-i-deploy and pacts-for-verification
 
     async def holds(self, tx: Transaction, pacticipant: Pacticipant, version: Version) -> list[str]:
-        """Why this version may not be deployed yet: its unapproved changes (enterprise)."""
-        if not await self.is_enterprise(tx, pacticipant.name):
-            return []
-        return [
-            await _hold(tx, item.kind, item.pacticipant, item.provider, item.sha)
-            for item in await tx.unapproved_of_version(version.id)
-        ]
+        """Why this version may not be deployed yet.
+
+        In every mode: each change request that lists the version and was not approved, while
+        its content is not in effect, even when the version has since deleted or replaced that
+        content (a deletion is a change like any other). In enterprise mode also: each content
+        the version publishes that is not in effect.
+        """
+        listed = await tx.change_requests_of_version(pacticipant.name, version.number)
+        held, _ = version_holds(
+            [request for request, _ in listed],
+            {request.id: in_effect for request, in_effect in listed},
+        )
+        if await self.is_enterprise(tx, pacticipant.name):
+            held += [
+                await _hold(tx, item.kind, item.pacticipant, item.provider, item.sha)
+                for item in await tx.unapproved_of_version(version.id)
+            ]
+        return list(dict.fromkeys(held))
 
     async def warnings(
         self, tx: Transaction, pacticipant: Pacticipant, version: Version
     ) -> list[str]:
-        """What publishing this version flagged in brownfield-polish mode."""
-        return await tx.publish_warnings(pacticipant.name, version.number)
+        """What publishing this version flagged (brownfield-polish), and overrides it relies on."""
+        overridden = {r.id: r for r in await tx.overridden_of_version(version.id)}
+        listed = await tx.change_requests_of_version(pacticipant.name, version.number)
+        overridden.update((r.id, r) for r, _ in listed if r.status is Status.OVERRIDDEN)
+        texts = [override_sentence(overridden[key]) for key in sorted(overridden)]
+        return [*await tx.publish_warnings(pacticipant.name, version.number), *texts]
 
     async def unapproved_reason(
         self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str
@@ -194,8 +212,13 @@ async def _hold(
     return f"{what} ({sha[:12]}) has not been approved"
 
 
-async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:
-    """The open request for this content (noting the version), or a new one superseding the rest."""
+async def _open_or_join(
+    tx: Transaction, new: NewRequest
+) -> tuple[ChangeRequest, list[ChangeRequest]]:
+    """The open request for this content (noting the version), or a new one superseding the rest.
+
+    Returns the request and the requests it superseded.
+    """
     open_now = await tx.change_requests_of_subject(
         new.kind, new.pacticipant, new.provider, Status.OPEN
     )
@@ -204,7 +227,7 @@ async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:
             await tx.add_change_request_version(request.id, new.version)
             found = await tx.find_change_request(request.id)
             assert found is not None
-            return found
+            return found, []
     created = await tx.insert_change_request(new)
     names = (new.pacticipant, *([new.provider] if new.provider else []))
     subject = f"change-request:{created.id}"
@@ -223,15 +246,23 @@ async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:
             new.content_sha,
             *names,
         )
-    return created
+    return created, open_now
 
 
-def _opened_notice(request: ChangeRequest) -> Notice:
-    who = "; ".join(describe_requirement(r, request.approvals) for r in awaiting(request))
+def _opened_notice(request: ChangeRequest, superseded: Sequence[ChangeRequest]) -> Notice:
+    replaced = ""
+    if superseded:
+        ids = ", ".join(str(r.id) for r in superseded)
+        plural = "s" if len(superseded) > 1 else ""
+        replaced = (
+            f" It supersedes change request{plural} {ids} (that content will never take effect;"
+            " versions that published it stay undeployable)."
+        )
     return Notice(
         "warning",
-        f"Change request {request.id} is open: {request.subject} takes effect once approved by"
-        f" {who}. Until then can-i-deploy answers no for this version.",
+        f"Change request {request.id} is open: {request.subject} takes effect once approved;"
+        f" it {needs_sentence(request)}. Until then can-i-deploy answers no for this"
+        f" version.{replaced}",
     )
 
 
@@ -332,22 +363,44 @@ class GovernanceService:
     """Modes, policies and change requests, as the HTTP resources use them."""
 
     def __init__(
-        self, storage: Storage, governance: Governance, clock: Clock = system_clock
+        self,
+        storage: Storage,
+        governance: Governance,
+        clock: Clock = system_clock,
+        *,
+        allow_override: bool = False,
     ) -> None:
         self._storage = storage
         self._governance = governance
         self._clock = clock
+        self._allow_override = allow_override
 
     async def mode(self, pacticipant: str) -> Mode:
         """A pacticipant's mode (the broker's default if it has none of its own)."""
         async with self._storage.transaction() as tx:
             return await self._governance.mode(tx, pacticipant)
 
+    async def owners(self, pacticipant: str) -> list[str]:
+        """The teams that own the pacticipant, by name."""
+        async with self._storage.transaction() as tx:
+            return sorted(await tx.teams_owning(pacticipant))
+
     async def set_mode(self, pacticipant: str, mode: Mode) -> Mode:
         """Set a pacticipant's mode (it may not exist yet)."""
         check_name(pacticipant, "/pacticipant", "pacticipant name")
         async with self._storage.transaction() as tx:
             before = await self._governance.mode(tx, pacticipant)
+            still_open = await tx.open_change_request_ids(pacticipant)
+            if before is Mode.ENTERPRISE and mode is not Mode.ENTERPRISE and still_open:
+                # Leaving enterprise mode would leave these requests to nobody; they would
+                # still hold their versions back, but the next publication would take effect.
+                ids = ", ".join(str(i) for i in still_open)
+                plural = "s" if len(still_open) > 1 else ""
+                raise ConflictError(
+                    f"{pacticipant} has open change request{plural} {ids}: approve, reject or"
+                    f" override {'them' if plural else 'it'} before leaving {before} mode",
+                    [FieldError("/mode", f"change request{plural} {ids} still open")],
+                )
             await tx.save_mode(pacticipant, mode.value, self._clock())
             await audit(
                 tx,
@@ -400,15 +453,20 @@ class GovernanceService:
             request = await _require(tx, request_id)
             return Described(request=request, diff=await _diff_text(tx, request, self._clock()))
 
-    async def approve(self, request_id: int) -> ChangeRequest:
-        """Approve as the current caller; once every requirement is met the content takes effect."""
+    async def approve(self, request_id: int, as_team: str | None = None) -> Signed:
+        """Approve as the current caller, for `as_team` or the first requirement still owed.
+
+        Once every requirement is met the content takes effect. An approval that changes
+        nothing is neither stored nor audited; its note says so.
+        """
         actor = current_actor.get()
         now = self._clock()
         async with self._storage.transaction() as tx:
             request = await _require(tx, request_id)
-            decided = approve(request, actor.name, actor.role, actor.teams, now)
-            if decided == request:
-                return request
+            signed = approve(request, actor.person, actor.role, actor.teams, now, as_team)
+            if not signed.changed:
+                return signed
+            decided = signed.request
             await tx.save_change_request(decided)
             if decided.status is Status.APPROVED:
                 await tx.approve_content(
@@ -428,6 +486,43 @@ class GovernanceService:
                 decided.status.value,
                 *_names(decided),
             )
+            return signed
+
+    async def override(self, request_id: int, reason: str | None) -> ChangeRequest:
+        """Let the request's content take effect without approval (admin, break glass).
+
+        Refused unless the broker allows it (`ACCORD_ALLOW_OVERRIDE=true`). The audit log
+        records it as `change-request.override`, apart from approvals.
+        """
+        actor = current_actor.get()
+        if not self._allow_override:
+            raise ForbiddenError(
+                "Overriding change requests is disabled on this broker: its operator enables"
+                " it with ACCORD_ALLOW_OVERRIDE=true",
+                [FieldError("", "overrides are disabled (ACCORD_ALLOW_OVERRIDE)")],
+            )
+        now = self._clock()
+        async with self._storage.transaction() as tx:
+            request = await _require(tx, request_id)
+            decided = override(request, admin=actor.person, role=actor.role, reason=reason, now=now)
+            await tx.save_change_request(decided)
+            await tx.approve_content(
+                decided.kind,
+                decided.pacticipant,
+                decided.provider,
+                decided.content_sha,
+                decided.id,
+                now,
+            )
+            await audit(
+                tx,
+                now,
+                "change-request.override",
+                f"change-request:{decided.id}",
+                request.status.value,
+                f"{decided.status.value}: {decided.override_reason}",
+                *_names(decided),
+            )
             return decided
 
     async def reject(self, request_id: int, reason: str | None) -> ChangeRequest:
@@ -438,7 +533,7 @@ class GovernanceService:
             request = await _require(tx, request_id)
             decided = reject(
                 request,
-                approver=actor.name,
+                approver=actor.person,
                 role=actor.role,
                 teams=actor.teams,
                 reason=reason,
