@@ -349,9 +349,22 @@ class AsyncBrokerClient:
         """One change request, with its diff."""
         return await self._run(governance.get_change_request(self._session, change_request))
 
-    async def approve_change(self, change_request: int) -> governance.ChangeRequest:
-        """Approve a change request as the caller (an approver of a required team)."""
-        return await self._run(governance.approve_change(self._session, change_request))
+    async def approve_change(
+        self, change_request: int, *, as_team: str | None = None
+    ) -> governance.ChangeRequest:
+        """Approve a change request as the caller (an approver of a required team).
+
+        The approval counts for one team: `as_team`, else the first requirement still owed
+        that one of the caller's teams answers. One that changes nothing is not recorded.
+        """
+        return await self._run(governance.approve_change(self._session, change_request, as_team))
+
+    async def override_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
+        """Let a change take effect without approval (admin, break glass).
+
+        The broker must run with `ACCORD_ALLOW_OVERRIDE=true`; the reason is required.
+        """
+        return await self._run(governance.override_change(self._session, change_request, reason))
 
     async def reject_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
         """Reject a change request; the reason is required."""
