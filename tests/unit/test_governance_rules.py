@@ -21,13 +21,13 @@ from broker.domain.governance import (
     check_policy,
     governed,
     hold_sentence,
-    override,
-    tally,
-    version_holds,
     needs_request,
+    override,
     parse_mode,
     reject,
     requirements_for,
+    tally,
+    version_holds,
 )
 from broker.domain.matrix import Decision
 
