@@ -701,6 +701,7 @@ class Transaction(Protocol):
         secret_sha: str,
         expires_at: datetime | None,
         now: datetime,
+        username: str | None = None,
     ) -> ApiToken:
         """Store a new bearer token by its secret's hash."""
         ...

@@ -290,11 +290,22 @@ class AsyncBrokerClient:
         return await self._run(audit.audit_entries(self._session, filters, page_size=page_size))
 
     async def create_token(
-        self, name: str, *, role: str, teams: Iterable[str] = (), expires_at: str | None = None
+        self,
+        name: str,
+        *,
+        role: str,
+        teams: Iterable[str] = (),
+        expires_at: str | None = None,
+        user: str | None = None,
     ) -> tokens.Token:
-        """Create a bearer token (admin); the answer's `token` is its secret, shown once."""
+        """Create a bearer token (admin); the answer's `token` is its secret, shown once.
+
+        A token made for a `user` acts as that person: governance counts them as one approver.
+        """
         return await self._run(
-            tokens.create_token(self._session, name, role=role, teams=teams, expires_at=expires_at)
+            tokens.create_token(
+                self._session, name, role=role, teams=teams, expires_at=expires_at, user=user
+            )
         )
 
     async def list_tokens(self) -> list[tokens.Token]:

@@ -6,6 +6,7 @@ teams they are in; approvals that change nothing say so; the admin override is b
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -285,3 +286,60 @@ async def test_trust_16_publishing_with_the_same_body_twice_is_fine(world: World
     )
     assert again.status_code == 200
     assert not any("supersedes" in n["text"] for n in again.json()["notices"])
+
+
+async def test_trust_04_a_user_and_its_tokens_are_one_person(world: World) -> None:
+    """Two tokens made for one user, or the user and a token, approve once between them."""
+    admin = world.auth("admin")
+    for team in ("a", "b", "c"):
+        await world.client.put(f"/admin/teams/{team}", json={"pacticipants": []}, headers=admin)
+    created = await world.client.post(
+        "/admin/users",
+        json={"username": "ann", "password": "long enough", "role": "approver", "teams": ["a"]},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    world.tokens["ann-a"] = await new_token(world.client, "approver", "a", user="ann")
+    world.tokens["ann-b"] = await new_token(world.client, "approver", "b", user="ann")
+    world.tokens["c"] = await new_token(world.client, "approver", "c")
+    unknown = await world.client.post(
+        "/admin/tokens", json={"name": "x", "role": "read", "user": "nobody"}, headers=admin
+    )
+    assert unknown.status_code == 400
+    assert "user" in unknown.json()["errors"]
+    await world.client.put(
+        "/pacticipants/Web/approval-policy",
+        json={"teams": ["a", "b", "c"], "required": 2},
+        headers=admin,
+    )
+    await set_mode(world, "Web", "brownfield-enterprise")
+    await world.publish("web-ci", "1", "a")
+    [request] = await world.requests()
+    first = await world.sign("ann-a", request["id"])
+    assert first.json()["approvals"][0]["approver"] == "user:ann"
+    second = await world.sign("ann-b", request["id"])
+    assert (second.json()["changed"], second.json()["status"]) == (False, "open")
+    basic = {"Authorization": "Basic " + base64.b64encode(b"ann:long enough").decode()}
+    third = await world.client.post(
+        f"/change-requests/{request['id']}/approve", json={}, headers=basic
+    )
+    assert (third.json()["changed"], third.json()["status"]) == (False, "open")
+    done = await world.sign("c", request["id"])
+    assert done.json()["status"] == "approved"
+
+
+async def test_trust_04_a_token_of_the_author_cannot_approve_the_change(world: World) -> None:
+    admin = world.auth("admin")
+    await world.client.post(
+        "/admin/users",
+        json={"username": "bo", "password": "long enough", "role": "admin", "teams": []},
+        headers=admin,
+    )
+    world.tokens["bo-write"] = await new_token(world.client, "admin", user="bo")
+    world.tokens["bo-approve"] = await new_token(world.client, "approver", "orders-team", user="bo")
+    await set_mode(world, "Web", "brownfield-enterprise")
+    await world.publish("bo-write", "1", "a")
+    [request] = await world.requests()
+    assert request["author"] == "user:bo"
+    refused = await world.sign("bo-approve", request["id"])
+    assert refused.status_code == 403
