@@ -16,6 +16,16 @@ from datetime import datetime
 
 import msgspec
 
+from broker.domain.approvals import (
+    Signed,
+    approve,
+    hold_sentence,
+    needs_sentence,
+    override,
+    override_sentence,
+    reject,
+    version_holds,
+)
 from broker.domain.errors import ConflictError, FieldError, ForbiddenError, NotFoundError, Notice
 from broker.domain.governance import (
     Affected,
@@ -24,18 +34,10 @@ from broker.domain.governance import (
     Mode,
     NewRequest,
     Policy,
-    Signed,
     Status,
-    approve,
     check_policy,
-    hold_sentence,
     needs_request,
-    needs_sentence,
-    override,
-    override_sentence,
-    reject,
     requirements_for,
-    version_holds,
 )
 from broker.domain.model import Pacticipant, PactVersion, Page, ProviderContract, Version
 from broker.domain.names import check_name

@@ -7,6 +7,15 @@ from datetime import UTC, datetime
 import msgspec
 import pytest
 
+from broker.domain.approvals import (
+    approve,
+    awaiting_teams,
+    hold_sentence,
+    override,
+    reject,
+    tally,
+    version_holds,
+)
 from broker.domain.errors import ConflictError, ForbiddenError, InvalidInputError, Notice
 from broker.domain.governance import (
     Approval,
@@ -16,18 +25,11 @@ from broker.domain.governance import (
     Policy,
     Requirement,
     Status,
-    approve,
-    awaiting_teams,
     check_policy,
     governed,
-    hold_sentence,
     needs_request,
-    override,
     parse_mode,
-    reject,
     requirements_for,
-    tally,
-    version_holds,
 )
 from broker.domain.matrix import Decision
 

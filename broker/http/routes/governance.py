@@ -19,17 +19,19 @@ from litestar import Response, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath
 
+from broker.domain.approvals import (
+    awaiting_teams,
+    describe_requirement,
+    hold_sentence,
+    tally,
+)
 from broker.domain.governance import (
     ChangeRequest,
     Mode,
     Policy,
     Status,
-    awaiting_teams,
-    describe_requirement,
-    hold_sentence,
     parse_mode,
     parse_status,
-    tally,
 )
 from broker.domain.model import Page
 from broker.http.body import read_json
