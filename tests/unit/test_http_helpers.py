@@ -91,3 +91,10 @@ def test_a_sqlite_url_without_a_path_is_refused(tmp_path: Path) -> None:
 def test_passwords_are_redacted() -> None:
     assert redacted("postgresql://u:pw@db:5433/x") == "postgresql://u:***@db:5433/x"
     assert redacted("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_trust_16_the_override_is_off_unless_the_operator_turns_it_on(tmp_path: Path) -> None:
+    assert Settings.from_env({}, cwd=tmp_path).allow_override is False
+    assert Settings.from_env({"ACCORD_ALLOW_OVERRIDE": "TRUE"}, cwd=tmp_path).allow_override
+    with pytest.raises(SettingsError, match="ACCORD_ALLOW_OVERRIDE must be true or false"):
+        Settings.from_env({"ACCORD_ALLOW_OVERRIDE": "yes"}, cwd=tmp_path)
