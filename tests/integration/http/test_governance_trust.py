@@ -16,7 +16,7 @@ from litestar.testing import AsyncTestClient
 from broker.app import asgi_app
 from tests.integration.http.conftest import settings_for
 from tests.integration.http.test_auth import ADMIN, bearer, new_token
-from tests.integration.http.test_governance import World, deploy_provider, set_mode
+from tests.integration.http.test_governance import OPENAPI, World, deploy_provider, set_mode
 from tests.integration.http.test_pacts import body, pact
 
 
@@ -343,3 +343,41 @@ async def test_trust_04_a_token_of_the_author_cannot_approve_the_change(world: W
     assert request["author"] == "user:bo"
     refused = await world.sign("bo-approve", request["id"])
     assert refused.status_code == 403
+
+
+async def test_trust_03_a_provider_republishing_approved_content_stays_held(world: World) -> None:
+    """The same hole on the provider side: p2's changed document, then the approved one again."""
+    await world.publish("web-ci", "1", "a")
+    await world.publish_document("p1", OPENAPI)  # greenfield: in effect
+    await set_mode(world, "Orders", "brownfield-enterprise")
+    await world.publish_document("p2", OPENAPI.replace("an order", "one order"))
+    [request] = await world.requests("?pacticipant=Orders&status=open")
+    assert (await world.can_i_deploy("Orders", "p2"))["summary"]["deployable"] is False
+    again = await world.client.post(
+        "/provider-contracts/provider/Orders/publish",
+        json=_contract_body("p2", OPENAPI),
+        headers=world.auth("orders-ci"),
+    )
+    assert again.status_code in {200, 201, 409}, again.text
+    answer = await world.can_i_deploy("Orders", "p2")
+    assert answer["summary"]["deployable"] is False, answer["summary"]
+    assert f"Change request {request['id']}" in answer["summary"]["reason"]
+    deleted = await world.client.delete(
+        "/pacticipants/Orders/versions/p2", headers=world.auth("orders-ci")
+    )
+    assert deleted.status_code in {200, 204}, deleted.text
+    await world.publish_document("p2", OPENAPI)
+    answer = await world.can_i_deploy("Orders", "p2")
+    assert answer["summary"]["deployable"] is False, answer["summary"]
+
+
+def _contract_body(version: str, document: str) -> dict[str, Any]:
+    return {
+        "pacticipantVersionNumber": version,
+        "contract": {
+            "content": base64.b64encode(document.encode()).decode(),
+            "contentType": "application/yaml",
+            "specification": "oas",
+            "selfVerificationResults": {"success": True, "content": "ok", "verifier": "t"},
+        },
+    }
