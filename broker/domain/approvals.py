@@ -380,6 +380,11 @@ def reject(
             "A rejection needs a reason",
             [FieldError("/reason", "must say why the change is rejected")],
         )
+    if len(reason.strip()) > MAX_REASON_CHARS:
+        raise InvalidInputError(
+            "The rejection's reason is too long",
+            [FieldError("/reason", f"must be at most {MAX_REASON_CHARS} characters")],
+        )
     if request.status is Status.REJECTED:
         return request
     if request.status is not Status.OPEN:

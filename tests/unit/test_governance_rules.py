@@ -273,7 +273,7 @@ def test_an_unowned_counterpart_lets_any_approver_sign() -> None:
     assert signed.request.status is Status.APPROVED
 
 
-@pytest.mark.parametrize("reason", [None, "", "   "])
+@pytest.mark.parametrize("reason", [None, "", "   ", "x" * 2001])
 def test_a_rejection_needs_a_reason(reason: str | None) -> None:
     with pytest.raises(InvalidInputError) as raised:
         reject(
