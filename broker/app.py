@@ -37,12 +37,13 @@ from broker.services.actor import Actor, current_actor
 from broker.services.audit import AuditService, audit_key
 from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
+from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
-from broker.services.governance import Governance, GovernanceService
+from broker.services.governance import Governance
 from broker.services.login_throttle import LoginThrottle
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
@@ -70,7 +71,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
             storage, allow_modification=settings.allow_contract_modification, governance=rules
         ),
         provider_contracts=ProviderContractService(storage, governance=rules),
-        governance=GovernanceService(storage, rules),
+        governance=GovernanceService(storage, rules, allow_override=settings.allow_override),
         auth=AuthService(
             storage,
             admin_token=settings.admin_token,

@@ -42,7 +42,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     `brownfield-enterprise`; default `greenfield`), `ACCORD_AUDIT_KEY` (a secret of at least
     32 characters; each audit entry then carries an HMAC under it; default none),
     `ACCORD_DATABASE_TIMEOUT` (seconds to wait for the database to connect or answer a
-    statement before answering 503; default 10), `ACCORD_LOGIN_FAILURES_PER_USER` and
+    statement before answering 503; default 10), `ACCORD_ALLOW_OVERRIDE` (`true` lets an
+    admin override a change request, break glass; default `false`),
+    `ACCORD_LOGIN_FAILURES_PER_USER` and
     `ACCORD_LOGIN_FAILURES_PER_ADDRESS` (failed basic-auth logins within
     `ACCORD_LOGIN_FAILURE_WINDOW` seconds before the username or address gets 429; defaults
     10, 30 and 60; 0 turns a limit off), `ACCORD_TRUSTED_PROXIES` (comma-separated addresses
@@ -66,6 +68,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_failures_per_address: int = DEFAULT_FAILURES_PER_ADDRESS
     login_failure_window: int = DEFAULT_WINDOW_SECONDS
     trusted_proxies: tuple[str, ...] = ()
+    allow_override: bool = False
 
     @classmethod
     def from_env(
@@ -126,6 +129,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             trusted_proxies = parse_networks(environ.get("ACCORD_TRUSTED_PROXIES", ""))
         except ValueError as error:
             raise SettingsError(f"ACCORD_TRUSTED_PROXIES: {error}") from error
+        allow_override = environ.get("ACCORD_ALLOW_OVERRIDE", "false").lower()
+        if allow_override not in {"true", "false"}:
+            raise SettingsError(
+                f"ACCORD_ALLOW_OVERRIDE must be true or false, not {allow_override!r}"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -146,11 +154,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             default_mode=default_mode,
             audit_key=audit_key,
             database_timeout=database_timeout,
-
             login_failures_per_user=per_user,
             login_failures_per_address=per_address,
             login_failure_window=window,
             trusted_proxies=trusted_proxies,
+            allow_override=allow_override == "true",
         )
 
 

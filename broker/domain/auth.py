@@ -68,6 +68,7 @@ class ApiToken(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: datetime | None
     revoked_at: datetime | None
     created_at: datetime
+    username: str | None = None  # the user the token acts for, if any
 
     def is_usable(self, now: datetime) -> bool:
         """Neither revoked nor expired."""

@@ -14,6 +14,7 @@ policies, what is approved) and stores the outcome.
   team). By default a consumer's change needs one member of the provider's teams, and a
   provider's change one member of each consumer's teams; a pacticipant's policy replaces the
   default with one group ("N of these M teams").
+- Counting approvals, holds and deciding a request are in `broker.domain.approvals`.
 """
 
 from __future__ import annotations
@@ -24,11 +25,8 @@ from enum import StrEnum
 
 import msgspec
 
-from broker.domain.auth import Role
 from broker.domain.errors import (
-    ConflictError,
     FieldError,
-    ForbiddenError,
     InvalidInputError,
     Notice,
 )
@@ -60,6 +58,7 @@ class Status(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
+    OVERRIDDEN = "overridden"  # an admin let the content take effect without approval
 
 
 STATUSES = tuple(status.value for status in Status)
@@ -94,11 +93,17 @@ class Requirement(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Approval(msgspec.Struct, frozen=True, kw_only=True):
-    """One approver's sign-off, with the teams they belonged to when they gave it."""
+    """One person's sign-off, with the teams they belonged to when they gave it.
+
+    `requirement` and `team` say what it counts for (`team` None for a requirement without
+    teams); both are None for an approval given before approvals were counted once.
+    """
 
     approver: str
     teams: tuple[str, ...]
     at: datetime
+    requirement: str | None = None
+    team: str | None = None
 
 
 class Affected(msgspec.Struct, frozen=True, kw_only=True):
@@ -136,6 +141,7 @@ class ChangeRequest(msgspec.Struct, frozen=True, kw_only=True):
     decided_by: str | None = None
     rejection_reason: str | None = None
     superseded_by: int | None = None
+    override_reason: str | None = None
 
     @property
     def subject(self) -> str:
@@ -221,158 +227,6 @@ def check_policy(teams: Sequence[str], required: object) -> None:
         )
     if problems:
         raise InvalidInputError("The approval policy is not valid", problems)
-
-
-def approvers_of(requirement: Requirement, approvals: Sequence[Approval]) -> list[Approval]:
-    """The approvals that count for a requirement."""
-    if not requirement.teams:
-        return list(approvals)
-    return [a for a in approvals if set(a.teams).intersection(requirement.teams)]
-
-
-def teams_approved(requirement: Requirement, approvals: Sequence[Approval]) -> set[str]:
-    """The requirement's teams (or, with no teams, approvers) that have approved."""
-    counted = approvers_of(requirement, approvals)
-    if not requirement.teams:
-        return {a.approver for a in counted}
-    return {t for a in counted for t in a.teams if t in requirement.teams}
-
-
-def is_met(requirement: Requirement, approvals: Sequence[Approval]) -> bool:
-    """Whether enough distinct teams (or approvers) of the group have approved."""
-    return len(teams_approved(requirement, approvals)) >= requirement.needed
-
-
-def awaiting(request: ChangeRequest) -> list[Requirement]:
-    """The requirements not yet met."""
-    return [r for r in request.requirements if not is_met(r, request.approvals)]
-
-
-def awaiting_teams(request: ChangeRequest) -> list[str]:
-    """The teams that may still give a missing approval, in order, once each."""
-    teams: dict[str, None] = {}
-    for requirement in awaiting(request):
-        done = teams_approved(requirement, request.approvals)
-        teams.update((t, None) for t in requirement.teams if t not in done)
-    return list(teams)
-
-
-def describe_requirement(requirement: Requirement, approvals: Sequence[Approval]) -> str:
-    """Who is still awaited, as "one member of orders-team (for Orders)"."""
-    missing = requirement.needed - len(teams_approved(requirement, approvals))
-    if not requirement.teams:
-        who = "any approver" if missing == 1 else f"{missing} more approvers"
-        return who if requirement.name == "any approver" else f"{who} (for {requirement.name})"
-    if len(requirement.teams) == 1:
-        who = f"one member of {requirement.teams[0]}"
-    else:
-        done = teams_approved(requirement, approvals)
-        left = [t for t in requirement.teams if t not in done]
-        count = "one" if missing == 1 else str(missing)
-        who = f"{count} of the teams {', '.join(left)}"
-    return f"{who} (for {requirement.name})"
-
-
-def hold_sentence(request: ChangeRequest) -> str:
-    """Why a version that published the request's content may not be deployed."""
-    if request.status is Status.OPEN:
-        missing = awaiting(request)
-        who = "; ".join(describe_requirement(r, request.approvals) for r in missing)
-        return (
-            f"Change request {request.id} awaiting approval by {who}: {request.subject}"
-            f" ({request.content_sha[:12]}) has not been approved"
-        )
-    if request.status is Status.REJECTED:
-        return (
-            f"Change request {request.id} was rejected by {request.decided_by}:"
-            f" {request.rejection_reason}"
-        )
-    later = f" by change request {request.superseded_by}" if request.superseded_by else ""
-    return (
-        f"Change request {request.id} was superseded{later}: {request.subject}"
-        f" ({request.content_sha[:12]}) was never approved"
-    )
-
-
-def _may_sign(request: ChangeRequest, approver: str, role: str, teams: Sequence[str]) -> None:
-    """Raise unless this caller may approve or reject the request."""
-    if approver == request.author:
-        raise ForbiddenError(
-            f"{approver} published this change and cannot approve or reject it: another"
-            " approver must",
-            [FieldError("", "the author of a change cannot sign it off")],
-        )
-    if role not in {Role.APPROVER, Role.ADMIN}:
-        raise ForbiddenError(
-            f"{approver} has the {role} role: approving needs the approver role",
-            [FieldError("", "needs the approver role")],
-        )
-    eligible = [r for r in request.requirements if not r.teams or set(r.teams) & set(teams)]
-    if not eligible:
-        needed = sorted({t for r in request.requirements for t in r.teams})
-        raise ForbiddenError(
-            f"{approver} is not in a team that must approve change request {request.id}:"
-            f" it needs {', '.join(needed)}",
-            [FieldError("", f"needs a member of {', '.join(needed)}")],
-        )
-
-
-def approve(
-    request: ChangeRequest, approver: str, role: str, teams: Sequence[str], now: datetime
-) -> ChangeRequest:
-    """The request with this approval; approved once every requirement is met.
-
-    Approving again, or approving an approved request, changes nothing.
-    """
-    if request.status in {Status.REJECTED, Status.SUPERSEDED}:
-        raise ConflictError(
-            f"Change request {request.id} is {request.status} and can no longer be approved",
-            [FieldError("/status", f"is {request.status}")],
-        )
-    _may_sign(request, approver, role, teams)
-    if request.status is Status.APPROVED or any(a.approver == approver for a in request.approvals):
-        return request
-    approvals = (*request.approvals, Approval(approver=approver, teams=tuple(teams), at=now))
-    done = all(is_met(r, approvals) for r in request.requirements)
-    return msgspec.structs.replace(
-        request,
-        approvals=approvals,
-        status=Status.APPROVED if done else Status.OPEN,
-        decided_at=now if done else None,
-        decided_by=approver if done else None,
-    )
-
-
-def reject(
-    request: ChangeRequest,
-    *,
-    approver: str,
-    role: str,
-    teams: Sequence[str],
-    reason: str | None,
-    now: datetime,
-) -> ChangeRequest:
-    """The request, rejected for `reason` (which must say something)."""
-    if reason is None or not reason.strip():
-        raise InvalidInputError(
-            "A rejection needs a reason",
-            [FieldError("/reason", "must say why the change is rejected")],
-        )
-    if request.status is Status.REJECTED:
-        return request
-    if request.status is not Status.OPEN:
-        raise ConflictError(
-            f"Change request {request.id} is {request.status} and can no longer be rejected",
-            [FieldError("/status", f"is {request.status}")],
-        )
-    _may_sign(request, approver, role, teams)
-    return msgspec.structs.replace(
-        request,
-        status=Status.REJECTED,
-        decided_at=now,
-        decided_by=approver,
-        rejection_reason=reason.strip(),
-    )
 
 
 def governed(decision: Decision, holds: Sequence[str], warnings: Sequence[str]) -> Decision:

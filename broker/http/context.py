@@ -12,11 +12,11 @@ from broker.http.hal import AnyRequest, Links, base_url
 from broker.services.audit import AuditService
 from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
+from broker.services.change_requests import GovernanceService
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
-from broker.services.governance import GovernanceService
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService

@@ -18,6 +18,16 @@ class Actor(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     role: str = "admin"  # read | write | approver | admin; an open broker lets everyone admin
     teams: tuple[str, ...] = ()
+    user: str | None = None  # the user a token acts for ("user:alice"), when it has one
+
+    @property
+    def person(self) -> str:
+        """Who stands behind the request: a user and each of their tokens are one person.
+
+        Governance counts approvals and recognises a change's author by person, so two tokens
+        of one user cannot approve twice, nor approve what the other published.
+        """
+        return self.user or self.name
 
 
 ANONYMOUS = Actor(name="anonymous")

@@ -153,7 +153,8 @@ class AuthService:
         if not found.is_usable(self._clock()):
             expiry = found.expires_at.isoformat() if found.expires_at else ""
             raise UnauthenticatedError(f"The token {found.name!r} expired at {expiry}")
-        return Actor(name=f"token:{found.name}", role=found.role, teams=found.teams)
+        person = None if found.username is None else f"user:{found.username}"
+        return Actor(name=f"token:{found.name}", role=found.role, teams=found.teams, user=person)
 
     async def _basic(self, encoded: str, address: str) -> Actor:
         try:
@@ -202,9 +203,19 @@ class AuthService:
             await ensure_may_change(tx, pacticipant_name)
 
     async def create_token(
-        self, *, name: str, role: str, teams: tuple[str, ...], expires_at: datetime | None
+        self,
+        *,
+        name: str,
+        role: str,
+        teams: tuple[str, ...],
+        expires_at: datetime | None,
+        user: str | None = None,
     ) -> CreatedToken:
-        """A new token; its secret is in the answer and nowhere else."""
+        """A new token; its secret is in the answer and nowhere else.
+
+        A token made for a `user` acts as that person: governance counts the user and all of
+        its tokens as one approver, and none of them may approve what another published.
+        """
         problems = _identity_problems("name", name, role, teams)
         now = self._clock()
         if expires_at is not None and (expires_at.tzinfo is None or expires_at <= now):
@@ -213,7 +224,12 @@ class AuthService:
             raise InvalidInputError("The token is not valid", problems)
         secret = new_token_secret()
         async with self._storage.transaction() as tx:
+            if user is not None and await tx.find_user(user) is None:
+                raise InvalidInputError(
+                    "The token is not valid", [FieldError("/user", f"no user named {user!r}")]
+                )
             created = await tx.insert_token(
+                username=user,
                 name=name,
                 role=role,
                 teams=teams,

@@ -4,8 +4,7 @@
 pact or a provider contract asks it whether the content takes effect (`on_pact`,
 `on_provider_contract`), can-i-deploy asks what holds a version back (`holds`, `warnings`),
 and pacts-for-verification which pacts are pending approval (`mark_unapproved`).
-`GovernanceService` is the use cases behind the HTTP resources: modes, policies, and listing,
-showing, approving and rejecting change requests.
+The use cases behind the HTTP resources are in `broker.services.change_requests`.
 """
 
 from __future__ import annotations
@@ -16,31 +15,28 @@ from datetime import datetime
 
 import msgspec
 
-from broker.domain.errors import NotFoundError, Notice
+from broker.domain.approvals import (
+    hold_sentence,
+    needs_sentence,
+    override_sentence,
+    version_holds,
+)
+from broker.domain.errors import Notice
 from broker.domain.governance import (
     Affected,
     ChangeRequest,
     Kind,
     Mode,
     NewRequest,
-    Policy,
     Status,
-    approve,
-    awaiting,
-    check_policy,
-    describe_requirement,
-    hold_sentence,
     needs_request,
-    reject,
     requirements_for,
 )
 from broker.domain.model import Pacticipant, PactVersion, Page, ProviderContract, Version
-from broker.domain.names import check_name
-from broker.domain.pact_diff import PactDiff, diff_pacts, render_text
+from broker.domain.pact_diff import PactDiff, diff_pacts
 from broker.services.actor import current_actor
 from broker.services.audit import audit
-from broker.services.clock import Clock, system_clock
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Transaction
 from verifier.comparison import ComparisonError
 from verifier.spec_diff import diff_specs, impact
 
@@ -90,7 +86,7 @@ class Governance:
             if base_sha is None
             else await tx.find_pact_version(consumer.id, provider.id, base_sha)
         )
-        touched = _touched_interactions(_pact_diff(base, content))
+        touched = _touched_interactions(pact_diff_from(base, content))
         owners = {provider.name: await tx.teams_owning(provider.name)}
         new = NewRequest(
             kind=kind,
@@ -98,14 +94,14 @@ class Governance:
             provider=provider.name,
             content_sha=sha,
             base_sha=base_sha,
-            author=current_actor.get().name,
+            author=current_actor.get().person,
             requirements=requirements_for(await tx.find_policy(consumer.name), owners),
             affected=(Affected(pacticipant=provider.name, interactions=touched),),
             created_at=now,
             version=version.number,
         )
-        request = await _open_or_join(tx, new)
-        return [_opened_notice(request)]
+        request, superseded = await _open_or_join(tx, new)
+        return [_opened_notice(request, superseded)]
 
     async def on_provider_contract(  # noqa: PLR0917 - the contract's parts, as published
         self,
@@ -142,7 +138,7 @@ class Governance:
             provider=None,
             content_sha=sha,
             base_sha=base_sha,
-            author=current_actor.get().name,
+            author=current_actor.get().person,
             requirements=requirements_for(await tx.find_policy(provider.name), owners),
             affected=tuple(
                 Affected(pacticipant=name, interactions=touched.get(name, ())) for name in consumers
@@ -150,25 +146,40 @@ class Governance:
             created_at=now,
             version=version.number,
         )
-        request = await _open_or_join(tx, new)
-        return [_opened_notice(request)], request
+        request, superseded = await _open_or_join(tx, new)
+        return [_opened_notice(request, superseded)], request
 
     # can-i-deploy and pacts-for-verification
 
     async def holds(self, tx: Transaction, pacticipant: Pacticipant, version: Version) -> list[str]:
-        """Why this version may not be deployed yet: its unapproved changes (enterprise)."""
-        if not await self.is_enterprise(tx, pacticipant.name):
-            return []
-        return [
-            await _hold(tx, item.kind, item.pacticipant, item.provider, item.sha)
-            for item in await tx.unapproved_of_version(version.id)
-        ]
+        """Why this version may not be deployed yet.
+
+        In every mode: each change request that lists the version and was not approved, while
+        its content is not in effect, even when the version has since deleted or replaced that
+        content (a deletion is a change like any other). In enterprise mode also: each content
+        the version publishes that is not in effect.
+        """
+        listed = await tx.change_requests_of_version(pacticipant.name, version.number)
+        held, _ = version_holds(
+            [request for request, _ in listed],
+            {request.id: in_effect for request, in_effect in listed},
+        )
+        if await self.is_enterprise(tx, pacticipant.name):
+            held += [
+                await _hold(tx, item.kind, item.pacticipant, item.provider, item.sha)
+                for item in await tx.unapproved_of_version(version.id)
+            ]
+        return list(dict.fromkeys(held))
 
     async def warnings(
         self, tx: Transaction, pacticipant: Pacticipant, version: Version
     ) -> list[str]:
-        """What publishing this version flagged in brownfield-polish mode."""
-        return await tx.publish_warnings(pacticipant.name, version.number)
+        """What publishing this version flagged (brownfield-polish), and overrides it relies on."""
+        overridden = {r.id: r for r in await tx.overridden_of_version(version.id)}
+        listed = await tx.change_requests_of_version(pacticipant.name, version.number)
+        overridden.update((r.id, r) for r, _ in listed if r.status is Status.OVERRIDDEN)
+        texts = [override_sentence(overridden[key]) for key in sorted(overridden)]
+        return [*await tx.publish_warnings(pacticipant.name, version.number), *texts]
 
     async def unapproved_reason(
         self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str
@@ -194,8 +205,13 @@ async def _hold(
     return f"{what} ({sha[:12]}) has not been approved"
 
 
-async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:
-    """The open request for this content (noting the version), or a new one superseding the rest."""
+async def _open_or_join(
+    tx: Transaction, new: NewRequest
+) -> tuple[ChangeRequest, list[ChangeRequest]]:
+    """The open request for this content (noting the version), or a new one superseding the rest.
+
+    Returns the request and the requests it superseded.
+    """
     open_now = await tx.change_requests_of_subject(
         new.kind, new.pacticipant, new.provider, Status.OPEN
     )
@@ -204,7 +220,7 @@ async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:
             await tx.add_change_request_version(request.id, new.version)
             found = await tx.find_change_request(request.id)
             assert found is not None
-            return found
+            return found, []
     created = await tx.insert_change_request(new)
     names = (new.pacticipant, *([new.provider] if new.provider else []))
     subject = f"change-request:{created.id}"
@@ -223,19 +239,27 @@ async def _open_or_join(tx: Transaction, new: NewRequest) -> ChangeRequest:
             new.content_sha,
             *names,
         )
-    return created
+    return created, open_now
 
 
-def _opened_notice(request: ChangeRequest) -> Notice:
-    who = "; ".join(describe_requirement(r, request.approvals) for r in awaiting(request))
+def _opened_notice(request: ChangeRequest, superseded: Sequence[ChangeRequest]) -> Notice:
+    replaced = ""
+    if superseded:
+        ids = ", ".join(str(r.id) for r in superseded)
+        plural = "s" if len(superseded) > 1 else ""
+        replaced = (
+            f" It supersedes change request{plural} {ids} (that content will never take effect;"
+            " versions that published it stay undeployable)."
+        )
     return Notice(
         "warning",
-        f"Change request {request.id} is open: {request.subject} takes effect once approved by"
-        f" {who}. Until then can-i-deploy answers no for this version.",
+        f"Change request {request.id} is open: {request.subject} takes effect once approved;"
+        f" it {needs_sentence(request)}. Until then can-i-deploy answers no for this"
+        f" version.{replaced}",
     )
 
 
-def _pact_diff(base: PactVersion | None, new: PactVersion) -> PactDiff:
+def pact_diff_from(base: PactVersion | None, new: PactVersion) -> PactDiff:
     """The diff from `base`; from the same pact without interactions when there is none."""
     new_document = json.loads(new.content)
     old_document = (
@@ -289,7 +313,7 @@ async def _pact_polish_warnings(
     verified = await _verified_content(tx, consumer, provider, content)
     if verified is None:
         return []
-    diff = _pact_diff(verified, content)
+    diff = pact_diff_from(verified, content)
     between = f"the pact of {consumer.name} with {provider.name}"
     texts = [
         f"This publication drops the interaction {i.description!r} from {between}, which"
@@ -319,208 +343,3 @@ async def _verified_content(
         if result is not None and result.success:
             return await tx.find_pact_version_by_id(publication.pact_version_id)
     return None
-
-
-class Described(msgspec.Struct, frozen=True, kw_only=True):
-    """A change request with its diff against the last approved content."""
-
-    request: ChangeRequest
-    diff: str
-
-
-class GovernanceService:
-    """Modes, policies and change requests, as the HTTP resources use them."""
-
-    def __init__(
-        self, storage: Storage, governance: Governance, clock: Clock = system_clock
-    ) -> None:
-        self._storage = storage
-        self._governance = governance
-        self._clock = clock
-
-    async def mode(self, pacticipant: str) -> Mode:
-        """A pacticipant's mode (the broker's default if it has none of its own)."""
-        async with self._storage.transaction() as tx:
-            return await self._governance.mode(tx, pacticipant)
-
-    async def set_mode(self, pacticipant: str, mode: Mode) -> Mode:
-        """Set a pacticipant's mode (it may not exist yet)."""
-        check_name(pacticipant, "/pacticipant", "pacticipant name")
-        async with self._storage.transaction() as tx:
-            before = await self._governance.mode(tx, pacticipant)
-            await tx.save_mode(pacticipant, mode.value, self._clock())
-            await audit(
-                tx,
-                self._clock(),
-                "mode.set",
-                f"mode:{pacticipant}",
-                before.value,
-                mode.value,
-                pacticipant,
-            )
-            return mode
-
-    async def policy(self, pacticipant: str) -> Policy | None:
-        """A pacticipant's own approval policy, or None for the default rule."""
-        async with self._storage.transaction() as tx:
-            return await tx.find_policy(pacticipant)
-
-    async def set_policy(
-        self, pacticipant: str, teams: tuple[str, ...], required: object
-    ) -> Policy:
-        """Set a pacticipant's approval policy: `required` of `teams` approve each change."""
-        check_name(pacticipant, "/pacticipant", "pacticipant name")
-        check_policy(teams, required)
-        assert isinstance(required, int)
-        rule = Policy(pacticipant=pacticipant, teams=teams, required=required)
-        async with self._storage.transaction() as tx:
-            before = await tx.find_policy(rule.pacticipant)
-            await tx.save_policy(rule, self._clock())
-            await audit(
-                tx,
-                self._clock(),
-                "approval-policy.set",
-                f"approval-policy:{rule.pacticipant}",
-                None if before is None else _policy_text(before),
-                _policy_text(rule),
-                rule.pacticipant,
-            )
-            return rule
-
-    async def change_requests(
-        self, pacticipant: str | None, status: Status | None, page: Page
-    ) -> tuple[list[ChangeRequest], int]:
-        """One page of change requests, newest first, and how many match."""
-        async with self._storage.transaction() as tx:
-            return await tx.list_change_requests(pacticipant, status, page)
-
-    async def describe(self, request_id: int) -> Described:
-        """A change request with its diff against the last approved content."""
-        async with self._storage.transaction() as tx:
-            request = await _require(tx, request_id)
-            return Described(request=request, diff=await _diff_text(tx, request, self._clock()))
-
-    async def approve(self, request_id: int) -> ChangeRequest:
-        """Approve as the current caller; once every requirement is met the content takes effect."""
-        actor = current_actor.get()
-        now = self._clock()
-        async with self._storage.transaction() as tx:
-            request = await _require(tx, request_id)
-            decided = approve(request, actor.name, actor.role, actor.teams, now)
-            if decided == request:
-                return request
-            await tx.save_change_request(decided)
-            if decided.status is Status.APPROVED:
-                await tx.approve_content(
-                    decided.kind,
-                    decided.pacticipant,
-                    decided.provider,
-                    decided.content_sha,
-                    decided.id,
-                    now,
-                )
-            await audit(
-                tx,
-                now,
-                "change-request.approve",
-                f"change-request:{decided.id}",
-                request.status.value,
-                decided.status.value,
-                *_names(decided),
-            )
-            return decided
-
-    async def reject(self, request_id: int, reason: str | None) -> ChangeRequest:
-        """Reject as the current caller, saying why."""
-        actor = current_actor.get()
-        now = self._clock()
-        async with self._storage.transaction() as tx:
-            request = await _require(tx, request_id)
-            decided = reject(
-                request,
-                approver=actor.name,
-                role=actor.role,
-                teams=actor.teams,
-                reason=reason,
-                now=now,
-            )
-            if decided == request:
-                return request
-            await tx.save_change_request(decided)
-            await audit(
-                tx,
-                now,
-                "change-request.reject",
-                f"change-request:{decided.id}",
-                request.status.value,
-                decided.status.value,
-                *_names(decided),
-            )
-            return decided
-
-
-async def _require(tx: Transaction, request_id: int) -> ChangeRequest:
-    request = await tx.find_change_request(request_id)
-    if request is None:
-        raise NotFoundError(f"No change request {request_id}")
-    return request
-
-
-def _names(request: ChangeRequest) -> tuple[str, ...]:
-    return (request.pacticipant, *([request.provider] if request.provider else []))
-
-
-def _policy_text(rule: Policy) -> str:
-    return f"{rule.required} of {', '.join(rule.teams)}"
-
-
-async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
-    """The change against the last approved content, as text."""
-    if request.kind is Kind.PACT:
-        return await _pact_diff_text(tx, request)
-    return await _contract_diff_text(tx, request, now)
-
-
-async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
-    assert request.provider is not None
-    consumer = await tx.find_pacticipant(request.pacticipant)
-    provider = await tx.find_pacticipant(request.provider)
-    new = (
-        None
-        if consumer is None or provider is None
-        else await tx.find_pact_version(consumer.id, provider.id, request.content_sha)
-    )
-    if consumer is None or provider is None or new is None:
-        return "The content of this change request no longer exists."
-    if request.base_sha is None:
-        everything = render_text(_pact_diff(None, new))
-        return f"No approved content yet: every interaction is new.\n{everything}"
-    base = await tx.find_pact_version(consumer.id, provider.id, request.base_sha)
-    heading = f"Against the approved content {request.base_sha[:12]}:"
-    return f"{heading}\n{render_text(_pact_diff(base, new))}"
-
-
-async def _contract_diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
-    provider = await tx.find_pacticipant(request.pacticipant)
-    contract = (
-        None
-        if provider is None
-        else await tx.find_provider_contract(provider.id, request.content_sha)
-    )
-    if provider is None or contract is None:
-        return "The content of this change request no longer exists."
-    if request.base_sha is None:
-        return "No approved provider contract yet: the whole document is new."
-    base = await tx.find_provider_contract(provider.id, request.base_sha)
-    if base is None:
-        return "The approved document this change request started from no longer exists."
-    try:
-        changes = diff_specs(base.content, contract.content, today=now.date())
-    except ComparisonError as error:
-        return f"The documents cannot be compared: {error}"
-    lines = [f"Against the approved document {request.base_sha[:12]}:"]
-    lines += [
-        f"{c.level.value} {c.id}{f' ({c.operation})' if c.operation else ''}: {c.text}"
-        for c in changes
-    ] or ["No change to the API."]
-    return "\n".join(lines)

@@ -10,8 +10,8 @@ HAS_CREDENTIALS = (
     "SELECT (EXISTS (SELECT 1 FROM api_tokens) OR EXISTS (SELECT 1 FROM api_users)) AS found"
 )
 INSERT_TOKEN = (
-    "INSERT INTO api_tokens (name, role, teams, secret_sha, expires_at, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?) RETURNING *"
+    "INSERT INTO api_tokens (name, role, teams, secret_sha, expires_at, created_at, username)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *"
 )
 FIND_TOKEN_BY_SHA = "SELECT * FROM api_tokens WHERE secret_sha = ?"
 LIST_TOKENS = "SELECT * FROM api_tokens ORDER BY id"

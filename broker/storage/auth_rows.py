@@ -31,6 +31,7 @@ def token(row: Row) -> ApiToken:
         expires_at=None if expires is None else moment(expires),
         revoked_at=None if revoked is None else moment(revoked),
         created_at=moment(row["created_at"]),
+        username=row["username"],
     )
 
 

@@ -86,11 +86,43 @@ VERSIONS_OF = (
 )
 SAVE_DECISION = (
     "UPDATE change_requests SET status = ?, decided_at = ?, decided_by = ?,"
-    " rejection_reason = ?, superseded_by = ? WHERE id = ?"
+    " rejection_reason = ?, superseded_by = ?, override_reason = ? WHERE id = ?"
 )
 ADD_APPROVAL = (
-    "INSERT INTO change_request_approvals (change_request_id, approver, teams, approved_at)"
-    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+    "INSERT INTO change_request_approvals (change_request_id, approver, teams, approved_at,"
+    " requirement, team) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+# The requests a pacticipant's version published content for, whatever became of that content,
+# with whether that content is in effect now (approved by this or another request).
+REQUESTS_OF_VERSION = (
+    "SELECT r.*, EXISTS (SELECT 1 FROM approved_contents a WHERE a.kind = r.kind"
+    " AND a.pacticipant_name = r.pacticipant_name AND a.provider_name = r.provider_name"
+    " AND a.content_sha = r.content_sha) AS in_effect"
+    " FROM change_request_versions v JOIN change_requests r ON r.id = v.change_request_id"
+    " WHERE v.version_number = ? AND r.pacticipant_name = ? ORDER BY r.id"
+)
+# The overridden requests whose content a version publishes (it may not be listed on them).
+OVERRIDDEN_OF_VERSION = (
+    "SELECT r.id FROM pact_publications pub"
+    " JOIN pact_versions v ON v.id = pub.pact_version_id"
+    " JOIN pacticipants c ON c.id = pub.consumer_id"
+    " JOIN pacticipants p ON p.id = pub.provider_id"
+    " JOIN approved_contents a ON a.kind = 'pact' AND a.pacticipant_name = c.name"
+    " AND a.provider_name = p.name AND a.content_sha = v.sha"
+    " JOIN change_requests r ON r.id = a.change_request_id AND r.status = 'overridden'"
+    " WHERE pub.consumer_version_id = ?"
+    " UNION"
+    " SELECT r.id FROM provider_contract_publications pub"
+    " JOIN provider_contract_versions v ON v.id = pub.contract_version_id"
+    " JOIN pacticipants p ON p.id = pub.provider_id"
+    " JOIN approved_contents a ON a.kind = 'provider-contract' AND a.pacticipant_name = p.name"
+    " AND a.provider_name = '' AND a.content_sha = v.sha"
+    " JOIN change_requests r ON r.id = a.change_request_id AND r.status = 'overridden'"
+    " WHERE pub.provider_version_id = ?"
+    " ORDER BY 1"
+)
+OPEN_OF_PACTICIPANT = (
+    "SELECT id FROM change_requests WHERE pacticipant_name = ? AND status = 'open' ORDER BY id"
 )
 
 ADD_WARNING = (

@@ -39,6 +39,8 @@ def approval(row: Row) -> Approval:
         approver=row["approver"],
         teams=tuple(msgspec.json.decode(row["teams"], type=list[str])),
         at=moment(row["approved_at"]),
+        requirement=row["requirement"],
+        team=row["team"],
     )
 
 
@@ -65,6 +67,7 @@ def change_request(
         decided_by=row["decided_by"],
         rejection_reason=row["rejection_reason"],
         superseded_by=row["superseded_by"],
+        override_reason=row["override_reason"],
     )
 
 

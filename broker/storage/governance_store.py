@@ -171,11 +171,35 @@ class GovernanceRows(Statements):
             request.decided_by,
             request.rejection_reason,
             request.superseded_by,
+            request.override_reason,
             request.id,
         )
         for given in request.approvals:
             teams = msgspec.json.encode(list(given.teams)).decode("utf-8")
-            await self._run(q.ADD_APPROVAL, request.id, given.approver, teams, self._time(given.at))
+            await self._run(
+                q.ADD_APPROVAL,
+                request.id,
+                given.approver,
+                teams,
+                self._time(given.at),
+                given.requirement,
+                given.team,
+            )
+
+    async def change_requests_of_version(
+        self, pacticipant: str, version: str
+    ) -> list[tuple[ChangeRequest, bool]]:
+        rows = await self._all(q.REQUESTS_OF_VERSION, version, pacticipant)
+        return [(await self._complete(row), bool(row["in_effect"])) for row in rows]
+
+    async def overridden_of_version(self, version_id: int) -> list[ChangeRequest]:
+        rows = await self._all(q.OVERRIDDEN_OF_VERSION, version_id, version_id)
+        found = [await self.find_change_request(int(row["id"])) for row in rows]
+        return [request for request in found if request is not None]
+
+    async def open_change_request_ids(self, pacticipant: str) -> list[int]:
+        rows = await self._all(q.OPEN_OF_PACTICIPANT, pacticipant)
+        return [int(row["id"]) for row in rows]
 
     # warnings raised on publication (brownfield-polish)
 

@@ -170,6 +170,23 @@ class Transaction(Protocol):
         """Store a request's status, decision and any new approvals."""
         ...
 
+    async def change_requests_of_version(
+        self, pacticipant: str, version: str
+    ) -> list[tuple[ChangeRequest, bool]]:
+        """The requests that list the pacticipant's version, and whether their content is in effect.
+
+        Versions are listed by number, so the list outlives a deleted version; oldest first.
+        """
+        ...
+
+    async def overridden_of_version(self, version_id: int) -> list[ChangeRequest]:
+        """The overridden requests whose content the version publishes."""
+        ...
+
+    async def open_change_request_ids(self, pacticipant: str) -> list[int]:
+        """The open requests that change the pacticipant's own contracts."""
+        ...
+
     async def add_publish_warnings(
         self, pacticipant: str, version: str, texts: Sequence[str], now: datetime
     ) -> None:
@@ -684,6 +701,7 @@ class Transaction(Protocol):
         secret_sha: str,
         expires_at: datetime | None,
         now: datetime,
+        username: str | None = None,
     ) -> ApiToken:
         """Store a new bearer token by its secret's hash."""
         ...

@@ -46,6 +46,7 @@ class PostgresAuthRows:
         secret_sha: str,
         expires_at: datetime | None,
         now: datetime,
+        username: str | None = None,
     ) -> ApiToken:
         row = await self._write(
             numbered(q.INSERT_TOKEN),
@@ -55,6 +56,7 @@ class PostgresAuthRows:
             secret_sha,
             expires_at,
             now,
+            username,
             conflict="A token with that secret already exists",
         )
         assert row is not None

@@ -36,9 +36,10 @@ class SQLiteAuthRows:
         secret_sha: str,
         expires_at: datetime | None,
         now: datetime,
+        username: str | None = None,
     ) -> ApiToken:
         expires = None if expires_at is None else to_text(expires_at)
-        values = (name, role, teams_text(teams), secret_sha, expires, to_text(now))
+        values = (name, role, teams_text(teams), secret_sha, expires, to_text(now), username)
         row = await self._c.fetch_one(q.INSERT_TOKEN, values)
         assert row is not None
         return token(row)

@@ -1,7 +1,8 @@
 """The governance commands (issue #5): modes, approval policies, teams and change requests.
 
-Admins run set-mode, set-approval-policy and create-team; approvers run approve-change and
-reject-change; anyone who may read lists and describes change requests.
+Admins run set-mode, set-approval-policy, create-team and (break glass, when the broker allows
+it) override-change; approvers run approve-change and reject-change; anyone who may read lists
+and describes change requests.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ def register(
         "approve-change", parents=[common], help="approve a change request (approver)"
     )
     approve.add_argument("id", type=int, help="the change request's id")
+    approve.add_argument(
+        "--as-team",
+        help="the one team of yours this approval counts for (default: the first still owed)",
+    )
     approve.set_defaults(handler=approve_change)
 
     reject = commands.add_parser(
@@ -87,6 +92,18 @@ def register(
     reject.add_argument("id", type=int, help="the change request's id")
     reject.add_argument("--reason", required=True, help="why, for the change's author")
     reject.set_defaults(handler=reject_change)
+
+    breaking = commands.add_parser(
+        "override-change",
+        parents=[common],
+        help="let a change take effect without approval (admin, break glass; the broker must"
+        " allow it with ACCORD_ALLOW_OVERRIDE=true)",
+    )
+    breaking.add_argument("id", type=int, help="the change request's id")
+    breaking.add_argument(
+        "--reason", required=True, help="why, for the audit log and every can-i-deploy after"
+    )
+    breaking.set_defaults(handler=override_change)
 
 
 def _positive(text: str) -> int:
@@ -179,6 +196,7 @@ def render_change_request(change: ChangeRequest) -> str:
                 ("Decided at", change.decided_at),
                 ("Decided by", change.decided_by),
                 ("Rejection reason", change.rejection_reason),
+                ("Override reason", change.override_reason),
                 (
                     "Superseded by",
                     None if change.superseded_by is None else str(change.superseded_by),
@@ -202,6 +220,8 @@ def render_change_request(change: ChangeRequest) -> str:
     lines.append("Approvals:" + ("" if change.approvals else " none"))
     for approval in change.approvals:
         teams = f" for {_teams(approval.teams)}" if approval.teams else ""
+        if approval.counts_for:
+            teams = f" for team {approval.counts_for}"
         when = f" at {approval.at}" if approval.at else ""
         lines.append(f"  - {approval.approver}{teams}{when}")
     lines.append("Affected:" + ("" if change.affected else " none"))
@@ -217,11 +237,14 @@ def render_change_request(change: ChangeRequest) -> str:
 def approve_change(broker: BrokerClient, args: argparse.Namespace) -> str:
     """`accord approve-change ID`: says whether the change now counts or whom it awaits."""
     try:
-        change = broker.approve_change(args.id)
+        change = broker.approve_change(args.id, as_team=args.as_team)
     except BrokerError as error:
         raise _refused(broker, "approve", args.id, error) from error
     if args.output == "json":
         return output.as_json(change)
+    if isinstance(change.notice, str):
+        # The broker says what the approval did, and whether it changed anything.
+        return change.notice
     if change.status == "approved":
         return f"Approved change request {change.id}: {subject(change)} is approved."
     if change.awaiting:
@@ -242,6 +265,23 @@ def reject_change(broker: BrokerClient, args: argparse.Namespace) -> str:
         return output.as_json(change)
     reason = (change.rejection_reason or args.reason).rstrip(".")
     return f"Rejected change request {change.id} ({subject(change)}): {reason}."
+
+
+def override_change(broker: BrokerClient, args: argparse.Namespace) -> str:
+    """`accord override-change ID --reason TEXT` (admin, break glass)."""
+    if not args.reason.strip():
+        msg = "override-change needs a --reason that says why the change skips approval."
+        raise CommandError(msg)
+    try:
+        change = broker.override_change(args.id, args.reason)
+    except BrokerError as error:
+        raise _refused(broker, "override", args.id, error) from error
+    if args.output == "json":
+        return output.as_json(change)
+    return (
+        f"Overrode change request {change.id}: {subject(change)} takes effect without approval"
+        f" ({(change.override_reason or args.reason).rstrip('.')}). can-i-deploy will say so."
+    )
 
 
 def subject(change: ChangeRequest) -> str:
@@ -282,7 +322,7 @@ def _refused(
         return CommandError(error.detail.rstrip(".") + ".")
     reason = (error.detail if error.status == FORBIDDEN else None) or str(error)
     sentence = f"Could not {action} change request {change_request}: {reason.rstrip('.')}"
-    if error.status == FORBIDDEN:
+    if error.status == FORBIDDEN and action != "override":
         awaiting = _awaiting(broker, change_request)
         if awaiting and not all(team in reason for team in awaiting):
             sentence += f"; approvers of {_teams(awaiting)} may {action} it"

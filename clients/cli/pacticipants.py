@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+import msgspec
+
 from clients.cli import output
-from clients.sdk import BrokerClient, Pacticipant
+from clients.sdk import BrokerClient, BrokerError, Pacticipant
+from clients.sdk.governance import ApprovalPolicy, PacticipantMode
+
+NOT_FOUND = 404
 
 
 def register(
@@ -50,26 +55,66 @@ def create_or_update_pacticipant(broker: BrokerClient, args: argparse.Namespace)
 
 
 def describe_pacticipant(broker: BrokerClient, args: argparse.Namespace) -> str:
-    """`accord describe-pacticipant`."""
+    """`accord describe-pacticipant`: the pacticipant, its governance mode, owners and policy."""
     pacticipant = broker.get_pacticipant(args.name)
+    mode, policy = _governance(broker, args.name)
     if args.output == "json":
-        return output.as_json(pacticipant)
-    return render_pacticipant(pacticipant)
+        if mode is None or policy is None:
+            return output.as_json(pacticipant)
+        body = msgspec.to_builtins(pacticipant)
+        body["governance"] = {
+            "mode": mode.mode,
+            "owningTeams": mode.owning_teams,
+            "approvalPolicy": {
+                "teams": policy.teams,
+                "required": policy.required,
+                "isDefault": policy.is_default,
+                "description": policy.description,
+            },
+        }
+        return output.as_json(body)
+    return render_pacticipant(pacticipant, mode, policy)
 
 
-def render_pacticipant(pacticipant: Pacticipant) -> str:
+def _governance(
+    broker: BrokerClient, name: str
+) -> tuple[PacticipantMode | None, ApprovalPolicy | None]:
+    """The pacticipant's mode (with its owners) and approval policy.
+
+    Both None from a broker without governance (a Pact Broker answers 404).
+    """
+    try:
+        return broker.get_mode(name), broker.get_approval_policy(name)
+    except BrokerError as error:
+        if error.status == NOT_FOUND:
+            return None, None
+        raise
+
+
+def render_pacticipant(
+    pacticipant: Pacticipant,
+    mode: PacticipantMode | None = None,
+    policy: ApprovalPolicy | None = None,
+) -> str:
     """The table form of describe-pacticipant."""
     latest = pacticipant.embedded.latest_version
-    return output.details(
-        [
-            ("Name", pacticipant.name),
-            ("Display name", pacticipant.display_name),
-            ("Main branch", pacticipant.main_branch),
-            ("Repository URL", pacticipant.repository_url),
-            ("Latest version", latest.number if latest else None),
-            ("Created at", pacticipant.created_at),
-        ]
-    )
+    rows = [
+        ("Name", pacticipant.name),
+        ("Display name", pacticipant.display_name),
+        ("Main branch", pacticipant.main_branch),
+        ("Repository URL", pacticipant.repository_url),
+        ("Latest version", latest.number if latest else None),
+        ("Created at", pacticipant.created_at),
+    ]
+    if mode is not None:
+        rows.append(("Mode", mode.mode))
+        rows.append(("Owning teams", ", ".join(mode.owning_teams) or "none"))
+    if policy is not None:
+        rule = policy.description or (
+            "default" if policy.is_default else f"{policy.required} of {', '.join(policy.teams)}"
+        )
+        rows.append(("Approval policy", rule))
+    return output.details(rows)
 
 
 def list_pacticipants(broker: BrokerClient, args: argparse.Namespace) -> str:

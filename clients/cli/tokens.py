@@ -40,6 +40,10 @@ def register(
     create.add_argument(
         "--team", action="append", default=[], help="a team it belongs to (repeatable)"
     )
+    create.add_argument(
+        "--user",
+        help="the user it acts for: governance counts the user and its tokens as one person",
+    )
     expiry = create.add_mutually_exclusive_group()
     expiry.add_argument("--expires-at", help="ISO 8601 time with offset, e.g. 2026-12-31T00:00Z")
     expiry.add_argument(
@@ -61,7 +65,9 @@ def create_token(broker: BrokerClient, args: argparse.Namespace) -> str:
     if args.expires_in is not None:
         expires_at = (datetime.now(UTC) + args.expires_in).isoformat(timespec="seconds")
     name = args.name or "-".join([args.role, *args.team])
-    created = broker.create_token(name, role=args.role, teams=args.team, expires_at=expires_at)
+    created = broker.create_token(
+        name, role=args.role, teams=args.team, expires_at=expires_at, user=args.user
+    )
     if args.output == "json":
         return output.as_json(created)
     return output.details(
@@ -71,6 +77,7 @@ def create_token(broker: BrokerClient, args: argparse.Namespace) -> str:
             ("Name", created.name),
             ("Role", created.role),
             ("Teams", ", ".join(created.teams)),
+            ("User", created.user),
             ("Expires", created.expires_at or "never"),
         ]
     ) + ("\nKeep the token now: the broker does not show it again.")

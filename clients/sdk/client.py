@@ -317,11 +317,22 @@ class BrokerClient:
         return self._run(audit.audit_entries(self._session, filters, page_size=page_size))
 
     def create_token(
-        self, name: str, *, role: str, teams: Iterable[str] = (), expires_at: str | None = None
+        self,
+        name: str,
+        *,
+        role: str,
+        teams: Iterable[str] = (),
+        expires_at: str | None = None,
+        user: str | None = None,
     ) -> tokens.Token:
-        """Create a bearer token (admin); the answer's `token` is its secret, shown once."""
+        """Create a bearer token (admin); the answer's `token` is its secret, shown once.
+
+        A token made for a `user` acts as that person: governance counts them as one approver.
+        """
         return self._run(
-            tokens.create_token(self._session, name, role=role, teams=teams, expires_at=expires_at)
+            tokens.create_token(
+                self._session, name, role=role, teams=teams, expires_at=expires_at, user=user
+            )
         )
 
     def list_tokens(self) -> list[tokens.Token]:
@@ -376,9 +387,22 @@ class BrokerClient:
         """One change request, with its diff."""
         return self._run(governance.get_change_request(self._session, change_request))
 
-    def approve_change(self, change_request: int) -> governance.ChangeRequest:
-        """Approve a change request as the caller (an approver of a required team)."""
-        return self._run(governance.approve_change(self._session, change_request))
+    def approve_change(
+        self, change_request: int, *, as_team: str | None = None
+    ) -> governance.ChangeRequest:
+        """Approve a change request as the caller (an approver of a required team).
+
+        The approval counts for one team: `as_team`, else the first requirement still owed
+        that one of the caller's teams answers. One that changes nothing is not recorded.
+        """
+        return self._run(governance.approve_change(self._session, change_request, as_team))
+
+    def override_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
+        """Let a change take effect without approval (admin, break glass).
+
+        The broker must run with `ACCORD_ALLOW_OVERRIDE=true`; the reason is required.
+        """
+        return self._run(governance.override_change(self._session, change_request, reason))
 
     def reject_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
         """Reject a change request; the reason is required."""

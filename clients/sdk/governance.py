@@ -18,7 +18,7 @@ from clients.sdk.wire import Resource
 MODES = ("greenfield", "brownfield-polish", "brownfield-enterprise")
 """The modes a pacticipant can be in; the broker has the last word on which exist."""
 
-STATUSES = ("open", "approved", "rejected", "superseded")
+STATUSES = ("open", "approved", "rejected", "superseded", "overridden")
 """The statuses of a change request."""
 
 _PAGE_SIZE = 100
@@ -29,6 +29,7 @@ class PacticipantMode(Resource, frozen=True, kw_only=True):
 
     pacticipant: str
     mode: str
+    owning_teams: list[str] = msgspec.field(default_factory=list)
 
 
 class ApprovalPolicy(Resource, frozen=True, kw_only=True):
@@ -75,10 +76,19 @@ class Requirement(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
 
 
 class Approval(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
-    """Who approved a change request, for which of their teams, and when."""
+    """Who approved a change request, and when.
+
+    Attributes:
+        teams: the approver's teams when they approved.
+        counts_for: the one team the approval counts for (None: a requirement any approver
+            answers, or an approval from before approvals counted once).
+        requirement: the requirement it counts for.
+    """
 
     approver: str
     teams: list[str] = msgspec.field(default_factory=list)
+    counts_for: str | None = None
+    requirement: str | None = None
     at: str | None = None
 
 
@@ -99,7 +109,10 @@ class ChangeRequest(Resource, frozen=True, kw_only=True):
         provider: the pact's provider (kind `pact`); None for a provider contract.
         summary: where the request stands, in one sentence (can-i-deploy's reason while open).
         awaiting: the teams whose approval is still missing (empty once decided).
+        override_reason: why an admin let the change take effect without approval.
         diff: what changed, as text; only `GET /change-requests/{id}` carries it.
+        changed: in an approval's answer, whether the approval was recorded.
+        notice: in an approval's answer, what it did, in one sentence.
     """
 
     id: int
@@ -116,6 +129,7 @@ class ChangeRequest(Resource, frozen=True, kw_only=True):
     decided_by: str | None = None
     rejection_reason: str | None = None
     superseded_by: int | None = None
+    override_reason: str | None = None
     summary: str | None = None
     requirements: list[Requirement] = msgspec.field(default_factory=list)
     awaiting: list[str] = msgspec.field(default_factory=list)
@@ -123,6 +137,8 @@ class ChangeRequest(Resource, frozen=True, kw_only=True):
     affected: list[AffectedParty] = msgspec.field(default_factory=list)
     # UNSET, not None: a list item has no diff, and `--output json` must not invent one.
     diff: str | msgspec.UnsetType = msgspec.UNSET
+    changed: bool | msgspec.UnsetType = msgspec.UNSET
+    notice: str | msgspec.UnsetType = msgspec.UNSET
 
 
 class ChangeRequestsEmbedded(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -212,10 +228,22 @@ def get_change_request(session: Session, change_request: int) -> Operation[Chang
     return (yield from session.fetch("GET", f"/change-requests/{change_request}", ChangeRequest))
 
 
-def approve_change(session: Session, change_request: int) -> Operation[ChangeRequest]:
-    """`POST /change-requests/{id}/approve`: approving twice is harmless."""
+def approve_change(
+    session: Session, change_request: int, as_team: str | None = None
+) -> Operation[ChangeRequest]:
+    """`POST /change-requests/{id}/approve`, counting for `as_team` (else the first still owed).
+
+    An approval that changes nothing is not recorded: the answer says `changed: false`.
+    """
     href = f"/change-requests/{change_request}/approve"
-    return (yield from session.fetch("POST", href, ChangeRequest, body={}))
+    body = {} if as_team is None else {"team": as_team}
+    return (yield from session.fetch("POST", href, ChangeRequest, body=body))
+
+
+def override_change(session: Session, change_request: int, reason: str) -> Operation[ChangeRequest]:
+    """`POST /change-requests/{id}/override` (admin; the broker must allow overrides)."""
+    href = f"/change-requests/{change_request}/override"
+    return (yield from session.fetch("POST", href, ChangeRequest, body={"reason": reason}))
 
 
 def reject_change(session: Session, change_request: int, reason: str) -> Operation[ChangeRequest]:

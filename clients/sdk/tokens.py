@@ -20,6 +20,7 @@ class Token(Resource, frozen=True, kw_only=True):
     created_at: str
     expires_at: str | None = None
     revoked_at: str | None = None
+    user: str | None = None  # the user it acts for: one person with that user to governance
     token: str | None = None
 
 
@@ -36,12 +37,20 @@ class TokenList(Resource, frozen=True, kw_only=True):
 
 
 def create_token(
-    session: Session, name: str, *, role: str, teams: Iterable[str], expires_at: str | None
+    session: Session,
+    name: str,
+    *,
+    role: str,
+    teams: Iterable[str],
+    expires_at: str | None,
+    user: str | None = None,
 ) -> Operation[Token]:
     """`POST /admin/tokens`: the answer carries the secret, once."""
     body: dict[str, object] = {"name": name, "role": role, "teams": list(teams)}
     if expires_at is not None:
         body["expiresAt"] = expires_at
+    if user is not None:
+        body["user"] = user
     return (yield from session.fetch("POST", "/admin/tokens", Token, body=body))
 
 

@@ -171,9 +171,9 @@ def test_change_requests_are_listed_described_approved_and_rejected(
 
         assert one_sentence(accord(broker, token["web-ci"], "approve-change", pact_change))
         first = accord_ok(broker, token["orders-approver"], "approve-change", pact_change)
-        assert (
-            first
-            == f"Approved change request {pact_change}: the pact of Web with Orders is approved.\n"
+        assert first == (
+            f"Approved change request {pact_change} for orders-team (Orders): the pact of Web"
+            " with Orders is approved and in effect.\n"
         )
         again = accord_json(broker, token["orders-approver"], "approve-change", pact_change)
         assert isinstance(again, dict)
@@ -196,7 +196,8 @@ def test_change_requests_are_listed_described_approved_and_rejected(
         )
         late = accord(broker, token["web-approver"], "approve-change", contract_change)
         assert one_sentence(late) == (
-            f"Change request {contract_change} is rejected and can no longer be approved.\n"
+            f"Change request {contract_change} is rejected and can no longer be approved:"
+            " nothing was recorded.\n"
         )
         rejected_list = accord_json(broker, ADMIN, "list-change-requests", "--status", "rejected")
         assert isinstance(rejected_list, list)

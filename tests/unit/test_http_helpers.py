@@ -147,3 +147,10 @@ def test_trust_08_trusted_proxies_come_from_the_environment(tmp_path: Path) -> N
     assert Settings.from_env({}, cwd=tmp_path).trusted_proxies == ()
     with pytest.raises(SettingsError, match=r"ACCORD_TRUSTED_PROXIES: 'proxy\.local'"):
         Settings.from_env({"ACCORD_TRUSTED_PROXIES": "proxy.local"}, cwd=tmp_path)
+
+
+def test_trust_16_the_override_is_off_unless_the_operator_turns_it_on(tmp_path: Path) -> None:
+    assert Settings.from_env({}, cwd=tmp_path).allow_override is False
+    assert Settings.from_env({"ACCORD_ALLOW_OVERRIDE": "TRUE"}, cwd=tmp_path).allow_override
+    with pytest.raises(SettingsError, match="ACCORD_ALLOW_OVERRIDE must be true or false"):
+        Settings.from_env({"ACCORD_ALLOW_OVERRIDE": "yes"}, cwd=tmp_path)

@@ -22,6 +22,7 @@ class TokenBody(msgspec.Struct, kw_only=True, rename="camel"):
     role: str
     teams: list[str] = []
     expires_at: datetime | None = None
+    user: str | None = None  # the user the token acts for (one person to governance)
 
 
 class UserBody(msgspec.Struct, kw_only=True, rename="camel"):
@@ -45,6 +46,7 @@ def _token(links: Links, token: ApiToken) -> Body:
         "name": token.name,
         "role": token.role,
         "teams": list(token.teams),
+        "user": token.username,
         "createdAt": timestamp(token.created_at),
         "expiresAt": None if token.expires_at is None else timestamp(token.expires_at),
         "revokedAt": None if token.revoked_at is None else timestamp(token.revoked_at),
@@ -66,7 +68,11 @@ async def create_token(request: AnyRequest, state: State) -> Response[bytes]:
     """A new token; `token` holds its secret, shown in this answer only."""
     body = await read_json(request, TokenBody)
     created = await services_of(state).auth.create_token(
-        name=body.name, role=body.role, teams=tuple(body.teams), expires_at=body.expires_at
+        name=body.name,
+        role=body.role,
+        teams=tuple(body.teams),
+        expires_at=body.expires_at,
+        user=body.user,
     )
     resource = _token(links_for(request, state), created.token) | {"token": created.secret}
     return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})

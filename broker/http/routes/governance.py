@@ -5,8 +5,11 @@
   `isDefault` when the pacticipant has none of its own (PUT needs admin).
 - `GET /change-requests?pacticipant=&status=&page=&size=`: newest first.
 - `GET /change-requests/{id}`: one request, with its `diff` against the last approved content.
-- `POST /change-requests/{id}/approve` and `POST /change-requests/{id}/reject` (`{"reason"}`):
-  the approver role; the answer is the request as it now stands.
+- `POST /change-requests/{id}/approve` (`{"team"}`, optional: the team the approval counts
+  for) and `POST /change-requests/{id}/reject` (`{"reason"}`): the approver role; the answer is
+  the request as it now stands (an approval adds `changed` and `notice`: what it did).
+- `POST /change-requests/{id}/override` (`{"reason"}`): admin, and only when the broker runs
+  with `ACCORD_ALLOW_OVERRIDE=true`; the content takes effect without approval.
 """
 
 from __future__ import annotations
@@ -16,18 +19,19 @@ from litestar import Response, get, post, put
 from litestar.datastructures import State
 from litestar.params import FromPath
 
+from broker.domain.approvals import (
+    awaiting_teams,
+    describe_requirement,
+    hold_sentence,
+    tally,
+)
 from broker.domain.governance import (
     ChangeRequest,
     Mode,
     Policy,
     Status,
-    awaiting_teams,
-    describe_requirement,
-    hold_sentence,
-    is_met,
     parse_mode,
     parse_status,
-    teams_approved,
 )
 from broker.domain.model import Page
 from broker.http.body import read_json
@@ -51,19 +55,26 @@ class PolicyBody(msgspec.Struct, kw_only=True):
 
 
 class RejectBody(msgspec.Struct, kw_only=True):
-    """`POST /change-requests/{id}/reject`."""
+    """`POST /change-requests/{id}/reject` and `/override`."""
 
     reason: str | None = None
+
+
+class ApproveBody(msgspec.Struct, kw_only=True):
+    """`POST /change-requests/{id}/approve`: `team`, the team the approval counts for."""
+
+    team: str | None = None
 
 
 def _name(raw: str) -> str:
     return raw.replace(SLASH_STAND_IN, "/")
 
 
-def _mode(links: Links, pacticipant: str, mode: Mode) -> Body:
+def _mode(links: Links, pacticipant: str, mode: Mode, owners: list[str]) -> Body:
     return {
         "pacticipant": pacticipant,
         "mode": mode.value,
+        "owningTeams": owners,
         "_links": {
             "self": links.link(links.path("/pacticipants/{p}/mode", p=pacticipant)),
             "pb:pacticipant": links.link(links.path("/pacticipants/{p}", p=pacticipant)),
@@ -108,25 +119,28 @@ def change_request(links: Links, request: ChangeRequest) -> Body:
         "decidedBy": request.decided_by,
         "rejectionReason": request.rejection_reason,
         "supersededBy": request.superseded_by,
-        "summary": (
-            f"Change request {request.id} was approved: {request.subject} is in effect"
-            if request.status is Status.APPROVED
-            else hold_sentence(request)
-        ),
+        "overrideReason": request.override_reason,
+        "summary": hold_sentence(request),
         "requirements": [
             {
-                "name": r.name,
-                "teams": list(r.teams),
-                "needed": r.needed,
-                "approvedBy": sorted(teams_approved(r, request.approvals)),
-                "satisfied": is_met(r, request.approvals),
-                "description": describe_requirement(r, request.approvals),
+                "name": p.requirement.name,
+                "teams": list(p.requirement.teams),
+                "needed": p.requirement.needed,
+                "approvedBy": sorted(p.counted),
+                "satisfied": p.is_met,
+                "description": describe_requirement(p),
             }
-            for r in request.requirements
+            for p in tally(request)
         ],
         "awaiting": awaiting_teams(request) if request.status is Status.OPEN else [],
         "approvals": [
-            {"approver": a.approver, "teams": list(a.teams), "at": timestamp(a.at)}
+            {
+                "approver": a.approver,
+                "teams": list(a.teams),
+                "countsFor": a.team,
+                "requirement": a.requirement,
+                "at": timestamp(a.at),
+            }
             for a in request.approvals
         ],
         "affected": [
@@ -140,6 +154,8 @@ def change_request(links: Links, request: ChangeRequest) -> Body:
             ),
         },
     }
+    if request.status in {Status.OPEN, Status.REJECTED}:
+        body["_links"]["accord:override"] = links.link(f"{self_href}/override", title="Override")
     if request.status is Status.OPEN:
         body["_links"]["accord:approve"] = links.link(f"{self_href}/approve", title="Approve")
         body["_links"]["accord:reject"] = links.link(f"{self_href}/reject", title="Reject")
@@ -170,8 +186,9 @@ def _page(
 async def get_mode(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
     """The pacticipant's mode (the broker's default when it has none of its own)."""
     name = _name(pacticipant)
-    mode = await services_of(state).governance.mode(name)
-    return hal(_mode(links_for(request, state), name, mode))
+    governance = services_of(state).governance
+    mode = await governance.mode(name)
+    return hal(_mode(links_for(request, state), name, mode, await governance.owners(name)))
 
 
 @put("/pacticipants/{pacticipant:str}/mode")
@@ -179,8 +196,9 @@ async def set_mode(pacticipant: PathName, request: AnyRequest, state: State) -> 
     """Set the pacticipant's mode."""
     body = await read_json(request, ModeBody)
     name = _name(pacticipant)
-    mode = await services_of(state).governance.set_mode(name, parse_mode(body.mode))
-    return hal(_mode(links_for(request, state), name, mode))
+    governance = services_of(state).governance
+    mode = await governance.set_mode(name, parse_mode(body.mode))
+    return hal(_mode(links_for(request, state), name, mode, await governance.owners(name)))
 
 
 @get("/pacticipants/{pacticipant:str}/approval-policy")
@@ -230,9 +248,24 @@ async def show_change_request(
 async def approve_change(
     request_id: FromPath[int], request: AnyRequest, state: State
 ) -> Response[bytes]:
-    """Approve as the caller; approving again changes nothing."""
-    approved = await services_of(state).governance.approve(request_id)
-    return hal(change_request(links_for(request, state), approved))
+    """Approve as the caller, for the body's `team` or the first requirement still owed.
+
+    An approval that changes nothing answers 200 with `changed: false` and a notice saying so.
+    """
+    body = await read_json(request, ApproveBody)
+    signed = await services_of(state).governance.approve(request_id, body.team)
+    resource = change_request(links_for(request, state), signed.request)
+    return hal(resource | {"changed": signed.changed, "notice": signed.note})
+
+
+@post("/change-requests/{request_id:int}/override", status_code=200)
+async def override_change(
+    request_id: FromPath[int], request: AnyRequest, state: State
+) -> Response[bytes]:
+    """Let the content take effect without approval (admin; `ACCORD_ALLOW_OVERRIDE=true`)."""
+    body = await read_json(request, RejectBody)
+    overridden = await services_of(state).governance.override(request_id, body.reason)
+    return hal(change_request(links_for(request, state), overridden))
 
 
 @post("/change-requests/{request_id:int}/reject", status_code=200)
@@ -254,4 +287,5 @@ handlers = [
     show_change_request,
     approve_change,
     reject_change,
+    override_change,
 ]

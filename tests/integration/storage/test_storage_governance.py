@@ -136,3 +136,36 @@ async def test_polish_warnings_are_kept_once_per_version(storage: Storage, now: 
     async with storage.transaction() as tx:
         assert sorted(await tx.publish_warnings("Web", "1")) == ["alters b", "drops a"]
         assert await tx.publish_warnings("Web", "2") == []
+
+
+async def test_trust_03_requests_are_found_by_version_number_with_whether_in_effect(
+    storage: Storage, now: datetime
+) -> None:
+    """Listed by number, so the list outlives the version; with what each approval counted for."""
+    async with storage.transaction() as tx:
+        held = await tx.insert_change_request(new_request("a" * 64, now))
+        approved_later = await tx.insert_change_request(new_request("b" * 64, now))
+        await tx.insert_change_request(new_request("c" * 64, now, "2"))
+        await tx.approve_content(Kind.PACT, "Web", "Orders", "b" * 64, None, now)
+        given = Approval(
+            approver="user:ann", teams=("a", "b"), at=now, requirement="Orders", team="b"
+        )
+        overridden = msgspec.structs.replace(
+            held,
+            approvals=(given,),
+            status=Status.OVERRIDDEN,
+            decided_by="user:root",
+            decided_at=now,
+            override_reason="outage",
+        )
+        await tx.save_change_request(overridden)
+    async with storage.transaction() as tx:
+        listed = await tx.change_requests_of_version("Web", "1")
+        assert [(r.id, in_effect) for r, in_effect in listed] == [
+            (held.id, False),
+            (approved_later.id, True),
+        ]
+        assert listed[0][0] == overridden
+        assert await tx.change_requests_of_version("Orders", "1") == []
+        assert await tx.open_change_request_ids("Web") == [approved_later.id, held.id + 2]
+        assert await tx.open_change_request_ids("Orders") == []

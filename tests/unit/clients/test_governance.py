@@ -33,7 +33,9 @@ def change_request(number: int = 7, **changes: object) -> dict[str, object]:
         "decidedBy": None,
         "rejectionReason": None,
         "supersededBy": None,
-        "summary": "Change request 7 awaiting approval by one member of orders-team (for Orders)",
+        "overrideReason": None,
+        "summary": "Change request 7 awaiting approval (needs 1 approval from a member of"
+        " orders-team (for Orders))",
         "requirements": [
             {
                 "name": "Orders",
@@ -41,7 +43,7 @@ def change_request(number: int = 7, **changes: object) -> dict[str, object]:
                 "needed": 1,
                 "approvedBy": [],
                 "satisfied": False,
-                "description": "one member of orders-team (for Orders)",
+                "description": "1 approval from a member of orders-team (for Orders)",
             }
         ],
         "awaiting": ["orders-team"],
@@ -230,7 +232,8 @@ def test_describe_shows_requirements_approvals_the_awaited_the_affected_and_the_
     assert render_change_request(change) == (
         "Change request: 7\n"
         "Status: open\n"
-        "Summary: Change request 7 awaiting approval by one member of orders-team (for Orders)\n"
+        "Summary: Change request 7 awaiting approval (needs 1 approval from a member of"
+        " orders-team (for Orders))\n"
         "Change: the pact of Web with Orders\n"
         "Versions: 1.0.1\n"
         "Author: web-ci\n"
@@ -465,3 +468,130 @@ def test_an_unknown_change_request_is_one_sentence(
     assert capsys.readouterr().err == (
         "Change request 99 does not exist.\nChange request 99 does not exist.\n"
     )
+
+
+def test_trust_04_approve_change_as_a_team_sends_it_and_prints_the_brokers_notice(
+    stub: StubBroker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notice = (
+        "Approved change request 7 for b (the policy of Web): it needs 1 more approval from one"
+        " of a, c (for the policy of Web)."
+    )
+    stub.on(
+        "POST /change-requests/7/approve",
+        hal(change_request(changed=True, notice=notice, awaiting=["a", "c"])),
+    )
+
+    assert run(stub, "approve-change", "7", "--as-team", "b") == EXIT_OK
+
+    assert stub.body(0) == {"team": "b"}
+    assert capsys.readouterr().out == notice + "\n"
+
+
+def test_trust_16_an_approval_that_changes_nothing_says_so(
+    stub: StubBroker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notice = (
+        "Change request 7 is approved already. This approval changes nothing and was not recorded."
+    )
+    stub.on(
+        "POST /change-requests/7/approve",
+        hal(change_request(status="approved", changed=False, notice=notice)),
+    )
+
+    assert run(stub, "approve-change", "7") == EXIT_OK
+
+    assert stub.body(0) == {}
+    assert capsys.readouterr().out == notice + "\n"
+
+
+def test_trust_16_override_change_posts_the_reason_in_both_clients(stub: StubBroker) -> None:
+    overridden = change_request(status="overridden", overrideReason="outage", decidedBy="root")
+    stub.on("POST /change-requests/7/override", hal(overridden))
+
+    change = client(stub).override_change(7, "outage")
+
+    assert (change.status, change.override_reason) == ("overridden", "outage")
+    assert stub.body(0) == {"reason": "outage"}
+
+
+async def test_trust_16_the_async_client_overrides_and_approves_as_a_team(
+    stub: StubBroker,
+) -> None:
+    stub.on("POST /change-requests/7/override", hal(change_request(status="overridden")))
+    stub.on("POST /change-requests/7/approve", hal(change_request(changed=True, notice="ok")))
+    async with AsyncBrokerClient(BASE, transport=stub.transport, token="t") as broker:
+        assert (await broker.override_change(7, "outage")).status == "overridden"
+        assert (await broker.approve_change(7, as_team="a")).notice == "ok"
+    assert [stub.body(0), stub.body(1)] == [{"reason": "outage"}, {"team": "a"}]
+
+
+def test_trust_16_override_change_says_what_it_did_or_why_it_was_refused(
+    stub: StubBroker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub.on(
+        "POST /change-requests/7/override",
+        hal(change_request(status="overridden", overrideReason="outage")),
+    )
+    stub.on(
+        "POST /change-requests/8/override",
+        hal(
+            {
+                "title": "Forbidden",
+                "detail": "Overriding change requests is disabled on this broker: its operator"
+                " enables it with ACCORD_ALLOW_OVERRIDE=true",
+            },
+            status=403,
+        ),
+    )
+
+    assert run(stub, "override-change", "7", "--reason", "outage") == EXIT_OK
+    assert run(stub, "override-change", "8", "--reason", "outage") == EXIT_FAILURE
+    assert run(stub, "override-change", "8", "--reason", "  ") == EXIT_FAILURE
+
+    out, err = capsys.readouterr()
+    assert out == (
+        "Overrode change request 7: the pact of Web with Orders takes effect without approval"
+        " (outage). can-i-deploy will say so.\n"
+    )
+    assert err.splitlines() == [
+        "Could not override change request 8: Overriding change requests is disabled on this"
+        " broker: its operator enables it with ACCORD_ALLOW_OVERRIDE=true.",
+        "override-change needs a --reason that says why the change skips approval.",
+    ]
+
+
+def test_trust_16_describe_pacticipant_shows_mode_owners_and_policy(
+    stub: StubBroker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub.on("GET /pacticipants/Web", hal({"name": "Web", "_embedded": {}}))
+    stub.on(
+        "GET /pacticipants/Web/mode",
+        hal({"pacticipant": "Web", "mode": "brownfield-enterprise", "owningTeams": ["web-team"]}),
+    )
+    stub.on(
+        "GET /pacticipants/Web/approval-policy",
+        hal(
+            {
+                "pacticipant": "Web",
+                "teams": ["a", "b", "c"],
+                "required": 2,
+                "isDefault": False,
+                "description": "2 of the teams a, b, c approve each change.",
+            }
+        ),
+    )
+
+    assert run(stub, "describe-pacticipant", "--name", "Web") == EXIT_OK
+    assert run(stub, "describe-pacticipant", "--name", "Web", "--output", "json") == EXIT_OK
+
+    out = capsys.readouterr().out
+    table, _, printed = out.partition("{")
+    assert table.splitlines()[-3:] == [
+        "Mode: brownfield-enterprise",
+        "Owning teams: web-team",
+        "Approval policy: 2 of the teams a, b, c approve each change.",
+    ]
+    governance = json.loads("{" + printed)["governance"]
+    assert governance["owningTeams"] == ["web-team"]
+    assert governance["approvalPolicy"]["required"] == 2
