@@ -500,6 +500,14 @@ CASES = [
         "reject-unknown", "POST", "/change-requests/999/reject", '{"reason": "no"}', 404, "request"
     ),
     case(
+        "override-reason-not-text",
+        "POST",
+        "/change-requests/1/override",
+        '{"reason": 5}',
+        400,
+        "reason",
+    ),
+    case(
         "reject-reason-not-text",
         "POST",
         "/change-requests/1/reject",
