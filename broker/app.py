@@ -29,6 +29,7 @@ from broker.http.routes import (
     pacticipants,
     pacts,
     provider_contracts,
+    users,
     verifications,
     versions,
 )
@@ -43,6 +44,7 @@ from broker.services.governance import Governance, GovernanceService
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
+from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.settings import Settings
@@ -68,6 +70,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         provider_contracts=ProviderContractService(storage, governance=rules),
         governance=GovernanceService(storage, rules),
         auth=AuthService(storage, admin_token=settings.admin_token),
+        users=UserService(storage),
         audit=AuditService(storage),
         notifications=NotificationService(storage),
     )
@@ -102,6 +105,7 @@ def create_app(settings: Settings) -> Litestar:
             *deploy_badges.handlers,
             *provider_contracts.handlers,
             *admin.handlers,
+            *users.handlers,
             *audit.handlers,
             *notifications.handlers,
             *governance.handlers,
