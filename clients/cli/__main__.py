@@ -31,6 +31,7 @@ from clients.cli import (
     pacticipants,
     pacts,
     tokens,
+    users,
     versions,
 )
 from clients.cli import compare as compare_command
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         diff_spec_command,
         audit,
         tokens,
+        users,
         governance,
         notification_commands,
     ):
