@@ -12,7 +12,8 @@ from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
 from tests.integration.http.conftest import settings_for
-from tests.integration.http.test_auth import ADMIN, basic, bearer
+from tests.integration.http.test_auth import ADMIN, basic, bearer, new_token
+from tests.integration.http.test_pacts import body, pact
 
 Client = AsyncTestClient[Any]
 
@@ -190,3 +191,33 @@ async def test_trust_17_two_tokens_sharing_a_name_are_two_authors(client: Client
     }
     one = await client.get(f"/audit?actor=token:{ids[0]}", headers=admin)
     assert [e["subject"] for e in one.json()["_embedded"]["entries"]] == ["pacticipant:Web"]
+
+
+async def test_trust_17_a_token_sharing_its_name_with_the_author_may_approve(
+    client: Client,
+) -> None:
+    """Approvals compare token ids: another token called "ci" is not the change's author."""
+    admin = bearer(ADMIN)
+    for team, owned in (("web-team", ["Web"]), ("orders-team", ["Orders"])):
+        saved = await client.put(
+            f"/admin/teams/{team}", json={"pacticipants": owned}, headers=admin
+        )
+        assert saved.status_code == 200, saved.text
+    writer = await new_token(client, "write", "web-team", name="ci")
+    approver = await new_token(client, "approver", "orders-team", name="ci")
+    mode = {"mode": "brownfield-enterprise"}
+    assert (await client.put("/pacticipants/Web/mode", json=mode, headers=admin)).status_code == 200
+    published = await client.post(
+        "/contracts/publish", json=body(pact("a"), "1"), headers=bearer(writer)
+    )
+    assert published.status_code == 200, published.text
+    listed = await client.get("/change-requests?status=open", headers=admin)
+    [request] = listed.json()["_embedded"]["changeRequests"]
+
+    approved = await client.post(
+        f"/change-requests/{request['id']}/approve", json={}, headers=bearer(approver)
+    )
+
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"
+    assert approved.json()["author"] != approved.json()["approvals"][0]["approver"]
