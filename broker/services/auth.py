@@ -141,7 +141,8 @@ class AuthService:
             raise UnauthenticatedError("The basic credentials must be 'username:password'")
         async with self._storage.transaction() as tx:
             found = await tx.find_user(username)
-        if found is None or found.deleted_at is not None or not password_matches(found, password):
+        # A deleted user keeps an empty hash: it pays the scrypt cost as a known user does.
+        if found is None or not password_matches(found, password) or found.deleted_at is not None:
             raise UnauthenticatedError("The username or password is not correct")
         if found.disabled_at is not None:
             raise UnauthenticatedError(
