@@ -30,6 +30,7 @@ from broker.http.routes import (
     pacticipants,
     pacts,
     provider_contracts,
+    users,
     verifications,
     versions,
 )
@@ -48,6 +49,7 @@ from broker.services.login_throttle import LoginThrottle
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
+from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.settings import Settings
@@ -81,6 +83,7 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
                 window=settings.login_failure_window,
             ),
         ),
+        users=UserService(storage),
         audit=AuditService(storage),
         notifications=NotificationService(storage),
     )
@@ -128,6 +131,7 @@ def create_app(settings: Settings) -> Litestar:
             *deploy_badges.handlers,
             *provider_contracts.handlers,
             *admin.handlers,
+            *users.handlers,
             *audit.handlers,
             *notifications.handlers,
             *governance.handlers,

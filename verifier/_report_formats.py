@@ -1,4 +1,4 @@
-"""Machine-readable reports: JSON (the result model as is) and JUnit XML for CI servers.
+"""Machine-readable reports: JSON (the result model, camelCase) and JUnit XML for CI servers.
 
 In JUnit, each pact is a `testsuite` and each interaction a `testcase`; a failure lists its
 mismatches, an error its reason. A failed pending interaction is written as `skipped` with the
@@ -11,13 +11,18 @@ import xml.etree.ElementTree as ET
 
 import msgspec
 
+from verifier._camel import camel_builtins
 from verifier._report import summary
 from verifier._results import InteractionResult, PactResult, VerificationResult
 
 
 def render_json(result: VerificationResult) -> str:
-    """The result as JSON: every pact and interaction, plus the verdict and the counts."""
-    document = msgspec.to_builtins(result)
+    """The result as JSON: every pact and interaction, plus the verdict and the counts.
+
+    Member names are camelCase (`providerStates`, `isPending`), as in every JSON accord prints.
+    """
+    document = camel_builtins(result)
+    assert isinstance(document, dict), "a struct becomes an object"
     document["success"] = result.is_success
     document["summary"] = summary(result)
     for pact, shown in zip(result.pacts, document["pacts"], strict=True):

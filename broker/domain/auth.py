@@ -85,6 +85,14 @@ class ApiUser(msgspec.Struct, frozen=True, kw_only=True):
     role: str
     teams: tuple[str, ...]
     created_at: datetime
+    updated_at: datetime | None = None
+    disabled_at: datetime | None = None  # refused at login while set
+    deleted_at: datetime | None = None  # gone for good; the row keeps the name taken
+
+    @property
+    def may_log_in(self) -> bool:
+        """Neither disabled nor deleted."""
+        return self.disabled_at is None and self.deleted_at is None
 
 
 class Team(msgspec.Struct, frozen=True, kw_only=True):

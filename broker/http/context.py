@@ -20,6 +20,7 @@ from broker.services.for_verification import ForVerificationService
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
+from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.settings import Settings
@@ -42,6 +43,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     can_i_deploy: CanIDeployService
     provider_contracts: ProviderContractService
     auth: AuthService
+    users: UserService
     audit: AuditService
     notifications: NotificationService
     governance: GovernanceService

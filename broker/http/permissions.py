@@ -173,6 +173,12 @@ PERMISSIONS: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/tokens"): ADMIN,
     ("DELETE", "/admin/tokens/{token_id:int}"): ADMIN,
     ("POST", "/admin/users"): ADMIN,
+    ("GET", "/admin/users"): ADMIN,
+    ("GET", "/admin/users/{username:str}"): ADMIN,
+    ("PATCH", "/admin/users/{username:str}"): ADMIN,
+    ("DELETE", "/admin/users/{username:str}"): ADMIN,
+    # Any caller may ask; the service lets only admins and the user itself through.
+    ("PUT", "/admin/users/{username:str}/password"): READ,
     ("PUT", "/admin/teams/{name:str}"): ADMIN,
     ("GET", "/admin/teams"): ADMIN,
     ("GET", "/admin/teams/{name:str}"): ADMIN,

@@ -43,6 +43,7 @@ from broker.services.actor import ANONYMOUS, Actor, current_actor
 from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.login_throttle import LoginThrottle
+from broker.services.users import actor_name, password_problems, user_state
 from broker.storage.interface import Storage, Transaction
 
 ADMIN_TOKEN_NAME = "ACCORD_ADMIN_TOKEN"  # noqa: S105 - the actor name, not a secret
@@ -154,7 +155,9 @@ class AuthService:
             expiry = found.expires_at.isoformat() if found.expires_at else ""
             raise UnauthenticatedError(f"The token {found.name!r} expired at {expiry}")
         person = None if found.username is None else f"user:{found.username}"
-        return Actor(name=f"token:{found.name}", role=found.role, teams=found.teams, user=person)
+        # The id, not the name: two tokens may share a name, and the author of a change (audit
+        # log, change requests, approvals) must name exactly one credential.
+        return Actor(name=f"token:{found.id}", role=found.role, teams=found.teams, user=person)
 
     async def _basic(self, encoded: str, address: str) -> Actor:
         try:
@@ -167,7 +170,8 @@ class AuthService:
         self._refuse_if_throttled(username, address)
         async with self._storage.transaction() as tx:
             found = await tx.find_user(username)
-        if found is None:
+        # A deleted user keeps no usable hash: it pays the scrypt cost as an unknown one does.
+        if found is None or found.deleted_at is not None:
             salt, expected = self._decoy_salt, self._decoy_hash
         else:
             salt, expected = found.salt, found.password_hash
@@ -177,10 +181,14 @@ class AuthService:
             self._refuse_if_throttled(username, address)
             given = await asyncio.to_thread(self._hasher, password, salt)
         matches = hmac.compare_digest(given, expected)
-        if found is None or not matches:
+        if found is None or found.deleted_at is not None or not matches:
             self._throttle.failed(username, address, self._monotonic())
             raise UnauthenticatedError("The username or password is not correct")
         self._throttle.succeeded(username)
+        if found.disabled_at is not None:
+            raise UnauthenticatedError(
+                f"The user {found.username!r} is disabled: ask an admin to enable it"
+            )
         return Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
 
     def _refuse_if_throttled(self, username: str, address: str) -> None:
@@ -273,8 +281,7 @@ class AuthService:
         problems = _identity_problems("username", username, role, teams)
         if ":" in username:
             problems.append(FieldError("/username", "must not contain ':'"))
-        if len(password) < 8:  # noqa: PLR2004 - a floor, not a policy
-            problems.append(FieldError("/password", "must have at least 8 characters"))
+        problems += password_problems(password)
         if problems:
             raise InvalidInputError("The user is not valid", problems)
         salt = new_salt()
@@ -288,8 +295,8 @@ class AuthService:
                 teams=teams,
                 now=self._clock(),
             )
-            subject = f"user:{created.username}"
-            await audit(tx, self._clock(), "user.create", subject, None, fields_hash(created))
+            subject = actor_name(created.username)
+            await audit(tx, self._clock(), "user.create", subject, None, user_state(created))
         self._closed = True
         return created.username, created.role, created.teams
 

@@ -17,10 +17,24 @@ FIND_TOKEN_BY_SHA = "SELECT * FROM api_tokens WHERE secret_sha = ?"
 LIST_TOKENS = "SELECT * FROM api_tokens ORDER BY id"
 REVOKE_TOKEN = "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING *"
 INSERT_USER = (
-    "INSERT INTO api_users (username, password_hash, salt, role, teams, created_at)"
-    " VALUES (?, ?, ?, ?, ?, ?) RETURNING *"
+    "INSERT INTO api_users (username, password_hash, salt, role, teams, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *"
 )
 FIND_USER = "SELECT * FROM api_users WHERE username = ?"
+LIST_USERS = "SELECT * FROM api_users WHERE deleted_at IS NULL ORDER BY username"
+SET_USER_DISABLED = (
+    "UPDATE api_users SET disabled_at = ?, updated_at = ?"
+    " WHERE username = ? AND deleted_at IS NULL RETURNING *"
+)
+SET_USER_PASSWORD = (
+    "UPDATE api_users SET password_hash = ?, salt = ?, updated_at = ?"
+    " WHERE username = ? AND deleted_at IS NULL RETURNING *"
+)
+# The row stays (the name stays taken); what let it log in or own anything goes.
+DELETE_USER = (
+    "UPDATE api_users SET deleted_at = ?, updated_at = ?, password_hash = '', salt = '',"
+    " teams = '[]' WHERE username = ? AND deleted_at IS NULL RETURNING *"
+)
 UPSERT_TEAM = (
     "INSERT INTO teams (name, created_at, updated_at) VALUES (?, ?, ?)"
     " ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at RETURNING *"

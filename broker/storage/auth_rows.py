@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import msgspec
 
@@ -45,7 +46,14 @@ def user(row: Row) -> ApiUser:
         role=row["role"],
         teams=_teams(row["teams"]),
         created_at=moment(row["created_at"]),
+        updated_at=_maybe(row["updated_at"]),
+        disabled_at=_maybe(row["disabled_at"]),
+        deleted_at=_maybe(row["deleted_at"]),
     )
+
+
+def _maybe(value: datetime | str | None) -> datetime | None:
+    return None if value is None else moment(value)
 
 
 def teams(rows: Iterable[Row]) -> list[Team]:

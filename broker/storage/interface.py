@@ -732,7 +732,27 @@ class Transaction(Protocol):
         ...
 
     async def find_user(self, username: str) -> ApiUser | None:
-        """The user of that name."""
+        """The user of that name (a deleted one too: its name stays taken)."""
+        ...
+
+    async def list_users(self) -> list[ApiUser]:
+        """Every user not deleted, by username."""
+        ...
+
+    async def set_user_disabled(
+        self, username: str, disabled_at: datetime | None, now: datetime
+    ) -> ApiUser | None:
+        """Disable a user (a time) or enable it (None); None if no such user (or deleted)."""
+        ...
+
+    async def set_user_password(
+        self, username: str, password_hash: str, salt: str, now: datetime
+    ) -> ApiUser | None:
+        """Store a new password hash; None if no such user (or deleted)."""
+        ...
+
+    async def delete_user(self, username: str, now: datetime) -> ApiUser | None:
+        """Mark a user deleted, dropping its password and teams; None if no such user."""
         ...
 
     async def save_team(self, name: str, pacticipants: tuple[str, ...], now: datetime) -> Team:

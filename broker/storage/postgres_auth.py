@@ -91,6 +91,7 @@ class PostgresAuthRows:
             role,
             teams_text(teams),
             now,
+            now,
             conflict="That name is already taken",
         )
         assert row is not None
@@ -98,6 +99,26 @@ class PostgresAuthRows:
 
     async def find_user(self, username: str) -> ApiUser | None:
         row = await self._fetchrow(numbered(q.FIND_USER), username)
+        return None if row is None else user(row)
+
+    async def list_users(self) -> list[ApiUser]:
+        return [user(row) for row in await self._fetch(q.LIST_USERS)]
+
+    async def set_user_disabled(
+        self, username: str, disabled_at: datetime | None, now: datetime
+    ) -> ApiUser | None:
+        row = await self._fetchrow(numbered(q.SET_USER_DISABLED), disabled_at, now, username)
+        return None if row is None else user(row)
+
+    async def set_user_password(
+        self, username: str, password_hash: str, salt: str, now: datetime
+    ) -> ApiUser | None:
+        query = numbered(q.SET_USER_PASSWORD)
+        row = await self._fetchrow(query, password_hash, salt, now, username)
+        return None if row is None else user(row)
+
+    async def delete_user(self, username: str, now: datetime) -> ApiUser | None:
+        row = await self._fetchrow(numbered(q.DELETE_USER), now, now, username)
         return None if row is None else user(row)
 
     async def save_team(self, name: str, pacticipants: tuple[str, ...], now: datetime) -> Team:

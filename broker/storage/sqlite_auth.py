@@ -65,13 +65,35 @@ class SQLiteAuthRows:
         teams: tuple[str, ...],
         now: datetime,
     ) -> ApiUser:
-        values = (username, password_hash, salt, role, teams_text(teams), to_text(now))
+        at = to_text(now)
+        values = (username, password_hash, salt, role, teams_text(teams), at, at)
         row = await self._c.fetch_one(q.INSERT_USER, values)
         assert row is not None
         return user(row)
 
     async def find_user(self, username: str) -> ApiUser | None:
         row = await self._c.fetch_one(q.FIND_USER, (username,))
+        return None if row is None else user(row)
+
+    async def list_users(self) -> list[ApiUser]:
+        return [user(row) for row in await self._c.fetch_all(q.LIST_USERS)]
+
+    async def set_user_disabled(
+        self, username: str, disabled_at: datetime | None, now: datetime
+    ) -> ApiUser | None:
+        disabled = None if disabled_at is None else to_text(disabled_at)
+        row = await self._c.fetch_one(q.SET_USER_DISABLED, (disabled, to_text(now), username))
+        return None if row is None else user(row)
+
+    async def set_user_password(
+        self, username: str, password_hash: str, salt: str, now: datetime
+    ) -> ApiUser | None:
+        values = (password_hash, salt, to_text(now), username)
+        row = await self._c.fetch_one(q.SET_USER_PASSWORD, values)
+        return None if row is None else user(row)
+
+    async def delete_user(self, username: str, now: datetime) -> ApiUser | None:
+        row = await self._c.fetch_one(q.DELETE_USER, (to_text(now), to_text(now), username))
         return None if row is None else user(row)
 
     async def save_team(self, name: str, pacticipants: tuple[str, ...], now: datetime) -> Team:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -30,6 +31,7 @@ from clients.cli import (
     pacticipants,
     pacts,
     tokens,
+    users,
     versions,
 )
 from clients.cli import compare as compare_command
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="accord", description="Work with an Accord (or Pact) broker."
     )
+    parser.add_argument("--version", action="version", version=f"accord {installed_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = connection.common_flags()
     for group in (
@@ -73,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         diff_spec_command,
         audit,
         tokens,
+        users,
         governance,
         notification_commands,
     ):
@@ -83,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,
     )
     return parser
+
+
+def installed_version() -> str:
+    """The version of the installed `accord` distribution (`unknown` when run from a bare tree)."""
+    try:
+        return importlib.metadata.version("accord")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | None = None) -> int:

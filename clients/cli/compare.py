@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from clients.cli.outcome import Outcome
+from clients.cli.output_flag import add_output_flag
 from verifier.comparison import ComparisonError, Finding, Spec, compare, encode, load_spec
 
 EXIT_MOST_PACTS = 124
@@ -40,11 +41,10 @@ def register(
     )
     parser.add_argument("spec", metavar="SPEC", help="the provider's OpenAPI document")
     parser.add_argument("pacts", nargs="+", metavar="PACT", help="pact files to check")
-    parser.add_argument(
-        "--output",
-        choices=("text", "json"),
-        default="text",
-        help="json: one line per pact, each a JSON array of results (as opc prints them)",
+    add_output_flag(
+        parser,
+        help_text="table (default) or json: one line per pact, each a JSON array of results"
+        " (as opc prints them)",
     )
     parser.set_defaults(handler=compare_spec, local=True)
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import httpx
 
 from clients.cli.errors import CommandError
+from clients.cli.output_flag import add_output_flag
 from clients.sdk import BrokerClient
 
 
@@ -29,13 +30,7 @@ def common_flags() -> argparse.ArgumentParser:
     group.add_argument(
         "-p", "--broker-password", help="basic auth password (env PACT_BROKER_PASSWORD)"
     )
-    group.add_argument(
-        "-o",
-        "--output",
-        choices=["table", "json"],
-        default="table",
-        help="table (default) or json, the broker's resource",
-    )
+    add_output_flag(group, help_text="table (default) or json, the broker's resource")
     group.add_argument(
         "--verbose", action="store_true", help="show each request sent to the broker"
     )

@@ -27,6 +27,7 @@ from typing import Any
 from clients.cli.compare import EXIT_UNREADABLE, read_file
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
+from clients.cli.output_flag import add_output_flag
 from clients.sdk import BrokerClient
 from verifier.comparison import ComparisonError
 from verifier.spec_diff import Change, Impact, diff_specs, impact
@@ -67,11 +68,10 @@ def register(
         help="the broker holding the provider's pacts (env PACT_BROKER_BASE_URL; the token and"
         " user come from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD)",
     )
-    parser.add_argument(
-        "--output",
-        choices=("text", "json"),
-        default="text",
-        help="json: a list of {id, level, operation, location, text, consumers?}",
+    add_output_flag(
+        parser,
+        help_text="table (default) or json: a list of {id, level, operation, location, text,"
+        " consumers?}",
     )
     parser.set_defaults(handler=diff_spec, local=True)
 

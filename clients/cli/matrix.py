@@ -86,15 +86,20 @@ def can_i_merge(broker: BrokerClient, args: argparse.Namespace) -> Outcome:
     )
 
 
-def describe_matrix(broker: BrokerClient, args: argparse.Namespace) -> str:
-    """`accord describe-matrix`: the rows and the summary; exits 0 whatever they say."""
+def describe_matrix(broker: BrokerClient, args: argparse.Namespace) -> Outcome:
+    """`accord describe-matrix`: the rows and the summary; exits 0 only when the answer is yes.
+
+    As can-i-deploy, "no" and "unknown" exit 1, so a script can read the answer from the code.
+    """
     chosen, ignored = matrix_flags.selectors_from(args.selector_words)
     matrix = broker.get_matrix(
         chosen, to_environment=args.to_environment, to=args.to, ignore=ignored, limit=args.limit
     )
     if args.output == "json":
-        return matrix_output.as_json(matrix)
-    return matrix_output.describe(matrix)
+        text = matrix_output.as_json(matrix)
+    else:
+        text = matrix_output.describe(matrix)
+    return Outcome(text, _YES if matrix.summary.deployable is True else _NO)
 
 
 def _dry_run_variable(command: str) -> bool:
@@ -120,19 +125,27 @@ def verdict(ask: Callable[[], Matrix], args: argparse.Namespace, *, dry_run: boo
 
 
 def poll(ask: Callable[[], Matrix], times: int, interval: float) -> Matrix:
-    """Ask once, then up to `times` more times, `interval` seconds apart, while unknown."""
+    """Ask once, then up to `times` more times, `interval` seconds apart, while unknown.
+
+    Each wait is announced on stderr (stdout keeps only the answer, which may be JSON).
+    """
     matrix = ask()
-    if times == 0 or not matrix.is_unknown:
-        return matrix
-    missing = matrix.summary.unknown
-    what = "missing verification result"
-    count = f"{what}s" if missing is None else f"{missing} {what}{'s' if missing != 1 else ''}"
-    sys.stderr.write(
-        f"Waiting for {count}: asking again up to {times} times, {interval:g} s apart.\n"
-    )
-    for _ in range(times):
-        time.sleep(interval)
-        matrix = ask()
+    for attempt in range(1, times + 1):
         if not matrix.is_unknown:
             break
+        sys.stderr.write(
+            f"Waiting {interval:g} s for {_missing(matrix)} (retry {attempt} of {times})...\n"
+        )
+        sys.stderr.flush()
+        time.sleep(interval)
+        matrix = ask()
     return matrix
+
+
+def _missing(matrix: Matrix) -> str:
+    """`2 missing verification results`, or without a number when the broker gives none."""
+    missing = matrix.summary.unknown
+    what = "missing verification result"
+    if missing is None:
+        return f"{what}s"
+    return f"{missing} {what}{'s' if missing != 1 else ''}"

@@ -17,6 +17,7 @@ import msgspec
 
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
+from clients.cli.output_flag import add_output_flag
 from verifier import (
     BrokerSource,
     MessageProducers,
@@ -124,7 +125,7 @@ def register(
     results.add_argument("--provider-version-branch")
     results.add_argument("--provider-version-tag", action="append", default=[])
     results.add_argument("--build-url")
-    results.add_argument("--output", choices=["text", "json", "junit"], default="text")
+    add_output_flag(results, junit=True, help_text="table (default), json or junit")
     verify.set_defaults(handler=run_verify, local=True)
 
 

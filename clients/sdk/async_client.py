@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from clients.sdk import audit, governance, matrix, operations, provider_contracts, tokens
+from clients.sdk import audit, governance, matrix, operations, provider_contracts, tokens, users
 from clients.sdk import notifications as notification_operations
 from clients.sdk.audit import AuditEntry
 from clients.sdk.builder import RequestBuilder
@@ -315,6 +315,42 @@ class AsyncBrokerClient:
     async def revoke_token(self, token_id: int) -> None:
         """Revoke a bearer token (admin)."""
         await self._run(tokens.revoke_token(self._session, token_id))
+
+    async def create_user(
+        self, username: str, *, password: str, role: str, teams: Iterable[str] = ()
+    ) -> users.User:
+        """Create a basic-auth user (admin); the password is sent once and never shown."""
+        return await self._run(
+            users.create_user(self._session, username, password=password, role=role, teams=teams)
+        )
+
+    async def list_users(self) -> list[users.User]:
+        """Every basic-auth user not deleted (admin), without passwords."""
+        return await self._run(users.list_users(self._session))
+
+    async def get_user(self, username: str) -> users.User:
+        """One basic-auth user (admin)."""
+        return await self._run(users.get_user(self._session, username))
+
+    async def disable_user(self, username: str) -> users.User:
+        """Disable a user (admin): the broker refuses its credentials until it is enabled."""
+        return await self._run(users.set_user_disabled(self._session, username, disabled=True))
+
+    async def enable_user(self, username: str) -> users.User:
+        """Enable a disabled user again (admin)."""
+        return await self._run(users.set_user_disabled(self._session, username, disabled=False))
+
+    async def delete_user(self, username: str) -> None:
+        """Delete a user (admin); its name stays taken, its audit history readable."""
+        await self._run(users.delete_user(self._session, username))
+
+    async def change_password(self, username: str, password: str) -> users.User:
+        """Set a user's password (admin, or the user itself)."""
+        return await self._run(users.change_password(self._session, username, password))
+
+    async def list_teams(self) -> list[governance.Team]:
+        """Every team and the pacticipants it owns (admin)."""
+        return await self._run(users.list_teams(self._session))
 
     async def list_notifications(
         self, pacticipant: str, *, page_size: int = 100

@@ -154,6 +154,13 @@ def teams_and_tokens(broker: str) -> dict[str, str]:
     return secrets
 
 
+def actor(broker: str, token_name: str) -> str:
+    """How change requests and the audit log name the token called `token_name`: by its id."""
+    with admin(broker) as sdk:
+        [found] = [t for t in sdk.list_tokens() if t.name == token_name]
+    return f"token:{found.id}"
+
+
 def pact(*interactions: dict[str, object]) -> dict[str, object]:
     """A V3 pact of Web with Orders."""
     return {

@@ -24,6 +24,7 @@ from tests.e2e.governance_setup import (
     accord,
     accord_json,
     accord_ok,
+    actor,
     admin,
     as_person,
     pact,
@@ -164,7 +165,7 @@ def test_change_requests_are_listed_described_approved_and_rejected(
         resource = accord_json(broker, token["web-ci"], "describe-change-request", pact_change)
         assert isinstance(resource, dict)
         assert isinstance(resource["diff"], str) and resource["diff"]
-        assert resource["author"] == "token:web-ci"
+        assert resource["author"] == actor(broker, "web-ci")
         assert one_sentence(accord(broker, ADMIN, "describe-change-request", "999")) == (
             "Change request 999 does not exist.\n"
         )
@@ -179,7 +180,7 @@ def test_change_requests_are_listed_described_approved_and_rejected(
         assert isinstance(again, dict)
         assert again["status"] == "approved"
         assert [approval["approver"] for approval in again["approvals"]] == [
-            "token:orders-approver"
+            actor(broker, "orders-approver")
         ]
 
         blank = accord(

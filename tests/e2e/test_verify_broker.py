@@ -221,7 +221,7 @@ def test_wip_pacts_are_verified_and_their_failures_do_not_fail_the_run(
     )  # fmt: skip
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report["summary"]
-    assert [(p["is_wip"], p["success"]) for p in report["pacts"]] == [(False, True), (True, False)]
+    assert [(p["isWip"], p["success"]) for p in report["pacts"]] == [(False, True), (True, False)]
     assert report["success"] is True
 
 

@@ -13,6 +13,7 @@ from broker.domain.auth import ApiToken, Team
 from broker.http.body import read_json
 from broker.http.context import PathName, links_for, services_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.routes.users import user_resource
 
 
 class TokenBody(msgspec.Struct, kw_only=True, rename="camel"):
@@ -101,10 +102,12 @@ async def revoke_token(token_id: FromPath[int], state: State) -> None:
 async def create_user(request: AnyRequest, state: State) -> Response[bytes]:
     """A basic-auth user; the password is kept only as its scrypt hash."""
     body = await read_json(request, UserBody)
-    username, role, teams = await services_of(state).auth.create_user(
+    username, _, _ = await services_of(state).auth.create_user(
         username=body.username, password=body.password, role=body.role, teams=tuple(body.teams)
     )
-    return hal({"username": username, "role": role, "teams": list(teams)}, status=201)
+    created = await services_of(state).users.user(username)
+    resource = user_resource(links_for(request, state), created)
+    return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
 
 
 @put("/admin/teams/{name:str}")

@@ -204,7 +204,9 @@ async def test_basic_auth_users(client: Client) -> None:
     user = {"username": "ann", "password": "correct horse", "role": "write", "teams": ["web"]}
     created = await client.post("/admin/users", json=user, headers=bearer(ADMIN))
     assert created.status_code == 201
-    assert created.json() == {"username": "ann", "role": "write", "teams": ["web"]}
+    shown = created.json()
+    assert (shown["username"], shown["role"], shown["teams"]) == ("ann", "write", ["web"])
+    assert created.headers["location"].endswith("/admin/users/ann")
     again = await client.post("/admin/users", json=user, headers=bearer(ADMIN))
     assert again.status_code == 409
 

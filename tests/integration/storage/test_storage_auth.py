@@ -91,3 +91,32 @@ async def test_saving_a_team_replaces_what_it_owns(storage: Storage, now: dateti
         ("web", ("Ledger",)),
     ]
     assert listed[1] == team
+
+
+async def test_trust_17_users_are_disabled_enabled_repassworded_and_deleted(
+    storage: Storage, now: datetime
+) -> None:
+    later = now + timedelta(minutes=5)
+    async with storage.transaction() as tx:
+        for name in ("bob", "ann"):
+            await tx.insert_user(
+                username=name, password_hash="00", salt="11", role="write", teams=("web",), now=now
+            )
+        disabled = await tx.set_user_disabled("ann", later, later)
+        enabled = await tx.set_user_disabled("ann", None, later)
+        repassworded = await tx.set_user_password("ann", "22", "33", later)
+        assert await tx.set_user_disabled("zed", later, later) is None
+        deleted = await tx.delete_user("bob", later)
+        assert await tx.delete_user("bob", later) is None  # once only
+        assert await tx.set_user_password("bob", "44", "55", later) is None
+        listed = await tx.list_users()
+        kept = await tx.find_user("bob")
+        assert await tx.has_credentials() is True  # deleting never reopens the broker
+    assert disabled is not None and disabled.disabled_at == later
+    assert enabled is not None and enabled.disabled_at is None and enabled.updated_at == later
+    assert repassworded is not None
+    assert (repassworded.password_hash, repassworded.salt) == ("22", "33")
+    assert deleted is not None and deleted.deleted_at == later
+    assert [u.username for u in listed] == ["ann"]
+    assert kept is not None
+    assert (kept.password_hash, kept.salt, kept.teams, kept.may_log_in) == ("", "", (), False)

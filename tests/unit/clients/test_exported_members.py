@@ -29,6 +29,7 @@ def test_the_public_surface_is_the_clients_the_errors_and_the_resources() -> Non
         "origins",
         "provider_contracts",
         "tokens",
+        "users",
         "wire",
     }
 

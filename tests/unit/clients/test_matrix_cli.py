@@ -210,18 +210,27 @@ def test_retry_while_unknown_asks_again_until_the_result_arrives(
     printed = capsys.readouterr()
     assert printed.out.startswith("Computer says yes")
     assert printed.err == (
-        "Waiting for 1 missing verification result: asking again up to 5 times, 0.01 s apart.\n"
+        "Waiting 0.01 s for 1 missing verification result (retry 1 of 5)...\n"
+        "Waiting 0.01 s for 1 missing verification result (retry 2 of 5)...\n"
     )
 
 
-def test_retry_while_unknown_gives_up_after_the_given_times(stub: StubBroker) -> None:
+def test_trust_15_retry_while_unknown_prints_each_retry_and_gives_up_after_the_given_times(
+    stub: StubBroker, capsys: pytest.CaptureFixture[str]
+) -> None:
     seen, answer = answers(UNKNOWN)
     stub.on(f"GET /matrix?{TO_PRODUCTION}", answer)
 
-    code = deploy_web(stub, "--retry-while-unknown", "2", "--retry-interval", "0")
+    code = deploy_web(stub, "--retry-while-unknown", "2", "--retry-interval", "0", "-o", "json")
 
     assert code == EXIT_FAILURE
     assert len(seen) == 3
+    printed = capsys.readouterr()
+    assert printed.err.splitlines() == [
+        "Waiting 0 s for 1 missing verification result (retry 1 of 2)...",
+        "Waiting 0 s for 1 missing verification result (retry 2 of 2)...",
+    ]
+    assert json.loads(printed.out)["summary"]["deployable"] is None  # stdout stays JSON
 
 
 def test_no_retry_when_the_answer_is_known(stub: StubBroker) -> None:
@@ -326,7 +335,7 @@ def test_describe_matrix_prints_rows_with_verification_times_and_the_summary(
 
     code = run(stub, "describe-matrix", "-a", "Web", "-e", "1.0.0", "-a", "Orders", "-l")
 
-    assert code == EXIT_OK
+    assert code == EXIT_FAILURE  # the answer is no
     assert capsys.readouterr().out == (
         "CONSUMER | C.VERSION | PROVIDER | P.VERSION | SUCCESS?       | VERIFIED AT\n"
         "---------|-----------|----------|-----------|----------------|--------------------------\n"
@@ -351,3 +360,20 @@ def test_describe_matrix_without_rows_and_as_json(
 
     assert run(stub, "describe-matrix", "-a", "Web", "-e", "1.0.0", "-o", "json") == EXIT_OK
     assert json.loads(capsys.readouterr().out)["summary"]["reason"] == "No dependencies"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [(FAILED, EXIT_FAILURE), (UNKNOWN, EXIT_FAILURE), (YES, EXIT_OK)],
+    ids=["no", "unknown", "yes"],
+)
+@pytest.mark.parametrize("output", ["table", "json"])
+def test_trust_15_describe_matrix_exits_1_unless_the_answer_is_yes(
+    stub: StubBroker, body: dict[str, object], expected: int, output: str
+) -> None:
+    stub.on(f"GET /matrix?{TO_PRODUCTION}", hal(body))
+
+    code = run(stub, "describe-matrix", "-a", "Web", "-e", "1.0.0",
+               "--to-environment", "production", "-o", output)  # fmt: skip
+
+    assert code == expected

@@ -145,7 +145,7 @@ def test_the_json_report_carries_the_verdicts_and_every_finding() -> None:
     failed = document["pacts"][0]["interactions"][1]
     assert failed["status"] == "failed"
     assert [finding["path"] for finding in failed["findings"]] == ["status", "$.body.id"]
-    assert failed["provider_states"] == [{"name": "a user exists", "params": {}}]
+    assert failed["providerStates"] == [{"name": "a user exists", "params": {}}]
 
 
 def test_junit_has_a_suite_per_pact_and_pending_failures_as_skipped() -> None:
