@@ -467,6 +467,16 @@ CASES = [
         400,
         "password",
     ),
+    case(
+        "user-disabled-not-bool",
+        "PATCH",
+        "/admin/users/nobody",
+        '{"disabled": "yes"}',
+        400,
+        "disabled",
+    ),
+    case("user-delete-unknown", "DELETE", "/admin/users/nobody", None, 404, "request"),
+    case("user-password-missing", "PUT", "/admin/users/nobody/password", "{}", 400, "password"),
     case("team-wrong-type", "PUT", "/admin/teams/T", '{"pacticipants": "A"}', 400, "pacticipants"),
     # Governance
     case("mode-unknown", "PUT", "/pacticipants/A/mode", '{"mode": "strict"}', 400, "mode"),
