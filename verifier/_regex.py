@@ -476,7 +476,7 @@ def _compiled(pattern: str, dialect: Dialect) -> Regex | RegexError:
         detail = error.args[0] if error.args else "invalid"
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        return RegexError(pattern, f"is not valid {dialect} syntax for RE2 ({detail})")
+        return RegexError(pattern, f"is not a valid {dialect} regular expression for RE2 ({detail})")
 
 
 def compile_regex(pattern: str, dialect: Dialect) -> Regex:

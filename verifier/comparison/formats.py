@@ -118,13 +118,7 @@ def _is_int64(value: Any) -> bool:
 
 
 def _is_regex(value: Any) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        re.compile(value)
-    except re.error:
-        return False
-    return True
+    return not isinstance(value, str) or is_valid(value, Dialect.ECMA)
 
 
 checker = FormatChecker(formats=())
