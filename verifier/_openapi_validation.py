@@ -21,11 +21,11 @@ from openapi_core.datatypes import RequestParameters
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from openapi_core.templating.responses.exceptions import ResponseNotFound
+from openapi_core.validation.response import VALIDATORS as RESPONSE_VALIDATORS
 from openapi_core.validation.response.exceptions import (
     DataValidationError,
     HeaderValidationError,
 )
-from openapi_core.validation.response import VALIDATORS as RESPONSE_VALIDATORS
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
@@ -34,7 +34,7 @@ from openapi_spec_validator.versions.shortcuts import get_spec_version
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from verifier._matching.values import JSONObject, JSONValue
-from verifier._regex import Dialect, is_valid
+from verifier._regex import is_valid
 from verifier._regex_schema import with_linear_regexes
 from verifier._results import Finding
 
@@ -153,7 +153,7 @@ def _findings(error: Exception, where: str) -> list[Finding]:
     ]
 
 
-class _LinearRegexValidators(SchemaValidatorsFactory):  # type: ignore[misc]  # untyped base
+class _LinearRegexValidators(SchemaValidatorsFactory):
     """openapi-core's schema validators for one OpenAPI version, with patterns run by RE2.
 
     openapi-schema-validator evaluates `pattern` and `patternProperties` with Python's `re`,
@@ -179,11 +179,11 @@ def _config(document: dict[str, Any]) -> Config:
         validator = RESPONSE_VALIDATORS.get(get_spec_version(document))
     except OpenAPIVersionNotFound:
         validator = None  # openapi-core refuses the document with its own message
-    if validator is None:
+    # Each version's validator class names its schema validators (a class attribute).
+    default = getattr(validator, "schema_validators_factory", None)
+    if default is None:
         return Config()
-    return Config(
-        schema_validators_factory=_LinearRegexValidators(validator.schema_validators_factory)
-    )
+    return Config(schema_validators_factory=_LinearRegexValidators(default))
 
 
 def compile_document(document: dict[str, Any]) -> OpenAPI:
@@ -193,9 +193,7 @@ def compile_document(document: dict[str, Any]) -> OpenAPI:
         InvalidDocumentError: When it is not a valid OpenAPI 3.0 or 3.1 document.
     """
     try:
-        return OpenAPI(
-            SchemaPath.from_dict(_servers_by_path(document)), config=_config(document)
-        )
+        return OpenAPI(SchemaPath.from_dict(_servers_by_path(document)), config=_config(document))
     except (OpenAPIValidationError, ValueError, TypeError) as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InvalidDocumentError(message) from error

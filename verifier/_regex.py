@@ -263,7 +263,7 @@ class _Translator:
             return f"[{every}]" if negated else f"[^{every}]"
         return f"[{'^' if negated else ''}{''.join(members)}]"
 
-    def escape(self, *, in_class: bool) -> str:  # noqa: C901, PLR0911, PLR0912 - one branch per escape
+    def escape(self, *, in_class: bool) -> str:  # noqa: PLR0911, PLR0912 - one branch per escape
         text, start = self.pattern, self.position
         if start + 1 >= len(text):
             raise self.refuse("ends with a lone backslash")
@@ -308,7 +308,7 @@ class _Translator:
             return "\\" + letter if letter.isprintable() and letter != " " else _char(ord(letter))
         return letter
 
-    def java_escape(self, letter: str, *, in_class: bool) -> str | None:
+    def java_escape(self, letter: str, *, in_class: bool) -> str | None:  # noqa: PLR0911
         """Java's escapes beyond ECMA-262's, or None when `letter` is not one of them."""
         simple = {"a": _char(7), "e": _char(0x1B)}
         if letter in simple:
@@ -337,7 +337,7 @@ class _Translator:
         return members if in_class else f"[{members}]"
 
     def code_point(self, letter: str) -> int:
-        """The character of a `\\xHH`, `\\x{H…}`, `\\uHHHH` or `\\u{H…}` escape."""
+        r"""The character of a `\xHH`, `\x{H…}`, `\uHHHH` or `\u{H…}` escape."""
         text, start = self.pattern, self.position
         if text.startswith("{", start):
             end = text.find("}", start)
@@ -362,7 +362,7 @@ class _Translator:
         return code
 
     def octal(self, start: int) -> int:
-        """`\\0`: NUL in ECMA-262; Java's `\\0n`, `\\0nn` and `\\0mnn` octal escapes."""
+        r"""`\0`: NUL in ECMA-262; Java's `\0n`, `\0nn` and `\0mnn` octal escapes."""
         text = self.pattern
         digits = ""
         while (
@@ -383,7 +383,7 @@ class _Translator:
         return int(digits, 8)
 
     def property(self, *, negated: bool, in_class: bool) -> str:
-        """`\\p{…}` and `\\pL`: Unicode categories and scripts, and Java's POSIX names."""
+        r"""`\p{…}` and `\pL`: Unicode categories and scripts, and Java's POSIX names."""
         text, start = self.pattern, self.position
         if text.startswith("{", start):
             end = text.find("}", start)
@@ -431,6 +431,11 @@ class Regex:
         """Whether the pattern matches all of `text` (Pact's `regex`, Java's `matches`)."""
         return self.program.fullmatch(_encodable(text)) is not None
 
+    def named_groups(self, text: str) -> dict[str, str | None] | None:
+        """The named groups of a match of all of `text`, or None when it does not match."""
+        found = self.program.fullmatch(_encodable(text))
+        return None if found is None else dict(found.groupdict())
+
     def first_groups(self, text: str, *, whole: bool) -> Sequence[str | None] | None:
         """The groups of the first match (of all of `text` when `whole`), or None."""
         found = (self.program.fullmatch if whole else self.program.search)(_encodable(text))
@@ -438,7 +443,7 @@ class Regex:
 
 
 def _encodable(text: str) -> str:
-    """`text` with lone surrogates (JSON allows `"\\ud800"`) replaced: RE2 reads UTF-8."""
+    r"""`text` with lone surrogates (JSON allows `"\ud800"`) replaced: RE2 reads UTF-8."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -476,7 +481,8 @@ def _compiled(pattern: str, dialect: Dialect) -> Regex | RegexError:
         detail = error.args[0] if error.args else "invalid"
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
-        return RegexError(pattern, f"is not a valid {dialect} regular expression for RE2 ({detail})")
+        reason = f"is not a valid {dialect} regular expression for RE2 ({detail})"
+        return RegexError(pattern, reason)
 
 
 def compile_regex(pattern: str, dialect: Dialect) -> Regex:

@@ -98,7 +98,9 @@ def _valid(validator: Any, instance: Any, schema: Any) -> bool:
     return next(validator.descend(instance, schema), None) is None
 
 
-def _evaluated(validator: Any, instance: Mapping[str, Any], schema: Any) -> set[str]:
+def _evaluated(  # noqa: PLR0912 - one branch per keyword that evaluates members
+    validator: Any, instance: Mapping[str, Any], schema: Any
+) -> set[str]:
     """The member names some keyword of `schema` evaluates (for `unevaluatedProperties`)."""
     if not isinstance(schema, Mapping):
         return set()
@@ -147,8 +149,7 @@ def unevaluated_properties(
     failing = [
         name
         for name in instance
-        if name not in evaluated
-        and not _valid_at(validator, instance[name], unevaluated, name)
+        if name not in evaluated and not _valid_at(validator, instance[name], unevaluated, name)
     ]
     if failing:
         listed = ", ".join(repr(name) for name in sorted(failing))

@@ -121,8 +121,7 @@ class Router:
             groups = pattern.first_groups(raw, whole=True)
             if groups is not None and all(groups):
                 values = {
-                    name: unquote(value or "")
-                    for name, value in zip(names, groups, strict=True)
+                    name: unquote(value or "") for name, value in zip(names, groups, strict=True)
                 }
                 found = self._walk(child, segments, depth + 1, {**params, **values})
                 if found:
