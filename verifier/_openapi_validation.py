@@ -34,6 +34,7 @@ from openapi_spec_validator.versions.shortcuts import get_spec_version
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from verifier._matching.values import JSONObject, JSONValue
+from verifier._openapi_paths import LinearPathFinder
 from verifier._regex import is_valid
 from verifier._regex_schema import with_linear_regexes
 from verifier._results import Finding
@@ -174,7 +175,7 @@ class _LinearRegexValidators(SchemaValidatorsFactory):
 
 
 def _config(document: dict[str, Any]) -> Config:
-    """openapi-core's settings for `document`: its version's validators, over RE2."""
+    """openapi-core's settings for `document`: its finder and validators, over RE2."""
     try:
         validator = RESPONSE_VALIDATORS.get(get_spec_version(document))
     except OpenAPIVersionNotFound:
@@ -182,8 +183,11 @@ def _config(document: dict[str, Any]) -> Config:
     # Each version's validator class names its schema validators (a class attribute).
     default = getattr(validator, "schema_validators_factory", None)
     if default is None:
-        return Config()
-    return Config(schema_validators_factory=_LinearRegexValidators(default))
+        return Config(path_finder_cls=LinearPathFinder)
+    return Config(
+        path_finder_cls=LinearPathFinder,
+        schema_validators_factory=_LinearRegexValidators(default),
+    )
 
 
 def compile_document(document: dict[str, Any]) -> OpenAPI:
