@@ -43,7 +43,10 @@ import re2  # type: ignore[import-untyped]
 MAX_PATTERN_LENGTH = 8192
 """Longest pattern evaluated, in characters (the longest in the corpora is about 300)."""
 
-_MAX_PROGRAM_BYTES = 8 << 20  # RE2's own default: a pattern compiling bigger is refused
+# Memory for one program and its DFA cache (RE2's default is 8 MiB). A pattern compiling bigger
+# is refused; a DFA that fills its share falls back to RE2's NFA, still linear. With the cache
+# below, programs hold at most 512 MiB however many patterns a document carries.
+_MAX_PROGRAM_BYTES = 2 << 20
 
 
 class Dialect(enum.StrEnum):
@@ -466,7 +469,7 @@ def translate(pattern: str, dialect: Dialect) -> str:
     return _Translator(pattern, dialect).translate()
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _compiled(pattern: str, dialect: Dialect) -> Regex | RegexError:
     try:
         written = translate(pattern, dialect)
