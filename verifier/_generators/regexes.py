@@ -6,8 +6,8 @@ branch takes one alternative. Anchors write nothing. The result is checked again
 expression by `verifier._regex` (RE2, in the Java dialect Pact regexes are written in), and drawn
 again when it misses. The expression comes from a pact, so the work is bounded: what RE2 refuses
 (look-arounds, back-references, repeats multiplying past 1,000) is refused here too, as Rust's
-Pact generator refuses it, and a walk that takes more than `_MAX_STEPS` steps (nested `*`
-multiply) stops with an error.
+Pact generator refuses it, and drawing stops with an error after `_MAX_STEPS` steps in all
+(nested repeats multiply).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ sre_parse: Any = importlib.import_module("re._parser")
 _PRINTABLE = [chr(code) for code in range(32, 127)]
 _EXTRA_REPEATS = 5
 _TRIES = 20
-_MAX_STEPS = 20_000  # opcodes visited in one draw; each writes at most one character
+_MAX_STEPS = 20_000  # opcodes visited in all draws; each writes at most one character
 _CATEGORIES: dict[Any, str] = {
     sre.CATEGORY_DIGIT: string.digits,
     sre.CATEGORY_WORD: string.ascii_letters + string.digits + "_",
@@ -67,6 +67,7 @@ class _Writer:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.steps = 0
+        self.members: dict[int, list[str]] = {}  # a class's printable members, by its node
 
     def pattern(self, parsed: Any) -> str:
         return "".join(self.item(op, value) for op, value in parsed)
@@ -87,7 +88,9 @@ class _Writer:
         if op is sre.ANY:
             return self.choose([char for char in _PRINTABLE if char != "\n"])
         if op is sre.IN:
-            return self.choose([char for char in _PRINTABLE if _in_class(value, char)])
+            if id(value) not in self.members:
+                self.members[id(value)] = [char for char in _PRINTABLE if _in_class(value, char)]
+            return self.choose(self.members[id(value)])
         if op in {sre.MAX_REPEAT, sre.MIN_REPEAT}:
             low, high, inner = value
             upper = low + _EXTRA_REPEATS if high is sre.MAXREPEAT else min(high, low + 5)
@@ -118,8 +121,9 @@ def generate(expression: str, rng: random.Random) -> str:
     except re.error as error:
         message = f"{expression!r} is not a regular expression ({error})"
         raise RegexGenerationError(message) from error
+    writer = _Writer(rng)  # one step budget for every draw
     for _ in range(_TRIES):
-        text = _Writer(rng).pattern(parsed)
+        text = writer.pattern(parsed)
         if compiled.fullmatch(text):
             return text
     raise RegexGenerationError(f"no string matching {expression!r} could be made")

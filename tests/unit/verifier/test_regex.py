@@ -138,6 +138,9 @@ def test_trust_07_the_regex_generator_is_bounded_and_refuses_what_re2_refuses() 
     # Nested repeats multiply: up to 6 at each of 16 levels is up to 6^16 characters.
     with pytest.raises(regexes.RegexGenerationError, match="steps"):
         regexes.generate("(" * 16 + "ab" + ")+" * 16, rng)
+    # Twenty draws that all miss (`a\bb` cannot match) share one budget of steps.
+    with pytest.raises(regexes.RegexGenerationError, match="steps"):
+        regexes.generate("[a-z]{1000}" * 19 + r"a\bb", rng)
     assert time.perf_counter() - started < GENEROUS_SECONDS
 
 
