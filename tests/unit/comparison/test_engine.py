@@ -370,3 +370,15 @@ def test_trust_07_a_path_template_with_many_parameters_in_a_segment_routes_at_on
     found = results(the_spec, get("/" + "a" * 3000), get("/abcdefx"))
     assert time.perf_counter() - started < GENEROUS_SECONDS
     assert [r[0] for r in found] == ["request.path-or-method.unknown"]
+
+
+def test_trust_07_format_regex_accepts_what_re2_runs_in_the_ecma_dialect() -> None:
+    schema = {"type": "object", "properties": {"rule": {"type": "string", "format": "regex"}}}
+    found = results(
+        pets_spec(schema),
+        get("/pets", {"rule": "^\\p{L}+\\u{1F600}$"}),
+        get("/pets", {"rule": "^(?=a)"}),
+    )
+    assert [(r[1], r[2].rsplit(".", 1)[-1]) for r in found] == [
+        ("[root].interactions[1].response.body.rule", "format")
+    ]
