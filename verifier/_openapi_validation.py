@@ -23,22 +23,32 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import msgspec
-from jsonschema import ValidationError  # type: ignore[import-untyped]  # ships no py.typed
+from jsonschema import (  # type: ignore[import-untyped]  # ships no py.typed
+    FormatChecker,
+    ValidationError,
+)
 from jsonschema_path import SchemaPath
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.templating.media_types.exceptions import MediaTypeNotFound
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 from openapi_core.templating.responses.exceptions import ResponseNotFound
+from openapi_core.validation.response import VALIDATORS as RESPONSE_VALIDATORS
 from openapi_core.validation.response.exceptions import (
     DataValidationError,
     HeaderValidationError,
 )
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
+from openapi_core.validation.schemas.factories import SchemaValidatorsFactory
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+from openapi_spec_validator.versions.exceptions import OpenAPIVersionNotFound
+from openapi_spec_validator.versions.shortcuts import get_spec_version
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from verifier._matching.values import JSONObject, JSONValue
+from verifier._openapi_paths import LinearPathFinder
+from verifier._regex import is_valid
+from verifier._regex_schema import with_linear_regexes
 from verifier._results import Finding
 from verifier.comparison.errors import SpecError
 from verifier.comparison.responses import closed_schema_errors
@@ -232,6 +242,42 @@ class CompiledDocument:
     prefixes: tuple[str, ...]
 
 
+class _LinearRegexValidators(SchemaValidatorsFactory):
+    """openapi-core's schema validators for one OpenAPI version, with patterns run by RE2.
+
+    openapi-schema-validator evaluates `pattern` and `patternProperties` with Python's `re`,
+    which a pattern such as `^(a+)+$` holds for minutes; these run in linear time instead.
+    """
+
+    def __init__(self, default: Any) -> None:
+        super().__init__(default.schema_validator_cls, default.format_checker)
+        self._default = default
+
+    def get_validator_cls(self, spec: SchemaPath, schema: SchemaPath) -> Any:
+        return with_linear_regexes(self._default.get_validator_cls(spec, schema))
+
+    def get_format_checker(self, *args: Any, **kwargs: Any) -> FormatChecker:
+        checker = super().get_format_checker(*args, **kwargs)
+        checker.checks("regex")(lambda value: not isinstance(value, str) or is_valid(value))
+        return checker
+
+
+def _config(document: dict[str, Any]) -> Config:
+    """openapi-core's settings for `document`: its finder and validators, over RE2."""
+    try:
+        validator = RESPONSE_VALIDATORS.get(get_spec_version(document))
+    except OpenAPIVersionNotFound:
+        validator = None  # openapi-core refuses the document with its own message
+    # Each version's validator class names its schema validators (a class attribute).
+    default = getattr(validator, "schema_validators_factory", None)
+    if default is None:
+        return Config(path_finder_cls=LinearPathFinder)
+    return Config(
+        path_finder_cls=LinearPathFinder,
+        schema_validators_factory=_LinearRegexValidators(default),
+    )
+
+
 def compile_document(document: dict[str, Any]) -> CompiledDocument:
     """The document ready to validate responses.
 
@@ -248,7 +294,7 @@ def compile_document(document: dict[str, Any]) -> CompiledDocument:
     by_path = _servers_by_path(document)
     try:
         # No handlers: a reference that still names a URL (through `$id`) resolves to nothing.
-        api = OpenAPI(SchemaPath.from_dict(by_path, handlers={}))
+        api = OpenAPI(SchemaPath.from_dict(by_path, handlers={}), config=_config(document))
         spec = Spec(document)
     except (OpenAPIValidationError, SpecError, ValueError, TypeError) as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__

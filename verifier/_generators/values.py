@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from verifier._generators import dates, regexes
 from verifier._matching.values import JSONValue
+from verifier._regex import Dialect, RegexError, compile_regex
 
 _EXPRESSION = re.compile(r"\$\{([^}]*)\}")
 _DEFAULT_FORMATS = {"Date": "yyyy-MM-dd", "Time": "HH:mm:ss", "DateTime": "yyyy-MM-dd'T'HH:mm:ss"}
@@ -131,10 +132,17 @@ def _mock_server_url(
     example, pattern = generator.get("example", current), generator.get("regex")
     if context.mock_server_url is None or not isinstance(example, str):
         return current
-    found = re.search(pattern, example) if isinstance(pattern, str) else None
-    if found is None or not found.groups():
+    try:
+        groups = (
+            compile_regex(pattern, Dialect.JAVA).first_groups(example, whole=False)
+            if isinstance(pattern, str)
+            else None
+        )
+    except RegexError:
         return current
-    return context.mock_server_url.rstrip("/") + found.group(1)
+    if not groups or groups[0] is None:
+        return current
+    return context.mock_server_url.rstrip("/") + groups[0]
 
 
 def _moment(generator: Mapping[str, JSONValue], kind: str, context: Context) -> str:

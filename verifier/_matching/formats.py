@@ -2,7 +2,9 @@
 
 A pattern such as `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` becomes a regular expression with a named group
 per field; a value matches when the expression matches it whole and the fields make a real date
-(no 31 April, no hour 25). Pattern letters follow
+(no 31 April, no hour 25). The pattern comes from a pact, and runs of digits side by side
+(`ydydyd…`) split a long number in exponentially many ways, so RE2 runs the expression
+(`verifier/_regex.py`), in time linear in the value. Pattern letters follow
 https://docs.oracle.com/javase/8/docs/api/java/text/SimpleDateFormat.html
 """
 
@@ -11,7 +13,8 @@ from __future__ import annotations
 import calendar
 import datetime
 import functools
-import re
+
+from verifier._regex import Dialect, Regex, RegexError, compile_regex, escape
 
 _MONTHS = "|".join(calendar.month_name[1:] + calendar.month_abbr[1:])
 _DAYS = "|".join(list(calendar.day_name) + list(calendar.day_abbr))
@@ -71,11 +74,12 @@ class PatternError(ValueError):
 
 
 @functools.lru_cache(maxsize=256)
-def compile_pattern(pattern: str) -> re.Pattern[str]:
+def compile_pattern(pattern: str) -> Regex:
     """Turn a SimpleDateFormat pattern into a regular expression with named field groups.
 
     Raises:
-        PatternError: When the pattern uses a letter this module does not know.
+        PatternError: When the pattern uses a letter this module does not know, or makes an
+            expression too large to run.
     """
     out: list[str] = []
     used: set[str] = set()
@@ -90,7 +94,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
                 continue
             if end < 0:
                 raise PatternError(f"unclosed quote in date pattern {pattern!r}")
-            out.append(re.escape(pattern[position + 1 : end].replace("''", "'")))
+            out.append(escape(pattern[position + 1 : end].replace("''", "'")))
             position = end + 1
             continue
         if char.isalpha():
@@ -108,12 +112,15 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
                 out.append(f"(?:{expression})")
             position = run
             continue
-        out.append(re.escape(char))
+        out.append(escape(char))
         position += 1
-    return re.compile("".join(out))
+    try:
+        return compile_regex("".join(out), Dialect.RE2)
+    except RegexError as error:
+        raise PatternError(f"the date pattern {pattern!r} is too large to match") from error
 
 
-def _valid_fields(fields: dict[str, str]) -> bool:
+def _valid_fields(fields: dict[str, str | None]) -> bool:
     numbers = {name: int(text) for name, text in fields.items() if text is not None}
     limits = {"hour": (0, 23), "hour24": (1, 24), "hour12": (0, 12), "minute": (0, 59)}
     limits["second"] = (0, 60)  # a leap second is allowed
@@ -136,8 +143,8 @@ def matches(pattern: str, value: str) -> bool:
     Raises:
         PatternError: When the pattern is not understood.
     """
-    found = compile_pattern(pattern).fullmatch(value)
-    return found is not None and _valid_fields(found.groupdict())
+    fields = compile_pattern(pattern).named_groups(value)
+    return fields is not None and _valid_fields(fields)
 
 
 def is_iso_datetime(value: str) -> bool:

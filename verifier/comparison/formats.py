@@ -15,6 +15,8 @@ from typing import Any
 
 from jsonschema import FormatChecker  # type: ignore[import-untyped]  # no py.typed
 
+from verifier._regex import Dialect, is_valid
+
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 _EMAIL = re.compile(
@@ -118,13 +120,7 @@ def _is_int64(value: Any) -> bool:
 
 
 def _is_regex(value: Any) -> bool:
-    if not isinstance(value, str):
-        return True
-    try:
-        re.compile(value)
-    except re.error:
-        return False
-    return True
+    return not isinstance(value, str) or is_valid(value, Dialect.ECMA)
 
 
 checker = FormatChecker(formats=())

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from verifier._regex import Dialect, Regex, RegexError, compile_regex, escape
+from verifier.comparison.errors import SpecError
+
 _TEMPLATE = re.compile(r"\{([.;]?)([^}*]+?)\*?\}")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
@@ -33,7 +36,7 @@ class Operation:
 @dataclass(slots=True)
 class _Node:
     literals: dict[str, _Node] = field(default_factory=dict)
-    patterns: list[tuple[re.Pattern[str], list[str], _Node]] = field(default_factory=list)
+    patterns: list[tuple[Regex, list[str], _Node]] = field(default_factory=list)
     operation: Operation | None = None
 
 
@@ -42,16 +45,21 @@ def parameter_key(name: str) -> str:
     return name.replace("-", "")
 
 
-def _segment_pattern(segment: str, *, case_sensitive: bool) -> tuple[re.Pattern[str], list[str]]:
+def _segment_pattern(segment: str, *, case_sensitive: bool) -> tuple[Regex, list[str]]:
+    """A segment's template as a pattern with a group per parameter.
+
+    RE2 runs it: a segment such as `{a}{b}{c}{d}x` is `(.+)(.+)(.+)(.+)x`, which a backtracking
+    engine tries in n^4 ways on a long path segment without the `x`.
+    """
     names: list[str] = []
     pattern, position = "", 0
     for found in _TEMPLATE.finditer(segment):
-        pattern += re.escape(segment[position : found.start()]) + re.escape(found.group(1))
+        pattern += escape(segment[position : found.start()]) + escape(found.group(1))
         names.append(parameter_key(found.group(2)))
         pattern += "(.+)"
         position = found.end()
-    pattern += re.escape(segment[position:])
-    return re.compile(pattern if case_sensitive else f"(?i){pattern}"), names
+    pattern += escape(segment[position:])
+    return compile_regex(pattern if case_sensitive else f"(?i){pattern}", Dialect.RE2), names
 
 
 class Router:
@@ -62,14 +70,22 @@ class Router:
         self._roots: dict[str, _Node] = {}
 
     def add(self, template: str, operation: Operation) -> None:
-        """Index `operation` under its HTTP method and the full path `template`."""
+        """Index `operation` under its HTTP method and the full path `template`.
+
+        Raises:
+            SpecError: When a segment of the template is too long to match.
+        """
         node = self._roots.setdefault(operation.method.upper(), _Node())
         for segment in template.split("/")[1:]:
             if "{" not in segment:
                 key = segment if self._case_sensitive else segment.lower()
                 node = node.literals.setdefault(key, _Node())
                 continue
-            pattern, names = _segment_pattern(segment, case_sensitive=self._case_sensitive)
+            try:
+                pattern, names = _segment_pattern(segment, case_sensitive=self._case_sensitive)
+            except RegexError as error:
+                message = f"The path {template!r} cannot be routed: its segment {error.reason}."
+                raise SpecError(message) from error
             for known, _, child in node.patterns:
                 if known.pattern == pattern.pattern:
                     node = child
@@ -102,11 +118,10 @@ class Router:
             if found:
                 return found
         for pattern, names, child in node.patterns:
-            matched = pattern.fullmatch(raw)
-            if matched and all(matched.groups()):
+            groups = pattern.first_groups(raw, whole=True)
+            if groups is not None and all(groups):
                 values = {
-                    name: unquote(value)
-                    for name, value in zip(names, matched.groups(), strict=True)
+                    name: unquote(value or "") for name, value in zip(names, groups, strict=True)
                 }
                 found = self._walk(child, segments, depth + 1, {**params, **values})
                 if found:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,59 @@ async def test_a_new_document_lists_its_breaking_changes_and_whom_they_break(
         await client.get("/provider-contracts/provider/ProbeProvider/version/1/changes")
     ).json()
     assert first_changes == {**first_changes, "baseVersion": None, "changes": []}
+
+
+async def test_trust_07_a_catastrophic_pattern_in_a_provider_contract_is_compared_at_once(
+    client: Client,
+) -> None:
+    """`^(a+)+$` against 40 letters and a `!` froze the broker: Python's `re` backtracks."""
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "ProbeProvider", "version": "1"},
+        "paths": {
+            "/codes": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "codes",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "code": {"type": "string", "pattern": "^(a+)+$"}
+                                        },
+                                    }
+                                }
+                            },
+                        }
+                    }
+                }
+            }
+        },
+    }
+    body = contract_body("1")
+    body["contract"]["content"] = base64.b64encode(json.dumps(document).encode()).decode()
+    body["contract"]["contentType"] = "application/json"
+    pact = copy.deepcopy(PACT)
+    pact["interactions"] = [
+        {
+            "description": "a long code",
+            "request": {"method": "GET", "path": "/codes"},
+            "response": {
+                "status": 200,
+                "headers": {"Content-Type": "application/json"},
+                "body": {"code": "a" * 40 + "!"},
+            },
+        }
+    ]
+    await production(client)
+    started = time.perf_counter()
+    assert (await client.post(PUBLISH, json=body)).status_code == 200
+    await deploy(client, "ProbeProvider", "1")
+    published = await publish_pact(client, "3.0.0", pact)
+    assert time.perf_counter() - started < 30.0
+    warnings = " ".join(n["text"] for n in published["notices"] if n["type"] == "warning")
+    assert "response.body.incompatible" in warnings, warnings
+    answer = await can_i_deploy(client, "ProbeConsumerV3", "3.0.0")
+    assert answer["summary"]["deployable"] is False

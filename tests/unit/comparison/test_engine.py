@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from verifier.comparison import Spec, compare
@@ -312,7 +313,7 @@ def test_findings_encode_to_the_comparator_s_json_shape() -> None:
     assert finding.is_error
 
 
-def test_references_to_other_documents_and_foreign_patterns_are_not_checked() -> None:
+def test_references_to_other_documents_are_not_checked_and_property_escapes_are_read() -> None:
     schema = {
         "type": "object",
         "properties": {
@@ -323,3 +324,61 @@ def test_references_to_other_documents_and_foreign_patterns_are_not_checked() ->
     }
     found = results(pets_spec(schema), get("/pets", {"elsewhere": 1, "letters": "é", "code": "x"}))
     assert [r[2].rsplit(".", 2)[-2:] for r in found] == [["code", "pattern"]]
+
+
+LONG_MISS = "a" * 40 + "!"
+GENEROUS_SECONDS = 5.0  # a backtracking engine needs days for these values, RE2 microseconds
+
+
+def test_trust_07_a_catastrophic_pattern_is_compared_in_linear_time() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"code": {"type": "string", "pattern": "^(a+)+$"}},
+        "patternProperties": {"^(x+x+)+y$": {"type": "integer"}},
+    }
+    started = time.perf_counter()
+    found = results(
+        pets_spec(schema),
+        get("/pets", {"code": LONG_MISS}),
+        get("/pets", {"code": "a" * 40}),
+        get("/pets", {"code": "a", "x" * 40: 1}),
+    )
+    assert time.perf_counter() - started < GENEROUS_SECONDS
+    assert [(r[1], r[2].rsplit(".", 2)[-2:]) for r in found] == [
+        ("[root].interactions[0].response.body.code", ["code", "pattern"]),
+        ("[root].interactions[2].response.body", ["schema", "additionalProperties"]),
+    ]
+
+
+def test_trust_07_a_pattern_re2_cannot_run_is_a_finding_not_a_pass() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"code": {"type": "string", "pattern": "^(?=\\d)\\w+$"}},
+    }
+    found = compare(
+        pets_spec(schema),
+        {"interactions": [get("/pets", {"code": "1a"})], "metadata": {}},
+    )
+    assert [f.code for f in found] == ["response.body.incompatible"]
+    assert "look-ahead" in found[0].message
+
+
+def test_trust_07_a_path_template_with_many_parameters_in_a_segment_routes_at_once() -> None:
+    """`{a}{b}{c}{d}{e}{f}x` is `(.+)(.+)(.+)(.+)(.+)(.+)x`: n^6 tries for a backtracking engine."""
+    the_spec = spec({"/{a}{b}{c}{d}{e}{f}x": {"get": {"responses": OK}}})
+    started = time.perf_counter()
+    found = results(the_spec, get("/" + "a" * 3000), get("/abcdefx"))
+    assert time.perf_counter() - started < GENEROUS_SECONDS
+    assert [r[0] for r in found] == ["request.path-or-method.unknown"]
+
+
+def test_trust_07_format_regex_accepts_what_re2_runs_in_the_ecma_dialect() -> None:
+    schema = {"type": "object", "properties": {"rule": {"type": "string", "format": "regex"}}}
+    found = results(
+        pets_spec(schema),
+        get("/pets", {"rule": "^\\p{L}+\\u{1F600}$"}),
+        get("/pets", {"rule": "^(?=a)"}),
+    )
+    assert [(r[1], r[2].rsplit(".", 1)[-1]) for r in found] == [
+        ("[root].interactions[1].response.body.rule", "format")
+    ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from verifier.matching import JSONValue, Mismatch, match_response
+from verifier.matching import JSONValue, Mismatch, match_request, match_response
 
 
 def body_rule(
@@ -167,3 +169,69 @@ def test_integer_and_number_accept_numeric_text_in_headers() -> None:
     (mismatch,) = match_response(pact, {"headers": {"x-count": "4.2", "x-ratio": "3.14"}}, spec="3")
     assert (mismatch.kind, mismatch.path) == ("header", "X-Count")
     assert mismatch.description == "X-Count: expected an integer but got '4.2'"
+
+
+LONG_MISS = "a" * 40 + "!"
+
+
+def test_trust_07_catastrophic_regex_rules_are_judged_at_once_wherever_they_apply() -> None:
+    """`^(a+)+$` against 40 letters and a `!` backtracks for days in Python's `re`."""
+    rule = {"matchers": [{"match": "regex", "regex": "^(a+)+$"}]}
+    expected: dict[str, JSONValue] = {
+        "method": "GET",
+        "path": "/aaa",
+        "query": {"q": ["aaa"]},
+        "headers": {"X-Key": "aaa"},
+        "body": {"value": "aaa"},
+        "matchingRules": {
+            "path": rule,
+            "query": {"q": rule},
+            "header": {"X-Key": rule},
+            "body": {"$.value": rule},
+        },
+    }
+    actual: dict[str, JSONValue] = {
+        "method": "GET",
+        "path": LONG_MISS,
+        "query": {"q": [LONG_MISS]},
+        "headers": {"X-Key": LONG_MISS},
+        "body": {"value": LONG_MISS},
+    }
+    started = time.perf_counter()
+    found = match_request(expected, actual, spec="4")
+    v2 = match_response(
+        {"status": 200, "body": {"v": "aaa"}, "matchingRules": {"$.body.v": {"regex": "^(a+)+$"}}},
+        {"status": 200, "body": {"v": LONG_MISS}},
+        spec="2",
+    )
+    assert time.perf_counter() - started < 5.0
+    assert sorted(m.kind for m in found) == ["body", "header", "path", "query"]
+    assert [m.path for m in v2] == ["$.body.v"]
+    fitting = match_request(expected, {**actual, "path": "a" * 40}, spec="4")
+    assert "path" not in {m.kind for m in fitting}
+
+
+@pytest.mark.parametrize(
+    ("regex", "construct"),
+    [(r"(?=\d)\w+", "look-ahead"), (r"(\w)\1", "back-reference"), (r"\w++", "possessive")],
+)
+def test_trust_07_a_regex_rule_re2_cannot_run_is_a_mismatch_naming_the_construct(
+    regex: str, construct: str
+) -> None:
+    (mismatch,) = body_rule({"match": "regex", "regex": regex}, "11", "11")
+    assert construct in mismatch.description
+
+
+def test_trust_07_pact_regexes_read_java_syntax() -> None:
+    assert body_rule({"match": "regex", "regex": r"\Qa.b\E\d+"}, "a.b1", "a.b22") == []
+    assert body_rule({"match": "regex", "regex": r"\p{Upper}{2}"}, "AB", "CD") == []
+    assert body_rule({"match": "regex", "regex": r"\d+"}, "1", "\u0663") != []  # ASCII \d
+
+
+def test_trust_07_a_date_format_of_many_digit_fields_is_judged_at_once() -> None:
+    """`ydyd…` is `\\d{1,9}\\d{1,2}…`: backtracking splits a long number exponentially many ways."""
+    matcher: dict[str, JSONValue] = {"match": "date", "format": "yd" * 10}
+    started = time.perf_counter()
+    (mismatch,) = body_rule(matcher, "", "1" * 110 + "x")
+    assert time.perf_counter() - started < 5.0
+    assert "format" in mismatch.description
