@@ -206,8 +206,8 @@ async def verify_message(
         return msgspec.structs.replace(
             base,
             status="skipped",
-            error=f"{interaction.kind} interactions need a message producer "
-            "(message_producers, or --message-producer-url)",
+            error=f"No message producer makes {base.description!r}: register one for its "
+            "description, or give a message producer URL.",
         )
     started = time.perf_counter()
     producer = producers.find(interaction)
