@@ -43,6 +43,16 @@ def add_options(parser: pytest.Parser) -> None:
         help="POST {state, params, action} for states without a @provider_state",
     )
     add(
+        "--accord-message-producer-url",
+        metavar="URL",
+        help="POST {description, providerStates} for messages without a @message_producer",
+    )
+    add(
+        "--accord-require-provider-states",
+        action="store_true",
+        help="fail, without verifying, interactions whose provider states nothing sets up",
+    )
+    add(
         "--accord-custom-header",
         action="append",
         default=[],
@@ -89,6 +99,8 @@ class Settings:
     provider: str
     provider_url: str | None
     states_url: str | None
+    message_producer_url: str | None
+    require_states: bool
     custom_headers: dict[str, str]
     sources: list[Source]
     openapi: str | None
@@ -182,6 +194,8 @@ def read_settings(config: pytest.Config) -> Settings:
         provider=provider,
         provider_url=option("accord_provider_url"),
         states_url=option("accord_provider_states_setup_url"),
+        message_producer_url=option("accord_message_producer_url"),
+        require_states=option("accord_require_provider_states"),
         custom_headers=_headers(option("accord_custom_header")),
         sources=sources,
         openapi=option("accord_openapi"),

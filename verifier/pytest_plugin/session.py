@@ -139,7 +139,8 @@ class AccordRun:
             if len(verified) < len(found):
                 self.report.append(
                     f"The result of the pact between {loaded.pact.consumer} and "
-                    f"{loaded.pact.provider} was not published: not every interaction ran."
+                    f"{loaded.pact.provider} was not published: not every interaction ran "
+                    "(deselected, or stopped before its verdict)."
                 )
                 continue
             ready.append(loaded)
