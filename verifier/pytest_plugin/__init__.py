@@ -73,8 +73,9 @@ interaction that was not verified (a message without a producer; with
 Failures of pending pacts and interactions are reported as xfail. With `--accord-openapi FILE`
 (or `--accord-openapi-provider-version V`, from the broker) each response is also validated
 against the provider's OpenAPI document. Results are published (`--accord-publish`) only for
-pacts whose every interaction ran: a run narrowed with `-k`, `-m` or node ids publishes
-nothing for the pacts it cut, and says so.
+pacts whose every interaction ran: a run narrowed with `-k`, `-m`, node ids or pact_ffi's
+`PACT_DESCRIPTION`, `PACT_PROVIDER_STATE` and `PACT_PROVIDER_NO_STATE` publishes nothing for the
+pacts it cut, and says so.
 """
 
 from __future__ import annotations

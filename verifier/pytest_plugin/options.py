@@ -1,7 +1,8 @@
 """The plugin's `--accord-*` options, and what they ask for as verifier values.
 
 Options follow `accord verify`'s flags with an `accord-` prefix; broker credentials fall back to
-the `PACT_BROKER_*` environment variables, as the Pact tools do.
+the `PACT_BROKER_*` environment variables, and `PACT_DESCRIPTION`, `PACT_PROVIDER_STATE` and
+`PACT_PROVIDER_NO_STATE` narrow the run, as the Pact tools do.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from verifier._filters import FilterError, InteractionFilter
 from verifier._matching.values import JSONValue
 from verifier._pact import PactError, decode_pact
 from verifier._publish import Publication
@@ -108,6 +110,7 @@ class Settings:
     broker_url: str | None
     broker_credentials: dict[str, str | None]
     publication: Publication | None
+    interaction_filter: InteractionFilter
 
 
 def _selectors(texts: list[str]) -> list[dict[str, JSONValue]]:
@@ -185,6 +188,10 @@ def read_settings(config: pytest.Config) -> Settings:
                 provider_version_branch=branch,
             )
         )
+    try:
+        narrowing = InteractionFilter.from_environment(env)
+    except FilterError as error:
+        raise pytest.UsageError(str(error)) from error
     publication = None
     if option("accord_publish"):
         if not option("accord_provider_version"):
@@ -203,4 +210,5 @@ def read_settings(config: pytest.Config) -> Settings:
         broker_url=broker_url,
         broker_credentials={"token": token, "username": username, "password": password},
         publication=publication,
+        interaction_filter=narrowing,
     )

@@ -135,6 +135,24 @@ def test_results_are_not_published_when_some_interactions_did_not_run(
     assert verification_of(broker_url, "c3") is None
 
 
+def test_trust_01_pact_ffis_filter_variables_narrow_the_run_which_publishes_nothing(
+    pytester: pytest.Pytester,
+    broker_url: str,
+    provider_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    publish(broker_url, without_broken(user_pact()), "c6")
+    monkeypatch.setenv("PACT_DESCRIPTION", "missing user$")
+    result = run(
+        pytester, broker_url, provider_url,
+        "--accord-publish", "--accord-provider-version", "p6",
+    )  # fmt: skip
+
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines(["*was not published: not every interaction ran*"])
+    assert verification_of(broker_url, "c6") is None
+
+
 def test_publishing_needs_a_provider_version(pytester: pytest.Pytester) -> None:
     result = run_pytest(pytester,
         "--accord-broker-url", "http://127.0.0.1:9", "--accord-provider", PROVIDER,
