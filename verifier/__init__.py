@@ -26,6 +26,12 @@ the provider's producers: `Verifier(provider, message_producers={description: ca
 `MessageProducers(url=...)` for a message proxy over HTTP; each callable takes a `MessageCall`
 and returns a `Message` (or several).
 
+An interaction that was not verified (a message without a producer; with
+`require_provider_states=True`, a provider state nothing sets up) is `skipped`, and that fails
+the run and the published result. `Verifier(interaction_filter=InteractionFilter(...))`
+narrows a run, as the Pact verifiers' filters do: it verifies what it selects and publishes
+nothing.
+
 `OpenAPICheck` (a `response_checks=` entry) also validates every response against the
 provider's OpenAPI document, from a file or the provider contract in the broker; its findings
 carry `source="openapi"`.
@@ -34,6 +40,7 @@ carry `source="openapi"`.
 `match_message`. The verifier installs without the broker extra: it never imports `broker`.
 """
 
+from verifier._filters import FilterError, InteractionFilter
 from verifier._messages import Message, MessageCall, MessageProducers, Producer, ProducerError
 from verifier._openapi import OpenAPICheck, OpenAPIDocumentError
 from verifier._pact import Interaction, Pact, PactError, ProviderState
@@ -48,8 +55,10 @@ from verifier._states import StateAction, StateChangeError, StateHandler
 
 __all__ = [
     "BrokerSource",
+    "FilterError",
     "Finding",
     "Interaction",
+    "InteractionFilter",
     "InteractionResult",
     "LoadedPact",
     "Message",

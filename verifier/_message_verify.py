@@ -20,6 +20,8 @@ from verifier import _message_proxy
 from verifier._generators import requests as generated
 from verifier._generators.values import Context, GeneratorError, generate
 from verifier._matching import bodies
+from verifier._matching.contenttypes import is_binary
+from verifier._matching.contenttypes import parse as parse_media_type
 from verifier._matching.interactions import message as match_message
 from verifier._matching.parts import content_type_in_metadata
 from verifier._matching.values import JSONObject, JSONValue
@@ -58,7 +60,8 @@ def actual_part(message: Message, spec: str) -> JSONObject:
 
     The content type joins the metadata as `contentType` when the metadata has none, as the
     Pact verifiers do. Bytes that are not UTF-8 stay binary (V4's base64 form) so a
-    `contentType` matcher sees them intact.
+    `contentType` matcher sees them intact; V3 contents of a binary content type are base64
+    text, as a V3 pact holds them.
     """
     metadata: JSONObject = dict(message.metadata)
     content_type = (
@@ -70,6 +73,13 @@ def actual_part(message: Message, spec: str) -> JSONObject:
         metadata["contentType"] = content_type
     contents: JSONValue
     encoded = False
+    seen_type = content_type_in_metadata(metadata)
+    if spec != "4" and seen_type and is_binary(parse_media_type(seen_type).essence):
+        # V3 has no `encoded`: binary contents are base64 text, as in the pact.
+        raw = message.contents
+        if not isinstance(raw, bytes):
+            raw = raw.encode("utf-8") if isinstance(raw, str) else msgspec.json.encode(raw)
+        return {"contents": base64.b64encode(raw).decode("ascii"), "metadata": metadata}
     if isinstance(message.contents, bytes):
         try:
             contents = message.contents.decode("utf-8")
@@ -196,8 +206,8 @@ async def verify_message(
         return msgspec.structs.replace(
             base,
             status="skipped",
-            error=f"{interaction.kind} interactions need a message producer "
-            "(message_producers, or --message-producer-url)",
+            error=f"No message producer makes {base.description!r}: register one for its "
+            "description, or give a message producer URL.",
         )
     started = time.perf_counter()
     producer = producers.find(interaction)

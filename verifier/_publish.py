@@ -2,8 +2,9 @@
 
 `payload` is pure: a pact's result in, the JSON body out. Each interaction the broker gave an
 `_id` gets a test result with its mismatches (attribute, identifier, description) or its error;
-the pact succeeds only when every interaction passed, pending or not, because the broker judges
-pending itself.
+an interaction that was not verified is `success: false`, marked `skipped`, with its reason.
+The pact succeeds only when every interaction was verified and passed, pending or not, because
+the broker judges pending itself.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ def _test_result(result: InteractionResult) -> dict[str, object]:
         entry["mismatches"] = [_mismatch(finding) for finding in result.findings]
     if result.status == "error" and result.error:
         entry["exceptions"] = [{"message": result.error}]
+    if result.status == "skipped":
+        entry["skipped"] = True
+        reason = result.error or "Nothing verified it."
+        entry["exceptions"] = [{"message": f"Not verified: {reason[:1].lower()}{reason[1:]}"}]
     return entry
 
 

@@ -1,9 +1,10 @@
 """The console report: a line per interaction, then each failure with its mismatches.
 
 Like the Pact verifiers' output, each pact opens with "Verifying a pact between C and P", each
-interaction says passed or failed, and the failures follow, numbered, with every mismatch
-grouped by the part that differs (status, headers, body) and a `curl` line that replays the
-request. Pure: a result in, text out.
+interaction says passed, failed or not verified, and the failures (an interaction that was not
+verified is one) follow, numbered, with every mismatch grouped by the part that differs
+(status, headers, body) and a `curl` line that replays the request. Pure: a result in, text
+out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ _PARTS = {
 }
 
 
+_COUNTED = {"skipped": "not verified"}
+
+
 def _states(result: InteractionResult) -> str:
     if not result.provider_states:
         return ""
@@ -29,7 +33,12 @@ def _states(result: InteractionResult) -> str:
 
 
 def _verdict(pact: PactResult, result: InteractionResult) -> str:
-    words = {"passed": "passed", "failed": "FAILED", "error": "ERROR", "skipped": "skipped"}
+    words = {
+        "passed": "passed",
+        "failed": "FAILED",
+        "error": "ERROR",
+        "skipped": "NOT VERIFIED",
+    }
     verdict = words[result.status]
     if pact.is_pending_for(result) and not result.is_ok:
         verdict += " (pending: does not fail the run)"
@@ -79,8 +88,10 @@ def summary(result: VerificationResult) -> str:
     """One line counting the interactions by verdict."""
     counts = {status: result.count(status) for status in ("passed", "failed", "error", "skipped")}
     total = sum(counts.values())
-    shown = ", ".join(f"{count} {status}" for status, count in counts.items() if count)
-    pending = result.count("failed", pending=True) + result.count("error", pending=True)
+    shown = ", ".join(
+        f"{count} {_COUNTED.get(status, status)}" for status, count in counts.items() if count
+    )
+    pending = sum(result.count(status, pending=True) for status in ("failed", "error", "skipped"))
     line = f"{total} interactions in {len(result.pacts)} pacts: {shown or 'none'}"
     if pending:
         line += f" ({pending} of the failures pending)"
@@ -98,7 +109,7 @@ def render_text(result: VerificationResult) -> str:
             lines.append(f"  {interaction.description}{_states(interaction)} ... {verdict}")
             if interaction.status == "skipped" and interaction.error:
                 lines.append(f"    ({interaction.error})")
-            if interaction.status in {"failed", "error"}:
+            if not interaction.is_ok:
                 failures.append((pact, interaction))
         if pact.published:
             lines.append(f"  result published: {pact.published}")
@@ -111,5 +122,5 @@ def render_text(result: VerificationResult) -> str:
         for number, (pact, interaction) in enumerate(failures, start=1):
             lines += _failure(number, pact, interaction)
             lines.append("")
-    lines.append(summary(result))
+    lines += [*result.notes, summary(result)]
     return "\n".join(lines)

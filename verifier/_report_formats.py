@@ -1,8 +1,10 @@
 """Machine-readable reports: JSON (the result model, camelCase) and JUnit XML for CI servers.
 
 In JUnit, each pact is a `testsuite` and each interaction a `testcase`; a failure lists its
-mismatches, an error its reason. A failed pending interaction is written as `skipped` with the
-failure in its message, since it must not fail the build that reads the report.
+mismatches, an error its reason. An interaction that was not verified is a failure of type
+`not-verified` (it fails the run), unless pending. A failed pending interaction is written as
+`skipped` with the failure in its message, since it must not fail the build that reads the
+report.
 """
 
 from __future__ import annotations
@@ -49,9 +51,12 @@ def _testcase(suite: ET.Element, pact: PactResult, result: InteractionResult) ->
     )
     first = result.findings[0].description if result.findings else (result.error or "")
     is_pending = pact.is_pending_for(result)
-    if result.status == "skipped" or (is_pending and not result.is_ok):
-        reason = f"pending, {result.status}: {first}" if is_pending else first
+    if is_pending and not result.is_ok:
+        reason = f"pending, {result.status}: {first}"
         ET.SubElement(case, "skipped", message=reason).text = _details(result) or None
+    elif result.status == "skipped":
+        message = f"not verified: {first}"
+        ET.SubElement(case, "failure", message=message, type="not-verified").text = _details(result)
     elif result.status == "failed":
         ET.SubElement(case, "failure", message=first, type="mismatch").text = _details(result)
     elif result.status == "error":
@@ -68,11 +73,9 @@ def render_junit(result: VerificationResult) -> str:
     for pact in result.pacts:
         counted = {"failures": 0, "errors": 0, "skipped": 0}
         for interaction in pact.interactions:
-            if interaction.status == "skipped" or (
-                pact.is_pending_for(interaction) and not interaction.is_ok
-            ):
+            if pact.is_pending_for(interaction) and not interaction.is_ok:
                 counted["skipped"] += 1
-            elif interaction.status == "failed":
+            elif interaction.status in {"failed", "skipped"}:
                 counted["failures"] += 1
             elif interaction.status == "error":
                 counted["errors"] += 1

@@ -4,7 +4,9 @@ A failed interaction is a result with findings, not an exception. A finding says
 what was expected and what came; its `source` names the check that made it (`pact` for the
 consumer's expectations; other checks, such as an OpenAPI validation, add their own), so a
 report groups them and the verdict counts them alike. The verdicts here are pure: the run
-passes when every interaction that is not pending passed.
+passes when every interaction that is not pending passed. An interaction that was not verified
+(`skipped`: no producer for a message, a provider state nothing sets up when states are
+required) is not a pass: it fails the run and its pact's published result, with its reason.
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ class InteractionResult(msgspec.Struct, frozen=True, kw_only=True):
     Attributes:
         description: The interaction's description.
         status: `passed`; `failed` when there are findings; `error` when it could not be
-            verified (provider unreachable, state setup failed); `skipped` when nothing here
-            verifies its kind (a message without a producer).
+            verified (provider unreachable, state setup failed); `skipped` when it was not
+            verified at all (a message without a producer, a required provider state nothing
+            sets up): never a pass.
         findings: The differences found, in the order of the request's parts.
         error: Why it could not be verified, for `error` and `skipped`.
         provider_states: The states set up before it.
@@ -84,8 +87,8 @@ class InteractionResult(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def is_ok(self) -> bool:
-        """Whether it passed (or was skipped)."""
-        return self.status in {"passed", "skipped"}
+        """Whether it passed: verified, with nothing found (a skipped one did not pass)."""
+        return self.status == "passed"
 
 
 class PactResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -117,7 +120,7 @@ class PactResult(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def is_success(self) -> bool:
-        """Whether every interaction passed: the result to publish, pending or not."""
+        """Whether every interaction was verified and passed: the result to publish."""
         return all(result.is_ok for result in self.interactions)
 
     def is_pending_for(self, result: InteractionResult) -> bool:
@@ -133,15 +136,23 @@ class PactResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class VerificationResult(msgspec.Struct, frozen=True, kw_only=True):
-    """The whole run: every pact's result, and the verdict."""
+    """The whole run: every pact's result, and the verdict.
+
+    Attributes:
+        provider: The provider's name.
+        pacts: One result per pact, in the order of the sources.
+        duration: Seconds the run took.
+        notes: What the run says about itself, such as why no result was published.
+    """
 
     provider: str
     pacts: tuple[PactResult, ...]
     duration: float = 0.0
+    notes: tuple[str, ...] = ()
 
     @property
     def is_success(self) -> bool:
-        """Whether every interaction that is not pending passed (the exit code's question)."""
+        """Whether every interaction not pending was verified and passed (the exit code)."""
         return not any(pact.is_blocking_failure for pact in self.pacts)
 
     @property

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import json
 import random
 import time
@@ -20,6 +21,7 @@ import msgspec
 
 from clients.sdk.errors import ClientError
 from verifier import _sources
+from verifier._filters import InteractionFilter
 from verifier._generators import requests as generated
 from verifier._generators.values import Context, GeneratorError
 from verifier._http import RequestPathError, outgoing, received
@@ -52,6 +54,20 @@ Work: TypeAlias = tuple[int, int, LoadedPact, Interaction]
 """One interaction to verify: its pact's index, its position, the pact, the interaction."""
 
 
+def unset_states_reason(interaction: Interaction, names: Sequence[str] | None = None) -> str:
+    """Why an interaction is not verified: states are required and nothing sets `names` up.
+
+    `names` are all of the interaction's provider states unless given.
+    """
+    unset = names if names is not None else [state.name for state in interaction.provider_states]
+    listed = ", ".join(repr(name) for name in unset)
+    noun = "state" if len(unset) == 1 else "states"
+    return (
+        f"Nothing sets up the provider {noun} {listed} (no state-change URL or handler), and "
+        "provider states are required."
+    )
+
+
 def batches_by_state(work: Sequence[Work]) -> list[list[Work]]:
     """Group interactions that need the same provider states (same names and params).
 
@@ -79,7 +95,12 @@ class Verifier:
             validation, say); their findings fail the interaction like mismatches do.
         message_producers: What makes the messages of message interactions: callables by
             message description, or a `MessageProducers` (which may name a message proxy URL).
-            Without any, message interactions are skipped.
+            Without any, message interactions are not verified (`skipped`, failing the run).
+        interaction_filter: Verify only the interactions it selects; a narrowed run publishes
+            nothing (`VerificationResult.notes` says so), as the Pact verifiers do.
+        require_provider_states: An interaction with a provider state that no state-change
+            URL or handler sets up is not verified (`skipped`, failing the run) instead of
+            verified with a warning.
 
     Example:
         >>> verifier = Verifier(Provider(name="Orders", base_url="http://127.0.0.1:8000"))
@@ -97,9 +118,13 @@ class Verifier:
         seed: int | None = None,
         response_checks: Sequence[ResponseCheck] = (),
         message_producers: MessageProducers | Mapping[str, Producer] | None = None,
+        interaction_filter: InteractionFilter | None = None,
+        require_provider_states: bool = False,
     ) -> None:
         self.provider = provider
         self.message_producers = as_registry(message_producers)
+        self.interaction_filter = interaction_filter
+        self._require_states = require_provider_states
         self._response_checks = tuple(response_checks)
         self._concurrency = 1 if sequential else max(1, concurrency)
         self._sequential = sequential
@@ -117,14 +142,24 @@ class Verifier:
         """Load the pacts of every source, verify them, and publish if asked.
 
         A result the broker refuses is recorded on its pact (`publish_error`); the others are
-        still published.
+        still published. A run narrowed by the interaction filter publishes nothing.
 
         Raises:
             SourceError: When a pact could not be read or fetched (nothing was verified).
         """
         started = time.perf_counter()
         loaded = await self.load(sources)
+        notes: list[str] = []
+        narrowing = self.interaction_filter
         try:
+            if narrowing is not None and narrowing.is_narrowing:
+                loaded = self.select(loaded, narrowing)
+                if publication is not None:
+                    notes.append(
+                        "The verification results were not published: the run was narrowed to "
+                        f"interactions with {narrowing}, and only a whole pact's result counts."
+                    )
+                    publication = None
             results = await self.verify_pacts(loaded)
             if publication is not None:
                 results = await self.publish(loaded, results, publication)
@@ -134,7 +169,22 @@ class Verifier:
             provider=self.provider.name,
             pacts=tuple(results),
             duration=time.perf_counter() - started,
+            notes=tuple(notes),
         )
+
+    @staticmethod
+    def select(loaded: Sequence[LoadedPact], narrowing: InteractionFilter) -> list[LoadedPact]:
+        """The pacts with only the interactions the filter selects."""
+        return [
+            dataclasses.replace(
+                item,
+                pact=msgspec.structs.replace(
+                    item.pact,
+                    interactions=tuple(filter(narrowing.selects, item.pact.interactions)),
+                ),
+            )
+            for item in loaded
+        ]
 
     async def load(self, sources: Sequence[Source]) -> list[LoadedPact]:
         """Every pact the sources give, in the order of the sources.
@@ -218,6 +268,10 @@ class Verifier:
             interaction_id=interaction.interaction_id,
             is_pending=item.is_pending or interaction.is_pending,
         )
+        if self._require_states and states.unconfigured(interaction.provider_states):
+            return msgspec.structs.replace(
+                base, status="skipped", error=unset_states_reason(interaction)
+            )
         if interaction.kind != "http":
             return await verify_message(
                 self.message_producers,

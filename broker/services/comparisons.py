@@ -19,7 +19,7 @@ from broker.domain.model import (
 )
 from broker.services.clock import Clock
 from broker.storage.interface import Transaction
-from verifier.comparison import ComparisonError, compare, encode, load_spec
+from verifier.comparison import ComparisonError, compare, encode, load_spec, uncovered
 
 # How many of a provider's newest distinct documents a newly published pact is compared with.
 RECENT_DOCUMENTS = 5
@@ -44,9 +44,14 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def check(document: ProviderContract, pact: PactVersion) -> tuple[bool, str]:
-    """Compare a pact content with a document: (no error found, findings as JSON)."""
+    """Compare a pact content with a document: (no error found, findings as JSON).
+
+    Message interactions are errors here: the document cannot speak for them, and a
+    comparison must not pass a pact whose messages were never verified.
+    """
     try:
-        findings = compare(load_spec(document.content.encode()), json.loads(pact.content))
+        parsed = json.loads(pact.content)
+        findings = compare(load_spec(document.content.encode()), parsed) + uncovered(parsed)
     except ComparisonError as error:
         unreadable = {"code": "comparison.failed", "type": "error", "message": str(error)}
         return False, json.dumps([unreadable])

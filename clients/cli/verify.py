@@ -3,8 +3,11 @@
 Pacts come from files, folders and pact URLs given as arguments, and from a broker's pacts for
 verification (`--broker-url` with selectors, pending and WIP options). With `--publish`, the
 result of each broker pact goes back to the broker. The exit code is 0 only when every
-interaction that is not pending passed and, with `--publish`, every result was published.
-Flag names follow the Pact verifier CLI's.
+interaction that is not pending was verified and passed (a message interaction without a
+producer was not verified) and, with `--publish`, every result was published. The filters
+(`--filter-description`, `--filter-state`, `--filter-no-state`, or pact_ffi's `PACT_DESCRIPTION`,
+`PACT_PROVIDER_STATE`, `PACT_PROVIDER_NO_STATE`) narrow the run: it verifies what they select
+and publishes nothing. Flag names follow the Pact verifier CLI's.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from clients.cli.outcome import Outcome
 from clients.cli.output_flag import add_output_flag
 from verifier import (
     BrokerSource,
+    FilterError,
+    InteractionFilter,
     MessageProducers,
     OpenAPICheck,
     OpenAPIDocumentError,
@@ -77,6 +82,11 @@ def register(
         metavar="'NAME: VALUE'",
         help="add to every request, replacing the pact's header (repeatable)",
     )
+    provider.add_argument(
+        "--require-provider-states",
+        action="store_true",
+        help="do not verify (and fail) interactions whose provider states nothing sets up",
+    )
     provider.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
     provider.add_argument("--sequential", action="store_true", help="one interaction at a time")
     provider.add_argument(
@@ -119,6 +129,20 @@ def register(
         "--enable-pending", action="store_true", help="pending pacts' failures do not fail the run"
     )
     broker.add_argument("--include-wip-pacts-since", metavar="DATE")
+    narrowing = verify.add_argument_group(
+        "filters (a narrowed run verifies what they select and publishes nothing)"
+    )
+    narrowing.add_argument("--filter-description", metavar="REGEX", help="env PACT_DESCRIPTION")
+    narrowing.add_argument(
+        "--filter-state",
+        metavar="REGEX",
+        help="a provider state's name matches (env PACT_PROVIDER_STATE)",
+    )
+    narrowing.add_argument(
+        "--filter-no-state",
+        action="store_true",
+        help="only interactions without provider states (env PACT_PROVIDER_NO_STATE)",
+    )
     results = verify.add_argument_group("results")
     results.add_argument("--publish", action="store_true", help="publish results to the broker")
     results.add_argument("--provider-app-version", help="the provider version verified")
@@ -146,12 +170,15 @@ def run_verify(args: argparse.Namespace) -> Outcome:
         ca_file=args.ca_file,
     )
     checks = _openapi_checks(args)
+    narrowing = _filter(args)
     verifier = Verifier(
         provider,
         concurrency=args.concurrency,
         sequential=args.sequential,
         response_checks=checks,
         message_producers=MessageProducers(url=args.message_producer_url),
+        interaction_filter=narrowing,
+        require_provider_states=args.require_provider_states,
     )
     publication = (
         Publication(
@@ -168,10 +195,25 @@ def run_verify(args: argparse.Namespace) -> Outcome:
     except SourceError as error:
         raise CommandError(str(error)) from error
     if not any(pact.interactions for pact in result.pacts):
+        if narrowing.is_narrowing:
+            raise CommandError(f"No interaction of the pacts has {narrowing}.")
         raise CommandError(f"No pacts with interactions were found for {args.provider}.")
     # A result the broker refused fails the run too: can-i-deploy would miss it.
     passed = result.is_success and not result.publish_errors
     return Outcome(_render(result, args.output), 0 if passed else EXIT_FAILED)
+
+
+def _filter(args: argparse.Namespace) -> InteractionFilter:
+    """The flags' filter, else pact_ffi's environment variables."""
+    try:
+        environ = InteractionFilter.from_environment(os.environ)
+        return InteractionFilter(
+            description=args.filter_description or environ.description,
+            state=args.filter_state if args.filter_state is not None else environ.state,
+            no_state=args.filter_no_state or environ.no_state,
+        )
+    except FilterError as error:
+        raise CommandError(str(error)) from error
 
 
 def _render(result: VerificationResult, output: str) -> str:

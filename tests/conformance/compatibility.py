@@ -5,8 +5,10 @@ calls its function (registered with `@step` in `compatibility_steps.py` and
 `compatibility_provider.py`). Matching steps call `verifier.matching.match_request`; provider
 steps serve the chosen interactions' responses from a real ASGI app on 127.0.0.1 and run
 `Verifier` on pact files written for them or published to Accord's own broker (in place of
-the suite's mock broker); generator steps apply `verifier._generators.requests.apply`. A step
-that needs something Accord does not have raises `Unsupported`, whose message says what.
+the suite's mock broker); message provider steps serve messages from a message proxy on
+127.0.0.1 (`compatibility_messages.py`); generator steps apply
+`verifier._generators.requests.apply`. A step that needs something Accord does not have
+raises `Unsupported`, whose message says what.
 Cell syntax (`file: x.json`, `JSON: ...`, `XML: ...`, `'Name: value'`) is the suite's README's.
 """
 
@@ -119,6 +121,7 @@ ERROR_KINDS = {
     "Response status did not match": {"status"},
     "Body had differences": {"body", "content-type"},
     "Headers had differences": {"header"},
+    "Metadata had differences": {"metadata"},
 }
 
 Handler = Callable[["World", Step, re.Match[str]], None]
@@ -161,6 +164,9 @@ class World:
         self.broker_url = ""
         self.broker_consumers: list[str] = []
         self.publication: Publication | None = None
+        self.messages: dict[str, tuple[Body, dict[str, Any]]] = {}
+        self.message_proxy_url = ""
+        self.proxy_calls: list[dict[str, Any]] = []
         self.generated: dict[str, Any] = {}
         self.request: dict[str, Any] = {}
         self.context = Context(rng=random.Random(6))

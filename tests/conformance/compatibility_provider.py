@@ -26,6 +26,7 @@ from tests.conformance.gherkin import Step
 from tests.integration.verifier.test_openapi_checks import broker_on_free_port
 from verifier import (
     BrokerSource,
+    MessageProducers,
     PactFile,
     Provider,
     ProviderState,
@@ -161,7 +162,7 @@ def verification_run(world: World, _: Step, __: re.Match[str]) -> None:
 
     provider = Provider(
         name="p",
-        base_url=world.provider_url,
+        base_url=world.provider_url or world.message_proxy_url,
         state_handler=world.state_callback,
         state_change_teardown=True,
         request_filter=add_headers if world.filter_headers else None,
@@ -169,7 +170,9 @@ def verification_run(world: World, _: Step, __: re.Match[str]) -> None:
     sources: list[Source] = [PactFile(path) for path in world.pacts]
     if world.broker_url:
         sources.append(BrokerSource(url=world.broker_url))
-    world.result = Verifier(provider).verify_sync(sources, publication=world.publication)
+    producers = MessageProducers(url=world.message_proxy_url) if world.message_proxy_url else None
+    verifier = Verifier(provider, message_producers=producers)
+    world.result = verifier.verify_sync(sources, publication=world.publication)
 
 
 @step(r"the verification will be successful")

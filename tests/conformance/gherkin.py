@@ -34,11 +34,12 @@ class Step:
 
 @dataclass
 class Scenario:
-    """One scenario, with the background's steps in front of its own."""
+    """One scenario, with the background's steps in front of its own, and its own tags."""
 
     name: str
     line: int
     steps: list[Step]
+    tags: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -81,7 +82,8 @@ def read_feature(path: Path) -> Feature:
         elif line.startswith("Scenario:"):
             steps = [*background]
             title = line.removeprefix("Scenario:").strip()
-            scenarios.append(Scenario(name=title, line=number, steps=steps))
+            scenarios.append(Scenario(name=title, line=number, steps=steps, tags=pending_tags))
+            pending_tags = set()
         elif line.startswith(_STEP_KEYWORDS) and steps is not None:
             keyword, _, text = line.partition(" ")
             steps.append(Step(keyword=keyword, text=text.strip()))

@@ -7,6 +7,7 @@ A missing expected body means "any body"; an empty or null one means "no body".
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl
@@ -179,9 +180,34 @@ def _compare_text(
     selected = ruleset.select(walk.rules, ())
     if selected is not None:
         failure = rules.apply(selected.rules, wanted, got, is_exact=selected.is_exact, is_text=True)
+    elif isinstance(expected, bytes) or isinstance(actual, bytes):
+        # Bytes compare as bytes: decoded, two different invalid sequences both read as U+FFFD.
+        return _compare_bytes(walk, _as_bytes(expected), _as_bytes(actual))
     else:
         failure = None if wanted == got else render(wanted)
     return [] if failure is None else [engine.failed(walk, (), wanted, got, failure)]
+
+
+def _compare_bytes(walk: Walk, expected: bytes, actual: bytes) -> list[Mismatch]:
+    if expected == actual:
+        return []
+    wanted = base64.b64encode(expected).decode("ascii")
+    got = base64.b64encode(actual).decode("ascii")
+    description = (
+        f"expected {len(expected)} bytes (base64 {_cut(wanted)}) "
+        f"but got {len(actual)} bytes (base64 {_cut(got)})"
+    )
+    return [engine.mismatch(walk, (), wanted, got, description)]
+
+
+def _cut(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[:size] + "..."
+
+
+def _as_bytes(content: JSONValue | bytes) -> bytes:
+    if isinstance(content, bytes):
+        return content
+    return content.encode("utf-8") if isinstance(content, str) else render(content).encode()
 
 
 def _form(content: JSONValue | bytes) -> Multimap:

@@ -58,6 +58,33 @@ def is_form(essence: str) -> bool:
     return essence == "application/x-www-form-urlencoded"
 
 
+# Application types whose contents are text, though neither JSON nor XML.
+_TEXT_APPLICATION_TYPES = frozenset(
+    {
+        "application/javascript",
+        "application/ecmascript",
+        "application/graphql",
+        "application/sql",
+        "application/yaml",
+        "application/x-yaml",
+        "application/x-www-form-urlencoded",
+    }
+)
+
+
+def is_binary(essence: str) -> bool:
+    """Whether contents of this type are bytes, not text (`image/png`, `application/pdf`...).
+
+    V3 message pacts carry such contents as base64 text, as pact_ffi and Pact-JVM write them.
+    """
+    main, _, _ = essence.partition("/")
+    if main in {"image", "audio", "video", "font"}:
+        return True
+    if main != "application":
+        return False
+    return not (is_json(essence) or is_xml(essence) or essence in _TEXT_APPLICATION_TYPES)
+
+
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),

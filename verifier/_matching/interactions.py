@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal, TypeAlias
 
-from verifier._matching import bodies, parts, ruleset
+import msgspec
+
+from verifier._matching import bodies, contenttypes, parts, rules, ruleset
 from verifier._matching.engine import Walk
 from verifier._matching.mismatch import Mismatch
 from verifier._matching.values import JSONValue
@@ -72,7 +74,11 @@ def response(
 def message(
     expected: Mapping[str, JSONValue], actual: Mapping[str, JSONValue], spec: str
 ) -> list[Mismatch]:
-    """Compare a message: its metadata, then its contents (V3 messages, V4 message parts)."""
+    """Compare a message: its metadata, then its contents (V3 messages, V4 message parts).
+
+    Binary contents of a V3 message (an `image/*` or `application/pdf` content type, say) are
+    base64 text, on both sides, as pact_ffi and Pact-JVM write them; V4 has `encoded`.
+    """
     _check_spec(spec)
     categories = ruleset.read(expected, spec)
     expected_metadata = expected.get("metadata")
@@ -87,4 +93,18 @@ def message(
         expected, "contents", spec, parts.content_type_in_metadata(expected_metadata)
     )
     got = bodies.unwrap(actual, "contents", spec, parts.content_type_in_metadata(actual_metadata))
+    if spec != "4":
+        wanted, got = _binary_from_base64(wanted), _binary_from_base64(got)
     return found + bodies.compare(walk, wanted, got)
+
+
+def _binary_from_base64(body: bodies.Body) -> bodies.Body:
+    """A V3 message's base64 contents as bytes, when its content type says they are binary."""
+    if not (isinstance(body.content, str) and body.content_type):
+        return body
+    if not contenttypes.is_binary(contenttypes.parse(body.content_type).essence):
+        return body
+    decoded = rules.decode_binary(body.content)
+    if decoded is None:  # not base64: a writer that put the text itself
+        return body
+    return msgspec.structs.replace(body, content=decoded)

@@ -10,11 +10,13 @@ The engine is pure: bytes or parsed documents in, findings out; no HTTP, no brok
 
 Findings have openapi-pact-comparator's codes, types and `[root]…` locations, and encode
 (`encode(findings)`) to the JSON it prints. OpenAPI 3.0, 3.1 and Swagger 2.0 (YAML or JSON)
-and V1 to V4 pacts are read; message interactions are left out.
+and V1 to V4 pacts are read; message interactions are left out, and `uncovered(pact)` gives an
+error finding for each of them, for a caller that takes a comparison as a pact's verdict.
 """
 
 from __future__ import annotations
 
+from verifier.comparison.coverage import uncovered
 from verifier.comparison.engine import compare
 from verifier.comparison.errors import ComparisonError, PactError, SpecError
 from verifier.comparison.findings import Finding, FindingType, MockDetails, SpecDetails, encode
@@ -32,4 +34,5 @@ __all__ = [
     "compare",
     "encode",
     "load_spec",
+    "uncovered",
 ]

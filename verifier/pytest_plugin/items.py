@@ -1,15 +1,17 @@
 """One test item per interaction, and the text of its failure.
 
-An item is a `pytest.Function` (so it takes fixtures: `accord_provider`, and the
-`accord_state:<name>` fixture of each of its provider states) whose test verifies its one
-interaction with the `Verifier` and turns the verdict into pytest's words: a pass, a failure
-whose message is the mismatch tree, a skip (nothing verifies its kind), or an xfail when the
+An item is a `pytest.Function` (so it takes fixtures: `accord_provider`, the
+`accord_state:<name>` fixture of each of its provider states, and a message interaction's
+`@message_producer` fixture) whose test verifies its one interaction with the `Verifier` and
+turns the verdict into pytest's words: a pass, a failure whose message is the mismatch tree (or
+why the interaction was not verified: that is a failure too, never a skip), or an xfail when the
 interaction or its pact is pending.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -18,8 +20,9 @@ import pytest
 from verifier._pact import Interaction
 from verifier._replay import Provider
 from verifier._results import InteractionResult, PactResult
-from verifier._runner import Verifier
+from verifier._runner import Verifier, unset_states_reason
 from verifier._sources import LoadedPact
+from verifier.pytest_plugin.producers import producers_for
 from verifier.pytest_plugin.states import BoundState, StateFunctions, fixture_name
 
 if TYPE_CHECKING:
@@ -38,6 +41,8 @@ def failure_text(pact: PactResult, result: InteractionResult) -> str:
     lines = [f"{pact.consumer} -> {pact.provider}: {result.description}"]
     if states:
         lines[0] += f" (given {states})"
+    if result.status == "skipped":
+        lines[0] += ": NOT VERIFIED"
     lines.append(f"  from {pact.source}")
     if result.error:
         lines.append(f"  {result.error}")
@@ -107,14 +112,47 @@ def _state_functions(
     return found
 
 
-def verify_interaction(request: pytest.FixtureRequest, accord_provider: Provider) -> None:
-    """Verify the item's interaction against the provider; pytest's verdict from the result."""
-    item = request.node
-    assert isinstance(item, InteractionItem)
+def _unset_states(
+    provider: Provider, interaction: Interaction, bound: Mapping[str, object]
+) -> list[str]:
+    """The item's provider states that no function, URL or handler sets up."""
+    if provider.state_change_url is not None or provider.state_handler is not None:
+        return []
+    return [state.name for state in interaction.provider_states if state.name not in bound]
+
+
+def _result(
+    request: pytest.FixtureRequest, item: InteractionItem, provider: Provider
+) -> tuple[PactResult, InteractionResult, list[str]]:
+    """Verify the item's interaction; its pact's result, its own, and the states nothing set up."""
     interaction = item.interaction
+    settings = item.run.settings
+    if interaction.kind == "http" and not provider.base_url:
+        pytest.fail("Give --accord-provider-url, or override the accord_provider fixture.")
     bound = _state_functions(request, interaction)
+    single = dataclasses.replace(
+        item.loaded, pact=msgspec.structs.replace(item.loaded.pact, interactions=(interaction,))
+    )
+    unset = _unset_states(provider, interaction, bound)
+    if unset and settings.require_states:
+        result = InteractionResult(
+            description=interaction.description,
+            status="skipped",
+            error=unset_states_reason(interaction, unset),
+            provider_states=interaction.provider_states,
+            interaction_id=interaction.interaction_id,
+            is_pending=item.loaded.is_pending or interaction.is_pending,
+        )
+        pact = PactResult(
+            consumer=single.pact.consumer,
+            provider=single.pact.provider,
+            source=single.source,
+            interactions=(result,),
+            is_pending=single.is_pending,
+            is_wip=single.is_wip,
+        )
+        return pact, result, []
     missing: list[str] = []
-    provider = accord_provider
     if bound or (provider.state_change_url is None and provider.state_handler is None):
         handler = StateFunctions(
             bound,
@@ -124,19 +162,27 @@ def verify_interaction(request: pytest.FixtureRequest, accord_provider: Provider
             timeout=provider.timeout,
         )
         provider = dataclasses.replace(provider, state_handler=handler, state_change_teardown=True)
-    single = dataclasses.replace(
-        item.loaded, pact=msgspec.structs.replace(item.loaded.pact, interactions=(interaction,))
+    producers = None
+    if interaction.kind != "http":
+        producers = producers_for(request, interaction, settings.message_producer_url)
+    verifier = Verifier(
+        provider, response_checks=item.run.response_checks, message_producers=producers
     )
-    verifier = Verifier(provider, response_checks=item.run.response_checks)
     (pact,) = item.run.call(verifier.verify_pacts([single]))
     (result,) = pact.interactions
+    return pact, result, missing
+
+
+def verify_interaction(request: pytest.FixtureRequest, accord_provider: Provider) -> None:
+    """Verify the item's interaction against the provider; pytest's verdict from the result."""
+    item = request.node
+    assert isinstance(item, InteractionItem)
+    pact, result, missing = _result(request, item, accord_provider)
     if missing:
         note = "no @provider_state function or state-change URL sets up: " + ", ".join(missing)
         result = msgspec.structs.replace(result, notes=(*result.notes, note))
         item.run.report.append(f"{item.nodeid}: {note}")
     item.run.record(item.key, result)
-    if result.status == "skipped":
-        pytest.skip(result.error or "nothing verifies this interaction")
     if result.is_ok:
         return
     text = failure_text(pact, result)

@@ -1,7 +1,8 @@
 """The plugin's `--accord-*` options, and what they ask for as verifier values.
 
 Options follow `accord verify`'s flags with an `accord-` prefix; broker credentials fall back to
-the `PACT_BROKER_*` environment variables, as the Pact tools do.
+the `PACT_BROKER_*` environment variables, and `PACT_DESCRIPTION`, `PACT_PROVIDER_STATE` and
+`PACT_PROVIDER_NO_STATE` narrow the run, as the Pact tools do.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from verifier._filters import FilterError, InteractionFilter
 from verifier._matching.values import JSONValue
 from verifier._pact import PactError, decode_pact
 from verifier._publish import Publication
@@ -41,6 +43,16 @@ def add_options(parser: pytest.Parser) -> None:
         "--accord-provider-states-setup-url",
         metavar="URL",
         help="POST {state, params, action} for states without a @provider_state",
+    )
+    add(
+        "--accord-message-producer-url",
+        metavar="URL",
+        help="POST {description, providerStates} for messages without a @message_producer",
+    )
+    add(
+        "--accord-require-provider-states",
+        action="store_true",
+        help="fail, without verifying, interactions whose provider states nothing sets up",
     )
     add(
         "--accord-custom-header",
@@ -89,6 +101,8 @@ class Settings:
     provider: str
     provider_url: str | None
     states_url: str | None
+    message_producer_url: str | None
+    require_states: bool
     custom_headers: dict[str, str]
     sources: list[Source]
     openapi: str | None
@@ -96,6 +110,7 @@ class Settings:
     broker_url: str | None
     broker_credentials: dict[str, str | None]
     publication: Publication | None
+    interaction_filter: InteractionFilter
 
 
 def _selectors(texts: list[str]) -> list[dict[str, JSONValue]]:
@@ -182,6 +197,10 @@ def read_settings(config: pytest.Config) -> Settings:
                 provider_version_branch=branch,
             )
         )
+    try:
+        narrowing = InteractionFilter.from_environment(env)
+    except FilterError as error:
+        raise pytest.UsageError(str(error)) from error
     publication = None
     if option("accord_publish"):
         if not option("accord_provider_version"):
@@ -191,6 +210,8 @@ def read_settings(config: pytest.Config) -> Settings:
         provider=provider,
         provider_url=option("accord_provider_url"),
         states_url=option("accord_provider_states_setup_url"),
+        message_producer_url=option("accord_message_producer_url"),
+        require_states=option("accord_require_provider_states"),
         custom_headers=_headers(option("accord_custom_header")),
         sources=sources,
         openapi=option("accord_openapi"),
@@ -198,4 +219,5 @@ def read_settings(config: pytest.Config) -> Settings:
         broker_url=broker_url,
         broker_credentials={"token": token, "username": username, "password": password},
         publication=publication,
+        interaction_filter=narrowing,
     )

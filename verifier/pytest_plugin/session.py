@@ -64,8 +64,12 @@ class AccordRun:
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        """Load the pacts and add an item per interaction (before -k and -m select)."""
-        del config
+        """Load the pacts and add an item per interaction (before -k and -m select).
+
+        pact_ffi's filter variables (`PACT_DESCRIPTION`, `PACT_PROVIDER_STATE`,
+        `PACT_PROVIDER_NO_STATE`) deselect the interactions they leave out, as `-k` would.
+        """
+        narrowing = self.settings.interaction_filter
         self.response_checks += self._openapi_checks()
         try:
             self.loaded = self.call(self._verifier().load(self.settings.sources))
@@ -87,6 +91,15 @@ class AccordRun:
                 name, "passed", None, list[pytest.Item | pytest.Collector](made)
             )
             session.ihook.pytest_collectreport(report=report)
+            if narrowing.is_narrowing:
+                left_out = [
+                    item
+                    for item in made
+                    if isinstance(item, InteractionItem) and not narrowing.selects(item.interaction)
+                ]
+                if left_out:
+                    config.hook.pytest_deselected(items=left_out)
+                made = [item for item in made if item not in left_out]
             items += made
 
     def _openapi_checks(self) -> list[ResponseCheck]:
@@ -139,7 +152,8 @@ class AccordRun:
             if len(verified) < len(found):
                 self.report.append(
                     f"The result of the pact between {loaded.pact.consumer} and "
-                    f"{loaded.pact.provider} was not published: not every interaction ran."
+                    f"{loaded.pact.provider} was not published: not every interaction ran "
+                    "(deselected, or stopped before its verdict)."
                 )
                 continue
             ready.append(loaded)

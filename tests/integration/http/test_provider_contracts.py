@@ -154,6 +154,21 @@ async def test_an_incompatible_pact_is_a_no_naming_the_interaction_and_the_code(
     assert "version 2.0.0 of ProbeConsumerV3" in errors and "version 1 of ProbeProvider" in errors
 
 
+async def test_trust_01_a_comparison_is_no_evidence_for_message_interactions(
+    client: Client,
+) -> None:
+    """The document fits the HTTP interactions; the message was never verified: a no."""
+    await production(client)
+    await client.post(PUBLISH, json=contract_body("1"))
+    await deploy(client, "ProbeProvider", "1")
+    with_message = {**PACT, "messages": [{"description": "a user created event", "contents": {}}]}
+    await publish_pact(client, "3.0.0", with_message)
+    answer = await can_i_deploy(client, "ProbeConsumerV3", "3.0.0")
+    assert answer["summary"]["deployable"] is False
+    errors = " ".join(n["text"] for n in answer["notices"] if n["type"] == "error")
+    assert "interaction.type.not-comparable in the interaction 'a user created event'" in errors
+
+
 async def test_a_contract_published_after_the_pact_is_compared_too(client: Client) -> None:
     await production(client)
     await publish_pact(client, "2.0.0", incompatible())

@@ -258,7 +258,7 @@ async def test_a_folder_gives_the_pacts_for_the_provider_only(
     assert result.is_success
 
 
-async def test_v4_pending_interactions_and_messages_leave_the_verdict_alone(
+async def test_v4_pending_interactions_leave_the_verdict_alone_but_unverified_messages_fail_it(
     provider_url: str, tmp_path: Path
 ) -> None:
     pact = {
@@ -290,8 +290,10 @@ async def test_v4_pending_interactions_and_messages_leave_the_verdict_alone(
     pending, message = result.pacts[0].interactions
     assert (pending.status, pending.is_pending) == ("failed", True)
     assert message.status == "skipped"
-    assert result.is_success
-    assert "FAILED (pending: does not fail the run)" in render_text(result)
+    assert not result.is_success  # the message was never verified: no producer
+    text = render_text(result)
+    assert "FAILED (pending: does not fail the run)" in text
+    assert "a user created event ... NOT VERIFIED" in text
 
 
 async def test_response_checks_add_their_own_findings(provider_url: str, tmp_path: Path) -> None:
@@ -322,3 +324,26 @@ async def test_response_checks_add_their_own_findings(provider_url: str, tmp_pat
     assert "     caching: headers\n       a request for a user: no Cache-Control header" in (
         render_text(result)
     )
+
+
+async def test_trust_01_a_required_provider_state_nothing_sets_up_is_not_verified(
+    provider_url: str, provider_app: Litestar, tmp_path: Path
+) -> None:
+    """Without a state-change URL, interactions with states are not sent, and fail the run."""
+    pact = write_pact(tmp_path, without_broken(user_pact()))
+    provider = provider_at(provider_url, state_change_url=None)
+
+    warned = await Verifier(provider).verify([PactFile(pact)])
+    assert [item.status for item in warned.pacts[0].interactions][:2] == ["failed", "passed"]
+    assert "No provider state callback is configured" in warned.pacts[0].interactions[0].notes[0]
+
+    result = await Verifier(provider, require_provider_states=True).verify([PactFile(pact)])
+    user, missing, created = result.pacts[0].interactions
+    assert (user.status, missing.status, created.status) == ("skipped", "skipped", "passed")
+    assert user.error == (
+        "Nothing sets up the provider state 'a user exists' (no state-change URL or handler), "
+        "and provider states are required."
+    )
+    assert user.curl is None  # never sent
+    assert not result.is_success
+    assert "a request for a user given a user exists ... NOT VERIFIED" in render_text(result)

@@ -118,6 +118,32 @@ def test_binary_contents_travel_base64_in_v4_and_match_by_content_type() -> None
     assert finding.path == "$.contents"
 
 
+def test_trust_22_v3_binary_contents_are_base64_as_pact_ffi_writes_them() -> None:
+    """A V3 message pact holds binary contents as base64 text, its type in the metadata."""
+    jpeg = b"\xff\xd8\xff\xe0" + bytes(range(256))
+    expected = interaction(
+        contents=base64.b64encode(jpeg).decode(), metadata={"contentType": "image/jpeg"}
+    )
+    assert judge(expected, [Message(contents=jpeg, content_type="image/jpeg")], "3") == []
+    other = jpeg[:-1] + b"\xfe"
+    (finding,) = judge(expected, [Message(contents=other, content_type="image/jpeg")], "3")
+    assert (finding.kind, finding.path) == ("body", "$.contents")
+    assert "260 bytes" in finding.description
+
+
+def test_trust_22_bytes_that_differ_only_in_invalid_utf8_are_a_mismatch() -> None:
+    """Binary bodies compare byte for byte: \\xfe and \\xfd must not both read as U+FFFD."""
+    expected = interaction(
+        contents={"content": base64.b64encode(b"\xff\xfe").decode(), "encoded": "base64"},
+        metadata={"contentType": "application/octet-stream"},
+    )
+    made = Message(contents=b"\xff\xfd", content_type="application/octet-stream")
+    (finding,) = judge(expected, [made], "4")
+    assert finding.description == (
+        "$.contents: expected 2 bytes (base64 //4=) but got 2 bytes (base64 //0=)"
+    )
+
+
 def test_an_async_message_expects_exactly_one_message() -> None:
     expected = interaction(contents={"id": 1})
     (none,) = judge(expected, [], "3")

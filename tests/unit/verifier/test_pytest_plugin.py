@@ -245,7 +245,7 @@ def test_without_a_provider_url_or_fixture_each_item_says_what_to_give(
 ) -> None:
     pact = write(pytester, without_broken(user_pact()))
     result = run_pytest(pytester, "--accord-pact", pact, *QUIET)
-    result.assert_outcomes(errors=3)
+    result.assert_outcomes(failed=3)
     result.stdout.fnmatch_lines(
         ["*Give --accord-provider-url, or override the accord_provider fixture.*"]
     )

@@ -95,6 +95,27 @@ def test_a_pending_pact_fails_as_xfail_and_its_failure_is_published(
     assert verification is not None and verification["success"] is False
 
 
+def test_trust_01_a_message_nothing_produces_fails_and_publishes_success_false(
+    pytester: pytest.Pytester, broker_url: str, provider_url: str
+) -> None:
+    pact = without_broken(user_pact())
+    event = {"description": "a user created event", "contents": {"id": 7}}
+    publish(broker_url, {**pact, "messages": [event]}, "c5")
+    result = run(
+        pytester, broker_url, provider_url,
+        "--accord-publish", "--accord-provider-version", "p5",
+    )  # fmt: skip
+
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*: a user created event: NOT VERIFIED"])
+    verification = verification_of(broker_url, "c5")
+    assert verification is not None and verification["success"] is False
+    stored = httpx.get(verification["_links"]["self"]["href"]).json()
+    (unverified,) = [item for item in stored["testResults"] if not item["success"]]
+    assert unverified["interactionDescription"] == "a user created event"
+    assert unverified["skipped"] is True
+
+
 def test_results_are_not_published_when_some_interactions_did_not_run(
     pytester: pytest.Pytester, broker_url: str, provider_url: str
 ) -> None:
@@ -108,10 +129,28 @@ def test_results_are_not_published_when_some_interactions_did_not_run(
     result.stdout.fnmatch_lines(
         [
             "collected 3 items / 2 deselected / 1 selected",
-            "*was not published: not every interaction ran.",
+            "*was not published: not every interaction ran (deselected, or stopped before*",
         ]
     )
     assert verification_of(broker_url, "c3") is None
+
+
+def test_trust_01_pact_ffis_filter_variables_narrow_the_run_which_publishes_nothing(
+    pytester: pytest.Pytester,
+    broker_url: str,
+    provider_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    publish(broker_url, without_broken(user_pact()), "c6")
+    monkeypatch.setenv("PACT_DESCRIPTION", "missing user$")
+    result = run(
+        pytester, broker_url, provider_url,
+        "--accord-publish", "--accord-provider-version", "p6",
+    )  # fmt: skip
+
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines(["*was not published: not every interaction ran*"])
+    assert verification_of(broker_url, "c6") is None
 
 
 def test_publishing_needs_a_provider_version(pytester: pytest.Pytester) -> None:

@@ -64,11 +64,63 @@ FAILED = interaction(
 
 
 def test_a_run_fails_only_on_interactions_that_are_not_pending() -> None:
-    assert run(pact(interaction("a"), interaction("b", status="skipped"))).is_success
     assert not run(pact(interaction("a"), FAILED)).is_success
     assert run(pact(interaction("a"), FAILED, is_pending=True)).is_success
     pending_interaction = interaction("p", status="error", error="boom", is_pending=True)
     assert run(pact(pending_interaction)).is_success
+
+
+NO_PRODUCER = interaction(
+    "an order created event",
+    status="skipped",
+    error="No message producer makes 'an order created event': register one for its "
+    "description, or give a message producer URL.",
+)
+
+
+def test_trust_01_an_interaction_that_was_not_verified_fails_the_run() -> None:
+    """Skipped is not passed: the run, the pact and the interaction all say no."""
+    result = run(pact(interaction("a"), NO_PRODUCER))
+    assert not NO_PRODUCER.is_ok
+    assert not result.pacts[0].is_success
+    assert not result.is_success
+    # A pending pact's interaction that was not verified leaves the run alone, as a failure does.
+    assert run(pact(interaction("a"), NO_PRODUCER, is_pending=True)).is_success
+
+
+def test_trust_01_the_broker_payload_says_not_verified_with_the_reason() -> None:
+    body = payload(pact(interaction("a"), NO_PRODUCER), Publication(provider_version="1"))
+    assert body["success"] is False
+    results = body["testResults"]
+    assert isinstance(results, list)
+    assert results[1] == {
+        "interactionId": "an order created event",
+        "success": False,
+        "interactionDescription": "an order created event",
+        "skipped": True,
+        "exceptions": [
+            {
+                "message": "Not verified: no message producer makes 'an order created event': "
+                "register one for its description, or give a message producer URL."
+            }
+        ],
+    }
+
+
+def test_trust_01_reports_show_an_interaction_that_was_not_verified_as_a_failure() -> None:
+    result = run(pact(interaction("a"), NO_PRODUCER))
+    text = render_text(result)
+    assert "  an order created event ... NOT VERIFIED" in text
+    assert "1) Web -> Users: an order created event\n     No message producer makes" in text
+    summary = "2 interactions in 1 pacts: 1 passed, 1 not verified; verification FAILED."
+    assert text.endswith(summary)
+    suite = ET.fromstring(render_junit(result)).find("testsuite")
+    assert suite is not None
+    assert (suite.get("failures"), suite.get("skipped")) == ("1", "0")
+    failure = suite.find("testcase[@name='an order created event']/failure")
+    assert failure is not None
+    assert failure.get("type") == "not-verified"
+    assert json.loads(render_json(result))["success"] is False
 
 
 def test_the_broker_payload_lists_each_interaction_with_its_mismatches() -> None:
