@@ -31,7 +31,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin role; default none), `ACCORD_ALLOW_ANONYMOUS` (`true` lets a broker without
     credentials listen on a non-loopback address; default `false`), `ACCORD_DEFAULT_MODE`
     (the mode of a pacticipant that has none of its own: `greenfield`, `brownfield-polish` or
-    `brownfield-enterprise`; default `greenfield`).
+    `brownfield-enterprise`; default `greenfield`), `ACCORD_STRICT_PACTS` (`true` refuses
+    every pact the Pact JSON Schema refuses, the faults real clients write too; default
+    `false`, which accepts those with a warning notice).
     """
 
     host: str = "127.0.0.1"
@@ -45,6 +47,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str | None = None
     allow_anonymous: bool = False
     default_mode: str = "greenfield"
+    strict_pacts: bool = False
 
     @classmethod
     def from_env(
@@ -86,6 +89,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_DEFAULT_MODE must be one of {', '.join(MODES)}, not {default_mode!r}"
             )
+        strict_pacts = environ.get("ACCORD_STRICT_PACTS", "false").lower()
+        if strict_pacts not in {"true", "false"}:
+            raise SettingsError(f"ACCORD_STRICT_PACTS must be true or false, not {strict_pacts!r}")
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -104,6 +110,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
             allow_anonymous=anonymous == "true",
             default_mode=default_mode,
+            strict_pacts=strict_pacts == "true",
         )
 
 
