@@ -30,6 +30,7 @@ from verifier.pact_validation import (
 EXIT_VALID = 0
 EXIT_INVALID = 1
 _UTF8_BOM = b"\xef\xbb\xbf"
+_TOO_DEEP = "is nested too deeply to validate"
 
 
 class FaultReport(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
@@ -121,12 +122,14 @@ def _report(path: str, specification: SpecificationMajor | None, *, strict: bool
         document: object = msgspec.json.decode(raw.removeprefix(_UTF8_BOM))
     except msgspec.DecodeError as error:
         return _unreadable(path, f"is not valid JSON: {error}")
+    except RecursionError:
+        return _unreadable(path, _TOO_DEEP)
     if not isinstance(document, dict):
         return _unreadable(path, "must be a JSON object")
     try:
         validation = validate_pact(document, specification=specification)
     except RecursionError:
-        return _unreadable(path, "is nested too deeply to validate")
+        return _unreadable(path, _TOO_DEEP)
     return _file_report(path, validation, strict=strict)
 
 
