@@ -68,7 +68,7 @@ def inferred_specification(document: JSONValue) -> SpecificationMajor:
     - V4: an interaction has a `type` (V4 specification, "Interactions").
     - V3: a `messages` list (V3 message pacts), or an interaction with `providerStates`,
       `generators`, a query written as a map, or matching rules grouped by category.
-    - V2: matching rules keyed by `$.` paths (V2 specification, "Matching rules").
+    - V2: matching rules, keyed by `$.` paths (V2 specification, "Matching rules"), or empty.
     - V1 otherwise: V1.1 differs from V1 only in how a query string is compared, which the
       document does not show.
     """
@@ -104,8 +104,5 @@ def _has_v3_features(interaction: dict[str, JSONValue]) -> bool:
 
 
 def _has_v2_rules(interaction: dict[str, JSONValue]) -> bool:
-    for part in _parts(interaction):
-        rules = part.get("matchingRules")
-        if isinstance(rules, dict) and any(key.startswith("$") for key in rules):
-            return True
-    return False
+    """Matching rules, even none: V1 has no `matchingRules` member (V3 ones are seen first)."""
+    return any("matchingRules" in part for part in _parts(interaction))

@@ -82,6 +82,7 @@ def rules(**members: object) -> dict[str, object]:
         # V2: matching rules keyed by `$.` paths.
         ({"interactions": [http(response={"matchingRules": {"$.body.id": {}}})]}, "2"),
         ({"interactions": [http(request=rules(matchingRules={"$.path": {}}))]}, "2"),
+        ({"interactions": [http(request=rules(matchingRules={}))]}, "2"),
         # V3: provider states with parameters, generators, grouped rules, query maps, messages.
         ({"interactions": [http(providerStates=[{"name": "s"}])]}, "3"),
         ({"interactions": [http(request=rules(generators={"body": {}}))]}, "3"),
