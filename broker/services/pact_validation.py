@@ -59,7 +59,7 @@ def check_pact(raw: bytes, consumer: str, provider: str, *, strict: bool = False
     validation = validate_pact(document)
     seen = {p.pointer for p in problems}
     problems += [
-        FieldError(f.pointer, f.detail)
+        FieldError(f.pointer, _detail(f))
         for f in validation.refused(strict=strict)
         if f.pointer not in seen
     ]
@@ -84,6 +84,13 @@ def check_pact(raw: bytes, consumer: str, provider: str, *, strict: bool = False
         tolerated=tuple(validation.tolerated(strict=strict)),
         inferred=validation.is_inferred,
     )
+
+
+def _detail(fault: Fault) -> str:
+    if fault.tolerance is None:
+        return fault.detail
+    # Only strict validation refuses a named fault: say why a client's own output is refused.
+    return f"{fault.detail} ({fault.tolerance}: real clients write this; strict validation is on)"
 
 
 def check_notices(checked: CheckedPact) -> list[Notice]:
