@@ -18,6 +18,9 @@ from broker.domain.pacts import PactDocument, decode_pact, json_pointer, read_pa
 from verifier.pact_validation import BY_NAME, Fault, validate_pact
 
 
+MAX_REPORTED = 100  # problems listed in a refusal
+
+
 class CheckedPact(msgspec.Struct, frozen=True, kw_only=True):
     """A pact that passed the check, and what the check let through.
 
@@ -76,6 +79,11 @@ def check_pact(raw: bytes, consumer: str, provider: str, *, strict: bool = False
             )
     if problems or pact is None:
         count = len(problems)
+        if count > MAX_REPORTED:
+            # A pact with a fault in each of 100,000 interactions would get a response as
+            # big as itself; the first ones are enough to fix the writer.
+            rest = FieldError("", f"and {count - MAX_REPORTED} more problems like these")
+            problems = [*problems[:MAX_REPORTED], rest]
         raise InvalidInputError(
             f"The pact is not valid: {count} problem{'s' if count != 1 else ''}", problems
         )

@@ -160,3 +160,13 @@ async def test_trust_13_a_pact_without_a_version_is_read_by_its_shape_and_says_s
     assert response.status_code == 200, response.text
     infos = [n["text"] for n in response.json()["notices"] if n["type"] == "info"]
     assert any("declares no specification version" in t and "as V2" in t for t in infos), infos
+
+
+async def test_a_refusal_lists_the_first_hundred_problems(client: Client) -> None:
+    bad = http_interaction(request={"method": "GET", "path": "/", "x": 1})
+    document = pact("3.0.0", *[{**bad, "description": f"d{n}"} for n in range(300)])
+    response = await client.post("/contracts/publish", json=publish_body(document), headers=PROBLEM)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert len(errors) == 101
+    assert errors[-1]["detail"] == "and 200 more problems like these"
