@@ -17,7 +17,6 @@ from broker.domain.errors import FieldError, InvalidInputError, Notice
 from broker.domain.pacts import PactDocument, decode_pact, json_pointer, read_pact
 from verifier.pact_validation import BY_NAME, Fault, validate_pact
 
-
 MAX_REPORTED = 100  # problems listed in a refusal
 
 
