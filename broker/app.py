@@ -70,7 +70,10 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         for_verification=ForVerificationService(storage, governance=rules),
         can_i_deploy=CanIDeployService(storage, governance=rules),
         contracts=ContractService(
-            storage, allow_modification=settings.allow_contract_modification, governance=rules
+            storage,
+            allow_modification=settings.allow_contract_modification,
+            strict_pacts=settings.strict_pacts,
+            governance=rules,
         ),
         provider_contracts=ProviderContractService(storage, governance=rules),
         governance=GovernanceService(storage, rules, allow_override=settings.allow_override),

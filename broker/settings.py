@@ -48,7 +48,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     `ACCORD_LOGIN_FAILURES_PER_ADDRESS` (failed basic-auth logins within
     `ACCORD_LOGIN_FAILURE_WINDOW` seconds before the username or address gets 429; defaults
     10, 30 and 60; 0 turns a limit off), `ACCORD_TRUSTED_PROXIES` (comma-separated addresses
-    or networks of reverse proxies whose `X-Forwarded-For` names the caller; default none).
+    or networks of reverse proxies whose `X-Forwarded-For` names the caller; default none),
+    `ACCORD_STRICT_PACTS` (`true` refuses every pact the Pact JSON Schema refuses, the faults
+    real clients write too; default `false`, which accepts those with a warning notice).
     """
 
     host: str = "127.0.0.1"
@@ -69,6 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     login_failure_window: int = DEFAULT_WINDOW_SECONDS
     trusted_proxies: tuple[str, ...] = ()
     allow_override: bool = False
+    strict_pacts: bool = False
 
     @classmethod
     def from_env(
@@ -134,6 +137,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_ALLOW_OVERRIDE must be true or false, not {allow_override!r}"
             )
+        strict_pacts = environ.get("ACCORD_STRICT_PACTS", "false").lower()
+        if strict_pacts not in {"true", "false"}:
+            raise SettingsError(f"ACCORD_STRICT_PACTS must be true or false, not {strict_pacts!r}")
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -159,6 +165,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             login_failure_window=window,
             trusted_proxies=trusted_proxies,
             allow_override=allow_override == "true",
+            strict_pacts=strict_pacts == "true",
         )
 
 

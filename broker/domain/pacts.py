@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import re
 from collections.abc import Iterator
 from typing import Literal, TypeAlias
 
@@ -19,8 +18,29 @@ import msgspec
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import JSONValue
+from verifier.pact_validation import (
+    SpecificationMajor,
+    json_pointer,
+    major_of,
+    specification_of,
+)
 
-SpecificationMajor: TypeAlias = Literal["1", "1.1", "2", "3", "4"]
+__all__ = [
+    "INTERACTION_TYPES",
+    "Interaction",
+    "InteractionType",
+    "JSONObject",
+    "PactDocument",
+    "ProviderState",
+    "SpecificationMajor",
+    "canonical_sha",
+    "decode_pact",
+    "json_pointer",
+    "parse_pact",
+    "read_pact",
+    "specification_of",
+]
+
 InteractionType: TypeAlias = Literal[
     "Synchronous/HTTP", "Asynchronous/Messages", "Synchronous/Messages"
 ]
@@ -32,7 +52,6 @@ INTERACTION_TYPES: tuple[InteractionType, ...] = (
 JSONObject: TypeAlias = dict[str, JSONValue]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
-_VERSION = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?")
 
 
 class ProviderState(msgspec.Struct, frozen=True, kw_only=True):
@@ -89,11 +108,6 @@ class PactDocument(msgspec.Struct, frozen=True, kw_only=True):
     specification_version: str | None
     interactions: tuple[Interaction, ...]
     document: JSONObject
-
-
-def json_pointer(*parts: str | int) -> str:
-    """A JSON pointer (RFC 6901 §3) to `parts`, escaping `~` and `/` in member names."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def parse_pact(raw: bytes) -> PactDocument:
@@ -181,16 +195,6 @@ def read_pact(document: JSONObject) -> PactDocument:
     )
 
 
-def specification_of(document: JSONObject) -> tuple[SpecificationMajor, str | None]:
-    """The major specification version of a pact, and the version string it declares.
-
-    A declared version that cannot be read (missing, `null`, "5.0") leaves the major to be
-    inferred from the document's shape.
-    """
-    declared = _declared_version(document.get("metadata"))
-    return _major(declared) or _inferred_major(document), declared
-
-
 def canonical_sha(document: JSONValue) -> str:
     """The SHA-256 (hex) of a pact's content, the same for every spelling of that content.
 
@@ -226,7 +230,7 @@ def canonical_sha(document: JSONValue) -> str:
     canonical: JSONObject = {
         "consumer": _name_of(top.get("consumer")),
         "provider": _name_of(top.get("provider")),
-        "specification": specification_of(top)[0],
+        "specification": _hashed_major(top),
     }
     for section in ("interactions", "messages"):
         items = top.get(section)
@@ -258,49 +262,17 @@ def _pacticipant_name(document: JSONObject, role: str, problems: list[FieldError
     return name
 
 
-def _declared_version(metadata: JSONValue) -> str | None:
-    """The specification version, under any of the keys writers have used.
+def _hashed_major(document: JSONObject) -> str:
+    """The major version `canonical_sha` hashes: the declared one, else a fixed reading of shape.
 
-    `pactSpecification.version` is current; `pact-specification` (an object, or in some old
-    pact-jvm files a bare string) and `pactSpecificationVersion` are older spellings that the
-    Rust and JVM readers still accept.
+    For a pact that declares no readable version this is the reading Accord used before it
+    inferred V1 and V2 (V4 if typed, V2 with V2 spellings, else V3), not `specification_of`:
+    that reading is a function of the interactions, which are hashed anyway, so it names the
+    same contents, and it keeps the names of contents stored before inference changed.
     """
-    if not isinstance(metadata, dict):
-        return None
-    for key in ("pactSpecification", "pact-specification", "pactSpecificationVersion"):
-        value = metadata.get(key)
-        if isinstance(value, dict):
-            value = value.get("version")
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
-
-
-def _major(version: str | None) -> SpecificationMajor | None:
-    """The major version of a version string: "1.1.0" -> "1.1", "4.0" -> "4"; None if unknown."""
-    match = _VERSION.match(version or "")
-    if match is None:
-        return None
-    major, minor = match.group(1), match.group(2)
-    if major == "1":
-        return "1.1" if minor == "1" else "1"
-    if major == "2":
-        return "2"
-    if major == "3":
-        return "3"
-    if major == "4":
-        return "4"
-    return None
-
-
-def _inferred_major(document: JSONObject) -> SpecificationMajor:
-    """The version a pact without a usable declared one is written in, judged by its shape.
-
-    V4 interactions carry `type`. The Rust and JVM readers take anything else as V3, which
-    reads V1 and V2 documents too, except for two V2 spellings: a query as one string (V3
-    writes a map of lists) and flat matching rules keyed by `$.` paths (V3 groups them under
-    `body`, `header`...). A pact with either is V2.
-    """
+    major, declared = specification_of(document)
+    if declared is not None and major_of(declared) is not None:
+        return major
     items = document.get("interactions")
     interactions = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
     if any("type" in i for i in interactions):

@@ -22,7 +22,7 @@ from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
 from broker.services.governance import Governance
-from broker.services.pact_validation import check_pact
+from broker.services.pact_validation import check_notices, check_pact
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
 from broker.services.versions import (
@@ -93,6 +93,7 @@ class _Checked(msgspec.Struct, frozen=True):
     contract: Contract
     sha: str
     text: str
+    notices: list[Notice]
 
 
 class ContractService:
@@ -103,11 +104,13 @@ class ContractService:
         storage: Storage,
         *,
         allow_modification: bool,
+        strict_pacts: bool = False,
         clock: Clock = system_clock,
         governance: Governance | None = None,
     ) -> None:
         self._storage = storage
         self._allow_modification = allow_modification
+        self._strict_pacts = strict_pacts
         self._clock = clock
         self._governance = governance or Governance()
 
@@ -136,8 +139,11 @@ class ContractService:
                 )
                 continue
             try:
-                document = check_pact(
-                    contract.content, contract.consumer_name, contract.provider_name
+                received = check_pact(
+                    contract.content,
+                    contract.consumer_name,
+                    contract.provider_name,
+                    strict=self._strict_pacts,
                 )
             except InvalidInputError as error:
                 # A pact sent on its own (the older PUT) is the whole body: no prefix.
@@ -145,7 +151,8 @@ class ContractService:
                 problems += [FieldError(f"{prefix}{e.pointer}", e.detail) for e in error.errors]
                 continue
             text = contract.content.decode("utf-8")
-            checked.append(_Checked(contract, canonical_sha(document.document), text))
+            sha = canonical_sha(received.pact.document)
+            checked.append(_Checked(contract, sha, text, check_notices(received)))
         if problems:
             raise InvalidInputError("The contracts are not valid", problems)
         return checked
@@ -186,6 +193,7 @@ class ContractService:
                     notices=conflicts,
                 )
             notices += [_pact_notice(p) for p in published]
+            notices += [n for item in checked for n in item.notices]
             now = self._clock()
             for done in published:
                 notices += await self._comparison_notices(tx, done.pact)

@@ -39,6 +39,7 @@ from clients.cli import diff_spec as diff_spec_command
 from clients.cli import matrix as matrix_commands
 from clients.cli import notifications as notification_commands
 from clients.cli import provider_contracts as provider_contract_commands
+from clients.cli import validate_pact as validate_pact_command
 from clients.cli import verify as verify_command
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         provider_contract_commands,
         verify_command,
         compare_command,
+        validate_pact_command,
         diff_spec_command,
         audit,
         tokens,

@@ -106,6 +106,13 @@ def test_trust_08_login_throttling_limits_come_from_the_environment(tmp_path: Pa
             Settings.from_env({name: value}, cwd=tmp_path)
 
 
+def test_trust_13_strict_pact_validation_is_off_unless_set(tmp_path: Path) -> None:
+    assert Settings.from_env({}, cwd=tmp_path).strict_pacts is False
+    assert Settings.from_env({"ACCORD_STRICT_PACTS": "TRUE"}, cwd=tmp_path).strict_pacts is True
+    with pytest.raises(SettingsError, match="ACCORD_STRICT_PACTS must be true or false"):
+        Settings.from_env({"ACCORD_STRICT_PACTS": "yes"}, cwd=tmp_path)
+
+
 def test_sqlite_urls_follow_sqlalchemy() -> None:
     assert sqlite_path("sqlite:///relative.db") == "relative.db"
     assert sqlite_path("sqlite:////abs/olute.db") == "/abs/olute.db"

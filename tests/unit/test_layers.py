@@ -42,6 +42,7 @@ FORBIDDEN = {
             "verifier.spec_diff",
             "verifier.matching",
             "verifier._matching",
+            "verifier.pact_validation",
         )
     },
 }

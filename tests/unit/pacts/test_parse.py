@@ -64,18 +64,37 @@ def test_the_specification_version_is_read_from_any_spelling(
     assert (parsed.specification, parsed.specification_version) == (major, declared)
 
 
+def rules(**members: object) -> dict[str, object]:
+    return {"method": "GET", "path": "/users/1", **members}
+
+
 @pytest.mark.parametrize(
     ("members", "major"),
     [
-        ({"interactions": [http()]}, "3"),
-        ({"interactions": [http(providerStates=[{"name": "s"}])]}, "3"),
-        ({"messages": [{"description": "an event", "contents": {}}]}, "3"),
-        ({"interactions": [http(type="Synchronous/HTTP")]}, "4"),
+        # Nothing newer than V1: V1, not a default of V3.
+        ({"interactions": [http()]}, "1"),
+        ({"interactions": [http(providerState="user 1 exists")]}, "1"),
+        ({"interactions": [http(request=rules(query="a=1"))]}, "1"),
+        ({"interactions": []}, "1"),
+        ({}, "1"),
+        ({"interactions": [http()], "metadata": {"pactSpecification": {"version": "9.0"}}}, "1"),
+        ({"interactions": [http()], "metadata": {"pact-specification": {"version": None}}}, "1"),
+        # V2: matching rules keyed by `$.` paths.
         ({"interactions": [http(response={"matchingRules": {"$.body.id": {}}})]}, "2"),
-        ({"interactions": [http()], "metadata": {"pactSpecification": {"version": "9.0"}}}, "3"),
+        ({"interactions": [http(request=rules(matchingRules={"$.path": {}}))]}, "2"),
+        ({"interactions": [http(request=rules(matchingRules={}))]}, "2"),
+        # V3: provider states with parameters, generators, grouped rules, query maps, messages.
+        ({"interactions": [http(providerStates=[{"name": "s"}])]}, "3"),
+        ({"interactions": [http(request=rules(generators={"body": {}}))]}, "3"),
+        ({"interactions": [http(response={"status": 200, "matchingRules": {"body": {}}})]}, "3"),
+        ({"interactions": [http(request=rules(query={"a": ["1"]}))]}, "3"),
+        ({"messages": [{"description": "an event", "contents": {}}]}, "3"),
+        # V4: typed interactions, whatever else they hold.
+        ({"interactions": [http(type="Synchronous/HTTP")]}, "4"),
+        ({"interactions": [{"type": "Asynchronous/Messages", "description": "e"}]}, "4"),
     ],
 )
-def test_a_pact_without_a_usable_version_is_read_by_its_shape(
+def test_trust_13_a_pact_without_a_usable_version_is_read_by_its_shape(
     members: dict[str, object], major: str
 ) -> None:
     assert parse_pact(pact(**members)).specification == major

@@ -10,14 +10,12 @@ import json
 from importlib import resources
 from typing import Literal, TypeAlias
 
-from broker.domain.model import JSONValue
-
 SchemaVersion: TypeAlias = Literal["1", "2", "3", "4"]
 SCHEMA_VERSIONS: tuple[SchemaVersion, ...] = ("1", "2", "3", "4")
 
 
 @functools.cache
-def load_schema(version: SchemaVersion) -> dict[str, JSONValue]:
+def load_schema(version: SchemaVersion) -> dict[str, object]:
     """The schema for pacts of specification `version` (V1.1 pacts use the V1 schema).
 
     Args:
@@ -27,5 +25,5 @@ def load_schema(version: SchemaVersion) -> dict[str, JSONValue]:
         The decoded schema; the same object on every call, so do not change it.
     """
     text = resources.files(__name__).joinpath(f"pact-schema-v{version}.json").read_text("utf-8")
-    schema: dict[str, JSONValue] = json.loads(text)
+    schema: dict[str, object] = json.loads(text)
     return schema
