@@ -100,14 +100,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_MAX_BODY_BYTES must be a positive integer, not {raw_limit!r}"
             )
-        modification = environ.get("ACCORD_ALLOW_CONTRACT_MODIFICATION", "false").lower()
-        if modification not in {"true", "false"}:
-            raise SettingsError(
-                f"ACCORD_ALLOW_CONTRACT_MODIFICATION must be true or false, not {modification!r}"
-            )
-        anonymous = environ.get("ACCORD_ALLOW_ANONYMOUS", "false").lower()
-        if anonymous not in {"true", "false"}:
-            raise SettingsError(f"ACCORD_ALLOW_ANONYMOUS must be true or false, not {anonymous!r}")
+        modification = _flag(environ, "ACCORD_ALLOW_CONTRACT_MODIFICATION")
+        anonymous = _flag(environ, "ACCORD_ALLOW_ANONYMOUS")
         default_mode = environ.get("ACCORD_DEFAULT_MODE", "greenfield").lower()
         if default_mode not in MODES:
             raise SettingsError(
@@ -132,14 +126,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             trusted_proxies = parse_networks(environ.get("ACCORD_TRUSTED_PROXIES", ""))
         except ValueError as error:
             raise SettingsError(f"ACCORD_TRUSTED_PROXIES: {error}") from error
-        allow_override = environ.get("ACCORD_ALLOW_OVERRIDE", "false").lower()
-        if allow_override not in {"true", "false"}:
-            raise SettingsError(
-                f"ACCORD_ALLOW_OVERRIDE must be true or false, not {allow_override!r}"
-            )
-        strict_pacts = environ.get("ACCORD_STRICT_PACTS", "false").lower()
-        if strict_pacts not in {"true", "false"}:
-            raise SettingsError(f"ACCORD_STRICT_PACTS must be true or false, not {strict_pacts!r}")
+        allow_override = _flag(environ, "ACCORD_ALLOW_OVERRIDE")
+        strict_pacts = _flag(environ, "ACCORD_STRICT_PACTS")
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -154,9 +142,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             log_level=log_level,
             log_format=log_format,
             max_body_bytes=int(raw_limit),
-            allow_contract_modification=modification == "true",
+            allow_contract_modification=modification,
             admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
-            allow_anonymous=anonymous == "true",
+            allow_anonymous=anonymous,
             default_mode=default_mode,
             audit_key=audit_key,
             database_timeout=database_timeout,
@@ -164,9 +152,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             login_failures_per_address=per_address,
             login_failure_window=window,
             trusted_proxies=trusted_proxies,
-            allow_override=allow_override == "true",
-            strict_pacts=strict_pacts == "true",
+            allow_override=allow_override,
+            strict_pacts=strict_pacts,
         )
+
+
+def _flag(environ: Mapping[str, str], name: str) -> bool:
+    """A `true`/`false` setting (any case; `false` when unset)."""
+    value = environ.get(name, "false").lower()
+    if value not in {"true", "false"}:
+        raise SettingsError(f"{name} must be true or false, not {value!r}")
+    return value == "true"
 
 
 def _count(environ: Mapping[str, str], name: str, default: int) -> int:
