@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -45,14 +46,16 @@ from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.workers import WorkerPool
 
 
-def wire_services(storage: Storage, settings: Settings) -> Services:
-    """The use cases over one storage."""
-    rules = Governance(Mode(settings.default_mode))
+def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
+    """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
+    rules = Governance(Mode(settings.default_mode), work=work)
     return Services(
         storage=storage,
         pacticipants=PacticipantService(storage),
@@ -61,11 +64,14 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         deployments=DeploymentService(storage),
         verifications=VerificationService(storage),
         for_verification=ForVerificationService(storage, governance=rules),
-        can_i_deploy=CanIDeployService(storage, governance=rules),
+        can_i_deploy=CanIDeployService(storage, governance=rules, work=work),
         contracts=ContractService(
-            storage, allow_modification=settings.allow_contract_modification, governance=rules
+            storage,
+            allow_modification=settings.allow_contract_modification,
+            governance=rules,
+            work=work,
         ),
-        provider_contracts=ProviderContractService(storage, governance=rules),
+        provider_contracts=ProviderContractService(storage, governance=rules, work=work),
         governance=GovernanceService(storage, rules),
         auth=AuthService(storage, admin_token=settings.admin_token),
         audit=AuditService(storage),
@@ -79,11 +85,16 @@ def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         storage = await open_storage(settings.database_url)
+        workers = WorkerPool(settings.workers, settings.work_budget)
+        warming = asyncio.create_task(workers.start())
         try:
             await storage.migrate()
-            app.state.services = wire_services(storage, settings)
+            app.state.services = wire_services(storage, settings, workers)
             yield
         finally:
+            warming.cancel()
+            await asyncio.gather(warming, return_exceptions=True)
+            await workers.close()
             await storage.close()
 
     return Litestar(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -12,6 +13,9 @@ from broker.domain.governance import MODES
 
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+DEFAULT_WORKERS = 2
+DEFAULT_WORK_BUDGET = 30.0
+MAX_WORKERS = 64
 
 
 class SettingsError(ValueError):
@@ -31,7 +35,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin role; default none), `ACCORD_ALLOW_ANONYMOUS` (`true` lets a broker without
     credentials listen on a non-loopback address; default `false`), `ACCORD_DEFAULT_MODE`
     (the mode of a pacticipant that has none of its own: `greenfield`, `brownfield-polish` or
-    `brownfield-enterprise`; default `greenfield`).
+    `brownfield-enterprise`; default `greenfield`), `ACCORD_WORKERS` (processes that compare,
+    diff and read uploaded documents; default 2), `ACCORD_WORK_TIMEOUT` (seconds one such task
+    may take before it is stopped and reported as not computed; default 30).
     """
 
     host: str = "127.0.0.1"
@@ -45,6 +51,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str | None = None
     allow_anonymous: bool = False
     default_mode: str = "greenfield"
+    workers: int = DEFAULT_WORKERS
+    work_budget: float = DEFAULT_WORK_BUDGET
 
     @classmethod
     def from_env(
@@ -86,6 +94,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(
                 f"ACCORD_DEFAULT_MODE must be one of {', '.join(MODES)}, not {default_mode!r}"
             )
+        workers, work_budget = _work_settings(environ)
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -104,7 +113,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             admin_token=environ.get("ACCORD_ADMIN_TOKEN") or None,
             allow_anonymous=anonymous == "true",
             default_mode=default_mode,
+            workers=workers,
+            work_budget=work_budget,
         )
+
+
+def _work_settings(environ: Mapping[str, str]) -> tuple[int, float]:
+    """`ACCORD_WORKERS` (1 to `MAX_WORKERS`) and `ACCORD_WORK_TIMEOUT` (seconds, above 0)."""
+    raw_workers = environ.get("ACCORD_WORKERS", str(DEFAULT_WORKERS))
+    if not re.fullmatch(r"[0-9]{1,2}", raw_workers) or not 1 <= int(raw_workers) <= MAX_WORKERS:
+        raise SettingsError(
+            f"ACCORD_WORKERS must be an integer from 1 to {MAX_WORKERS}, not {raw_workers!r}"
+        )
+    raw_budget = environ.get("ACCORD_WORK_TIMEOUT", str(DEFAULT_WORK_BUDGET))
+    if not re.fullmatch(r"[0-9]{1,5}(\.[0-9]+)?", raw_budget) or float(raw_budget) <= 0:
+        raise SettingsError(
+            f"ACCORD_WORK_TIMEOUT must be a positive number of seconds, not {raw_budget!r}"
+        )
+    return int(raw_workers), float(raw_budget)
 
 
 def check_database_url(url: str) -> None:

@@ -30,6 +30,7 @@ from broker.services.versions import (
     record_branch_and_tags,
     require_version,
 )
+from broker.services.work import InlineWork, Work
 from broker.storage.interface import Storage, Transaction
 
 
@@ -105,11 +106,13 @@ class ContractService:
         allow_modification: bool,
         clock: Clock = system_clock,
         governance: Governance | None = None,
+        work: Work | None = None,
     ) -> None:
         self._storage = storage
         self._allow_modification = allow_modification
         self._clock = clock
         self._governance = governance or Governance()
+        self._work: Work = work or InlineWork()
 
     def _check(self, request: PublishRequest) -> list[_Checked]:
         """Validate the request and every pact before anything is written."""
@@ -210,7 +213,9 @@ class ContractService:
     async def _comparison_notices(self, tx: Transaction, pact: Pact) -> list[Notice]:
         """Bi-directional: the new pact against its provider's newest OpenAPI documents."""
         notices = []
-        for publication, comparison in await compare_new_pact(tx, pact.content, self._clock):
+        for publication, comparison in await compare_new_pact(
+            tx, pact.content, self._clock, self._work
+        ):
             version = await tx.find_version_by_id(publication.provider_version_id)
             assert version is not None, "kept by foreign keys"
             between = (

@@ -40,16 +40,17 @@ from broker.domain.pact_diff import PactDiff, diff_pacts, render_text
 from broker.services.actor import current_actor
 from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
+from broker.services.document_work import spec_impacts
+from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Storage, Transaction
-from verifier.comparison import ComparisonError
-from verifier.spec_diff import diff_specs, impact
 
 
 class Governance:
     """The rules publishing, can-i-deploy and pacts-for-verification apply."""
 
-    def __init__(self, default_mode: Mode = Mode.GREENFIELD) -> None:
+    def __init__(self, default_mode: Mode = Mode.GREENFIELD, work: Work | None = None) -> None:
         self.default_mode = default_mode
+        self.work: Work = work or InlineWork()
 
     async def mode(self, tx: Transaction, pacticipant: str) -> Mode:
         """The pacticipant's mode: its own, or the broker's default."""
@@ -134,7 +135,7 @@ class Governance:
         base_sha = await tx.last_approved_sha(kind, provider.name, None)
         base = None if base_sha is None else await tx.find_provider_contract(provider.id, base_sha)
         consumers = await _consumer_pacts(tx, provider)
-        touched = _spec_impact(base, contract, consumers, now)
+        touched = await _spec_impact(self.work, base, contract, consumers, now)
         owners = {name: await tx.teams_owning(name) for name in consumers}
         new = NewRequest(
             kind=kind,
@@ -264,16 +265,25 @@ async def _consumer_pacts(tx: Transaction, provider: Pacticipant) -> dict[str, s
     return dict(sorted(found.items()))
 
 
-def _spec_impact(
-    base: ProviderContract | None, new: ProviderContract, pacts: dict[str, str], now: datetime
+async def _spec_impact(
+    work: Work,
+    base: ProviderContract | None,
+    new: ProviderContract,
+    pacts: dict[str, str],
+    now: datetime,
 ) -> dict[str, tuple[str, ...]]:
-    """Each consumer's interactions the change from `base` touches (all of them for a first)."""
+    """Each consumer's interactions the change from `base` touches (all of them for a first).
+
+    The diff runs in a worker; one it cannot finish names no interaction (the request still
+    waits for its approvals).
+    """
     if base is None:
         return {}
     try:
-        changes = diff_specs(base.content, new.content, today=now.date())
-        hits = impact(base.content, changes, list(pacts.values()))
-    except ComparisonError:
+        hits, _ = await work.run(
+            spec_impacts, base.content, new.content, list(pacts.values()), now.date()
+        )
+    except WorkTimeoutError:
         return {}
     touched: dict[str, dict[str, None]] = {}
     for hit in hits:
@@ -398,7 +408,8 @@ class GovernanceService:
         """A change request with its diff against the last approved content."""
         async with self._storage.transaction() as tx:
             request = await _require(tx, request_id)
-            return Described(request=request, diff=await _diff_text(tx, request, self._clock()))
+            diff = await _diff_text(tx, request, self._clock(), self._governance.work)
+            return Described(request=request, diff=diff)
 
     async def approve(self, request_id: int) -> ChangeRequest:
         """Approve as the current caller; once every requirement is met the content takes effect."""
@@ -474,11 +485,11 @@ def _policy_text(rule: Policy) -> str:
     return f"{rule.required} of {', '.join(rule.teams)}"
 
 
-async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
-    """The change against the last approved content, as text."""
+async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime, work: Work) -> str:
+    """The change against the last approved content, as text (a document diff in a worker)."""
     if request.kind is Kind.PACT:
         return await _pact_diff_text(tx, request)
-    return await _contract_diff_text(tx, request, now)
+    return await _contract_diff_text(tx, request, now, work)
 
 
 async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
@@ -500,7 +511,9 @@ async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
     return f"{heading}\n{render_text(_pact_diff(base, new))}"
 
 
-async def _contract_diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
+async def _contract_diff_text(
+    tx: Transaction, request: ChangeRequest, now: datetime, work: Work
+) -> str:
     provider = await tx.find_pacticipant(request.pacticipant)
     contract = (
         None
@@ -515,12 +528,14 @@ async def _contract_diff_text(tx: Transaction, request: ChangeRequest, now: date
     if base is None:
         return "The approved document this change request started from no longer exists."
     try:
-        changes = diff_specs(base.content, contract.content, today=now.date())
-    except ComparisonError as error:
-        return f"The documents cannot be compared: {error}"
+        hits, problem = await work.run(spec_impacts, base.content, contract.content, [], now.date())
+    except WorkTimeoutError as error:
+        hits, problem = [], f"not computed: {error}"
+    if problem is not None:
+        return f"The documents cannot be compared: {problem}"
     lines = [f"Against the approved document {request.base_sha[:12]}:"]
     lines += [
         f"{c.level.value} {c.id}{f' ({c.operation})' if c.operation else ''}: {c.text}"
-        for c in changes
+        for c in (hit.change for hit in hits)
     ] or ["No change to the API."]
     return "\n".join(lines)

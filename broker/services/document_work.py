@@ -1,0 +1,57 @@
+"""The CPU-heavy checks of uploaded documents, as plain functions a worker process runs.
+
+Each takes and returns plain values (text, bytes, tuples, the engines' result types), so it
+pickles to a worker and back (`broker.services.work`). None raises for a bad document: a
+document that cannot be read, or that nests too deeply for the engines, comes back as one
+sentence saying why.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from verifier.comparison import ComparisonError, SpecError, compare, encode, load_spec
+from verifier.spec_diff import Impact, diff_specs, impact
+
+TOO_DEEP = "it nests too deeply to be processed"
+
+
+def check_spec(content: bytes) -> str | None:
+    """Why the OpenAPI document in `content` cannot be used, or None when it can."""
+    try:
+        load_spec(content)
+    except SpecError as error:
+        return str(error)
+    except RecursionError:
+        return f"The spec cannot be read: {TOO_DEEP}."
+    return None
+
+
+def compare_contract(document: str, pact: str) -> tuple[bool, str]:
+    """Compare a pact content with a document: (no error found, findings as JSON)."""
+    try:
+        findings = compare(load_spec(document.encode()), json.loads(pact))
+    except ComparisonError as error:
+        return False, failed_findings(str(error))
+    except RecursionError:
+        return False, failed_findings(f"The comparison cannot run: {TOO_DEEP}.")
+    return not any(f.is_error for f in findings), encode(findings)
+
+
+def failed_findings(reason: str, code: str = "comparison.failed") -> str:
+    """The findings of a comparison that could not be made: one error saying why."""
+    return json.dumps([{"code": code, "type": "error", "message": reason}])
+
+
+def spec_impacts(
+    previous: str, current: str, pacts: list[str], today: date
+) -> tuple[list[Impact], str | None]:
+    """The changes from `previous` to `current` and whom they touch, or why they cannot be had."""
+    try:
+        changes = diff_specs(previous, current, today=today)
+        return impact(previous, changes, pacts), None
+    except ComparisonError as error:
+        return [], str(error)
+    except RecursionError:
+        return [], f"The documents cannot be compared: {TOO_DEEP}."
