@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
@@ -27,12 +28,19 @@ T = TypeVar("T")
 
 log = logging.getLogger("broker.workers")
 
+_NICENESS = 5
 # Imported once by the fork server, so each worker starts with the engines loaded.
 _PRELOAD = ["broker.services.document_work"]
 
 
 def _serve(connection: Connection) -> None:
-    """A worker's loop: receive (task, args), answer ("ok", result) or ("error", reason)."""
+    """A worker's loop: receive (task, args), answer ("ok", result) or ("error", reason).
+
+    The worker runs at a lower priority than the broker: on a busy machine the scheduler then
+    serves requests before documents.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(_NICENESS)
     while True:
         try:
             task, args = connection.recv()
