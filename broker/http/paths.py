@@ -63,7 +63,8 @@ async def restore_slashes(request: Request[Any, Any, Any]) -> None:
     params = request.scope.get("path_params")
     if params:
         for key, value in params.items():
+            parsed: object = value  # typed str, but litestar has parsed `{name:int}` already
             if isinstance(value, str) and SLASH_STAND_IN in value:
                 params[key] = value.replace(SLASH_STAND_IN, "/")
-            elif isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+            elif isinstance(parsed, int) and not -MAX_ID <= parsed <= MAX_ID:
                 raise NotFoundError(f"No resource at {request.url.path}")

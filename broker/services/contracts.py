@@ -21,8 +21,8 @@ from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
+from broker.services.document_work import checked_pact
 from broker.services.governance import Governance
-from broker.services.pact_validation import check_pact
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
 from broker.services.versions import (
@@ -30,7 +30,7 @@ from broker.services.versions import (
     record_branch_and_tags,
     require_version,
 )
-from broker.services.work import InlineWork, Work
+from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Storage, Transaction
 
 
@@ -114,8 +114,8 @@ class ContractService:
         self._governance = governance or Governance()
         self._work: Work = work or InlineWork()
 
-    def _check(self, request: PublishRequest) -> list[_Checked]:
-        """Validate the request and every pact before anything is written."""
+    async def _check(self, request: PublishRequest) -> list[_Checked]:
+        """Validate the request and every pact (in a worker) before anything is written."""
         check_name(request.pacticipant_name, "/pacticipantName", "pacticipant name")
         check_name(request.version_number, "/pacticipantVersionNumber", "version number")
         if request.branch is not None:
@@ -139,23 +139,25 @@ class ContractService:
                 )
                 continue
             try:
-                document = check_pact(
-                    contract.content, contract.consumer_name, contract.provider_name
+                sha, errors = await self._work.run(
+                    checked_pact, contract.content, contract.consumer_name, contract.provider_name
                 )
-            except InvalidInputError as error:
+            except WorkTimeoutError as error:
+                sha, errors = None, [FieldError("", f"could not be validated in time: it {error}")]
+            if sha is None:
                 # A pact sent on its own (the older PUT) is the whole body: no prefix.
                 prefix = f"{where}/content" if request.pointer else ""
-                problems += [FieldError(f"{prefix}{e.pointer}", e.detail) for e in error.errors]
+                problems += [FieldError(f"{prefix}{e.pointer}", e.detail) for e in errors]
                 continue
             text = contract.content.decode("utf-8")
-            checked.append(_Checked(contract, canonical_sha(document.document), text))
+            checked.append(_Checked(contract, sha, text))
         if problems:
             raise InvalidInputError("The contracts are not valid", problems)
         return checked
 
     async def publish(self, request: PublishRequest) -> PublishOutcome:
         """Record the version, its branch and tags, and each pact, all or nothing."""
-        checked = self._check(request)
+        checked = await self._check(request)
         async with self._storage.transaction() as tx:
             await ensure_may_change(tx, request.pacticipant_name)
             consumer = await ensure_pacticipant(tx, request.pacticipant_name, self._clock)

@@ -11,10 +11,22 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from broker.domain.errors import FieldError, InvalidInputError
+from broker.domain.pacts import canonical_sha
+from broker.services.pact_validation import check_pact
 from verifier.comparison import ComparisonError, SpecError, compare, encode, load_spec
 from verifier.spec_diff import Impact, diff_specs, impact
 
 TOO_DEEP = "it nests too deeply to be processed"
+
+
+def checked_pact(raw: bytes, consumer: str, provider: str) -> tuple[str | None, list[FieldError]]:
+    """A received pact validated (`check_pact`): (its content's SHA, []) or (None, the faults)."""
+    try:
+        document = check_pact(raw, consumer, provider)
+    except InvalidInputError as error:
+        return None, error.errors
+    return canonical_sha(document.document), []
 
 
 def check_spec(content: bytes) -> str | None:
