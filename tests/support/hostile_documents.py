@@ -73,3 +73,22 @@ def pact(body_json: str = "{}", *, consumer: str = "Web", provider: str = "Thing
         f' "body": {body_json}}}}}'
     )
     return (head[:-1] + f', "interactions": [{interaction}]}}').encode()
+
+
+def any_of_spec() -> bytes:
+    """A spec whose `Node` is an object with a `c` that is `anyOf` [Node, Node].
+
+    Checking a value nested n deep tries both members at every level: 2^n validations, however
+    fast the regex engine. Only a time budget stops it.
+    """
+    member = {"$ref": "#/components/schemas/Node"}
+    node = {
+        "type": "object",
+        "properties": {"c": {"anyOf": [member, dict(member)]}, "leaf": {"type": "integer"}},
+    }
+    return json.dumps(openapi(dict(member), {"schemas": {"Node": node}})).encode()
+
+
+def any_of_body(depth: int) -> str:
+    """A value for `any_of_spec` nested `depth` deep whose leaf has the wrong type."""
+    return '{"c": ' * depth + '{"leaf": "x"}' + "}" * depth
