@@ -91,3 +91,26 @@ def test_a_sqlite_url_without_a_path_is_refused(tmp_path: Path) -> None:
 def test_passwords_are_redacted() -> None:
     assert redacted("postgresql://u:pw@db:5433/x") == "postgresql://u:***@db:5433/x"
     assert redacted("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_work_settings_default_and_parse(tmp_path: Path) -> None:
+    defaults = Settings.from_env({}, cwd=tmp_path)
+    assert (defaults.workers, defaults.work_budget) == (2, 30.0)
+    chosen = Settings.from_env({"ACCORD_WORKERS": "4", "ACCORD_WORK_TIMEOUT": "2.5"}, cwd=tmp_path)
+    assert (chosen.workers, chosen.work_budget) == (4, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ACCORD_WORKERS", "0"),
+        ("ACCORD_WORKERS", "²"),
+        ("ACCORD_WORKERS", "65"),
+        ("ACCORD_WORK_TIMEOUT", "0"),
+        ("ACCORD_WORK_TIMEOUT", "-1"),
+        ("ACCORD_WORK_TIMEOUT", "nan"),
+    ],
+)
+def test_bad_work_settings_are_refused(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value}, cwd=tmp_path)
