@@ -57,7 +57,7 @@ async def check(work: Work, document: ProviderContract, pact: PactVersion) -> tu
     try:
         return await work.run(compare_contract, document.content, pact.content)
     except WorkTimeoutError as error:
-        return False, failed_findings(f"not computed: {error}", NOT_COMPUTED)
+        return False, failed_findings(f"not computed: {error.reason}", NOT_COMPUTED)
 
 
 async def comparison_of(

@@ -14,14 +14,12 @@ import msgspec
 from broker.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError, Notice
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page, Version
 from broker.domain.names import check_name
-from broker.domain.pact_diff import diff_pacts, render_text
-from broker.domain.pact_merge import merge_pacts
-from broker.domain.pacts import canonical_sha, parse_pact
+from broker.domain.pact_diff import PactDiff
 from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
-from broker.services.document_work import checked_pact
+from broker.services.document_work import checked_pact, merged_pact, pact_diff, pact_diff_text
 from broker.services.governance import Governance
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
@@ -143,7 +141,8 @@ class ContractService:
                     checked_pact, contract.content, contract.consumer_name, contract.provider_name
                 )
             except WorkTimeoutError as error:
-                sha, errors = None, [FieldError("", f"could not be validated in time: it {error}")]
+                late = FieldError("", f"could not be validated in time: it {error.reason}")
+                sha, errors = None, [late]
             if sha is None:
                 # A pact sent on its own (the older PUT) is the whole body: no prefix.
                 prefix = f"{where}/content" if request.pointer else ""
@@ -154,6 +153,18 @@ class ContractService:
         if problems:
             raise InvalidInputError("The contracts are not valid", problems)
         return checked
+
+    async def diff(self, base: Pact, pact: Pact) -> PactDiff:
+        """What changed from `base` to `pact`, as each consumer version published them.
+
+        Raises:
+            WorkTimeoutError: the diff took longer than the work's budget (422).
+        """
+        return await self._work.run(
+            pact_diff,
+            base.publication.document(base.content),
+            pact.publication.document(pact.content),
+        )
 
     async def publish(self, request: PublishRequest) -> PublishOutcome:
         """Record the version, its branch and tags, and each pact, all or nothing."""
@@ -256,16 +267,16 @@ class ContractService:
         stored = await tx.find_pact_version_by_id(current.pact_version_id)
         assert stored is not None  # a publication's content is deleted only with it
         sha, text = item.sha, item.text
-        stored_pact = parse_pact(current.document(stored).encode())
+        stored_text = current.document(stored)
         if item.contract.merge and sha != stored.sha:
-            merged = merge_pacts(stored_pact, parse_pact(text.encode()))
-            sha, text = canonical_sha(merged), msgspec.json.encode(merged).decode()
+            merged = await self._work.run(merged_pact, stored_text, text)
+            if isinstance(merged, ConflictError):
+                raise merged
+            sha, text = merged
         if sha == stored.sha:
             pact = _pact(consumer, provider, version, current, stored)
             return PublishedPact(pact=pact, outcome="unchanged", previous_sha=stored.sha)
-        difference = render_text(
-            diff_pacts(stored_pact.document, parse_pact(text.encode()).document)
-        )
+        difference = await self._work.run(pact_diff_text, stored_text, text)
         if not self._allow_modification:
             conflicts.append(
                 Notice(

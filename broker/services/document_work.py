@@ -11,8 +11,12 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from broker.domain.errors import FieldError, InvalidInputError
-from broker.domain.pacts import canonical_sha
+import msgspec
+
+from broker.domain.errors import ConflictError, FieldError, InvalidInputError
+from broker.domain.pact_diff import PactDiff, diff_pacts, render_text
+from broker.domain.pact_merge import merge_pacts
+from broker.domain.pacts import canonical_sha, parse_pact
 from broker.services.pact_validation import check_pact
 from verifier.comparison import ComparisonError, SpecError, compare, encode, load_spec
 from verifier.spec_diff import Impact, diff_specs, impact
@@ -67,3 +71,30 @@ def spec_impacts(
         return [], str(error)
     except RecursionError:
         return [], f"The documents cannot be compared: {TOO_DEEP}."
+
+
+def pact_diff(base: str | None, new: str) -> PactDiff:
+    """The diff of two stored pact contents; from `new` without interactions when no `base`."""
+    new_document = json.loads(new)
+    old_document = (
+        {**new_document, "interactions": [], "messages": []} if base is None else json.loads(base)
+    )
+    return diff_pacts(old_document, new_document)
+
+
+def pact_diff_text(base: str | None, new: str) -> str:
+    """`pact_diff` as the text a person reads."""
+    return render_text(pact_diff(base, new))
+
+
+def merged_pact(stored: str, received: str) -> tuple[str, str] | ConflictError:
+    """A received pact merged into the stored one: (the merged content's SHA, its JSON).
+
+    Two interactions that cannot merge come back as the `ConflictError` to raise (exceptions
+    do not cross to the broker with their fields).
+    """
+    try:
+        merged = merge_pacts(parse_pact(stored.encode()), parse_pact(received.encode()))
+    except ConflictError as error:
+        return error
+    return canonical_sha(merged), msgspec.json.encode(merged).decode()

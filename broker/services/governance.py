@@ -10,7 +10,6 @@ showing, approving and rejecting change requests.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -36,11 +35,11 @@ from broker.domain.governance import (
 )
 from broker.domain.model import Pacticipant, PactVersion, Page, ProviderContract, Version
 from broker.domain.names import check_name
-from broker.domain.pact_diff import PactDiff, diff_pacts, render_text
+from broker.domain.pact_diff import PactDiff, render_text
 from broker.services.actor import current_actor
 from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
-from broker.services.document_work import spec_impacts
+from broker.services.document_work import pact_diff, spec_impacts
 from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Storage, Transaction
 
@@ -78,7 +77,7 @@ class Governance:
         if mode is not Mode.ENTERPRISE:
             warnings = []
             if mode is Mode.POLISH:
-                warnings = await _pact_polish_warnings(tx, consumer, provider, content)
+                warnings = await _pact_polish_warnings(tx, consumer, provider, content, self.work)
                 await tx.add_publish_warnings(consumer.name, version.number, warnings, now)
             await tx.approve_content(kind, consumer.name, provider.name, sha, None, now)
             return [Notice("warning", text) for text in warnings]
@@ -91,7 +90,7 @@ class Governance:
             if base_sha is None
             else await tx.find_pact_version(consumer.id, provider.id, base_sha)
         )
-        touched = _touched_interactions(_pact_diff(base, content))
+        touched = _touched_interactions(await _pact_diff(self.work, base, content))
         owners = {provider.name: await tx.teams_owning(provider.name)}
         new = NewRequest(
             kind=kind,
@@ -236,15 +235,13 @@ def _opened_notice(request: ChangeRequest) -> Notice:
     )
 
 
-def _pact_diff(base: PactVersion | None, new: PactVersion) -> PactDiff:
-    """The diff from `base`; from the same pact without interactions when there is none."""
-    new_document = json.loads(new.content)
-    old_document = (
-        {**new_document, "interactions": [], "messages": []}
-        if base is None
-        else json.loads(base.content)
-    )
-    return diff_pacts(old_document, new_document)
+async def _pact_diff(work: Work, base: PactVersion | None, new: PactVersion) -> PactDiff:
+    """The diff from `base` (in a worker); from the pact without interactions when no `base`.
+
+    Raises:
+        WorkTimeoutError: the diff took longer than the work's budget (answered 422).
+    """
+    return await work.run(pact_diff, None if base is None else base.content, new.content)
 
 
 def _touched_interactions(diff: PactDiff) -> tuple[str, ...]:
@@ -293,13 +290,17 @@ async def _spec_impact(
 
 
 async def _pact_polish_warnings(
-    tx: Transaction, consumer: Pacticipant, provider: Pacticipant, content: PactVersion
+    tx: Transaction,
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    content: PactVersion,
+    work: Work,
 ) -> list[str]:
     """What the new pact drops or alters of the newest content the provider verified."""
     verified = await _verified_content(tx, consumer, provider, content)
     if verified is None:
         return []
-    diff = _pact_diff(verified, content)
+    diff = await _pact_diff(work, verified, content)
     between = f"the pact of {consumer.name} with {provider.name}"
     texts = [
         f"This publication drops the interaction {i.description!r} from {between}, which"
@@ -488,11 +489,11 @@ def _policy_text(rule: Policy) -> str:
 async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime, work: Work) -> str:
     """The change against the last approved content, as text (a document diff in a worker)."""
     if request.kind is Kind.PACT:
-        return await _pact_diff_text(tx, request)
+        return await _pact_diff_text(tx, request, work)
     return await _contract_diff_text(tx, request, now, work)
 
 
-async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
+async def _pact_diff_text(tx: Transaction, request: ChangeRequest, work: Work) -> str:
     assert request.provider is not None
     consumer = await tx.find_pacticipant(request.pacticipant)
     provider = await tx.find_pacticipant(request.provider)
@@ -504,11 +505,11 @@ async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
     if consumer is None or provider is None or new is None:
         return "The content of this change request no longer exists."
     if request.base_sha is None:
-        everything = render_text(_pact_diff(None, new))
+        everything = render_text(await _pact_diff(work, None, new))
         return f"No approved content yet: every interaction is new.\n{everything}"
     base = await tx.find_pact_version(consumer.id, provider.id, request.base_sha)
     heading = f"Against the approved content {request.base_sha[:12]}:"
-    return f"{heading}\n{render_text(_pact_diff(base, new))}"
+    return f"{heading}\n{render_text(await _pact_diff(work, base, new))}"
 
 
 async def _contract_diff_text(
@@ -530,7 +531,7 @@ async def _contract_diff_text(
     try:
         hits, problem = await work.run(spec_impacts, base.content, contract.content, [], now.date())
     except WorkTimeoutError as error:
-        hits, problem = [], f"not computed: {error}"
+        hits, problem = [], f"not computed: {error.reason}"
     if problem is not None:
         return f"The documents cannot be compared: {problem}"
     lines = [f"Against the approved document {request.base_sha[:12]}:"]

@@ -187,7 +187,7 @@ class ProviderContractService:
         try:
             problem = await self._work.run(check_spec, content)
         except WorkTimeoutError as error:
-            problem = f"The spec could not be read in time: it {error}."
+            problem = f"The spec could not be read in time: it {error.reason}."
         if problem is not None:
             raise InvalidInputError(
                 "The provider contract is not valid", [FieldError("/contract/content", problem)]

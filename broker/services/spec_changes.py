@@ -94,7 +94,7 @@ async def changes_since_previous(
             spec_impacts, previous.content, contract.content, pacts, clock().date()
         )
     except WorkTimeoutError as error:
-        hits, problem = [], f"not computed: {error}"
+        hits, problem = [], f"not computed: {error.reason}"
     if problem is not None:
         return SpecChanges(base_version=base_version, changes=[], not_computed=problem)
     return SpecChanges(

@@ -11,15 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from broker.domain.errors import UnprocessableError
+
 T = TypeVar("T")
 
 
-class WorkTimeoutError(Exception):
-    """The task ran longer than its budget and was stopped."""
+class WorkTimeoutError(UnprocessableError):
+    """The task ran longer than its budget and was stopped.
+
+    Services that can record "not computed" catch it; anywhere else it answers 422.
+    """
+
+    slug = "took-too-long"
 
     def __init__(self, budget: float) -> None:
         """Remember the budget, to say it."""
-        super().__init__(f"took too long (over {budget:g} s)")
+        self.reason = f"took too long (over {budget:g} s)"
+        super().__init__(f"Processing the document {self.reason}")
         self.budget = budget
 
 
