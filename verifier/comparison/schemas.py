@@ -246,56 +246,61 @@ def check_expansion(document: Any) -> None:
         SpecError: a schema expands to more than `MAX_EXPANDED_NODES` nodes, or its references
             nest more than `MAX_EXPANSION_DEPTH` levels deep.
     """
-    sizes: dict[str, int] = {}
+    # Each measure is (nodes once flattened, how many schemas deep flatten recurses for it).
+    measured: dict[str, tuple[int, int]] = {}
+    too_deep = SpecError(
+        f"The spec's schemas nest more than {MAX_EXPANSION_DEPTH} levels deep through $ref."
+    )
 
-    def of_ref(ref: str, active: frozenset[str], depth: int) -> int:
+    def of_ref(ref: str, active: frozenset[str], path: int) -> tuple[int, int]:
         if ref in active or split_ref(ref) is None:
-            return 1
-        if ref not in sizes:
+            return 1, 0
+        if ref not in measured:
             target = get_path(document, split_ref(ref) or [])
-            sizes[ref] = size(target, active | {ref}, depth + 1)
-        return sizes[ref]
+            measured[ref] = size(target, active | {ref}, path + 1)
+        return measured[ref]
 
-    def merged(part: Any, active: frozenset[str], depth: int) -> int:
+    def merged(part: Any, active: frozenset[str], path: int) -> tuple[int, int]:
         """An `allOf` member: its schema, and the bare references among its properties."""
         if isinstance(part, dict) and isinstance(part.get("$ref"), str):
-            total = of_ref(part["$ref"], active, depth)
+            total, deepest = of_ref(part["$ref"], active, path)
             part = dereference(part, document)
         else:
-            total = size(part, active, depth + 1)
+            total, deepest = size(part, active, path + 1)
         properties = part.get("properties") if isinstance(part, dict) else None
         for value in properties.values() if isinstance(properties, dict) else ():
             if isinstance(value, dict) and len(value) == 1 and "$ref" in value:
-                total += of_ref(str(value["$ref"]), active, depth)
-        return total
+                nodes, depth = of_ref(str(value["$ref"]), active, path)
+                total, deepest = total + nodes, max(deepest, depth)
+        return total, deepest
 
-    def size(schema: Any, active: frozenset[str], depth: int) -> int:
-        if depth > MAX_EXPANSION_DEPTH:
-            raise SpecError(
-                f"The spec's schemas nest more than {MAX_EXPANSION_DEPTH} levels deep through $ref."
-            )
+    def size(schema: Any, active: frozenset[str], path: int) -> tuple[int, int]:
+        if path > MAX_EXPANSION_DEPTH:  # guards this recursion, which follows flatten's
+            raise too_deep
         if not isinstance(schema, dict):
-            return 1
+            return 1, 0
         if isinstance(schema.get("allOf"), list):
-            total = 1 + len(schema) + sum(merged(part, active, depth) for part in schema["allOf"])
+            parts = [merged(part, active, path) for part in schema["allOf"]]
         elif isinstance(schema.get("properties"), dict):
-            total = 1 + sum(
-                size(value, active, depth + 1) for value in schema["properties"].values()
-            )
+            parts = [size(value, active, path + 1) for value in schema["properties"].values()]
         else:
-            total = 1
+            parts = []
             for key in ("oneOf", "anyOf", "not", "items", "additionalProperties"):
                 value = schema.get(key)
                 if value:
                     items = value if isinstance(value, list) else [value]
-                    total += sum(size(item, active, depth + 1) for item in items)
+                    parts = [size(item, active, path + 1) for item in items]
                     break
+        total = 1 + len(schema) + sum(nodes for nodes, _ in parts)
+        deepest = 1 + max((depth for _, depth in parts), default=0)
         if total > MAX_EXPANDED_NODES:
             raise SpecError(
                 f"The spec's schemas expand to more than {MAX_EXPANDED_NODES:,} nodes through"
                 " $ref in allOf."
             )
-        return total
+        if deepest > MAX_EXPANSION_DEPTH:  # a memoised chain, met from its end first
+            raise too_deep
+        return total, deepest
 
     pending = [document]
     while pending:

@@ -94,3 +94,33 @@ def test_trust_06_the_commands_refuse_a_deep_pact_in_one_sentence(
     assert len(err.splitlines()) == 1, err
     assert "Unexpected error" not in err
     assert "nest" in err, err
+
+
+def reference_chain(length: int, keyword: str) -> bytes:
+    """Schemas S0 … Sn, each naming the next through `keyword` (one member)."""
+    schemas: dict[str, object] = {
+        f"S{i}": {keyword: [{"$ref": f"#/components/schemas/S{i + 1}"}]} for i in range(length)
+    }
+    schemas[f"S{length}"] = {"type": "object"}
+    return json.dumps(openapi({"$ref": "#/components/schemas/S0"}, {"schemas": schemas})).encode()
+
+
+def test_trust_06_a_long_allof_chain_is_refused_whichever_end_is_measured_first() -> None:
+    """Flattening inlines each link: 3,000 of them would overflow Python's stack."""
+    with pytest.raises(SpecError, match="levels deep through"):
+        load_spec(reference_chain(3000, "allOf"))
+    assert load_spec(reference_chain(30, "allOf"))
+
+
+@pytest.mark.parametrize("keyword", ["anyOf", "oneOf"])
+def test_a_long_combinator_chain_is_a_one_sentence_comparison_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], keyword: str
+) -> None:
+    """Validation follows the chain recursively; the command says so instead of crashing."""
+    spec = tmp_path / "spec.json"
+    spec.write_bytes(reference_chain(3000, keyword))
+    pact_file = tmp_path / "pact.json"
+    pact_file.write_bytes(pact('{"a": 1}'))
+    assert main(["compare-spec", str(spec), str(pact_file)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err == "The spec or a pact nests too deeply to be compared.", err
