@@ -191,3 +191,18 @@ def test_trust_06_the_verifier_refuses_a_deeply_nested_pact_as_a_pact_error(dept
         decode_pact(deep)
     with pytest.raises(PactError, match="nests deeper than"):
         read_pact(msgspec.json.decode(pact_with_body(nested_json(200))))
+
+
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_trust_06_a_provider_body_nested_too_deeply_is_a_mismatch(depth: int) -> None:
+    """The engine recurses over the actual body: past the bound it reports, never crashes."""
+    expected = {"status": 200, "headers": {"Content-Type": "application/json"}, "body": [[1]]}
+    actual = {
+        "status": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": nested_json(depth).encode(),
+    }
+    found = match_response(expected, actual, spec="3")
+    assert len(found) == 1
+    assert "cannot be read" in found[0].description
+    assert "nest" in found[0].description
