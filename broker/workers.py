@@ -114,9 +114,8 @@ class WorkerPool:
                 )
                 healthy = True
             except TimeoutError:
-                log.warning(
-                    "%s ran over its %.0f s budget; its worker was stopped", task, self.budget
-                )
+                name = getattr(task, "__name__", repr(task))
+                log.warning("%s ran over its %g s budget; its worker stopped", name, self.budget)
                 raise WorkTimeoutError(self.budget) from None
             except (EOFError, OSError) as error:
                 raise WorkFailedError(f"the worker process stopped ({error})") from None
