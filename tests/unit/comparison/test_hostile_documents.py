@@ -109,7 +109,7 @@ def test_trust_06_a_long_allof_chain_is_refused_whichever_end_is_measured_first(
     """Flattening inlines each link: 3,000 of them would overflow Python's stack."""
     with pytest.raises(SpecError, match="levels deep through"):
         load_spec(reference_chain(3000, "allOf"))
-    assert load_spec(reference_chain(30, "allOf"))
+    assert load_spec(reference_chain(30, "allOf")).document["openapi"] == "3.0.0"
 
 
 @pytest.mark.parametrize("keyword", ["anyOf", "oneOf"])

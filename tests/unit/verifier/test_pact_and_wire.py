@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import msgspec
 import pytest
@@ -196,8 +197,12 @@ def test_trust_06_the_verifier_refuses_a_deeply_nested_pact_as_a_pact_error(dept
 @pytest.mark.parametrize("depth", [200, 5000])
 def test_trust_06_a_provider_body_nested_too_deeply_is_a_mismatch(depth: int) -> None:
     """The engine recurses over the actual body: past the bound it reports, never crashes."""
-    expected = {"status": 200, "headers": {"Content-Type": "application/json"}, "body": [[1]]}
-    actual = {
+    expected: dict[str, Any] = {
+        "status": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": [[1]],
+    }
+    actual: dict[str, Any] = {
         "status": 200,
         "headers": {"Content-Type": "application/json"},
         "body": nested_json(depth).encode(),
