@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,14 +53,16 @@ from broker.services.provider_contracts import ProviderContractService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.workers import WorkerPool
 
 
-def wire_services(storage: Storage, settings: Settings) -> Services:
-    """The use cases over one storage."""
-    rules = Governance(Mode(settings.default_mode))
+def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
+    """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
+    rules = Governance(Mode(settings.default_mode), work=work)
     return Services(
         storage=storage,
         pacticipants=PacticipantService(storage),
@@ -68,14 +71,15 @@ def wire_services(storage: Storage, settings: Settings) -> Services:
         deployments=DeploymentService(storage),
         verifications=VerificationService(storage),
         for_verification=ForVerificationService(storage, governance=rules),
-        can_i_deploy=CanIDeployService(storage, governance=rules),
+        can_i_deploy=CanIDeployService(storage, governance=rules, work=work),
         contracts=ContractService(
             storage,
             allow_modification=settings.allow_contract_modification,
             strict_pacts=settings.strict_pacts,
             governance=rules,
+            work=work,
         ),
-        provider_contracts=ProviderContractService(storage, governance=rules),
+        provider_contracts=ProviderContractService(storage, governance=rules, work=work),
         governance=GovernanceService(storage, rules, allow_override=settings.allow_override),
         auth=AuthService(
             storage,
@@ -109,13 +113,18 @@ def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
+        workers = WorkerPool(settings.workers, settings.work_budget)
+        warming = asyncio.create_task(workers.start())
         try:
             await storage.migrate()
-            app.state.services = services = wire_services(storage, settings)
+            app.state.services = services = wire_services(storage, settings, workers)
             if settings.audit_key is not None:
                 await anchor_audit_log(services.audit, settings.audit_key)
             yield
         finally:
+            warming.cancel()
+            await asyncio.gather(warming, return_exceptions=True)
+            await workers.close()
             await storage.close()
 
     return Litestar(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -20,6 +21,9 @@ DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_DATABASE_TIMEOUT = 10.0
 MIN_AUDIT_KEY_LENGTH = 32
+DEFAULT_WORKERS = 2
+DEFAULT_WORK_BUDGET = 30.0
+MAX_WORKERS = 64
 
 
 class SettingsError(ValueError):
@@ -50,7 +54,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     10, 30 and 60; 0 turns a limit off), `ACCORD_TRUSTED_PROXIES` (comma-separated addresses
     or networks of reverse proxies whose `X-Forwarded-For` names the caller; default none),
     `ACCORD_STRICT_PACTS` (`true` refuses every pact the Pact JSON Schema refuses, the faults
-    real clients write too; default `false`, which accepts those with a warning notice).
+    real clients write too; default `false`, which accepts those with a warning notice),
+    `ACCORD_WORKERS` (processes that compare, diff and read uploaded documents; default 2),
+    `ACCORD_WORK_TIMEOUT` (seconds one such task may take before it is stopped and reported as
+    not computed; default 30).
     """
 
     host: str = "127.0.0.1"
@@ -72,6 +79,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     trusted_proxies: tuple[str, ...] = ()
     allow_override: bool = False
     strict_pacts: bool = False
+    workers: int = DEFAULT_WORKERS
+    work_budget: float = DEFAULT_WORK_BUDGET
 
     @classmethod
     def from_env(
@@ -128,6 +137,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError(f"ACCORD_TRUSTED_PROXIES: {error}") from error
         allow_override = _flag(environ, "ACCORD_ALLOW_OVERRIDE")
         strict_pacts = _flag(environ, "ACCORD_STRICT_PACTS")
+        workers, work_budget = _work_settings(environ)
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -154,6 +164,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             trusted_proxies=trusted_proxies,
             allow_override=allow_override,
             strict_pacts=strict_pacts,
+            workers=workers,
+            work_budget=work_budget,
         )
 
 
@@ -198,6 +210,21 @@ def _positive_seconds(name: str, raw: str | None) -> float:
             f"{name} must be a number of seconds above 0 and below 3600, not {raw!r}"
         )
     return value
+
+
+def _work_settings(environ: Mapping[str, str]) -> tuple[int, float]:
+    """`ACCORD_WORKERS` (1 to `MAX_WORKERS`) and `ACCORD_WORK_TIMEOUT` (seconds, above 0)."""
+    raw_workers = environ.get("ACCORD_WORKERS", str(DEFAULT_WORKERS))
+    if not re.fullmatch(r"[0-9]{1,2}", raw_workers) or not 1 <= int(raw_workers) <= MAX_WORKERS:
+        raise SettingsError(
+            f"ACCORD_WORKERS must be an integer from 1 to {MAX_WORKERS}, not {raw_workers!r}"
+        )
+    raw_budget = environ.get("ACCORD_WORK_TIMEOUT", str(DEFAULT_WORK_BUDGET))
+    if not re.fullmatch(r"[0-9]{1,5}(\.[0-9]+)?", raw_budget) or float(raw_budget) <= 0:
+        raise SettingsError(
+            f"ACCORD_WORK_TIMEOUT must be a positive number of seconds, not {raw_budget!r}"
+        )
+    return int(raw_workers), float(raw_budget)
 
 
 def check_database_url(url: str) -> None:

@@ -89,6 +89,9 @@ class BrokerAccess:
         except msgspec.DecodeError as error:
             message = f"The answer to {method} {request.url} is not JSON ({error})"
             raise UnexpectedResponseError(message) from error
+        except RecursionError:
+            message = f"The answer to {method} {request.url} nests too deeply to be read"
+            raise UnexpectedResponseError(message) from None
         if not isinstance(decoded, dict):
             raise UnexpectedResponseError(f"The answer to {method} {request.url} is not an object")
         return decoded

@@ -56,7 +56,7 @@ def _metadata(response: httpx.Response, url: str) -> JSONObject:
             continue
         try:
             decoded: JSONValue = msgspec.json.decode(base64.b64decode(encoded, validate=True))
-        except (binascii.Error, ValueError, msgspec.DecodeError) as error:
+        except (binascii.Error, ValueError, msgspec.DecodeError, RecursionError) as error:
             raise ProducerError(
                 f"The message producer at {url} sent a {name} header that is not base64 JSON"
             ) from error

@@ -122,6 +122,8 @@ class OpenAPICheck:
             found: JSONValue = msgspec.json.decode(response.content)
         except (ClientError, msgspec.DecodeError) as error:
             raise OpenAPIDocumentError(f"{origin} could not be fetched: {error}") from error
+        except RecursionError:
+            raise OpenAPIDocumentError(f"{origin} nests too deeply to be read.") from None
         content = found.get("content") if isinstance(found, dict) else None
         if not isinstance(content, str):
             raise OpenAPIDocumentError(f"{origin} has no document in its content.")

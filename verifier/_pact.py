@@ -14,6 +14,10 @@ import msgspec
 
 from verifier._matching.interactions import Spec
 from verifier._matching.values import JSONObject, JSONValue
+from verifier.comparison.documents import MAX_DEPTH, DocumentError, check_bounds
+
+# A pact holds no aliases: its node count is its size, which its bytes already bound.
+_MAX_PACT_NODES = 50_000_000
 
 InteractionKind: TypeAlias = Literal["http", "message", "synchronous-message"]
 
@@ -150,10 +154,15 @@ def read_pact(document: JSONValue) -> Pact:
     """Read a decoded pact document.
 
     Raises:
-        PactError: When it is not a pact: no consumer or provider, unreadable interactions.
+        PactError: When it is not a pact: no consumer or provider, unreadable interactions,
+            or nesting deeper than the matching engine and the generators may recurse.
     """
     if not isinstance(document, dict):
         raise PactError("a pact is a JSON object")
+    try:
+        check_bounds(document, max_nodes=_MAX_PACT_NODES, max_depth=MAX_DEPTH)
+    except DocumentError as error:
+        raise PactError(str(error)) from None
     spec = spec_of(document)
     listed = document.get("interactions")
     messages = document.get("messages")
@@ -184,4 +193,6 @@ def decode_pact(content: bytes | str) -> Pact:
         document: JSONValue = msgspec.json.decode(content)
     except msgspec.DecodeError as error:
         raise PactError(f"it is not JSON ({error})") from error
+    except RecursionError:
+        raise PactError(f"it nests deeper than {MAX_DEPTH} levels") from None
     return read_pact(document)

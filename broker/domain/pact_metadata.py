@@ -33,6 +33,6 @@ def decode_metadata(metadata: str) -> dict[str, object]:
         decoded = msgspec.json.decode(
             base64.urlsafe_b64decode(metadata + "=" * (-len(metadata) % 4))
         )
-    except (ValueError, msgspec.DecodeError):
+    except (ValueError, msgspec.DecodeError, RecursionError):
         return {}
     return decoded if isinstance(decoded, dict) else {}

@@ -84,3 +84,8 @@ async def read_json(request: AnyRequest, kind: type[T]) -> T:
         raise InvalidInputError(
             "The body is not valid JSON", [FieldError("", f"malformed JSON: {error}")]
         ) from error
+    except RecursionError:
+        # msgspec stops where Python's recursion limit would: far deeper than any real body.
+        raise InvalidInputError(
+            "The body nests too deeply", [FieldError("", "nests too deeply to be read")]
+        ) from None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 from litestar.datastructures import State
 from litestar.params import FromPath
@@ -27,6 +29,9 @@ from broker.settings import Settings
 from broker.storage.interface import Storage
 
 MAX_PAGE_SIZE = 1000
+# Page 1,000,000 of 1,000 rows starts at row 10^9: past any list, inside both databases' integers.
+MAX_PAGE = 1_000_000
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 class Services(msgspec.Struct, frozen=True, kw_only=True):
@@ -61,20 +66,31 @@ def services_of(state: State) -> Services:
     return services
 
 
+def positive_int(raw: str, highest: int) -> int | None:
+    """`raw` as an integer from 1 to `highest`, or None.
+
+    Only ASCII digits count: `str.isdigit` and `int` also accept `²` and Arabic-Indic digits.
+    """
+    if not _DIGITS.fullmatch(raw):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= highest else None
+
+
 def page_of(request: AnyRequest) -> Page:
     """`?page=N&size=M` (1-based, size at most 1000), with a 400 naming a bad one."""
     problems = []
     values = {}
-    for name, default, highest in (("page", 1, None), ("size", 100, MAX_PAGE_SIZE)):
+    for name, default, highest in (("page", 1, MAX_PAGE), ("size", 100, MAX_PAGE_SIZE)):
         raw = request.query_params.get(name)
         if raw is None:
             values[name] = default
             continue
-        if not raw.isdigit() or int(raw) < 1 or (highest is not None and int(raw) > highest):
-            limit = f" up to {highest}" if highest else ""
-            problems.append(FieldError(f"/{name}", f"must be a positive integer{limit}"))
+        value = positive_int(raw, highest)
+        if value is None:
+            problems.append(FieldError(f"/{name}", f"must be an integer from 1 to {highest}"))
         else:
-            values[name] = int(raw)
+            values[name] = value
     if problems:
         raise InvalidInputError("The paging parameters are not valid", problems)
     return Page(number=values["page"], size=values["size"])

@@ -15,6 +15,9 @@ from urllib.parse import unquote_to_bytes
 from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from broker.domain.errors import NotFoundError
+
+MAX_ID = 2**63 - 1  # both databases' BIGINT / INTEGER
 SLASH_STAND_IN = "\ue000"
 
 
@@ -52,9 +55,16 @@ class EncodedSlashes:
 
 
 async def restore_slashes(request: Request[Any, Any, Any]) -> None:
-    """Before a handler runs: put real slashes back into path parameters."""
+    """Before a handler runs: put real slashes back into path parameters; bound ids.
+
+    An id (`{name:int}`) past a 64-bit integer names no row, and handing it to the database
+    fails (SQLite cannot even bind it): it is answered 404 here.
+    """
     params = request.scope.get("path_params")
     if params:
         for key, value in params.items():
+            parsed: object = value  # typed str, but litestar has parsed `{name:int}` already
             if isinstance(value, str) and SLASH_STAND_IN in value:
                 params[key] = value.replace(SLASH_STAND_IN, "/")
+            elif isinstance(parsed, int) and not -MAX_ID <= parsed <= MAX_ID:
+                raise NotFoundError(f"No resource at {request.url.path}")

@@ -15,6 +15,8 @@ Broker's `{field: [messages]}` object, because the Rust Pact clients cannot pars
 - `method-not-allowed` (405), `payload-too-large` (413), `unsupported-media-type` (415).
 - `conflict` (409): a duplicate name, or a change to something that may not change.
 - `unprocessable` (422): understood, but not a change the resource allows.
+- `took-too-long` (422): work on an uploaded document (a pact diff, a comparison) ran past
+  `ACCORD_WORK_TIMEOUT`; nothing was written.
 - `storage-unavailable` (503): the database cannot be reached; retry later.
 - `internal-error` (500): a bug; `instance` carries the id under which it was logged.
 """

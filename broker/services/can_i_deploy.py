@@ -29,6 +29,7 @@ from broker.services.comparisons import first_problem, verdict_for
 from broker.services.deployments import live_versions
 from broker.services.governance import Governance
 from broker.services.versions import branch_head
+from broker.services.work import InlineWork, Work
 from broker.storage.interface import PactAndResult, Storage, Transaction
 
 
@@ -78,10 +79,12 @@ class CanIDeployService:
         clock: Clock = system_clock,
         *,
         governance: Governance | None = None,
+        work: Work | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._governance = governance or Governance()
+        self._work: Work = work or InlineWork()
 
     async def ask(
         self, selector: VersionSelector, target: Target, ignore: list[IgnoreSelector]
@@ -134,7 +137,7 @@ class CanIDeployService:
                     )
                     return Answer(decision=decide(missing, target, [], ignore), rows=[])
                 chosen.setdefault(pacticipant.id, (pacticipant, version))
-            gathered = _Gathered(tx, self._clock)
+            gathered = _Gathered(tx, self._clock, self._work)
             for pacticipant, version in chosen.values():
                 await _gather(gathered, pacticipant, version, chosen, target)
             first, version = next(iter(chosen.values()))
@@ -167,9 +170,10 @@ Key = tuple[str, str, str, str | None]
 class _Gathered:
     """The pairings found so far, once each, with the stored objects behind them."""
 
-    def __init__(self, tx: Transaction, clock: Clock) -> None:
+    def __init__(self, tx: Transaction, clock: Clock, work: Work) -> None:
         self.tx = tx
         self.clock = clock
+        self.work = work
         self.pairings: list[Pairing] = []
         self.facts: dict[Key, _Facts] = {}
 
@@ -206,7 +210,7 @@ class _Gathered:
         self, found: PactAndResult, provider: Pacticipant, pv: Version
     ) -> tuple[Verified | None, str | None]:
         """The comparison with the document `pv` published, when it was not replayed."""
-        verdict = await verdict_for(self.tx, found.pact_version_id, pv.id, self.clock)
+        verdict = await verdict_for(self.tx, found.pact_version_id, pv.id, self.clock, self.work)
         if verdict is None:
             return None, None
         if verdict.success is None:

@@ -31,10 +31,10 @@ from broker.domain.pact_diff import render_text
 from broker.services.actor import current_actor
 from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
+from broker.services.document_work import spec_impacts
 from broker.services.governance import Governance, pact_diff_from
+from broker.services.work import Work, WorkTimeoutError
 from broker.storage.interface import Storage, Transaction
-from verifier.comparison import ComparisonError
-from verifier.spec_diff import diff_specs
 
 
 class Described(msgspec.Struct, frozen=True, kw_only=True):
@@ -136,7 +136,8 @@ class GovernanceService:
         """A change request with its diff against the last approved content."""
         async with self._storage.transaction() as tx:
             request = await _require(tx, request_id)
-            return Described(request=request, diff=await _diff_text(tx, request, self._clock()))
+            diff = await _diff_text(tx, request, self._clock(), self._governance.work)
+            return Described(request=request, diff=diff)
 
     async def approve(self, request_id: int, as_team: str | None = None) -> Signed:
         """Approve as the current caller, for `as_team` or the first requirement still owed.
@@ -254,14 +255,14 @@ def _policy_text(rule: Policy) -> str:
     return f"{rule.required} of {', '.join(rule.teams)}"
 
 
-async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
-    """The change against the last approved content, as text."""
+async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime, work: Work) -> str:
+    """The change against the last approved content, as text (a document diff in a worker)."""
     if request.kind is Kind.PACT:
-        return await _pact_diff_text(tx, request)
-    return await _contract_diff_text(tx, request, now)
+        return await _pact_diff_text(tx, request, work)
+    return await _contract_diff_text(tx, request, now, work)
 
 
-async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
+async def _pact_diff_text(tx: Transaction, request: ChangeRequest, work: Work) -> str:
     assert request.provider is not None
     consumer = await tx.find_pacticipant(request.pacticipant)
     provider = await tx.find_pacticipant(request.provider)
@@ -273,14 +274,16 @@ async def _pact_diff_text(tx: Transaction, request: ChangeRequest) -> str:
     if consumer is None or provider is None or new is None:
         return "The content of this change request no longer exists."
     if request.base_sha is None:
-        everything = render_text(pact_diff_from(None, new))
+        everything = render_text(await pact_diff_from(work, None, new))
         return f"No approved content yet: every interaction is new.\n{everything}"
     base = await tx.find_pact_version(consumer.id, provider.id, request.base_sha)
     heading = f"Against the approved content {request.base_sha[:12]}:"
-    return f"{heading}\n{render_text(pact_diff_from(base, new))}"
+    return f"{heading}\n{render_text(await pact_diff_from(work, base, new))}"
 
 
-async def _contract_diff_text(tx: Transaction, request: ChangeRequest, now: datetime) -> str:
+async def _contract_diff_text(
+    tx: Transaction, request: ChangeRequest, now: datetime, work: Work
+) -> str:
     provider = await tx.find_pacticipant(request.pacticipant)
     contract = (
         None
@@ -295,12 +298,14 @@ async def _contract_diff_text(tx: Transaction, request: ChangeRequest, now: date
     if base is None:
         return "The approved document this change request started from no longer exists."
     try:
-        changes = diff_specs(base.content, contract.content, today=now.date())
-    except ComparisonError as error:
-        return f"The documents cannot be compared: {error}"
+        hits, problem = await work.run(spec_impacts, base.content, contract.content, [], now.date())
+    except WorkTimeoutError as error:
+        hits, problem = [], f"not computed: {error.reason}"
+    if problem is not None:
+        return f"The documents cannot be compared: {problem}"
     lines = [f"Against the approved document {request.base_sha[:12]}:"]
     lines += [
         f"{c.level.value} {c.id}{f' ({c.operation})' if c.operation else ''}: {c.text}"
-        for c in changes
+        for c in (hit.change for hit in hits)
     ] or ["No change to the API."]
     return "\n".join(lines)

@@ -18,8 +18,13 @@ from broker.domain.model import (
     ProviderContractPublication,
 )
 from broker.services.clock import Clock
+from broker.services.document_work import compare_contract, failed_findings
+from broker.services.work import Work, WorkTimeoutError
 from broker.storage.interface import Transaction
-from verifier.comparison import ComparisonError, compare, encode, load_spec, uncovered
+
+# The code of a comparison that ran over its time budget: recorded as failed, so the gate
+# never reads a comparison it could not finish as a success.
+NOT_COMPUTED = "comparison.not-computed"
 
 # How many of a provider's newest distinct documents a newly published pact is compared with.
 RECENT_DOCUMENTS = 5
@@ -43,36 +48,33 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True):
         return None if self.self_verified is None else True
 
 
-def check(document: ProviderContract, pact: PactVersion) -> tuple[bool, str]:
-    """Compare a pact content with a document: (no error found, findings as JSON).
+async def check(work: Work, document: ProviderContract, pact: PactVersion) -> tuple[bool, str]:
+    """Compare a pact content with a document in a worker: (no error found, findings as JSON).
 
-    Message interactions are errors here: the document cannot speak for them, and a
-    comparison must not pass a pact whose messages were never verified.
+    A comparison that runs over the work's time budget is a failure whose one finding says
+    it was not computed: it took too long.
     """
     try:
-        parsed = json.loads(pact.content)
-        findings = compare(load_spec(document.content.encode()), parsed) + uncovered(parsed)
-    except ComparisonError as error:
-        unreadable = {"code": "comparison.failed", "type": "error", "message": str(error)}
-        return False, json.dumps([unreadable])
-    return not any(f.is_error for f in findings), encode(findings)
+        return await work.run(compare_contract, document.content, pact.content)
+    except WorkTimeoutError as error:
+        return False, failed_findings(f"not computed: {error.reason}", NOT_COMPUTED)
 
 
 async def comparison_of(
-    tx: Transaction, pact: PactVersion, document: ProviderContract, clock: Clock
+    tx: Transaction, pact: PactVersion, document: ProviderContract, clock: Clock, work: Work
 ) -> Comparison:
-    """The stored comparison of the pair, made now if it was never made."""
+    """The stored comparison of the pair, made now (in a worker) if it was never made."""
     found = await tx.find_comparison(pact.id, document.id)
     if found is not None:
         return found
-    success, findings = check(document, pact)
+    success, findings = await check(work, document, pact)
     return await tx.save_comparison(
         pact.id, document.id, success=success, findings=findings, now=clock()
     )
 
 
 async def verdict_for(
-    tx: Transaction, pact_version_id: int, provider_version_id: int, clock: Clock
+    tx: Transaction, pact_version_id: int, provider_version_id: int, clock: Clock, work: Work
 ) -> Verdict | None:
     """The bi-directional verdict of a provider version on a pact content.
 
@@ -87,19 +89,19 @@ async def verdict_for(
         pact = await tx.find_pact_version_by_id(pact_version_id)
         document = await tx.find_provider_contract_by_id(publication.contract_version_id)
         assert pact is not None and document is not None, "kept by foreign keys"
-        comparison = await comparison_of(tx, pact, document, clock)
+        comparison = await comparison_of(tx, pact, document, clock, work)
     return Verdict(comparison=comparison, self_verified=publication.self_verification_success)
 
 
 async def compare_new_pact(
-    tx: Transaction, pact: PactVersion, clock: Clock
+    tx: Transaction, pact: PactVersion, clock: Clock, work: Work
 ) -> list[tuple[ProviderContractPublication, Comparison]]:
     """Compare a newly published pact content with its provider's newest documents."""
     results = []
     for publication in await tx.latest_contract_publications(pact.provider_id, RECENT_DOCUMENTS):
         document = await tx.find_provider_contract_by_id(publication.contract_version_id)
         assert document is not None, "kept by foreign keys"
-        results.append((publication, await comparison_of(tx, pact, document, clock)))
+        results.append((publication, await comparison_of(tx, pact, document, clock, work)))
     return results
 
 

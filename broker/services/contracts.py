@@ -14,15 +14,13 @@ import msgspec
 from broker.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError, Notice
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page, Version
 from broker.domain.names import check_name
-from broker.domain.pact_diff import diff_pacts, render_text
-from broker.domain.pact_merge import merge_pacts
-from broker.domain.pacts import canonical_sha, parse_pact
+from broker.domain.pact_diff import PactDiff
 from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
+from broker.services.document_work import checked_pact, merged_pact, pact_diff, pact_diff_text
 from broker.services.governance import Governance
-from broker.services.pact_validation import check_notices, check_pact
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
 from broker.services.versions import (
@@ -30,6 +28,7 @@ from broker.services.versions import (
     record_branch_and_tags,
     require_version,
 )
+from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Storage, Transaction
 
 
@@ -107,15 +106,17 @@ class ContractService:
         strict_pacts: bool = False,
         clock: Clock = system_clock,
         governance: Governance | None = None,
+        work: Work | None = None,
     ) -> None:
         self._storage = storage
         self._allow_modification = allow_modification
         self._strict_pacts = strict_pacts
         self._clock = clock
         self._governance = governance or Governance()
+        self._work: Work = work or InlineWork()
 
-    def _check(self, request: PublishRequest) -> list[_Checked]:
-        """Validate the request and every pact before anything is written."""
+    async def _check(self, request: PublishRequest) -> list[_Checked]:
+        """Validate the request and every pact (in a worker) before anything is written."""
         check_name(request.pacticipant_name, "/pacticipantName", "pacticipant name")
         check_name(request.version_number, "/pacticipantVersionNumber", "version number")
         if request.branch is not None:
@@ -139,27 +140,42 @@ class ContractService:
                 )
                 continue
             try:
-                received = check_pact(
+                sha, errors, notices = await self._work.run(
+                    checked_pact,
                     contract.content,
                     contract.consumer_name,
                     contract.provider_name,
-                    strict=self._strict_pacts,
+                    self._strict_pacts,
                 )
-            except InvalidInputError as error:
+            except WorkTimeoutError as error:
+                late = FieldError("", f"could not be validated in time: it {error.reason}")
+                sha, errors, notices = None, [late], []
+            if sha is None:
                 # A pact sent on its own (the older PUT) is the whole body: no prefix.
                 prefix = f"{where}/content" if request.pointer else ""
-                problems += [FieldError(f"{prefix}{e.pointer}", e.detail) for e in error.errors]
+                problems += [FieldError(f"{prefix}{e.pointer}", e.detail) for e in errors]
                 continue
             text = contract.content.decode("utf-8")
-            sha = canonical_sha(received.pact.document)
-            checked.append(_Checked(contract, sha, text, check_notices(received)))
+            checked.append(_Checked(contract, sha, text, notices))
         if problems:
             raise InvalidInputError("The contracts are not valid", problems)
         return checked
 
+    async def diff(self, base: Pact, pact: Pact) -> PactDiff:
+        """What changed from `base` to `pact`, as each consumer version published them.
+
+        Raises:
+            WorkTimeoutError: the diff took longer than the work's budget (422).
+        """
+        return await self._work.run(
+            pact_diff,
+            base.publication.document(base.content),
+            pact.publication.document(pact.content),
+        )
+
     async def publish(self, request: PublishRequest) -> PublishOutcome:
         """Record the version, its branch and tags, and each pact, all or nothing."""
-        checked = self._check(request)
+        checked = await self._check(request)
         async with self._storage.transaction() as tx:
             await ensure_may_change(tx, request.pacticipant_name)
             consumer = await ensure_pacticipant(tx, request.pacticipant_name, self._clock)
@@ -218,7 +234,9 @@ class ContractService:
     async def _comparison_notices(self, tx: Transaction, pact: Pact) -> list[Notice]:
         """Bi-directional: the new pact against its provider's newest OpenAPI documents."""
         notices = []
-        for publication, comparison in await compare_new_pact(tx, pact.content, self._clock):
+        for publication, comparison in await compare_new_pact(
+            tx, pact.content, self._clock, self._work
+        ):
             version = await tx.find_version_by_id(publication.provider_version_id)
             assert version is not None, "kept by foreign keys"
             between = (
@@ -257,16 +275,16 @@ class ContractService:
         stored = await tx.find_pact_version_by_id(current.pact_version_id)
         assert stored is not None  # a publication's content is deleted only with it
         sha, text = item.sha, item.text
-        stored_pact = parse_pact(current.document(stored).encode())
+        stored_text = current.document(stored)
         if item.contract.merge and sha != stored.sha:
-            merged = merge_pacts(stored_pact, parse_pact(text.encode()))
-            sha, text = canonical_sha(merged), msgspec.json.encode(merged).decode()
+            merged = await self._work.run(merged_pact, stored_text, text)
+            if isinstance(merged, ConflictError):
+                raise merged
+            sha, text = merged
         if sha == stored.sha:
             pact = _pact(consumer, provider, version, current, stored)
             return PublishedPact(pact=pact, outcome="unchanged", previous_sha=stored.sha)
-        difference = render_text(
-            diff_pacts(stored_pact.document, parse_pact(text.encode()).document)
-        )
+        difference = await self._work.run(pact_diff_text, stored_text, text)
         if not self._allow_modification:
             conflicts.append(
                 Notice(

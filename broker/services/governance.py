@@ -9,7 +9,6 @@ The use cases behind the HTTP resources are in `broker.services.change_requests`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -33,18 +32,19 @@ from broker.domain.governance import (
     requirements_for,
 )
 from broker.domain.model import Pacticipant, PactVersion, Page, ProviderContract, Version
-from broker.domain.pact_diff import PactDiff, diff_pacts
+from broker.domain.pact_diff import PactDiff
 from broker.services.actor import current_actor
 from broker.services.audit import audit
+from broker.services.document_work import pact_diff, spec_impacts
+from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Transaction
-from verifier.comparison import ComparisonError
-from verifier.spec_diff import diff_specs, impact
 
 
 class Governance:
     """The rules publishing, can-i-deploy and pacts-for-verification apply."""
 
-    def __init__(self, default_mode: Mode = Mode.GREENFIELD) -> None:
+    def __init__(self, default_mode: Mode = Mode.GREENFIELD, work: Work | None = None) -> None:
+        self.work: Work = work or InlineWork()
         self.default_mode = default_mode
 
     async def mode(self, tx: Transaction, pacticipant: str) -> Mode:
@@ -73,7 +73,7 @@ class Governance:
         if mode is not Mode.ENTERPRISE:
             warnings = []
             if mode is Mode.POLISH:
-                warnings = await _pact_polish_warnings(tx, consumer, provider, content)
+                warnings = await _pact_polish_warnings(tx, consumer, provider, content, self.work)
                 await tx.add_publish_warnings(consumer.name, version.number, warnings, now)
             await tx.approve_content(kind, consumer.name, provider.name, sha, None, now)
             return [Notice("warning", text) for text in warnings]
@@ -86,7 +86,7 @@ class Governance:
             if base_sha is None
             else await tx.find_pact_version(consumer.id, provider.id, base_sha)
         )
-        touched = _touched_interactions(pact_diff_from(base, content))
+        touched = _touched_interactions(await pact_diff_from(self.work, base, content))
         owners = {provider.name: await tx.teams_owning(provider.name)}
         new = NewRequest(
             kind=kind,
@@ -130,7 +130,7 @@ class Governance:
         base_sha = await tx.last_approved_sha(kind, provider.name, None)
         base = None if base_sha is None else await tx.find_provider_contract(provider.id, base_sha)
         consumers = await _consumer_pacts(tx, provider)
-        touched = _spec_impact(base, contract, consumers, now)
+        touched = await _spec_impact(self.work, base, contract, consumers, now)
         owners = {name: await tx.teams_owning(name) for name in consumers}
         new = NewRequest(
             kind=kind,
@@ -259,15 +259,13 @@ def _opened_notice(request: ChangeRequest, superseded: Sequence[ChangeRequest]) 
     )
 
 
-def pact_diff_from(base: PactVersion | None, new: PactVersion) -> PactDiff:
-    """The diff from `base`; from the same pact without interactions when there is none."""
-    new_document = json.loads(new.content)
-    old_document = (
-        {**new_document, "interactions": [], "messages": []}
-        if base is None
-        else json.loads(base.content)
-    )
-    return diff_pacts(old_document, new_document)
+async def pact_diff_from(work: Work, base: PactVersion | None, new: PactVersion) -> PactDiff:
+    """The diff from `base` (in a worker); from the pact without interactions when no `base`.
+
+    Raises:
+        WorkTimeoutError: the diff took longer than the work's budget (answered 422).
+    """
+    return await work.run(pact_diff, None if base is None else base.content, new.content)
 
 
 def _touched_interactions(diff: PactDiff) -> tuple[str, ...]:
@@ -288,16 +286,25 @@ async def _consumer_pacts(tx: Transaction, provider: Pacticipant) -> dict[str, s
     return dict(sorted(found.items()))
 
 
-def _spec_impact(
-    base: ProviderContract | None, new: ProviderContract, pacts: dict[str, str], now: datetime
+async def _spec_impact(
+    work: Work,
+    base: ProviderContract | None,
+    new: ProviderContract,
+    pacts: dict[str, str],
+    now: datetime,
 ) -> dict[str, tuple[str, ...]]:
-    """Each consumer's interactions the change from `base` touches (all of them for a first)."""
+    """Each consumer's interactions the change from `base` touches (all of them for a first).
+
+    The diff runs in a worker; one it cannot finish names no interaction (the request still
+    waits for its approvals).
+    """
     if base is None:
         return {}
     try:
-        changes = diff_specs(base.content, new.content, today=now.date())
-        hits = impact(base.content, changes, list(pacts.values()))
-    except ComparisonError:
+        hits, _ = await work.run(
+            spec_impacts, base.content, new.content, list(pacts.values()), now.date()
+        )
+    except WorkTimeoutError:
         return {}
     touched: dict[str, dict[str, None]] = {}
     for hit in hits:
@@ -307,13 +314,17 @@ def _spec_impact(
 
 
 async def _pact_polish_warnings(
-    tx: Transaction, consumer: Pacticipant, provider: Pacticipant, content: PactVersion
+    tx: Transaction,
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    content: PactVersion,
+    work: Work,
 ) -> list[str]:
     """What the new pact drops or alters of the newest content the provider verified."""
     verified = await _verified_content(tx, consumer, provider, content)
     if verified is None:
         return []
-    diff = pact_diff_from(verified, content)
+    diff = await pact_diff_from(work, verified, content)
     between = f"the pact of {consumer.name} with {provider.name}"
     texts = [
         f"This publication drops the interaction {i.description!r} from {between}, which"

@@ -8,16 +8,15 @@ since it judges each pact by its comparison with the new document.
 
 from __future__ import annotations
 
-import json
-
 import msgspec
 
 from broker.domain.errors import Notice
 from broker.domain.model import Pacticipant, ProviderContract, Version
 from broker.services.clock import Clock
+from broker.services.document_work import spec_impacts
+from broker.services.work import Work, WorkTimeoutError
 from broker.storage.interface import Transaction
-from verifier.comparison import ComparisonError
-from verifier.spec_diff import Level, diff_specs, impact
+from verifier.spec_diff import Level
 
 # How many of the provider's newest distinct documents are searched for the previous one.
 _LOOKBACK = 20
@@ -45,10 +44,15 @@ class SpecChange(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SpecChanges(msgspec.Struct, frozen=True, kw_only=True):
-    """The changes from the previous document (None when this is the provider's first)."""
+    """The changes from the previous document (None when this is the provider's first).
+
+    `not_computed` says why the changes are unknown (a document the diff cannot read, or a
+    diff over its time budget); `changes` is then empty, which must not read as "none".
+    """
 
     base_version: Version | None
     changes: list[SpecChange]
+    not_computed: str | None = None
 
 
 async def changes_since_previous(
@@ -57,11 +61,13 @@ async def changes_since_previous(
     version: Version,
     contract: ProviderContract,
     clock: Clock,
+    *,
+    work: Work,
 ) -> SpecChanges:
     """Diff the document `version` published against the provider's previous distinct one.
 
     The previous one is the newest other document published before it; the consumers are
-    those of the latest pact of each integration.
+    those of the latest pact of each integration. The diff runs in a worker.
     """
     mine = await tx.find_contract_publication(version.id)
     assert mine is not None, "the version published a document"
@@ -82,12 +88,15 @@ async def changes_since_previous(
     for latest in await tx.latest_publications(provider.id):
         content = await tx.find_pact_version_by_id(latest.pact_version_id)
         assert content is not None, "kept by foreign keys"
-        pacts.append(json.loads(content.content))
+        pacts.append(content.content)
     try:
-        changes = diff_specs(previous.content, contract.content, today=clock().date())
-        hits = impact(previous.content, changes, pacts)
-    except ComparisonError:
-        return SpecChanges(base_version=base_version, changes=[])
+        hits, problem = await work.run(
+            spec_impacts, previous.content, contract.content, pacts, clock().date()
+        )
+    except WorkTimeoutError as error:
+        hits, problem = [], f"not computed: {error.reason}"
+    if problem is not None:
+        return SpecChanges(base_version=base_version, changes=[], not_computed=problem)
     return SpecChanges(
         base_version=base_version,
         changes=[
@@ -110,6 +119,13 @@ def change_notices(provider: Pacticipant, found: SpecChanges) -> list[Notice]:
     if found.base_version is None:
         return []
     since = f"since version {found.base_version.number} of {provider.name}"
+    if found.not_computed is not None:
+        return [
+            Notice(
+                "warning",
+                f"The changes to the OpenAPI document {since} are unknown: {found.not_computed}",
+            )
+        ]
     breaking = [c for c in found.changes if c.level == Level.ERR.value]
     if not breaking:
         return [Notice("info", f"No breaking change to the OpenAPI document {since}")]

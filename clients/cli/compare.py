@@ -81,6 +81,9 @@ def compare_spec(args: argparse.Namespace) -> Outcome:
     """`accord compare-spec`."""
     try:
         results = _compare_all(args.spec, args.pacts)
+    except RecursionError:
+        sys.stderr.write("The spec or a pact nests too deeply to be compared.\n")
+        return Outcome("", EXIT_UNREADABLE)
     except ComparisonError as error:
         sys.stderr.write(str(error).rstrip() + "\n")
         return Outcome("", EXIT_UNREADABLE)

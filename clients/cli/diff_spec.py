@@ -92,6 +92,8 @@ def _load(args: argparse.Namespace) -> tuple[list[Change], list[Impact] | None]:
             pacts.append(json.loads(content))
         except ValueError:
             raise ComparisonError(f"The pact {path} is not JSON.") from None
+        except RecursionError:
+            raise ComparisonError(f"The pact {path} nests too deeply to be read.") from None
     try:
         return changes, impact(base, changes, pacts)
     except ComparisonError as error:
@@ -118,6 +120,9 @@ def diff_spec(args: argparse.Namespace) -> Outcome:
     """`accord diff-spec`."""
     try:
         changes, impacts = _load(args)
+    except RecursionError:
+        sys.stderr.write("The specs or a pact nest too deeply to be compared.\n")
+        return Outcome("", EXIT_UNREADABLE)
     except ComparisonError as error:
         sys.stderr.write(str(error).rstrip() + "\n")
         return Outcome("", EXIT_UNREADABLE)

@@ -161,3 +161,26 @@ def test_trust_16_the_override_is_off_unless_the_operator_turns_it_on(tmp_path: 
     assert Settings.from_env({"ACCORD_ALLOW_OVERRIDE": "TRUE"}, cwd=tmp_path).allow_override
     with pytest.raises(SettingsError, match="ACCORD_ALLOW_OVERRIDE must be true or false"):
         Settings.from_env({"ACCORD_ALLOW_OVERRIDE": "yes"}, cwd=tmp_path)
+
+
+def test_work_settings_default_and_parse(tmp_path: Path) -> None:
+    defaults = Settings.from_env({}, cwd=tmp_path)
+    assert (defaults.workers, defaults.work_budget) == (2, 30.0)
+    chosen = Settings.from_env({"ACCORD_WORKERS": "4", "ACCORD_WORK_TIMEOUT": "2.5"}, cwd=tmp_path)
+    assert (chosen.workers, chosen.work_budget) == (4, 2.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ACCORD_WORKERS", "0"),
+        ("ACCORD_WORKERS", "²"),
+        ("ACCORD_WORKERS", "65"),
+        ("ACCORD_WORK_TIMEOUT", "0"),
+        ("ACCORD_WORK_TIMEOUT", "-1"),
+        ("ACCORD_WORK_TIMEOUT", "nan"),
+    ],
+)
+def test_bad_work_settings_are_refused(tmp_path: Path, name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value}, cwd=tmp_path)

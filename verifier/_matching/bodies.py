@@ -19,6 +19,10 @@ from verifier._matching.engine import Walk
 from verifier._matching.mismatch import Mismatch
 from verifier._matching.ruleset import RuleList
 from verifier._matching.values import JSONValue, render
+from verifier.comparison.documents import MAX_DEPTH, check_bounds
+
+# An actual body holds no aliases: its node count is its size, which its bytes already bound.
+_MAX_BODY_NODES = 50_000_000
 
 Multimap = dict[str, list[str]]
 """Query parameters or form fields: name -> values in order."""
@@ -55,7 +59,7 @@ def unwrap(part: Mapping[str, JSONValue], key: str, spec: str, content_type: str
 def _json_or_none(text: str | bytes) -> JSONValue:
     try:
         value: JSONValue = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value
 
@@ -162,11 +166,14 @@ def _compare_json(
         return engine.compare(walk, expected, actual)
     try:
         decoded: JSONValue = json.loads(actual)
-    except ValueError as error:
+        # The engine recurses over the body: a body nested deeper is a mismatch, not a crash.
+        check_bounds(decoded, max_nodes=_MAX_BODY_NODES, max_depth=MAX_DEPTH)
+    except (ValueError, RecursionError) as error:
+        reason = "it nests too deeply" if isinstance(error, RecursionError) else str(error)
         shown = actual.decode("utf-8", errors="replace") if isinstance(actual, bytes) else actual
         return [
             engine.mismatch(
-                walk, (), expected, shown, f"expected a JSON body but it cannot be read ({error})"
+                walk, (), expected, shown, f"expected a JSON body but it cannot be read ({reason})"
             )
         ]
     return engine.compare(walk, expected, decoded)

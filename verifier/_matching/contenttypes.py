@@ -118,6 +118,8 @@ def sniff(content: bytes) -> str:
         )
     try:
         json.loads(text)
+    except RecursionError:
+        return "application/json"  # well-formed so far, only deeper than the decoder goes
     except ValueError:
         return "text/plain"
     return "application/json"

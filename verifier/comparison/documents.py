@@ -5,6 +5,11 @@ else is YAML, read with libyaml when it is there. YAML 1.1 would turn unquoted d
 `datetime.date` objects, which neither JSON Schema nor JSON output expect, so our loader keeps
 them as strings. A JSON document that is not strict JSON (a trailing comma, which the
 swagger-mock-validator corpus has) is YAML too, and is read that way.
+
+Every document is hostile until measured: YAML aliases share one node between many places, so
+744 bytes can stand for billions of nodes once a walk or a comparison expands them. A document
+is refused when, expanded, it holds more than `MAX_NODES` nodes or nests deeper than
+`MAX_DEPTH` containers; measuring visits each distinct node once.
 """
 
 from __future__ import annotations
@@ -27,24 +32,90 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# A 5 MB OpenAPI document (Stripe's) holds about 80,000 nodes; a million leaves room for far
+# larger ones while keeping every walk of the expanded document under a few seconds.
+MAX_NODES = 1_000_000
+# Real schemas and pact bodies nest a few dozen levels; the recursive walks (copying, schema
+# preparation, validation) need a few frames a level and Python allows 1,000.
+MAX_DEPTH = 128
+
+
 class DocumentError(ValueError):
-    """The text is neither JSON nor YAML."""
+    """The text is neither JSON nor YAML, or it is too large once expanded."""
+
+
+def check_bounds(document: Any, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> None:
+    """Refuse a parsed document that expands to too many nodes or nests too deeply.
+
+    A node shared through a YAML alias counts once per place it appears, as every walk meets
+    it; each distinct node is measured once, so a bomb costs its size in bytes, not its
+    expansion.
+
+    Raises:
+        DocumentError: the expanded document holds more than `max_nodes` nodes or nests
+            deeper than `max_depth` containers.
+    """
+    sizes: dict[int, tuple[int, int]] = {}  # id -> (expanded nodes, depth) of a container
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(document, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            total, deepest = 1, 0
+            for child in _children(node):
+                size, depth = sizes.get(id(child), (1, 0))
+                total += size
+                deepest = max(deepest, depth)
+            if total > max_nodes:
+                raise DocumentError(
+                    f"it expands to more than {max_nodes:,} nodes (through YAML aliases or"
+                    " sheer size)"
+                )
+            sizes[key] = (total, deepest + 1)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise DocumentError("it contains itself (a recursive YAML alias)")
+        if len(on_path) >= max_depth:
+            raise DocumentError(f"it nests deeper than {max_depth} levels")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if isinstance(child, dict | list))
+
+
+def _children(node: Any) -> Any:
+    if isinstance(node, dict):
+        return node.values()
+    return node if isinstance(node, list) else ()
 
 
 def read_document(content: str | bytes) -> Any:
     """The JSON or YAML document in `content`.
 
     Raises:
-        DocumentError: the content is not valid JSON or YAML (the message says where).
+        DocumentError: the content is not valid JSON or YAML (the message says where), or it
+            is too large or too deep once expanded (`check_bounds`).
     """
-    raw = content.encode() if isinstance(content, str) else content
+    document = _parse(content.encode() if isinstance(content, str) else content)
+    check_bounds(document)
+    return document
+
+
+def _parse(raw: bytes) -> Any:
     if raw.lstrip()[:1] in {b"{", b"["}:
         try:
             return msgspec.json.decode(raw)
         except msgspec.DecodeError:
             pass  # not strict JSON: YAML may still read it
+        except RecursionError:
+            raise DocumentError(f"it nests deeper than {MAX_DEPTH} levels") from None
     try:
         return yaml.load(raw, Loader=_Loader)  # noqa: S506  # _Loader is a SafeLoader
+    except RecursionError:
+        raise DocumentError(f"it nests deeper than {MAX_DEPTH} levels") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from verifier.comparison.errors import SpecError
+
 _CHILD_LISTS = ("allOf", "oneOf", "anyOf")
 _CHILD_SCHEMAS = ("not", "items", "additionalProperties")
 
@@ -230,3 +232,88 @@ def close(schema: Any) -> None:
             node.pop("required", None)
 
     walk(schema, visit)
+
+
+# How large one schema may grow once `flatten` has inlined the references under its `allOf`s.
+MAX_EXPANDED_NODES = 200_000
+# How many references `flatten` may inline inside one another (and schema levels in between).
+MAX_EXPANSION_DEPTH = 64
+
+
+def check_expansion(document: Any) -> None:
+    """Refuse a document whose `allOf` references expand beyond what a comparison can prepare.
+
+    `flatten` copies each schema an `allOf` names into its parent, and the properties of that
+    schema that are bare references too, so nine schemas each naming the previous nine times
+    stand for 9⁹ nodes. This estimates, without building anything, the size of every schema
+    that holds an `allOf` once flattened, measuring each referenced schema once.
+
+    Raises:
+        SpecError: a schema expands to more than `MAX_EXPANDED_NODES` nodes, or its references
+            nest more than `MAX_EXPANSION_DEPTH` levels deep.
+    """
+    # Each measure is (nodes once flattened, how many schemas deep flatten recurses for it).
+    measured: dict[str, tuple[int, int]] = {}
+    too_deep = SpecError(
+        f"The spec's schemas nest more than {MAX_EXPANSION_DEPTH} levels deep through $ref."
+    )
+
+    def of_ref(ref: str, active: frozenset[str], path: int) -> tuple[int, int]:
+        if ref in active or split_ref(ref) is None:
+            return 1, 0
+        if ref not in measured:
+            target = get_path(document, split_ref(ref) or [])
+            measured[ref] = size(target, active | {ref}, path + 1)
+        return measured[ref]
+
+    def merged(part: Any, active: frozenset[str], path: int) -> tuple[int, int]:
+        """An `allOf` member: its schema, and the bare references among its properties."""
+        if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+            total, deepest = of_ref(part["$ref"], active, path)
+            part = dereference(part, document)
+        else:
+            total, deepest = size(part, active, path + 1)
+        properties = part.get("properties") if isinstance(part, dict) else None
+        for value in properties.values() if isinstance(properties, dict) else ():
+            if isinstance(value, dict) and len(value) == 1 and "$ref" in value:
+                nodes, depth = of_ref(str(value["$ref"]), active, path)
+                total, deepest = total + nodes, max(deepest, depth)
+        return total, deepest
+
+    def size(schema: Any, active: frozenset[str], path: int) -> tuple[int, int]:
+        if path > MAX_EXPANSION_DEPTH:  # guards this recursion, which follows flatten's
+            raise too_deep
+        if not isinstance(schema, dict):
+            return 1, 0
+        if isinstance(schema.get("allOf"), list):
+            parts = [merged(part, active, path) for part in schema["allOf"]]
+        elif isinstance(schema.get("properties"), dict):
+            parts = [size(value, active, path + 1) for value in schema["properties"].values()]
+        else:
+            parts = []
+            for key in ("oneOf", "anyOf", "not", "items", "additionalProperties"):
+                value = schema.get(key)
+                if value:
+                    items = value if isinstance(value, list) else [value]
+                    parts = [size(item, active, path + 1) for item in items]
+                    break
+        total = 1 + len(schema) + sum(nodes for nodes, _ in parts)
+        deepest = 1 + max((depth for _, depth in parts), default=0)
+        if total > MAX_EXPANDED_NODES:
+            raise SpecError(
+                f"The spec's schemas expand to more than {MAX_EXPANDED_NODES:,} nodes through"
+                " $ref in allOf."
+            )
+        if deepest > MAX_EXPANSION_DEPTH:  # a memoised chain, met from its end first
+            raise too_deep
+        return total, deepest
+
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("allOf"), list):
+                size(node, frozenset(), 0)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)

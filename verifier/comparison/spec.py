@@ -72,6 +72,7 @@ class Spec:
             SpecError: the document is not OpenAPI 3 or Swagger 2.0.
         """
         check_shape(document)
+        schemas.check_expansion(document)
         self.document: dict[str, Any] = document
         self.digest = digest
         self.is_swagger2 = document.get("swagger") == "2.0"

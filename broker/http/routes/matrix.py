@@ -10,7 +10,7 @@ from litestar.types import ControllerRouterHandler
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.matrix import IgnoreSelector, Target
-from broker.http.context import links_for, services_of
+from broker.http.context import MAX_PAGE, links_for, positive_int, services_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.query import nested
 from broker.services.can_i_deploy import Answer, MatrixRow, VersionSelector
@@ -37,8 +37,8 @@ def parse(query: str) -> tuple[list[VersionSelector], Target, list[IgnoreSelecto
     if top.get("environment") and _flag(top.get("latest")):
         problems.append(FieldError("/latest", "latest and environment cannot both be given"))
     limit = top.get("limit")
-    if limit is not None and (not limit.isdigit() or int(limit) < 1):
-        problems.append(FieldError("/limit", "must be a positive integer"))
+    if limit is not None and positive_int(limit, MAX_PAGE) is None:
+        problems.append(FieldError("/limit", f"must be an integer from 1 to {MAX_PAGE}"))
     if problems:
         raise InvalidInputError("The matrix query is not valid", problems)
     chosen = [

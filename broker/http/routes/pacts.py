@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.types import ControllerRouterHandler
 
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
-from broker.domain.pact_diff import diff_pacts, render_text
+from broker.domain.pact_diff import PactDiff, render_text
 from broker.http import pact_resources
 from broker.http.body import json_body, read_json
 from broker.http.context import PathName, links_for, page_of, services_of
@@ -199,7 +199,8 @@ class PactController(Controller):
             raise NotFoundError(
                 f"No earlier pact between {consumer} and {provider} has other content"
             )
-        return _diff_response(request, links_for(request, state), previous, pact)
+        diff = await service.diff(previous, pact)
+        return _diff_response(request, links_for(request, state), previous, pact, diff)
 
     @get("/version/{version:str}/diff/version/{other:str}")
     async def diff_versions(
@@ -215,7 +216,8 @@ class PactController(Controller):
         service = services_of(state).contracts
         pact = await service.for_version(provider, consumer, version)
         base = await service.for_version(provider, consumer, other)
-        return _diff_response(request, links_for(request, state), base, pact)
+        diff = await service.diff(base, pact)
+        return _diff_response(request, links_for(request, state), base, pact, diff)
 
     @get("/pact-version/{sha:str}")
     async def by_sha(
@@ -278,7 +280,8 @@ class PactController(Controller):
         service = services_of(state).contracts
         pact = await service.by_sha(provider, consumer, sha)
         base = await service.by_sha(provider, consumer, other)
-        return _diff_response(request, links_for(request, state), base, pact)
+        diff = await service.diff(base, pact)
+        return _diff_response(request, links_for(request, state), base, pact, diff)
 
     @get("/latest")
     async def latest(
@@ -354,11 +357,10 @@ def _latest_response(request: AnyRequest, state: State, pact: Pact) -> Response[
     )
 
 
-def _diff_response(request: AnyRequest, links: Links, base: Pact, pact: Pact) -> Response[bytes]:
+def _diff_response(
+    request: AnyRequest, links: Links, base: Pact, pact: Pact, diff: PactDiff
+) -> Response[bytes]:
     """A diff as text when the client prefers text/plain, else as JSON with the text inside."""
-    old = msgspec.json.decode(base.publication.document(base.content))
-    new = msgspec.json.decode(pact.publication.document(pact.content))
-    diff = diff_pacts(old, new)
     text = render_text(diff)
     accept = request.headers.get("accept", "")
     if accept.startswith("text/plain"):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
+import msgspec
 import pytest
 
+from tests.support.hostile_documents import nested_json
+from tests.support.hostile_documents import pact as pact_with_body
 from verifier import PactError, ProviderState
 from verifier._http import outgoing, received
 from verifier._pact import decode_pact, read_pact, spec_of
@@ -178,3 +182,32 @@ def test_a_binary_answer_keeps_its_bytes_for_v4_matching() -> None:
 def test_repeated_answer_headers_are_kept_as_lists() -> None:
     actual = received(200, [("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")], b"", spec="3")
     assert actual["headers"] == {"Set-Cookie": ["a=1", "b=2"]}
+
+
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_trust_06_the_verifier_refuses_a_deeply_nested_pact_as_a_pact_error(depth: int) -> None:
+    """A pact from the broker or a file is walked by recursive code: its nesting is bounded."""
+    deep = pact_with_body(nested_json(depth))
+    with pytest.raises(PactError, match="nests deeper than"):
+        decode_pact(deep)
+    with pytest.raises(PactError, match="nests deeper than"):
+        read_pact(msgspec.json.decode(pact_with_body(nested_json(200))))
+
+
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_trust_06_a_provider_body_nested_too_deeply_is_a_mismatch(depth: int) -> None:
+    """The engine recurses over the actual body: past the bound it reports, never crashes."""
+    expected: dict[str, Any] = {
+        "status": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": [[1]],
+    }
+    actual: dict[str, Any] = {
+        "status": 200,
+        "headers": {"Content-Type": "application/json"},
+        "body": nested_json(depth).encode(),
+    }
+    found = match_response(expected, actual, spec="3")
+    assert len(found) == 1
+    assert "cannot be read" in found[0].description
+    assert "nest" in found[0].description

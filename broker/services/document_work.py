@@ -1,0 +1,111 @@
+"""The CPU-heavy checks of uploaded documents, as plain functions a worker process runs.
+
+Each takes and returns plain values (text, bytes, tuples, the engines' result types), so it
+pickles to a worker and back (`broker.services.work`). None raises for a bad document: a
+document that cannot be read, or that nests too deeply for the engines, comes back as one
+sentence saying why.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import msgspec
+
+from broker.domain.errors import ConflictError, FieldError, InvalidInputError, Notice
+from broker.domain.pact_diff import PactDiff, diff_pacts, render_text
+from broker.domain.pact_merge import merge_pacts
+from broker.domain.pacts import canonical_sha, parse_pact
+from broker.services.pact_validation import check_notices, check_pact
+from verifier.comparison import ComparisonError, SpecError, compare, encode, load_spec, uncovered
+from verifier.spec_diff import Impact, diff_specs, impact
+
+TOO_DEEP = "it nests too deeply to be processed"
+
+
+def checked_pact(
+    raw: bytes, consumer: str, provider: str, strict: bool
+) -> tuple[str | None, list[FieldError], list[Notice]]:
+    """A received pact validated (`check_pact`), or why not.
+
+    (its content's SHA, [], the notices of what the lenient profile let through), or
+    (None, the faults, []).
+    """
+    try:
+        received = check_pact(raw, consumer, provider, strict=strict)
+    except InvalidInputError as error:
+        return None, error.errors, []
+    return canonical_sha(received.pact.document), [], check_notices(received)
+
+
+def check_spec(content: bytes) -> str | None:
+    """Why the OpenAPI document in `content` cannot be used, or None when it can."""
+    try:
+        load_spec(content)
+    except SpecError as error:
+        return str(error)
+    except RecursionError:
+        return f"The spec cannot be read: {TOO_DEEP}."
+    return None
+
+
+def compare_contract(document: str, pact: str) -> tuple[bool, str]:
+    """Compare a pact content with a document: (no error found, findings as JSON).
+
+    Message interactions are errors here: the document cannot speak for them, and a
+    comparison must not pass a pact whose messages were never verified.
+    """
+    try:
+        parsed = json.loads(pact)
+        findings = compare(load_spec(document.encode()), parsed) + uncovered(parsed)
+    except ComparisonError as error:
+        return False, failed_findings(str(error))
+    except RecursionError:
+        return False, failed_findings(f"The comparison cannot run: {TOO_DEEP}.")
+    return not any(f.is_error for f in findings), encode(findings)
+
+
+def failed_findings(reason: str, code: str = "comparison.failed") -> str:
+    """The findings of a comparison that could not be made: one error saying why."""
+    return json.dumps([{"code": code, "type": "error", "message": reason}])
+
+
+def spec_impacts(
+    previous: str, current: str, pacts: list[str], today: date
+) -> tuple[list[Impact], str | None]:
+    """The changes from `previous` to `current` and whom they touch, or why they cannot be had."""
+    try:
+        changes = diff_specs(previous, current, today=today)
+        return impact(previous, changes, pacts), None
+    except ComparisonError as error:
+        return [], str(error)
+    except RecursionError:
+        return [], f"The documents cannot be compared: {TOO_DEEP}."
+
+
+def pact_diff(base: str | None, new: str) -> PactDiff:
+    """The diff of two stored pact contents; from `new` without interactions when no `base`."""
+    new_document = json.loads(new)
+    old_document = (
+        {**new_document, "interactions": [], "messages": []} if base is None else json.loads(base)
+    )
+    return diff_pacts(old_document, new_document)
+
+
+def pact_diff_text(base: str | None, new: str) -> str:
+    """`pact_diff` as the text a person reads."""
+    return render_text(pact_diff(base, new))
+
+
+def merged_pact(stored: str, received: str) -> tuple[str, str] | ConflictError:
+    """A received pact merged into the stored one: (the merged content's SHA, its JSON).
+
+    Two interactions that cannot merge come back as the `ConflictError` to raise (exceptions
+    do not cross to the broker with their fields).
+    """
+    try:
+        merged = merge_pacts(parse_pact(stored.encode()), parse_pact(received.encode()))
+    except ConflictError as error:
+        return error
+    return canonical_sha(merged), msgspec.json.encode(merged).decode()

@@ -1,0 +1,100 @@
+"""The heartbeat answers at once while costly provider contracts are published (issue 12, item 8).
+
+A real broker process over real HTTP: a 10-level YAML alias bomb and a spec whose `pattern` is
+`^(a+)+$`, compared with a pact whose value is 40 `a`s and a `!` (catastrophic backtracking:
+hours with a backtracking engine), are published while another client asks for the heartbeat
+every 20 ms. This is the one test allowed to assert on time.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import running_broker
+from tests.support.hostile_documents import alias_bomb, openapi, pact
+
+pytestmark = pytest.mark.e2e
+
+BUDGET = 3  # seconds a comparison may take in this broker (ACCORD_WORK_TIMEOUT)
+
+
+def contract(version: str, content: bytes, content_type: str) -> dict[str, Any]:
+    return {
+        "pacticipantVersionNumber": version,
+        "branch": "main",
+        "contract": {
+            "content": base64.b64encode(content).decode(),
+            "contentType": content_type,
+            "specification": "oas",
+            "selfVerificationResults": {"success": True, "verifier": "tests"},
+        },
+    }
+
+
+def test_trust_08_heartbeat_p99_stays_under_100_ms_while_hostile_contracts_are_published(
+    sqlite_database_url: str, tmp_path: Path
+) -> None:
+    pattern_spec = json.dumps(
+        openapi(
+            {"type": "object", "properties": {"name": {"type": "string", "pattern": "^(a+)+$"}}}
+        )
+    ).encode()
+    with (
+        running_broker(sqlite_database_url, tmp_path, ACCORD_WORK_TIMEOUT=str(BUDGET)) as url,
+        httpx.Client(base_url=url, timeout=120) as publisher,
+    ):
+        published = publisher.put(
+            "/pacts/provider/Things/consumer/Web/version/1",
+            content=pact(json.dumps({"name": "a" * 40 + "!"})),
+            headers={"content-type": "application/json"},
+        )
+        assert published.status_code == 201, published.text
+        answers: dict[str, httpx.Response] = {}
+
+        def publish_both() -> None:
+            answers["bomb"] = publisher.post(
+                "/provider-contracts/provider/Things/publish",
+                json=contract("1", alias_bomb(10), "application/yaml"),
+            )
+            answers["pattern"] = publisher.post(
+                "/provider-contracts/provider/Things/publish",
+                json=contract("2", pattern_spec, "application/json"),
+            )
+
+        background = threading.Thread(target=publish_both)
+        latencies: list[float] = []
+        with httpx.Client(base_url=url, timeout=30) as prober:
+            prober.get("/diagnostic/status/heartbeat")  # the connection, opened beforehand
+            background.start()
+            while background.is_alive():
+                started = time.perf_counter()
+                assert prober.get("/diagnostic/status/heartbeat").status_code == 200
+                latencies.append(time.perf_counter() - started)
+                time.sleep(0.02)
+        background.join()
+
+        assert answers["bomb"].status_code == 400, answers["bomb"].text
+        assert "contract.content" in answers["bomb"].json()["errors"]
+        # Compared within the budget (a linear-time regex engine) or stopped at it: either
+        # way the pact is not compatible, and the gate says no.
+        assert answers["pattern"].status_code == 200, answers["pattern"].text
+        notices = [n["text"] for n in answers["pattern"].json()["notices"]]
+        assert any("Web is not compatible" in text for text in notices), notices
+        matrix = publisher.get(
+            "/matrix?q[][pacticipant]=Web&q[][version]=1&q[][pacticipant]=Things"
+            "&q[][version]=2&latestby=cvpv"
+        ).json()
+        assert matrix["summary"]["deployable"] is not True, matrix["summary"]
+
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    assert len(latencies) > 20, latencies
+    assert p99 < 0.1, f"heartbeat p99 {p99 * 1000:.0f} ms over {len(latencies)} requests"
