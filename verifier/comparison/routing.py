@@ -2,8 +2,17 @@
 
 Templates are indexed once per spec. A request path is walked segment by segment, a literal
 segment before a templated one, backtracking when a branch leads nowhere, as the router behind
-openapi-pact-comparator does. Matching is case-sensitive unless the spec asks otherwise, and a
-path that is not valid percent-encoding matches nothing.
+openapi-pact-comparator (find-my-way) does. Matching is case-sensitive unless the spec asks
+otherwise, and a path that is not valid percent-encoding matches nothing.
+
+A `*` (or `**`: runs of stars count as one) outside a `{parameter}` is a wildcard: it takes the
+rest of the path, any number of segments, none included (`/files/**` matches `/files/`,
+`/files/a` and `/files/a/b`, not `/files`), and may follow a literal prefix (`/files/v*`).
+find-my-way tries a node's literal text before its parameters and a wildcard last, so a
+wildcard after a literal prefix wins over a parameter with a shorter one. A star after a
+parameter in its segment is literal text (`/a/{b}*` matches `/a/x*`). A wildcard must end the
+template: openapi-pact-comparator refuses a spec with one anywhere else, and here such a
+template matches no path.
 """
 
 from __future__ import annotations
@@ -34,7 +43,33 @@ class Operation:
 class _Node:
     literals: dict[str, _Node] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], list[str], _Node]] = field(default_factory=list)
+    # Templated segments and wildcards, in the order find-my-way tries them: the longer their
+    # literal prefix in the segment, the sooner; at equal prefixes a parameter before a wildcard.
+    branches: list[_Branch] = field(default_factory=list)
     operation: Operation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    prefix: str
+    pattern: tuple[re.Pattern[str], list[str], _Node] | None = None
+    wildcard: Operation | None = None
+
+    @property
+    def rank(self) -> tuple[int, bool]:
+        return (-len(self.prefix), self.wildcard is not None)
+
+
+_STARS = re.compile(r"\*+")
+
+
+def _wildcard_at(segment: str) -> int | None:
+    """Where a wildcard star stands in a segment: outside a parameter and before any."""
+    star = segment.find("*")
+    brace = segment.find("{")
+    if star == -1 or (brace != -1 and brace < star):
+        return None
+    return star
 
 
 def parameter_key(name: str) -> str:
@@ -63,8 +98,19 @@ class Router:
 
     def add(self, template: str, operation: Operation) -> None:
         """Index `operation` under its HTTP method and the full path `template`."""
+        segments = _STARS.sub("*", template).split("/")[1:]
+        wildcards = [_wildcard_at(segment) for segment in segments]
+        if any(at is not None for at in wildcards[:-1]) or (
+            wildcards and wildcards[-1] not in {None, len(segments[-1]) - 1}
+        ):
+            return  # a wildcard before the end: find-my-way refuses the route
         node = self._roots.setdefault(operation.method.upper(), _Node())
-        for segment in template.split("/")[1:]:
+        for segment, star in zip(segments, wildcards, strict=True):
+            if star is not None:
+                prefix = segment[:star] if self._case_sensitive else segment[:star].lower()
+                if not any(b.wildcard and b.prefix == prefix for b in node.branches):
+                    self._branch(node, _Branch(prefix=prefix, wildcard=operation))
+                return
             if "{" not in segment:
                 key = segment if self._case_sensitive else segment.lower()
                 node = node.literals.setdefault(key, _Node())
@@ -77,9 +123,18 @@ class Router:
             else:
                 child = _Node()
                 node.patterns.append((pattern, names, child))
+                self._branch(
+                    node,
+                    _Branch(prefix=segment[: segment.find("{")], pattern=(pattern, names, child)),
+                )
                 node = child
         if node.operation is None:
             node.operation = operation
+
+    @staticmethod
+    def _branch(node: _Node, branch: _Branch) -> None:
+        node.branches.append(branch)
+        node.branches.sort(key=lambda known: known.rank)
 
     def find(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         """The operation `method path` calls and its path parameters, or None."""
@@ -101,7 +156,15 @@ class Router:
             found = self._walk(literal, segments, depth + 1, params)
             if found:
                 return found
-        for pattern, names, child in node.patterns:
+        for branch in node.branches:
+            if branch.wildcard is not None:
+                seen = decoded if self._case_sensitive else decoded.lower()
+                if seen.startswith(branch.prefix):
+                    return (branch.wildcard, params)
+                continue
+            if branch.pattern is None:
+                continue
+            pattern, names, child = branch.pattern
             matched = pattern.fullmatch(raw)
             if matched and all(matched.groups()):
                 values = {

@@ -105,6 +105,30 @@ def _pattern(validator: Any, pattern: Any, instance: Any, schema: dict[str, Any]
         yield ValidationError(f"{instance!r} does not match the pattern {pattern!r}")
 
 
+def _if(validator: Any, if_schema: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`if`/`then`/`else`, reporting as Ajv does: the branch's errors, then one at `if`.
+
+    jsonschema yields only the `then` (or `else`) errors; Ajv follows them with an error of the
+    `if` keyword itself (`must match "then" schema`), whose schema path ends at `if`, and
+    openapi-pact-comparator turns that one into a result of its own.
+    """
+    branch = "then" if validator.evolve(schema=if_schema).is_valid(instance) else "else"
+    if branch not in schema:
+        return
+    failed = False
+    for error in validator.descend(instance, schema[branch], schema_path=branch):
+        failed = True
+        yield error
+    if failed:
+        selected = "matches" if branch == "then" else "does not match"
+        yield ValidationError(
+            f'must match the "{branch}" schema (the value {selected} the "if" schema)',
+            validator="if",
+            validator_value=if_schema,
+            schema_path=("if",),
+        )
+
+
 def _one_of(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
     if isinstance(schema.get("discriminator"), dict) and schema["discriminator"].get(
         "propertyName"
@@ -158,6 +182,7 @@ _Validator = validators.create(
     meta_schema=Draft201909Validator.META_SCHEMA,
     validators={
         **Draft201909Validator.VALIDATORS,
+        "if": _if,
         "oneOf": _one_of,
         "discriminator": _discriminator,
         "pattern": _pattern,
