@@ -6,6 +6,8 @@ real comparator again on the same files when it is installed.
 `if-then-else`: failing `then` and `else` branches in a query parameter, nested properties,
 array items behind a `$ref`, an `anyOf` branch and `allOf` members (OpenAPI 3.1).
 `wildcard-paths`: `*` and `**` path templates beside literal and templated ones.
+`yaml-core-scalars`: plain YAML scalars that YAML 1.1 and 1.2 read apart (`on`, `yes`, `017`,
+`0o17`, `12:30`, `1_000`), as names and enum values.
 """
 
 from __future__ import annotations
@@ -98,3 +100,15 @@ def test_trust_21_where_a_star_is_a_wildcard(template: str, path: str, routed: b
     }
     spec = load_spec(json.dumps(document).encode())
     assert (spec.router.find("GET", path) is not None) is routed
+
+
+def test_trust_21_yaml_scalars_read_as_opc_reads_them() -> None:
+    """YAML 1.2 core scalars: a property named `on` is checked, `yes` is a string, 017 is 17."""
+    spec = load_spec((DATA / "yaml-core-scalars.oas.yaml").read_bytes())
+    properties = spec.document["paths"]["/k"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]["properties"]
+    assert "on" in properties
+    assert properties["flag"]["enum"] == ["yes", "no", "On", "off", "y", "n"]
+    assert properties["n"]["enum"] == [15, "1_000", "0b11", 17, 31, "12:30"]
+    assert ours("yaml-core-scalars") == theirs("yaml-core-scalars")
