@@ -22,7 +22,12 @@ CASES = sorted(path.name.removesuffix(".oas.yaml") for path in DATA.glob("*.oas.
 
 
 def test_every_case_is_there() -> None:
-    assert CASES == ["if-then-else", "wildcard-paths", "yaml-core-scalars"]
+    assert CASES == [
+        "ajv-keyword-reports",
+        "if-then-else",
+        "wildcard-paths",
+        "yaml-core-scalars",
+    ]
 
 
 @pytest.mark.parametrize("name", CASES)

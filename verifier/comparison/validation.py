@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 # jsonschema ships no type information (no py.typed); its objects are Any here.
 from jsonschema import (  # type: ignore[import-untyped]
@@ -129,6 +130,36 @@ def _if(validator: Any, if_schema: Any, instance: Any, schema: dict[str, Any]) -
         )
 
 
+def _property_names(validator: Any, names: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`propertyNames` as Ajv reports it: each bad name's errors, then one for the name."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name in instance:
+        errors = list(validator.descend(instance=name, schema=names))
+        yield from errors
+        if errors:
+            yield ValidationError(f"the property name {name!r} is not valid")
+
+
+def _contains(validator: Any, contains: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`contains` as Ajv reports it: too few matches lists why each other item failed first."""
+    if not validator.is_type(instance, "array"):
+        return
+    at_least = schema.get("minContains", 1)
+    at_most = schema.get("maxContains")
+    matches = 0
+    misses: list[ValidationError] = []
+    for index, item in enumerate(instance):
+        errors = list(validator.descend(item, contains, path=index))
+        misses.extend(errors)
+        matches += not errors
+    if matches < at_least:
+        yield from misses
+        yield ValidationError(f"at least {at_least} item(s) must match the contains schema")
+    elif isinstance(at_most, int) and matches > at_most:
+        yield ValidationError(f"at most {at_most} item(s) may match the contains schema")
+
+
 def _one_of(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
     if isinstance(schema.get("discriminator"), dict) and schema["discriminator"].get(
         "propertyName"
@@ -183,6 +214,8 @@ _Validator = validators.create(
     validators={
         **Draft201909Validator.VALIDATORS,
         "if": _if,
+        "propertyNames": _property_names,
+        "contains": _contains,
         "oneOf": _one_of,
         "discriminator": _discriminator,
         "pattern": _pattern,
@@ -234,8 +267,9 @@ class CompiledSchema:
         for branch_error in error.context or ():
             self._collect(branch_error, found, reported)
         instance_path = tuple(error.absolute_path)
-        schema_path = self._locate(list(error.absolute_schema_path))
-        schema_value = get_path(self.root, list(schema_path))
+        located = self._locate(list(error.absolute_schema_path))
+        schema_value = get_path(self.root, list(located))
+        schema_path = tuple(_as_ajv_shows(segment) for segment in located)
         keyword = error.validator
         if keyword == "required":
             # jsonschema reports each missing property with the whole list: report the list once.
@@ -297,6 +331,15 @@ class CompiledSchema:
                 node = None
             index += 1
         return tuple(pointer)
+
+
+def _as_ajv_shows(segment: str) -> str:
+    """A schema path segment as Ajv's `schemaPath` writes it: a JSON Pointer token, URI-encoded.
+
+    So `x/y` is `x~1y`, `a b` is `a%20b` and a `patternProperties` key `^n` is `%5En`.
+    """
+    token = segment.replace("~", "~0").replace("/", "~1")
+    return quote(token, safe="-_.!~*'()")
 
 
 def _has_reference(node: Any) -> bool:

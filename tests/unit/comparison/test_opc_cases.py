@@ -3,6 +3,8 @@
 Each `data/opc-cases/NAME.opc-results.json` is what `opc --oas NAME.oas.yaml NAME.pact.json`
 (openapi-pact-comparator 2.3.1) printed; `tests/conformance/test_opc_cases_live.py` runs the
 real comparator again on the same files when it is installed.
+`ajv-keyword-reports`: `propertyNames` and `contains` (each failure, then the keyword's own),
+and schema locations whose names Ajv escapes (`a b`, `é`, a `patternProperties` pattern).
 `if-then-else`: failing `then` and `else` branches in a query parameter, nested properties,
 array items behind a `$ref`, an `anyOf` branch and `allOf` members (OpenAPI 3.1).
 `wildcard-paths`: `*` and `**` path templates beside literal and templated ones.
@@ -112,3 +114,20 @@ def test_trust_21_yaml_scalars_read_as_opc_reads_them() -> None:
     assert properties["flag"]["enum"] == ["yes", "no", "On", "off", "y", "n"]
     assert properties["n"]["enum"] == [15, "1_000", "0b11", 17, 31, "12:30"]
     assert ours("yaml-core-scalars") == theirs("yaml-core-scalars")
+
+
+def test_trust_21_keywords_with_subschemas_report_as_ajv_does() -> None:
+    """The sibling of if/then: propertyNames and contains add their own error after the items'."""
+    got = ours("ajv-keyword-reports")
+    schema = "[root].paths./k.post.requestBody.content.application/json.schema.properties"
+    assert [spec for _, _, _, _, spec, _, _ in got[:7]] == [
+        f"{schema}.pn.propertyNames.maxLength",
+        f"{schema}.pn.propertyNames",
+        f"{schema}.pn.propertyNames.pattern",
+        f"{schema}.pn.propertyNames",
+        f"{schema}.co.contains.minimum",
+        f"{schema}.co.contains.minimum",
+        f"{schema}.co.contains",
+    ]
+    assert f"{schema}.pp.patternProperties.%5En%5B0-9%5D*%24.type" in [row[4] for row in got]
+    assert got == theirs("ajv-keyword-reports")
