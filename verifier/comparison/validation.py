@@ -334,12 +334,11 @@ class CompiledSchema:
 
 
 def _as_ajv_shows(segment: str) -> str:
-    """A schema path segment as Ajv's `schemaPath` writes it: a JSON Pointer token, URI-encoded.
+    """A schema path segment URI-encoded, as Ajv's `schemaPath` writes it (`a b` is `a%20b`).
 
-    So `x/y` is `x~1y`, `a b` is `a%20b` and a `patternProperties` key `^n` is `%5En`.
+    `~` and `/` stay: `context.dotted` writes every location part as a JSON Pointer token.
     """
-    token = segment.replace("~", "~0").replace("/", "~1")
-    return quote(token, safe="-_.!~*'()")
+    return quote(segment, safe="-_.!~*'()/")
 
 
 def _has_reference(node: Any) -> bool:

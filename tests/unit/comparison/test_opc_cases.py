@@ -4,7 +4,7 @@ Each `data/opc-cases/NAME.opc-results.json` is what `opc --oas NAME.oas.yaml NAM
 (openapi-pact-comparator 2.3.1) printed; `tests/conformance/test_opc_cases_live.py` runs the
 real comparator again on the same files when it is installed.
 `ajv-keyword-reports`: `propertyNames` and `contains` (each failure, then the keyword's own),
-and schema locations whose names Ajv escapes (`a b`, `é`, a `patternProperties` pattern).
+and locations whose names Ajv escapes (`a b`, `é`, `x/y`, `t~n`, a `patternProperties` key).
 `if-then-else`: failing `then` and `else` branches in a query parameter, nested properties,
 array items behind a `$ref`, an `anyOf` branch and `allOf` members (OpenAPI 3.1).
 `wildcard-paths`: `*` and `**` path templates beside literal and templated ones.
