@@ -25,6 +25,7 @@ def test_every_case_is_there() -> None:
     assert CASES == [
         "ajv-keyword-reports",
         "if-then-else",
+        "router-options",
         "wildcard-paths",
         "yaml-core-scalars",
     ]

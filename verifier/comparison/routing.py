@@ -61,6 +61,7 @@ class _Branch:
 
 
 _STARS = re.compile(r"\*+")
+_SLASHES = re.compile(r"//+")
 
 
 def _wildcard_at(segment: str) -> int | None:
@@ -92,13 +93,39 @@ def _segment_pattern(segment: str, *, case_sensitive: bool) -> tuple[re.Pattern[
 class Router:
     """The spec's operations, indexed by method and path template."""
 
-    def __init__(self, *, case_sensitive: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        case_sensitive: bool = True,
+        ignore_trailing_slash: bool = False,
+        ignore_duplicate_slashes: bool = False,
+        literal_percent: bool = False,
+    ) -> None:
+        """A router with openapi-pact-comparator's options (`x-opc-config-*` in the spec's info).
+
+        Args:
+            case_sensitive: Literal text must match case (`case-insensitive` turns it off).
+            ignore_trailing_slash: `/pets/` and `/pets` are one path, in templates and requests.
+            ignore_duplicate_slashes: `//` counts as `/`, in templates and requests.
+            literal_percent: A `%` in a request path is itself, not an escape
+                (`no-percent-encoding`).
+        """
         self._case_sensitive = case_sensitive
+        self._ignore_trailing_slash = ignore_trailing_slash
+        self._ignore_duplicate_slashes = ignore_duplicate_slashes
+        self._literal_percent = literal_percent
         self._roots: dict[str, _Node] = {}
+
+    def _normalised(self, path: str) -> str:
+        if self._ignore_duplicate_slashes:
+            path = _SLASHES.sub("/", path)
+        if self._ignore_trailing_slash and len(path) > 1 and path.endswith("/"):
+            path = path[:-1]
+        return path
 
     def add(self, template: str, operation: Operation) -> None:
         """Index `operation` under its HTTP method and the full path `template`."""
-        segments = _STARS.sub("*", template).split("/")[1:]
+        segments = self._normalised(_STARS.sub("*", template)).split("/")[1:]
         wildcards = [_wildcard_at(segment) for segment in segments]
         if any(at is not None for at in wildcards[:-1]) or (
             wildcards and wildcards[-1] not in {None, len(segments[-1]) - 1}
@@ -139,9 +166,11 @@ class Router:
     def find(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
         """The operation `method path` calls and its path parameters, or None."""
         root = self._roots.get(method.upper())
+        if self._literal_percent:
+            path = path.replace("%", "%25")
         if root is None or _BAD_ESCAPE.search(path):
             return None
-        segments = path.split("/")[1:]
+        segments = self._normalised(path).split("/")[1:]
         return self._walk(root, segments, 0, {})
 
     def _walk(

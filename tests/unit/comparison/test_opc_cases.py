@@ -7,6 +7,8 @@ real comparator again on the same files when it is installed.
 and locations whose names Ajv escapes (`a b`, `é`, `x/y`, `t~n`, a `patternProperties` key).
 `if-then-else`: failing `then` and `else` branches in a query parameter, nested properties,
 array items behind a `$ref`, an `anyOf` branch and `allOf` members (OpenAPI 3.1).
+`router-options`: the spec's `x-opc-config-ignore-trailing-slash`, `-ignore-duplicate-slashes`
+and `-no-percent-encoding`.
 `wildcard-paths`: `*` and `**` path templates beside literal and templated ones.
 `yaml-core-scalars`: plain YAML scalars that YAML 1.1 and 1.2 read apart (`on`, `yes`, `017`,
 `0o17`, `12:30`, `1_000`), as names and enum values.
@@ -131,3 +133,21 @@ def test_trust_21_keywords_with_subschemas_report_as_ajv_does() -> None:
     ]
     assert f"{schema}.pp.patternProperties.%5En%5B0-9%5D*%24.type" in [row[4] for row in got]
     assert got == theirs("ajv-keyword-reports")
+
+
+def test_trust_21_the_router_options_of_opc_apply() -> None:
+    """Trailing and doubled slashes and literal percent signs, when the spec's info asks."""
+    spec = load_spec((DATA / "router-options.oas.yaml").read_bytes())
+    routed = {
+        path: found[0].path if (found := spec.router.find("GET", path)) else None
+        for path in ("/pets", "/cats/", "//cats", "/a/b", "/files/100%", "/w//x/")
+    }
+    assert routed == {
+        "/pets": "/pets/",
+        "/cats/": "/cats",
+        "//cats": "/cats",
+        "/a/b": "/a//b",
+        "/files/100%": "/files/{name}",
+        "/w//x/": "/w/**",
+    }
+    assert ours("router-options") == theirs("router-options")
