@@ -227,6 +227,45 @@ _Validator = validators.create(
 )
 
 
+_descend_to_schemas = _Validator.descend
+
+
+def _descend(  # noqa: PLR0917 - jsonschema's own signature
+    self: Any,
+    instance: Any,
+    schema: Any,
+    path: Any = None,
+    schema_path: Any = None,
+    resolver: Any = None,
+) -> Any:
+    """`descend`, but a `false` subschema's error keeps where it is, as Ajv reports it.
+
+    jsonschema yields a `false` schema's error without the data path and schema path it was
+    reached by (`properties.gone`, `items` at index 1); Ajv reports both, and `false schema`
+    after the schema path. Replaced on our own validator class only: jsonschema deprecates
+    subclassing its validator classes.
+    """
+    if schema is not False:
+        yield from _descend_to_schemas(self, instance, schema, path, schema_path, resolver)
+        return
+    error = ValidationError(
+        "no value is allowed here (the schema is false)",
+        validator="false schema",
+        validator_value=False,
+        instance=instance,
+        schema=False,
+    )
+    if path is not None:
+        error.path.appendleft(path)
+    error.schema_path.append("false schema")
+    if schema_path is not None:
+        error.schema_path.appendleft(schema_path)
+    yield error
+
+
+_Validator.descend = _descend
+
+
 def _describe(error: ValidationError) -> str:
     keyword = error.validator
     if keyword == "type":
@@ -270,6 +309,8 @@ class CompiledSchema:
         located = self._locate(list(error.absolute_schema_path))
         schema_value = get_path(self.root, list(located))
         schema_path = tuple(_as_ajv_shows(segment) for segment in located)
+        if error.validator == "false schema":  # Ajv's own words, after the escaped path
+            schema_path = (*schema_path[:-1], "false schema")
         keyword = error.validator
         if keyword == "required":
             # jsonschema reports each missing property with the whole list: report the list once.

@@ -4,7 +4,8 @@ Each `data/opc-cases/NAME.opc-results.json` is what `opc --oas NAME.oas.yaml NAM
 (openapi-pact-comparator 2.3.1) printed; `tests/conformance/test_opc_cases_live.py` runs the
 real comparator again on the same files when it is installed.
 `ajv-keyword-reports`: `propertyNames` and `contains` (each failure, then the keyword's own),
-and locations whose names Ajv escapes (`a b`, `é`, `x/y`, `t~n`, a `patternProperties` key).
+`false` subschemas (reported where they stand), and locations whose names Ajv escapes (`a b`,
+`é`, `x/y`, `t~n`, a `patternProperties` key).
 `if-then-else`: failing `then` and `else` branches in a query parameter, nested properties,
 array items behind a `$ref`, an `anyOf` branch and `allOf` members (OpenAPI 3.1).
 `router-options`: the spec's `x-opc-config-ignore-trailing-slash`, `-ignore-duplicate-slashes`
@@ -132,6 +133,10 @@ def test_trust_21_keywords_with_subschemas_report_as_ajv_does() -> None:
         f"{schema}.co.contains",
     ]
     assert f"{schema}.pp.patternProperties.%5En%5B0-9%5D*%24.type" in [row[4] for row in got]
+    assert (
+        "[root].interactions[13].request.body.tup.1",
+        f"{schema}.tup.items.1.false schema",
+    ) in [(row[2], row[4]) for row in got]
     assert got == theirs("ajv-keyword-reports")
 
 
