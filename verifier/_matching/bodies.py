@@ -79,12 +79,9 @@ def _guess(content: JSONValue | bytes) -> str:
 
 def compare(walk: Walk, expected: Body, actual: Body) -> list[Mismatch]:
     """Compare two bodies under the body rules of `walk`."""
-    if not expected.is_present:
-        return []
-    if expected.content in (None, "", b""):
-        if _is_empty(actual):
-            return []
-        return [engine.failed(walk, (), expected.content, _shown(actual), "an empty body")]
+    root = ruleset.select(walk.rules, ())
+    if not expected.is_present or expected.content in (None, "", b""):
+        return _compare_to_no_example(walk, expected, actual, root)
     if _is_empty(actual):
         return [
             engine.mismatch(
@@ -95,11 +92,34 @@ def compare(walk: Walk, expected: Body, actual: Body) -> list[Mismatch]:
                 f"expected {render(_shown(expected))} but got no body",
             )
         ]
-    root = ruleset.select(walk.rules, ())
     if root is not None and root.is_exact and _has(root.rules, "contentType"):
         failure = rules.apply(root.rules, _shown(expected), _raw(actual.content))
         return [] if failure is None else [engine.failed(walk, (), None, _shown(actual), failure)]
     return _compare_content(walk, expected, actual)
+
+
+def _compare_to_no_example(
+    walk: Walk, expected: Body, actual: Body, root: ruleset.Selected | None
+) -> list[Mismatch]:
+    """Compare with a missing or empty expected body, which a rule on the body itself decides.
+
+    A missing body means "any body" and an empty one "no body", unless the pact puts a rule on
+    `$`: then the rule judges the actual body as it is, as pact_matching does for binary bodies
+    (an empty image under `notEmpty` fails). Of a missing body's rule only `notEmpty` applies:
+    with no example there is no type to compare with.
+    """
+    rule_list = root.rules if root is not None and root.is_exact else None
+    if rule_list is not None and not expected.is_present:
+        kept = tuple(m for m in rule_list.matchers if rules.name_of(m) == "notEmpty")
+        rule_list = RuleList(matchers=kept, combine=rule_list.combine) if kept else None
+    if rule_list is not None:
+        got = _raw(actual.content) if actual.is_present and actual.content is not None else b""
+        example = b"" if isinstance(got, bytes) else ""
+        failure = rules.apply(rule_list, example, got, is_text=True)
+        return [] if failure is None else [engine.failed(walk, (), None, _shown(actual), failure)]
+    if not expected.is_present or _is_empty(actual):
+        return []
+    return [engine.failed(walk, (), expected.content, _shown(actual), "an empty body")]
 
 
 def _compare_content(walk: Walk, expected: Body, actual: Body) -> list[Mismatch]:

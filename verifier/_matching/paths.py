@@ -120,6 +120,50 @@ def is_exact(expression: str, path: Sequence[Segment]) -> bool:
         return False
 
 
+def weight_skipping_indexes(expression: str, path: Sequence[Segment]) -> tuple[int, int, bool]:
+    """`weight` for a path whose indexes an expression may name or leave out (XML bodies).
+
+    An XML element's path carries its position among same-named siblings
+    (`$.root.item[2]['@id']`), but pacts name repeated elements both ways: pact_ffi and
+    pact-jvm write `$.root.item['@id']`, the V2 specification's cases and pact_matching's
+    planner `$.root.item[*]['@id']`. Each index of `path` is matched by a step of the
+    expression or skipped; the best-scoring way counts.
+
+    Returns:
+        (weight, number of tokens, whether the expression names the whole path, skipped
+        trailing indexes aside).
+    """
+    try:
+        steps = parse(expression)[1:]
+    except PathSyntaxError:
+        return (0, 0, False)
+    # Past the last name, only indexes remain: an expression that gets there names the path.
+    last_name = max(
+        (at for at, segment in enumerate(path) if not isinstance(segment, int)), default=-1
+    )
+    memo: dict[tuple[int, int], tuple[int, bool]] = {}
+
+    def best(i: int, j: int) -> tuple[int, bool]:
+        """The highest score of steps[i:] against path[j:], and whether it is exact."""
+        if i == len(steps):
+            return (1, j > last_name)
+        if j == len(path):
+            return (0, False)
+        if (i, j) not in memo:
+            factor = _token_weight(steps[i], path[j])
+            found = (0, False)
+            if factor:
+                taken = best(i + 1, j + 1)
+                found = (factor * taken[0], taken[1]) if taken[0] else (0, False)
+            if isinstance(path[j], int):
+                found = max(found, best(i, j + 1))
+            memo[(i, j)] = found
+        return memo[(i, j)]
+
+    score, exact = best(0, 0)
+    return (2 * score, len(steps) + 1, exact and score > 0)
+
+
 def ends_in_wildcard(expression: str) -> bool:
     """Whether the expression's last step is `*` or `[*]`."""
     try:

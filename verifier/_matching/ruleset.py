@@ -129,20 +129,31 @@ def read(part: Mapping[str, JSONValue], spec: str) -> dict[str, Category]:
     return categories
 
 
-def select(category: Category, path: Sequence[Segment]) -> Selected | None:
-    """The most specific body rule for a concrete path, or None when no rule reaches it."""
-    best: tuple[tuple[int, int], str] | None = None
+def select(
+    category: Category, path: Sequence[Segment], *, indexes_optional: bool = False
+) -> Selected | None:
+    """The most specific body rule for a concrete path, or None when no rule reaches it.
+
+    With `indexes_optional` (XML bodies), an expression may name or leave out each index of
+    the path: see `paths.weight_skipping_indexes`.
+    """
+    best: tuple[tuple[int, int], str, bool] | None = None
     for expression in category:
-        score = paths.weight(expression, path)
+        if indexes_optional:
+            weight, count, exact = paths.weight_skipping_indexes(expression, path)
+            score = (weight, count)
+        else:
+            score = paths.weight(expression, path)
+            exact = False
         if score[0] > 0 and (best is None or score > best[0]):
-            best = (score, expression)
+            best = (score, expression, exact)
     if best is None:
         return None
-    expression = best[1]
+    _, expression, exact = best
     return Selected(
         rules=category[expression],
         expression=expression,
-        is_exact=paths.is_exact(expression, path),
+        is_exact=exact if indexes_optional else paths.is_exact(expression, path),
     )
 
 

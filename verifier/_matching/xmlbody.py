@@ -1,9 +1,13 @@
 """XML bodies: elements compare by namespace-qualified name, attributes, text and children.
 
 Paths follow the Pact convention: `$.people.person['@name']` for an attribute and
-`$.people.person['#text']` for text; a child's path has its name but no index, so one rule
-covers every `person`. Children group by name and compare in order within a group, so order
-across different names is free. Responses may carry unexpected attributes and children.
+`$.people.person['#text']` for text. A child's path also holds its position among the
+children of its name (`$.people.person[1]['@name']`), which a rule may name, match with `[*]`
+or leave out, so `$.people.person['@name']`, `$.people.person[*]['@name']` and
+`$.people.*['@name']` each cover every `person`. Mismatches show the position only where
+several children share the name. Children group by name and compare in order within a group,
+so order across different names is free. Responses may carry unexpected attributes and
+children.
 """
 
 from __future__ import annotations
@@ -59,6 +63,32 @@ def _text(element: ElementTree.Element) -> str:
     return "".join(parts).strip()
 
 
+class _Position(int):
+    """The index of the only child of its name: it selects rules but is not shown."""
+
+
+def _shown(path: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    return tuple(segment for segment in path if not isinstance(segment, _Position))
+
+
+def _select(walk: Walk, path: tuple[Segment, ...]) -> ruleset.Selected | None:
+    return ruleset.select(walk.rules, path, indexes_optional=True)
+
+
+def _positions(children: list[ElementTree.Element]) -> list[Segment]:
+    """Each child's index among the children of its name (hidden when it is the only one)."""
+    counts: dict[str, int] = {}
+    for child in children:
+        counts[child.tag] = counts.get(child.tag, 0) + 1
+    seen: dict[str, int] = {}
+    found: list[Segment] = []
+    for child in children:
+        index = seen.get(child.tag, 0)
+        seen[child.tag] = index + 1
+        found.append(_Position(index) if counts[child.tag] == 1 else index)
+    return found
+
+
 def _type_like(selected: ruleset.Selected | None) -> RuleList | None:
     if selected is None:
         return None
@@ -84,11 +114,24 @@ def compare_elements(
     expected: ElementTree.Element,
     actual: ElementTree.Element,
     path: tuple[Segment, ...],
+    *,
+    rules_only: bool = False,
 ) -> list[Mismatch]:
-    """Compare one element and everything below it."""
+    """Compare one element and everything below it.
+
+    With `rules_only`, only values a matching rule reaches are checked: this is how an actual
+    child beyond the expected ones (allowed in responses) meets the rules that name every
+    child of its name, such as `$.root.item[*]['@id']`.
+    """
     if expected.tag != actual.tag:
-        return [failed(walk, path, expected.tag, actual.tag, f"an element named {expected.tag!r}")]
-    selected = ruleset.select(walk.rules, path)
+        if rules_only:
+            return []
+        return [
+            failed(
+                walk, _shown(path), expected.tag, actual.tag, f"an element named {expected.tag!r}"
+            )
+        ]
+    selected = _select(walk, path)
     structural = _type_like(selected)
     # Type-like rules on an element see its children, so `min`/`max` count them.
     children_wanted: list[JSONValue] = [child.tag for child in expected]
@@ -96,13 +139,13 @@ def compare_elements(
     if structural is not None and selected is not None:
         failure = rules.apply(structural, children_wanted, children_got, is_exact=selected.is_exact)
         if failure is not None:
-            return [failed(walk, path, children_wanted, children_got, failure)]
-    found = _compare_attributes(walk, expected, actual, path)
-    found += _compare_text(walk, expected, actual, path)
+            return [failed(walk, _shown(path), children_wanted, children_got, failure)]
+    found = _compare_attributes(walk, expected, actual, path, rules_only=rules_only)
+    found += _compare_text(walk, expected, actual, path, rules_only=rules_only)
     if structural is not None:
-        found += _padded(walk, list(expected), list(actual), path)
+        found += _padded(walk, list(expected), list(actual), path, rules_only=rules_only)
     else:
-        found += _grouped(walk, expected, actual, path)
+        found += _grouped(walk, expected, actual, path, rules_only=rules_only)
     return found
 
 
@@ -111,19 +154,27 @@ def _compare_attributes(
     expected: ElementTree.Element,
     actual: ElementTree.Element,
     path: tuple[Segment, ...],
+    *,
+    rules_only: bool,
 ) -> list[Mismatch]:
     found: list[Mismatch] = []
     for name, value in expected.attrib.items():
         where = (*path, "@" + local_name(name))
+        selected = _select(walk, where)
+        if rules_only and selected is None:
+            continue
         if name not in actual.attrib:
             found.append(
                 mismatch(
-                    walk, where, value, None, f"expected {value!r} but the attribute was missing"
+                    walk,
+                    _shown(where),
+                    value,
+                    None,
+                    f"expected {value!r} but the attribute was missing",
                 )
             )
             continue
         got = actual.attrib[name]
-        selected = ruleset.select(walk.rules, where)
         if selected is not None:
             failure = rules.apply(
                 selected.rules, value, got, is_exact=selected.is_exact, is_text=True
@@ -131,10 +182,10 @@ def _compare_attributes(
         else:
             failure = None if value == got else repr(value)
         if failure is not None:
-            found.append(failed(walk, where, value, got, failure))
-    if not walk.allow_unexpected_keys:
+            found.append(failed(walk, _shown(where), value, got, failure))
+    if not walk.allow_unexpected_keys and not rules_only:
         for name in actual.attrib.keys() - expected.attrib.keys():
-            where = (*path, "@" + local_name(name))
+            where = _shown((*path, "@" + local_name(name)))
             got = actual.attrib[name]
             found.append(mismatch(walk, where, None, got, f"expected no attribute but got {got!r}"))
     return found
@@ -145,17 +196,21 @@ def _compare_text(
     expected: ElementTree.Element,
     actual: ElementTree.Element,
     path: tuple[Segment, ...],
+    *,
+    rules_only: bool,
 ) -> list[Mismatch]:
     wanted, got = _text(expected), _text(actual)
     if not wanted and not got:
         return []
     where = (*path, "#text")
-    selected = ruleset.select(walk.rules, where)
+    selected = _select(walk, where)
+    if rules_only and selected is None:
+        return []
     if selected is not None:
         failure = rules.apply(selected.rules, wanted, got, is_exact=selected.is_exact, is_text=True)
     else:
         failure = None if wanted == got else repr(wanted)
-    return [] if failure is None else [failed(walk, where, wanted, got, failure)]
+    return [] if failure is None else [failed(walk, _shown(where), wanted, got, failure)]
 
 
 def _padded(
@@ -163,14 +218,17 @@ def _padded(
     expected: list[ElementTree.Element],
     actual: list[ElementTree.Element],
     path: tuple[Segment, ...],
+    *,
+    rules_only: bool,
 ) -> list[Mismatch]:
     """Under a type rule every actual child is like the first expected one."""
     if not expected:
         return []
     found: list[Mismatch] = []
-    for index, child in enumerate(actual):
+    for index, (child, position) in enumerate(zip(actual, _positions(actual), strict=True)):
         example = expected[index] if index < len(expected) else expected[0]
-        found += compare_elements(walk, example, child, (*path, local_name(example.tag)))
+        where = (*path, local_name(example.tag), position)
+        found += compare_elements(walk, example, child, where, rules_only=rules_only)
     return found
 
 
@@ -179,6 +237,8 @@ def _grouped(
     expected: ElementTree.Element,
     actual: ElementTree.Element,
     path: tuple[Segment, ...],
+    *,
+    rules_only: bool,
 ) -> list[Mismatch]:
     found: list[Mismatch] = []
     expected_tags = list(dict.fromkeys(child.tag for child in expected))
@@ -186,11 +246,22 @@ def _grouped(
         wanted = [child for child in expected if child.tag == tag]
         got = [child for child in actual if child.tag == tag]
         where = (*path, local_name(tag))
-        if _type_like(ruleset.select(walk.rules, where)) is not None:
-            found += _padded(walk, wanted, got, path)
+        if _type_like(_select(walk, where)) is not None:
+            found += _padded(walk, wanted, got, path, rules_only=rules_only)
             continue
-        for index, child in enumerate(got[: len(wanted)]):
-            found += compare_elements(walk, wanted[index], child, where)
+        positions = _positions(got)
+        for index, child in enumerate(got):
+            if index < len(wanted):
+                found += compare_elements(
+                    walk, wanted[index], child, (*where, positions[index]), rules_only=rules_only
+                )
+            elif walk.allow_unexpected_keys:
+                found += compare_elements(
+                    walk, wanted[0], child, (*where, positions[index]), rules_only=True
+                )
+        if rules_only:
+            continue
+        where = _shown(where)
         if len(got) < len(wanted):
             found.append(
                 mismatch(
@@ -211,10 +282,10 @@ def _grouped(
                     f"expected {len(wanted)} <{local_name(tag)}> element(s) but got {len(got)}",
                 )
             )
-    if not walk.allow_unexpected_keys:
+    if not walk.allow_unexpected_keys and not rules_only:
         for child in actual:
             if child.tag not in expected_tags:
-                where = (*path, local_name(child.tag))
+                where = _shown((*path, local_name(child.tag)))
                 found.append(
                     mismatch(walk, where, None, child.tag, f"expected no <{child.tag}> element")
                 )

@@ -88,8 +88,11 @@ class Context:
 
 
 def dotted(path: tuple[Any, ...]) -> str:
-    """A data or schema path in the `.a.0.b` form locations use (empty for the root)."""
-    return "".join(f".{part}" for part in path)
+    """A data or schema path in the `.a.0.b` form locations use (empty for the root).
+
+    Each part is a JSON Pointer token, as Ajv's paths are: `x/y` is `x~1y`, `t~n` is `t~0n`.
+    """
+    return "".join(f".{str(part).replace('~', '~0').replace('/', '~1')}" for part in path)
 
 
 def is_truthy(value: Any) -> bool:

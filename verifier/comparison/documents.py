@@ -10,10 +10,15 @@ Every document is hostile until measured: YAML aliases share one node between ma
 744 bytes can stand for billions of nodes once a walk or a comparison expands them. A document
 is refused when, expanded, it holds more than `MAX_NODES` nodes or nests deeper than
 `MAX_DEPTH` containers; measuring visits each distinct node once.
+Plain scalars resolve by the YAML 1.2 core schema, as js-yaml (openapi-pact-comparator) and
+Go's yaml.v3 (oasdiff) read them, not by PyYAML's YAML 1.1 rules: `on`, `off`, `yes` and `no`
+stay strings (a property named `on`, `enum: [yes, no]`), `017` is seventeen, `0o17` fifteen,
+`1e5` a number, and `12:30` or `1_000` strings.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -26,10 +31,42 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]  # chosen at import
     """A safe YAML loader that leaves timestamps as strings."""
 
 
+_YAML_11_ONLY = {
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _YAML_11_ONLY]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+# https://yaml.org/spec/1.2.2/#1032-tag-resolution (the core schema)
+_CORE_SCALARS = (
+    ("tag:yaml.org,2002:bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        "-+.0123456789",
+    ),
+)
+for _tag, _pattern, _first in _CORE_SCALARS:
+    _Loader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+def _construct_int(loader: Any, node: Any) -> int:
+    text = str(loader.construct_scalar(node))
+    try:
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        return int(text, 16) if text.startswith("0x") else int(text)
+    except ValueError:  # an explicit `!!int` in a YAML 1.1 form (0b1, 1_000, 1:30)
+        return int(yaml.SafeLoader.construct_yaml_int(loader, node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 # A 5 MB OpenAPI document (Stripe's) holds about 80,000 nodes; a million leaves room for far

@@ -82,7 +82,12 @@ class Spec:
             or (document.get("components") or {}).get("securitySchemes")
             or {}
         )
-        self.router = Router(case_sensitive=not info.get("x-opc-config-case-insensitive", False))
+        self.router = Router(
+            case_sensitive=not info.get("x-opc-config-case-insensitive", False),
+            ignore_trailing_slash=bool(info.get("x-opc-config-ignore-trailing-slash", False)),
+            ignore_duplicate_slashes=bool(info.get("x-opc-config-ignore-duplicate-slashes", False)),
+            literal_percent=bool(info.get("x-opc-config-no-percent-encoding", False)),
+        )
         base_path = str(info.get("x-opc-config-base-path") or document.get("basePath") or "")
         self._index(base_path.rstrip("/"))
         self._prepared: dict[tuple[Mode, str], Any] = {}

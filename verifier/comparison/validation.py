@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 # jsonschema ships no type information (no py.typed); its objects are Any here.
 from jsonschema import (  # type: ignore[import-untyped]
@@ -99,6 +100,60 @@ def _discriminator(validator: Any, value: Any, instance: Any, schema: dict[str, 
     yield from validator.descend(instance, schema["oneOf"][index], schema_path=index)
 
 
+def _if(validator: Any, if_schema: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`if`/`then`/`else`, reporting as Ajv does: the branch's errors, then one at `if`.
+
+    jsonschema yields only the `then` (or `else`) errors; Ajv follows them with an error of the
+    `if` keyword itself (`must match "then" schema`), whose schema path ends at `if`, and
+    openapi-pact-comparator turns that one into a result of its own.
+    """
+    branch = "then" if validator.evolve(schema=if_schema).is_valid(instance) else "else"
+    if branch not in schema:
+        return
+    failed = False
+    for error in validator.descend(instance, schema[branch], schema_path=branch):
+        failed = True
+        yield error
+    if failed:
+        selected = "matches" if branch == "then" else "does not match"
+        yield ValidationError(
+            f'must match the "{branch}" schema (the value {selected} the "if" schema)',
+            validator="if",
+            validator_value=if_schema,
+            schema_path=("if",),
+        )
+
+
+def _property_names(validator: Any, names: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`propertyNames` as Ajv reports it: each bad name's errors, then one for the name."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name in instance:
+        errors = list(validator.descend(instance=name, schema=names))
+        yield from errors
+        if errors:
+            yield ValidationError(f"the property name {name!r} is not valid")
+
+
+def _contains(validator: Any, contains: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`contains` as Ajv reports it: too few matches lists why each other item failed first."""
+    if not validator.is_type(instance, "array"):
+        return
+    at_least = schema.get("minContains", 1)
+    at_most = schema.get("maxContains")
+    matches = 0
+    misses: list[ValidationError] = []
+    for index, item in enumerate(instance):
+        errors = list(validator.descend(item, contains, path=index))
+        misses.extend(errors)
+        matches += not errors
+    if matches < at_least:
+        yield from misses
+        yield ValidationError(f"at least {at_least} item(s) must match the contains schema")
+    elif isinstance(at_most, int) and matches > at_most:
+        yield ValidationError(f"at most {at_most} item(s) may match the contains schema")
+
+
 def _one_of(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
     if isinstance(schema.get("discriminator"), dict) and schema["discriminator"].get(
         "propertyName"
@@ -166,6 +221,9 @@ _Validator = validators.create(
     meta_schema=Draft201909Validator.META_SCHEMA,
     validators={
         **Draft201909Validator.VALIDATORS,
+        "if": _if,
+        "propertyNames": _property_names,
+        "contains": _contains,
         "oneOf": _one_of,
         "discriminator": _discriminator,
         # Patterns come from the published document: RE2 runs them (verifier/_regex.py).
@@ -176,6 +234,45 @@ _Validator = validators.create(
     id_of=Draft201909Validator.ID_OF,
     applicable_validators=_in_ajv_order,
 )
+
+
+_descend_to_schemas = _Validator.descend
+
+
+def _descend(  # noqa: PLR0917 - jsonschema's own signature
+    self: Any,
+    instance: Any,
+    schema: Any,
+    path: Any = None,
+    schema_path: Any = None,
+    resolver: Any = None,
+) -> Any:
+    """`descend`, but a `false` subschema's error keeps where it is, as Ajv reports it.
+
+    jsonschema yields a `false` schema's error without the data path and schema path it was
+    reached by (`properties.gone`, `items` at index 1); Ajv reports both, and `false schema`
+    after the schema path. Replaced on our own validator class only: jsonschema deprecates
+    subclassing its validator classes.
+    """
+    if schema is not False:
+        yield from _descend_to_schemas(self, instance, schema, path, schema_path, resolver)
+        return
+    error = ValidationError(
+        "no value is allowed here (the schema is false)",
+        validator="false schema",
+        validator_value=False,
+        instance=instance,
+        schema=False,
+    )
+    if path is not None:
+        error.path.appendleft(path)
+    error.schema_path.append("false schema")
+    if schema_path is not None:
+        error.schema_path.appendleft(schema_path)
+    yield error
+
+
+_Validator.descend = _descend
 
 
 def _describe(error: ValidationError) -> str:
@@ -218,8 +315,11 @@ class CompiledSchema:
         for branch_error in error.context or ():
             self._collect(branch_error, found, reported)
         instance_path = tuple(error.absolute_path)
-        schema_path = self._locate(list(error.absolute_schema_path))
-        schema_value = get_path(self.root, list(schema_path))
+        located = self._locate(list(error.absolute_schema_path))
+        schema_value = get_path(self.root, list(located))
+        schema_path = tuple(_as_ajv_shows(segment) for segment in located)
+        if error.validator == "false schema":  # Ajv's own words, after the escaped path
+            schema_path = (*schema_path[:-1], "false schema")
         keyword = error.validator
         if keyword == "required":
             # jsonschema reports each missing property with the whole list: report the list once.
@@ -283,6 +383,14 @@ class CompiledSchema:
                 node = None
             index += 1
         return tuple(pointer)
+
+
+def _as_ajv_shows(segment: str) -> str:
+    """A schema path segment URI-encoded, as Ajv's `schemaPath` writes it (`a b` is `a%20b`).
+
+    `~` and `/` stay: `context.dotted` writes every location part as a JSON Pointer token.
+    """
+    return quote(segment, safe="-_.!~*'()/")
 
 
 def _has_reference(node: Any) -> bool:

@@ -198,6 +198,73 @@ def test_xml_mismatches_name_the_attribute_or_text() -> None:
     ]
 
 
+ITEMS = '<root><item id="1"><name>a</name></item></root>'
+MORE_ITEMS = (
+    '<root><item id="1"><name>a</name></item><item id="2"><name>b</name></item>'
+    '<item id="abc"><name>c</name></item></root>'
+)
+DIGITS: JSONValue = {"matchers": [{"match": "regex", "regex": "\\d+"}]}
+EACH_ITEM: dict[str, JSONValue] = {"$.root.item": {"matchers": [{"match": "type", "min": 1}]}}
+
+
+def xml_response(rules: dict[str, JSONValue], body: str = ITEMS) -> dict[str, JSONValue]:
+    return {"status": 200, "headers": XML, "body": body, "matchingRules": {"body": rules}}
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "$.root.item[*]['@id']",  # the V2 specification's cases, pact_matching's planner
+        "$.root.item[*].@id",
+        "$.root.item['@id']",  # pact_ffi and pact-jvm
+        "$.root.item.@id",
+        "$.root.*['@id']",
+        "$.root.item[2]['@id']",
+    ],
+)
+def test_trust_19_an_xml_attribute_rule_reaches_every_repeated_element(expression: str) -> None:
+    """Each way of writing the path reaches the third item, beyond the pact's one example."""
+    expected = xml_response({**EACH_ITEM, expression: DIGITS})
+    actual: dict[str, JSONValue] = {"status": 200, "headers": XML, "body": MORE_ITEMS}
+    (mismatch,) = match_response(expected, actual, spec="4")
+    assert mismatch.path == "$.body.root.item[2]['@id']"
+    assert mismatch.actual == "abc"
+    assert (
+        match_response(expected, dict(actual, body=MORE_ITEMS.replace("abc", "3")), spec="4") == []
+    )
+    request: dict[str, JSONValue] = {"method": "POST", "path": "/", **expected}
+    del request["status"]
+    sent: dict[str, JSONValue] = {"method": "POST", "path": "/", "headers": XML, "body": MORE_ITEMS}
+    assert [m.path for m in match_request(request, sent, spec="4")] == [
+        "$.body.root.item[2]['@id']"
+    ]
+
+
+def test_trust_19_rules_under_a_wildcard_reach_nested_text_and_extra_elements() -> None:
+    """`[*]` before a child's text, and extra items in a response with no rule of their own."""
+    text_rule = xml_response(
+        {
+            **EACH_ITEM,
+            "$.root.item[*].name['#text']": {"matchers": [{"match": "regex", "regex": "[a-c]"}]},
+        }
+    )
+    actual: dict[str, JSONValue] = {
+        "status": 200,
+        "headers": XML,
+        "body": MORE_ITEMS.replace(">c<", ">z<"),
+    }
+    (mismatch,) = match_response(text_rule, actual, spec="4")
+    assert (mismatch.path, mismatch.actual) == ("$.body.root.item[2].name['#text']", "z")
+    # No type rule: the response may carry more items than the pact, but each one still
+    # meets the rule that names every item; values no rule names are left alone.
+    only_ids = xml_response({"$.root.item[*]['@id']": DIGITS})
+    got: dict[str, JSONValue] = {"status": 200, "headers": XML, "body": MORE_ITEMS}
+    (mismatch,) = match_response(only_ids, got, spec="3")
+    assert (mismatch.path, mismatch.actual) == ("$.body.root.item[2]['@id']", "abc")
+    fine = MORE_ITEMS.replace('"abc"', '"3"').replace(">c<", ">anything<")
+    assert match_response(only_ids, dict(got, body=fine), spec="3") == []
+
+
 def test_xml_with_a_doctype_is_refused() -> None:
     body = '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>'
     (mismatch,) = match_response(

@@ -266,3 +266,31 @@ def test_a_v3_message_with_text_contents() -> None:
 def test_an_unknown_spec_version_is_refused() -> None:
     with pytest.raises(ValueError, match="spec must be one of"):
         match_request({}, {}, spec="5")  # type: ignore[arg-type]  # the point of the test
+
+
+@pytest.mark.parametrize("content_type", ["application/octet-stream", "image/jpeg"])
+def test_trust_20_not_empty_fails_an_empty_binary_body(content_type: str) -> None:
+    """A `notEmpty` rule on `$` judges the body even when the pact's own example is empty."""
+    not_empty: JSONValue = {"body": {"$": {"matchers": [{"match": "notEmpty"}]}}}
+    example: JSONValue = {"content": "", "contentType": content_type, "encoded": "base64"}
+    headers: JSONValue = {"Content-Type": content_type}
+    response: dict[str, JSONValue] = {"body": example, "matchingRules": not_empty}
+    for body in ("", {"content": "", "contentType": content_type, "encoded": "base64"}):
+        actual: dict[str, JSONValue] = {"status": 200, "headers": headers, "body": body}
+        (mismatch,) = match_response(response, actual, spec="4")
+        assert mismatch.path == "$.body"
+        assert "not empty" in mismatch.description
+    request: dict[str, JSONValue] = {"method": "PUT", "path": "/avatar", **response}
+    (mismatch,) = match_request(
+        request, {"method": "PUT", "path": "/avatar", "headers": headers, "body": ""}, spec="4"
+    )
+    assert "not empty" in mismatch.description
+    # Without any example at all, the rule still asks for a body.
+    assert match_response({"matchingRules": not_empty}, {"headers": headers}, spec="4")
+    message: dict[str, JSONValue] = {"contents": example, "matchingRules": not_empty}
+    (mismatch,) = match_message(message, {"contents": example}, spec="4")
+    assert mismatch.path == "$.contents"
+    jpeg = base64.b64encode(b"\xff\xd8\xff\xe0" + b"\x00" * 12).decode()
+    filled: JSONValue = {"content": jpeg, "contentType": content_type, "encoded": "base64"}
+    assert match_response(response, {"headers": headers, "body": filled}, spec="4") == []
+    assert match_message(message, {"contents": filled}, spec="4") == []
