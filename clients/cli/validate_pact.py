@@ -19,6 +19,7 @@ import msgspec
 
 from clients.cli.outcome import Outcome
 from clients.cli.output import as_json, table
+from clients.cli.output_flag import add_output_flag
 from verifier.pact_validation import (
     SPECIFICATIONS,
     Fault,
@@ -75,9 +76,7 @@ def register(
         ),
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="pact files to check")
-    parser.add_argument(
-        "--output", choices=("table", "json"), default="table", help="how to print the result"
-    )
+    add_output_flag(parser)
     parser.add_argument(
         "--specification",
         choices=SPECIFICATIONS,

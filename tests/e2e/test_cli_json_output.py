@@ -34,7 +34,9 @@ NOT_RUN = {"broker"}
 def broker(
     sqlite_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[str]:
-    with running_broker(sqlite_database_url, tmp_path, ACCORD_ADMIN_TOKEN=ADMIN) as url:
+    with running_broker(
+        sqlite_database_url, tmp_path, ACCORD_ADMIN_TOKEN=ADMIN, ACCORD_ALLOW_OVERRIDE="true"
+    ) as url:
         for name in ("PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD"):
             monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("PACT_BROKER_BASE_URL", url)
@@ -152,6 +154,8 @@ def test_trust_15_every_json_output_names_its_members_in_camelcase(
     outputs["reject-change"] = run(
         "reject-change", rejected, "--reason", "not now", "-k", approver["token"]
     )
+    outputs["override-change"] = run("override-change", rejected, "--reason", "hotfix")
+    outputs["validate-pact"] = run("validate-pact", str(PACT))
     outputs["delete-environment"] = run("delete-environment", "--uuid", uuid)
 
     wrong = {name: snake_members(printed) for name, printed in outputs.items()}
