@@ -158,3 +158,45 @@ def test_validate_pact_needs_no_broker(
     monkeypatch.setenv("PACT_BROKER_BASE_URL", "http://127.0.0.1:9")  # nothing listens there
     code, _, err = run(capsys, str(FIXTURES / "ProbeConsumerV3-ProbeProvider.json"))
     assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize("version", ["3.0.0", "4.0"])
+def test_trust_13_path_takes_one_generator_and_query_one_per_name(
+    version: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the Pact specification and its writers have them; the upstream schema swaps the two."""
+    request: dict[str, Any] = {
+        "method": "GET",
+        "path": "/orders/1",
+        "query": {"id": ["1"]},
+        "generators": {
+            "path": {"type": "Regex", "regex": "/orders/[0-9]+"},
+            "query": {"id": {"type": "RandomInt", "min": 1, "max": 9}},
+        },
+    }
+    interaction: dict[str, Any] = {
+        "description": "an order",
+        "request": request,
+        "response": {"status": 200},
+    }
+    if version == "4.0":
+        interaction["type"] = "Synchronous/HTTP"
+    pact = {
+        "consumer": {"name": "Web"},
+        "provider": {"name": "Orders"},
+        "interactions": [interaction],
+        "metadata": {"pactSpecification": {"version": version}},
+    }
+    valid = write(tmp_path, "valid.json", pact)
+    code, out, _ = run(capsys, valid)
+    assert code == 0, out
+
+    swapped = json.loads(json.dumps(pact))
+    generators = swapped["interactions"][0]["request"]["generators"]
+    generators["path"], generators["query"] = (
+        {"p": generators["path"]},
+        generators["query"]["id"],
+    )
+    code, out, _ = run(capsys, write(tmp_path, "swapped.json", swapped))
+    assert code == 1
+    assert "/interactions/0/request/generators/" in out
