@@ -155,14 +155,7 @@ class GovernanceService:
             decided = signed.request
             await tx.save_change_request(decided)
             if decided.status is Status.APPROVED:
-                await tx.approve_content(
-                    decided.kind,
-                    decided.pacticipant,
-                    decided.provider,
-                    decided.content_sha,
-                    decided.id,
-                    now,
-                )
+                await _let_content_take_effect(tx, decided, now)
             await audit(
                 tx,
                 now,
@@ -192,14 +185,7 @@ class GovernanceService:
             request = await _require(tx, request_id)
             decided = override(request, admin=actor.person, role=actor.role, reason=reason, now=now)
             await tx.save_change_request(decided)
-            await tx.approve_content(
-                decided.kind,
-                decided.pacticipant,
-                decided.provider,
-                decided.content_sha,
-                decided.id,
-                now,
-            )
+            await _let_content_take_effect(tx, decided, now)
             await audit(
                 tx,
                 now,
@@ -253,6 +239,13 @@ def _names(request: ChangeRequest) -> tuple[str, ...]:
 
 def _policy_text(rule: Policy) -> str:
     return f"{rule.required} of {', '.join(rule.teams)}"
+
+
+async def _let_content_take_effect(tx: Transaction, decided: ChangeRequest, now: datetime) -> None:
+    """Record the request's content as approved (by approvals or an override)."""
+    await tx.approve_content(
+        decided.kind, decided.pacticipant, decided.provider, decided.content_sha, decided.id, now
+    )
 
 
 async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime, work: Work) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import running_broker
-from tests.support.tcp_proxy import ThreadedProxy, through
+from tests.support.tcp_proxy import ThreadedProxy, proxied, through
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -21,15 +20,8 @@ PATIENCE = 20.0  # what the test waits for any one answer: far above a few timeo
 
 @pytest.fixture
 def proxy(clean_postgres_database_url: str) -> Iterator[ThreadedProxy]:
-    parts = urlsplit(clean_postgres_database_url)
-    started = ThreadedProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
-    started.start()
-    try:
+    with proxied(clean_postgres_database_url) as started:
         yield started
-    finally:
-        started.thaw()
-        started.stop()
-        started.close()
 
 
 def timed(call: httpx.Client, method: str, path: str, **kwargs: object) -> tuple[int, float]:

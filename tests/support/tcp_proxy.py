@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 
@@ -125,3 +127,17 @@ class ThreadedProxy:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
+
+
+@contextmanager
+def proxied(database_url: str) -> Iterator[ThreadedProxy]:
+    """A started `ThreadedProxy` to the server of `database_url`; stopped and closed after."""
+    parts = urlsplit(database_url)
+    proxy = ThreadedProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    proxy.start()
+    try:
+        yield proxy
+    finally:
+        proxy.thaw()
+        proxy.stop()
+        proxy.close()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
 from tests.integration.http.conftest import settings_for
-from tests.support.tcp_proxy import ThreadedProxy, through
+from tests.support.tcp_proxy import ThreadedProxy, proxied, through
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 
@@ -25,14 +24,8 @@ async def test_heartbeat_and_dependencies_answer_200(client: Client) -> None:
 
 @pytest.fixture
 def proxy(clean_postgres_database_url: str) -> Iterator[ThreadedProxy]:
-    parts = urlsplit(clean_postgres_database_url)
-    started = ThreadedProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
-    started.start()
-    try:
+    with proxied(clean_postgres_database_url) as started:
         yield started
-    finally:
-        started.stop()
-        started.close()
 
 
 @pytest.mark.postgres
