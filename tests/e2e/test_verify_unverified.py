@@ -14,10 +14,13 @@ import httpx
 import pytest
 
 from clients.sdk import BrokerClient
+from tests.e2e.test_verify_broker import verify_args
 from tests.integration.verifier.conftest import CONSUMER, PROVIDER
-from tests.support.provider_app import TOKEN, create_app, running_provider
+from tests.support.provider_app import create_app, running_provider
 
 pytestmark = pytest.mark.e2e
+
+PUBLISH_P1 = ("--publish", "--provider-app-version", "p1")
 
 MIXED_PACT: dict[str, Any] = {
     "consumer": {"name": CONSUMER},
@@ -57,20 +60,6 @@ def accord(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
     )
 
 
-def verify_args(broker_url: str, provider_url: str, version: str) -> list[str]:
-    return [
-        "verify",
-        "--provider", PROVIDER,
-        "--provider-base-url", provider_url,
-        "--provider-states-setup-url", f"{provider_url}/_pact/provider-states",
-        "--custom-header", f"Authorization: Bearer {TOKEN}",
-        "--broker-url", broker_url,
-        "--consumer-version-selectors", '{"mainBranch": true}',
-        "--publish",
-        "--provider-app-version", version,
-    ]  # fmt: skip
-
-
 def latest_verification(broker_url: str) -> dict[str, Any] | None:
     pact = httpx.get(f"{broker_url}/pacts/provider/{PROVIDER}/consumer/{CONSUMER}/latest")
     assert pact.status_code == 200, pact.text
@@ -92,7 +81,7 @@ def test_trust_01_a_message_nothing_produces_fails_the_run_and_the_published_res
             CONSUMER, "c1", [(CONSUMER, PROVIDER, json.dumps(MIXED_PACT).encode())], branch="main"
         )
 
-    done = accord(*verify_args(broker_url, provider_url, "p1"))
+    done = accord(*verify_args(broker_url, provider_url, *PUBLISH_P1))
 
     assert done.returncode == 1, done.stdout + done.stderr
     assert "a request for a missing user given a user does not exist ... passed" in done.stdout
@@ -130,7 +119,7 @@ def test_trust_01_a_narrowed_run_verifies_but_publishes_nothing(
         )
     env = {**os.environ, "PACT_DESCRIPTION": "missing user"}
 
-    done = accord(*verify_args(broker_url, provider_url, "p1"), env=env)
+    done = accord(*verify_args(broker_url, provider_url, *PUBLISH_P1), env=env)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "a user created event" not in done.stdout
