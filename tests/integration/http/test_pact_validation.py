@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
 from tests.integration.http.conftest import dump_database, settings_for
+from tests.integration.http.test_authorisation_matrix import publication
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 PROBLEM = {"Accept": "application/problem+json"}
@@ -31,19 +31,7 @@ async def strict_client(database_url: str) -> AsyncIterator[Client]:
 
 def publish_body(document: dict[str, Any], version: str = "1") -> dict[str, Any]:
     consumer, provider = document["consumer"]["name"], document["provider"]["name"]
-    return {
-        "pacticipantName": consumer,
-        "pacticipantVersionNumber": version,
-        "contracts": [
-            {
-                "consumerName": consumer,
-                "providerName": provider,
-                "specification": "pact",
-                "contentType": "application/json",
-                "content": base64.b64encode(json.dumps(document).encode()).decode(),
-            }
-        ],
-    }
+    return publication(consumer, provider, version, document)
 
 
 def http_interaction(**members: Any) -> dict[str, Any]:
