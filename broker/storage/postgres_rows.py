@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import asyncpg
 import msgspec
@@ -20,9 +20,7 @@ from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailabl
 from broker.domain.model import (
     Branch,
     BranchVersion,
-    Contact,
     DeployedVersion,
-    Environment,
     Pacticipant,
     PacticipantChanges,
     Page,
@@ -30,6 +28,8 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.driver import MISSING, numbered
+from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
@@ -92,6 +92,54 @@ def is_lost(connection: Connection) -> bool:
         return True
 
 
+class PostgresDriver:
+    """The storage `Driver` on one pooled asyncpg connection (see `broker.storage.driver`)."""
+
+    for_update = " FOR UPDATE"
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetch(numbered(query), *args)
+
+    async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetchrow(numbered(query), *args)
+
+    async def fetchval(self, query: str, *args: object) -> Any:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetchval(numbered(query), *args)
+
+    async def execute(self, query: str, *args: object) -> int:
+        with unavailable_on_connection_loss(self._connection):
+            status = await self._connection.execute(numbered(query), *args)
+        # The command tag: "UPDATE 3", "DELETE 0", "INSERT 0 1"; its last word is the count.
+        count = status.rpartition(" ")[2]
+        return int(count) if count.isdigit() else 0
+
+    async def insert(
+        self, query: str, *args: object, conflict: str, missing: str = MISSING
+    ) -> asyncpg.Record | None:
+        # A savepoint: a broken rule would otherwise abort the whole transaction.
+        with unavailable_on_connection_loss(self._connection):
+            try:
+                async with self._connection.transaction():
+                    return await self._connection.fetchrow(numbered(query), *args)
+            except asyncpg.UniqueViolationError as error:
+                raise ConflictError(conflict) from error
+            except asyncpg.ForeignKeyViolationError as error:
+                raise NotFoundError(missing) from error
+
+    def time(self, moment: datetime) -> datetime:
+        return moment
+
+    async def lock_audit_chain(self) -> None:
+        # A transaction-scoped advisory lock: concurrent writers append one after the other.
+        await self.execute("SELECT pg_advisory_xact_lock(418581342580)")
+
+
 def _pacticipant(row: asyncpg.Record) -> Pacticipant:
     return Pacticipant(
         id=row["id"],
@@ -136,20 +184,6 @@ def _tag(row: asyncpg.Record) -> Tag:
     return Tag(version_id=row["version_id"], name=row["name"], created_at=row["created_at"])
 
 
-def _environment(row: asyncpg.Record) -> Environment:
-    # asyncpg hands jsonb over as text unless a codec is registered; decoding here keeps the
-    # pool free of per-connection setup.
-    return Environment(
-        uuid=row["uuid"],
-        name=row["name"],
-        display_name=row["display_name"],
-        production=row["production"],
-        contacts=msgspec.json.decode(row["contacts"], type=tuple[Contact, ...]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
-
-
 def _deployed(row: asyncpg.Record) -> DeployedVersion:
     return DeployedVersion(
         uuid=row["uuid"],
@@ -189,6 +223,7 @@ class _Filters:
 
 
 class PostgresTransaction(
+    EnvironmentRows,
     PostgresPactRows,
     PostgresSelectionRows,
     PostgresContractRows,
@@ -202,6 +237,7 @@ class PostgresTransaction(
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self._db = PostgresDriver(connection)
 
     async def _fetch(self, query: str, *arguments: object) -> list[asyncpg.Record]:
         with unavailable_on_connection_loss(self._connection):
@@ -547,45 +583,6 @@ class PostgresTransaction(
         )
         return [_tag(row) for row in rows]
 
-    # environments
-
-    async def find_environment(self, uuid: str) -> Environment | None:
-        row = await self._fetchrow("SELECT * FROM environments WHERE uuid = $1", uuid)
-        return None if row is None else _environment(row)
-
-    async def find_environment_by_name(self, name: str) -> Environment | None:
-        row = await self._fetchrow("SELECT * FROM environments WHERE name = $1", name)
-        return None if row is None else _environment(row)
-
-    async def insert_environment(self, environment: Environment) -> Environment:
-        row = await self._write(
-            "INSERT INTO environments (uuid, name, display_name, production, contacts,"
-            " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
-            *_environment_values(environment),
-            conflict=f"An environment named {environment.name!r} already exists",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _environment(row)
-
-    async def update_environment(self, environment: Environment) -> Environment:
-        row = await self._write(
-            "UPDATE environments SET name = $2, display_name = $3, production = $4,"
-            " contacts = $5, created_at = $6, updated_at = $7 WHERE uuid = $1 RETURNING *",
-            *_environment_values(environment),
-            conflict=f"An environment named {environment.name!r} already exists",
-        )
-        if row is None:
-            raise NotFoundError(f"No environment with uuid {environment.uuid!r} was found")
-        return _environment(row)
-
-    async def delete_environment(self, environment: Environment) -> None:
-        # ON DELETE CASCADE takes its deployment and release records along.
-        await self._execute("DELETE FROM environments WHERE uuid = $1", environment.uuid)
-
-    async def list_environments(self) -> list[Environment]:
-        rows = await self._fetch("SELECT * FROM environments ORDER BY name")
-        return [_environment(row) for row in rows]
-
     # deployed and released versions
 
     async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
@@ -721,15 +718,3 @@ class PostgresTransaction(
 
 def _set_or_none(value: object) -> object:
     return None if value is msgspec.UNSET else value
-
-
-def _environment_values(environment: Environment) -> tuple[object, ...]:
-    return (
-        environment.uuid,
-        environment.name,
-        environment.display_name,
-        environment.production,
-        msgspec.json.encode(environment.contacts).decode(),
-        environment.created_at,
-        environment.updated_at,
-    )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
+from broker.storage.driver import MISSING
 from broker.storage.migrations import migrations_for, pending
 from broker.storage.sqlite_rows import SQLiteTransaction
 from broker.storage.sqlite_time import to_text
@@ -162,6 +163,46 @@ class translated_errors:
             raise StorageUnavailableError("The SQLite database is busy or unreadable") from error
 
 
+class SQLiteDriver:
+    """The storage `Driver` on a SQLite connection (see `broker.storage.driver`)."""
+
+    for_update = ""  # a transaction holds the database's write lock from BEGIN IMMEDIATE
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def fetch(self, query: str, *args: object) -> list[sqlite3.Row]:
+        return await self._connection.fetch_all(query, args)
+
+    async def fetchrow(self, query: str, *args: object) -> sqlite3.Row | None:
+        return await self._connection.fetch_one(query, args)
+
+    async def fetchval(self, query: str, *args: object) -> Any:
+        row = await self._connection.fetch_one(query, args)
+        return None if row is None else row[0]
+
+    async def execute(self, query: str, *args: object) -> int:
+        return await self._connection.changes(query, args)
+
+    async def insert(
+        self, query: str, *args: object, conflict: str, missing: str = MISSING
+    ) -> sqlite3.Row | None:
+        # A statement that breaks a constraint is undone alone (ON CONFLICT ABORT, SQLite's
+        # default): the transaction goes on.
+        try:
+            return await self._connection.fetch_one(query, args)
+        except ConflictError as error:
+            raise ConflictError(conflict) from error
+        except NotFoundError as error:
+            raise NotFoundError(missing) from error
+
+    def time(self, moment: datetime) -> str:
+        return to_text(moment)
+
+    async def lock_audit_chain(self) -> None:
+        return None
+
+
 class SQLiteStorage:
     """The `Storage` protocol on one SQLite file."""
 
@@ -191,7 +232,7 @@ class SQLiteStorage:
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield SQLiteTransaction(self._connection)
+                yield SQLiteTransaction(self._connection, SQLiteDriver(self._connection))
             except BaseException:
                 await self._connection.execute("ROLLBACK")
                 raise

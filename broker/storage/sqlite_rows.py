@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Awaitable
 from datetime import datetime
@@ -14,9 +13,7 @@ from broker.domain.errors import ConflictError, NotFoundError
 from broker.domain.model import (
     Branch,
     BranchVersion,
-    Contact,
     DeployedVersion,
-    Environment,
     Pacticipant,
     PacticipantChanges,
     Page,
@@ -24,6 +21,8 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.driver import Driver
+from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
@@ -95,18 +94,6 @@ def _branch(row: sqlite3.Row) -> Branch:
     )
 
 
-def _environment(row: sqlite3.Row) -> Environment:
-    return Environment(
-        uuid=row["uuid"],
-        name=row["name"],
-        display_name=row["display_name"],
-        production=bool(row["production"]),
-        contacts=tuple(msgspec.convert(json.loads(row["contacts"]), list[Contact])),
-        created_at=from_text(row["created_at"]),
-        updated_at=from_text(row["updated_at"]),
-    )
-
-
 def _deployed(row: sqlite3.Row) -> DeployedVersion:
     return DeployedVersion(
         uuid=row["uuid"],
@@ -131,6 +118,7 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
 
 
 class SQLiteTransaction(
+    EnvironmentRows,
     SQLitePactRows,
     SQLiteSelectionRows,
     SQLiteContractRows,
@@ -142,8 +130,9 @@ class SQLiteTransaction(
 ):
     """The `Transaction` protocol on an SQLite connection inside BEGIN … COMMIT."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, driver: Driver) -> None:
         self._c = connection
+        self._db = driver
 
     # pacticipants
 
@@ -431,48 +420,6 @@ class SQLiteTransaction(
             for r in rows
         ]
 
-    # environments
-
-    async def find_environment(self, uuid: str) -> Environment | None:
-        row = await self._c.fetch_one("SELECT * FROM environments WHERE uuid = ?", (uuid,))
-        return None if row is None else _environment(row)
-
-    async def find_environment_by_name(self, name: str) -> Environment | None:
-        row = await self._c.fetch_one("SELECT * FROM environments WHERE name = ?", (name,))
-        return None if row is None else _environment(row)
-
-    async def insert_environment(self, environment: Environment) -> Environment:
-        await _unique(
-            self._c.execute(
-                "INSERT INTO environments (uuid, name, display_name, production, contacts,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                _environment_values(environment),
-            ),
-            f"An environment named {environment.name!r} already exists",
-        )
-        return environment
-
-    async def update_environment(self, environment: Environment) -> Environment:
-        uuid, *values = _environment_values(environment)
-        changed = await _unique(
-            self._c.changes(
-                "UPDATE environments SET name = ?, display_name = ?, production = ?,"
-                " contacts = ?, created_at = ?, updated_at = ? WHERE uuid = ?",
-                (*values, uuid),
-            ),
-            f"An environment named {environment.name!r} already exists",
-        )
-        if not changed:
-            raise NotFoundError(f"Environment {uuid!r} no longer exists")
-        return environment
-
-    async def delete_environment(self, environment: Environment) -> None:
-        await self._c.execute("DELETE FROM environments WHERE uuid = ?", (environment.uuid,))
-
-    async def list_environments(self) -> list[Environment]:
-        rows = await self._c.fetch_all("SELECT * FROM environments ORDER BY name")
-        return [_environment(r) for r in rows]
-
     # deployed and released versions
 
     async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
@@ -610,15 +557,3 @@ def _filter(where: list[str], params: list[Any], column: str, value: object) -> 
     if value is not None:
         where.append(f"{column} = ?")
         params.append(value)
-
-
-def _environment_values(environment: Environment) -> tuple[Any, ...]:
-    return (
-        environment.uuid,
-        environment.name,
-        environment.display_name,
-        int(environment.production),
-        msgspec.json.encode(environment.contacts).decode(),
-        to_text(environment.created_at),
-        to_text(environment.updated_at),
-    )

@@ -1,0 +1,98 @@
+"""How storage code runs SQL: the one thing the SQLite and PostgreSQL adapters each supply.
+
+Every aggregate module (`pacticipants`, `versions`, …) is written once against `Driver`, in
+asyncpg's vocabulary. Statements use `?` placeholders; the PostgreSQL driver numbers them.
+A query that must differ by dialect asks a named hook (`for_update`, `lock_audit_chain`)
+instead of being written twice.
+
+    aggregate module ──SQL, `?` placeholders──▶ Driver ──▶ SQLiteDriver   (broker.storage.sqlite)
+                                                       └─▶ PostgresDriver (broker.storage.postgres)
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Protocol
+
+MISSING = "A resource the change refers to does not exist"
+
+
+class Row(Protocol):
+    """What `sqlite3.Row` and `asyncpg.Record` have in common: values by column name."""
+
+    def __getitem__(self, key: str, /) -> Any:
+        """The value of a column."""
+        ...
+
+
+class Driver(Protocol):
+    """Runs statements inside the current transaction of one backend."""
+
+    async def fetch(self, query: str, *args: object) -> Sequence[Row]:
+        """Every row of a query."""
+        ...
+
+    async def fetchrow(self, query: str, *args: object) -> Row | None:
+        """The first row of a query, if any."""
+        ...
+
+    async def fetchval(self, query: str, *args: object) -> Any:
+        """The first column of the first row, or None when there is no row."""
+        ...
+
+    async def execute(self, query: str, *args: object) -> int:
+        """Run a statement; how many rows it changed."""
+        ...
+
+    async def insert(
+        self, query: str, *args: object, conflict: str, missing: str = MISSING
+    ) -> Row | None:
+        """Run a statement that may break a rule; its first row, if it returns any.
+
+        Raises `ConflictError(conflict)` when a uniqueness rule breaks and
+        `NotFoundError(missing)` when a row it refers to does not exist; the transaction
+        stays usable either way.
+        """
+        ...
+
+    def time(self, moment: datetime) -> object:
+        """A time as this backend stores it (read back with `moment`)."""
+        ...
+
+    # dialect hooks
+
+    @property
+    def for_update(self) -> str:
+        """The clause that locks the selected rows until the transaction ends.
+
+        Empty on SQLite, whose transactions hold the database's write lock from the start.
+        """
+        ...
+
+    async def lock_audit_chain(self) -> None:
+        """Hold the audit chain's lock until the transaction ends (a no-op on SQLite)."""
+        ...
+
+
+def moment(value: datetime | str) -> datetime:
+    """A stored time: SQLite hands back the ISO text its driver wrote, asyncpg a datetime."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def optional_moment(value: datetime | str | None) -> datetime | None:
+    """A stored time that may be absent."""
+    return None if value is None else moment(value)
+
+
+_PLACEHOLDER = re.compile(r"\?")
+
+
+@lru_cache(maxsize=1024)
+def numbered(sql: str) -> str:
+    """`?` placeholders as `$1, $2, …` (our statements have no `?` inside literals)."""
+    counter = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
