@@ -1,4 +1,8 @@
-"""All that services know of storage: the `Storage` and `Transaction` protocols.
+"""All that services know of storage: the `Storage` protocol and one role protocol per aggregate.
+
+`Transaction` is every role at once (`AuditLog`, `Governance`, `Pacticipants`, `Versions`,
+`Environments`, `Deployments`, `Pacts`, `Contracts`, `Selection`, `Auth`, `Notifications`); a
+function that needs only some roles says so in its parameter types.
 
 A service opens one transaction per use case; everything it writes commits together or not at
 all. Services pass in times and ids, so both adapters store the same values. Adapters translate
@@ -66,10 +70,9 @@ class PactAndResult(NamedTuple):
     verified_at: datetime | None
 
 
-class Transaction(Protocol):
-    """One unit of work on the broker's data."""
+class AuditLog(Protocol):
+    """The append-only audit log, hash-chained."""
 
-    # audit log
     async def last_audit_entry(self) -> AuditEntry | None:
         """The newest entry, under the chain's lock (PostgreSQL) until the transaction ends.
 
@@ -87,7 +90,10 @@ class Transaction(Protocol):
         """One page of the matching entries, oldest first, and how many match."""
         ...
 
-    # governance: modes, approval policies, change requests, approved content
+
+class Governance(Protocol):
+    """Modes, approval policies, change requests and approved content."""
+
     async def mode_of(self, pacticipant_name: str) -> str | None:
         """The pacticipant's own mode, if one was set."""
         ...
@@ -197,7 +203,10 @@ class Transaction(Protocol):
         """The warnings the version's publications raised."""
         ...
 
-    # pacticipants
+
+class Pacticipants(Protocol):
+    """Pacticipants and their labels."""
+
     async def find_pacticipant(self, name: str) -> Pacticipant | None:
         """The pacticipant with exactly this name."""
         ...
@@ -252,7 +261,10 @@ class Transaction(Protocol):
         """Pacticipants carrying a label, ordered by name."""
         ...
 
-    # versions
+
+class Versions(Protocol):
+    """Versions of a pacticipant, its branches and its tags."""
+
     async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
         """A version of the pacticipant by its number."""
         ...
@@ -345,7 +357,10 @@ class Transaction(Protocol):
         """A version's tags in the order they were added."""
         ...
 
-    # environments
+
+class Environments(Protocol):
+    """The environments versions are deployed or released to."""
+
     async def find_environment(self, uuid: str) -> Environment | None:
         """An environment by uuid."""
         ...
@@ -370,7 +385,10 @@ class Transaction(Protocol):
         """Every environment, ordered by name."""
         ...
 
-    # deployed and released versions
+
+class Deployments(Protocol):
+    """Deployed and released versions."""
+
     async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
         """Record that a version is deployed."""
         ...
@@ -428,7 +446,9 @@ class Transaction(Protocol):
         """Uuids of the environments where the version is deployed, and where it is released."""
         ...
 
-    # pacts
+
+class Pacts(Protocol):
+    """Pact contents, their publications and their verification results."""
 
     async def find_pact_version(
         self, consumer_id: int, provider_id: int, sha: str
@@ -538,7 +558,9 @@ class Transaction(Protocol):
         """Every result for some pact content, newest first."""
         ...
 
-    # provider contracts and comparisons (bi-directional)
+
+class Contracts(Protocol):
+    """Provider contracts and their comparisons with pacts (bi-directional)."""
 
     async def find_provider_contract(self, provider_id: int, sha: str) -> ProviderContract | None:
         """A provider's document by the SHA-256 of its bytes."""
@@ -608,7 +630,9 @@ class Transaction(Protocol):
         """Store a comparison once per pair; the stored one if it was there."""
         ...
 
-    # batched reads for pacts-for-verification, the matrix and can-i-deploy
+
+class Selection(Protocol):
+    """Batched reads for pacts-for-verification, the matrix and can-i-deploy."""
 
     async def publications_of_versions(
         self, consumer_version_ids: Sequence[int], provider_id: int
@@ -686,7 +710,9 @@ class Transaction(Protocol):
         """Every result a provider version published, newest first."""
         ...
 
-    # Authentication and ownership (issue 5): tokens, users, teams.
+
+class Auth(Protocol):
+    """Tokens, users and the teams that own pacticipants."""
 
     async def has_credentials(self) -> bool:
         """Whether any token (revoked or not) or user was ever created."""
@@ -767,7 +793,9 @@ class Transaction(Protocol):
         """Every team with the pacticipants it owns, by name."""
         ...
 
-    # Consumer notifications (issue 5): what a provider's contract change means to a consumer.
+
+class Notifications(Protocol):
+    """What a provider's contract change means to a consumer."""
 
     async def insert_notification(
         self,
@@ -800,6 +828,23 @@ class Transaction(Protocol):
         version publishing again keeps its place.
         """
         ...
+
+
+class Transaction(
+    AuditLog,
+    Governance,
+    Pacticipants,
+    Versions,
+    Environments,
+    Deployments,
+    Pacts,
+    Contracts,
+    Selection,
+    Auth,
+    Notifications,
+    Protocol,
+):
+    """One unit of work on the broker's data: every role at once."""
 
 
 class Storage(Protocol):
