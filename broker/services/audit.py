@@ -22,7 +22,7 @@ from broker.domain.audit import (
 )
 from broker.domain.model import Page
 from broker.services.actor import current_actor
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import AuditLog, Storage
 
 audit_key: ContextVar[bytes | None] = ContextVar("audit_key", default=None)
 """The key entries are sealed with (`ACCORD_AUDIT_KEY`), set by the HTTP layer per request."""
@@ -33,7 +33,7 @@ request's transaction has committed; None: nobody collects."""
 
 
 async def audit(  # noqa: PLR0917 - one line per call site reads best positionally
-    tx: Transaction,
+    tx: AuditLog,
     now: datetime,
     action: str,
     subject: str,

@@ -44,7 +44,7 @@ from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.login_throttle import LoginThrottle
 from broker.services.users import actor_name, password_problems, user_state
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Auth, Storage
 
 ADMIN_TOKEN_NAME = "ACCORD_ADMIN_TOKEN"  # noqa: S105 - the actor name, not a secret
 MISSING_CREDENTIALS = (
@@ -64,7 +64,7 @@ class CreatedToken(msgspec.Struct, frozen=True, kw_only=True):
     secret: str
 
 
-async def ensure_may_change(tx: Transaction, pacticipant_name: str) -> None:
+async def ensure_may_change(tx: Auth, pacticipant_name: str) -> None:
     """Refuse (403) a write to a pacticipant that teams own, none of them the caller's."""
     actor = current_actor.get()
     owners = await tx.teams_owning(pacticipant_name)

@@ -34,7 +34,7 @@ from broker.services.clock import Clock, system_clock
 from broker.services.document_work import spec_impacts
 from broker.services.governance import Governance, pact_diff_from
 from broker.services.work import Work, WorkTimeoutError
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import GovernanceRecords, Storage, Transaction
 
 
 class Described(msgspec.Struct, frozen=True, kw_only=True):
@@ -226,7 +226,7 @@ class GovernanceService:
             return decided
 
 
-async def _require(tx: Transaction, request_id: int) -> ChangeRequest:
+async def _require(tx: GovernanceRecords, request_id: int) -> ChangeRequest:
     request = await tx.find_change_request(request_id)
     if request is None:
         raise NotFoundError(f"No change request {request_id}")
@@ -241,7 +241,9 @@ def _policy_text(rule: Policy) -> str:
     return f"{rule.required} of {', '.join(rule.teams)}"
 
 
-async def _let_content_take_effect(tx: Transaction, decided: ChangeRequest, now: datetime) -> None:
+async def _let_content_take_effect(
+    tx: GovernanceRecords, decided: ChangeRequest, now: datetime
+) -> None:
     """Record the request's content as approved (by approvals or an override)."""
     await tx.approve_content(
         decided.kind, decided.pacticipant, decided.provider, decided.content_sha, decided.id, now

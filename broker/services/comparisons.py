@@ -20,7 +20,7 @@ from broker.domain.model import (
 from broker.services.clock import Clock
 from broker.services.document_work import compare_contract, failed_findings
 from broker.services.work import Work, WorkTimeoutError
-from broker.storage.interface import Transaction
+from broker.storage.interface import Contracts, Transaction
 
 # The code of a comparison that ran over its time budget: recorded as failed, so the gate
 # never reads a comparison it could not finish as a success.
@@ -61,7 +61,7 @@ async def check(work: Work, document: ProviderContract, pact: PactVersion) -> tu
 
 
 async def comparison_of(
-    tx: Transaction, pact: PactVersion, document: ProviderContract, clock: Clock, work: Work
+    tx: Contracts, pact: PactVersion, document: ProviderContract, clock: Clock, work: Work
 ) -> Comparison:
     """The stored comparison of the pair, made now (in a worker) if it was never made."""
     found = await tx.find_comparison(pact.id, document.id)

@@ -29,7 +29,7 @@ from broker.services.versions import (
     require_version,
 )
 from broker.services.work import InlineWork, Work, WorkTimeoutError
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Pacts, Storage, Transaction
 
 
 class Contract(msgspec.Struct, frozen=True, kw_only=True):
@@ -308,7 +308,7 @@ class ContractService:
         return PublishedPact(pact=pact, outcome="changed", previous_sha=stored.sha)
 
     async def _content(
-        self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str, text: str
+        self, tx: Pacts, consumer: Pacticipant, provider: Pacticipant, sha: str, text: str
     ) -> PactVersion:
         content, _ = await find_or_insert(
             lambda: tx.find_pact_version(consumer.id, provider.id, sha),

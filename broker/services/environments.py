@@ -9,7 +9,7 @@ from broker.domain.model import Contact, Environment
 from broker.domain.names import name_problems
 from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, IdSource, random_uuid, system_clock
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Environments, Storage
 
 
 class EnvironmentAttributes(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,7 +36,7 @@ def check_attributes(attributes: EnvironmentAttributes) -> None:
         raise InvalidInputError("The environment is not valid", problems)
 
 
-async def require_environment(tx: Transaction, uuid: str) -> Environment:
+async def require_environment(tx: Environments, uuid: str) -> Environment:
     """The environment with this uuid, or `NotFoundError`."""
     found = await tx.find_environment(uuid)
     if found is None:

@@ -22,7 +22,7 @@ from broker.services.deployments import live_versions
 from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import branch_head
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Selection, Storage, Transaction
 
 
 class VerificationRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -333,7 +333,7 @@ async def _not_verified_on_branch(
 
 
 async def _not_verified_with_tags(
-    tx: Transaction, entries: list[_Entry], request: VerificationRequest
+    tx: Selection, entries: list[_Entry], request: VerificationRequest
 ) -> list[tuple[_Entry, str]]:
     """The entries some provider tag has no successful non-WIP result for (tag mode)."""
     tags = request.provider_tags

@@ -37,7 +37,7 @@ from broker.services.actor import current_actor
 from broker.services.audit import audit
 from broker.services.document_work import pact_diff, spec_impacts
 from broker.services.work import InlineWork, Work, WorkTimeoutError
-from broker.storage.interface import Transaction
+from broker.storage.interface import GovernanceRecords, Pacts, Transaction
 
 
 class Governance:
@@ -47,7 +47,7 @@ class Governance:
         self.work: Work = work or InlineWork()
         self.default_mode = default_mode
 
-    async def mode(self, tx: Transaction, pacticipant: str) -> Mode:
+    async def mode(self, tx: GovernanceRecords, pacticipant: str) -> Mode:
         """The pacticipant's mode: its own, or the broker's default."""
         own = await tx.mode_of(pacticipant)
         return self.default_mode if own is None else Mode(own)
@@ -172,7 +172,7 @@ class Governance:
         return list(dict.fromkeys(held))
 
     async def warnings(
-        self, tx: Transaction, pacticipant: Pacticipant, version: Version
+        self, tx: GovernanceRecords, pacticipant: Pacticipant, version: Version
     ) -> list[str]:
         """What publishing this version flagged (brownfield-polish), and overrides it relies on."""
         overridden = {r.id: r for r in await tx.overridden_of_version(version.id)}
@@ -191,7 +191,7 @@ class Governance:
 
 
 async def _hold(
-    tx: Transaction, kind: Kind, pacticipant: str, provider: str | None, sha: str
+    tx: GovernanceRecords, kind: Kind, pacticipant: str, provider: str | None, sha: str
 ) -> str:
     """The sentence for unapproved content: its newest change request's state."""
     request = await tx.change_request_for_content(kind, pacticipant, provider, sha)
@@ -340,7 +340,7 @@ async def _pact_polish_warnings(
 
 
 async def _verified_content(
-    tx: Transaction, consumer: Pacticipant, provider: Pacticipant, content: PactVersion
+    tx: Pacts, consumer: Pacticipant, provider: Pacticipant, content: PactVersion
 ) -> PactVersion | None:
     """The newest other content of the integration whose latest verification succeeded."""
     page = Page(number=1, size=20)

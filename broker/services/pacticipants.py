@@ -12,7 +12,7 @@ from broker.services.audit import audit, fields_hash
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.races import find_or_insert
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Pacticipants, Storage, Transaction
 
 
 class PacticipantDetails(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,7 +32,7 @@ def check_changes(changes: PacticipantChanges) -> None:
         raise InvalidInputError("The pacticipant's attributes are not valid", problems)
 
 
-async def require_pacticipant(tx: Transaction, name: str) -> Pacticipant:
+async def require_pacticipant(tx: Pacticipants, name: str) -> Pacticipant:
     """The named pacticipant, or `NotFoundError`."""
     found = await tx.find_pacticipant(name)
     if found is None:
@@ -40,7 +40,7 @@ async def require_pacticipant(tx: Transaction, name: str) -> Pacticipant:
     return found
 
 
-async def ensure_pacticipant(tx: Transaction, name: str, clock: Clock) -> Pacticipant:
+async def ensure_pacticipant(tx: Pacticipants, name: str, clock: Clock) -> Pacticipant:
     """The named pacticipant, created on the spot if new (publishing and tagging do this)."""
     check_name(name, "/pacticipant", "pacticipant name")
     pacticipant, _ = await find_or_insert(

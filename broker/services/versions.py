@@ -19,7 +19,7 @@ from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Pacticipants, Storage, Transaction, Versions
 
 
 class BranchHead(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,7 +49,7 @@ class BranchDetails(msgspec.Struct, frozen=True, kw_only=True):
     head: Version | None
 
 
-async def require_version(tx: Transaction, pacticipant: Pacticipant, number: str) -> Version:
+async def require_version(tx: Versions, pacticipant: Pacticipant, number: str) -> Version:
     """The version, or `NotFoundError` naming it."""
     found = await tx.find_version(pacticipant.id, number)
     if found is None:
@@ -57,7 +57,7 @@ async def require_version(tx: Transaction, pacticipant: Pacticipant, number: str
     return found
 
 
-async def head_of(tx: Transaction, branch: Branch) -> Version | None:
+async def head_of(tx: Versions, branch: Branch) -> Version | None:
     """The version most recently added to the branch (the Pact Broker's branch head)."""
     versions, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
     return versions[0] if versions else None
@@ -72,7 +72,7 @@ async def branch_head(
 
 
 async def detect_main_branch(
-    tx: Transaction, pacticipant: Pacticipant, branch_name: str, clock: Clock
+    tx: Pacticipants, pacticipant: Pacticipant, branch_name: str, clock: Clock
 ) -> Pacticipant:
     """Make `branch_name` the main branch if the pacticipant has none and it is a candidate.
 
@@ -86,7 +86,7 @@ async def detect_main_branch(
 
 
 async def ensure_version(
-    tx: Transaction, pacticipant: Pacticipant, number: str, clock: Clock
+    tx: Versions, pacticipant: Pacticipant, number: str, clock: Clock
 ) -> tuple[Version, bool]:
     """The version, created if new; and whether it was created."""
     check_name(number, "/version", "version number")
@@ -255,13 +255,13 @@ class VersionService:
             head = await head_of(tx, branch)
             return BranchDetails(pacticipant=pacticipant, branch=branch, head=head), version, added
 
-    async def _ensure_tag(self, tx: Transaction, version: Version, name: str) -> tuple[Tag, bool]:
+    async def _ensure_tag(self, tx: Versions, version: Version, name: str) -> tuple[Tag, bool]:
         return await find_or_insert(
             lambda: tx.find_tag(version.id, name),
             lambda: tx.insert_tag(version.id, name, self._clock()),
         )
 
-    async def _require_branch(self, tx: Transaction, pacticipant: Pacticipant, name: str) -> Branch:
+    async def _require_branch(self, tx: Versions, pacticipant: Pacticipant, name: str) -> Branch:
         branch = await tx.find_branch(pacticipant.id, name)
         if branch is None:
             raise NotFoundError(f"{pacticipant.name!r} has no branch {name!r}")

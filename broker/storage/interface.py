@@ -1,6 +1,6 @@
 """All that services know of storage: the `Storage` protocol and one role protocol per aggregate.
 
-`Transaction` is every role at once (`AuditLog`, `Governance`, `Pacticipants`, `Versions`,
+`Transaction` is every role at once (`AuditLog`, `GovernanceRecords`, `Pacticipants`, `Versions`,
 `Environments`, `Deployments`, `Pacts`, `Contracts`, `Selection`, `Auth`, `Notifications`); a
 function that needs only some roles says so in its parameter types.
 
@@ -91,7 +91,7 @@ class AuditLog(Protocol):
         ...
 
 
-class Governance(Protocol):
+class GovernanceRecords(Protocol):
     """Modes, approval policies, change requests and approved content."""
 
     async def mode_of(self, pacticipant_name: str) -> str | None:
@@ -832,7 +832,7 @@ class Notifications(Protocol):
 
 class Transaction(
     AuditLog,
-    Governance,
+    GovernanceRecords,
     Pacticipants,
     Versions,
     Environments,
