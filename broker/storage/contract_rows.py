@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from broker.domain.model import Comparison, ProviderContract, ProviderContractPublication
-from broker.storage.pact_rows import Row, moment
+from broker.storage.driver import Row, moment
 
 
 def contract(row: Row) -> ProviderContract:

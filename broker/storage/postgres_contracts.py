@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from broker.domain.model import Comparison, ProviderContract, ProviderContractPublication
 from broker.storage import contract_queries as q
 from broker.storage.contract_rows import comparison, contract, contract_publication
-from broker.storage.pact_queries import numbered
+from broker.storage.driver import numbered
 
 if TYPE_CHECKING:
     import asyncpg

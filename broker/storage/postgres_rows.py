@@ -33,10 +33,10 @@ from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
+from broker.storage.pacts import PactRows
 from broker.storage.postgres_audit import PostgresAuditRows
 from broker.storage.postgres_auth import PostgresAuthRows
 from broker.storage.postgres_contracts import PostgresContractRows
-from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
 from broker.storage.postgres_statements import PostgresStatements
 
@@ -223,8 +223,8 @@ class _Filters:
 
 
 class PostgresTransaction(
+    PactRows,
     EnvironmentRows,
-    PostgresPactRows,
     PostgresSelectionRows,
     PostgresContractRows,
     PostgresAuthRows,

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from broker.domain.model import PactPublication, PactVersion, Verification, Version
 from broker.storage import selection_queries as s
+from broker.storage.driver import numbered
 from broker.storage.interface import PactAndResult
-from broker.storage.pact_queries import numbered
-from broker.storage.pact_rows import pact_version, publication, verification, version
+from broker.storage.pact_rows import version
+from broker.storage.pacts import pact_version, publication, verification
 
 if TYPE_CHECKING:
     import asyncpg

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from broker.domain.model import PactPublication, PactVersion, Verification, Version
 from broker.storage import selection_queries as s
 from broker.storage.interface import PactAndResult
-from broker.storage.pact_rows import pact_version, publication, verification, version
+from broker.storage.pact_rows import version
+from broker.storage.pacts import pact_version, publication, verification
 from broker.storage.sqlite_time import from_text, to_text
 
 if TYPE_CHECKING:

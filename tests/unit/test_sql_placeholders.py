@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from broker.storage.pact_queries import numbered
+from broker.storage.driver import numbered
 from broker.storage.selection_queries import chunks, in_list, padded
 
 
