@@ -37,8 +37,8 @@ from broker.storage.pacts import PactRows
 from broker.storage.postgres_audit import PostgresAuditRows
 from broker.storage.postgres_auth import PostgresAuthRows
 from broker.storage.postgres_contracts import PostgresContractRows
-from broker.storage.postgres_selection import PostgresSelectionRows
 from broker.storage.postgres_statements import PostgresStatements
+from broker.storage.selection import SelectionRows
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -223,9 +223,9 @@ class _Filters:
 
 
 class PostgresTransaction(
+    SelectionRows,
     PactRows,
     EnvironmentRows,
-    PostgresSelectionRows,
     PostgresContractRows,
     PostgresAuthRows,
     PostgresAuditRows,

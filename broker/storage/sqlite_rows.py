@@ -27,10 +27,10 @@ from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
 from broker.storage.pacts import PactRows
+from broker.storage.selection import SelectionRows
 from broker.storage.sqlite_audit import SQLiteAuditRows
 from broker.storage.sqlite_auth import SQLiteAuthRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
-from broker.storage.sqlite_selection import SQLiteSelectionRows
 from broker.storage.sqlite_statements import SQLiteStatements
 from broker.storage.sqlite_time import from_text, to_text
 
@@ -118,9 +118,9 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
 
 
 class SQLiteTransaction(
+    SelectionRows,
     PactRows,
     EnvironmentRows,
-    SQLiteSelectionRows,
     SQLiteContractRows,
     SQLiteAuthRows,
     SQLiteAuditRows,
