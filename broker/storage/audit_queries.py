@@ -1,6 +1,6 @@
 """The SQL of the audit log, shared by both adapters.
 
-`?` placeholders; `pact_queries.numbered` converts them for PostgreSQL.
+`?` placeholders; `driver.numbered` converts them for PostgreSQL.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from broker.domain.audit import AuditEntry, AuditRecord
 from broker.storage.audit_queries import split_pacticipants
-from broker.storage.pact_rows import Row
+from broker.storage.driver import Row
 
 
 def audit_entry(row: Row) -> AuditEntry:

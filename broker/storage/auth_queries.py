@@ -1,6 +1,6 @@
 """The SQL of tokens, users and teams, shared by both adapters.
 
-`?` placeholders; `pact_queries.numbered` converts them for PostgreSQL. Team lists are JSON
+`?` placeholders; `driver.numbered` converts them for PostgreSQL. Team lists are JSON
 arrays in a text column on both backends.
 """
 

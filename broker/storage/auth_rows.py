@@ -8,7 +8,7 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.auth import ApiToken, ApiUser, Team
-from broker.storage.pact_rows import Row, moment
+from broker.storage.driver import Row, moment
 
 
 def teams_text(teams: tuple[str, ...]) -> str:

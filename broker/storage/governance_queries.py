@@ -1,6 +1,6 @@
 """The SQL of modes, approval policies, change requests and approved content, for both adapters.
 
-`?` placeholders; `pact_queries.numbered` converts them for PostgreSQL. A change request's
+`?` placeholders; `driver.numbered` converts them for PostgreSQL. A change request's
 subject is (kind, pacticipant_name, provider_name), with '' for a provider contract's provider.
 """
 

@@ -15,7 +15,7 @@ from broker.domain.governance import (
     Requirement,
     Status,
 )
-from broker.storage.pact_rows import Row, moment
+from broker.storage.driver import Row, moment
 
 
 def provider_column(provider: str | None) -> str:

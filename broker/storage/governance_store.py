@@ -21,6 +21,7 @@ from broker.domain.governance import (
 )
 from broker.domain.model import Page
 from broker.storage import governance_queries as q
+from broker.storage.driver import Row
 from broker.storage.governance_rows import (
     affected_text,
     approval,
@@ -29,7 +30,6 @@ from broker.storage.governance_rows import (
     provider_column,
     requirements_text,
 )
-from broker.storage.pact_rows import Row
 from broker.storage.statements import Statements
 
 

@@ -1,6 +1,6 @@
 """The SQL of consumer notifications, shared by both adapters, and their row mapping.
 
-`?` placeholders; `pact_queries.numbered` converts them for PostgreSQL. The changes are a JSON
+`?` placeholders; `driver.numbered` converts them for PostgreSQL. The changes are a JSON
 array in a text column on both backends; rows come back with the pacticipants' names joined.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import msgspec
 
 from broker.domain.notifications import Notification, NotifiedChange
-from broker.storage.pact_rows import Row, moment
+from broker.storage.driver import Row, moment
 
 INSERT_NOTIFICATION = (
     "INSERT INTO notifications (consumer_id, provider_id, provider_version, created_at, summary,"

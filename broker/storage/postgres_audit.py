@@ -13,7 +13,7 @@ from broker.domain.audit import AuditEntry, AuditFilters
 from broker.domain.model import Page
 from broker.storage import audit_queries as q
 from broker.storage.audit_rows import audit_entry
-from broker.storage.pact_queries import numbered
+from broker.storage.driver import numbered
 
 if TYPE_CHECKING:
     import asyncpg

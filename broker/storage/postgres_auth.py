@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from broker.domain.auth import ApiToken, ApiUser, Team
 from broker.storage import auth_queries as q
 from broker.storage.auth_rows import teams, teams_text, token, user
-from broker.storage.pact_queries import numbered
-from broker.storage.pact_rows import moment
+from broker.storage.driver import moment, numbered
 
 if TYPE_CHECKING:
     import asyncpg

@@ -28,17 +28,17 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.contracts import ContractRows
 from broker.storage.driver import MISSING, numbered
 from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
+from broker.storage.pacts import PactRows
 from broker.storage.postgres_audit import PostgresAuditRows
 from broker.storage.postgres_auth import PostgresAuthRows
-from broker.storage.postgres_contracts import PostgresContractRows
-from broker.storage.postgres_pacts import PostgresPactRows
-from broker.storage.postgres_selection import PostgresSelectionRows
 from broker.storage.postgres_statements import PostgresStatements
+from broker.storage.selection import SelectionRows
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -223,10 +223,10 @@ class _Filters:
 
 
 class PostgresTransaction(
+    ContractRows,
+    SelectionRows,
+    PactRows,
     EnvironmentRows,
-    PostgresPactRows,
-    PostgresSelectionRows,
-    PostgresContractRows,
     PostgresAuthRows,
     PostgresAuditRows,
     PostgresStatements,

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from broker.storage.pact_queries import numbered
-from broker.storage.pact_rows import Row
+from broker.storage.driver import Row, numbered
 from broker.storage.statements import Statements
 
 if TYPE_CHECKING:

@@ -21,16 +21,16 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.contracts import ContractRows
 from broker.storage.driver import Driver
 from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
+from broker.storage.pacts import PactRows
+from broker.storage.selection import SelectionRows
 from broker.storage.sqlite_audit import SQLiteAuditRows
 from broker.storage.sqlite_auth import SQLiteAuthRows
-from broker.storage.sqlite_contracts import SQLiteContractRows
-from broker.storage.sqlite_pacts import SQLitePactRows
-from broker.storage.sqlite_selection import SQLiteSelectionRows
 from broker.storage.sqlite_statements import SQLiteStatements
 from broker.storage.sqlite_time import from_text, to_text
 
@@ -118,10 +118,10 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
 
 
 class SQLiteTransaction(
+    ContractRows,
+    SelectionRows,
+    PactRows,
     EnvironmentRows,
-    SQLitePactRows,
-    SQLiteSelectionRows,
-    SQLiteContractRows,
     SQLiteAuthRows,
     SQLiteAuditRows,
     SQLiteStatements,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from broker.storage.pact_rows import Row
+from broker.storage.driver import Row
 from broker.storage.sqlite_time import to_text
 from broker.storage.statements import Statements
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from broker.storage.pact_rows import Row
+from broker.storage.driver import Row
 
 
 class Statements:

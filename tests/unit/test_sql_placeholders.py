@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from broker.storage.pact_queries import numbered
-from broker.storage.selection_queries import chunks, in_list, padded
+from broker.storage.driver import numbered
+from broker.storage.selection import chunks, in_list, padded
 
 
 def test_numbered_counts_past_a_thousand_placeholders() -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from broker.domain.model import Pacticipant, PacticipantChanges, Verification, Version
-from broker.storage import selection_queries
+from broker.storage import selection
 from broker.storage.interface import PactAndResult, Storage, Transaction
 from tests.integration.storage.test_storage_pacts import consumer_versions, publish
 
@@ -15,7 +15,7 @@ from tests.integration.storage.test_storage_pacts import consumer_versions, publ
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Id lists are read two at a time, so every test also crosses chunk boundaries."""
-    monkeypatch.setattr(selection_queries, "CHUNK", 2)
+    monkeypatch.setattr(selection, "CHUNK", 2)
 
 
 @pytest.fixture

@@ -1,0 +1,212 @@
+"""The batched reads behind pacts-for-verification, the matrix and can-i-deploy.
+
+These read many rows per request, so each is one statement over a list of ids rather than one
+statement per id: a statement costs a thread hop (SQLite) or a round trip (PostgreSQL) of about
+0.1 ms, which dominated these requests. `in_list(n)` writes `IN (?, ?, …)`. ARCHITECTURE.md
+shows the query plans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from broker.domain.model import PactPublication, PactVersion, Verification, Version
+from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.interface import PactAndResult
+from broker.storage.pacts import pact_version, publication, verification
+
+# Id lists longer than this are read in several statements (both databases cap the number of
+# parameters of one statement, at 32,766 and 32,767).
+CHUNK = 5000
+
+
+def in_list(count: int) -> str:
+    """`(?, ?, …)` with `count` placeholders (at least one, so an empty list matches nothing)."""
+    return "(" + ", ".join("?" for _ in range(max(count, 1))) + ")"
+
+
+def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+    """`ids` in slices of at most `CHUNK`; one empty slice for an empty list."""
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)] or [ids]
+
+
+def padded(ids: Sequence[int]) -> Sequence[int]:
+    """The ids, or an id that matches nothing to fill the placeholder an empty list gets."""
+    return ids or (0,)
+
+
+# For each pact content: has a version of the provider branch verified it successfully, and
+# when was its first successful result? `{wip}` is empty (pending status counts every success)
+# or leaves out results of WIP verifications (for WIP selection). The EXISTS walks the
+# content's results, probing the branch for each, and stops at the first on the branch (driving
+# it from the branch's versions instead, as SQLite chose for a join, probed thousands of rows
+# for a content the branch never verified); the first success walks the results in id (time)
+# order and stops at the first.
+_SUCCESS_FACTS = (
+    "SELECT pv.id AS pact_version_id,"
+    " EXISTS (SELECT 1 FROM verifications v"
+    "   WHERE v.pact_version_id = pv.id AND v.success {wip} AND EXISTS ("
+    "     SELECT 1 FROM branch_versions bv"
+    "     WHERE bv.version_id = v.provider_version_id AND bv.branch_id = ?)) AS on_branch,"
+    " (SELECT v.created_at FROM verifications v"
+    "   WHERE v.pact_version_id = pv.id AND v.success {wip}"
+    "   ORDER BY v.id LIMIT 1) AS first_success_at"
+    " FROM pact_versions pv WHERE pv.id IN {ids}"
+)
+
+
+def version(row: Row) -> Version:
+    """A `versions` row."""
+    return Version(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        number=row["number"],
+        build_url=row["build_url"],
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
+    )
+
+
+class SelectionRows:
+    """The `Selection` role of a transaction."""
+
+    _db: Driver
+
+    async def _by_ids(self, sql: str, ids: Sequence[int], *before: object) -> list[Row]:
+        """The rows of `sql` (its `{ids}` an id list, after the `before` parameters), chunked."""
+        rows: list[Row] = []
+        for chunk in chunks(ids):
+            rows += await self._db.fetch(
+                sql.format(ids=in_list(len(chunk))), *before, *padded(chunk)
+            )
+        return rows
+
+    async def publications_of_versions(
+        self, consumer_version_ids: Sequence[int], provider_id: int
+    ) -> list[PactPublication]:
+        # The pacts several consumer versions hold with one provider.
+        rows = await self._by_ids(
+            "SELECT * FROM pact_publications"
+            " WHERE provider_id = ? AND consumer_version_id IN {ids}",
+            consumer_version_ids,
+            provider_id,
+        )
+        return [publication(r) for r in rows]
+
+    async def pact_versions_by_ids(self, ids: Sequence[int]) -> list[PactVersion]:
+        rows = await self._by_ids("SELECT * FROM pact_versions WHERE id IN {ids}", ids)
+        return [pact_version(r) for r in rows]
+
+    async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
+        rows = await self._by_ids("SELECT * FROM versions WHERE id IN {ids}", ids)
+        return [version(r) for r in rows]
+
+    async def latest_verification_by(
+        self, pact_version_id: int, provider_version_id: int
+    ) -> Verification | None:
+        # A provider version's newest result for a pact content
+        # (index verifications_by_pact_and_provider_version).
+        row = await self._db.fetchrow(
+            "SELECT * FROM verifications WHERE pact_version_id = ? AND provider_version_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            pact_version_id,
+            provider_version_id,
+        )
+        return None if row is None else verification(row)
+
+    async def pact_and_result(
+        self, consumer_version_id: int, provider_id: int, provider_version_id: int | None
+    ) -> PactAndResult | None:
+        # The pact's sha and the provider version's newest result, without reading the content.
+        row = await self._db.fetchrow(
+            "SELECT pv.sha, pv.id AS pact_version_id, pp.created_at AS published_at,"
+            " v.id AS verification_id, v.success,"
+            " v.created_at AS verified_at FROM pact_publications pp"
+            " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
+            " LEFT JOIN verifications v ON v.id = (SELECT max(x.id) FROM verifications x"
+            "   WHERE x.pact_version_id = pp.pact_version_id AND x.provider_version_id = ?)"
+            " WHERE pp.consumer_version_id = ? AND pp.provider_id = ?",
+            provider_version_id or 0,
+            consumer_version_id,
+            provider_id,
+        )
+        if row is None:
+            return None
+        return PactAndResult(
+            row["sha"],
+            row["pact_version_id"],
+            moment(row["published_at"]),
+            row["verification_id"],
+            None if row["success"] is None else bool(row["success"]),
+            optional_moment(row["verified_at"]),
+        )
+
+    async def success_facts(
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
+    ) -> dict[int, tuple[bool, datetime | None]]:
+        sql = _SUCCESS_FACTS.replace("{wip}", "" if count_wip else "AND NOT v.wip")
+        rows = await self._by_ids(sql, pact_version_ids, branch_id or 0)
+        return {
+            r["pact_version_id"]: (bool(r["on_branch"]), optional_moment(r["first_success_at"]))
+            for r in rows
+        }
+
+    async def branch_head_pacts(
+        self, provider_id: int, since: datetime
+    ) -> list[tuple[str, PactPublication]]:
+        # Work in progress candidates: the pact each branch head of each consumer of the
+        # provider holds with it, when published since a moment. The head of a branch is its
+        # version added last, kept on the branch row by triggers (migration 0005).
+        rows = await self._db.fetch(
+            "SELECT b.name AS branch_name, pp.* FROM integrations i"
+            " JOIN branches b ON b.pacticipant_id = i.consumer_id"
+            " JOIN pact_publications pp"
+            "  ON pp.consumer_version_id = b.head_version_id AND pp.provider_id = i.provider_id"
+            " WHERE i.provider_id = ? AND pp.created_at >= ?"
+            " ORDER BY pp.consumer_id, pp.consumer_version_id",
+            provider_id,
+            self._db.time(since),
+        )
+        return [(r["branch_name"], publication(r)) for r in rows]
+
+    async def tag_head_pacts(
+        self, provider_id: int, since: datetime
+    ) -> list[tuple[str, PactPublication]]:
+        # The pact the latest version with each tag of each consumer of the provider holds with
+        # it, when published since a moment (WIP candidates from consumer tags).
+        rows = await self._db.fetch(
+            "SELECT latest.name AS tag_name, pp.* FROM ("
+            "  SELECT v.pacticipant_id, t.name, max(t.version_id) AS version_id"
+            "  FROM tags t JOIN versions v ON v.id = t.version_id"
+            "  WHERE v.pacticipant_id IN (SELECT consumer_id FROM integrations"
+            " WHERE provider_id = ?)"
+            "  GROUP BY v.pacticipant_id, t.name"
+            " ) latest"
+            " JOIN pact_publications pp"
+            "  ON pp.consumer_version_id = latest.version_id AND pp.provider_id = ?"
+            " WHERE pp.created_at >= ?"
+            " ORDER BY pp.consumer_id, pp.consumer_version_id",
+            provider_id,
+            provider_id,
+            self._db.time(since),
+        )
+        return [(r["tag_name"], publication(r)) for r in rows]
+
+    async def tags_that_verified(
+        self, pact_version_ids: Sequence[int], tags: Sequence[str]
+    ) -> dict[int, set[str]]:
+        # Which of some provider tags carry a successful, non-WIP result of each pact content.
+        found: dict[int, set[str]] = {}
+        for ids in chunks(pact_version_ids):
+            rows = await self._db.fetch(
+                "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
+                " JOIN tags t ON t.version_id = v.provider_version_id"
+                f" WHERE v.pact_version_id IN {in_list(len(ids))} AND v.success AND NOT v.wip"
+                f" AND t.name IN {in_list(len(tags))}",
+                *padded(ids),
+                *(tags or ("",)),
+            )
+            for row in rows:
+                found.setdefault(row["pact_version_id"], set()).add(row["name"])
+        return found
