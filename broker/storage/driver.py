@@ -91,8 +91,22 @@ def optional_moment(value: datetime | str | None) -> datetime | None:
 _PLACEHOLDER = re.compile(r"\?")
 
 
-@lru_cache(maxsize=1024)
 def numbered(sql: str) -> str:
-    """`?` placeholders as `$1, $2, …` (our statements have no `?` inside literals)."""
+    """`?` placeholders as `$1, $2, …` (our statements have no `?` inside literals).
+
+    Short statements, the fixed ones, are remembered; id lists of every length are not.
+    """
+    return _numbered(sql) if len(sql) <= _REMEMBERED else _number(sql)
+
+
+_REMEMBERED = 4096
+
+
+@lru_cache(maxsize=512)
+def _numbered(sql: str) -> str:
+    return _number(sql)
+
+
+def _number(sql: str) -> str:
     counter = itertools.count(1)
     return _PLACEHOLDER.sub(lambda _: f"${next(counter)}", sql)
