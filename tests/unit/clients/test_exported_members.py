@@ -55,7 +55,7 @@ def public_methods(client: type) -> list[tuple[str, object]]:
 
 @pytest.mark.parametrize("client", [BrokerClient, AsyncBrokerClient])
 def test_every_sdk_type_in_a_client_signature_is_exported(client: type) -> None:
-    unexported = set()
+    unexported: set[str] = set()
     for name, method in public_methods(client):
         for annotation in typing.get_type_hints(method).values():
             for found in types_in(annotation):
