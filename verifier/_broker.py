@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 import httpx
 import msgspec
 
-from clients.sdk import hal
-from clients.sdk.builder import RequestBuilder
-from clients.sdk.client import unreachable
-from clients.sdk.errors import UnexpectedResponseError
+from clients.sdk import UnexpectedResponseError
+from clients.sdk import _hal as hal
+from clients.sdk._builder import RequestBuilder, unreachable
 from verifier._matching.values import JSONObject, JSONValue
 
 

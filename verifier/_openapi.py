@@ -18,9 +18,8 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from clients.sdk.builder import RequestBuilder
-from clients.sdk.client import unreachable
-from clients.sdk.errors import ClientError
+from clients.sdk import ClientError
+from clients.sdk._builder import RequestBuilder, unreachable
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._pact import Interaction
 from verifier._results import Finding

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import httpx
 
-from clients.sdk.origins import origin
+from clients.sdk._origins import origin
 from verifier._http import Outgoing
 
 if TYPE_CHECKING:  # _states sends through this module's Connection

@@ -19,7 +19,7 @@ from typing import TypeAlias
 
 import msgspec
 
-from clients.sdk.errors import ClientError
+from clients.sdk import ClientError
 from verifier import _sources
 from verifier._filters import InteractionFilter
 from verifier._generators import requests as generated

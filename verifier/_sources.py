@@ -13,8 +13,8 @@ from pathlib import Path
 
 import msgspec
 
-from clients.sdk.errors import ClientError
-from clients.sdk.origins import same_origin
+from clients.sdk import ClientError
+from clients.sdk._origins import same_origin
 from verifier._broker import BrokerAccess
 from verifier._matching.values import JSONValue
 from verifier._pact import Pact, PactError, decode_pact, read_pact

@@ -4,7 +4,7 @@ An entry's hash is the SHA-256 of a canonical encoding of its fields and the pre
 hash (the first entry follows `GENESIS`), so changing, removing or reordering an entry breaks
 the chain at that entry. Times are kept as the UTC text that was hashed, so both databases
 give back exactly what went into the hash. The SDK recomputes the same encoding
-(`clients/sdk/audit.py`); the e2e tests hold the two together.
+(`clients/sdk/_audit.py`); the e2e tests hold the two together.
 
 A chain alone proves nothing to someone who can write the database: they can edit a row and
 recompute every later hash. With an audit key (`ACCORD_AUDIT_KEY`, held by the broker and the

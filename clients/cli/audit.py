@@ -17,8 +17,8 @@ import msgspec
 
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
-from clients.sdk import BrokerClient
-from clients.sdk.audit import AuditEntry, ChainBreak, first_break, head
+from clients.sdk import AuditEntry, BrokerClient
+from clients.sdk._audit import ChainBreak, first_break, head
 
 EXIT_BROKEN = 1
 _HEAD = re.compile(r"(?P<seq>[0-9]{1,18}):(?P<hash>[0-9a-f]{64})")

@@ -11,8 +11,8 @@ import argparse
 
 from clients.cli import output
 from clients.cli.errors import CommandError
-from clients.sdk import BrokerClient, BrokerError, ClientError
-from clients.sdk.governance import MODES, STATUSES, ApprovalPolicy, ChangeRequest
+from clients.sdk import ApprovalPolicy, BrokerClient, BrokerError, ChangeRequest, ClientError
+from clients.sdk._governance import MODES, STATUSES
 
 FORBIDDEN = 403
 NOT_FOUND = 404

@@ -7,8 +7,7 @@ import argparse
 import msgspec
 
 from clients.cli import output
-from clients.sdk import BrokerClient, BrokerError, Pacticipant
-from clients.sdk.governance import ApprovalPolicy, PacticipantMode
+from clients.sdk import ApprovalPolicy, BrokerClient, BrokerError, Pacticipant, PacticipantMode
 
 NOT_FOUND = 404
 

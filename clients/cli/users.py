@@ -18,8 +18,7 @@ from typing import TextIO
 
 from clients.cli import output
 from clients.cli.errors import CommandError
-from clients.sdk import BrokerClient
-from clients.sdk.users import User
+from clients.sdk import BrokerClient, User
 
 ROLES = ("read", "write", "approver", "admin")
 STDIN = "-"  # `--password-file -`

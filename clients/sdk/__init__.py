@@ -9,11 +9,15 @@
 `AsyncBrokerClient` has the same methods, awaited. Every error the SDK raises is a
 `ClientError` whose message is one sentence: `BrokerError` when the broker answered with an
 error (its `errors` name the bad fields), `BrokerUnreachableError` when it did not answer.
+
+This package is the SDK's API: every name in `__all__`, including each type a client method
+takes or returns. The modules under it (`_client.py`, `_wire.py`, ...) are private.
 """
 
-from clients.sdk.async_client import AsyncBrokerClient
-from clients.sdk.client import BrokerClient
-from clients.sdk.errors import (
+from clients.sdk._async_client import AsyncBrokerClient
+from clients.sdk._audit import AuditEntry
+from clients.sdk._client import BrokerClient
+from clients.sdk._errors import (
     BrokerError,
     BrokerUnreachableError,
     ClientError,
@@ -22,7 +26,8 @@ from clients.sdk.errors import (
     NotFoundError,
     UnexpectedResponseError,
 )
-from clients.sdk.matrix import (
+from clients.sdk._governance import ApprovalPolicy, ChangeRequest, PacticipantMode, Team
+from clients.sdk._matrix import (
     Matrix,
     MatrixPact,
     MatrixPacticipant,
@@ -33,9 +38,12 @@ from clients.sdk.matrix import (
     MatrixVersion,
     VersionSelector,
 )
-from clients.sdk.operations import Contract, Saved
-from clients.sdk.provider_contracts import SelfVerification
-from clients.sdk.wire import (
+from clients.sdk._notifications import Notification
+from clients.sdk._operations import Contract, Saved
+from clients.sdk._provider_contracts import SelfVerification
+from clients.sdk._tokens import Token
+from clients.sdk._users import User
+from clients.sdk._wire import (
     BranchVersion,
     Contact,
     ContactDetails,
@@ -57,11 +65,14 @@ from clients.sdk.wire import (
 )
 
 __all__ = [
+    "ApprovalPolicy",
     "AsyncBrokerClient",
+    "AuditEntry",
     "BranchVersion",
     "BrokerClient",
     "BrokerError",
     "BrokerUnreachableError",
+    "ChangeRequest",
     "ClientError",
     "Contact",
     "ContactDetails",
@@ -85,15 +96,20 @@ __all__ = [
     "MatrixVersion",
     "NotFoundError",
     "Notice",
+    "Notification",
     "Pacticipant",
     "PacticipantList",
+    "PacticipantMode",
     "PublishedContracts",
     "ReleasedVersion",
     "ReleasedVersionList",
     "Saved",
     "SelfVerification",
     "Tag",
+    "Team",
+    "Token",
     "UnexpectedResponseError",
+    "User",
     "Version",
     "VersionSelector",
 ]

@@ -16,7 +16,7 @@ import pytest
 
 from broker.domain.audit import AuditRecord, append
 from clients.sdk import BrokerClient
-from clients.sdk.audit import first_break
+from clients.sdk._audit import first_break
 from tests.e2e.conftest import running_broker
 from tests.e2e.test_cli import accord, ok
 

@@ -1,7 +1,7 @@
 """The audit log's hash chain: any change, removal or reordering shows at the right entry.
 
 Both the broker's rule (`broker.domain.audit`) and the SDK's restatement of it
-(`clients.sdk.audit`) are checked on the same chains, and must agree on every hash.
+(`clients.sdk._audit`) are checked on the same chains, and must agree on every hash.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import msgspec
 import pytest
 
 from broker.domain import audit as domain
-from clients.sdk import audit as sdk
+from clients.sdk import _audit as sdk
 
 START = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 

@@ -90,8 +90,8 @@ def test_the_checker_catches_a_violation() -> None:
     assert violations_of("broker.domain.model", {"litestar"}) == [
         "broker.domain.model imports litestar"
     ]
-    assert violations_of("clients.sdk.client", {"broker.app"}) == [
-        "clients.sdk.client imports broker.app"
+    assert violations_of("clients.sdk._client", {"broker.app"}) == [
+        "clients.sdk._client imports broker.app"
     ]
     assert violations_of("verifier.spec_diff.engine", {"httpx"}) == [
         "verifier.spec_diff.engine imports httpx"

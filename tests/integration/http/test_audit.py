@@ -11,7 +11,8 @@ import msgspec
 from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
-from clients.sdk.audit import AuditEntry, first_break
+from clients.sdk import AuditEntry
+from clients.sdk._audit import first_break
 from tests.integration.http.conftest import settings_for
 
 Client = AsyncTestClient  # type: ignore[type-arg]

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from clients.sdk import BrokerClient, BrokerError, BrokerUnreachableError, FieldError, NotFoundError
-from clients.sdk.builder import broker_error
+from clients.sdk._builder import broker_error
 
 URL = "http://broker.test/environments"
 

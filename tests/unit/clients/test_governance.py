@@ -11,8 +11,7 @@ import pytest
 
 from clients.cli.__main__ import EXIT_FAILURE, EXIT_OK, build_parser, main
 from clients.cli.governance import render_change_request, render_change_request_list
-from clients.sdk import AsyncBrokerClient, BrokerClient
-from clients.sdk.governance import ChangeRequest
+from clients.sdk import AsyncBrokerClient, BrokerClient, ChangeRequest
 from tests.unit.clients.conftest import BASE, StubBroker, hal
 
 

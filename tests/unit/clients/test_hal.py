@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from clients.sdk import hal
-from clients.sdk.errors import UnexpectedResponseError
-from clients.sdk.wire import Link, Links
+from clients.sdk import Link, UnexpectedResponseError
+from clients.sdk import _hal as hal
+from clients.sdk._wire import Links
 
 
 def test_expanding_a_template_percent_encodes_slashes_and_spaces() -> None:

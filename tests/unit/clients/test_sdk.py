@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from clients.sdk import BrokerClient, Contact, ContactDetails, CrossOriginError, NotFoundError
-from clients.sdk.origins import origin
+from clients.sdk._origins import origin
 from tests.unit.clients.conftest import (
     BASE,
     ENV_UUID,

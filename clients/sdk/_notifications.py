@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import msgspec
 
-from clients.sdk import hal
-from clients.sdk.errors import NotFoundError
-from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import Link, Resource
+from clients.sdk import _hal as hal
+from clients.sdk._errors import NotFoundError
+from clients.sdk._operations import Operation, Session
+from clients.sdk._wire import Link, Resource
 
 
 class NotifiedChange(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):

@@ -16,10 +16,10 @@ from typing import Generic, NamedTuple, TypeVar
 import httpx
 import msgspec
 
-from clients.sdk import hal
-from clients.sdk.builder import MERGE_PATCH, RequestBuilder
-from clients.sdk.errors import NotFoundError
-from clients.sdk.wire import (
+from clients.sdk import _hal as hal
+from clients.sdk._builder import MERGE_PATCH, RequestBuilder
+from clients.sdk._errors import NotFoundError
+from clients.sdk._wire import (
     Contact,
     DeployedVersion,
     DeployedVersionList,

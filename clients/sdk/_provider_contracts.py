@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import PublishedContracts, Resource
+from clients.sdk._operations import Operation, Session
+from clients.sdk._wire import PublishedContracts, Resource
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""`AsyncBrokerClient`: the calls of `BrokerClient`, awaited.
+"""`AsyncBrokerClient`: a client of one broker over `httpx.AsyncClient`.
 
-It drives the same operations of `clients.sdk.operations` with an awaited send.
+It drives the operations of `_operations.py`, sending each request they yield. The blocking
+`BrokerClient` (`_client.py`) is generated from the async one (`_async_client.py`) by
+`scripts/unasync.py`: edit the async one, then run the script.
 """
 
 from __future__ import annotations
@@ -11,15 +13,26 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from clients.sdk import audit, governance, matrix, operations, provider_contracts, tokens, users
-from clients.sdk import notifications as notification_operations
-from clients.sdk.audit import AuditEntry
-from clients.sdk.builder import RequestBuilder
-from clients.sdk.client import log_exchange, unreachable
-from clients.sdk.matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
-from clients.sdk.operations import Operation, Saved, Session
-from clients.sdk.provider_contracts import SelfVerification
-from clients.sdk.wire import (
+from clients.sdk import (
+    _audit,
+    _governance,
+    _matrix,
+    _notifications,
+    _operations,
+    _provider_contracts,
+    _tokens,
+    _users,
+)
+from clients.sdk._audit import AuditEntry
+from clients.sdk._builder import RequestBuilder, log_exchange, unreachable
+from clients.sdk._governance import ApprovalPolicy, ChangeRequest, PacticipantMode, Team
+from clients.sdk._matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
+from clients.sdk._notifications import Notification
+from clients.sdk._operations import Operation, Saved, Session
+from clients.sdk._provider_contracts import SelfVerification
+from clients.sdk._tokens import Token
+from clients.sdk._users import User
+from clients.sdk._wire import (
     Contact,
     DeployedVersion,
     DeployedVersionList,
@@ -39,7 +52,7 @@ T = TypeVar("T")
 
 
 class AsyncBrokerClient:
-    """The same calls as `BrokerClient`, awaited.
+    """A client of one broker; every error it raises is a `ClientError`.
 
     Args:
         base_url: the broker's base URL.
@@ -47,7 +60,12 @@ class AsyncBrokerClient:
         username: basic auth user.
         password: basic auth password.
         timeout: seconds to wait for each connect, read and write.
-        transport: an httpx async transport, such as `httpx.MockTransport` in tests.
+        transport: an httpx transport (`httpx.AsyncBaseTransport`), such as
+            `httpx.MockTransport` in tests.
+
+    Example:
+        >>> async with AsyncBrokerClient("http://127.0.0.1:9292") as broker:  # doctest: +SKIP
+        ...     await broker.record_deployment("Orders", "1.2.0", "production")
     """
 
     def __init__(
@@ -104,7 +122,7 @@ class AsyncBrokerClient:
     ) -> Environment:
         """Create an environment."""
         return await self._run(
-            operations.create_environment(
+            _operations.create_environment(
                 self._session,
                 name,
                 display_name=display_name,
@@ -124,7 +142,7 @@ class AsyncBrokerClient:
     ) -> Environment:
         """Change the given members of an environment; None keeps the stored value."""
         return await self._run(
-            operations.update_environment(
+            _operations.update_environment(
                 self._session,
                 uuid,
                 name=name,
@@ -136,19 +154,19 @@ class AsyncBrokerClient:
 
     async def get_environment(self, uuid: str) -> Environment:
         """Fetch an environment by uuid."""
-        return await self._run(operations.get_environment(self._session, uuid))
+        return await self._run(_operations.get_environment(self._session, uuid))
 
     async def find_environment(self, name: str) -> Environment:
         """Fetch an environment by name; NotFoundError if there is none."""
-        return await self._run(operations.find_environment(self._session, name))
+        return await self._run(_operations.find_environment(self._session, name))
 
     async def list_environments(self) -> EnvironmentList:
         """List every environment."""
-        return await self._run(operations.list_environments(self._session))
+        return await self._run(_operations.list_environments(self._session))
 
     async def delete_environment(self, uuid: str) -> None:
         """Delete an environment."""
-        await self._run(operations.delete_environment(self._session, uuid))
+        await self._run(_operations.delete_environment(self._session, uuid))
 
     async def create_or_update_pacticipant(
         self,
@@ -160,7 +178,7 @@ class AsyncBrokerClient:
     ) -> Saved[Pacticipant]:
         """Create the pacticipant, or change the given members of an existing one."""
         return await self._run(
-            operations.create_or_update_pacticipant(
+            _operations.create_or_update_pacticipant(
                 self._session,
                 name,
                 display_name=display_name,
@@ -171,11 +189,11 @@ class AsyncBrokerClient:
 
     async def get_pacticipant(self, name: str) -> Pacticipant:
         """Fetch a pacticipant by name."""
-        return await self._run(operations.get_pacticipant(self._session, name))
+        return await self._run(_operations.get_pacticipant(self._session, name))
 
     async def list_pacticipants(self) -> PacticipantList:
         """List the pacticipants."""
-        return await self._run(operations.list_pacticipants(self._session))
+        return await self._run(_operations.list_pacticipants(self._session))
 
     async def create_or_update_version(
         self,
@@ -188,18 +206,18 @@ class AsyncBrokerClient:
     ) -> Saved[Version]:
         """Create or update a version, add it to a branch and tag it."""
         return await self._run(
-            operations.create_or_update_version(
+            _operations.create_or_update_version(
                 self._session, pacticipant, version, branch=branch, tags=tags, build_url=build_url
             )
         )
 
     async def get_version(self, pacticipant: str, version: str) -> Version:
         """Fetch one version of a pacticipant."""
-        return await self._run(operations.get_version(self._session, pacticipant, version))
+        return await self._run(_operations.get_version(self._session, pacticipant, version))
 
     async def get_latest_version(self, pacticipant: str, tag: str | None = None) -> Version:
         """Fetch the pacticipant's latest version, or its latest version with `tag`."""
-        return await self._run(operations.get_latest_version(self._session, pacticipant, tag))
+        return await self._run(_operations.get_latest_version(self._session, pacticipant, tag))
 
     async def create_version_tag(
         self,
@@ -211,7 +229,7 @@ class AsyncBrokerClient:
     ) -> list[Tag]:
         """Tag a version; it must exist unless `auto_create_version`."""
         return await self._run(
-            operations.create_version_tag(
+            _operations.create_version_tag(
                 self._session, pacticipant, version, tags, auto_create_version=auto_create_version
             )
         )
@@ -236,7 +254,7 @@ class AsyncBrokerClient:
         and the diff.
         """
         return await self._run(
-            operations.publish_contracts(
+            _operations.publish_contracts(
                 self._session,
                 pacticipant,
                 version,
@@ -266,7 +284,7 @@ class AsyncBrokerClient:
         pact compares with the document.
         """
         return await self._run(
-            provider_contracts.publish_provider_contract(
+            _provider_contracts.publish_provider_contract(
                 self._session,
                 provider,
                 version,
@@ -281,13 +299,15 @@ class AsyncBrokerClient:
 
     async def latest_pacts_of_provider(self, provider: str) -> list[dict[str, Any]]:
         """The latest pact of each consumer of `provider`, as parsed JSON documents."""
-        return await self._run(provider_contracts.latest_pacts_of_provider(self._session, provider))
+        return await self._run(
+            _provider_contracts.latest_pacts_of_provider(self._session, provider)
+        )
 
     async def audit_entries(
         self, filters: Mapping[str, str] | None = None, *, page_size: int = 1000
     ) -> list[AuditEntry]:
         """Every audit entry (oldest first) matching `filters` (actor, action, subject…)."""
-        return await self._run(audit.audit_entries(self._session, filters, page_size=page_size))
+        return await self._run(_audit.audit_entries(self._session, filters, page_size=page_size))
 
     async def create_token(
         self,
@@ -297,129 +317,127 @@ class AsyncBrokerClient:
         teams: Iterable[str] = (),
         expires_at: str | None = None,
         user: str | None = None,
-    ) -> tokens.Token:
+    ) -> Token:
         """Create a bearer token (admin); the answer's `token` is its secret, shown once.
 
         A token made for a `user` acts as that person: governance counts them as one approver.
         """
         return await self._run(
-            tokens.create_token(
+            _tokens.create_token(
                 self._session, name, role=role, teams=teams, expires_at=expires_at, user=user
             )
         )
 
-    async def list_tokens(self) -> list[tokens.Token]:
+    async def list_tokens(self) -> list[Token]:
         """Every bearer token (admin), without secrets."""
-        return await self._run(tokens.list_tokens(self._session))
+        return await self._run(_tokens.list_tokens(self._session))
 
     async def revoke_token(self, token_id: int) -> None:
         """Revoke a bearer token (admin)."""
-        await self._run(tokens.revoke_token(self._session, token_id))
+        await self._run(_tokens.revoke_token(self._session, token_id))
 
     async def create_user(
         self, username: str, *, password: str, role: str, teams: Iterable[str] = ()
-    ) -> users.User:
+    ) -> User:
         """Create a basic-auth user (admin); the password is sent once and never shown."""
         return await self._run(
-            users.create_user(self._session, username, password=password, role=role, teams=teams)
+            _users.create_user(self._session, username, password=password, role=role, teams=teams)
         )
 
-    async def list_users(self) -> list[users.User]:
+    async def list_users(self) -> list[User]:
         """Every basic-auth user not deleted (admin), without passwords."""
-        return await self._run(users.list_users(self._session))
+        return await self._run(_users.list_users(self._session))
 
-    async def get_user(self, username: str) -> users.User:
+    async def get_user(self, username: str) -> User:
         """One basic-auth user (admin)."""
-        return await self._run(users.get_user(self._session, username))
+        return await self._run(_users.get_user(self._session, username))
 
-    async def disable_user(self, username: str) -> users.User:
+    async def disable_user(self, username: str) -> User:
         """Disable a user (admin): the broker refuses its credentials until it is enabled."""
-        return await self._run(users.set_user_disabled(self._session, username, disabled=True))
+        return await self._run(_users.set_user_disabled(self._session, username, disabled=True))
 
-    async def enable_user(self, username: str) -> users.User:
+    async def enable_user(self, username: str) -> User:
         """Enable a disabled user again (admin)."""
-        return await self._run(users.set_user_disabled(self._session, username, disabled=False))
+        return await self._run(_users.set_user_disabled(self._session, username, disabled=False))
 
     async def delete_user(self, username: str) -> None:
         """Delete a user (admin); its name stays taken, its audit history readable."""
-        await self._run(users.delete_user(self._session, username))
+        await self._run(_users.delete_user(self._session, username))
 
-    async def change_password(self, username: str, password: str) -> users.User:
+    async def change_password(self, username: str, password: str) -> User:
         """Set a user's password (admin, or the user itself)."""
-        return await self._run(users.change_password(self._session, username, password))
+        return await self._run(_users.change_password(self._session, username, password))
 
-    async def list_teams(self) -> list[governance.Team]:
+    async def list_teams(self) -> list[Team]:
         """Every team and the pacticipants it owns (admin)."""
-        return await self._run(users.list_teams(self._session))
+        return await self._run(_users.list_teams(self._session))
 
     async def list_notifications(
         self, pacticipant: str, *, page_size: int = 100
-    ) -> list[notification_operations.Notification]:
+    ) -> list[Notification]:
         """Every notification of a consumer of changed provider contracts, newest first."""
         return await self._run(
-            notification_operations.list_notifications(
-                self._session, pacticipant, page_size=page_size
-            )
+            _notifications.list_notifications(self._session, pacticipant, page_size=page_size)
         )
 
-    async def get_mode(self, pacticipant: str) -> governance.PacticipantMode:
+    async def get_mode(self, pacticipant: str) -> PacticipantMode:
         """The pacticipant's governance mode (greenfield, brownfield-polish, ...)."""
-        return await self._run(governance.get_mode(self._session, pacticipant))
+        return await self._run(_governance.get_mode(self._session, pacticipant))
 
-    async def set_mode(self, pacticipant: str, mode: str) -> governance.PacticipantMode:
+    async def set_mode(self, pacticipant: str, mode: str) -> PacticipantMode:
         """Put the pacticipant in a governance mode (admin)."""
-        return await self._run(governance.set_mode(self._session, pacticipant, mode))
+        return await self._run(_governance.set_mode(self._session, pacticipant, mode))
 
-    async def get_approval_policy(self, pacticipant: str) -> governance.ApprovalPolicy:
+    async def get_approval_policy(self, pacticipant: str) -> ApprovalPolicy:
         """Whose approval a change of the pacticipant's contracts needs."""
-        return await self._run(governance.get_approval_policy(self._session, pacticipant))
+        return await self._run(_governance.get_approval_policy(self._session, pacticipant))
 
     async def set_approval_policy(
         self, pacticipant: str, *, teams: Iterable[str], required: int
-    ) -> governance.ApprovalPolicy:
+    ) -> ApprovalPolicy:
         """Set which teams approve the pacticipant's contract changes, and how many (admin)."""
         return await self._run(
-            governance.set_approval_policy(self._session, pacticipant, teams, required)
+            _governance.set_approval_policy(self._session, pacticipant, teams, required)
         )
 
-    async def create_team(self, name: str, pacticipants: Iterable[str] = ()) -> governance.Team:
+    async def create_team(self, name: str, pacticipants: Iterable[str] = ()) -> Team:
         """Create or replace a team and the pacticipants it owns (admin)."""
-        return await self._run(governance.create_team(self._session, name, pacticipants))
+        return await self._run(_governance.create_team(self._session, name, pacticipants))
 
     async def list_change_requests(
         self, pacticipant: str | None = None, status: str | None = None
-    ) -> list[governance.ChangeRequest]:
+    ) -> list[ChangeRequest]:
         """Every change request, of one pacticipant and in one status if given."""
-        return await self._run(governance.list_change_requests(self._session, pacticipant, status))
+        return await self._run(_governance.list_change_requests(self._session, pacticipant, status))
 
-    async def get_change_request(self, change_request: int) -> governance.ChangeRequest:
+    async def get_change_request(self, change_request: int) -> ChangeRequest:
         """One change request, with its diff."""
-        return await self._run(governance.get_change_request(self._session, change_request))
+        return await self._run(_governance.get_change_request(self._session, change_request))
 
     async def approve_change(
         self, change_request: int, *, as_team: str | None = None
-    ) -> governance.ChangeRequest:
+    ) -> ChangeRequest:
         """Approve a change request as the caller (an approver of a required team).
 
         The approval counts for one team: `as_team`, else the first requirement still owed
         that one of the caller's teams answers. One that changes nothing is not recorded.
         """
-        return await self._run(governance.approve_change(self._session, change_request, as_team))
+        return await self._run(_governance.approve_change(self._session, change_request, as_team))
 
-    async def override_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
+    async def override_change(self, change_request: int, reason: str) -> ChangeRequest:
         """Let a change take effect without approval (admin, break glass).
 
         The broker must run with `ACCORD_ALLOW_OVERRIDE=true`; the reason is required.
         """
-        return await self._run(governance.override_change(self._session, change_request, reason))
+        return await self._run(_governance.override_change(self._session, change_request, reason))
 
-    async def reject_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
+    async def reject_change(self, change_request: int, reason: str) -> ChangeRequest:
         """Reject a change request; the reason is required."""
-        return await self._run(governance.reject_change(self._session, change_request, reason))
+        return await self._run(_governance.reject_change(self._session, change_request, reason))
 
     async def list_latest_pact_versions(self) -> LatestPactList:
         """List the latest pact of every integration."""
-        return await self._run(operations.list_latest_pact_versions(self._session))
+        return await self._run(_operations.list_latest_pact_versions(self._session))
 
     async def record_deployment(
         self,
@@ -431,7 +449,7 @@ class AsyncBrokerClient:
     ) -> DeployedVersion:
         """Record that a version is deployed to an environment (named, not by uuid)."""
         return await self._run(
-            operations.record_deployment(
+            _operations.record_deployment(
                 self._session,
                 pacticipant,
                 version,
@@ -449,7 +467,7 @@ class AsyncBrokerClient:
     ) -> list[DeployedVersion]:
         """Record that whatever version of the pacticipant is deployed there is gone."""
         return await self._run(
-            operations.record_undeployment(
+            _operations.record_undeployment(
                 self._session, pacticipant, environment, application_instance=application_instance
             )
         )
@@ -459,7 +477,7 @@ class AsyncBrokerClient:
     ) -> ReleasedVersion:
         """Record that a version is released to an environment."""
         return await self._run(
-            operations.record_release(self._session, pacticipant, version, environment)
+            _operations.record_release(self._session, pacticipant, version, environment)
         )
 
     async def record_support_ended(
@@ -467,7 +485,7 @@ class AsyncBrokerClient:
     ) -> list[ReleasedVersion]:
         """Record that a released version is no longer supported in an environment."""
         return await self._run(
-            operations.record_support_ended(self._session, pacticipant, version, environment)
+            _operations.record_support_ended(self._session, pacticipant, version, environment)
         )
 
     async def list_deployed_versions(
@@ -475,7 +493,7 @@ class AsyncBrokerClient:
     ) -> DeployedVersionList:
         """List the versions currently deployed to an environment."""
         return await self._run(
-            operations.list_deployed_versions(self._session, environment, pacticipant)
+            _operations.list_deployed_versions(self._session, environment, pacticipant)
         )
 
     async def list_released_versions(
@@ -483,7 +501,7 @@ class AsyncBrokerClient:
     ) -> ReleasedVersionList:
         """List the released versions an environment currently supports."""
         return await self._run(
-            operations.list_released_versions(self._session, environment, pacticipant, version)
+            _operations.list_released_versions(self._session, environment, pacticipant, version)
         )
 
     async def get_matrix(
@@ -496,7 +514,12 @@ class AsyncBrokerClient:
         ignore: Iterable[VersionSelector] = (),
         limit: int | None = None,
     ) -> Matrix:
-        """The matrix for the selected versions (see `BrokerClient.get_matrix`)."""
+        """The matrix for the selected versions.
+
+        Against the target if one is given; else, with several selectors, the pacts between
+        the versions they name, and with one, against the latest versions of the others.
+        `VersionSelector.branch` and `main_branch` want `latest=True` for the branch head.
+        """
         query = MatrixQuery(
             selectors_of(selectors),
             to_environment=to_environment,
@@ -505,7 +528,7 @@ class AsyncBrokerClient:
             ignore=tuple(ignore),
             limit=limit,
         )
-        return await self._run(matrix.get_matrix(self._session, query))
+        return await self._run(_matrix.get_matrix(self._session, query))
 
     async def can_i_deploy(
         self,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import msgspec
 
-from clients.sdk.wire import Notice
+from clients.sdk._wire import Notice
 
 
 class FieldError(msgspec.Struct, frozen=True, kw_only=True):

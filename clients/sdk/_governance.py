@@ -11,9 +11,9 @@ from collections.abc import Iterable
 
 import msgspec
 
-from clients.sdk import hal
-from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import Resource
+from clients.sdk import _hal as hal
+from clients.sdk._operations import Operation, Session
+from clients.sdk._wire import Resource
 
 MODES = ("greenfield", "brownfield-polish", "brownfield-enterprise")
 """The modes a pacticipant can be in; the broker has the last word on which exist."""

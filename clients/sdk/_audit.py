@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import Link, Resource
+from clients.sdk._operations import Operation, Session
+from clients.sdk._wire import Link, Resource
 
 GENESIS = "0" * 64
 

@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from clients.sdk.errors import UnexpectedResponseError
-from clients.sdk.wire import Link, Links
+from clients.sdk._errors import UnexpectedResponseError
+from clients.sdk._wire import Link, Links
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
 

@@ -2,29 +2,34 @@
 
 It does no I/O. It turns a method and an href into an `httpx.Request`, and an
 `httpx.Response` into a struct or a `BrokerError`, so `BrokerClient` and `AsyncBrokerClient`
-only differ in how they send.
+only differ in how they send. Transport failures become `BrokerUnreachableError` (`unreachable`).
 """
 
 from __future__ import annotations
 
 import base64
+import logging
+import re
 from collections.abc import Mapping
 from typing import TypeVar
 
 import httpx
 import msgspec
 
-from clients.sdk.errors import (
+from clients.sdk._errors import (
     BrokerError,
+    BrokerUnreachableError,
     CrossOriginError,
     FieldError,
     NotFoundError,
     UnexpectedResponseError,
 )
-from clients.sdk.origins import origin
-from clients.sdk.wire import Notice
+from clients.sdk._origins import origin
+from clients.sdk._wire import Notice
 
 T = TypeVar("T")
+
+logger = logging.getLogger("clients.sdk")
 
 ACCEPT = "application/hal+json, application/json"
 JSON = "application/json"
@@ -146,6 +151,24 @@ class RequestBuilder:
         if response.is_success:
             return
         raise broker_error(response)
+
+
+def unreachable(builder: RequestBuilder, error: httpx.TransportError) -> BrokerUnreachableError:
+    """The one sentence for a broker that did not answer."""
+    if isinstance(error, httpx.TimeoutException):
+        reason = "it did not answer in time"
+    else:
+        # "[Errno 111] Connection refused" -> "connection refused"
+        reason = re.sub(r"^\[Errno -?\d+\]\s*", "", str(error)) or type(error).__name__
+        reason = reason[:1].lower() + reason[1:]
+    base_url = str(builder.base_url).rstrip("/")
+    return BrokerUnreachableError(f"Could not reach the broker at {base_url}: {reason}.")
+
+
+def log_exchange(response: httpx.Response) -> None:
+    """Log one request and its status at debug level (the CLI's --verbose shows them)."""
+    request = response.request
+    logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
 
 
 def broker_error(response: httpx.Response) -> BrokerError:

@@ -1,28 +1,40 @@
-"""`BrokerClient`, the blocking client, and what it shares with `AsyncBrokerClient`.
+# Generated from clients/sdk/_async_client.py by scripts/unasync.py: do not edit.
+# Change the async client, then run `python scripts/unasync.py`.
+"""`BrokerClient`: a client of one broker over `httpx.Client`.
 
-Both drive the operations of `clients.sdk.operations` and only differ in how a request is
-sent. Transport failures become `BrokerUnreachableError`; error statuses become `BrokerError`.
+It drives the operations of `_operations.py`, sending each request they yield. The blocking
+`BrokerClient` (`_client.py`) is generated from the async one (`_async_client.py`) by
+`scripts/unasync.py`: edit the async one, then run the script.
 """
 
 from __future__ import annotations
 
-import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
 import httpx
 
-from clients.sdk import audit, governance, matrix, operations, provider_contracts, tokens, users
-from clients.sdk import notifications as notification_operations
-from clients.sdk.audit import AuditEntry
-from clients.sdk.builder import RequestBuilder
-from clients.sdk.errors import BrokerUnreachableError
-from clients.sdk.matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
-from clients.sdk.operations import Operation, Saved, Session
-from clients.sdk.provider_contracts import SelfVerification
-from clients.sdk.wire import (
+from clients.sdk import (
+    _audit,
+    _governance,
+    _matrix,
+    _notifications,
+    _operations,
+    _provider_contracts,
+    _tokens,
+    _users,
+)
+from clients.sdk._audit import AuditEntry
+from clients.sdk._builder import RequestBuilder, log_exchange, unreachable
+from clients.sdk._governance import ApprovalPolicy, ChangeRequest, PacticipantMode, Team
+from clients.sdk._matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
+from clients.sdk._notifications import Notification
+from clients.sdk._operations import Operation, Saved, Session
+from clients.sdk._provider_contracts import SelfVerification
+from clients.sdk._tokens import Token
+from clients.sdk._users import User
+from clients.sdk._wire import (
     Contact,
     DeployedVersion,
     DeployedVersionList,
@@ -40,29 +52,9 @@ from clients.sdk.wire import (
 
 T = TypeVar("T")
 
-logger = logging.getLogger("clients.sdk")
-
-
-def unreachable(builder: RequestBuilder, error: httpx.TransportError) -> BrokerUnreachableError:
-    """The one sentence for a broker that did not answer."""
-    if isinstance(error, httpx.TimeoutException):
-        reason = "it did not answer in time"
-    else:
-        # "[Errno 111] Connection refused" -> "connection refused"
-        reason = re.sub(r"^\[Errno -?\d+\]\s*", "", str(error)) or type(error).__name__
-        reason = reason[:1].lower() + reason[1:]
-    base_url = str(builder.base_url).rstrip("/")
-    return BrokerUnreachableError(f"Could not reach the broker at {base_url}: {reason}.")
-
-
-def log_exchange(response: httpx.Response) -> None:
-    """Log one request and its status at debug level (the CLI's --verbose shows them)."""
-    request = response.request
-    logger.debug("%s %s -> %s", request.method, request.url, response.status_code)
-
 
 class BrokerClient:
-    """A blocking client of one broker.
+    """A client of one broker; every error it raises is a `ClientError`.
 
     Args:
         base_url: the broker's base URL.
@@ -70,7 +62,8 @@ class BrokerClient:
         username: basic auth user.
         password: basic auth password.
         timeout: seconds to wait for each connect, read and write.
-        transport: an httpx transport, such as `httpx.MockTransport` in tests.
+        transport: an httpx transport (`httpx.BaseTransport`), such as
+            `httpx.MockTransport` in tests.
 
     Example:
         >>> with BrokerClient("http://127.0.0.1:9292") as broker:  # doctest: +SKIP
@@ -131,7 +124,7 @@ class BrokerClient:
     ) -> Environment:
         """Create an environment."""
         return self._run(
-            operations.create_environment(
+            _operations.create_environment(
                 self._session,
                 name,
                 display_name=display_name,
@@ -151,7 +144,7 @@ class BrokerClient:
     ) -> Environment:
         """Change the given members of an environment; None keeps the stored value."""
         return self._run(
-            operations.update_environment(
+            _operations.update_environment(
                 self._session,
                 uuid,
                 name=name,
@@ -163,19 +156,19 @@ class BrokerClient:
 
     def get_environment(self, uuid: str) -> Environment:
         """Fetch an environment by uuid."""
-        return self._run(operations.get_environment(self._session, uuid))
+        return self._run(_operations.get_environment(self._session, uuid))
 
     def find_environment(self, name: str) -> Environment:
         """Fetch an environment by name; NotFoundError if there is none."""
-        return self._run(operations.find_environment(self._session, name))
+        return self._run(_operations.find_environment(self._session, name))
 
     def list_environments(self) -> EnvironmentList:
         """List every environment."""
-        return self._run(operations.list_environments(self._session))
+        return self._run(_operations.list_environments(self._session))
 
     def delete_environment(self, uuid: str) -> None:
         """Delete an environment."""
-        self._run(operations.delete_environment(self._session, uuid))
+        self._run(_operations.delete_environment(self._session, uuid))
 
     def create_or_update_pacticipant(
         self,
@@ -187,7 +180,7 @@ class BrokerClient:
     ) -> Saved[Pacticipant]:
         """Create the pacticipant, or change the given members of an existing one."""
         return self._run(
-            operations.create_or_update_pacticipant(
+            _operations.create_or_update_pacticipant(
                 self._session,
                 name,
                 display_name=display_name,
@@ -198,11 +191,11 @@ class BrokerClient:
 
     def get_pacticipant(self, name: str) -> Pacticipant:
         """Fetch a pacticipant by name."""
-        return self._run(operations.get_pacticipant(self._session, name))
+        return self._run(_operations.get_pacticipant(self._session, name))
 
     def list_pacticipants(self) -> PacticipantList:
         """List the pacticipants."""
-        return self._run(operations.list_pacticipants(self._session))
+        return self._run(_operations.list_pacticipants(self._session))
 
     def create_or_update_version(
         self,
@@ -215,18 +208,18 @@ class BrokerClient:
     ) -> Saved[Version]:
         """Create or update a version, add it to a branch and tag it."""
         return self._run(
-            operations.create_or_update_version(
+            _operations.create_or_update_version(
                 self._session, pacticipant, version, branch=branch, tags=tags, build_url=build_url
             )
         )
 
     def get_version(self, pacticipant: str, version: str) -> Version:
         """Fetch one version of a pacticipant."""
-        return self._run(operations.get_version(self._session, pacticipant, version))
+        return self._run(_operations.get_version(self._session, pacticipant, version))
 
     def get_latest_version(self, pacticipant: str, tag: str | None = None) -> Version:
         """Fetch the pacticipant's latest version, or its latest version with `tag`."""
-        return self._run(operations.get_latest_version(self._session, pacticipant, tag))
+        return self._run(_operations.get_latest_version(self._session, pacticipant, tag))
 
     def create_version_tag(
         self,
@@ -238,7 +231,7 @@ class BrokerClient:
     ) -> list[Tag]:
         """Tag a version; it must exist unless `auto_create_version`."""
         return self._run(
-            operations.create_version_tag(
+            _operations.create_version_tag(
                 self._session, pacticipant, version, tags, auto_create_version=auto_create_version
             )
         )
@@ -263,7 +256,7 @@ class BrokerClient:
         and the diff.
         """
         return self._run(
-            operations.publish_contracts(
+            _operations.publish_contracts(
                 self._session,
                 pacticipant,
                 version,
@@ -293,7 +286,7 @@ class BrokerClient:
         pact compares with the document.
         """
         return self._run(
-            provider_contracts.publish_provider_contract(
+            _provider_contracts.publish_provider_contract(
                 self._session,
                 provider,
                 version,
@@ -308,13 +301,13 @@ class BrokerClient:
 
     def latest_pacts_of_provider(self, provider: str) -> list[dict[str, Any]]:
         """The latest pact of each consumer of `provider`, as parsed JSON documents."""
-        return self._run(provider_contracts.latest_pacts_of_provider(self._session, provider))
+        return self._run(_provider_contracts.latest_pacts_of_provider(self._session, provider))
 
     def audit_entries(
         self, filters: Mapping[str, str] | None = None, *, page_size: int = 1000
     ) -> list[AuditEntry]:
         """Every audit entry (oldest first) matching `filters` (actor, action, subject…)."""
-        return self._run(audit.audit_entries(self._session, filters, page_size=page_size))
+        return self._run(_audit.audit_entries(self._session, filters, page_size=page_size))
 
     def create_token(
         self,
@@ -324,129 +317,123 @@ class BrokerClient:
         teams: Iterable[str] = (),
         expires_at: str | None = None,
         user: str | None = None,
-    ) -> tokens.Token:
+    ) -> Token:
         """Create a bearer token (admin); the answer's `token` is its secret, shown once.
 
         A token made for a `user` acts as that person: governance counts them as one approver.
         """
         return self._run(
-            tokens.create_token(
+            _tokens.create_token(
                 self._session, name, role=role, teams=teams, expires_at=expires_at, user=user
             )
         )
 
-    def list_tokens(self) -> list[tokens.Token]:
+    def list_tokens(self) -> list[Token]:
         """Every bearer token (admin), without secrets."""
-        return self._run(tokens.list_tokens(self._session))
+        return self._run(_tokens.list_tokens(self._session))
 
     def revoke_token(self, token_id: int) -> None:
         """Revoke a bearer token (admin)."""
-        self._run(tokens.revoke_token(self._session, token_id))
+        self._run(_tokens.revoke_token(self._session, token_id))
 
     def create_user(
         self, username: str, *, password: str, role: str, teams: Iterable[str] = ()
-    ) -> users.User:
+    ) -> User:
         """Create a basic-auth user (admin); the password is sent once and never shown."""
         return self._run(
-            users.create_user(self._session, username, password=password, role=role, teams=teams)
+            _users.create_user(self._session, username, password=password, role=role, teams=teams)
         )
 
-    def list_users(self) -> list[users.User]:
+    def list_users(self) -> list[User]:
         """Every basic-auth user not deleted (admin), without passwords."""
-        return self._run(users.list_users(self._session))
+        return self._run(_users.list_users(self._session))
 
-    def get_user(self, username: str) -> users.User:
+    def get_user(self, username: str) -> User:
         """One basic-auth user (admin)."""
-        return self._run(users.get_user(self._session, username))
+        return self._run(_users.get_user(self._session, username))
 
-    def disable_user(self, username: str) -> users.User:
+    def disable_user(self, username: str) -> User:
         """Disable a user (admin): the broker refuses its credentials until it is enabled."""
-        return self._run(users.set_user_disabled(self._session, username, disabled=True))
+        return self._run(_users.set_user_disabled(self._session, username, disabled=True))
 
-    def enable_user(self, username: str) -> users.User:
+    def enable_user(self, username: str) -> User:
         """Enable a disabled user again (admin)."""
-        return self._run(users.set_user_disabled(self._session, username, disabled=False))
+        return self._run(_users.set_user_disabled(self._session, username, disabled=False))
 
     def delete_user(self, username: str) -> None:
         """Delete a user (admin); its name stays taken, its audit history readable."""
-        self._run(users.delete_user(self._session, username))
+        self._run(_users.delete_user(self._session, username))
 
-    def change_password(self, username: str, password: str) -> users.User:
+    def change_password(self, username: str, password: str) -> User:
         """Set a user's password (admin, or the user itself)."""
-        return self._run(users.change_password(self._session, username, password))
+        return self._run(_users.change_password(self._session, username, password))
 
-    def list_teams(self) -> list[governance.Team]:
+    def list_teams(self) -> list[Team]:
         """Every team and the pacticipants it owns (admin)."""
-        return self._run(users.list_teams(self._session))
+        return self._run(_users.list_teams(self._session))
 
-    def list_notifications(
-        self, pacticipant: str, *, page_size: int = 100
-    ) -> list[notification_operations.Notification]:
+    def list_notifications(self, pacticipant: str, *, page_size: int = 100) -> list[Notification]:
         """Every notification of a consumer of changed provider contracts, newest first."""
         return self._run(
-            notification_operations.list_notifications(
-                self._session, pacticipant, page_size=page_size
-            )
+            _notifications.list_notifications(self._session, pacticipant, page_size=page_size)
         )
 
-    def get_mode(self, pacticipant: str) -> governance.PacticipantMode:
+    def get_mode(self, pacticipant: str) -> PacticipantMode:
         """The pacticipant's governance mode (greenfield, brownfield-polish, ...)."""
-        return self._run(governance.get_mode(self._session, pacticipant))
+        return self._run(_governance.get_mode(self._session, pacticipant))
 
-    def set_mode(self, pacticipant: str, mode: str) -> governance.PacticipantMode:
+    def set_mode(self, pacticipant: str, mode: str) -> PacticipantMode:
         """Put the pacticipant in a governance mode (admin)."""
-        return self._run(governance.set_mode(self._session, pacticipant, mode))
+        return self._run(_governance.set_mode(self._session, pacticipant, mode))
 
-    def get_approval_policy(self, pacticipant: str) -> governance.ApprovalPolicy:
+    def get_approval_policy(self, pacticipant: str) -> ApprovalPolicy:
         """Whose approval a change of the pacticipant's contracts needs."""
-        return self._run(governance.get_approval_policy(self._session, pacticipant))
+        return self._run(_governance.get_approval_policy(self._session, pacticipant))
 
     def set_approval_policy(
         self, pacticipant: str, *, teams: Iterable[str], required: int
-    ) -> governance.ApprovalPolicy:
+    ) -> ApprovalPolicy:
         """Set which teams approve the pacticipant's contract changes, and how many (admin)."""
         return self._run(
-            governance.set_approval_policy(self._session, pacticipant, teams, required)
+            _governance.set_approval_policy(self._session, pacticipant, teams, required)
         )
 
-    def create_team(self, name: str, pacticipants: Iterable[str] = ()) -> governance.Team:
+    def create_team(self, name: str, pacticipants: Iterable[str] = ()) -> Team:
         """Create or replace a team and the pacticipants it owns (admin)."""
-        return self._run(governance.create_team(self._session, name, pacticipants))
+        return self._run(_governance.create_team(self._session, name, pacticipants))
 
     def list_change_requests(
         self, pacticipant: str | None = None, status: str | None = None
-    ) -> list[governance.ChangeRequest]:
+    ) -> list[ChangeRequest]:
         """Every change request, of one pacticipant and in one status if given."""
-        return self._run(governance.list_change_requests(self._session, pacticipant, status))
+        return self._run(_governance.list_change_requests(self._session, pacticipant, status))
 
-    def get_change_request(self, change_request: int) -> governance.ChangeRequest:
+    def get_change_request(self, change_request: int) -> ChangeRequest:
         """One change request, with its diff."""
-        return self._run(governance.get_change_request(self._session, change_request))
+        return self._run(_governance.get_change_request(self._session, change_request))
 
-    def approve_change(
-        self, change_request: int, *, as_team: str | None = None
-    ) -> governance.ChangeRequest:
+    def approve_change(self, change_request: int, *, as_team: str | None = None) -> ChangeRequest:
         """Approve a change request as the caller (an approver of a required team).
 
         The approval counts for one team: `as_team`, else the first requirement still owed
         that one of the caller's teams answers. One that changes nothing is not recorded.
         """
-        return self._run(governance.approve_change(self._session, change_request, as_team))
+        return self._run(_governance.approve_change(self._session, change_request, as_team))
 
-    def override_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
+    def override_change(self, change_request: int, reason: str) -> ChangeRequest:
         """Let a change take effect without approval (admin, break glass).
 
         The broker must run with `ACCORD_ALLOW_OVERRIDE=true`; the reason is required.
         """
-        return self._run(governance.override_change(self._session, change_request, reason))
+        return self._run(_governance.override_change(self._session, change_request, reason))
 
-    def reject_change(self, change_request: int, reason: str) -> governance.ChangeRequest:
+    def reject_change(self, change_request: int, reason: str) -> ChangeRequest:
         """Reject a change request; the reason is required."""
-        return self._run(governance.reject_change(self._session, change_request, reason))
+        return self._run(_governance.reject_change(self._session, change_request, reason))
 
     def list_latest_pact_versions(self) -> LatestPactList:
         """List the latest pact of every integration."""
-        return self._run(operations.list_latest_pact_versions(self._session))
+        return self._run(_operations.list_latest_pact_versions(self._session))
 
     def record_deployment(
         self,
@@ -458,7 +445,7 @@ class BrokerClient:
     ) -> DeployedVersion:
         """Record that a version is deployed to an environment (named, not by uuid)."""
         return self._run(
-            operations.record_deployment(
+            _operations.record_deployment(
                 self._session,
                 pacticipant,
                 version,
@@ -476,7 +463,7 @@ class BrokerClient:
     ) -> list[DeployedVersion]:
         """Record that whatever version of the pacticipant is deployed there is gone."""
         return self._run(
-            operations.record_undeployment(
+            _operations.record_undeployment(
                 self._session, pacticipant, environment, application_instance=application_instance
             )
         )
@@ -484,7 +471,7 @@ class BrokerClient:
     def record_release(self, pacticipant: str, version: str, environment: str) -> ReleasedVersion:
         """Record that a version is released to an environment."""
         return self._run(
-            operations.record_release(self._session, pacticipant, version, environment)
+            _operations.record_release(self._session, pacticipant, version, environment)
         )
 
     def record_support_ended(
@@ -492,21 +479,23 @@ class BrokerClient:
     ) -> list[ReleasedVersion]:
         """Record that a released version is no longer supported in an environment."""
         return self._run(
-            operations.record_support_ended(self._session, pacticipant, version, environment)
+            _operations.record_support_ended(self._session, pacticipant, version, environment)
         )
 
     def list_deployed_versions(
         self, environment: Environment, pacticipant: str | None = None
     ) -> DeployedVersionList:
         """List the versions currently deployed to an environment."""
-        return self._run(operations.list_deployed_versions(self._session, environment, pacticipant))
+        return self._run(
+            _operations.list_deployed_versions(self._session, environment, pacticipant)
+        )
 
     def list_released_versions(
         self, environment: Environment, pacticipant: str | None = None, version: str | None = None
     ) -> ReleasedVersionList:
         """List the released versions an environment currently supports."""
         return self._run(
-            operations.list_released_versions(self._session, environment, pacticipant, version)
+            _operations.list_released_versions(self._session, environment, pacticipant, version)
         )
 
     def get_matrix(
@@ -533,7 +522,7 @@ class BrokerClient:
             ignore=tuple(ignore),
             limit=limit,
         )
-        return self._run(matrix.get_matrix(self._session, query))
+        return self._run(_matrix.get_matrix(self._session, query))
 
     def can_i_deploy(
         self,

@@ -21,9 +21,9 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
-from clients.sdk.errors import BrokerError
-from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import Notice, Resource
+from clients.sdk._errors import BrokerError
+from clients.sdk._operations import Operation, Session
+from clients.sdk._wire import Notice, Resource
 
 
 class VersionSelector(msgspec.Struct, frozen=True):

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import msgspec
 
-from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import Resource
+from clients.sdk._operations import Operation, Session
+from clients.sdk._wire import Resource
 
 
 class Token(Resource, frozen=True, kw_only=True):

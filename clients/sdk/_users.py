@@ -10,10 +10,10 @@ from collections.abc import Iterable
 
 import msgspec
 
-from clients.sdk import hal
-from clients.sdk.governance import Team
-from clients.sdk.operations import Operation, Session
-from clients.sdk.wire import Resource
+from clients.sdk import _hal as hal
+from clients.sdk._governance import Team
+from clients.sdk._operations import Operation, Session
+from clients.sdk._wire import Resource
 
 
 class User(Resource, frozen=True, kw_only=True):
