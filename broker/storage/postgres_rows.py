@@ -28,13 +28,13 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.auth import AuthRows
 from broker.storage.driver import MISSING, numbered
 from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
 from broker.storage.postgres_audit import PostgresAuditRows
-from broker.storage.postgres_auth import PostgresAuthRows
 from broker.storage.postgres_contracts import PostgresContractRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
@@ -223,11 +223,11 @@ class _Filters:
 
 
 class PostgresTransaction(
+    AuthRows,
     EnvironmentRows,
     PostgresPactRows,
     PostgresSelectionRows,
     PostgresContractRows,
-    PostgresAuthRows,
     PostgresAuditRows,
     PostgresStatements,
     GovernanceRows,
