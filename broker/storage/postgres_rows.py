@@ -28,13 +28,13 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.audit import AuditRows
 from broker.storage.auth import AuthRows
 from broker.storage.driver import MISSING, numbered
 from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
-from broker.storage.postgres_audit import PostgresAuditRows
 from broker.storage.postgres_contracts import PostgresContractRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
@@ -137,6 +137,7 @@ class PostgresDriver:
 
     async def lock_audit_chain(self) -> None:
         # A transaction-scoped advisory lock: concurrent writers append one after the other.
+        # Any constant key names the chain's lock; this one spells "audit" in ASCII.
         await self.execute("SELECT pg_advisory_xact_lock(418581342580)")
 
 
@@ -223,12 +224,12 @@ class _Filters:
 
 
 class PostgresTransaction(
+    AuditRows,
     AuthRows,
     EnvironmentRows,
     PostgresPactRows,
     PostgresSelectionRows,
     PostgresContractRows,
-    PostgresAuditRows,
     PostgresStatements,
     GovernanceRows,
     NotificationRows,

@@ -21,13 +21,13 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.audit import AuditRows
 from broker.storage.auth import AuthRows
 from broker.storage.driver import Driver
 from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
-from broker.storage.sqlite_audit import SQLiteAuditRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
 from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
@@ -118,12 +118,12 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
 
 
 class SQLiteTransaction(
+    AuditRows,
     AuthRows,
     EnvironmentRows,
     SQLitePactRows,
     SQLiteSelectionRows,
     SQLiteContractRows,
-    SQLiteAuditRows,
     SQLiteStatements,
     GovernanceRows,
     NotificationRows,
