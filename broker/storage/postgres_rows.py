@@ -32,9 +32,9 @@ from broker.storage.audit import AuditRows
 from broker.storage.auth import AuthRows
 from broker.storage.driver import MISSING, numbered
 from broker.storage.environments import EnvironmentRows
-from broker.storage.governance_store import GovernanceRows
+from broker.storage.governance import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
-from broker.storage.notification_store import NotificationRows
+from broker.storage.notifications import NotificationRows
 from broker.storage.postgres_contracts import PostgresContractRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows

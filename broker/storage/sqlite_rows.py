@@ -25,9 +25,9 @@ from broker.storage.audit import AuditRows
 from broker.storage.auth import AuthRows
 from broker.storage.driver import Driver
 from broker.storage.environments import EnvironmentRows
-from broker.storage.governance_store import GovernanceRows
+from broker.storage.governance import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
-from broker.storage.notification_store import NotificationRows
+from broker.storage.notifications import NotificationRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
 from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
