@@ -38,7 +38,6 @@ from broker.storage.notifications import NotificationRows
 from broker.storage.postgres_contracts import PostgresContractRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
-from broker.storage.postgres_statements import PostgresStatements
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -230,7 +229,6 @@ class PostgresTransaction(
     PostgresPactRows,
     PostgresSelectionRows,
     PostgresContractRows,
-    PostgresStatements,
     GovernanceRows,
     NotificationRows,
 ):

@@ -31,7 +31,6 @@ from broker.storage.notifications import NotificationRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
 from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
-from broker.storage.sqlite_statements import SQLiteStatements
 from broker.storage.sqlite_time import from_text, to_text
 
 if TYPE_CHECKING:
@@ -124,7 +123,6 @@ class SQLiteTransaction(
     SQLitePactRows,
     SQLiteSelectionRows,
     SQLiteContractRows,
-    SQLiteStatements,
     GovernanceRows,
     NotificationRows,
 ):
