@@ -28,16 +28,15 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.audit import AuditRows
+from broker.storage.auth import AuthRows
 from broker.storage.contracts import ContractRows
 from broker.storage.driver import MISSING, numbered
 from broker.storage.environments import EnvironmentRows
-from broker.storage.governance_store import GovernanceRows
+from broker.storage.governance import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
-from broker.storage.notification_store import NotificationRows
+from broker.storage.notifications import NotificationRows
 from broker.storage.pacts import PactRows
-from broker.storage.postgres_audit import PostgresAuditRows
-from broker.storage.postgres_auth import PostgresAuthRows
-from broker.storage.postgres_statements import PostgresStatements
 from broker.storage.selection import SelectionRows
 
 if TYPE_CHECKING:
@@ -137,6 +136,7 @@ class PostgresDriver:
 
     async def lock_audit_chain(self) -> None:
         # A transaction-scoped advisory lock: concurrent writers append one after the other.
+        # Any constant key names the chain's lock; this one spells "audit" in ASCII.
         await self.execute("SELECT pg_advisory_xact_lock(418581342580)")
 
 
@@ -227,9 +227,8 @@ class PostgresTransaction(
     SelectionRows,
     PactRows,
     EnvironmentRows,
-    PostgresAuthRows,
-    PostgresAuditRows,
-    PostgresStatements,
+    AuditRows,
+    AuthRows,
     GovernanceRows,
     NotificationRows,
 ):

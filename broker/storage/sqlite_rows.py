@@ -21,17 +21,16 @@ from broker.domain.model import (
     Tag,
     Version,
 )
+from broker.storage.audit import AuditRows
+from broker.storage.auth import AuthRows
 from broker.storage.contracts import ContractRows
 from broker.storage.driver import Driver
 from broker.storage.environments import EnvironmentRows
-from broker.storage.governance_store import GovernanceRows
+from broker.storage.governance import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
-from broker.storage.notification_store import NotificationRows
+from broker.storage.notifications import NotificationRows
 from broker.storage.pacts import PactRows
 from broker.storage.selection import SelectionRows
-from broker.storage.sqlite_audit import SQLiteAuditRows
-from broker.storage.sqlite_auth import SQLiteAuthRows
-from broker.storage.sqlite_statements import SQLiteStatements
 from broker.storage.sqlite_time import from_text, to_text
 
 if TYPE_CHECKING:
@@ -122,9 +121,8 @@ class SQLiteTransaction(
     SelectionRows,
     PactRows,
     EnvironmentRows,
-    SQLiteAuthRows,
-    SQLiteAuditRows,
-    SQLiteStatements,
+    AuditRows,
+    AuthRows,
     GovernanceRows,
     NotificationRows,
 ):

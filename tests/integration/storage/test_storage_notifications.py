@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
+from broker.domain.errors import ConflictError, NotFoundError
 from broker.domain.model import Pacticipant, PacticipantChanges, Page
 from broker.domain.notifications import NotifiedChange
+from broker.storage.driver import Driver
 from broker.storage.interface import Storage
 
 REMOVED = NotifiedChange(
@@ -97,6 +101,65 @@ async def test_deleting_the_consumer_deletes_its_notifications(
         await tx.delete_pacticipant(consumer)
     async with storage.transaction() as tx:
         assert await tx.find_notification(stored.id) is None
+
+
+class Boom(Exception):
+    """Raised by a test to abandon a transaction."""
+
+
+async def test_a_notification_for_a_missing_pacticipant_says_so_on_both_backends(
+    storage: Storage, now: datetime
+) -> None:
+    consumer, provider = await two_pacticipants(storage, now)
+    with pytest.raises(NotFoundError) as raised:
+        async with storage.transaction() as tx:
+            await tx.insert_notification(
+                consumer_id=consumer.id,
+                provider_id=provider.id + 100,
+                provider_version="2",
+                summary="s",
+                changes=[DESCRIBED],
+                change_request_id=None,
+                now=now,
+            )
+    assert raised.value.message == (
+        "The consumer or the provider of the notification does not exist"
+    )
+
+
+async def test_a_duplicate_notification_reads_the_same_on_both_backends(
+    storage: Storage, now: datetime
+) -> None:
+    """Issue #13: SQLite said "That name is already taken", PostgreSQL named the notification.
+
+    The schema makes no two notifications clash, so the test adds a uniqueness rule inside a
+    transaction it then abandons, which takes the rule away again.
+    """
+    consumer, provider = await two_pacticipants(storage, now)
+    fields = {
+        "consumer_id": consumer.id,
+        "provider_id": provider.id,
+        "provider_version": "2",
+        "summary": "s",
+        "changes": [DESCRIBED],
+        "change_request_id": None,
+        "now": now,
+    }
+    with pytest.raises(Boom):
+        async with storage.transaction() as tx:
+            db: Driver = tx._db  # type: ignore[attr-defined]  # the driver, to add the rule
+            await db.execute(
+                "CREATE UNIQUE INDEX notifications_once ON notifications (consumer_id, provider_id)"
+            )
+            await tx.insert_notification(**fields)  # type: ignore[arg-type]
+            with pytest.raises(ConflictError) as raised:
+                await tx.insert_notification(**fields)  # type: ignore[arg-type]
+            assert raised.value.message == "That notification already exists"
+            assert (await tx.list_notifications(consumer.id, Page()))[1] == 1  # still usable
+            raise Boom
+    async with storage.transaction() as tx:
+        await tx.insert_notification(**fields)  # type: ignore[arg-type]
+        await tx.insert_notification(**fields)  # type: ignore[arg-type]
 
 
 async def test_the_document_published_just_before_is_found_by_publication_order(

@@ -1,0 +1,232 @@
+"""Tokens, users and teams: their SQL and row mapping, written once for both drivers.
+
+Team lists are JSON arrays in a text column on both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import msgspec
+
+from broker.domain.auth import ApiToken, ApiUser, Team
+from broker.storage.driver import Driver, Row, moment, optional_moment
+
+
+def _teams_text(teams: tuple[str, ...]) -> str:
+    return msgspec.json.encode(list(teams)).decode("utf-8")
+
+
+def _teams_of(text: str) -> tuple[str, ...]:
+    return tuple(msgspec.json.decode(text, type=list[str]))
+
+
+def _token(row: Row) -> ApiToken:
+    return ApiToken(
+        id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        teams=_teams_of(row["teams"]),
+        secret_sha=row["secret_sha"],
+        expires_at=optional_moment(row["expires_at"]),
+        revoked_at=optional_moment(row["revoked_at"]),
+        created_at=moment(row["created_at"]),
+        username=row["username"],
+    )
+
+
+def _user(row: Row) -> ApiUser:
+    return ApiUser(
+        id=row["id"],
+        username=row["username"],
+        password_hash=row["password_hash"],
+        salt=row["salt"],
+        role=row["role"],
+        teams=_teams_of(row["teams"]),
+        created_at=moment(row["created_at"]),
+        updated_at=optional_moment(row["updated_at"]),
+        disabled_at=optional_moment(row["disabled_at"]),
+        deleted_at=optional_moment(row["deleted_at"]),
+    )
+
+
+def _team_list(rows: Iterable[Row]) -> list[Team]:
+    """Teams from one row per team and owned pacticipant, ordered by team name."""
+    found: dict[str, Team] = {}
+    for row in rows:
+        team = found.get(row["name"]) or Team(
+            name=row["name"],
+            pacticipants=(),
+            created_at=moment(row["created_at"]),
+            updated_at=moment(row["updated_at"]),
+        )
+        owned = row["pacticipant_name"]
+        if owned is not None:
+            team = msgspec.structs.replace(team, pacticipants=(*team.pacticipants, owned))
+        found[team.name] = team
+    return list(found.values())
+
+
+class AuthRows:
+    """The `Auth` role of a transaction."""
+
+    _db: Driver
+
+    async def has_credentials(self) -> bool:
+        found = await self._db.fetchval(
+            "SELECT (EXISTS (SELECT 1 FROM api_tokens) OR EXISTS (SELECT 1 FROM api_users))"
+        )
+        return bool(found)
+
+    async def insert_token(
+        self,
+        *,
+        name: str,
+        role: str,
+        teams: tuple[str, ...],
+        secret_sha: str,
+        expires_at: datetime | None,
+        now: datetime,
+        username: str | None = None,
+    ) -> ApiToken:
+        row = await self._db.insert(
+            "INSERT INTO api_tokens (name, role, teams, secret_sha, expires_at, created_at,"
+            " username) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            name,
+            role,
+            _teams_text(teams),
+            secret_sha,
+            None if expires_at is None else self._db.time(expires_at),
+            self._db.time(now),
+            username,
+            conflict="A token with that secret already exists",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _token(row)
+
+    async def find_token_by_sha(self, secret_sha: str) -> ApiToken | None:
+        row = await self._db.fetchrow("SELECT * FROM api_tokens WHERE secret_sha = ?", secret_sha)
+        return None if row is None else _token(row)
+
+    async def list_tokens(self) -> list[ApiToken]:
+        return [_token(row) for row in await self._db.fetch("SELECT * FROM api_tokens ORDER BY id")]
+
+    async def revoke_token(self, token_id: int, now: datetime) -> ApiToken | None:
+        row = await self._db.fetchrow(
+            "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? RETURNING *",
+            self._db.time(now),
+            token_id,
+        )
+        return None if row is None else _token(row)
+
+    async def insert_user(
+        self,
+        *,
+        username: str,
+        password_hash: str,
+        salt: str,
+        role: str,
+        teams: tuple[str, ...],
+        now: datetime,
+    ) -> ApiUser:
+        row = await self._db.insert(
+            "INSERT INTO api_users (username, password_hash, salt, role, teams, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            username,
+            password_hash,
+            salt,
+            role,
+            _teams_text(teams),
+            self._db.time(now),
+            self._db.time(now),
+            conflict="That name is already taken",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _user(row)
+
+    async def find_user(self, username: str) -> ApiUser | None:
+        row = await self._db.fetchrow("SELECT * FROM api_users WHERE username = ?", username)
+        return None if row is None else _user(row)
+
+    async def list_users(self) -> list[ApiUser]:
+        rows = await self._db.fetch(
+            "SELECT * FROM api_users WHERE deleted_at IS NULL ORDER BY username"
+        )
+        return [_user(row) for row in rows]
+
+    async def set_user_disabled(
+        self, username: str, disabled_at: datetime | None, now: datetime
+    ) -> ApiUser | None:
+        row = await self._db.fetchrow(
+            "UPDATE api_users SET disabled_at = ?, updated_at = ?"
+            " WHERE username = ? AND deleted_at IS NULL RETURNING *",
+            None if disabled_at is None else self._db.time(disabled_at),
+            self._db.time(now),
+            username,
+        )
+        return None if row is None else _user(row)
+
+    async def set_user_password(
+        self, username: str, password_hash: str, salt: str, now: datetime
+    ) -> ApiUser | None:
+        row = await self._db.fetchrow(
+            "UPDATE api_users SET password_hash = ?, salt = ?, updated_at = ?"
+            " WHERE username = ? AND deleted_at IS NULL RETURNING *",
+            password_hash,
+            salt,
+            self._db.time(now),
+            username,
+        )
+        return None if row is None else _user(row)
+
+    async def delete_user(self, username: str, now: datetime) -> ApiUser | None:
+        # The row stays (the name stays taken); what let it log in or own anything goes.
+        row = await self._db.fetchrow(
+            "UPDATE api_users SET deleted_at = ?, updated_at = ?, password_hash = '', salt = '',"
+            " teams = '[]' WHERE username = ? AND deleted_at IS NULL RETURNING *",
+            self._db.time(now),
+            self._db.time(now),
+            username,
+        )
+        return None if row is None else _user(row)
+
+    async def save_team(self, name: str, pacticipants: tuple[str, ...], now: datetime) -> Team:
+        row = await self._db.fetchrow(
+            "INSERT INTO teams (name, created_at, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET updated_at = excluded.updated_at RETURNING *",
+            name,
+            self._db.time(now),
+            self._db.time(now),
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted or updated
+        await self._db.execute("DELETE FROM team_pacticipants WHERE team_id = ?", row["id"])
+        for pacticipant in pacticipants:
+            await self._db.execute(
+                "INSERT INTO team_pacticipants (team_id, pacticipant_name) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                row["id"],
+                pacticipant,
+            )
+        return Team(
+            name=row["name"],
+            pacticipants=tuple(dict.fromkeys(pacticipants)),
+            created_at=moment(row["created_at"]),
+            updated_at=moment(row["updated_at"]),
+        )
+
+    async def teams_owning(self, pacticipant_name: str) -> frozenset[str]:
+        rows = await self._db.fetch(
+            "SELECT t.name FROM teams t JOIN team_pacticipants o ON o.team_id = t.id"
+            " WHERE o.pacticipant_name = ?",
+            pacticipant_name,
+        )
+        return frozenset(row["name"] for row in rows)
+
+    async def list_teams(self) -> list[Team]:
+        rows = await self._db.fetch(
+            "SELECT t.name, t.created_at, t.updated_at, o.pacticipant_name FROM teams t"
+            " LEFT JOIN team_pacticipants o ON o.team_id = t.id"
+            " ORDER BY t.name, o.pacticipant_name"
+        )
+        return _team_list(rows)

@@ -1,0 +1,99 @@
+"""Consumer notifications: their SQL and row mapping, written once for both drivers.
+
+The changes are a JSON array in a text column on both backends; rows come back with the
+pacticipants' names joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import msgspec
+
+from broker.domain.model import Page
+from broker.domain.notifications import Notification, NotifiedChange
+from broker.storage.driver import Driver, Row, moment
+
+_NAMED = (
+    "SELECT n.*, c.name AS consumer_name, p.name AS provider_name FROM notifications n"
+    " JOIN pacticipants c ON c.id = n.consumer_id JOIN pacticipants p ON p.id = n.provider_id"
+)
+
+
+def _notification(row: Row) -> Notification:
+    return Notification(
+        id=row["id"],
+        consumer=row["consumer_name"],
+        provider=row["provider_name"],
+        provider_version=row["provider_version"],
+        created_at=moment(row["created_at"]),
+        summary=row["summary"],
+        changes=msgspec.json.decode(row["changes"], type=tuple[NotifiedChange, ...]),
+        change_request_id=row["change_request_id"],
+    )
+
+
+class NotificationRows:
+    """The `Notifications` role of a transaction."""
+
+    _db: Driver
+
+    async def insert_notification(
+        self,
+        *,
+        consumer_id: int,
+        provider_id: int,
+        provider_version: str,
+        summary: str,
+        changes: Sequence[NotifiedChange],
+        change_request_id: int | None,
+        now: datetime,
+    ) -> Notification:
+        inserted = await self._db.insert(
+            "INSERT INTO notifications (consumer_id, provider_id, provider_version, created_at,"
+            " summary, changes, change_request_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            consumer_id,
+            provider_id,
+            provider_version,
+            self._db.time(now),
+            summary,
+            msgspec.json.encode(list(changes)).decode("utf-8"),
+            change_request_id,
+            conflict="That notification already exists",
+            missing="The consumer or the provider of the notification does not exist",
+        )
+        assert inserted is not None  # INSERT … RETURNING returns the row it inserted
+        found = await self.find_notification(inserted["id"])
+        assert found is not None  # inserted just above
+        return found
+
+    async def find_notification(self, notification_id: int) -> Notification | None:
+        row = await self._db.fetchrow(f"{_NAMED} WHERE n.id = ?", notification_id)
+        return None if row is None else _notification(row)
+
+    async def list_notifications(
+        self, consumer_id: int, page: Page
+    ) -> tuple[list[Notification], int]:
+        # Newest first: ids grow with time, and the (consumer_id, id) index serves the order.
+        rows = await self._db.fetch(
+            f"{_NAMED} WHERE n.consumer_id = ? ORDER BY n.id DESC LIMIT ? OFFSET ?",
+            consumer_id,
+            page.size,
+            page.offset,
+        )
+        total = await self._db.fetchval(
+            "SELECT count(*) FROM notifications WHERE consumer_id = ?", consumer_id
+        )
+        return [_notification(row) for row in rows], int(total)
+
+    async def contract_published_before(self, provider_id: int, publication_id: int) -> int | None:
+        # The document of the provider's publication just before another (ids grow with
+        # publishing).
+        found = await self._db.fetchval(
+            "SELECT contract_version_id FROM provider_contract_publications"
+            " WHERE provider_id = ? AND id < ? ORDER BY id DESC LIMIT 1",
+            provider_id,
+            publication_id,
+        )
+        return None if found is None else int(found)
