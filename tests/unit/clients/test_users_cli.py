@@ -30,7 +30,7 @@ def test_trust_17_the_prompt_asks_twice_and_refuses_a_mismatch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     answers = iter(["typed twice", "typed twice", "one", "another"])
-    monkeypatch.setattr(users.getpass, "getpass", lambda prompt: next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     assert users.new_password(None, stdin=io.StringIO(""), ask=True) == "typed twice"
     with pytest.raises(CommandError, match="differ"):
         users.new_password(None, stdin=io.StringIO(""), ask=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import copy
 import json
 from typing import Any
@@ -82,7 +84,7 @@ BASE: dict[str, Any] = {
 }
 
 
-def edited(*edits: tuple[list[str | int], Any]) -> bytes:
+def edited(*edits: tuple[Sequence[str | int], Any]) -> bytes:
     """`BASE` with each value at a path replaced (`...` as the value deletes the key), as JSON."""
     document = copy.deepcopy(BASE)
     for path, value in edits:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from clients.cli.__main__ import main
-from clients.cli.diff_spec import EXIT_UNREADABLE
+from clients.cli.compare import EXIT_UNREADABLE
 from tests.unit.spec_diff.specs import base, edited
 
 
