@@ -14,15 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import asyncpg
-import msgspec
 
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
 from broker.domain.model import (
     Branch,
     BranchVersion,
     DeployedVersion,
-    Pacticipant,
-    PacticipantChanges,
     Page,
     ReleasedVersion,
     Tag,
@@ -33,6 +30,7 @@ from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
+from broker.storage.pacticipants import PacticipantRows
 from broker.storage.postgres_audit import PostgresAuditRows
 from broker.storage.postgres_auth import PostgresAuthRows
 from broker.storage.postgres_contracts import PostgresContractRows
@@ -54,14 +52,6 @@ UNAVAILABLE_ERRORS: Final = (
     asyncpg.AdminShutdownError,  # 57P01
     asyncpg.CrashShutdownError,  # 57P02
     asyncpg.TooManyConnectionsError,  # 53300
-)
-
-_PACTICIPANT_FIELDS: Final = (
-    "display_name",
-    "repository_url",
-    "repository_name",
-    "repository_namespace",
-    "main_branch",
 )
 
 
@@ -140,20 +130,6 @@ class PostgresDriver:
         await self.execute("SELECT pg_advisory_xact_lock(418581342580)")
 
 
-def _pacticipant(row: asyncpg.Record) -> Pacticipant:
-    return Pacticipant(
-        id=row["id"],
-        name=row["name"],
-        display_name=row["display_name"],
-        repository_url=row["repository_url"],
-        repository_name=row["repository_name"],
-        repository_namespace=row["repository_namespace"],
-        main_branch=row["main_branch"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
-
-
 def _version(row: asyncpg.Record) -> Version:
     return Version(
         id=row["id"],
@@ -223,6 +199,7 @@ class _Filters:
 
 
 class PostgresTransaction(
+    PacticipantRows,
     EnvironmentRows,
     PostgresPactRows,
     PostgresSelectionRows,
@@ -279,102 +256,6 @@ class PostgresTransaction(
                 raise ConflictError(conflict) from error
             except asyncpg.ForeignKeyViolationError as error:
                 raise NotFoundError(missing) from error
-
-    # pacticipants
-
-    async def find_pacticipant(self, name: str) -> Pacticipant | None:
-        row = await self._fetchrow("SELECT * FROM pacticipants WHERE name = $1", name)
-        return None if row is None else _pacticipant(row)
-
-    async def find_pacticipant_by_id(self, pacticipant_id: int) -> Pacticipant | None:
-        row = await self._fetchrow("SELECT * FROM pacticipants WHERE id = $1", pacticipant_id)
-        return None if row is None else _pacticipant(row)
-
-    async def insert_pacticipant(
-        self, name: str, changes: PacticipantChanges, now: datetime
-    ) -> Pacticipant:
-        values = [_set_or_none(getattr(changes, field)) for field in _PACTICIPANT_FIELDS]
-        row = await self._write(
-            "INSERT INTO pacticipants (name, display_name, repository_url, repository_name,"
-            " repository_namespace, main_branch, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING *",
-            name,
-            *values,
-            now,
-            conflict=f"A pacticipant named {name!r} already exists",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _pacticipant(row)
-
-    async def update_pacticipant(
-        self, pacticipant: Pacticipant, changes: PacticipantChanges, now: datetime
-    ) -> Pacticipant:
-        fields = [f for f in _PACTICIPANT_FIELDS if getattr(changes, f) is not msgspec.UNSET]
-        if not fields:
-            return pacticipant
-        # Only the fields set are written, so concurrent changes to other fields survive.
-        assignments = ", ".join(f"{field} = ${n}" for n, field in enumerate(fields, start=3))
-        row = await self._fetchrow(
-            f"UPDATE pacticipants SET updated_at = $2, {assignments}"  # noqa: S608 - column names from _PACTICIPANT_FIELDS
-            " WHERE id = $1 RETURNING *",
-            pacticipant.id,
-            now,
-            *(getattr(changes, field) for field in fields),
-        )
-        if row is None:
-            raise NotFoundError(f"No pacticipant named {pacticipant.name!r} was found")
-        return _pacticipant(row)
-
-    async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
-        rows = await self._fetch(
-            "SELECT * FROM pacticipants ORDER BY name LIMIT $1 OFFSET $2", page.size, page.offset
-        )
-        total = await self._count("SELECT count(*) FROM pacticipants")
-        return [_pacticipant(row) for row in rows], total
-
-    async def lock_pacticipant(self, pacticipant: Pacticipant) -> None:
-        # A row lock held until commit: a second transaction locking the same pacticipant waits.
-        await self._fetchrow("SELECT id FROM pacticipants WHERE id = $1 FOR UPDATE", pacticipant.id)
-
-    async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
-        # ON DELETE CASCADE takes its versions, branches, tags, labels and deployments along.
-        await self._execute("DELETE FROM pacticipants WHERE id = $1", pacticipant.id)
-
-    # labels
-
-    async def labels_of(self, pacticipant_id: int) -> list[str]:
-        rows = await self._fetch(
-            "SELECT name FROM labels WHERE pacticipant_id = $1 ORDER BY name", pacticipant_id
-        )
-        return [row["name"] for row in rows]
-
-    async def add_label(self, pacticipant_id: int, label: str, now: datetime) -> bool:
-        row = await self._write(
-            "INSERT INTO labels (pacticipant_id, name, created_at) VALUES ($1, $2, $3)"
-            " ON CONFLICT DO NOTHING RETURNING name",
-            pacticipant_id,
-            label,
-            now,
-            conflict=f"The pacticipant already has label {label!r}",
-            missing="The pacticipant to label does not exist",
-        )
-        return row is not None
-
-    async def remove_label(self, pacticipant_id: int, label: str) -> bool:
-        row = await self._fetchrow(
-            "DELETE FROM labels WHERE pacticipant_id = $1 AND name = $2 RETURNING name",
-            pacticipant_id,
-            label,
-        )
-        return row is not None
-
-    async def pacticipants_with_label(self, label: str) -> list[Pacticipant]:
-        rows = await self._fetch(
-            "SELECT p.* FROM pacticipants p JOIN labels l ON l.pacticipant_id = p.id"
-            " WHERE l.name = $1 ORDER BY p.name",
-            label,
-        )
-        return [_pacticipant(row) for row in rows]
 
     # versions
 
@@ -714,7 +595,3 @@ class PostgresTransaction(
             version_id,
         )
         return [row[0] for row in deployed], [row[0] for row in released]
-
-
-def _set_or_none(value: object) -> object:
-    return None if value is msgspec.UNSET else value

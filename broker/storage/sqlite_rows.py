@@ -14,8 +14,6 @@ from broker.domain.model import (
     Branch,
     BranchVersion,
     DeployedVersion,
-    Pacticipant,
-    PacticipantChanges,
     Page,
     ReleasedVersion,
     Tag,
@@ -26,6 +24,7 @@ from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
 from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
+from broker.storage.pacticipants import PacticipantRows
 from broker.storage.sqlite_audit import SQLiteAuditRows
 from broker.storage.sqlite_auth import SQLiteAuthRows
 from broker.storage.sqlite_contracts import SQLiteContractRows
@@ -39,14 +38,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-_PACTICIPANT_FIELDS = (
-    "display_name",
-    "repository_url",
-    "repository_name",
-    "repository_namespace",
-    "main_branch",
-)
-
 
 def _time(text: str | None) -> datetime | None:
     return None if text is None else from_text(text)
@@ -58,20 +49,6 @@ async def _unique(work: Awaitable[T], message: str) -> T:
         return await work
     except ConflictError as error:
         raise ConflictError(message) from error
-
-
-def _pacticipant(row: sqlite3.Row) -> Pacticipant:
-    return Pacticipant(
-        id=row["id"],
-        name=row["name"],
-        display_name=row["display_name"],
-        repository_url=row["repository_url"],
-        repository_name=row["repository_name"],
-        repository_namespace=row["repository_namespace"],
-        main_branch=row["main_branch"],
-        created_at=from_text(row["created_at"]),
-        updated_at=from_text(row["updated_at"]),
-    )
 
 
 def _version(row: sqlite3.Row) -> Version:
@@ -118,6 +95,7 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
 
 
 class SQLiteTransaction(
+    PacticipantRows,
     EnvironmentRows,
     SQLitePactRows,
     SQLiteSelectionRows,
@@ -133,92 +111,6 @@ class SQLiteTransaction(
     def __init__(self, connection: Connection, driver: Driver) -> None:
         self._c = connection
         self._db = driver
-
-    # pacticipants
-
-    async def find_pacticipant(self, name: str) -> Pacticipant | None:
-        row = await self._c.fetch_one("SELECT * FROM pacticipants WHERE name = ?", (name,))
-        return None if row is None else _pacticipant(row)
-
-    async def find_pacticipant_by_id(self, pacticipant_id: int) -> Pacticipant | None:
-        row = await self._c.fetch_one("SELECT * FROM pacticipants WHERE id = ?", (pacticipant_id,))
-        return None if row is None else _pacticipant(row)
-
-    async def insert_pacticipant(
-        self, name: str, changes: PacticipantChanges, now: datetime
-    ) -> Pacticipant:
-        values = [_value_or_none(getattr(changes, f)) for f in _PACTICIPANT_FIELDS]
-        row_id = await _unique(
-            self._c.execute(
-                "INSERT INTO pacticipants (name, display_name, repository_url, repository_name,"
-                " repository_namespace, main_branch, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, *values, to_text(now), to_text(now)),
-            ),
-            f"A pacticipant named {name!r} already exists",
-        )
-        found = await self.find_pacticipant_by_id(row_id)
-        assert found is not None
-        return found
-
-    async def update_pacticipant(
-        self, pacticipant: Pacticipant, changes: PacticipantChanges, now: datetime
-    ) -> Pacticipant:
-        fields = [f for f in _PACTICIPANT_FIELDS if getattr(changes, f) is not msgspec.UNSET]
-        if fields:
-            assignments = ", ".join(f"{f} = ?" for f in fields)
-            await self._c.execute(
-                f"UPDATE pacticipants SET {assignments}, updated_at = ? WHERE id = ?",  # noqa: S608 - column names come from a fixed tuple
-                (*(getattr(changes, f) for f in fields), to_text(now), pacticipant.id),
-            )
-        found = await self.find_pacticipant_by_id(pacticipant.id)
-        if found is None:
-            raise NotFoundError(f"Pacticipant {pacticipant.name!r} no longer exists")
-        return found
-
-    async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
-        rows = await self._c.fetch_all(
-            "SELECT * FROM pacticipants ORDER BY name LIMIT ? OFFSET ?", (page.size, page.offset)
-        )
-        total = await self._c.fetch_one("SELECT count(*) AS n FROM pacticipants")
-        return [_pacticipant(r) for r in rows], total["n"] if total else 0
-
-    async def lock_pacticipant(self, pacticipant: Pacticipant) -> None:
-        # Transactions are serialised already (one writer, BEGIN IMMEDIATE): nothing to take.
-        return None
-
-    async def delete_pacticipant(self, pacticipant: Pacticipant) -> None:
-        await self._c.execute("DELETE FROM pacticipants WHERE id = ?", (pacticipant.id,))
-
-    # labels
-
-    async def labels_of(self, pacticipant_id: int) -> list[str]:
-        rows = await self._c.fetch_all(
-            "SELECT name FROM labels WHERE pacticipant_id = ? ORDER BY name", (pacticipant_id,)
-        )
-        return [r["name"] for r in rows]
-
-    async def add_label(self, pacticipant_id: int, label: str, now: datetime) -> bool:
-        changed = await self._c.changes(
-            "INSERT INTO labels (pacticipant_id, name, created_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (pacticipant_id, label, to_text(now)),
-        )
-        return changed > 0
-
-    async def remove_label(self, pacticipant_id: int, label: str) -> bool:
-        changed = await self._c.changes(
-            "DELETE FROM labels WHERE pacticipant_id = ? AND name = ?", (pacticipant_id, label)
-        )
-        return changed > 0
-
-    async def pacticipants_with_label(self, label: str) -> list[Pacticipant]:
-        rows = await self._c.fetch_all(
-            "SELECT p.* FROM pacticipants p JOIN labels l ON l.pacticipant_id = p.id"
-            " WHERE l.name = ? ORDER BY p.name",
-            (label,),
-        )
-        return [_pacticipant(r) for r in rows]
 
     # versions
 
@@ -547,10 +439,6 @@ class SQLiteTransaction(
             (version_id,),
         )
         return [r[0] for r in deployed], [r[0] for r in released]
-
-
-def _value_or_none(value: object) -> Any:
-    return None if value is msgspec.UNSET else value
 
 
 def _filter(where: list[str], params: list[Any], column: str, value: object) -> None:
