@@ -17,13 +17,8 @@ import asyncpg
 
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
 from broker.domain.model import (
-    Branch,
-    BranchVersion,
     DeployedVersion,
-    Page,
     ReleasedVersion,
-    Tag,
-    Version,
 )
 from broker.storage.driver import MISSING, numbered
 from broker.storage.environments import EnvironmentRows
@@ -37,6 +32,7 @@ from broker.storage.postgres_contracts import PostgresContractRows
 from broker.storage.postgres_pacts import PostgresPactRows
 from broker.storage.postgres_selection import PostgresSelectionRows
 from broker.storage.postgres_statements import PostgresStatements
+from broker.storage.versions import VersionRows
 
 if TYPE_CHECKING:
     from asyncpg.pool import PoolConnectionProxy
@@ -130,36 +126,6 @@ class PostgresDriver:
         await self.execute("SELECT pg_advisory_xact_lock(418581342580)")
 
 
-def _version(row: asyncpg.Record) -> Version:
-    return Version(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        number=row["number"],
-        build_url=row["build_url"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
-
-
-def _branch(row: asyncpg.Record) -> Branch:
-    return Branch(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        name=row["name"],
-        created_at=row["created_at"],
-    )
-
-
-def _branch_version(row: asyncpg.Record) -> BranchVersion:
-    return BranchVersion(
-        branch_id=row["branch_id"], version_id=row["version_id"], created_at=row["created_at"]
-    )
-
-
-def _tag(row: asyncpg.Record) -> Tag:
-    return Tag(version_id=row["version_id"], name=row["name"], created_at=row["created_at"])
-
-
 def _deployed(row: asyncpg.Record) -> DeployedVersion:
     return DeployedVersion(
         uuid=row["uuid"],
@@ -199,6 +165,7 @@ class _Filters:
 
 
 class PostgresTransaction(
+    VersionRows,
     PacticipantRows,
     EnvironmentRows,
     PostgresPactRows,
@@ -256,213 +223,6 @@ class PostgresTransaction(
                 raise ConflictError(conflict) from error
             except asyncpg.ForeignKeyViolationError as error:
                 raise NotFoundError(missing) from error
-
-    # versions
-
-    async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
-        row = await self._fetchrow(
-            "SELECT * FROM versions WHERE pacticipant_id = $1 AND number = $2",
-            pacticipant_id,
-            number,
-        )
-        return None if row is None else _version(row)
-
-    async def find_version_by_id(self, version_id: int) -> Version | None:
-        row = await self._fetchrow("SELECT * FROM versions WHERE id = $1", version_id)
-        return None if row is None else _version(row)
-
-    async def insert_version(
-        self, pacticipant_id: int, number: str, build_url: str | None, now: datetime
-    ) -> Version:
-        row = await self._write(
-            "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
-            " VALUES ($1, $2, $3, $4, $4) RETURNING *",
-            pacticipant_id,
-            number,
-            build_url,
-            now,
-            conflict=f"Version {number!r} already exists",
-            missing="The pacticipant of the version does not exist",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _version(row)
-
-    async def update_version(
-        self, version: Version, build_url: str | None, now: datetime
-    ) -> Version:
-        row = await self._fetchrow(
-            "UPDATE versions SET build_url = $2, updated_at = $3 WHERE id = $1 RETURNING *",
-            version.id,
-            build_url,
-            now,
-        )
-        if row is None:
-            raise NotFoundError(f"Version {version.number!r} was not found")
-        return _version(row)
-
-    async def delete_version(self, version: Version) -> None:
-        # ON DELETE CASCADE takes its branch memberships, tags, deployments and releases along.
-        await self._execute("DELETE FROM versions WHERE id = $1", version.id)
-
-    async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
-        # Row ids order versions by creation: newest first is highest id first.
-        rows = await self._fetch(
-            "SELECT * FROM versions WHERE pacticipant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-            pacticipant_id,
-            page.size,
-            page.offset,
-        )
-        total = await self._count(
-            "SELECT count(*) FROM versions WHERE pacticipant_id = $1", pacticipant_id
-        )
-        return [_version(row) for row in rows], total
-
-    async def versions_with_tag(self, pacticipant_id: int, tag: str) -> list[Version]:
-        rows = await self._fetch(
-            "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
-            " WHERE v.pacticipant_id = $1 AND t.name = $2 ORDER BY v.id",
-            pacticipant_id,
-            tag,
-        )
-        return [_version(r) for r in rows]
-
-    async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
-        if tag is None:
-            row = await self._fetchrow(
-                "SELECT * FROM versions WHERE pacticipant_id = $1 ORDER BY id DESC LIMIT 1",
-                pacticipant_id,
-            )
-        else:
-            row = await self._fetchrow(
-                "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
-                " WHERE v.pacticipant_id = $1 AND t.name = $2 ORDER BY v.id DESC LIMIT 1",
-                pacticipant_id,
-                tag,
-            )
-        return None if row is None else _version(row)
-
-    # branches
-
-    async def find_branch(self, pacticipant_id: int, name: str) -> Branch | None:
-        row = await self._fetchrow(
-            "SELECT * FROM branches WHERE pacticipant_id = $1 AND name = $2", pacticipant_id, name
-        )
-        return None if row is None else _branch(row)
-
-    async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
-        row = await self._write(
-            "INSERT INTO branches (pacticipant_id, name, created_at) VALUES ($1, $2, $3)"
-            " RETURNING *",
-            pacticipant_id,
-            name,
-            now,
-            conflict=f"Branch {name!r} already exists",
-            missing="The pacticipant of the branch does not exist",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _branch(row)
-
-    async def delete_branch(self, branch: Branch) -> None:
-        await self._execute("DELETE FROM branches WHERE id = $1", branch.id)
-
-    async def list_branches(self, pacticipant_id: int, page: Page) -> tuple[list[Branch], int]:
-        rows = await self._fetch(
-            "SELECT * FROM branches WHERE pacticipant_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
-            pacticipant_id,
-            page.size,
-            page.offset,
-        )
-        total = await self._count(
-            "SELECT count(*) FROM branches WHERE pacticipant_id = $1", pacticipant_id
-        )
-        return [_branch(row) for row in rows], total
-
-    async def find_branch_version(self, branch_id: int, version_id: int) -> BranchVersion | None:
-        row = await self._fetchrow(
-            "SELECT * FROM branch_versions WHERE branch_id = $1 AND version_id = $2",
-            branch_id,
-            version_id,
-        )
-        return None if row is None else _branch_version(row)
-
-    async def insert_branch_version(
-        self, branch_id: int, version_id: int, now: datetime
-    ) -> BranchVersion:
-        row = await self._write(
-            "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES ($1, $2, $3)"
-            " RETURNING *",
-            branch_id,
-            version_id,
-            now,
-            conflict="The version is already on that branch",
-            missing="The branch or the version does not exist",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _branch_version(row)
-
-    async def delete_branch_version(self, branch_id: int, version_id: int) -> bool:
-        row = await self._fetchrow(
-            "DELETE FROM branch_versions WHERE branch_id = $1 AND version_id = $2 RETURNING seq",
-            branch_id,
-            version_id,
-        )
-        return row is not None
-
-    async def branch_versions(self, branch_id: int, page: Page) -> tuple[list[Version], int]:
-        rows = await self._fetch(
-            "SELECT v.* FROM versions v JOIN branch_versions bv ON bv.version_id = v.id"
-            " WHERE bv.branch_id = $1 ORDER BY bv.seq DESC LIMIT $2 OFFSET $3",
-            branch_id,
-            page.size,
-            page.offset,
-        )
-        total = await self._count(
-            "SELECT count(*) FROM branch_versions WHERE branch_id = $1", branch_id
-        )
-        return [_version(row) for row in rows], total
-
-    async def branches_of_version(self, version_id: int) -> list[tuple[Branch, bool]]:
-        # A branch's head is the version added to it last (highest seq), not the highest number.
-        rows = await self._fetch(
-            "SELECT b.*, bv.seq = (SELECT max(h.seq) FROM branch_versions h"
-            " WHERE h.branch_id = b.id) AS is_head"
-            " FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
-            " WHERE bv.version_id = $1 ORDER BY bv.seq",
-            version_id,
-        )
-        return [(_branch(row), row["is_head"]) for row in rows]
-
-    # tags
-
-    async def find_tag(self, version_id: int, name: str) -> Tag | None:
-        row = await self._fetchrow(
-            "SELECT * FROM tags WHERE version_id = $1 AND name = $2", version_id, name
-        )
-        return None if row is None else _tag(row)
-
-    async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
-        row = await self._write(
-            "INSERT INTO tags (version_id, name, created_at) VALUES ($1, $2, $3) RETURNING *",
-            version_id,
-            name,
-            now,
-            conflict=f"The version already has tag {name!r}",
-            missing="The version to tag does not exist",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _tag(row)
-
-    async def delete_tag(self, version_id: int, name: str) -> bool:
-        row = await self._fetchrow(
-            "DELETE FROM tags WHERE version_id = $1 AND name = $2 RETURNING seq", version_id, name
-        )
-        return row is not None
-
-    async def tags_of_version(self, version_id: int) -> list[Tag]:
-        rows = await self._fetch(
-            "SELECT * FROM tags WHERE version_id = $1 ORDER BY seq", version_id
-        )
-        return [_tag(row) for row in rows]
 
     # deployed and released versions
 

@@ -11,13 +11,8 @@ import msgspec
 
 from broker.domain.errors import ConflictError, NotFoundError
 from broker.domain.model import (
-    Branch,
-    BranchVersion,
     DeployedVersion,
-    Page,
     ReleasedVersion,
-    Tag,
-    Version,
 )
 from broker.storage.driver import Driver
 from broker.storage.environments import EnvironmentRows
@@ -32,6 +27,7 @@ from broker.storage.sqlite_pacts import SQLitePactRows
 from broker.storage.sqlite_selection import SQLiteSelectionRows
 from broker.storage.sqlite_statements import SQLiteStatements
 from broker.storage.sqlite_time import from_text, to_text
+from broker.storage.versions import VersionRows
 
 if TYPE_CHECKING:
     from broker.storage.sqlite import Connection
@@ -49,26 +45,6 @@ async def _unique(work: Awaitable[T], message: str) -> T:
         return await work
     except ConflictError as error:
         raise ConflictError(message) from error
-
-
-def _version(row: sqlite3.Row) -> Version:
-    return Version(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        number=row["number"],
-        build_url=row["build_url"],
-        created_at=from_text(row["created_at"]),
-        updated_at=from_text(row["updated_at"]),
-    )
-
-
-def _branch(row: sqlite3.Row) -> Branch:
-    return Branch(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        name=row["name"],
-        created_at=from_text(row["created_at"]),
-    )
 
 
 def _deployed(row: sqlite3.Row) -> DeployedVersion:
@@ -95,6 +71,7 @@ def _released(row: sqlite3.Row) -> ReleasedVersion:
 
 
 class SQLiteTransaction(
+    VersionRows,
     PacticipantRows,
     EnvironmentRows,
     SQLitePactRows,
@@ -111,206 +88,6 @@ class SQLiteTransaction(
     def __init__(self, connection: Connection, driver: Driver) -> None:
         self._c = connection
         self._db = driver
-
-    # versions
-
-    async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
-        row = await self._c.fetch_one(
-            "SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?",
-            (pacticipant_id, number),
-        )
-        return None if row is None else _version(row)
-
-    async def find_version_by_id(self, version_id: int) -> Version | None:
-        row = await self._c.fetch_one("SELECT * FROM versions WHERE id = ?", (version_id,))
-        return None if row is None else _version(row)
-
-    async def insert_version(
-        self, pacticipant_id: int, number: str, build_url: str | None, now: datetime
-    ) -> Version:
-        row_id = await _unique(
-            self._c.execute(
-                "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (pacticipant_id, number, build_url, to_text(now), to_text(now)),
-            ),
-            f"Version {number!r} already exists",
-        )
-        found = await self.find_version_by_id(row_id)
-        assert found is not None
-        return found
-
-    async def update_version(
-        self, version: Version, build_url: str | None, now: datetime
-    ) -> Version:
-        await self._c.execute(
-            "UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ?",
-            (build_url, to_text(now), version.id),
-        )
-        found = await self.find_version_by_id(version.id)
-        if found is None:
-            raise NotFoundError(f"Version {version.number!r} no longer exists")
-        return found
-
-    async def delete_version(self, version: Version) -> None:
-        await self._c.execute("DELETE FROM versions WHERE id = ?", (version.id,))
-
-    async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
-        rows = await self._c.fetch_all(
-            "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-            (pacticipant_id, page.size, page.offset),
-        )
-        total = await self._c.fetch_one(
-            "SELECT count(*) AS n FROM versions WHERE pacticipant_id = ?", (pacticipant_id,)
-        )
-        return [_version(r) for r in rows], total["n"] if total else 0
-
-    async def versions_with_tag(self, pacticipant_id: int, tag: str) -> list[Version]:
-        rows = await self._c.fetch_all(
-            "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
-            " WHERE v.pacticipant_id = ? AND t.name = ? ORDER BY v.id",
-            (pacticipant_id, tag),
-        )
-        return [_version(r) for r in rows]
-
-    async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
-        if tag is None:
-            row = await self._c.fetch_one(
-                "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1",
-                (pacticipant_id,),
-            )
-        else:
-            row = await self._c.fetch_one(
-                "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
-                " WHERE v.pacticipant_id = ? AND t.name = ? ORDER BY v.id DESC LIMIT 1",
-                (pacticipant_id, tag),
-            )
-        return None if row is None else _version(row)
-
-    # branches
-
-    async def find_branch(self, pacticipant_id: int, name: str) -> Branch | None:
-        row = await self._c.fetch_one(
-            "SELECT * FROM branches WHERE pacticipant_id = ? AND name = ?", (pacticipant_id, name)
-        )
-        return None if row is None else _branch(row)
-
-    async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
-        row_id = await _unique(
-            self._c.execute(
-                "INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?)",
-                (pacticipant_id, name, to_text(now)),
-            ),
-            f"Branch {name!r} already exists",
-        )
-        row = await self._c.fetch_one("SELECT * FROM branches WHERE id = ?", (row_id,))
-        assert row is not None
-        return _branch(row)
-
-    async def delete_branch(self, branch: Branch) -> None:
-        await self._c.execute("DELETE FROM branches WHERE id = ?", (branch.id,))
-
-    async def list_branches(self, pacticipant_id: int, page: Page) -> tuple[list[Branch], int]:
-        rows = await self._c.fetch_all(
-            "SELECT * FROM branches WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
-            (pacticipant_id, page.size, page.offset),
-        )
-        total = await self._c.fetch_one(
-            "SELECT count(*) AS n FROM branches WHERE pacticipant_id = ?", (pacticipant_id,)
-        )
-        return [_branch(r) for r in rows], total["n"] if total else 0
-
-    async def find_branch_version(self, branch_id: int, version_id: int) -> BranchVersion | None:
-        row = await self._c.fetch_one(
-            "SELECT * FROM branch_versions WHERE branch_id = ? AND version_id = ?",
-            (branch_id, version_id),
-        )
-        if row is None:
-            return None
-        return BranchVersion(
-            branch_id=row["branch_id"],
-            version_id=row["version_id"],
-            created_at=from_text(row["created_at"]),
-        )
-
-    async def insert_branch_version(
-        self, branch_id: int, version_id: int, now: datetime
-    ) -> BranchVersion:
-        await _unique(
-            self._c.execute(
-                "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?, ?, ?)",
-                (branch_id, version_id, to_text(now)),
-            ),
-            "The version is already on that branch",
-        )
-        return BranchVersion(branch_id=branch_id, version_id=version_id, created_at=now)
-
-    async def delete_branch_version(self, branch_id: int, version_id: int) -> bool:
-        changed = await self._c.changes(
-            "DELETE FROM branch_versions WHERE branch_id = ? AND version_id = ?",
-            (branch_id, version_id),
-        )
-        return changed > 0
-
-    async def branch_versions(self, branch_id: int, page: Page) -> tuple[list[Version], int]:
-        rows = await self._c.fetch_all(
-            "SELECT v.* FROM versions v JOIN branch_versions bv ON bv.version_id = v.id"
-            " WHERE bv.branch_id = ? ORDER BY bv.seq DESC LIMIT ? OFFSET ?",
-            (branch_id, page.size, page.offset),
-        )
-        total = await self._c.fetch_one(
-            "SELECT count(*) AS n FROM branch_versions WHERE branch_id = ?", (branch_id,)
-        )
-        return [_version(r) for r in rows], total["n"] if total else 0
-
-    async def branches_of_version(self, version_id: int) -> list[tuple[Branch, bool]]:
-        rows = await self._c.fetch_all(
-            "SELECT b.*, (SELECT max(seq) FROM branch_versions h WHERE h.branch_id = b.id)"
-            " = bv.seq AS is_head"
-            " FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
-            " WHERE bv.version_id = ? ORDER BY bv.seq",
-            (version_id,),
-        )
-        return [(_branch(r), bool(r["is_head"])) for r in rows]
-
-    # tags
-
-    async def find_tag(self, version_id: int, name: str) -> Tag | None:
-        row = await self._c.fetch_one(
-            "SELECT * FROM tags WHERE version_id = ? AND name = ?", (version_id, name)
-        )
-        if row is None:
-            return None
-        return Tag(
-            version_id=row["version_id"],
-            name=row["name"],
-            created_at=from_text(row["created_at"]),
-        )
-
-    async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
-        await _unique(
-            self._c.execute(
-                "INSERT INTO tags (version_id, name, created_at) VALUES (?, ?, ?)",
-                (version_id, name, to_text(now)),
-            ),
-            f"The version already has tag {name!r}",
-        )
-        return Tag(version_id=version_id, name=name, created_at=now)
-
-    async def delete_tag(self, version_id: int, name: str) -> bool:
-        changed = await self._c.changes(
-            "DELETE FROM tags WHERE version_id = ? AND name = ?", (version_id, name)
-        )
-        return changed > 0
-
-    async def tags_of_version(self, version_id: int) -> list[Tag]:
-        rows = await self._c.fetch_all(
-            "SELECT * FROM tags WHERE version_id = ? ORDER BY seq", (version_id,)
-        )
-        return [
-            Tag(version_id=r["version_id"], name=r["name"], created_at=from_text(r["created_at"]))
-            for r in rows
-        ]
 
     # deployed and released versions
 
