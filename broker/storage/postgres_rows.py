@@ -1,4 +1,4 @@
-"""SQL and row mapping of the PostgreSQL adapter: one method per `Transaction` operation.
+"""The PostgreSQL transaction and driver, and how a lost connection is reported.
 
 Statements that can break a uniqueness or reference rule run inside a savepoint. PostgreSQL
 aborts the whole transaction on an error; the savepoint confines the failure to the statement,
@@ -16,14 +16,10 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import asyncpg
 
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
-from broker.domain.model import (
-    DeployedVersion,
-    ReleasedVersion,
-)
+from broker.storage.deployments import DeploymentRows
 from broker.storage.driver import MISSING, numbered
 from broker.storage.environments import EnvironmentRows
 from broker.storage.governance_store import GovernanceRows
-from broker.storage.interface import ANY, AnyInstance
 from broker.storage.notification_store import NotificationRows
 from broker.storage.pacticipants import PacticipantRows
 from broker.storage.postgres_audit import PostgresAuditRows
@@ -126,45 +122,8 @@ class PostgresDriver:
         await self.execute("SELECT pg_advisory_xact_lock(418581342580)")
 
 
-def _deployed(row: asyncpg.Record) -> DeployedVersion:
-    return DeployedVersion(
-        uuid=row["uuid"],
-        version_id=row["version_id"],
-        pacticipant_id=row["pacticipant_id"],
-        environment_id=row["environment_uuid"],
-        application_instance=row["application_instance"],
-        created_at=row["created_at"],
-        undeployed_at=row["undeployed_at"],
-    )
-
-
-def _released(row: asyncpg.Record) -> ReleasedVersion:
-    return ReleasedVersion(
-        uuid=row["uuid"],
-        version_id=row["version_id"],
-        pacticipant_id=row["pacticipant_id"],
-        environment_id=row["environment_uuid"],
-        created_at=row["created_at"],
-        support_ended_at=row["support_ended_at"],
-    )
-
-
-class _Filters:
-    """A WHERE clause built from optional equality filters, with numbered parameters."""
-
-    def __init__(self) -> None:
-        self.conditions: list[str] = []
-        self.arguments: list[object] = []
-
-    def equal(self, column: str, value: object) -> None:
-        self.arguments.append(value)
-        self.conditions.append(f"{column} = ${len(self.arguments)}")
-
-    def __str__(self) -> str:
-        return " AND ".join(self.conditions)
-
-
 class PostgresTransaction(
+    DeploymentRows,
     VersionRows,
     PacticipantRows,
     EnvironmentRows,
@@ -223,135 +182,3 @@ class PostgresTransaction(
                 raise ConflictError(conflict) from error
             except asyncpg.ForeignKeyViolationError as error:
                 raise NotFoundError(missing) from error
-
-    # deployed and released versions
-
-    async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
-        row = await self._write(
-            "INSERT INTO deployed_versions (uuid, version_id, pacticipant_id, environment_uuid,"
-            " application_instance, created_at, undeployed_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *",
-            deployed.uuid,
-            deployed.version_id,
-            deployed.pacticipant_id,
-            deployed.environment_id,
-            deployed.application_instance,
-            deployed.created_at,
-            deployed.undeployed_at,
-            conflict=f"A deployment record with uuid {deployed.uuid!r} already exists",
-            missing="The version, pacticipant or environment of the deployment does not exist",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _deployed(row)
-
-    async def find_deployed_version(self, uuid: str) -> DeployedVersion | None:
-        row = await self._fetchrow("SELECT * FROM deployed_versions WHERE uuid = $1", uuid)
-        return None if row is None else _deployed(row)
-
-    async def deployed_versions(
-        self,
-        environment_id: str,
-        *,
-        pacticipant_id: int | None = None,
-        version_id: int | None = None,
-        currently_deployed: bool | None = None,
-        application_instance: str | AnyInstance | None = ANY,
-    ) -> list[DeployedVersion]:
-        where = _Filters()
-        where.equal("environment_uuid", environment_id)
-        if pacticipant_id is not None:
-            where.equal("pacticipant_id", pacticipant_id)
-        if version_id is not None:
-            where.equal("version_id", version_id)
-        if currently_deployed is not None:
-            where.conditions.append(f"undeployed_at IS {'' if currently_deployed else 'NOT '}NULL")
-        if application_instance is None:
-            where.conditions.append("application_instance IS NULL")
-        elif application_instance is not ANY:
-            where.equal("application_instance", application_instance)
-        rows = await self._fetch(
-            f"SELECT * FROM deployed_versions WHERE {where} ORDER BY id",  # noqa: S608 - fixed fragments, values bound
-            *where.arguments,
-        )
-        return [_deployed(row) for row in rows]
-
-    async def mark_undeployed(self, deployed: DeployedVersion, now: datetime) -> DeployedVersion:
-        row = await self._fetchrow(
-            "UPDATE deployed_versions SET undeployed_at = $2 WHERE uuid = $1 RETURNING *",
-            deployed.uuid,
-            now,
-        )
-        if row is None:
-            raise NotFoundError(f"No deployment record with uuid {deployed.uuid!r} was found")
-        return _deployed(row)
-
-    async def insert_released_version(self, released: ReleasedVersion) -> ReleasedVersion:
-        row = await self._write(
-            "INSERT INTO released_versions (uuid, version_id, pacticipant_id, environment_uuid,"
-            " created_at, support_ended_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *",
-            released.uuid,
-            released.version_id,
-            released.pacticipant_id,
-            released.environment_id,
-            released.created_at,
-            released.support_ended_at,
-            conflict="That version is already released to that environment",
-            missing="The version, pacticipant or environment of the release does not exist",
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _released(row)
-
-    async def find_released_version(self, uuid: str) -> ReleasedVersion | None:
-        row = await self._fetchrow("SELECT * FROM released_versions WHERE uuid = $1", uuid)
-        return None if row is None else _released(row)
-
-    async def released_versions(
-        self,
-        environment_id: str,
-        *,
-        pacticipant_id: int | None = None,
-        version_id: int | None = None,
-        currently_supported: bool | None = None,
-    ) -> list[ReleasedVersion]:
-        where = _Filters()
-        where.equal("environment_uuid", environment_id)
-        if pacticipant_id is not None:
-            where.equal("pacticipant_id", pacticipant_id)
-        if version_id is not None:
-            where.equal("version_id", version_id)
-        if currently_supported is not None:
-            where.conditions.append(
-                f"support_ended_at IS {'' if currently_supported else 'NOT '}NULL"
-            )
-        rows = await self._fetch(
-            f"SELECT * FROM released_versions WHERE {where} ORDER BY id",  # noqa: S608 - fixed fragments, values bound
-            *where.arguments,
-        )
-        return [_released(row) for row in rows]
-
-    async def set_support_ended(
-        self, released: ReleasedVersion, ended_at: datetime | None
-    ) -> ReleasedVersion:
-        row = await self._fetchrow(
-            "UPDATE released_versions SET support_ended_at = $2 WHERE uuid = $1 RETURNING *",
-            released.uuid,
-            ended_at,
-        )
-        if row is None:
-            raise NotFoundError(f"No release record with uuid {released.uuid!r} was found")
-        return _released(row)
-
-    async def environments_of_version(self, version_id: int) -> tuple[list[str], list[str]]:
-        # Current records only: an undeployed or unsupported version is no longer there.
-        deployed = await self._fetch(
-            "SELECT environment_uuid FROM deployed_versions"
-            " WHERE version_id = $1 AND undeployed_at IS NULL"
-            " GROUP BY environment_uuid ORDER BY min(id)",
-            version_id,
-        )
-        released = await self._fetch(
-            "SELECT environment_uuid FROM released_versions"
-            " WHERE version_id = $1 AND support_ended_at IS NULL ORDER BY id",
-            version_id,
-        )
-        return [row[0] for row in deployed], [row[0] for row in released]
