@@ -81,6 +81,7 @@ class DeploymentRows:
         currently_deployed: bool | None = None,
         application_instance: str | AnyInstance | None = ANY,
     ) -> list[DeployedVersion]:
+        # ANY filters nothing; None asks for the records without an instance (IS NULL below).
         conditions, arguments = _where(
             environment_id,
             pacticipant_id=pacticipant_id,
