@@ -3,28 +3,32 @@
 A transaction holds one pooled connection from BEGIN to COMMIT. When the database goes away,
 every operation raises `StorageUnavailableError`; the pool drops the broken connections and opens
 new ones on later requests, so the broker recovers by itself once the database is back.
+
+Statements that can break a uniqueness or reference rule run inside a savepoint: PostgreSQL
+aborts the whole transaction on an error, and the savepoint confines the failure to the statement,
+so a service that catches `ConflictError` can go on, as it can on SQLite
+(https://www.postgresql.org/docs/current/sql-savepoint.html).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
-from typing import TYPE_CHECKING, Final
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from broker.domain.errors import StorageUnavailableError
+from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
+from broker.storage.driver import MISSING, numbered
 from broker.storage.migrations import migrations_for, pending
-from broker.storage.postgres_rows import (
-    UNAVAILABLE_ERRORS,
-    PostgresTransaction,
-    is_lost,
-    unavailable_on_connection_loss,
-)
+from broker.storage.transaction import StorageTransaction
 
 if TYPE_CHECKING:
-    from broker.storage.postgres_rows import Connection
+    from asyncpg.pool import PoolConnectionProxy
+
+    Connection: TypeAlias = PoolConnectionProxy[asyncpg.Record]
 
 # Key of the advisory lock that serialises migrations across processes ("accord" in ASCII).
 # https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
@@ -34,6 +38,93 @@ _CREATE_SCHEMA_MIGRATIONS: Final = (
     "CREATE TABLE IF NOT EXISTS schema_migrations"
     " (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)"
 )
+
+
+# Errors that mean "the database cannot be reached", not "the request is wrong". TimeoutError
+# (asyncio's too, since Python 3.11) and ConnectionError are OSErrors.
+UNAVAILABLE_ERRORS: Final = (
+    OSError,
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08, ConnectionDoesNotExistError among them
+    asyncpg.CannotConnectNowError,  # 57P03: the server is starting up or shutting down
+    asyncpg.AdminShutdownError,  # 57P01
+    asyncpg.CrashShutdownError,  # 57P02
+    asyncpg.TooManyConnectionsError,  # 53300
+)
+
+
+@contextmanager
+def unavailable_on_connection_loss(connection: Connection | None) -> Iterator[None]:
+    """Turn a refused, lost or closed connection into `StorageUnavailableError`."""
+    try:
+        yield
+    except UNAVAILABLE_ERRORS as error:
+        raise StorageUnavailableError("The database cannot be reached") from error
+    except asyncpg.InterfaceError as error:
+        # asyncpg reports work on a connection that has gone away as an InterfaceError; the
+        # connection's state, not the message, tells that apart from a misuse of the driver.
+        if connection is not None and is_lost(connection):
+            raise StorageUnavailableError("The database connection was lost") from error
+        raise
+
+
+def is_lost(connection: Connection) -> bool:
+    """Whether a pooled connection closed under its user.
+
+    The pool takes back a connection as soon as it closes, and the proxy its user holds then
+    refuses every call, `is_closed()` included.
+    """
+    try:
+        return connection.is_closed()
+    except asyncpg.InterfaceError:
+        return True
+
+
+class PostgresDriver:
+    """The storage `Driver` on one pooled asyncpg connection (see `broker.storage.driver`)."""
+
+    for_update = " FOR UPDATE"
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetch(numbered(query), *args)
+
+    async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetchrow(numbered(query), *args)
+
+    async def fetchval(self, query: str, *args: object) -> Any:
+        with unavailable_on_connection_loss(self._connection):
+            return await self._connection.fetchval(numbered(query), *args)
+
+    async def execute(self, query: str, *args: object) -> int:
+        with unavailable_on_connection_loss(self._connection):
+            status = await self._connection.execute(numbered(query), *args)
+        # The command tag: "UPDATE 3", "DELETE 0", "INSERT 0 1"; its last word is the count.
+        count = status.rpartition(" ")[2]
+        return int(count) if count.isdigit() else 0
+
+    async def insert(
+        self, query: str, *args: object, conflict: str, missing: str = MISSING
+    ) -> asyncpg.Record | None:
+        # A savepoint: a broken rule would otherwise abort the whole transaction.
+        with unavailable_on_connection_loss(self._connection):
+            try:
+                async with self._connection.transaction():
+                    return await self._connection.fetchrow(numbered(query), *args)
+            except asyncpg.UniqueViolationError as error:
+                raise ConflictError(conflict) from error
+            except asyncpg.ForeignKeyViolationError as error:
+                raise NotFoundError(missing) from error
+
+    def time(self, moment: datetime) -> datetime:
+        return moment
+
+    async def lock_audit_chain(self) -> None:
+        # A transaction-scoped advisory lock: concurrent writers append one after the other.
+        await self.execute("SELECT pg_advisory_xact_lock(418581342580)")
 
 
 def redact(dsn: str) -> str:
@@ -118,14 +209,14 @@ class PostgresStorage:
                 await self._pool.release(connection)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+    async def transaction(self) -> AsyncIterator[StorageTransaction]:
         """One transaction on one pooled connection: committed, or rolled back if it raises."""
         async with self._connection() as connection:
             transaction = connection.transaction()
             with unavailable_on_connection_loss(connection):
                 await transaction.start()
             try:
-                yield PostgresTransaction(connection)
+                yield StorageTransaction(PostgresDriver(connection))
             except BaseException:
                 # The first error is the one to report. If the rollback fails too (the connection
                 # is lost, or still busy with a cancelled query), the pool's release rolls back

@@ -21,8 +21,7 @@ from typing import Any, TypeVar
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
 from broker.storage.driver import MISSING
 from broker.storage.migrations import migrations_for, pending
-from broker.storage.sqlite_rows import SQLiteTransaction
-from broker.storage.sqlite_time import to_text
+from broker.storage.transaction import StorageTransaction
 
 T = TypeVar("T")
 
@@ -71,16 +70,6 @@ class Connection:
         return self._db
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; the last inserted row id."""
-
-        def work() -> int:
-            with translated_errors():
-                cursor = self.db.execute(sql, params)
-                return cursor.lastrowid or 0
-
-        return await self.call(work)
-
-    async def changes(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; how many rows it changed."""
 
         def work() -> int:
@@ -163,6 +152,14 @@ class translated_errors:
             raise StorageUnavailableError("The SQLite database is busy or unreadable") from error
 
 
+def to_text(moment: datetime) -> str:
+    """A time as SQLite stores it: UTC ISO-8601 text with microseconds.
+
+    It sorts as time does and reads back (`driver.moment`) to the same aware datetime.
+    """
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 class SQLiteDriver:
     """The storage `Driver` on a SQLite connection (see `broker.storage.driver`)."""
 
@@ -182,7 +179,7 @@ class SQLiteDriver:
         return None if row is None else row[0]
 
     async def execute(self, query: str, *args: object) -> int:
-        return await self._connection.changes(query, args)
+        return await self._connection.execute(query, args)
 
     async def insert(
         self, query: str, *args: object, conflict: str, missing: str = MISSING
@@ -227,12 +224,12 @@ class SQLiteStorage:
         return f"SQLite database {where}"
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SQLiteTransaction]:
+    async def transaction(self) -> AsyncIterator[StorageTransaction]:
         """One transaction at a time; BEGIN IMMEDIATE takes the write lock up front."""
         async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
-                yield SQLiteTransaction(self._connection, SQLiteDriver(self._connection))
+                yield StorageTransaction(SQLiteDriver(self._connection))
             except BaseException:
                 await self._connection.execute("ROLLBACK")
                 raise

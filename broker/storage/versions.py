@@ -1,0 +1,253 @@
+"""Versions, branches and tags: their SQL and row mapping, written once for both drivers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from broker.domain.errors import NotFoundError
+from broker.domain.model import Branch, BranchVersion, Page, Tag, Version
+from broker.storage.driver import Driver, Row, moment
+
+
+def _version(row: Row) -> Version:
+    return Version(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        number=row["number"],
+        build_url=row["build_url"],
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
+    )
+
+
+def _branch(row: Row) -> Branch:
+    return Branch(
+        id=row["id"],
+        pacticipant_id=row["pacticipant_id"],
+        name=row["name"],
+        created_at=moment(row["created_at"]),
+    )
+
+
+def _branch_version(row: Row) -> BranchVersion:
+    return BranchVersion(
+        branch_id=row["branch_id"],
+        version_id=row["version_id"],
+        created_at=moment(row["created_at"]),
+    )
+
+
+def _tag(row: Row) -> Tag:
+    return Tag(version_id=row["version_id"], name=row["name"], created_at=moment(row["created_at"]))
+
+
+class VersionRows:
+    """The `Versions` role of a transaction."""
+
+    _db: Driver
+
+    async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
+        row = await self._db.fetchrow(
+            "SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?",
+            pacticipant_id,
+            number,
+        )
+        return None if row is None else _version(row)
+
+    async def find_version_by_id(self, version_id: int) -> Version | None:
+        row = await self._db.fetchrow("SELECT * FROM versions WHERE id = ?", version_id)
+        return None if row is None else _version(row)
+
+    async def insert_version(
+        self, pacticipant_id: int, number: str, build_url: str | None, now: datetime
+    ) -> Version:
+        row = await self._db.insert(
+            "INSERT INTO versions (pacticipant_id, number, build_url, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) RETURNING *",
+            pacticipant_id,
+            number,
+            build_url,
+            self._db.time(now),
+            self._db.time(now),
+            conflict=f"Version {number!r} already exists",
+            missing="The pacticipant of the version does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _version(row)
+
+    async def update_version(
+        self, version: Version, build_url: str | None, now: datetime
+    ) -> Version:
+        row = await self._db.fetchrow(
+            "UPDATE versions SET build_url = ?, updated_at = ? WHERE id = ? RETURNING *",
+            build_url,
+            self._db.time(now),
+            version.id,
+        )
+        if row is None:
+            raise NotFoundError(f"Version {version.number!r} was not found")
+        return _version(row)
+
+    async def delete_version(self, version: Version) -> None:
+        # ON DELETE CASCADE takes its branch memberships, tags, deployments and releases along.
+        await self._db.execute("DELETE FROM versions WHERE id = ?", version.id)
+
+    async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
+        # Row ids order versions by creation: newest first is highest id first.
+        rows = await self._db.fetch(
+            "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            pacticipant_id,
+            page.size,
+            page.offset,
+        )
+        total: int = await self._db.fetchval(
+            "SELECT count(*) FROM versions WHERE pacticipant_id = ?", pacticipant_id
+        )
+        return [_version(row) for row in rows], total
+
+    async def versions_with_tag(self, pacticipant_id: int, tag: str) -> list[Version]:
+        rows = await self._db.fetch(
+            "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
+            " WHERE v.pacticipant_id = ? AND t.name = ? ORDER BY v.id",
+            pacticipant_id,
+            tag,
+        )
+        return [_version(row) for row in rows]
+
+    async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
+        if tag is None:
+            row = await self._db.fetchrow(
+                "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1",
+                pacticipant_id,
+            )
+        else:
+            row = await self._db.fetchrow(
+                "SELECT v.* FROM versions v JOIN tags t ON t.version_id = v.id"
+                " WHERE v.pacticipant_id = ? AND t.name = ? ORDER BY v.id DESC LIMIT 1",
+                pacticipant_id,
+                tag,
+            )
+        return None if row is None else _version(row)
+
+    # branches
+
+    async def find_branch(self, pacticipant_id: int, name: str) -> Branch | None:
+        row = await self._db.fetchrow(
+            "SELECT * FROM branches WHERE pacticipant_id = ? AND name = ?", pacticipant_id, name
+        )
+        return None if row is None else _branch(row)
+
+    async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
+        row = await self._db.insert(
+            "INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?) RETURNING *",
+            pacticipant_id,
+            name,
+            self._db.time(now),
+            conflict=f"Branch {name!r} already exists",
+            missing="The pacticipant of the branch does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _branch(row)
+
+    async def delete_branch(self, branch: Branch) -> None:
+        await self._db.execute("DELETE FROM branches WHERE id = ?", branch.id)
+
+    async def list_branches(self, pacticipant_id: int, page: Page) -> tuple[list[Branch], int]:
+        rows = await self._db.fetch(
+            "SELECT * FROM branches WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            pacticipant_id,
+            page.size,
+            page.offset,
+        )
+        total: int = await self._db.fetchval(
+            "SELECT count(*) FROM branches WHERE pacticipant_id = ?", pacticipant_id
+        )
+        return [_branch(row) for row in rows], total
+
+    async def find_branch_version(self, branch_id: int, version_id: int) -> BranchVersion | None:
+        row = await self._db.fetchrow(
+            "SELECT * FROM branch_versions WHERE branch_id = ? AND version_id = ?",
+            branch_id,
+            version_id,
+        )
+        return None if row is None else _branch_version(row)
+
+    async def insert_branch_version(
+        self, branch_id: int, version_id: int, now: datetime
+    ) -> BranchVersion:
+        row = await self._db.insert(
+            "INSERT INTO branch_versions (branch_id, version_id, created_at) VALUES (?, ?, ?)"
+            " RETURNING *",
+            branch_id,
+            version_id,
+            self._db.time(now),
+            conflict="The version is already on that branch",
+            missing="The branch or the version does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _branch_version(row)
+
+    async def delete_branch_version(self, branch_id: int, version_id: int) -> bool:
+        removed = await self._db.execute(
+            "DELETE FROM branch_versions WHERE branch_id = ? AND version_id = ?",
+            branch_id,
+            version_id,
+        )
+        return removed > 0
+
+    async def branch_versions(self, branch_id: int, page: Page) -> tuple[list[Version], int]:
+        rows = await self._db.fetch(
+            "SELECT v.* FROM versions v JOIN branch_versions bv ON bv.version_id = v.id"
+            " WHERE bv.branch_id = ? ORDER BY bv.seq DESC LIMIT ? OFFSET ?",
+            branch_id,
+            page.size,
+            page.offset,
+        )
+        total: int = await self._db.fetchval(
+            "SELECT count(*) FROM branch_versions WHERE branch_id = ?", branch_id
+        )
+        return [_version(row) for row in rows], total
+
+    async def branches_of_version(self, version_id: int) -> list[tuple[Branch, bool]]:
+        # A branch's head is the version added to it last (highest seq), not the highest number.
+        rows = await self._db.fetch(
+            "SELECT b.*, bv.seq = (SELECT max(h.seq) FROM branch_versions h"
+            " WHERE h.branch_id = b.id) AS is_head"
+            " FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
+            " WHERE bv.version_id = ? ORDER BY bv.seq",
+            version_id,
+        )
+        # SQLite hands booleans back as 0 or 1.
+        return [(_branch(row), bool(row["is_head"])) for row in rows]
+
+    # tags
+
+    async def find_tag(self, version_id: int, name: str) -> Tag | None:
+        row = await self._db.fetchrow(
+            "SELECT * FROM tags WHERE version_id = ? AND name = ?", version_id, name
+        )
+        return None if row is None else _tag(row)
+
+    async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
+        row = await self._db.insert(
+            "INSERT INTO tags (version_id, name, created_at) VALUES (?, ?, ?) RETURNING *",
+            version_id,
+            name,
+            self._db.time(now),
+            conflict=f"The version already has tag {name!r}",
+            missing="The version to tag does not exist",
+        )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
+        return _tag(row)
+
+    async def delete_tag(self, version_id: int, name: str) -> bool:
+        removed = await self._db.execute(
+            "DELETE FROM tags WHERE version_id = ? AND name = ?", version_id, name
+        )
+        return removed > 0
+
+    async def tags_of_version(self, version_id: int) -> list[Tag]:
+        rows = await self._db.fetch(
+            "SELECT * FROM tags WHERE version_id = ? ORDER BY seq", version_id
+        )
+        return [_tag(row) for row in rows]
