@@ -21,6 +21,7 @@ import msgspec
 from clients.sdk.builder import RequestBuilder
 from clients.sdk.client import unreachable
 from clients.sdk.errors import ClientError
+from verifier._errors import OpenAPIDocumentError
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._pact import Interaction
 from verifier._results import Finding
@@ -28,10 +29,6 @@ from verifier.comparison.documents import DocumentError, read_document
 
 if TYPE_CHECKING:
     from verifier._openapi_validation import CompiledDocument
-
-
-class OpenAPIDocumentError(Exception):
-    """The OpenAPI document cannot be read or used; the message is one sentence."""
 
 
 class OpenAPICheck:

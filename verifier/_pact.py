@@ -12,6 +12,7 @@ from typing import Literal, TypeAlias
 
 import msgspec
 
+from verifier._errors import PactError
 from verifier._matching.interactions import Spec
 from verifier._matching.values import JSONObject, JSONValue
 from verifier.comparison.documents import MAX_DEPTH, DocumentError, check_bounds
@@ -26,10 +27,6 @@ _V4_KINDS: dict[str, InteractionKind] = {
     "Asynchronous/Messages": "message",
     "Synchronous/Messages": "synchronous-message",
 }
-
-
-class PactError(ValueError):
-    """A document that is not a pact the verifier can read."""
 
 
 class ProviderState(msgspec.Struct, frozen=True, kw_only=True):
