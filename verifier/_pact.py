@@ -3,6 +3,14 @@
 HTTP interactions keep their request and response as the pact writes them (the matching
 engine reads that shape); messages are kept too, marked by kind, for the producers that verify
 them. V2 names one `providerState`, V3 and V4 a list of `providerStates` with `params`.
+
+Pacts are read in three places, each taking what it needs: here, strictly (the first fault
+refuses the pact, which cannot be replayed); in the broker (`broker/domain/pacts.py`: every
+fault collected for the publisher, the version read by `verifier.pact_validation`); and in the
+comparison (`verifier/comparison/pacts.py`: HTTP interactions only, read the way
+openapi-pact-comparator reads them). They share the nesting bound (`MAX_DEPTH`). They read
+unusual metadata differently (a bare-string `pact-specification`, both spellings at once, no
+declared version), so reading the version once for all three would change verdicts.
 """
 
 from __future__ import annotations

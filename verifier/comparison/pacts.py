@@ -4,6 +4,10 @@ Header and query values that are lists (V3, V4) are joined with commas, V4 bodie
 from their `{content, contentType, encoded}` form, and message interactions are left out: an
 OpenAPI document says nothing about them. Interactions keep their index in the pact, which
 every location names.
+
+The verifier's reader (`verifier/_pact.py`) refuses what this one tolerates (no consumer name
+or description, an unknown interaction type) and keeps the messages this one drops; its
+docstring says why the two stay apart.
 """
 
 from __future__ import annotations
@@ -130,6 +134,15 @@ def _interaction(index: int, raw: dict[str, Any], version: int) -> Interaction:
     )
 
 
+def is_http(raw: dict[str, Any]) -> bool:
+    """Whether an entry of `interactions` is HTTP (untyped, or V4 `Synchronous/HTTP`): compared.
+
+    `uncovered` reports every other entry, so the two never disagree on what was checked.
+    """
+    kind = raw.get("type")
+    return kind is None or (isinstance(kind, str) and kind.lower() in _HTTP_TYPES)
+
+
 def http_interactions(pact: Any) -> list[Interaction]:
     """The HTTP interactions of a pact document, each with its index.
 
@@ -144,7 +157,6 @@ def http_interactions(pact: Any) -> list[Interaction]:
     version = _spec_version(pact.get("metadata"))
     found = []
     for index, raw in enumerate(item for item in interactions if isinstance(item, dict)):
-        kind = raw.get("type")
-        if kind is None or (isinstance(kind, str) and kind.lower() in _HTTP_TYPES):
+        if is_http(raw):
             found.append(_interaction(index, raw, version))
     return found
