@@ -4,38 +4,39 @@ A failed interaction is never an exception: it is a `Finding`. These are raised 
 comparison or one step of it cannot go on at all; each message is one sentence.
 
     VerifierError
-    ├── SourceError                     a pact could not be read or fetched: the run cannot start
-    ├── PactError (ValueError)          a document is not a pact that can be read
-    ├── FilterError (ValueError)        an interaction filter is not a regular expression
-    ├── OpenAPIDocumentError            the document of an `OpenAPICheck` cannot be read or used
-    ├── StateChangeError                a provider state could not be set up or torn down
-    ├── ProducerError                   a message producer failed, answered badly or is unreachable
-    ├── ReplayError                     the request could not be sent, or no answer came
-    ├── GeneratorError (ValueError)     a generator cannot make a value
-    ├── ComparisonError                 a comparison with an OpenAPI document cannot run
-    │   ├── SpecError                   the OpenAPI document cannot be read or is not OpenAPI
-    │   └── ComparisonPactError         the pact cannot be read or its interactions are
-    │                                   malformed (also a PactError)
-    ├── DocumentError (ValueError)      text is neither JSON nor YAML, or expands too far
-    ├── InvalidDocumentError (ValueError)   openapi-core refused an OpenAPI document
-    │   └── OutsideReferenceError       the document refers to another document
-    ├── RequestPathError (ValueError)   a pact's request path cannot be sent
-    ├── RegexError (ValueError)         a pattern that is not evaluated
-    ├── RegexGenerationError (ValueError)   no string can be made for a Regex generator
-    ├── ExpressionError (ValueError)    a date or time expression of a generator cannot be read
-    ├── PatternError (ValueError)       a date or time pattern of a matching rule is not understood
-    ├── PathSyntaxError (ValueError)    a matching-rule path cannot be read
-    ├── XMLBodyError (ValueError)       a body that is not well-formed XML, or declares a DTD
-    └── InteractionFailedError          the pytest plugin's failure of one interaction's test
+    ├── SourceError                    a pact could not be read or fetched: the run cannot start
+    ├── PactError (ValueError)         a document is not a pact that can be read
+    ├── FilterError (ValueError)       an interaction filter is not a regular expression
+    ├── OpenAPIDocumentError           the document of an `OpenAPICheck` cannot be read or used
+    ├── StateChangeError               a provider state could not be set up or torn down
+    ├── ProducerError                  a message producer failed, answered badly or is unreachable
+    ├── ReplayError                    the request could not be sent, or no answer came
+    ├── GeneratorError (ValueError)    a generator cannot make a value
+    ├── ComparisonError                a comparison with an OpenAPI document cannot run
+    │   ├── SpecError                  the OpenAPI document cannot be read or is not OpenAPI
+    │   └── ComparisonPactError        the pact cannot be read, or an interaction is malformed
+    │                                  (also a PactError)
+    │   defined where they are raised, in verifier/:
+    ├── DocumentError (ValueError)             comparison/documents.py
+    ├── InvalidDocumentError (ValueError)      _openapi_validation.py
+    │   └── OutsideReferenceError              _openapi_validation.py
+    ├── RequestPathError (ValueError)          _http.py
+    ├── RegexError (ValueError)                _regex_syntax.py
+    ├── RegexGenerationError (ValueError)      _generators/regexes.py
+    ├── ExpressionError (ValueError)           _generators/dates.py
+    ├── PatternError (ValueError)              _matching/formats.py
+    ├── PathSyntaxError (ValueError)           _matching/paths.py
+    ├── XMLBodyError (ValueError)              _matching/xmlbody.py
+    └── InteractionFailedError                 pytest_plugin/items.py
 
-The classes down to `ComparisonError`'s are defined here. Users may catch them: `verifier`
-exports `VerifierError`, `SourceError`, `PactError`, `FilterError`, `OpenAPIDocumentError`,
-`StateChangeError` and `ProducerError`; `verifier.comparison` exports the comparison's errors
-(its `PactError` is this one). `ReplayError` and `GeneratorError` are caught inside the verifier
-and become an interaction's error. The rest are defined next to the code that raises them and
-are caught there too, becoming one of the errors above, a finding or a failed pytest item.
-
-Errors that subclassed `ValueError` before the tree still do, so no `except` changes meaning.
+The classes from `VerifierError` to `ComparisonPactError` are defined here. `verifier` exports
+those a user may catch: `VerifierError`, `SourceError`, `PactError`, `FilterError`,
+`OpenAPIDocumentError`, `StateChangeError` and `ProducerError`; `verifier.comparison` exports
+the comparison's (its `PactError` is this one). `ReplayError` and `GeneratorError` are caught
+inside the verifier and become an interaction's error. The rest are defined next to the code
+that raises them and caught there too, becoming one of the errors above, a finding or a failed
+pytest item. Those marked `(ValueError)` are `ValueError`s as well, as they were before they
+joined the tree.
 """
 
 from __future__ import annotations

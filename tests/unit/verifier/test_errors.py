@@ -1,4 +1,4 @@
-"""One error tree: every exception the verifier defines is a `VerifierError`, drawn in its module."""
+"""One error tree: every exception the verifier defines is a `VerifierError`, drawn in the tree."""
 
 from __future__ import annotations
 
@@ -42,9 +42,17 @@ def test_every_exception_of_the_verifier_is_a_verifier_error(error: type[BaseExc
 
 
 @pytest.mark.parametrize("error", EXCEPTIONS, ids=lambda error: error.__qualname__)
-def test_every_exception_is_drawn_in_the_tree(error: type[BaseException]) -> None:
-    drawn = (_errors.__doc__ or "").split()
-    assert error.__name__ in drawn, f"draw {error.__name__} in verifier/_errors.py's docstring"
+def test_every_exception_is_drawn_in_the_tree_with_its_module(error: type[BaseException]) -> None:
+    blocks = (_errors.__doc__ or "").split("\n\n")
+    tree = next(block for block in blocks if block.startswith("    VerifierError\n"))
+    # A line draws the class that follows its branch ("├── "), or the root.
+    drawn = [
+        line for line in tree.splitlines() if line.split("── ")[-1].split()[0] == error.__name__
+    ]
+    assert len(drawn) == 1, f"draw {error.__name__} once in verifier/_errors.py's docstring"
+    if error.__module__ != _errors.__name__:
+        path = error.__module__.removeprefix("verifier.").replace(".", "/") + ".py"
+        assert drawn[0].rstrip().endswith(path), f"{error.__name__} is defined in {path}"
 
 
 def test_no_two_exceptions_share_a_name() -> None:
