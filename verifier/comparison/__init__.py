@@ -14,7 +14,8 @@ and V1 to V4 pacts are read; message interactions are left out, and `uncovered(p
 error finding for each of them, for a caller that takes a comparison as a pact's verdict.
 
 A comparison that cannot run raises a `ComparisonError`: `SpecError` for the document,
-`ComparisonPactError` for the pact (also a `PactError`, the same class as `verifier.PactError`).
+`ComparisonPactError` for the pact (also a `PactError`: this package's `PactError` is
+`verifier.PactError`).
 """
 
 from __future__ import annotations
