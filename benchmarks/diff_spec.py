@@ -23,13 +23,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-# benchmarks/verifier.py would shadow the `verifier` package from this folder.
-sys.path[0] = str(REPO)
+from verifier.comparison import Spec, load_spec
+from verifier.comparison.schemas import split_ref
+from verifier.spec_diff import Change, diff_specs
 
-from verifier.comparison import Spec, load_spec  # noqa: E402
-from verifier.comparison.schemas import split_ref  # noqa: E402
-from verifier.spec_diff import Change, diff_specs  # noqa: E402
+REPO = Path(__file__).resolve().parents[1]
 
 SHARED = Path(os.environ.get("ACCORD_SHARED_DIR") or REPO.parent / "shared")
 LARGE = SHARED / "corpora" / "openapi-large"

@@ -1,8 +1,6 @@
 """What the pure pact work costs on a big pact: parse, validate, hash, diff.
 
-    .venv/bin/python -P benchmarks/pact_documents.py [--interactions 5000] [--repeat 5]
-
-(`-P` keeps `benchmarks/verifier.py` from hiding the `verifier` package.)
+    .venv/bin/python benchmarks/pact_documents.py [--interactions 5000] [--repeat 5]
 
 Builds a V3 pact of about 1 KB per interaction (5,000 interactions is about 5 MB), then times
 each step the publish path runs before touching storage, and prints the median of `--repeat`

@@ -19,7 +19,8 @@ Request generators are applied before each request (ProviderState values come fr
 setup), the response is judged by `verifier.matching`, and results go back to the broker for
 the pacts it handed out. A failure is data (`InteractionResult.findings`), never an exception;
 only a run that cannot start raises (`SourceError`); a result the broker refuses is
-recorded on its pact (`PactResult.publish_error`).
+recorded on its pact (`PactResult.publish_error`). Every exception the verifier raises is a
+`VerifierError` (the tree is drawn in `verifier/_errors.py`).
 
 Message pacts (V3 `messages`, V4 asynchronous and synchronous messages) are verified against
 the provider's producers: `Verifier(provider, message_producers={description: callable})`, or
@@ -40,18 +41,27 @@ carry `source="openapi"`.
 `match_message`. The verifier installs without the broker extra: it never imports `broker`.
 """
 
-from verifier._filters import FilterError, InteractionFilter
-from verifier._messages import Message, MessageCall, MessageProducers, Producer, ProducerError
-from verifier._openapi import OpenAPICheck, OpenAPIDocumentError
-from verifier._pact import Interaction, Pact, PactError, ProviderState
+from verifier._errors import (
+    FilterError,
+    OpenAPIDocumentError,
+    PactError,
+    ProducerError,
+    SourceError,
+    StateChangeError,
+    VerifierError,
+)
+from verifier._filters import InteractionFilter
+from verifier._messages import Message, MessageCall, MessageProducers, Producer
+from verifier._openapi import OpenAPICheck
+from verifier._pact import Interaction, Pact, ProviderState
 from verifier._publish import Publication
 from verifier._replay import Provider, RequestFilter
 from verifier._report import render_text
 from verifier._report_formats import render_json, render_junit
 from verifier._results import Finding, InteractionResult, PactResult, Status, VerificationResult
 from verifier._runner import ResponseCheck, Verifier
-from verifier._sources import BrokerSource, LoadedPact, PactFile, PactUrl, Source, SourceError
-from verifier._states import StateAction, StateChangeError, StateHandler
+from verifier._sources import BrokerSource, LoadedPact, PactFile, PactUrl, Source
+from verifier._states import StateAction, StateHandler
 
 __all__ = [
     "BrokerSource",
@@ -86,6 +96,7 @@ __all__ = [
     "Status",
     "VerificationResult",
     "Verifier",
+    "VerifierError",
     "render_json",
     "render_junit",
     "render_text",

@@ -14,11 +14,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from verifier._errors import FilterError
 from verifier._pact import Interaction
-
-
-class FilterError(ValueError):
-    """A filter is not a valid regular expression; the message is one sentence."""
 
 
 def _compiled(option: str, pattern: str | None) -> re.Pattern[str] | None:

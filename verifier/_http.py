@@ -19,12 +19,13 @@ from urllib.parse import quote, urlencode
 
 import msgspec
 
+from verifier._errors import VerifierError
 from verifier._matching.values import JSONObject, JSONValue
 
 _V4_BODY_KEYS = frozenset({"content", "contentType", "encoded", "contentTypeHint"})
 
 
-class RequestPathError(ValueError):
+class RequestPathError(VerifierError, ValueError):
     """The pact's request path cannot be sent to the provider; the message is one sentence."""
 
 

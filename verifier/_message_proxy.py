@@ -17,10 +17,11 @@ import inspect
 import httpx
 import msgspec
 
+from verifier._errors import ProducerError, ReplayError
 from verifier._http import Outgoing
 from verifier._matching.values import JSONObject, JSONValue
-from verifier._messages import Message, MessageCall, ProducerError
-from verifier._replay import Connection, ReplayError
+from verifier._messages import Message, MessageCall
+from verifier._replay import Connection
 
 METADATA_HEADERS = ("Pact-Message-Metadata", "pact_message_metadata")
 

@@ -17,19 +17,20 @@ import time
 import msgspec
 
 from verifier import _message_proxy
+from verifier._errors import GeneratorError, ProducerError, StateChangeError
 from verifier._generators import requests as generated
-from verifier._generators.values import Context, GeneratorError, generate
+from verifier._generators.values import Context, generate
 from verifier._matching import bodies
 from verifier._matching.contenttypes import is_binary
 from verifier._matching.contenttypes import parse as parse_media_type
 from verifier._matching.interactions import message as match_message
 from verifier._matching.parts import content_type_in_metadata
 from verifier._matching.values import JSONObject, JSONValue
-from verifier._messages import Message, MessageCall, MessageProducers, ProducerError, call_producer
+from verifier._messages import Message, MessageCall, MessageProducers, call_producer
 from verifier._pact import Interaction
 from verifier._replay import Connection
 from verifier._results import Finding, InteractionResult
-from verifier._states import StateChangeError, StateChanger
+from verifier._states import StateChanger
 
 _PARTS = ("contents", "metadata", "matchingRules")
 

@@ -25,6 +25,7 @@ from typing import TypeAlias
 
 import msgspec
 
+from verifier._errors import ProducerError
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._pact import Interaction, ProviderState
 
@@ -67,10 +68,6 @@ Produced: TypeAlias = "Message | Sequence[Message]"
 
 Producer: TypeAlias = Callable[[MessageCall], "Produced | Awaitable[Produced]"]
 """A Python callable that returns the message (or messages) for a call; may be async."""
-
-
-class ProducerError(Exception):
-    """A producer failed, answered badly or could not be reached; the message is one sentence."""
 
 
 class MessageProducers:

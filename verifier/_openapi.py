@@ -20,6 +20,7 @@ import msgspec
 
 from clients.sdk import ClientError
 from clients.sdk._builder import RequestBuilder, unreachable
+from verifier._errors import OpenAPIDocumentError
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._pact import Interaction
 from verifier._results import Finding
@@ -27,10 +28,6 @@ from verifier.comparison.documents import DocumentError, read_document
 
 if TYPE_CHECKING:
     from verifier._openapi_validation import CompiledDocument
-
-
-class OpenAPIDocumentError(Exception):
-    """The OpenAPI document cannot be read or used; the message is one sentence."""
 
 
 class OpenAPICheck:

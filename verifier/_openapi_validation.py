@@ -45,12 +45,12 @@ from openapi_spec_validator.versions.exceptions import OpenAPIVersionNotFound
 from openapi_spec_validator.versions.shortcuts import get_spec_version
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from verifier._errors import SpecError, VerifierError
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._openapi_paths import LinearPathFinder
 from verifier._regex import is_valid
 from verifier._regex_schema import with_linear_regexes
 from verifier._results import Finding
-from verifier.comparison.errors import SpecError
 from verifier.comparison.responses import closed_schema_errors
 from verifier.comparison.spec import Spec
 
@@ -58,7 +58,7 @@ SOURCE = "openapi"
 _HOST = "http://provider.invalid"  # requests are matched by path: the servers' hosts are dropped
 
 
-class InvalidDocumentError(ValueError):
+class InvalidDocumentError(VerifierError, ValueError):
     """openapi-core refused the document; the message is its first line."""
 
 

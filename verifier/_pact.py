@@ -3,6 +3,14 @@
 HTTP interactions keep their request and response as the pact writes them (the matching
 engine reads that shape); messages are kept too, marked by kind, for the producers that verify
 them. V2 names one `providerState`, V3 and V4 a list of `providerStates` with `params`.
+
+Pacts are read in three places, each taking what it needs: here, strictly (the first fault
+refuses the pact, which cannot be replayed); in the broker (`broker/domain/pacts.py`: every
+fault collected for the publisher, the version read by `verifier.pact_validation`); and in the
+comparison (`verifier/comparison/pacts.py`: HTTP interactions only, read the way
+openapi-pact-comparator reads them). They share the nesting bound (`MAX_DEPTH`). They read
+unusual metadata differently (a bare-string `pact-specification`, both spellings at once, no
+declared version), so reading the version once for all three would change verdicts.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from typing import Literal, TypeAlias
 
 import msgspec
 
+from verifier._errors import PactError
 from verifier._matching.interactions import Spec
 from verifier._matching.values import JSONObject, JSONValue
 from verifier.comparison.documents import MAX_DEPTH, DocumentError, check_bounds
@@ -26,10 +35,6 @@ _V4_KINDS: dict[str, InteractionKind] = {
     "Asynchronous/Messages": "message",
     "Synchronous/Messages": "synchronous-message",
 }
-
-
-class PactError(ValueError):
-    """A document that is not a pact the verifier can read."""
 
 
 class ProviderState(msgspec.Struct, frozen=True, kw_only=True):

@@ -27,6 +27,8 @@ from __future__ import annotations
 import enum
 import re
 
+from verifier._errors import VerifierError
+
 
 class Dialect(enum.StrEnum):
     """Whose syntax a pattern is written in."""
@@ -39,7 +41,7 @@ class Dialect(enum.StrEnum):
     """A pattern Accord wrote itself from escaped input (path templates); not translated."""
 
 
-class RegexError(ValueError):
+class RegexError(VerifierError, ValueError):
     """A pattern that is not evaluated: invalid, too large, or needing a backtracking engine."""
 
     def __init__(self, pattern: str, reason: str) -> None:

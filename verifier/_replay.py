@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import httpx
 
 from clients.sdk._origins import origin
+from verifier._errors import ReplayError
 from verifier._http import Outgoing
 
 if TYPE_CHECKING:  # _states sends through this module's Connection
@@ -31,10 +32,6 @@ RequestFilter: TypeAlias = Callable[
 
 
 USER_AGENT = "accord-verifier"
-
-
-class ReplayError(Exception):
-    """The request could not be sent or no answer came; the message is one sentence."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,9 +21,10 @@ import msgspec
 
 from clients.sdk import ClientError
 from verifier import _sources
+from verifier._errors import GeneratorError, ReplayError, StateChangeError
 from verifier._filters import InteractionFilter
 from verifier._generators import requests as generated
-from verifier._generators.values import Context, GeneratorError
+from verifier._generators.values import Context
 from verifier._http import RequestPathError, outgoing, received
 from verifier._matching.interactions import response as match_response
 from verifier._matching.values import JSONObject
@@ -31,10 +32,10 @@ from verifier._message_verify import verify_message
 from verifier._messages import MessageProducers, Producer, as_registry
 from verifier._pact import Interaction
 from verifier._publish import Publication, payload
-from verifier._replay import Connection, Provider, ReplayError, send
+from verifier._replay import Connection, Provider, send
 from verifier._results import Finding, InteractionResult, PactResult, VerificationResult
 from verifier._sources import BrokerSource, LoadedPact, PactFile, PactUrl, Source
-from verifier._states import StateChangeError, StateChanger
+from verifier._states import StateChanger
 
 
 async def _close_brokers(loaded: Sequence[LoadedPact]) -> None:

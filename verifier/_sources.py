@@ -16,12 +16,9 @@ import msgspec
 from clients.sdk import ClientError
 from clients.sdk._origins import same_origin
 from verifier._broker import BrokerAccess
+from verifier._errors import PactError, SourceError
 from verifier._matching.values import JSONValue
-from verifier._pact import Pact, PactError, decode_pact, read_pact
-
-
-class SourceError(Exception):
-    """A pact could not be read or fetched; the message is one sentence."""
+from verifier._pact import Pact, decode_pact, read_pact
 
 
 @dataclass(frozen=True)

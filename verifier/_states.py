@@ -15,9 +15,10 @@ from typing import Literal, TypeAlias
 
 import msgspec
 
+from verifier._errors import ReplayError, StateChangeError
 from verifier._matching.values import JSONValue
 from verifier._pact import ProviderState
-from verifier._replay import Connection, ReplayError
+from verifier._replay import Connection
 
 StateAction: TypeAlias = Literal["setup", "teardown"]
 
@@ -29,10 +30,6 @@ StateHandler: TypeAlias = Callable[
 
 It returns the values the state made (such as the id of a created record), or None.
 """
-
-
-class StateChangeError(Exception):
-    """A provider state could not be set up or torn down; its message is one sentence."""
 
 
 class StateChanger:

@@ -3,7 +3,8 @@
 The broker keeps each pact as received; `parse_pact` reads just what the broker needs from it
 (who it is between, its specification version, its interactions) and keeps the decoded document
 beside that view, so fields Accord does not model survive. `canonical_sha` names the content the
-way the Pact Broker's pact versions do (pact-broker-api §5.3).
+way the Pact Broker's pact versions do (pact-broker-api §5.3). The verifier reads pacts with
+its own, stricter reader (`verifier/_pact.py` says why they stay apart).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import msgspec
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import JSONValue
+from verifier.comparison.documents import MAX_DEPTH
 from verifier.pact_validation import (
     SpecificationMajor,
     json_pointer,
@@ -54,10 +56,10 @@ INTERACTION_TYPES: tuple[InteractionType, ...] = (
 JSONObject: TypeAlias = dict[str, JSONValue]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
-# How deep a pact may nest (objects and arrays, the pact's own levels included). The pact is
-# walked by recursive code (diffs, merges, the comparison engine) that needs a few frames a
-# level under Python's limit of 1,000; real bodies nest a few dozen levels.
-MAX_PACT_DEPTH = 128
+# How deep a pact may nest (objects and arrays, the pact's own levels included): the bound the
+# verifier and the comparison read pacts with, so a pact the broker takes is never refused by
+# them for its depth. Diffs and merges recurse too; real bodies nest a few dozen levels.
+MAX_PACT_DEPTH = MAX_DEPTH
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: 2x faster
 _NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
 _BRACKET_STEP = [0] * 256

@@ -1,8 +1,9 @@
 """Accord and pact-python 4.2 (the Rust verifier) fail the same interactions.
 
-Runs `benchmarks/verifier.py` small: a pact of 20 interactions with provider states against
-the test provider app, answering at once and in 10 ms, then with 3 seeded bugs; the script
-exits non-zero unless both verifiers pass the sound provider and fail exactly the seeded bugs.
+Runs `benchmarks/verifier_vs_pact_python.py` small: a pact of 20 interactions with provider
+states against the test provider app, answering at once and in 10 ms, then with 3 seeded bugs;
+the script exits non-zero unless both verifiers pass the sound provider and fail exactly the
+seeded bugs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def test_both_verifiers_fail_the_same_interactions() -> None:
     ensure_installed()
     done = subprocess.run(
         [
-            sys.executable, str(REPO / "benchmarks" / "verifier.py"),
+            sys.executable, str(REPO / "benchmarks" / "verifier_vs_pact_python.py"),
             "--interactions", "20", "--rounds", "1", "--bugs", "3",
         ],
         capture_output=True,

@@ -14,6 +14,8 @@ import datetime
 import re
 from typing import Literal
 
+from verifier._errors import VerifierError
+
 ExpressionKind = Literal["date", "time", "datetime"]
 
 _TWO = 2
@@ -22,7 +24,7 @@ _FOUR = 4
 _NOON = 12
 
 
-class ExpressionError(ValueError):
+class ExpressionError(VerifierError, ValueError):
     """A date or time expression that cannot be read."""
 
 

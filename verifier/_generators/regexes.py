@@ -18,6 +18,7 @@ import re
 import string
 from typing import Any
 
+from verifier._errors import VerifierError
 from verifier._regex import Dialect, RegexError, compile_regex
 
 # Python's own reader of regex syntax and its opcode names. They have no type stubs under these
@@ -41,7 +42,7 @@ _NOT_CATEGORIES = {
 }
 
 
-class RegexGenerationError(ValueError):
+class RegexGenerationError(VerifierError, ValueError):
     """No string could be made for the expression."""
 
 

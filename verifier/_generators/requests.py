@@ -13,7 +13,8 @@ import copy
 import json
 from collections.abc import Iterator, Mapping
 
-from verifier._generators.values import Context, GeneratorError, as_text, generate
+from verifier._errors import GeneratorError
+from verifier._generators.values import Context, as_text, generate
 from verifier._matching import paths
 from verifier._matching.values import JSONObject, JSONValue
 

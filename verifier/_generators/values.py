@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from verifier._errors import GeneratorError
 from verifier._generators import dates, regexes
 from verifier._matching.values import JSONValue
 from verifier._regex import Dialect, RegexError, compile_regex
@@ -23,10 +24,6 @@ from verifier._regex import Dialect, RegexError, compile_regex
 _EXPRESSION = re.compile(r"\$\{([^}]*)\}")
 _DEFAULT_FORMATS = {"Date": "yyyy-MM-dd", "Time": "HH:mm:ss", "DateTime": "yyyy-MM-dd'T'HH:mm:ss"}
 _KINDS: dict[str, dates.ExpressionKind] = {"Date": "date", "Time": "time", "DateTime": "datetime"}
-
-
-class GeneratorError(ValueError):
-    """A generator that cannot make a value: unknown type, bad regex, unreadable expression."""
 
 
 @dataclass

@@ -14,6 +14,7 @@ import calendar
 import datetime
 import functools
 
+from verifier._errors import VerifierError
 from verifier._regex import Dialect, Regex, RegexError, compile_regex, escape
 
 _MONTHS = "|".join(calendar.month_name[1:] + calendar.month_abbr[1:])
@@ -69,7 +70,7 @@ def _letter(letter: str, count: int) -> tuple[str, str | None] | None:
     return table.get(letter)
 
 
-class PatternError(ValueError):
+class PatternError(VerifierError, ValueError):
     """A date or time pattern that cannot be understood."""
 
 

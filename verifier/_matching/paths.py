@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import TypeAlias
 
+from verifier._errors import VerifierError
+
 Segment: TypeAlias = str | int
 """One step of a concrete path: an object key (or XML name) or an array index."""
 
@@ -27,7 +29,7 @@ _QUOTED = re.compile(r"""\[\s*(['"])(.*?)\1\s*\]""")
 _NAME = re.compile(r"[^.\[\]]+")
 
 
-class PathSyntaxError(ValueError):
+class PathSyntaxError(VerifierError, ValueError):
     """A matching-rule path that cannot be read."""
 
 

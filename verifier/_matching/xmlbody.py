@@ -15,6 +15,7 @@ from __future__ import annotations
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from verifier._errors import VerifierError
 from verifier._matching import rules, ruleset
 from verifier._matching.engine import Walk, failed, mismatch
 from verifier._matching.mismatch import Mismatch
@@ -23,7 +24,7 @@ from verifier._matching.ruleset import RuleList
 from verifier._matching.values import JSONValue, render
 
 
-class XMLBodyError(ValueError):
+class XMLBodyError(VerifierError, ValueError):
     """A body that is not well-formed XML, or that declares a DTD."""
 
 

@@ -12,18 +12,23 @@ Findings have openapi-pact-comparator's codes, types and `[root]…` locations, 
 (`encode(findings)`) to the JSON it prints. OpenAPI 3.0, 3.1 and Swagger 2.0 (YAML or JSON)
 and V1 to V4 pacts are read; message interactions are left out, and `uncovered(pact)` gives an
 error finding for each of them, for a caller that takes a comparison as a pact's verdict.
+
+A comparison that cannot run raises a `ComparisonError`: `SpecError` for the document,
+`ComparisonPactError` for the pact (also a `PactError`: this package's `PactError` is
+`verifier.PactError`).
 """
 
 from __future__ import annotations
 
+from verifier._errors import ComparisonError, ComparisonPactError, PactError, SpecError
 from verifier.comparison.coverage import uncovered
 from verifier.comparison.engine import compare
-from verifier.comparison.errors import ComparisonError, PactError, SpecError
 from verifier.comparison.findings import Finding, FindingType, MockDetails, SpecDetails, encode
 from verifier.comparison.spec import Spec, load_spec
 
 __all__ = [
     "ComparisonError",
+    "ComparisonPactError",
     "Finding",
     "FindingType",
     "MockDetails",

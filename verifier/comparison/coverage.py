@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from verifier.comparison.findings import Finding, MockDetails, SpecDetails
+from verifier.comparison.pacts import is_http
 
 CODE = "interaction.type.not-comparable"
 
@@ -47,10 +48,8 @@ def uncovered(pact: Any) -> list[Finding]:
     interactions = pact.get("interactions")
     if isinstance(interactions, list):
         for index, raw in enumerate(interactions):
-            kind = raw.get("type") if isinstance(raw, dict) else None
-            if not isinstance(raw, dict) or kind is None:
-                continue
-            if not isinstance(kind, str) or kind.lower() != "synchronous/http":
+            if isinstance(raw, dict) and not is_http(raw):
+                kind = raw.get("type")
                 shown = kind if isinstance(kind, str) else "untyped"
                 found.append(_finding(index, raw, "interactions", shown))
     return found

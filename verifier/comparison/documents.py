@@ -24,6 +24,8 @@ from typing import Any
 import msgspec
 import yaml
 
+from verifier._errors import VerifierError
+
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -77,7 +79,7 @@ MAX_NODES = 1_000_000
 MAX_DEPTH = 128
 
 
-class DocumentError(ValueError):
+class DocumentError(VerifierError, ValueError):
     """The text is neither JSON nor YAML, or it is too large once expanded."""
 
 

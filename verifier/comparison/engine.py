@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from verifier._errors import ComparisonPactError
 from verifier.comparison import headers, requests, responses
 from verifier.comparison.context import Context
 from verifier.comparison.documents import DocumentError, read_document
-from verifier.comparison.errors import PactError
 from verifier.comparison.findings import Finding, MockDetails, SpecDetails
 from verifier.comparison.pacts import Interaction, http_interactions
 from verifier.comparison.spec import Spec
@@ -23,13 +23,13 @@ def compare(spec: Spec, pact: Any) -> list[Finding]:
     """Every finding of `pact` (a parsed document, or its JSON text) against `spec`, in order.
 
     Raises:
-        PactError: the pact cannot be read or an HTTP interaction in it is malformed.
+        ComparisonPactError: the pact cannot be read or an HTTP interaction in it is malformed.
     """
     if isinstance(pact, str | bytes):
         try:
             pact = read_document(pact)
         except DocumentError as error:
-            raise PactError(f"The pact cannot be read: {error}.") from error
+            raise ComparisonPactError(f"The pact cannot be read: {error}.") from error
     found: list[Finding] = []
     for interaction in http_interactions(pact):
         found += compare_interaction(spec, interaction)

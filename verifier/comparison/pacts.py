@@ -4,6 +4,10 @@ Header and query values that are lists (V3, V4) are joined with commas, V4 bodie
 from their `{content, contentType, encoded}` form, and message interactions are left out: an
 OpenAPI document says nothing about them. Interactions keep their index in the pact, which
 every location names.
+
+The verifier's reader (`verifier/_pact.py`) refuses what this one tolerates (no consumer name
+or description, an unknown interaction type) and keeps the messages this one drops; its
+docstring says why the two stay apart.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from verifier.comparison.errors import PactError
+from verifier._errors import ComparisonPactError
 from verifier.comparison.findings import UNSET
 
 _HTTP_TYPES = {"synchronous/http"}
@@ -55,12 +59,12 @@ def _flatten(values: Any, where: str) -> Any:
     if values is None or values is UNSET or isinstance(values, str):
         return values
     if not isinstance(values, dict):
-        raise PactError(f"{where} must be an object of strings.")
+        raise ComparisonPactError(f"{where} must be an object of strings.")
     flat: dict[str, str] = {}
     for name, value in values.items():
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(item, str) for item in items):
-            raise PactError(f"{where}.{name} must be a string or a list of strings.")
+            raise ComparisonPactError(f"{where}.{name} must be a string or a list of strings.")
         flat[name] = ",".join(
             item.replace("\r", "").replace("\n", "").replace("\0", "") for item in items
         )
@@ -102,15 +106,15 @@ def _interaction(index: int, raw: dict[str, Any], version: int) -> Interaction:
     where = f"Interaction {index}"
     request, response = raw.get("request"), raw.get("response")
     if not isinstance(request, dict) or not isinstance(response, dict):
-        raise PactError(f"{where} must have a request and a response.")
+        raise ComparisonPactError(f"{where} must have a request and a response.")
     if not isinstance(request.get("method"), str) or not isinstance(request.get("path"), str):
-        raise PactError(f"{where} must have a request method and path.")
+        raise ComparisonPactError(f"{where} must have a request method and path.")
     status = response.get("status")
     if not isinstance(status, int | float) or isinstance(status, bool):
-        raise PactError(f"{where} must have a numeric response status.")
+        raise ComparisonPactError(f"{where} must have a numeric response status.")
     query = request.get("query", UNSET)
     if query is not UNSET and query is not None and not isinstance(query, str | dict):
-        raise PactError(f"{where}: the request query must be a string or an object.")
+        raise ComparisonPactError(f"{where}: the request query must be a string or an object.")
     request_body = _v4_body(request.get("body")) if version >= _V4 else request.get("body", UNSET)
     response_body = (
         _v4_body(response.get("body")) if version >= _V4 else response.get("body", UNSET)
@@ -130,21 +134,29 @@ def _interaction(index: int, raw: dict[str, Any], version: int) -> Interaction:
     )
 
 
+def is_http(raw: dict[str, Any]) -> bool:
+    """Whether an entry of `interactions` is HTTP (untyped, or V4 `Synchronous/HTTP`): compared.
+
+    `uncovered` reports every other entry, so the two never disagree on what was checked.
+    """
+    kind = raw.get("type")
+    return kind is None or (isinstance(kind, str) and kind.lower() in _HTTP_TYPES)
+
+
 def http_interactions(pact: Any) -> list[Interaction]:
     """The HTTP interactions of a pact document, each with its index.
 
     Raises:
-        PactError: the document is not a pact, or an HTTP interaction is malformed.
+        ComparisonPactError: the document is not a pact, or an HTTP interaction is malformed.
     """
     if not isinstance(pact, dict):
-        raise PactError("The pact is not a JSON object.")
+        raise ComparisonPactError("The pact is not a JSON object.")
     interactions = pact.get("interactions", [])
     if not isinstance(interactions, list):
-        raise PactError("The pact's interactions are not a list.")
+        raise ComparisonPactError("The pact's interactions are not a list.")
     version = _spec_version(pact.get("metadata"))
     found = []
     for index, raw in enumerate(item for item in interactions if isinstance(item, dict)):
-        kind = raw.get("type")
-        if kind is None or (isinstance(kind, str) and kind.lower() in _HTTP_TYPES):
+        if is_http(raw):
             found.append(_interaction(index, raw, version))
     return found

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from verifier._errors import SpecError
 from verifier._regex import Dialect, Regex, RegexError, compile_regex, escape
-from verifier.comparison.errors import SpecError
 
 _TEMPLATE = re.compile(r"\{([.;]?)([^}*]+?)\*?\}")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")

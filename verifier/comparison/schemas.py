@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
-from verifier.comparison.errors import SpecError
+from verifier._errors import SpecError
 
 _CHILD_LISTS = ("allOf", "oneOf", "anyOf")
 _CHILD_SCHEMAS = ("not", "items", "additionalProperties")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifier.comparison.errors import SpecError
+from verifier._errors import SpecError
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -15,9 +15,9 @@ import threading
 from collections import OrderedDict
 from typing import Any, Literal
 
+from verifier._errors import SpecError
 from verifier.comparison import schemas
 from verifier.comparison.documents import DocumentError, read_document
-from verifier.comparison.errors import SpecError
 from verifier.comparison.routing import Operation, Router
 from verifier.comparison.shape import METHODS, check_shape
 from verifier.comparison.validation import CompiledSchema

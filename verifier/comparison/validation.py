@@ -27,7 +27,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT201909
 
 from verifier import _regex_schema
-from verifier.comparison.errors import SpecError
+from verifier._errors import SpecError
 from verifier.comparison.formats import checker
 from verifier.comparison.schemas import dereference, get_path, split_ref
 

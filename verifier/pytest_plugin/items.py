@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 import pytest
 
+from verifier._errors import VerifierError
 from verifier._pact import Interaction
 from verifier._replay import Provider
 from verifier._results import InteractionResult, PactResult
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 _PARTS = {"header": "headers", "content-type": "body", "query": "query"}
 
 
-class InteractionFailedError(Exception):
+class InteractionFailedError(VerifierError):
     """The provider's answer differs from the interaction; the message is the mismatch tree."""
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from verifier._filters import FilterError, InteractionFilter
+from verifier._errors import FilterError, PactError
+from verifier._filters import InteractionFilter
 from verifier._matching.values import JSONValue
-from verifier._pact import PactError, decode_pact
+from verifier._pact import decode_pact
 from verifier._publish import Publication
 from verifier._sources import BrokerSource, PactFile, PactUrl, Source
 

@@ -13,11 +13,12 @@ from typing import Any, TypeVar
 
 import pytest
 
-from verifier._openapi import OpenAPICheck, OpenAPIDocumentError
+from verifier._errors import OpenAPIDocumentError, SourceError
+from verifier._openapi import OpenAPICheck
 from verifier._replay import Provider
 from verifier._results import InteractionResult, PactResult
 from verifier._runner import ResponseCheck, Verifier
-from verifier._sources import LoadedPact, SourceError
+from verifier._sources import LoadedPact
 from verifier.pytest_plugin.items import InteractionItem
 from verifier.pytest_plugin.options import Settings
 

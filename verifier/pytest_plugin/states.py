@@ -17,9 +17,10 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from verifier._errors import StateChangeError
 from verifier._matching.values import JSONValue
 from verifier._pact import ProviderState
-from verifier._states import StateAction, StateChangeError
+from verifier._states import StateAction
 
 FIXTURE_PREFIX = "accord_state:"
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from verifier.comparison import PactError, Spec
+from verifier.comparison import ComparisonPactError, Spec
 from verifier.comparison.documents import DocumentError, read_document
 from verifier.comparison.findings import UNSET
 from verifier.comparison.pacts import Interaction, http_interactions
@@ -59,7 +59,7 @@ def impact(
         pacts: pact documents, parsed (dicts) or as JSON text.
 
     Raises:
-        PactError: a pact cannot be read or its interactions are malformed.
+        ComparisonPactError: a pact cannot be read or its interactions are malformed.
     """
     spec = spec_of(base)
     calls = [call for pact in pacts for call in _calls(spec, pact)]
@@ -87,7 +87,7 @@ def _calls(spec: Spec, pact: Any) -> list[_Call]:
         try:
             pact = read_document(pact)
         except DocumentError as error:
-            raise PactError(f"The pact cannot be read: {error}.") from error
+            raise ComparisonPactError(f"The pact cannot be read: {error}.") from error
     consumer = pact.get("consumer") if isinstance(pact, dict) else None
     name = consumer.get("name") if isinstance(consumer, dict) else None
     found = []

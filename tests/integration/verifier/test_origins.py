@@ -30,8 +30,9 @@ from verifier import (
     SourceError,
     Verifier,
 )
+from verifier._errors import ReplayError
 from verifier._http import Outgoing
-from verifier._replay import Connection, ReplayError, send
+from verifier._replay import Connection, send
 from verifier.comparison import Spec, compare
 from verifier.pytest_plugin.options import read_settings
 

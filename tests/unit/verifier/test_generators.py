@@ -9,9 +9,10 @@ import uuid
 
 import pytest
 
+from verifier._errors import GeneratorError
 from verifier._generators import dates, regexes
 from verifier._generators.requests import apply
-from verifier._generators.values import Context, GeneratorError, generate
+from verifier._generators.values import Context, generate
 from verifier.matching import JSONValue, match_request
 
 NOW = datetime.datetime(2024, 1, 31, 15, 4, 5, 123000, tzinfo=datetime.UTC)

@@ -1,7 +1,7 @@
 """Accord's verifier against pact-python 4.2's `Verifier` (the Rust core), in one run.
 
-    .venv/bin/python benchmarks/verifier.py [--interactions 200] [--rounds 3] [--bugs 7]
-                                            [--concurrency 32]
+    .venv/bin/python benchmarks/verifier_vs_pact_python.py [--interactions 200] [--rounds 3]
+                                                           [--bugs 7] [--concurrency 32]
 
 One V3 pact of `--interactions` interactions (`GET /items/{n}`, each with the provider state
 "an item exists" and matching rules on the body) is verified against the provider app of the
@@ -222,10 +222,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # This file's folder comes first on sys.path, and its name would hide the `verifier` package.
-    sys.path[:] = [
-        entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).parent
-    ]
     if sys.argv[1:2] == ["--pact-python-worker"]:
         pact_python_worker(sys.argv[2], sys.argv[3])
     else:
