@@ -232,7 +232,7 @@ class World:
                 httpx.Headers([(k.decode(), v.decode()) for k, v in scope["headers"]])
             )
             row = self.served.get((scope["method"], scope["path"]))
-            status, headers, data = 404, list[tuple[bytes, bytes]](), b""
+            status, headers, data = 404, list[tuple[str, str]](), b""
             if row is not None:
                 status, headers, data = self.response_of(row)
             await send(

@@ -235,7 +235,7 @@ def warning_no_callback(world: World, _: Step, found: re.Match[str]) -> None:
 
 @step(r'the request to the provider will contain the header "([^"]+)"')
 def provider_got_header(world: World, _: Step, found: re.Match[str]) -> None:
-    name, _, value = found[1].partition(":")
+    name, _separator, value = found[1].partition(":")
     assert any(headers.get(name.strip()) == value.strip() for headers in world.received)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from broker.domain.errors import ConflictError
-from broker.domain.model import Pacticipant, PacticipantChanges, Page, Version
+from broker.domain.model import Pacticipant, PacticipantChanges, PactPublication, Page, Version
 from broker.storage.interface import Storage, Transaction
 
 
@@ -98,8 +98,9 @@ async def test_latest_publication_by_branch_tag_and_untagged(
         await tx.insert_tag(v1.id, "prod", now)
         await tx.insert_tag(v3.id, "dev", now)
 
-        def version_of(found: object) -> int:
-            return found.consumer_version_id  # type: ignore[attr-defined]
+        def version_of(found: PactPublication | None) -> int:
+            assert found is not None
+            return found.consumer_version_id
 
         assert version_of(await tx.latest_publication(pacticipant.id, provider.id)) == v3.id
         assert (

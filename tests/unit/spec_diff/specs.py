@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import copy
 import json
+from collections.abc import Sequence
 from typing import Any
 
 BASE: dict[str, Any] = {

@@ -176,7 +176,7 @@ LONG_MISS = "a" * 40 + "!"
 
 def test_trust_07_catastrophic_regex_rules_are_judged_at_once_wherever_they_apply() -> None:
     """`^(a+)+$` against 40 letters and a `!` backtracks for days in Python's `re`."""
-    rule = {"matchers": [{"match": "regex", "regex": "^(a+)+$"}]}
+    rule: JSONValue = {"matchers": [{"match": "regex", "regex": "^(a+)+$"}]}
     expected: dict[str, JSONValue] = {
         "method": "GET",
         "path": "/aaa",

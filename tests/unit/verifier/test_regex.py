@@ -18,6 +18,7 @@ from verifier._generators import regexes
 from verifier._regex import MAX_PATTERN_LENGTH, Dialect, RegexError, compile_regex
 
 if TYPE_CHECKING:
+    from verifier._matching.values import JSONValue
     from verifier._pact import Interaction
 
 CATASTROPHIC = r"^(a+)+$"
@@ -165,7 +166,10 @@ def test_trust_07_the_openapi_check_runs_patterns_in_linear_time(version: str) -
     }
     check = OpenAPICheck(_document(schema, version))
     body = {"slow": LONG_MISS, "ahead": "1a", "fine": "caf\u00e9"}
-    response = {"status": 200, "headers": {"Content-Type": "application/json"}}
+    response: dict[str, JSONValue] = {
+        "status": 200,
+        "headers": {"Content-Type": "application/json"},
+    }
     started = time.perf_counter()
     findings = check(
         cast("Interaction", None),

@@ -275,7 +275,11 @@ def test_trust_20_not_empty_fails_an_empty_binary_body(content_type: str) -> Non
     example: JSONValue = {"content": "", "contentType": content_type, "encoded": "base64"}
     headers: JSONValue = {"Content-Type": content_type}
     response: dict[str, JSONValue] = {"body": example, "matchingRules": not_empty}
-    for body in ("", {"content": "", "contentType": content_type, "encoded": "base64"}):
+    bodies: list[JSONValue] = [
+        "",
+        {"content": "", "contentType": content_type, "encoded": "base64"},
+    ]
+    for body in bodies:
         actual: dict[str, JSONValue] = {"status": 200, "headers": headers, "body": body}
         (mismatch,) = match_response(response, actual, spec="4")
         assert mismatch.path == "$.body"
