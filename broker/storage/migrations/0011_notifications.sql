@@ -4,14 +4,14 @@
 -- consumer's descriptions) of each change. `change_request_id` names the change request opened
 -- for the document (enterprise mode); no foreign key, so either migration may come first.
 CREATE TABLE notifications (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    consumer_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
-    provider_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    id {{id}},
+    consumer_id {{bigint}} NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    provider_id {{bigint}} NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
     provider_version TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
+    created_at {{time}} NOT NULL,
     summary TEXT NOT NULL,
     changes TEXT NOT NULL,
-    change_request_id BIGINT
+    change_request_id {{bigint}}
 );
 CREATE INDEX notifications_by_consumer ON notifications (consumer_id, id);
 CREATE INDEX notifications_by_provider ON notifications (provider_id);

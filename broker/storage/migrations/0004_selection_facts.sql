@@ -3,9 +3,9 @@
 -- One row per consumer/provider pair that ever had a pact; written with each publication.
 -- "The latest pact of every integration" starts here instead of scanning all publications.
 CREATE TABLE integrations (
-    consumer_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
-    provider_id BIGINT NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
-    created_at TIMESTAMPTZ NOT NULL,
+    consumer_id {{bigint}} NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    provider_id {{bigint}} NOT NULL REFERENCES pacticipants (id) ON DELETE CASCADE,
+    created_at {{time}} NOT NULL,
     PRIMARY KEY (consumer_id, provider_id)
 );
 CREATE INDEX integrations_by_provider ON integrations (provider_id, consumer_id);
@@ -15,7 +15,7 @@ INSERT INTO integrations (consumer_id, provider_id, created_at)
 
 -- Whether the verifier fetched the pact as work in progress (read from the pact URL's
 -- metadata when the result is published); pending status ignores WIP results.
-ALTER TABLE verifications ADD COLUMN wip BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE verifications ADD COLUMN wip {{bool}} NOT NULL DEFAULT {{false}};
 
 -- A provider version's newest result for a pact content: one index probe.
 CREATE INDEX verifications_by_pact_and_provider_version

@@ -2,8 +2,8 @@
 -- (broker/domain/audit.py). `seq` is given by the broker (the previous entry's plus one), and
 -- `at` is the UTC text that was hashed.
 CREATE TABLE audit_log (
-    seq BIGINT PRIMARY KEY,
-    at TEXT COLLATE "C" NOT NULL,
+    seq {{bigint}} PRIMARY KEY,
+    at {{binary_text}} NOT NULL,
     actor TEXT NOT NULL,
     action TEXT NOT NULL,
     subject TEXT NOT NULL,
