@@ -196,7 +196,7 @@ def test_trust_07_catastrophic_regex_rules_are_judged_at_once_wherever_they_appl
         "headers": {"X-Key": LONG_MISS},
         "body": {"value": LONG_MISS},
     }
-    v2_rule = {"$.body.v": {"regex": "^(a+)+$"}}
+    v2_rule: dict[str, JSONValue] = {"$.body.v": {"regex": "^(a+)+$"}}
     with backtracking_refused(patterns=["(a+)+"], texts=["a" * 40]):
         found = match_request(expected, actual, spec="4")
         v2 = match_response(
