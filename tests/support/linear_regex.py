@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Collection, Iterator
+import sys
+from collections.abc import Collection, Iterable, Iterator
+from types import FrameType
 from typing import Any
 
 from verifier._matching.formats import compile_pattern
@@ -33,13 +35,39 @@ def is_re2(program: object) -> bool:
     return type(program).__module__.split(".")[0] == "re2"
 
 
-class _Watched:
-    """A compiled `re` pattern that refuses to run against a hostile text."""
+class _Refusal:
+    """What a `backtracking_refused` block refuses, while it lasts."""
 
-    def __init__(self, compiled: re.Pattern[Any], refused: str | None, texts: Collection[str]):
-        self.compiled = compiled
-        self.refused = refused
+    def __init__(self, patterns: Collection[str], texts: Collection[str]) -> None:
+        self.patterns = patterns
         self.texts = texts
+        self.active = True
+
+    def refused_pattern(self, source: str) -> str | None:
+        return next((f"(it holds {each!r})" for each in self.patterns if each in source), None)
+
+    def refused_text(self, values: Iterable[object]) -> str | None:
+        return next(
+            (
+                f"against {text[:20]!r}..."
+                for value in values
+                if isinstance(value, str)
+                for text in self.texts
+                if text in value
+            ),
+            None,
+        )
+
+
+class _Watched:
+    """A compiled `re` pattern that refuses to run, in the block, when the refusal says so.
+
+    A library may keep it after the block (a cache): it then runs as the pattern would.
+    """
+
+    def __init__(self, compiled: re.Pattern[Any], refusal: _Refusal) -> None:
+        self.compiled = compiled
+        self.refusal = refusal
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self.compiled, name)
@@ -47,22 +75,28 @@ class _Watched:
             return found
 
         def run(*args: Any, **kwargs: Any) -> Any:
-            hostile = self.refused or next(
-                (
-                    f"against {text[:20]!r}..."
-                    for value in (*args, *kwargs.values())
-                    if isinstance(value, str)
-                    for text in self.texts
-                    if text in value
-                ),
-                None,
-            )
-            if hostile is not None:
-                where = f"re.{name}({self.compiled.pattern!r})"
-                raise BacktrackingUsed(f"the backtracking engine ran {where} {hostile}")
+            refusal = self.refusal
+            if refusal.active:
+                source = self.compiled.pattern if isinstance(self.compiled.pattern, str) else ""
+                hostile = refusal.refused_pattern(source) or refusal.refused_text(
+                    (*args, *kwargs.values())
+                )
+                if hostile is not None:
+                    where = f"re.{name}({self.compiled.pattern!r})"
+                    raise BacktrackingUsed(f"the backtracking engine ran {where} {hostile}")
             return found(*args, **kwargs)
 
         return run
+
+
+def _importing() -> bool:
+    """Whether a module is being imported: its patterns are the code's own, kept for good."""
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextlib.contextmanager
@@ -71,16 +105,18 @@ def backtracking_refused(
 ) -> Iterator[None]:
     """Within, `re` raises `BacktrackingUsed` rather than run `patterns` or against `texts`."""
     original = re._compile  # type: ignore[attr-defined]
+    refusal = _Refusal(patterns, texts)
 
     def watched(pattern: Any, flags: Any) -> Any:
         if isinstance(pattern, _Watched):
             pattern = pattern.compiled
         compiled = original(pattern, flags)
-        source = compiled.pattern if isinstance(compiled.pattern, str) else ""
-        refused = next((f"(it holds {each!r})" for each in patterns if each in source), None)
-        if refused is None and not texts:
+        if _importing():
             return compiled
-        return _Watched(compiled, refused, texts)
+        source = compiled.pattern if isinstance(compiled.pattern, str) else ""
+        if texts or refusal.refused_pattern(source) is not None:
+            return _Watched(compiled, refusal)
+        return compiled
 
     for cache in (_compiled, compile_pattern):
         cache.cache_clear()
@@ -91,3 +127,4 @@ def backtracking_refused(
         yield
     finally:
         re._compile = original  # type: ignore[attr-defined]
+        refusal.active = False
