@@ -6,8 +6,12 @@ every pattern from input on RE2 (`verifier._regex`). Inside `backtracking_refuse
 refuses to run (match, search, fullmatch, findall, finditer, sub, subn, split) a pattern whose
 source contains one of `patterns`, or against a string containing one of `texts`: it raises
 `BacktrackingUsed` at once instead. Compiling stays allowed: validators compile a schema's
-`pattern` to check it is a regex, which costs nothing. The block empties Accord's caches of
-compiled programs on entry, so a program `re` compiled before it cannot slip through.
+`pattern` to check it is a regex, which costs nothing.
+
+The block replaces `re._compile`, which `re.compile`, `re.match` and the others all go through,
+so it sees every pattern compiled inside it, but not one compiled before (a module's constant,
+the code's own). It empties Accord's caches of compiled programs on entry, so a program `re`
+compiled from input before the block cannot slip through.
 """
 
 from __future__ import annotations
