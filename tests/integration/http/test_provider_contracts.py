@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import copy
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -279,12 +278,13 @@ async def test_trust_07_a_catastrophic_pattern_in_a_provider_contract_is_compare
         }
     ]
     await production(client)
-    started = time.perf_counter()
     assert (await client.post(PUBLISH, json=body)).status_code == 200
     await deploy(client, "ProbeProvider", "1")
     published = await publish_pact(client, "3.0.0", pact)
-    assert time.perf_counter() - started < 30.0
     warnings = " ".join(n["text"] for n in published["notices"] if n["type"] == "warning")
+    # The comparison runs in a worker under the work budget: one that backtracked would hit it
+    # and be recorded as not computed. This one was computed, and found the mismatch.
+    assert "not computed" not in warnings, warnings
     assert "response.body.incompatible" in warnings, warnings
     answer = await can_i_deploy(client, "ProbeConsumerV3", "3.0.0")
     assert answer["summary"]["deployable"] is False
