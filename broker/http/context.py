@@ -1,4 +1,8 @@
-"""What every handler gets besides the request: services, link building, paging."""
+"""What every handler gets besides the request: services, link building, paging.
+
+`services` and `links` are app-level dependencies (`create_app`): a handler names them as
+parameters.
+"""
 
 from __future__ import annotations
 
@@ -54,14 +58,14 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     governance: GovernanceService
 
 
-def links_for(request: AnyRequest, state: State) -> Links:
-    """Link builder under the public base URL of this request."""
+def provide_links(request: AnyRequest, state: State) -> Links:
+    """The `links` dependency: link builder under the public base URL of this request."""
     settings: Settings = state.settings
     return Links(base_url(request, settings.base_url))
 
 
-def services_of(state: State) -> Services:
-    """The wired services."""
+def provide_services(state: State) -> Services:
+    """The `services` dependency: the use cases wired at start-up."""
     services: Services = state.services
     return services
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import Response, get
-from litestar.datastructures import State
+from litestar import Controller, Response, get
 
 from broker.domain.audit import GENESIS, AuditFilters, head
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.audit_resources import audit_page
-from broker.http.context import links_for, page_of, services_of
-from broker.http.hal import AnyRequest, hal
+from broker.http.context import Services, page_of
+from broker.http.hal import AnyRequest, Links, hal
+from broker.http.permissions import read
 
 _TEXT_FILTERS = ("actor", "action", "subject", "pacticipant")
 _TIME_FILTERS = ("since", "until")
@@ -52,31 +52,33 @@ def _filters(request: AnyRequest) -> tuple[AuditFilters, list[tuple[str, str]]]:
     return filters, given
 
 
-@get("/audit")
-async def audit_log(request: AnyRequest, state: State) -> Response[bytes]:
-    """Entries oldest first; `?actor= &action= &subject= &pacticipant= &since= &until=`."""
-    filters, given = _filters(request)
-    page = page_of(request)
-    items, total = await services_of(state).audit.entries(filters, page)
-    return hal(audit_page(links_for(request, state), given, items, page, total))
+class AuditController(Controller):
+    """`/audit` and `/audit/head`."""
 
+    path = "/"
 
-@get("/audit/head")
-async def audit_head(request: AnyRequest, state: State) -> Response[bytes]:
-    """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
-    newest = await services_of(state).audit.head()
-    links = links_for(request, state)
-    body = {
-        "seq": 0 if newest is None else newest.seq,
-        "entryHash": GENESIS if newest is None else newest.entry_hash,
-        "head": "0:" + GENESIS if newest is None else head(newest),
-        "mac": None if newest is None else newest.mac,
-        "_links": {
-            "self": links.link(links.href("audit", "head")),
-            "accord:audit": links.link(links.href("audit")),
-        },
-    }
-    return hal(body)
+    @get("/audit", opt=read())
+    async def audit_log(
+        self, request: AnyRequest, services: Services, links: Links
+    ) -> Response[bytes]:
+        """Entries oldest first; `?actor= &action= &subject= &pacticipant= &since= &until=`."""
+        filters, given = _filters(request)
+        page = page_of(request)
+        items, total = await services.audit.entries(filters, page)
+        return hal(audit_page(links, given, items, page, total))
 
-
-handlers = [audit_log, audit_head]
+    @get("/audit/head", opt=read())
+    async def audit_head(self, services: Services, links: Links) -> Response[bytes]:
+        """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
+        newest = await services.audit.head()
+        body = {
+            "seq": 0 if newest is None else newest.seq,
+            "entryHash": GENESIS if newest is None else newest.entry_hash,
+            "head": "0:" + GENESIS if newest is None else head(newest),
+            "mac": None if newest is None else newest.mac,
+            "_links": {
+                "self": links.link(links.href("audit", "head")),
+                "accord:audit": links.link(links.href("audit")),
+            },
+        }
+        return hal(body)
