@@ -10,6 +10,7 @@ import re
 
 import msgspec
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from broker.domain.errors import FieldError, InvalidInputError
@@ -68,6 +69,13 @@ def provide_services(state: State) -> Services:
     """The `services` dependency: the use cases wired at start-up."""
     services: Services = state.services
     return services
+
+
+ServicesDep = NamedDependency[Services]
+"""A handler parameter `services`: the app-level dependency `provide_services`."""
+
+LinksDep = NamedDependency[Links]
+"""A handler parameter `links`: the app-level dependency `provide_links`."""
 
 
 def positive_int(raw: str, highest: int) -> int | None:

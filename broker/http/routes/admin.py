@@ -10,7 +10,7 @@ from litestar.params import FromPath
 
 from broker.domain.auth import ApiToken, Team
 from broker.http.body import read_json
-from broker.http.context import PathName, Services
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.permissions import admin
 
@@ -61,7 +61,7 @@ class AdminController(Controller):
 
     @post("/tokens", opt=admin())
     async def create_token(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """A new token; `token` holds its secret, shown in this answer only."""
         body = await read_json(request, TokenBody)
@@ -76,7 +76,7 @@ class AdminController(Controller):
         return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
 
     @get("/tokens", opt=admin())
-    async def list_tokens(self, services: Services, links: Links) -> Response[bytes]:
+    async def list_tokens(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every token, revoked ones included, never with its secret."""
         tokens = await services.auth.list_tokens()
         return hal(
@@ -87,13 +87,13 @@ class AdminController(Controller):
         )
 
     @delete("/tokens/{token_id:int}", status_code=204, opt=admin())
-    async def revoke_token(self, token_id: FromPath[int], services: Services) -> None:
+    async def revoke_token(self, token_id: FromPath[int], services: ServicesDep) -> None:
         """Revoke a token: it is refused from now on (404 if there is no such token)."""
         await services.auth.revoke_token(token_id)
 
     @put("/teams/{name:str}", opt=admin())
     async def save_team(
-        self, name: PathName, request: AnyRequest, services: Services, links: Links
+        self, name: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Create or replace a team and the pacticipants it owns."""
         body = await read_json(request, TeamBody)
@@ -101,7 +101,7 @@ class AdminController(Controller):
         return hal(_team(links, team))
 
     @get("/teams", opt=admin())
-    async def list_teams(self, services: Services, links: Links) -> Response[bytes]:
+    async def list_teams(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every team and the pacticipants it owns."""
         found = await services.auth.list_teams()
         return hal(
@@ -112,7 +112,9 @@ class AdminController(Controller):
         )
 
     @get("/teams/{name:str}", opt=admin())
-    async def show_team(self, name: PathName, services: Services, links: Links) -> Response[bytes]:
+    async def show_team(
+        self, name: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
         """One team and the pacticipants it owns (404 if there is none by that name)."""
         team = await services.auth.team(name)
         return hal(_team(links, team))

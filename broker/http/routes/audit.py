@@ -9,8 +9,8 @@ from litestar import Controller, Response, get
 from broker.domain.audit import GENESIS, AuditFilters, head
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.audit_resources import audit_page
-from broker.http.context import Services, page_of
-from broker.http.hal import AnyRequest, Links, hal
+from broker.http.context import LinksDep, ServicesDep, page_of
+from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import read
 
 _TEXT_FILTERS = ("actor", "action", "subject", "pacticipant")
@@ -59,7 +59,7 @@ class AuditController(Controller):
 
     @get("/audit", opt=read())
     async def audit_log(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Entries oldest first; `?actor= &action= &subject= &pacticipant= &since= &until=`."""
         filters, given = _filters(request)
@@ -68,7 +68,7 @@ class AuditController(Controller):
         return hal(audit_page(links, given, items, page, total))
 
     @get("/audit/head", opt=read())
-    async def audit_head(self, services: Services, links: Links) -> Response[bytes]:
+    async def audit_head(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
         newest = await services.audit.head()
         body = {

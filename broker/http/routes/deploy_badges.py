@@ -13,8 +13,8 @@ from litestar import Controller, Response, get
 from broker.domain.badges import can_i_deploy_badge
 from broker.domain.errors import DomainError
 from broker.domain.matrix import Target
-from broker.http.context import PathName, Services
-from broker.http.hal import Links, hal
+from broker.http.context import LinksDep, PathName, Services, ServicesDep
+from broker.http.hal import hal
 from broker.http.permissions import read
 from broker.http.routes.matrix import render
 from broker.services.can_i_deploy import Answer, VersionSelector
@@ -58,7 +58,12 @@ class DeployBadgeController(Controller):
 
     @get(TAGGED, opt=read())
     async def latest_tagged_can_i_deploy(
-        self, pacticipant: PathName, tag: PathName, to: PathName, links: Links, services: Services
+        self,
+        pacticipant: PathName,
+        tag: PathName,
+        to: PathName,
+        links: LinksDep,
+        services: ServicesDep,
     ) -> Response[bytes]:
         """May the latest version with `tag` go where the versions tagged `to` are?"""
         answer = await _tagged(services, pacticipant, tag, to)
@@ -66,7 +71,7 @@ class DeployBadgeController(Controller):
 
     @get(TAGGED + "/badge", opt=read())
     async def latest_tagged_can_i_deploy_badge(
-        self, pacticipant: PathName, tag: PathName, to: PathName, services: Services
+        self, pacticipant: PathName, tag: PathName, to: PathName, services: ServicesDep
     ) -> Response[str]:
         """The same answer as an SVG badge."""
         try:
@@ -81,8 +86,8 @@ class DeployBadgeController(Controller):
         pacticipant: PathName,
         branch: PathName,
         environment: PathName,
-        links: Links,
-        services: Services,
+        links: LinksDep,
+        services: ServicesDep,
     ) -> Response[bytes]:
         """May the head of `branch` go to `environment`?"""
         answer = await _branch(services, pacticipant, branch, environment)
@@ -90,7 +95,7 @@ class DeployBadgeController(Controller):
 
     @get(BRANCH + "/badge", opt=read())
     async def branch_can_i_deploy_badge(
-        self, pacticipant: PathName, branch: PathName, environment: PathName, services: Services
+        self, pacticipant: PathName, branch: PathName, environment: PathName, services: ServicesDep
     ) -> Response[str]:
         """The same answer as an SVG badge."""
         try:

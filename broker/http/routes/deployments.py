@@ -6,8 +6,8 @@ from litestar import Controller, Response, get, patch, post
 
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import PathName, Services
-from broker.http.hal import AnyRequest, Links, hal
+from broker.http.context import LinksDep, PathName, ServicesDep
+from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import read, write
 from broker.http.wire import DeployedPatch, DeploymentBody, EmptyBody, ReleasedPatch
 from broker.storage.interface import ANY, AnyInstance
@@ -29,8 +29,8 @@ class DeploymentController(Controller):
         version: PathName,
         environment: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Record a deployment (201); the same version already deployed there answers 200."""
         body = await read_json(request, DeploymentBody)
@@ -51,8 +51,8 @@ class DeploymentController(Controller):
         version: PathName,
         environment: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Every deployment record of the version in the environment."""
         items = await services.deployments.deployments_of_version(pacticipant, version, environment)
@@ -67,8 +67,8 @@ class DeploymentController(Controller):
         version: PathName,
         environment: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Record a release (201), or resume support of an existing one (200)."""
         await read_json(request, EmptyBody)
@@ -89,8 +89,8 @@ class DeploymentController(Controller):
         version: PathName,
         environment: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The release record of the version in the environment."""
         items = await services.deployments.releases_of_version(pacticipant, version, environment)
@@ -98,7 +98,7 @@ class DeploymentController(Controller):
 
     @get("/deployed-versions/{uuid:str}", opt=read())
     async def get_deployed_version(
-        self, uuid: PathName, services: Services, links: Links
+        self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One deployment record."""
         deployment = await services.deployments.get_deployment(uuid)
@@ -106,7 +106,7 @@ class DeploymentController(Controller):
 
     @patch("/deployed-versions/{uuid:str}", opt=write())
     async def patch_deployed_version(
-        self, uuid: PathName, request: AnyRequest, services: Services, links: Links
+        self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """record-undeployment: `{"currentlyDeployed": false}`; `true` is a 422."""
         body = await read_json(request, DeployedPatch)
@@ -117,7 +117,7 @@ class DeploymentController(Controller):
 
     @get("/released-versions/{uuid:str}", opt=read())
     async def get_released_version(
-        self, uuid: PathName, services: Services, links: Links
+        self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One release record."""
         release = await services.deployments.get_release(uuid)
@@ -125,7 +125,7 @@ class DeploymentController(Controller):
 
     @patch("/released-versions/{uuid:str}", opt=write())
     async def patch_released_version(
-        self, uuid: PathName, request: AnyRequest, services: Services, links: Links
+        self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """record-support-ended: `{"currentlySupported": false}`; `true` is a 422."""
         body = await read_json(request, ReleasedPatch)
@@ -134,7 +134,7 @@ class DeploymentController(Controller):
 
     @get("/environments/{uuid:str}/deployed-versions/currently-deployed", opt=read())
     async def currently_deployed(
-        self, uuid: PathName, request: AnyRequest, services: Services, links: Links
+        self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """What runs in the environment now; `?pacticipant=` and `?applicationInstance=` narrow it.
 
@@ -152,7 +152,7 @@ class DeploymentController(Controller):
 
     @get("/environments/{uuid:str}/released-versions/currently-supported", opt=read())
     async def currently_supported(
-        self, uuid: PathName, request: AnyRequest, services: Services, links: Links
+        self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Releases supported in the environment now; `?pacticipant=` and `?version=` narrow it."""
         query = request.query_params

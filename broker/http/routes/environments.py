@@ -6,8 +6,8 @@ from litestar import Controller, Response, delete, get, post, put
 
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import PathName, Services
-from broker.http.hal import AnyRequest, Links, hal
+from broker.http.context import LinksDep, PathName, ServicesDep
+from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import admin, read
 from broker.http.wire import EnvironmentBody
 from broker.services.environments import EnvironmentAttributes
@@ -29,7 +29,7 @@ class EnvironmentController(Controller):
 
     @get("/", opt=read())
     async def list_environments(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Every environment (`?name=` narrows to one)."""
         items = await services.environments.list_environments(request.query_params.get("name"))
@@ -37,7 +37,7 @@ class EnvironmentController(Controller):
 
     @post("/", opt=admin())
     async def create_environment(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Create an environment; 409 when the name is taken."""
         body = await read_json(request, EnvironmentBody)
@@ -47,7 +47,7 @@ class EnvironmentController(Controller):
 
     @get("/{uuid:str}", opt=read())
     async def get_environment(
-        self, uuid: PathName, services: Services, links: Links
+        self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One environment."""
         found = await services.environments.get(uuid)
@@ -55,7 +55,7 @@ class EnvironmentController(Controller):
 
     @put("/{uuid:str}", opt=admin())
     async def put_environment(
-        self, uuid: PathName, request: AnyRequest, services: Services, links: Links
+        self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Replace an environment's attributes."""
         body = await read_json(request, EnvironmentBody)
@@ -63,6 +63,6 @@ class EnvironmentController(Controller):
         return hal(resources.environment(links, updated))
 
     @delete("/{uuid:str}", status_code=204, opt=admin())
-    async def delete_environment(self, uuid: PathName, services: Services) -> None:
+    async def delete_environment(self, uuid: PathName, services: ServicesDep) -> None:
         """Remove an environment and its deployment and release records."""
         await services.environments.delete(uuid)

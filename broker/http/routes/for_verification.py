@@ -13,7 +13,7 @@ from broker.domain.pact_metadata import encode_metadata
 from broker.domain.selectors import Selector
 from broker.http import pact_resources
 from broker.http.body import read_json
-from broker.http.context import PathName, Services
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal
 from broker.http.permissions import read
 from broker.http.query import nested
@@ -169,7 +169,7 @@ class ForVerificationController(Controller):
 
     @get(PATH, opt=read())
     async def pacts_for_verification_query(
-        self, provider: PathName, request: AnyRequest, services: Services, links: Links
+        self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The pacts the query's selectors pick, or the default selectors without a query.
 
@@ -182,7 +182,7 @@ class ForVerificationController(Controller):
 
     @post(PATH, status_code=200, opt=read())
     async def pacts_for_verification(
-        self, provider: PathName, request: AnyRequest, services: Services, links: Links
+        self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The pacts the given selectors pick, one per distinct content, with pending status."""
         body = await read_json(request, ForVerificationBody)

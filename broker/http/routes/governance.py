@@ -34,7 +34,7 @@ from broker.domain.governance import (
 )
 from broker.domain.model import Page
 from broker.http.body import read_json
-from broker.http.context import PathName, Services, page_of
+from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.paths import SLASH_STAND_IN
 from broker.http.permissions import admin, approve, read
@@ -189,7 +189,7 @@ class GovernanceController(Controller):
 
     @get("/pacticipants/{pacticipant:str}/mode", opt=read())
     async def get_mode(
-        self, pacticipant: PathName, services: Services, links: Links
+        self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The pacticipant's mode (the broker's default when it has none of its own)."""
         name = _name(pacticipant)
@@ -199,7 +199,7 @@ class GovernanceController(Controller):
 
     @put("/pacticipants/{pacticipant:str}/mode", opt=admin())
     async def set_mode(
-        self, pacticipant: PathName, request: AnyRequest, services: Services, links: Links
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Set the pacticipant's mode."""
         body = await read_json(request, ModeBody)
@@ -210,7 +210,7 @@ class GovernanceController(Controller):
 
     @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read())
     async def get_policy(
-        self, pacticipant: PathName, services: Services, links: Links
+        self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The pacticipant's approval policy, or the default rule."""
         name = _name(pacticipant)
@@ -219,7 +219,7 @@ class GovernanceController(Controller):
 
     @put("/pacticipants/{pacticipant:str}/approval-policy", opt=admin())
     async def set_policy(
-        self, pacticipant: PathName, request: AnyRequest, services: Services, links: Links
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Set which teams approve the pacticipant's changes, and how many of them."""
         body = await read_json(request, PolicyBody)
@@ -229,7 +229,7 @@ class GovernanceController(Controller):
 
     @get("/change-requests", opt=read())
     async def list_change_requests(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Change requests newest first; `?pacticipant= &status=`."""
         pacticipant = request.query_params.get("pacticipant")
@@ -246,7 +246,7 @@ class GovernanceController(Controller):
 
     @get("/change-requests/{request_id:int}", opt=read())
     async def show_change_request(
-        self, request_id: FromPath[int], services: Services, links: Links
+        self, request_id: FromPath[int], services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One change request with its diff against the last approved content."""
         described = await services.governance.describe(request_id)
@@ -255,7 +255,7 @@ class GovernanceController(Controller):
 
     @post("/change-requests/{request_id:int}/approve", status_code=200, opt=approve())
     async def approve_change(
-        self, request_id: FromPath[int], request: AnyRequest, services: Services, links: Links
+        self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Approve as the caller, for the body's `team` or the first requirement still owed.
 
@@ -268,7 +268,7 @@ class GovernanceController(Controller):
 
     @post("/change-requests/{request_id:int}/override", status_code=200, opt=admin())
     async def override_change(
-        self, request_id: FromPath[int], request: AnyRequest, services: Services, links: Links
+        self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Let the content take effect without approval (admin; `ACCORD_ALLOW_OVERRIDE=true`)."""
         body = await read_json(request, RejectBody)
@@ -277,7 +277,7 @@ class GovernanceController(Controller):
 
     @post("/change-requests/{request_id:int}/reject", status_code=200, opt=approve())
     async def reject_change(
-        self, request_id: FromPath[int], request: AnyRequest, services: Services, links: Links
+        self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Reject as the caller; the body's `reason` says why."""
         body = await read_json(request, RejectBody)

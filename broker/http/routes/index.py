@@ -6,8 +6,8 @@ from litestar import Controller, Response, get
 
 from broker.domain.errors import StorageUnavailableError
 from broker.http import resources
-from broker.http.context import Services
-from broker.http.hal import AnyRequest, Links, hal
+from broker.http.context import LinksDep, ServicesDep
+from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import open_to_all, read
 
 
@@ -17,7 +17,7 @@ class IndexController(Controller):
     path = "/"
 
     @get("/", opt=read())
-    async def index(self, links: Links) -> Response[bytes]:
+    async def index(self, links: LinksDep) -> Response[bytes]:
         """The relations clients look up before anything else."""
         return hal(resources.index(links))
 
@@ -27,7 +27,7 @@ class IndexController(Controller):
         return hal({"ok": True, "_links": {"self": {"href": str(request.url)}}})
 
     @get("/diagnostic/status/dependencies", opt=open_to_all())
-    async def dependency_status(self, services: Services) -> Response[bytes]:
+    async def dependency_status(self, services: ServicesDep) -> Response[bytes]:
         """200 when the database answers, else 503 (the broker reconnects by itself)."""
         try:
             await services.storage.check()

@@ -8,7 +8,7 @@ from litestar import Controller, Response, get
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.matrix import IgnoreSelector, Target
-from broker.http.context import MAX_PAGE, Services, positive_int
+from broker.http.context import MAX_PAGE, LinksDep, ServicesDep, positive_int
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.permissions import read
 from broker.http.query import nested
@@ -135,7 +135,7 @@ class MatrixController(Controller):
 
     @get("/matrix", opt=read())
     async def matrix(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """can-i-deploy as the CLIs ask it, or the matrix between the versions the query names.
 
@@ -153,7 +153,7 @@ class MatrixController(Controller):
 
     @get("/can-i-deploy", opt=read())
     async def can_i_deploy(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The reference resource (§12.5): `pacticipant`, `version`, and `to` or `environment`."""
         query = request.query_params

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get
 
-from broker.http.context import PathName, Services, page_of
-from broker.http.hal import AnyRequest, Links, hal
+from broker.http.context import LinksDep, PathName, ServicesDep, page_of
+from broker.http.hal import AnyRequest, hal
 from broker.http.notification_resources import notifications
 from broker.http.permissions import read
 
@@ -19,7 +19,7 @@ class NotificationController(Controller):
 
     @get(NOTIFICATIONS, opt=read())
     async def list_notifications(
-        self, pacticipant: PathName, request: AnyRequest, services: Services, links: Links
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """A pacticipant's notifications, newest first, paginated; 404 for an unknown one."""
         page = page_of(request)

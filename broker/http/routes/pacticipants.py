@@ -8,7 +8,7 @@ from litestar import Controller, Response, delete, get, patch, post, put
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import PathName, Services, page_of
+from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Links, hal
 from broker.http.permissions import read, write
 from broker.http.wire import EmptyBody, PacticipantBody
@@ -21,7 +21,7 @@ class PacticipantController(Controller):
 
     @get("/", opt=read())
     async def list_pacticipants(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Pacticipants ordered by name, paginated."""
         page = page_of(request)
@@ -30,7 +30,7 @@ class PacticipantController(Controller):
 
     @post("/", opt=write())
     async def create_pacticipant(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Create a pacticipant; 409 when the name is taken."""
         body = await read_json(request, PacticipantBody)
@@ -44,7 +44,7 @@ class PacticipantController(Controller):
 
     @get("/{name:str}", opt=read())
     async def get_pacticipant(
-        self, name: PathName, services: Services, links: Links
+        self, name: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One pacticipant."""
         details = await services.pacticipants.get(name)
@@ -52,7 +52,7 @@ class PacticipantController(Controller):
 
     @patch("/{name:str}", opt=write(owner="name"))
     async def patch_pacticipant(
-        self, name: PathName, request: AnyRequest, services: Services, links: Links
+        self, name: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Merge the given attributes; creates a missing pacticipant, as the Pact Broker does."""
         body = await read_json(request, PacticipantBody)
@@ -67,7 +67,7 @@ class PacticipantController(Controller):
 
     @put("/{name:str}", opt=write(owner="name"))
     async def put_pacticipant(
-        self, name: PathName, request: AnyRequest, services: Services, links: Links
+        self, name: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Replace the attributes of an existing pacticipant (404 if missing)."""
         body = await read_json(request, PacticipantBody)
@@ -78,13 +78,13 @@ class PacticipantController(Controller):
         return hal(resources.pacticipant(links, details))
 
     @delete("/{name:str}", status_code=204, opt=write(owner="name"))
-    async def delete_pacticipant(self, name: PathName, services: Services) -> None:
+    async def delete_pacticipant(self, name: PathName, services: ServicesDep) -> None:
         """Remove a pacticipant with its versions, branches, tags, deployments and releases."""
         await services.pacticipants.delete(name)
 
     @get("/label/{label:str}", opt=read())
     async def with_label(
-        self, label: PathName, services: Services, links: Links
+        self, label: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Pacticipants carrying a label."""
         items = await services.pacticipants.with_label(label)
@@ -99,7 +99,7 @@ class PacticipantController(Controller):
 
     @get("/{name:str}/labels/{label:str}", opt=read())
     async def get_label(
-        self, name: PathName, label: PathName, services: Services, links: Links
+        self, name: PathName, label: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """A label of a pacticipant (404 if it does not carry it)."""
         service = services.pacticipants
@@ -109,7 +109,12 @@ class PacticipantController(Controller):
 
     @put("/{name:str}/labels/{label:str}", opt=write(owner="name"))
     async def put_label(
-        self, name: PathName, label: PathName, request: AnyRequest, services: Services, links: Links
+        self,
+        name: PathName,
+        label: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Label a pacticipant; idempotent (201 new, 200 existing)."""
         await read_json(request, EmptyBody)
@@ -117,7 +122,7 @@ class PacticipantController(Controller):
         return hal(_label(links, name, label), status=201 if added else 200)
 
     @delete("/{name:str}/labels/{label:str}", status_code=204, opt=write(owner="name"))
-    async def delete_label(self, name: PathName, label: PathName, services: Services) -> None:
+    async def delete_label(self, name: PathName, label: PathName, services: ServicesDep) -> None:
         """Remove a label."""
         await services.pacticipants.remove_label(name, label)
 

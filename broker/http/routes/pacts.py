@@ -12,7 +12,7 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.pact_diff import PactDiff, render_text
 from broker.http import pact_resources
 from broker.http.body import json_body, read_json
-from broker.http.context import PathName, Services, page_of
+from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal
 from broker.http.permissions import read, write
 from broker.http.wire import PublishBody
@@ -80,8 +80,8 @@ class PactController(Controller):
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The older way to publish one pact (201 new, 200 again)."""
         return await self._publish_one(
@@ -95,8 +95,8 @@ class PactController(Controller):
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The older way to publish one pact, merging into the stored one where allowed."""
         return await self._publish_one(
@@ -110,8 +110,8 @@ class PactController(Controller):
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact a consumer version holds."""
         pact = await services.contracts.for_version(provider, consumer, version)
@@ -119,7 +119,7 @@ class PactController(Controller):
 
     @delete("/version/{version:str}", status_code=204, opt=write(owner="consumer"))
     async def delete_pact(
-        self, provider: PathName, consumer: PathName, version: PathName, services: Services
+        self, provider: PathName, consumer: PathName, version: PathName, services: ServicesDep
     ) -> None:
         """Remove the pact a consumer version holds."""
         await services.contracts.delete(provider, consumer, version)
@@ -131,8 +131,8 @@ class PactController(Controller):
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The newest earlier pact of the integration with other content."""
         service = services.contracts
@@ -152,8 +152,8 @@ class PactController(Controller):
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """What changed since the newest earlier pact with other content."""
         service = services.contracts
@@ -174,8 +174,8 @@ class PactController(Controller):
         version: PathName,
         other: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """What changed between the pacts of two consumer versions (from `other` to `version`)."""
         service = services.contracts
@@ -191,8 +191,8 @@ class PactController(Controller):
         consumer: PathName,
         sha: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """A pact by its content."""
         pact = await services.contracts.by_sha(provider, consumer, sha)
@@ -214,8 +214,8 @@ class PactController(Controller):
         sha: PathName,
         metadata: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """A pact by its content, at a URL carrying the broker's opaque metadata segment."""
         pact = await services.contracts.by_sha(provider, consumer, sha)
@@ -239,8 +239,8 @@ class PactController(Controller):
         sha: PathName,
         other: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """What changed between two contents of the pact (from `other` to `sha`)."""
         service = services.contracts
@@ -255,8 +255,8 @@ class PactController(Controller):
         provider: PathName,
         consumer: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version."""
         pact = await services.contracts.latest(provider, consumer)
@@ -268,8 +268,8 @@ class PactController(Controller):
         provider: PathName,
         consumer: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version without tags."""
         pact = await services.contracts.latest(provider, consumer, untagged=True)
@@ -282,8 +282,8 @@ class PactController(Controller):
         consumer: PathName,
         tag: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version with a tag."""
         pact = await services.contracts.latest(provider, consumer, tag=tag)
@@ -296,8 +296,8 @@ class PactController(Controller):
         consumer: PathName,
         branch: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version on a branch."""
         pact = await services.contracts.latest(provider, consumer, branch=branch)
@@ -309,8 +309,8 @@ class PactController(Controller):
         provider: PathName,
         consumer: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Every consumer version's pact with the provider, newest first, paginated."""
         page = page_of(request)
@@ -370,7 +370,7 @@ class PactCollectionController(Controller):
 
     @post("/contracts/publish", opt=write())
     async def publish_contracts(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Publish a consumer version's pacts with branch, tags and build URL, all or nothing."""
         body = await read_json(request, PublishBody)
@@ -412,14 +412,14 @@ class PactCollectionController(Controller):
         return hal(pact_resources.publish_result(links, outcome))
 
     @get("/pacts/latest", opt=read())
-    async def latest_pact_versions(self, services: Services, links: Links) -> Response[bytes]:
+    async def latest_pact_versions(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """The latest pact of every integration."""
         pacts = await services.contracts.latest_of_all()
         return hal(pact_resources.latest_pacts(links, links.href("pacts", "latest"), pacts))
 
     @get("/pacts/provider/{provider:str}/latest", opt=read())
     async def latest_provider_pacts(
-        self, provider: PathName, services: Services, links: Links
+        self, provider: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The latest pact of each consumer of a provider."""
         pacts = await services.contracts.latest_of_all(provider)
@@ -428,7 +428,7 @@ class PactCollectionController(Controller):
 
     @get("/pacts/provider/{provider:str}/latest/{tag:str}", opt=read())
     async def latest_provider_pacts_with_tag(
-        self, provider: PathName, tag: PathName, services: Services, links: Links
+        self, provider: PathName, tag: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The latest pact of each consumer of a provider, among consumer versions with a tag."""
         pacts = await services.contracts.latest_of_all(provider, tag=tag)

@@ -12,7 +12,7 @@ from litestar.params import FromPath
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.body import read_json
-from broker.http.context import PathName, Services
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, segment, timestamp
 from broker.http.pact_resources import notices_and_logs
 from broker.http.permissions import read, write
@@ -103,7 +103,7 @@ class ProviderContractController(Controller):
 
     @post(PUBLISH, status_code=200, opt=write(owner="provider"))
     async def publish_provider_contract(
-        self, provider: PathName, request: AnyRequest, services: Services, links: Links
+        self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Publish a provider version's OpenAPI document; compare it with its consumers' pacts."""
         body = await read_json(request, PublishProviderContractBody)
@@ -112,7 +112,7 @@ class ProviderContractController(Controller):
 
     @get(CONTRACT, opt=read())
     async def provider_contract(
-        self, provider: PathName, version: PathName, services: Services, links: Links
+        self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The document a provider version published, with its self-verification results."""
         found, number, contract, publication = await services.provider_contracts.get(
@@ -148,7 +148,7 @@ class ProviderContractController(Controller):
 
     @get(CONTRACT + "/changes", opt=read())
     async def contract_changes(
-        self, provider: PathName, version: PathName, services: Services, links: Links
+        self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """What changed since the provider's previous document, and which consumers it touches."""
         found, changes = await services.provider_contracts.changes(provider, version)
@@ -183,7 +183,7 @@ class ProviderContractController(Controller):
 
     @get("/comparisons/{comparison:int}", opt=read())
     async def comparison_resource(
-        self, comparison: FromPath[int], services: Services, links: Links
+        self, comparison: FromPath[int], services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """A bi-directional verification: a pact content compared with a provider document."""
         found = await services.provider_contracts.comparison(comparison)

@@ -13,7 +13,7 @@ from litestar import Controller, Response, delete, get, patch, post, put
 
 from broker.domain.auth import ApiUser
 from broker.http.body import read_json
-from broker.http.context import PathName, Services
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.permissions import admin, read
 
@@ -63,7 +63,7 @@ class UserController(Controller):
 
     @post("/", opt=admin())
     async def create_user(
-        self, request: AnyRequest, services: Services, links: Links
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """A basic-auth user; the password is kept only as its scrypt hash."""
         body = await read_json(request, UserBody)
@@ -75,7 +75,7 @@ class UserController(Controller):
         return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
 
     @get("/", opt=admin())
-    async def list_users(self, services: Services, links: Links) -> Response[bytes]:
+    async def list_users(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every user not deleted, by username."""
         found = await services.users.list_users()
         return hal(
@@ -87,7 +87,7 @@ class UserController(Controller):
 
     @get("/{username:str}", opt=admin())
     async def show_user(
-        self, username: PathName, services: Services, links: Links
+        self, username: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One user (404 if there is none by that name, or it was deleted)."""
         found = await services.users.user(username)
@@ -95,7 +95,7 @@ class UserController(Controller):
 
     @patch("/{username:str}", opt=admin())
     async def change_user(
-        self, username: PathName, request: AnyRequest, services: Services, links: Links
+        self, username: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """`{"disabled": true}` disables the user (401 at its next request); false enables it."""
         body = await read_json(request, UserChange)
@@ -103,13 +103,13 @@ class UserController(Controller):
         return hal(user_resource(links, changed))
 
     @delete("/{username:str}", status_code=204, opt=admin())
-    async def delete_user(self, username: PathName, services: Services) -> None:
+    async def delete_user(self, username: PathName, services: ServicesDep) -> None:
         """Delete a user; the audit log keeps what it did, under the same name."""
         await services.users.delete(username)
 
     @put("/{username:str}/password", opt=read())
     async def change_password(
-        self, username: PathName, request: AnyRequest, services: Services, links: Links
+        self, username: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Set the password (admins for anyone; a user for itself)."""
         body = await read_json(request, PasswordBody)

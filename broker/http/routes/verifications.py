@@ -9,7 +9,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath
 
 from broker.http.body import read_json
-from broker.http.context import PathName, Services
+from broker.http.context import LinksDep, PathName, Services, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.permissions import read, write
 from broker.http.wire import VerificationBody
@@ -110,8 +110,8 @@ class VerificationController(Controller):
         consumer: PathName,
         sha: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Publish a verification result for the pact content `sha` (201)."""
         return await _publish(provider, consumer, sha, None, request, services, links)
@@ -124,8 +124,8 @@ class VerificationController(Controller):
         sha: PathName,
         metadata: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Publish a result through a pact URL carrying the broker's metadata segment."""
         return await _publish(provider, consumer, sha, metadata, request, services, links)
@@ -136,8 +136,8 @@ class VerificationController(Controller):
         provider: PathName,
         consumer: PathName,
         sha: PathName,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Every result of the pact content, newest first."""
         results = await services.verifications.of_pact(provider, consumer, sha)
@@ -154,8 +154,8 @@ class VerificationController(Controller):
         provider: PathName,
         consumer: PathName,
         sha: PathName,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The newest result of the pact content."""
         details = await services.verifications.latest(provider, consumer, sha)
@@ -168,8 +168,8 @@ class VerificationController(Controller):
         consumer: PathName,
         sha: PathName,
         number: FromPath[int],
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """One result by its number."""
         details = await services.verifications.get(provider, consumer, sha, number)
@@ -177,7 +177,7 @@ class VerificationController(Controller):
 
     @get("/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results", opt=read())
     async def results_of_provider_version(
-        self, pacticipant: PathName, version: PathName, services: Services, links: Links
+        self, pacticipant: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Every result a provider version published, newest first."""
         results = await services.verifications.of_provider_version(pacticipant, version)

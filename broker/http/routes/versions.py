@@ -6,7 +6,7 @@ from litestar import Controller, Response, delete, get, patch, put
 
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import PathName, Services, page_of
+from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Links, hal
 from broker.http.permissions import read, write
 from broker.http.wire import EmptyBody, VersionBody
@@ -19,7 +19,7 @@ class VersionController(Controller):
 
     @get("/versions", opt=read())
     async def list_versions(
-        self, pacticipant: PathName, request: AnyRequest, services: Services, links: Links
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Versions, newest first, paginated."""
         page = page_of(request)
@@ -28,7 +28,7 @@ class VersionController(Controller):
 
     @get("/versions/{version:str}", opt=read())
     async def get_version(
-        self, pacticipant: PathName, version: PathName, services: Services, links: Links
+        self, pacticipant: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One version with its tags, branches and record-deployment links."""
         details = await services.versions.get(pacticipant, version)
@@ -40,8 +40,8 @@ class VersionController(Controller):
         pacticipant: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Create or update a version (201 new, 200 existing); keeps `buildUrl` and `tags`."""
         return await _create_or_update(pacticipant, version, request, services, links)
@@ -52,22 +52,22 @@ class VersionController(Controller):
         pacticipant: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Merge `buildUrl` and `tags` into a version, creating it if new."""
         return await _create_or_update(pacticipant, version, request, services, links)
 
     @delete("/versions/{version:str}", status_code=204, opt=write(owner="pacticipant"))
     async def delete_version(
-        self, pacticipant: PathName, version: PathName, services: Services
+        self, pacticipant: PathName, version: PathName, services: ServicesDep
     ) -> None:
         """Remove a version with its tags, branch memberships, deployments and releases."""
         await services.versions.delete(pacticipant, version)
 
     @get("/latest-version", opt=read())
     async def latest_version(
-        self, pacticipant: PathName, services: Services, links: Links
+        self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The newest version."""
         details = await services.versions.latest(pacticipant)
@@ -75,7 +75,7 @@ class VersionController(Controller):
 
     @get("/latest-version/{tag:str}", opt=read())
     async def latest_tagged_version(
-        self, pacticipant: PathName, tag: PathName, services: Services, links: Links
+        self, pacticipant: PathName, tag: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """The newest version carrying a tag."""
         details = await services.versions.latest(pacticipant, tag)
@@ -89,8 +89,8 @@ class VersionController(Controller):
         pacticipant: PathName,
         version: PathName,
         tag: PathName,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """A tag of a version."""
         p, v, t = await services.versions.get_tag(pacticipant, version, tag)
@@ -103,8 +103,8 @@ class VersionController(Controller):
         version: PathName,
         tag: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Tag a version, creating pacticipant and version as needed (201 new, 200 existing)."""
         await read_json(request, EmptyBody)
@@ -117,7 +117,7 @@ class VersionController(Controller):
         "/versions/{version:str}/tags/{tag:str}", status_code=204, opt=write(owner="pacticipant")
     )
     async def delete_tag(
-        self, pacticipant: PathName, version: PathName, tag: PathName, services: Services
+        self, pacticipant: PathName, version: PathName, tag: PathName, services: ServicesDep
     ) -> None:
         """Remove a tag."""
         await services.versions.delete_tag(pacticipant, version, tag)
@@ -126,7 +126,7 @@ class VersionController(Controller):
 
     @get("/branches", opt=read())
     async def list_branches(
-        self, pacticipant: PathName, request: AnyRequest, services: Services, links: Links
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Branches, most recently created first."""
         page = page_of(request)
@@ -135,7 +135,7 @@ class VersionController(Controller):
 
     @get("/branches/{branch:str}", opt=read())
     async def get_branch(
-        self, pacticipant: PathName, branch: PathName, services: Services, links: Links
+        self, pacticipant: PathName, branch: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """A branch and its head version."""
         details = await services.versions.get_branch(pacticipant, branch)
@@ -143,7 +143,7 @@ class VersionController(Controller):
 
     @delete("/branches/{branch:str}", status_code=204, opt=write(owner="pacticipant"))
     async def delete_branch(
-        self, pacticipant: PathName, branch: PathName, services: Services
+        self, pacticipant: PathName, branch: PathName, services: ServicesDep
     ) -> None:
         """Remove a branch; its versions stay."""
         await services.versions.delete_branch(pacticipant, branch)
@@ -154,8 +154,8 @@ class VersionController(Controller):
         pacticipant: PathName,
         branch: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Versions of a branch, most recently added first."""
         page = page_of(request)
@@ -168,8 +168,8 @@ class VersionController(Controller):
         pacticipant: PathName,
         branch: PathName,
         version: PathName,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """A version's place on a branch."""
         details, v = await services.versions.get_branch_version(pacticipant, branch, version)
@@ -182,8 +182,8 @@ class VersionController(Controller):
         branch: PathName,
         version: PathName,
         request: AnyRequest,
-        services: Services,
-        links: Links,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Add a version to a branch, creating what is missing; idempotent (201 new, 200 again)."""
         await read_json(request, EmptyBody)
@@ -198,7 +198,7 @@ class VersionController(Controller):
         opt=write(owner="pacticipant"),
     )
     async def delete_branch_version(
-        self, pacticipant: PathName, branch: PathName, version: PathName, services: Services
+        self, pacticipant: PathName, branch: PathName, version: PathName, services: ServicesDep
     ) -> None:
         """Take a version off a branch."""
         await services.versions.remove_from_branch(pacticipant, branch, version)
