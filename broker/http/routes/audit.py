@@ -55,9 +55,9 @@ def _filters(request: AnyRequest) -> tuple[AuditFilters, list[tuple[str, str]]]:
 class AuditController(Controller):
     """`/audit` and `/audit/head`."""
 
-    path = "/"
+    path = "/audit"
 
-    @get("/audit", opt=read())
+    @get("/", opt=read())
     async def audit_log(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -67,7 +67,7 @@ class AuditController(Controller):
         items, total = await services.audit.entries(filters, page)
         return hal(audit_page(links, given, items, page, total))
 
-    @get("/audit/head", opt=read())
+    @get("/head", opt=read())
     async def audit_head(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
         newest = await services.audit.head()

@@ -19,11 +19,8 @@ from broker.http.permissions import read
 from broker.http.routes.matrix import render
 from broker.services.can_i_deploy import Answer, VersionSelector
 
-TAGGED = "/pacticipants/{pacticipant:str}/latest-version/{tag:str}/can-i-deploy/to/{to:str}"
-BRANCH = (
-    "/pacticipants/{pacticipant:str}/branches/{branch:str}/latest-version/can-i-deploy"
-    "/to-environment/{environment:str}"
-)
+TAGGED = "/latest-version/{tag:str}/can-i-deploy/to/{to:str}"
+BRANCH = "/branches/{branch:str}/latest-version/can-i-deploy/to-environment/{environment:str}"
 SVG = "image/svg+xml"
 
 
@@ -54,7 +51,7 @@ def _badge(deployable: bool | None) -> Response[str]:
 class DeployBadgeController(Controller):
     """can-i-deploy for the latest tagged or branch version, and its badge."""
 
-    path = "/"
+    path = "/pacticipants/{pacticipant:str}"
 
     @get(TAGGED, opt=read())
     async def latest_tagged_can_i_deploy(

@@ -104,6 +104,7 @@ class DeploymentController(Controller):
         deployment = await services.deployments.get_deployment(uuid)
         return hal(resources.deployed_version(links, deployment))
 
+    # The path names no pacticipant: the service checks the record's.
     @patch("/deployed-versions/{uuid:str}", opt=write())
     async def patch_deployed_version(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
@@ -123,6 +124,7 @@ class DeploymentController(Controller):
         release = await services.deployments.get_release(uuid)
         return hal(resources.released_version(links, release))
 
+    # The path names no pacticipant: the service checks the record's.
     @patch("/released-versions/{uuid:str}", opt=write())
     async def patch_released_version(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep

@@ -35,6 +35,8 @@ class EnvironmentController(Controller):
         items = await services.environments.list_environments(request.query_params.get("name"))
         return hal(resources.environments(links, items))
 
+    # Environments are shared by every team: production's name and existence decide what
+    # can-i-deploy says, and deleting one takes every team's records with it (#12): admins only.
     @post("/", opt=admin())
     async def create_environment(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep

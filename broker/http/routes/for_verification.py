@@ -165,9 +165,9 @@ def query_request(query: str) -> VerificationRequest:
 class ForVerificationController(Controller):
     """The pacts a provider should verify."""
 
-    path = "/"
+    path = PATH
 
-    @get(PATH, opt=read())
+    @get("/", opt=read())
     async def pacts_for_verification_query(
         self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -180,7 +180,8 @@ class ForVerificationController(Controller):
         entries = await services.for_verification.pacts_for(provider, query_request(query))
         return hal(response(links, provider, entries))
 
-    @post(PATH, status_code=200, opt=read())
+    # A query sent with a body: it changes nothing.
+    @post("/", status_code=200, opt=read())
     async def pacts_for_verification(
         self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

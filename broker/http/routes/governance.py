@@ -197,6 +197,7 @@ class GovernanceController(Controller):
         mode = await governance.mode(name)
         return hal(_mode(links, name, mode, await governance.owners(name)))
 
+    # Modes and policies are the admins' to set; approvers sign changes off.
     @put("/pacticipants/{pacticipant:str}/mode", opt=admin())
     async def set_mode(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
@@ -266,6 +267,7 @@ class GovernanceController(Controller):
         resource = change_request(links, signed.request)
         return hal(resource | {"changed": signed.changed, "notice": signed.note})
 
+    # Break glass (issue 12).
     @post("/change-requests/{request_id:int}/override", status_code=200, opt=admin())
     async def override_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep

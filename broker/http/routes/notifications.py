@@ -15,9 +15,9 @@ NOTIFICATIONS = "/pacticipants/{pacticipant:str}/notifications"
 class NotificationController(Controller):
     """A pacticipant's notifications."""
 
-    path = "/"
+    path = NOTIFICATIONS
 
-    @get(NOTIFICATIONS, opt=read())
+    @get("/", opt=read())
     async def list_notifications(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -28,6 +28,7 @@ class PacticipantController(Controller):
         items, total = await services.pacticipants.list_pacticipants(page)
         return hal(resources.pacticipants(links, items, page, total))
 
+    # The body names the pacticipant: the service checks its owner.
     @post("/", opt=write())
     async def create_pacticipant(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep

@@ -368,6 +368,7 @@ class PactCollectionController(Controller):
 
     path = "/"
 
+    # The body names the pacticipant: the contract service checks its owner.
     @post("/contracts/publish", opt=write())
     async def publish_contracts(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep

@@ -107,6 +107,7 @@ class UserController(Controller):
         """Delete a user; the audit log keeps what it did, under the same name."""
         await services.users.delete(username)
 
+    # Any caller may ask; the service lets only admins and the user itself through.
     @put("/{username:str}/password", opt=read())
     async def change_password(
         self, username: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
