@@ -108,46 +108,46 @@ async def authorize(
         await auth.authorize_change(name)
 
 
-def declared(app: Litestar) -> dict[tuple[str, str], Rule | None]:
-    """Each route's rule by (method, path template), as its handler declares it.
-
-    OPTIONS, which litestar answers itself, is left out: it needs what GET needs.
-    """
-    rules: dict[tuple[str, str], Rule | None] = {}
-    for route in app.routes:
-        if not isinstance(route, HTTPRoute):
-            continue
-        for method, (handler, _) in route.route_handler_map.items():
-            if method != "OPTIONS":
-                rules[method, route.path] = rule_of(handler)
-    return rules
-
-
 class UndeclaredRuleError(RuntimeError):
     """A route handler declares no rule, or names an owner its path does not have."""
 
 
-def require_declared(app: Litestar) -> None:
-    """Refuse an application with a handler declaring no rule; give OPTIONS what GET needs."""
+def declared(app: Litestar) -> dict[tuple[str, str], Rule]:
+    """Each route's rule by (method, path template), as its handler declares it.
+
+    OPTIONS, which litestar answers itself, is left out: it needs what GET needs. Raises
+    `UndeclaredRuleError` naming every handler that declares no rule or a wrong owner.
+    """
+    rules: dict[tuple[str, str], Rule] = {}
     missing = []
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
         for method, (handler, _) in route.route_handler_map.items():
             rule = rule_of(handler)
-            if method == "OPTIONS" and rule is None:
-                get = route.route_handler_map.get("GET")
-                found = rule_of(get[0]) if get else None
-                handler.opt["need"] = found.need if found else Need.READ
-            elif rule is None:
-                missing.append(f"{method} {route.path}: no need in its opt")
+            if method == "OPTIONS":
+                continue
+            if rule is None:
+                missing.append(f"{method} {route.path} declares no need in its opt")
             elif rule.owner is not None and rule.owner not in route.path_parameters:
-                missing.append(f"{method} {route.path}: no path parameter {rule.owner!r}")
+                missing.append(f"{method} {route.path} has no path parameter {rule.owner!r}")
+            else:
+                rules[method, route.path] = rule
     if missing:
         raise UndeclaredRuleError(
             "Every route handler declares what it needs (broker/http/permissions.py): "
             + "; ".join(missing)
         )
+    return rules
+
+
+def require_declared(app: Litestar) -> None:
+    """Refuse an application with a handler declaring no rule; give OPTIONS what GET needs."""
+    rules = declared(app)
+    for route in app.routes:
+        options = route.route_handler_map.get("OPTIONS") if isinstance(route, HTTPRoute) else None
+        if options is not None and rule_of(options[0]) is None:
+            options[0].opt["need"] = rules.get(("GET", route.path), Rule(Need.READ)).need
 
 
 def _one_authorization(scope: Scope) -> str | None:

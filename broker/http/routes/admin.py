@@ -50,7 +50,7 @@ def _team(links: Links, team: Team) -> Body:
     return {
         "name": team.name,
         "pacticipants": list(team.pacticipants),
-        "_links": {"self": links.link(links.path("/teams/{name}", name=team.name))},
+        "_links": {"self": links.link(links.path("/admin/teams/{name}", name=team.name))},
     }
 
 

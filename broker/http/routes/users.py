@@ -50,8 +50,10 @@ def user_resource(links: Links, user: ApiUser) -> Body:
         "createdAt": timestamp(user.created_at),
         "updatedAt": timestamp(user.updated_at or user.created_at),
         "_links": {
-            "self": links.link(links.path("/{name}", name=user.username)),
-            "accord:password": links.link(links.path("/{name}/password", name=user.username)),
+            "self": links.link(links.path("/admin/users/{name}", name=user.username)),
+            "accord:password": links.link(
+                links.path("/admin/users/{name}/password", name=user.username)
+            ),
         },
     }
 
