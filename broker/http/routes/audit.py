@@ -12,6 +12,7 @@ from broker.http.audit_resources import audit_page
 from broker.http.context import LinksDep, ServicesDep, page_of
 from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import read
+from broker.http.responses import AuditHead, AuditHeadLinks, Link
 
 _TEXT_FILTERS = ("actor", "action", "subject", "pacticipant")
 _TIME_FILTERS = ("since", "until")
@@ -71,14 +72,15 @@ class AuditController(Controller):
     async def audit_head(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
         newest = await services.audit.head()
-        body = {
-            "seq": 0 if newest is None else newest.seq,
-            "entryHash": GENESIS if newest is None else newest.entry_hash,
-            "head": "0:" + GENESIS if newest is None else head(newest),
-            "mac": None if newest is None else newest.mac,
-            "_links": {
-                "self": links.link(links.href("audit", "head")),
-                "accord:audit": links.link(links.href("audit")),
-            },
-        }
-        return hal(body)
+        return hal(
+            AuditHead(
+                seq=0 if newest is None else newest.seq,
+                entry_hash=GENESIS if newest is None else newest.entry_hash,
+                head="0:" + GENESIS if newest is None else head(newest),
+                mac=None if newest is None else newest.mac,
+                links=AuditHeadLinks(
+                    self_=Link(href=links.href("audit", "head")),
+                    audit=Link(href=links.href("audit")),
+                ),
+            )
+        )

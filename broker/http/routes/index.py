@@ -9,6 +9,7 @@ from broker.http import resources
 from broker.http.context import LinksDep, ServicesDep
 from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import open_to_all, read
+from broker.http.responses import Dependencies, DependencyStatus, Health, Heartbeat, Link, SelfLinks
 
 
 class IndexController(Controller):
@@ -24,7 +25,7 @@ class IndexController(Controller):
     @get("/diagnostic/status/heartbeat", opt=open_to_all())
     async def heartbeat(self, request: AnyRequest) -> Response[bytes]:
         """200 while the process runs, whatever the database does."""
-        return hal({"ok": True, "_links": {"self": {"href": str(request.url)}}})
+        return hal(Heartbeat(ok=True, links=SelfLinks(self_=Link(href=str(request.url)))))
 
     @get("/diagnostic/status/dependencies", opt=open_to_all())
     async def dependency_status(self, services: ServicesDep) -> Response[bytes]:
@@ -32,8 +33,6 @@ class IndexController(Controller):
         try:
             await services.storage.check()
         except StorageUnavailableError as error:
-            return hal(
-                {"ok": False, "dependencies": {"database": {"ok": False, "error": error.message}}},
-                status=503,
-            )
-        return hal({"ok": True, "dependencies": {"database": {"ok": True}}})
+            down = Health(ok=False, error=error.message)
+            return hal(DependencyStatus(ok=False, dependencies=Dependencies(database=down)), 503)
+        return hal(DependencyStatus(ok=True, dependencies=Dependencies(database=Health(ok=True))))

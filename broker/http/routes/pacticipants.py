@@ -11,6 +11,7 @@ from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Links, hal
 from broker.http.permissions import read, write
+from broker.http.responses import Label, LabelLinks, Link
 from broker.http.wire import EmptyBody, PacticipantBody
 
 
@@ -136,11 +137,11 @@ def _same_name(name: PathName, body: PacticipantBody) -> None:
         )
 
 
-def _label(links: Links, name: PathName, label: PathName) -> dict[str, object]:
-    return {
-        "name": label,
-        "_links": {
-            "self": links.link(links.path("/pacticipants/{p}/labels/{l}", p=name, l=label)),
-            "pb:pacticipant": links.link(links.path("/pacticipants/{p}", p=name), name=name),
-        },
-    }
+def _label(links: Links, name: PathName, label: PathName) -> Label:
+    return Label(
+        name=label,
+        links=LabelLinks(
+            self_=Link(href=links.path("/pacticipants/{p}/labels/{l}", p=name, l=label)),
+            pacticipant=Link(href=links.path("/pacticipants/{p}", p=name), name=name),
+        ),
+    )
