@@ -124,9 +124,9 @@ def declared(app: Litestar) -> dict[tuple[str, str], Rule]:
         if not isinstance(route, HTTPRoute):
             continue
         for method, (handler, _) in route.route_handler_map.items():
-            rule = rule_of(handler)
             if method == "OPTIONS":
                 continue
+            rule = rule_of(handler)
             if rule is None:
                 missing.append(f"{method} {route.path} declares no need in its opt")
             elif rule.owner is not None and rule.owner not in route.path_parameters:

@@ -116,3 +116,46 @@ class Problem(_Response, kw_only=True):
     notices: list[NoticeBody] | None = None
     errors: list[FieldProblem] | dict[str, list[str]]
     error: str | None = None
+
+
+class TokenResource(_Response):
+    """A bearer token as the admin API shows it; `token` (the secret) only when just created."""
+
+    id: int
+    name: str
+    role: str
+    teams: list[str]
+    user: str | None
+    created_at: str = msgspec.field(name="createdAt")
+    expires_at: str | None = msgspec.field(name="expiresAt")
+    revoked_at: str | None = msgspec.field(name="revokedAt")
+    links: SelfLinks = msgspec.field(name="_links")
+    token: str | None = None
+
+
+class TeamResource(_Response):
+    """A team and the pacticipants it owns."""
+
+    name: str
+    pacticipants: list[str]
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+class UserLinks(_Response):
+    """`_links` of a user."""
+
+    self_: Link = msgspec.field(name="self")
+    password: Link = msgspec.field(name="accord:password")
+
+
+class UserResource(_Response):
+    """A basic-auth user as the admin API shows it: never its password or hash."""
+
+    username: str
+    role: str
+    teams: list[str]
+    disabled: bool
+    disabled_at: str | None = msgspec.field(name="disabledAt")
+    created_at: str = msgspec.field(name="createdAt")
+    updated_at: str = msgspec.field(name="updatedAt")
+    links: UserLinks = msgspec.field(name="_links")

@@ -11,8 +11,9 @@ from litestar.params import FromPath
 from broker.domain.auth import ApiToken, Team
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
-from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.hal import AnyRequest, Links, hal, timestamp
 from broker.http.permissions import admin
+from broker.http.responses import Link, SelfLinks, TeamResource, TokenResource
 
 
 class TokenBody(msgspec.Struct, kw_only=True, rename="camel"):
@@ -31,27 +32,27 @@ class TeamBody(msgspec.Struct, kw_only=True, rename="camel"):
     pacticipants: list[str] = []
 
 
-def _token(links: Links, token: ApiToken) -> Body:
-    body: Body = {
-        "id": token.id,
-        "name": token.name,
-        "role": token.role,
-        "teams": list(token.teams),
-        "user": token.username,
-        "createdAt": timestamp(token.created_at),
-        "expiresAt": None if token.expires_at is None else timestamp(token.expires_at),
-        "revokedAt": None if token.revoked_at is None else timestamp(token.revoked_at),
-        "_links": {"self": links.link(links.href("admin", "tokens", str(token.id)))},
-    }
-    return body
+def _token(links: Links, token: ApiToken, secret: str | None = None) -> TokenResource:
+    return TokenResource(
+        id=token.id,
+        name=token.name,
+        role=token.role,
+        teams=list(token.teams),
+        user=token.username,
+        created_at=timestamp(token.created_at),
+        expires_at=None if token.expires_at is None else timestamp(token.expires_at),
+        revoked_at=None if token.revoked_at is None else timestamp(token.revoked_at),
+        links=SelfLinks(self_=Link(href=links.href("admin", "tokens", str(token.id)))),
+        token=secret,
+    )
 
 
-def _team(links: Links, team: Team) -> Body:
-    return {
-        "name": team.name,
-        "pacticipants": list(team.pacticipants),
-        "_links": {"self": links.link(links.path("/admin/teams/{name}", name=team.name))},
-    }
+def _team(links: Links, team: Team) -> TeamResource:
+    return TeamResource(
+        name=team.name,
+        pacticipants=list(team.pacticipants),
+        links=SelfLinks(self_=Link(href=links.path("/admin/teams/{name}", name=team.name))),
+    )
 
 
 class AdminController(Controller):
@@ -72,8 +73,8 @@ class AdminController(Controller):
             expires_at=body.expires_at,
             user=body.user,
         )
-        resource = _token(links, created.token) | {"token": created.secret}
-        return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
+        resource = _token(links, created.token, created.secret)
+        return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
     @get("/tokens", opt=admin())
     async def list_tokens(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:

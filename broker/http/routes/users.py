@@ -14,8 +14,9 @@ from litestar import Controller, Response, delete, get, patch, post, put
 from broker.domain.auth import ApiUser
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
-from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.hal import AnyRequest, Links, hal, timestamp
 from broker.http.permissions import admin, read
+from broker.http.responses import Link, UserLinks, UserResource
 
 
 class UserChange(msgspec.Struct, kw_only=True, rename="camel"):
@@ -39,23 +40,21 @@ class PasswordBody(msgspec.Struct, kw_only=True, rename="camel"):
     password: str
 
 
-def user_resource(links: Links, user: ApiUser) -> Body:
+def user_resource(links: Links, user: ApiUser) -> UserResource:
     """A user as the admin API shows it."""
-    return {
-        "username": user.username,
-        "role": user.role,
-        "teams": list(user.teams),
-        "disabled": user.disabled_at is not None,
-        "disabledAt": None if user.disabled_at is None else timestamp(user.disabled_at),
-        "createdAt": timestamp(user.created_at),
-        "updatedAt": timestamp(user.updated_at or user.created_at),
-        "_links": {
-            "self": links.link(links.path("/admin/users/{name}", name=user.username)),
-            "accord:password": links.link(
-                links.path("/admin/users/{name}/password", name=user.username)
-            ),
-        },
-    }
+    return UserResource(
+        username=user.username,
+        role=user.role,
+        teams=list(user.teams),
+        disabled=user.disabled_at is not None,
+        disabled_at=None if user.disabled_at is None else timestamp(user.disabled_at),
+        created_at=timestamp(user.created_at),
+        updated_at=timestamp(user.updated_at or user.created_at),
+        links=UserLinks(
+            self_=Link(href=links.path("/admin/users/{name}", name=user.username)),
+            password=Link(href=links.path("/admin/users/{name}/password", name=user.username)),
+        ),
+    )
 
 
 class UserController(Controller):
@@ -74,7 +73,7 @@ class UserController(Controller):
         )
         created = await services.users.user(username)
         resource = user_resource(links, created)
-        return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
+        return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
     @get("/", opt=admin())
     async def list_users(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
