@@ -8,14 +8,15 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
 from broker.domain.governance import Mode
 from broker.http.audit_trail import AuditTrailMiddleware
-from broker.http.context import Services
+from broker.http.context import Services, provide_links, provide_services
 from broker.http.paths import EncodedSlashes, restore_slashes
-from broker.http.permissions import PermissionsMiddleware
+from broker.http.permissions import authorize, require_declared
 from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
 from broker.http.routes import (
     admin,
@@ -127,28 +128,32 @@ def create_app(settings: Settings) -> Litestar:
             await workers.close()
             await storage.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
-            index.index,
-            index.heartbeat,
-            index.dependencies,
+            index.IndexController,
             pacticipants.PacticipantController,
             versions.VersionController,
             environments.EnvironmentController,
-            *deployments.handlers,
-            *pacts.handlers,
-            *verifications.handlers,
-            *for_verification.handlers,
-            *matrix.handlers,
-            *deploy_badges.handlers,
-            *provider_contracts.handlers,
-            *admin.handlers,
-            *users.handlers,
-            *audit.handlers,
-            *notifications.handlers,
-            *governance.handlers,
+            deployments.DeploymentController,
+            pacts.PactController,
+            pacts.PactCollectionController,
+            verifications.VerificationController,
+            for_verification.ForVerificationController,
+            matrix.MatrixController,
+            deploy_badges.DeployBadgeController,
+            provider_contracts.ProviderContractController,
+            admin.AdminController,
+            users.UserController,
+            audit.AuditController,
+            notifications.NotificationController,
+            governance.GovernanceController,
         ],
-        middleware=[AuditTrailMiddleware, PermissionsMiddleware],
+        dependencies={
+            "services": Provide(provide_services, sync_to_thread=False),
+            "links": Provide(provide_links, sync_to_thread=False),
+        },
+        guards=[authorize],
+        middleware=[AuditTrailMiddleware],
         lifespan=[lifespan],
         state=State({"settings": settings}),
         before_request=restore_slashes,
@@ -161,6 +166,8 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=None,
         logging_config=None,
     )
+    require_declared(app)
+    return app
 
 
 def asgi_app(settings: Settings) -> EncodedSlashes:

@@ -1,5 +1,7 @@
 """Per request: seal audit entries with the configured key, and log the new head after commit.
 
+It also scopes `current_actor` to the request: the permission guard sets it.
+
 The log line (`audit head SEQ:HASH`, logger `accord.audit`) is written once the request has
 answered with success, so its transaction has committed: shipping these lines to a log store
 the database's writers cannot edit gives a head to check `accord verify-audit-log
@@ -14,6 +16,7 @@ from litestar import Litestar
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from broker.domain.audit import AuditEntry, head
+from broker.services.actor import current_actor
 from broker.services.audit import appended, audit_key
 
 log = logging.getLogger("accord.audit")
@@ -22,7 +25,7 @@ _SUCCESS_BELOW = 400
 
 
 class AuditTrailMiddleware:
-    """Set `audit_key` and collect `appended` around the handler."""
+    """Set `audit_key`, collect `appended` and scope `current_actor` around the handler."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -42,9 +45,11 @@ class AuditTrailMiddleware:
 
         key_reset = audit_key.set(key)
         collect_reset = appended.set(entries)
+        actor_reset = current_actor.set(current_actor.get())
         try:
             await self.app(scope, receive, sending)
         finally:
+            current_actor.reset(actor_reset)
             appended.reset(collect_reset)
             audit_key.reset(key_reset)
         if entries and status < _SUCCESS_BELOW:

@@ -1,4 +1,8 @@
-"""What every handler gets besides the request: services, link building, paging."""
+"""What every handler gets besides the request: services, link building, paging.
+
+`services` and `links` are app-level dependencies (`create_app`): a handler names them as
+parameters.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import re
 
 import msgspec
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from broker.domain.errors import FieldError, InvalidInputError
@@ -54,16 +59,23 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     governance: GovernanceService
 
 
-def links_for(request: AnyRequest, state: State) -> Links:
-    """Link builder under the public base URL of this request."""
+def provide_links(request: AnyRequest, state: State) -> Links:
+    """The `links` dependency: link builder under the public base URL of this request."""
     settings: Settings = state.settings
     return Links(base_url(request, settings.base_url))
 
 
-def services_of(state: State) -> Services:
-    """The wired services."""
+def provide_services(state: State) -> Services:
+    """The `services` dependency: the use cases wired at start-up."""
     services: Services = state.services
     return services
+
+
+ServicesDep = NamedDependency[Services]
+"""A handler parameter `services`: the app-level dependency `provide_services`."""
+
+LinksDep = NamedDependency[Links]
+"""A handler parameter `links`: the app-level dependency `provide_links`."""
 
 
 def positive_int(raw: str, highest: int) -> int | None:

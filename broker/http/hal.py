@@ -69,8 +69,10 @@ class Links:
         return {"href": self.base + template, "title": title, "templated": True}
 
 
-def hal(body: Body, status: int = 200, headers: dict[str, str] | None = None) -> Response[bytes]:
-    """A HAL+JSON response."""
+def hal(
+    body: Body | msgspec.Struct, status: int = 200, headers: dict[str, str] | None = None
+) -> Response[bytes]:
+    """A HAL+JSON response of a dict or a response struct."""
     return Response(
         content=msgspec.json.encode(body), status_code=status, media_type=HAL_JSON, headers=headers
     )

@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import uuid
 from http import HTTPStatus
-from typing import Any
 
 import msgspec
 from litestar import Response
@@ -46,6 +45,7 @@ from broker.domain.errors import (
     UnprocessableError,
 )
 from broker.http.hal import AnyRequest
+from broker.http.responses import FieldProblem, NoticeBody, Problem
 
 log = logging.getLogger("accord.http")
 
@@ -89,25 +89,22 @@ def problem_response(
     settings = getattr(request.app.state, "settings", None)
     base = base_url(request, settings.base_url if settings else None)
     fields = errors or [FieldError("", detail)]
-    body: dict[str, Any] = {
-        "type": f"{base}/problems/{slug}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance or request.url.path,
-    }
-    if notices:
-        body["notices"] = [{"type": n.type, "text": n.text} for n in notices]
-    if PROBLEM_JSON in request.headers.get("accept", ""):
-        body["errors"] = [{"pointer": f.pointer, "detail": f.detail} for f in fields]
-        media_type = PROBLEM_JSON
-    else:
+    body = Problem(
+        type=f"{base}/problems/{slug}",
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance or request.url.path,
+        notices=[NoticeBody(type=n.type, text=n.text) for n in notices] if notices else None,
+        errors=[FieldProblem(pointer=f.pointer, detail=f.detail) for f in fields],
+    )
+    media_type = PROBLEM_JSON
+    if PROBLEM_JSON not in request.headers.get("accept", ""):
         grouped: dict[str, list[str]] = {}
         for f in fields:
             key = f.pointer.lstrip("/").replace("/", ".") or "request"
             grouped.setdefault(key, []).append(f.detail)
-        body["errors"] = grouped
-        body["error"] = detail
+        body = msgspec.structs.replace(body, errors=grouped, error=detail)
         media_type = "application/hal+json;charset=utf-8"
     return Response(
         content=msgspec.json.encode(body),

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litestar import Response, get
-from litestar.datastructures import State
+from litestar import Controller, Response, get
 
 from broker.domain.audit import GENESIS, AuditFilters, head
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.audit_resources import audit_page
-from broker.http.context import links_for, page_of, services_of
+from broker.http.context import LinksDep, ServicesDep, page_of
 from broker.http.hal import AnyRequest, hal
+from broker.http.permissions import read
+from broker.http.responses import AuditHead, AuditHeadLinks, Link
 
 _TEXT_FILTERS = ("actor", "action", "subject", "pacticipant")
 _TIME_FILTERS = ("since", "until")
@@ -52,31 +53,34 @@ def _filters(request: AnyRequest) -> tuple[AuditFilters, list[tuple[str, str]]]:
     return filters, given
 
 
-@get("/audit")
-async def audit_log(request: AnyRequest, state: State) -> Response[bytes]:
-    """Entries oldest first; `?actor= &action= &subject= &pacticipant= &since= &until=`."""
-    filters, given = _filters(request)
-    page = page_of(request)
-    items, total = await services_of(state).audit.entries(filters, page)
-    return hal(audit_page(links_for(request, state), given, items, page, total))
+class AuditController(Controller):
+    """`/audit` and `/audit/head`."""
 
+    path = "/audit"
 
-@get("/audit/head")
-async def audit_head(request: AnyRequest, state: State) -> Response[bytes]:
-    """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
-    newest = await services_of(state).audit.head()
-    links = links_for(request, state)
-    body = {
-        "seq": 0 if newest is None else newest.seq,
-        "entryHash": GENESIS if newest is None else newest.entry_hash,
-        "head": "0:" + GENESIS if newest is None else head(newest),
-        "mac": None if newest is None else newest.mac,
-        "_links": {
-            "self": links.link(links.href("audit", "head")),
-            "accord:audit": links.link(links.href("audit")),
-        },
-    }
-    return hal(body)
+    @get("/", opt=read())
+    async def audit_log(
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Entries oldest first; `?actor= &action= &subject= &pacticipant= &since= &until=`."""
+        filters, given = _filters(request)
+        page = page_of(request)
+        items, total = await services.audit.entries(filters, page)
+        return hal(audit_page(links, given, items, page, total))
 
-
-handlers = [audit_log, audit_head]
+    @get("/head", opt=read())
+    async def audit_head(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
+        """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
+        newest = await services.audit.head()
+        return hal(
+            AuditHead(
+                seq=0 if newest is None else newest.seq,
+                entry_hash=GENESIS if newest is None else newest.entry_hash,
+                head="0:" + GENESIS if newest is None else head(newest),
+                mac=None if newest is None else newest.mac,
+                links=AuditHeadLinks(
+                    self_=Link(href=links.href("audit", "head")),
+                    audit=Link(href=links.href("audit")),
+                ),
+            )
+        )

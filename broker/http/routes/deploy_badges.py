@@ -8,36 +8,32 @@ in READMEs, so it never fails: an unknown pacticipant, tag or environment shows 
 
 from __future__ import annotations
 
-from litestar import Response, get
-from litestar.datastructures import State
-from litestar.types import ControllerRouterHandler
+from litestar import Controller, Response, get
 
 from broker.domain.badges import can_i_deploy_badge
 from broker.domain.errors import DomainError
 from broker.domain.matrix import Target
-from broker.http.context import PathName, links_for, services_of
-from broker.http.hal import AnyRequest, hal
+from broker.http.context import LinksDep, PathName, Services, ServicesDep
+from broker.http.hal import hal
+from broker.http.permissions import read
 from broker.http.routes.matrix import render
 from broker.services.can_i_deploy import Answer, VersionSelector
 
-TAGGED = "/pacticipants/{pacticipant:str}/latest-version/{tag:str}/can-i-deploy/to/{to:str}"
-BRANCH = (
-    "/pacticipants/{pacticipant:str}/branches/{branch:str}/latest-version/can-i-deploy"
-    "/to-environment/{environment:str}"
-)
+TAGGED = "/latest-version/{tag:str}/can-i-deploy/to/{to:str}"
+BRANCH = "/branches/{branch:str}/latest-version/can-i-deploy/to-environment/{environment:str}"
 SVG = "image/svg+xml"
 
 
-async def _tagged(state: State, pacticipant: str, tag: str, to: str) -> Answer:
-    return await services_of(state).can_i_deploy.ask(
+async def _tagged(services: Services, pacticipant: str, tag: str, to: str) -> Answer:
+    return await services.can_i_deploy.ask(
         VersionSelector(pacticipant=pacticipant, tag=tag, latest=True),
         Target(kind="tag", name=to),
         [],
     )
 
 
-async def _branch(state: State, pacticipant: str, branch: str, environment: str) -> Answer:
-    return await services_of(state).can_i_deploy.ask(
+async def _branch(services: Services, pacticipant: str, branch: str, environment: str) -> Answer:
+    return await services.can_i_deploy.ask(
         VersionSelector(pacticipant=pacticipant, branch=branch, latest=True),
         Target(kind="environment", name=environment),
         [],
@@ -52,55 +48,55 @@ def _badge(deployable: bool | None) -> Response[str]:
     )
 
 
-@get(TAGGED)
-async def latest_tagged_can_i_deploy(
-    pacticipant: PathName, tag: PathName, to: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """May the latest version with `tag` go where the versions tagged `to` are?"""
-    answer = await _tagged(state, pacticipant, tag, to)
-    return hal(render(links_for(request, state), answer))
+class DeployBadgeController(Controller):
+    """can-i-deploy for the latest tagged or branch version, and its badge."""
 
+    path = "/pacticipants/{pacticipant:str}"
 
-@get(TAGGED + "/badge")
-async def latest_tagged_can_i_deploy_badge(
-    pacticipant: PathName, tag: PathName, to: PathName, state: State
-) -> Response[str]:
-    """The same answer as an SVG badge."""
-    try:
-        answer = await _tagged(state, pacticipant, tag, to)
-    except DomainError:
-        return _badge(None)
-    return _badge(answer.decision.deployable)
+    @get(TAGGED, opt=read())
+    async def latest_tagged_can_i_deploy(
+        self,
+        pacticipant: PathName,
+        tag: PathName,
+        to: PathName,
+        links: LinksDep,
+        services: ServicesDep,
+    ) -> Response[bytes]:
+        """May the latest version with `tag` go where the versions tagged `to` are?"""
+        answer = await _tagged(services, pacticipant, tag, to)
+        return hal(render(links, answer))
 
+    @get(TAGGED + "/badge", opt=read())
+    async def latest_tagged_can_i_deploy_badge(
+        self, pacticipant: PathName, tag: PathName, to: PathName, services: ServicesDep
+    ) -> Response[str]:
+        """The same answer as an SVG badge."""
+        try:
+            answer = await _tagged(services, pacticipant, tag, to)
+        except DomainError:
+            return _badge(None)
+        return _badge(answer.decision.deployable)
 
-@get(BRANCH)
-async def branch_can_i_deploy(
-    pacticipant: PathName,
-    branch: PathName,
-    environment: PathName,
-    request: AnyRequest,
-    state: State,
-) -> Response[bytes]:
-    """May the head of `branch` go to `environment`?"""
-    answer = await _branch(state, pacticipant, branch, environment)
-    return hal(render(links_for(request, state), answer))
+    @get(BRANCH, opt=read())
+    async def branch_can_i_deploy(
+        self,
+        pacticipant: PathName,
+        branch: PathName,
+        environment: PathName,
+        links: LinksDep,
+        services: ServicesDep,
+    ) -> Response[bytes]:
+        """May the head of `branch` go to `environment`?"""
+        answer = await _branch(services, pacticipant, branch, environment)
+        return hal(render(links, answer))
 
-
-@get(BRANCH + "/badge")
-async def branch_can_i_deploy_badge(
-    pacticipant: PathName, branch: PathName, environment: PathName, state: State
-) -> Response[str]:
-    """The same answer as an SVG badge."""
-    try:
-        answer = await _branch(state, pacticipant, branch, environment)
-    except DomainError:
-        return _badge(None)
-    return _badge(answer.decision.deployable)
-
-
-handlers: list[ControllerRouterHandler] = [
-    latest_tagged_can_i_deploy,
-    latest_tagged_can_i_deploy_badge,
-    branch_can_i_deploy,
-    branch_can_i_deploy_badge,
-]
+    @get(BRANCH + "/badge", opt=read())
+    async def branch_can_i_deploy_badge(
+        self, pacticipant: PathName, branch: PathName, environment: PathName, services: ServicesDep
+    ) -> Response[str]:
+        """The same answer as an SVG badge."""
+        try:
+            answer = await _branch(services, pacticipant, branch, environment)
+        except DomainError:
+            return _badge(None)
+        return _badge(answer.decision.deployable)

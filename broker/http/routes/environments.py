@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, post, put
-from litestar.datastructures import State
 
 from broker.http import resources
 from broker.http.body import read_json
-from broker.http.context import PathName, links_for, services_of
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
+from broker.http.permissions import admin, read
 from broker.http.wire import EnvironmentBody
 from broker.services.environments import EnvironmentAttributes
 
@@ -27,40 +27,44 @@ class EnvironmentController(Controller):
 
     path = "/environments"
 
-    @get("/")
-    async def list_environments(self, request: AnyRequest, state: State) -> Response[bytes]:
+    @get("/", opt=read())
+    async def list_environments(
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
         """Every environment (`?name=` narrows to one)."""
-        items = await services_of(state).environments.list_environments(
-            request.query_params.get("name")
-        )
-        return hal(resources.environments(links_for(request, state), items))
+        items = await services.environments.list_environments(request.query_params.get("name"))
+        return hal(resources.environments(links, items))
 
-    @post("/")
-    async def create_environment(self, request: AnyRequest, state: State) -> Response[bytes]:
+    # Environments are shared by every team: production's name and existence decide what
+    # can-i-deploy says, and deleting one takes every team's records with it (#12): admins only.
+    @post("/", opt=admin())
+    async def create_environment(
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
         """Create an environment; 409 when the name is taken."""
         body = await read_json(request, EnvironmentBody)
-        created = await services_of(state).environments.create(_attributes(body))
-        resource = resources.environment(links_for(request, state), created)
+        created = await services.environments.create(_attributes(body))
+        resource = resources.environment(links, created)
         return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
 
-    @get("/{uuid:str}")
+    @get("/{uuid:str}", opt=read())
     async def get_environment(
-        self, uuid: PathName, request: AnyRequest, state: State
+        self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One environment."""
-        found = await services_of(state).environments.get(uuid)
-        return hal(resources.environment(links_for(request, state), found))
+        found = await services.environments.get(uuid)
+        return hal(resources.environment(links, found))
 
-    @put("/{uuid:str}")
+    @put("/{uuid:str}", opt=admin())
     async def put_environment(
-        self, uuid: PathName, request: AnyRequest, state: State
+        self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Replace an environment's attributes."""
         body = await read_json(request, EnvironmentBody)
-        updated = await services_of(state).environments.replace(uuid, _attributes(body))
-        return hal(resources.environment(links_for(request, state), updated))
+        updated = await services.environments.replace(uuid, _attributes(body))
+        return hal(resources.environment(links, updated))
 
-    @delete("/{uuid:str}", status_code=204)
-    async def delete_environment(self, uuid: PathName, state: State) -> None:
+    @delete("/{uuid:str}", status_code=204, opt=admin())
+    async def delete_environment(self, uuid: PathName, services: ServicesDep) -> None:
         """Remove an environment and its deployment and release records."""
-        await services_of(state).environments.delete(uuid)
+        await services.environments.delete(uuid)

@@ -6,17 +6,16 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 import msgspec
-from litestar import Response, get, post
-from litestar.datastructures import State
-from litestar.types import ControllerRouterHandler
+from litestar import Controller, Response, get, post
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.pact_metadata import encode_metadata
 from broker.domain.selectors import Selector
 from broker.http import pact_resources
 from broker.http.body import read_json
-from broker.http.context import PathName, links_for, services_of
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal
+from broker.http.permissions import read
 from broker.http.query import nested
 from broker.http.wire import ForVerificationBody
 from broker.services.for_verification import PactToVerify, VerificationRequest
@@ -163,40 +162,42 @@ def query_request(query: str) -> VerificationRequest:
     )
 
 
-@get(PATH)
-async def pacts_for_verification_query(
-    provider: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """The pacts the query's selectors pick, or the default selectors without a query.
+class ForVerificationController(Controller):
+    """The pacts a provider should verify."""
 
-    The Rust verifier GETs this, then POSTs to self; older clients send their selectors in the
-    query string (§7.7).
-    """
-    query = request.scope.get("query_string", b"").decode("latin-1")
-    entries = await services_of(state).for_verification.pacts_for(provider, query_request(query))
-    return hal(response(links_for(request, state), provider, entries))
+    path = PATH
 
+    @get("/", opt=read())
+    async def pacts_for_verification_query(
+        self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The pacts the query's selectors pick, or the default selectors without a query.
 
-@post(PATH, status_code=200)
-async def pacts_for_verification(
-    provider: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """The pacts the given selectors pick, one per distinct content, with pending status."""
-    body = await read_json(request, ForVerificationBody)
-    selectors = tuple(
-        Selector(**msgspec.structs.asdict(s)) for s in body.consumer_version_selectors or []
-    )
-    entries = await services_of(state).for_verification.pacts_for(
-        provider,
-        VerificationRequest(
-            selectors=selectors,
-            provider_branch=body.provider_version_branch or None,
-            provider_tags=tuple(body.provider_version_tags or ()),
-            include_pending_status=body.include_pending_status,
-            include_wip_pacts_since=_wip_since(body.include_wip_pacts_since),
-        ),
-    )
-    return hal(response(links_for(request, state), provider, entries))
+        The Rust verifier GETs this, then POSTs to self; older clients send their selectors in the
+        query string (§7.7).
+        """
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        entries = await services.for_verification.pacts_for(provider, query_request(query))
+        return hal(response(links, provider, entries))
 
-
-handlers: list[ControllerRouterHandler] = [pacts_for_verification_query, pacts_for_verification]
+    # A query sent with a body: it changes nothing.
+    @post("/", status_code=200, opt=read())
+    async def pacts_for_verification(
+        self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The pacts the given selectors pick, one per distinct content, with pending status."""
+        body = await read_json(request, ForVerificationBody)
+        selectors = tuple(
+            Selector(**msgspec.structs.asdict(s)) for s in body.consumer_version_selectors or []
+        )
+        entries = await services.for_verification.pacts_for(
+            provider,
+            VerificationRequest(
+                selectors=selectors,
+                provider_branch=body.provider_version_branch or None,
+                provider_tags=tuple(body.provider_version_tags or ()),
+                include_pending_status=body.include_pending_status,
+                include_wip_pacts_since=_wip_since(body.include_wip_pacts_since),
+            ),
+        )
+        return hal(response(links, provider, entries))

@@ -15,8 +15,7 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Response, get, post, put
-from litestar.datastructures import State
+from litestar import Controller, Response, get, post, put
 from litestar.params import FromPath
 
 from broker.domain.approvals import (
@@ -35,9 +34,10 @@ from broker.domain.governance import (
 )
 from broker.domain.model import Page
 from broker.http.body import read_json
-from broker.http.context import PathName, links_for, page_of, services_of
+from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.paths import SLASH_STAND_IN
+from broker.http.permissions import admin, approve, read
 from broker.http.resources import page_href, paged
 
 
@@ -182,110 +182,106 @@ def _page(
     }
 
 
-@get("/pacticipants/{pacticipant:str}/mode")
-async def get_mode(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
-    """The pacticipant's mode (the broker's default when it has none of its own)."""
-    name = _name(pacticipant)
-    governance = services_of(state).governance
-    mode = await governance.mode(name)
-    return hal(_mode(links_for(request, state), name, mode, await governance.owners(name)))
+class GovernanceController(Controller):
+    """Modes, approval policies and change requests."""
 
+    path = "/"
 
-@put("/pacticipants/{pacticipant:str}/mode")
-async def set_mode(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
-    """Set the pacticipant's mode."""
-    body = await read_json(request, ModeBody)
-    name = _name(pacticipant)
-    governance = services_of(state).governance
-    mode = await governance.set_mode(name, parse_mode(body.mode))
-    return hal(_mode(links_for(request, state), name, mode, await governance.owners(name)))
+    @get("/pacticipants/{pacticipant:str}/mode", opt=read())
+    async def get_mode(
+        self, pacticipant: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The pacticipant's mode (the broker's default when it has none of its own)."""
+        name = _name(pacticipant)
+        governance = services.governance
+        mode = await governance.mode(name)
+        return hal(_mode(links, name, mode, await governance.owners(name)))
 
+    # Modes and policies are the admins' to set; approvers sign changes off.
+    @put("/pacticipants/{pacticipant:str}/mode", opt=admin())
+    async def set_mode(
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Set the pacticipant's mode."""
+        body = await read_json(request, ModeBody)
+        name = _name(pacticipant)
+        governance = services.governance
+        mode = await governance.set_mode(name, parse_mode(body.mode))
+        return hal(_mode(links, name, mode, await governance.owners(name)))
 
-@get("/pacticipants/{pacticipant:str}/approval-policy")
-async def get_policy(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
-    """The pacticipant's approval policy, or the default rule."""
-    name = _name(pacticipant)
-    rule = await services_of(state).governance.policy(name)
-    return hal(_policy(links_for(request, state), name, rule))
+    @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read())
+    async def get_policy(
+        self, pacticipant: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The pacticipant's approval policy, or the default rule."""
+        name = _name(pacticipant)
+        rule = await services.governance.policy(name)
+        return hal(_policy(links, name, rule))
 
+    @put("/pacticipants/{pacticipant:str}/approval-policy", opt=admin())
+    async def set_policy(
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Set which teams approve the pacticipant's changes, and how many of them."""
+        body = await read_json(request, PolicyBody)
+        name = _name(pacticipant)
+        rule = await services.governance.set_policy(name, tuple(body.teams), body.required)
+        return hal(_policy(links, name, rule))
 
-@put("/pacticipants/{pacticipant:str}/approval-policy")
-async def set_policy(pacticipant: PathName, request: AnyRequest, state: State) -> Response[bytes]:
-    """Set which teams approve the pacticipant's changes, and how many of them."""
-    body = await read_json(request, PolicyBody)
-    name = _name(pacticipant)
-    rule = await services_of(state).governance.set_policy(name, tuple(body.teams), body.required)
-    return hal(_policy(links_for(request, state), name, rule))
+    @get("/change-requests", opt=read())
+    async def list_change_requests(
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Change requests newest first; `?pacticipant= &status=`."""
+        pacticipant = request.query_params.get("pacticipant")
+        status_text = request.query_params.get("status")
+        status = None if status_text is None else parse_status(status_text)
+        given = [
+            (key, value)
+            for key, value in (("pacticipant", pacticipant), ("status", status_text))
+            if value is not None
+        ]
+        page = page_of(request)
+        items, total = await services.governance.change_requests(pacticipant, status, page)
+        return hal(_page(links, given, items, page, total))
 
+    @get("/change-requests/{request_id:int}", opt=read())
+    async def show_change_request(
+        self, request_id: FromPath[int], services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """One change request with its diff against the last approved content."""
+        described = await services.governance.describe(request_id)
+        body = change_request(links, described.request)
+        return hal(body | {"diff": described.diff})
 
-@get("/change-requests")
-async def list_change_requests(request: AnyRequest, state: State) -> Response[bytes]:
-    """Change requests newest first; `?pacticipant= &status=`."""
-    pacticipant = request.query_params.get("pacticipant")
-    status_text = request.query_params.get("status")
-    status = None if status_text is None else parse_status(status_text)
-    given = [
-        (key, value)
-        for key, value in (("pacticipant", pacticipant), ("status", status_text))
-        if value is not None
-    ]
-    page = page_of(request)
-    items, total = await services_of(state).governance.change_requests(pacticipant, status, page)
-    return hal(_page(links_for(request, state), given, items, page, total))
+    @post("/change-requests/{request_id:int}/approve", status_code=200, opt=approve())
+    async def approve_change(
+        self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Approve as the caller, for the body's `team` or the first requirement still owed.
 
+        An approval that changes nothing answers 200 with `changed: false` and a notice saying so.
+        """
+        body = await read_json(request, ApproveBody)
+        signed = await services.governance.approve(request_id, body.team)
+        resource = change_request(links, signed.request)
+        return hal(resource | {"changed": signed.changed, "notice": signed.note})
 
-@get("/change-requests/{request_id:int}")
-async def show_change_request(
-    request_id: FromPath[int], request: AnyRequest, state: State
-) -> Response[bytes]:
-    """One change request with its diff against the last approved content."""
-    described = await services_of(state).governance.describe(request_id)
-    body = change_request(links_for(request, state), described.request)
-    return hal(body | {"diff": described.diff})
+    # Break glass (issue 12).
+    @post("/change-requests/{request_id:int}/override", status_code=200, opt=admin())
+    async def override_change(
+        self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Let the content take effect without approval (admin; `ACCORD_ALLOW_OVERRIDE=true`)."""
+        body = await read_json(request, RejectBody)
+        overridden = await services.governance.override(request_id, body.reason)
+        return hal(change_request(links, overridden))
 
-
-@post("/change-requests/{request_id:int}/approve", status_code=200)
-async def approve_change(
-    request_id: FromPath[int], request: AnyRequest, state: State
-) -> Response[bytes]:
-    """Approve as the caller, for the body's `team` or the first requirement still owed.
-
-    An approval that changes nothing answers 200 with `changed: false` and a notice saying so.
-    """
-    body = await read_json(request, ApproveBody)
-    signed = await services_of(state).governance.approve(request_id, body.team)
-    resource = change_request(links_for(request, state), signed.request)
-    return hal(resource | {"changed": signed.changed, "notice": signed.note})
-
-
-@post("/change-requests/{request_id:int}/override", status_code=200)
-async def override_change(
-    request_id: FromPath[int], request: AnyRequest, state: State
-) -> Response[bytes]:
-    """Let the content take effect without approval (admin; `ACCORD_ALLOW_OVERRIDE=true`)."""
-    body = await read_json(request, RejectBody)
-    overridden = await services_of(state).governance.override(request_id, body.reason)
-    return hal(change_request(links_for(request, state), overridden))
-
-
-@post("/change-requests/{request_id:int}/reject", status_code=200)
-async def reject_change(
-    request_id: FromPath[int], request: AnyRequest, state: State
-) -> Response[bytes]:
-    """Reject as the caller; the body's `reason` says why."""
-    body = await read_json(request, RejectBody)
-    rejected = await services_of(state).governance.reject(request_id, body.reason)
-    return hal(change_request(links_for(request, state), rejected))
-
-
-handlers = [
-    get_mode,
-    set_mode,
-    get_policy,
-    set_policy,
-    list_change_requests,
-    show_change_request,
-    approve_change,
-    reject_change,
-    override_change,
-]
+    @post("/change-requests/{request_id:int}/reject", status_code=200, opt=approve())
+    async def reject_change(
+        self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Reject as the caller; the body's `reason` says why."""
+        body = await read_json(request, RejectBody)
+        rejected = await services.governance.reject(request_id, body.reason)
+        return hal(change_request(links, rejected))

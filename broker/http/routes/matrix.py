@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from litestar import Response, get
-from litestar.datastructures import State
-from litestar.types import ControllerRouterHandler
+from litestar import Controller, Response, get
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.matrix import IgnoreSelector, Target
-from broker.http.context import MAX_PAGE, links_for, positive_int, services_of
+from broker.http.context import MAX_PAGE, LinksDep, ServicesDep, positive_int
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.permissions import read
 from broker.http.query import nested
 from broker.services.can_i_deploy import Answer, MatrixRow, VersionSelector
 
@@ -129,51 +128,56 @@ def render(links: Links, answer: Answer) -> Body:
     }
 
 
-@get("/matrix")
-async def matrix(request: AnyRequest, state: State) -> Response[bytes]:
-    """can-i-deploy as the CLIs ask it, or the matrix between the versions the query names.
+class MatrixController(Controller):
+    """`/matrix` and `/can-i-deploy`."""
 
-    The selected versions are judged together against the target: between two of them with
-    their selected versions, with every other pacticipant at its versions in the target.
-    Several selectors without a target give only the pacts between the named versions.
-    """
-    selectors, target, ignore = parse(request.scope.get("query_string", b"").decode("latin-1"))
-    service = services_of(state).can_i_deploy
-    if len(selectors) > 1 and target.kind == "latest":
-        answer = await service.between(selectors, ignore)
-    else:
-        answer = await service.judge(selectors, target, ignore)
-    return hal(render(links_for(request, state), answer))
+    path = "/"
 
+    @get("/matrix", opt=read())
+    async def matrix(
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """can-i-deploy as the CLIs ask it, or the matrix between the versions the query names.
 
-@get("/can-i-deploy")
-async def can_i_deploy(request: AnyRequest, state: State) -> Response[bytes]:
-    """The reference resource (§12.5): `pacticipant`, `version`, and `to` or `environment`."""
-    query = request.query_params
-    problems = [
-        FieldError(f"/{name}", "is required")
-        for name in ("pacticipant", "version")
-        if not query.get(name)
-    ]
-    if bool(query.get("to")) == bool(query.get("environment")):
-        problems.append(FieldError("/environment", "give either environment or to (a tag)"))
-    if problems:
-        raise InvalidInputError("The can-i-deploy query is not valid", problems)
-    target = (
-        Target(kind="environment", name=query["environment"])
-        if query.get("environment")
-        else Target(kind="tag", name=query["to"])
-    )
-    ignore = [
-        IgnoreSelector(pacticipant=i["pacticipant"], version=i.get("version") or None)
-        for i in nested(
-            parse_qsl(request.scope.get("query_string", b"").decode("latin-1")), "ignore"
+        The selected versions are judged together against the target: between two of them with
+        their selected versions, with every other pacticipant at its versions in the target.
+        Several selectors without a target give only the pacts between the named versions.
+        """
+        selectors, target, ignore = parse(request.scope.get("query_string", b"").decode("latin-1"))
+        service = services.can_i_deploy
+        if len(selectors) > 1 and target.kind == "latest":
+            answer = await service.between(selectors, ignore)
+        else:
+            answer = await service.judge(selectors, target, ignore)
+        return hal(render(links, answer))
+
+    @get("/can-i-deploy", opt=read())
+    async def can_i_deploy(
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The reference resource (§12.5): `pacticipant`, `version`, and `to` or `environment`."""
+        query = request.query_params
+        problems = [
+            FieldError(f"/{name}", "is required")
+            for name in ("pacticipant", "version")
+            if not query.get(name)
+        ]
+        if bool(query.get("to")) == bool(query.get("environment")):
+            problems.append(FieldError("/environment", "give either environment or to (a tag)"))
+        if problems:
+            raise InvalidInputError("The can-i-deploy query is not valid", problems)
+        target = (
+            Target(kind="environment", name=query["environment"])
+            if query.get("environment")
+            else Target(kind="tag", name=query["to"])
         )
-        if i.get("pacticipant")
-    ]
-    selector = VersionSelector(pacticipant=query["pacticipant"], version=query["version"])
-    answer = await services_of(state).can_i_deploy.ask(selector, target, ignore)
-    return hal(render(links_for(request, state), answer))
-
-
-handlers: list[ControllerRouterHandler] = [matrix, can_i_deploy]
+        ignore = [
+            IgnoreSelector(pacticipant=i["pacticipant"], version=i.get("version") or None)
+            for i in nested(
+                parse_qsl(request.scope.get("query_string", b"").decode("latin-1")), "ignore"
+            )
+            if i.get("pacticipant")
+        ]
+        selector = VersionSelector(pacticipant=query["pacticipant"], version=query["version"])
+        answer = await services.can_i_deploy.ask(selector, target, ignore)
+        return hal(render(links, answer))

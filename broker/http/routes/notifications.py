@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
-from litestar.datastructures import State
+from litestar import Controller, Response, get
 
-from broker.http.context import PathName, links_for, page_of, services_of
+from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, hal
 from broker.http.notification_resources import notifications
+from broker.http.permissions import read
 
 NOTIFICATIONS = "/pacticipants/{pacticipant:str}/notifications"
 
 
-@get(NOTIFICATIONS)
-async def list_notifications(
-    pacticipant: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """A pacticipant's notifications, newest first, paginated; 404 for an unknown one."""
-    page = page_of(request)
-    found, items, total = await services_of(state).notifications.list_notifications(
-        pacticipant, page
-    )
-    return hal(notifications(links_for(request, state), found, items, page, total))
+class NotificationController(Controller):
+    """A pacticipant's notifications."""
 
+    path = NOTIFICATIONS
 
-handlers = [list_notifications]
+    @get("/", opt=read())
+    async def list_notifications(
+        self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """A pacticipant's notifications, newest first, paginated; 404 for an unknown one."""
+        page = page_of(request)
+        found, items, total = await services.notifications.list_notifications(pacticipant, page)
+        return hal(notifications(links, found, items, page, total))

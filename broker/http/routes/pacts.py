@@ -7,15 +7,14 @@ import binascii
 
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
-from litestar.datastructures import State
-from litestar.types import ControllerRouterHandler
 
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.pact_diff import PactDiff, render_text
 from broker.http import pact_resources
 from broker.http.body import json_body, read_json
-from broker.http.context import PathName, links_for, page_of, services_of
+from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal
+from broker.http.permissions import read, write
 from broker.http.wire import PublishBody
 from broker.services.contracts import Contract, Pact, PublishRequest
 
@@ -31,48 +30,6 @@ def pact_response(
         "application/json;charset=utf-8" if accept.strip() == "application/json" else HAL_JSON
     )
     return Response(content=msgspec.json.encode(body), media_type=media_type, headers=headers)
-
-
-@post("/contracts/publish")
-async def publish_contracts(request: AnyRequest, state: State) -> Response[bytes]:
-    """Publish a consumer version's pacts with its branch, tags and build URL, all or nothing."""
-    body = await read_json(request, PublishBody)
-    problems: list[FieldError] = []
-    contracts = []
-    for index, item in enumerate(body.contracts):
-        where = f"/contracts/{index}"
-        if item.specification != "pact":
-            problems.append(FieldError(f"{where}/specification", 'must be "pact"'))
-        if item.content_type.split(";")[0].strip().lower() != "application/json":
-            problems.append(FieldError(f"{where}/contentType", 'must be "application/json"'))
-        if item.on_conflict not in {None, "overwrite", "merge"}:
-            problems.append(FieldError(f"{where}/onConflict", 'must be "overwrite" or "merge"'))
-        try:
-            content = base64.b64decode(item.content, validate=True)
-        except (binascii.Error, ValueError):
-            problems.append(FieldError(f"{where}/content", "must be Base64-encoded pact JSON"))
-            continue
-        contracts.append(
-            Contract(
-                consumer_name=item.consumer_name,
-                provider_name=item.provider_name,
-                content=content,
-                merge=item.on_conflict == "merge",
-            )
-        )
-    if problems:
-        raise InvalidInputError("The contracts are not valid", problems)
-    outcome = await services_of(state).contracts.publish(
-        PublishRequest(
-            pacticipant_name=body.pacticipant_name,
-            version_number=body.pacticipant_version_number,
-            branch=body.branch,
-            tags=tuple(body.tags or ()),
-            build_url=body.build_url,
-            contracts=tuple(contracts),
-        )
-    )
-    return hal(pact_resources.publish_result(links_for(request, state), outcome))
 
 
 async def _raw_pact(request: AnyRequest) -> bytes:
@@ -93,12 +50,13 @@ class PactController(Controller):
         consumer: str,
         version: str,
         request: AnyRequest,
-        state: State,
+        services: Services,
+        links: Links,
         *,
         merge: bool,
     ) -> Response[bytes]:
         raw = await _raw_pact(request)
-        outcome = await services_of(state).contracts.publish(
+        outcome = await services.contracts.publish(
             PublishRequest(
                 pacticipant_name=consumer,
                 version_number=version,
@@ -111,66 +69,73 @@ class PactController(Controller):
             )
         )
         published = outcome.pacts[0]
-        links = links_for(request, state)
         body = pact_resources.pact_document(links, published.pact)
         status = 201 if published.outcome == "created" else 200
         return Response(content=msgspec.json.encode(body), status_code=status, media_type=HAL_JSON)
 
-    @put("/version/{version:str}")
+    @put("/version/{version:str}", opt=write(owner="consumer"))
     async def put_pact(
         self,
         provider: PathName,
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The older way to publish one pact (201 new, 200 again)."""
-        return await self._publish_one(provider, consumer, version, request, state, merge=False)
+        return await self._publish_one(
+            provider, consumer, version, request, services, links, merge=False
+        )
 
-    @patch("/version/{version:str}")
+    @patch("/version/{version:str}", opt=write(owner="consumer"))
     async def patch_pact(
         self,
         provider: PathName,
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The older way to publish one pact, merging into the stored one where allowed."""
-        return await self._publish_one(provider, consumer, version, request, state, merge=True)
+        return await self._publish_one(
+            provider, consumer, version, request, services, links, merge=True
+        )
 
-    @get("/version/{version:str}")
+    @get("/version/{version:str}", opt=read())
     async def get_pact(
         self,
         provider: PathName,
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact a consumer version holds."""
-        pact = await services_of(state).contracts.for_version(provider, consumer, version)
-        return pact_response(request, pact_resources.pact_document(links_for(request, state), pact))
+        pact = await services.contracts.for_version(provider, consumer, version)
+        return pact_response(request, pact_resources.pact_document(links, pact))
 
-    @delete("/version/{version:str}", status_code=204)
+    @delete("/version/{version:str}", status_code=204, opt=write(owner="consumer"))
     async def delete_pact(
-        self, provider: PathName, consumer: PathName, version: PathName, state: State
+        self, provider: PathName, consumer: PathName, version: PathName, services: ServicesDep
     ) -> None:
         """Remove the pact a consumer version holds."""
-        await services_of(state).contracts.delete(provider, consumer, version)
+        await services.contracts.delete(provider, consumer, version)
 
-    @get("/version/{version:str}/previous-distinct")
+    @get("/version/{version:str}/previous-distinct", opt=read())
     async def previous_distinct(
         self,
         provider: PathName,
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The newest earlier pact of the integration with other content."""
-        service = services_of(state).contracts
+        service = services.contracts
         previous = await service.previous_distinct(
             await service.for_version(provider, consumer, version)
         )
@@ -178,21 +143,20 @@ class PactController(Controller):
             raise NotFoundError(
                 f"No earlier pact between {consumer} and {provider} has other content"
             )
-        return pact_response(
-            request, pact_resources.pact_document(links_for(request, state), previous)
-        )
+        return pact_response(request, pact_resources.pact_document(links, previous))
 
-    @get("/version/{version:str}/diff/previous-distinct")
+    @get("/version/{version:str}/diff/previous-distinct", opt=read())
     async def diff_previous_distinct(
         self,
         provider: PathName,
         consumer: PathName,
         version: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """What changed since the newest earlier pact with other content."""
-        service = services_of(state).contracts
+        service = services.contracts
         pact = await service.for_version(provider, consumer, version)
         previous = await service.previous_distinct(pact)
         if previous is None:
@@ -200,9 +164,9 @@ class PactController(Controller):
                 f"No earlier pact between {consumer} and {provider} has other content"
             )
         diff = await service.diff(previous, pact)
-        return _diff_response(request, links_for(request, state), previous, pact, diff)
+        return _diff_response(request, links, previous, pact, diff)
 
-    @get("/version/{version:str}/diff/version/{other:str}")
+    @get("/version/{version:str}/diff/version/{other:str}", opt=read())
     async def diff_versions(
         self,
         provider: PathName,
@@ -210,27 +174,28 @@ class PactController(Controller):
         version: PathName,
         other: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """What changed between the pacts of two consumer versions (from `other` to `version`)."""
-        service = services_of(state).contracts
+        service = services.contracts
         pact = await service.for_version(provider, consumer, version)
         base = await service.for_version(provider, consumer, other)
         diff = await service.diff(base, pact)
-        return _diff_response(request, links_for(request, state), base, pact, diff)
+        return _diff_response(request, links, base, pact, diff)
 
-    @get("/pact-version/{sha:str}")
+    @get("/pact-version/{sha:str}", opt=read())
     async def by_sha(
         self,
         provider: PathName,
         consumer: PathName,
         sha: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """A pact by its content."""
-        pact = await services_of(state).contracts.by_sha(provider, consumer, sha)
-        links = links_for(request, state)
+        pact = await services.contracts.by_sha(provider, consumer, sha)
         self_href = links.path(
             INTEGRATION.replace(":str", "") + "/pact-version/{sha}",
             provider=provider,
@@ -241,7 +206,7 @@ class PactController(Controller):
             request, pact_resources.pact_document(links, pact, self_href=self_href)
         )
 
-    @get("/pact-version/{sha:str}/metadata/{metadata:str}")
+    @get("/pact-version/{sha:str}/metadata/{metadata:str}", opt=read())
     async def by_sha_with_metadata(
         self,
         provider: PathName,
@@ -249,11 +214,11 @@ class PactController(Controller):
         sha: PathName,
         metadata: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """A pact by its content, at a URL carrying the broker's opaque metadata segment."""
-        pact = await services_of(state).contracts.by_sha(provider, consumer, sha)
-        links = links_for(request, state)
+        pact = await services.contracts.by_sha(provider, consumer, sha)
         self_href = links.path(
             INTEGRATION.replace(":str", "") + "/pact-version/{sha}/metadata/{metadata}",
             provider=provider,
@@ -266,7 +231,7 @@ class PactController(Controller):
             pact_resources.pact_document(links, pact, self_href=self_href, metadata=metadata),
         )
 
-    @get("/pact-version/{sha:str}/diff/pact-version/{other:str}")
+    @get("/pact-version/{sha:str}/diff/pact-version/{other:str}", opt=read())
     async def diff_shas(
         self,
         provider: PathName,
@@ -274,67 +239,82 @@ class PactController(Controller):
         sha: PathName,
         other: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """What changed between two contents of the pact (from `other` to `sha`)."""
-        service = services_of(state).contracts
+        service = services.contracts
         pact = await service.by_sha(provider, consumer, sha)
         base = await service.by_sha(provider, consumer, other)
         diff = await service.diff(base, pact)
-        return _diff_response(request, links_for(request, state), base, pact, diff)
+        return _diff_response(request, links, base, pact, diff)
 
-    @get("/latest")
+    @get("/latest", opt=read())
     async def latest(
-        self, provider: PathName, consumer: PathName, request: AnyRequest, state: State
+        self,
+        provider: PathName,
+        consumer: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version."""
-        pact = await services_of(state).contracts.latest(provider, consumer)
-        return _latest_response(request, state, pact)
+        pact = await services.contracts.latest(provider, consumer)
+        return _latest_response(request, links, pact)
 
-    @get("/latest-untagged")
+    @get("/latest-untagged", opt=read())
     async def latest_untagged(
-        self, provider: PathName, consumer: PathName, request: AnyRequest, state: State
+        self,
+        provider: PathName,
+        consumer: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version without tags."""
-        pact = await services_of(state).contracts.latest(provider, consumer, untagged=True)
-        return _latest_response(request, state, pact)
+        pact = await services.contracts.latest(provider, consumer, untagged=True)
+        return _latest_response(request, links, pact)
 
-    @get("/latest/{tag:str}")
+    @get("/latest/{tag:str}", opt=read())
     async def latest_tagged(
         self,
         provider: PathName,
         consumer: PathName,
         tag: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version with a tag."""
-        pact = await services_of(state).contracts.latest(provider, consumer, tag=tag)
-        return _latest_response(request, state, pact)
+        pact = await services.contracts.latest(provider, consumer, tag=tag)
+        return _latest_response(request, links, pact)
 
-    @get("/branch/{branch:str}/latest")
+    @get("/branch/{branch:str}/latest", opt=read())
     async def latest_on_branch(
         self,
         provider: PathName,
         consumer: PathName,
         branch: PathName,
         request: AnyRequest,
-        state: State,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """The pact of the newest consumer version on a branch."""
-        pact = await services_of(state).contracts.latest(provider, consumer, branch=branch)
-        return _latest_response(request, state, pact)
+        pact = await services.contracts.latest(provider, consumer, branch=branch)
+        return _latest_response(request, links, pact)
 
-    @get("/versions")
+    @get("/versions", opt=read())
     async def all_versions(
-        self, provider: PathName, consumer: PathName, request: AnyRequest, state: State
+        self,
+        provider: PathName,
+        consumer: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
     ) -> Response[bytes]:
         """Every consumer version's pact with the provider, newest first, paginated."""
         page = page_of(request)
-        _, _, pacts, total = await services_of(state).contracts.versions_of(
-            provider, consumer, page
-        )
-        links = links_for(request, state)
+        _, _, pacts, total = await services.contracts.versions_of(provider, consumer, page)
         href = links.path(
             INTEGRATION.replace(":str", "") + "/versions", provider=provider, consumer=consumer
         )
@@ -350,8 +330,8 @@ class PactController(Controller):
         )
 
 
-def _latest_response(request: AnyRequest, state: State, pact: Pact) -> Response[bytes]:
-    body = pact_resources.pact_document(links_for(request, state), pact)
+def _latest_response(request: AnyRequest, links: Links, pact: Pact) -> Response[bytes]:
+    body = pact_resources.pact_document(links, pact)
     return pact_response(
         request, body, headers={"X-Pact-Consumer-Version": pact.consumer_version.number}
     )
@@ -383,40 +363,75 @@ def _diff_response(
     )
 
 
-@get("/pacts/latest")
-async def latest_pact_versions(request: AnyRequest, state: State) -> Response[bytes]:
-    """The latest pact of every integration."""
-    pacts = await services_of(state).contracts.latest_of_all()
-    links = links_for(request, state)
-    return hal(pact_resources.latest_pacts(links, links.href("pacts", "latest"), pacts))
+class PactCollectionController(Controller):
+    """`/contracts/publish` and the latest pacts across integrations."""
 
+    path = "/"
 
-@get("/pacts/provider/{provider:str}/latest")
-async def latest_provider_pacts(
-    provider: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """The latest pact of each consumer of a provider."""
-    pacts = await services_of(state).contracts.latest_of_all(provider)
-    links = links_for(request, state)
-    href = links.path("/pacts/provider/{p}/latest", p=provider)
-    return hal(pact_resources.latest_pacts(links, href, pacts, provider))
+    # The body names the pacticipant: the contract service checks its owner.
+    @post("/contracts/publish", opt=write())
+    async def publish_contracts(
+        self, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Publish a consumer version's pacts with branch, tags and build URL, all or nothing."""
+        body = await read_json(request, PublishBody)
+        problems: list[FieldError] = []
+        contracts = []
+        for index, item in enumerate(body.contracts):
+            where = f"/contracts/{index}"
+            if item.specification != "pact":
+                problems.append(FieldError(f"{where}/specification", 'must be "pact"'))
+            if item.content_type.split(";")[0].strip().lower() != "application/json":
+                problems.append(FieldError(f"{where}/contentType", 'must be "application/json"'))
+            if item.on_conflict not in {None, "overwrite", "merge"}:
+                problems.append(FieldError(f"{where}/onConflict", 'must be "overwrite" or "merge"'))
+            try:
+                content = base64.b64decode(item.content, validate=True)
+            except (binascii.Error, ValueError):
+                problems.append(FieldError(f"{where}/content", "must be Base64-encoded pact JSON"))
+                continue
+            contracts.append(
+                Contract(
+                    consumer_name=item.consumer_name,
+                    provider_name=item.provider_name,
+                    content=content,
+                    merge=item.on_conflict == "merge",
+                )
+            )
+        if problems:
+            raise InvalidInputError("The contracts are not valid", problems)
+        outcome = await services.contracts.publish(
+            PublishRequest(
+                pacticipant_name=body.pacticipant_name,
+                version_number=body.pacticipant_version_number,
+                branch=body.branch,
+                tags=tuple(body.tags or ()),
+                build_url=body.build_url,
+                contracts=tuple(contracts),
+            )
+        )
+        return hal(pact_resources.publish_result(links, outcome))
 
+    @get("/pacts/latest", opt=read())
+    async def latest_pact_versions(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
+        """The latest pact of every integration."""
+        pacts = await services.contracts.latest_of_all()
+        return hal(pact_resources.latest_pacts(links, links.href("pacts", "latest"), pacts))
 
-@get("/pacts/provider/{provider:str}/latest/{tag:str}")
-async def latest_provider_pacts_with_tag(
-    provider: PathName, tag: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """The latest pact of each consumer of a provider, among consumer versions with a tag."""
-    pacts = await services_of(state).contracts.latest_of_all(provider, tag=tag)
-    links = links_for(request, state)
-    href = links.path("/pacts/provider/{p}/latest/{t}", p=provider, t=tag)
-    return hal(pact_resources.latest_pacts(links, href, pacts, provider))
+    @get("/pacts/provider/{provider:str}/latest", opt=read())
+    async def latest_provider_pacts(
+        self, provider: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The latest pact of each consumer of a provider."""
+        pacts = await services.contracts.latest_of_all(provider)
+        href = links.path("/pacts/provider/{p}/latest", p=provider)
+        return hal(pact_resources.latest_pacts(links, href, pacts, provider))
 
-
-handlers: list[ControllerRouterHandler] = [
-    publish_contracts,
-    PactController,
-    latest_pact_versions,
-    latest_provider_pacts,
-    latest_provider_pacts_with_tag,
-]
+    @get("/pacts/provider/{provider:str}/latest/{tag:str}", opt=read())
+    async def latest_provider_pacts_with_tag(
+        self, provider: PathName, tag: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The latest pact of each consumer of a provider, among consumer versions with a tag."""
+        pacts = await services.contracts.latest_of_all(provider, tag=tag)
+        href = links.path("/pacts/provider/{p}/latest/{t}", p=provider, t=tag)
+        return hal(pact_resources.latest_pacts(links, href, pacts, provider))

@@ -7,16 +7,15 @@ import binascii
 import json
 
 import msgspec
-from litestar import Response, get, post
-from litestar.datastructures import State
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath
-from litestar.types import ControllerRouterHandler
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.body import read_json
-from broker.http.context import PathName, links_for, services_of
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, segment, timestamp
 from broker.http.pact_resources import notices_and_logs
+from broker.http.permissions import read, write
 from broker.http.wire import PublishProviderContractBody
 from broker.services.provider_contracts import ContractToPublish, PublishedContract
 
@@ -97,110 +96,103 @@ def _published(links: Links, outcome: PublishedContract) -> Body:
     }
 
 
-@post(PUBLISH, status_code=200)
-async def publish_provider_contract(
-    provider: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """Publish a provider version's OpenAPI document and compare it with its consumers' pacts."""
-    body = await read_json(request, PublishProviderContractBody)
-    outcome = await services_of(state).provider_contracts.publish(_to_publish(provider, body))
-    return hal(_published(links_for(request, state), outcome))
+class ProviderContractController(Controller):
+    """Provider contracts and their comparisons."""
 
+    path = "/"
 
-@get(CONTRACT)
-async def provider_contract(
-    provider: PathName, version: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """The document a provider version published, with its self-verification results."""
-    found, number, contract, publication = await services_of(state).provider_contracts.get(
-        provider, version
-    )
-    links = links_for(request, state)
-    self_results = (
-        None if publication.self_verification is None else json.loads(publication.self_verification)
-    )
-    return hal(
-        {
-            "content": contract.content,
-            "contentType": contract.content_type,
-            "specification": contract.specification,
-            "sha": contract.sha,
-            "selfVerificationResults": self_results,
-            "createdAt": timestamp(publication.created_at),
-            "_links": {
-                "self": links.link(
-                    links.path(
-                        "/provider-contracts/provider/{p}/version/{v}",
-                        p=found.name,
-                        v=number.number,
+    @post(PUBLISH, status_code=200, opt=write(owner="provider"))
+    async def publish_provider_contract(
+        self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Publish a provider version's OpenAPI document; compare it with its consumers' pacts."""
+        body = await read_json(request, PublishProviderContractBody)
+        outcome = await services.provider_contracts.publish(_to_publish(provider, body))
+        return hal(_published(links, outcome))
+
+    @get(CONTRACT, opt=read())
+    async def provider_contract(
+        self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The document a provider version published, with its self-verification results."""
+        found, number, contract, publication = await services.provider_contracts.get(
+            provider, version
+        )
+        self_results = (
+            None
+            if publication.self_verification is None
+            else json.loads(publication.self_verification)
+        )
+        return hal(
+            {
+                "content": contract.content,
+                "contentType": contract.content_type,
+                "specification": contract.specification,
+                "sha": contract.sha,
+                "selfVerificationResults": self_results,
+                "createdAt": timestamp(publication.created_at),
+                "_links": {
+                    "self": links.link(
+                        links.path(
+                            "/provider-contracts/provider/{p}/version/{v}",
+                            p=found.name,
+                            v=number.number,
+                        )
+                    ),
+                    "pb:pacticipant": links.link(
+                        links.path("/pacticipants/{p}", p=found.name), name=found.name
+                    ),
+                },
+            }
+        )
+
+    @get(CONTRACT + "/changes", opt=read())
+    async def contract_changes(
+        self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """What changed since the provider's previous document, and which consumers it touches."""
+        found, changes = await services.provider_contracts.changes(provider, version)
+        base = changes.base_version
+        return hal(
+            {
+                "baseVersion": None if base is None else base.number,
+                "breaking": any(c.breaks_consumers for c in changes.changes),
+                "changes": [
+                    {
+                        "id": c.id,
+                        "level": c.level,
+                        "operation": c.operation,
+                        "location": c.location,
+                        "text": c.text,
+                        "consumers": list(c.consumers),
+                        "breaksConsumers": c.breaks_consumers,
+                    }
+                    for c in changes.changes
+                ],
+                "_links": {
+                    "self": links.link(
+                        links.path(
+                            "/provider-contracts/provider/{p}/version/{v}/changes",
+                            p=found.name,
+                            v=version,
+                        )
                     )
-                ),
-                "pb:pacticipant": links.link(
-                    links.path("/pacticipants/{p}", p=found.name), name=found.name
-                ),
-            },
-        }
-    )
+                },
+            }
+        )
 
-
-@get(CONTRACT + "/changes")
-async def contract_changes(
-    provider: PathName, version: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """What changed since the provider's previous document, and which consumers it touches."""
-    found, changes = await services_of(state).provider_contracts.changes(provider, version)
-    links = links_for(request, state)
-    base = changes.base_version
-    return hal(
-        {
-            "baseVersion": None if base is None else base.number,
-            "breaking": any(c.breaks_consumers for c in changes.changes),
-            "changes": [
-                {
-                    "id": c.id,
-                    "level": c.level,
-                    "operation": c.operation,
-                    "location": c.location,
-                    "text": c.text,
-                    "consumers": list(c.consumers),
-                    "breaksConsumers": c.breaks_consumers,
-                }
-                for c in changes.changes
-            ],
-            "_links": {
-                "self": links.link(
-                    links.path(
-                        "/provider-contracts/provider/{p}/version/{v}/changes",
-                        p=found.name,
-                        v=version,
-                    )
-                )
-            },
-        }
-    )
-
-
-@get("/comparisons/{comparison:int}")
-async def comparison_resource(
-    comparison: FromPath[int], request: AnyRequest, state: State
-) -> Response[bytes]:
-    """A bi-directional verification: a pact content compared with a provider document."""
-    found = await services_of(state).provider_contracts.comparison(comparison)
-    links = links_for(request, state)
-    return hal(
-        {
-            "success": found.success,
-            "verificationType": "BDCT",
-            "findings": json.loads(found.findings),
-            "createdAt": timestamp(found.created_at),
-            "_links": {"self": links.link(links.path("/comparisons/{c}", c=str(found.id)))},
-        }
-    )
-
-
-handlers: list[ControllerRouterHandler] = [
-    publish_provider_contract,
-    provider_contract,
-    contract_changes,
-    comparison_resource,
-]
+    @get("/comparisons/{comparison:int}", opt=read())
+    async def comparison_resource(
+        self, comparison: FromPath[int], services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """A bi-directional verification: a pact content compared with a provider document."""
+        found = await services.provider_contracts.comparison(comparison)
+        return hal(
+            {
+                "success": found.success,
+                "verificationType": "BDCT",
+                "findings": json.loads(found.findings),
+                "createdAt": timestamp(found.created_at),
+                "_links": {"self": links.link(links.path("/comparisons/{c}", c=str(found.id)))},
+            }
+        )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Response, get, post
-from litestar.datastructures import State
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath
-from litestar.types import ControllerRouterHandler
 
 from broker.http.body import read_json
-from broker.http.context import PathName, links_for, services_of
+from broker.http.context import LinksDep, PathName, Services, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.permissions import read, write
 from broker.http.wire import VerificationBody
 from broker.services.verifications import ResultToPublish, VerificationDetails
 
@@ -73,10 +72,16 @@ def _json_or_none(raw: msgspec.Raw) -> str | None:
 
 
 async def _publish(
-    provider: str, consumer: str, sha: str, metadata: str | None, request: AnyRequest, state: State
+    provider: str,
+    consumer: str,
+    sha: str,
+    metadata: str | None,
+    request: AnyRequest,
+    services: Services,
+    links: Links,
 ) -> Response[bytes]:
     body = await read_json(request, VerificationBody)
-    details = await services_of(state).verifications.publish(
+    details = await services.verifications.publish(
         provider,
         consumer,
         sha,
@@ -89,92 +94,99 @@ async def _publish(
             metadata=metadata,
         ),
     )
-    result = resource(links_for(request, state), details)
+    result = resource(links, details)
     return hal(result, status=201, headers={"Location": result["_links"]["self"]["href"]})
 
 
-@post(RESULTS)
-async def publish_result(
-    provider: PathName, consumer: PathName, sha: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """Publish a verification result for the pact content `sha` (201)."""
-    return await _publish(provider, consumer, sha, None, request, state)
+class VerificationController(Controller):
+    """Verification results."""
 
+    path = "/"
 
-@post(CONTENT + "/metadata/{metadata:str}/verification-results")
-async def publish_result_with_metadata(
-    provider: PathName,
-    consumer: PathName,
-    sha: PathName,
-    metadata: PathName,
-    request: AnyRequest,
-    state: State,
-) -> Response[bytes]:
-    """Publish a result through a pact URL carrying the broker's metadata segment."""
-    return await _publish(provider, consumer, sha, metadata, request, state)
+    @post(RESULTS, opt=write(owner="provider"))
+    async def publish_result(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """Publish a verification result for the pact content `sha` (201)."""
+        return await _publish(provider, consumer, sha, None, request, services, links)
 
+    @post(CONTENT + "/metadata/{metadata:str}/verification-results", opt=write(owner="provider"))
+    async def publish_result_with_metadata(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        metadata: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """Publish a result through a pact URL carrying the broker's metadata segment."""
+        return await _publish(provider, consumer, sha, metadata, request, services, links)
 
-@get(RESULTS)
-async def list_results(
-    provider: PathName, consumer: PathName, sha: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """Every result of the pact content, newest first."""
-    results = await services_of(state).verifications.of_pact(provider, consumer, sha)
-    links = links_for(request, state)
-    return hal(
-        {
-            "_embedded": {"verificationResults": [resource(links, r) for r in results]},
-            "_links": {"self": links.link(results_href(links, provider, consumer, sha))},
-        }
-    )
+    @get(RESULTS, opt=read())
+    async def list_results(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """Every result of the pact content, newest first."""
+        results = await services.verifications.of_pact(provider, consumer, sha)
+        return hal(
+            {
+                "_embedded": {"verificationResults": [resource(links, r) for r in results]},
+                "_links": {"self": links.link(results_href(links, provider, consumer, sha))},
+            }
+        )
 
+    @get(RESULTS + "/latest", opt=read())
+    async def latest_result(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """The newest result of the pact content."""
+        details = await services.verifications.latest(provider, consumer, sha)
+        return hal(resource(links, details))
 
-@get(RESULTS + "/latest")
-async def latest_result(
-    provider: PathName, consumer: PathName, sha: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """The newest result of the pact content."""
-    details = await services_of(state).verifications.latest(provider, consumer, sha)
-    return hal(resource(links_for(request, state), details))
+    @get(RESULTS + "/{number:int}", opt=read())
+    async def get_result(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        sha: PathName,
+        number: FromPath[int],
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """One result by its number."""
+        details = await services.verifications.get(provider, consumer, sha, number)
+        return hal(resource(links, details))
 
-
-@get(RESULTS + "/{number:int}")
-async def get_result(
-    provider: PathName,
-    consumer: PathName,
-    sha: PathName,
-    number: FromPath[int],
-    request: AnyRequest,
-    state: State,
-) -> Response[bytes]:
-    """One result by its number."""
-    details = await services_of(state).verifications.get(provider, consumer, sha, number)
-    return hal(resource(links_for(request, state), details))
-
-
-@get("/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results")
-async def results_of_provider_version(
-    pacticipant: PathName, version: PathName, request: AnyRequest, state: State
-) -> Response[bytes]:
-    """Every result a provider version published, newest first."""
-    results = await services_of(state).verifications.of_provider_version(pacticipant, version)
-    links = links_for(request, state)
-    href = links.path(
-        "/pacticipants/{p}/versions/{v}/verification-results", p=pacticipant, v=version
-    )
-    return hal(
-        {
-            "_embedded": {"verificationResults": [resource(links, r) for r in results]},
-            "_links": {"self": links.link(href)},
-        }
-    )
-
-
-handlers: list[ControllerRouterHandler] = [
-    publish_result,
-    publish_result_with_metadata,
-    list_results,
-    latest_result,
-    get_result,
-    results_of_provider_version,
-]
+    @get("/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results", opt=read())
+    async def results_of_provider_version(
+        self, pacticipant: PathName, version: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Every result a provider version published, newest first."""
+        results = await services.verifications.of_provider_version(pacticipant, version)
+        href = links.path(
+            "/pacticipants/{p}/versions/{v}/verification-results", p=pacticipant, v=version
+        )
+        return hal(
+            {
+                "_embedded": {"verificationResults": [resource(links, r) for r in results]},
+                "_links": {"self": links.link(href)},
+            }
+        )

@@ -12,14 +12,17 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar import Litestar, get, put
 from litestar.enums import ScopeType
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath
 from litestar.testing import AsyncTestClient
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from broker.app import asgi_app, create_app
-from broker.domain.auth import password_hash, token_sha
+from broker.domain.auth import Need, password_hash, token_sha
 from broker.domain.errors import ThrottledError, UnauthenticatedError
-from broker.http.permissions import PERMISSIONS
+from broker.http.permissions import Rule, UndeclaredRuleError, declared, require_declared, write
 from broker.services.auth import CONCURRENT_PASSWORD_CHECKS, AuthService
 from broker.services.login_throttle import LoginThrottle
 from broker.storage.factory import open_storage
@@ -60,16 +63,38 @@ async def new_token(client: Client, role: str, *teams: str, **extra: Any) -> str
 
 
 def test_every_route_of_the_app_declares_its_permission() -> None:
-    """The one table covers each route (method and path template), and lists no stale ones."""
+    """Each handler's opt names what it needs; OPTIONS needs what GET of its path needs."""
     app = create_app(settings_for("sqlite:///unused.db"))
+    rules = declared(app)
     routes = {
         (method, route.path)
         for route in app.routes
         for method in getattr(route, "methods", set())
-        if method not in {"HEAD", "OPTIONS"}
+        if method != "OPTIONS"
     }
-    assert sorted(routes - PERMISSIONS.keys()) == []
-    assert sorted(PERMISSIONS.keys() - routes) == []
+    assert sorted(routes - rules.keys()) == []
+    for route in app.routes:
+        options, _ = route.route_handler_map["OPTIONS"]  # type: ignore[union-attr]
+        expected = rules.get(("GET", route.path), Rule(Need.READ)).need
+        assert options.opt["need"] is expected, route.path
+
+
+@get("/undeclared")
+async def undeclared() -> None:
+    """A handler declaring nothing."""
+
+
+@put("/pacticipants/{name:str}", opt=write(owner="pacticipant"))
+async def wrong_owner(name: FromPath[str]) -> None:
+    """A handler naming an owner its path does not have."""
+
+
+@pytest.mark.parametrize(("handler", "why"), [(undeclared, "no need"), (wrong_owner, "no path")])
+def test_an_app_with_a_handler_declaring_no_permission_does_not_start(
+    handler: HTTPRouteHandler, why: str
+) -> None:
+    with pytest.raises(UndeclaredRuleError, match=why):
+        require_declared(Litestar([handler], openapi_config=None))
 
 
 @pytest.mark.parametrize("accept", ["application/hal+json", "application/problem+json"])

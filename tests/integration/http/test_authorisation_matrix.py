@@ -1,9 +1,10 @@
-"""The authorisation matrix (#5): every route of `PERMISSIONS` against each kind of caller.
+"""The authorisation matrix (#5): every route of the app against each kind of caller.
 
-The permission table drives the cases, so a route added to it is covered without editing this
-file. A fixture world (pacticipants of team alpha with versions, a branch, a tag, a label,
-pacts, a verification result, an environment, a deployment, a release, a provider contract…)
-is published once per backend, and each path parameter is filled from it by name (or by the
+The rules the app's handlers declare in their `opt` drive the cases, so a new route is covered
+without editing this file, and a handler declaring none stops the app (and this module) cold.
+A fixture world (pacticipants of team alpha with versions, a branch, a tag, a label, pacts, a
+verification result, an environment, a deployment, a release, a provider contract…) is
+published once per backend, and each path parameter is filled from it by name (or by the
 segment before it and its name, where one name means two things, as `uuid` does). A parameter
 the world has no value for fails that route's cases and names it: add the value to
 `build_world` rather than letting a route escape the matrix.
@@ -26,9 +27,9 @@ import pytest
 import pytest_asyncio
 from litestar.testing import AsyncTestClient
 
-from broker.app import asgi_app
+from broker.app import asgi_app, create_app
 from broker.domain.auth import Need, token_sha
-from broker.http.permissions import PERMISSIONS, Rule
+from broker.http.permissions import Rule, declared
 from broker.storage.factory import open_storage
 from tests.conftest import BACKENDS, truncate_tables
 from tests.integration.http.conftest import settings_for
@@ -68,6 +69,9 @@ def matrix_query(consumer: str, provider: str) -> str:
     )
 
 
+# Every route of the app, by method and path template, with the rule its handler declares.
+ROUTES = declared(create_app(settings_for("sqlite:///unused.db")))
+
 # Queries without which a read route answers 400: a real question about the world.
 QUERIES = {
     ("GET", "/matrix"): matrix_query(CONSUMER, PROVIDER),
@@ -99,8 +103,8 @@ def _id(route: tuple[str, str]) -> str:
 def over_routes(
     keep: Callable[[Rule], bool], *, order: Callable[[tuple[str, str]], Any] | None = None
 ) -> pytest.MarkDecorator:
-    """Parametrize `method` and `path` over the table's routes whose rule `keep` accepts."""
-    chosen = [route for route, rule in PERMISSIONS.items() if keep(rule)]
+    """Parametrize `method` and `path` over the app's routes whose rule `keep` accepts."""
+    chosen = [route for route, rule in ROUTES.items() if keep(rule)]
     if order is not None:
         chosen.sort(key=order)
     return pytest.mark.parametrize(("method", "path"), chosen, ids=[_id(r) for r in chosen])
@@ -393,7 +397,7 @@ async def build_world(client: Client, database_url: str) -> World:
         "teams/name": BYSTANDER,  # should a refusal fail, alpha's team stays as it is
         "username": "nobody",  # no such user: a refusal that fails changes no one
     }
-    if ("GET", "/change-requests/{request_id:int}") in PERMISSIONS:
+    if ("GET", "/change-requests/{request_id:int}") in ROUTES:
         shared["request_id"] = await open_change_request(client)
     return World(client, values | shared, scratch | shared, secrets)
 
@@ -474,7 +478,7 @@ async def test_a_read_token_may_not_write_approve_or_administer(
 async def test_another_teams_writer_may_not_change_alphas_pacticipants(
     world: World, method: str, path: str
 ) -> None:
-    rule = PERMISSIONS[method, path]
+    rule = ROUTES[method, path]
     assert rule.owner is not None
     assert world.values.get(rule.owner) in {CONSUMER, PROVIDER}
     response = await world.call("beta writer", method, path)
@@ -522,7 +526,7 @@ async def test_the_owning_teams_writer_publishes_alphas_contracts(world: World) 
 
 
 # Last, since a broken check would change the main world: these writes change a pacticipant
-# that the path does not name, so the table gives them no `owner` and the service checks.
+# that the path does not name, so their handlers declare no `owner` and the service checks.
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
@@ -534,7 +538,7 @@ async def test_the_owning_teams_writer_publishes_alphas_contracts(world: World) 
 async def test_another_teams_writer_may_not_end_alphas_deployments_or_releases(
     world: World, method: str, path: str, body: dict[str, Any]
 ) -> None:
-    assert PERMISSIONS[method, path].owner is None
+    assert ROUTES[method, path].owner is None
     response = await world.call("beta writer", method, path, body=body)
     assert response.status_code == 403, response.text
 
@@ -551,7 +555,7 @@ async def test_trust_02_only_admins_create_rename_or_delete_environments(
     world: World, method: str, path: str
 ) -> None:
     """Environments are every team's: a writer of any team (or none) may not touch them."""
-    assert PERMISSIONS[method, path].need is Need.ADMIN
+    assert ROUTES[method, path].need is Need.ADMIN
     body = {"name": "renamed", "production": True}
     for caller in ("alpha writer", "beta writer"):
         response = await world.call(caller, method, path, body=body)
@@ -562,7 +566,7 @@ async def test_trust_02_only_admins_create_rename_or_delete_environments(
     assert names == [ENVIRONMENT]
 
 
-# Writes whose path names no pacticipant, so the table cannot check a team's ownership: each
+# Writes whose path names no pacticipant, so the guard cannot check a team's ownership: each
 # is checked by its service against the pacticipant it really changes, and tested here.
 CHECKED_BY_THEIR_SERVICE = {
     ("POST", "/contracts/publish"): "test_another_teams_writer_may_not_publish_alphas_contracts",
@@ -588,7 +592,7 @@ async def test_trust_02_every_write_naming_no_pacticipant_is_for_admins_approver
 ):
     """A write whose path names no owner is for admins or approvers, or its service checks it."""
     unchecked = []
-    for (method, path), rule in PERMISSIONS.items():
+    for (method, path), rule in ROUTES.items():
         if method == "GET" or rule.owner is not None or (method, path) in QUERIES_SENT_AS_POST:
             continue
         if rule.need in {Need.ADMIN, Need.APPROVE}:
@@ -601,7 +605,7 @@ async def test_trust_02_every_write_naming_no_pacticipant_is_for_admins_approver
         namespace = vars(importlib.import_module(module)) if module else globals()
         assert name in namespace, f"{test} is not a test"
     for method, path in QUERIES_SENT_AS_POST:
-        assert PERMISSIONS[method, path].need is Need.READ
+        assert ROUTES[method, path].need is Need.READ
 
 
 def unpublished_writes(name: str, environment: str) -> list[tuple[str, str, dict[str, Any]]]:

@@ -1,0 +1,161 @@
+"""Response bodies with a fixed shape, as msgspec structs.
+
+Members are named as the clients read them (`_links`, `entryHash`, `pb:pacticipant`); a member
+with a default is left out while it holds it, so an absent member stays absent rather than
+becoming `null`. Bodies shaped by their data (resources with optional relations, pages,
+the matrix) stay dicts built in `resources.py`.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class _Response(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """Base of response structs."""
+
+
+class Link(_Response):
+    """A HAL link object."""
+
+    href: str
+    title: str | None = None
+    name: str | None = None
+
+
+class SelfLinks(_Response):
+    """`_links` holding only `self`."""
+
+    self_: Link = msgspec.field(name="self")
+
+
+class Heartbeat(_Response):
+    """`GET /diagnostic/status/heartbeat`."""
+
+    ok: bool
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+class Health(_Response):
+    """One dependency's health: `error` only when it is down."""
+
+    ok: bool
+    error: str | None = None
+
+
+class Dependencies(_Response):
+    """What the broker depends on."""
+
+    database: Health
+
+
+class DependencyStatus(_Response):
+    """`GET /diagnostic/status/dependencies`."""
+
+    ok: bool
+    dependencies: Dependencies
+
+
+class AuditHeadLinks(_Response):
+    """`_links` of the audit head."""
+
+    self_: Link = msgspec.field(name="self")
+    audit: Link = msgspec.field(name="accord:audit")
+
+
+class AuditHead(_Response):
+    """`GET /audit/head`: the newest entry's place and hash; `mac` is null without a key."""
+
+    seq: int
+    entry_hash: str = msgspec.field(name="entryHash")
+    head: str
+    mac: str | None
+    links: AuditHeadLinks = msgspec.field(name="_links")
+
+
+class LabelLinks(_Response):
+    """`_links` of a label."""
+
+    self_: Link = msgspec.field(name="self")
+    pacticipant: Link = msgspec.field(name="pb:pacticipant")
+
+
+class Label(_Response):
+    """`/pacticipants/{name}/labels/{label}`."""
+
+    name: str
+    links: LabelLinks = msgspec.field(name="_links")
+
+
+class FieldProblem(_Response):
+    """One bad field of a problem+json answer: a JSON pointer and what is wrong there."""
+
+    pointer: str
+    detail: str
+
+
+class NoticeBody(_Response):
+    """A notice carried by an error (why a pact waits for approval, say)."""
+
+    type: str
+    text: str
+
+
+class Problem(_Response, kw_only=True):
+    """An error answer: RFC 9457 problem details, with the Pact Broker's members for HAL.
+
+    Under `application/problem+json`, `errors` lists `FieldProblem`s; otherwise it is the Pact
+    Broker's `{field: [messages]}` object and `error` repeats `detail`.
+    """
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    notices: list[NoticeBody] | None = None
+    errors: list[FieldProblem] | dict[str, list[str]]
+    error: str | None = None
+
+
+class TokenResource(_Response):
+    """A bearer token as the admin API shows it; `token` (the secret) only when just created."""
+
+    id: int
+    name: str
+    role: str
+    teams: list[str]
+    user: str | None
+    created_at: str = msgspec.field(name="createdAt")
+    expires_at: str | None = msgspec.field(name="expiresAt")
+    revoked_at: str | None = msgspec.field(name="revokedAt")
+    links: SelfLinks = msgspec.field(name="_links")
+    token: str | None = None
+
+
+class TeamResource(_Response):
+    """A team and the pacticipants it owns."""
+
+    name: str
+    pacticipants: list[str]
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+class UserLinks(_Response):
+    """`_links` of a user."""
+
+    self_: Link = msgspec.field(name="self")
+    password: Link = msgspec.field(name="accord:password")
+
+
+class UserResource(_Response):
+    """A basic-auth user as the admin API shows it: never its password or hash."""
+
+    username: str
+    role: str
+    teams: list[str]
+    disabled: bool
+    disabled_at: str | None = msgspec.field(name="disabledAt")
+    created_at: str = msgspec.field(name="createdAt")
+    updated_at: str = msgspec.field(name="updatedAt")
+    links: UserLinks = msgspec.field(name="_links")
