@@ -15,7 +15,7 @@ from clients.sdk import AuditEntry
 from clients.sdk._audit import first_break
 from tests.integration.http.conftest import settings_for
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 JSON = {"Content-Type": "application/json"}
 BASE = "http://testserver.local"
 OAS = (

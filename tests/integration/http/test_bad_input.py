@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import msgspec
 import pytest
@@ -11,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from broker.app import asgi_app
 from tests.integration.http.conftest import dump_database, settings_for
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 JSON = "application/json"
 ENV = "{env}"  # stands for the uuid of the seeded environment "test"
 DEPLOYED = "{deployed}"

@@ -18,7 +18,7 @@ from tests.support.hostile_documents import (
     reference_bomb,
 )
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 PUBLISH_CONTRACT = "/provider-contracts/provider/Things/publish"
 DEEP = 5000  # past msgspec's and json's recursion limits

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from tests.integration.http.test_matrix import deploy, verify
 from tests.integration.http.test_pacts import body, pact
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 BRANCH = "/pacticipants/Web/branches/main/latest-version/can-i-deploy/to-environment/production"
 TAGGED = "/pacticipants/Web/latest-version/dev/can-i-deploy/to/prod"

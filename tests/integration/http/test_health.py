@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -11,7 +12,7 @@ from broker.app import asgi_app
 from tests.integration.http.conftest import settings_for
 from tests.support.tcp_proxy import ThreadedProxy, proxied, through
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 
 async def test_heartbeat_and_dependencies_answer_200(client: Client) -> None:

@@ -8,7 +8,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.integration.http.test_pacts import BASE, PACTS, body, pact
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 
 async def deploy(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
@@ -11,7 +12,7 @@ from broker.app import asgi_app
 from tests.integration.http.conftest import settings_for
 from tests.integration.http.test_pacts import PACTS, body, pact
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 
 @pytest.fixture

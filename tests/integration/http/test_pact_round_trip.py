@@ -17,7 +17,7 @@ from litestar.testing import AsyncTestClient
 
 from broker.domain.pacts import parse_pact
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 CORPORA = (
     Path(os.environ.get("ACCORD_SHARED_DIR", Path(__file__).resolve().parents[3].parent / "shared"))
     / "corpora"
@@ -63,7 +63,7 @@ def test_the_corpora_are_there() -> None:
 
 
 async def test_every_corpus_pact_round_trips(client: Client) -> None:
-    failures = []
+    failures: list[tuple[str, int | str, str]] = []
     for number, path in enumerate(FILES):
         raw = as_published(path)
         pact = parse_pact(raw)

@@ -15,7 +15,7 @@ from broker.app import asgi_app
 from tests.integration.http.conftest import dump_database, settings_for
 from tests.integration.http.test_authorisation_matrix import publication
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 PROBLEM = {"Accept": "application/problem+json"}
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 # What pact-python 4.2 writes with `with_specification("V4")`: no `contentTypeHint` on bodies.

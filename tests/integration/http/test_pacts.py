@@ -10,7 +10,7 @@ from litestar.testing import AsyncTestClient
 
 from tests.integration.http.conftest import dump_database
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 BASE = "http://testserver.local"
 PACTS = "/pacts/provider/Orders/consumer/Web"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 FIXTURES = Path(__file__).resolve().parents[3].parent / "shared" / "clients" / "fixtures"
 OAS = (FIXTURES / "oas.yaml").read_bytes()

@@ -9,7 +9,7 @@ from litestar.testing import AsyncTestClient
 from tests.integration.http.conftest import dump_database
 from tests.integration.http.test_pacts import BASE, PACTS, body, pact
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 RUST = {
     "providerApplicationVersion": "2.0.0",

@@ -14,7 +14,7 @@ from broker.app import asgi_app
 from tests.integration.http.conftest import settings_for
 from tests.support.hostile_documents import any_of_body, any_of_spec, pact
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Any]
 
 PUBLISH_CONTRACT = "/provider-contracts/provider/Things/publish"
 # 2^40 validations: hours on any machine, so the budget of one second always ends it.
