@@ -6,31 +6,16 @@ from datetime import datetime
 
 from broker.domain.errors import NotFoundError
 from broker.domain.model import DeployedVersion, ReleasedVersion
-from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.driver import Driver, Row, record, written
 from broker.storage.interface import ANY, AnyInstance
 
 
 def _deployed(row: Row) -> DeployedVersion:
-    return DeployedVersion(
-        uuid=row["uuid"],
-        version_id=row["version_id"],
-        pacticipant_id=row["pacticipant_id"],
-        environment_id=row["environment_uuid"],
-        application_instance=row["application_instance"],
-        created_at=moment(row["created_at"]),
-        undeployed_at=optional_moment(row["undeployed_at"]),
-    )
+    return record(DeployedVersion, row, environment_id=row["environment_uuid"])
 
 
 def _released(row: Row) -> ReleasedVersion:
-    return ReleasedVersion(
-        uuid=row["uuid"],
-        version_id=row["version_id"],
-        pacticipant_id=row["pacticipant_id"],
-        environment_id=row["environment_uuid"],
-        created_at=moment(row["created_at"]),
-        support_ended_at=optional_moment(row["support_ended_at"]),
-    )
+    return record(ReleasedVersion, row, environment_id=row["environment_uuid"])
 
 
 def _where(environment_id: str, **equal: object) -> tuple[list[str], list[object]]:
@@ -47,9 +32,6 @@ class DeploymentRows:
 
     _db: Driver
 
-    def _optional_time(self, moment: datetime | None) -> object:
-        return None if moment is None else self._db.time(moment)
-
     async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
         row = await self._db.insert(
             "INSERT INTO deployed_versions (uuid, version_id, pacticipant_id, environment_uuid,"
@@ -61,12 +43,11 @@ class DeploymentRows:
             deployed.environment_id,
             deployed.application_instance,
             self._db.time(deployed.created_at),
-            self._optional_time(deployed.undeployed_at),
+            self._db.time(deployed.undeployed_at),
             conflict=f"A deployment record with uuid {deployed.uuid!r} already exists",
             missing="The version, pacticipant or environment of the deployment does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _deployed(row)
+        return _deployed(written(row))
 
     async def find_deployed_version(self, uuid: str) -> DeployedVersion | None:
         row = await self._db.fetchrow("SELECT * FROM deployed_versions WHERE uuid = ?", uuid)
@@ -117,12 +98,11 @@ class DeploymentRows:
             released.pacticipant_id,
             released.environment_id,
             self._db.time(released.created_at),
-            self._optional_time(released.support_ended_at),
+            self._db.time(released.support_ended_at),
             conflict="That version is already released to that environment",
             missing="The version, pacticipant or environment of the release does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _released(row)
+        return _released(written(row))
 
     async def find_released_version(self, uuid: str) -> ReleasedVersion | None:
         row = await self._db.fetchrow("SELECT * FROM released_versions WHERE uuid = ?", uuid)
@@ -152,7 +132,7 @@ class DeploymentRows:
     ) -> ReleasedVersion:
         row = await self._db.fetchrow(
             "UPDATE released_versions SET support_ended_at = ? WHERE uuid = ? RETURNING *",
-            self._optional_time(ended_at),
+            self._db.time(ended_at),
             released.uuid,
         )
         if row is None:

@@ -23,7 +23,7 @@ from broker.domain.governance import (
     Unapproved,
 )
 from broker.domain.model import Page
-from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.driver import Driver, Row, json_text, like_literal, moment, page_of, record
 
 # The contents a version published (its pacts, its provider contract) that are not in effect.
 _UNAPPROVED_OF_VERSION = (
@@ -76,10 +76,6 @@ _OVERRIDDEN_OF_VERSION = (
 )
 
 
-def _json(values: Sequence[object]) -> str:
-    return msgspec.json.encode(list(values)).decode("utf-8")
-
-
 def _provider_column(provider: str | None) -> str:
     """A subject's provider as stored: '' for a provider contract."""
     return provider or ""
@@ -106,25 +102,15 @@ def _approval(row: Row) -> Approval:
 def _change_request(
     row: Row, approvals: Sequence[Approval], versions: Sequence[str]
 ) -> ChangeRequest:
-    return ChangeRequest(
-        id=row["id"],
-        kind=Kind(row["kind"]),
+    return record(
+        ChangeRequest,
+        row,
         pacticipant=row["pacticipant_name"],
         provider=row["provider_name"] or None,
-        content_sha=row["content_sha"],
-        base_sha=row["base_sha"],
-        author=row["author"],
-        status=Status(row["status"]),
-        requirements=tuple(msgspec.json.decode(row["requirements"], type=list[Requirement])),
-        affected=tuple(msgspec.json.decode(row["affected"], type=list[Affected])),
-        created_at=moment(row["created_at"]),
+        requirements=msgspec.json.decode(row["requirements"], type=tuple[Requirement, ...]),
+        affected=msgspec.json.decode(row["affected"], type=tuple[Affected, ...]),
         approvals=tuple(approvals),
         versions=tuple(versions),
-        decided_at=optional_moment(row["decided_at"]),
-        decided_by=row["decided_by"],
-        rejection_reason=row["rejection_reason"],
-        superseded_by=row["superseded_by"],
-        override_reason=row["override_reason"],
     )
 
 
@@ -148,8 +134,7 @@ def _listed(pacticipant: str | None, status: Status | None) -> tuple[str, list[o
 
 def _affected_name(pacticipant: str) -> str:
     """How a pacticipant's entry starts in the `affected` column, as a LIKE literal."""
-    member = msgspec.json.encode({"pacticipant": pacticipant}).decode("utf-8")[:-1] + ","
-    return member.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return like_literal(json_text({"pacticipant": pacticipant})[:-1] + ",")
 
 
 class GovernanceRows:
@@ -188,7 +173,7 @@ class GovernanceRows:
             " SET teams = excluded.teams, required = excluded.required,"
             " updated_at = excluded.updated_at",
             rule.pacticipant,
-            _json(rule.teams),
+            json_text(rule.teams),
             rule.required,
             self._db.time(now),
         )
@@ -287,8 +272,8 @@ class GovernanceRows:
             new.content_sha,
             new.base_sha,
             new.author,
-            _json(new.requirements),
-            _json(new.affected),
+            json_text(new.requirements),
+            json_text(new.affected),
             self._db.time(new.created_at),
         )
         await self.add_change_request_version(int(request_id), new.version)
@@ -339,14 +324,14 @@ class GovernanceRows:
     ) -> tuple[list[ChangeRequest], int]:
         where, values = _listed(pacticipant, status)
         # Newest first.
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             f"SELECT * FROM change_requests{where} ORDER BY id DESC LIMIT ? OFFSET ?",  # noqa: S608 - fixed columns
+            f"SELECT count(*) FROM change_requests{where}",  # noqa: S608 - fixed columns
             *values,
-            page.size,
-            page.offset,
+            page=page,
         )
-        total = await self._db.fetchval(f"SELECT count(*) FROM change_requests{where}", *values)  # noqa: S608 - fixed columns
-        return [await self._complete(row) for row in rows], int(total)
+        return [await self._complete(row) for row in rows], total
 
     async def save_change_request(self, request: ChangeRequest) -> None:
         """Store a request's status, decision and any new approvals."""
@@ -354,7 +339,7 @@ class GovernanceRows:
             "UPDATE change_requests SET status = ?, decided_at = ?, decided_by = ?,"
             " rejection_reason = ?, superseded_by = ?, override_reason = ? WHERE id = ?",
             request.status.value,
-            None if request.decided_at is None else self._db.time(request.decided_at),
+            self._db.time(request.decided_at),
             request.decided_by,
             request.rejection_reason,
             request.superseded_by,
@@ -368,7 +353,7 @@ class GovernanceRows:
                 " ON CONFLICT DO NOTHING",
                 request.id,
                 given.approver,
-                _json(given.teams),
+                json_text(given.teams),
                 self._db.time(given.at),
                 given.requirement,
                 given.team,

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from broker.domain.model import PactPublication, PactVersion, Verification, Version
-from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.driver import Driver, Row, moment, optional_moment, record
 from broker.storage.interface import PactAndResult
-from broker.storage.pacts import pact_version, publication, verification
+from broker.storage.pacts import pact_version, publication
+from broker.storage.versions import to_version
 
 # Id lists longer than this are read in several statements (both databases cap the number of
 # parameters of one statement, at 32,766 and 32,767).
@@ -56,18 +57,6 @@ _SUCCESS_FACTS = (
 )
 
 
-def version(row: Row) -> Version:
-    """A `versions` row."""
-    return Version(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        number=row["number"],
-        build_url=row["build_url"],
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
-    )
-
-
 class SelectionRows:
     """The `Selection` role of a transaction."""
 
@@ -100,7 +89,7 @@ class SelectionRows:
 
     async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
         rows = await self._by_ids("SELECT * FROM versions WHERE id IN {ids}", ids)
-        return [version(r) for r in rows]
+        return [to_version(r) for r in rows]
 
     async def latest_verification_by(
         self, pact_version_id: int, provider_version_id: int
@@ -113,7 +102,7 @@ class SelectionRows:
             pact_version_id,
             provider_version_id,
         )
-        return None if row is None else verification(row)
+        return None if row is None else record(Verification, row)
 
     async def pact_and_result(
         self, consumer_version_id: int, provider_id: int, provider_version_id: int | None

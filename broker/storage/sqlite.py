@@ -193,8 +193,8 @@ class SQLiteDriver:
         except NotFoundError as error:
             raise NotFoundError(missing) from error
 
-    def time(self, moment: datetime) -> str:
-        return to_text(moment)
+    def time(self, moment: datetime | None) -> str | None:
+        return None if moment is None else to_text(moment)
 
     async def lock_audit_chain(self) -> None:
         return None
