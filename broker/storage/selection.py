@@ -186,16 +186,15 @@ class SelectionRows:
         self, pact_version_ids: Sequence[int], tags: Sequence[str]
     ) -> dict[int, set[str]]:
         # Which of some provider tags carry a successful, non-WIP result of each pact content.
+        rows = await self._by_ids(
+            "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
+            " JOIN tags t ON t.version_id = v.provider_version_id"
+            f" WHERE t.name IN {in_list(len(tags))} AND v.pact_version_id IN {{ids}}"
+            " AND v.success AND NOT v.wip",
+            pact_version_ids,
+            *(tags or ("",)),
+        )
         found: dict[int, set[str]] = {}
-        for ids in chunks(pact_version_ids):
-            rows = await self._db.fetch(
-                "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
-                " JOIN tags t ON t.version_id = v.provider_version_id"
-                f" WHERE v.pact_version_id IN {in_list(len(ids))} AND v.success AND NOT v.wip"
-                f" AND t.name IN {in_list(len(tags))}",
-                *padded(ids),
-                *(tags or ("",)),
-            )
-            for row in rows:
-                found.setdefault(row["pact_version_id"], set()).add(row["name"])
+        for row in rows:
+            found.setdefault(row["pact_version_id"], set()).add(row["name"])
         return found

@@ -69,33 +69,26 @@ class Connection:
             raise StorageUnavailableError("The SQLite database is closed")
         return self._db
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; how many rows it changed."""
+    async def run(self, sql: str, params: Sequence[Any], take: Callable[[sqlite3.Cursor], T]) -> T:
+        """Run one statement on the connection's thread; what `take` reads from its cursor."""
 
-        def work() -> int:
+        def work() -> T:
             with translated_errors():
-                return self.db.execute(sql, params).rowcount
+                return take(self.db.execute(sql, params))
 
         return await self.call(work)
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; how many rows it changed."""
+        return await self.run(sql, params, lambda cursor: cursor.rowcount)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         """The first row of a query, if any."""
-
-        def work() -> sqlite3.Row | None:
-            with translated_errors():
-                row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
-                return row
-
-        return await self.call(work)
+        return await self.run(sql, params, sqlite3.Cursor.fetchone)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Every row of a query."""
-
-        def work() -> list[sqlite3.Row]:
-            with translated_errors():
-                return self.db.execute(sql, params).fetchall()
-
-        return await self.call(work)
+        return await self.run(sql, params, sqlite3.Cursor.fetchall)
 
     async def script(self, sql: str) -> None:
         """Run several statements (a migration file); no parameters."""
@@ -226,14 +219,19 @@ class SQLiteStorage:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[StorageTransaction]:
         """One transaction at a time; BEGIN IMMEDIATE takes the write lock up front."""
-        async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield StorageTransaction(SQLiteDriver(self._connection))
-            except BaseException:
-                await self._connection.execute("ROLLBACK")
-                raise
-            await self._connection.execute("COMMIT")
+        async with self._lock, self._immediate():
+            yield StorageTransaction(SQLiteDriver(self._connection))
+
+    @asynccontextmanager
+    async def _immediate(self) -> AsyncIterator[None]:
+        """A transaction holding the write lock from BEGIN: committed, or rolled back on error."""
+        await self._connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await self._connection.execute("ROLLBACK")
+            raise
+        await self._connection.execute("COMMIT")
 
     async def migrate(self) -> list[str]:
         """Apply pending migrations, each in its own transaction."""
@@ -244,8 +242,7 @@ class SQLiteStorage:
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
-            await self._connection.execute("BEGIN IMMEDIATE")
-            try:
+            async with self._immediate():
                 rows = await self._connection.fetch_all("SELECT version FROM schema_migrations")
                 todo = pending(known, {row["version"] for row in rows})
                 for migration in todo:
@@ -256,10 +253,6 @@ class SQLiteStorage:
                         (migration.version, migration.name, to_text(datetime.now(UTC))),
                     )
                     applied_names.append(f"{migration.version:04d}_{migration.name}")
-            except BaseException:
-                await self._connection.execute("ROLLBACK")
-                raise
-            await self._connection.execute("COMMIT")
         return applied_names
 
     async def check(self) -> None:
