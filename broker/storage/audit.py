@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from broker.domain.audit import AuditEntry, AuditFilters, AuditRecord, audit_time
 from broker.domain.model import Page
-from broker.storage.driver import Driver, Row, like_literal, page_of
+from broker.storage.driver import Driver, Row, equal, like_literal, page_of
 
 
 def _joined(names: tuple[str, ...]) -> str:
@@ -41,16 +41,7 @@ def _entry(row: Row) -> AuditEntry:
 
 def _filtered(filters: AuditFilters) -> tuple[str, list[object]]:
     """The WHERE clause (or "") and its parameters for these filters."""
-    clauses: list[str] = []
-    values: list[object] = []
-    for column, value in (
-        ("actor", filters.actor),
-        ("action", filters.action),
-        ("subject", filters.subject),
-    ):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            values.append(value)
+    clauses, values = equal(actor=filters.actor, action=filters.action, subject=filters.subject)
     if filters.pacticipant is not None:
         clauses.append("pacticipants LIKE ? ESCAPE '\\'")
         values.append(f"%\n{like_literal(filters.pacticipant)}\n%")

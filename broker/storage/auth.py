@@ -11,15 +11,12 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.auth import ApiToken, ApiUser, Team
-from broker.storage.driver import Driver, Row, json_text, record, written
+from broker.storage.driver import Driver, Row, S, json_text, record, written
 
 
-def _token(row: Row) -> ApiToken:
-    return record(ApiToken, row, teams=msgspec.json.decode(row["teams"], type=tuple[str, ...]))
-
-
-def _user(row: Row) -> ApiUser:
-    return record(ApiUser, row, teams=msgspec.json.decode(row["teams"], type=tuple[str, ...]))
+def _with_teams(kind: type[S], row: Row) -> S:
+    """A token or a user: its teams are a JSON array."""
+    return record(kind, row, teams=msgspec.json.decode(row["teams"], type=tuple[str, ...]))
 
 
 def _team_list(rows: Iterable[Row]) -> list[Team]:
@@ -68,14 +65,15 @@ class AuthRows:
             username,
             conflict="A token with that secret already exists",
         )
-        return _token(written(row))
+        return _with_teams(ApiToken, written(row))
 
     async def find_token_by_sha(self, secret_sha: str) -> ApiToken | None:
         row = await self._db.fetchrow("SELECT * FROM api_tokens WHERE secret_sha = ?", secret_sha)
-        return None if row is None else _token(row)
+        return None if row is None else _with_teams(ApiToken, row)
 
     async def list_tokens(self) -> list[ApiToken]:
-        return [_token(row) for row in await self._db.fetch("SELECT * FROM api_tokens ORDER BY id")]
+        rows = await self._db.fetch("SELECT * FROM api_tokens ORDER BY id")
+        return [_with_teams(ApiToken, row) for row in rows]
 
     async def revoke_token(self, token_id: int, now: datetime) -> ApiToken | None:
         row = await self._db.fetchrow(
@@ -83,7 +81,7 @@ class AuthRows:
             self._db.time(now),
             token_id,
         )
-        return None if row is None else _token(row)
+        return None if row is None else _with_teams(ApiToken, row)
 
     async def insert_user(
         self,
@@ -107,17 +105,17 @@ class AuthRows:
             self._db.time(now),
             conflict="That name is already taken",
         )
-        return _user(written(row))
+        return _with_teams(ApiUser, written(row))
 
     async def find_user(self, username: str) -> ApiUser | None:
         row = await self._db.fetchrow("SELECT * FROM api_users WHERE username = ?", username)
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def list_users(self) -> list[ApiUser]:
         rows = await self._db.fetch(
             "SELECT * FROM api_users WHERE deleted_at IS NULL ORDER BY username"
         )
-        return [_user(row) for row in rows]
+        return [_with_teams(ApiUser, row) for row in rows]
 
     async def set_user_disabled(
         self, username: str, disabled_at: datetime | None, now: datetime
@@ -129,7 +127,7 @@ class AuthRows:
             self._db.time(now),
             username,
         )
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def set_user_password(
         self, username: str, password_hash: str, salt: str, now: datetime
@@ -142,7 +140,7 @@ class AuthRows:
             self._db.time(now),
             username,
         )
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def delete_user(self, username: str, now: datetime) -> ApiUser | None:
         # The row stays (the name stays taken); what let it log in or own anything goes.
@@ -153,7 +151,7 @@ class AuthRows:
             self._db.time(now),
             username,
         )
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def save_team(self, name: str, pacticipants: tuple[str, ...], now: datetime) -> Team:
         row = await self._db.fetchrow(

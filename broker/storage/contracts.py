@@ -48,9 +48,9 @@ class ContractRows:
             specification,
             self._db.time(now),
         )
-        found = await self.find_provider_contract(provider_id, sha)
-        assert found is not None, "inserted or already there"
-        return found
+        return written(
+            await self.find_provider_contract(provider_id, sha)
+        )  # inserted or already there
 
     async def find_contract_publication(
         self, provider_version_id: int
@@ -139,6 +139,6 @@ class ContractRows:
             findings,
             self._db.time(now),
         )
-        found = await self.find_comparison(pact_version_id, contract_version_id)
-        assert found is not None, "inserted or already there"
-        return found
+        return written(
+            await self.find_comparison(pact_version_id, contract_version_id)
+        )  # inserted or already there

@@ -87,6 +87,7 @@ class Driver(Protocol):
 
 
 S = TypeVar("S", bound=msgspec.Struct)
+T = TypeVar("T")
 
 
 def record(kind: type[S], row: Row, **columns: object) -> S:
@@ -104,10 +105,16 @@ def records(kind: type[S], rows: Iterable[Row]) -> list[S]:
     return converted
 
 
-def written(row: Row | None) -> Row:
-    """The row an INSERT or UPDATE … RETURNING wrote (it returns one unless it raised)."""
-    assert row is not None
-    return row
+def written(stored: T | None) -> T:
+    """What a write stored, as RETURNING or a lookup just after hands it back: never None."""
+    assert stored is not None
+    return stored
+
+
+def equal(**columns: object) -> tuple[list[str], list[object]]:
+    """A `column = ?` condition for each column whose value is not None, and those values."""
+    given = {column: value for column, value in columns.items() if value is not None}
+    return [f"{column} = ?" for column in given], list(given.values())
 
 
 async def page_of(

@@ -23,7 +23,15 @@ from broker.domain.governance import (
     Unapproved,
 )
 from broker.domain.model import Page
-from broker.storage.driver import Driver, Row, json_text, like_literal, moment, page_of, record
+from broker.storage.driver import (
+    Driver,
+    Row,
+    json_text,
+    like_literal,
+    page_of,
+    record,
+    written,
+)
 
 # The contents a version published (its pacts, its provider contract) that are not in effect.
 _UNAPPROVED_OF_VERSION = (
@@ -81,22 +89,16 @@ def _provider_column(provider: str | None) -> str:
     return provider or ""
 
 
+def _teams(row: Row) -> tuple[str, ...]:
+    return msgspec.json.decode(row["teams"], type=tuple[str, ...])
+
+
 def _policy(row: Row) -> Policy:
-    return Policy(
-        pacticipant=row["pacticipant_name"],
-        teams=tuple(msgspec.json.decode(row["teams"], type=list[str])),
-        required=row["required"],
-    )
+    return record(Policy, row, pacticipant=row["pacticipant_name"], teams=_teams(row))
 
 
 def _approval(row: Row) -> Approval:
-    return Approval(
-        approver=row["approver"],
-        teams=tuple(msgspec.json.decode(row["teams"], type=list[str])),
-        at=moment(row["approved_at"]),
-        requirement=row["requirement"],
-        team=row["team"],
-    )
+    return record(Approval, row, at=row["approved_at"], teams=_teams(row))
 
 
 def _change_request(
@@ -277,9 +279,7 @@ class GovernanceRows:
             self._db.time(new.created_at),
         )
         await self.add_change_request_version(int(request_id), new.version)
-        found = await self.find_change_request(int(request_id))
-        assert found is not None  # inserted just above
-        return found
+        return written(await self.find_change_request(int(request_id)))
 
     async def add_change_request_version(self, request_id: int, version: str) -> None:
         await self._db.execute(

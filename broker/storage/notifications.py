@@ -60,9 +60,7 @@ class NotificationRows:
             conflict="That notification already exists",
             missing="The consumer or the provider of the notification does not exist",
         )
-        found = await self.find_notification(written(inserted)["id"])
-        assert found is not None  # inserted just above
-        return found
+        return written(await self.find_notification(written(inserted)["id"]))
 
     async def find_notification(self, notification_id: int) -> Notification | None:
         row = await self._db.fetchrow(f"{_NAMED} WHERE n.id = ?", notification_id)
