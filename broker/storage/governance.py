@@ -84,9 +84,9 @@ _OVERRIDDEN_OF_VERSION = (
 )
 
 
-def _provider_column(provider: str | None) -> str:
-    """A subject's provider as stored: '' for a provider contract."""
-    return provider or ""
+def _subject(kind: Kind, pacticipant: str, provider: str | None) -> tuple[str, str, str]:
+    """A subject's columns (kind, pacticipant_name, provider_name): '' for no provider."""
+    return kind.value, pacticipant, provider or ""
 
 
 def _teams(row: Row) -> tuple[str, ...]:
@@ -193,9 +193,7 @@ class GovernanceRows:
         row = await self._db.fetchrow(
             "SELECT 1 FROM approved_contents WHERE kind = ? AND pacticipant_name = ?"
             " AND provider_name = ? AND content_sha = ?",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             sha,
         )
         return row is not None
@@ -219,9 +217,7 @@ class GovernanceRows:
             "SELECT content_sha FROM approved_contents"
             " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ?"
             " ORDER BY approved_at DESC, content_sha LIMIT 1",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
         )
         return None if sha is None else str(sha)
 
@@ -237,9 +233,7 @@ class GovernanceRows:
         await self._db.execute(
             "INSERT INTO approved_contents (kind, pacticipant_name, provider_name, content_sha,"
             " change_request_id, approved_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             sha,
             change_request_id,
             self._db.time(now),
@@ -268,9 +262,7 @@ class GovernanceRows:
             "INSERT INTO change_requests (kind, pacticipant_name, provider_name, content_sha,"
             " base_sha, author, status, requirements, affected, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-            new.kind.value,
-            new.pacticipant,
-            _provider_column(new.provider),
+            *_subject(new.kind, new.pacticipant, new.provider),
             new.content_sha,
             new.base_sha,
             new.author,
@@ -299,9 +291,7 @@ class GovernanceRows:
         rows = await self._db.fetch(
             "SELECT * FROM change_requests WHERE kind = ? AND pacticipant_name = ?"
             " AND provider_name = ? AND status = ? ORDER BY id",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             status.value,
         )
         return [await self._complete(row) for row in rows]
@@ -312,9 +302,7 @@ class GovernanceRows:
         row = await self._db.fetchrow(
             "SELECT * FROM change_requests WHERE kind = ? AND pacticipant_name = ?"
             " AND provider_name = ? AND content_sha = ? ORDER BY id DESC LIMIT 1",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             sha,
         )
         return None if row is None else await self._complete(row)
