@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from broker.domain.audit import AuditEntry, AuditFilters, AuditRecord, audit_time
 from broker.domain.model import Page
-from broker.storage.driver import Driver, Row
+from broker.storage.driver import Driver, Row, equal, like_literal, page_of
 
 
 def _joined(names: tuple[str, ...]) -> str:
@@ -19,10 +19,6 @@ def _joined(names: tuple[str, ...]) -> str:
 
 def _split(column: str) -> tuple[str, ...]:
     return tuple(column.strip("\n").split("\n")) if column.strip("\n") else ()
-
-
-def _like_literal(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _entry(row: Row) -> AuditEntry:
@@ -45,19 +41,10 @@ def _entry(row: Row) -> AuditEntry:
 
 def _filtered(filters: AuditFilters) -> tuple[str, list[object]]:
     """The WHERE clause (or "") and its parameters for these filters."""
-    clauses: list[str] = []
-    values: list[object] = []
-    for column, value in (
-        ("actor", filters.actor),
-        ("action", filters.action),
-        ("subject", filters.subject),
-    ):
-        if value is not None:
-            clauses.append(f"{column} = ?")
-            values.append(value)
+    clauses, values = equal(actor=filters.actor, action=filters.action, subject=filters.subject)
     if filters.pacticipant is not None:
         clauses.append("pacticipants LIKE ? ESCAPE '\\'")
-        values.append(f"%\n{_like_literal(filters.pacticipant)}\n%")
+        values.append(f"%\n{like_literal(filters.pacticipant)}\n%")
     if filters.since is not None:
         clauses.append("at >= ?")
         values.append(audit_time(filters.since))
@@ -100,11 +87,11 @@ class AuditRows:
     ) -> tuple[list[AuditEntry], int]:
         where, values = _filtered(filters)
         # Oldest first: appends never move earlier pages.
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             f"SELECT * FROM audit_log{where} ORDER BY seq LIMIT ? OFFSET ?",  # noqa: S608 - fixed columns
+            f"SELECT count(*) FROM audit_log{where}",  # noqa: S608 - fixed columns
             *values,
-            page.size,
-            page.offset,
+            page=page,
         )
-        total = await self._db.fetchval(f"SELECT count(*) FROM audit_log{where}", *values)  # noqa: S608 - fixed columns
-        return [_entry(row) for row in rows], int(total)
+        return [_entry(row) for row in rows], total

@@ -11,56 +11,19 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.auth import ApiToken, ApiUser, Team
-from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.driver import Driver, Row, S, json_text, record, written
 
 
-def _teams_text(teams: tuple[str, ...]) -> str:
-    return msgspec.json.encode(list(teams)).decode("utf-8")
-
-
-def _teams_of(text: str) -> tuple[str, ...]:
-    return tuple(msgspec.json.decode(text, type=list[str]))
-
-
-def _token(row: Row) -> ApiToken:
-    return ApiToken(
-        id=row["id"],
-        name=row["name"],
-        role=row["role"],
-        teams=_teams_of(row["teams"]),
-        secret_sha=row["secret_sha"],
-        expires_at=optional_moment(row["expires_at"]),
-        revoked_at=optional_moment(row["revoked_at"]),
-        created_at=moment(row["created_at"]),
-        username=row["username"],
-    )
-
-
-def _user(row: Row) -> ApiUser:
-    return ApiUser(
-        id=row["id"],
-        username=row["username"],
-        password_hash=row["password_hash"],
-        salt=row["salt"],
-        role=row["role"],
-        teams=_teams_of(row["teams"]),
-        created_at=moment(row["created_at"]),
-        updated_at=optional_moment(row["updated_at"]),
-        disabled_at=optional_moment(row["disabled_at"]),
-        deleted_at=optional_moment(row["deleted_at"]),
-    )
+def _with_teams(kind: type[S], row: Row) -> S:
+    """A token or a user: its teams are a JSON array."""
+    return record(kind, row, teams=msgspec.json.decode(row["teams"], type=tuple[str, ...]))
 
 
 def _team_list(rows: Iterable[Row]) -> list[Team]:
     """Teams from one row per team and owned pacticipant, ordered by team name."""
     found: dict[str, Team] = {}
     for row in rows:
-        team = found.get(row["name"]) or Team(
-            name=row["name"],
-            pacticipants=(),
-            created_at=moment(row["created_at"]),
-            updated_at=moment(row["updated_at"]),
-        )
+        team = found.get(row["name"]) or record(Team, row, pacticipants=())
         owned = row["pacticipant_name"]
         if owned is not None:
             team = msgspec.structs.replace(team, pacticipants=(*team.pacticipants, owned))
@@ -95,22 +58,22 @@ class AuthRows:
             " username) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
             name,
             role,
-            _teams_text(teams),
+            json_text(teams),
             secret_sha,
-            None if expires_at is None else self._db.time(expires_at),
+            self._db.time(expires_at),
             self._db.time(now),
             username,
             conflict="A token with that secret already exists",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _token(row)
+        return _with_teams(ApiToken, written(row))
 
     async def find_token_by_sha(self, secret_sha: str) -> ApiToken | None:
         row = await self._db.fetchrow("SELECT * FROM api_tokens WHERE secret_sha = ?", secret_sha)
-        return None if row is None else _token(row)
+        return None if row is None else _with_teams(ApiToken, row)
 
     async def list_tokens(self) -> list[ApiToken]:
-        return [_token(row) for row in await self._db.fetch("SELECT * FROM api_tokens ORDER BY id")]
+        rows = await self._db.fetch("SELECT * FROM api_tokens ORDER BY id")
+        return [_with_teams(ApiToken, row) for row in rows]
 
     async def revoke_token(self, token_id: int, now: datetime) -> ApiToken | None:
         row = await self._db.fetchrow(
@@ -118,7 +81,7 @@ class AuthRows:
             self._db.time(now),
             token_id,
         )
-        return None if row is None else _token(row)
+        return None if row is None else _with_teams(ApiToken, row)
 
     async def insert_user(
         self,
@@ -137,23 +100,22 @@ class AuthRows:
             password_hash,
             salt,
             role,
-            _teams_text(teams),
+            json_text(teams),
             self._db.time(now),
             self._db.time(now),
             conflict="That name is already taken",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _user(row)
+        return _with_teams(ApiUser, written(row))
 
     async def find_user(self, username: str) -> ApiUser | None:
         row = await self._db.fetchrow("SELECT * FROM api_users WHERE username = ?", username)
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def list_users(self) -> list[ApiUser]:
         rows = await self._db.fetch(
             "SELECT * FROM api_users WHERE deleted_at IS NULL ORDER BY username"
         )
-        return [_user(row) for row in rows]
+        return [_with_teams(ApiUser, row) for row in rows]
 
     async def set_user_disabled(
         self, username: str, disabled_at: datetime | None, now: datetime
@@ -161,11 +123,11 @@ class AuthRows:
         row = await self._db.fetchrow(
             "UPDATE api_users SET disabled_at = ?, updated_at = ?"
             " WHERE username = ? AND deleted_at IS NULL RETURNING *",
-            None if disabled_at is None else self._db.time(disabled_at),
+            self._db.time(disabled_at),
             self._db.time(now),
             username,
         )
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def set_user_password(
         self, username: str, password_hash: str, salt: str, now: datetime
@@ -178,7 +140,7 @@ class AuthRows:
             self._db.time(now),
             username,
         )
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def delete_user(self, username: str, now: datetime) -> ApiUser | None:
         # The row stays (the name stays taken); what let it log in or own anything goes.
@@ -189,7 +151,7 @@ class AuthRows:
             self._db.time(now),
             username,
         )
-        return None if row is None else _user(row)
+        return None if row is None else _with_teams(ApiUser, row)
 
     async def save_team(self, name: str, pacticipants: tuple[str, ...], now: datetime) -> Team:
         row = await self._db.fetchrow(
@@ -208,12 +170,7 @@ class AuthRows:
                 row["id"],
                 pacticipant,
             )
-        return Team(
-            name=row["name"],
-            pacticipants=tuple(dict.fromkeys(pacticipants)),
-            created_at=moment(row["created_at"]),
-            updated_at=moment(row["updated_at"]),
-        )
+        return record(Team, row, pacticipants=tuple(dict.fromkeys(pacticipants)))
 
     async def teams_owning(self, pacticipant_name: str) -> frozenset[str]:
         rows = await self._db.fetch(

@@ -5,44 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from broker.domain.model import Comparison, ProviderContract, ProviderContractPublication
-from broker.storage.driver import Driver, Row, moment
-
-
-def _contract(row: Row) -> ProviderContract:
-    return ProviderContract(
-        id=row["id"],
-        provider_id=row["provider_id"],
-        sha=row["sha"],
-        content=row["content"],
-        content_type=row["content_type"],
-        specification=row["specification"],
-        created_at=moment(row["created_at"]),
-    )
-
-
-def _publication(row: Row) -> ProviderContractPublication:
-    success = row["self_verification_success"]
-    return ProviderContractPublication(
-        id=row["id"],
-        provider_id=row["provider_id"],
-        provider_version_id=row["provider_version_id"],
-        contract_version_id=row["contract_version_id"],
-        self_verification_success=None if success is None else bool(success),  # SQLite: 0 or 1
-        self_verification=row["self_verification"],
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
-    )
-
-
-def _comparison(row: Row) -> Comparison:
-    return Comparison(
-        id=row["id"],
-        pact_version_id=row["pact_version_id"],
-        contract_version_id=row["contract_version_id"],
-        success=bool(row["success"]),
-        findings=row["findings"],
-        created_at=moment(row["created_at"]),
-    )
+from broker.storage.driver import Driver, record, records, written
 
 
 class ContractRows:
@@ -56,13 +19,13 @@ class ContractRows:
             provider_id,
             sha,
         )
-        return None if row is None else _contract(row)
+        return None if row is None else record(ProviderContract, row)
 
     async def find_provider_contract_by_id(self, contract_id: int) -> ProviderContract | None:
         row = await self._db.fetchrow(
             "SELECT * FROM provider_contract_versions WHERE id = ?", contract_id
         )
-        return None if row is None else _contract(row)
+        return None if row is None else record(ProviderContract, row)
 
     async def insert_provider_contract(
         self,
@@ -85,9 +48,9 @@ class ContractRows:
             specification,
             self._db.time(now),
         )
-        found = await self.find_provider_contract(provider_id, sha)
-        assert found is not None, "inserted or already there"
-        return found
+        return written(
+            await self.find_provider_contract(provider_id, sha)
+        )  # inserted or already there
 
     async def find_contract_publication(
         self, provider_version_id: int
@@ -96,7 +59,7 @@ class ContractRows:
             "SELECT * FROM provider_contract_publications WHERE provider_version_id = ?",
             provider_version_id,
         )
-        return None if row is None else _publication(row)
+        return None if row is None else record(ProviderContractPublication, row)
 
     async def save_contract_publication(
         self,
@@ -127,8 +90,7 @@ class ContractRows:
             self._db.time(now),
             self._db.time(now),
         )
-        assert row is not None  # INSERT … RETURNING returns the row it wrote
-        return _publication(row)
+        return record(ProviderContractPublication, written(row))
 
     async def latest_contract_publications(
         self, provider_id: int, limit: int
@@ -142,7 +104,7 @@ class ContractRows:
             provider_id,
             limit,
         )
-        return [_publication(r) for r in rows]
+        return records(ProviderContractPublication, rows)
 
     async def find_comparison(
         self, pact_version_id: int, contract_version_id: int
@@ -152,11 +114,11 @@ class ContractRows:
             pact_version_id,
             contract_version_id,
         )
-        return None if row is None else _comparison(row)
+        return None if row is None else record(Comparison, row)
 
     async def find_comparison_by_id(self, comparison_id: int) -> Comparison | None:
         row = await self._db.fetchrow("SELECT * FROM comparisons WHERE id = ?", comparison_id)
-        return None if row is None else _comparison(row)
+        return None if row is None else record(Comparison, row)
 
     async def save_comparison(
         self,
@@ -177,6 +139,6 @@ class ContractRows:
             findings,
             self._db.time(now),
         )
-        found = await self.find_comparison(pact_version_id, contract_version_id)
-        assert found is not None, "inserted or already there"
-        return found
+        return written(
+            await self.find_comparison(pact_version_id, contract_version_id)
+        )  # inserted or already there

@@ -6,49 +6,19 @@ from datetime import datetime
 
 from broker.domain.errors import NotFoundError
 from broker.domain.model import DeployedVersion, ReleasedVersion
-from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.driver import Driver, Row, S, equal, record, written
 from broker.storage.interface import ANY, AnyInstance
 
 
-def _deployed(row: Row) -> DeployedVersion:
-    return DeployedVersion(
-        uuid=row["uuid"],
-        version_id=row["version_id"],
-        pacticipant_id=row["pacticipant_id"],
-        environment_id=row["environment_uuid"],
-        application_instance=row["application_instance"],
-        created_at=moment(row["created_at"]),
-        undeployed_at=optional_moment(row["undeployed_at"]),
-    )
-
-
-def _released(row: Row) -> ReleasedVersion:
-    return ReleasedVersion(
-        uuid=row["uuid"],
-        version_id=row["version_id"],
-        pacticipant_id=row["pacticipant_id"],
-        environment_id=row["environment_uuid"],
-        created_at=moment(row["created_at"]),
-        support_ended_at=optional_moment(row["support_ended_at"]),
-    )
-
-
-def _where(environment_id: str, **equal: object) -> tuple[list[str], list[object]]:
-    """Conditions and arguments: the environment, and each column whose value is not None."""
-    given = {column: value for column, value in equal.items() if value is not None}
-    return (
-        ["environment_uuid = ?", *(f"{column} = ?" for column in given)],
-        [environment_id, *given.values()],
-    )
+def _in_environment(kind: type[S], row: Row) -> S:
+    """A deployed or released version: its environment's column is `environment_uuid`."""
+    return record(kind, row, environment_id=row["environment_uuid"])
 
 
 class DeploymentRows:
     """The `Deployments` role of a transaction."""
 
     _db: Driver
-
-    def _optional_time(self, moment: datetime | None) -> object:
-        return None if moment is None else self._db.time(moment)
 
     async def insert_deployed_version(self, deployed: DeployedVersion) -> DeployedVersion:
         row = await self._db.insert(
@@ -61,16 +31,15 @@ class DeploymentRows:
             deployed.environment_id,
             deployed.application_instance,
             self._db.time(deployed.created_at),
-            self._optional_time(deployed.undeployed_at),
+            self._db.time(deployed.undeployed_at),
             conflict=f"A deployment record with uuid {deployed.uuid!r} already exists",
             missing="The version, pacticipant or environment of the deployment does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _deployed(row)
+        return _in_environment(DeployedVersion, written(row))
 
     async def find_deployed_version(self, uuid: str) -> DeployedVersion | None:
         row = await self._db.fetchrow("SELECT * FROM deployed_versions WHERE uuid = ?", uuid)
-        return None if row is None else _deployed(row)
+        return None if row is None else _in_environment(DeployedVersion, row)
 
     async def deployed_versions(
         self,
@@ -82,8 +51,8 @@ class DeploymentRows:
         application_instance: str | AnyInstance | None = ANY,
     ) -> list[DeployedVersion]:
         # ANY filters nothing; None asks for the records without an instance (IS NULL below).
-        conditions, arguments = _where(
-            environment_id,
+        conditions, arguments = equal(
+            environment_uuid=environment_id,
             pacticipant_id=pacticipant_id,
             version_id=version_id,
             application_instance=application_instance if application_instance is not ANY else None,
@@ -96,7 +65,7 @@ class DeploymentRows:
             f"SELECT * FROM deployed_versions WHERE {' AND '.join(conditions)} ORDER BY id",  # noqa: S608 - fixed fragments, values bound
             *arguments,
         )
-        return [_deployed(row) for row in rows]
+        return [_in_environment(DeployedVersion, row) for row in rows]
 
     async def mark_undeployed(self, deployed: DeployedVersion, now: datetime) -> DeployedVersion:
         row = await self._db.fetchrow(
@@ -106,7 +75,7 @@ class DeploymentRows:
         )
         if row is None:
             raise NotFoundError(f"No deployment record with uuid {deployed.uuid!r} was found")
-        return _deployed(row)
+        return _in_environment(DeployedVersion, row)
 
     async def insert_released_version(self, released: ReleasedVersion) -> ReleasedVersion:
         row = await self._db.insert(
@@ -117,16 +86,15 @@ class DeploymentRows:
             released.pacticipant_id,
             released.environment_id,
             self._db.time(released.created_at),
-            self._optional_time(released.support_ended_at),
+            self._db.time(released.support_ended_at),
             conflict="That version is already released to that environment",
             missing="The version, pacticipant or environment of the release does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _released(row)
+        return _in_environment(ReleasedVersion, written(row))
 
     async def find_released_version(self, uuid: str) -> ReleasedVersion | None:
         row = await self._db.fetchrow("SELECT * FROM released_versions WHERE uuid = ?", uuid)
-        return None if row is None else _released(row)
+        return None if row is None else _in_environment(ReleasedVersion, row)
 
     async def released_versions(
         self,
@@ -136,8 +104,8 @@ class DeploymentRows:
         version_id: int | None = None,
         currently_supported: bool | None = None,
     ) -> list[ReleasedVersion]:
-        conditions, arguments = _where(
-            environment_id, pacticipant_id=pacticipant_id, version_id=version_id
+        conditions, arguments = equal(
+            environment_uuid=environment_id, pacticipant_id=pacticipant_id, version_id=version_id
         )
         if currently_supported is not None:
             conditions.append(f"support_ended_at IS {'' if currently_supported else 'NOT '}NULL")
@@ -145,19 +113,19 @@ class DeploymentRows:
             f"SELECT * FROM released_versions WHERE {' AND '.join(conditions)} ORDER BY id",  # noqa: S608 - fixed fragments, values bound
             *arguments,
         )
-        return [_released(row) for row in rows]
+        return [_in_environment(ReleasedVersion, row) for row in rows]
 
     async def set_support_ended(
         self, released: ReleasedVersion, ended_at: datetime | None
     ) -> ReleasedVersion:
         row = await self._db.fetchrow(
             "UPDATE released_versions SET support_ended_at = ? WHERE uuid = ? RETURNING *",
-            self._optional_time(ended_at),
+            self._db.time(ended_at),
             released.uuid,
         )
         if row is None:
             raise NotFoundError(f"No release record with uuid {released.uuid!r} was found")
-        return _released(row)
+        return _in_environment(ReleasedVersion, row)
 
     async def environments_of_version(self, version_id: int) -> tuple[list[str], list[str]]:
         # Current records only: an undeployed or unsupported version is no longer there.

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+import msgspec
+
+from broker.domain.model import Page
 
 MISSING = "A resource the change refers to does not exist"
 
@@ -26,6 +30,10 @@ class Row(Protocol):
 
     def __getitem__(self, key: str, /) -> Any:
         """The value of a column."""
+        ...
+
+    def keys(self) -> Any:
+        """The names of the columns."""
         ...
 
 
@@ -59,8 +67,8 @@ class Driver(Protocol):
         """
         ...
 
-    def time(self, moment: datetime) -> object:
-        """A time as this backend stores it (read back with `moment`)."""
+    def time(self, moment: datetime | None) -> object:
+        """A time as this backend stores it (read back with `moment`); None stays None."""
         ...
 
     # dialect hooks
@@ -76,6 +84,59 @@ class Driver(Protocol):
     async def lock_audit_chain(self) -> None:
         """Hold the audit chain's lock until the transaction ends (a no-op on SQLite)."""
         ...
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+T = TypeVar("T")
+
+
+def record(kind: type[S], row: Row, **columns: object) -> S:
+    """A row as a `kind`, each field from the column of its name (`columns` add or replace some).
+
+    msgspec's lax conversion reads either backend's times (SQLite's ISO text, asyncpg's
+    datetime) and SQLite's 0 or 1 as a bool; columns without a field are left out.
+    """
+    return msgspec.convert({**dict(row), **columns}, kind, strict=False)
+
+
+def records(kind: type[S], rows: Iterable[Row]) -> list[S]:
+    """Rows as `kind`s, as `record` maps one (in one conversion, which is faster)."""
+    converted: list[S] = msgspec.convert([dict(row) for row in rows], list[kind], strict=False)  # type: ignore[valid-type]
+    return converted
+
+
+def written(stored: T | None) -> T:
+    """What a write stored, as RETURNING or a lookup just after hands it back: never None."""
+    assert stored is not None
+    return stored
+
+
+def equal(**columns: object) -> tuple[list[str], list[object]]:
+    """A `column = ?` condition for each column whose value is not None, and those values."""
+    given = {column: value for column, value in columns.items() if value is not None}
+    return [f"{column} = ?" for column in given], list(given.values())
+
+
+async def page_of(
+    db: Driver, rows_sql: str, count_sql: str, *args: object, page: Page
+) -> tuple[Sequence[Row], int]:
+    """One page of a listing (`rows_sql` ends in `LIMIT ? OFFSET ?`) and how many rows it has.
+
+    Both statements take `args`; `rows_sql` takes the page's size and offset after them.
+    """
+    rows = await db.fetch(rows_sql, *args, page.size, page.offset)
+    total = await db.fetchval(count_sql, *args)
+    return rows, int(total)
+
+
+def json_text(value: object) -> str:
+    """A value as JSON text, how JSON columns are written on both backends."""
+    return msgspec.json.encode(value).decode("utf-8")
+
+
+def like_literal(text: str) -> str:
+    r"""A text as a LIKE pattern that matches just that text (with `ESCAPE '\'`)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def moment(value: datetime | str) -> datetime:

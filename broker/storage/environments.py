@@ -6,19 +6,12 @@ import msgspec
 
 from broker.domain.errors import NotFoundError
 from broker.domain.model import Contact, Environment
-from broker.storage.driver import Driver, Row, moment
+from broker.storage.driver import Driver, Row, json_text, record, written
 
 
 def _environment(row: Row) -> Environment:
-    return Environment(
-        uuid=row["uuid"],
-        name=row["name"],
-        display_name=row["display_name"],
-        production=bool(row["production"]),  # SQLite hands booleans back as 0 or 1
-        contacts=msgspec.json.decode(row["contacts"], type=tuple[Contact, ...]),
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
-    )
+    contacts = msgspec.json.decode(row["contacts"], type=tuple[Contact, ...])
+    return record(Environment, row, contacts=contacts)
 
 
 class EnvironmentRows:
@@ -32,7 +25,7 @@ class EnvironmentRows:
             environment.name,
             environment.display_name,
             environment.production,
-            msgspec.json.encode(environment.contacts).decode(),
+            json_text(environment.contacts),
             self._db.time(environment.created_at),
             self._db.time(environment.updated_at),
         )
@@ -52,8 +45,7 @@ class EnvironmentRows:
             *self._values(environment),
             conflict=f"An environment named {environment.name!r} already exists",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _environment(row)
+        return _environment(written(row))
 
     async def update_environment(self, environment: Environment) -> Environment:
         uuid, *values = self._values(environment)

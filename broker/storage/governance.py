@@ -23,7 +23,15 @@ from broker.domain.governance import (
     Unapproved,
 )
 from broker.domain.model import Page
-from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.driver import (
+    Driver,
+    Row,
+    json_text,
+    like_literal,
+    page_of,
+    record,
+    written,
+)
 
 # The contents a version published (its pacts, its provider contract) that are not in effect.
 _UNAPPROVED_OF_VERSION = (
@@ -76,55 +84,35 @@ _OVERRIDDEN_OF_VERSION = (
 )
 
 
-def _json(values: Sequence[object]) -> str:
-    return msgspec.json.encode(list(values)).decode("utf-8")
+def _subject(kind: Kind, pacticipant: str, provider: str | None) -> tuple[str, str, str]:
+    """A subject's columns (kind, pacticipant_name, provider_name): '' for no provider."""
+    return kind.value, pacticipant, provider or ""
 
 
-def _provider_column(provider: str | None) -> str:
-    """A subject's provider as stored: '' for a provider contract."""
-    return provider or ""
+def _teams(row: Row) -> tuple[str, ...]:
+    return msgspec.json.decode(row["teams"], type=tuple[str, ...])
 
 
 def _policy(row: Row) -> Policy:
-    return Policy(
-        pacticipant=row["pacticipant_name"],
-        teams=tuple(msgspec.json.decode(row["teams"], type=list[str])),
-        required=row["required"],
-    )
+    return record(Policy, row, pacticipant=row["pacticipant_name"], teams=_teams(row))
 
 
 def _approval(row: Row) -> Approval:
-    return Approval(
-        approver=row["approver"],
-        teams=tuple(msgspec.json.decode(row["teams"], type=list[str])),
-        at=moment(row["approved_at"]),
-        requirement=row["requirement"],
-        team=row["team"],
-    )
+    return record(Approval, row, at=row["approved_at"], teams=_teams(row))
 
 
 def _change_request(
     row: Row, approvals: Sequence[Approval], versions: Sequence[str]
 ) -> ChangeRequest:
-    return ChangeRequest(
-        id=row["id"],
-        kind=Kind(row["kind"]),
+    return record(
+        ChangeRequest,
+        row,
         pacticipant=row["pacticipant_name"],
         provider=row["provider_name"] or None,
-        content_sha=row["content_sha"],
-        base_sha=row["base_sha"],
-        author=row["author"],
-        status=Status(row["status"]),
-        requirements=tuple(msgspec.json.decode(row["requirements"], type=list[Requirement])),
-        affected=tuple(msgspec.json.decode(row["affected"], type=list[Affected])),
-        created_at=moment(row["created_at"]),
+        requirements=msgspec.json.decode(row["requirements"], type=tuple[Requirement, ...]),
+        affected=msgspec.json.decode(row["affected"], type=tuple[Affected, ...]),
         approvals=tuple(approvals),
         versions=tuple(versions),
-        decided_at=optional_moment(row["decided_at"]),
-        decided_by=row["decided_by"],
-        rejection_reason=row["rejection_reason"],
-        superseded_by=row["superseded_by"],
-        override_reason=row["override_reason"],
     )
 
 
@@ -148,8 +136,7 @@ def _listed(pacticipant: str | None, status: Status | None) -> tuple[str, list[o
 
 def _affected_name(pacticipant: str) -> str:
     """How a pacticipant's entry starts in the `affected` column, as a LIKE literal."""
-    member = msgspec.json.encode({"pacticipant": pacticipant}).decode("utf-8")[:-1] + ","
-    return member.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return like_literal(json_text({"pacticipant": pacticipant})[:-1] + ",")
 
 
 class GovernanceRows:
@@ -188,7 +175,7 @@ class GovernanceRows:
             " SET teams = excluded.teams, required = excluded.required,"
             " updated_at = excluded.updated_at",
             rule.pacticipant,
-            _json(rule.teams),
+            json_text(rule.teams),
             rule.required,
             self._db.time(now),
         )
@@ -206,9 +193,7 @@ class GovernanceRows:
         row = await self._db.fetchrow(
             "SELECT 1 FROM approved_contents WHERE kind = ? AND pacticipant_name = ?"
             " AND provider_name = ? AND content_sha = ?",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             sha,
         )
         return row is not None
@@ -232,9 +217,7 @@ class GovernanceRows:
             "SELECT content_sha FROM approved_contents"
             " WHERE kind = ? AND pacticipant_name = ? AND provider_name = ?"
             " ORDER BY approved_at DESC, content_sha LIMIT 1",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
         )
         return None if sha is None else str(sha)
 
@@ -250,9 +233,7 @@ class GovernanceRows:
         await self._db.execute(
             "INSERT INTO approved_contents (kind, pacticipant_name, provider_name, content_sha,"
             " change_request_id, approved_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             sha,
             change_request_id,
             self._db.time(now),
@@ -281,20 +262,16 @@ class GovernanceRows:
             "INSERT INTO change_requests (kind, pacticipant_name, provider_name, content_sha,"
             " base_sha, author, status, requirements, affected, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-            new.kind.value,
-            new.pacticipant,
-            _provider_column(new.provider),
+            *_subject(new.kind, new.pacticipant, new.provider),
             new.content_sha,
             new.base_sha,
             new.author,
-            _json(new.requirements),
-            _json(new.affected),
+            json_text(new.requirements),
+            json_text(new.affected),
             self._db.time(new.created_at),
         )
         await self.add_change_request_version(int(request_id), new.version)
-        found = await self.find_change_request(int(request_id))
-        assert found is not None  # inserted just above
-        return found
+        return written(await self.find_change_request(int(request_id)))
 
     async def add_change_request_version(self, request_id: int, version: str) -> None:
         await self._db.execute(
@@ -314,9 +291,7 @@ class GovernanceRows:
         rows = await self._db.fetch(
             "SELECT * FROM change_requests WHERE kind = ? AND pacticipant_name = ?"
             " AND provider_name = ? AND status = ? ORDER BY id",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             status.value,
         )
         return [await self._complete(row) for row in rows]
@@ -327,9 +302,7 @@ class GovernanceRows:
         row = await self._db.fetchrow(
             "SELECT * FROM change_requests WHERE kind = ? AND pacticipant_name = ?"
             " AND provider_name = ? AND content_sha = ? ORDER BY id DESC LIMIT 1",
-            kind.value,
-            pacticipant,
-            _provider_column(provider),
+            *_subject(kind, pacticipant, provider),
             sha,
         )
         return None if row is None else await self._complete(row)
@@ -339,14 +312,14 @@ class GovernanceRows:
     ) -> tuple[list[ChangeRequest], int]:
         where, values = _listed(pacticipant, status)
         # Newest first.
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             f"SELECT * FROM change_requests{where} ORDER BY id DESC LIMIT ? OFFSET ?",  # noqa: S608 - fixed columns
+            f"SELECT count(*) FROM change_requests{where}",  # noqa: S608 - fixed columns
             *values,
-            page.size,
-            page.offset,
+            page=page,
         )
-        total = await self._db.fetchval(f"SELECT count(*) FROM change_requests{where}", *values)  # noqa: S608 - fixed columns
-        return [await self._complete(row) for row in rows], int(total)
+        return [await self._complete(row) for row in rows], total
 
     async def save_change_request(self, request: ChangeRequest) -> None:
         """Store a request's status, decision and any new approvals."""
@@ -354,7 +327,7 @@ class GovernanceRows:
             "UPDATE change_requests SET status = ?, decided_at = ?, decided_by = ?,"
             " rejection_reason = ?, superseded_by = ?, override_reason = ? WHERE id = ?",
             request.status.value,
-            None if request.decided_at is None else self._db.time(request.decided_at),
+            self._db.time(request.decided_at),
             request.decided_by,
             request.rejection_reason,
             request.superseded_by,
@@ -368,7 +341,7 @@ class GovernanceRows:
                 " ON CONFLICT DO NOTHING",
                 request.id,
                 given.approver,
-                _json(given.teams),
+                json_text(given.teams),
                 self._db.time(given.at),
                 given.requirement,
                 given.team,

@@ -13,7 +13,7 @@ import msgspec
 
 from broker.domain.model import Page
 from broker.domain.notifications import Notification, NotifiedChange
-from broker.storage.driver import Driver, Row, moment
+from broker.storage.driver import Driver, Row, json_text, page_of, record, written
 
 _NAMED = (
     "SELECT n.*, c.name AS consumer_name, p.name AS provider_name FROM notifications n"
@@ -22,15 +22,12 @@ _NAMED = (
 
 
 def _notification(row: Row) -> Notification:
-    return Notification(
-        id=row["id"],
+    return record(
+        Notification,
+        row,
         consumer=row["consumer_name"],
         provider=row["provider_name"],
-        provider_version=row["provider_version"],
-        created_at=moment(row["created_at"]),
-        summary=row["summary"],
         changes=msgspec.json.decode(row["changes"], type=tuple[NotifiedChange, ...]),
-        change_request_id=row["change_request_id"],
     )
 
 
@@ -58,15 +55,12 @@ class NotificationRows:
             provider_version,
             self._db.time(now),
             summary,
-            msgspec.json.encode(list(changes)).decode("utf-8"),
+            json_text(changes),
             change_request_id,
             conflict="That notification already exists",
             missing="The consumer or the provider of the notification does not exist",
         )
-        assert inserted is not None  # INSERT … RETURNING returns the row it inserted
-        found = await self.find_notification(inserted["id"])
-        assert found is not None  # inserted just above
-        return found
+        return written(await self.find_notification(written(inserted)["id"]))
 
     async def find_notification(self, notification_id: int) -> Notification | None:
         row = await self._db.fetchrow(f"{_NAMED} WHERE n.id = ?", notification_id)
@@ -76,16 +70,14 @@ class NotificationRows:
         self, consumer_id: int, page: Page
     ) -> tuple[list[Notification], int]:
         # Newest first: ids grow with time, and the (consumer_id, id) index serves the order.
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             f"{_NAMED} WHERE n.consumer_id = ? ORDER BY n.id DESC LIMIT ? OFFSET ?",
+            "SELECT count(*) FROM notifications WHERE consumer_id = ?",
             consumer_id,
-            page.size,
-            page.offset,
+            page=page,
         )
-        total = await self._db.fetchval(
-            "SELECT count(*) FROM notifications WHERE consumer_id = ?", consumer_id
-        )
-        return [_notification(row) for row in rows], int(total)
+        return [_notification(row) for row in rows], total
 
     async def contract_published_before(self, provider_id: int, publication_id: int) -> int | None:
         # The document of the provider's publication just before another (ids grow with

@@ -9,7 +9,7 @@ import msgspec
 
 from broker.domain.errors import NotFoundError
 from broker.domain.model import Pacticipant, PacticipantChanges, Page
-from broker.storage.driver import Driver, Row, moment
+from broker.storage.driver import Driver, page_of, record, records, written
 
 # The columns `PacticipantChanges` may set.
 _FIELDS: Final = (
@@ -21,20 +21,6 @@ _FIELDS: Final = (
 )
 
 
-def _pacticipant(row: Row) -> Pacticipant:
-    return Pacticipant(
-        id=row["id"],
-        name=row["name"],
-        display_name=row["display_name"],
-        repository_url=row["repository_url"],
-        repository_name=row["repository_name"],
-        repository_namespace=row["repository_namespace"],
-        main_branch=row["main_branch"],
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
-    )
-
-
 class PacticipantRows:
     """The `Pacticipants` role of a transaction."""
 
@@ -42,11 +28,11 @@ class PacticipantRows:
 
     async def find_pacticipant(self, name: str) -> Pacticipant | None:
         row = await self._db.fetchrow("SELECT * FROM pacticipants WHERE name = ?", name)
-        return None if row is None else _pacticipant(row)
+        return None if row is None else record(Pacticipant, row)
 
     async def find_pacticipant_by_id(self, pacticipant_id: int) -> Pacticipant | None:
         row = await self._db.fetchrow("SELECT * FROM pacticipants WHERE id = ?", pacticipant_id)
-        return None if row is None else _pacticipant(row)
+        return None if row is None else record(Pacticipant, row)
 
     async def insert_pacticipant(
         self, name: str, changes: PacticipantChanges, now: datetime
@@ -62,8 +48,7 @@ class PacticipantRows:
             self._db.time(now),
             conflict=f"A pacticipant named {name!r} already exists",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _pacticipant(row)
+        return record(Pacticipant, written(row))
 
     async def update_pacticipant(
         self, pacticipant: Pacticipant, changes: PacticipantChanges, now: datetime
@@ -83,14 +68,16 @@ class PacticipantRows:
             row = await self._db.fetchrow("SELECT * FROM pacticipants WHERE id = ?", pacticipant.id)
         if row is None:
             raise NotFoundError(f"No pacticipant named {pacticipant.name!r} was found")
-        return _pacticipant(row)
+        return record(Pacticipant, row)
 
     async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
-        rows = await self._db.fetch(
-            "SELECT * FROM pacticipants ORDER BY name LIMIT ? OFFSET ?", page.size, page.offset
+        rows, total = await page_of(
+            self._db,
+            "SELECT * FROM pacticipants ORDER BY name LIMIT ? OFFSET ?",
+            "SELECT count(*) FROM pacticipants",
+            page=page,
         )
-        total: int = await self._db.fetchval("SELECT count(*) FROM pacticipants")
-        return [_pacticipant(row) for row in rows], total
+        return records(Pacticipant, rows), total
 
     async def lock_pacticipant(self, pacticipant: Pacticipant) -> None:
         # A row lock held until commit: a second transaction locking the same pacticipant waits
@@ -136,4 +123,4 @@ class PacticipantRows:
             " WHERE l.name = ? ORDER BY p.name",
             label,
         )
-        return [_pacticipant(row) for row in rows]
+        return records(Pacticipant, rows)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from broker.domain.errors import NotFoundError
 from broker.domain.model import PactPublication, PactVersion, Page, Verification
-from broker.storage.driver import Driver, Row, moment
+from broker.storage.driver import Driver, Row, moment, page_of, record, records, written
 
 # The newest consumer version's pact, optionally among versions on a branch, with a tag, or
 # without any tag. `{filter}` is made of the fragments below, over the alias `pp`.
@@ -61,7 +61,7 @@ def latest_publications_sql(*, provider: bool, branch: bool, tag: bool) -> str:
 
 
 def pact_version(row: Row) -> PactVersion:
-    """A `pact_versions` row."""
+    """A `pact_versions` row (written out, as `versions.to_version`, for the batched reads)."""
     return PactVersion(
         id=row["id"],
         consumer_id=row["consumer_id"],
@@ -84,24 +84,6 @@ def publication(row: Row) -> PactPublication:
         created_at=moment(row["created_at"]),
         updated_at=moment(row["updated_at"]),
         content=row["content"],
-    )
-
-
-def verification(row: Row) -> Verification:
-    """A `verifications` row."""
-    return Verification(
-        id=row["id"],
-        pact_version_id=row["pact_version_id"],
-        consumer_id=row["consumer_id"],
-        provider_id=row["provider_id"],
-        provider_version_id=row["provider_version_id"],
-        success=bool(row["success"]),  # SQLite hands booleans back as 0 or 1
-        build_url=row["build_url"],
-        test_results=row["test_results"],
-        verified_by=row["verified_by"],
-        metadata=row["metadata"],
-        wip=bool(row["wip"]),
-        created_at=moment(row["created_at"]),
     )
 
 
@@ -138,8 +120,7 @@ class PactRows:
             self._db.time(now),
             conflict=f"The integration already has pact content {sha}",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return pact_version(row)
+        return pact_version(written(row))
 
     async def find_publication(
         self, consumer_version_id: int, provider_id: int
@@ -174,7 +155,6 @@ class PactRows:
             content,
             conflict="That consumer version already has a pact with the provider",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
         await self._db.execute(
             "INSERT INTO integrations (consumer_id, provider_id, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT (consumer_id, provider_id) DO NOTHING",
@@ -182,7 +162,7 @@ class PactRows:
             provider_id,
             self._db.time(now),
         )
-        return publication(row)
+        return publication(written(row))
 
     async def replace_publication(
         self,
@@ -232,18 +212,14 @@ class PactRows:
     async def publications_of_integration(
         self, consumer_id: int, provider_id: int, page: Page
     ) -> tuple[list[PactPublication], int]:
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             "SELECT * FROM pact_publications WHERE consumer_id = ? AND provider_id = ?"
             " ORDER BY consumer_version_id DESC LIMIT ? OFFSET ?",
-            consumer_id,
-            provider_id,
-            page.size,
-            page.offset,
-        )
-        total = await self._db.fetchval(
             "SELECT count(*) FROM pact_publications WHERE consumer_id = ? AND provider_id = ?",
             consumer_id,
             provider_id,
+            page=page,
         )
         return [publication(r) for r in rows], total
 
@@ -306,30 +282,29 @@ class PactRows:
             self._db.time(v.created_at),
             conflict="That verification result exists already",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return verification(row)
+        return record(Verification, written(row))
 
     async def find_verification(self, verification_id: int) -> Verification | None:
         row = await self._db.fetchrow("SELECT * FROM verifications WHERE id = ?", verification_id)
-        return None if row is None else verification(row)
+        return None if row is None else record(Verification, row)
 
     async def latest_verification(self, pact_version_id: int) -> Verification | None:
         row = await self._db.fetchrow(
             "SELECT * FROM verifications WHERE pact_version_id = ? ORDER BY id DESC LIMIT 1",
             pact_version_id,
         )
-        return None if row is None else verification(row)
+        return None if row is None else record(Verification, row)
 
     async def verifications_of_pact_version(self, pact_version_id: int) -> list[Verification]:
         rows = await self._db.fetch(
             "SELECT * FROM verifications WHERE pact_version_id = ? ORDER BY id DESC",
             pact_version_id,
         )
-        return [verification(r) for r in rows]
+        return records(Verification, rows)
 
     async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:
         rows = await self._db.fetch(
             "SELECT * FROM verifications WHERE provider_version_id = ? ORDER BY id DESC",
             version_id,
         )
-        return [verification(r) for r in rows]
+        return records(Verification, rows)

@@ -119,7 +119,7 @@ class PostgresDriver:
             except asyncpg.ForeignKeyViolationError as error:
                 raise NotFoundError(missing) from error
 
-    def time(self, moment: datetime) -> datetime:
+    def time(self, moment: datetime | None) -> datetime | None:
         return moment
 
     async def lock_audit_chain(self) -> None:

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from broker.domain.model import PactPublication, PactVersion, Verification, Version
-from broker.storage.driver import Driver, Row, moment, optional_moment
+from broker.storage.driver import Driver, Row, moment, optional_moment, record
 from broker.storage.interface import PactAndResult
-from broker.storage.pacts import pact_version, publication, verification
+from broker.storage.pacts import pact_version, publication
+from broker.storage.versions import to_version
 
 # Id lists longer than this are read in several statements (both databases cap the number of
 # parameters of one statement, at 32,766 and 32,767).
@@ -56,18 +57,6 @@ _SUCCESS_FACTS = (
 )
 
 
-def version(row: Row) -> Version:
-    """A `versions` row."""
-    return Version(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        number=row["number"],
-        build_url=row["build_url"],
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
-    )
-
-
 class SelectionRows:
     """The `Selection` role of a transaction."""
 
@@ -100,7 +89,7 @@ class SelectionRows:
 
     async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
         rows = await self._by_ids("SELECT * FROM versions WHERE id IN {ids}", ids)
-        return [version(r) for r in rows]
+        return [to_version(r) for r in rows]
 
     async def latest_verification_by(
         self, pact_version_id: int, provider_version_id: int
@@ -113,7 +102,7 @@ class SelectionRows:
             pact_version_id,
             provider_version_id,
         )
-        return None if row is None else verification(row)
+        return None if row is None else record(Verification, row)
 
     async def pact_and_result(
         self, consumer_version_id: int, provider_id: int, provider_version_id: int | None
@@ -197,16 +186,15 @@ class SelectionRows:
         self, pact_version_ids: Sequence[int], tags: Sequence[str]
     ) -> dict[int, set[str]]:
         # Which of some provider tags carry a successful, non-WIP result of each pact content.
+        rows = await self._by_ids(
+            "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
+            " JOIN tags t ON t.version_id = v.provider_version_id"
+            f" WHERE t.name IN {in_list(len(tags))} AND v.pact_version_id IN {{ids}}"
+            " AND v.success AND NOT v.wip",
+            pact_version_ids,
+            *(tags or ("",)),
+        )
         found: dict[int, set[str]] = {}
-        for ids in chunks(pact_version_ids):
-            rows = await self._db.fetch(
-                "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
-                " JOIN tags t ON t.version_id = v.provider_version_id"
-                f" WHERE v.pact_version_id IN {in_list(len(ids))} AND v.success AND NOT v.wip"
-                f" AND t.name IN {in_list(len(tags))}",
-                *padded(ids),
-                *(tags or ("",)),
-            )
-            for row in rows:
-                found.setdefault(row["pact_version_id"], set()).add(row["name"])
+        for row in rows:
+            found.setdefault(row["pact_version_id"], set()).add(row["name"])
         return found

@@ -69,31 +69,12 @@ class Connection:
             raise StorageUnavailableError("The SQLite database is closed")
         return self._db
 
-    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; how many rows it changed."""
+    async def run(self, sql: str, params: Sequence[Any], take: Callable[[sqlite3.Cursor], T]) -> T:
+        """Run one statement on the connection's thread; what `take` reads from its cursor."""
 
-        def work() -> int:
+        def work() -> T:
             with translated_errors():
-                return self.db.execute(sql, params).rowcount
-
-        return await self.call(work)
-
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        """The first row of a query, if any."""
-
-        def work() -> sqlite3.Row | None:
-            with translated_errors():
-                row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
-                return row
-
-        return await self.call(work)
-
-    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        """Every row of a query."""
-
-        def work() -> list[sqlite3.Row]:
-            with translated_errors():
-                return self.db.execute(sql, params).fetchall()
+                return take(self.db.execute(sql, params))
 
         return await self.call(work)
 
@@ -169,17 +150,17 @@ class SQLiteDriver:
         self._connection = connection
 
     async def fetch(self, query: str, *args: object) -> list[sqlite3.Row]:
-        return await self._connection.fetch_all(query, args)
+        return await self._connection.run(query, args, sqlite3.Cursor.fetchall)
 
     async def fetchrow(self, query: str, *args: object) -> sqlite3.Row | None:
-        return await self._connection.fetch_one(query, args)
+        return await self._connection.run(query, args, sqlite3.Cursor.fetchone)
 
     async def fetchval(self, query: str, *args: object) -> Any:
-        row = await self._connection.fetch_one(query, args)
+        row = await self.fetchrow(query, *args)
         return None if row is None else row[0]
 
     async def execute(self, query: str, *args: object) -> int:
-        return await self._connection.execute(query, args)
+        return await self._connection.run(query, args, lambda cursor: cursor.rowcount)
 
     async def insert(
         self, query: str, *args: object, conflict: str, missing: str = MISSING
@@ -187,14 +168,14 @@ class SQLiteDriver:
         # A statement that breaks a constraint is undone alone (ON CONFLICT ABORT, SQLite's
         # default): the transaction goes on.
         try:
-            return await self._connection.fetch_one(query, args)
+            return await self.fetchrow(query, *args)
         except ConflictError as error:
             raise ConflictError(conflict) from error
         except NotFoundError as error:
             raise NotFoundError(missing) from error
 
-    def time(self, moment: datetime) -> str:
-        return to_text(moment)
+    def time(self, moment: datetime | None) -> str | None:
+        return None if moment is None else to_text(moment)
 
     async def lock_audit_chain(self) -> None:
         return None
@@ -206,6 +187,7 @@ class SQLiteStorage:
     def __init__(self, path: str, connection: Connection) -> None:
         self._path = path
         self._connection = connection
+        self._db = SQLiteDriver(connection)
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -226,45 +208,47 @@ class SQLiteStorage:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[StorageTransaction]:
         """One transaction at a time; BEGIN IMMEDIATE takes the write lock up front."""
-        async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield StorageTransaction(SQLiteDriver(self._connection))
-            except BaseException:
-                await self._connection.execute("ROLLBACK")
-                raise
-            await self._connection.execute("COMMIT")
+        async with self._lock, self._immediate():
+            yield StorageTransaction(self._db)
+
+    @asynccontextmanager
+    async def _immediate(self) -> AsyncIterator[None]:
+        """A transaction holding the write lock from BEGIN: committed, or rolled back on error."""
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+        await self._db.execute("COMMIT")
 
     async def migrate(self) -> list[str]:
         """Apply pending migrations, each in its own transaction."""
         known = migrations_for("sqlite")
         applied_names = []
         async with self._lock:
-            await self._connection.execute(
+            await self._db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
-            await self._connection.execute("BEGIN IMMEDIATE")
-            try:
-                rows = await self._connection.fetch_all("SELECT version FROM schema_migrations")
+            async with self._immediate():
+                rows = await self._db.fetch("SELECT version FROM schema_migrations")
                 todo = pending(known, {row["version"] for row in rows})
                 for migration in todo:
                     await self._connection.script(migration.sql)
-                    await self._connection.execute(
+                    await self._db.execute(
                         "INSERT INTO schema_migrations (version, name, applied_at)"
                         " VALUES (?, ?, ?)",
-                        (migration.version, migration.name, to_text(datetime.now(UTC))),
+                        migration.version,
+                        migration.name,
+                        to_text(datetime.now(UTC)),
                     )
                     applied_names.append(f"{migration.version:04d}_{migration.name}")
-            except BaseException:
-                await self._connection.execute("ROLLBACK")
-                raise
-            await self._connection.execute("COMMIT")
         return applied_names
 
     async def check(self) -> None:
         """Ask the database a trivial question."""
-        await self._connection.fetch_one("SELECT 1")
+        await self._db.fetchrow("SELECT 1")
 
     async def close(self) -> None:
         """Close the connection."""

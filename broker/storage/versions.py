@@ -6,10 +6,11 @@ from datetime import datetime
 
 from broker.domain.errors import NotFoundError
 from broker.domain.model import Branch, BranchVersion, Page, Tag, Version
-from broker.storage.driver import Driver, Row, moment
+from broker.storage.driver import Driver, Row, moment, page_of, record, records, written
 
 
-def _version(row: Row) -> Version:
+def to_version(row: Row) -> Version:
+    """A `versions` row (written out: the batched reads of `selection` map thousands of them)."""
     return Version(
         id=row["id"],
         pacticipant_id=row["pacticipant_id"],
@@ -18,27 +19,6 @@ def _version(row: Row) -> Version:
         created_at=moment(row["created_at"]),
         updated_at=moment(row["updated_at"]),
     )
-
-
-def _branch(row: Row) -> Branch:
-    return Branch(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        name=row["name"],
-        created_at=moment(row["created_at"]),
-    )
-
-
-def _branch_version(row: Row) -> BranchVersion:
-    return BranchVersion(
-        branch_id=row["branch_id"],
-        version_id=row["version_id"],
-        created_at=moment(row["created_at"]),
-    )
-
-
-def _tag(row: Row) -> Tag:
-    return Tag(version_id=row["version_id"], name=row["name"], created_at=moment(row["created_at"]))
 
 
 class VersionRows:
@@ -52,11 +32,11 @@ class VersionRows:
             pacticipant_id,
             number,
         )
-        return None if row is None else _version(row)
+        return None if row is None else to_version(row)
 
     async def find_version_by_id(self, version_id: int) -> Version | None:
         row = await self._db.fetchrow("SELECT * FROM versions WHERE id = ?", version_id)
-        return None if row is None else _version(row)
+        return None if row is None else to_version(row)
 
     async def insert_version(
         self, pacticipant_id: int, number: str, build_url: str | None, now: datetime
@@ -72,8 +52,7 @@ class VersionRows:
             conflict=f"Version {number!r} already exists",
             missing="The pacticipant of the version does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _version(row)
+        return to_version(written(row))
 
     async def update_version(
         self, version: Version, build_url: str | None, now: datetime
@@ -86,7 +65,7 @@ class VersionRows:
         )
         if row is None:
             raise NotFoundError(f"Version {version.number!r} was not found")
-        return _version(row)
+        return to_version(row)
 
     async def delete_version(self, version: Version) -> None:
         # ON DELETE CASCADE takes its branch memberships, tags, deployments and releases along.
@@ -94,16 +73,14 @@ class VersionRows:
 
     async def list_versions(self, pacticipant_id: int, page: Page) -> tuple[list[Version], int]:
         # Row ids order versions by creation: newest first is highest id first.
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            "SELECT count(*) FROM versions WHERE pacticipant_id = ?",
             pacticipant_id,
-            page.size,
-            page.offset,
+            page=page,
         )
-        total: int = await self._db.fetchval(
-            "SELECT count(*) FROM versions WHERE pacticipant_id = ?", pacticipant_id
-        )
-        return [_version(row) for row in rows], total
+        return [to_version(row) for row in rows], total
 
     async def versions_with_tag(self, pacticipant_id: int, tag: str) -> list[Version]:
         rows = await self._db.fetch(
@@ -112,7 +89,7 @@ class VersionRows:
             pacticipant_id,
             tag,
         )
-        return [_version(row) for row in rows]
+        return [to_version(row) for row in rows]
 
     async def latest_version(self, pacticipant_id: int, tag: str | None = None) -> Version | None:
         if tag is None:
@@ -127,7 +104,7 @@ class VersionRows:
                 pacticipant_id,
                 tag,
             )
-        return None if row is None else _version(row)
+        return None if row is None else to_version(row)
 
     # branches
 
@@ -135,7 +112,7 @@ class VersionRows:
         row = await self._db.fetchrow(
             "SELECT * FROM branches WHERE pacticipant_id = ? AND name = ?", pacticipant_id, name
         )
-        return None if row is None else _branch(row)
+        return None if row is None else record(Branch, row)
 
     async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
         row = await self._db.insert(
@@ -146,23 +123,20 @@ class VersionRows:
             conflict=f"Branch {name!r} already exists",
             missing="The pacticipant of the branch does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _branch(row)
+        return record(Branch, written(row))
 
     async def delete_branch(self, branch: Branch) -> None:
         await self._db.execute("DELETE FROM branches WHERE id = ?", branch.id)
 
     async def list_branches(self, pacticipant_id: int, page: Page) -> tuple[list[Branch], int]:
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             "SELECT * FROM branches WHERE pacticipant_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+            "SELECT count(*) FROM branches WHERE pacticipant_id = ?",
             pacticipant_id,
-            page.size,
-            page.offset,
+            page=page,
         )
-        total: int = await self._db.fetchval(
-            "SELECT count(*) FROM branches WHERE pacticipant_id = ?", pacticipant_id
-        )
-        return [_branch(row) for row in rows], total
+        return records(Branch, rows), total
 
     async def find_branch_version(self, branch_id: int, version_id: int) -> BranchVersion | None:
         row = await self._db.fetchrow(
@@ -170,7 +144,7 @@ class VersionRows:
             branch_id,
             version_id,
         )
-        return None if row is None else _branch_version(row)
+        return None if row is None else record(BranchVersion, row)
 
     async def insert_branch_version(
         self, branch_id: int, version_id: int, now: datetime
@@ -184,8 +158,7 @@ class VersionRows:
             conflict="The version is already on that branch",
             missing="The branch or the version does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _branch_version(row)
+        return record(BranchVersion, written(row))
 
     async def delete_branch_version(self, branch_id: int, version_id: int) -> bool:
         removed = await self._db.execute(
@@ -196,17 +169,15 @@ class VersionRows:
         return removed > 0
 
     async def branch_versions(self, branch_id: int, page: Page) -> tuple[list[Version], int]:
-        rows = await self._db.fetch(
+        rows, total = await page_of(
+            self._db,
             "SELECT v.* FROM versions v JOIN branch_versions bv ON bv.version_id = v.id"
             " WHERE bv.branch_id = ? ORDER BY bv.seq DESC LIMIT ? OFFSET ?",
+            "SELECT count(*) FROM branch_versions WHERE branch_id = ?",
             branch_id,
-            page.size,
-            page.offset,
+            page=page,
         )
-        total: int = await self._db.fetchval(
-            "SELECT count(*) FROM branch_versions WHERE branch_id = ?", branch_id
-        )
-        return [_version(row) for row in rows], total
+        return [to_version(row) for row in rows], total
 
     async def branches_of_version(self, version_id: int) -> list[tuple[Branch, bool]]:
         # A branch's head is the version added to it last (highest seq), not the highest number.
@@ -218,7 +189,7 @@ class VersionRows:
             version_id,
         )
         # SQLite hands booleans back as 0 or 1.
-        return [(_branch(row), bool(row["is_head"])) for row in rows]
+        return [(record(Branch, row), bool(row["is_head"])) for row in rows]
 
     # tags
 
@@ -226,7 +197,7 @@ class VersionRows:
         row = await self._db.fetchrow(
             "SELECT * FROM tags WHERE version_id = ? AND name = ?", version_id, name
         )
-        return None if row is None else _tag(row)
+        return None if row is None else record(Tag, row)
 
     async def insert_tag(self, version_id: int, name: str, now: datetime) -> Tag:
         row = await self._db.insert(
@@ -237,8 +208,7 @@ class VersionRows:
             conflict=f"The version already has tag {name!r}",
             missing="The version to tag does not exist",
         )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
-        return _tag(row)
+        return record(Tag, written(row))
 
     async def delete_tag(self, version_id: int, name: str) -> bool:
         removed = await self._db.execute(
@@ -250,4 +220,4 @@ class VersionRows:
         rows = await self._db.fetch(
             "SELECT * FROM tags WHERE version_id = ? ORDER BY seq", version_id
         )
-        return [_tag(row) for row in rows]
+        return records(Tag, rows)
