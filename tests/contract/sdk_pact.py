@@ -181,7 +181,7 @@ def declare(pact: Pact) -> None:
         )
     )
 
-    verified = {
+    verified: dict[str, object] = {
         "consumer": ORDERS,
         "consumerVersion": ORDERS_VERSION,
         "provider": INVENTORY,
@@ -230,7 +230,11 @@ def declare(pact: Pact) -> None:
         )
     )
 
-    deployable = {"pacticipant": ORDERS, "version": ORDERS_VERSION, "environment": ENVIRONMENT}
+    deployable: dict[str, object] = {
+        "pacticipant": ORDERS,
+        "version": ORDERS_VERSION,
+        "environment": ENVIRONMENT,
+    }
     deployment_path = (
         f"/pacticipants/{ORDERS}/versions/{re.escape(ORDERS_VERSION)}"
         f"/deployed-versions/environment/{_UUID}"
