@@ -89,7 +89,19 @@ def timestamp(example: str = "2026-12-03T14:00:00+00:00") -> AbstractMatcher[str
 
 
 def declare(pact: Pact) -> None:
-    """Add the interactions of a pipeline's SDK calls to `pact`."""
+    """Add the interactions of a pipeline's SDK calls to `pact`, in the order they happen."""
+    for interactions in (
+        index,
+        get_pacticipant,
+        publish_contracts,
+        can_i_deploy,
+        record_deployment,
+    ):
+        interactions(pact)
+
+
+def index(pact: Pact) -> None:
+    """`GET /`: every call starts from the index's relations (only those the SDK uses)."""
     (
         pact.upon_receiving("a request for the index")
         .with_request("GET", "/")
@@ -117,6 +129,9 @@ def declare(pact: Pact) -> None:
         )
     )
 
+
+def get_pacticipant(pact: Pact) -> None:
+    """`get_pacticipant`: the pacticipant's `pb:pacticipant` resource."""
     (
         pact.upon_receiving("a request for a pacticipant")
         .given("a pacticipant exists", name=ORDERS, mainBranch=BRANCH)
@@ -125,7 +140,7 @@ def declare(pact: Pact) -> None:
         .with_body(
             {
                 "name": ORDERS,
-                "mainBranch": BRANCH,
+                "mainBranch": match.str(BRANCH),
                 "createdAt": timestamp(),
                 "_links": {
                     "self": {
@@ -137,6 +152,9 @@ def declare(pact: Pact) -> None:
         )
     )
 
+
+def publish_contracts(pact: Pact) -> None:
+    """`publish_contracts`: one consumer version's pact, with its branch."""
     (
         pact.upon_receiving("a request to publish a consumer version's pacts")
         .with_request("POST", "/contracts/publish")
@@ -181,6 +199,9 @@ def declare(pact: Pact) -> None:
         )
     )
 
+
+def can_i_deploy(pact: Pact) -> None:
+    """`can_i_deploy` to an environment: the matrix query both CLIs send."""
     verified: dict[str, object] = {
         "consumer": ORDERS,
         "consumerVersion": ORDERS_VERSION,
@@ -230,6 +251,9 @@ def declare(pact: Pact) -> None:
         )
     )
 
+
+def record_deployment(pact: Pact) -> None:
+    """`record_deployment`: the version's named link, then a POST to it."""
     deployable: dict[str, object] = {
         "pacticipant": ORDERS,
         "version": ORDERS_VERSION,
