@@ -37,7 +37,8 @@ def broker_url(tmp_path: Path) -> Iterator[str]:
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the broker did not start"
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the broker did not start")
         time.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"
