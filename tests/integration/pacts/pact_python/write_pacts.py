@@ -2,7 +2,8 @@
 
 They are evidence of what a real client writes: matchers and generators of every kind in V2,
 V3 and V4 HTTP pacts, and V3/V4 message pacts. Regenerate with the venv that
-`../shared/clients/install.sh` makes (pact-python is not one of Accord's dependencies):
+`../shared/clients/install.sh` makes, or with Accord's own (pact-python is in the test extra,
+for tests/contract):
 
     ~/.cache/accord/pact-clients/venv/bin/python write_pacts.py .
 
@@ -13,7 +14,7 @@ requests as missing and writes the pacts anyway.
 import sys
 from pathlib import Path
 
-from pact import Pact, match  # type: ignore[import-not-found]  # only in the clients' venv
+from pact import Pact, match
 
 DATETIME = "%Y-%m-%dT%H:%M:%S"
 
@@ -69,9 +70,9 @@ def http_pact(spec: str, folder: Path) -> None:
 
 def message_pact(spec: str, kind: str, folder: Path) -> None:
     pact = Pact(f"Msg{spec}{kind}", "MsgProvider").with_specification(spec)
-    message = pact.upon_receiving(f"an event {kind}", kind)
-    message.given("user exists", id=3)
     if kind == "Async":
+        message = pact.upon_receiving(f"an event {kind}", "Async")
+        message.given("user exists", id=3)
         contents = {
             "id": match.int(1),
             "ts": match.datetime("2024-01-01T00:00:00", format=DATETIME),
@@ -79,9 +80,11 @@ def message_pact(spec: str, kind: str, folder: Path) -> None:
         message.with_body(contents, content_type="application/json")
         message.with_metadata({"topic": "users"})
     else:
-        message.with_body({"q": match.str("x")}, content_type="application/json")
-        message.will_respond_with()
-        message.with_body({"id": match.int(1)}, content_type="application/json")
+        sync = pact.upon_receiving(f"an event {kind}", "Sync")
+        sync.given("user exists", id=3)
+        sync.with_body({"q": match.str("x")}, content_type="application/json")
+        sync.will_respond_with()
+        sync.with_body({"id": match.int(1)}, content_type="application/json")
     pact.write_file(folder, overwrite=True)
 
 
