@@ -42,7 +42,7 @@ class PacticipantController(Controller):
             )
         details = await services.pacticipants.create(body.name, body.changes())
         resource = resources.pacticipant(links, details)
-        return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
+        return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
     @get("/{name:str}", opt=read())
     async def get_pacticipant(
