@@ -242,6 +242,27 @@ def pacticipant_summary(links: Links, p: Pacticipant) -> PacticipantSummary:
     )
 
 
+class Labelled(Resource):
+    """`GET /pacticipants/label/{label}`: every pacticipant with the label, unpaged."""
+
+    embedded: PacticipantsEmbedded = msgspec.field(name="_embedded")
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+def labelled(links: Links, label: str, items: list[Pacticipant]) -> Labelled:
+    """The pacticipants carrying `label`."""
+    return Labelled(
+        embedded=PacticipantsEmbedded(pacticipants=[pacticipant_summary(links, p) for p in items]),
+        links=self_links(links.path("/pacticipants/label/{l}", l=label)),
+    )
+
+
+class PacticipantsEmbedded(Resource):
+    """`_embedded` of a list of pacticipants."""
+
+    pacticipants: list[PacticipantSummary]
+
+
 class Paging(NamedTuple):
     """The `page` member of one page of a list, and the links to the pages around it."""
 
@@ -300,12 +321,6 @@ def page_href(href: str, query: Sequence[tuple[str, str]], page: Page, step: int
     """The address of the page `step` pages from `page`, with the list's filters."""
     pairs = [*query, ("page", str(page.number + step)), ("size", str(page.size))]
     return f"{href}?{urlencode(pairs)}"
-
-
-class PacticipantsEmbedded(Resource):
-    """`_embedded` of the pacticipants list."""
-
-    pacticipants: list[PacticipantSummary]
 
 
 class PacticipantsLinks(Resource):

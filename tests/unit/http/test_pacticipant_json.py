@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from broker.domain.model import Branch, Environment, Pacticipant, Page, Tag, Version
 from broker.http.hal import Links
-from broker.http.resources import pacticipant, pacticipants
+from broker.http.resources import labelled, pacticipant, pacticipants
 from broker.http.version_resources import (
     branch,
     branch_version,
@@ -580,5 +580,29 @@ def test_branch_versions_past_the_end() -> None:
                     "title": "Previous page",
                 },
             },
+        },
+    )
+
+
+def test_pacticipants_with_a_label() -> None:
+    """Every pacticipant carrying a label, unpaged; the label is one path segment."""
+    assert_wire(
+        labelled(LINKS, "a/b", [BARE]),
+        {
+            "_embedded": {
+                "pacticipants": [
+                    {
+                        "name": "Orders",
+                        "displayName": None,
+                        "repositoryUrl": None,
+                        "mainBranch": None,
+                        "createdAt": "2024-01-02T03:04:05+00:00",
+                        "_links": {
+                            "self": {"href": "http://b/pacticipants/Orders", "name": "Orders"}
+                        },
+                    }
+                ]
+            },
+            "_links": {"self": {"href": "http://b/pacticipants/label/a%2Fb"}},
         },
     )
