@@ -8,7 +8,19 @@ from typing import Any
 import msgspec
 
 from broker.domain.errors import Notice
+from broker.domain.model import Page
 from broker.http.hal import Body, Links, segment, timestamp
+from broker.http.resources import paging, self_links
+from broker.http.responses import (
+    Link,
+    ListLinks,
+    NoticeBody,
+    PageInfo,
+    Ref,
+    Resource,
+    SelfLinks,
+    VersionRef,
+)
 from broker.services.contracts import Pact, PublishOutcome
 
 INTEGRATION = "/pacts/provider/{p}/consumer/{c}"
@@ -123,77 +135,204 @@ def pact_document(
     return body
 
 
-def pact_summary(links: Links, pact: Pact) -> Body:
+class ConsumerVersion(Resource):
+    """`_embedded` of the consumer in a pact summary."""
+
+    version: VersionRef
+
+
+class ConsumerRef(Resource):
+    """The consumer of a pact, with the version that published it."""
+
+    name: str
+    links: SelfLinks = msgspec.field(name="_links")
+    embedded: ConsumerVersion = msgspec.field(name="_embedded")
+
+
+class PactParties(Resource):
+    """`_embedded` of a pact summary."""
+
+    consumer: ConsumerRef
+    provider: Ref
+
+
+class PactSummaryLinks(Resource):
+    """`_links` of a pact summary: `self` is the latest pact and this one."""
+
+    self_: list[Link] = msgspec.field(name="self")
+
+
+class PactSummary(Resource):
+    """A pact inside a list."""
+
+    created_at: str
+    embedded: PactParties = msgspec.field(name="_embedded")
+    links: PactSummaryLinks = msgspec.field(name="_links")
+
+
+def pact_summary(links: Links, pact: Pact) -> PactSummary:
     """A pact inside a list (`/pacts/latest` and the versions of a pact)."""
-    return {
-        "createdAt": timestamp(pact.publication.created_at),
-        "_embedded": {
-            "consumer": {
-                "name": pact.consumer.name,
-                "_links": {
-                    "self": links.link(links.path("/pacticipants/{c}", c=pact.consumer.name))
-                },
-                "_embedded": {
-                    "version": {
-                        "number": pact.consumer_version.number,
-                        "_links": {
-                            "self": links.link(
-                                links.path(
-                                    "/pacticipants/{c}/versions/{v}",
-                                    c=pact.consumer.name,
-                                    v=pact.consumer_version.number,
-                                )
-                            )
-                        },
-                    }
-                },
-            },
-            "provider": {
-                "name": pact.provider.name,
-                "_links": {
-                    "self": links.link(links.path("/pacticipants/{p}", p=pact.provider.name))
-                },
-            },
-        },
-        "_links": {
-            "self": [
-                links.link(
-                    f"{_integration(links, pact)}/latest", title="Latest version of this pact"
+    consumer, provider, number = (
+        pact.consumer.name,
+        pact.provider.name,
+        pact.consumer_version.number,
+    )
+    return PactSummary(
+        created_at=timestamp(pact.publication.created_at),
+        embedded=PactParties(
+            consumer=ConsumerRef(
+                name=consumer,
+                links=self_links(links.path("/pacticipants/{c}", c=consumer)),
+                embedded=ConsumerVersion(
+                    version=VersionRef(
+                        number=number,
+                        links=self_links(
+                            links.path("/pacticipants/{c}/versions/{v}", c=consumer, v=number)
+                        ),
+                    )
                 ),
-                links.link(pact_href(links, pact), title="Pact", name=pact_name(pact)),
+            ),
+            provider=Ref(
+                name=provider, links=self_links(links.path("/pacticipants/{p}", p=provider))
+            ),
+        ),
+        links=PactSummaryLinks(
+            self_=[
+                Link(
+                    href=f"{_integration(links, pact)}/latest", title="Latest version of this pact"
+                ),
+                Link(href=pact_href(links, pact), title="Pact", name=pact_name(pact)),
             ]
-        },
-    }
+        ),
+    )
+
+
+class PactsEmbedded(Resource):
+    """`_embedded` of a page of pacts."""
+
+    pacts: list[PactSummary]
+
+
+class PactVersionsPage(Resource):
+    """`GET /pacts/provider/{p}/consumer/{c}/versions`."""
+
+    page: PageInfo
+    embedded: PactsEmbedded = msgspec.field(name="_embedded")
+    links: ListLinks = msgspec.field(name="_links")
+
+
+def pact_versions(
+    links: Links, href: str, pacts: list[Pact], page: Page, total: int
+) -> PactVersionsPage:
+    """One page of every consumer version's pact with the provider, newest first."""
+    parts = paging(links, href, page, total, len(pacts))
+    return PactVersionsPage(
+        page=parts.info,
+        embedded=PactsEmbedded(pacts=[pact_summary(links, p) for p in pacts]),
+        links=ListLinks(
+            self_=Link(href=href, title="All versions of this pact"),
+            previous=parts.previous,
+            next=parts.next,
+        ),
+    )
+
+
+class LatestPactsLinks(Resource):
+    """`_links` of a list of latest pacts: each pact under both relation names."""
+
+    self_: Link = msgspec.field(name="self")
+    pb_pacts: list[Link] = msgspec.field(name="pb:pacts")
+    pacts: list[Link]
+    pb_provider: Link | None = msgspec.field(name="pb:provider", default=None)
+    provider: Link | None = None
+
+
+class LatestPacts(Resource):
+    """`GET /pacts/latest` and a provider's latest pacts."""
+
+    pacts: list[PactSummary]
+    links: LatestPactsLinks = msgspec.field(name="_links")
 
 
 def latest_pacts(
     links: Links, self_href: str, pacts: list[Pact], provider: str | None = None
-) -> Body:
+) -> LatestPacts:
     """`GET /pacts/latest` and a provider's latest pacts: `pacts[]` at the top level.
 
     The verifier's selector-less flow reads `_links.pacts` (§7.8): link names are consumers.
+    `pb:provider` and `provider` only for one provider's pacts.
     """
-    items = [links.link(pact_href(links, p), title="Pact", name=p.consumer.name) for p in pacts]
-    body_links: Body = {"self": links.link(self_href), "pb:pacts": items, "pacts": items}
+    items = [Link(href=pact_href(links, p), title="Pact", name=p.consumer.name) for p in pacts]
+    provider_link = None
     if provider is not None:
-        provider_link = links.link(links.path("/pacticipants/{p}", p=provider), name=provider)
-        body_links["pb:provider"] = provider_link
-        body_links["provider"] = provider_link
-    return {"pacts": [pact_summary(links, p) for p in pacts], "_links": body_links}
+        provider_link = Link(href=links.path("/pacticipants/{p}", p=provider), name=provider)
+    return LatestPacts(
+        pacts=[pact_summary(links, p) for p in pacts],
+        links=LatestPactsLinks(
+            self_=Link(href=self_href),
+            pb_pacts=items,
+            pacts=items,
+            pb_provider=provider_link,
+            provider=provider_link,
+        ),
+    )
+
+
+class LogBody(Resource):
+    """A notice in the older `logs` form the Rust CLI still requires."""
+
+    level: str
+    message: str
+    deprecation_warning: str
+
+
+def notice_bodies(notices: list[Notice]) -> list[NoticeBody]:
+    """`notices` as the clients print them."""
+    return [NoticeBody(type=n.type, text=n.text) for n in notices]
+
+
+def log_bodies(notices: list[Notice]) -> list[LogBody]:
+    """The same notices as `logs` (pact-broker-api §5.1)."""
+    return [
+        LogBody(level=n.type, message=n.text, deprecation_warning="Replaced by notices")
+        for n in notices
+    ]
 
 
 def notices_and_logs(notices: list[Notice]) -> Body:
-    """`notices` and the older `logs` the Rust CLI still requires (pact-broker-api §5.1)."""
+    """`notices` and `logs`, for bodies still built as dicts."""
     return {
-        "notices": [{"type": n.type, "text": n.text} for n in notices],
-        "logs": [
-            {"level": n.type, "message": n.text, "deprecationWarning": "Replaced by notices"}
-            for n in notices
-        ],
+        "notices": msgspec.to_builtins(notice_bodies(notices)),
+        "logs": msgspec.to_builtins(log_bodies(notices)),
     }
 
 
-def publish_result(links: Links, outcome: PublishOutcome) -> Body:
+class PublishedParts(Resource):
+    """`_embedded` of a publication: the consumer and its version."""
+
+    pacticipant: Ref
+    version: VersionRef
+
+
+class PublishedLinks(Resource):
+    """`_links` of a publication."""
+
+    pacticipant: Link = msgspec.field(name="pb:pacticipant")
+    pacticipant_version: Link = msgspec.field(name="pb:pacticipant-version")
+    tags: list[Link] = msgspec.field(name="pb:pacticipant-version-tags")
+    contracts: list[Link] = msgspec.field(name="pb:contracts")
+
+
+class PublishResult(Resource):
+    """The answer to `POST /contracts/publish`."""
+
+    notices: list[NoticeBody]
+    logs: list[LogBody]
+    embedded: PublishedParts = msgspec.field(name="_embedded")
+    links: PublishedLinks = msgspec.field(name="_links")
+
+
+def publish_result(links: Links, outcome: PublishOutcome) -> PublishResult:
     """The answer to `POST /contracts/publish`."""
     consumer, version = outcome.consumer, outcome.version
     consumer_href = links.path("/pacticipants/{c}", c=consumer.name)
@@ -203,27 +342,30 @@ def publish_result(links: Links, outcome: PublishOutcome) -> Body:
         Notice("debug", f"  View the published pact at {pact_href(links, p.pact)}")
         for p in outcome.pacts
     ]
-    return {
-        **notices_and_logs(notices),
-        "_embedded": {
-            "pacticipant": {"name": consumer.name, "_links": {"self": {"href": consumer_href}}},
-            "version": {
-                "number": version.number,
-                "_links": {"self": links.link(version_href, title="Version", name=version.number)},
-            },
-        },
-        "_links": {
-            "pb:pacticipant": links.link(consumer_href, title="Pacticipant", name=consumer.name),
-            "pb:pacticipant-version": links.link(
-                version_href, title="Pacticipant version", name=version.number
+    return PublishResult(
+        notices=notice_bodies(notices),
+        logs=log_bodies(notices),
+        embedded=PublishedParts(
+            pacticipant=Ref(name=consumer.name, links=self_links(consumer_href)),
+            version=VersionRef(
+                number=version.number,
+                links=SelfLinks(
+                    self_=Link(href=version_href, title="Version", name=version.number)
+                ),
             ),
-            "pb:pacticipant-version-tags": [
-                links.link(f"{version_href}/tags/{segment(tag)}", title="Tag", name=tag)
+        ),
+        links=PublishedLinks(
+            pacticipant=Link(href=consumer_href, title="Pacticipant", name=consumer.name),
+            pacticipant_version=Link(
+                href=version_href, title="Pacticipant version", name=version.number
+            ),
+            tags=[
+                Link(href=f"{version_href}/tags/{segment(tag)}", title="Tag", name=tag)
                 for tag in outcome.tags
             ],
-            "pb:contracts": [
-                links.link(pact_href(links, p.pact), title="Pact", name=pact_name(p.pact))
+            contracts=[
+                Link(href=pact_href(links, p.pact), title="Pact", name=pact_name(p.pact))
                 for p in outcome.pacts
             ],
-        },
-    }
+        ),
+    )

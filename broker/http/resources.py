@@ -6,13 +6,24 @@ See pact-broker-api §2-4 and §10-11 for the shapes the clients read.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import urlencode
 
-from broker.domain.model import Branch, Environment, Pacticipant, Page, Tag, Version
+import msgspec
+
+from broker.domain.model import Pacticipant, Page
 from broker.http.hal import Body, Links, segment, timestamp
-from broker.services.deployments import Deployment, Release
+from broker.http.responses import (
+    Link,
+    PageInfo,
+    Ref,
+    Resource,
+    SelfLinks,
+    TemplatedLink,
+    VersionRef,
+)
 from broker.services.pacticipants import PacticipantDetails
-from broker.services.versions import BranchDetails, VersionDetails
 
 P = "/pacticipants/{p}"
 V = "/pacticipants/{p}/versions/{v}"
@@ -104,86 +115,187 @@ def index(links: Links) -> Body:
     }
 
 
-def pacticipant(links: Links, details: PacticipantDetails) -> Body:
+class PacticipantEmbedded(Resource):
+    """`_embedded` of a pacticipant: `latestVersion` (and its older name) once it has versions."""
+
+    labels: list[Ref]
+    latest_version: VersionRef | None = None
+    latest_version_old: VersionRef | None = msgspec.field(name="latest-version", default=None)
+
+
+class PacticipantLinks(Resource):
+    """`_links` of a pacticipant."""
+
+    self_: Link = msgspec.field(name="self")
+    pb_versions: Link = msgspec.field(name="pb:versions")
+    version: TemplatedLink = msgspec.field(name="pb:version")
+    version_tag: TemplatedLink = msgspec.field(name="pb:version-tag")
+    branches: Link = msgspec.field(name="pb:branches")
+    branch_version: TemplatedLink = msgspec.field(name="pb:branch-version")
+    latest_version: Link = msgspec.field(name="pb:latest-version")
+    label: TemplatedLink = msgspec.field(name="pb:label")
+    notifications: Link = msgspec.field(name="pb:notifications")
+    mode: Link = msgspec.field(name="accord:mode")
+    approval_policy: Link = msgspec.field(name="accord:approval-policy")
+    change_requests: Link = msgspec.field(name="accord:change-requests")
+    versions: Link
+
+
+class PacticipantResource(Resource, kw_only=True):
+    """`/pacticipants/{p}`: `updatedAt` only once it was changed."""
+
+    name: str
+    display_name: str | None
+    repository_url: str | None
+    repository_name: str | None
+    repository_namespace: str | None
+    main_branch: str | None
+    created_at: str
+    updated_at: str | None = None
+    embedded: PacticipantEmbedded = msgspec.field(name="_embedded")
+    links: PacticipantLinks = msgspec.field(name="_links")
+
+
+def self_links(href: str) -> SelfLinks:
+    """`_links` holding only `self`, a bare link."""
+    return SelfLinks(self_=Link(href=href))
+
+
+def changed(created: datetime, updated: datetime) -> str | None:
+    """`updatedAt`: sent only when it differs from `createdAt`."""
+    return timestamp(updated) if updated != created else None
+
+
+def pacticipant(links: Links, details: PacticipantDetails) -> PacticipantResource:
     """A pacticipant resource."""
     p = details.pacticipant
     self_href = links.path(P, p=p.name)
-    body: Body = {
-        "name": p.name,
-        "displayName": p.display_name,
-        "repositoryUrl": p.repository_url,
-        "repositoryName": p.repository_name,
-        "repositoryNamespace": p.repository_namespace,
-        "mainBranch": p.main_branch,
-        "createdAt": timestamp(p.created_at),
-    }
-    if p.updated_at != p.created_at:
-        body["updatedAt"] = timestamp(p.updated_at)
-    embedded: Body = {
-        "labels": [
-            {
-                "name": label,
-                "_links": {"self": links.link(f"{self_href}/labels/{segment(label)}")},
-            }
-            for label in details.labels
-        ]
-    }
+    latest = None
     if details.latest_version_number is not None:
-        latest = {
-            "number": details.latest_version_number,
-            "_links": {
-                "self": links.link(links.path(V, p=p.name, v=details.latest_version_number))
-            },
-        }
-        embedded["latestVersion"] = latest
-        embedded["latest-version"] = latest  # the older name, still read by old clients
-    body["_embedded"] = embedded
-    body["_links"] = {
-        "self": links.link(self_href, title="Pacticipant", name=p.name),
-        "pb:versions": links.link(f"{self_href}/versions", title="Versions"),
-        "pb:version": {
-            "href": f"{self_href}/versions/{{version}}",
-            "title": "Version",
-            "templated": True,
-        },
-        "pb:version-tag": {
-            "href": f"{self_href}/versions/{{version}}/tags/{{tag}}",
-            "title": "Version tag",
-            "templated": True,
-        },
-        "pb:branches": links.link(f"{self_href}/branches", title="Branches"),
-        "pb:branch-version": {
-            "href": f"{self_href}/branches/{{branch}}/versions/{{version}}",
-            "title": "Branch version",
-            "templated": True,
-        },
-        "pb:latest-version": links.link(f"{self_href}/latest-version", title="Latest version"),
-        "pb:label": {"href": f"{self_href}/labels/{{label}}", "title": "Label", "templated": True},
-        "pb:notifications": links.link(f"{self_href}/notifications", title="Notifications"),
-        "accord:mode": links.link(f"{self_href}/mode", title="Governance mode"),
-        "accord:approval-policy": links.link(
-            f"{self_href}/approval-policy", title="Who approves its contract changes"
+        number = details.latest_version_number
+        latest = VersionRef(number=number, links=self_links(links.path(V, p=p.name, v=number)))
+    return PacticipantResource(
+        name=p.name,
+        display_name=p.display_name,
+        repository_url=p.repository_url,
+        repository_name=p.repository_name,
+        repository_namespace=p.repository_namespace,
+        main_branch=p.main_branch,
+        created_at=timestamp(p.created_at),
+        updated_at=changed(p.created_at, p.updated_at),
+        embedded=PacticipantEmbedded(
+            labels=[
+                Ref(name=label, links=self_links(f"{self_href}/labels/{segment(label)}"))
+                for label in details.labels
+            ],
+            latest_version=latest,
+            latest_version_old=latest,  # the older name, still read by old clients
         ),
-        "accord:change-requests": links.link(
-            links.href("change-requests") + "?" + urlencode({"pacticipant": p.name}),
-            title="Its change requests",
+        links=PacticipantLinks(
+            self_=Link(href=self_href, title="Pacticipant", name=p.name),
+            pb_versions=Link(href=f"{self_href}/versions", title="Versions"),
+            version=TemplatedLink(href=f"{self_href}/versions/{{version}}", title="Version"),
+            version_tag=TemplatedLink(
+                href=f"{self_href}/versions/{{version}}/tags/{{tag}}", title="Version tag"
+            ),
+            branches=Link(href=f"{self_href}/branches", title="Branches"),
+            branch_version=TemplatedLink(
+                href=f"{self_href}/branches/{{branch}}/versions/{{version}}",
+                title="Branch version",
+            ),
+            latest_version=Link(href=f"{self_href}/latest-version", title="Latest version"),
+            label=TemplatedLink(href=f"{self_href}/labels/{{label}}", title="Label"),
+            notifications=Link(href=f"{self_href}/notifications", title="Notifications"),
+            mode=Link(href=f"{self_href}/mode", title="Governance mode"),
+            approval_policy=Link(
+                href=f"{self_href}/approval-policy", title="Who approves its contract changes"
+            ),
+            change_requests=Link(
+                href=links.href("change-requests") + "?" + urlencode({"pacticipant": p.name}),
+                title="Its change requests",
+            ),
+            versions=Link(href=f"{self_href}/versions", title="Versions"),
         ),
-        "versions": links.link(f"{self_href}/versions", title="Versions"),
-    }
-    return body
+    )
 
 
-def pacticipant_summary(links: Links, p: Pacticipant) -> Body:
+class PacticipantSummary(Resource):
     """A pacticipant inside a list or another resource."""
-    body: Body = {
-        "name": p.name,
-        "displayName": p.display_name,
-        "repositoryUrl": p.repository_url,
-        "mainBranch": p.main_branch,
-        "createdAt": timestamp(p.created_at),
-        "_links": {"self": links.link(links.path(P, p=p.name), name=p.name)},
-    }
-    return body
+
+    name: str
+    display_name: str | None
+    repository_url: str | None
+    main_branch: str | None
+    created_at: str
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+def pacticipant_summary(links: Links, p: Pacticipant) -> PacticipantSummary:
+    """A pacticipant inside a list or another resource."""
+    return PacticipantSummary(
+        name=p.name,
+        display_name=p.display_name,
+        repository_url=p.repository_url,
+        main_branch=p.main_branch,
+        created_at=timestamp(p.created_at),
+        links=SelfLinks(self_=Link(href=links.path(P, p=p.name), name=p.name)),
+    )
+
+
+class Labelled(Resource):
+    """`GET /pacticipants/label/{label}`: every pacticipant with the label, unpaged."""
+
+    embedded: PacticipantsEmbedded = msgspec.field(name="_embedded")
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+def labelled(links: Links, label: str, items: list[Pacticipant]) -> Labelled:
+    """The pacticipants carrying `label`."""
+    return Labelled(
+        embedded=PacticipantsEmbedded(pacticipants=[pacticipant_summary(links, p) for p in items]),
+        links=self_links(links.path("/pacticipants/label/{l}", l=label)),
+    )
+
+
+class PacticipantsEmbedded(Resource):
+    """`_embedded` of a list of pacticipants."""
+
+    pacticipants: list[PacticipantSummary]
+
+
+class Paging(NamedTuple):
+    """The `page` member of one page of a list, and the links to the pages around it."""
+
+    info: PageInfo
+    previous: Link | None
+    next: Link | None
+
+
+def paging(
+    links: Links,
+    href: str,
+    page: Page,
+    total: int,
+    count: int,
+    *,
+    query: Sequence[tuple[str, str]] = (),
+) -> Paging:
+    """The `page` member and the previous/next links of one page of a list.
+
+    `query` holds the list's filters, which the links keep.
+    """
+    info = PageInfo(
+        number=page.number,
+        size=page.size,
+        total_elements=total,
+        total_pages=max(1, -(-total // page.size)),
+    )
+    previous = next_ = None
+    if page.number > 1:
+        previous = Link(href=page_href(href, query, page, -1), title="Previous page")
+    if page.offset + count < total:
+        next_ = Link(href=page_href(href, query, page, +1), title="Next page")
+    return Paging(info, previous, next_)
 
 
 def paged(
@@ -195,23 +307,14 @@ def paged(
     *,
     query: Sequence[tuple[str, str]] = (),
 ) -> tuple[Body, Body]:
-    """The `page` member and the next/previous links of one page of a list.
-
-    `query` holds the list's filters, which the links keep.
-    """
-    pages = max(1, -(-total // page.size))
-    info: Body = {
-        "number": page.number,
-        "size": page.size,
-        "totalElements": total,
-        "totalPages": pages,
-    }
+    """`paging` for bodies still built as dicts: the `page` member and the `_links` to merge."""
+    parts = paging(links, href, page, total, count, query=query)
     nav: Body = {}
-    if page.number > 1:
-        nav["previous"] = links.link(page_href(href, query, page, -1), title="Previous page")
-    if page.offset + count < total:
-        nav["next"] = links.link(page_href(href, query, page, +1), title="Next page")
-    return info, nav
+    if parts.previous is not None:
+        nav["previous"] = msgspec.to_builtins(parts.previous)
+    if parts.next is not None:
+        nav["next"] = msgspec.to_builtins(parts.next)
+    return msgspec.to_builtins(parts.info), nav
 
 
 def page_href(href: str, query: Sequence[tuple[str, str]], page: Page, step: int = 0) -> str:
@@ -220,316 +323,42 @@ def page_href(href: str, query: Sequence[tuple[str, str]], page: Page, step: int
     return f"{href}?{urlencode(pairs)}"
 
 
-def pacticipants(links: Links, items: list[Pacticipant], page: Page, total: int) -> Body:
+class PacticipantsLinks(Resource):
+    """`_links` of the pacticipants list: each pacticipant under both relation names."""
+
+    self_: Link = msgspec.field(name="self")
+    pb_pacticipants: list[Link] = msgspec.field(name="pb:pacticipants")
+    pacticipants: list[Link]
+    previous: Link | None = None
+    next: Link | None = None
+
+
+class PacticipantsPage(Resource):
+    """`GET /pacticipants`."""
+
+    page: PageInfo
+    embedded: PacticipantsEmbedded = msgspec.field(name="_embedded")
+    links: PacticipantsLinks = msgspec.field(name="_links")
+
+
+def pacticipants(
+    links: Links, items: list[Pacticipant], page: Page, total: int
+) -> PacticipantsPage:
     """`GET /pacticipants`."""
     href = links.href("pacticipants")
-    info, nav = paged(links, href, page, total, len(items))
+    parts = paging(links, href, page, total, len(items))
     item_links = [
-        links.link(links.path(P, p=p.name), title=p.display_name or p.name, name=p.name)
+        Link(href=links.path(P, p=p.name), title=p.display_name or p.name, name=p.name)
         for p in items
     ]
-    return {
-        "page": info,
-        "_embedded": {"pacticipants": [pacticipant_summary(links, p) for p in items]},
-        "_links": {
-            "self": links.link(href),
-            "pb:pacticipants": item_links,
-            "pacticipants": item_links,
-            **nav,
-        },
-    }
-
-
-def version(links: Links, details: VersionDetails) -> Body:
-    """A version resource, with `pb:record-deployment`/`pb:record-release` per environment."""
-    p, v = details.pacticipant, details.version
-    self_href = links.path(V, p=p.name, v=v.number)
-    body: Body = {"number": v.number, "buildUrl": v.build_url, "createdAt": timestamp(v.created_at)}
-    if v.updated_at != v.created_at:
-        body["updatedAt"] = timestamp(v.updated_at)
-    body["_embedded"] = {
-        "branchVersions": [
-            {
-                "name": b.name,
-                "latest": b.is_latest,
-                "_links": {
-                    "self": links.link(
-                        links.path(
-                            "/pacticipants/{p}/branches/{b}/versions/{v}",
-                            p=p.name,
-                            b=b.name,
-                            v=v.number,
-                        )
-                    )
-                },
-            }
-            for b in details.branches
-        ],
-        "tags": [tag(links, p, v, t) for t in details.tags],
-    }
-    deployed = set(details.deployed_environment_ids)
-    released = set(details.released_environment_ids)
-    body["_links"] = {
-        "self": links.link(self_href, title="Version", name=v.number),
-        "pb:pacticipant": links.link(links.path(P, p=p.name), title="Pacticipant", name=p.name),
-        "pb:tag": {
-            "href": f"{self_href}/tags/{{tag}}",
-            "title": "Get, create or delete a tag",
-            "templated": True,
-        },
-        "pb:deployed-environments": [
-            links.link(links.path("/environments/{e}", e=e.uuid), title=e.display_name, name=e.name)
-            for e in details.environments
-            if e.uuid in deployed
-        ],
-        "pb:released-environments": [
-            links.link(links.path("/environments/{e}", e=e.uuid), title=e.display_name, name=e.name)
-            for e in details.environments
-            if e.uuid in released
-        ],
-        "pb:record-deployment": [
-            links.link(
-                f"{self_href}/deployed-versions/environment/{e.uuid}",
-                title=f"Record deployment to {e.display_name}",
-                name=e.name,
-            )
-            for e in details.environments
-        ],
-        "pb:record-release": [
-            links.link(
-                f"{self_href}/released-versions/environment/{e.uuid}",
-                title=f"Record release to {e.display_name}",
-                name=e.name,
-            )
-            for e in details.environments
-        ],
-    }
-    return body
-
-
-def version_summary(links: Links, p: Pacticipant, v: Version) -> Body:
-    """A version inside a list."""
-    return {
-        "number": v.number,
-        "buildUrl": v.build_url,
-        "createdAt": timestamp(v.created_at),
-        "_links": {"self": links.link(links.path(V, p=p.name, v=v.number), name=v.number)},
-    }
-
-
-def versions(links: Links, p: Pacticipant, items: list[Version], page: Page, total: int) -> Body:
-    """`GET /pacticipants/{p}/versions`, newest first."""
-    href = links.path(P, p=p.name) + "/versions"
-    info, nav = paged(links, href, page, total, len(items))
-    return {
-        "page": info,
-        "_embedded": {"versions": [version_summary(links, p, v) for v in items]},
-        "_links": {
-            "self": links.link(href, title="Versions"),
-            "pb:pacticipant": links.link(links.path(P, p=p.name), name=p.name),
-            **nav,
-        },
-    }
-
-
-def tag(links: Links, p: Pacticipant, v: Version, t: Tag) -> Body:
-    """A tag resource."""
-    href = links.path("/pacticipants/{p}/versions/{v}/tags/{t}", p=p.name, v=v.number, t=t.name)
-    return {
-        "name": t.name,
-        "createdAt": timestamp(t.created_at),
-        "_links": {
-            "self": links.link(href, title="Tag", name=t.name),
-            "pb:version": links.link(
-                links.path(V, p=p.name, v=v.number), title="Version", name=v.number
-            ),
-            "pb:pacticipant": links.link(links.path(P, p=p.name), name=p.name),
-        },
-    }
-
-
-def branch(links: Links, details: BranchDetails) -> Body:
-    """A branch resource."""
-    p, b = details.pacticipant, details.branch
-    href = links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name)
-    body: Body = {"name": b.name, "createdAt": timestamp(b.created_at)}
-    if details.head is not None:
-        body["_embedded"] = {"latestVersion": version_summary(links, p, details.head)}
-    body["_links"] = {
-        "self": links.link(href, title="Branch", name=b.name),
-        "pb:versions": links.link(f"{href}/versions", title="Versions of the branch"),
-        "pb:pacticipant": links.link(links.path(P, p=p.name), name=p.name),
-    }
-    return body
-
-
-def branches(links: Links, p: Pacticipant, items: list[Branch], page: Page, total: int) -> Body:
-    """`GET /pacticipants/{p}/branches`."""
-    href = links.path(P, p=p.name) + "/branches"
-    info, nav = paged(links, href, page, total, len(items))
-    return {
-        "page": info,
-        "_embedded": {
-            "branches": [
-                {
-                    "name": b.name,
-                    "createdAt": timestamp(b.created_at),
-                    "_links": {
-                        "self": links.link(
-                            links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name)
-                        )
-                    },
-                }
-                for b in items
-            ]
-        },
-        "_links": {
-            "self": links.link(href),
-            "pb:pacticipant": links.link(links.path(P, p=p.name)),
-            **nav,
-        },
-    }
-
-
-def branch_version(links: Links, details: BranchDetails, v: Version) -> Body:
-    """`PUT|GET /pacticipants/{p}/branches/{b}/versions/{v}`."""
-    p, b = details.pacticipant, details.branch
-    href = links.path("/pacticipants/{p}/branches/{b}/versions/{v}", p=p.name, b=b.name, v=v.number)
-    return {
-        "name": b.name,
-        "latest": details.head is not None and details.head.id == v.id,
-        "_embedded": {"version": version_summary(links, p, v)},
-        "_links": {
-            "self": links.link(href, title="Branch version"),
-            "pb:branch": links.link(
-                links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name), name=b.name
-            ),
-            "pb:version": links.link(links.path(V, p=p.name, v=v.number), name=v.number),
-        },
-    }
-
-
-def branch_versions(
-    links: Links, details: BranchDetails, items: list[Version], page: Page, total: int
-) -> Body:
-    """`GET /pacticipants/{p}/branches/{b}/versions`, most recently added first."""
-    p, b = details.pacticipant, details.branch
-    href = links.path("/pacticipants/{p}/branches/{b}", p=p.name, b=b.name) + "/versions"
-    info, nav = paged(links, href, page, total, len(items))
-    return {
-        "page": info,
-        "_embedded": {"versions": [version_summary(links, p, v) for v in items]},
-        "_links": {"self": links.link(href), **nav},
-    }
-
-
-def environment(links: Links, e: Environment) -> Body:
-    """An environment resource."""
-    href = links.path("/environments/{e}", e=e.uuid)
-    body: Body = {
-        "uuid": e.uuid,
-        "name": e.name,
-        "displayName": e.display_name,
-        "production": e.production,
-        "contacts": [{"name": c.name, "details": c.details} for c in e.contacts],
-        "createdAt": timestamp(e.created_at),
-    }
-    if e.updated_at != e.created_at:
-        body["updatedAt"] = timestamp(e.updated_at)
-    body["_links"] = {
-        "self": links.link(href, title="Environment", name=e.name),
-        "pb:currently-deployed-deployed-versions": links.link(
-            f"{href}/deployed-versions/currently-deployed", title="Versions currently deployed"
+    return PacticipantsPage(
+        page=parts.info,
+        embedded=PacticipantsEmbedded(pacticipants=[pacticipant_summary(links, p) for p in items]),
+        links=PacticipantsLinks(
+            self_=Link(href=href),
+            pb_pacticipants=item_links,
+            pacticipants=item_links,
+            previous=parts.previous,
+            next=parts.next,
         ),
-        "pb:currently-supported-released-versions": links.link(
-            f"{href}/released-versions/currently-supported", title="Versions currently supported"
-        ),
-        "pb:environments": links.link(links.href("environments"), title="Environments"),
-    }
-    return body
-
-
-def environments(links: Links, items: list[Environment]) -> Body:
-    """`GET /environments`: both `_embedded.environments` and named `pb:environments` links."""
-    return {
-        "_embedded": {"environments": [environment(links, e) for e in items]},
-        "_links": {
-            "self": links.link(links.href("environments"), title="Environments"),
-            "pb:environments": [
-                links.link(
-                    links.path("/environments/{e}", e=e.uuid), title="Environment", name=e.name
-                )
-                for e in items
-            ],
-        },
-    }
-
-
-def _embedded_parts(links: Links, p: Pacticipant, v: Version, e: Environment) -> Body:
-    return {
-        "pacticipant": {"name": p.name, "_links": {"self": links.link(links.path(P, p=p.name))}},
-        "version": version_summary(links, p, v),
-        "environment": {
-            "uuid": e.uuid,
-            "name": e.name,
-            "displayName": e.display_name,
-            "production": e.production,
-            "_links": {"self": links.link(links.path("/environments/{e}", e=e.uuid), name=e.name)},
-        },
-    }
-
-
-def deployed_version(links: Links, d: Deployment) -> Body:
-    """A deployed-version resource."""
-    r = d.record
-    return {
-        "uuid": r.uuid,
-        "currentlyDeployed": r.is_currently_deployed,
-        "applicationInstance": r.application_instance,
-        "target": r.application_instance,  # the deprecated name, still read by old clients
-        "createdAt": timestamp(r.created_at),
-        "undeployedAt": timestamp(r.undeployed_at) if r.undeployed_at else None,
-        "_embedded": _embedded_parts(links, d.pacticipant, d.version, d.environment),
-        "_links": {
-            "self": links.link(
-                links.path("/deployed-versions/{u}", u=r.uuid), title="Deployed version"
-            ),
-            "pb:version": links.link(links.path(V, p=d.pacticipant.name, v=d.version.number)),
-            "pb:environment": links.link(links.path("/environments/{e}", e=d.environment.uuid)),
-        },
-    }
-
-
-def released_version(links: Links, r: Release) -> Body:
-    """A released-version resource."""
-    rec = r.record
-    return {
-        "uuid": rec.uuid,
-        "currentlySupported": rec.is_currently_supported,
-        "createdAt": timestamp(rec.created_at),
-        "supportEndedAt": timestamp(rec.support_ended_at) if rec.support_ended_at else None,
-        "_embedded": _embedded_parts(links, r.pacticipant, r.version, r.environment),
-        "_links": {
-            "self": links.link(
-                links.path("/released-versions/{u}", u=rec.uuid), title="Released version"
-            ),
-            "pb:version": links.link(links.path(V, p=r.pacticipant.name, v=r.version.number)),
-            "pb:environment": links.link(links.path("/environments/{e}", e=r.environment.uuid)),
-        },
-    }
-
-
-def deployed_list(links: Links, href: str, items: list[Deployment]) -> Body:
-    """A list of deployed versions."""
-    return {
-        "_embedded": {"deployedVersions": [deployed_version(links, d) for d in items]},
-        "_links": {"self": links.link(href)},
-    }
-
-
-def released_list(links: Links, href: str, items: list[Release]) -> Body:
-    """A list of released versions."""
-    return {
-        "_embedded": {"releasedVersions": [released_version(links, r) for r in items]},
-        "_links": {"self": links.link(href)},
-    }
+    )

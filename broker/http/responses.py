@@ -2,8 +2,9 @@
 
 Members are named as the clients read them (`_links`, `entryHash`, `pb:pacticipant`); a member
 with a default is left out while it holds it, so an absent member stays absent rather than
-becoming `null`. Bodies shaped by their data (resources with optional relations, pages,
-the matrix) stay dicts built in `resources.py`.
+becoming `null`. A member without a default is always sent, `null` included. The HAL resources
+built from domain objects live beside their builders (`resources.py` and its siblings);
+bodies shaped by their data (pact documents, the matrix) stay dicts.
 """
 
 from __future__ import annotations
@@ -23,10 +24,62 @@ class Link(_Response):
     name: str | None = None
 
 
+class TemplatedLink(msgspec.Struct, kw_only=True):
+    """A templated HAL link: `templated` is always sent (the Rust verifier needs it to expand)."""
+
+    href: str
+    title: str
+    templated: bool = True
+
+
 class SelfLinks(_Response):
     """`_links` holding only `self`."""
 
     self_: Link = msgspec.field(name="self")
+
+
+class Resource(_Response, rename="camel"):
+    """Base of HAL resources: members in camelCase unless named otherwise."""
+
+
+class Ref(Resource):
+    """Something named, with a link to itself (a label, a pacticipant inside another resource)."""
+
+    name: str
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+class VersionRef(Resource):
+    """A version number with a link to the version."""
+
+    number: str
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+class PageInfo(Resource):
+    """The `page` member of one page of a list."""
+
+    number: int
+    size: int
+    total_elements: int
+    total_pages: int
+
+
+class ListLinks(Resource):
+    """`_links` of a page: itself, and the pages before and after it when there are."""
+
+    self_: Link = msgspec.field(name="self")
+    previous: Link | None = None
+    next: Link | None = None
+
+
+class OwnedListLinks(Resource):
+    """`_links` of a page of what one pacticipant owns."""
+
+    self_: Link = msgspec.field(name="self")
+    pacticipant: Link = msgspec.field(name="pb:pacticipant")
+    previous: Link | None = None
+    next: Link | None = None
 
 
 class Heartbeat(_Response):

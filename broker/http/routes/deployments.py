@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get, patch, post
 
-from broker.http import resources
+from broker.http import deployment_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
@@ -37,11 +37,11 @@ class DeploymentController(Controller):
         deployment, created = await services.deployments.record_deployment(
             pacticipant, version, environment, body.instance()
         )
-        resource = resources.deployed_version(links, deployment)
+        resource = deployment_resources.deployed_version(links, deployment)
         return hal(
             resource,
             status=201 if created else 200,
-            headers={"Location": resource["_links"]["self"]["href"]},
+            headers={"Location": resource.links.self_.href},
         )
 
     @get(VERSION + "/deployed-versions/environment/{environment:str}", opt=read())
@@ -56,7 +56,7 @@ class DeploymentController(Controller):
     ) -> Response[bytes]:
         """Every deployment record of the version in the environment."""
         items = await services.deployments.deployments_of_version(pacticipant, version, environment)
-        return hal(resources.deployed_list(links, str(request.url), items))
+        return hal(deployment_resources.deployed_list(links, str(request.url), items))
 
     @post(
         VERSION + "/released-versions/environment/{environment:str}", opt=write(owner="pacticipant")
@@ -75,11 +75,11 @@ class DeploymentController(Controller):
         release, created = await services.deployments.record_release(
             pacticipant, version, environment
         )
-        resource = resources.released_version(links, release)
+        resource = deployment_resources.released_version(links, release)
         return hal(
             resource,
             status=201 if created else 200,
-            headers={"Location": resource["_links"]["self"]["href"]},
+            headers={"Location": resource.links.self_.href},
         )
 
     @get(VERSION + "/released-versions/environment/{environment:str}", opt=read())
@@ -94,7 +94,7 @@ class DeploymentController(Controller):
     ) -> Response[bytes]:
         """The release record of the version in the environment."""
         items = await services.deployments.releases_of_version(pacticipant, version, environment)
-        return hal(resources.released_list(links, str(request.url), items))
+        return hal(deployment_resources.released_list(links, str(request.url), items))
 
     @get("/deployed-versions/{uuid:str}", opt=read())
     async def get_deployed_version(
@@ -102,7 +102,7 @@ class DeploymentController(Controller):
     ) -> Response[bytes]:
         """One deployment record."""
         deployment = await services.deployments.get_deployment(uuid)
-        return hal(resources.deployed_version(links, deployment))
+        return hal(deployment_resources.deployed_version(links, deployment))
 
     # The path names no pacticipant: the service checks the record's.
     @patch("/deployed-versions/{uuid:str}", opt=write())
@@ -114,7 +114,7 @@ class DeploymentController(Controller):
         deployment = await services.deployments.set_currently_deployed(
             uuid, body.currently_deployed
         )
-        return hal(resources.deployed_version(links, deployment))
+        return hal(deployment_resources.deployed_version(links, deployment))
 
     @get("/released-versions/{uuid:str}", opt=read())
     async def get_released_version(
@@ -122,7 +122,7 @@ class DeploymentController(Controller):
     ) -> Response[bytes]:
         """One release record."""
         release = await services.deployments.get_release(uuid)
-        return hal(resources.released_version(links, release))
+        return hal(deployment_resources.released_version(links, release))
 
     # The path names no pacticipant: the service checks the record's.
     @patch("/released-versions/{uuid:str}", opt=write())
@@ -132,7 +132,7 @@ class DeploymentController(Controller):
         """record-support-ended: `{"currentlySupported": false}`; `true` is a 422."""
         body = await read_json(request, ReleasedPatch)
         release = await services.deployments.set_currently_supported(uuid, body.currently_supported)
-        return hal(resources.released_version(links, release))
+        return hal(deployment_resources.released_version(links, release))
 
     @get("/environments/{uuid:str}/deployed-versions/currently-deployed", opt=read())
     async def currently_deployed(
@@ -150,7 +150,7 @@ class DeploymentController(Controller):
         _, items = await services.deployments.currently_deployed(
             uuid, pacticipant_name=query.get("pacticipant"), application_instance=instance
         )
-        return hal(resources.deployed_list(links, str(request.url), items))
+        return hal(deployment_resources.deployed_list(links, str(request.url), items))
 
     @get("/environments/{uuid:str}/released-versions/currently-supported", opt=read())
     async def currently_supported(
@@ -161,4 +161,4 @@ class DeploymentController(Controller):
         _, items = await services.deployments.currently_supported(
             uuid, pacticipant_name=query.get("pacticipant"), version_number=query.get("version")
         )
-        return hal(resources.released_list(links, str(request.url), items))
+        return hal(deployment_resources.released_list(links, str(request.url), items))

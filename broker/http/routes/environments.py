@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, post, put
 
-from broker.http import resources
+from broker.http import deployment_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
@@ -33,7 +33,7 @@ class EnvironmentController(Controller):
     ) -> Response[bytes]:
         """Every environment (`?name=` narrows to one)."""
         items = await services.environments.list_environments(request.query_params.get("name"))
-        return hal(resources.environments(links, items))
+        return hal(deployment_resources.environments(links, items))
 
     # Environments are shared by every team: production's name and existence decide what
     # can-i-deploy says, and deleting one takes every team's records with it (#12): admins only.
@@ -44,8 +44,8 @@ class EnvironmentController(Controller):
         """Create an environment; 409 when the name is taken."""
         body = await read_json(request, EnvironmentBody)
         created = await services.environments.create(_attributes(body))
-        resource = resources.environment(links, created)
-        return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
+        resource = deployment_resources.environment(links, created)
+        return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
     @get("/{uuid:str}", opt=read())
     async def get_environment(
@@ -53,7 +53,7 @@ class EnvironmentController(Controller):
     ) -> Response[bytes]:
         """One environment."""
         found = await services.environments.get(uuid)
-        return hal(resources.environment(links, found))
+        return hal(deployment_resources.environment(links, found))
 
     @put("/{uuid:str}", opt=admin())
     async def put_environment(
@@ -62,7 +62,7 @@ class EnvironmentController(Controller):
         """Replace an environment's attributes."""
         body = await read_json(request, EnvironmentBody)
         updated = await services.environments.replace(uuid, _attributes(body))
-        return hal(resources.environment(links, updated))
+        return hal(deployment_resources.environment(links, updated))
 
     @delete("/{uuid:str}", status_code=204, opt=admin())
     async def delete_environment(self, uuid: PathName, services: ServicesDep) -> None:

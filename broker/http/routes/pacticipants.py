@@ -42,7 +42,7 @@ class PacticipantController(Controller):
             )
         details = await services.pacticipants.create(body.name, body.changes())
         resource = resources.pacticipant(links, details)
-        return hal(resource, status=201, headers={"Location": resource["_links"]["self"]["href"]})
+        return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
     @get("/{name:str}", opt=read())
     async def get_pacticipant(
@@ -90,14 +90,7 @@ class PacticipantController(Controller):
     ) -> Response[bytes]:
         """Pacticipants carrying a label."""
         items = await services.pacticipants.with_label(label)
-        return hal(
-            {
-                "_embedded": {
-                    "pacticipants": [resources.pacticipant_summary(links, p) for p in items]
-                },
-                "_links": {"self": links.link(links.path("/pacticipants/label/{l}", l=label))},
-            }
-        )
+        return hal(resources.labelled(links, label, items))
 
     @get("/{name:str}/labels/{label:str}", opt=read())
     async def get_label(

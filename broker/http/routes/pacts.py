@@ -318,16 +318,7 @@ class PactController(Controller):
         href = links.path(
             INTEGRATION.replace(":str", "") + "/versions", provider=provider, consumer=consumer
         )
-        from broker.http.resources import paged  # noqa: PLC0415 - shared paging links
-
-        info, nav = paged(links, href, page, total, len(pacts))
-        return hal(
-            {
-                "page": info,
-                "_embedded": {"pacts": [pact_resources.pact_summary(links, p) for p in pacts]},
-                "_links": {"self": links.link(href, title="All versions of this pact"), **nav},
-            }
-        )
+        return hal(pact_resources.pact_versions(links, href, pacts, page, total))
 
 
 def _latest_response(request: AnyRequest, links: Links, pact: Pact) -> Response[bytes]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, patch, put
 
-from broker.http import resources
+from broker.http import version_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Links, hal
@@ -24,7 +24,7 @@ class VersionController(Controller):
         """Versions, newest first, paginated."""
         page = page_of(request)
         p, items, total = await services.versions.list_versions(pacticipant, page)
-        return hal(resources.versions(links, p, items, page, total))
+        return hal(version_resources.versions(links, p, items, page, total))
 
     @get("/versions/{version:str}", opt=read())
     async def get_version(
@@ -32,7 +32,7 @@ class VersionController(Controller):
     ) -> Response[bytes]:
         """One version with its tags, branches and record-deployment links."""
         details = await services.versions.get(pacticipant, version)
-        return hal(resources.version(links, details))
+        return hal(version_resources.version(links, details))
 
     @put("/versions/{version:str}", opt=write(owner="pacticipant"))
     async def put_version(
@@ -71,7 +71,7 @@ class VersionController(Controller):
     ) -> Response[bytes]:
         """The newest version."""
         details = await services.versions.latest(pacticipant)
-        return hal(resources.version(links, details))
+        return hal(version_resources.version(links, details))
 
     @get("/latest-version/{tag:str}", opt=read())
     async def latest_tagged_version(
@@ -79,7 +79,7 @@ class VersionController(Controller):
     ) -> Response[bytes]:
         """The newest version carrying a tag."""
         details = await services.versions.latest(pacticipant, tag)
-        return hal(resources.version(links, details))
+        return hal(version_resources.version(links, details))
 
     # tags
 
@@ -94,7 +94,7 @@ class VersionController(Controller):
     ) -> Response[bytes]:
         """A tag of a version."""
         p, v, t = await services.versions.get_tag(pacticipant, version, tag)
-        return hal(resources.tag(links, p, v, t))
+        return hal(version_resources.tag(links, p, v, t))
 
     @put("/versions/{version:str}/tags/{tag:str}", opt=write(owner="pacticipant"))
     async def put_tag(
@@ -109,8 +109,8 @@ class VersionController(Controller):
         """Tag a version, creating pacticipant and version as needed (201 new, 200 existing)."""
         await read_json(request, EmptyBody)
         p, v, t, created = await services.versions.tag(pacticipant, version, tag)
-        body = resources.tag(links, p, v, t)
-        headers = {"Location": body["_links"]["self"]["href"]} if created else None
+        body = version_resources.tag(links, p, v, t)
+        headers = {"Location": body.links.self_.href} if created else None
         return hal(body, status=201 if created else 200, headers=headers)
 
     @delete(
@@ -131,7 +131,7 @@ class VersionController(Controller):
         """Branches, most recently created first."""
         page = page_of(request)
         p, items, total = await services.versions.list_branches(pacticipant, page)
-        return hal(resources.branches(links, p, items, page, total))
+        return hal(version_resources.branches(links, p, items, page, total))
 
     @get("/branches/{branch:str}", opt=read())
     async def get_branch(
@@ -139,7 +139,7 @@ class VersionController(Controller):
     ) -> Response[bytes]:
         """A branch and its head version."""
         details = await services.versions.get_branch(pacticipant, branch)
-        return hal(resources.branch(links, details))
+        return hal(version_resources.branch(links, details))
 
     @delete("/branches/{branch:str}", status_code=204, opt=write(owner="pacticipant"))
     async def delete_branch(
@@ -160,7 +160,7 @@ class VersionController(Controller):
         """Versions of a branch, most recently added first."""
         page = page_of(request)
         details, items, total = await services.versions.branch_versions(pacticipant, branch, page)
-        return hal(resources.branch_versions(links, details, items, page, total))
+        return hal(version_resources.branch_versions(links, details, items, page, total))
 
     @get("/branches/{branch:str}/versions/{version:str}", opt=read())
     async def get_branch_version(
@@ -173,7 +173,7 @@ class VersionController(Controller):
     ) -> Response[bytes]:
         """A version's place on a branch."""
         details, v = await services.versions.get_branch_version(pacticipant, branch, version)
-        return hal(resources.branch_version(links, details, v))
+        return hal(version_resources.branch_version(links, details, v))
 
     @put("/branches/{branch:str}/versions/{version:str}", opt=write(owner="pacticipant"))
     async def put_branch_version(
@@ -188,8 +188,8 @@ class VersionController(Controller):
         """Add a version to a branch, creating what is missing; idempotent (201 new, 200 again)."""
         await read_json(request, EmptyBody)
         details, v, added = await services.versions.add_to_branch(pacticipant, branch, version)
-        body = resources.branch_version(links, details, v)
-        headers = {"Location": body["_links"]["self"]["href"]} if added else None
+        body = version_resources.branch_version(links, details, v)
+        headers = {"Location": body.links.self_.href} if added else None
         return hal(body, status=201 if added else 200, headers=headers)
 
     @delete(
@@ -215,6 +215,6 @@ async def _create_or_update(
     details, created = await services.versions.create_or_update(
         pacticipant, version, build_url=body.build_url, tags=[t.name for t in body.tags]
     )
-    resource = resources.version(links, details)
-    headers = {"Location": resource["_links"]["self"]["href"]} if created else None
+    resource = version_resources.version(links, details)
+    headers = {"Location": resource.links.self_.href} if created else None
     return hal(resource, status=201 if created else 200, headers=headers)
