@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,40 +131,69 @@ class SharedBroker:
         return self.url
 
 
-@pytest.fixture(scope="session")
-def shared_sqlite_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedBroker]:
-    """One broker process on a SQLite file for the whole run (of this worker)."""
-    workdir = tmp_path_factory.mktemp("sqlite-broker")
-    database_url = f"sqlite:///{workdir / 'accord.db'}"
-    with running_broker(database_url, workdir) as url:
-        yield SharedBroker(url, database_url)
+class BrokerPool:
+    """Broker processes started on first use, one per database and settings, stopped at the end.
+
+    Every SQLite broker has a file of its own; PostgreSQL brokers share the session database,
+    which is safe because a worker runs one test at a time and empties it first.
+    """
+
+    def __init__(self, workdir: Path) -> None:
+        self._workdir = workdir
+        self._started: dict[tuple[str, tuple[tuple[str, str], ...]], SharedBroker] = {}
+        self._stops: ExitStack = ExitStack()
+
+    def broker(self, database_url: str | None = None, **env: str) -> SharedBroker:
+        """The broker on `database_url` (None: a SQLite file) with `env`, started if need be."""
+        key = (database_url or "sqlite", tuple(sorted(env.items())))
+        if key not in self._started:
+            workdir = self._workdir / f"broker-{len(self._started)}"
+            workdir.mkdir()
+            served = database_url or f"sqlite:///{workdir / 'accord.db'}"
+            url = self._stops.enter_context(running_broker(served, workdir, **env))
+            self._started[key] = SharedBroker(url, served)
+        return self._started[key]
+
+    def close(self) -> None:
+        """Stop every broker."""
+        self._stops.close()
 
 
 @pytest.fixture(scope="session")
-def shared_postgres_broker(
-    postgres_database_url: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SharedBroker]:
-    """One broker process on the session PostgreSQL database for the whole run."""
-    workdir = tmp_path_factory.mktemp("postgres-broker")
-    with running_broker(postgres_database_url, workdir) as url:
-        yield SharedBroker(url, postgres_database_url)
-
-
-@pytest.fixture
-def shared_broker(shared_sqlite_broker: SharedBroker) -> SharedBroker:
-    """The shared SQLite broker, emptied for this test (for tests that also read its file)."""
-    shared_sqlite_broker.emptied()
-    return shared_sqlite_broker
-
-
-@pytest.fixture
-def broker_url(shared_sqlite_broker: SharedBroker) -> str:
-    """A broker process on an empty SQLite database."""
-    return shared_sqlite_broker.emptied()
+def brokers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrokerPool]:
+    """The brokers this run (of this worker) shares between tests."""
+    pool = BrokerPool(tmp_path_factory.mktemp("brokers"))
+    try:
+        yield pool
+    finally:
+        pool.close()
 
 
 @pytest.fixture(params=BACKENDS)
-def broker_url_each_backend(request: pytest.FixtureRequest) -> str:
+def backend_database_url(request: pytest.FixtureRequest) -> str | None:
+    """What a shared broker serves on each backend: None (a SQLite file of its own), or the
+    session PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_database_url")
+    return url
+
+
+@pytest.fixture
+def shared_broker(brokers: BrokerPool) -> SharedBroker:
+    """The shared SQLite broker, emptied for this test (for tests that also read its file)."""
+    shared = brokers.broker()
+    shared.emptied()
+    return shared
+
+
+@pytest.fixture
+def broker_url(shared_broker: SharedBroker) -> str:
+    """A broker process on an empty SQLite database."""
+    return shared_broker.url
+
+
+@pytest.fixture
+def broker_url_each_backend(brokers: BrokerPool, backend_database_url: str | None) -> str:
     """A broker process on each backend (SQLite, then PostgreSQL), its database emptied."""
-    shared: SharedBroker = request.getfixturevalue(f"shared_{request.param}_broker")
-    return shared.emptied()
+    return brokers.broker(backend_database_url).emptied()
