@@ -63,6 +63,7 @@ def ensure_installed() -> Path:
 
 
 def _install() -> Path:
+    result: subprocess.CompletedProcess[str] | None = None
     for _ in range(_ATTEMPTS):
         result = subprocess.run(
             ["bash", str(SCENARIOS / "install.sh"), str(CLIENTS_DIR)],
@@ -74,6 +75,7 @@ def _install() -> Path:
         if result.returncode == 0 or _installed_apart_from_the_version_banner(result.stdout):
             MARKER.write_text(result.stdout)
             return CLIENTS_DIR
+    assert result is not None
     pytest.fail(
         f"installing the Pact clients failed:\n{result.stdout}\n{result.stderr}", pytrace=False
     )

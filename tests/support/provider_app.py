@@ -30,9 +30,17 @@ from typing import Any
 
 import uvicorn
 from litestar import Litestar, Request, Response, get, post
+from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.params import FromPath
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 TOKEN = "provider-secret"
 
@@ -53,17 +61,21 @@ def bearer_auth(app: ASGIApp) -> ASGIApp:
     """Answer 401 to requests without the bearer token (the state change is exempt)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith("/_pact/"):
+        if scope["type"] == ScopeType.HTTP and not scope["path"].startswith("/_pact/"):
             headers = dict(scope["headers"])
             if headers.get(b"authorization") != f"Bearer {TOKEN}".encode():
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 401,
-                        "headers": [(b"content-type", b"application/json")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": b'{"error":"unauthorised"}'})
+                start: HTTPResponseStartEvent = {
+                    "type": "http.response.start",
+                    "status": 401,
+                    "headers": [(b"content-type", b"application/json")],
+                }
+                body: HTTPResponseBodyEvent = {
+                    "type": "http.response.body",
+                    "body": b'{"error":"unauthorised"}',
+                    "more_body": False,
+                }
+                await send(start)
+                await send(body)
                 return
         await app(scope, receive, send)
 
