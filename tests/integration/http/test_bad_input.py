@@ -9,7 +9,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
-from tests.integration.http.conftest import dump_database, settings_for
+from tests.integration.http.conftest import broker_app, dump_database, settings_for
 
 Client = AsyncTestClient  # type: ignore[type-arg]
 JSON = "application/json"
@@ -546,7 +546,7 @@ async def seed(client: Client) -> dict[str, str]:
 
 @pytest.fixture
 async def seeded(database_url: str) -> AsyncIterator[tuple[Client, dict[str, str]]]:
-    async with AsyncTestClient(app=asgi_app(settings_for(database_url))) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as client:  # type: ignore[arg-type]
         yield client, await seed(client)
 
 
