@@ -17,7 +17,7 @@ import httpx
 
 from clients.sdk import BrokerClient
 from tests.e2e.accord_cli import environment_for, run_accord
-from tests.e2e.conftest import running_broker
+from tests.e2e.conftest import BrokerPool
 
 ADMIN = "e2e-governance-admin-token-0123456789"
 CONSUMER = "Web"
@@ -95,10 +95,12 @@ ORDERS_OPENAPI_CHANGED = ORDERS_OPENAPI.replace(
 
 
 @contextmanager
-def secured_broker(database_url: str, workdir: Path) -> Iterator[str]:
-    """A broker process with an admin token, on the given backend."""
-    with running_broker(database_url, workdir, ACCORD_ADMIN_TOKEN=ADMIN) as url:
-        yield url
+def secured_broker(
+    brokers: BrokerPool, database_url: str | None = None, **env: str
+) -> Iterator[str]:
+    """The shared broker process with an admin token (and `env`) on the given backend (None:
+    SQLite), its database emptied."""
+    yield brokers.broker(database_url, ACCORD_ADMIN_TOKEN=ADMIN, **env).emptied()
 
 
 def admin(broker: str) -> BrokerClient:
