@@ -60,7 +60,7 @@ def sqlite_database_url(migrated_sqlite_template: Path, stable_sqlite_folder: Pa
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     """A test client of the whole application (lifespan included) on each backend."""
-    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as test_client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as test_client:
         yield test_client
 
 

@@ -550,7 +550,7 @@ async def seed(client: Client) -> dict[str, str]:
 
 @pytest.fixture
 async def seeded(database_url: str) -> AsyncIterator[tuple[Client, dict[str, str]]]:
-    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as client:
         yield client, await seed(client)
 
 
@@ -576,7 +576,7 @@ def cases_database_url(
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def seeded_once(cases_database_url: str) -> AsyncIterator[tuple[Client, dict[str, str]]]:
     """One broker per backend, seeded once for every case: each must leave it as it was."""
-    async with AsyncTestClient(app=broker_app(settings_for(cases_database_url))) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings_for(cases_database_url))) as client:
         yield client, await seed(client)
 
 

@@ -24,7 +24,7 @@ FFI_V4 = SHARED / "clients" / "fixtures" / "pacts" / "ProbeConsumerV4-ProbeProvi
 @pytest.fixture
 async def strict_client(database_url: str) -> AsyncIterator[Client]:
     settings = settings_for(database_url, strict_pacts=True)
-    async with AsyncTestClient(app=broker_app(settings)) as test_client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings)) as test_client:
         yield test_client
 
 

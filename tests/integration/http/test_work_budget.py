@@ -24,7 +24,7 @@ BOMB = pact(any_of_body(40))
 async def budget_client(database_url: str) -> AsyncIterator[Client]:
     """The broker with one worker and a one-second budget per task."""
     settings = settings_for(database_url, workers=1, work_budget=1.0)
-    async with AsyncTestClient(app=broker_app(settings)) as test_client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings)) as test_client:
         yield test_client
 
 
