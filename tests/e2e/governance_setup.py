@@ -8,9 +8,7 @@ admin; what the tests judge goes through the `accord` command and the real Pact 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +16,8 @@ from pathlib import Path
 import httpx
 
 from clients.sdk import BrokerClient
-from tests.e2e.conftest import running_broker
+from tests.e2e.accord_cli import environment_for, run_accord
+from tests.e2e.conftest import BrokerPool
 
 ADMIN = "e2e-governance-admin-token-0123456789"
 CONSUMER = "Web"
@@ -96,10 +95,12 @@ ORDERS_OPENAPI_CHANGED = ORDERS_OPENAPI.replace(
 
 
 @contextmanager
-def secured_broker(database_url: str, workdir: Path) -> Iterator[str]:
-    """A broker process with an admin token, on the given backend."""
-    with running_broker(database_url, workdir, ACCORD_ADMIN_TOKEN=ADMIN) as url:
-        yield url
+def secured_broker(
+    brokers: BrokerPool, database_url: str | None = None, **env: str
+) -> Iterator[str]:
+    """The shared broker process with an admin token (and `env`) on the given backend (None:
+    SQLite), its database emptied."""
+    yield brokers.broker(database_url, ACCORD_ADMIN_TOKEN=ADMIN, **env).emptied()
 
 
 def admin(broker: str) -> BrokerClient:
@@ -113,16 +114,8 @@ def as_person(broker: str, token: str) -> BrokerClient:
 
 
 def accord(broker: str, token: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    """Run `accord ARGV` as a process with `token`; the process's outcome."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PACT_BROKER_")}
-    return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**environment, "PACT_BROKER_BASE_URL": broker, "PACT_BROKER_TOKEN": token},
-    )
+    """Run `accord ARGV` (in this process) with `token`; its outcome."""
+    return run_accord(list(argv), environment_for(broker, PACT_BROKER_TOKEN=token))
 
 
 def accord_ok(broker: str, token: str, *argv: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 from pathlib import Path
@@ -41,12 +42,28 @@ def _installed_apart_from_the_version_banner(stdout: str) -> bool:
 
 
 def ensure_installed() -> Path:
-    """Install the clients once (about 20 s); later runs reuse the cached folder."""
+    """Install the clients once (about 20 s); later runs reuse the cached folder.
+
+    A lock file keeps two processes (xdist workers, or two test runs) from installing at once:
+    the second waits, then finds the marker the first wrote.
+    """
     if MARKER.exists():
         return CLIENTS_DIR
     if not (SCENARIOS / "install.sh").exists():
         pytest.fail(f"the client scenarios are missing: {SCENARIOS}", pytrace=False)
     CLIENTS_DIR.mkdir(parents=True, exist_ok=True)
+    with (CLIENTS_DIR.parent / f"{CLIENTS_DIR.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if MARKER.exists():
+                return CLIENTS_DIR
+            return _install()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _install() -> Path:
+    result: subprocess.CompletedProcess[str] | None = None
     for _ in range(_ATTEMPTS):
         result = subprocess.run(
             ["bash", str(SCENARIOS / "install.sh"), str(CLIENTS_DIR)],
@@ -58,6 +75,7 @@ def ensure_installed() -> Path:
         if result.returncode == 0 or _installed_apart_from_the_version_banner(result.stdout):
             MARKER.write_text(result.stdout)
             return CLIENTS_DIR
+    assert result is not None
     pytest.fail(
         f"installing the Pact clients failed:\n{result.stdout}\n{result.stderr}", pytrace=False
     )

@@ -17,15 +17,17 @@ import pytest
 from broker.domain.audit import AuditRecord, append
 from clients.sdk import BrokerClient
 from clients.sdk._audit import first_break
-from tests.e2e.conftest import running_broker
+from tests.e2e.accord_cli import environment_for, run_accord
+from tests.e2e.conftest import SharedBroker, running_broker
 from tests.e2e.test_cli import accord, ok
 
 pytestmark = pytest.mark.e2e
 
 
 def test_verify_audit_log_passes_then_names_a_row_edited_in_the_database(
-    broker_url: str, sqlite_database_url: str
+    shared_broker: SharedBroker,
 ) -> None:
+    broker_url, sqlite_database_url = shared_broker.url, shared_broker.database_url
     ok(broker_url, "create-environment", "--name", "production", "--production")
     ok(broker_url, "create-or-update-pacticipant", "--name", "Orders")
     ok(broker_url, "create-or-update-version", "--pacticipant", "Orders", "--version", "1.0.0")
@@ -59,7 +61,8 @@ def test_verify_audit_log_passes_then_names_a_row_edited_in_the_database(
     }
 
 
-def test_verify_audit_log_names_a_deleted_row(broker_url: str, sqlite_database_url: str) -> None:
+def test_verify_audit_log_names_a_deleted_row(shared_broker: SharedBroker) -> None:
+    broker_url, sqlite_database_url = shared_broker.url, shared_broker.database_url
     for name in ("A", "B", "C"):
         ok(broker_url, "create-or-update-pacticipant", "--name", name)
     with sqlite3.connect(sqlite_database_url.removeprefix("sqlite:///")) as database:
@@ -121,8 +124,9 @@ def printed_head(stdout: str) -> str:
 
 
 def test_trust_12_expect_head_fails_after_the_newest_rows_are_deleted(
-    broker_url: str, sqlite_database_url: str
+    shared_broker: SharedBroker,
 ) -> None:
+    broker_url, sqlite_database_url = shared_broker.url, shared_broker.database_url
     for name in ("A", "B", "C", "D"):
         ok(broker_url, "create-or-update-pacticipant", "--name", name)
     head = printed_head(ok(broker_url, "verify-audit-log"))
@@ -221,14 +225,7 @@ def test_trust_12_a_log_written_before_the_key_is_anchored_at_start(
             ("audit.anchor", False),
         ]
         environment_key = {"ACCORD_AUDIT_KEY": key}
-        checked = subprocess.run(
-            [sys.executable, "-m", "clients.cli", "verify-audit-log"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, **environment_key, "PACT_BROKER_BASE_URL": url},
-            timeout=60,
-            check=False,
-        )
+        checked = run_accord(["verify-audit-log"], environment_for(url, **environment_key))
         assert checked.returncode == 0, checked.stdout + checked.stderr
         assert "MACs checked" in checked.stdout
     with running_broker(sqlite_database_url, tmp_path, ACCORD_AUDIT_KEY=key) as url:

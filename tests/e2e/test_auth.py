@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.conftest import free_port, running_broker
+from tests.e2e.accord_cli import environment_for, run_accord
+from tests.e2e.conftest import BrokerPool, free_port, running_broker
 from tests.e2e.pact_clients import run_cli
 
 pytestmark = [pytest.mark.e2e]
@@ -23,22 +23,13 @@ FLAVOURS = ["rust", "ruby"]
 
 
 @pytest.fixture
-def secured_broker(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A broker process with `ACCORD_ADMIN_TOKEN`, on each backend."""
-    with running_broker(database_url, tmp_path, ACCORD_ADMIN_TOKEN=ADMIN) as url:
-        yield url
+def secured_broker(brokers: BrokerPool, backend_database_url: str | None) -> str:
+    """A broker process with `ACCORD_ADMIN_TOKEN`, on each backend, its database emptied."""
+    return brokers.broker(backend_database_url, ACCORD_ADMIN_TOKEN=ADMIN).emptied()
 
 
 def accord(broker_url: str, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PACT_BROKER_")}
-    return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**environment, "PACT_BROKER_BASE_URL": broker_url, **env},
-    )
+    return run_accord(list(argv), environment_for(broker_url, **env))
 
 
 def _environments(broker: str, token: str) -> list[str]:

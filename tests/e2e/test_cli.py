@@ -1,31 +1,20 @@
-"""The `accord` command, run as a process, against the broker run as a process."""
+"""The `accord` command against the broker run as a process (the command runs in-process)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
+
+from tests.e2e.accord_cli import accord_process, environment_for, run_accord
 
 pytestmark = pytest.mark.e2e
 
 
 def accord(broker_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
-    """Run `python -m clients.cli ARGV` against `broker_url`; the process's outcome."""
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("PACT_BROKER_")
-    }
-    environment["PACT_BROKER_BASE_URL"] = broker_url
-    return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *argv],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=60,
-        check=False,
-    )
+    """Run `accord ARGV` (in this process) against `broker_url`; its outcome."""
+    return run_accord(list(argv), environment_for(broker_url))
 
 
 def ok(broker_url: str, *argv: str) -> str:
@@ -254,11 +243,29 @@ def test_list_pacticipants_follows_every_page(broker_url: str) -> None:
     """More pacticipants than fit in one page of the broker's list all appear."""
     import httpx as _httpx
 
-    for i in range(105):
-        _httpx.post(f"{broker_url}/pacticipants", json={"name": f"app-{i:03d}"}).raise_for_status()
+    with _httpx.Client(base_url=broker_url) as http:  # one connection for the 105 writes
+        for i in range(105):
+            http.post("/pacticipants", json={"name": f"app-{i:03d}"}).raise_for_status()
     from clients.sdk import BrokerClient
 
     with BrokerClient(broker_url) as client:
         names = [p.name for p in client.list_pacticipants().embedded.pacticipants]
     assert len(names) == 105
     assert names[0] == "app-000" and names[-1] == "app-104"
+
+
+def test_the_command_as_a_process_says_what_it_did_and_what_went_wrong(broker_url: str) -> None:
+    environment = environment_for(broker_url)
+    created = accord_process(["create-or-update-pacticipant", "--name", "Orders"], environment)
+    assert (created.returncode, created.stdout, created.stderr) == (
+        0,
+        'Pacticipant "Orders" created\n',
+        "",
+    )
+    missing = accord_process(["describe-pacticipant", "--name", "Nobody"], environment)
+    assert missing.returncode == 1
+    assert missing.stdout == ""
+    assert missing.stderr.count("\n") == 1
+    usage = accord_process(["record-deployment", "-a", "Orders"], environment)
+    assert usage.returncode == 2
+    assert usage.stderr.startswith("usage: accord record-deployment")

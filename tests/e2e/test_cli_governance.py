@@ -8,11 +8,11 @@ sentence with a non-zero exit code.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from clients.sdk import BrokerError, SelfVerification
+from tests.e2e.conftest import BrokerPool
 from tests.e2e.governance_setup import (
     ADMIN,
     CANCEL_INTERACTION,
@@ -57,9 +57,9 @@ def publish_provider_contract(broker: str, token: str, version: str, document: s
 
 
 def test_admins_set_modes_approval_policies_and_teams(
-    sqlite_database_url: str, tmp_path: Path
+    brokers: BrokerPool,
 ) -> None:
-    with secured_broker(sqlite_database_url, tmp_path) as broker:
+    with secured_broker(brokers) as broker:
         token = teams_and_tokens(broker)
 
         assert (
@@ -117,9 +117,9 @@ def test_admins_set_modes_approval_policies_and_teams(
 
 
 def test_change_requests_are_listed_described_approved_and_rejected(
-    sqlite_database_url: str, tmp_path: Path
+    brokers: BrokerPool,
 ) -> None:
-    with secured_broker(sqlite_database_url, tmp_path) as broker:
+    with secured_broker(brokers) as broker:
         token = teams_and_tokens(broker)
         assert accord_ok(broker, ADMIN, "list-change-requests") == "No change requests.\n"
         publish_provider_contract(broker, token["orders-ci"], "1", ORDERS_OPENAPI)

@@ -6,11 +6,9 @@ admin can with a reason, and `accord can-i-deploy` then says yes and names the o
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.conftest import running_broker
+from tests.e2e.conftest import BrokerPool
 from tests.e2e.governance_setup import (
     ADMIN,
     CONSUMER,
@@ -22,6 +20,7 @@ from tests.e2e.governance_setup import (
     deploy,
     pact,
     publish_pact,
+    secured_broker,
     teams_and_tokens,
     verify,
 )
@@ -30,10 +29,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_trust_16_an_admin_overrides_a_held_change_from_the_command_line(
-    database_url: str, tmp_path: Path
+    brokers: BrokerPool, backend_database_url: str | None
 ) -> None:
-    environment = {"ACCORD_ADMIN_TOKEN": ADMIN, "ACCORD_ALLOW_OVERRIDE": "true"}
-    with running_broker(database_url, tmp_path, **environment) as broker:
+    with secured_broker(brokers, backend_database_url, ACCORD_ALLOW_OVERRIDE="true") as broker:
         token = teams_and_tokens(broker)
         accord_ok(
             broker, ADMIN, "set-mode", "--pacticipant", CONSUMER, "--mode", "brownfield-enterprise"

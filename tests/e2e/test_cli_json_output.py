@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from clients.cli.__main__ import build_parser, main
-from tests.e2e.conftest import running_broker
+from tests.e2e.conftest import BrokerPool
 
 pytestmark = pytest.mark.e2e
 
@@ -31,17 +30,13 @@ NOT_RUN = {"broker"}
 
 
 @pytest.fixture
-def broker(
-    sqlite_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    with running_broker(
-        sqlite_database_url, tmp_path, ACCORD_ADMIN_TOKEN=ADMIN, ACCORD_ALLOW_OVERRIDE="true"
-    ) as url:
-        for name in ("PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("PACT_BROKER_BASE_URL", url)
-        monkeypatch.setenv("PACT_BROKER_TOKEN", ADMIN)
-        yield url
+def broker(brokers: BrokerPool, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = brokers.broker(ACCORD_ADMIN_TOKEN=ADMIN, ACCORD_ALLOW_OVERRIDE="true").emptied()
+    for name in ("PACT_BROKER_USERNAME", "PACT_BROKER_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", url)
+    monkeypatch.setenv("PACT_BROKER_TOKEN", ADMIN)
+    return url
 
 
 def snake_members(document: object, where: str = "$") -> list[str]:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import running_broker
+from tests.e2e.accord_cli import environment_for, run_accord
+from tests.e2e.conftest import BrokerPool
 
 pytestmark = pytest.mark.e2e
 
@@ -20,30 +18,20 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def broker(sqlite_database_url: str, tmp_path: Path) -> Iterator[str]:
-    with running_broker(sqlite_database_url, tmp_path, ACCORD_ADMIN_TOKEN=ADMIN) as url:
-        yield url
+def broker(brokers: BrokerPool) -> str:
+    return brokers.broker(ACCORD_ADMIN_TOKEN=ADMIN).emptied()
 
 
 def accord(
     broker: str, *argv: str, stdin: str = "", user: tuple[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run `accord ARGV` with the admin token (or as `user`), `stdin` piped in."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PACT_BROKER_")}
-    environment["PACT_BROKER_BASE_URL"] = broker
+    environment = environment_for(broker)
     if user is None:
         environment["PACT_BROKER_TOKEN"] = ADMIN
     else:
         environment["PACT_BROKER_USERNAME"], environment["PACT_BROKER_PASSWORD"] = user
-    return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=environment,
-    )
+    return run_accord(list(argv), environment, stdin)
 
 
 def ok(broker: str, *argv: str, **options: object) -> str:

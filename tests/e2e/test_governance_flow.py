@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import BrokerPool
 from tests.e2e.governance_setup import (
     ADMIN,
     CANCEL_INTERACTION,
@@ -113,9 +114,9 @@ def open_change_request(broker: str, pacticipant: str) -> dict[str, object]:
 
 
 def test_a_consumer_pact_change_waits_for_the_provider_teams_approval(
-    database_url: str, tmp_path: Path
+    brokers: BrokerPool, backend_database_url: str | None, tmp_path: Path
 ) -> None:
-    with secured_broker(database_url, tmp_path) as broker:
+    with secured_broker(brokers, backend_database_url) as broker:
         token = teams_and_tokens(broker)
         # Before enterprise mode: Web 1.0.0's pact is verified by Orders 2.0.0 in production.
         publish_pact(broker, token["web-ci"], "1.0.0", pact(ORDER_INTERACTION))
@@ -174,9 +175,9 @@ def test_a_consumer_pact_change_waits_for_the_provider_teams_approval(
 
 
 def test_a_provider_contract_change_waits_for_the_consumer_teams_approval(
-    database_url: str, tmp_path: Path
+    brokers: BrokerPool, backend_database_url: str | None, tmp_path: Path
 ) -> None:
-    with secured_broker(database_url, tmp_path) as broker:
+    with secured_broker(brokers, backend_database_url) as broker:
         token = teams_and_tokens(broker)
         # Before enterprise mode: Orders 1 publishes its document; Web 1.0.0 fits it and runs.
         first = publish_provider_contract(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import httpx
 import pytest
 
@@ -12,15 +14,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.pact_clients]
 FLAVOURS = ["rust", "ruby"]
 
 
-def _ok(result: object) -> None:
-    assert getattr(result, "returncode", 1) == 0, (
+def _ok(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 0, (
         f"{result.args}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-    )  # type: ignore[attr-defined]
+    )
 
 
 def environment_named(broker: str, name: str) -> dict[str, object]:
     environments = httpx.get(f"{broker}/environments").json()["_embedded"]["environments"]
-    matching = [e for e in environments if e["name"] == name]
+    matching: list[dict[str, object]] = [e for e in environments if e["name"] == name]
     assert matching, f"no environment {name!r} in {environments}"
     return matching[0]
 

@@ -49,7 +49,8 @@ def matrix_row(broker_url: str, consumer_version: str) -> dict[str, Any]:
         params={"q[][pacticipant]": CONSUMER, "q[][version]": consumer_version},
     )
     assert answer.status_code == 200, answer.text
-    (row,) = [r for r in answer.json()["matrix"] if r["provider"]["name"] == PROVIDER]
+    rows: list[dict[str, Any]] = answer.json()["matrix"]
+    (row,) = [r for r in rows if r["provider"]["name"] == PROVIDER]
     return row
 
 

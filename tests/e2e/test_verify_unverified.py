@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ import httpx
 import pytest
 
 from clients.sdk import BrokerClient
+from tests.e2e.accord_cli import run_accord
 from tests.e2e.test_verify_broker import verify_args
 from tests.integration.verifier.conftest import CONSUMER, PROVIDER
 from tests.support.provider_app import create_app, running_provider
@@ -50,14 +50,7 @@ def provider_url() -> Iterator[str]:
 
 
 def accord(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "clients.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=env,
-    )
+    return run_accord(list(args), dict(os.environ) if env is None else env)
 
 
 def latest_verification(broker_url: str) -> dict[str, Any] | None:

@@ -33,7 +33,14 @@ from litestar import Litestar, Request, Response, get, post
 from litestar.enums import ScopeType
 from litestar.middleware.base import DefineMiddleware
 from litestar.params import FromPath
-from litestar.types import ASGIApp, HTTPResponseStartEvent, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
 
 TOKEN = "provider-secret"
 
@@ -62,14 +69,13 @@ def bearer_auth(app: ASGIApp) -> ASGIApp:
                     "status": 401,
                     "headers": [(b"content-type", b"application/json")],
                 }
+                body: HTTPResponseBodyEvent = {
+                    "type": "http.response.body",
+                    "body": b'{"error":"unauthorised"}',
+                    "more_body": False,
+                }
                 await send(start)
-                await send(
-                    {
-                        "type": "http.response.body",
-                        "body": b'{"error":"unauthorised"}',
-                        "more_body": False,
-                    }
-                )
+                await send(body)
                 return
         await app(scope, receive, send)
 

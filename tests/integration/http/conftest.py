@@ -12,7 +12,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
+from broker.http.paths import EncodedSlashes
 from broker.settings import Settings
+from tests.conftest import migrated_sqlite_file
 
 # Every table of the schema, the audit log included: a rejected write must leave none changed.
 SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
@@ -24,10 +26,41 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
     return Settings(database_url=database_url, **overrides)
 
 
+_APPS: dict[Settings, EncodedSlashes] = {}
+
+
+def broker_app(settings: Settings) -> EncodedSlashes:
+    """The application for `settings`, built once per process and shared by the tests' clients.
+
+    Building it costs about a third of a second (litestar reads every handler's signature);
+    its lifespan, which opens the storage and the worker pool, still runs for each client.
+    Give it to one client at a time: each client's start-up replaces the app's services.
+    """
+    app = _APPS.get(settings)
+    if app is None:
+        app = _APPS[settings] = asgi_app(settings)
+    return app
+
+
+@pytest.fixture(scope="session")
+def stable_sqlite_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where every test of this folder finds its SQLite file: one path, so one app."""
+    return tmp_path_factory.mktemp("http-sqlite")
+
+
+@pytest.fixture
+def sqlite_database_url(migrated_sqlite_template: Path, stable_sqlite_folder: Path) -> str:
+    """A fresh copy of the migrated template, at the same path for every test here."""
+    path = stable_sqlite_folder / "accord.db"
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    return f"sqlite:///{migrated_sqlite_file(migrated_sqlite_template, stable_sqlite_folder)}"
+
+
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
     """A test client of the whole application (lifespan included) on each backend."""
-    async with AsyncTestClient(app=asgi_app(settings_for(database_url))) as test_client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as test_client:
         yield test_client
 
 

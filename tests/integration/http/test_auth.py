@@ -27,7 +27,7 @@ from broker.services.auth import CONCURRENT_PASSWORD_CHECKS, AuthService
 from broker.services.login_throttle import LoginThrottle
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
-from tests.integration.http.conftest import settings_for
+from tests.integration.http.conftest import broker_app, settings_for
 
 Client = AsyncTestClient[Any]
 
@@ -49,7 +49,7 @@ def basic(username: str, password: str) -> dict[str, str]:
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[Client]:
     """The application with `ACCORD_ADMIN_TOKEN` set."""
-    app = asgi_app(settings_for(database_url, admin_token=ADMIN))
+    app = broker_app(settings_for(database_url, admin_token=ADMIN))
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

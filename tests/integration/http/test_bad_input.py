@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import msgspec
 import pytest
+import pytest_asyncio
 from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
-from tests.integration.http.conftest import dump_database, settings_for
+from tests.conftest import BACKENDS, create_database, drop_database, migrated_sqlite_file
+from tests.integration.http.conftest import broker_app, dump_database, settings_for
 
 Client = AsyncTestClient[Any]
 JSON = "application/json"
@@ -547,16 +551,44 @@ async def seed(client: Client) -> dict[str, str]:
 
 @pytest.fixture
 async def seeded(database_url: str) -> AsyncIterator[tuple[Client, dict[str, str]]]:
-    async with AsyncTestClient(app=asgi_app(settings_for(database_url))) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as client:
         yield client, await seed(client)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def cases_database_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    migrated_sqlite_template: Path,
+    postgres_server_dsn: str,
+) -> Iterator[str]:
+    """A database of the module's own on each backend (other tests here empty the session one)."""
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("bad-input")
+        yield f"sqlite:///{migrated_sqlite_file(migrated_sqlite_template, folder)}"
+        return
+    url = asyncio.run(create_database(postgres_server_dsn))
+    try:
+        yield url
+    finally:
+        asyncio.run(drop_database(postgres_server_dsn, url))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def seeded_once(cases_database_url: str) -> AsyncIterator[tuple[Client, dict[str, str]]]:
+    """One broker per backend, seeded once for every case: each must leave it as it was."""
+    async with AsyncTestClient(app=broker_app(settings_for(cases_database_url))) as client:
+        yield client, await seed(client)
+
+
+@pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("accept", ["application/hal+json", "application/problem+json"])
 @pytest.mark.parametrize("bad", CASES, ids=[c.id for c in CASES])
 async def test_bad_request_is_refused_and_changes_nothing(
-    bad: Case, accept: str, seeded: tuple[Client, dict[str, str]], database_url: str
+    bad: Case, accept: str, seeded_once: tuple[Client, dict[str, str]], cases_database_url: str
 ) -> None:
-    client, ids = seeded
+    client, ids = seeded_once
+    database_url = cases_database_url
     path = bad.path
     for key, value in ids.items():
         path = path.replace("{" + key + "}", value)
@@ -595,7 +627,7 @@ async def test_a_body_over_the_default_limit_is_413(client: Client, database_url
 
 async def test_the_body_limit_is_configurable(database_url: str) -> None:
     app = asgi_app(settings_for(database_url, max_body_bytes=100))
-    async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=app) as client:
         body = '{"name": "A", "repositoryUrl": "' + "u" * 120 + '"}'
         response = await client.post("/pacticipants", content=body, headers={"Content-Type": JSON})
         assert response.status_code == 413

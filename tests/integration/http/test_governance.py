@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app
-from tests.integration.http.conftest import settings_for
+from tests.integration.http.conftest import broker_app, settings_for
 from tests.integration.http.test_auth import ADMIN, bearer, new_token
 from tests.integration.http.test_pacts import BASE, body, pact
 
@@ -113,7 +113,7 @@ class World:
 
 @pytest.fixture
 async def world(database_url: str) -> AsyncIterator[World]:
-    app = asgi_app(settings_for(database_url, admin_token=ADMIN))
+    app = broker_app(settings_for(database_url, admin_token=ADMIN))
     async with AsyncTestClient(app=app) as client:
         admin = bearer(ADMIN)
         for team, owned in (("web-team", ["Web"]), ("orders-team", ["Orders"])):

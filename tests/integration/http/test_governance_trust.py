@@ -13,15 +13,14 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from broker.app import asgi_app
-from tests.integration.http.conftest import settings_for
+from tests.integration.http.conftest import broker_app, settings_for
 from tests.integration.http.test_auth import ADMIN, bearer, new_token
 from tests.integration.http.test_governance import OPENAPI, World, deploy_provider, set_mode
 from tests.integration.http.test_pacts import body, pact
 
 
 async def _world(database_url: str, **settings: Any) -> AsyncIterator[World]:
-    app = asgi_app(settings_for(database_url, admin_token=ADMIN, **settings))
+    app = broker_app(settings_for(database_url, admin_token=ADMIN, **settings))
     async with AsyncTestClient(app=app) as client:
         admin = bearer(ADMIN)
         for team, owned in (("web-team", ["Web"]), ("orders-team", ["Orders"])):

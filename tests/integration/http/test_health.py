@@ -34,7 +34,7 @@ async def test_dependencies_are_503_while_postgres_is_away_and_recover(
     proxy: ThreadedProxy, clean_postgres_database_url: str
 ) -> None:
     app = asgi_app(settings_for(through(clean_postgres_database_url, proxy.port)))
-    async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=app) as client:
         assert (await client.post("/pacticipants", json={"name": "A"})).status_code == 201
 
         proxy.stop()

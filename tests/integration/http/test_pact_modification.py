@@ -18,12 +18,12 @@ Client = AsyncTestClient[Any]
 @pytest.fixture
 async def permissive(database_url: str) -> AsyncIterator[Client]:
     app = asgi_app(settings_for(database_url, allow_contract_modification=True))
-    async with AsyncTestClient(app=app) as client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=app) as client:
         yield client
 
 
-def descriptions(served: dict[str, object]) -> list[str]:
-    return [i["description"] for i in served["interactions"]]  # type: ignore[attr-defined, index]
+def descriptions(served: dict[str, Any]) -> list[str]:
+    return [i["description"] for i in served["interactions"]]
 
 
 async def test_changed_content_replaces_the_pact_when_modification_is_allowed(

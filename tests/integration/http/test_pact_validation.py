@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from broker.app import asgi_app
-from tests.integration.http.conftest import dump_database, settings_for
+from tests.integration.http.conftest import broker_app, dump_database, settings_for
 from tests.integration.http.test_authorisation_matrix import publication
 
 Client = AsyncTestClient[Any]
@@ -25,7 +24,7 @@ FFI_V4 = SHARED / "clients" / "fixtures" / "pacts" / "ProbeConsumerV4-ProbeProvi
 @pytest.fixture
 async def strict_client(database_url: str) -> AsyncIterator[Client]:
     settings = settings_for(database_url, strict_pacts=True)
-    async with AsyncTestClient(app=asgi_app(settings)) as test_client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings)) as test_client:
         yield test_client
 
 

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from broker.app import asgi_app
-from tests.integration.http.conftest import settings_for
+from tests.integration.http.conftest import broker_app, settings_for
 from tests.integration.http.test_auth import ADMIN, basic, bearer, new_token
 from tests.integration.http.test_pacts import body, pact
 
@@ -23,7 +22,7 @@ PASSWORD = "correct horse"
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[Client]:
     """The application with `ACCORD_ADMIN_TOKEN` set."""
-    app = asgi_app(settings_for(database_url, admin_token=ADMIN))
+    app = broker_app(settings_for(database_url, admin_token=ADMIN))
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
 

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from broker.app import asgi_app
-from tests.integration.http.conftest import settings_for
+from tests.integration.http.conftest import broker_app, settings_for
 from tests.support.hostile_documents import any_of_body, any_of_spec, pact
 
 Client = AsyncTestClient[Any]
@@ -25,7 +24,7 @@ BOMB = pact(any_of_body(40))
 async def budget_client(database_url: str) -> AsyncIterator[Client]:
     """The broker with one worker and a one-second budget per task."""
     settings = settings_for(database_url, workers=1, work_budget=1.0)
-    async with AsyncTestClient(app=asgi_app(settings)) as test_client:  # type: ignore[arg-type]
+    async with AsyncTestClient(app=broker_app(settings)) as test_client:
         yield test_client
 
 
