@@ -9,6 +9,7 @@ newest verification of that content by that provider version (`latestby=cvpv`).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 import msgspec
 
@@ -30,7 +31,14 @@ from broker.services.deployments import live_versions
 from broker.services.governance import Governance
 from broker.services.versions import branch_head
 from broker.services.work import InlineWork, Work
-from broker.storage.interface import PactAndResult, Storage, Transaction
+from broker.storage.interface import (
+    Deployments,
+    Environments,
+    PactAndResult,
+    Storage,
+    Transaction,
+    Versions,
+)
 
 
 class VersionSelector(msgspec.Struct, frozen=True, kw_only=True):
@@ -292,7 +300,11 @@ def _rows(decision: Decision, facts: dict[Key, _Facts]) -> list[MatrixRow]:
     return rows
 
 
-async def _resolve(tx: Transaction, pacticipant: Pacticipant, s: VersionSelector) -> Version | None:
+class _TargetReads(Deployments, Environments, Versions, Protocol):
+    """What finding the versions a target selects reads."""
+
+
+async def _resolve(tx: Versions, pacticipant: Pacticipant, s: VersionSelector) -> Version | None:
     if s.version is not None:
         return await tx.find_version(pacticipant.id, s.version)
     if s.main_branch:
@@ -316,7 +328,7 @@ def _describe(s: VersionSelector) -> str:
     return "latest"
 
 
-async def _live(tx: Transaction, pacticipant: Pacticipant, target: Target) -> list[Version]:
+async def _live(tx: _TargetReads, pacticipant: Pacticipant, target: Target) -> list[Version]:
     """Every version of the pacticipant the target selects (all of them in an environment)."""
     if target.kind == "environment":
         assert target.name is not None

@@ -7,6 +7,7 @@ services apply while publishing and answering can-i-deploy are in `broker.servic
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 import msgspec
 
@@ -34,7 +35,11 @@ from broker.services.clock import Clock, system_clock
 from broker.services.document_work import spec_impacts
 from broker.services.governance import Governance, pact_diff_from
 from broker.services.work import Work, WorkTimeoutError
-from broker.storage.interface import GovernanceRecords, Storage, Transaction
+from broker.storage.interface import Contracts, GovernanceRecords, Pacticipants, Pacts, Storage
+
+
+class _Roles(Contracts, GovernanceRecords, Pacticipants, Pacts, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class Described(msgspec.Struct, frozen=True, kw_only=True):
@@ -250,14 +255,14 @@ async def _let_content_take_effect(
     )
 
 
-async def _diff_text(tx: Transaction, request: ChangeRequest, now: datetime, work: Work) -> str:
+async def _diff_text(tx: _Roles, request: ChangeRequest, now: datetime, work: Work) -> str:
     """The change against the last approved content, as text (a document diff in a worker)."""
     if request.kind is Kind.PACT:
         return await _pact_diff_text(tx, request, work)
     return await _contract_diff_text(tx, request, now, work)
 
 
-async def _pact_diff_text(tx: Transaction, request: ChangeRequest, work: Work) -> str:
+async def _pact_diff_text(tx: _Roles, request: ChangeRequest, work: Work) -> str:
     assert request.provider is not None
     consumer = await tx.find_pacticipant(request.pacticipant)
     provider = await tx.find_pacticipant(request.provider)
@@ -276,9 +281,7 @@ async def _pact_diff_text(tx: Transaction, request: ChangeRequest, work: Work) -
     return f"{heading}\n{render_text(await pact_diff_from(work, base, new))}"
 
 
-async def _contract_diff_text(
-    tx: Transaction, request: ChangeRequest, now: datetime, work: Work
-) -> str:
+async def _contract_diff_text(tx: _Roles, request: ChangeRequest, now: datetime, work: Work) -> str:
     provider = await tx.find_pacticipant(request.pacticipant)
     contract = (
         None

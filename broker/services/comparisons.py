@@ -8,6 +8,7 @@ either side is published, and on demand when can-i-deploy meets a pair not yet c
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 import msgspec
 
@@ -20,7 +21,12 @@ from broker.domain.model import (
 from broker.services.clock import Clock
 from broker.services.document_work import compare_contract, failed_findings
 from broker.services.work import Work, WorkTimeoutError
-from broker.storage.interface import Contracts, Transaction
+from broker.storage.interface import Contracts, Pacts
+
+
+class _Roles(Contracts, Pacts, Protocol):
+    """The storage roles this module's helpers use."""
+
 
 # The code of a comparison that ran over its time budget: recorded as failed, so the gate
 # never reads a comparison it could not finish as a success.
@@ -74,7 +80,7 @@ async def comparison_of(
 
 
 async def verdict_for(
-    tx: Transaction, pact_version_id: int, provider_version_id: int, clock: Clock, work: Work
+    tx: _Roles, pact_version_id: int, provider_version_id: int, clock: Clock, work: Work
 ) -> Verdict | None:
     """The bi-directional verdict of a provider version on a pact content.
 
@@ -94,7 +100,7 @@ async def verdict_for(
 
 
 async def compare_new_pact(
-    tx: Transaction, pact: PactVersion, clock: Clock, work: Work
+    tx: _Roles, pact: PactVersion, clock: Clock, work: Work
 ) -> list[tuple[ProviderContractPublication, Comparison]]:
     """Compare a newly published pact content with its provider's newest documents."""
     results = []

@@ -9,6 +9,8 @@ modification (pact-broker-api §5.3).
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import msgspec
 
 from broker.domain.errors import ConflictError, FieldError, InvalidInputError, NotFoundError, Notice
@@ -29,7 +31,11 @@ from broker.services.versions import (
     require_version,
 )
 from broker.services.work import InlineWork, Work, WorkTimeoutError
-from broker.storage.interface import Pacts, Storage, Transaction
+from broker.storage.interface import Contracts, Pacticipants, Pacts, Storage, Versions
+
+
+class _Roles(Contracts, Pacticipants, Pacts, Versions, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class Contract(msgspec.Struct, frozen=True, kw_only=True):
@@ -231,7 +237,7 @@ class ContractService:
                 notices=notices,
             )
 
-    async def _comparison_notices(self, tx: Transaction, pact: Pact) -> list[Notice]:
+    async def _comparison_notices(self, tx: _Roles, pact: Pact) -> list[Notice]:
         """Bi-directional: the new pact against its provider's newest OpenAPI documents."""
         notices = []
         for publication, comparison in await compare_new_pact(
@@ -252,7 +258,7 @@ class ContractService:
 
     async def _publish_one(
         self,
-        tx: Transaction,
+        tx: _Roles,
         consumer: Pacticipant,
         version: Version,
         item: _Checked,
@@ -319,7 +325,7 @@ class ContractService:
     # reading
 
     async def _integration(
-        self, tx: Transaction, provider_name: str, consumer_name: str
+        self, tx: _Roles, provider_name: str, consumer_name: str
     ) -> tuple[Pacticipant, Pacticipant]:
         provider = await require_pacticipant(tx, provider_name)
         consumer = await require_pacticipant(tx, consumer_name)
@@ -327,7 +333,7 @@ class ContractService:
 
     async def _assemble(
         self,
-        tx: Transaction,
+        tx: _Roles,
         consumer: Pacticipant,
         provider: Pacticipant,
         publication: PactPublication,

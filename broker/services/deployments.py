@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 import msgspec
 
@@ -14,7 +15,20 @@ from broker.services.clock import Clock, IdSource, random_uuid, system_clock
 from broker.services.environments import require_environment
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import require_version
-from broker.storage.interface import ANY, AnyInstance, Storage, Transaction
+from broker.storage.interface import (
+    ANY,
+    AnyInstance,
+    AuditLog,
+    Deployments,
+    Environments,
+    Pacticipants,
+    Storage,
+    Versions,
+)
+
+
+class _Roles(AuditLog, Deployments, Environments, Pacticipants, Versions, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class Deployment(msgspec.Struct, frozen=True, kw_only=True):
@@ -43,14 +57,14 @@ def _subject(kind: str, held: Deployment | Release) -> str:
 
 
 async def _audited(
-    tx: Transaction, now: datetime, action: str, held: Deployment | Release, before: str | None
+    tx: _Roles, now: datetime, action: str, held: Deployment | Release, before: str | None
 ) -> None:
     kind = "deployment" if isinstance(held, Deployment) else "release"
     after = fields_hash(held.record)
     await audit(tx, now, action, _subject(kind, held), before, after, held.pacticipant.name)
 
 
-async def _deployment(tx: Transaction, record: DeployedVersion) -> Deployment:
+async def _deployment(tx: _Roles, record: DeployedVersion) -> Deployment:
     pacticipant = await tx.find_pacticipant_by_id(record.pacticipant_id)
     version = await tx.find_version_by_id(record.version_id)
     environment = await tx.find_environment(record.environment_id)
@@ -60,7 +74,7 @@ async def _deployment(tx: Transaction, record: DeployedVersion) -> Deployment:
     )
 
 
-async def _release(tx: Transaction, record: ReleasedVersion) -> Release:
+async def _release(tx: _Roles, record: ReleasedVersion) -> Release:
     pacticipant = await tx.find_pacticipant_by_id(record.pacticipant_id)
     version = await tx.find_version_by_id(record.version_id)
     environment = await tx.find_environment(record.environment_id)
@@ -68,8 +82,12 @@ async def _release(tx: Transaction, record: ReleasedVersion) -> Release:
     return Release(record=record, pacticipant=pacticipant, version=version, environment=environment)
 
 
+class LiveVersionReads(Deployments, Versions, Protocol):
+    """What `live_versions` reads."""
+
+
 async def live_versions(
-    tx: Transaction,
+    tx: LiveVersionReads,
     pacticipant_id: int,
     environment_uuid: str,
     *,
@@ -103,7 +121,7 @@ class DeploymentService:
         self._new_id = new_id
 
     async def _target(
-        self, tx: Transaction, pacticipant_name: str, number: str, environment_uuid: str
+        self, tx: _Roles, pacticipant_name: str, number: str, environment_uuid: str
     ) -> tuple[Pacticipant, Version, Environment]:
         pacticipant = await require_pacticipant(tx, pacticipant_name)
         version = await require_version(tx, pacticipant, number)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Protocol
 
 import msgspec
 
@@ -22,7 +23,19 @@ from broker.services.deployments import live_versions
 from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import branch_head
-from broker.storage.interface import Selection, Storage, Transaction
+from broker.storage.interface import (
+    Deployments,
+    Environments,
+    GovernanceRecords,
+    Pacts,
+    Selection,
+    Storage,
+    Versions,
+)
+
+
+class _Roles(Deployments, Environments, GovernanceRecords, Pacts, Selection, Versions, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class VerificationRequest(msgspec.Struct, frozen=True, kw_only=True):
@@ -137,7 +150,7 @@ class ForVerificationService:
             return await self._awaiting_approval(tx, results)
 
     async def _awaiting_approval(
-        self, tx: Transaction, results: list[PactToVerify]
+        self, tx: _Roles, results: list[PactToVerify]
     ) -> list[PactToVerify]:
         """A pact whose change awaits approval is pending, so verifying it breaks no build."""
         governed = {
@@ -163,7 +176,7 @@ class ForVerificationService:
 
     async def _wip(
         self,
-        tx: Transaction,
+        tx: _Roles,
         provider: Pacticipant,
         consumers: list[Pacticipant],
         selected: set[tuple[int, int]],
@@ -226,7 +239,7 @@ class ForVerificationService:
 
     async def _versions(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per row of §7.3
         self,
-        tx: Transaction,
+        tx: _Roles,
         s: Selector,
         consumer: Pacticipant,
         provider: Pacticipant,
@@ -278,7 +291,7 @@ class ForVerificationService:
 
     async def _results(
         self,
-        tx: Transaction,
+        tx: _Roles,
         provider: Pacticipant,
         entries: list[_Entry],
         request: VerificationRequest,
@@ -310,7 +323,7 @@ class ForVerificationService:
 
 
 async def _not_verified_on_branch(
-    tx: Transaction, provider: Pacticipant, entries: list[_Entry], request: VerificationRequest
+    tx: _Roles, provider: Pacticipant, entries: list[_Entry], request: VerificationRequest
 ) -> list[tuple[_Entry, str]]:
     """The entries no version of the provider branch verified, nor any before it existed."""
     assert request.provider_branch
@@ -350,7 +363,7 @@ async def _not_verified_with_tags(
 
 
 async def _live_versions(
-    tx: Transaction, s: Selector, consumer: Pacticipant, environments: Mapping[str, object]
+    tx: _Roles, s: Selector, consumer: Pacticipant, environments: Mapping[str, object]
 ) -> list[Version]:
     names = [s.environment] if s.environment is not None else sorted(environments)
     deployed = bool(s.deployed or s.deployed_or_released or (s.environment and not s.released))
@@ -367,7 +380,7 @@ async def _live_versions(
 
 
 async def _pending(
-    tx: Transaction, provider: Pacticipant, ids: list[int], request: VerificationRequest
+    tx: _Roles, provider: Pacticipant, ids: list[int], request: VerificationRequest
 ) -> dict[int, tuple[bool, str]]:
     """Whether each content is pending for the provider branch (or tags) that will verify it.
 
@@ -414,7 +427,7 @@ async def _pending(
 
 
 async def _pending_for_tags(
-    tx: Transaction, provider: Pacticipant, pact_version_id: int, provider_tags: tuple[str, ...]
+    tx: _Roles, provider: Pacticipant, pact_version_id: int, provider_tags: tuple[str, ...]
 ) -> tuple[bool, str]:
     """Pending for tags: some tag has no successful result from a version carrying it."""
     successes = [v for v in await tx.verifications_of_pact_version(pact_version_id) if v.success]

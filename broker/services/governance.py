@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Protocol
 
 import msgspec
 
@@ -37,7 +38,18 @@ from broker.services.actor import current_actor
 from broker.services.audit import audit
 from broker.services.document_work import pact_diff, spec_impacts
 from broker.services.work import InlineWork, Work, WorkTimeoutError
-from broker.storage.interface import GovernanceRecords, Pacts, Transaction
+from broker.storage.interface import (
+    AuditLog,
+    Auth,
+    Contracts,
+    GovernanceRecords,
+    Pacticipants,
+    Pacts,
+)
+
+
+class _Roles(AuditLog, Auth, Contracts, GovernanceRecords, Pacticipants, Pacts, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class Governance:
@@ -52,7 +64,7 @@ class Governance:
         own = await tx.mode_of(pacticipant)
         return self.default_mode if own is None else Mode(own)
 
-    async def is_enterprise(self, tx: Transaction, pacticipant: str) -> bool:
+    async def is_enterprise(self, tx: GovernanceRecords, pacticipant: str) -> bool:
         """Whether the pacticipant's changes wait for approval."""
         return await self.mode(tx, pacticipant) is Mode.ENTERPRISE
 
@@ -60,7 +72,7 @@ class Governance:
 
     async def on_pact(  # noqa: PLR0917 - the pact's parts, as the publisher holds them
         self,
-        tx: Transaction,
+        tx: _Roles,
         consumer: Pacticipant,
         provider: Pacticipant,
         version: Version,
@@ -105,7 +117,7 @@ class Governance:
 
     async def on_provider_contract(  # noqa: PLR0917 - the contract's parts, as published
         self,
-        tx: Transaction,
+        tx: _Roles,
         provider: Pacticipant,
         version: Version,
         contract: ProviderContract,
@@ -151,7 +163,7 @@ class Governance:
 
     # can-i-deploy and pacts-for-verification
 
-    async def holds(self, tx: Transaction, pacticipant: Pacticipant, version: Version) -> list[str]:
+    async def holds(self, tx: _Roles, pacticipant: Pacticipant, version: Version) -> list[str]:
         """Why this version may not be deployed yet.
 
         In every mode: each change request that lists the version and was not approved, while
@@ -182,7 +194,7 @@ class Governance:
         return [*await tx.publish_warnings(pacticipant.name, version.number), *texts]
 
     async def unapproved_reason(
-        self, tx: Transaction, consumer: Pacticipant, provider: Pacticipant, sha: str
+        self, tx: GovernanceRecords, consumer: Pacticipant, provider: Pacticipant, sha: str
     ) -> str | None:
         """Why an enterprise consumer's pact is not in effect yet, or None when it is."""
         if await tx.is_approved(Kind.PACT, consumer.name, provider.name, sha):
@@ -205,9 +217,7 @@ async def _hold(
     return f"{what} ({sha[:12]}) has not been approved"
 
 
-async def _open_or_join(
-    tx: Transaction, new: NewRequest
-) -> tuple[ChangeRequest, list[ChangeRequest]]:
+async def _open_or_join(tx: _Roles, new: NewRequest) -> tuple[ChangeRequest, list[ChangeRequest]]:
     """The open request for this content (noting the version), or a new one superseding the rest.
 
     Returns the request and the requests it superseded.
@@ -275,7 +285,7 @@ def _touched_interactions(diff: PactDiff) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-async def _consumer_pacts(tx: Transaction, provider: Pacticipant) -> dict[str, str]:
+async def _consumer_pacts(tx: _Roles, provider: Pacticipant) -> dict[str, str]:
     """Each consumer with a pact against the provider, and its latest pact's content."""
     found = {}
     for latest in await tx.latest_publications(provider.id):
@@ -314,7 +324,7 @@ async def _spec_impact(
 
 
 async def _pact_polish_warnings(
-    tx: Transaction,
+    tx: _Roles,
     consumer: Pacticipant,
     provider: Pacticipant,
     content: PactVersion,

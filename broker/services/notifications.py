@@ -8,17 +8,22 @@ the change request the document opened.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from broker.domain.errors import Notice
 from broker.domain.model import Pacticipant, Page, ProviderContract, Version
 from broker.domain.notifications import Notification, notification_for, notifies
 from broker.services.pacticipants import require_pacticipant
 from broker.services.spec_changes import SpecChanges
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Contracts, Notifications, Pacticipants, Pacts, Storage
+
+
+class _Roles(Contracts, Notifications, Pacticipants, Pacts, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 async def notify_consumers(
-    tx: Transaction,
+    tx: _Roles,
     provider: Pacticipant,
     version: Version,
     changes: SpecChanges,
@@ -62,7 +67,7 @@ async def notify_consumers(
 
 
 async def _changes_the_contract(
-    tx: Transaction, provider: Pacticipant, version: Version, replaced: ProviderContract | None
+    tx: _Roles, provider: Pacticipant, version: Version, replaced: ProviderContract | None
 ) -> bool:
     """Whether the version's document differs from the provider's document just before it."""
     mine = await tx.find_contract_publication(version.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import msgspec
 
 from broker.domain.audit import state_hash
@@ -12,7 +14,11 @@ from broker.services.audit import audit, fields_hash
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.races import find_or_insert
-from broker.storage.interface import Pacticipants, Storage, Transaction
+from broker.storage.interface import Pacticipants, Pacts, Storage, Versions
+
+
+class _Roles(Pacticipants, Pacts, Versions, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class PacticipantDetails(msgspec.Struct, frozen=True, kw_only=True):
@@ -57,7 +63,7 @@ class PacticipantService:
         self._storage = storage
         self._clock = clock
 
-    async def _details(self, tx: Transaction, pacticipant: Pacticipant) -> PacticipantDetails:
+    async def _details(self, tx: _Roles, pacticipant: Pacticipant) -> PacticipantDetails:
         latest = await tx.latest_version(pacticipant.id)
         return PacticipantDetails(
             pacticipant=pacticipant,

@@ -8,6 +8,8 @@ since it judges each pact by its comparison with the new document.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import msgspec
 
 from broker.domain.errors import Notice
@@ -15,8 +17,13 @@ from broker.domain.model import Pacticipant, ProviderContract, Version
 from broker.services.clock import Clock
 from broker.services.document_work import spec_impacts
 from broker.services.work import Work, WorkTimeoutError
-from broker.storage.interface import Transaction
+from broker.storage.interface import Contracts, Pacts, Versions
 from verifier.spec_diff import Level
+
+
+class _Roles(Contracts, Pacts, Versions, Protocol):
+    """The storage roles this module's helpers use."""
+
 
 # How many of the provider's newest distinct documents are searched for the previous one.
 _LOOKBACK = 20
@@ -56,7 +63,7 @@ class SpecChanges(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def changes_since_previous(
-    tx: Transaction,
+    tx: _Roles,
     provider: Pacticipant,
     version: Version,
     contract: ProviderContract,

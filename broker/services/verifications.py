@@ -7,6 +7,7 @@ provider version if it is new.
 
 from __future__ import annotations
 
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import msgspec
@@ -19,7 +20,11 @@ from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import ensure_version, require_version
-from broker.storage.interface import Storage, Transaction
+from broker.storage.interface import Pacticipants, Pacts, Storage, Versions
+
+
+class _Roles(Pacticipants, Pacts, Versions, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class ResultToPublish(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,7 +56,7 @@ class VerificationService:
         self._clock = clock
 
     async def _content(
-        self, tx: Transaction, provider_name: str, consumer_name: str, sha: str
+        self, tx: _Roles, provider_name: str, consumer_name: str, sha: str
     ) -> tuple[Pacticipant, Pacticipant, PactVersion]:
         provider = await require_pacticipant(tx, provider_name)
         consumer = await require_pacticipant(tx, consumer_name)
@@ -62,7 +67,7 @@ class VerificationService:
             )
         return consumer, provider, content
 
-    async def _details(self, tx: Transaction, verification: Verification) -> VerificationDetails:
+    async def _details(self, tx: _Roles, verification: Verification) -> VerificationDetails:
         consumer = await tx.find_pacticipant_by_id(verification.consumer_id)
         provider = await tx.find_pacticipant_by_id(verification.provider_id)
         version = await tx.find_version_by_id(verification.provider_version_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import msgspec
 
 from broker.domain.errors import NotFoundError
@@ -19,7 +21,11 @@ from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
-from broker.storage.interface import Pacticipants, Storage, Transaction, Versions
+from broker.storage.interface import Deployments, Environments, Pacticipants, Storage, Versions
+
+
+class _Roles(Deployments, Environments, Pacticipants, Versions, Protocol):
+    """The storage roles this module's helpers use."""
 
 
 class BranchHead(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,9 +69,7 @@ async def head_of(tx: Versions, branch: Branch) -> Version | None:
     return versions[0] if versions else None
 
 
-async def branch_head(
-    tx: Transaction, pacticipant: Pacticipant, branch_name: str
-) -> Version | None:
+async def branch_head(tx: Versions, pacticipant: Pacticipant, branch_name: str) -> Version | None:
     """The head of the pacticipant's branch, or None when the branch is unknown or empty."""
     branch = await tx.find_branch(pacticipant.id, branch_name)
     return None if branch is None else await head_of(tx, branch)
@@ -97,7 +101,7 @@ async def ensure_version(
 
 
 async def record_branch_and_tags(
-    tx: Transaction,
+    tx: _Roles,
     pacticipant: Pacticipant,
     version: Version,
     *,
@@ -132,7 +136,7 @@ class VersionService:
         self._clock = clock
 
     async def details(
-        self, tx: Transaction, pacticipant: Pacticipant, version: Version
+        self, tx: _Roles, pacticipant: Pacticipant, version: Version
     ) -> VersionDetails:
         """Assemble what the version resource shows."""
         deployed, released = await tx.environments_of_version(version.id)
