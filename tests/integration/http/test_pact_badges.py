@@ -104,9 +104,12 @@ async def test_the_matrix_badge_needs_a_result_by_a_provider_version_with_the_ta
     assert ">verified<" in svg and GREEN in svg
 
 
-async def test_a_pact_still_reads_at_its_latest_tag_path(client: Client) -> None:
-    await publish(client, "1", "a", tags=["badge"])
+async def test_the_badge_path_wins_over_a_tag_named_badge_as_in_the_pact_broker(
+    client: Client,
+) -> None:
+    await publish(client, "1", "a", tags=["badge", "prod"])
     response = await client.get(f"{PACTS}/latest/badge")
     assert response.headers["content-type"].startswith("image/svg+xml")
     pact_response = await client.get(f"{PACTS}/latest/prod")
-    assert pact_response.status_code == 404
+    assert pact_response.status_code == 200, pact_response.text
+    assert pact_response.json()["consumer"]["name"] == "Web"
