@@ -27,8 +27,10 @@ from broker.http.routes import (
     for_verification,
     governance,
     index,
+    integrations,
     matrix,
     notifications,
+    pact_badges,
     pacticipants,
     pacts,
     provider_contracts,
@@ -47,6 +49,7 @@ from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.governance import Governance
+from broker.services.integrations import IntegrationService
 from broker.services.login_throttle import LoginThrottle
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
@@ -94,6 +97,7 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
         users=UserService(storage),
         audit=AuditService(storage),
         notifications=NotificationService(storage),
+        integrations=IntegrationService(storage),
     )
 
 
@@ -141,6 +145,8 @@ def create_app(settings: Settings) -> Litestar:
             for_verification.ForVerificationController,
             matrix.MatrixController,
             deploy_badges.DeployBadgeController,
+            pact_badges.PactBadgeController,
+            integrations.IntegrationController,
             provider_contracts.ProviderContractController,
             admin.AdminController,
             users.UserController,

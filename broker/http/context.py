@@ -24,6 +24,7 @@ from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
+from broker.services.integrations import IntegrationService
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
@@ -57,6 +58,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     audit: AuditService
     notifications: NotificationService
     governance: GovernanceService
+    integrations: IntegrationService
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:

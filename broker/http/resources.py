@@ -110,6 +110,7 @@ def index(links: Links) -> Body:
                 "/pacticipants/{pacticipant}/approval-policy",
                 title="Who approves a pacticipant's contract changes",
             ),
+            "pb:integrations": links.link(links.href("integrations"), title="Integrations"),
             "accord:audit": links.link(links.href("audit"), title="The audit log"),
         }
     }

@@ -1,8 +1,8 @@
 """All that services know of storage: the `Storage` protocol and one role protocol per aggregate.
 
 `Transaction` is every role at once (`AuditLog`, `GovernanceRecords`, `Pacticipants`, `Versions`,
-`Environments`, `Deployments`, `Pacts`, `Contracts`, `Selection`, `Auth`, `Notifications`); a
-function that needs only some roles says so in its parameter types.
+`Environments`, `Deployments`, `Pacts`, `Integrations`, `Contracts`, `Selection`, `Auth`,
+`Notifications`); a function that needs only some roles says so in its parameter types.
 
 A service opens one transaction per use case; everything it writes commits together or not at
 all. Services pass in times and ids, so both adapters store the same values. Adapters translate
@@ -68,6 +68,16 @@ class PactAndResult(NamedTuple):
     verification_id: int | None
     success: bool | None
     verified_at: datetime | None
+
+
+class IntegrationRow(NamedTuple):
+    """A consumer/provider pair that has had a pact, with both names."""
+
+    consumer_id: int
+    consumer_name: str
+    provider_id: int
+    provider_name: str
+    created_at: datetime
 
 
 class AuditLog(Protocol):
@@ -559,6 +569,47 @@ class Pacts(Protocol):
         ...
 
 
+class Integrations(Protocol):
+    """Consumer/provider pairs with pacts: listing them, their badges' facts, deleting them."""
+
+    async def list_integrations(self) -> list[IntegrationRow]:
+        """Every integration, by consumer name then provider name."""
+        ...
+
+    async def latest_integration_result(
+        self,
+        consumer_id: int,
+        provider_id: int,
+        *,
+        tag: str | None = None,
+        untagged: bool = False,
+        provider_tag: str | None = None,
+    ) -> Verification | None:
+        """The newest result for the newest consumer version's pact that has any result.
+
+        Among consumer versions with `tag` (or without tags, `untagged`), and among results by
+        provider versions with `provider_tag`: newest consumer version first, then (with a
+        provider tag) newest provider version, then newest result.
+        """
+        ...
+
+    async def delete_integration(self, consumer_id: int, provider_id: int) -> None:
+        """Remove the pair's pacts, their contents and results, and the integration itself."""
+        ...
+
+    async def delete_orphan_versions(self, pacticipant_ids: Sequence[int]) -> int:
+        """Remove the pacticipants' versions no pact, result or provider contract names."""
+        ...
+
+    async def delete_pacticipant_if_orphan(self, pacticipant_id: int) -> bool:
+        """Remove a pacticipant left without versions and pact contents; whether it went."""
+        ...
+
+    async def delete_all_pacticipants(self) -> int:
+        """Remove every pacticipant with all recorded about it; how many there were."""
+        ...
+
+
 class Contracts(Protocol):
     """Provider contracts and their comparisons with pacts (bi-directional)."""
 
@@ -838,6 +889,7 @@ class Transaction(
     Environments,
     Deployments,
     Pacts,
+    Integrations,
     Contracts,
     Selection,
     Auth,

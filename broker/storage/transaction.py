@@ -9,6 +9,7 @@ from broker.storage.deployments import DeploymentRows
 from broker.storage.driver import Driver
 from broker.storage.environments import EnvironmentRows
 from broker.storage.governance import GovernanceRows
+from broker.storage.integrations import IntegrationRows
 from broker.storage.notifications import NotificationRows
 from broker.storage.pacticipants import PacticipantRows
 from broker.storage.pacts import PactRows
@@ -23,6 +24,7 @@ class StorageTransaction(
     DeploymentRows,
     EnvironmentRows,
     GovernanceRows,
+    IntegrationRows,
     NotificationRows,
     PacticipantRows,
     PactRows,

@@ -315,6 +315,7 @@ async def publish_pair(
         "number": number,
         "branch": BRANCH,
         "tag": TAG,
+        "provider_tag": TAG,  # the matrix badge's provider tag (the provider is tagged too)
         "to": TAG,
         "label": LABEL,
         # Deployments name the environment by uuid, can-i-deploy by name.
