@@ -17,6 +17,7 @@ from broker.domain.errors import ConflictError, FieldError, InvalidInputError, N
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page, Version
 from broker.domain.names import check_name
 from broker.domain.pact_diff import PactDiff
+from broker.domain.provider_states import ProviderState, aggregate
 from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
@@ -433,21 +434,65 @@ class ContractService:
             return consumer, provider, pacts, total
 
     async def latest_of_all(
-        self, provider_name: str | None = None, *, tag: str | None = None, branch: str | None = None
+        self,
+        provider_name: str | None = None,
+        *,
+        tag: str | None = None,
+        branch: str | None = None,
+        main_branch: bool = False,
     ) -> list[Pact]:
         """The latest pact of every integration (or of one provider's, on a branch or tag)."""
         async with self._storage.transaction() as tx:
             provider_id = None
             if provider_name is not None:
                 provider_id = (await require_pacticipant(tx, provider_name)).id
-            publications = await tx.latest_publications(provider_id, tag=tag, branch=branch)
-            pacts = []
-            for p in publications:
-                consumer = await tx.find_pacticipant_by_id(p.consumer_id)
-                provider = await tx.find_pacticipant_by_id(p.provider_id)
-                assert consumer is not None and provider is not None
-                pacts.append(await self._assemble(tx, consumer, provider, p))
-            return pacts
+            publications = await tx.latest_publications(
+                provider_id, tag=tag, branch=branch, main_branch=main_branch
+            )
+            return await self._assemble_all(tx, publications)
+
+    async def of_provider(
+        self,
+        provider_name: str,
+        *,
+        consumer_name: str | None = None,
+        tag: str | None = None,
+        branch: str | None = None,
+        main_branch: bool = False,
+    ) -> list[Pact]:
+        """Every pact with a provider (of one consumer, with a tag, on a branch or main branch)."""
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            consumer_id = None
+            if consumer_name is not None:
+                consumer_id = (await require_pacticipant(tx, consumer_name)).id
+            publications = await tx.provider_publications(
+                provider.id,
+                consumer_id=consumer_id,
+                tag=tag,
+                branch=branch,
+                main_branch=main_branch,
+            )
+            return await self._assemble_all(tx, publications)
+
+    async def provider_states(
+        self, provider_name: str, *, branch: str | None = None
+    ) -> list[ProviderState]:
+        """The distinct states of each consumer's latest pact on its main branch (or `branch`)."""
+        pacts = await self.latest_of_all(provider_name, branch=branch, main_branch=branch is None)
+        return aggregate([(p.consumer.name, p.publication.document(p.content)) for p in pacts])
+
+    async def _assemble_all(self, tx: _Roles, publications: list[PactPublication]) -> list[Pact]:
+        pacts = []
+        names: dict[int, Pacticipant] = {}
+        for p in publications:
+            for pacticipant_id in (p.consumer_id, p.provider_id):
+                if pacticipant_id not in names:
+                    found = await tx.find_pacticipant_by_id(pacticipant_id)
+                    assert found is not None  # kept by foreign keys
+                    names[pacticipant_id] = found
+            pacts.append(await self._assemble(tx, names[p.consumer_id], names[p.provider_id], p))
+        return pacts
 
     async def previous_distinct(self, pact: Pact) -> Pact | None:
         """The pact of the newest earlier consumer version with other content."""
