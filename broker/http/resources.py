@@ -143,10 +143,6 @@ def index(links: Links) -> Body:
                 title="All versions of a pact for a given consumer and provider from the "
                 "consumer's main branch",
             ),
-            "pb:provider-states": t(
-                "/pacts/provider/{provider}/provider-states",
-                title="The provider states of the provider's latest main-branch pacts",
-            ),
             "accord:change-requests": links.link(
                 links.href("change-requests"), title="Contract changes awaiting or past sign-off"
             ),
