@@ -22,6 +22,7 @@ from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
+from broker.services.deployments import live_versions
 from broker.services.document_work import checked_pact, merged_pact, pact_diff, pact_diff_text
 from broker.services.governance import Governance
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
@@ -32,10 +33,18 @@ from broker.services.versions import (
     require_version,
 )
 from broker.services.work import InlineWork, Work, WorkTimeoutError
-from broker.storage.interface import Contracts, Pacticipants, Pacts, Storage, Versions
+from broker.storage.interface import (
+    Contracts,
+    Deployments,
+    Environments,
+    Pacticipants,
+    Pacts,
+    Storage,
+    Versions,
+)
 
 
-class _Roles(Contracts, Pacticipants, Pacts, Versions, Protocol):
+class _Roles(Contracts, Deployments, Environments, Pacticipants, Pacts, Versions, Protocol):
     """The storage roles this module's helpers use."""
 
 
@@ -476,11 +485,37 @@ class ContractService:
             return await self._assemble_all(tx, publications)
 
     async def provider_states(
-        self, provider_name: str, *, branch: str | None = None
+        self, provider_name: str, *, branch: str | None = None, environment: str | None = None
     ) -> list[ProviderState]:
-        """The distinct states of each consumer's latest pact on its main branch (or `branch`)."""
-        pacts = await self.latest_of_all(provider_name, branch=branch, main_branch=branch is None)
+        """The distinct states of each consumer's latest pact on its main branch.
+
+        Or of the latest pact on `branch`, or of the pacts of the consumer versions deployed or
+        released in `environment` (its name or uuid).
+        """
+        if environment is None:
+            pacts = await self.latest_of_all(
+                provider_name, branch=branch, main_branch=branch is None
+            )
+        else:
+            pacts = await self._live_pacts(provider_name, environment)
         return aggregate([(p.consumer.name, p.publication.document(p.content)) for p in pacts])
+
+    async def _live_pacts(self, provider_name: str, environment_name: str) -> list[Pact]:
+        """The pacts with a provider of the consumer versions live in an environment."""
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            environment = await tx.find_environment(
+                environment_name
+            ) or await tx.find_environment_by_name(environment_name)
+            if environment is None:
+                raise NotFoundError(f"No environment {environment_name}")
+            publications = []
+            for latest in await tx.latest_publications(provider.id):
+                for version in await live_versions(tx, latest.consumer_id, environment.uuid):
+                    found = await tx.find_publication(version.id, provider.id)
+                    if found is not None:
+                        publications.append(found)
+            return await self._assemble_all(tx, publications)
 
     async def _assemble_all(self, tx: _Roles, publications: list[PactPublication]) -> list[Pact]:
         pacts = []

@@ -568,3 +568,11 @@ class PactCollectionController(Controller):
         """The distinct provider states of the latest pact of each consumer on a branch."""
         states = await services.contracts.provider_states(provider, branch=branch)
         return hal(pact_resources.provider_states(states))
+
+    @get(PROVIDER_PACTS + "/provider-states/environment/{environment:str}", opt=read())
+    async def provider_states_in_environment(
+        self, provider: PathName, environment: PathName, services: ServicesDep
+    ) -> Response[bytes]:
+        """The distinct provider states of the consumer versions live in an environment."""
+        states = await services.contracts.provider_states(provider, environment=environment)
+        return hal(pact_resources.provider_states(states))

@@ -193,3 +193,31 @@ async def test_index_links_to_the_provider_pacts(client: Client) -> None:
     for relation, path in expected.items():
         assert links[relation]["href"] == BASE + path, relation
         assert links[relation]["templated"] is True, relation
+
+
+async def test_provider_states_of_the_versions_live_in_an_environment(client: Client) -> None:
+    await publish(client, v3_pact("Web", {"name": "deployed state"}), "1", branch="main")
+    await publish(client, v3_pact("Web", {"name": "newer state"}), "2", branch="main")
+    await publish(client, v3_pact("Mobile", {"name": "released state"}), "7", branch="main")
+    environment = await client.post("/environments", json={"name": "prod", "production": True})
+    assert environment.status_code == 201, environment.text
+    uuid = environment.json()["uuid"]
+    deployed = await client.post(
+        f"/pacticipants/Web/versions/1/deployed-versions/environment/{uuid}", json={}
+    )
+    assert deployed.status_code == 201, deployed.text
+    released = await client.post(
+        f"/pacticipants/Mobile/versions/7/released-versions/environment/{uuid}", json={}
+    )
+    assert released.status_code == 201, released.text
+    expected = {
+        "providerStates": [
+            {"name": "deployed state", "consumers": ["Web"]},
+            {"name": "released state", "consumers": ["Mobile"]},
+        ]
+    }
+    for which in (uuid, "prod"):
+        path = f"/pacts/provider/Orders/provider-states/environment/{which}"
+        assert await listing(client, path) == expected
+    missing = await client.get("/pacts/provider/Orders/provider-states/environment/nowhere")
+    assert missing.status_code == 404
