@@ -103,3 +103,32 @@ def test_provider_states_list_prints_the_published_states(published: str) -> Non
         )
     )
     assert "user 42 exists" in on_branch, on_branch
+
+
+def test_provider_states_list_for_an_environment(published: str) -> None:
+    _ok(run_scenario("cli_create_environment.sh", published, "rust", ENV_NAME="staging"))
+    _ok(
+        run_scenario(
+            "cli_record_deployment.sh",
+            published,
+            "rust",
+            PACTICIPANT="ProbeConsumerV2",
+            ENVIRONMENT="staging",
+        )
+    )
+    table = _ok(
+        run_cli(
+            "rust",
+            published,
+            "provider-states",
+            "list",
+            "--provider",
+            PROVIDER,
+            "--environment",
+            "staging",
+        )
+    )
+    assert "Environment: staging" in table, table
+    assert "user 42 exists" in table, table
+    assert "ProbeConsumerV2" in table, table
+    assert "ProbeConsumerV3" not in table, table
