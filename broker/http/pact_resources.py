@@ -354,6 +354,7 @@ class IntegrationPactsLinks(Resource):
     consumer: Link
     provider: Link
     pact_versions: list[Link] = msgspec.field(name="pact-versions")
+    pb_pacts: list[Link] = msgspec.field(name="pb:pacts")
 
 
 class IntegrationPacts(Resource):
@@ -409,6 +410,10 @@ def integration_pacts(
                     + p.publication.created_at.strftime("%d/%m/%Y"),
                 )
                 for p in pacts
+            ],
+            # As in a provider's pacts: the Rust get-pacts prints these (it fails without them).
+            pb_pacts=[
+                Link(href=pact_href(links, p), title=pact_name(p), name=consumer) for p in pacts
             ],
         ),
     )

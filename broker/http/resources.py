@@ -138,6 +138,11 @@ def index(links: Links) -> Body:
                 title="Latest version of a pact for a given consumer, provider and consumer "
                 "version branch",
             ),
+            "pb:latest-main-branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/latest",
+                title="Latest version of a pact for a given consumer and provider from the "
+                "consumer's main branch",
+            ),
             "pb:main-branch-pact-versions": t(
                 "/pacts/provider/{provider}/consumer/{consumer}/branch",
                 title="All versions of a pact for a given consumer and provider from the "

@@ -52,8 +52,26 @@ def test_get_pacts_lists_every_consumers_pact(published: str, options: list[str]
     assert sorted(p["name"] for p in as_json["pacts"]) == CONSUMERS
 
 
-@pytest.mark.parametrize("options", [[], ["--branch", "main"]], ids=["main-branch", "branch"])
+@pytest.mark.parametrize(
+    "options",
+    [[], ["--latest"], ["--branch", "main"]],
+    ids=["main-branch", "latest-main-branch", "branch"],
+)
 def test_get_pacts_of_one_consumer(published: str, options: list[str]) -> None:
+    consumer = ["--provider", PROVIDER, "--consumer", "ProbeConsumerV3", *options]
+    table = _ok(run_cli("rust", published, "get-pacts", *consumer))
+    assert f"Pact between ProbeConsumerV3 (1.0.0) and {PROVIDER}" in table, table
+    assert "ProbeConsumerV2" not in table, table
+    as_json = json.loads(
+        _ok(run_cli("rust", published, "get-pacts", "--output", "json", *consumer))
+    )
+    assert [p["href"].rsplit("/", 3)[1:] for p in as_json["pacts"]] == [
+        ["ProbeConsumerV3", "version", "1.0.0"]
+    ]
+
+
+def test_get_pacts_latest_of_one_consumer_on_a_branch(published: str) -> None:
+    """The Rust CLI asks for the pact itself here: its JSON output is the pact."""
     out = _ok(
         run_cli(
             "rust",
@@ -65,14 +83,14 @@ def test_get_pacts_of_one_consumer(published: str, options: list[str]) -> None:
             PROVIDER,
             "--consumer",
             "ProbeConsumerV3",
-            *options,
+            "--branch",
+            "main",
+            "--latest",
         )
     )
-    body = json.loads(out)
-    assert [p["_embedded"]["consumerVersion"]["number"] for p in body["_embedded"]["pacts"]] == [
-        "1.0.0"
-    ]
-    assert body["_links"]["consumer"]["name"] == "ProbeConsumerV3"
+    document = json.loads(out)
+    assert document["consumer"] == {"name": "ProbeConsumerV3"}
+    assert document["_links"]["pb:consumer-version"]["name"] == "1.0.0"
 
 
 def test_provider_states_list_prints_the_published_states(published: str) -> None:

@@ -351,6 +351,24 @@ class PactController(Controller):
             )
         )
 
+    # The Rust get-pacts asks this for `--consumer C --latest`; a branch named "latest" loses
+    # its listing here (its latest pact stays at `/branch/latest/latest`).
+    @get("/branch/latest", opt=read())
+    async def latest_on_main_branch(
+        self, provider: PathName, consumer: PathName, links: LinksDep, services: ServicesDep
+    ) -> Response[bytes]:
+        """The pact of the newest consumer version on the consumer's main branch, as a list."""
+        pacts = await services.contracts.of_provider(
+            provider, consumer_name=consumer, main_branch=True
+        )
+        href = links.path(INTEGRATION_PATH + "/branch/latest", p=provider, c=consumer)
+        title = f"Latest version of the pact between {consumer} and {provider} on the main branch"
+        return hal(
+            pact_resources.integration_pacts(
+                links, href, title, pacts[:1], consumer=consumer, provider=provider
+            )
+        )
+
     @get("/tag/{tag:str}", opt=read())
     async def with_tag(
         self,

@@ -122,8 +122,15 @@ async def test_one_consumers_pacts_by_branch_and_tag(client: Client) -> None:
     assert links["provider"]["name"] == "Orders"
     assert [link["href"].rsplit("/", 1)[1] for link in links["pact-versions"]] == ["4", "2", "1"]
     assert links["pact-versions"][0]["name"].startswith("Version 4 - ")
+    assert links["pb:pacts"][0] == {
+        "href": f"{BASE}/pacts/provider/Orders/consumer/Web/version/4",
+        "title": "Pact between Web (4) and Orders",
+        "name": "Web",
+    }
     main_branch = await listing(client, "/pacts/provider/Orders/consumer/Web/branch")
     assert main_branch["_embedded"] == on_main["_embedded"]
+    latest_main = await listing(client, "/pacts/provider/Orders/consumer/Web/branch/latest")
+    assert latest_main["_embedded"]["pacts"] == [first]
     tagged = await listing(client, "/pacts/provider/Orders/consumer/Web/tag/prod")
     numbers = [p["_embedded"]["consumerVersion"]["number"] for p in tagged["_embedded"]["pacts"]]
     assert numbers == ["4", "1"]
@@ -189,6 +196,9 @@ async def test_index_links_to_the_provider_pacts(client: Client) -> None:
         "pb:tagged-pact-versions": "/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}",
         "pb:branch-pact-versions": "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}",
         "pb:main-branch-pact-versions": "/pacts/provider/{provider}/consumer/{consumer}/branch",
+        "pb:latest-main-branch-pact-versions": (
+            "/pacts/provider/{provider}/consumer/{consumer}/branch/latest"
+        ),
     }
     for relation, path in expected.items():
         assert links[relation]["href"] == BASE + path, relation
