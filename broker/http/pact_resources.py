@@ -9,6 +9,7 @@ import msgspec
 
 from broker.domain.errors import Notice
 from broker.domain.model import Page
+from broker.domain.provider_states import ProviderState
 from broker.http.hal import Body, Links, segment, timestamp
 from broker.http.resources import paging, self_links
 from broker.http.responses import (
@@ -275,6 +276,170 @@ def latest_pacts(
             pb_provider=provider_link,
             provider=provider_link,
         ),
+    )
+
+
+class ProviderPactsLinks(Resource):
+    """`_links` of a provider's pacts: each pact under both relation names."""
+
+    self_: Link = msgspec.field(name="self")
+    pb_provider: Link = msgspec.field(name="pb:provider")
+    pb_pacts: list[Link] = msgspec.field(name="pb:pacts")
+    provider: Link
+    pacts: list[Link]
+
+
+class ProviderPacts(Resource):
+    """`GET /pacts/provider/{p}` and its tag and branch forms: links to the pacts."""
+
+    links: ProviderPactsLinks = msgspec.field(name="_links")
+
+
+def provider_pacts(
+    links: Links, self_href: str, title: str, provider: str, pacts: list[Pact]
+) -> ProviderPacts:
+    """A provider's pacts as the Pact Broker lists them: `pb:pacts` links named by consumer."""
+    items = [
+        Link(href=pact_href(links, p), title=pact_name(p), name=p.consumer.name) for p in pacts
+    ]
+    provider_link = Link(href=links.path("/pacticipants/{p}", p=provider), name=provider)
+    return ProviderPacts(
+        links=ProviderPactsLinks(
+            self_=Link(href=self_href, title=title),
+            pb_provider=provider_link,
+            pb_pacts=items,
+            provider=provider_link,
+            pacts=items,
+        )
+    )
+
+
+class VersionLinks(Resource):
+    """`_links` holding a version's `self` with its title and number."""
+
+    self_: Link = msgspec.field(name="self")
+
+
+class ConsumerVersionRef(Resource):
+    """A consumer version number with its link."""
+
+    number: str
+    links: VersionLinks = msgspec.field(name="_links")
+
+
+class ConsumerVersionEmbedded(Resource):
+    """`_embedded` of a pact in a list of one integration's pacts."""
+
+    consumer_version: ConsumerVersionRef
+
+
+class IntegrationPact(Resource):
+    """A pact inside a list of one integration's pacts."""
+
+    created_at: str
+    embedded: ConsumerVersionEmbedded = msgspec.field(name="_embedded")
+    links: VersionLinks = msgspec.field(name="_links")
+
+
+class IntegrationPactsEmbedded(Resource):
+    """`_embedded` of one integration's pacts."""
+
+    pacts: list[IntegrationPact]
+
+
+class IntegrationPactsLinks(Resource):
+    """`_links` of one integration's pacts."""
+
+    self_: Link = msgspec.field(name="self")
+    consumer: Link
+    provider: Link
+    pact_versions: list[Link] = msgspec.field(name="pact-versions")
+    pb_pacts: list[Link] = msgspec.field(name="pb:pacts")
+
+
+class IntegrationPacts(Resource):
+    """`GET /pacts/provider/{p}/consumer/{c}/branch/{b}` and `.../tag/{t}`."""
+
+    embedded: IntegrationPactsEmbedded = msgspec.field(name="_embedded")
+    links: IntegrationPactsLinks = msgspec.field(name="_links")
+
+
+def integration_pacts(
+    links: Links, self_href: str, title: str, pacts: list[Pact], *, consumer: str, provider: str
+) -> IntegrationPacts:
+    """One integration's pacts on a branch or with a tag, newest consumer version first."""
+    return IntegrationPacts(
+        embedded=IntegrationPactsEmbedded(
+            pacts=[
+                IntegrationPact(
+                    created_at=timestamp(p.publication.created_at),
+                    embedded=ConsumerVersionEmbedded(
+                        consumer_version=ConsumerVersionRef(
+                            number=p.consumer_version.number,
+                            links=VersionLinks(
+                                self_=Link(
+                                    href=links.path(
+                                        "/pacticipants/{c}/versions/{v}",
+                                        c=consumer,
+                                        v=p.consumer_version.number,
+                                    ),
+                                    title="Version",
+                                    name=p.consumer_version.number,
+                                )
+                            ),
+                        )
+                    ),
+                    links=VersionLinks(self_=Link(href=pact_href(links, p), title=pact_name(p))),
+                )
+                for p in pacts
+            ]
+        ),
+        links=IntegrationPactsLinks(
+            self_=Link(href=self_href, title=title),
+            consumer=Link(
+                href=links.path("/pacticipants/{c}", c=consumer), title="Consumer", name=consumer
+            ),
+            provider=Link(
+                href=links.path("/pacticipants/{p}", p=provider), title="Provider", name=provider
+            ),
+            pact_versions=[
+                Link(
+                    href=pact_href(links, p),
+                    title="Pact",
+                    name=f"Version {p.consumer_version.number} - "
+                    + p.publication.created_at.strftime("%d/%m/%Y"),
+                )
+                for p in pacts
+            ],
+            # As in a provider's pacts: the Rust get-pacts prints these (it fails without them).
+            pb_pacts=[
+                Link(href=pact_href(links, p), title=pact_name(p), name=consumer) for p in pacts
+            ],
+        ),
+    )
+
+
+class ProviderStateBody(Resource):
+    """One distinct provider state and the consumers that use it."""
+
+    name: str
+    consumers: list[str]
+    params: dict[str, Any] | None = None
+
+
+class ProviderStates(Resource):
+    """`GET /pacts/provider/{p}/provider-states`."""
+
+    provider_states: list[ProviderStateBody]
+
+
+def provider_states(states: list[ProviderState]) -> ProviderStates:
+    """The distinct provider states, each with its consumers."""
+    return ProviderStates(
+        provider_states=[
+            ProviderStateBody(name=s.name, consumers=list(s.consumers), params=s.params)
+            for s in states
+        ]
     )
 
 

@@ -99,6 +99,55 @@ def index(links: Links) -> Body:
                 "/pacts/provider/{provider}/latest/{tag}",
                 title="Latest pacts for provider with the specified tag",
             ),
+            "pb:provider-pacts": t(
+                "/pacts/provider/{provider}", title="All pact versions for the specified provider"
+            ),
+            "pb:provider-pacts-with-tag": t(
+                "/pacts/provider/{provider}/tag/{tag}",
+                title="All pact versions for the provider with the specified consumer version tag",
+            ),
+            "pb:provider-pacts-with-branch": t(
+                "/pacts/provider/{provider}/branch/{branch}",
+                title="All pact versions for the provider with the specified consumer version "
+                "branch",
+            ),
+            "pb:provider-pacts-with-main-branch": t(
+                "/pacts/provider/{provider}/branch",
+                title="All pact versions for the provider from the consumers' main branches",
+            ),
+            "pb:latest-provider-pacts-with-branch": t(
+                "/pacts/provider/{provider}/branch/{branch}/latest",
+                title="Latest pacts for provider with the specified consumer version branch",
+            ),
+            "pb:latest-provider-pacts-with-main-branch": t(
+                "/pacts/provider/{provider}/branch/latest",
+                title="Latest pacts for provider from the consumers' main branches",
+            ),
+            "pb:tagged-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}",
+                title="All versions of a pact for a given consumer, provider and consumer "
+                "version tag",
+            ),
+            "pb:branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}",
+                title="All versions of a pact for a given consumer, provider and consumer "
+                "version branch",
+            ),
+            "pb:latest-branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest",
+                title="Latest version of a pact for a given consumer, provider and consumer "
+                "version branch",
+            ),
+            "pb:latest-main-branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/latest",
+                title="Latest version of a pact for a given consumer and provider from the "
+                "consumer's main branch",
+            ),
+            "pb:main-branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch",
+                title="All versions of a pact for a given consumer and provider from the "
+                "consumer's main branch",
+            ),
             "accord:change-requests": links.link(
                 links.href("change-requests"), title="Contract changes awaiting or past sign-off"
             ),

@@ -17,10 +17,12 @@ from broker.domain.errors import ConflictError, FieldError, InvalidInputError, N
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page, Version
 from broker.domain.names import check_name
 from broker.domain.pact_diff import PactDiff
+from broker.domain.provider_states import ProviderState, aggregate
 from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
+from broker.services.deployments import live_versions
 from broker.services.document_work import checked_pact, merged_pact, pact_diff, pact_diff_text
 from broker.services.governance import Governance
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
@@ -31,10 +33,18 @@ from broker.services.versions import (
     require_version,
 )
 from broker.services.work import InlineWork, Work, WorkTimeoutError
-from broker.storage.interface import Contracts, Pacticipants, Pacts, Storage, Versions
+from broker.storage.interface import (
+    Contracts,
+    Deployments,
+    Environments,
+    Pacticipants,
+    Pacts,
+    Storage,
+    Versions,
+)
 
 
-class _Roles(Contracts, Pacticipants, Pacts, Versions, Protocol):
+class _Roles(Contracts, Deployments, Environments, Pacticipants, Pacts, Versions, Protocol):
     """The storage roles this module's helpers use."""
 
 
@@ -433,21 +443,91 @@ class ContractService:
             return consumer, provider, pacts, total
 
     async def latest_of_all(
-        self, provider_name: str | None = None, *, tag: str | None = None, branch: str | None = None
+        self,
+        provider_name: str | None = None,
+        *,
+        tag: str | None = None,
+        branch: str | None = None,
+        main_branch: bool = False,
     ) -> list[Pact]:
         """The latest pact of every integration (or of one provider's, on a branch or tag)."""
         async with self._storage.transaction() as tx:
             provider_id = None
             if provider_name is not None:
                 provider_id = (await require_pacticipant(tx, provider_name)).id
-            publications = await tx.latest_publications(provider_id, tag=tag, branch=branch)
-            pacts = []
-            for p in publications:
-                consumer = await tx.find_pacticipant_by_id(p.consumer_id)
-                provider = await tx.find_pacticipant_by_id(p.provider_id)
-                assert consumer is not None and provider is not None
-                pacts.append(await self._assemble(tx, consumer, provider, p))
-            return pacts
+            publications = await tx.latest_publications(
+                provider_id, tag=tag, branch=branch, main_branch=main_branch
+            )
+            return await self._assemble_all(tx, publications)
+
+    async def of_provider(
+        self,
+        provider_name: str,
+        *,
+        consumer_name: str | None = None,
+        tag: str | None = None,
+        branch: str | None = None,
+        main_branch: bool = False,
+    ) -> list[Pact]:
+        """Every pact with a provider (of one consumer, with a tag, on a branch or main branch)."""
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            consumer_id = None
+            if consumer_name is not None:
+                consumer_id = (await require_pacticipant(tx, consumer_name)).id
+            publications = await tx.provider_publications(
+                provider.id,
+                consumer_id=consumer_id,
+                tag=tag,
+                branch=branch,
+                main_branch=main_branch,
+            )
+            return await self._assemble_all(tx, publications)
+
+    async def provider_states(
+        self, provider_name: str, *, branch: str | None = None, environment: str | None = None
+    ) -> list[ProviderState]:
+        """The distinct states of each consumer's latest pact on its main branch.
+
+        Or of the latest pact on `branch`, or of the pacts of the consumer versions deployed or
+        released in `environment` (its name or uuid).
+        """
+        if environment is None:
+            pacts = await self.latest_of_all(
+                provider_name, branch=branch, main_branch=branch is None
+            )
+        else:
+            pacts = await self._live_pacts(provider_name, environment)
+        return aggregate([(p.consumer.name, p.publication.document(p.content)) for p in pacts])
+
+    async def _live_pacts(self, provider_name: str, environment_name: str) -> list[Pact]:
+        """The pacts with a provider of the consumer versions live in an environment."""
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            environment = await tx.find_environment(
+                environment_name
+            ) or await tx.find_environment_by_name(environment_name)
+            if environment is None:
+                raise NotFoundError(f"No environment {environment_name}")
+            publications = []
+            for latest in await tx.latest_publications(provider.id):
+                for version in await live_versions(tx, latest.consumer_id, environment.uuid):
+                    found = await tx.find_publication(version.id, provider.id)
+                    if found is not None:
+                        publications.append(found)
+            return await self._assemble_all(tx, publications)
+
+    async def _assemble_all(self, tx: _Roles, publications: list[PactPublication]) -> list[Pact]:
+        pacts = []
+        names: dict[int, Pacticipant] = {}
+        for p in publications:
+            for pacticipant_id in (p.consumer_id, p.provider_id):
+                if pacticipant_id not in names:
+                    found = await tx.find_pacticipant_by_id(pacticipant_id)
+                    assert found is not None  # kept by foreign keys
+                    names[pacticipant_id] = found
+            pacts.append(await self._assemble(tx, names[p.consumer_id], names[p.provider_id], p))
+        return pacts
 
     async def previous_distinct(self, pact: Pact) -> Pact | None:
         """The pact of the newest earlier consumer version with other content."""

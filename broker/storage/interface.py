@@ -531,9 +531,29 @@ class Pacts(Protocol):
         ...
 
     async def latest_publications(
-        self, provider_id: int | None = None, *, branch: str | None = None, tag: str | None = None
+        self,
+        provider_id: int | None = None,
+        *,
+        branch: str | None = None,
+        tag: str | None = None,
+        main_branch: bool = False,
     ) -> list[PactPublication]:
-        """The latest pact of each integration (of one provider, on a branch or with a tag)."""
+        """The latest pact of each integration (of one provider; on a branch, main branch, tag)."""
+        ...
+
+    async def provider_publications(
+        self,
+        provider_id: int,
+        *,
+        consumer_id: int | None = None,
+        branch: str | None = None,
+        tag: str | None = None,
+        main_branch: bool = False,
+    ) -> list[PactPublication]:
+        """Every pact with a provider (of one consumer; on a branch, main branch or tag).
+
+        By consumer, newest consumer version first.
+        """
         ...
 
     async def publications_of_pact_version(self, pact_version_id: int) -> list[PactPublication]:

@@ -22,6 +22,12 @@ _WITH_TAG = (
     "AND EXISTS (SELECT 1 FROM tags t WHERE t.version_id = pp.consumer_version_id AND t.name = ?)"
 )
 _UNTAGGED = "AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.version_id = pp.consumer_version_id)"
+# On the consumer's main branch (no parameter).
+_ON_MAIN_BRANCH = (
+    "AND EXISTS (SELECT 1 FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id"
+    " JOIN pacticipants c ON c.id = pp.consumer_id"
+    " WHERE bv.version_id = pp.consumer_version_id AND b.name = c.main_branch)"
+)
 
 # The latest pact of every integration: for each row of `integrations`, the publication of the
 # newest consumer version among those that pass the filter (one index probe per integration).
@@ -36,6 +42,12 @@ _LATEST_PUBLICATIONS = (
     " WHERE 1 = 1 {provider} ORDER BY pp.consumer_id, pp.provider_id"
 )
 
+# Every publication with a provider; `{filter}` narrows (fragments above, and the consumer).
+_PROVIDER_PUBLICATIONS = (
+    "SELECT pp.* FROM pact_publications pp WHERE pp.provider_id = ? {filter}"
+    " ORDER BY pp.consumer_id, pp.consumer_version_id DESC"
+)
+
 
 def latest_publication_sql(*, branch: bool, tag: bool, untagged: bool) -> str:
     """The newest publication with the filters asked for (parameters: consumer, provider, names)."""
@@ -45,19 +57,40 @@ def latest_publication_sql(*, branch: bool, tag: bool, untagged: bool) -> str:
     return _LATEST_PUBLICATION.format(filter=filters)
 
 
-def latest_publications_sql(*, provider: bool, branch: bool, tag: bool) -> str:
+def latest_publications_sql(
+    *, provider: bool, branch: bool, tag: bool, main_branch: bool = False
+) -> str:
     """The latest publication of every integration with the filters asked for.
 
     Parameters, in order: the branch name, the tag name, then the provider id (each only when
     asked for).
     """
     inner = " ".join(
-        f.replace("pp.consumer_version_id", "newer.consumer_version_id")
-        for f, wanted in ((_ON_BRANCH, branch), (_WITH_TAG, tag))
+        f.replace("pp.", "newer.")
+        for f, wanted in ((_ON_BRANCH, branch), (_WITH_TAG, tag), (_ON_MAIN_BRANCH, main_branch))
         if wanted
     )
     narrow = "AND i.provider_id = ?" if provider else ""
     return _LATEST_PUBLICATIONS.format(newer_filter=inner, provider=narrow)
+
+
+def provider_publications_sql(*, consumer: bool, branch: bool, tag: bool, main_branch: bool) -> str:
+    """Every publication with a provider, by consumer then newest consumer version first.
+
+    Parameters, in order: the provider id, the consumer id, the branch name, the tag name (each
+    after the first only when asked for).
+    """
+    filters = " ".join(
+        f
+        for f, wanted in (
+            ("AND pp.consumer_id = ?", consumer),
+            (_ON_BRANCH, branch),
+            (_WITH_TAG, tag),
+            (_ON_MAIN_BRANCH, main_branch),
+        )
+        if wanted
+    )
+    return _PROVIDER_PUBLICATIONS.format(filter=filters)
 
 
 def pact_version(row: Row) -> PactVersion:
@@ -224,12 +257,38 @@ class PactRows:
         return [publication(r) for r in rows], total
 
     async def latest_publications(
-        self, provider_id: int | None = None, *, branch: str | None = None, tag: str | None = None
+        self,
+        provider_id: int | None = None,
+        *,
+        branch: str | None = None,
+        tag: str | None = None,
+        main_branch: bool = False,
     ) -> list[PactPublication]:
         sql = latest_publications_sql(
-            provider=provider_id is not None, branch=branch is not None, tag=tag is not None
+            provider=provider_id is not None,
+            branch=branch is not None,
+            tag=tag is not None,
+            main_branch=main_branch,
         )
         params = [v for v in (branch, tag, provider_id) if v is not None]
+        return [publication(r) for r in await self._db.fetch(sql, *params)]
+
+    async def provider_publications(
+        self,
+        provider_id: int,
+        *,
+        consumer_id: int | None = None,
+        branch: str | None = None,
+        tag: str | None = None,
+        main_branch: bool = False,
+    ) -> list[PactPublication]:
+        sql = provider_publications_sql(
+            consumer=consumer_id is not None,
+            branch=branch is not None,
+            tag=tag is not None,
+            main_branch=main_branch,
+        )
+        params = [v for v in (provider_id, consumer_id, branch, tag) if v is not None]
         return [publication(r) for r in await self._db.fetch(sql, *params)]
 
     async def publications_of_pact_version(self, pact_version_id: int) -> list[PactPublication]:

@@ -19,6 +19,17 @@ from broker.http.wire import PublishBody
 from broker.services.contracts import Contract, Pact, PublishRequest
 
 INTEGRATION = "/pacts/provider/{provider:str}/consumer/{consumer:str}"
+INTEGRATION_PATH = "/pacts/provider/{p}/consumer/{c}"
+PROVIDER_PACTS = "/pacts/provider/{provider:str}"
+
+
+def _between(consumer: str, provider: str) -> str:
+    return f"All versions of the pact between {consumer} and {provider}"
+
+
+def _for_provider(provider: str, latest: bool = False) -> str:
+    which = "Latest pact versions" if latest else "All pact versions"
+    return f"{which} for the provider {provider}"
 
 
 def pact_response(
@@ -303,6 +314,80 @@ class PactController(Controller):
         pact = await services.contracts.latest(provider, consumer, branch=branch)
         return _latest_response(request, links, pact)
 
+    @get("/branch/{branch:str}", opt=read())
+    async def on_branch(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        branch: PathName,
+        links: LinksDep,
+        services: ServicesDep,
+    ) -> Response[bytes]:
+        """Every consumer version's pact with the provider on a branch, newest first."""
+        pacts = await services.contracts.of_provider(
+            provider, consumer_name=consumer, branch=branch
+        )
+        href = links.path(INTEGRATION_PATH + "/branch/{b}", p=provider, c=consumer, b=branch)
+        title = f"{_between(consumer, provider)} with consumer version branch '{branch}'"
+        return hal(
+            pact_resources.integration_pacts(
+                links, href, title, pacts, consumer=consumer, provider=provider
+            )
+        )
+
+    @get("/branch", opt=read())
+    async def on_main_branch(
+        self, provider: PathName, consumer: PathName, links: LinksDep, services: ServicesDep
+    ) -> Response[bytes]:
+        """Every consumer version's pact with the provider on the consumer's main branch."""
+        pacts = await services.contracts.of_provider(
+            provider, consumer_name=consumer, main_branch=True
+        )
+        href = links.path(INTEGRATION_PATH + "/branch", p=provider, c=consumer)
+        title = f"{_between(consumer, provider)} on the consumer's main branch"
+        return hal(
+            pact_resources.integration_pacts(
+                links, href, title, pacts, consumer=consumer, provider=provider
+            )
+        )
+
+    # The Rust get-pacts asks this for `--consumer C --latest`; a branch named "latest" loses
+    # its listing here (its latest pact stays at `/branch/latest/latest`).
+    @get("/branch/latest", opt=read())
+    async def latest_on_main_branch(
+        self, provider: PathName, consumer: PathName, links: LinksDep, services: ServicesDep
+    ) -> Response[bytes]:
+        """The pact of the newest consumer version on the consumer's main branch, as a list."""
+        pacts = await services.contracts.of_provider(
+            provider, consumer_name=consumer, main_branch=True
+        )
+        href = links.path(INTEGRATION_PATH + "/branch/latest", p=provider, c=consumer)
+        title = f"Latest version of the pact between {consumer} and {provider} on the main branch"
+        return hal(
+            pact_resources.integration_pacts(
+                links, href, title, pacts[:1], consumer=consumer, provider=provider
+            )
+        )
+
+    @get("/tag/{tag:str}", opt=read())
+    async def with_tag(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        tag: PathName,
+        links: LinksDep,
+        services: ServicesDep,
+    ) -> Response[bytes]:
+        """Every consumer version's pact with the provider among versions with a tag."""
+        pacts = await services.contracts.of_provider(provider, consumer_name=consumer, tag=tag)
+        href = links.path(INTEGRATION_PATH + "/tag/{t}", p=provider, c=consumer, t=tag)
+        title = f"{_between(consumer, provider)} with consumer version tag '{tag}'"
+        return hal(
+            pact_resources.integration_pacts(
+                links, href, title, pacts, consumer=consumer, provider=provider
+            )
+        )
+
     @get("/versions", opt=read())
     async def all_versions(
         self,
@@ -426,3 +511,86 @@ class PactCollectionController(Controller):
         pacts = await services.contracts.latest_of_all(provider, tag=tag)
         href = links.path("/pacts/provider/{p}/latest/{t}", p=provider, t=tag)
         return hal(pact_resources.latest_pacts(links, href, pacts, provider))
+
+    @get(PROVIDER_PACTS, opt=read())
+    async def provider_pacts(
+        self, provider: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Every pact with a provider."""
+        pacts = await services.contracts.of_provider(provider)
+        href = links.path("/pacts/provider/{p}", p=provider)
+        return hal(
+            pact_resources.provider_pacts(links, href, _for_provider(provider), provider, pacts)
+        )
+
+    @get(PROVIDER_PACTS + "/tag/{tag:str}", opt=read())
+    async def provider_pacts_with_tag(
+        self, provider: PathName, tag: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Every pact with a provider whose consumer version has a tag."""
+        pacts = await services.contracts.of_provider(provider, tag=tag)
+        href = links.path("/pacts/provider/{p}/tag/{t}", p=provider, t=tag)
+        title = f"{_for_provider(provider)} with consumer version tag '{tag}'"
+        return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
+
+    @get(PROVIDER_PACTS + "/branch", opt=read())
+    async def provider_pacts_on_main_branch(
+        self, provider: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Every pact with a provider from its consumers' main branches."""
+        pacts = await services.contracts.of_provider(provider, main_branch=True)
+        href = links.path("/pacts/provider/{p}/branch", p=provider)
+        title = f"{_for_provider(provider)} with consumer version main branch"
+        return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
+
+    @get(PROVIDER_PACTS + "/branch/latest", opt=read())
+    async def latest_provider_pacts_on_main_branch(
+        self, provider: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The latest pact of each consumer's main branch with a provider."""
+        pacts = await services.contracts.latest_of_all(provider, main_branch=True)
+        href = links.path("/pacts/provider/{p}/branch/latest", p=provider)
+        title = f"{_for_provider(provider, latest=True)} with consumer version main branch"
+        return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
+
+    @get(PROVIDER_PACTS + "/branch/{branch:str}", opt=read())
+    async def provider_pacts_on_branch(
+        self, provider: PathName, branch: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """Every pact with a provider from consumer versions on a branch."""
+        pacts = await services.contracts.of_provider(provider, branch=branch)
+        href = links.path("/pacts/provider/{p}/branch/{b}", p=provider, b=branch)
+        title = f"{_for_provider(provider)} with consumer version branch '{branch}'"
+        return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
+
+    @get(PROVIDER_PACTS + "/branch/{branch:str}/latest", opt=read())
+    async def latest_provider_pacts_on_branch(
+        self, provider: PathName, branch: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The latest pact of each consumer with a provider among versions on a branch."""
+        pacts = await services.contracts.latest_of_all(provider, branch=branch)
+        href = links.path("/pacts/provider/{p}/branch/{b}/latest", p=provider, b=branch)
+        title = f"{_for_provider(provider, latest=True)} with consumer version branch '{branch}'"
+        return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
+
+    @get(PROVIDER_PACTS + "/provider-states", opt=read())
+    async def provider_states(self, provider: PathName, services: ServicesDep) -> Response[bytes]:
+        """The distinct provider states of the latest pact of each consumer's main branch."""
+        states = await services.contracts.provider_states(provider)
+        return hal(pact_resources.provider_states(states))
+
+    @get(PROVIDER_PACTS + "/provider-states/branch/{branch:str}", opt=read())
+    async def provider_states_on_branch(
+        self, provider: PathName, branch: PathName, services: ServicesDep
+    ) -> Response[bytes]:
+        """The distinct provider states of the latest pact of each consumer on a branch."""
+        states = await services.contracts.provider_states(provider, branch=branch)
+        return hal(pact_resources.provider_states(states))
+
+    @get(PROVIDER_PACTS + "/provider-states/environment/{environment:str}", opt=read())
+    async def provider_states_in_environment(
+        self, provider: PathName, environment: PathName, services: ServicesDep
+    ) -> Response[bytes]:
+        """The distinct provider states of the consumer versions live in an environment."""
+        states = await services.contracts.provider_states(provider, environment=environment)
+        return hal(pact_resources.provider_states(states))

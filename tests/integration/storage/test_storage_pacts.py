@@ -182,3 +182,47 @@ async def test_deleting_a_consumer_version_removes_its_publications(
         await publish(tx, pacticipant, provider, v1, "a", now)
         await tx.delete_version(v1)
         assert await tx.latest_publications() == []
+
+
+async def test_provider_publications_by_consumer_branch_main_branch_and_tag(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        other = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        w1, w2 = await consumer_versions(tx, other, ["8", "9"], now)
+        for version, sha in ((v1, "a"), (v2, "b"), (v3, "c")):
+            await publish(tx, pacticipant, provider, version, sha, now)
+        for version, sha in ((w1, "y"), (w2, "z")):
+            await publish(tx, other, provider, version, sha, now)
+        # The consumer's main branch is "trunk", the other's "main"; both have a "main" branch.
+        pacticipant = await tx.update_pacticipant(
+            pacticipant, PacticipantChanges(main_branch="trunk"), now
+        )
+        await tx.update_pacticipant(other, PacticipantChanges(main_branch="main"), now)
+        trunk = await tx.insert_branch(pacticipant.id, "trunk", now)
+        main = await tx.insert_branch(pacticipant.id, "main", now)
+        other_main = await tx.insert_branch(other.id, "main", now)
+        await tx.insert_branch_version(trunk.id, v1.id, now)
+        await tx.insert_branch_version(trunk.id, v2.id, now)
+        await tx.insert_branch_version(main.id, v3.id, now)
+        await tx.insert_branch_version(other_main.id, w1.id, now)
+        await tx.insert_tag(v1.id, "prod", now)
+        await tx.insert_tag(w2.id, "prod", now)
+
+        def versions(publications: list[PactPublication]) -> list[int]:
+            return [p.consumer_version_id for p in publications]
+
+        everything = await tx.provider_publications(provider.id)
+        assert versions(everything) == [v3.id, v2.id, v1.id, w2.id, w1.id]
+        mine = await tx.provider_publications(provider.id, consumer_id=pacticipant.id)
+        assert versions(mine) == [v3.id, v2.id, v1.id]
+        on_main = await tx.provider_publications(provider.id, branch="main")
+        assert versions(on_main) == [v3.id, w1.id]
+        on_main_branches = await tx.provider_publications(provider.id, main_branch=True)
+        assert versions(on_main_branches) == [v2.id, v1.id, w1.id]
+        tagged = await tx.provider_publications(provider.id, tag="prod")
+        assert versions(tagged) == [v1.id, w2.id]
+        assert await tx.provider_publications(pacticipant.id) == []
+        latest_main = await tx.latest_publications(provider.id, main_branch=True)
+        assert sorted(versions(latest_main)) == sorted([v2.id, w1.id])
