@@ -363,10 +363,18 @@ class ContractService:
         branch: str | None = None,
         tag: str | None = None,
         untagged: bool = False,
+        main_branch: bool = False,
     ) -> Pact:
-        """The pact of the newest consumer version, optionally on a branch or with a tag."""
+        """The pact of the newest consumer version, optionally on a branch or with a tag.
+
+        With `main_branch`, the branch is the consumer's main branch.
+        """
         async with self._storage.transaction() as tx:
             consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            if main_branch:
+                if consumer.main_branch is None:
+                    raise NotFoundError(f"{consumer.name} has no main branch")
+                branch = consumer.main_branch
             publication = await tx.latest_publication(
                 consumer.id, provider.id, branch=branch, tag=tag, untagged=untagged
             )
@@ -421,13 +429,28 @@ class ContractService:
             )
 
     async def versions_of(
-        self, provider_name: str, consumer_name: str, page: Page
+        self,
+        provider_name: str,
+        consumer_name: str,
+        page: Page,
+        *,
+        branch: str | None = None,
+        tag: str | None = None,
+        main_branch: bool = False,
     ) -> tuple[Pacticipant, Pacticipant, list[Pact], int]:
-        """Every consumer version's pact with the provider, newest first."""
+        """Every consumer version's pact with the provider, newest first.
+
+        Narrowed to consumer versions on `branch`, with `tag`, or on the consumer's main branch
+        (none when it has no main branch).
+        """
         async with self._storage.transaction() as tx:
             consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            if main_branch:
+                if consumer.main_branch is None:
+                    return consumer, provider, [], 0
+                branch = consumer.main_branch
             publications, total = await tx.publications_of_integration(
-                consumer.id, provider.id, page
+                consumer.id, provider.id, page, branch=branch, tag=tag
             )
             pacts = [await self._assemble(tx, consumer, provider, p) for p in publications]
             return consumer, provider, pacts, total

@@ -19,6 +19,7 @@ from broker.http.wire import PublishBody
 from broker.services.contracts import Contract, Pact, PublishRequest
 
 INTEGRATION = "/pacts/provider/{provider:str}/consumer/{consumer:str}"
+INTEGRATION_PATH = "/pacts/provider/{p}/consumer/{c}"
 
 
 def pact_response(
@@ -303,6 +304,19 @@ class PactController(Controller):
         pact = await services.contracts.latest(provider, consumer, branch=branch)
         return _latest_response(request, links, pact)
 
+    @get("/branch/latest", opt=read())
+    async def latest_on_main_branch(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """The pact of the newest consumer version on the consumer's main branch."""
+        pact = await services.contracts.latest(provider, consumer, main_branch=True)
+        return _latest_response(request, links, pact)
+
     @get("/versions", opt=read())
     async def all_versions(
         self,
@@ -319,6 +333,60 @@ class PactController(Controller):
             INTEGRATION.replace(":str", "") + "/versions", provider=provider, consumer=consumer
         )
         return hal(pact_resources.pact_versions(links, href, pacts, page, total))
+
+    @get("/tag/{tag:str}", opt=read())
+    async def tagged_versions(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        tag: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """The pacts of the consumer versions with a tag, newest first, paginated."""
+        page = page_of(request)
+        _, _, pacts, total = await services.contracts.versions_of(provider, consumer, page, tag=tag)
+        href = links.path(INTEGRATION_PATH + "/tag/{t}", p=provider, c=consumer, t=tag)
+        title = f"Versions of the pact between {consumer} and {provider} tagged {tag}"
+        return hal(pact_resources.pact_versions(links, href, pacts, page, total, title=title))
+
+    @get("/branch", opt=read())
+    async def main_branch_versions(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """The pacts of the consumer versions on its main branch, newest first, paginated."""
+        page = page_of(request)
+        _, _, pacts, total = await services.contracts.versions_of(
+            provider, consumer, page, main_branch=True
+        )
+        href = links.path(INTEGRATION_PATH + "/branch", p=provider, c=consumer)
+        title = f"Versions of the pact between {consumer} and {provider} on the main branch"
+        return hal(pact_resources.pact_versions(links, href, pacts, page, total, title=title))
+
+    @get("/branch/{branch:str}", opt=read())
+    async def branch_versions(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        branch: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+        links: LinksDep,
+    ) -> Response[bytes]:
+        """The pacts of the consumer versions on a branch, newest first, paginated."""
+        page = page_of(request)
+        _, _, pacts, total = await services.contracts.versions_of(
+            provider, consumer, page, branch=branch
+        )
+        href = links.path(INTEGRATION_PATH + "/branch/{b}", p=provider, c=consumer, b=branch)
+        title = f"Versions of the pact between {consumer} and {provider} on branch {branch}"
+        return hal(pact_resources.pact_versions(links, href, pacts, page, total, title=title))
 
 
 def _latest_response(request: AnyRequest, links: Links, pact: Pact) -> Response[bytes]:

@@ -1,0 +1,114 @@
+"""The index and pact relations of pact-broker-api §2 and §6: each leads to a route that answers."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from litestar.testing import AsyncTestClient
+
+from tests.integration.http.test_pacts import BASE, PACTS, body, pact
+
+Client = AsyncTestClient[Any]
+
+
+def expand(href: str, **values: str) -> str:
+    """A templated href with its `{names}` filled, as a path below the base URL."""
+    for key, value in values.items():
+        href = href.replace("{" + key + "}", value)
+    return href.removeprefix(BASE)
+
+
+def numbers(listing: dict[str, Any]) -> list[str]:
+    return [
+        p["_embedded"]["consumer"]["_embedded"]["version"]["number"]
+        for p in listing["_embedded"]["pacts"]
+    ]
+
+
+async def publish_history(client: Client) -> None:
+    """1 on main tagged prod, 2 on feat, 3 on main, 4 on feat tagged prod."""
+    for version, branch, tags in (
+        ("1", "main", ["prod"]),
+        ("2", "feat", []),
+        ("3", "main", []),
+        ("4", "feat", ["prod"]),
+    ):
+        response = await client.post(
+            "/contracts/publish",
+            json=body(pact(f"v{version}"), version=version, branch=branch, tags=tags),
+        )
+        assert response.status_code == 200, response.text
+
+
+async def test_pact_versions_relations_of_the_index_list_an_integrations_pacts(
+    client: Client,
+) -> None:
+    await publish_history(client)
+    response = await client.patch("/pacticipants/Web", json={"mainBranch": "main"})
+    assert response.status_code == 200, response.text
+    links = (await client.get("/")).json()["_links"]
+    names = {"provider": "Orders", "consumer": "Web"}
+
+    async def listed(rel: str, **more: str) -> dict[str, Any]:
+        assert links[rel]["templated"] is True
+        response = await client.get(expand(links[rel]["href"], **names, **more))
+        assert response.status_code == 200, (rel, response.text)
+        return dict(response.json())
+
+    tagged = await listed("pb:tagged-pact-versions", tag="prod")
+    assert numbers(tagged) == ["4", "1"]
+    assert tagged["_links"]["self"]["href"] == f"{BASE}{PACTS}/tag/prod"
+    assert numbers(await listed("pb:branch-pact-versions", branch="feat")) == ["4", "2"]
+    assert numbers(await listed("pb:main-branch-pact-versions")) == ["3", "1"]
+    latest_feat = await listed("pb:latest-branch-pact-versions", branch="feat")
+    assert latest_feat["interactions"][0]["description"] == "v4"
+    latest_main = await listed("pb:latest-main-branch-pact-versions")
+    assert latest_main["interactions"][0]["description"] == "v3"
+    assert numbers(await listed("pb:branch-pact-versions", branch="none")) == []
+    paged = await client.get(f"{PACTS}/tag/prod?size=1&page=2")
+    assert numbers(paged.json()) == ["1"]
+
+
+async def test_main_branch_pacts_without_a_main_branch(client: Client) -> None:
+    await publish_history(client)
+    response = await client.patch("/pacticipants/Web", json={"mainBranch": None})
+    assert response.json()["mainBranch"] is None
+    assert numbers((await client.get(f"{PACTS}/branch")).json()) == []
+    assert (await client.get(f"{PACTS}/branch/latest")).status_code == 404
+    assert (await client.get("/pacts/provider/Orders/consumer/Nobody/branch")).status_code == 404
+    assert (await client.get("/pacts/provider/Orders/consumer/Nobody/tag/x")).status_code == 404
+
+
+async def test_pact_resource_links_to_tagging_and_the_matrix(client: Client) -> None:
+    await publish_history(client)
+    links = (await client.get(f"{PACTS}/version/3")).json()["_links"]
+    version = f"{BASE}/pacticipants/Web/versions/3"
+    assert links["pb:tag-prod-version"]["href"] == f"{version}/tags/prod"
+    response = await client.put(links["pb:tag-prod-version"]["href"].removeprefix(BASE))
+    assert response.status_code in {200, 201}, response.text
+    assert numbers((await client.get(f"{PACTS}/tag/prod")).json()) == ["4", "3", "1"]
+    assert links["pb:tag-version"]["templated"] is True
+    tag_href = expand(links["pb:tag-version"]["href"], tag="qa")
+    assert (await client.put(tag_href)).status_code in {200, 201}
+    assert (await client.get(tag_href)).status_code == 200
+    matrix = links["pb:matrix-for-consumer-version"]["href"]
+    assert dict(parse_qsl(urlsplit(matrix).query)) == {
+        "q[][pacticipant]": "Web",
+        "q[][version]": "3",
+        "latestby": "cvpv",
+    }
+    response = await client.get(matrix.removeprefix(BASE))
+    assert response.status_code == 200, response.text
+    assert "matrix" in response.json()
+    assert links["curies"] == [
+        {"name": "pb", "href": f"{BASE}/doc/{{rel}}?context=pact", "templated": True}
+    ]
+
+
+async def test_the_index_names_its_curies(client: Client) -> None:
+    links = (await client.get("/")).json()["_links"]
+    assert links["curies"] == [
+        {"name": name, "href": f"{BASE}/doc/{{rel}}?context=index", "templated": True}
+        for name in ("pb", "beta")
+    ]
