@@ -112,3 +112,37 @@ async def test_the_index_names_its_curies(client: Client) -> None:
         {"name": name, "href": f"{BASE}/doc/{{rel}}?context=index", "templated": True}
         for name in ("pb", "beta")
     ]
+
+
+async def test_every_pb_relation_of_the_index_and_the_pact_has_a_doc_page(client: Client) -> None:
+    await publish_history(client)
+    index = (await client.get("/")).json()["_links"]
+    served = (await client.get(f"{PACTS}/version/1")).json()["_links"]
+    relations = sorted({rel for rel in (*index, *served) if rel.startswith(("pb:", "beta:"))})
+    assert "pb:publish-contracts" in relations and "pb:tag-version" in relations
+    for rel in relations:
+        prefix, _, name = rel.partition(":")
+        curie = next(c for c in index["curies"] if c["name"] == prefix)
+        page = expand(curie["href"], rel=name)
+        response = await client.get(page)
+        assert response.status_code == 200, (rel, response.text)
+        assert response.headers["content-type"].startswith("text/html")
+        assert f":{name}</h1>" in response.text
+
+
+async def test_doc_pages_in_text_and_unknown_relations(client: Client) -> None:
+    text = await client.get("/doc/publish-contracts", headers={"Accept": "text/plain"})
+    assert text.status_code == 200
+    assert text.headers["content-type"].startswith("text/plain")
+    assert text.text.startswith("pb:publish-contracts\n")
+    assert "Methods: POST" in text.text
+    prefixed = await client.get("/doc/pb:publish-contracts?context=index")
+    assert prefixed.status_code == 200 and "<h1>pb:publish-contracts</h1>" in prefixed.text
+    browser = await client.get(
+        "/doc/diff", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    assert browser.headers["content-type"].startswith("text/html")
+    for unknown in ("/doc/no-such-relation", "/doc/accord:audit", "/doc/xx:diff"):
+        response = await client.get(unknown)
+        assert response.status_code == 404, unknown
+        assert "errors" in response.json() or "title" in response.json()
