@@ -224,6 +224,12 @@ DOCS: dict[str, RelationDoc] = {
         "Fill `{tag}` and PUT with an empty body.",
         ("PUT", "GET", "DELETE"),
     ),
+    # The version resource.
+    "latest-verification-results-where-pacticipant-is-consumer": RelationDoc(
+        "The newest verification result of each pact this version published, as a consumer.",
+        "`success` is true once every one of its pacts has a newest result and all passed; "
+        "`providerSummary` names the providers that passed, failed, or have not verified yet.",
+    ),
     "matrix-for-consumer-version": RelationDoc(
         "The matrix rows of this pact's consumer version.",
         "Every provider version that verified a pact of this consumer version, and the result.",

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from litestar.testing import AsyncTestClient
 
-from tests.integration.http.test_pacts import BASE, PACTS, body, pact
+from tests.integration.http.test_pacts import BASE, PACTS, body, encoded, pact
 
 Client = AsyncTestClient[Any]
 
@@ -146,3 +146,47 @@ async def test_doc_pages_in_text_and_unknown_relations(client: Client) -> None:
         response = await client.get(unknown)
         assert response.status_code == 404, unknown
         assert "errors" in response.json() or "title" in response.json()
+
+
+async def test_latest_verification_results_of_a_consumer_version(client: Client) -> None:
+    publication = body(pact("a"), version="1")
+    billing = pact("b")
+    billing["provider"] = {"name": "Billing"}
+    publication["contracts"].append(
+        {**publication["contracts"][0], "providerName": "Billing", "content": encoded(billing)}
+    )
+    assert (await client.post("/contracts/publish", json=publication)).status_code == 200
+    latest = "/verification-results/consumer/Web/version/1/latest"
+
+    async def verify(provider: str, success: bool, version: str) -> None:
+        served = (await client.get(f"/pacts/provider/{provider}/consumer/Web/version/1")).json()
+        href = served["_links"]["pb:publish-verification-results"]["href"].removeprefix(BASE)
+        response = await client.post(
+            href, json={"success": success, "providerApplicationVersion": version}
+        )
+        assert response.status_code == 201, response.text
+
+    await verify("Orders", False, "7")
+    await verify("Orders", True, "8")
+    summary = (await client.get(latest)).json()
+    assert summary["success"] is False
+    assert summary["providerSummary"] == {
+        "successful": ["Orders"],
+        "failed": [],
+        "unknown": ["Billing"],
+    }
+    [result] = summary["_embedded"]["verificationResults"]
+    assert (result["providerName"], result["providerApplicationVersion"]) == ("Orders", "8")
+    assert summary["_links"]["self"]["href"] == f"{BASE}{latest}"
+    await verify("Billing", False, "3")
+    summary = (await client.get(latest)).json()
+    assert summary["success"] is False
+    assert summary["providerSummary"]["failed"] == ["Billing"]
+    await verify("Billing", True, "4")
+    assert (await client.get(latest)).json()["success"] is True
+    version = (await client.get("/pacticipants/Web/versions/1")).json()
+    rel = "pb:latest-verification-results-where-pacticipant-is-consumer"
+    assert version["_links"][rel]["href"] == f"{BASE}{latest}"
+    for missing in ("Nobody/version/1", "Web/version/9"):
+        response = await client.get(f"/verification-results/consumer/{missing}/latest")
+        assert response.status_code == 404, missing
