@@ -10,6 +10,7 @@ import msgspec
 
 from broker.domain.errors import Notice
 from broker.domain.model import Page
+from broker.domain.pact_metadata import decode_metadata
 from broker.http.hal import Body, Links, segment, timestamp
 from broker.http.resources import curies, paging, self_links
 from broker.http.responses import (
@@ -154,7 +155,24 @@ def pact_document(
         ),
         "curies": curies(links, "pact", "pb"),
     }
+    if metadata is not None:
+        body["_links"]["pb:consumer-versions"] = [
+            links.link(
+                links.path("/pacticipants/{c}/versions/{v}", c=pact.consumer.name, v=number),
+                title="Consumer version",
+                name=number,
+            )
+            for number in _consumer_versions(metadata)
+        ]
     return body
+
+
+def _consumer_versions(metadata: str) -> list[str]:
+    """The consumer version numbers a pact URL's metadata segment names (none if not ours)."""
+    numbers = decode_metadata(metadata).get("cvn")
+    if not isinstance(numbers, list):
+        return []
+    return [n for n in numbers if isinstance(n, str)]
 
 
 class ConsumerVersion(Resource):

@@ -172,6 +172,11 @@ DOCS: dict[str, RelationDoc] = {
     "consumer-version": RelationDoc(
         "The consumer version that published this pact.", "Its version resource."
     ),
+    "consumer-versions": RelationDoc(
+        "The consumer versions a pact URL handed to a verifier stands for.",
+        "Only on pact URLs with a metadata segment: the versions whose selection brought this "
+        "content to the verifier.",
+    ),
     "pact-version": RelationDoc(
         "This pact by its content.",
         "Consumer versions that publish the same content share one pact version, named by a "

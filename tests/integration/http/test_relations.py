@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from litestar.testing import AsyncTestClient
 
+from broker.domain.pact_metadata import encode_metadata
 from tests.integration.http.test_pacts import BASE, PACTS, body, encoded, pact
 
 Client = AsyncTestClient[Any]
@@ -190,3 +191,24 @@ async def test_latest_verification_results_of_a_consumer_version(client: Client)
     for missing in ("Nobody/version/1", "Web/version/9"):
         response = await client.get(f"/verification-results/consumer/{missing}/latest")
         assert response.status_code == 404, missing
+
+
+async def test_a_pact_by_metadata_url_names_the_consumer_versions_it_stands_for(
+    client: Client,
+) -> None:
+    await publish_history(client)
+    sha = (await client.get(f"{PACTS}/version/3")).json()["_links"]["pb:pact-version"]["name"]
+    segment = encode_metadata(("3", "1"), pending=False, wip=False)
+    served = (await client.get(f"{PACTS}/pact-version/{sha}/metadata/{segment}")).json()
+    assert served["_links"]["pb:consumer-versions"] == [
+        {
+            "href": f"{BASE}/pacticipants/Web/versions/{number}",
+            "title": "Consumer version",
+            "name": number,
+        }
+        for number in ("3", "1")
+    ]
+    unknown = (await client.get(f"{PACTS}/pact-version/{sha}/metadata/c1234")).json()
+    assert unknown["_links"]["pb:consumer-versions"] == []
+    plain = (await client.get(f"{PACTS}/version/3")).json()
+    assert "pb:consumer-versions" not in plain["_links"]
