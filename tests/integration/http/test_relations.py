@@ -119,7 +119,17 @@ async def test_every_pb_relation_of_the_index_and_the_pact_has_a_doc_page(client
     await publish_history(client)
     index = (await client.get("/")).json()["_links"]
     served = (await client.get(f"{PACTS}/version/1")).json()["_links"]
-    relations = sorted({rel for rel in (*index, *served) if rel.startswith(("pb:", "beta:"))})
+    segment = encode_metadata(("1",), pending=False, wip=False)
+    sha = served["pb:pact-version"]["name"]
+    by_metadata = (await client.get(f"{PACTS}/pact-version/{sha}/metadata/{segment}")).json()
+    relations = sorted(
+        {
+            rel
+            for rel in (*index, *served, *by_metadata["_links"])
+            if rel.startswith(("pb:", "beta:"))
+        }
+    )
+    assert "pb:consumer-versions" in relations
     assert "pb:publish-contracts" in relations and "pb:tag-version" in relations
     for rel in relations:
         prefix, _, name = rel.partition(":")
