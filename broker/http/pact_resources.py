@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import urlencode
 
 import msgspec
 
 from broker.domain.errors import Notice
 from broker.domain.model import Page
+from broker.domain.pact_metadata import decode_metadata
 from broker.domain.provider_states import ProviderState
 from broker.http.hal import Body, Links, segment, timestamp
-from broker.http.resources import paging, self_links
+from broker.http.resources import curies, paging, self_links
 from broker.http.responses import (
     Link,
     ListLinks,
@@ -76,6 +78,9 @@ def pact_document(
     content_href = f"{base}/pact-version/{pact.content.sha}"
     if metadata is not None:
         content_href += "/metadata/" + segment(metadata)
+    consumer_version = links.path(
+        "/pacticipants/{c}/versions/{v}", c=pact.consumer.name, v=pact.consumer_version.number
+    )
     body["createdAt"] = timestamp(pact.publication.created_at)
     if pact.publication.updated_at != pact.publication.created_at:
         body["updatedAt"] = timestamp(pact.publication.updated_at)
@@ -87,11 +92,7 @@ def pact_document(
             name=pact.consumer.name,
         ),
         "pb:consumer-version": links.link(
-            links.path(
-                "/pacticipants/{c}/versions/{v}",
-                c=pact.consumer.name,
-                v=pact.consumer_version.number,
-            ),
+            consumer_version,
             title="Consumer version",
             name=pact.consumer_version.number,
         ),
@@ -132,8 +133,47 @@ def pact_document(
             "title": "Diff with another specified version of this pact",
             "templated": True,
         },
+        "pb:tag-prod-version": links.link(
+            f"{consumer_version}/tags/prod",
+            title="PUT here to tag the consumer version of this pact 'prod'",
+        ),
+        "pb:tag-version": {
+            "href": f"{consumer_version}/tags/{{tag}}",
+            "title": "PUT here to tag the consumer version of this pact",
+            "templated": True,
+        },
+        "pb:matrix-for-consumer-version": links.link(
+            links.href("matrix")
+            + "?"
+            + urlencode(
+                [
+                    ("q[][pacticipant]", pact.consumer.name),
+                    ("q[][version]", pact.consumer_version.number),
+                    ("latestby", "cvpv"),
+                ]
+            ),
+            title="The matrix rows of the consumer version of this pact",
+        ),
+        "curies": curies(links, "pact", "pb"),
     }
+    if metadata is not None:
+        body["_links"]["pb:consumer-versions"] = [
+            links.link(
+                links.path("/pacticipants/{c}/versions/{v}", c=pact.consumer.name, v=number),
+                title="Consumer version",
+                name=number,
+            )
+            for number in _consumer_versions(metadata)
+        ]
     return body
+
+
+def _consumer_versions(metadata: str) -> list[str]:
+    """The consumer version numbers a pact URL's metadata segment names (none if not ours)."""
+    numbers = decode_metadata(metadata).get("cvn")
+    if not isinstance(numbers, list):
+        return []
+    return [n for n in numbers if isinstance(n, str)]
 
 
 class ConsumerVersion(Resource):
@@ -223,7 +263,13 @@ class PactVersionsPage(Resource):
 
 
 def pact_versions(
-    links: Links, href: str, pacts: list[Pact], page: Page, total: int
+    links: Links,
+    href: str,
+    pacts: list[Pact],
+    page: Page,
+    total: int,
+    *,
+    title: str = "All versions of this pact",
 ) -> PactVersionsPage:
     """One page of every consumer version's pact with the provider, newest first."""
     parts = paging(links, href, page, total, len(pacts))
@@ -231,7 +277,7 @@ def pact_versions(
         page=parts.info,
         embedded=PactsEmbedded(pacts=[pact_summary(links, p) for p in pacts]),
         links=ListLinks(
-            self_=Link(href=href, title="All versions of this pact"),
+            self_=Link(href=href, title=title),
             previous=parts.previous,
             next=parts.next,
         ),

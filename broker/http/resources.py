@@ -75,6 +75,28 @@ def index(links: Links) -> Body:
             "pb:latest-pact-versions": links.link(
                 links.href("pacts", "latest"), title="Latest pact versions"
             ),
+            "pb:tagged-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}",
+                title="Every pact between a consumer and a provider from tagged consumer versions",
+            ),
+            "pb:branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}",
+                title="Every pact between a consumer and a provider from a consumer branch",
+            ),
+            "pb:latest-branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest",
+                title="The newest pact between a consumer and a provider from a consumer branch",
+            ),
+            "pb:main-branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch",
+                title="Every pact between a consumer and a provider from the consumer's main "
+                "branch",
+            ),
+            "pb:latest-main-branch-pact-versions": t(
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/latest",
+                title="The newest pact between a consumer and a provider from the consumer's "
+                "main branch",
+            ),
             "pb:provider-pacts-for-verification": t(
                 "/pacts/provider/{provider}/for-verification",
                 title="Pact versions to be verified for the specified provider",
@@ -123,31 +145,6 @@ def index(links: Links) -> Body:
                 "/pacts/provider/{provider}/branch/latest",
                 title="Latest pacts for provider from the consumers' main branches",
             ),
-            "pb:tagged-pact-versions": t(
-                "/pacts/provider/{provider}/consumer/{consumer}/tag/{tag}",
-                title="All versions of a pact for a given consumer, provider and consumer "
-                "version tag",
-            ),
-            "pb:branch-pact-versions": t(
-                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}",
-                title="All versions of a pact for a given consumer, provider and consumer "
-                "version branch",
-            ),
-            "pb:latest-branch-pact-versions": t(
-                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest",
-                title="Latest version of a pact for a given consumer, provider and consumer "
-                "version branch",
-            ),
-            "pb:latest-main-branch-pact-versions": t(
-                "/pacts/provider/{provider}/consumer/{consumer}/branch/latest",
-                title="Latest version of a pact for a given consumer and provider from the "
-                "consumer's main branch",
-            ),
-            "pb:main-branch-pact-versions": t(
-                "/pacts/provider/{provider}/consumer/{consumer}/branch",
-                title="All versions of a pact for a given consumer and provider from the "
-                "consumer's main branch",
-            ),
             "accord:change-requests": links.link(
                 links.href("change-requests"), title="Contract changes awaiting or past sign-off"
             ),
@@ -161,8 +158,15 @@ def index(links: Links) -> Body:
             ),
             "pb:integrations": links.link(links.href("integrations"), title="Integrations"),
             "accord:audit": links.link(links.href("audit"), title="The audit log"),
+            "curies": curies(links, "index", "pb", "beta"),
         }
     }
+
+
+def curies(links: Links, context: str, *names: str) -> list[Body]:
+    """`curies`: where the HAL browser finds the page describing a `pb:` (or `beta:`) relation."""
+    href = links.href("doc") + "/{rel}?context=" + context
+    return [{"name": name, "href": href, "templated": True} for name in names]
 
 
 class PacticipantEmbedded(Resource):

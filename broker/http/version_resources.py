@@ -44,6 +44,9 @@ class VersionLinks(Resource):
     released_environments: list[Link] = msgspec.field(name="pb:released-environments")
     record_deployment: list[Link] = msgspec.field(name="pb:record-deployment")
     record_release: list[Link] = msgspec.field(name="pb:record-release")
+    latest_results_as_consumer: Link = msgspec.field(
+        name="pb:latest-verification-results-where-pacticipant-is-consumer"
+    )
 
 
 class VersionResource(Resource, kw_only=True):
@@ -97,6 +100,12 @@ def version(links: Links, details: VersionDetails) -> VersionResource:
             pacticipant=Link(href=links.path(P, p=p.name), title="Pacticipant", name=p.name),
             tag=TemplatedLink(
                 href=f"{self_href}/tags/{{tag}}", title="Get, create or delete a tag"
+            ),
+            latest_results_as_consumer=Link(
+                href=links.path(
+                    "/verification-results/consumer/{p}/version/{v}/latest", p=p.name, v=v.number
+                ),
+                title="The newest verification result of each pact this version published",
             ),
             deployed_environments=[
                 environment_link(e) for e in details.environments if e.uuid in deployed

@@ -373,10 +373,18 @@ class ContractService:
         branch: str | None = None,
         tag: str | None = None,
         untagged: bool = False,
+        main_branch: bool = False,
     ) -> Pact:
-        """The pact of the newest consumer version, optionally on a branch or with a tag."""
+        """The pact of the newest consumer version, optionally on a branch or with a tag.
+
+        With `main_branch`, the branch is the consumer's main branch.
+        """
         async with self._storage.transaction() as tx:
             consumer, provider = await self._integration(tx, provider_name, consumer_name)
+            if main_branch:
+                if consumer.main_branch is None:
+                    raise NotFoundError(f"{consumer.name} has no main branch")
+                branch = consumer.main_branch
             publication = await tx.latest_publication(
                 consumer.id, provider.id, branch=branch, tag=tag, untagged=untagged
             )

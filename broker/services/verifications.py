@@ -154,6 +154,27 @@ class VerificationService:
                 for v in await tx.verifications_of_pact_version(content.id)
             ]
 
+    async def latest_for_consumer_version(
+        self, consumer_name: str, number: str
+    ) -> tuple[list[VerificationDetails], list[Pacticipant]]:
+        """The newest result of each pact a consumer version published.
+
+        Also the providers of its pacts that no one has verified yet.
+        """
+        async with self._storage.transaction() as tx:
+            consumer = await require_pacticipant(tx, consumer_name)
+            version = await require_version(tx, consumer, number)
+            results, unverified = [], []
+            for publication in await tx.publications_of_consumer_version(version.id):
+                found = await tx.latest_verification(publication.pact_version_id)
+                if found is not None:
+                    results.append(await self._details(tx, found))
+                    continue
+                provider = await tx.find_pacticipant_by_id(publication.provider_id)
+                assert provider is not None, "kept by foreign keys"
+                unverified.append(provider)
+            return results, unverified
+
     async def of_provider_version(
         self, pacticipant_name: str, number: str
     ) -> list[VerificationDetails]:

@@ -525,9 +525,18 @@ class Pacts(Protocol):
         ...
 
     async def publications_of_integration(
-        self, consumer_id: int, provider_id: int, page: Page
+        self,
+        consumer_id: int,
+        provider_id: int,
+        page: Page,
+        *,
+        branch: str | None = None,
+        tag: str | None = None,
     ) -> tuple[list[PactPublication], int]:
-        """Every consumer version's pact with the provider, newest first, and the total."""
+        """Every consumer version's pact with the provider, newest first, and the total.
+
+        Narrowed to consumer versions on `branch` or with `tag` when given.
+        """
         ...
 
     async def latest_publications(

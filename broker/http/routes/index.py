@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get
 
-from broker.domain.errors import StorageUnavailableError
-from broker.http import resources
-from broker.http.context import LinksDep, ServicesDep
+from broker.domain.errors import NotFoundError, StorageUnavailableError
+from broker.http import relation_docs, resources
+from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import open_to_all, read
 from broker.http.responses import Dependencies, DependencyStatus, Health, Heartbeat, Link, SelfLinks
@@ -21,6 +21,19 @@ class IndexController(Controller):
     async def index(self, links: LinksDep) -> Response[bytes]:
         """The relations clients look up before anything else."""
         return hal(resources.index(links))
+
+    @get("/doc/{rel:str}", opt=read())
+    async def relation_doc(self, rel: PathName, request: AnyRequest) -> Response[bytes]:
+        """What a `pb:` relation leads to: HTML, or plain text when the client prefers it."""
+        found = relation_docs.find(rel)
+        if found is None:
+            raise NotFoundError(f"No documentation for the relation {rel}")
+        name, doc = found
+        if request.accept.best_match(["text/html", "text/plain"], "text/html") == "text/plain":
+            text = relation_docs.as_text(name, doc)
+            return Response(content=text.encode(), media_type="text/plain;charset=utf-8")
+        html = relation_docs.as_html(name, doc)
+        return Response(content=html.encode(), media_type="text/html;charset=utf-8")
 
     @get("/diagnostic/status/heartbeat", opt=open_to_all())
     async def heartbeat(self, request: AnyRequest) -> Response[bytes]:

@@ -175,6 +175,38 @@ class VerificationController(Controller):
         details = await services.verifications.get(provider, consumer, sha, number)
         return hal(resource(links, details))
 
+    @get("/verification-results/consumer/{consumer:str}/version/{version:str}/latest", opt=read())
+    async def latest_results_of_consumer_version(
+        self, consumer: PathName, version: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The newest result of each pact a consumer version published, and a summary.
+
+        `success` is true when every one of its pacts has a newest result and all of them passed.
+        """
+        results, unverified = await services.verifications.latest_for_consumer_version(
+            consumer, version
+        )
+        successful = [r.provider.name for r in results if r.verification.success]
+        failed = [r.provider.name for r in results if not r.verification.success]
+        unknown = [p.name for p in unverified]
+        href = links.path(
+            "/verification-results/consumer/{c}/version/{v}/latest", c=consumer, v=version
+        )
+        return hal(
+            {
+                "success": bool(successful) and not failed and not unknown,
+                "providerSummary": {"successful": successful, "failed": failed, "unknown": unknown},
+                "_embedded": {"verificationResults": [resource(links, r) for r in results]},
+                "_links": {
+                    "self": links.link(
+                        href,
+                        title=f"Latest verification results for consumer {consumer} "
+                        f"version {version}",
+                    )
+                },
+            }
+        )
+
     @get("/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results", opt=read())
     async def results_of_provider_version(
         self, pacticipant: PathName, version: PathName, services: ServicesDep, links: LinksDep

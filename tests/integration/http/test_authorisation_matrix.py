@@ -397,6 +397,7 @@ async def build_world(client: Client, database_url: str) -> World:
         "token_id": str(revoked["id"]),  # revoking it again would change nothing
         "teams/name": BYSTANDER,  # should a refusal fail, alpha's team stays as it is
         "username": "nobody",  # no such user: a refusal that fails changes no one
+        "doc/rel": "publish-contracts",
     }
     if ("GET", "/change-requests/{request_id:int}") in ROUTES:
         shared["request_id"] = await open_change_request(client)

@@ -61,7 +61,12 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
         "id": "1",
     }
     post_only = {"pb:publish-contracts", "pf:publish-provider-contract"}
-    for relation, link in (await client.get("/")).json()["_links"].items():
+    index = (await client.get("/")).json()["_links"]
+    for curie in index.pop("curies"):
+        href = curie["href"].removeprefix("http://testserver.local")
+        response = await client.get(href.replace("{rel}", "pacticipants"))
+        assert response.status_code == 200, (curie, response.text)
+    for relation, link in index.items():
         href = link["href"].removeprefix("http://testserver.local")
         for key, value in values.items():
             href = href.replace("{" + key + "}", value)

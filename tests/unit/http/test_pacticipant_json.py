@@ -284,6 +284,10 @@ def test_version_without_relations() -> None:
                 "pb:released-environments": [],
                 "pb:record-deployment": [],
                 "pb:record-release": [],
+                "pb:latest-verification-results-where-pacticipant-is-consumer": {
+                    "href": "http://b/verification-results/consumer/Orders/version/1.0/latest",
+                    "title": "The newest verification result of each pact this version published",
+                },
             },
         },
     )
@@ -390,6 +394,10 @@ def test_version_with_relations() -> None:
                         "name": "test",
                     },
                 ],
+                "pb:latest-verification-results-where-pacticipant-is-consumer": {
+                    "href": "http://b/verification-results/consumer/Orders/version/2.0/latest",
+                    "title": "The newest verification result of each pact this version published",
+                },
             },
         },
     )
