@@ -219,6 +219,10 @@ def pacticipant(links: Links, details: PacticipantDetails) -> PacticipantResourc
     )
 
 
+# The title the Pact Broker gives each pacticipant of its older, non-embedded list.
+LISTED_TITLE = "DEPRECATED - Please use the embedded pacticipants collection"
+
+
 class PacticipantSummary(Resource):
     """A pacticipant inside a list or another resource."""
 
@@ -333,10 +337,17 @@ class PacticipantsLinks(Resource):
     next: Link | None = None
 
 
+class ListedPacticipant(PacticipantSummary, kw_only=True):
+    """A pacticipant in the top-level `pacticipants` array, which the Rust CLI still reads."""
+
+    title: str
+
+
 class PacticipantsPage(Resource):
-    """`GET /pacticipants`."""
+    """`GET /pacticipants`: the pacticipants embedded, and again in `pacticipants` (deprecated)."""
 
     page: PageInfo
+    pacticipants: list[ListedPacticipant]
     embedded: PacticipantsEmbedded = msgspec.field(name="_embedded")
     links: PacticipantsLinks = msgspec.field(name="_links")
 
@@ -351,9 +362,13 @@ def pacticipants(
         Link(href=links.path(P, p=p.name), title=p.display_name or p.name, name=p.name)
         for p in items
     ]
+    summaries = [pacticipant_summary(links, p) for p in items]
     return PacticipantsPage(
         page=parts.info,
-        embedded=PacticipantsEmbedded(pacticipants=[pacticipant_summary(links, p) for p in items]),
+        pacticipants=[
+            ListedPacticipant(**msgspec.structs.asdict(s), title=LISTED_TITLE) for s in summaries
+        ],
+        embedded=PacticipantsEmbedded(pacticipants=summaries),
         links=PacticipantsLinks(
             self_=Link(href=href),
             pb_pacticipants=item_links,
