@@ -24,3 +24,55 @@ async def test_pacticipants_are_listed_at_the_top_level_too(client: Client) -> N
         "DEPRECATED - Please use the embedded pacticipants collection"
     }
     assert [p["name"] for p in body["_embedded"]["pacticipants"]] == ["Billing", "Orders"]
+
+
+async def publish(client: Client, consumer: str = "Web", provider: str = "Orders") -> None:
+    pact = {
+        "consumer": {"name": consumer},
+        "provider": {"name": provider},
+        "interactions": [
+            {
+                "description": "a list of orders",
+                "request": {"method": "GET", "path": "/orders"},
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "2.0.0"}},
+    }
+    path = f"/pacts/provider/{provider}/consumer/{consumer}/version/1.0.0"
+    assert (await client.put(path, json=pact)).status_code == 201
+
+
+async def test_head_answers_as_get_without_the_body(client: Client) -> None:
+    await publish(client)
+    assert (await client.put("/pacticipants/Web/labels/ui", json={})).status_code == 201
+    matrix = "/matrix?q[][pacticipant]=Web&q[][version]=1.0.0&latestby=cvp&latest=true"
+    for path in (
+        "/",
+        "/pacticipants",
+        "/pacticipants/Web",
+        "/pacticipants/Web/versions/1.0.0",
+        "/pacticipants/Web/labels/ui",
+        "/pacts/provider/Orders/consumer/Web/version/1.0.0",
+        "/pacts/latest",
+        "/diagnostic/status/heartbeat",
+        matrix,
+        "/pacticipants/Missing",
+    ):
+        got = await client.get(path)
+        head = await client.head(path)
+        assert head.status_code == got.status_code, path
+        assert head.content == b"", path
+        assert got.content, path
+        for name in ("content-type", "content-length"):
+            assert head.headers.get(name) == got.headers.get(name), (path, name)
+
+
+async def test_head_is_refused_where_get_is_and_named_in_allow(client: Client) -> None:
+    refused = await client.head("/contracts/publish")
+    assert refused.status_code == 405
+    assert refused.content == b""
+    assert "HEAD" not in refused.headers["allow"]
+    put_on_index = await client.put("/", json={})
+    assert put_on_index.status_code == 405
+    assert set(put_on_index.headers["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
