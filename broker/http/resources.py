@@ -15,6 +15,8 @@ import msgspec
 from broker.domain.model import Pacticipant, Page
 from broker.http.hal import Body, Links, segment, timestamp
 from broker.http.responses import (
+    Label,
+    LabelLinks,
     Link,
     PageInfo,
     Ref,
@@ -258,6 +260,38 @@ def labelled(links: Links, label: str, items: list[Pacticipant]) -> Labelled:
     return Labelled(
         embedded=PacticipantsEmbedded(pacticipants=[pacticipant_summary(links, p) for p in items]),
         links=self_links(links.path("/pacticipants/label/{l}", l=label)),
+    )
+
+
+def label(links: Links, name: str, label: str) -> Label:
+    """A label of a pacticipant."""
+    return Label(
+        name=label,
+        links=LabelLinks(
+            self_=Link(href=links.path("/pacticipants/{p}/labels/{l}", p=name, l=label)),
+            pacticipant=Link(href=links.path(P, p=name), name=name),
+        ),
+    )
+
+
+class LabelsEmbedded(Resource):
+    """`_embedded` of a pacticipant's labels."""
+
+    labels: list[Label]
+
+
+class Labels(Resource):
+    """`GET /pacticipants/{p}/labels`: every label of the pacticipant, unpaged."""
+
+    embedded: LabelsEmbedded = msgspec.field(name="_embedded")
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+def labels(links: Links, name: str, names: list[str]) -> Labels:
+    """The labels `name` carries."""
+    return Labels(
+        embedded=LabelsEmbedded(labels=[label(links, name, each) for each in names]),
+        links=SelfLinks(self_=Link(href=links.path(P + "/labels", p=name), title="Labels")),
     )
 
 

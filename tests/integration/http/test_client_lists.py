@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar.testing import AsyncTestClient
 
@@ -76,3 +77,31 @@ async def test_head_is_refused_where_get_is_and_named_in_allow(client: Client) -
     put_on_index = await client.put("/", json={})
     assert put_on_index.status_code == 405
     assert set(put_on_index.headers["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+async def test_a_pacticipants_labels_are_listed(client: Client) -> None:
+    assert (await client.post("/pacticipants", json={"name": "Web"})).status_code == 201
+    empty = await client.get("/pacticipants/Web/labels")
+    assert empty.status_code == 200, empty.text
+    assert empty.headers["content-type"] == "application/hal+json;charset=utf-8"
+    assert empty.json()["_embedded"]["labels"] == []
+    for label in ("ui", "team a/b"):
+        path = f"/pacticipants/Web/labels/{quote(label, safe='')}"
+        assert (await client.put(path, json={})).status_code == 201
+    body = (await client.get("/pacticipants/Web/labels")).json()
+    assert body["_links"]["self"] == {
+        "href": "http://testserver.local/pacticipants/Web/labels",
+        "title": "Labels",
+    }
+    labels = body["_embedded"]["labels"]
+    assert [label["name"] for label in labels] == ["team a/b", "ui"]
+    single = (await client.get("/pacticipants/Web/labels/ui")).json()
+    assert labels[1] == single
+    assert labels[0]["_links"]["self"]["href"] == (
+        "http://testserver.local/pacticipants/Web/labels/team%20a%2Fb"
+    )
+
+
+async def test_the_labels_of_a_missing_pacticipant_are_not_found(client: Client) -> None:
+    response = await client.get("/pacticipants/Missing/labels")
+    assert response.status_code == 404, response.text
