@@ -381,9 +381,9 @@ class PacticipantsPage(Resource):
     """`GET /pacticipants`: the pacticipants embedded, and again in `pacticipants` (deprecated)."""
 
     page: PageInfo
-    pacticipants: list[ListedPacticipant]
     embedded: PacticipantsEmbedded = msgspec.field(name="_embedded")
     links: PacticipantsLinks = msgspec.field(name="_links")
+    pacticipants: list[ListedPacticipant]
 
 
 def pacticipants(
