@@ -15,6 +15,7 @@ from broker.domain.errors import DomainError
 from broker.domain.governance import Mode
 from broker.http.audit_trail import AuditTrailMiddleware
 from broker.http.context import Services, provide_links, provide_services
+from broker.http.head import HeadAsGet
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.permissions import authorize, require_declared
 from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
@@ -177,5 +178,5 @@ def create_app(settings: Settings) -> Litestar:
 
 
 def asgi_app(settings: Settings) -> EncodedSlashes:
-    """The application as the ASGI server should run it: with `%2F` kept inside segments."""
-    return EncodedSlashes(create_app(settings))
+    """The application as the ASGI server should run it: `%2F` kept inside segments, HEAD as GET."""
+    return EncodedSlashes(HeadAsGet(create_app(settings)))

@@ -116,7 +116,8 @@ class UndeclaredRuleError(RuntimeError):
 def declared(app: Litestar) -> dict[tuple[str, str], Rule]:
     """Each route's rule by (method, path template), as its handler declares it.
 
-    OPTIONS, which litestar answers itself, is left out: it needs what GET needs. Raises
+    OPTIONS, which litestar answers itself, is left out: it needs what GET needs. HEAD never
+    reaches the router: `HeadAsGet` (head.py) routes it as GET, so it needs what GET needs. Raises
     `UndeclaredRuleError` naming every handler that declares no rule or a wrong owner.
     """
     rules: dict[tuple[str, str], Rule] = {}

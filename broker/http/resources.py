@@ -15,6 +15,8 @@ import msgspec
 from broker.domain.model import Pacticipant, Page
 from broker.http.hal import Body, Links, segment, timestamp
 from broker.http.responses import (
+    Label,
+    LabelLinks,
     Link,
     PageInfo,
     Ref,
@@ -273,6 +275,10 @@ def pacticipant(links: Links, details: PacticipantDetails) -> PacticipantResourc
     )
 
 
+# The title the Pact Broker gives each pacticipant of its older, non-embedded list.
+LISTED_TITLE = "DEPRECATED - Please use the embedded pacticipants collection"
+
+
 class PacticipantSummary(Resource):
     """A pacticipant inside a list or another resource."""
 
@@ -308,6 +314,38 @@ def labelled(links: Links, label: str, items: list[Pacticipant]) -> Labelled:
     return Labelled(
         embedded=PacticipantsEmbedded(pacticipants=[pacticipant_summary(links, p) for p in items]),
         links=self_links(links.path("/pacticipants/label/{l}", l=label)),
+    )
+
+
+def label(links: Links, name: str, label: str) -> Label:
+    """A label of a pacticipant."""
+    return Label(
+        name=label,
+        links=LabelLinks(
+            self_=Link(href=links.path("/pacticipants/{p}/labels/{l}", p=name, l=label)),
+            pacticipant=Link(href=links.path(P, p=name), name=name),
+        ),
+    )
+
+
+class LabelsEmbedded(Resource):
+    """`_embedded` of a pacticipant's labels."""
+
+    labels: list[Label]
+
+
+class Labels(Resource):
+    """`GET /pacticipants/{p}/labels`: every label of the pacticipant, unpaged."""
+
+    embedded: LabelsEmbedded = msgspec.field(name="_embedded")
+    links: SelfLinks = msgspec.field(name="_links")
+
+
+def labels(links: Links, name: str, names: list[str]) -> Labels:
+    """The labels `name` carries."""
+    return Labels(
+        embedded=LabelsEmbedded(labels=[label(links, name, each) for each in names]),
+        links=SelfLinks(self_=Link(href=links.path(P + "/labels", p=name), title="Labels")),
     )
 
 
@@ -387,12 +425,19 @@ class PacticipantsLinks(Resource):
     next: Link | None = None
 
 
+class ListedPacticipant(PacticipantSummary, kw_only=True):
+    """A pacticipant in the top-level `pacticipants` array, which the Rust CLI still reads."""
+
+    title: str
+
+
 class PacticipantsPage(Resource):
-    """`GET /pacticipants`."""
+    """`GET /pacticipants`: the pacticipants embedded, and again in `pacticipants` (deprecated)."""
 
     page: PageInfo
     embedded: PacticipantsEmbedded = msgspec.field(name="_embedded")
     links: PacticipantsLinks = msgspec.field(name="_links")
+    pacticipants: list[ListedPacticipant]
 
 
 def pacticipants(
@@ -405,9 +450,13 @@ def pacticipants(
         Link(href=links.path(P, p=p.name), title=p.display_name or p.name, name=p.name)
         for p in items
     ]
+    summaries = [pacticipant_summary(links, p) for p in items]
     return PacticipantsPage(
         page=parts.info,
-        embedded=PacticipantsEmbedded(pacticipants=[pacticipant_summary(links, p) for p in items]),
+        pacticipants=[
+            ListedPacticipant(**msgspec.structs.asdict(s), title=LISTED_TITLE) for s in summaries
+        ],
+        embedded=PacticipantsEmbedded(pacticipants=summaries),
         links=PacticipantsLinks(
             self_=Link(href=href),
             pb_pacticipants=item_links,

@@ -170,6 +170,12 @@ class PacticipantService:
             pacticipant = await require_pacticipant(tx, name)
             return label in await tx.labels_of(pacticipant.id)
 
+    async def labels(self, name: str) -> list[str]:
+        """The labels a pacticipant carries, by name; `NotFoundError` if it does not exist."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, name)
+            return await tx.labels_of(pacticipant.id)
+
     async def remove_label(self, name: str, label: str) -> None:
         """Remove a label; `NotFoundError` if the pacticipant did not carry it."""
         async with self._storage.transaction() as tx:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from litestar import Controller, Response, get
+from litestar import Controller, MediaType, Response, get
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.matrix import IgnoreSelector, Target
 from broker.http.context import MAX_PAGE, LinksDep, ServicesDep, positive_int
-from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal, timestamp
+from broker.http.matrix_text import matrix_text
 from broker.http.permissions import read
 from broker.http.query import nested
 from broker.services.can_i_deploy import Answer, MatrixRow, VersionSelector
@@ -128,6 +129,15 @@ def render(links: Links, answer: Answer) -> Body:
     }
 
 
+def answered(request: AnyRequest, links: Links, answer: Answer) -> Response[bytes]:
+    """The matrix as JSON, or as the Pact Broker's text table when Accept prefers text/plain."""
+    body = render(links, answer)
+    chosen = request.accept.best_match(["application/hal+json", MediaType.TEXT], HAL_JSON)
+    if chosen == MediaType.TEXT:
+        return Response(content=matrix_text(body).encode(), media_type=MediaType.TEXT)
+    return hal(body)
+
+
 class MatrixController(Controller):
     """`/matrix` and `/can-i-deploy`."""
 
@@ -149,7 +159,7 @@ class MatrixController(Controller):
             answer = await service.between(selectors, ignore)
         else:
             answer = await service.judge(selectors, target, ignore)
-        return hal(render(links, answer))
+        return answered(request, links, answer)
 
     @get("/can-i-deploy", opt=read())
     async def can_i_deploy(
@@ -180,4 +190,4 @@ class MatrixController(Controller):
         ]
         selector = VersionSelector(pacticipant=query["pacticipant"], version=query["version"])
         answer = await services.can_i_deploy.ask(selector, target, ignore)
-        return hal(render(links, answer))
+        return answered(request, links, answer)

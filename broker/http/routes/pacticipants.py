@@ -9,9 +9,8 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.http import resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
-from broker.http.hal import AnyRequest, Links, hal
+from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import read, write
-from broker.http.responses import Label, LabelLinks, Link
 from broker.http.wire import EmptyBody, PacticipantBody
 
 
@@ -92,6 +91,14 @@ class PacticipantController(Controller):
         items = await services.pacticipants.with_label(label)
         return hal(resources.labelled(links, label, items))
 
+    @get("/{name:str}/labels", opt=read())
+    async def list_labels(
+        self, name: PathName, services: ServicesDep, links: LinksDep
+    ) -> Response[bytes]:
+        """The labels of a pacticipant (404 if it does not exist)."""
+        names = await services.pacticipants.labels(name)
+        return hal(resources.labels(links, name, names))
+
     @get("/{name:str}/labels/{label:str}", opt=read())
     async def get_label(
         self, name: PathName, label: PathName, services: ServicesDep, links: LinksDep
@@ -100,7 +107,7 @@ class PacticipantController(Controller):
         service = services.pacticipants
         if not await service.has_label(name, label):
             raise NotFoundError(f"Pacticipant {name!r} has no label {label!r}")
-        return hal(_label(links, name, label))
+        return hal(resources.label(links, name, label))
 
     @put("/{name:str}/labels/{label:str}", opt=write(owner="name"))
     async def put_label(
@@ -114,7 +121,7 @@ class PacticipantController(Controller):
         """Label a pacticipant; idempotent (201 new, 200 existing)."""
         await read_json(request, EmptyBody)
         added = await services.pacticipants.add_label(name, label)
-        return hal(_label(links, name, label), status=201 if added else 200)
+        return hal(resources.label(links, name, label), status=201 if added else 200)
 
     @delete("/{name:str}/labels/{label:str}", status_code=204, opt=write(owner="name"))
     async def delete_label(self, name: PathName, label: PathName, services: ServicesDep) -> None:
@@ -128,13 +135,3 @@ def _same_name(name: PathName, body: PacticipantBody) -> None:
             "The name in the body differs from the name in the URL",
             [FieldError("/name", f"must be {name!r}, the name in the URL, or absent")],
         )
-
-
-def _label(links: Links, name: PathName, label: PathName) -> Label:
-    return Label(
-        name=label,
-        links=LabelLinks(
-            self_=Link(href=links.path("/pacticipants/{p}/labels/{l}", p=name, l=label)),
-            pacticipant=Link(href=links.path("/pacticipants/{p}", p=name), name=name),
-        ),
-    )

@@ -455,6 +455,25 @@ async def test_a_read_token_reads(world: World, method: str, path: str) -> None:
         assert 200 <= response.status_code < 300, response.text
 
 
+# HEAD is answered as GET (broker/http/head.py): every GET route, for a reader and for a
+# caller without credentials, answers HEAD with GET's status and headers and no body.
+GETS = [route for route in ROUTES if route[0] == "GET"]
+
+
+@pytest.mark.parametrize(("method", "path"), GETS, ids=[_id(r) for r in GETS])
+@pytest.mark.parametrize("caller", ["read", ""], ids=["read token", "anonymous"])
+async def test_head_answers_as_get_does_without_a_body(
+    world: World, caller: str, method: str, path: str
+) -> None:
+    got = await world.call(caller, method, path)
+    url = url_for(method, path, world.values)
+    head = await world.client.head(url, headers=world.headers(caller))
+    assert head.status_code == got.status_code, head.text
+    assert head.content == b""
+    for name in ("content-type", "content-length", "www-authenticate"):
+        assert head.headers.get(name) == got.headers.get(name), name
+
+
 @over_routes(lambda rule: rule.need is not Need.OPEN)
 @pytest.mark.parametrize("caller", CALLERS_WITHOUT_VALID_CREDENTIALS)
 async def test_callers_without_valid_credentials_get_401_and_a_challenge(

@@ -240,6 +240,17 @@ def test_pacticipants_page_with_neighbours() -> None:
                 },
                 "next": {"href": "http://b/pacticipants?page=3&size=1", "title": "Next page"},
             },
+            "pacticipants": [
+                {
+                    "name": "Web",
+                    "displayName": "Web UI",
+                    "repositoryUrl": "https://r",
+                    "mainBranch": "main",
+                    "createdAt": "2024-01-02T03:04:05+00:00",
+                    "_links": {"self": {"href": "http://b/pacticipants/Web", "name": "Web"}},
+                    "title": "DEPRECATED - Please use the embedded pacticipants collection",
+                }
+            ],
         },
     )
 
