@@ -125,9 +125,7 @@ def declared(app: Litestar) -> dict[tuple[str, str], Rule]:
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
-        # Sorted: litestar keeps a route's methods in a set, whose order changes from one
-        # process to the next, and this order is what the tests are parametrized in.
-        for method, (handler, _) in sorted(route.route_handler_map.items()):
+        for method, (handler, _) in route.route_handler_map.items():
             if method == "OPTIONS":
                 continue
             rule = rule_of(handler)
@@ -142,7 +140,10 @@ def declared(app: Litestar) -> dict[tuple[str, str], Rule]:
             "Every route handler declares what it needs (broker/http/permissions.py): "
             + "; ".join(missing)
         )
-    return rules
+    # Sorted by path and method: litestar keeps a route's methods, and a handler's paths, in
+    # sets whose order changes from one process to the next, and the tests are parametrized in
+    # this order (pytest-xdist workers must collect the same tests in the same order).
+    return dict(sorted(rules.items(), key=lambda item: (item[0][1], item[0][0])))
 
 
 def require_declared(app: Litestar) -> None:
