@@ -32,6 +32,24 @@ def _for_provider(provider: str, latest: bool = False) -> str:
     return f"{which} for the provider {provider}"
 
 
+def _listing(
+    links: Links,
+    path: str,
+    title: str,
+    pacts: list[Pact],
+    provider: str,
+    consumer: str,
+    **values: str,
+) -> Response[bytes]:
+    """One consumer's pacts with the provider at `path` (under the integration's path)."""
+    href = links.path(path, p=provider, c=consumer, **values)
+    return hal(
+        pact_resources.integration_pacts(
+            links, href, title, pacts, consumer=consumer, provider=provider
+        )
+    )
+
+
 def pact_response(
     request: AnyRequest, body: Body, headers: dict[str, str] | None = None
 ) -> Response[bytes]:
@@ -327,12 +345,9 @@ class PactController(Controller):
         pacts = await services.contracts.of_provider(
             provider, consumer_name=consumer, branch=branch
         )
-        href = links.path(INTEGRATION_PATH + "/branch/{b}", p=provider, c=consumer, b=branch)
         title = f"{_between(consumer, provider)} with consumer version branch '{branch}'"
-        return hal(
-            pact_resources.integration_pacts(
-                links, href, title, pacts, consumer=consumer, provider=provider
-            )
+        return _listing(
+            links, INTEGRATION_PATH + "/branch/{b}", title, pacts, provider, consumer, b=branch
         )
 
     @get("/branch", opt=read())
@@ -343,13 +358,8 @@ class PactController(Controller):
         pacts = await services.contracts.of_provider(
             provider, consumer_name=consumer, main_branch=True
         )
-        href = links.path(INTEGRATION_PATH + "/branch", p=provider, c=consumer)
         title = f"{_between(consumer, provider)} on the consumer's main branch"
-        return hal(
-            pact_resources.integration_pacts(
-                links, href, title, pacts, consumer=consumer, provider=provider
-            )
-        )
+        return _listing(links, INTEGRATION_PATH + "/branch", title, pacts, provider, consumer)
 
     # The Rust get-pacts asks this for `--consumer C --latest`; a branch named "latest" loses
     # its listing here (its latest pact stays at `/branch/latest/latest`).
@@ -361,12 +371,9 @@ class PactController(Controller):
         pacts = await services.contracts.of_provider(
             provider, consumer_name=consumer, main_branch=True
         )
-        href = links.path(INTEGRATION_PATH + "/branch/latest", p=provider, c=consumer)
         title = f"Latest version of the pact between {consumer} and {provider} on the main branch"
-        return hal(
-            pact_resources.integration_pacts(
-                links, href, title, pacts[:1], consumer=consumer, provider=provider
-            )
+        return _listing(
+            links, INTEGRATION_PATH + "/branch/latest", title, pacts[:1], provider, consumer
         )
 
     @get("/tag/{tag:str}", opt=read())
@@ -380,12 +387,9 @@ class PactController(Controller):
     ) -> Response[bytes]:
         """Every consumer version's pact with the provider among versions with a tag."""
         pacts = await services.contracts.of_provider(provider, consumer_name=consumer, tag=tag)
-        href = links.path(INTEGRATION_PATH + "/tag/{t}", p=provider, c=consumer, t=tag)
         title = f"{_between(consumer, provider)} with consumer version tag '{tag}'"
-        return hal(
-            pact_resources.integration_pacts(
-                links, href, title, pacts, consumer=consumer, provider=provider
-            )
+        return _listing(
+            links, INTEGRATION_PATH + "/tag/{t}", title, pacts, provider, consumer, t=tag
         )
 
     @get("/versions", opt=read())
