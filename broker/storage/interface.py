@@ -525,18 +525,9 @@ class Pacts(Protocol):
         ...
 
     async def publications_of_integration(
-        self,
-        consumer_id: int,
-        provider_id: int,
-        page: Page,
-        *,
-        branch: str | None = None,
-        tag: str | None = None,
+        self, consumer_id: int, provider_id: int, page: Page
     ) -> tuple[list[PactPublication], int]:
-        """Every consumer version's pact with the provider, newest first, and the total.
-
-        Narrowed to consumer versions on `branch` or with `tag` when given.
-        """
+        """Every consumer version's pact with the provider, newest first, and the total."""
         ...
 
     async def latest_publications(

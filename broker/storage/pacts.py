@@ -243,26 +243,15 @@ class PactRows:
         return None if row is None else publication(row)
 
     async def publications_of_integration(
-        self,
-        consumer_id: int,
-        provider_id: int,
-        page: Page,
-        *,
-        branch: str | None = None,
-        tag: str | None = None,
+        self, consumer_id: int, provider_id: int, page: Page
     ) -> tuple[list[PactPublication], int]:
-        filters = " ".join(f for f, name in ((_ON_BRANCH, branch), (_WITH_TAG, tag)) if name)
-        names = [name for name in (branch, tag) if name is not None]
-        where = (
-            f"FROM pact_publications pp WHERE pp.consumer_id = ? AND pp.provider_id = ? {filters}"
-        )
+        where = "FROM pact_publications pp WHERE pp.consumer_id = ? AND pp.provider_id = ?"
         rows, total = await page_of(
             self._db,
             f"SELECT pp.* {where} ORDER BY pp.consumer_version_id DESC LIMIT ? OFFSET ?",
             f"SELECT count(*) {where}",
             consumer_id,
             provider_id,
-            *names,
             page=page,
         )
         return [publication(r) for r in rows], total

@@ -118,36 +118,6 @@ async def test_latest_publication_by_branch_tag_and_untagged(
         assert await tx.latest_publication(pacticipant.id, provider.id, tag="nope") is None
 
 
-async def test_publications_of_integration_narrowed_by_branch_or_tag(
-    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
-) -> None:
-    async with storage.transaction() as tx:
-        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
-        for version, sha in ((v1, "a"), (v2, "b"), (v3, "c")):
-            await publish(tx, pacticipant, provider, version, sha, now)
-        main = await tx.insert_branch(pacticipant.id, "main", now)
-        await tx.insert_branch_version(main.id, v1.id, now)
-        await tx.insert_branch_version(main.id, v3.id, now)
-        await tx.insert_tag(v2.id, "prod", now)
-        await tx.insert_tag(v3.id, "prod", now)
-        every = Page(number=1, size=10)
-
-        async def listed(**narrow: str) -> tuple[list[int], int]:
-            found, total = await tx.publications_of_integration(
-                pacticipant.id, provider.id, every, **narrow
-            )
-            return [p.consumer_version_id for p in found], total
-
-        assert await listed(branch="main") == ([v3.id, v1.id], 2)
-        assert await listed(tag="prod") == ([v3.id, v2.id], 2)
-        assert await listed(branch="main", tag="prod") == ([v3.id], 1)
-        assert await listed(branch="nope") == ([], 0)
-        first, total = await tx.publications_of_integration(
-            pacticipant.id, provider.id, Page(number=2, size=1), tag="prod"
-        )
-        assert ([p.consumer_version_id for p in first], total) == ([v2.id], 2)
-
-
 async def test_latest_publications_gives_one_per_integration(
     storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
 ) -> None:
