@@ -81,6 +81,14 @@ class Driver(Protocol):
         """
         ...
 
+    @property
+    def skip_locked(self) -> str:
+        """The clause that locks the selected rows and passes over rows others hold.
+
+        Lets several brokers on one database claim different work at once; empty on SQLite.
+        """
+        ...
+
     async def lock_audit_chain(self) -> None:
         """Hold the audit chain's lock until the transaction ends (a no-op on SQLite)."""
         ...

@@ -47,6 +47,14 @@ from broker.domain.model import (
     Version,
 )
 from broker.domain.notifications import Notification, NotifiedChange
+from broker.domain.webhooks import (
+    Attempt,
+    Delivery,
+    NewEvent,
+    Webhook,
+    WebhookDraft,
+    WebhookEvent,
+)
 
 
 class _Any(enum.Enum):
@@ -901,6 +909,134 @@ class Notifications(Protocol):
         ...
 
 
+class Webhooks(Protocol):
+    """Webhook definitions."""
+
+    async def insert_webhook(self, draft: WebhookDraft, now: datetime) -> Webhook:
+        """Store a new webhook.
+
+        Raises `ConflictError` if its uuid is taken, `NotFoundError` if a pacticipant it names
+        does not exist.
+        """
+        ...
+
+    async def update_webhook(self, draft: WebhookDraft, now: datetime) -> Webhook | None:
+        """Replace the webhook with the draft's uuid; None when there is none."""
+        ...
+
+    async def find_webhook(self, uuid: str) -> Webhook | None:
+        """The webhook with this uuid."""
+        ...
+
+    async def list_webhooks(
+        self, *, consumer_id: int | None = None, provider_id: int | None = None
+    ) -> list[Webhook]:
+        """Webhooks in creation order; narrowed to those naming the consumer and/or provider."""
+        ...
+
+    async def enabled_webhooks(self) -> list[Webhook]:
+        """Every enabled webhook, in creation order: the candidates for an event."""
+        ...
+
+    async def delete_webhook(self, uuid: str) -> bool:
+        """Delete a webhook with its deliveries; whether there was one."""
+        ...
+
+    async def delete_webhooks_of_integration(self, consumer_id: int, provider_id: int) -> int:
+        """Delete the webhooks naming exactly this consumer and provider; how many."""
+        ...
+
+
+class WebhookOutbox(Protocol):
+    """Events, the deliveries they cause, and each attempt's log."""
+
+    async def insert_webhook_event(self, event: NewEvent, now: datetime) -> WebhookEvent:
+        """Store an event (in the transaction of the change that caused it)."""
+        ...
+
+    async def insert_delivery(
+        self, event_id: int, webhook_id: int, sequence_key: str, now: datetime
+    ) -> Delivery:
+        """Store a pending delivery of an event to a webhook, due now."""
+        ...
+
+    async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:
+        """The event with this id."""
+        ...
+
+    async def find_delivery_by_id(self, delivery_id: int) -> Delivery | None:
+        """The delivery with this row id."""
+        ...
+
+    async def find_delivery(self, uuid: str) -> Delivery | None:
+        """The delivery with this uuid (its `X-Accord-Delivery` id)."""
+        ...
+
+    async def claim_deliveries(
+        self, *, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        """Claim up to `limit` due deliveries for `worker`, each the first of its sequence.
+
+        Due: pending with its time come, or running with a lease that ran out. Claimed rows
+        are running until `lease_until`, their attempts counted one more. On PostgreSQL rows
+        another transaction holds are passed over.
+        """
+        ...
+
+    async def insert_attempt(self, delivery_id: int, attempt: Attempt) -> None:
+        """Log one attempt of a delivery."""
+        ...
+
+    async def settle_delivery(
+        self,
+        delivery_id: int,
+        *,
+        worker: str,
+        status: str,
+        next_attempt_at: datetime | None,
+        now: datetime,
+    ) -> bool:
+        """Record a claimed delivery's outcome (pending again, succeeded or dead).
+
+        False, changing nothing, when `worker` no longer holds the claim.
+        """
+        ...
+
+    async def redrive_delivery(self, delivery_id: int, now: datetime) -> bool:
+        """Make a dead delivery pending and due now; False unless it was dead."""
+        ...
+
+    async def attempts_of(self, delivery_id: int) -> list[Attempt]:
+        """A delivery's attempts, first first."""
+        ...
+
+    async def list_deliveries(
+        self,
+        *,
+        webhook_id: int | None = None,
+        event_ids: Sequence[int] | None = None,
+        status: str | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        """Deliveries, newest first, narrowed by webhook, events and status."""
+        ...
+
+    async def events_caused_by(
+        self,
+        *,
+        pact_version_sha: str | None = None,
+        consumer_version_id: int | None = None,
+        verification_id: int | None = None,
+        change_request_id: int | None = None,
+    ) -> list[WebhookEvent]:
+        """The events a publication, a verification or a change request caused, oldest first."""
+        ...
+
+    async def count_deliveries(self, status: str) -> int:
+        """How many deliveries have this status."""
+        ...
+
+
 class Transaction(
     AuditLog,
     GovernanceRecords,
@@ -914,6 +1050,8 @@ class Transaction(
     Selection,
     Auth,
     Notifications,
+    Webhooks,
+    WebhookOutbox,
     Protocol,
 ):
     """One unit of work on the broker's data: every role at once."""

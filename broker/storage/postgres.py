@@ -83,6 +83,7 @@ class PostgresDriver:
     """The storage `Driver` on one pooled asyncpg connection (see `broker.storage.driver`)."""
 
     for_update = " FOR UPDATE"
+    skip_locked = " FOR UPDATE SKIP LOCKED"
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection

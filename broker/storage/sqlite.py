@@ -145,6 +145,7 @@ class SQLiteDriver:
     """The storage `Driver` on a SQLite connection (see `broker.storage.driver`)."""
 
     for_update = ""  # a transaction holds the database's write lock from BEGIN IMMEDIATE
+    skip_locked = ""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection

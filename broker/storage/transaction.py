@@ -15,6 +15,7 @@ from broker.storage.pacticipants import PacticipantRows
 from broker.storage.pacts import PactRows
 from broker.storage.selection import SelectionRows
 from broker.storage.versions import VersionRows
+from broker.storage.webhooks import WebhookRows
 
 
 class StorageTransaction(
@@ -30,6 +31,7 @@ class StorageTransaction(
     PactRows,
     SelectionRows,
     VersionRows,
+    WebhookRows,
 ):
     """One transaction, opened by `SQLiteStorage` or `PostgresStorage` with their driver."""
 

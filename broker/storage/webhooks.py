@@ -1,0 +1,435 @@
+"""Webhooks and their outbox: SQL and row mapping, written once for both drivers.
+
+Claiming due deliveries is the one statement that differs by dialect: PostgreSQL passes over
+rows another broker has locked (`SKIP LOCKED`), so replicas share the work; SQLite's writer
+lock makes its one worker the only claimant.
+"""
+
+from __future__ import annotations
+
+import uuid as uuids
+from collections.abc import Sequence
+from datetime import datetime
+
+import msgspec
+
+from broker.domain.errors import NotFoundError
+from broker.domain.model import JSONValue
+from broker.domain.webhooks import (
+    DEAD,
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    Attempt,
+    Delivery,
+    NewEvent,
+    PacticipantSelector,
+    Webhook,
+    WebhookDraft,
+    WebhookEvent,
+    WebhookRequest,
+)
+from broker.storage.driver import Driver, Row, json_text, moment, optional_moment, written
+
+_WEBHOOK = (
+    "SELECT w.*, c.name AS consumer_name, p.name AS provider_name FROM webhooks w"
+    " LEFT JOIN pacticipants c ON c.id = w.consumer_id"
+    " LEFT JOIN pacticipants p ON p.id = w.provider_id"
+)
+_DELIVERY = (
+    "SELECT d.*, w.uuid AS webhook_uuid, e.name AS event_name FROM webhook_deliveries d"
+    " JOIN webhooks w ON w.id = d.webhook_id JOIN webhook_events e ON e.id = d.event_id"
+)
+
+
+def _selector(name: str | None, label: str | None) -> PacticipantSelector | None:
+    if name is None and label is None:
+        return None
+    return PacticipantSelector(name=name, label=label)
+
+
+def _webhook(row: Row) -> Webhook:
+    body = row["body"]
+    return Webhook(
+        id=row["id"],
+        uuid=row["uuid"],
+        description=row["description"],
+        consumer=_selector(row["consumer_name"], row["consumer_label"]),
+        provider=_selector(row["provider_name"], row["provider_label"]),
+        events=tuple(msgspec.json.decode(row["events"], type=list[str])),
+        request=WebhookRequest(
+            method=row["method"],
+            url=row["url"],
+            headers=msgspec.json.decode(row["headers"], type=dict[str, str]),
+            body=None if body is None else msgspec.json.decode(body),
+            username=row["username"],
+            password=row["password"],
+        ),
+        enabled=bool(row["enabled"]),
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
+    )
+
+
+def _event(row: Row) -> WebhookEvent:
+    return WebhookEvent(
+        id=row["id"],
+        uuid=row["uuid"],
+        name=row["name"],
+        consumer_name=row["consumer_name"],
+        provider_name=row["provider_name"],
+        variables=msgspec.json.decode(row["variables"], type=dict[str, str]),
+        pact_version_sha=row["pact_version_sha"],
+        consumer_version_id=row["consumer_version_id"],
+        verification_id=row["verification_id"],
+        change_request_id=row["change_request_id"],
+        created_at=moment(row["created_at"]),
+    )
+
+
+def _delivery(row: Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        uuid=row["uuid"],
+        event_id=row["event_id"],
+        webhook_id=row["webhook_id"],
+        webhook_uuid=row["webhook_uuid"],
+        event_name=row["event_name"],
+        sequence_key=row["sequence_key"],
+        status=row["status"],
+        attempts=row["attempts"],
+        next_attempt_at=moment(row["next_attempt_at"]),
+        lease_until=optional_moment(row["lease_until"]),
+        worker=row["worker"],
+        created_at=moment(row["created_at"]),
+        updated_at=moment(row["updated_at"]),
+    )
+
+
+def _attempt(row: Row) -> Attempt:
+    return Attempt(
+        number=row["number"],
+        worker=row["worker"],
+        started_at=moment(row["started_at"]),
+        duration_ms=row["duration_ms"],
+        request=msgspec.json.decode(row["request"], type=dict[str, JSONValue]),
+        response_status=row["response_status"],
+        response_headers=tuple(
+            msgspec.json.decode(row["response_headers"], type=list[tuple[str, str]])
+        ),
+        response_body=row["response_body"],
+        error=row["error"],
+        succeeded=bool(row["succeeded"]),
+    )
+
+
+class WebhookRows:
+    """The `Webhooks` and `WebhookOutbox` roles of a transaction."""
+
+    _db: Driver
+
+    # definitions
+
+    async def _pacticipant_id(self, selector: PacticipantSelector | None) -> int | None:
+        if selector is None or selector.name is None:
+            return None
+        found = await self._db.fetchval("SELECT id FROM pacticipants WHERE name = ?", selector.name)
+        if found is None:
+            raise NotFoundError(f"No pacticipant named {selector.name!r} was found")
+        return int(found)
+
+    def _columns(self, draft: WebhookDraft) -> list[object]:
+        request = draft.request
+        return [
+            draft.description,
+            draft.consumer.label if draft.consumer else None,
+            draft.provider.label if draft.provider else None,
+            json_text(list(draft.events)),
+            request.method,
+            request.url,
+            json_text(request.headers),
+            None if request.body is None else json_text(request.body),
+            request.username,
+            request.password,
+            draft.enabled,
+        ]
+
+    async def insert_webhook(self, draft: WebhookDraft, now: datetime) -> Webhook:
+        consumer_id = await self._pacticipant_id(draft.consumer)
+        provider_id = await self._pacticipant_id(draft.provider)
+        await self._db.insert(
+            "INSERT INTO webhooks (uuid, consumer_id, provider_id, description, consumer_label,"
+            " provider_label, events, method, url, headers, body, username, password, enabled,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            draft.uuid,
+            consumer_id,
+            provider_id,
+            *self._columns(draft),
+            self._db.time(now),
+            self._db.time(now),
+            conflict=f"A webhook with the uuid {draft.uuid!r} already exists",
+            missing="The consumer or the provider of the webhook does not exist",
+        )
+        return written(await self.find_webhook(draft.uuid))
+
+    async def update_webhook(self, draft: WebhookDraft, now: datetime) -> Webhook | None:
+        consumer_id = await self._pacticipant_id(draft.consumer)
+        provider_id = await self._pacticipant_id(draft.provider)
+        changed = await self._db.execute(
+            "UPDATE webhooks SET consumer_id = ?, provider_id = ?, description = ?,"
+            " consumer_label = ?, provider_label = ?, events = ?, method = ?, url = ?,"
+            " headers = ?, body = ?, username = ?, password = ?, enabled = ?, updated_at = ?"
+            " WHERE uuid = ?",
+            consumer_id,
+            provider_id,
+            *self._columns(draft),
+            self._db.time(now),
+            draft.uuid,
+        )
+        return await self.find_webhook(draft.uuid) if changed else None
+
+    async def find_webhook(self, uuid: str) -> Webhook | None:
+        row = await self._db.fetchrow(f"{_WEBHOOK} WHERE w.uuid = ?", uuid)
+        return None if row is None else _webhook(row)
+
+    async def list_webhooks(
+        self, *, consumer_id: int | None = None, provider_id: int | None = None
+    ) -> list[Webhook]:
+        conditions: list[str] = []
+        args: list[object] = []
+        if consumer_id is not None:
+            conditions.append("w.consumer_id = ?")
+            args.append(consumer_id)
+        if provider_id is not None:
+            conditions.append("w.provider_id = ?")
+            args.append(provider_id)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = await self._db.fetch(f"{_WEBHOOK}{where} ORDER BY w.id", *args)
+        return [_webhook(row) for row in rows]
+
+    async def enabled_webhooks(self) -> list[Webhook]:
+        rows = await self._db.fetch(f"{_WEBHOOK} WHERE w.enabled = ? ORDER BY w.id", True)
+        return [_webhook(row) for row in rows]
+
+    async def delete_webhook(self, uuid: str) -> bool:
+        return await self._db.execute("DELETE FROM webhooks WHERE uuid = ?", uuid) > 0
+
+    async def delete_webhooks_of_integration(self, consumer_id: int, provider_id: int) -> int:
+        return await self._db.execute(
+            "DELETE FROM webhooks WHERE consumer_id = ? AND provider_id = ?",
+            consumer_id,
+            provider_id,
+        )
+
+    # outbox
+
+    async def insert_webhook_event(self, event: NewEvent, now: datetime) -> WebhookEvent:
+        row = await self._db.fetchrow(
+            "INSERT INTO webhook_events (uuid, name, consumer_name, provider_name, variables,"
+            " pact_version_sha, consumer_version_id, verification_id, change_request_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            str(uuids.uuid4()),
+            event.name,
+            event.subject.consumer,
+            event.subject.provider,
+            json_text(event.variables),
+            event.pact_version_sha,
+            event.consumer_version_id,
+            event.verification_id,
+            event.change_request_id,
+            self._db.time(now),
+        )
+        return _event(written(row))
+
+    async def insert_delivery(
+        self, event_id: int, webhook_id: int, sequence_key: str, now: datetime
+    ) -> Delivery:
+        row = await self._db.fetchrow(
+            "INSERT INTO webhook_deliveries (uuid, event_id, webhook_id, sequence_key, status,"
+            " attempts, next_attempt_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id",
+            str(uuids.uuid4()),
+            event_id,
+            webhook_id,
+            sequence_key,
+            PENDING,
+            self._db.time(now),
+            self._db.time(now),
+            self._db.time(now),
+        )
+        return written(await self.find_delivery_by_id(written(row)["id"]))
+
+    async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:
+        row = await self._db.fetchrow("SELECT * FROM webhook_events WHERE id = ?", event_id)
+        return None if row is None else _event(row)
+
+    async def find_delivery_by_id(self, delivery_id: int) -> Delivery | None:
+        row = await self._db.fetchrow(f"{_DELIVERY} WHERE d.id = ?", delivery_id)
+        return None if row is None else _delivery(row)
+
+    async def find_delivery(self, uuid: str) -> Delivery | None:
+        row = await self._db.fetchrow(f"{_DELIVERY} WHERE d.uuid = ?", uuid)
+        return None if row is None else _delivery(row)
+
+    async def claim_deliveries(
+        self, *, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Delivery]:
+        """Due deliveries, first of their sequence, marked running for `worker` until the lease.
+
+        Due: pending and its time has come, or running with a lease that ran out (its worker
+        died). First of its sequence: no earlier delivery with its key is still to be made.
+        """
+        rows = await self._db.fetch(
+            "SELECT d.id FROM webhook_deliveries d"  # noqa: S608 - the dialect's locking clause
+            " WHERE ((d.status = ? AND d.next_attempt_at <= ?)"
+            " OR (d.status = ? AND d.lease_until <= ?))"
+            " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries e WHERE e.sequence_key ="
+            " d.sequence_key AND e.id < d.id AND e.status IN (?, ?))"
+            f" ORDER BY d.id LIMIT ?{self._db.skip_locked}",
+            PENDING,
+            self._db.time(now),
+            RUNNING,
+            self._db.time(now),
+            PENDING,
+            RUNNING,
+            limit,
+        )
+        claimed = []
+        for row in rows:
+            await self._db.execute(
+                "UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1,"
+                " lease_until = ?, worker = ?, updated_at = ? WHERE id = ?",
+                RUNNING,
+                self._db.time(lease_until),
+                worker,
+                self._db.time(now),
+                row["id"],
+            )
+            claimed.append(written(await self.find_delivery_by_id(row["id"])))
+        return claimed
+
+    async def insert_attempt(self, delivery_id: int, attempt: Attempt) -> None:
+        await self._db.execute(
+            "INSERT INTO webhook_attempts (delivery_id, number, worker, started_at, duration_ms,"
+            " request, response_status, response_headers, response_body, error, succeeded)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            delivery_id,
+            attempt.number,
+            attempt.worker,
+            self._db.time(attempt.started_at),
+            attempt.duration_ms,
+            json_text(attempt.request),
+            attempt.response_status,
+            json_text([list(pair) for pair in attempt.response_headers]),
+            attempt.response_body,
+            attempt.error,
+            attempt.succeeded,
+        )
+
+    async def settle_delivery(
+        self,
+        delivery_id: int,
+        *,
+        worker: str,
+        status: str,
+        next_attempt_at: datetime | None,
+        now: datetime,
+    ) -> bool:
+        """Record where a claimed delivery stands after an attempt; False if the claim was lost.
+
+        A claim is lost when the lease ran out and another worker claimed the delivery.
+        """
+        assert status in {PENDING, SUCCEEDED, DEAD}
+        changed = await self._db.execute(
+            "UPDATE webhook_deliveries SET status = ?, next_attempt_at = COALESCE(?,"
+            " next_attempt_at), lease_until = NULL, updated_at = ?"
+            " WHERE id = ? AND status = ? AND worker = ?",
+            status,
+            self._db.time(next_attempt_at),
+            self._db.time(now),
+            delivery_id,
+            RUNNING,
+            worker,
+        )
+        return changed > 0
+
+    async def redrive_delivery(self, delivery_id: int, now: datetime) -> bool:
+        """Make a dead delivery pending again, due now, its attempts counted afresh."""
+        changed = await self._db.execute(
+            "UPDATE webhook_deliveries SET status = ?, attempts = 0, next_attempt_at = ?,"
+            " updated_at = ? WHERE id = ? AND status = ?",
+            PENDING,
+            self._db.time(now),
+            self._db.time(now),
+            delivery_id,
+            DEAD,
+        )
+        return changed > 0
+
+    async def attempts_of(self, delivery_id: int) -> list[Attempt]:
+        rows = await self._db.fetch(
+            "SELECT * FROM webhook_attempts WHERE delivery_id = ? ORDER BY number, id",
+            delivery_id,
+        )
+        return [_attempt(row) for row in rows]
+
+    async def list_deliveries(
+        self,
+        *,
+        webhook_id: int | None = None,
+        event_ids: Sequence[int] | None = None,
+        status: str | None = None,
+        limit: int = 100,
+    ) -> list[Delivery]:
+        """Deliveries, newest first, narrowed by webhook, events and status."""
+        conditions: list[str] = []
+        args: list[object] = []
+        if webhook_id is not None:
+            conditions.append("d.webhook_id = ?")
+            args.append(webhook_id)
+        if event_ids is not None:
+            if not event_ids:
+                return []
+            conditions.append(f"d.event_id IN ({', '.join('?' * len(event_ids))})")
+            args.extend(event_ids)
+        if status is not None:
+            conditions.append("d.status = ?")
+            args.append(status)
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = await self._db.fetch(f"{_DELIVERY}{where} ORDER BY d.id DESC LIMIT ?", *args, limit)
+        return [_delivery(row) for row in rows]
+
+    async def events_caused_by(
+        self,
+        *,
+        pact_version_sha: str | None = None,
+        consumer_version_id: int | None = None,
+        verification_id: int | None = None,
+        change_request_id: int | None = None,
+    ) -> list[WebhookEvent]:
+        """The events a publication, a verification or a change request caused, oldest first."""
+        conditions: list[str] = []
+        args: list[object] = []
+        for column, value in (
+            ("pact_version_sha", pact_version_sha),
+            ("consumer_version_id", consumer_version_id),
+            ("verification_id", verification_id),
+            ("change_request_id", change_request_id),
+        ):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                args.append(value)
+        if not conditions:
+            return []
+        rows = await self._db.fetch(
+            f"SELECT * FROM webhook_events WHERE {' AND '.join(conditions)} ORDER BY id",  # noqa: S608 - fixed columns
+            *args,
+        )
+        return [_event(row) for row in rows]
+
+    async def count_deliveries(self, status: str) -> int:
+        return int(
+            await self._db.fetchval(
+                "SELECT count(*) FROM webhook_deliveries WHERE status = ?", status
+            )
+        )
