@@ -154,6 +154,26 @@ async def test_a_method_or_scheme_the_policy_refuses_is_not_sent(
     assert receiver.connections == 0
 
 
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("http://user:secret@127.0.0.1:{port}/", "the URL must not carry a user name or password"),
+        ("ftp://127.0.0.1:{port}/", "the URL must use http or https"),
+        ("http://${host}:{port}/", "the URL must not have a template variable in its host"),
+        ("http://127.0.0.1:{port}/\r\nX: 1", "the URL must not contain spaces or control"),
+    ],
+)
+async def test_a_url_the_guard_refuses_is_not_sent(
+    make_sender: Callable[..., WebhookSender], url: str, detail: str
+) -> None:
+    async with running_receiver(answering()) as receiver:
+        target = url.replace("{port}", str(receiver.port))
+        result = await post(make_sender(LOOPBACK_ALLOWED, resolver=never_asked), target)
+    assert result.error is not None
+    assert result.error.startswith(f"Refused by the webhook guard: {detail}")
+    assert receiver.connections == 0
+
+
 async def test_a_host_that_does_not_resolve_is_an_error_not_an_exception(
     make_sender: Callable[..., WebhookSender],
 ) -> None:
