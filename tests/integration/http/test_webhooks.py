@@ -350,7 +350,9 @@ async def closed(database_url: str) -> AsyncIterator[Client]:
     async with AsyncTestClient(app=app) as test_client:
         for consumer in ("Web", "Mobile"):
             document = body(pact("a", consumer=consumer))
-            published = await test_client.post("/contracts/publish", json=document, headers=AS_ADMIN)
+            published = await test_client.post(
+                "/contracts/publish", json=document, headers=AS_ADMIN
+            )
             assert published.status_code == 200, published.text
         teams = {"alpha": ["Web", "Orders"], "beta": ["Mobile"]}
         for team, names in teams.items():
@@ -425,13 +427,15 @@ async def test_webhooks_for_any_or_labelled_pacticipants_need_an_admin(closed: C
         ("/webhooks/provider/Orders", webhook(consumer=None, provider=None)),
         ("/webhooks/consumer/Web", webhook(consumer=None, provider=None)),
     ]
+    uuids = []
     for path, wanted in wide:
         refused = await closed.post(path, json=wanted, headers=alpha)
         assert refused.status_code == 403, (path, refused.text)
         assert "admin role" in refused.json()["detail"]
         allowed = await closed.post(path, json=wanted, headers=AS_ADMIN)
         assert allowed.status_code == 201, (path, allowed.text)
-    uuid = allowed.json()["uuid"]
+        uuids.append(allowed.json()["uuid"])
+    uuid = uuids[0]
     narrowed = await closed.put(f"/webhooks/{uuid}", json=webhook(), headers=alpha)
     assert narrowed.status_code == 403, "the stored definition is for any provider"
     assert (await closed.delete(f"/webhooks/{uuid}", headers=alpha)).status_code == 403
