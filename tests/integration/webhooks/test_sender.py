@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import subprocess
@@ -153,6 +154,26 @@ async def test_a_method_or_scheme_the_policy_refuses_is_not_sent(
     assert receiver.connections == 0
 
 
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("http://user:secret@127.0.0.1:{port}/", "the URL must not carry a user name or password"),
+        ("ftp://127.0.0.1:{port}/", "the URL must use http or https"),
+        ("http://${host}:{port}/", "the URL must not have a template variable in its host"),
+        ("http://127.0.0.1:{port}/\r\nX: 1", "the URL must not contain spaces or control"),
+    ],
+)
+async def test_a_url_the_guard_refuses_is_not_sent(
+    make_sender: Callable[..., WebhookSender], url: str, detail: str
+) -> None:
+    async with running_receiver(answering()) as receiver:
+        target = url.replace("{port}", str(receiver.port))
+        result = await post(make_sender(LOOPBACK_ALLOWED, resolver=never_asked), target)
+    assert result.error is not None
+    assert result.error.startswith(f"Refused by the webhook guard: {detail}")
+    assert receiver.connections == 0
+
+
 async def test_a_host_that_does_not_resolve_is_an_error_not_an_exception(
     make_sender: Callable[..., WebhookSender],
 ) -> None:
@@ -228,7 +249,33 @@ async def test_the_sender_never_raises_for_bad_headers(
         )
     assert result.status is None
     assert result.error is not None
+    assert result.error.startswith("The request could not be sent")
     assert receiver.requests == []
+
+
+async def test_a_receiver_that_hangs_up_is_an_error(
+    make_sender: Callable[..., WebhookSender],
+) -> None:
+    async def hang_up(receiver: Receiver, writer: asyncio.StreamWriter) -> None:
+        """Read the request, answer nothing and close."""
+
+    async with running_receiver(hang_up) as receiver:
+        result = await post(make_sender(LOOPBACK_ALLOWED), f"http://127.0.0.1:{receiver.port}/")
+    assert result.status is None
+    assert result.error is not None
+    assert result.error.startswith("The exchange failed")
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f.1", "127.1", "0177.0.0.1"])
+async def test_odd_spellings_of_loopback_are_refused_once_resolved(host: str) -> None:
+    """The system resolver reads these as 127.0.0.1 (inet_aton); the guard sees its answer."""
+    errors = await check_webhook_request(
+        "POST", f"https://{host}/hook", WebhookPolicy(), system_resolver
+    )
+    assert [error.detail for error in errors] == [
+        f"the host {host} resolves to 127.0.0.1, a loopback address; "
+        "set ACCORD_WEBHOOK_ALLOWED_HOSTS to allow it"
+    ]
 
 
 async def test_the_system_resolver_answers_off_the_loop_and_localhost_is_refused() -> None:
