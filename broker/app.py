@@ -38,6 +38,7 @@ from broker.http.routes import (
     users,
     verifications,
     versions,
+    webhooks,
 )
 from broker.services.actor import Actor, current_actor
 from broker.services.audit import AuditService, audit_key
@@ -58,15 +59,25 @@ from broker.services.provider_contracts import ProviderContractService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.webhooks import WebhookService
 from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.webhooks.guard import Resolver, WebhookPolicy, system_resolver
 from broker.workers import WorkerPool
 
 
-def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
-    """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
+def wire_services(
+    storage: Storage,
+    settings: Settings,
+    work: Work | None = None,
+    resolver: Resolver = system_resolver,
+) -> Services:
+    """The use cases over one storage; CPU-heavy work on documents goes to `work`.
+
+    `resolver` answers the webhook guard's host look-ups (the system's DNS unless a test says).
+    """
     rules = Governance(Mode(settings.default_mode), work=work)
     return Services(
         storage=storage,
@@ -99,6 +110,7 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
         audit=AuditService(storage),
         notifications=NotificationService(storage),
         integrations=IntegrationService(storage),
+        webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
     )
 
 
@@ -154,6 +166,7 @@ def create_app(settings: Settings) -> Litestar:
             audit.AuditController,
             notifications.NotificationController,
             governance.GovernanceController,
+            webhooks.WebhookController,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),

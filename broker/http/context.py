@@ -31,6 +31,7 @@ from broker.services.provider_contracts import ProviderContractService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.webhooks import WebhookService
 from broker.settings import Settings
 from broker.storage.interface import Storage
 
@@ -59,6 +60,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     notifications: NotificationService
     governance: GovernanceService
     integrations: IntegrationService
+    webhooks: WebhookService
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:
