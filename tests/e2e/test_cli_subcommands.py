@@ -13,6 +13,12 @@ self-verification, a `production` environment where the provider runs, its versi
 `prod`. Rows never undo what another row relies on: each writes under names of its own (`<f>`
 is the flavour; pacticipant names hold spaces, which the CLIs must encode), so they run in any
 order and on any worker.
+
+Faults of the clients themselves (they fail against the Pact Broker too), which the rows step
+around: the Rust `get-pacts --consumer C --latest` panics printing its table of one pact (the
+row asks for JSON); the Rust `publish`, `create-version-tag` take `--tag` once only; the Ruby
+`create-or-update-pacticipant --output json` raises NoMethodError whatever the broker answers;
+the Rust CLI puts a `/` in a version or branch name into the path unencoded.
 """
 
 from __future__ import annotations
