@@ -16,9 +16,10 @@ order and on any worker.
 
 Faults of the clients themselves (they fail against the Pact Broker too), which the rows step
 around: the Rust `get-pacts --consumer C --latest` panics printing its table of one pact (the
-row asks for JSON); the Rust `publish`, `create-version-tag` take `--tag` once only; the Ruby
-`create-or-update-pacticipant --output json` raises NoMethodError whatever the broker answers;
-the Rust CLI puts a `/` in a version or branch name into the path unencoded.
+row asks for JSON); the Rust `publish` and `create-version-tag` take several tags after one
+`--tag`, never `--tag` repeated; the Ruby `create-or-update-pacticipant --output json` raises
+NoMethodError whatever the broker answers; the Rust CLI puts a `/` in a version or branch name
+into the path unencoded.
 """
 
 from __future__ import annotations
