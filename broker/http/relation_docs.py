@@ -272,6 +272,48 @@ DOCS: dict[str, RelationDoc] = {
         "The matrix rows of this pact's consumer version.",
         "Every provider version that verified a pact of this consumer version, and the result.",
     ),
+    # A pacticipant's own relations.
+    "versions": RelationDoc(
+        "An application's versions, newest first.",
+        "A paginated list; each version links to its branches, tags, deployments and pacts.",
+    ),
+    "version": RelationDoc(
+        "One version of this application (templated with `version`).",
+        "The same resource as `pb:pacticipant-version`, reached from the application.",
+        ("GET", "PUT", "PATCH", "DELETE"),
+    ),
+    "version-tag": RelationDoc(
+        "A tag on one of this application's versions (templated with `version` and `tag`).",
+        "PUT attaches the tag, creating the version if needed; DELETE takes it off.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "branches": RelationDoc(
+        "An application's branches.",
+        "Each branch links to its versions, newest first.",
+    ),
+    "branch-version": RelationDoc(
+        "A version on a branch (templated with `branch` and `version`).",
+        "PUT adds the version to the branch, creating either if needed; DELETE takes it off.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "label": RelationDoc(
+        "A label on this application (templated with `label`).",
+        "PUT attaches the label, DELETE removes it; webhooks can select applications by label.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "can-i-deploy-badge": RelationDoc(
+        "A README badge: may the latest version with a tag deploy to an environment?",
+        "Templated with `tag` and `environment`; answers an SVG, grey when the broker cannot tell.",
+    ),
+    "can-i-deploy-branch-to-environment-badge": RelationDoc(
+        "A README badge: may the latest version of a branch deploy to an environment?",
+        "Templated with `branch` and `environment`; answers an SVG, grey when the broker cannot "
+        "tell.",
+    ),
+    "notifications": RelationDoc(
+        "What this application, as a consumer, was told of its providers' contract changes.",
+        "Newest first, each with the changes and the consumer's interactions they touch.",
+    ),
 }
 
 
