@@ -38,6 +38,7 @@ from broker.http.routes import (
     users,
     verifications,
     versions,
+    webhook_deliveries,
 )
 from broker.services.actor import Actor, current_actor
 from broker.services.audit import AuditService, audit_key
@@ -47,6 +48,7 @@ from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
+from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.governance import Governance
@@ -58,16 +60,20 @@ from broker.services.provider_contracts import ProviderContractService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.webhook_deliveries import WebhookDeliveryService
 from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.webhooks.guard import WebhookPolicy
+from broker.webhooks.sender import WebhookSender
 from broker.workers import WorkerPool
 
 
 def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
     """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
     rules = Governance(Mode(settings.default_mode), work=work)
+    doorbell = Doorbell()
     return Services(
         storage=storage,
         pacticipants=PacticipantService(storage),
@@ -99,6 +105,10 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
         audit=AuditService(storage),
         notifications=NotificationService(storage),
         integrations=IntegrationService(storage),
+        doorbell=doorbell,
+        webhook_deliveries=WebhookDeliveryService(
+            storage, WebhookSender(WebhookPolicy.from_settings(settings)), doorbell
+        ),
     )
 
 
@@ -121,6 +131,7 @@ def create_app(settings: Settings) -> Litestar:
         storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
         workers = WorkerPool(settings.workers, settings.work_budget)
         warming = asyncio.create_task(workers.start())
+        services: Services | None = None
         try:
             await storage.migrate()
             app.state.services = services = wire_services(storage, settings, workers)
@@ -131,6 +142,8 @@ def create_app(settings: Settings) -> Litestar:
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
             await workers.close()
+            if services is not None:
+                await services.webhook_deliveries.aclose()
             await storage.close()
 
     app = Litestar(
@@ -154,6 +167,7 @@ def create_app(settings: Settings) -> Litestar:
             audit.AuditController,
             notifications.NotificationController,
             governance.GovernanceController,
+            webhook_deliveries.WebhookDeliveryController,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
