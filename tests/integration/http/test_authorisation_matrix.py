@@ -29,6 +29,15 @@ from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app, create_app
 from broker.domain.auth import Need, token_sha
+from broker.domain.webhooks import (
+    CONTRACT_CONTENT_CHANGED,
+    EventSubject,
+    NewEvent,
+    PacticipantSelector,
+    WebhookDraft,
+    WebhookRequest,
+    sequence_key,
+)
 from broker.http.permissions import Rule, declared
 from broker.storage.factory import open_storage
 from tests.conftest import BACKENDS, truncate_tables
@@ -349,6 +358,47 @@ async def store_expired_token(database_url: str) -> None:
         await storage.close()
 
 
+async def store_webhook_delivery(database_url: str) -> dict[str, str]:
+    """Alpha's webhook and one delivery of an event its pact caused, stored as events are.
+
+    The webhook API is another branch's; the outbox is written by the services that emit
+    events, so both go in through storage.
+    """
+    storage = await open_storage(database_url)
+    now = datetime.now(UTC)
+    try:
+        async with storage.transaction() as tx:
+            webhook = await tx.insert_webhook(
+                WebhookDraft(
+                    uuid="alpha-webhook-of-the-matrix",
+                    consumer=PacticipantSelector(name=CONSUMER),
+                    provider=PacticipantSelector(name=PROVIDER),
+                    request=WebhookRequest(method="POST", url="https://ci.example/build"),
+                ),
+                now,
+            )
+            consumer = await tx.find_pacticipant(CONSUMER)
+            assert consumer is not None
+            version = await tx.find_version(consumer.id, VERSION)
+            assert version is not None
+            subject = EventSubject(consumer=CONSUMER, provider=PROVIDER)
+            event = await tx.insert_webhook_event(
+                NewEvent(
+                    name=CONTRACT_CONTENT_CHANGED,
+                    subject=subject,
+                    variables={},
+                    consumer_version_id=version.id,
+                ),
+                now,
+            )
+            delivery = await tx.insert_delivery(
+                event.id, webhook.id, sequence_key(webhook.id, subject), now
+            )
+    finally:
+        await storage.close()
+    return {"webhooks/uuid": webhook.uuid, "delivery_uuid": delivery.uuid}
+
+
 async def open_change_request(client: Client) -> str:
     """A change request's id: an enterprise-mode consumer publishes its first pact."""
     mode = {"mode": "brownfield-enterprise"}
@@ -398,6 +448,7 @@ async def build_world(client: Client, database_url: str) -> World:
         "teams/name": BYSTANDER,  # should a refusal fail, alpha's team stays as it is
         "username": "nobody",  # no such user: a refusal that fails changes no one
         "doc/rel": "publish-contracts",
+        **await store_webhook_delivery(database_url),
     }
     if ("GET", "/change-requests/{request_id:int}") in ROUTES:
         shared["request_id"] = await open_change_request(client)
@@ -597,6 +648,11 @@ CHECKED_BY_THEIR_SERVICE = {
     ),
     ("PATCH", "/released-versions/{uuid:str}"): (
         "test_another_teams_writer_may_not_end_alphas_deployments_or_releases"
+    ),
+    # Executing a webhook needs a write to each pacticipant it names (admin for any or a label).
+    ("POST", "/webhooks/{uuid:str}/execute"): (
+        "tests.integration.http.test_webhook_deliveries::"
+        "test_another_teams_writer_may_not_execute_alphas_webhook"
     ),
     # Any user may change its own password, only an admin another's.
     ("PUT", "/admin/users/{username:str}/password"): (
