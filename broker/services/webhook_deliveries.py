@@ -52,7 +52,6 @@ from broker.storage.interface import (
     WebhookOutbox,
     Webhooks,
 )
-from broker.webhooks.sender import SendResult
 
 TEST_EVENT = "test"  # the event name a test execution carries, as the Pact Broker names it
 PLACEHOLDER_CONSUMER = "placeholder-consumer"
@@ -67,12 +66,49 @@ _VERIFICATION_EVENTS = frozenset(
 MAX_LISTED = 100
 
 
+class SendOutcome(Protocol):
+    """What came of one call (`broker.webhooks.sender.SendResult`): the response, or the error."""
+
+    @property
+    def status(self) -> int | None:
+        """The response status; None when no response came."""
+        ...
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """The response headers."""
+        ...
+
+    @property
+    def body(self) -> str:
+        """The start of the response body."""
+        ...
+
+    @property
+    def error(self) -> str | None:
+        """One sentence when the call failed or was refused."""
+        ...
+
+    @property
+    def duration_ms(self) -> float:
+        """How long the call took."""
+        ...
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the receiver answered 2xx."""
+        ...
+
+
 class Sender(Protocol):
-    """What sends a webhook's request: `broker.webhooks.sender.WebhookSender`."""
+    """What sends a webhook's request: `broker.webhooks.sender.WebhookSender`.
+
+    `create_app` wires it in: services do not import `broker.webhooks`, which builds on them.
+    """
 
     async def send(
         self, method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes
-    ) -> SendResult:
+    ) -> SendOutcome:
         """Send one request; never raises for the network's or the receiver's doing."""
         ...
 
