@@ -18,6 +18,7 @@ from urllib.parse import quote
 import msgspec
 
 from broker.domain.audit import state_hash
+from broker.domain.auth import Role
 from broker.domain.errors import ConflictError, FieldError, ForbiddenError, NotFoundError
 from broker.domain.model import Pacticipant, PactPublication, Verification
 from broker.domain.pact_metadata import encode_metadata
@@ -352,7 +353,7 @@ async def ensure_may_manage(tx: Auth, webhook: Webhook) -> None:
     sides = (webhook.consumer, webhook.provider)
     if any(side is None or side.name is None for side in sides):
         actor = current_actor.get()
-        if actor.role != "admin":
+        if actor.role != Role.ADMIN:
             raise ForbiddenError(
                 f"{actor.name} may not change webhook {webhook.uuid}: it is for any pacticipant "
                 "or for a label, which needs the admin role",

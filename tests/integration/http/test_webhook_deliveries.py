@@ -197,6 +197,36 @@ async def test_execute_without_any_pact_fills_placeholders(
     assert received_body(receiver)["version"] == "1"
 
 
+async def test_execute_of_a_verification_webhook_fills_the_latest_results_values(
+    database_url: str, receiver: Receiver
+) -> None:
+    async with AsyncTestClient(app=asgi_app(receiving(database_url))) as client:
+        served = await publish(client, "1")
+        sha = served["_links"]["pb:pact-version"]["name"]
+        result = await client.post(
+            f"{PACTS}/pact-version/{sha}/verification-results",
+            json={"success": False, "providerApplicationVersion": "9"},
+        )
+        assert result.status_code == 201, result.text
+        request = WebhookRequest(
+            method="POST",
+            url=f"http://127.0.0.1:{receiver.port}/status",
+            body={
+                "provider": "${pactbroker.providerVersionNumber}",
+                "result": "${pactbroker.verificationResultUrl}",
+                "github": "${pactbroker.githubVerificationStatus}",
+            },
+        )
+        await add_webhook(database_url, request, events=(PROVIDER_VERIFICATION_PUBLISHED,))
+        response = await client.post(f"/webhooks/{HOOK}/execute")
+    assert response.status_code == 200, response.text
+    assert received_body(receiver) == {
+        "provider": "9",
+        "result": result.json()["_links"]["self"]["href"],
+        "github": "failure",
+    }
+
+
 async def test_a_receiver_failing_is_success_false_not_an_error_status(database_url: str) -> None:
     with receiver_in_thread(answering(500, b"boom")) as failing:
         async with AsyncTestClient(app=asgi_app(receiving(database_url))) as client:
