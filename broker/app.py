@@ -39,6 +39,7 @@ from broker.http.routes import (
     verifications,
     versions,
     webhook_deliveries,
+    webhooks,
 )
 from broker.services.actor import Actor, current_actor
 from broker.services.audit import AuditService, audit_key
@@ -61,17 +62,26 @@ from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.services.webhook_deliveries import WebhookDeliveryService
+from broker.services.webhooks import WebhookService
 from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
-from broker.webhooks.guard import WebhookPolicy
+from broker.webhooks.guard import Resolver, WebhookPolicy, system_resolver
 from broker.webhooks.sender import WebhookSender
 from broker.workers import WorkerPool
 
 
-def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
-    """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
+def wire_services(
+    storage: Storage,
+    settings: Settings,
+    work: Work | None = None,
+    resolver: Resolver = system_resolver,
+) -> Services:
+    """The use cases over one storage; CPU-heavy work on documents goes to `work`.
+
+    `resolver` answers the webhook guard's host look-ups (the system's DNS unless a test says).
+    """
     rules = Governance(Mode(settings.default_mode), work=work)
     doorbell = Doorbell()
     return Services(
@@ -107,8 +117,11 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
         integrations=IntegrationService(storage),
         doorbell=doorbell,
         webhook_deliveries=WebhookDeliveryService(
-            storage, WebhookSender(WebhookPolicy.from_settings(settings)), doorbell
+            storage,
+            WebhookSender(WebhookPolicy.from_settings(settings), resolver=resolver),
+            doorbell,
         ),
+        webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
     )
 
 
@@ -168,6 +181,7 @@ def create_app(settings: Settings) -> Litestar:
             notifications.NotificationController,
             governance.GovernanceController,
             webhook_deliveries.WebhookDeliveryController,
+            webhooks.WebhookController,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),

@@ -33,6 +33,7 @@ from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
 from broker.services.webhook_deliveries import WebhookDeliveryService
+from broker.services.webhooks import WebhookService
 from broker.settings import Settings
 from broker.storage.interface import Storage
 
@@ -63,6 +64,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     integrations: IntegrationService
     doorbell: Doorbell
     webhook_deliveries: WebhookDeliveryService
+    webhooks: WebhookService
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:

@@ -158,6 +158,16 @@ def pact_document(
             ),
             title="The matrix rows of the consumer version of this pact",
         ),
+        "pb:pact-webhooks": links.link(
+            links.path(
+                "/webhooks/provider/{p}/consumer/{c}", p=pact.provider.name, c=pact.consumer.name
+            ),
+            title=f"Webhooks for the pact between {pact.consumer.name} and {pact.provider.name}",
+        ),
+        "pb:consumer-webhooks": links.link(
+            links.path("/webhooks/consumer/{c}", c=pact.consumer.name),
+            title=f"Webhooks for all pacts of the consumer {pact.consumer.name}",
+        ),
         "curies": curies(links, "pact", "pb"),
     }
     if metadata is not None:

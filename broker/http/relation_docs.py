@@ -98,6 +98,33 @@ DOCS: dict[str, RelationDoc] = {
         "for `Accept: text/vnd.graphviz`). DELETE on one pair removes its pacts and results, then "
         "the versions and pacticipants nothing else uses.",
     ),
+    "webhooks": RelationDoc(
+        "The webhooks: HTTP calls the broker makes when a contract event happens.",
+        "GET lists them under `pb:webhooks`; POST creates one from `events` (`[{name}]`), "
+        "`request` (`method`, `url`, `headers`, `body`, `username`, `password`), `consumer` and "
+        "`provider` (each `{name}` or `{label}`, absent for any) and `enabled`. The URL must pass "
+        "the SSRF guard (ACCORD_WEBHOOK_SCHEMES, ACCORD_WEBHOOK_ALLOWED_HOSTS). A writer of both "
+        "named pacticipants' teams may create one; for any or labelled pacticipants, an admin.",
+        ("GET", "POST"),
+    ),
+    "webhook": RelationDoc(
+        "One webhook, by its uuid.",
+        "GET shows it with its password and secret header values masked (`**********`); PUT "
+        "creates it with this uuid (201) or replaces it (200), and a masked value sent back "
+        "keeps the stored one; DELETE removes it.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "pact-webhooks": RelationDoc(
+        "The webhooks naming this pact's consumer and provider.",
+        "GET lists them; POST creates one for the pair (its body's consumer and provider "
+        "default to the pair's).",
+        ("GET", "POST"),
+    ),
+    "consumer-webhooks": RelationDoc(
+        "The webhooks naming this pact's consumer.",
+        "GET lists them; POST creates one for the consumer.",
+        ("GET", "POST"),
+    ),
     "latest-pact-versions": RelationDoc(
         "The newest pact of every consumer and provider pair.",
         "One entry per integration, each with its consumer version.",

@@ -159,6 +159,8 @@ def index(links: Links) -> Body:
                 title="Who approves a pacticipant's contract changes",
             ),
             "pb:integrations": links.link(links.href("integrations"), title="Integrations"),
+            "pb:webhooks": links.link(links.href("webhooks"), title="Webhooks"),
+            "pb:webhook": t("/webhooks/{uuid}", title="Webhook"),
             "accord:audit": links.link(links.href("audit"), title="The audit log"),
             "curies": curies(links, "index", "pb", "beta"),
         }

@@ -18,8 +18,7 @@ from urllib.parse import quote
 import msgspec
 
 from broker.domain.audit import state_hash
-from broker.domain.auth import Role
-from broker.domain.errors import ConflictError, FieldError, ForbiddenError, NotFoundError
+from broker.domain.errors import ConflictError, FieldError, NotFoundError
 from broker.domain.model import Pacticipant, PactPublication, Verification
 from broker.domain.pact_metadata import encode_metadata
 from broker.domain.webhook_logs import attempt_log, delivery_log, shown_attempt
@@ -36,13 +35,12 @@ from broker.domain.webhooks import (
     logged_request,
     render,
 )
-from broker.services.actor import current_actor
 from broker.services.audit import audit
-from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, IdSource, random_uuid, system_clock
 from broker.services.doorbell import Doorbell
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import require_version
+from broker.services.webhooks import ensure_may_manage
 from broker.storage.interface import (
     AuditLog,
     Auth,
@@ -342,26 +340,6 @@ class WebhookDeliveryService:
             )
         self._doorbell.ring()
         return view
-
-
-async def ensure_may_manage(tx: Auth, webhook: Webhook) -> None:
-    """Refuse (403) a caller who may not change the webhook.
-
-    A webhook for any pacticipant, or for pacticipants by label, is every team's: admins only.
-    One naming its pacticipants needs a write to each of them.
-    """
-    sides = (webhook.consumer, webhook.provider)
-    if any(side is None or side.name is None for side in sides):
-        actor = current_actor.get()
-        if actor.role != Role.ADMIN:
-            raise ForbiddenError(
-                f"{actor.name} may not change webhook {webhook.uuid}: it is for any pacticipant "
-                "or for a label, which needs the admin role",
-                [FieldError("", "needs the admin role")],
-            )
-    for side in sides:
-        if side is not None and side.name is not None:
-            await ensure_may_change(tx, side.name)
 
 
 async def _require_webhook(tx: Webhooks, uuid: str) -> Webhook:

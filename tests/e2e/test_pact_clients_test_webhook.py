@@ -47,10 +47,6 @@ async def store_webhook(database_url: str, port: int) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs i14/api: GET /webhooks/{uuid} with pb:execute, and the index's pb:webhook",
-)
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 @pytest.mark.parametrize("flavour", ["rust", "ruby"])
 def test_test_webhook_runs_the_webhook_against_a_receiver_answering_200(

@@ -1,5 +1,6 @@
 """Imports flow one way: http -> services -> domain, storage -> domain, webhooks -> services;
-SDK never sees broker; the verifier's engines (matching, comparison, spec diff) reach nothing outside themselves."""
+SDK never sees broker; the verifier's engines (matching, comparison, spec diff) reach nothing
+outside themselves."""
 
 from __future__ import annotations
 

@@ -488,6 +488,10 @@ async def test_a_triggered_webhook_shows_its_event_and_attempts_with_credentials
 
 async def test_a_webhooks_executions_come_newest_first(client: Client, database_url: str) -> None:
     seeded = await seed_deliveries(client, database_url)
+    webhook = (await client.get(f"/webhooks/{HOOK}")).json()
+    link = webhook["_links"]["pb:executions"]["href"]
+    assert link == f"{BASE}/webhooks/{HOOK}/executions"
+    assert (await client.get("/doc/executions")).status_code == 200
     listed = (await client.get(f"/webhooks/{HOOK}/executions")).json()
     uuids = [d["uuid"] for d in listed["_embedded"]["triggeredWebhooks"]]
     assert uuids == [seeded["succeeded"], seeded["dead"]]
