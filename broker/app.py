@@ -38,6 +38,7 @@ from broker.http.routes import (
     users,
     verifications,
     versions,
+    webhook_deliveries,
     webhooks,
 )
 from broker.services.actor import Actor, current_actor
@@ -48,6 +49,7 @@ from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
+from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.governance import Governance
@@ -59,12 +61,14 @@ from broker.services.provider_contracts import ProviderContractService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.webhook_deliveries import WebhookDeliveryService
 from broker.services.webhooks import WebhookService
 from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
 from broker.webhooks.guard import Resolver, WebhookPolicy, system_resolver
+from broker.webhooks.sender import WebhookSender
 from broker.workers import WorkerPool
 
 
@@ -79,6 +83,7 @@ def wire_services(
     `resolver` answers the webhook guard's host look-ups (the system's DNS unless a test says).
     """
     rules = Governance(Mode(settings.default_mode), work=work)
+    doorbell = Doorbell()
     return Services(
         storage=storage,
         pacticipants=PacticipantService(storage),
@@ -110,6 +115,12 @@ def wire_services(
         audit=AuditService(storage),
         notifications=NotificationService(storage),
         integrations=IntegrationService(storage),
+        doorbell=doorbell,
+        webhook_deliveries=WebhookDeliveryService(
+            storage,
+            WebhookSender(WebhookPolicy.from_settings(settings), resolver=resolver),
+            doorbell,
+        ),
         webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
     )
 
@@ -133,6 +144,7 @@ def create_app(settings: Settings) -> Litestar:
         storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
         workers = WorkerPool(settings.workers, settings.work_budget)
         warming = asyncio.create_task(workers.start())
+        services: Services | None = None
         try:
             await storage.migrate()
             app.state.services = services = wire_services(storage, settings, workers)
@@ -143,6 +155,8 @@ def create_app(settings: Settings) -> Litestar:
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
             await workers.close()
+            if services is not None:
+                await services.webhook_deliveries.aclose()
             await storage.close()
 
     app = Litestar(
@@ -166,6 +180,7 @@ def create_app(settings: Settings) -> Litestar:
             audit.AuditController,
             notifications.NotificationController,
             governance.GovernanceController,
+            webhook_deliveries.WebhookDeliveryController,
             webhooks.WebhookController,
         ],
         dependencies={

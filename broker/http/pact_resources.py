@@ -111,6 +111,10 @@ def pact_document(
             f"{base}/pact-version/{pact.content.sha}/verification-results/latest",
             title="Latest verification results",
         ),
+        "pb:triggered-webhooks": links.link(
+            f"{by_version}/triggered-webhooks",
+            title="Webhooks triggered by the publication of this pact",
+        ),
         "pb:latest-pact-version": links.link(f"{base}/latest", title="Latest version of this pact"),
         "pb:all-pact-versions": links.link(f"{base}/versions", title="All versions of this pact"),
         "pb:latest-untagged-pact-version": links.link(

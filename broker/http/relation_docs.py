@@ -224,6 +224,21 @@ DOCS: dict[str, RelationDoc] = {
         "The newest verification result of this pact's content.",
         "404 until a provider has verified it.",
     ),
+    "triggered-webhooks": RelationDoc(
+        "The webhooks this pact's publication, or this verification result, triggered.",
+        "Each delivery with its status, attempts made, event and a `pb:logs` link to the log "
+        "of every attempt (credentials masked); newest first.",
+    ),
+    "logs": RelationDoc(
+        "The log of every attempt of a triggered webhook, as text.",
+        "One block per attempt: the request sent (credentials masked), the response status, "
+        "headers and first kilobytes of its body or the error, and how long it took.",
+    ),
+    "executions": RelationDoc(
+        "The deliveries of this webhook, newest first.",
+        "Each with its status, event, attempts made and a `pb:logs` link; `?limit=` (default "
+        "100) bounds the list.",
+    ),
     "latest-pact-version": RelationDoc(
         "The newest pact between the same consumer and provider.",
         "The pact document of the newest consumer version.",

@@ -51,6 +51,7 @@ class WebhookLinks(Resource, kw_only=True):
 
     self_: Link = msgspec.field(name="self")
     execute: Link = msgspec.field(name="pb:execute")
+    executions: Link = msgspec.field(name="pb:executions")
     consumer: Link | None = msgspec.field(name="pb:consumer", default=None)
     provider: Link | None = msgspec.field(name="pb:provider", default=None)
     pact_webhooks: Link | None = msgspec.field(name="pb:pact-webhooks", default=None)
@@ -163,6 +164,9 @@ def webhook(links: Links, item: Webhook) -> WebhookResource:
                 href=f"{href}/execute",
                 title="Test the execution of the webhook with the latest matching pact or "
                 "verification by sending a POST request to this URL",
+            ),
+            executions=Link(
+                href=f"{href}/executions", title="The deliveries of this webhook, newest first"
             ),
             consumer=_pacticipant(links, consumer, "Consumer"),
             provider=_pacticipant(links, provider, "Provider"),

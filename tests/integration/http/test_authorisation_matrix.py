@@ -29,6 +29,12 @@ from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app, create_app
 from broker.domain.auth import Need, token_sha
+from broker.domain.webhooks import (
+    CONTRACT_CONTENT_CHANGED,
+    EventSubject,
+    NewEvent,
+    sequence_key,
+)
 from broker.http.permissions import Rule, declared
 from broker.storage.factory import open_storage
 from tests.conftest import BACKENDS, truncate_tables
@@ -368,6 +374,39 @@ async def store_expired_token(database_url: str) -> None:
         await storage.close()
 
 
+async def store_webhook_delivery(database_url: str, webhook_uuid: str) -> dict[str, str]:
+    """A delivery to alpha's webhook of an event its pact caused, stored as events are.
+
+    The outbox is written by the services that emit events, so it goes in through storage.
+    """
+    storage = await open_storage(database_url)
+    now = datetime.now(UTC)
+    try:
+        async with storage.transaction() as tx:
+            webhook = await tx.find_webhook(webhook_uuid)
+            assert webhook is not None
+            consumer = await tx.find_pacticipant(CONSUMER)
+            assert consumer is not None
+            version = await tx.find_version(consumer.id, VERSION)
+            assert version is not None
+            subject = EventSubject(consumer=CONSUMER, provider=PROVIDER)
+            event = await tx.insert_webhook_event(
+                NewEvent(
+                    name=CONTRACT_CONTENT_CHANGED,
+                    subject=subject,
+                    variables={},
+                    consumer_version_id=version.id,
+                ),
+                now,
+            )
+            delivery = await tx.insert_delivery(
+                event.id, webhook.id, sequence_key(webhook.id, subject), now
+            )
+    finally:
+        await storage.close()
+    return {"delivery_uuid": delivery.uuid}
+
+
 async def open_change_request(client: Client) -> str:
     """A change request's id: an enterprise-mode consumer publishes its first pact."""
     mode = {"mode": "brownfield-enterprise"}
@@ -417,6 +456,7 @@ async def build_world(client: Client, database_url: str) -> World:
         "teams/name": BYSTANDER,  # should a refusal fail, alpha's team stays as it is
         "username": "nobody",  # no such user: a refusal that fails changes no one
         "doc/rel": "publish-contracts",
+        **await store_webhook_delivery(database_url, values["webhooks/uuid"]),
     }
     if ("GET", "/change-requests/{request_id:int}") in ROUTES:
         shared["request_id"] = await open_change_request(client)
@@ -647,6 +687,11 @@ CHECKED_BY_THEIR_SERVICE = {
     ),
     ("PATCH", "/released-versions/{uuid:str}"): (
         "test_another_teams_writer_may_not_end_alphas_deployments_or_releases"
+    ),
+    # Executing a webhook needs a write to each pacticipant it names (admin for any or a label).
+    ("POST", "/webhooks/{uuid:str}/execute"): (
+        "tests.integration.http.test_webhook_deliveries::"
+        "test_another_teams_writer_may_not_execute_alphas_webhook"
     ),
     ("POST", "/webhooks"): (
         "test_another_teams_writer_may_not_create_change_or_delete_alphas_webhooks"

@@ -459,6 +459,29 @@ CASES = [
         404,
         "request",
     ),
+    # Webhook executions and deliveries (#14)
+    case("webhook-execute-unknown", "POST", "/webhooks/nope/execute", "{}", 404, "request"),
+    case("webhook-execute-unknown-no-body", "POST", "/webhooks/nope/execute", None, 404, "request"),
+    case(
+        "delivery-redrive-unknown", "POST", "/triggered-webhooks/nope/redrive", None, 404, "request"
+    ),
+    case("executions-limit-zero", "GET", "/webhooks/nope/executions?limit=0", None, 400, "limit"),
+    case(
+        "deliveries-unknown-status",
+        "GET",
+        "/admin/webhook-deliveries?status=lost",
+        None,
+        400,
+        "status",
+    ),
+    case(
+        "deliveries-limit-too-large",
+        "GET",
+        "/admin/webhook-deliveries?limit=100000",
+        None,
+        400,
+        "limit",
+    ),
     # The admin API (an open broker lets anyone use it)
     case(
         "token-unknown-role", "POST", "/admin/tokens", '{"name": "ci", "role": "boss"}', 400, "role"
