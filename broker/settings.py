@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,6 +16,7 @@ from broker.services.login_throttle import (
     DEFAULT_FAILURES_PER_USER,
     DEFAULT_WINDOW_SECONDS,
 )
+from broker.webhooks.guard import KNOWN_METHODS, KNOWN_SCHEMES, allowed_host_entry
 
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -57,7 +58,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     real clients write too; default `false`, which accepts those with a warning notice),
     `ACCORD_WORKERS` (processes that compare, diff and read uploaded documents; default 2),
     `ACCORD_WORK_TIMEOUT` (seconds one such task may take before it is stopped and reported as
-    not computed; default 30).
+    not computed; default 30), `ACCORD_WEBHOOK_SCHEMES` (comma-separated schemes webhook URLs
+    may use, of `http` and `https`; default `https`), `ACCORD_WEBHOOK_METHODS` (comma-separated
+    HTTP methods webhooks may use; default `POST`), `ACCORD_WEBHOOK_ALLOWED_HOSTS`
+    (comma-separated host names, addresses and CIDR networks webhooks may reach although they
+    are loopback, private, link-local…; default none).
     """
 
     host: str = "127.0.0.1"
@@ -81,6 +86,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     strict_pacts: bool = False
     workers: int = DEFAULT_WORKERS
     work_budget: float = DEFAULT_WORK_BUDGET
+    webhook_schemes: frozenset[str] = frozenset({"https"})
+    webhook_methods: frozenset[str] = frozenset({"POST"})
+    webhook_allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(
@@ -138,6 +146,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         allow_override = _flag(environ, "ACCORD_ALLOW_OVERRIDE")
         strict_pacts = _flag(environ, "ACCORD_STRICT_PACTS")
         workers, work_budget = _work_settings(environ)
+        webhook_schemes, webhook_methods, webhook_allowed_hosts = _webhook_settings(environ)
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -166,6 +175,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             strict_pacts=strict_pacts,
             workers=workers,
             work_budget=work_budget,
+            webhook_schemes=webhook_schemes,
+            webhook_methods=webhook_methods,
+            webhook_allowed_hosts=webhook_allowed_hosts,
         )
 
 
@@ -225,6 +237,39 @@ def _work_settings(environ: Mapping[str, str]) -> tuple[int, float]:
             f"ACCORD_WORK_TIMEOUT must be a positive number of seconds, not {raw_budget!r}"
         )
     return int(raw_workers), float(raw_budget)
+
+
+def _webhook_settings(
+    environ: Mapping[str, str],
+) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """`ACCORD_WEBHOOK_SCHEMES`, `ACCORD_WEBHOOK_METHODS` and `ACCORD_WEBHOOK_ALLOWED_HOSTS`."""
+    schemes = _choices(environ, "ACCORD_WEBHOOK_SCHEMES", "https", KNOWN_SCHEMES, str.lower)
+    methods = _choices(environ, "ACCORD_WEBHOOK_METHODS", "POST", KNOWN_METHODS, str.upper)
+    allowed_hosts = []
+    for item in environ.get("ACCORD_WEBHOOK_ALLOWED_HOSTS", "").split(","):
+        if item.strip():
+            try:
+                allowed_hosts.append(allowed_host_entry(item))
+            except ValueError as error:
+                raise SettingsError(f"ACCORD_WEBHOOK_ALLOWED_HOSTS: {error}") from error
+    return schemes, methods, tuple(dict.fromkeys(allowed_hosts))
+
+
+def _choices(
+    environ: Mapping[str, str],
+    name: str,
+    default: str,
+    known: frozenset[str],
+    normalise: Callable[[str], str],
+) -> frozenset[str]:
+    """A comma-separated subset of `known` (the default when unset or blank)."""
+    raw = environ.get(name, "").strip() or default
+    chosen = frozenset(normalise(item.strip()) for item in raw.split(",") if item.strip())
+    if unknown := sorted(chosen - known):
+        raise SettingsError(
+            f"{name} may name only {', '.join(sorted(known))}, not {', '.join(unknown)}"
+        )
+    return chosen
 
 
 def check_database_url(url: str) -> None:
