@@ -47,6 +47,7 @@ from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
+from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.governance import Governance
@@ -62,12 +63,20 @@ from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.webhooks.guard import WebhookPolicy
+from broker.webhooks.sender import WebhookSender
+from broker.webhooks.worker import RESPONSE_LOG_CHARACTERS, DeliveryConfig, DeliveryWorker
 from broker.workers import WorkerPool
 
 
 def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
-    """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
+    """The use cases over one storage; CPU-heavy work on documents goes to `work`.
+
+    The services that store webhook deliveries ring `doorbell`, which the delivery worker of
+    this process waits on.
+    """
     rules = Governance(Mode(settings.default_mode), work=work)
+    doorbell = Doorbell()
     return Services(
         storage=storage,
         pacticipants=PacticipantService(storage),
@@ -99,7 +108,40 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
         audit=AuditService(storage),
         notifications=NotificationService(storage),
         integrations=IntegrationService(storage),
+        doorbell=doorbell,
     )
+
+
+@asynccontextmanager
+async def delivering_webhooks(services: Services, settings: Settings) -> AsyncIterator[None]:
+    """Run this process's webhook delivery worker for the duration of the block.
+
+    Every broker process runs one unless `ACCORD_WEBHOOK_DELIVERY=false`: on PostgreSQL the
+    replicas' workers share the outbox (each claim passes over rows another holds); on SQLite
+    the one process is the one worker.
+    """
+    if not settings.webhook_delivery:
+        yield
+        return
+    sender = WebhookSender(
+        WebhookPolicy.from_settings(settings),
+        timeout=settings.webhook_timeout,
+        max_response_bytes=RESPONSE_LOG_CHARACTERS,
+    )
+    worker = DeliveryWorker(
+        services.storage,
+        sender,
+        system_clock,
+        services.doorbell,
+        DeliveryConfig.from_settings(settings),
+    )
+    running = asyncio.create_task(worker.run(), name="webhook-delivery")
+    try:
+        yield
+    finally:
+        await worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        await sender.aclose()
 
 
 async def anchor_audit_log(audit: AuditService, key: str) -> None:
@@ -126,7 +168,9 @@ def create_app(settings: Settings) -> Litestar:
             app.state.services = services = wire_services(storage, settings, workers)
             if settings.audit_key is not None:
                 await anchor_audit_log(services.audit, settings.audit_key)
-            yield
+            # The worker stops first on shutdown, while the storage it settles in is open.
+            async with delivering_webhooks(services, settings):
+                yield
         finally:
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
