@@ -96,6 +96,26 @@ def running_broker(database_url: str, workdir: Path, **env: str) -> Iterator[str
         _stop(process)
 
 
+@dataclass(frozen=True)
+class BrokerProcess:
+    """A broker process of a test's own: its process (to kill), URL and log."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+
+@contextmanager
+def broker_process(database_url: str, workdir: Path, **env: str) -> Iterator[BrokerProcess]:
+    """As `running_broker`, with the process at hand; stopped afterwards unless already dead."""
+    process, url, log = _start(database_url, workdir, env)
+    try:
+        yield BrokerProcess(process, url, log)
+    finally:
+        if process.poll() is None:
+            _stop(process)
+
+
 def empty_sqlite_tables(path: str) -> None:
     """Delete every row but the applied migrations, restarting the row ids."""
     with closing(sqlite3.connect(path, timeout=30)) as database, database:

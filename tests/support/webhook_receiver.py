@@ -51,8 +51,10 @@ class WebhookReceiver:
         self.calls: list[ReceivedCall] = []
         self.url = ""
         self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task[None]] = set()
         self._arrived = asyncio.Event()
+        self._closing = asyncio.Event()
 
     async def __aenter__(self) -> WebhookReceiver:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
@@ -68,8 +70,9 @@ class WebhookReceiver:
     ) -> None:
         assert self._server is not None
         self._server.close()
-        for handler in list(self._handlers):
-            handler.cancel()
+        self._closing.set()
+        for writer in list(self._connections):
+            writer.close()
         await asyncio.gather(*self._handlers, return_exceptions=True)
         await self._server.wait_closed()
 
@@ -86,13 +89,14 @@ class WebhookReceiver:
         task = asyncio.current_task()
         assert task is not None
         self._handlers.add(task)
+        self._connections.add(writer)
         try:
             while (call := await _read_call(reader)) is not None:
                 self.calls.append(call)
                 self._arrived.set()
                 status = await self._answer(call)
                 if status is None:
-                    await asyncio.Event().wait()  # never answer; cancelled on exit
+                    await self._closing.wait()  # never answer
                     return
                 body = b"received"
                 writer.write(
@@ -106,8 +110,9 @@ class WebhookReceiver:
             pass
         finally:
             self._handlers.discard(task)
+            self._connections.discard(writer)
             writer.close()
-            with contextlib.suppress(ConnectionError, asyncio.CancelledError):
+            with contextlib.suppress(ConnectionError):
                 await writer.wait_closed()
 
 
