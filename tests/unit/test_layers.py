@@ -33,6 +33,16 @@ FORBIDDEN = {
     ],
     "broker.storage": ["broker.http", "broker.services", "broker.app", "litestar"],
     "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
+    # Webhook calls use storage through its protocols, like services, and serve no HTTP.
+    "broker.webhooks": [
+        "broker.http",
+        "broker.app",
+        "litestar",
+        "asyncpg",
+        "sqlite3",
+        "broker.storage.sqlite",
+        "broker.storage.postgres",
+    ],
     "clients": ["broker"],
     # The pure engines read documents and answer; no broker, HTTP client or network code.
     **{
