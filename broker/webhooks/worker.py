@@ -134,7 +134,7 @@ class DeliveryWorker:
         self._doorbell = doorbell
         self._config = config
         self.name = name or worker_name()
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._in_flight: dict[asyncio.Task[None], int] = {}
         self._stopping = asyncio.Event()
         self._finished = asyncio.Event()
         self._started = False
@@ -198,12 +198,16 @@ class DeliveryWorker:
             )
 
     def _start(self, delivery: Delivery) -> None:
+        if delivery.id in self._in_flight.values():
+            # Its lease ran out while this worker still makes the call (the database was slow):
+            # the call in flight settles it, under the same worker name.
+            return
         task = asyncio.create_task(self._deliver(delivery), name=f"webhook-{delivery.uuid}")
-        self._in_flight.add(task)
+        self._in_flight[task] = delivery.id
         task.add_done_callback(self._ended)
 
     def _ended(self, task: asyncio.Task[None]) -> None:
-        self._in_flight.discard(task)
+        self._in_flight.pop(task, None)
         self._doorbell.ring()
 
     async def _finish_in_flight(self) -> None:

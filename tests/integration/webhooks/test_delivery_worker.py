@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 import msgspec
+import pytest
 
-from broker.domain.webhooks import DEAD, PENDING, SUCCEEDED, Attempt, Delivery
+from broker.domain.webhooks import DEAD, PENDING, RUNNING, SUCCEEDED, Attempt, Delivery
 from broker.services.clock import system_clock
 from broker.services.doorbell import Doorbell
 from broker.storage.interface import Storage
@@ -257,3 +260,68 @@ async def test_stopping_lets_a_call_in_flight_finish_and_settle(storage: Storage
             await answering.wait()
     found, [attempt] = await state_of(storage, delivery)
     assert (found.status, attempt.response_status) == (SUCCEEDED, 200)
+
+
+class Held:
+    """A sender whose calls wait for `release`, then answer 200; it has no timeout of its own."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.called = asyncio.Event()
+        self.calls: list[str] = []
+
+    async def send(
+        self, method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> SendResult:
+        self.calls.append(dict(headers)["X-Accord-Delivery"])
+        self.called.set()
+        await self.release.wait()
+        return SendResult(status=200, duration_ms=1.0)
+
+
+# Leases that run out at once, so a held call outlives its claim.
+SHORT_LEASE = DeliveryConfig(
+    timeout=0.05, lease_margin=0.05, concurrency=1, retry_schedule=(0.05,), poll_interval=0.05
+)
+
+
+async def test_a_call_that_outlived_its_claim_is_logged_but_settles_nothing(
+    storage: Storage, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="broker.webhooks")
+    webhook = await insert_webhook(storage, receiver_request("http://127.0.0.1:9/"))
+    [delivery] = await insert_deliveries(storage, webhook, [("Web", "Payments")])
+    held = Held()
+    async with delivering(storage, SHORT_LEASE, held):
+        await held.called.wait()
+        later = system_clock() + timedelta(seconds=1)
+        async with storage.transaction() as tx:
+            stolen = await tx.claim_deliveries(
+                worker="another", now=later, lease_until=later + timedelta(hours=1), limit=1
+            )
+        assert [d.id for d in stolen] == [delivery.id]
+        held.release.set()
+    found, [attempt] = await state_of(storage, delivery)
+    assert (found.status, found.worker, found.attempts) == (RUNNING, "another", 2)
+    assert (attempt.number, attempt.succeeded) == (1, True)
+    assert any("claim ran out" in record.message for record in caplog.records)
+
+
+async def test_a_worker_does_not_call_twice_when_its_own_claim_runs_out_mid_call(
+    storage: Storage,
+) -> None:
+    webhook = await insert_webhook(storage, receiver_request("http://127.0.0.1:9/"))
+    [delivery] = await insert_deliveries(storage, webhook, [("Web", "Payments")])
+    held = Held()
+    config = msgspec.structs.replace(SHORT_LEASE, concurrency=2)
+    async with delivering(storage, config, held):
+        await held.called.wait()
+        # The worker claims the delivery again once the lease has run out...
+        async with asyncio.timeout(20):
+            while (await state_of(storage, delivery))[0].attempts < 2:
+                await asyncio.sleep(0.02)
+        held.release.set()
+    # ...but the call in flight is the only one, and it settles the delivery.
+    assert held.calls == [delivery.uuid]
+    found, [attempt] = await state_of(storage, delivery)
+    assert (found.status, attempt.succeeded) == (SUCCEEDED, True)
