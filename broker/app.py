@@ -72,12 +72,13 @@ from broker.workers import WorkerPool
 def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
     """The use cases over one storage; CPU-heavy work on documents goes to `work`.
 
-    The services that store webhook deliveries ring `doorbell`, which the delivery worker of
-    this process waits on.
+    One `Doorbell` is shared by every service that stores webhook deliveries and by the
+    delivery workers (`Services.doorbell`).
     """
     rules = Governance(Mode(settings.default_mode), work=work)
     doorbell = Doorbell()
     return Services(
+        doorbell=doorbell,
         storage=storage,
         pacticipants=PacticipantService(storage),
         versions=VersionService(storage),
@@ -108,7 +109,6 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
         audit=AuditService(storage),
         notifications=NotificationService(storage),
         integrations=IntegrationService(storage),
-        doorbell=doorbell,
     )
 
 

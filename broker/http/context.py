@@ -61,6 +61,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     governance: GovernanceService
     integrations: IntegrationService
     doorbell: Doorbell
+    """Rung after a transaction stored webhook deliveries: the delivery workers wait on it."""
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:
