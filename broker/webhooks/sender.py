@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncGenerator, Iterable, Sequence
 from urllib.parse import urlsplit
 
 import httpcore
@@ -80,7 +80,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         vetted = [address for address, reason in zip(addresses, reasons, strict=True) if not reason]
         if not vetted:
             raise WebhookRefusedError(next(reason for reason in reasons if reason))
-        failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        failure: Exception = httpcore.ConnectError(f"no address of {host} to connect to")
         for address in vetted:
             try:
                 return await self._network.connect_tcp(
@@ -92,7 +92,6 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as error:
                 failure = error
-        assert failure is not None  # vetted is not empty, so some attempt failed
         raise failure
 
     async def connect_unix_socket(
@@ -159,10 +158,10 @@ class WebhookSender:
             )
         except httpcore.ConnectError as error:
             return _failure(f"Could not connect: {str(error) or 'connection refused'}.", began)
-        except (httpcore.NetworkError, httpcore.ProtocolError) as error:
-            return _failure(f"The exchange failed: {str(error) or type(error).__name__}.", began)
-        except (httpcore.UnsupportedProtocol, UnicodeError) as error:
+        except (httpcore.LocalProtocolError, httpcore.UnsupportedProtocol, UnicodeError) as error:
             return _failure(f"The request could not be sent: {error}.", began)
+        except (httpcore.NetworkError, httpcore.RemoteProtocolError) as error:
+            return _failure(f"The exchange failed: {str(error) or type(error).__name__}.", began)
         return SendResult(
             status=status,
             headers=response_headers,
@@ -203,10 +202,16 @@ class WebhookSender:
             extensions={"timeout": timeouts},
         ) as response:
             received = bytearray()
-            async for chunk in response.aiter_stream():
-                received += chunk
-                if len(received) >= self._max_response_bytes:
-                    break
+            # Stop reading at the cap: a receiver that streams forever costs no more than that.
+            chunks = response.aiter_stream()
+            try:
+                async for chunk in chunks:
+                    received += chunk
+                    if len(received) >= self._max_response_bytes:
+                        break
+            finally:
+                if isinstance(chunks, AsyncGenerator):  # it is one; closed now, not when collected
+                    await chunks.aclose()
             text = bytes(received[: self._max_response_bytes]).decode("utf-8", errors="replace")
             received_headers = tuple(
                 (name.decode("latin-1"), value.decode("latin-1"))

@@ -19,8 +19,8 @@ from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import broker_process, running_broker
+from tests.support.delivery_receiver import Answer, ReceivedCall, ThreadedReceiver
 from tests.support.webhook_outbox import insert_deliveries, insert_webhook, receiver_request
-from tests.support.webhook_receiver import Answer, ReceivedCall, ThreadedReceiver
 
 pytestmark = pytest.mark.e2e
 T = TypeVar("T")

@@ -1,189 +1,110 @@
-"""A webhook receiver on 127.0.0.1: records every call and answers as the test says.
+"""A webhook receiver on 127.0.0.1 that counts connections and answers as a test tells it to.
 
-`WebhookReceiver` runs on the test's event loop (`async with`); `ThreadedReceiver` runs one in
-a thread of its own for tests that drive broker processes synchronously. The server speaks just
-enough HTTP/1.1 for the broker's sender: requests with a Content-Length, kept-alive
-connections.
+Each behaviour is a coroutine given the writer once the request has been read: answer, redirect,
+stay silent, or stream a body that never ends. The receiver records every connection (so a test
+can say none was made) and every request as raw bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
-import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from types import TracebackType
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable
 
-_HEAD_LIMIT = 64 * 1024
+Behaviour = Callable[["Receiver", asyncio.StreamWriter], Awaitable[None]]
 
 
-@dataclass(frozen=True)
-class ReceivedCall:
-    """One request as it arrived: header names in lower case."""
+class Receiver:
+    """An HTTP/1.1 server good for one request per connection."""
 
-    method: str
-    target: str
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def delivery(self) -> str:
-        """The `X-Accord-Delivery` id."""
-        return self.headers.get("x-accord-delivery", "")
-
-
-Answer = Callable[[ReceivedCall], Awaitable[int | None]]
-"""The status to answer a call with, after whatever wait the test wants; None: never answer."""
-
-
-async def answer_ok(call: ReceivedCall) -> int:
-    """Answer 200 at once."""
-    return 200
-
-
-class WebhookReceiver:
-    """An HTTP server on a free port of 127.0.0.1 that records calls and answers by `answer`."""
-
-    def __init__(self, answer: Answer = answer_ok) -> None:
-        self._answer = answer
-        self.calls: list[ReceivedCall] = []
-        self.url = ""
+    def __init__(self, behaviour: Behaviour) -> None:
+        self.behaviour = behaviour
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self.port = 0
+        self.stopping = asyncio.Event()
         self._server: asyncio.Server | None = None
-        self._connections: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task[None]] = set()
-        self._arrived = asyncio.Event()
-        self._closing = asyncio.Event()
+        self._writers: set[asyncio.StreamWriter] = set()
 
-    async def __aenter__(self) -> WebhookReceiver:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        port = self._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        return self
+    async def start(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=ssl_context)
+        self.port = self._server.sockets[0].getsockname()[1]
 
-    async def __aexit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
+    async def stop(self) -> None:
         assert self._server is not None
+        self.stopping.set()
         self._server.close()
-        self._closing.set()
-        for writer in list(self._connections):
-            writer.close()
-        await asyncio.gather(*self._handlers, return_exceptions=True)
         await self._server.wait_closed()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
 
-    async def wait_until(
-        self, done: Callable[[list[ReceivedCall]], bool], timeout: float = 20.0
-    ) -> None:
-        """Wait until `done(calls)` holds; fail after `timeout` seconds (a bound, not a check)."""
-        async with asyncio.timeout(timeout):
-            while not done(self.calls):
-                self._arrived.clear()
-                await self._arrived.wait()
+    def head_of(self, index: int) -> str:
+        """The request line and headers of the `index`th request, as text."""
+        return self.requests[index].split(b"\r\n\r\n", 1)[0].decode("latin-1")
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._handlers.add(task)
-        self._connections.add(writer)
+        self._writers.add(writer)
+        self.connections += 1
         try:
-            while (call := await _read_call(reader)) is not None:
-                self.calls.append(call)
-                self._arrived.set()
-                status = await self._answer(call)
-                if status is None:
-                    await self._closing.wait()  # never answer
-                    return
-                body = b"received"
-                writer.write(
-                    f"HTTP/1.1 {status} Status\r\nContent-Type: text/plain\r\n"
-                    f"Set-Cookie: session=receiver-secret\r\n"
-                    f"Content-Length: {len(body)}\r\n\r\n".encode()
-                    + body
-                )
-                await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            self._handlers.discard(task)
-            self._connections.discard(writer)
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.decode("latin-1").split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value)
+            self.requests.append(head + await reader.readexactly(length))
+            await self.behaviour(self, writer)
             writer.close()
-            with contextlib.suppress(ConnectionError):
-                await writer.wait_closed()
+            await writer.wait_closed()
+        except (ConnectionError, asyncio.IncompleteReadError, ssl.SSLError):
+            pass  # the sender hung up, as it may
+        finally:
+            if not writer.is_closing():
+                writer.transport.abort()
 
 
-async def _read_call(reader: asyncio.StreamReader) -> ReceivedCall | None:
-    """The next request on a connection; None when the client closed it."""
+def answering(
+    status: int = 200, body: bytes = b"", headers: tuple[tuple[str, str], ...] = ()
+) -> Behaviour:
+    """Answer once with `status`, `headers` and `body`."""
+
+    async def answer(receiver: Receiver, writer: asyncio.StreamWriter) -> None:
+        lines = [f"HTTP/1.1 {status} Whatever", f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in headers]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+
+    return answer
+
+
+async def silent(receiver: Receiver, writer: asyncio.StreamWriter) -> None:
+    """Read the request and never answer."""
+    await receiver.stopping.wait()
+
+
+async def streaming_forever(receiver: Receiver, writer: asyncio.StreamWriter) -> None:
+    """Answer 200 with a chunked body that ends only when the receiver stops."""
+    writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+    chunk = b"y" * 1024
+    while not receiver.stopping.is_set():
+        writer.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
+        await writer.drain()
+        await asyncio.sleep(0)
+
+
+@contextlib.asynccontextmanager
+async def running_receiver(
+    behaviour: Behaviour, ssl_context: ssl.SSLContext | None = None
+) -> AsyncIterator[Receiver]:
+    """A started receiver, stopped on the way out."""
+    receiver = Receiver(behaviour)
+    await receiver.start(ssl_context)
     try:
-        head = await reader.readuntil(b"\r\n\r\n")
-    except asyncio.IncompleteReadError:
-        return None
-    if len(head) > _HEAD_LIMIT:
-        return None
-    request_line, *lines = head.decode("latin-1").split("\r\n")
-    method, target, _ = request_line.split(" ", 2)
-    headers: dict[str, str] = {}
-    for line in lines:
-        if line:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-    body = await reader.readexactly(int(headers.get("content-length", "0")))
-    return ReceivedCall(method=method, target=target, headers=headers, body=body)
-
-
-class ThreadedReceiver:
-    """A `WebhookReceiver` on an event loop in a thread of its own, for synchronous tests."""
-
-    def __init__(self, answer: Answer = answer_ok) -> None:
-        self._answer = answer
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._receiver: WebhookReceiver | None = None
-
-    def __enter__(self) -> ThreadedReceiver:
-        self._thread.start()
-
-        async def start() -> WebhookReceiver:
-            return await WebhookReceiver(self._answer).__aenter__()
-
-        self._receiver = asyncio.run_coroutine_threadsafe(start(), self._loop).result(10)
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        assert self._receiver is not None
-        stop = self._receiver.__aexit__(None, None, None)
-        asyncio.run_coroutine_threadsafe(stop, self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._loop.close()
-
-    @property
-    def url(self) -> str:
-        """Where the receiver listens."""
-        assert self._receiver is not None
-        return self._receiver.url
-
-    @property
-    def calls(self) -> list[ReceivedCall]:
-        """A copy of the calls received so far."""
-        assert self._receiver is not None
-        return list(self._receiver.calls)
-
-    def wait_until(
-        self, done: Callable[[list[ReceivedCall]], bool], timeout: float = 60.0
-    ) -> list[ReceivedCall]:
-        """Wait until `done(calls)` holds; fail after `timeout` seconds. The calls then."""
-        deadline = time.monotonic() + timeout
-        while not done(calls := self.calls):
-            assert time.monotonic() < deadline, f"the receiver waited in vain ({len(calls)} calls)"
-            time.sleep(0.05)
-        return calls
+        yield receiver
+    finally:
+        await receiver.stop()

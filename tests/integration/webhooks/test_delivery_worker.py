@@ -21,8 +21,8 @@ from broker.webhooks.guard import WebhookPolicy
 from broker.webhooks.sender import SendResult, WebhookSender
 from broker.webhooks.worker import DeliveryConfig, DeliveryWorker, Sender
 from tests.e2e.conftest import free_port
+from tests.support.delivery_receiver import Answer, ReceivedCall, WebhookReceiver
 from tests.support.webhook_outbox import insert_deliveries, insert_webhook, receiver_request
-from tests.support.webhook_receiver import Answer, ReceivedCall, WebhookReceiver
 
 POLICY = WebhookPolicy(schemes=frozenset({"http"}), allowed_hosts=("127.0.0.1",))
 QUICK = DeliveryConfig(timeout=5.0, retry_schedule=(0.05, 0.05, 0.05, 0.05), poll_interval=0.05)

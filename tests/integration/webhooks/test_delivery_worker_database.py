@@ -17,9 +17,9 @@ import pytest
 from broker.domain.webhooks import SUCCEEDED
 from broker.storage.postgres import PostgresStorage
 from tests.integration.webhooks.test_delivery_worker import QUICK, delivering, wait_for_status
+from tests.support.delivery_receiver import WebhookReceiver
 from tests.support.tcp_proxy import Proxy, through
 from tests.support.webhook_outbox import insert_deliveries, insert_webhook, receiver_request
-from tests.support.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.postgres
 
