@@ -242,25 +242,36 @@ class DeliveryWorker:
             # Deleting a webhook deletes its deliveries: this claim is gone with them.
             logger.info("Delivery %s: its webhook was deleted; nothing to send", delivery.uuid)
             return
-        rendered = render(
-            webhook.request,
-            event.variables,
-            [("X-Accord-Delivery", delivery.uuid), ("X-Accord-Event", event.name)],
-        )
         started = self._clock()
-        if not webhook.enabled:
-            result = SendResult(error="The webhook is disabled: the delivery was not sent.")
-        elif delivery.attempts > len(self._config.retry_schedule) + 1:
-            # Only claims that never settled (a worker died, or broke, each time) get here.
-            result = SendResult(
-                error=f"Given up after {delivery.attempts - 1} claims that never finished."
+        try:
+            rendered = render(
+                webhook.request,
+                event.variables,
+                [("X-Accord-Delivery", delivery.uuid), ("X-Accord-Event", event.name)],
             )
+        except ValueError as error:  # a variable that is no text (a lone surrogate…)
+            rendered = RenderedRequest(
+                method=webhook.request.method, url=webhook.request.url, headers=(), body=b""
+            )
+            result = SendResult(error=f"The request could not be rendered: {error}.")
         else:
-            result = await self._sender.send(
-                rendered.method, rendered.url, rendered.headers, rendered.body
-            )
+            result = await self._call(delivery, webhook, rendered)
         await self._settle(
             delivery, webhook, event, rendered=rendered, started=started, result=result
+        )
+
+    async def _call(
+        self, delivery: Delivery, webhook: Webhook, rendered: RenderedRequest
+    ) -> SendResult:
+        if not webhook.enabled:
+            return SendResult(error="The webhook is disabled: the delivery was not sent.")
+        if delivery.attempts > len(self._config.retry_schedule) + 1:
+            # Only claims that never settled (a worker died, or broke, each time) get here.
+            return SendResult(
+                error=f"Given up after {delivery.attempts - 1} claims that never finished."
+            )
+        return await self._sender.send(
+            rendered.method, rendered.url, rendered.headers, rendered.body
         )
 
     async def _settle(

@@ -325,3 +325,21 @@ async def test_a_worker_does_not_call_twice_when_its_own_claim_runs_out_mid_call
     assert held.calls == [delivery.uuid]
     found, [attempt] = await state_of(storage, delivery)
     assert (found.status, attempt.succeeded) == (SUCCEEDED, True)
+
+
+async def test_a_delivery_whose_claims_never_finish_is_given_up_as_dead(storage: Storage) -> None:
+    """Claims that never settled (a worker killed each time) count against the schedule."""
+    webhook = await insert_webhook(storage, receiver_request("http://127.0.0.1:9/"))
+    [delivery] = await insert_deliveries(storage, webhook, [("Web", "Payments")])
+    for _ in range(2):
+        now = system_clock()
+        async with storage.transaction() as tx:
+            await tx.claim_deliveries(worker="killed", now=now, lease_until=now, limit=1)
+    held = Held()
+    held.release.set()
+    async with delivering(storage, SHORT_LEASE, held):
+        await wait_for_status(storage, delivery, DEAD)
+    found, [attempt] = await state_of(storage, delivery)
+    assert (found.attempts, attempt.number) == (3, 3)
+    assert attempt.error == "Given up after 2 claims that never finished."
+    assert held.calls == []
