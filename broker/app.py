@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -121,6 +122,9 @@ async def delivering_webhooks(services: Services, settings: Settings) -> AsyncIt
     the one process is the one worker.
     """
     if not settings.webhook_delivery:
+        logging.getLogger("broker.webhooks").info(
+            "Webhook delivery is off in this broker (ACCORD_WEBHOOK_DELIVERY=false)"
+        )
         yield
         return
     sender = WebhookSender(

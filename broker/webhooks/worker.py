@@ -143,6 +143,12 @@ class DeliveryWorker:
         """Claim and deliver until `stop()`; nothing that goes wrong ends the loop."""
         self._started = True
         backoff = self._config.poll_interval
+        logger.info(
+            "Delivering webhooks as %s: %d calls at once, %g s each at most",
+            self.name,
+            self._config.concurrency,
+            self._config.timeout,
+        )
         try:
             while not self._stopping.is_set():
                 room = self._config.concurrency - len(self._in_flight)
