@@ -46,7 +46,14 @@ def _start(
     for _ in range(_START_ATTEMPTS):
         port = free_port()
         log_path = workdir / f"broker-{port}.log"
-        environment = {**os.environ, "ACCORD_DATABASE_URL": database_url, **env}
+        # Webhook delivery is off unless the test turns it on: a webhook a test creates must
+        # not be called off 127.0.0.1.
+        environment = {
+            "ACCORD_WEBHOOK_DELIVERY": "false",
+            **os.environ,
+            "ACCORD_DATABASE_URL": database_url,
+            **env,
+        }
         with log_path.open("w") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "broker", "serve", "--port", str(port)],

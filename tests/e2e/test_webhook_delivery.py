@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 # A short timeout makes the claims of a killed broker run out within seconds.
 DELIVERY_ENV = {
+    "ACCORD_WEBHOOK_DELIVERY": "true",
     "ACCORD_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
     "ACCORD_WEBHOOK_SCHEMES": "http,https",
     "ACCORD_WEBHOOK_TIMEOUT": "1",

@@ -51,7 +51,7 @@ async def test_a_running_broker_delivers_what_its_outbox_holds(
 ) -> None:
     with ThreadedReceiver() as receiver:
         delivery = await seeded(storage, receiver.url)
-        app = asgi_app(settings_for(database_url, **DELIVERY))
+        app = asgi_app(settings_for(database_url, webhook_delivery=True, **DELIVERY))
         async with AsyncTestClient(app=app) as client:
             assert (await client.get("/diagnostic/status/heartbeat")).status_code == 200
             async with asyncio.timeout(20):
