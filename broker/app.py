@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -69,6 +70,7 @@ from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
 from broker.webhooks.guard import Resolver, WebhookPolicy, system_resolver
 from broker.webhooks.sender import WebhookSender
+from broker.webhooks.worker import RESPONSE_LOG_CHARACTERS, DeliveryConfig, DeliveryWorker
 from broker.workers import WorkerPool
 
 
@@ -81,6 +83,8 @@ def wire_services(
     """The use cases over one storage; CPU-heavy work on documents goes to `work`.
 
     `resolver` answers the webhook guard's host look-ups (the system's DNS unless a test says).
+    One `Doorbell` is shared by every service that stores webhook deliveries and by the
+    delivery workers (`Services.doorbell`).
     """
     rules = Governance(Mode(settings.default_mode), work=work)
     doorbell = Doorbell()
@@ -118,11 +122,51 @@ def wire_services(
         doorbell=doorbell,
         webhook_deliveries=WebhookDeliveryService(
             storage,
-            WebhookSender(WebhookPolicy.from_settings(settings), resolver=resolver),
+            WebhookSender(
+                WebhookPolicy.from_settings(settings),
+                resolver=resolver,
+                timeout=settings.webhook_timeout,
+                max_response_bytes=RESPONSE_LOG_CHARACTERS,
+            ),
             doorbell,
         ),
         webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
     )
+
+
+@asynccontextmanager
+async def delivering_webhooks(services: Services, settings: Settings) -> AsyncIterator[None]:
+    """Run this process's webhook delivery worker for the duration of the block.
+
+    Every broker process runs one unless `ACCORD_WEBHOOK_DELIVERY=false`: on PostgreSQL the
+    replicas' workers share the outbox (each claim passes over rows another holds); on SQLite
+    the one process is the one worker.
+    """
+    if not settings.webhook_delivery:
+        logging.getLogger("broker.webhooks").info(
+            "Webhook delivery is off in this broker (ACCORD_WEBHOOK_DELIVERY=false)"
+        )
+        yield
+        return
+    sender = WebhookSender(
+        WebhookPolicy.from_settings(settings),
+        timeout=settings.webhook_timeout,
+        max_response_bytes=RESPONSE_LOG_CHARACTERS,
+    )
+    worker = DeliveryWorker(
+        services.storage,
+        sender,
+        system_clock,
+        services.doorbell,
+        DeliveryConfig.from_settings(settings),
+    )
+    running = asyncio.create_task(worker.run(), name="webhook-delivery")
+    try:
+        yield
+    finally:
+        await worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        await sender.aclose()
 
 
 async def anchor_audit_log(audit: AuditService, key: str) -> None:
@@ -150,7 +194,9 @@ def create_app(settings: Settings) -> Litestar:
             app.state.services = services = wire_services(storage, settings, workers)
             if settings.audit_key is not None:
                 await anchor_audit_log(services.audit, settings.audit_key)
-            yield
+            # The worker stops first on shutdown, while the storage it settles in is open.
+            async with delivering_webhooks(services, settings):
+                yield
         finally:
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import msgspec
 
 from broker.domain.governance import MODES
+from broker.domain.webhooks import DEFAULT_RETRY_SCHEDULE
 from broker.services.login_throttle import (
     DEFAULT_FAILURES_PER_ADDRESS,
     DEFAULT_FAILURES_PER_USER,
@@ -25,6 +26,12 @@ MIN_AUDIT_KEY_LENGTH = 32
 DEFAULT_WORKERS = 2
 DEFAULT_WORK_BUDGET = 30.0
 MAX_WORKERS = 64
+DEFAULT_WEBHOOK_TIMEOUT = 10.0
+DEFAULT_WEBHOOK_CONCURRENCY = 4
+DEFAULT_WEBHOOK_POLL_INTERVAL = 1.0
+MAX_WEBHOOK_CONCURRENCY = 64
+MAX_RETRY_DELAY = 7 * 24 * 3600.0
+MAX_RETRIES = 50
 
 
 class SettingsError(ValueError):
@@ -62,7 +69,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     may use, of `http` and `https`; default `https`), `ACCORD_WEBHOOK_METHODS` (comma-separated
     HTTP methods webhooks may use; default `POST`), `ACCORD_WEBHOOK_ALLOWED_HOSTS`
     (comma-separated host names, addresses and CIDR networks webhooks may reach although they
-    are loopback, private, link-local…; default none).
+    are loopback, private, link-local…; default none), `ACCORD_WEBHOOK_DELIVERY` (`false`
+    makes this broker API-only: it stores webhook deliveries but another replica makes them;
+    default `true`), `ACCORD_WEBHOOK_TIMEOUT` (seconds one webhook call may take; default
+    10), `ACCORD_WEBHOOK_RETRY_SCHEDULE` (comma-separated seconds to wait before each retry of
+    a failed call, after which the delivery is dead; default 10, 30, 60, 300, 900, 1800,
+    3600, 7200, 14400, 28800, 28800: about a day), `ACCORD_WEBHOOK_CONCURRENCY` (calls this
+    broker makes at once; default 4), `ACCORD_WEBHOOK_POLL_INTERVAL` (seconds between looks
+    for due deliveries when idle; default 1).
     """
 
     host: str = "127.0.0.1"
@@ -89,6 +103,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_schemes: frozenset[str] = frozenset({"https"})
     webhook_methods: frozenset[str] = frozenset({"POST"})
     webhook_allowed_hosts: tuple[str, ...] = ()
+    webhook_delivery: bool = True
+    webhook_timeout: float = DEFAULT_WEBHOOK_TIMEOUT
+    webhook_retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+    webhook_concurrency: int = DEFAULT_WEBHOOK_CONCURRENCY
+    webhook_poll_interval: float = DEFAULT_WEBHOOK_POLL_INTERVAL
 
     @classmethod
     def from_env(
@@ -147,6 +166,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         strict_pacts = _flag(environ, "ACCORD_STRICT_PACTS")
         workers, work_budget = _work_settings(environ)
         webhook_schemes, webhook_methods, webhook_allowed_hosts = _webhook_settings(environ)
+        webhook_delivery = _flag(environ, "ACCORD_WEBHOOK_DELIVERY", default=True)
+        webhook_timeout = _positive_seconds(
+            "ACCORD_WEBHOOK_TIMEOUT",
+            environ.get("ACCORD_WEBHOOK_TIMEOUT"),
+            default=DEFAULT_WEBHOOK_TIMEOUT,
+        )
+        webhook_poll_interval = _positive_seconds(
+            "ACCORD_WEBHOOK_POLL_INTERVAL",
+            environ.get("ACCORD_WEBHOOK_POLL_INTERVAL"),
+            default=DEFAULT_WEBHOOK_POLL_INTERVAL,
+        )
+        webhook_retry_schedule = retry_schedule(environ.get("ACCORD_WEBHOOK_RETRY_SCHEDULE"))
+        webhook_concurrency = _count(
+            environ, "ACCORD_WEBHOOK_CONCURRENCY", DEFAULT_WEBHOOK_CONCURRENCY
+        )
+        if not 1 <= webhook_concurrency <= MAX_WEBHOOK_CONCURRENCY:
+            raise SettingsError(
+                f"ACCORD_WEBHOOK_CONCURRENCY must be from 1 to {MAX_WEBHOOK_CONCURRENCY},"
+                f" not {webhook_concurrency}"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -178,12 +217,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             webhook_schemes=webhook_schemes,
             webhook_methods=webhook_methods,
             webhook_allowed_hosts=webhook_allowed_hosts,
+            webhook_delivery=webhook_delivery,
+            webhook_timeout=webhook_timeout,
+            webhook_retry_schedule=webhook_retry_schedule,
+            webhook_concurrency=webhook_concurrency,
+            webhook_poll_interval=webhook_poll_interval,
         )
 
 
-def _flag(environ: Mapping[str, str], name: str) -> bool:
-    """A `true`/`false` setting (any case; `false` when unset)."""
-    value = environ.get(name, "false").lower()
+def _flag(environ: Mapping[str, str], name: str, *, default: bool = False) -> bool:
+    """A `true`/`false` setting (any case; `default` when unset)."""
+    value = environ.get(name, "true" if default else "false").lower()
     if value not in {"true", "false"}:
         raise SettingsError(f"{name} must be true or false, not {value!r}")
     return value == "true"
@@ -209,10 +253,12 @@ def parse_networks(text: str) -> tuple[str, ...]:
     return tuple(networks)
 
 
-def _positive_seconds(name: str, raw: str | None) -> float:
+def _positive_seconds(
+    name: str, raw: str | None, *, default: float = DEFAULT_DATABASE_TIMEOUT
+) -> float:
     """A number of seconds from the environment: positive and finite (the default if unset)."""
     if raw is None or not raw.strip():
-        return DEFAULT_DATABASE_TIMEOUT
+        return default
     try:
         value = float(raw)
     except ValueError:
@@ -222,6 +268,30 @@ def _positive_seconds(name: str, raw: str | None) -> float:
             f"{name} must be a number of seconds above 0 and below 3600, not {raw!r}"
         )
     return value
+
+
+def retry_schedule(raw: str | None) -> tuple[float, ...]:
+    """`ACCORD_WEBHOOK_RETRY_SCHEDULE`: comma-separated seconds before each retry.
+
+    Unset or blank: `DEFAULT_RETRY_SCHEDULE`. Each delay is from 0 to a week; at most
+    `MAX_RETRIES` of them.
+    """
+    if raw is None or not raw.strip():
+        return DEFAULT_RETRY_SCHEDULE
+    delays = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,6})?", item) or float(item) > MAX_RETRY_DELAY:
+            raise SettingsError(
+                "ACCORD_WEBHOOK_RETRY_SCHEDULE must be comma-separated numbers of seconds"
+                f" from 0 to {MAX_RETRY_DELAY:g}, not {item!r}"
+            )
+        delays.append(float(item))
+    if len(delays) > MAX_RETRIES:
+        raise SettingsError(
+            f"ACCORD_WEBHOOK_RETRY_SCHEDULE may hold at most {MAX_RETRIES} delays,"
+            f" not {len(delays)}"
+        )
+    return tuple(delays)
 
 
 def _work_settings(environ: Mapping[str, str]) -> tuple[int, float]:

@@ -63,6 +63,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     governance: GovernanceService
     integrations: IntegrationService
     doorbell: Doorbell
+    """Rung after a transaction stored webhook deliveries: the delivery workers wait on it."""
     webhook_deliveries: WebhookDeliveryService
     webhooks: WebhookService
 

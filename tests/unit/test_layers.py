@@ -44,6 +44,16 @@ FORBIDDEN = {
         "broker.storage.postgres",
     ],
     "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
+    # Webhook calls use storage through its protocols, like services, and serve no HTTP.
+    "broker.webhooks": [
+        "broker.http",
+        "broker.app",
+        "litestar",
+        "asyncpg",
+        "sqlite3",
+        "broker.storage.sqlite",
+        "broker.storage.postgres",
+    ],
     "clients": ["broker"],
     # The pure engines read documents and answer; no broker, HTTP client or network code.
     **{
