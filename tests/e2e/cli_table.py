@@ -28,7 +28,6 @@ from tests.e2e.pact_clients import SCENARIOS, ensure_installed
 
 FIXTURES = SCENARIOS / "fixtures"
 FLAVOURS = ("rust", "ruby")
-WEBHOOKS = pytest.mark.xfail(reason="webhooks: merged separately", strict=False)
 
 
 @dataclass
@@ -256,14 +255,12 @@ class Row:
     check: Check | None = None
     flavours: tuple[str, ...] = FLAVOURS
     variant: str = ""
-    webhooks: bool = False
 
     def params(self) -> Iterator[Any]:
-        """One test case per flavour, the webhook ones expected to fail for now."""
+        """One test case per flavour."""
         for flavour in self.flavours:
             name = "-".join(filter(None, [flavour, self.program, self.subcommand, self.variant]))
-            marks = [WEBHOOKS] if self.webhooks else []
-            yield pytest.param(self, flavour, id=name.replace(" ", "-"), marks=marks)
+            yield pytest.param(self, flavour, id=name.replace(" ", "-"))
 
     def argv(self, flavour: str, values: dict[str, str]) -> list[str]:
         """The subcommand and its arguments, placeholders filled."""

@@ -165,20 +165,18 @@ TABLE: tuple[Row, ...] = (
         " --data '{\"event\": \"${pactbroker.eventName}\"}'"
         f" --consumer {CONSUMER} --provider {PROVIDER} --contract-content-changed"
         " --description 'created by <f>'",
-        check=answers("/webhooks", naming="created by <f>"), webhooks=True),
+        check=answers("/webhooks", naming="created by <f>")),
     Row(B, "create-or-update-webhook",
         f"{HOOK}/updated-<f> --uuid accord-updated-hook-<f> --request POST"
         f" --provider {PROVIDER} --contract-published --description 'updated by <f>'",
         prepare=webhook("accord-updated-hook-<f>", PROVIDER),
-        check=answers("/webhooks/accord-updated-hook-<f>", naming="updated by <f>"),
-        webhooks=True),
+        check=answers("/webhooks/accord-updated-hook-<f>", naming="updated by <f>")),
     Row(B, "test-webhook", "--uuid accord-tested-hook-<f>",
         prepare=webhook("accord-tested-hook-<f>", PROVIDER),
-        check=received("/hook/accord-tested-hook-<f>"), webhooks=True),
+        check=received("/hook/accord-tested-hook-<f>")),
     Row(B, "delete-webhook", "--uuid accord-deleted-hook-<f>",
         prepare=webhook("accord-deleted-hook-<f>", PROVIDER),
-        check=answers("/webhooks/accord-deleted-hook-<f>", status=404), flavours=RUST,
-        webhooks=True),
+        check=answers("/webhooks/accord-deleted-hook-<f>", status=404), flavours=RUST),
     Row("pactflow", "publish-provider-contract",
         f"<fixtures>/oas.yaml --provider {PROVIDER} --provider-app-version contract-<f>"
         " --branch contract-<f> --content-type application/yaml --verification-success"
