@@ -62,6 +62,9 @@ from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.web.rendering import template_config
+from broker.web.routes import web_router
+from broker.web.sessions import signer_for
 from broker.workers import WorkerPool
 
 
@@ -154,6 +157,7 @@ def create_app(settings: Settings) -> Litestar:
             audit.AuditController,
             notifications.NotificationController,
             governance.GovernanceController,
+            web_router(),
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -162,7 +166,8 @@ def create_app(settings: Settings) -> Litestar:
         guards=[authorize],
         middleware=[AuditTrailMiddleware],
         lifespan=[lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "signer": signer_for(settings.session_key)}),
+        template_config=template_config(),
         before_request=restore_slashes,
         exception_handlers={
             DomainError: domain_error_handler,

@@ -57,7 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     real clients write too; default `false`, which accepts those with a warning notice),
     `ACCORD_WORKERS` (processes that compare, diff and read uploaded documents; default 2),
     `ACCORD_WORK_TIMEOUT` (seconds one such task may take before it is stopped and reported as
-    not computed; default 30).
+    not computed; default 30), `ACCORD_SESSION_KEY` (a secret of at least 32 characters that
+    signs the web interface's session cookies; give every broker process behind one address the
+    same key; default a random key per process, so a restart signs everyone out).
     """
 
     host: str = "127.0.0.1"
@@ -81,6 +83,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     strict_pacts: bool = False
     workers: int = DEFAULT_WORKERS
     work_budget: float = DEFAULT_WORK_BUDGET
+    session_key: str | None = None
 
     @classmethod
     def from_env(
@@ -138,6 +141,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         allow_override = _flag(environ, "ACCORD_ALLOW_OVERRIDE")
         strict_pacts = _flag(environ, "ACCORD_STRICT_PACTS")
         workers, work_budget = _work_settings(environ)
+        session_key = environ.get("ACCORD_SESSION_KEY") or None
+        if session_key is not None and len(session_key) < MIN_AUDIT_KEY_LENGTH:
+            raise SettingsError(
+                f"ACCORD_SESSION_KEY must be at least {MIN_AUDIT_KEY_LENGTH} characters long"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -166,6 +174,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             strict_pacts=strict_pacts,
             workers=workers,
             work_budget=work_budget,
+            session_key=session_key,
         )
 
 
