@@ -1,5 +1,8 @@
-"""Imports flow one way: http -> services -> domain, storage -> domain; SDK never sees broker;
-the verifier's engines (matching, comparison, spec diff) reach nothing outside themselves."""
+"""Imports flow one way: web -> http -> services -> domain, storage -> domain.
+
+The SDK never sees broker; the verifier's engines (matching, comparison, spec diff) reach
+nothing outside themselves.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +35,15 @@ FORBIDDEN = {
         "broker.storage.postgres",
     ],
     "broker.storage": ["broker.http", "broker.services", "broker.app", "litestar"],
-    "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
+    "broker.http": [
+        "broker.storage.sqlite",
+        "broker.storage.postgres",
+        "asyncpg",
+        "sqlite3",
+        "broker.web",
+    ],
+    # Pages sit on top of the API's layer: they call services and reuse http's rules and links.
+    "broker.web": ["broker.storage", "broker.app", "asyncpg", "sqlite3"],
     "clients": ["broker"],
     # The pure engines read documents and answer; no broker, HTTP client or network code.
     **{
