@@ -7,7 +7,7 @@ from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
 from broker.web.rendering import page_error_handler
-from broker.web.routes import assets, home, pacticipants, sign_in
+from broker.web.routes import assets, home, pacticipants, pacts, sign_in
 from broker.web.security import require_csrf_token
 
 
@@ -18,6 +18,7 @@ def web_router() -> Router:
         route_handlers=[
             home.HomeController,
             pacticipants.PacticipantPageController,
+            pacts.PactPageController,
             sign_in.SignInController,
             assets.AssetController,
         ],
