@@ -128,7 +128,8 @@ def read_part(title: str, part: Any, owner: dict[str, Any], prefix: str, body_ke
     if not isinstance(part, dict):
         return Part(title=title)
     body, content_type = _body(part, body_key)
-    headers = _pairs(part.get("headers") or part.get("metadata"))
+    # A message's metadata stands where a request's headers do (V3 spells it `metaData`).
+    headers = _pairs(part.get("headers") or part.get("metadata") or part.get("metaData"))
     if content_type is None:
         content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
     status = part.get("status")

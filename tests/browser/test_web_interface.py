@@ -177,3 +177,42 @@ def test_pages_fit_the_screen_without_sideways_scrolling(
         signed_in.goto(web_broker.url + path)
         overflow = signed_in.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than {width}px"
+
+
+def test_the_pact_page_shows_the_interactions_and_the_verification_results(
+    signed_in: Page, web_broker: Broker, names: str
+) -> None:
+    consumer, provider = f"{names}Web", f"{names}Orders"
+    web_broker.publish(consumer, provider, "1.0.0")
+    web_broker.publish(consumer, provider, "1.1.0")
+    web_broker.verify(consumer, provider, "1.1.0", "3.0.0", success=True)
+    web_broker.verify(consumer, provider, "1.1.0", "3.1.0", success=False)
+
+    signed_in.goto(f"{web_broker.url}/ui?name={names}")
+    row(signed_in, consumer, provider).get_by_role("link", name=re.compile("The pact of")).click()
+
+    expect(signed_in.get_by_role("heading", level=1)).to_have_text(
+        f"Pact of {consumer} with {provider}"
+    )
+    interaction = signed_in.locator("article.interaction")
+    expect(interaction).to_have_count(1)
+    expect(interaction.get_by_role("heading", level=3)).to_have_text(
+        f"1. a request from {consumer}"
+    )
+    expect(interaction.locator(".request-line").first).to_have_text(
+        f"GET /{consumer.lower()}/1.1.0"
+    )
+    expect(interaction).to_contain_text("Status 200")
+    results = signed_in.locator("table.results tbody tr")
+    expect(results).to_have_count(2)
+    expect(results.nth(0)).to_contain_text("3.1.0")
+    expect(results.nth(0).locator(".status-failure")).to_be_visible()
+    expect(results.nth(1).locator(".status-success")).to_be_visible()
+    screenshot(signed_in, "pact")
+
+    signed_in.get_by_role("navigation", name="Other versions of this pact").get_by_role(
+        "link", name="1.0.0"
+    ).click()
+    expect(
+        signed_in.get_by_text("No provider version has verified this pact's content yet.")
+    ).to_be_visible()

@@ -309,3 +309,17 @@ async def test_the_stylesheet_is_served_from_the_package(open_client: Client) ->
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
     assert (await open_client.get("/ui/static/missing.css")).status_code == 404
+
+
+async def test_the_pact_page_names_a_missing_pact(open_client: Client) -> None:
+    await publish(open_client, "Web", "Orders", "1.0.0")
+    found = await open_client.get(
+        "/ui/pacts/provider/Orders/consumer/Web/version/1.0.0", headers=AS_BROWSER
+    )
+    assert found.status_code == 200
+    assert "1. a request for an order" in found.text
+    missing = await open_client.get(
+        "/ui/pacts/provider/Orders/consumer/Web/version/9.9.9", headers=AS_BROWSER
+    )
+    assert missing.status_code == 404
+    assert "9.9.9" in missing.text
