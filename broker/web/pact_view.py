@@ -11,11 +11,12 @@ puts them in one shape for the template. Pure, but for `pact_view`, which asks t
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
 from broker.domain.model import JSONValue, Page
+from broker.domain.pact_diff import PactDiff
 from broker.domain.pacts import Interaction, InteractionType, parse_pact
 from broker.http.context import Services
 from broker.services.contracts import Pact
@@ -48,12 +49,36 @@ class Part(msgspec.Struct, frozen=True, kw_only=True):
 class InteractionView(msgspec.Struct, frozen=True, kw_only=True):
     """One interaction of the pact, in document order."""
 
+    index: int  # in its list (`interactions` or `messages`), as diffs name it
+    type: InteractionType
     number: int
     description: str
     kind: str
     provider_states: list[tuple[str, str | None]]  # name, parameters as pretty JSON
     parts: list[Part]
     pending: bool = False
+
+
+class DiffRow(msgspec.Struct, frozen=True, kw_only=True):
+    """An interaction that differs between two versions, side by side.
+
+    `change` is "changed" (both sides, with the changed places), "added" (only `after`) or
+    "removed" (only `before`).
+    """
+
+    change: Literal["changed", "added", "removed"]
+    before: InteractionView | None = None
+    after: InteractionView | None = None
+    paths: tuple[str, ...] = ()
+
+
+class Comparison(msgspec.Struct, frozen=True, kw_only=True):
+    """The pact against another consumer version's pact with the same provider."""
+
+    base_version: str
+    rows: list[DiffRow]
+    unchanged: int
+    specification: tuple[str, str] | None
 
 
 class PactView(msgspec.Struct, frozen=True, kw_only=True):
@@ -64,6 +89,7 @@ class PactView(msgspec.Struct, frozen=True, kw_only=True):
     interactions: list[InteractionView]
     verifications: list[VerificationDetails]
     versions: list[str]  # the consumer versions with a pact with this provider, newest first
+    comparison: Comparison | None = None
 
 
 def pretty(value: JSONValue) -> str:
@@ -166,6 +192,8 @@ def read_interaction(interaction: Interaction, raw: dict[str, Any]) -> Interacti
         for state in interaction.provider_states
     ]
     return InteractionView(
+        index=interaction.index,
+        type=interaction.type,
         number=interaction.index + 1,
         description=interaction.description,
         kind=_KINDS[interaction.type],
@@ -186,14 +214,55 @@ def read_interactions(text: str) -> tuple[str, list[InteractionView]]:
     return parsed.specification_version or parsed.specification, views
 
 
-async def pact_view(services: Services, provider: str, consumer: str, version: str) -> PactView:
+def compare(
+    base_version: str,
+    before: list[InteractionView],
+    after: list[InteractionView],
+    diff: PactDiff,
+) -> Comparison:
+    """Pair the interactions a diff names with their views, changed ones first."""
+
+    def find(views: list[InteractionView], index: int, kind: InteractionType) -> InteractionView:
+        return next(v for v in views if v.index == index and v.type == kind)
+
+    rows = [
+        DiffRow(
+            change="changed",
+            before=find(before, c.old_index, c.type),
+            after=find(after, c.new_index, c.type),
+            paths=c.paths,
+        )
+        for c in diff.changed
+    ]
+    rows += [DiffRow(change="added", after=find(after, a.index, a.type)) for a in diff.added]
+    rows += [DiffRow(change="removed", before=find(before, r.index, r.type)) for r in diff.removed]
+    return Comparison(
+        base_version=base_version,
+        rows=rows,
+        unchanged=diff.unchanged,
+        specification=diff.specification,
+    )
+
+
+async def pact_view(
+    services: Services, provider: str, consumer: str, version: str, base: str | None = None
+) -> PactView:
     """The pact consumer `version` holds with `provider`, and the results of its content.
 
+    With `base`, also how it differs from the pact consumer version `base` holds.
+
     Raises:
-        NotFoundError: no such pacticipants, version or pact.
+        NotFoundError: no such pacticipants, version or pact (or no pact of `base`).
+        WorkTimeoutError: the diff took longer than the work's budget.
     """
     pact = await services.contracts.for_version(provider, consumer, version)
     specification, interactions = read_interactions(pact.publication.document(pact.content))
+    comparison = None
+    if base is not None:
+        earlier = await services.contracts.for_version(provider, consumer, base)
+        _, before = read_interactions(earlier.publication.document(earlier.content))
+        diff = await services.contracts.diff(earlier, pact)
+        comparison = compare(earlier.consumer_version.number, before, interactions, diff)
     results = await services.verifications.of_pact(
         pact.provider.name, pact.consumer.name, pact.content.sha
     )
@@ -206,4 +275,5 @@ async def pact_view(services: Services, provider: str, consumer: str, version: s
         interactions=interactions,
         verifications=results,
         versions=[p.consumer_version.number for p in pacts],
+        comparison=comparison,
     )

@@ -57,6 +57,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         lstrip_blocks=True,
     )
     environment.filters.update(timestamp=timestamp, iso=iso, age=age)
+    environment.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
 
 

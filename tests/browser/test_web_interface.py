@@ -216,3 +216,31 @@ def test_the_pact_page_shows_the_interactions_and_the_verification_results(
     expect(
         signed_in.get_by_text("No provider version has verified this pact's content yet.")
     ).to_be_visible()
+
+
+def test_comparing_two_versions_of_a_pact_highlights_the_changed_interaction(
+    signed_in: Page, web_broker: Broker, names: str
+) -> None:
+    consumer, provider = f"{names}Web", f"{names}Orders"
+    web_broker.publish(consumer, provider, "1.0.0")
+    web_broker.publish(consumer, provider, "1.1.0")  # the request path names the version
+
+    signed_in.goto(
+        f"{web_broker.url}/ui/pacts/provider/{provider}/consumer/{consumer}/version/1.1.0"
+    )
+    signed_in.get_by_label("Compare with the pact of version", exact=True).select_option("1.0.0")
+    signed_in.get_by_role("button", name="Compare").click()
+
+    expect(
+        signed_in.get_by_role("heading", name="Changes from version 1.0.0 to 1.1.0")
+    ).to_be_visible()
+    changed = signed_in.locator("article.diff-changed")
+    expect(changed).to_have_count(1)
+    expect(changed.locator(".changed-path")).to_have_text(["request.path"])
+    expect(changed.locator(".side-before .part-changed")).to_contain_text(
+        f"/{consumer.lower()}/1.0.0"
+    )
+    expect(changed.locator(".side-after .part-changed")).to_contain_text(
+        f"/{consumer.lower()}/1.1.0"
+    )
+    screenshot(signed_in, "pact-comparison")

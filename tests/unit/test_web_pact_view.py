@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from broker.web.pact_view import read_interactions
+from broker.domain.pact_diff import diff_pacts
+from broker.web.pact_view import compare, read_interactions
 
 
 def pact(version: str, **members: Any) -> str:
@@ -134,3 +135,34 @@ def test_a_v3_message_pact_lists_its_messages() -> None:
     assert message.parts[0].body is not None
     assert json.loads(message.parts[0].body) == {"id": 1}
     assert message.parts[0].headers == [("topic", "orders")]
+
+
+def test_a_comparison_pairs_each_changed_added_and_removed_interaction_with_its_sides() -> None:
+    def http(description: str, status: int) -> dict[str, Any]:
+        return {
+            "description": description,
+            "request": {"method": "GET", "path": f"/{description}"},
+            "response": {"status": status},
+        }
+
+    old = pact("2.0.0", interactions=[http("kept", 200), http("edited", 200), http("gone", 200)])
+    new = pact("2.0.0", interactions=[http("kept", 200), http("new", 201), http("edited", 404)])
+    _, before = read_interactions(old)
+    _, after = read_interactions(new)
+    comparison = compare("1.0.0", before, after, diff_pacts(json.loads(old), json.loads(new)))
+    assert comparison.unchanged == 1
+    changed, added, removed = comparison.rows
+    assert changed.change == "changed"
+    assert changed.before is not None and changed.before.description == "edited"
+    assert changed.after is not None and changed.after.parts[1].status == 404
+    assert changed.paths == ("response.status",)
+    assert (added.change, added.before, added.after and added.after.description) == (
+        "added",
+        None,
+        "new",
+    )
+    assert (removed.change, removed.after, removed.before and removed.before.description) == (
+        "removed",
+        None,
+        "gone",
+    )

@@ -28,6 +28,7 @@ class PactPageController(Controller):
         request: AnyRequest,
         services: ServicesDep,
     ) -> Response[Any]:
-        """The pact the consumer version holds with the provider."""
-        shown = await pact_view(services, provider, consumer, version)
+        """The pact the consumer version holds with the provider; `?compare=V` diffs it with V's."""
+        base = request.query_params.get("compare") or None
+        shown = await pact_view(services, provider, consumer, version, base)
         return await render(request, "pact.html", {"view": shown})

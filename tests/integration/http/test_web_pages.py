@@ -323,3 +323,17 @@ async def test_the_pact_page_names_a_missing_pact(open_client: Client) -> None:
     )
     assert missing.status_code == 404
     assert "9.9.9" in missing.text
+
+
+async def test_comparing_with_a_version_without_a_pact_is_a_404_page(open_client: Client) -> None:
+    await publish(open_client, "Web", "Orders", "1.0.0")
+    await publish(open_client, "Web", "Orders", "1.1.0")
+    same = await open_client.get(
+        "/ui/pacts/provider/Orders/consumer/Web/version/1.1.0?compare=1.0.0", headers=AS_BROWSER
+    )
+    assert same.status_code == 200
+    assert "The two pacts have the same interactions." in same.text
+    missing = await open_client.get(
+        "/ui/pacts/provider/Orders/consumer/Web/version/1.1.0?compare=0.1.0", headers=AS_BROWSER
+    )
+    assert missing.status_code == 404
