@@ -337,3 +337,16 @@ async def test_comparing_with_a_version_without_a_pact_is_a_404_page(open_client
         "/ui/pacts/provider/Orders/consumer/Web/version/1.1.0?compare=0.1.0", headers=AS_BROWSER
     )
     assert missing.status_code == 404
+
+
+async def test_a_repository_url_is_a_link_only_when_it_is_http(open_client: Client) -> None:
+    await publish(open_client, "Web", "Orders", "1.0.0")
+    changed = await open_client.patch(
+        "/pacticipants/Web",
+        json={"repositoryUrl": "javascript:alert(1)"},
+        headers={"Content-Type": "application/merge-patch+json"},
+    )
+    assert changed.status_code == 200, changed.text
+    page = await open_client.get("/ui/pacticipants/Web", headers=AS_BROWSER)
+    assert "javascript:alert(1)" in page.text
+    assert 'href="javascript:' not in page.text
