@@ -63,10 +63,19 @@ class Overview(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Filter(msgspec.Struct, frozen=True, kw_only=True):
-    """The home page's GET form: part of a pacticipant's name, and a label."""
+    """The home page's GET form: part of a pacticipant's name, a label, an owning team.
+
+    An integration passes when either side matches each one given.
+    """
 
     name: str = ""
     label: str = ""
+    team: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        """Whether any filter is given."""
+        return bool(self.name.strip() or self.label.strip() or self.team.strip())
 
 
 async def _live(services: Services, environments: list[Environment]) -> dict[str, dict[str, Live]]:
@@ -122,6 +131,15 @@ async def overview(services: Services, keep: Filter) -> Overview:
         if (not needle or needle in i.consumer.casefold() or needle in i.provider.casefold())
         and (labelled is None or i.consumer in labelled or i.provider in labelled)
     ]
+    team = keep.team.strip()
+    if team:
+        # Owning teams are what `GET /pacticipants/{name}/mode` shows any reader.
+        owned = {
+            name
+            for name in {n for i in chosen for n in (i.consumer, i.provider)}
+            if team in await services.governance.owners(name)
+        }
+        chosen = [i for i in chosen if i.consumer in owned or i.provider in owned]
     live = await _live(services, environments) if chosen else {}
     rows = []
     for integration in chosen:

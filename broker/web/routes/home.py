@@ -19,8 +19,9 @@ VARY = {"Vary": "Accept"}
 
 
 async def _home(request: AnyRequest, services: ServicesDep) -> Response[Any]:
+    query = request.query_params
     keep = Filter(
-        name=request.query_params.get("name", ""), label=request.query_params.get("label", "")
+        name=query.get("name", ""), label=query.get("label", ""), team=query.get("team", "")
     )
     shown = await overview(services, keep)
     response = await render(request, "home.html", {"overview": shown, "filter": keep})
@@ -44,5 +45,5 @@ class HomeController(Controller):
 
     @get("/ui", opt=page(read()))
     async def home(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
-        """The home page, filtered by `name` (part of either side's name) and `label`."""
+        """The home page, filtered by `name` (part of either side's name), `label` and `team`."""
         return await _home(request, services)

@@ -350,3 +350,16 @@ async def test_a_repository_url_is_a_link_only_when_it_is_http(open_client: Clie
     page = await open_client.get("/ui/pacticipants/Web", headers=AS_BROWSER)
     assert "javascript:alert(1)" in page.text
     assert 'href="javascript:' not in page.text
+
+
+async def test_the_home_page_filters_by_owning_team(open_client: Client) -> None:
+    await publish(open_client, "Web", "Orders", "1.0.0")
+    await publish(open_client, "Mail", "Users", "1.0.0")
+    team = await open_client.put("/admin/teams/billing", json={"pacticipants": ["Orders"]})
+    assert team.status_code == 200, team.text
+    page = await open_client.get("/ui?team=billing", headers=AS_BROWSER)
+    assert 'data-consumer="Web" data-provider="Orders"' in page.text
+    assert 'data-consumer="Mail"' not in page.text
+    assert "1 of 2 integrations match." in page.text
+    nobody = await open_client.get("/ui?team=nobody", headers=AS_BROWSER)
+    assert "No integration matches this filter." in nobody.text
