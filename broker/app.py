@@ -68,6 +68,9 @@ from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.web.rendering import template_config
+from broker.web.routes import web_router
+from broker.web.sessions import signer_for
 from broker.webhooks.guard import Resolver, WebhookPolicy, system_resolver
 from broker.webhooks.sender import WebhookSender
 from broker.webhooks.worker import RESPONSE_LOG_CHARACTERS, DeliveryConfig, DeliveryWorker
@@ -228,6 +231,7 @@ def create_app(settings: Settings) -> Litestar:
             governance.GovernanceController,
             webhook_deliveries.WebhookDeliveryController,
             webhooks.WebhookController,
+            web_router(),
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -236,7 +240,8 @@ def create_app(settings: Settings) -> Litestar:
         guards=[authorize],
         middleware=[AuditTrailMiddleware],
         lifespan=[lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "signer": signer_for(settings.session_key)}),
+        template_config=template_config(),
         before_request=restore_slashes,
         exception_handlers={
             DomainError: domain_error_handler,

@@ -76,7 +76,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     a failed call, after which the delivery is dead; default 10, 30, 60, 300, 900, 1800,
     3600, 7200, 14400, 28800, 28800: about a day), `ACCORD_WEBHOOK_CONCURRENCY` (calls this
     broker makes at once; default 4), `ACCORD_WEBHOOK_POLL_INTERVAL` (seconds between looks
-    for due deliveries when idle; default 1).
+    for due deliveries when idle; default 1), `ACCORD_SESSION_KEY` (a secret of at least 32
+    characters that signs the web interface's session cookies; give every broker process behind
+    one address the same key; default a random key per process, so a restart signs everyone
+    out).
     """
 
     host: str = "127.0.0.1"
@@ -108,6 +111,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     webhook_concurrency: int = DEFAULT_WEBHOOK_CONCURRENCY
     webhook_poll_interval: float = DEFAULT_WEBHOOK_POLL_INTERVAL
+    session_key: str | None = None
 
     @classmethod
     def from_env(
@@ -186,6 +190,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 f"ACCORD_WEBHOOK_CONCURRENCY must be from 1 to {MAX_WEBHOOK_CONCURRENCY},"
                 f" not {webhook_concurrency}"
             )
+        session_key = environ.get("ACCORD_SESSION_KEY") or None
+        if session_key is not None and len(session_key) < MIN_AUDIT_KEY_LENGTH:
+            raise SettingsError(
+                f"ACCORD_SESSION_KEY must be at least {MIN_AUDIT_KEY_LENGTH} characters long"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -222,6 +231,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             webhook_retry_schedule=webhook_retry_schedule,
             webhook_concurrency=webhook_concurrency,
             webhook_poll_interval=webhook_poll_interval,
+            session_key=session_key,
         )
 
 

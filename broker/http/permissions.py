@@ -14,7 +14,8 @@ service the provider.
 
 `require_declared` refuses an application with a handler that declares nothing, and
 `tests/integration/http/test_authorisation_matrix.py` runs every declared route against each
-kind of caller.
+kind of caller. Pages (broker/web) declare the same rules and name, in `opt["session"]`, how a
+browser's signed-in session becomes the caller when the request has no `Authorization` header.
 """
 
 from __future__ import annotations
@@ -97,7 +98,12 @@ async def authorize(
     state = connection.app.state
     address = client_address(scope, state.settings.trusted_proxies)
     auth = state.services.auth
-    actor = await auth.authenticate(authorization, address)
+    from_session = handler.opt.get("session")
+    if authorization is None and from_session is not None:
+        # A page (broker/web/security.py) also takes the browser's signed-in session.
+        actor = await from_session(connection)
+    else:
+        actor = await auth.authenticate(authorization, address)
     if not allows(actor.role, rule.need):
         roles = " or ".join(ROLES_FOR[rule.need])
         raise ForbiddenError(

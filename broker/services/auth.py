@@ -16,6 +16,7 @@ import hmac
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
@@ -74,6 +75,18 @@ async def ensure_may_change(tx: Auth, pacticipant_name: str) -> None:
             f"{', '.join(sorted(owners))}; ask an admin to add one of these teams to it",
             [FieldError("", f"{pacticipant_name} belongs to {', '.join(sorted(owners))}")],
         )
+
+
+class SessionSubject(msgspec.Struct, frozen=True, kw_only=True):
+    """Whom a browser session acts for, without any secret that would sign in elsewhere.
+
+    A token by the hash it is stored under, or a user by name with `proof`, a digest of the
+    user's password hash when the session began.
+    """
+
+    kind: Literal["token", "user"]
+    key: str
+    proof: str = ""
 
 
 class AuthService:
@@ -145,8 +158,12 @@ class AuthService:
     async def _bearer(self, secret: str) -> Actor:
         if self._admin_token is not None and secret_matches(secret, self._admin_token):
             return Actor(name=ADMIN_TOKEN_NAME, role="admin")
+        return await self._token(token_sha(secret))
+
+    async def _token(self, sha: str) -> Actor:
+        """The caller a stored token's hash names, refused once it is revoked or expired."""
         async with self._storage.transaction() as tx:
-            found = await tx.find_token_by_sha(token_sha(secret))
+            found = await tx.find_token_by_sha(sha)
         if found is None:
             raise UnauthenticatedError("The bearer token is not known to this broker")
         if found.revoked_at is not None:
@@ -167,6 +184,11 @@ class AuthService:
         username, separator, password = decoded.partition(":")
         if not separator:
             raise UnauthenticatedError("The basic credentials must be 'username:password'")
+        actor, _ = await self._password(username, password, address)
+        return actor
+
+    async def _password(self, username: str, password: str, address: str) -> tuple[Actor, str]:
+        """The user a username and password name, and the user's stored password hash."""
         self._refuse_if_throttled(username, address)
         async with self._storage.transaction() as tx:
             found = await tx.find_user(username)
@@ -188,6 +210,53 @@ class AuthService:
         if found.disabled_at is not None:
             raise UnauthenticatedError(
                 f"The user {found.username!r} is disabled: ask an admin to enable it"
+            )
+        actor = Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
+        return actor, found.password_hash
+
+    async def sign_in_with_token(self, secret: str) -> tuple[Actor, SessionSubject]:
+        """Check a bearer token for a browser session; the session keeps only its hash.
+
+        Raises:
+            UnauthenticatedError: the token is unknown, revoked or expired.
+        """
+        actor = await self._bearer(secret.strip())
+        return actor, SessionSubject(kind="token", key=token_sha(secret.strip()))
+
+    async def sign_in_with_password(
+        self, username: str, password: str, address: str = "unknown"
+    ) -> tuple[Actor, SessionSubject]:
+        """Check a user's password for a browser session, throttled as basic auth is.
+
+        The session carries a digest of the stored password hash, so a changed password ends
+        every session signed in with the old one.
+
+        Raises:
+            UnauthenticatedError: the username or password is wrong, or the user is disabled.
+            ThrottledError: too many failed logins lately for the username or the address.
+        """
+        actor, stored = await self._password(username, password, address)
+        return actor, SessionSubject(kind="user", key=username, proof=token_sha(stored))
+
+    async def resume(self, subject: SessionSubject) -> Actor:
+        """The caller a signed-in session acts for, checked again as on every API request.
+
+        Raises:
+            UnauthenticatedError: the token was revoked or expired, or the user was disabled,
+                deleted or given a new password since the session began.
+        """
+        if subject.kind == "token":
+            admin = self._admin_token
+            if admin is not None and hmac.compare_digest(subject.key, token_sha(admin)):
+                return Actor(name=ADMIN_TOKEN_NAME, role="admin")
+            return await self._token(subject.key)
+        async with self._storage.transaction() as tx:
+            found = await tx.find_user(subject.key)
+        if found is None or found.deleted_at is not None or found.disabled_at is not None:
+            raise UnauthenticatedError(f"The user {subject.key!r} may no longer sign in")
+        if not hmac.compare_digest(subject.proof, token_sha(found.password_hash)):
+            raise UnauthenticatedError(
+                f"The password of {subject.key!r} has changed since this session began"
             )
         return Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
 

@@ -1,6 +1,9 @@
-"""Imports flow one way: http -> services -> domain, storage -> domain, webhooks -> services;
-SDK never sees broker; the verifier's engines (matching, comparison, spec diff) reach nothing
-outside themselves."""
+"""Imports flow one way: web -> http -> services -> domain, storage -> domain, and
+webhooks -> services.
+
+The SDK never sees broker; the verifier's engines (matching, comparison, spec diff) reach
+nothing outside themselves.
+"""
 
 from __future__ import annotations
 
@@ -33,20 +36,19 @@ FORBIDDEN = {
         "broker.storage.postgres",
     ],
     "broker.storage": ["broker.http", "broker.services", "broker.app", "litestar"],
+    "broker.http": [
+        "broker.storage.sqlite",
+        "broker.storage.postgres",
+        "asyncpg",
+        "sqlite3",
+        "broker.web",
+    ],
+    # Pages sit on top of the API's layer: they call services and reuse http's rules and links.
+    "broker.web": ["broker.storage", "broker.app", "asyncpg", "sqlite3"],
     # Outbound calls and the delivery worker: storage through its interface, no HTTP server.
     "broker.webhooks": [
         "broker.http",
-        "broker.app",
-        "litestar",
-        "asyncpg",
-        "sqlite3",
-        "broker.storage.sqlite",
-        "broker.storage.postgres",
-    ],
-    "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
-    # Webhook calls use storage through its protocols, like services, and serve no HTTP.
-    "broker.webhooks": [
-        "broker.http",
+        "broker.web",
         "broker.app",
         "litestar",
         "asyncpg",

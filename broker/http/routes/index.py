@@ -1,26 +1,24 @@
-"""The index and the health checks."""
+"""Relation documentation and the health checks.
+
+The index (`GET /`) is negotiated with the home page in broker/web/routes/home.py.
+"""
 
 from __future__ import annotations
 
 from litestar import Controller, Response, get
 
 from broker.domain.errors import NotFoundError, StorageUnavailableError
-from broker.http import relation_docs, resources
-from broker.http.context import LinksDep, PathName, ServicesDep
+from broker.http import relation_docs
+from broker.http.context import PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
 from broker.http.permissions import open_to_all, read
 from broker.http.responses import Dependencies, DependencyStatus, Health, Heartbeat, Link, SelfLinks
 
 
 class IndexController(Controller):
-    """The index and the health checks."""
+    """Relation documentation and the health checks."""
 
     path = "/"
-
-    @get("/", opt=read())
-    async def index(self, links: LinksDep) -> Response[bytes]:
-        """The relations clients look up before anything else."""
-        return hal(resources.index(links))
 
     @get("/doc/{rel:str}", opt=read())
     async def relation_doc(self, rel: PathName, request: AnyRequest) -> Response[bytes]:

@@ -1,0 +1,163 @@
+"""What the home page shows, gathered from the services (no HTTP).
+
+Every integration, its latest pact and verification, and what each side has deployed or
+released in each environment.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+from broker.domain.errors import NotFoundError
+from broker.domain.model import Environment
+from broker.http.context import Services
+from broker.services.contracts import Pact
+
+Status = Literal["success", "failure", "unverified"]
+
+
+class LatestPact(msgspec.Struct, frozen=True, kw_only=True):
+    """The newest pact of an integration: which consumer version published it, and when."""
+
+    consumer_version: str
+    published_at: datetime
+    sha: str
+
+
+class LatestVerification(msgspec.Struct, frozen=True, kw_only=True):
+    """The newest result for the latest pact's content; `unverified` when there is none."""
+
+    status: Status
+    provider_version: str | None = None
+    verified_at: datetime | None = None
+
+
+class Live(msgspec.Struct, frozen=True, kw_only=True):
+    """What runs in one environment: version numbers deployed, and those released."""
+
+    deployed: tuple[str, ...] = ()
+    released: tuple[str, ...] = ()
+
+
+class IntegrationRow(msgspec.Struct, frozen=True, kw_only=True):
+    """One consumer/provider pair as the home page lists it."""
+
+    consumer: str
+    provider: str
+    pact: LatestPact | None
+    verification: LatestVerification
+    # Environment name -> what the consumer and the provider run there.
+    consumer_live: dict[str, Live]
+    provider_live: dict[str, Live]
+
+
+class Overview(msgspec.Struct, frozen=True, kw_only=True):
+    """The home page: the integrations the filter keeps, and every environment."""
+
+    environments: list[Environment]
+    integrations: list[IntegrationRow]
+    total: int  # integrations before filtering
+
+
+class Filter(msgspec.Struct, frozen=True, kw_only=True):
+    """The home page's GET form: part of a pacticipant's name, a label, an owning team.
+
+    An integration passes when either side matches each one given.
+    """
+
+    name: str = ""
+    label: str = ""
+    team: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        """Whether any filter is given."""
+        return bool(self.name.strip() or self.label.strip() or self.team.strip())
+
+
+async def _live(services: Services, environments: list[Environment]) -> dict[str, dict[str, Live]]:
+    """Pacticipant name -> environment name -> its live versions there."""
+    live: dict[str, dict[str, Live]] = {}
+    for environment in environments:
+        _, deployments = await services.deployments.currently_deployed(environment.uuid)
+        _, releases = await services.deployments.currently_supported(environment.uuid)
+        for deployment in deployments:
+            per = live.setdefault(deployment.pacticipant.name, {})
+            held = per.get(environment.name, Live())
+            if deployment.version.number not in held.deployed:
+                deployed = (*held.deployed, deployment.version.number)
+                per[environment.name] = Live(deployed=deployed, released=held.released)
+        for release in releases:
+            per = live.setdefault(release.pacticipant.name, {})
+            held = per.get(environment.name, Live())
+            if release.version.number not in held.released:
+                released = (*held.released, release.version.number)
+                per[environment.name] = Live(deployed=held.deployed, released=released)
+    return live
+
+
+async def _verification(services: Services, pact: Pact | None) -> LatestVerification:
+    if pact is None:
+        return LatestVerification(status="unverified")
+    try:
+        found = await services.verifications.latest(
+            pact.provider.name, pact.consumer.name, pact.content.sha
+        )
+    except NotFoundError:
+        return LatestVerification(status="unverified")
+    return LatestVerification(
+        status="success" if found.verification.success else "failure",
+        provider_version=found.provider_version.number,
+        verified_at=found.verification.created_at,
+    )
+
+
+async def overview(services: Services, keep: Filter) -> Overview:
+    """The integrations `keep` lets through, most recently active first."""
+    environments = await services.environments.list_environments()
+    integrations = await services.integrations.list()
+    latest = await services.contracts.latest_of_all()
+    pacts = {(p.consumer.name, p.provider.name): p for p in latest}
+    labelled: set[str] | None = None
+    if keep.label.strip():
+        labelled = {p.name for p in await services.pacticipants.with_label(keep.label.strip())}
+    needle = keep.name.strip().casefold()
+    chosen = [
+        i
+        for i in integrations
+        if (not needle or needle in i.consumer.casefold() or needle in i.provider.casefold())
+        and (labelled is None or i.consumer in labelled or i.provider in labelled)
+    ]
+    team = keep.team.strip()
+    if team:
+        # Owning teams are what `GET /pacticipants/{name}/mode` shows any reader.
+        owned = {
+            name
+            for name in {n for i in chosen for n in (i.consumer, i.provider)}
+            if team in await services.governance.owners(name)
+        }
+        chosen = [i for i in chosen if i.consumer in owned or i.provider in owned]
+    live = await _live(services, environments) if chosen else {}
+    rows = []
+    for integration in chosen:
+        pact = pacts.get((integration.consumer, integration.provider))
+        rows.append(
+            IntegrationRow(
+                consumer=integration.consumer,
+                provider=integration.provider,
+                pact=None
+                if pact is None
+                else LatestPact(
+                    consumer_version=pact.consumer_version.number,
+                    published_at=pact.publication.created_at,
+                    sha=pact.content.sha,
+                ),
+                verification=await _verification(services, pact),
+                consumer_live=live.get(integration.consumer, {}),
+                provider_live=live.get(integration.provider, {}),
+            )
+        )
+    return Overview(environments=environments, integrations=rows, total=len(integrations))

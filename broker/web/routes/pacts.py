@@ -1,0 +1,34 @@
+"""`/ui/pacts/provider/{provider}/consumer/{consumer}/version/{version}`: one pact, for people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Response, get
+
+from broker.http.context import PathName, ServicesDep
+from broker.http.hal import AnyRequest
+from broker.http.permissions import read
+from broker.web.pact_view import pact_view
+from broker.web.rendering import render
+from broker.web.security import page
+
+
+class PactPageController(Controller):
+    """The pact page: interactions rendered for reading, and the verification results."""
+
+    path = "/ui/pacts"
+
+    @get("/provider/{provider:str}/consumer/{consumer:str}/version/{version:str}", opt=page(read()))
+    async def pact(
+        self,
+        provider: PathName,
+        consumer: PathName,
+        version: PathName,
+        request: AnyRequest,
+        services: ServicesDep,
+    ) -> Response[Any]:
+        """The pact the consumer version holds with the provider; `?compare=V` diffs it with V's."""
+        base = request.query_params.get("compare") or None
+        shown = await pact_view(services, provider, consumer, version, base)
+        return await render(request, "pact.html", {"view": shown})
