@@ -47,6 +47,7 @@ from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
+from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.governance import Governance
@@ -66,15 +67,21 @@ from broker.workers import WorkerPool
 
 
 def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
-    """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
+    """The use cases over one storage; CPU-heavy work on documents goes to `work`.
+
+    One `Doorbell` is shared by every service that stores webhook deliveries and by the
+    delivery workers (`Services.doorbell`).
+    """
     rules = Governance(Mode(settings.default_mode), work=work)
+    doorbell = Doorbell()
     return Services(
+        doorbell=doorbell,
         storage=storage,
         pacticipants=PacticipantService(storage),
         versions=VersionService(storage),
         environments=EnvironmentService(storage),
         deployments=DeploymentService(storage),
-        verifications=VerificationService(storage),
+        verifications=VerificationService(storage, doorbell=doorbell),
         for_verification=ForVerificationService(storage, governance=rules),
         can_i_deploy=CanIDeployService(storage, governance=rules, work=work),
         contracts=ContractService(
@@ -83,9 +90,14 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
             strict_pacts=settings.strict_pacts,
             governance=rules,
             work=work,
+            doorbell=doorbell,
         ),
-        provider_contracts=ProviderContractService(storage, governance=rules, work=work),
-        governance=GovernanceService(storage, rules, allow_override=settings.allow_override),
+        provider_contracts=ProviderContractService(
+            storage, governance=rules, work=work, doorbell=doorbell
+        ),
+        governance=GovernanceService(
+            storage, rules, allow_override=settings.allow_override, doorbell=doorbell
+        ),
         auth=AuthService(
             storage,
             admin_token=settings.admin_token,

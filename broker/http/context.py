@@ -22,6 +22,7 @@ from broker.services.can_i_deploy import CanIDeployService
 from broker.services.change_requests import GovernanceService
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
+from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.integrations import IntegrationService
@@ -59,6 +60,8 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     notifications: NotificationService
     governance: GovernanceService
     integrations: IntegrationService
+    doorbell: Doorbell
+    """Rung after a transaction stored webhook deliveries: the delivery workers wait on it."""
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:

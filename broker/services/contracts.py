@@ -24,6 +24,7 @@ from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
 from broker.services.deployments import live_versions
 from broker.services.document_work import checked_pact, merged_pact, pact_diff, pact_diff_text
+from broker.services.doorbell import Doorbell
 from broker.services.governance import Governance
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
@@ -32,6 +33,8 @@ from broker.services.versions import (
     record_branch_and_tags,
     require_version,
 )
+from broker.services.webhook_events import Events
+from broker.services.webhook_triggers import contract_events
 from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import (
     Contracts,
@@ -123,8 +126,10 @@ class ContractService:
         clock: Clock = system_clock,
         governance: Governance | None = None,
         work: Work | None = None,
+        doorbell: Doorbell | None = None,
     ) -> None:
         self._storage = storage
+        self._doorbell = doorbell
         self._allow_modification = allow_modification
         self._strict_pacts = strict_pacts
         self._clock = clock
@@ -227,25 +232,40 @@ class ContractService:
             notices += [_pact_notice(p) for p in published]
             notices += [n for item in checked for n in item.notices]
             now = self._clock()
+            events = Events(tx, now)
             for done in published:
                 notices += await self._comparison_notices(tx, done.pact)
                 pact = done.pact
                 notices += await self._governance.on_pact(
-                    tx, pact.consumer, pact.provider, version, pact.content, now
+                    tx, pact.consumer, pact.provider, version, pact.content, now, events=events
                 )
+            for done in published:
+                pact = done.pact
+                await contract_events(
+                    tx,
+                    events,
+                    pact.consumer,
+                    pact.provider,
+                    version,
+                    pact.publication,
+                    pact.content,
+                    unchanged=done.outcome == "unchanged",
+                )
+            notices += events.notices()
             for done in published:
                 pact, sha = done.pact, done.pact.content.sha
                 names = (pact.consumer.name, pact.provider.name)
                 subject = _pact_subject(pact.consumer.name, pact.provider.name, version.number)
                 await audit(tx, now, "pact.publish", subject, done.previous_sha, sha, *names)
-            return PublishOutcome(
-                consumer=consumer,
-                version=version,
-                version_created=version_created,
-                tags=request.tags,
-                pacts=published,
-                notices=notices,
-            )
+        events.ring(self._doorbell)
+        return PublishOutcome(
+            consumer=consumer,
+            version=version,
+            version_created=version_created,
+            tags=request.tags,
+            pacts=published,
+            notices=notices,
+        )
 
     async def _comparison_notices(self, tx: _Roles, pact: Pact) -> list[Notice]:
         """Bi-directional: the new pact against its provider's newest OpenAPI documents."""

@@ -1,0 +1,551 @@
+"""Which webhook events a change causes, and the facts their template variables are made of.
+
+Each function runs inside the transaction of its change, given that transaction's `Events`.
+Facts are read only for events some webhook wants (`Events.emit` calls the variables' builder
+only then). The Pact Broker's semantics are followed for its six events: which versions fill
+which variables, and which provider versions must verify a new pact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+from urllib.parse import quote
+
+from broker.domain.approvals import awaiting_teams
+from broker.domain.governance import ChangeRequest, Kind, Status
+from broker.domain.model import (
+    Pacticipant,
+    PactPublication,
+    PactVersion,
+    Page,
+    Verification,
+    Version,
+)
+from broker.domain.notifications import Notification
+from broker.domain.pact_metadata import decode_metadata, encode_metadata
+from broker.domain.webhook_variables import (
+    ChangeRequestFacts,
+    ContractChangeFacts,
+    PactFacts,
+    ResultFacts,
+    VersionFacts,
+    change_request_variables,
+    pactbroker_variables,
+    provider_contract_variables,
+)
+from broker.domain.webhooks import (
+    CHANGE_REQUEST_APPROVED,
+    CHANGE_REQUEST_OPENED,
+    CHANGE_REQUEST_REJECTED,
+    CHANGE_REQUEST_SUPERSEDED,
+    CONTRACT_CONTENT_CHANGED,
+    CONTRACT_PUBLISHED,
+    CONTRACT_REQUIRING_VERIFICATION_PUBLISHED,
+    PROVIDER_CONTRACT_CHANGED,
+    PROVIDER_CONTRACT_PUBLISHED,
+    PROVIDER_VERIFICATION_FAILED,
+    PROVIDER_VERIFICATION_PUBLISHED,
+    PROVIDER_VERIFICATION_SUCCEEDED,
+)
+from broker.services.deployments import live_versions
+from broker.services.origin import current_base_url
+from broker.services.webhook_events import EventRoles, Events, Variables
+from broker.storage.interface import Deployments, Environments, Pacts, Versions
+
+
+class FactRoles(EventRoles, Deployments, Environments, Pacts, Versions, Protocol):
+    """The storage roles the facts are read from."""
+
+
+def _url(template: str, **names: str) -> str:
+    """`template` under the request's base URL, each `{name}` an encoded path segment."""
+    for key, value in names.items():
+        template = template.replace("{" + key + "}", quote(value, safe=""))
+    return current_base_url.get() + template
+
+
+def pact_url(consumer: str, provider: str, sha: str, consumer_versions: Sequence[str]) -> str:
+    """The pact-version URL with metadata naming the consumer versions (§7.9).
+
+    A verifier fetches it, and its `pb:publish-verification-results` link carries the metadata
+    back, so the result counts for exactly these consumer versions.
+    """
+    return _url(
+        "/pacts/provider/{p}/consumer/{c}/pact-version/{s}/metadata/{m}",
+        p=provider,
+        c=consumer,
+        s=sha,
+        m=encode_metadata(tuple(consumer_versions), pending=False, wip=False),
+    )
+
+
+def verification_url(consumer: str, provider: str, sha: str, verification_id: int) -> str:
+    """Where a verification result is served."""
+    return _url(
+        "/pacts/provider/{p}/consumer/{c}/pact-version/{s}/verification-results/{n}",
+        p=provider,
+        c=consumer,
+        s=sha,
+        n=str(verification_id),
+    )
+
+
+def change_request_url(request_id: int) -> str:
+    """Where a change request is served."""
+    return _url("/change-requests/{id}", id=str(request_id))
+
+
+def provider_contract_url(provider: str, version: str) -> str:
+    """Where a provider version's contract is served."""
+    return _url("/provider-contracts/provider/{p}/version/{v}", p=provider, v=version)
+
+
+async def version_facts(tx: FactRoles, version: Version) -> VersionFacts:
+    """The version's number, branch (the one it joined last), tags and build URL."""
+    branches = await tx.branches_of_version(version.id)
+    tags = await tx.tags_of_version(version.id)
+    return VersionFacts(
+        number=version.number,
+        branch=branches[-1][0].name if branches else None,
+        tags=tuple(t.name for t in tags),
+        build_url=version.build_url,
+    )
+
+
+async def _result_facts(
+    tx: FactRoles, consumer: Pacticipant, provider: Pacticipant, sha: str, found: Verification
+) -> tuple[ResultFacts, VersionFacts]:
+    version = await tx.find_version_by_id(found.provider_version_id)
+    assert version is not None, "kept by foreign keys"
+    result = ResultFacts(
+        url=verification_url(consumer.name, provider.name, sha, found.id),
+        success=found.success,
+        build_url=found.build_url,
+    )
+    return result, await version_facts(tx, version)
+
+
+async def deployed_versions(tx: FactRoles, pacticipant: Pacticipant) -> list[Version]:
+    """The pacticipant's versions currently deployed in any environment, each once."""
+    found: dict[int, Version] = {}
+    for environment in await tx.list_environments():
+        for version in await live_versions(tx, pacticipant.id, environment.uuid, released=False):
+            found.setdefault(version.id, version)
+    return list(found.values())
+
+
+async def _pact_facts(  # noqa: PLR0917 - what a pact event is about
+    tx: FactRoles,
+    events: Events,
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    content: PactVersion,
+    consumer_version: Version,
+    *,
+    result: Verification | None = None,
+    provider_version: Version | None = None,
+    descriptions: tuple[str, ...] = (),
+) -> PactFacts:
+    result_facts, result_version = None, None
+    if result is not None:
+        result_facts, result_version = await _result_facts(
+            tx, consumer, provider, content.sha, result
+        )
+    return PactFacts(
+        consumer=consumer.name,
+        provider=provider.name,
+        consumer_labels=await events.labels(consumer),
+        provider_labels=await events.labels(provider),
+        pact_url=pact_url(consumer.name, provider.name, content.sha, [consumer_version.number]),
+        consumer_version=await version_facts(tx, consumer_version),
+        provider_version=(
+            await version_facts(tx, provider_version)
+            if provider_version is not None
+            else result_version
+        ),
+        provider_version_descriptions=descriptions,
+        result=result_facts,
+        deployed_provider_versions=tuple(v.number for v in await deployed_versions(tx, provider)),
+    )
+
+
+# contracts
+
+
+async def content_changed_reason(
+    tx: FactRoles, publication: PactPublication, content: PactVersion
+) -> str | None:
+    """Why a publication counts as changed content (Pact Broker semantics), or None.
+
+    Changed: the integration's first pact; content unlike the previous consumer version's;
+    or the first pact (or new content) on one of the version's branches or tags. Content
+    is compared by its canonical sha, so whitespace, key order and metadata do not count.
+    """
+    previous = await tx.previous_publication(publication)
+    if previous is None:
+        return "first time any pact published for this integration"
+    if previous.pact_version_id != content.id:
+        return "pact content has changed since the previous version"
+    for branch, _ in await tx.branches_of_version(publication.consumer_version_id):
+        on_branch = await tx.previous_publication(publication, branch=branch.name)
+        if on_branch is None or on_branch.pact_version_id != content.id:
+            return f"first time this content published on branch {branch.name}"
+    for tag in await tx.tags_of_version(publication.consumer_version_id):
+        tagged = await tx.previous_publication(publication, tag=tag.name)
+        if tagged is None or tagged.pact_version_id != content.id:
+            return f"first time this content published with tag {tag.name}"
+    return None
+
+
+async def versions_to_verify(
+    tx: FactRoles, provider: Pacticipant, content: PactVersion
+) -> list[tuple[Version, tuple[str, ...]]]:
+    """The provider versions that must verify new content, each with why.
+
+    The head of the provider's main branch and every version deployed or released (still
+    supported) in an environment, once each, less those that already verified the content.
+    """
+    found: dict[int, tuple[Version, list[str]]] = {}
+
+    def add(version: Version, why: str) -> None:
+        found.setdefault(version.id, (version, []))[1].append(why)
+
+    if provider.main_branch is not None:
+        branch = await tx.find_branch(provider.id, provider.main_branch)
+        if branch is not None:
+            head, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
+            for version in head:
+                add(version, f"latest from {provider.main_branch} branch")
+    for environment in await tx.list_environments():
+        for version in await live_versions(tx, provider.id, environment.uuid, released=False):
+            add(version, f"deployed in {environment.name}")
+        for version in await live_versions(tx, provider.id, environment.uuid, deployed=False):
+            add(version, f"released in {environment.name}")
+    if not found:
+        return []
+    verified = {v.provider_version_id for v in await tx.verifications_of_pact_version(content.id)}
+    return [(v, tuple(why)) for v, why in found.values() if v.id not in verified]
+
+
+async def contract_events(  # noqa: PLR0917 - the publication's parts
+    tx: FactRoles,
+    events: Events,
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    version: Version,
+    publication: PactPublication,
+    content: PactVersion,
+    *,
+    unchanged: bool,
+) -> list[str]:
+    """Emit the events of one published pact; the names of those some webhook wanted.
+
+    `unchanged`: the consumer version published this content before (a re-publication), so
+    the content did not change.
+    """
+    detected: list[str] = []
+
+    async def latest_result() -> Verification | None:
+        return await tx.latest_verification(content.id)
+
+    async def variables_for(event: str) -> Variables:
+        facts = await _pact_facts(
+            tx, events, consumer, provider, content, version, result=await latest_result()
+        )
+        return pactbroker_variables(event, facts)
+
+    for event in (CONTRACT_PUBLISHED, CONTRACT_CONTENT_CHANGED):
+        if not await events.wants(event):
+            continue
+        if event == CONTRACT_CONTENT_CHANGED and (
+            unchanged or await content_changed_reason(tx, publication, content) is None
+        ):
+            continue
+
+        async def variables(event: str = event) -> Variables:
+            return await variables_for(event)
+
+        if await events.emit(
+            event,
+            consumer=consumer,
+            provider=provider,
+            variables=variables,
+            pact_version_sha=content.sha,
+            consumer_version_id=version.id,
+        ):
+            detected.append(event)
+    event = CONTRACT_REQUIRING_VERIFICATION_PUBLISHED
+    if unchanged or not await events.wants(event):
+        return detected
+    for provider_version, why in await versions_to_verify(tx, provider, content):
+
+        async def required(v: Version = provider_version, why: tuple[str, ...] = why) -> Variables:
+            facts = await _pact_facts(
+                tx,
+                events,
+                consumer,
+                provider,
+                content,
+                version,
+                provider_version=v,
+                descriptions=why,
+            )
+            return pactbroker_variables(event, facts)
+
+        if await events.emit(
+            event,
+            consumer=consumer,
+            provider=provider,
+            variables=required,
+            pact_version_sha=content.sha,
+            consumer_version_id=version.id,
+        ):
+            detected.append(event)
+    return list(dict.fromkeys(detected))
+
+
+# verification results
+
+
+async def verified_consumer_versions(
+    tx: FactRoles,
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    content: PactVersion,
+    metadata: str | None,
+) -> list[Version]:
+    """The consumer versions a result is for (the Pact Broker's rule).
+
+    Those its pact URL's metadata names and that hold the content, else the newest consumer
+    version holding it.
+    """
+    named = decode_metadata(metadata).get("cvn") if metadata else None
+    found: list[Version] = []
+    for number in named if isinstance(named, list) else []:
+        if not isinstance(number, str):
+            continue
+        version = await tx.find_version(consumer.id, number)
+        held = None if version is None else await tx.find_publication(version.id, provider.id)
+        if version is not None and held is not None and held.pact_version_id == content.id:
+            found.append(version)
+    if found:
+        return found
+    holders = await tx.publications_of_pact_version(content.id)
+    if not holders:
+        return []
+    newest = await tx.find_version_by_id(holders[-1].consumer_version_id)
+    return [] if newest is None else [newest]
+
+
+async def verification_events(  # noqa: PLR0917 - the result's parts
+    tx: FactRoles,
+    events: Events,
+    consumer: Pacticipant,
+    provider: Pacticipant,
+    content: PactVersion,
+    provider_version: Version,
+    verification: Verification,
+) -> None:
+    """Emit `provider_verification_published` and `_succeeded` or `_failed` per consumer version."""
+    outcome = (
+        PROVIDER_VERIFICATION_SUCCEEDED if verification.success else PROVIDER_VERIFICATION_FAILED
+    )
+    names = [PROVIDER_VERIFICATION_PUBLISHED, outcome]
+    if not any([await events.wants(name) for name in names]):
+        return
+    for consumer_version in await verified_consumer_versions(
+        tx, consumer, provider, content, verification.metadata
+    ):
+        for name in names:
+
+            async def variables(name: str = name, cv: Version = consumer_version) -> Variables:
+                facts = await _pact_facts(
+                    tx,
+                    events,
+                    consumer,
+                    provider,
+                    content,
+                    cv,
+                    result=verification,
+                    provider_version=provider_version,
+                )
+                return pactbroker_variables(name, facts)
+
+            await events.emit(
+                name,
+                consumer=consumer,
+                provider=provider,
+                variables=variables,
+                pact_version_sha=content.sha,
+                consumer_version_id=consumer_version.id,
+                verification_id=verification.id,
+            )
+
+
+# governance
+
+
+def change_request_facts(
+    request: ChangeRequest, supersedes: Sequence[ChangeRequest] = ()
+) -> ChangeRequestFacts:
+    """A change request as its events' variables describe it."""
+    return ChangeRequestFacts(
+        id=request.id,
+        url=change_request_url(request.id),
+        status=request.status.value,
+        kind=request.kind.value,
+        subject=request.subject,
+        author=request.author,
+        content_sha=request.content_sha,
+        awaiting_teams=tuple(awaiting_teams(request)) if request.status is Status.OPEN else (),
+        approved_by=tuple(dict.fromkeys(a.approver for a in request.approvals)),
+        decided_by=request.decided_by,
+        rejection_reason=request.rejection_reason,
+        override_reason=request.override_reason,
+        superseded_by=request.superseded_by,
+        supersedes=tuple(r.id for r in supersedes),
+        affected=tuple((a.pacticipant, a.interactions) for a in request.affected),
+    )
+
+
+async def change_request_event(
+    tx: FactRoles,
+    events: Events,
+    name: str,
+    request: ChangeRequest,
+    supersedes: Sequence[ChangeRequest] = (),
+) -> None:
+    """Emit a `change_request_*` event.
+
+    A pact's request is about its consumer and provider; a provider contract's about its
+    provider (no consumer). The version is the newest that published the content.
+    """
+    assert name in {
+        CHANGE_REQUEST_OPENED,
+        CHANGE_REQUEST_APPROVED,
+        CHANGE_REQUEST_REJECTED,
+        CHANGE_REQUEST_SUPERSEDED,
+    }
+    if not await events.wants(name):
+        return
+    if request.kind is Kind.PACT:
+        consumer = await tx.find_pacticipant(request.pacticipant)
+        provider = await tx.find_pacticipant(request.provider or "")
+    else:
+        consumer, provider = None, await tx.find_pacticipant(request.pacticipant)
+    if provider is None:
+        return  # deleted since; nothing left to tell anyone about
+
+    async def variables() -> Variables:
+        owner = consumer if request.kind is Kind.PACT else provider
+        assert owner is not None
+        number = request.versions[-1] if request.versions else None
+        version = None if number is None else await tx.find_version(owner.id, number)
+        facts = None if version is None else await version_facts(tx, version)
+        content = (
+            None
+            if consumer is None
+            else await tx.find_pact_version(consumer.id, provider.id, request.content_sha)
+        )
+        pact = PactFacts(
+            consumer="" if consumer is None else consumer.name,
+            provider=provider.name,
+            consumer_labels=await events.labels(consumer),
+            provider_labels=await events.labels(provider),
+            pact_url=(
+                ""
+                if consumer is None or content is None or facts is None
+                else pact_url(consumer.name, provider.name, content.sha, [facts.number])
+            ),
+            consumer_version=facts if consumer is not None else None,
+            provider_version=facts if consumer is None else None,
+        )
+        return change_request_variables(name, change_request_facts(request, supersedes), pact)
+
+    await events.emit(
+        name,
+        consumer=consumer,
+        provider=provider,
+        variables=variables,
+        change_request_id=request.id,
+    )
+
+
+# provider contracts
+
+
+async def provider_contract_events(  # noqa: PLR0917 - the publication's parts
+    tx: FactRoles,
+    events: Events,
+    provider: Pacticipant,
+    version: Version,
+    content_sha: str,
+    notified: Sequence[Notification],
+    opened: ChangeRequest | None,
+) -> None:
+    """Emit `provider_contract_published`, and `provider_contract_changed` per affected consumer.
+
+    A consumer is affected when a change touches one of its interactions; its event lists
+    those changes only (`notified` are the notifications `notify_consumers` made).
+    """
+    contract_url = provider_contract_url(provider.name, version.number)
+    request = None if opened is None else change_request_facts(opened)
+
+    async def base(consumer: Pacticipant | None) -> PactFacts:
+        return PactFacts(
+            consumer="" if consumer is None else consumer.name,
+            provider=provider.name,
+            consumer_labels=await events.labels(consumer),
+            provider_labels=await events.labels(provider),
+            provider_version=await version_facts(tx, version),
+        )
+
+    async def published() -> Variables:
+        return provider_contract_variables(
+            PROVIDER_CONTRACT_PUBLISHED,
+            await base(None),
+            contract_url=contract_url,
+            content_sha=content_sha,
+            change_request=request,
+        )
+
+    await events.emit(
+        PROVIDER_CONTRACT_PUBLISHED,
+        consumer=None,
+        provider=provider,
+        variables=published,
+        change_request_id=None if opened is None else opened.id,
+    )
+    if not await events.wants(PROVIDER_CONTRACT_CHANGED):
+        return
+    for notification in notified:
+        touching = [c for c in notification.changes if c.interactions]
+        consumer = await tx.find_pacticipant(notification.consumer)
+        if not touching or consumer is None:
+            continue
+
+        async def changed(
+            consumer: Pacticipant = consumer, notification: Notification = notification
+        ) -> Variables:
+            touching = [c for c in notification.changes if c.interactions]
+            return provider_contract_variables(
+                PROVIDER_CONTRACT_CHANGED,
+                await base(consumer),
+                contract_url=contract_url,
+                content_sha=content_sha,
+                changes=[
+                    ContractChangeFacts(level=c.level, id=c.id, operation=c.operation, text=c.text)
+                    for c in touching
+                ],
+                affected_interactions=notification.affected_interactions,
+                change_request=request,
+            )
+
+        await events.emit(
+            PROVIDER_CONTRACT_CHANGED,
+            consumer=consumer,
+            provider=provider,
+            variables=changed,
+            change_request_id=None if opened is None else opened.id,
+        )
