@@ -580,6 +580,12 @@ class Pacts(Protocol):
 
     # verification results
 
+    async def previous_publication(
+        self, publication: PactPublication, *, branch: str | None = None, tag: str | None = None
+    ) -> PactPublication | None:
+        """The integration's pact of the newest earlier consumer version (on a branch, tagged)."""
+        ...
+
     async def insert_verification(self, verification: Verification) -> Verification:
         """Store a result; its `id` is ignored and the stored row's returned."""
         ...
@@ -958,6 +964,12 @@ class WebhookOutbox(Protocol):
         self, event_id: int, webhook_id: int, sequence_key: str, now: datetime
     ) -> Delivery:
         """Store a pending delivery of an event to a webhook, due now."""
+        ...
+
+    async def insert_deliveries(
+        self, event: WebhookEvent, targets: Sequence[tuple[Webhook, str]], now: datetime
+    ) -> list[Delivery]:
+        """Store one pending delivery of an event, due now, per (webhook, sequence key)."""
         ...
 
     async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:
