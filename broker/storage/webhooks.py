@@ -270,10 +270,10 @@ class WebhookRows:
         at = self._db.time(now)
         for start in range(0, len(targets), _DELIVERIES_PER_INSERT):
             chunk = targets[start : start + _DELIVERIES_PER_INSERT]
-            uuids = [str(uuids.uuid4()) for _ in chunk]
+            fresh = [str(uuids.uuid4()) for _ in chunk]
             values = ", ".join(["(?, ?, ?, ?, ?, 0, ?, ?, ?)"] * len(chunk))
             args: list[object] = []
-            for uuid, (webhook, key) in zip(uuids, chunk, strict=True):
+            for uuid, (webhook, key) in zip(fresh, chunk, strict=True):
                 args += [uuid, event.id, webhook.id, key, PENDING, at, at, at]
             rows = await self._db.fetch(
                 "INSERT INTO webhook_deliveries (uuid, event_id, webhook_id, sequence_key,"  # noqa: S608 - placeholders only
@@ -297,7 +297,7 @@ class WebhookRows:
                     created_at=now,
                     updated_at=now,
                 )
-                for uuid, (webhook, key) in zip(uuids, chunk, strict=True)
+                for uuid, (webhook, key) in zip(fresh, chunk, strict=True)
             ]
         return made
 
