@@ -25,6 +25,7 @@ from broker.domain.webhooks import (
 )
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from tests.integration.http import test_governance
 from tests.integration.http.conftest import dump_database
 from tests.integration.http.test_governance import World, set_mode
 from tests.integration.http.test_notifications import (
@@ -38,6 +39,8 @@ from tests.integration.http.test_pacts import BASE, PACTS, body, pact
 
 Client = AsyncTestClient[Any]
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+world = test_governance.world  # the fixture: teams, tokens and an environment
 
 
 @pytest.fixture
@@ -423,3 +426,14 @@ async def test_change_requests_fire_opened_superseded_approved_and_rejected(
     assert refused["accord.rejectionReason"] == "breaks us"
     assert refused["accord.changeRequestStatus"] == "rejected"
     assert found[5][1].change_request_id == third["id"]
+
+
+async def test_the_old_put_api_fires_the_same_contract_events(
+    client: Client, outbox: Storage
+) -> None:
+    await add_webhook(outbox, "old-api-hook", ("contract_published", "contract_content_changed"))
+    response = await client.put(f"{PACTS}/version/1.0.0", json=pact("a"))
+    assert response.status_code == 201, response.text
+    found = await delivered(outbox)
+    assert names(found) == ["contract_published", "contract_content_changed"]
+    assert pactbroker(found[0][1])["consumerVersionNumber"] == "1.0.0"

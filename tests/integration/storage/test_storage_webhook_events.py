@@ -1,0 +1,150 @@
+"""Emitting webhook events, on both backends: deliveries in one statement, the previous pact of
+a consumer version, and an event that commits or rolls back with its transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from broker.domain.model import Pacticipant, PacticipantChanges
+from broker.domain.webhooks import (
+    CONTRACT_PUBLISHED,
+    PENDING,
+    EventSubject,
+    NewEvent,
+    PacticipantSelector,
+    WebhookDraft,
+    WebhookRequest,
+)
+from broker.services.webhook_events import Events
+from broker.storage.interface import Storage
+from tests.integration.storage.test_storage_pacts import consumer_versions, publish
+
+
+def hook(uuid: str, **changes: object) -> WebhookDraft:
+    fields: dict[str, object] = {
+        "uuid": uuid,
+        "events": (CONTRACT_PUBLISHED,),
+        "request": WebhookRequest(method="POST", url="https://ci.example/build"),
+    }
+    fields.update(changes)
+    return WebhookDraft(**fields)  # type: ignore[arg-type]
+
+
+async def test_an_events_deliveries_are_stored_at_once_and_read_back_alike(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        hooks = [await tx.insert_webhook(hook(f"hook-{i:02}-aaaaaaaaaaaa"), now) for i in range(3)]
+        event = await tx.insert_webhook_event(
+            NewEvent(name=CONTRACT_PUBLISHED, subject=EventSubject(provider="Bar"), variables={}),
+            now,
+        )
+        made = await tx.insert_deliveries(event, [(h, f"key-{h.id}") for h in hooks], now)
+        assert [d.webhook_uuid for d in made] == [h.uuid for h in hooks]
+        assert len({d.uuid for d in made}) == 3
+        for delivery in made:
+            assert await tx.find_delivery(delivery.uuid) == delivery
+            assert (delivery.status, delivery.attempts, delivery.event_name) == (
+                PENDING,
+                0,
+                CONTRACT_PUBLISHED,
+            )
+        assert await tx.insert_deliveries(event, [], now) == []
+
+
+async def test_the_previous_publication_is_the_newest_earlier_one_on_the_branch_or_tag(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        provider = await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        branch = await tx.insert_branch(pacticipant.id, "main", now)
+        await tx.insert_branch_version(branch.id, v1.id, now)
+        await tx.insert_tag(v2.id, "prod", now)
+        for version, sha in ((v1, "a"), (v2, "b"), (v3, "c")):
+            await publish(tx, pacticipant, provider, version, sha, now)
+        third = await tx.find_publication(v3.id, provider.id)
+        first = await tx.find_publication(v1.id, provider.id)
+        second = await tx.find_publication(v2.id, provider.id)
+        assert third is not None and first is not None and second is not None
+        assert await tx.previous_publication(third) == second
+        assert await tx.previous_publication(third, branch="main") == first
+        assert await tx.previous_publication(third, tag="prod") == second
+        assert await tx.previous_publication(third, tag="dev") is None
+        assert await tx.previous_publication(first) is None
+
+
+async def test_an_event_rolls_back_with_its_transaction_and_commits_with_it(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    """No event without the change, no change without the event: one transaction holds both."""
+    async with storage.transaction() as tx:
+        await tx.insert_webhook(hook("hook-any-aaaaaaaaaaaa"), now)
+
+    async def variables() -> dict[str, str]:
+        return {"pactbroker.consumerName": "Foo"}
+
+    with pytest.raises(RuntimeError):
+        async with storage.transaction() as tx:
+            await tx.add_label(pacticipant.id, "changed", now)
+            events = Events(tx, now)
+            made = await events.emit(
+                CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
+            )
+            assert len(made) == 1
+            raise RuntimeError("the change fails after its event was written")
+    async with storage.transaction() as tx:
+        assert await tx.list_deliveries() == []
+        assert await tx.labels_of(pacticipant.id) == []
+
+    async with storage.transaction() as tx:
+        await tx.add_label(pacticipant.id, "changed", now)
+        events = Events(tx, now)
+        await events.emit(
+            CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
+        )
+    async with storage.transaction() as tx:
+        [delivery] = await tx.list_deliveries()
+        event = await tx.find_webhook_event(delivery.event_id)
+        assert event is not None
+        assert event.variables == {"pactbroker.consumerName": "Foo"}
+        assert await tx.labels_of(pacticipant.id) == ["changed"]
+
+
+async def test_labels_are_read_only_when_a_webhook_selects_by_label(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        await tx.add_label(pacticipant.id, "payments", now)
+        await tx.insert_webhook(
+            hook("hook-named-aaaaaaaaaa", consumer=PacticipantSelector(name="Foo")), now
+        )
+
+    async def variables() -> dict[str, str]:
+        return {}
+
+    async with storage.transaction() as tx:
+        events = Events(tx, now)
+        made = await events.emit(
+            CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
+        )
+        assert len(made) == 1
+        assert events._labels == {}
+        await tx.insert_webhook(
+            hook("hook-label-aaaaaaaaaa", provider=PacticipantSelector(label="payments")), now
+        )
+        later = Events(tx, now)
+        assert (
+            len(
+                await later.emit(
+                    CONTRACT_PUBLISHED,
+                    consumer=pacticipant,
+                    provider=pacticipant,
+                    variables=variables,
+                )
+            )
+            == 2
+        )
+        assert later._labels == {pacticipant.id: ("payments",)}
