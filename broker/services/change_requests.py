@@ -169,6 +169,7 @@ class GovernanceService:
             if decided.status is Status.APPROVED:
                 await _let_content_take_effect(tx, decided, now)
                 await change_request_event(tx, events, CHANGE_REQUEST_APPROVED, decided)
+                await events.flush()
             await audit(
                 tx,
                 now,
@@ -203,6 +204,7 @@ class GovernanceService:
             # The content takes effect as if approved: the status variable says "overridden".
             events = Events(tx, now)
             await change_request_event(tx, events, CHANGE_REQUEST_APPROVED, decided)
+            await events.flush()
             await audit(
                 tx,
                 now,
@@ -234,6 +236,7 @@ class GovernanceService:
             await tx.save_change_request(decided)
             events = Events(tx, now)
             await change_request_event(tx, events, CHANGE_REQUEST_REJECTED, decided)
+            await events.flush()
             await audit(
                 tx,
                 now,

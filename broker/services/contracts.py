@@ -251,6 +251,7 @@ class ContractService:
                     pact.content,
                     unchanged=done.outcome == "unchanged",
                 )
+            await events.flush()
             notices += events.notices()
             for done in published:
                 pact, sha = done.pact, done.pact.content.sha

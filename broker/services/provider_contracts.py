@@ -171,6 +171,7 @@ class ProviderContractService:
             action = "provider-contract.publish"
             await audit(tx, self._clock(), action, subject, before, sha, provider.name)
             await provider_contract_events(tx, events, provider, version, sha, notified, opened)
+            await events.flush()
         events.ring(self._doorbell)
         return PublishedContract(
             provider=provider,

@@ -123,6 +123,7 @@ class VerificationService:
             await audit(tx, stored.created_at, "verification.publish", subject, None, after, *names)
             events = Events(tx, stored.created_at)
             await verification_events(tx, events, consumer, provider, content, version, stored)
+            await events.flush()
         events.ring(self._doorbell)
         return VerificationDetails(
             verification=stored,

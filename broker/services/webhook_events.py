@@ -1,8 +1,9 @@
 """Writing webhook events to the outbox, inside the transaction of the change that causes them.
 
-A service opens one `Events` per transaction and calls `emit` for each event; the event and its
-deliveries commit with the change or not at all (issue #14, item 3). After the commit the
-service rings the `Doorbell` when `Events.deliveries` is not empty. When no webhook listens,
+A service opens one `Events` per transaction, calls `emit` for each event and `flush` before the
+transaction ends; the events and their deliveries commit with the change or not at all (issue
+#14, item 3). After the commit the service rings the `Doorbell` (`Events.ring`) when
+`Events.deliveries` is not empty. When no webhook listens,
 an event costs nothing beyond one read of the enabled webhooks per transaction: it is not
 stored and its variables are never computed.
 """
@@ -25,13 +26,13 @@ from broker.domain.webhooks import (
 )
 from broker.services.doorbell import Doorbell
 from broker.services.origin import current_base_url
-from broker.storage.interface import Pacticipants, WebhookOutbox, Webhooks
+from broker.storage.interface import EventFacts, Pacticipants, WebhookOutbox, Webhooks
 
 Variables = dict[str, str]
 VariablesOf = Callable[[], Awaitable[Variables]]
 
 
-class EventRoles(Pacticipants, Webhooks, WebhookOutbox, Protocol):
+class EventRoles(EventFacts, Pacticipants, Webhooks, WebhookOutbox, Protocol):
     """The storage roles emitting an event uses."""
 
 
@@ -71,15 +72,17 @@ async def emit(
         ),
         now,
     )
-    targets = [(w, sequence_key(w.id, subject)) for w in matching]
-    return await tx.insert_deliveries(event, targets, now)
+    targets = [(event, w, sequence_key(w.id, subject)) for w in matching]
+    return await tx.insert_deliveries(targets, now)
 
 
 class Events:
-    """The webhook events of one transaction.
+    """The webhook events of one transaction, written together by `flush`.
 
-    Reads the enabled webhooks once (the first time an event is emitted) and each pacticipant's
-    labels only when a webhook listening to the event selects by label.
+    Reads the enabled webhooks once (the first time an event is emitted) and the pacticipants'
+    labels only when a webhook listening to the event selects by label (or the variables
+    need them). Events wait in memory until `flush`, which stores them all and their
+    deliveries in two statements: call it before the transaction ends.
     """
 
     def __init__(self, tx: EventRoles, now: datetime) -> None:
@@ -87,6 +90,7 @@ class Events:
         self._now = now
         self._webhooks: list[Webhook] | None = None
         self._labels: dict[int, tuple[str, ...]] = {}
+        self._pending: list[tuple[NewEvent, list[Webhook]]] = []
         self.deliveries: list[Delivery] = []
 
     async def _candidates(self, name: str) -> list[Webhook]:
@@ -98,13 +102,13 @@ class Events:
         """Whether some enabled webhook listens to the event (whatever it is about)."""
         return bool(await self._candidates(name))
 
-    async def labels(self, pacticipant: Pacticipant | None) -> tuple[str, ...]:
-        """The pacticipant's labels (none for no pacticipant), read once per transaction."""
-        if pacticipant is None:
-            return ()
-        if pacticipant.id not in self._labels:
-            self._labels[pacticipant.id] = tuple(await self._tx.labels_of(pacticipant.id))
-        return self._labels[pacticipant.id]
+    async def labels(self, *pacticipants: Pacticipant | None) -> list[tuple[str, ...]]:
+        """Each pacticipant's labels (none for None), read in one statement once per transaction."""
+        missing = [p.id for p in pacticipants if p is not None and p.id not in self._labels]
+        if missing:
+            found = await self._tx.labels_of_pacticipants(list(dict.fromkeys(missing)))
+            self._labels.update((i, tuple(names)) for i, names in found.items())
+        return [() if p is None else self._labels[p.id] for p in pacticipants]
 
     async def emit(
         self,
@@ -117,34 +121,55 @@ class Events:
         consumer_version_id: int | None = None,
         verification_id: int | None = None,
         change_request_id: int | None = None,
-    ) -> list[Delivery]:
-        """Store the event if a webhook wants it; its deliveries (kept in `deliveries`)."""
+    ) -> bool:
+        """Queue the event if an enabled webhook matches it; whether one did.
+
+        `variables` is called only then.
+        """
         candidates = await self._candidates(name)
         if not candidates:
-            return []
+            return False
         by_label = any(
             (w.consumer is not None and w.consumer.label is not None)
             or (w.provider is not None and w.provider.label is not None)
             for w in candidates
         )
+        consumer_labels, provider_labels = (
+            await self.labels(consumer, provider) if by_label else [(), ()]
+        )
         subject = EventSubject(
             consumer=None if consumer is None else consumer.name,
-            consumer_labels=await self.labels(consumer) if by_label else (),
+            consumer_labels=consumer_labels,
             provider=provider.name,
-            provider_labels=await self.labels(provider) if by_label else (),
+            provider_labels=provider_labels,
         )
-        made = await emit(
-            self._tx,
-            name,
-            subject,
-            variables,
-            now=self._now,
-            webhooks=candidates,
+        matching = [w for w in candidates if matches(w, name, subject)]
+        if not matching:
+            return False
+        event = NewEvent(
+            name=name,
+            subject=subject,
+            variables=await variables(),
             pact_version_sha=pact_version_sha,
             consumer_version_id=consumer_version_id,
             verification_id=verification_id,
             change_request_id=change_request_id,
         )
+        self._pending.append((event, matching))
+        return True
+
+    async def flush(self) -> list[Delivery]:
+        """Store the queued events and their deliveries (kept in `deliveries`)."""
+        if not self._pending:
+            return []
+        pending, self._pending = self._pending, []
+        stored = await self._tx.insert_webhook_events([e for e, _ in pending], self._now)
+        targets = [
+            (event, webhook, sequence_key(webhook.id, new.subject))
+            for event, (new, webhooks) in zip(stored, pending, strict=True)
+            for webhook in webhooks
+        ]
+        made = await self._tx.insert_deliveries(targets, self._now)
         self.deliveries += made
         return made
 
@@ -166,5 +191,6 @@ class Events:
 
     def ring(self, doorbell: Doorbell | None) -> None:
         """After the commit: wake the workers if deliveries were made."""
+        assert not self._pending, "events emitted but never flushed: they would be lost"
         if self.deliveries and doorbell is not None:
             doorbell.ring()

@@ -18,7 +18,6 @@ from broker.domain.model import (
     Pacticipant,
     PactPublication,
     PactVersion,
-    Page,
     Verification,
     Version,
 )
@@ -48,7 +47,6 @@ from broker.domain.webhooks import (
     PROVIDER_VERIFICATION_PUBLISHED,
     PROVIDER_VERIFICATION_SUCCEEDED,
 )
-from broker.services.deployments import live_versions
 from broker.services.origin import current_base_url
 from broker.services.webhook_events import EventRoles, Events, Variables
 from broker.storage.interface import Deployments, Environments, Pacts, Versions
@@ -103,71 +101,103 @@ def provider_contract_url(provider: str, version: str) -> str:
 
 async def version_facts(tx: FactRoles, version: Version) -> VersionFacts:
     """The version's number, branch (the one it joined last), tags and build URL."""
-    branches = await tx.branches_of_version(version.id)
-    tags = await tx.tags_of_version(version.id)
-    return VersionFacts(
-        number=version.number,
-        branch=branches[-1][0].name if branches else None,
-        tags=tuple(t.name for t in tags),
-        build_url=version.build_url,
-    )
+    return (await _Versions(tx).facts(version))[0]
 
 
-async def _result_facts(
-    tx: FactRoles, consumer: Pacticipant, provider: Pacticipant, sha: str, found: Verification
-) -> tuple[ResultFacts, VersionFacts]:
-    version = await tx.find_version_by_id(found.provider_version_id)
-    assert version is not None, "kept by foreign keys"
-    result = ResultFacts(
-        url=verification_url(consumer.name, provider.name, sha, found.id),
-        success=found.success,
-        build_url=found.build_url,
-    )
-    return result, await version_facts(tx, version)
+class _Versions:
+    """Versions' branches and tags, read in one statement for all the versions asked at once."""
+
+    def __init__(self, tx: FactRoles) -> None:
+        self._tx = tx
+        self._names: dict[int, tuple[list[str], list[str]]] = {}
+
+    async def facts(self, *versions: Version) -> list[VersionFacts]:
+        missing = [v.id for v in versions if v.id not in self._names]
+        if missing:
+            self._names.update(await self._tx.names_of_versions(list(dict.fromkeys(missing))))
+        found = []
+        for version in versions:
+            branches, tags = self._names[version.id]
+            found.append(
+                VersionFacts(
+                    number=version.number,
+                    branch=branches[-1] if branches else None,
+                    tags=tuple(tags),
+                    build_url=version.build_url,
+                )
+            )
+        return found
 
 
-async def deployed_versions(tx: FactRoles, pacticipant: Pacticipant) -> list[Version]:
-    """The pacticipant's versions currently deployed in any environment, each once."""
-    found: dict[int, Version] = {}
-    for environment in await tx.list_environments():
-        for version in await live_versions(tx, pacticipant.id, environment.uuid, released=False):
-            found.setdefault(version.id, version)
-    return list(found.values())
+class _PactEvent:
+    """The facts of events about one pact content and consumer version, each read once."""
 
+    def __init__(  # noqa: PLR0917 - what the events are about
+        self,
+        tx: FactRoles,
+        events: Events,
+        consumer: Pacticipant,
+        provider: Pacticipant,
+        content: PactVersion,
+        versions: _Versions | None = None,
+    ) -> None:
+        self.tx = tx
+        self.events = events
+        self.consumer = consumer
+        self.provider = provider
+        self.content = content
+        self.versions = versions or _Versions(tx)
+        self._results: list[Verification] | None = None
+        self._live: list[tuple[Version, str, str]] | None = None
 
-async def _pact_facts(  # noqa: PLR0917 - what a pact event is about
-    tx: FactRoles,
-    events: Events,
-    consumer: Pacticipant,
-    provider: Pacticipant,
-    content: PactVersion,
-    consumer_version: Version,
-    *,
-    result: Verification | None = None,
-    provider_version: Version | None = None,
-    descriptions: tuple[str, ...] = (),
-) -> PactFacts:
-    result_facts, result_version = None, None
-    if result is not None:
-        result_facts, result_version = await _result_facts(
-            tx, consumer, provider, content.sha, result
+    async def results(self) -> list[Verification]:
+        """The content's verification results, newest first."""
+        if self._results is None:
+            self._results = await self.tx.verifications_of_pact_version(self.content.id)
+        return self._results
+
+    async def live(self) -> list[tuple[Version, str, str]]:
+        """The provider's deployed and released versions, with where and how."""
+        if self._live is None:
+            self._live = await self.tx.live_versions_of(self.provider.id)
+        return self._live
+
+    async def facts(
+        self,
+        consumer_version: Version,
+        *,
+        result: Verification | None = None,
+        provider_version: Version | None = None,
+        descriptions: tuple[str, ...] = (),
+    ) -> PactFacts:
+        """The Pact Broker's facts; the provider version is the result's unless given."""
+        if provider_version is None and result is not None:
+            provider_version = await self.tx.find_version_by_id(result.provider_version_id)
+        shown = [consumer_version] + ([provider_version] if provider_version else [])
+        consumer_facts, *provider_facts = await self.versions.facts(*shown)
+        consumer_labels, provider_labels = await self.events.labels(self.consumer, self.provider)
+        deployed = [v.number for v, _, how in await self.live() if how == "deployed"]
+        names = (self.consumer.name, self.provider.name, self.content.sha)
+        return PactFacts(
+            consumer=self.consumer.name,
+            provider=self.provider.name,
+            consumer_labels=consumer_labels,
+            provider_labels=provider_labels,
+            pact_url=pact_url(*names, [consumer_version.number]),
+            consumer_version=consumer_facts,
+            provider_version=provider_facts[0] if provider_facts else None,
+            provider_version_descriptions=descriptions,
+            result=(
+                None
+                if result is None
+                else ResultFacts(
+                    url=verification_url(*names, result.id),
+                    success=result.success,
+                    build_url=result.build_url,
+                )
+            ),
+            deployed_provider_versions=tuple(dict.fromkeys(deployed)),
         )
-    return PactFacts(
-        consumer=consumer.name,
-        provider=provider.name,
-        consumer_labels=await events.labels(consumer),
-        provider_labels=await events.labels(provider),
-        pact_url=pact_url(consumer.name, provider.name, content.sha, [consumer_version.number]),
-        consumer_version=await version_facts(tx, consumer_version),
-        provider_version=(
-            await version_facts(tx, provider_version)
-            if provider_version is not None
-            else result_version
-        ),
-        provider_version_descriptions=descriptions,
-        result=result_facts,
-        deployed_provider_versions=tuple(v.number for v in await deployed_versions(tx, provider)),
-    )
 
 
 # contracts
@@ -187,44 +217,37 @@ async def content_changed_reason(
         return "first time any pact published for this integration"
     if previous.pact_version_id != content.id:
         return "pact content has changed since the previous version"
-    for branch, _ in await tx.branches_of_version(publication.consumer_version_id):
-        on_branch = await tx.previous_publication(publication, branch=branch.name)
+    branches, tags = (await tx.names_of_versions([publication.consumer_version_id]))[
+        publication.consumer_version_id
+    ]
+    for branch in branches:
+        on_branch = await tx.previous_publication(publication, branch=branch)
         if on_branch is None or on_branch.pact_version_id != content.id:
-            return f"first time this content published on branch {branch.name}"
-    for tag in await tx.tags_of_version(publication.consumer_version_id):
-        tagged = await tx.previous_publication(publication, tag=tag.name)
+            return f"first time this content published on branch {branch}"
+    for tag in tags:
+        tagged = await tx.previous_publication(publication, tag=tag)
         if tagged is None or tagged.pact_version_id != content.id:
-            return f"first time this content published with tag {tag.name}"
+            return f"first time this content published with tag {tag}"
     return None
 
 
-async def versions_to_verify(
-    tx: FactRoles, provider: Pacticipant, content: PactVersion
-) -> list[tuple[Version, tuple[str, ...]]]:
+async def versions_to_verify(about: _PactEvent) -> list[tuple[Version, tuple[str, ...]]]:
     """The provider versions that must verify new content, each with why.
 
     The head of the provider's main branch and every version deployed or released (still
     supported) in an environment, once each, less those that already verified the content.
     """
+    provider = about.provider
     found: dict[int, tuple[Version, list[str]]] = {}
-
-    def add(version: Version, why: str) -> None:
-        found.setdefault(version.id, (version, []))[1].append(why)
-
     if provider.main_branch is not None:
-        branch = await tx.find_branch(provider.id, provider.main_branch)
-        if branch is not None:
-            head, _ = await tx.branch_versions(branch.id, Page(number=1, size=1))
-            for version in head:
-                add(version, f"latest from {provider.main_branch} branch")
-    for environment in await tx.list_environments():
-        for version in await live_versions(tx, provider.id, environment.uuid, released=False):
-            add(version, f"deployed in {environment.name}")
-        for version in await live_versions(tx, provider.id, environment.uuid, deployed=False):
-            add(version, f"released in {environment.name}")
+        head = await about.tx.branch_head(provider.id, provider.main_branch)
+        if head is not None:
+            found[head.id] = (head, [f"latest from {provider.main_branch} branch"])
+    for version, environment, how in await about.live():
+        found.setdefault(version.id, (version, []))[1].append(f"{how} in {environment}")
     if not found:
         return []
-    verified = {v.provider_version_id for v in await tx.verifications_of_pact_version(content.id)}
+    verified = {v.provider_version_id for v in await about.results()}
     return [(v, tuple(why)) for v, why in found.values() if v.id not in verified]
 
 
@@ -239,21 +262,21 @@ async def contract_events(  # noqa: PLR0917 - the publication's parts
     *,
     unchanged: bool,
 ) -> list[str]:
-    """Emit the events of one published pact; the names of those some webhook wanted.
+    """Emit the events of one published pact; the names of those some webhook matched.
 
     `unchanged`: the consumer version published this content before (a re-publication), so
-    the content did not change.
+    the content did not change and no provider version newly needs to verify it.
     """
     detected: list[str] = []
+    about = _PactEvent(tx, events, consumer, provider, content)
+    published: PactFacts | None = None
 
-    async def latest_result() -> Verification | None:
-        return await tx.latest_verification(content.id)
-
-    async def variables_for(event: str) -> Variables:
-        facts = await _pact_facts(
-            tx, events, consumer, provider, content, version, result=await latest_result()
-        )
-        return pactbroker_variables(event, facts)
+    async def latest_facts() -> PactFacts:
+        nonlocal published
+        if published is None:
+            results = await about.results()
+            published = await about.facts(version, result=results[0] if results else None)
+        return published
 
     for event in (CONTRACT_PUBLISHED, CONTRACT_CONTENT_CHANGED):
         if not await events.wants(event):
@@ -264,7 +287,7 @@ async def contract_events(  # noqa: PLR0917 - the publication's parts
             continue
 
         async def variables(event: str = event) -> Variables:
-            return await variables_for(event)
+            return pactbroker_variables(event, await latest_facts())
 
         if await events.emit(
             event,
@@ -275,33 +298,24 @@ async def contract_events(  # noqa: PLR0917 - the publication's parts
             consumer_version_id=version.id,
         ):
             detected.append(event)
-    event = CONTRACT_REQUIRING_VERIFICATION_PUBLISHED
-    if unchanged or not await events.wants(event):
+    required = CONTRACT_REQUIRING_VERIFICATION_PUBLISHED
+    if unchanged or not await events.wants(required):
         return detected
-    for provider_version, why in await versions_to_verify(tx, provider, content):
+    for provider_version, why in await versions_to_verify(about):
 
-        async def required(v: Version = provider_version, why: tuple[str, ...] = why) -> Variables:
-            facts = await _pact_facts(
-                tx,
-                events,
-                consumer,
-                provider,
-                content,
-                version,
-                provider_version=v,
-                descriptions=why,
-            )
-            return pactbroker_variables(event, facts)
+        async def requiring(v: Version = provider_version, why: tuple[str, ...] = why) -> Variables:
+            facts = await about.facts(version, provider_version=v, descriptions=why)
+            return pactbroker_variables(required, facts)
 
         if await events.emit(
-            event,
+            required,
             consumer=consumer,
             provider=provider,
-            variables=required,
+            variables=requiring,
             pact_version_sha=content.sha,
             consumer_version_id=version.id,
         ):
-            detected.append(event)
+            detected.append(required)
     return list(dict.fromkeys(detected))
 
 
@@ -352,23 +366,17 @@ async def verification_events(  # noqa: PLR0917 - the result's parts
         PROVIDER_VERIFICATION_SUCCEEDED if verification.success else PROVIDER_VERIFICATION_FAILED
     )
     names = [PROVIDER_VERIFICATION_PUBLISHED, outcome]
-    if not any([await events.wants(name) for name in names]):
+    if not [name for name in names if await events.wants(name)]:
         return
+    about = _PactEvent(tx, events, consumer, provider, content)
     for consumer_version in await verified_consumer_versions(
         tx, consumer, provider, content, verification.metadata
     ):
         for name in names:
 
             async def variables(name: str = name, cv: Version = consumer_version) -> Variables:
-                facts = await _pact_facts(
-                    tx,
-                    events,
-                    consumer,
-                    provider,
-                    content,
-                    cv,
-                    result=verification,
-                    provider_version=provider_version,
+                facts = await about.facts(
+                    cv, result=verification, provider_version=provider_version
                 )
                 return pactbroker_variables(name, facts)
 
@@ -448,11 +456,12 @@ async def change_request_event(
             if consumer is None
             else await tx.find_pact_version(consumer.id, provider.id, request.content_sha)
         )
+        labels = await events.labels(consumer, provider)
         pact = PactFacts(
             consumer="" if consumer is None else consumer.name,
             provider=provider.name,
-            consumer_labels=await events.labels(consumer),
-            provider_labels=await events.labels(provider),
+            consumer_labels=labels[0],
+            provider_labels=labels[1],
             pact_url=(
                 ""
                 if consumer is None or content is None or facts is None
@@ -492,13 +501,16 @@ async def provider_contract_events(  # noqa: PLR0917 - the publication's parts
     contract_url = provider_contract_url(provider.name, version.number)
     request = None if opened is None else change_request_facts(opened)
 
+    versions = _Versions(tx)
+
     async def base(consumer: Pacticipant | None) -> PactFacts:
+        consumer_labels, provider_labels = await events.labels(consumer, provider)
         return PactFacts(
             consumer="" if consumer is None else consumer.name,
             provider=provider.name,
-            consumer_labels=await events.labels(consumer),
-            provider_labels=await events.labels(provider),
-            provider_version=await version_facts(tx, version),
+            consumer_labels=consumer_labels,
+            provider_labels=provider_labels,
+            provider_version=(await versions.facts(version))[0],
         )
 
     async def published() -> Variables:

@@ -966,10 +966,16 @@ class WebhookOutbox(Protocol):
         """Store a pending delivery of an event to a webhook, due now."""
         ...
 
+    async def insert_webhook_events(
+        self, events: Sequence[NewEvent], now: datetime
+    ) -> list[WebhookEvent]:
+        """Store events (a transaction's, at once), in the order given."""
+        ...
+
     async def insert_deliveries(
-        self, event: WebhookEvent, targets: Sequence[tuple[Webhook, str]], now: datetime
+        self, targets: Sequence[tuple[WebhookEvent, Webhook, str]], now: datetime
     ) -> list[Delivery]:
-        """Store one pending delivery of an event, due now, per (webhook, sequence key)."""
+        """Store one pending delivery, due now, per (event, webhook, sequence key)."""
         ...
 
     async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:
@@ -1049,6 +1055,31 @@ class WebhookOutbox(Protocol):
         ...
 
 
+class EventFacts(Protocol):
+    """What webhook template variables are made of, each read in one statement."""
+
+    async def labels_of_pacticipants(self, pacticipant_ids: Sequence[int]) -> dict[int, list[str]]:
+        """Each pacticipant's labels, by name."""
+        ...
+
+    async def names_of_versions(
+        self, version_ids: Sequence[int]
+    ) -> dict[int, tuple[list[str], list[str]]]:
+        """Each version's branches and tags, in the order they were added."""
+        ...
+
+    async def live_versions_of(self, pacticipant_id: int) -> list[tuple[Version, str, str]]:
+        """The pacticipant's versions currently deployed or released (still supported).
+
+        Each as (version, environment name, "deployed" or "released"), by environment name.
+        """
+        ...
+
+    async def branch_head(self, pacticipant_id: int, branch: str) -> Version | None:
+        """The version added to the pacticipant's branch last."""
+        ...
+
+
 class Transaction(
     AuditLog,
     GovernanceRecords,
@@ -1064,6 +1095,7 @@ class Transaction(
     Notifications,
     Webhooks,
     WebhookOutbox,
+    EventFacts,
     Protocol,
 ):
     """One unit of work on the broker's data: every role at once."""

@@ -14,7 +14,7 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.errors import NotFoundError
-from broker.domain.model import JSONValue
+from broker.domain.model import JSONValue, Version
 from broker.domain.webhooks import (
     DEAD,
     PENDING,
@@ -30,9 +30,10 @@ from broker.domain.webhooks import (
     WebhookRequest,
 )
 from broker.storage.driver import Driver, Row, json_text, moment, optional_moment, written
+from broker.storage.versions import to_version
 
-# 8 bound values a row: 100 rows stay far below SQLite's limit on bound values per statement.
-_DELIVERIES_PER_INSERT = 100
+# At most 10 bound values a row: 100 rows stay far below SQLite's limit per statement.
+_ROWS_PER_INSERT = 100
 
 _WEBHOOK = (
     "SELECT w.*, c.name AS consumer_name, p.name AS provider_name FROM webhooks w"
@@ -262,18 +263,52 @@ class WebhookRows:
         )
         return written(await self.find_delivery_by_id(written(row)["id"]))
 
+    async def insert_webhook_events(
+        self, events: Sequence[NewEvent], now: datetime
+    ) -> list[WebhookEvent]:
+        """Every event of a transaction in one statement per chunk."""
+        stored: list[WebhookEvent] = []
+        at = self._db.time(now)
+        for start in range(0, len(events), _ROWS_PER_INSERT):
+            chunk = events[start : start + _ROWS_PER_INSERT]
+            fresh = [str(uuids.uuid4()) for _ in chunk]
+            args: list[object] = []
+            for uuid, event in zip(fresh, chunk, strict=True):
+                args += [
+                    uuid,
+                    event.name,
+                    event.subject.consumer,
+                    event.subject.provider,
+                    json_text(event.variables),
+                    event.pact_version_sha,
+                    event.consumer_version_id,
+                    event.verification_id,
+                    event.change_request_id,
+                    at,
+                ]
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            rows = await self._db.fetch(
+                "INSERT INTO webhook_events (uuid, name, consumer_name, provider_name, variables,"  # noqa: S608 - placeholders only
+                " pact_version_sha, consumer_version_id, verification_id, change_request_id,"
+                f" created_at) VALUES {values} RETURNING *",
+                *args,
+            )
+            by_uuid = {row["uuid"]: _event(row) for row in rows}
+            stored += [by_uuid[uuid] for uuid in fresh]
+        return stored
+
     async def insert_deliveries(
-        self, event: WebhookEvent, targets: Sequence[tuple[Webhook, str]], now: datetime
+        self, targets: Sequence[tuple[WebhookEvent, Webhook, str]], now: datetime
     ) -> list[Delivery]:
-        """One multi-row insert per chunk: an event's deliveries cost one statement, not ten."""
+        """One multi-row insert per chunk: ten deliveries cost one statement, not ten."""
         made: list[Delivery] = []
         at = self._db.time(now)
-        for start in range(0, len(targets), _DELIVERIES_PER_INSERT):
-            chunk = targets[start : start + _DELIVERIES_PER_INSERT]
+        for start in range(0, len(targets), _ROWS_PER_INSERT):
+            chunk = targets[start : start + _ROWS_PER_INSERT]
             fresh = [str(uuids.uuid4()) for _ in chunk]
             values = ", ".join(["(?, ?, ?, ?, ?, 0, ?, ?, ?)"] * len(chunk))
             args: list[object] = []
-            for uuid, (webhook, key) in zip(fresh, chunk, strict=True):
+            for uuid, (event, webhook, key) in zip(fresh, chunk, strict=True):
                 args += [uuid, event.id, webhook.id, key, PENDING, at, at, at]
             rows = await self._db.fetch(
                 "INSERT INTO webhook_deliveries (uuid, event_id, webhook_id, sequence_key,"  # noqa: S608 - placeholders only
@@ -297,7 +332,7 @@ class WebhookRows:
                     created_at=now,
                     updated_at=now,
                 )
-                for uuid, (webhook, key) in zip(fresh, chunk, strict=True)
+                for uuid, (event, webhook, key) in zip(fresh, chunk, strict=True)
             ]
         return made
 
@@ -475,3 +510,68 @@ class WebhookRows:
                 "SELECT count(*) FROM webhook_deliveries WHERE status = ?", status
             )
         )
+
+    # facts for template variables: one statement each, so an event costs few round trips
+
+    async def labels_of_pacticipants(self, pacticipant_ids: Sequence[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {i: [] for i in pacticipant_ids}
+        if not pacticipant_ids:
+            return found
+        rows = await self._db.fetch(
+            "SELECT pacticipant_id, name FROM labels"  # noqa: S608 - placeholders only
+            f" WHERE pacticipant_id IN ({', '.join('?' * len(pacticipant_ids))}) ORDER BY name",
+            *pacticipant_ids,
+        )
+        for row in rows:
+            found[row["pacticipant_id"]].append(row["name"])
+        return found
+
+    async def names_of_versions(
+        self, version_ids: Sequence[int]
+    ) -> dict[int, tuple[list[str], list[str]]]:
+        found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in version_ids}
+        if not version_ids:
+            return found
+        marks = ", ".join("?" * len(version_ids))
+        rows = await self._db.fetch(
+            "SELECT bv.version_id, 'branch' AS kind, b.name, bv.seq AS seq FROM branch_versions bv"  # noqa: S608 - placeholders only
+            f" JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id IN ({marks})"
+            " UNION ALL SELECT t.version_id, 'tag' AS kind, t.name, t.seq AS seq FROM tags t"
+            f" WHERE t.version_id IN ({marks}) ORDER BY seq",
+            *version_ids,
+            *version_ids,
+        )
+        for row in rows:
+            branches, tags = found[row["version_id"]]
+            (branches if row["kind"] == "branch" else tags).append(row["name"])
+        return found
+
+    async def live_versions_of(self, pacticipant_id: int) -> list[tuple[Version, str, str]]:
+        rows = await self._db.fetch(
+            "SELECT v.*, e.name AS environment_name, 'deployed' AS how FROM deployed_versions d"
+            " JOIN versions v ON v.id = d.version_id"
+            " JOIN environments e ON e.uuid = d.environment_uuid"
+            " WHERE d.pacticipant_id = ? AND d.undeployed_at IS NULL"
+            " UNION ALL SELECT v.*, e.name AS environment_name, 'released' AS how"
+            " FROM released_versions r JOIN versions v ON v.id = r.version_id"
+            " JOIN environments e ON e.uuid = r.environment_uuid"
+            " WHERE r.pacticipant_id = ? AND r.support_ended_at IS NULL"
+            " ORDER BY environment_name, how, id",
+            pacticipant_id,
+            pacticipant_id,
+        )
+        found: dict[tuple[int, str, str], tuple[Version, str, str]] = {}
+        for row in rows:
+            key = (row["id"], row["environment_name"], row["how"])
+            found.setdefault(key, (to_version(row), row["environment_name"], row["how"]))
+        return list(found.values())
+
+    async def branch_head(self, pacticipant_id: int, branch: str) -> Version | None:
+        row = await self._db.fetchrow(
+            "SELECT v.* FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
+            " JOIN versions v ON v.id = bv.version_id"
+            " WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.seq DESC LIMIT 1",
+            pacticipant_id,
+            branch,
+        )
+        return None if row is None else to_version(row)

@@ -41,7 +41,7 @@ async def test_an_events_deliveries_are_stored_at_once_and_read_back_alike(
             NewEvent(name=CONTRACT_PUBLISHED, subject=EventSubject(provider="Bar"), variables={}),
             now,
         )
-        made = await tx.insert_deliveries(event, [(h, f"key-{h.id}") for h in hooks], now)
+        made = await tx.insert_deliveries([(event, h, f"key-{h.id}") for h in hooks], now)
         assert [d.webhook_uuid for d in made] == [h.uuid for h in hooks]
         assert len({d.uuid for d in made}) == 3
         for delivery in made:
@@ -51,7 +51,7 @@ async def test_an_events_deliveries_are_stored_at_once_and_read_back_alike(
                 0,
                 CONTRACT_PUBLISHED,
             )
-        assert await tx.insert_deliveries(event, [], now) == []
+        assert await tx.insert_deliveries([], now) == []
 
 
 async def test_the_previous_publication_is_the_newest_earlier_one_on_the_branch_or_tag(
@@ -90,10 +90,10 @@ async def test_an_event_rolls_back_with_its_transaction_and_commits_with_it(
         async with storage.transaction() as tx:
             await tx.add_label(pacticipant.id, "changed", now)
             events = Events(tx, now)
-            made = await events.emit(
+            await events.emit(
                 CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
             )
-            assert len(made) == 1
+            assert len(await events.flush()) == 1
             raise RuntimeError("the change fails after its event was written")
     async with storage.transaction() as tx:
         assert await tx.list_deliveries() == []
@@ -105,6 +105,7 @@ async def test_an_event_rolls_back_with_its_transaction_and_commits_with_it(
         await events.emit(
             CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
         )
+        await events.flush()
     async with storage.transaction() as tx:
         [delivery] = await tx.list_deliveries()
         event = await tx.find_webhook_event(delivery.event_id)
@@ -127,24 +128,73 @@ async def test_labels_are_read_only_when_a_webhook_selects_by_label(
 
     async with storage.transaction() as tx:
         events = Events(tx, now)
-        made = await events.emit(
+        emitted = await events.emit(
             CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
         )
-        assert len(made) == 1
+        assert emitted
         assert events._labels == {}
         await tx.insert_webhook(
             hook("hook-label-aaaaaaaaaa", provider=PacticipantSelector(label="payments")), now
         )
         later = Events(tx, now)
-        assert (
-            len(
-                await later.emit(
-                    CONTRACT_PUBLISHED,
-                    consumer=pacticipant,
-                    provider=pacticipant,
-                    variables=variables,
-                )
-            )
-            == 2
+        await later.emit(
+            CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
         )
+        assert len(await later.flush()) == 2
         assert later._labels == {pacticipant.id: ("payments",)}
+
+
+async def test_a_transactions_events_are_stored_in_order_with_their_variables(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        stored = await tx.insert_webhook_events(
+            [
+                NewEvent(
+                    name=name,
+                    subject=EventSubject(consumer="Foo", provider="Bar"),
+                    variables={"pactbroker.eventName": name},
+                    consumer_version_id=None,
+                )
+                for name in ("contract_published", "contract_content_changed")
+            ],
+            now,
+        )
+        assert [e.name for e in stored] == ["contract_published", "contract_content_changed"]
+        for event in stored:
+            assert await tx.find_webhook_event(event.id) == event
+            assert event.variables == {"pactbroker.eventName": event.name}
+            assert (event.consumer_name, event.provider_name, event.created_at) == (
+                "Foo",
+                "Bar",
+                now,
+            )
+        assert await tx.insert_webhook_events([], now) == []
+
+
+async def test_the_facts_of_variables_are_read_in_one_statement_each(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        other = await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
+        await tx.add_label(pacticipant.id, "web", now)
+        await tx.add_label(pacticipant.id, "frontend", now)
+        assert await tx.labels_of_pacticipants([pacticipant.id, other.id]) == {
+            pacticipant.id: ["frontend", "web"],
+            other.id: [],
+        }
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        main = await tx.insert_branch(pacticipant.id, "main", now)
+        feature = await tx.insert_branch(pacticipant.id, "feat", now)
+        await tx.insert_branch_version(main.id, v1.id, now)
+        await tx.insert_branch_version(feature.id, v1.id, now)
+        await tx.insert_branch_version(main.id, v2.id, now)
+        await tx.insert_tag(v1.id, "prod", now)
+        await tx.insert_tag(v1.id, "dev", now)
+        assert await tx.names_of_versions([v1.id, v3.id]) == {
+            v1.id: (["main", "feat"], ["prod", "dev"]),
+            v3.id: ([], []),
+        }
+        assert await tx.branch_head(pacticipant.id, "main") == v2
+        assert await tx.branch_head(pacticipant.id, "nope") is None
+        assert await tx.live_versions_of(pacticipant.id) == []
