@@ -18,6 +18,7 @@ from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page,
 from broker.domain.names import check_name
 from broker.domain.pact_diff import PactDiff
 from broker.domain.provider_states import ProviderState, aggregate
+from broker.domain.webhook_variables import VersionFacts
 from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
@@ -94,6 +95,7 @@ class PublishedPact(msgspec.Struct, frozen=True, kw_only=True):
     pact: Pact
     outcome: str  # "created", "unchanged" or "changed"
     previous_sha: str | None = None  # the content the consumer version held before, if any
+    new_content: bool = False  # the integration never had this content before
 
 
 class PublishOutcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -250,6 +252,18 @@ class ContractService:
                     pact.publication,
                     pact.content,
                     unchanged=done.outcome == "unchanged",
+                    new_content=done.new_content,
+                    # A version this request created holds exactly its branch and tags.
+                    known=(
+                        VersionFacts(
+                            number=version.number,
+                            branch=request.branch,
+                            tags=tuple(dict.fromkeys(request.tags)),
+                            build_url=version.build_url,
+                        )
+                        if version_created
+                        else None
+                    ),
                 )
             await events.flush()
             notices += events.notices()
@@ -298,7 +312,7 @@ class ContractService:
         provider = await ensure_pacticipant(tx, item.contract.provider_name, self._clock)
         current = await tx.find_publication(version.id, provider.id)
         if current is None:
-            content = await self._content(tx, consumer, provider, item.sha, item.text)
+            content, new = await self._content(tx, consumer, provider, item.sha, item.text)
             publication = await tx.insert_publication(
                 consumer_id=consumer.id,
                 provider_id=provider.id,
@@ -308,7 +322,7 @@ class ContractService:
                 content=None if item.text == content.content else item.text,
             )
             pact = _pact(consumer, provider, version, publication, content)
-            return PublishedPact(pact=pact, outcome="created")
+            return PublishedPact(pact=pact, outcome="created", new_content=new)
         stored = await tx.find_pact_version_by_id(current.pact_version_id)
         assert stored is not None  # a publication's content is deleted only with it
         sha, text = item.sha, item.text
@@ -334,7 +348,7 @@ class ContractService:
             )
             conflicts.append(Notice("info", f"Changes:\n{difference}"))
             return None
-        content = await self._content(tx, consumer, provider, sha, text)
+        content, new = await self._content(tx, consumer, provider, sha, text)
         replaced = await tx.replace_publication(
             current,
             content.id,
@@ -342,16 +356,16 @@ class ContractService:
             content=None if text == content.content else text,
         )
         pact = _pact(consumer, provider, version, replaced, content)
-        return PublishedPact(pact=pact, outcome="changed", previous_sha=stored.sha)
+        return PublishedPact(pact=pact, outcome="changed", previous_sha=stored.sha, new_content=new)
 
     async def _content(
         self, tx: Pacts, consumer: Pacticipant, provider: Pacticipant, sha: str, text: str
-    ) -> PactVersion:
-        content, _ = await find_or_insert(
+    ) -> tuple[PactVersion, bool]:
+        """The content's pact version, and whether this publication created it."""
+        return await find_or_insert(
             lambda: tx.find_pact_version(consumer.id, provider.id, sha),
             lambda: tx.insert_pact_version(consumer.id, provider.id, sha, text, self._clock()),
         )
-        return content
 
     # reading
 

@@ -111,6 +111,10 @@ class _Versions:
         self._tx = tx
         self._names: dict[int, tuple[list[str], list[str]]] = {}
 
+    def know(self, version: Version, facts: VersionFacts) -> None:
+        """Take a version's branch and tags as known (a version created by this request)."""
+        self._names[version.id] = ([facts.branch] if facts.branch else [], list(facts.tags))
+
     async def facts(self, *versions: Version) -> list[VersionFacts]:
         missing = [v.id for v in versions if v.id not in self._names]
         if missing:
@@ -132,22 +136,24 @@ class _Versions:
 class _PactEvent:
     """The facts of events about one pact content and consumer version, each read once."""
 
-    def __init__(  # noqa: PLR0917 - what the events are about
+    def __init__(
         self,
         tx: FactRoles,
         events: Events,
         consumer: Pacticipant,
         provider: Pacticipant,
         content: PactVersion,
-        versions: _Versions | None = None,
+        *,
+        new_content: bool = False,
     ) -> None:
         self.tx = tx
         self.events = events
         self.consumer = consumer
         self.provider = provider
         self.content = content
-        self.versions = versions or _Versions(tx)
-        self._results: list[Verification] | None = None
+        self.versions = _Versions(tx)
+        # Content created in this transaction has no verification results yet.
+        self._results: list[Verification] | None = [] if new_content else None
         self._live: list[tuple[Version, str, str]] | None = None
 
     async def results(self) -> list[Verification]:
@@ -157,9 +163,10 @@ class _PactEvent:
         return self._results
 
     async def live(self) -> list[tuple[Version, str, str]]:
-        """The provider's deployed and released versions, with where and how."""
+        """The provider's main-branch head, deployed and released versions: where and how."""
         if self._live is None:
-            self._live = await self.tx.live_versions_of(self.provider.id)
+            main = self.provider.main_branch
+            self._live = await self.tx.live_versions_of(self.provider.id, main)
         return self._live
 
     async def facts(
@@ -204,14 +211,17 @@ class _PactEvent:
 
 
 async def content_changed_reason(
-    tx: FactRoles, publication: PactPublication, content: PactVersion
+    tx: FactRoles, publication: PactPublication, content: PactVersion, *, new_content: bool = False
 ) -> str | None:
     """Why a publication counts as changed content (Pact Broker semantics), or None.
 
     Changed: the integration's first pact; content unlike the previous consumer version's;
     or the first pact (or new content) on one of the version's branches or tags. Content
     is compared by its canonical sha, so whitespace, key order and metadata do not count.
+    `new_content`: the integration never had this content before, so it changed.
     """
+    if new_content:
+        return "pact content has changed since the previous version"
     previous = await tx.previous_publication(publication)
     if previous is None:
         return "first time any pact published for this integration"
@@ -237,14 +247,10 @@ async def versions_to_verify(about: _PactEvent) -> list[tuple[Version, tuple[str
     The head of the provider's main branch and every version deployed or released (still
     supported) in an environment, once each, less those that already verified the content.
     """
-    provider = about.provider
     found: dict[int, tuple[Version, list[str]]] = {}
-    if provider.main_branch is not None:
-        head = await about.tx.branch_head(provider.id, provider.main_branch)
-        if head is not None:
-            found[head.id] = (head, [f"latest from {provider.main_branch} branch"])
-    for version, environment, how in await about.live():
-        found.setdefault(version.id, (version, []))[1].append(f"{how} in {environment}")
+    for version, place, how in await about.live():
+        why = f"latest from {place} branch" if how == "head" else f"{how} in {place}"
+        found.setdefault(version.id, (version, []))[1].append(why)
     if not found:
         return []
     verified = {v.provider_version_id for v in await about.results()}
@@ -261,14 +267,20 @@ async def contract_events(  # noqa: PLR0917 - the publication's parts
     content: PactVersion,
     *,
     unchanged: bool,
+    new_content: bool = False,
+    known: VersionFacts | None = None,
 ) -> list[str]:
     """Emit the events of one published pact; the names of those some webhook matched.
 
     `unchanged`: the consumer version published this content before (a re-publication), so
     the content did not change and no provider version newly needs to verify it.
+    `new_content`: the integration never had this content. `known`: the consumer version's
+    branch and tags when the publication created it (they are the request's).
     """
     detected: list[str] = []
-    about = _PactEvent(tx, events, consumer, provider, content)
+    about = _PactEvent(tx, events, consumer, provider, content, new_content=new_content)
+    if known is not None:
+        about.versions.know(version, known)
     published: PactFacts | None = None
 
     async def latest_facts() -> PactFacts:
@@ -282,7 +294,9 @@ async def contract_events(  # noqa: PLR0917 - the publication's parts
         if not await events.wants(event):
             continue
         if event == CONTRACT_CONTENT_CHANGED and (
-            unchanged or await content_changed_reason(tx, publication, content) is None
+            unchanged
+            or await content_changed_reason(tx, publication, content, new_content=new_content)
+            is None
         ):
             continue
 

@@ -1068,17 +1068,15 @@ class EventFacts(Protocol):
         """Each version's branches and tags, in the order they were added."""
         ...
 
-    async def live_versions_of(self, pacticipant_id: int) -> list[tuple[Version, str, str]]:
-        """The pacticipant's versions currently deployed or released (still supported).
+    async def live_versions_of(
+        self, pacticipant_id: int, branch: str | None = None
+    ) -> list[tuple[Version, str, str]]:
+        """The pacticipant's versions deployed or released (still supported), in one statement.
 
-        Each as (version, environment name, "deployed" or "released"), by environment name.
+        Each as (version, environment name, "deployed" or "released"), by environment name;
+        with `branch`, first the branch's head as (version, branch name, "head").
         """
         ...
-
-    async def branch_head(self, pacticipant_id: int, branch: str) -> Version | None:
-        """The version added to the pacticipant's branch last."""
-        ...
-
 
 class Transaction(
     AuditLog,

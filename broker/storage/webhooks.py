@@ -546,32 +546,31 @@ class WebhookRows:
             (branches if row["kind"] == "branch" else tags).append(row["name"])
         return found
 
-    async def live_versions_of(self, pacticipant_id: int) -> list[tuple[Version, str, str]]:
+    async def live_versions_of(
+        self, pacticipant_id: int, branch: str | None = None
+    ) -> list[tuple[Version, str, str]]:
+        head = (
+            " UNION ALL SELECT * FROM (SELECT v.*, b.name AS place, 'head' AS how"
+            " FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
+            " JOIN versions v ON v.id = bv.version_id"
+            " WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.seq DESC LIMIT 1) h"
+        )
         rows = await self._db.fetch(
-            "SELECT v.*, e.name AS environment_name, 'deployed' AS how FROM deployed_versions d"
-            " JOIN versions v ON v.id = d.version_id"
+            "SELECT * FROM (SELECT v.*, e.name AS place, 'deployed' AS how"  # noqa: S608 - fixed fragment
+            " FROM deployed_versions d JOIN versions v ON v.id = d.version_id"
             " JOIN environments e ON e.uuid = d.environment_uuid"
             " WHERE d.pacticipant_id = ? AND d.undeployed_at IS NULL"
-            " UNION ALL SELECT v.*, e.name AS environment_name, 'released' AS how"
+            " UNION ALL SELECT v.*, e.name AS place, 'released' AS how"
             " FROM released_versions r JOIN versions v ON v.id = r.version_id"
             " JOIN environments e ON e.uuid = r.environment_uuid"
-            " WHERE r.pacticipant_id = ? AND r.support_ended_at IS NULL"
-            " ORDER BY environment_name, how, id",
+            f" WHERE r.pacticipant_id = ? AND r.support_ended_at IS NULL{head if branch else ''}) x"
+            " ORDER BY how = 'head' DESC, place, how, id",
             pacticipant_id,
             pacticipant_id,
+            *([pacticipant_id, branch] if branch else []),
         )
         found: dict[tuple[int, str, str], tuple[Version, str, str]] = {}
         for row in rows:
-            key = (row["id"], row["environment_name"], row["how"])
-            found.setdefault(key, (to_version(row), row["environment_name"], row["how"]))
+            key = (row["id"], row["place"], row["how"])
+            found.setdefault(key, (to_version(row), row["place"], row["how"]))
         return list(found.values())
-
-    async def branch_head(self, pacticipant_id: int, branch: str) -> Version | None:
-        row = await self._db.fetchrow(
-            "SELECT v.* FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
-            " JOIN versions v ON v.id = bv.version_id"
-            " WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.seq DESC LIMIT 1",
-            pacticipant_id,
-            branch,
-        )
-        return None if row is None else to_version(row)

@@ -195,6 +195,6 @@ async def test_the_facts_of_variables_are_read_in_one_statement_each(
             v1.id: (["main", "feat"], ["prod", "dev"]),
             v3.id: ([], []),
         }
-        assert await tx.branch_head(pacticipant.id, "main") == v2
-        assert await tx.branch_head(pacticipant.id, "nope") is None
         assert await tx.live_versions_of(pacticipant.id) == []
+        assert await tx.live_versions_of(pacticipant.id, "main") == [(v2, "main", "head")]
+        assert await tx.live_versions_of(pacticipant.id, "nope") == []
