@@ -102,6 +102,14 @@ class Events:
         """Whether some enabled webhook listens to the event (whatever it is about)."""
         return bool(await self._candidates(name))
 
+    def knows(self, pacticipant: Pacticipant) -> bool:
+        """Whether the pacticipant's labels were read in this transaction."""
+        return pacticipant.id in self._labels
+
+    def learn(self, labels: dict[int, list[str]]) -> None:
+        """Keep labels read along with other facts."""
+        self._labels.update((i, tuple(names)) for i, names in labels.items())
+
     async def labels(self, *pacticipants: Pacticipant | None) -> list[tuple[str, ...]]:
         """Each pacticipant's labels (none for None), read in one statement once per transaction."""
         missing = [p.id for p in pacticipants if p is not None and p.id not in self._labels]

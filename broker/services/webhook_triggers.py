@@ -163,10 +163,16 @@ class _PactEvent:
         return self._results
 
     async def live(self) -> list[tuple[Version, str, str]]:
-        """The provider's main-branch head, deployed and released versions: where and how."""
+        """The provider's main-branch head, deployed and released versions: where and how.
+
+        Read with the consumer's and provider's labels (when not known yet), in one statement.
+        """
         if self._live is None:
-            main = self.provider.main_branch
-            self._live = await self.tx.live_versions_of(self.provider.id, main)
+            wanted = [p.id for p in (self.consumer, self.provider) if not self.events.knows(p)]
+            labels, self._live = await self.tx.pact_event_facts(
+                wanted, self.provider.id, self.provider.main_branch
+            )
+            self.events.learn(labels)
         return self._live
 
     async def facts(
@@ -182,8 +188,8 @@ class _PactEvent:
             provider_version = await self.tx.find_version_by_id(result.provider_version_id)
         shown = [consumer_version] + ([provider_version] if provider_version else [])
         consumer_facts, *provider_facts = await self.versions.facts(*shown)
-        consumer_labels, provider_labels = await self.events.labels(self.consumer, self.provider)
         deployed = [v.number for v, _, how in await self.live() if how == "deployed"]
+        consumer_labels, provider_labels = await self.events.labels(self.consumer, self.provider)
         names = (self.consumer.name, self.provider.name, self.content.sha)
         return PactFacts(
             consumer=self.consumer.name,

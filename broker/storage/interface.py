@@ -1078,6 +1078,16 @@ class EventFacts(Protocol):
         """
         ...
 
+    async def pact_event_facts(
+        self, labelled: Sequence[int], provider_id: int, branch: str | None
+    ) -> tuple[dict[int, list[str]], list[tuple[Version, str, str]]]:
+        """`labels_of_pacticipants(labelled)` and `live_versions_of(provider_id, branch)`.
+
+        One statement for both: a publication's events cost few round trips.
+        """
+        ...
+
+
 class Transaction(
     AuditLog,
     GovernanceRecords,

@@ -549,28 +549,56 @@ class WebhookRows:
     async def live_versions_of(
         self, pacticipant_id: int, branch: str | None = None
     ) -> list[tuple[Version, str, str]]:
-        head = (
-            " UNION ALL SELECT * FROM (SELECT v.*, b.name AS place, 'head' AS how"
-            " FROM branches b JOIN branch_versions bv ON bv.branch_id = b.id"
-            " JOIN versions v ON v.id = bv.version_id"
-            " WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.seq DESC LIMIT 1) h"
+        _, live = await self.pact_event_facts((), pacticipant_id, branch)
+        return live
+
+    async def pact_event_facts(
+        self, labelled: Sequence[int], provider_id: int, branch: str | None
+    ) -> tuple[dict[int, list[str]], list[tuple[Version, str, str]]]:
+        """Labels and the provider's live versions in one statement: events cost round trips.
+
+        Every row has the version's columns, where it is (environment, branch or label name)
+        and how: deployed, released, head, or label (the version columns then hold only the
+        labelled pacticipant's id).
+        """
+        # Fixed fragments only; every value is bound.
+        columns = "v.id, v.pacticipant_id, v.number, v.build_url, v.created_at, v.updated_at"
+        live = (
+            f"SELECT {columns}, e.name AS place, '{{how}}' AS how FROM {{table}} t"  # noqa: S608 - fixed fragments
+            " JOIN versions v ON v.id = t.version_id JOIN environments e"
+            " ON e.uuid = t.environment_uuid WHERE t.pacticipant_id = ? AND t.{ended} IS NULL"
         )
+        parts = [
+            live.format(how="deployed", table="deployed_versions", ended="undeployed_at"),
+            live.format(how="released", table="released_versions", ended="support_ended_at"),
+        ]
+        args: list[object] = [provider_id, provider_id]
+        if branch is not None:
+            parts.append(
+                f"SELECT * FROM (SELECT {columns}, b.name AS place, 'head' AS how FROM branches b"  # noqa: S608 - fixed fragments
+                " JOIN branch_versions bv ON bv.branch_id = b.id"
+                " JOIN versions v ON v.id = bv.version_id"
+                " WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.seq DESC LIMIT 1) h"
+            )
+            args += [provider_id, branch]
+        if labelled:
+            marks = ", ".join("?" * len(labelled))
+            parts.append(
+                "SELECT NULL, l.pacticipant_id, NULL, NULL, NULL, NULL, l.name AS place,"  # noqa: S608 - fixed fragments
+                f" 'label' AS how FROM labels l WHERE l.pacticipant_id IN ({marks})"
+            )
+            args += list(labelled)
+        union = " UNION ALL ".join(parts)
         rows = await self._db.fetch(
-            "SELECT * FROM (SELECT v.*, e.name AS place, 'deployed' AS how"  # noqa: S608 - fixed fragment
-            " FROM deployed_versions d JOIN versions v ON v.id = d.version_id"
-            " JOIN environments e ON e.uuid = d.environment_uuid"
-            " WHERE d.pacticipant_id = ? AND d.undeployed_at IS NULL"
-            " UNION ALL SELECT v.*, e.name AS place, 'released' AS how"
-            " FROM released_versions r JOIN versions v ON v.id = r.version_id"
-            " JOIN environments e ON e.uuid = r.environment_uuid"
-            f" WHERE r.pacticipant_id = ? AND r.support_ended_at IS NULL{head if branch else ''}) x"
-            " ORDER BY how = 'head' DESC, place, how, id",
-            pacticipant_id,
-            pacticipant_id,
-            *([pacticipant_id, branch] if branch else []),
+            f"SELECT * FROM ({union}) x ORDER BY how = 'head' DESC, place, how, id",  # noqa: S608
+            *args,
         )
-        found: dict[tuple[int, str, str], tuple[Version, str, str]] = {}
+        labels: dict[int, list[str]] = {i: [] for i in labelled}
+        live: dict[tuple[int, str, str], tuple[Version, str, str]] = {}
         for row in rows:
+            if row["how"] == "label":
+                labels[row["pacticipant_id"]].append(row["place"])
+                continue
             key = (row["id"], row["place"], row["how"])
-            found.setdefault(key, (to_version(row), row["place"], row["how"]))
-        return list(found.values())
+            live.setdefault(key, (to_version(row), row["place"], row["how"]))
+        return labels, list(live.values())
