@@ -1,13 +1,15 @@
 """What webhooks cost a publication: `POST /contracts/publish` with 0 and with 10 webhooks.
 
-    .venv/bin/python benchmarks/webhook_publish.py [--publishes 400]
+    .venv/bin/python benchmarks/webhook_publish.py [--publishes 400] [--events all|default]
 
 For SQLite (a temporary file) and PostgreSQL (a throwaway database on 127.0.0.1:5432) it starts
 `accord broker serve` and publishes small pacts (3 interactions, new content and a new consumer
 version each time, on branch main) from one client. The provider has a main-branch head, so
-with the 10 webhooks (each listening to every Pact Broker event, for any pacticipant) a
+with the 10 webhooks (for any pacticipant, each listening to every Pact Broker event) a
 publication stores three events (`contract_published`, `contract_content_changed`,
-`contract_requiring_verification_published`), their variables and 30 deliveries. No worker
+`contract_requiring_verification_published`), their variables and 30 deliveries; with
+`--events default` the webhooks listen to `contract_content_changed` only (the default of a
+webhook that names no event): one event and 10 deliveries. No worker
 delivers them: this measures the publication only.
 
 The configurations alternate publication by publication (the webhooks enabled or disabled
@@ -36,18 +38,27 @@ from foundation_writes import broker, postgres_database
 from pact_documents import interaction
 from publish import body, pact
 
-from broker.domain.webhooks import PACT_BROKER_EVENTS, WebhookDraft, WebhookRequest
+from broker.domain.webhooks import (
+    DEFAULT_EVENTS,
+    PACT_BROKER_EVENTS,
+    WebhookDraft,
+    WebhookRequest,
+)
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
 
 WEBHOOKS = 10
 
 
+EVENTS = {"all": PACT_BROKER_EVENTS, "default": DEFAULT_EVENTS}
+listened = PACT_BROKER_EVENTS
+
+
 def draft(i: int, *, enabled: bool) -> WebhookDraft:
     return WebhookDraft(
         uuid=f"benchmark-webhook-{i:04}",
         description=f"build {i}",
-        events=PACT_BROKER_EVENTS,
+        events=listened,
         request=WebhookRequest(
             method="POST",
             url="https://ci.example/build?pact=${pactbroker.pactUrl}",
@@ -114,7 +125,10 @@ async def measure(url: str, database_url: str, publishes: int) -> dict[int, list
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--publishes", type=int, default=400)
+    parser.add_argument("--events", choices=sorted(EVENTS), default="all")
     args = parser.parse_args()
+    global listened  # noqa: PLW0603 - one setting for the whole run
+    listened = EVENTS[args.events]
     with tempfile.TemporaryDirectory() as tmp, postgres_database() as pg_url:
         workdir = Path(tmp)
         for backend, url in (("sqlite", f"sqlite:///{workdir / 'w.db'}"), ("postgres", pg_url)):
