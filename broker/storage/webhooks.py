@@ -563,14 +563,14 @@ class WebhookRows:
         """
         # Fixed fragments only; every value is bound.
         columns = "v.id, v.pacticipant_id, v.number, v.build_url, v.created_at, v.updated_at"
-        live = (
+        current = (
             f"SELECT {columns}, e.name AS place, '{{how}}' AS how FROM {{table}} t"  # noqa: S608 - fixed fragments
             " JOIN versions v ON v.id = t.version_id JOIN environments e"
             " ON e.uuid = t.environment_uuid WHERE t.pacticipant_id = ? AND t.{ended} IS NULL"
         )
         parts = [
-            live.format(how="deployed", table="deployed_versions", ended="undeployed_at"),
-            live.format(how="released", table="released_versions", ended="support_ended_at"),
+            current.format(how="deployed", table="deployed_versions", ended="undeployed_at"),
+            current.format(how="released", table="released_versions", ended="support_ended_at"),
         ]
         args: list[object] = [provider_id, provider_id]
         if branch is not None:
