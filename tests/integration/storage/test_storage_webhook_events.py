@@ -16,8 +16,9 @@ from broker.domain.webhooks import (
     PacticipantSelector,
     WebhookDraft,
     WebhookRequest,
+    sequence_key,
 )
-from broker.services.webhook_events import Events
+from broker.services.webhook_events import Events, emit
 from broker.storage.interface import Storage
 from tests.integration.storage.test_storage_pacts import consumer_versions, publish
 
@@ -198,3 +199,22 @@ async def test_the_facts_of_variables_are_read_in_one_statement_each(
         assert await tx.live_versions_of(pacticipant.id) == []
         assert await tx.live_versions_of(pacticipant.id, "main") == [(v2, "main", "head")]
         assert await tx.live_versions_of(pacticipant.id, "nope") == []
+
+
+async def test_emit_stores_an_event_only_for_matching_webhooks(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        await tx.insert_webhook(
+            hook("hook-foo-aaaaaaaaaaaa", consumer=PacticipantSelector(name="Foo")), now
+        )
+        await tx.insert_webhook(
+            hook("hook-other-aaaaaaaaaa", consumer=PacticipantSelector(label="x")), now
+        )
+        subject = EventSubject(consumer="Foo", provider="Bar")
+        [made] = await emit(tx, CONTRACT_PUBLISHED, subject, {"a": "1"}, now=now)
+        assert made.webhook_uuid == "hook-foo-aaaaaaaaaaaa"
+        assert made.sequence_key == sequence_key(made.webhook_id, subject)
+        nobody = EventSubject(consumer="Baz", provider="Bar")
+        assert await emit(tx, CONTRACT_PUBLISHED, nobody, {}, now=now) == []
+        assert len(await tx.list_deliveries()) == 1
