@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
 import pytest
 
 from broker.domain.model import Pacticipant, PacticipantChanges
@@ -18,6 +19,8 @@ from broker.domain.webhooks import (
     WebhookRequest,
     sequence_key,
 )
+from broker.services.contracts import Contract, ContractService, PublishRequest
+from broker.services.doorbell import Doorbell
 from broker.services.webhook_events import Events, emit
 from broker.storage.interface import Storage
 from tests.integration.storage.test_storage_pacts import consumer_versions, publish
@@ -218,3 +221,37 @@ async def test_emit_stores_an_event_only_for_matching_webhooks(
         nobody = EventSubject(consumer="Baz", provider="Bar")
         assert await emit(tx, CONTRACT_PUBLISHED, nobody, {}, now=now) == []
         assert len(await tx.list_deliveries()) == 1
+
+
+async def test_a_publication_rings_the_doorbell_only_when_it_made_deliveries(
+    storage: Storage, now: datetime
+) -> None:
+    bell = Doorbell()
+    contracts = ContractService(storage, allow_modification=False, doorbell=bell)
+
+    def request(version: str, description: str) -> PublishRequest:
+        document = {
+            "consumer": {"name": "Foo"},
+            "provider": {"name": "Bar"},
+            "interactions": [
+                {
+                    "description": description,
+                    "request": {"method": "GET", "path": "/"},
+                    "response": {"status": 200},
+                }
+            ],
+            "metadata": {"pactSpecification": {"version": "2.0.0"}},
+        }
+        content = msgspec.json.encode(document)
+        return PublishRequest(
+            pacticipant_name="Foo",
+            version_number=version,
+            contracts=(Contract(consumer_name="Foo", provider_name="Bar", content=content),),
+        )
+
+    await contracts.publish(request("1", "a"))
+    assert not await bell.wait(0)
+    async with storage.transaction() as tx:
+        await tx.insert_webhook(hook("hook-any-aaaaaaaaaaaa"), now)
+    await contracts.publish(request("2", "b"))
+    assert await bell.wait(0)
