@@ -97,7 +97,7 @@ def wire_services(
         versions=VersionService(storage),
         environments=EnvironmentService(storage),
         deployments=DeploymentService(storage),
-        verifications=VerificationService(storage),
+        verifications=VerificationService(storage, doorbell=doorbell),
         for_verification=ForVerificationService(storage, governance=rules),
         can_i_deploy=CanIDeployService(storage, governance=rules, work=work),
         contracts=ContractService(
@@ -106,9 +106,14 @@ def wire_services(
             strict_pacts=settings.strict_pacts,
             governance=rules,
             work=work,
+            doorbell=doorbell,
         ),
-        provider_contracts=ProviderContractService(storage, governance=rules, work=work),
-        governance=GovernanceService(storage, rules, allow_override=settings.allow_override),
+        provider_contracts=ProviderContractService(
+            storage, governance=rules, work=work, doorbell=doorbell
+        ),
+        governance=GovernanceService(
+            storage, rules, allow_override=settings.allow_override, doorbell=doorbell
+        ),
         auth=AuthService(
             storage,
             admin_token=settings.admin_token,

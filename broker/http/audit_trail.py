@@ -1,6 +1,8 @@
 """Per request: seal audit entries with the configured key, and log the new head after commit.
 
-It also scopes `current_actor` to the request: the permission guard sets it.
+It also scopes `current_actor` to the request (the permission guard sets it) and sets
+`current_base_url`, the base the services put in the URLs of webhook template variables: the
+same one the HAL links use.
 
 The log line (`audit head SEQ:HASH`, logger `accord.audit`) is written once the request has
 answered with success, so its transaction has committed: shipping these lines to a log store
@@ -12,12 +14,14 @@ from __future__ import annotations
 
 import logging
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from broker.domain.audit import AuditEntry, head
+from broker.http.hal import base_url
 from broker.services.actor import current_actor
 from broker.services.audit import appended, audit_key
+from broker.services.origin import current_base_url
 
 log = logging.getLogger("accord.audit")
 
@@ -46,9 +50,11 @@ class AuditTrailMiddleware:
         key_reset = audit_key.set(key)
         collect_reset = appended.set(entries)
         actor_reset = current_actor.set(current_actor.get())
+        origin_reset = current_base_url.set(base_url(Request(scope), settings.base_url))
         try:
             await self.app(scope, receive, sending)
         finally:
+            current_base_url.reset(origin_reset)
             current_actor.reset(actor_reset)
             appended.reset(collect_reset)
             audit_key.reset(key_reset)

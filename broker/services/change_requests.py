@@ -29,11 +29,15 @@ from broker.domain.governance import (
 from broker.domain.model import Page
 from broker.domain.names import check_name
 from broker.domain.pact_diff import render_text
+from broker.domain.webhooks import CHANGE_REQUEST_APPROVED, CHANGE_REQUEST_REJECTED
 from broker.services.actor import current_actor
 from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
 from broker.services.document_work import spec_impacts
+from broker.services.doorbell import Doorbell
 from broker.services.governance import Governance, pact_diff_from
+from broker.services.webhook_events import Events
+from broker.services.webhook_triggers import change_request_event
 from broker.services.work import Work, WorkTimeoutError
 from broker.storage.interface import Contracts, GovernanceRecords, Pacticipants, Pacts, Storage
 
@@ -59,11 +63,13 @@ class GovernanceService:
         clock: Clock = system_clock,
         *,
         allow_override: bool = False,
+        doorbell: Doorbell | None = None,
     ) -> None:
         self._storage = storage
         self._governance = governance
         self._clock = clock
         self._allow_override = allow_override
+        self._doorbell = doorbell
 
     async def mode(self, pacticipant: str) -> Mode:
         """A pacticipant's mode (the broker's default if it has none of its own)."""
@@ -159,8 +165,11 @@ class GovernanceService:
                 return signed
             decided = signed.request
             await tx.save_change_request(decided)
+            events = Events(tx, now)
             if decided.status is Status.APPROVED:
                 await _let_content_take_effect(tx, decided, now)
+                await change_request_event(tx, events, CHANGE_REQUEST_APPROVED, decided)
+                await events.flush()
             await audit(
                 tx,
                 now,
@@ -170,7 +179,8 @@ class GovernanceService:
                 decided.status.value,
                 *_names(decided),
             )
-            return signed
+        events.ring(self._doorbell)
+        return signed
 
     async def override(self, request_id: int, reason: str | None) -> ChangeRequest:
         """Let the request's content take effect without approval (admin, break glass).
@@ -191,6 +201,10 @@ class GovernanceService:
             decided = override(request, admin=actor.person, role=actor.role, reason=reason, now=now)
             await tx.save_change_request(decided)
             await _let_content_take_effect(tx, decided, now)
+            # The content takes effect as if approved: the status variable says "overridden".
+            events = Events(tx, now)
+            await change_request_event(tx, events, CHANGE_REQUEST_APPROVED, decided)
+            await events.flush()
             await audit(
                 tx,
                 now,
@@ -200,7 +214,8 @@ class GovernanceService:
                 f"{decided.status.value}: {decided.override_reason}",
                 *_names(decided),
             )
-            return decided
+        events.ring(self._doorbell)
+        return decided
 
     async def reject(self, request_id: int, reason: str | None) -> ChangeRequest:
         """Reject as the current caller, saying why."""
@@ -219,6 +234,9 @@ class GovernanceService:
             if decided == request:
                 return request
             await tx.save_change_request(decided)
+            events = Events(tx, now)
+            await change_request_event(tx, events, CHANGE_REQUEST_REJECTED, decided)
+            await events.flush()
             await audit(
                 tx,
                 now,
@@ -228,7 +246,8 @@ class GovernanceService:
                 decided.status.value,
                 *_names(decided),
             )
-            return decided
+        events.ring(self._doorbell)
+        return decided
 
 
 async def _require(tx: GovernanceRecords, request_id: int) -> ChangeRequest:

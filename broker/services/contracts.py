@@ -18,12 +18,14 @@ from broker.domain.model import Pacticipant, PactPublication, PactVersion, Page,
 from broker.domain.names import check_name
 from broker.domain.pact_diff import PactDiff
 from broker.domain.provider_states import ProviderState, aggregate
+from broker.domain.webhook_variables import VersionFacts
 from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
 from broker.services.deployments import live_versions
 from broker.services.document_work import checked_pact, merged_pact, pact_diff, pact_diff_text
+from broker.services.doorbell import Doorbell
 from broker.services.governance import Governance
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.races import find_or_insert
@@ -32,6 +34,8 @@ from broker.services.versions import (
     record_branch_and_tags,
     require_version,
 )
+from broker.services.webhook_events import Events
+from broker.services.webhook_triggers import contract_events
 from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import (
     Contracts,
@@ -91,6 +95,7 @@ class PublishedPact(msgspec.Struct, frozen=True, kw_only=True):
     pact: Pact
     outcome: str  # "created", "unchanged" or "changed"
     previous_sha: str | None = None  # the content the consumer version held before, if any
+    new_content: bool = False  # the integration never had this content before
 
 
 class PublishOutcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -123,8 +128,10 @@ class ContractService:
         clock: Clock = system_clock,
         governance: Governance | None = None,
         work: Work | None = None,
+        doorbell: Doorbell | None = None,
     ) -> None:
         self._storage = storage
+        self._doorbell = doorbell
         self._allow_modification = allow_modification
         self._strict_pacts = strict_pacts
         self._clock = clock
@@ -227,25 +234,53 @@ class ContractService:
             notices += [_pact_notice(p) for p in published]
             notices += [n for item in checked for n in item.notices]
             now = self._clock()
+            events = Events(tx, now)
             for done in published:
                 notices += await self._comparison_notices(tx, done.pact)
                 pact = done.pact
                 notices += await self._governance.on_pact(
-                    tx, pact.consumer, pact.provider, version, pact.content, now
+                    tx, pact.consumer, pact.provider, version, pact.content, now, events=events
                 )
+            for done in published:
+                pact = done.pact
+                await contract_events(
+                    tx,
+                    events,
+                    pact.consumer,
+                    pact.provider,
+                    version,
+                    pact.publication,
+                    pact.content,
+                    unchanged=done.outcome == "unchanged",
+                    new_content=done.new_content,
+                    # A version this request created holds exactly its branch and tags.
+                    known=(
+                        VersionFacts(
+                            number=version.number,
+                            branch=request.branch,
+                            tags=tuple(dict.fromkeys(request.tags)),
+                            build_url=version.build_url,
+                        )
+                        if version_created
+                        else None
+                    ),
+                )
+            await events.flush()
+            notices += events.notices()
             for done in published:
                 pact, sha = done.pact, done.pact.content.sha
                 names = (pact.consumer.name, pact.provider.name)
                 subject = _pact_subject(pact.consumer.name, pact.provider.name, version.number)
                 await audit(tx, now, "pact.publish", subject, done.previous_sha, sha, *names)
-            return PublishOutcome(
-                consumer=consumer,
-                version=version,
-                version_created=version_created,
-                tags=request.tags,
-                pacts=published,
-                notices=notices,
-            )
+        events.ring(self._doorbell)
+        return PublishOutcome(
+            consumer=consumer,
+            version=version,
+            version_created=version_created,
+            tags=request.tags,
+            pacts=published,
+            notices=notices,
+        )
 
     async def _comparison_notices(self, tx: _Roles, pact: Pact) -> list[Notice]:
         """Bi-directional: the new pact against its provider's newest OpenAPI documents."""
@@ -277,7 +312,7 @@ class ContractService:
         provider = await ensure_pacticipant(tx, item.contract.provider_name, self._clock)
         current = await tx.find_publication(version.id, provider.id)
         if current is None:
-            content = await self._content(tx, consumer, provider, item.sha, item.text)
+            content, new = await self._content(tx, consumer, provider, item.sha, item.text)
             publication = await tx.insert_publication(
                 consumer_id=consumer.id,
                 provider_id=provider.id,
@@ -287,7 +322,7 @@ class ContractService:
                 content=None if item.text == content.content else item.text,
             )
             pact = _pact(consumer, provider, version, publication, content)
-            return PublishedPact(pact=pact, outcome="created")
+            return PublishedPact(pact=pact, outcome="created", new_content=new)
         stored = await tx.find_pact_version_by_id(current.pact_version_id)
         assert stored is not None  # a publication's content is deleted only with it
         sha, text = item.sha, item.text
@@ -313,7 +348,7 @@ class ContractService:
             )
             conflicts.append(Notice("info", f"Changes:\n{difference}"))
             return None
-        content = await self._content(tx, consumer, provider, sha, text)
+        content, new = await self._content(tx, consumer, provider, sha, text)
         replaced = await tx.replace_publication(
             current,
             content.id,
@@ -321,16 +356,16 @@ class ContractService:
             content=None if text == content.content else text,
         )
         pact = _pact(consumer, provider, version, replaced, content)
-        return PublishedPact(pact=pact, outcome="changed", previous_sha=stored.sha)
+        return PublishedPact(pact=pact, outcome="changed", previous_sha=stored.sha, new_content=new)
 
     async def _content(
         self, tx: Pacts, consumer: Pacticipant, provider: Pacticipant, sha: str, text: str
-    ) -> PactVersion:
-        content, _ = await find_or_insert(
+    ) -> tuple[PactVersion, bool]:
+        """The content's pact version, and whether this publication created it."""
+        return await find_or_insert(
             lambda: tx.find_pact_version(consumer.id, provider.id, sha),
             lambda: tx.insert_pact_version(consumer.id, provider.id, sha, text, self._clock()),
         )
-        return content
 
     # reading
 

@@ -34,21 +34,23 @@ from broker.domain.governance import (
 )
 from broker.domain.model import Pacticipant, PactVersion, Page, ProviderContract, Version
 from broker.domain.pact_diff import PactDiff
+from broker.domain.webhooks import CHANGE_REQUEST_OPENED, CHANGE_REQUEST_SUPERSEDED
 from broker.services.actor import current_actor
 from broker.services.audit import audit
 from broker.services.document_work import pact_diff, spec_impacts
+from broker.services.webhook_events import Events
+from broker.services.webhook_triggers import FactRoles, change_request_event
 from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import (
     AuditLog,
     Auth,
     Contracts,
     GovernanceRecords,
-    Pacticipants,
     Pacts,
 )
 
 
-class _Roles(AuditLog, Auth, Contracts, GovernanceRecords, Pacticipants, Pacts, Protocol):
+class _Roles(AuditLog, Auth, Contracts, GovernanceRecords, FactRoles, Protocol):
     """The storage roles this module's helpers use."""
 
 
@@ -78,8 +80,14 @@ class Governance:
         version: Version,
         content: PactVersion,
         now: datetime,
+        *,
+        events: Events | None = None,
     ) -> list[Notice]:
-        """Let a published pact take effect, flag it (polish), or open a change request."""
+        """Let a published pact take effect, flag it (polish), or open a change request.
+
+        With `events`, opening a request emits `change_request_opened` (and
+        `change_request_superseded` for each open request it replaces).
+        """
         kind, sha = Kind.PACT, content.sha
         mode = await self.mode(tx, consumer.name)
         if mode is not Mode.ENTERPRISE:
@@ -112,7 +120,7 @@ class Governance:
             created_at=now,
             version=version.number,
         )
-        request, superseded = await _open_or_join(tx, new)
+        request, superseded = await _open_or_join(tx, new, events)
         return [_opened_notice(request, superseded)]
 
     async def on_provider_contract(  # noqa: PLR0917 - the contract's parts, as published
@@ -123,6 +131,8 @@ class Governance:
         contract: ProviderContract,
         breaking: Sequence[str],
         now: datetime,
+        *,
+        events: Events | None = None,
     ) -> tuple[list[Notice], ChangeRequest | None]:
         """Let a provider contract take effect, flag it (polish), or open a change request.
 
@@ -158,7 +168,7 @@ class Governance:
             created_at=now,
             version=version.number,
         )
-        request, superseded = await _open_or_join(tx, new)
+        request, superseded = await _open_or_join(tx, new, events)
         return [_opened_notice(request, superseded)], request
 
     # can-i-deploy and pacts-for-verification
@@ -217,10 +227,12 @@ async def _hold(
     return f"{what} ({sha[:12]}) has not been approved"
 
 
-async def _open_or_join(tx: _Roles, new: NewRequest) -> tuple[ChangeRequest, list[ChangeRequest]]:
+async def _open_or_join(
+    tx: _Roles, new: NewRequest, events: Events | None
+) -> tuple[ChangeRequest, list[ChangeRequest]]:
     """The open request for this content (noting the version), or a new one superseding the rest.
 
-    Returns the request and the requests it superseded.
+    Returns the request and the requests it superseded; `events` hears of both.
     """
     open_now = await tx.change_requests_of_subject(
         new.kind, new.pacticipant, new.provider, Status.OPEN
@@ -235,11 +247,15 @@ async def _open_or_join(tx: _Roles, new: NewRequest) -> tuple[ChangeRequest, lis
     names = (new.pacticipant, *([new.provider] if new.provider else []))
     subject = f"change-request:{created.id}"
     await audit(tx, new.created_at, "change-request.open", subject, None, new.content_sha, *names)
+    if events is not None:
+        await change_request_event(tx, events, CHANGE_REQUEST_OPENED, created, open_now)
     for older in open_now:
         superseded = msgspec.structs.replace(
             older, status=Status.SUPERSEDED, superseded_by=created.id, decided_at=new.created_at
         )
         await tx.save_change_request(superseded)
+        if events is not None:
+            await change_request_event(tx, events, CHANGE_REQUEST_SUPERSEDED, superseded)
         await audit(
             tx,
             new.created_at,

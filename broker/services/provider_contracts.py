@@ -25,11 +25,14 @@ from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import comparison_of, first_problem
 from broker.services.document_work import check_spec
+from broker.services.doorbell import Doorbell
 from broker.services.governance import Governance
 from broker.services.notifications import notified_notices, notify_consumers
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.spec_changes import SpecChanges, change_notices, changes_since_previous
 from broker.services.versions import ensure_version, record_branch_and_tags, require_version
+from broker.services.webhook_events import Events
+from broker.services.webhook_triggers import provider_contract_events
 from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Storage
 
@@ -82,9 +85,11 @@ class ProviderContractService:
         *,
         governance: Governance | None = None,
         work: Work | None = None,
+        doorbell: Doorbell | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
+        self._doorbell = doorbell
         self._governance = governance or Governance()
         self._work: Work = work or InlineWork()
 
@@ -148,8 +153,9 @@ class ProviderContractService:
                 tx, provider, version, contract, self._clock, work=self._work
             )
             breaking = [n.text for n in change_notices(provider, changes) if n.type == "warning"]
+            events = Events(tx, self._clock())
             governed, opened = await self._governance.on_provider_contract(
-                tx, provider, version, contract, breaking, self._clock()
+                tx, provider, version, contract, breaking, self._clock(), events=events
             )
             notified = await notify_consumers(
                 tx,
@@ -164,19 +170,23 @@ class ProviderContractService:
             subject = f"provider-contract:{provider.name}@{version.number}"
             action = "provider-contract.publish"
             await audit(tx, self._clock(), action, subject, before, sha, provider.name)
-            return PublishedContract(
-                provider=provider,
-                version=version,
-                tags=request.tags,
-                branch=request.branch,
-                contract=contract,
-                publication=publication,
-                compared=compared,
-                notices=_notices(provider, version, request, compared)
-                + change_notices(provider, changes)
-                + notified_notices(notified)
-                + governed,
-            )
+            await provider_contract_events(tx, events, provider, version, sha, notified, opened)
+            await events.flush()
+        events.ring(self._doorbell)
+        return PublishedContract(
+            provider=provider,
+            version=version,
+            tags=request.tags,
+            branch=request.branch,
+            contract=contract,
+            publication=publication,
+            compared=compared,
+            notices=_notices(provider, version, request, compared)
+            + change_notices(provider, changes)
+            + notified_notices(notified)
+            + governed
+            + events.notices(),
+        )
 
     async def _check_document(self, content: bytes) -> None:
         """Read the document in a worker; 400 naming `contract.content` when it is unusable.

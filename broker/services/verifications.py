@@ -18,8 +18,11 @@ from broker.domain.names import check_name
 from broker.domain.pact_metadata import is_wip_metadata
 from broker.services.audit import audit, fields_hash
 from broker.services.clock import Clock, system_clock
+from broker.services.doorbell import Doorbell
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import ensure_version, require_version
+from broker.services.webhook_events import Events
+from broker.services.webhook_triggers import verification_events
 from broker.storage.interface import Pacticipants, Pacts, Storage, Versions
 
 
@@ -51,9 +54,12 @@ class VerificationDetails(msgspec.Struct, frozen=True, kw_only=True):
 class VerificationService:
     """Publishing and reading verification results."""
 
-    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, storage: Storage, clock: Clock = system_clock, *, doorbell: Doorbell | None = None
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._doorbell = doorbell
 
     async def _content(
         self, tx: _Roles, provider_name: str, consumer_name: str, sha: str
@@ -115,13 +121,17 @@ class VerificationService:
             subject = f"verification:{consumer.name}->{provider.name}#{sha}@{version.number}"
             after, names = fields_hash(stored), (consumer.name, provider.name)
             await audit(tx, stored.created_at, "verification.publish", subject, None, after, *names)
-            return VerificationDetails(
-                verification=stored,
-                consumer=consumer,
-                provider=provider,
-                provider_version=version,
-                pact_version=content,
-            )
+            events = Events(tx, stored.created_at)
+            await verification_events(tx, events, consumer, provider, content, version, stored)
+            await events.flush()
+        events.ring(self._doorbell)
+        return VerificationDetails(
+            verification=stored,
+            consumer=consumer,
+            provider=provider,
+            provider_version=version,
+            pact_version=content,
+        )
 
     async def get(
         self, provider_name: str, consumer_name: str, sha: str, number: int

@@ -580,6 +580,12 @@ class Pacts(Protocol):
 
     # verification results
 
+    async def previous_publication(
+        self, publication: PactPublication, *, branch: str | None = None, tag: str | None = None
+    ) -> PactPublication | None:
+        """The integration's pact of the newest earlier consumer version (on a branch, tagged)."""
+        ...
+
     async def insert_verification(self, verification: Verification) -> Verification:
         """Store a result; its `id` is ignored and the stored row's returned."""
         ...
@@ -960,6 +966,18 @@ class WebhookOutbox(Protocol):
         """Store a pending delivery of an event to a webhook, due now."""
         ...
 
+    async def insert_webhook_events(
+        self, events: Sequence[NewEvent], now: datetime
+    ) -> list[WebhookEvent]:
+        """Store events (a transaction's, at once), in the order given."""
+        ...
+
+    async def insert_deliveries(
+        self, targets: Sequence[tuple[WebhookEvent, Webhook, str]], now: datetime
+    ) -> list[Delivery]:
+        """Store one pending delivery, due now, per (event, webhook, sequence key)."""
+        ...
+
     async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:
         """The event with this id."""
         ...
@@ -1037,6 +1055,39 @@ class WebhookOutbox(Protocol):
         ...
 
 
+class EventFacts(Protocol):
+    """What webhook template variables are made of, each read in one statement."""
+
+    async def labels_of_pacticipants(self, pacticipant_ids: Sequence[int]) -> dict[int, list[str]]:
+        """Each pacticipant's labels, by name."""
+        ...
+
+    async def names_of_versions(
+        self, version_ids: Sequence[int]
+    ) -> dict[int, tuple[list[str], list[str]]]:
+        """Each version's branches and tags, in the order they were added."""
+        ...
+
+    async def live_versions_of(
+        self, pacticipant_id: int, branch: str | None = None
+    ) -> list[tuple[Version, str, str]]:
+        """The pacticipant's versions deployed or released (still supported), in one statement.
+
+        Each as (version, environment name, "deployed" or "released"), by environment name;
+        with `branch`, first the branch's head as (version, branch name, "head").
+        """
+        ...
+
+    async def pact_event_facts(
+        self, labelled: Sequence[int], provider_id: int, branch: str | None
+    ) -> tuple[dict[int, list[str]], list[tuple[Version, str, str]]]:
+        """`labels_of_pacticipants(labelled)` and `live_versions_of(provider_id, branch)`.
+
+        One statement for both: a publication's events cost few round trips.
+        """
+        ...
+
+
 class Transaction(
     AuditLog,
     GovernanceRecords,
@@ -1052,6 +1103,7 @@ class Transaction(
     Notifications,
     Webhooks,
     WebhookOutbox,
+    EventFacts,
     Protocol,
 ):
     """One unit of work on the broker's data: every role at once."""

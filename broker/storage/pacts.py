@@ -320,6 +320,25 @@ class PactRows:
         )
         return None if row is None else publication(row)
 
+    async def previous_publication(
+        self, publication_: PactPublication, *, branch: str | None = None, tag: str | None = None
+    ) -> PactPublication | None:
+        filters = (
+            (_ON_BRANCH if branch is not None else "")
+            + " "
+            + (_WITH_TAG if tag is not None else "")
+        )
+        row = await self._db.fetchrow(
+            "SELECT pp.* FROM pact_publications pp"  # noqa: S608 - fixed fragments
+            " WHERE pp.consumer_id = ? AND pp.provider_id = ? AND pp.consumer_version_id < ?"
+            f" {filters} ORDER BY pp.consumer_version_id DESC LIMIT 1",
+            publication_.consumer_id,
+            publication_.provider_id,
+            publication_.consumer_version_id,
+            *[name for name in (branch, tag) if name is not None],
+        )
+        return None if row is None else publication(row)
+
     # verification results
 
     async def insert_verification(self, verification_: Verification) -> Verification:

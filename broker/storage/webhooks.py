@@ -7,6 +7,8 @@ lock makes its one worker the only claimant.
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid as uuids
 from collections.abc import Sequence
 from datetime import datetime
@@ -14,7 +16,7 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.errors import NotFoundError
-from broker.domain.model import JSONValue
+from broker.domain.model import JSONValue, Version
 from broker.domain.webhooks import (
     DEAD,
     PENDING,
@@ -30,6 +32,10 @@ from broker.domain.webhooks import (
     WebhookRequest,
 )
 from broker.storage.driver import Driver, Row, json_text, moment, optional_moment, written
+from broker.storage.versions import to_version
+
+# At most 10 bound values a row: 100 rows stay far below SQLite's limit per statement.
+_ROWS_PER_INSERT = 100
 
 _WEBHOOK = (
     "SELECT w.*, c.name AS consumer_name, p.name AS provider_name FROM webhooks w"
@@ -40,6 +46,19 @@ _DELIVERY = (
     "SELECT d.*, w.uuid AS webhook_uuid, e.name AS event_name FROM webhook_deliveries d"
     " JOIN webhooks w ON w.id = d.webhook_id JOIN webhook_events e ON e.id = d.event_id"
 )
+
+
+def _ordered_uuid() -> str:
+    """A version-7 UUID (RFC 9562 §5.7): time-ordered, so index inserts append, not scatter.
+
+    Deliveries and events are written in bulk on every publication; random (v4) keys would
+    land on a different page of the `uuid` index each.
+    """
+    millis = time.time_ns() // 1_000_000
+    rand_a = secrets.randbits(12)
+    rand_b = secrets.randbits(62)
+    value = (millis & (2**48 - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return str(uuids.UUID(int=value))
 
 
 def _selector(name: str | None, label: str | None) -> PacticipantSelector | None:
@@ -259,6 +278,79 @@ class WebhookRows:
         )
         return written(await self.find_delivery_by_id(written(row)["id"]))
 
+    async def insert_webhook_events(
+        self, events: Sequence[NewEvent], now: datetime
+    ) -> list[WebhookEvent]:
+        """Every event of a transaction in one statement per chunk."""
+        stored: list[WebhookEvent] = []
+        at = self._db.time(now)
+        for start in range(0, len(events), _ROWS_PER_INSERT):
+            chunk = events[start : start + _ROWS_PER_INSERT]
+            fresh = [_ordered_uuid() for _ in chunk]
+            args: list[object] = []
+            for uuid, event in zip(fresh, chunk, strict=True):
+                args += [
+                    uuid,
+                    event.name,
+                    event.subject.consumer,
+                    event.subject.provider,
+                    json_text(event.variables),
+                    event.pact_version_sha,
+                    event.consumer_version_id,
+                    event.verification_id,
+                    event.change_request_id,
+                    at,
+                ]
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            rows = await self._db.fetch(
+                "INSERT INTO webhook_events (uuid, name, consumer_name, provider_name, variables,"  # noqa: S608 - placeholders only
+                " pact_version_sha, consumer_version_id, verification_id, change_request_id,"
+                f" created_at) VALUES {values} RETURNING *",
+                *args,
+            )
+            by_uuid = {row["uuid"]: _event(row) for row in rows}
+            stored += [by_uuid[uuid] for uuid in fresh]
+        return stored
+
+    async def insert_deliveries(
+        self, targets: Sequence[tuple[WebhookEvent, Webhook, str]], now: datetime
+    ) -> list[Delivery]:
+        """One multi-row insert per chunk: ten deliveries cost one statement, not ten."""
+        made: list[Delivery] = []
+        at = self._db.time(now)
+        for start in range(0, len(targets), _ROWS_PER_INSERT):
+            chunk = targets[start : start + _ROWS_PER_INSERT]
+            fresh = [_ordered_uuid() for _ in chunk]
+            values = ", ".join(["(?, ?, ?, ?, ?, 0, ?, ?, ?)"] * len(chunk))
+            args: list[object] = []
+            for uuid, (event, webhook, key) in zip(fresh, chunk, strict=True):
+                args += [uuid, event.id, webhook.id, key, PENDING, at, at, at]
+            rows = await self._db.fetch(
+                "INSERT INTO webhook_deliveries (uuid, event_id, webhook_id, sequence_key,"  # noqa: S608 - placeholders only
+                f" status, attempts, next_attempt_at, created_at, updated_at) VALUES {values}"
+                " RETURNING id, uuid",
+                *args,
+            )
+            ids = {row["uuid"]: row["id"] for row in rows}
+            made += [
+                Delivery(
+                    id=ids[uuid],
+                    uuid=uuid,
+                    event_id=event.id,
+                    webhook_id=webhook.id,
+                    webhook_uuid=webhook.uuid,
+                    event_name=event.name,
+                    sequence_key=key,
+                    status=PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for uuid, (event, webhook, key) in zip(fresh, chunk, strict=True)
+            ]
+        return made
+
     async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:
         row = await self._db.fetchrow("SELECT * FROM webhook_events WHERE id = ?", event_id)
         return None if row is None else _event(row)
@@ -433,3 +525,95 @@ class WebhookRows:
                 "SELECT count(*) FROM webhook_deliveries WHERE status = ?", status
             )
         )
+
+    # facts for template variables: one statement each, so an event costs few round trips
+
+    async def labels_of_pacticipants(self, pacticipant_ids: Sequence[int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {i: [] for i in pacticipant_ids}
+        if not pacticipant_ids:
+            return found
+        rows = await self._db.fetch(
+            "SELECT pacticipant_id, name FROM labels"  # noqa: S608 - placeholders only
+            f" WHERE pacticipant_id IN ({', '.join('?' * len(pacticipant_ids))}) ORDER BY name",
+            *pacticipant_ids,
+        )
+        for row in rows:
+            found[row["pacticipant_id"]].append(row["name"])
+        return found
+
+    async def names_of_versions(
+        self, version_ids: Sequence[int]
+    ) -> dict[int, tuple[list[str], list[str]]]:
+        found: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in version_ids}
+        if not version_ids:
+            return found
+        marks = ", ".join("?" * len(version_ids))
+        rows = await self._db.fetch(
+            "SELECT bv.version_id, 'branch' AS kind, b.name, bv.seq AS seq FROM branch_versions bv"  # noqa: S608 - placeholders only
+            f" JOIN branches b ON b.id = bv.branch_id WHERE bv.version_id IN ({marks})"
+            " UNION ALL SELECT t.version_id, 'tag' AS kind, t.name, t.seq AS seq FROM tags t"
+            f" WHERE t.version_id IN ({marks}) ORDER BY seq",
+            *version_ids,
+            *version_ids,
+        )
+        for row in rows:
+            branches, tags = found[row["version_id"]]
+            (branches if row["kind"] == "branch" else tags).append(row["name"])
+        return found
+
+    async def live_versions_of(
+        self, pacticipant_id: int, branch: str | None = None
+    ) -> list[tuple[Version, str, str]]:
+        _, live = await self.pact_event_facts((), pacticipant_id, branch)
+        return live
+
+    async def pact_event_facts(
+        self, labelled: Sequence[int], provider_id: int, branch: str | None
+    ) -> tuple[dict[int, list[str]], list[tuple[Version, str, str]]]:
+        """Labels and the provider's live versions in one statement: events cost round trips.
+
+        Every row has the version's columns, where it is (environment, branch or label name)
+        and how: deployed, released, head, or label (the version columns then hold only the
+        labelled pacticipant's id).
+        """
+        # Fixed fragments only; every value is bound.
+        columns = "v.id, v.pacticipant_id, v.number, v.build_url, v.created_at, v.updated_at"
+        current = (
+            f"SELECT {columns}, e.name AS place, '{{how}}' AS how FROM {{table}} t"  # noqa: S608 - fixed fragments
+            " JOIN versions v ON v.id = t.version_id JOIN environments e"
+            " ON e.uuid = t.environment_uuid WHERE t.pacticipant_id = ? AND t.{ended} IS NULL"
+        )
+        parts = [
+            current.format(how="deployed", table="deployed_versions", ended="undeployed_at"),
+            current.format(how="released", table="released_versions", ended="support_ended_at"),
+        ]
+        args: list[object] = [provider_id, provider_id]
+        if branch is not None:
+            parts.append(
+                f"SELECT * FROM (SELECT {columns}, b.name AS place, 'head' AS how FROM branches b"  # noqa: S608 - fixed fragments
+                " JOIN branch_versions bv ON bv.branch_id = b.id"
+                " JOIN versions v ON v.id = bv.version_id"
+                " WHERE b.pacticipant_id = ? AND b.name = ? ORDER BY bv.seq DESC LIMIT 1) h"
+            )
+            args += [provider_id, branch]
+        if labelled:
+            marks = ", ".join("?" * len(labelled))
+            parts.append(
+                "SELECT NULL, l.pacticipant_id, NULL, NULL, NULL, NULL, l.name AS place,"  # noqa: S608 - fixed fragments
+                f" 'label' AS how FROM labels l WHERE l.pacticipant_id IN ({marks})"
+            )
+            args += list(labelled)
+        union = " UNION ALL ".join(parts)
+        rows = await self._db.fetch(
+            f"SELECT * FROM ({union}) x ORDER BY how = 'head' DESC, place, how, id",  # noqa: S608
+            *args,
+        )
+        labels: dict[int, list[str]] = {i: [] for i in labelled}
+        live: dict[tuple[int, str, str], tuple[Version, str, str]] = {}
+        for row in rows:
+            if row["how"] == "label":
+                labels[row["pacticipant_id"]].append(row["place"])
+                continue
+            key = (row["id"], row["place"], row["how"])
+            live.setdefault(key, (to_version(row), row["place"], row["how"]))
+        return labels, list(live.values())

@@ -1,0 +1,257 @@
+"""Emitting webhook events, on both backends: deliveries in one statement, the previous pact of
+a consumer version, and an event that commits or rolls back with its transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+import pytest
+
+from broker.domain.model import Pacticipant, PacticipantChanges
+from broker.domain.webhooks import (
+    CONTRACT_PUBLISHED,
+    PENDING,
+    EventSubject,
+    NewEvent,
+    PacticipantSelector,
+    WebhookDraft,
+    WebhookRequest,
+    sequence_key,
+)
+from broker.services.contracts import Contract, ContractService, PublishRequest
+from broker.services.doorbell import Doorbell
+from broker.services.webhook_events import Events, emit
+from broker.storage.interface import Storage
+from tests.integration.storage.test_storage_pacts import consumer_versions, publish
+
+
+def hook(uuid: str, **changes: object) -> WebhookDraft:
+    fields: dict[str, object] = {
+        "uuid": uuid,
+        "events": (CONTRACT_PUBLISHED,),
+        "request": WebhookRequest(method="POST", url="https://ci.example/build"),
+    }
+    fields.update(changes)
+    return WebhookDraft(**fields)  # type: ignore[arg-type]
+
+
+async def test_an_events_deliveries_are_stored_at_once_and_read_back_alike(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        hooks = [await tx.insert_webhook(hook(f"hook-{i:02}-aaaaaaaaaaaa"), now) for i in range(3)]
+        event = await tx.insert_webhook_event(
+            NewEvent(name=CONTRACT_PUBLISHED, subject=EventSubject(provider="Bar"), variables={}),
+            now,
+        )
+        made = await tx.insert_deliveries([(event, h, f"key-{h.id}") for h in hooks], now)
+        assert [d.webhook_uuid for d in made] == [h.uuid for h in hooks]
+        assert len({d.uuid for d in made}) == 3
+        for delivery in made:
+            assert await tx.find_delivery(delivery.uuid) == delivery
+            assert (delivery.status, delivery.attempts, delivery.event_name) == (
+                PENDING,
+                0,
+                CONTRACT_PUBLISHED,
+            )
+        assert await tx.insert_deliveries([], now) == []
+
+
+async def test_the_previous_publication_is_the_newest_earlier_one_on_the_branch_or_tag(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        provider = await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        branch = await tx.insert_branch(pacticipant.id, "main", now)
+        await tx.insert_branch_version(branch.id, v1.id, now)
+        await tx.insert_tag(v2.id, "prod", now)
+        for version, sha in ((v1, "a"), (v2, "b"), (v3, "c")):
+            await publish(tx, pacticipant, provider, version, sha, now)
+        third = await tx.find_publication(v3.id, provider.id)
+        first = await tx.find_publication(v1.id, provider.id)
+        second = await tx.find_publication(v2.id, provider.id)
+        assert third is not None and first is not None and second is not None
+        assert await tx.previous_publication(third) == second
+        assert await tx.previous_publication(third, branch="main") == first
+        assert await tx.previous_publication(third, tag="prod") == second
+        assert await tx.previous_publication(third, tag="dev") is None
+        assert await tx.previous_publication(first) is None
+
+
+async def test_an_event_rolls_back_with_its_transaction_and_commits_with_it(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    """No event without the change, no change without the event: one transaction holds both."""
+    async with storage.transaction() as tx:
+        await tx.insert_webhook(hook("hook-any-aaaaaaaaaaaa"), now)
+
+    async def variables() -> dict[str, str]:
+        return {"pactbroker.consumerName": "Foo"}
+
+    with pytest.raises(RuntimeError):
+        async with storage.transaction() as tx:
+            await tx.add_label(pacticipant.id, "changed", now)
+            events = Events(tx, now)
+            await events.emit(
+                CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
+            )
+            assert len(await events.flush()) == 1
+            raise RuntimeError("the change fails after its event was written")
+    async with storage.transaction() as tx:
+        assert await tx.list_deliveries() == []
+        assert await tx.labels_of(pacticipant.id) == []
+
+    async with storage.transaction() as tx:
+        await tx.add_label(pacticipant.id, "changed", now)
+        events = Events(tx, now)
+        await events.emit(
+            CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
+        )
+        await events.flush()
+    async with storage.transaction() as tx:
+        [delivery] = await tx.list_deliveries()
+        event = await tx.find_webhook_event(delivery.event_id)
+        assert event is not None
+        assert event.variables == {"pactbroker.consumerName": "Foo"}
+        assert await tx.labels_of(pacticipant.id) == ["changed"]
+
+
+async def test_labels_are_read_only_when_a_webhook_selects_by_label(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        await tx.add_label(pacticipant.id, "payments", now)
+        await tx.insert_webhook(
+            hook("hook-named-aaaaaaaaaa", consumer=PacticipantSelector(name="Foo")), now
+        )
+
+    async def variables() -> dict[str, str]:
+        return {}
+
+    async with storage.transaction() as tx:
+        events = Events(tx, now)
+        emitted = await events.emit(
+            CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
+        )
+        assert emitted
+        assert events._labels == {}
+        await tx.insert_webhook(
+            hook("hook-label-aaaaaaaaaa", provider=PacticipantSelector(label="payments")), now
+        )
+        later = Events(tx, now)
+        await later.emit(
+            CONTRACT_PUBLISHED, consumer=pacticipant, provider=pacticipant, variables=variables
+        )
+        assert len(await later.flush()) == 2
+        assert later._labels == {pacticipant.id: ("payments",)}
+
+
+async def test_a_transactions_events_are_stored_in_order_with_their_variables(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        stored = await tx.insert_webhook_events(
+            [
+                NewEvent(
+                    name=name,
+                    subject=EventSubject(consumer="Foo", provider="Bar"),
+                    variables={"pactbroker.eventName": name},
+                    consumer_version_id=None,
+                )
+                for name in ("contract_published", "contract_content_changed")
+            ],
+            now,
+        )
+        assert [e.name for e in stored] == ["contract_published", "contract_content_changed"]
+        for event in stored:
+            assert await tx.find_webhook_event(event.id) == event
+            assert event.variables == {"pactbroker.eventName": event.name}
+            assert (event.consumer_name, event.provider_name, event.created_at) == (
+                "Foo",
+                "Bar",
+                now,
+            )
+        assert await tx.insert_webhook_events([], now) == []
+
+
+async def test_the_facts_of_variables_are_read_in_one_statement_each(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        other = await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
+        await tx.add_label(pacticipant.id, "web", now)
+        await tx.add_label(pacticipant.id, "frontend", now)
+        assert await tx.labels_of_pacticipants([pacticipant.id, other.id]) == {
+            pacticipant.id: ["frontend", "web"],
+            other.id: [],
+        }
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        main = await tx.insert_branch(pacticipant.id, "main", now)
+        feature = await tx.insert_branch(pacticipant.id, "feat", now)
+        await tx.insert_branch_version(main.id, v1.id, now)
+        await tx.insert_branch_version(feature.id, v1.id, now)
+        await tx.insert_branch_version(main.id, v2.id, now)
+        await tx.insert_tag(v1.id, "prod", now)
+        await tx.insert_tag(v1.id, "dev", now)
+        assert await tx.names_of_versions([v1.id, v3.id]) == {
+            v1.id: (["main", "feat"], ["prod", "dev"]),
+            v3.id: ([], []),
+        }
+        assert await tx.live_versions_of(pacticipant.id) == []
+        assert await tx.live_versions_of(pacticipant.id, "main") == [(v2, "main", "head")]
+        assert await tx.live_versions_of(pacticipant.id, "nope") == []
+
+
+async def test_emit_stores_an_event_only_for_matching_webhooks(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        await tx.insert_webhook(
+            hook("hook-foo-aaaaaaaaaaaa", consumer=PacticipantSelector(name="Foo")), now
+        )
+        await tx.insert_webhook(
+            hook("hook-other-aaaaaaaaaa", consumer=PacticipantSelector(label="x")), now
+        )
+        subject = EventSubject(consumer="Foo", provider="Bar")
+        [made] = await emit(tx, CONTRACT_PUBLISHED, subject, {"a": "1"}, now=now)
+        assert made.webhook_uuid == "hook-foo-aaaaaaaaaaaa"
+        assert made.sequence_key == sequence_key(made.webhook_id, subject)
+        nobody = EventSubject(consumer="Baz", provider="Bar")
+        assert await emit(tx, CONTRACT_PUBLISHED, nobody, {}, now=now) == []
+        assert len(await tx.list_deliveries()) == 1
+
+
+async def test_a_publication_rings_the_doorbell_only_when_it_made_deliveries(
+    storage: Storage, now: datetime
+) -> None:
+    bell = Doorbell()
+    contracts = ContractService(storage, allow_modification=False, doorbell=bell)
+
+    def request(version: str, description: str) -> PublishRequest:
+        document = {
+            "consumer": {"name": "Foo"},
+            "provider": {"name": "Bar"},
+            "interactions": [
+                {
+                    "description": description,
+                    "request": {"method": "GET", "path": "/"},
+                    "response": {"status": 200},
+                }
+            ],
+            "metadata": {"pactSpecification": {"version": "2.0.0"}},
+        }
+        content = msgspec.json.encode(document)
+        return PublishRequest(
+            pacticipant_name="Foo",
+            version_number=version,
+            contracts=(Contract(consumer_name="Foo", provider_name="Bar", content=content),),
+        )
+
+    await contracts.publish(request("1", "a"))
+    assert not await bell.wait(0)
+    async with storage.transaction() as tx:
+        await tx.insert_webhook(hook("hook-any-aaaaaaaaaaaa"), now)
+    await contracts.publish(request("2", "b"))
+    assert await bell.wait(0)
