@@ -31,6 +31,7 @@ from broker.http.routes import (
     integrations,
     matrix,
     notifications,
+    openapi,
     pact_badges,
     pacticipants,
     pacts,
@@ -154,6 +155,7 @@ def create_app(settings: Settings) -> Litestar:
             audit.AuditController,
             notifications.NotificationController,
             governance.GovernanceController,
+            openapi.OpenAPIController,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
