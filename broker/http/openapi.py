@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from http import HTTPStatus
 from importlib.metadata import version
 from typing import Any, NamedTuple
 
@@ -41,7 +42,7 @@ _PARAMETER_TYPES: dict[type, dict[str, str]] = {
     float: {"type": "number"},
     str: {"type": "string"},
 }
-_SECURED = [{"bearer": []}, {"basic": []}]
+_SECURED: list[dict[str, list[str]]] = [{"bearer": []}, {"basic": []}]
 
 _DESCRIPTION = """\
 Accord, a contract broker that speaks the Pact Broker's API.
@@ -120,28 +121,39 @@ def _tag(handler: HTTPRouteHandler) -> str:
 
 
 class _Schemas:
-    """Struct shapes become `$ref`s to components, generated together at the end."""
+    """Struct shapes as `$ref`s to components, which msgspec names (by module on a clash).
 
-    def __init__(self) -> None:
-        self.structs: set[type[msgspec.Struct]] = {Problem}
+    A schema written by hand may hold a Struct class wherever a schema goes; it becomes a
+    `$ref` too.
+    """
 
-    def of(self, shape: Shape) -> dict[str, Any]:
-        if isinstance(shape, type):
-            self.structs.add(shape)
-            return {"$ref": _REF.format(name=shape.__name__)}
-        return dict(shape)
-
-    def components(self) -> dict[str, Any]:
-        ordered = sorted(self.structs, key=lambda s: (s.__name__, s.__module__))
-        names = [s.__name__ for s in ordered]
-        duplicates = {n for n in names if names.count(n) > 1}
-        if duplicates:
-            # msgspec would name them by module; refs here are by class name, so keep them apart.
-            raise ValueError(f"Two documented structs share a name: {sorted(duplicates)}")
-        _, components = msgspec.json.schema_components(
+    def __init__(self, shapes: list[Shape]) -> None:
+        structs: set[type] = {Problem}
+        pending: list[object] = list(shapes)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, type):
+                structs.add(node)
+            elif isinstance(node, Mapping):
+                pending.extend(node.values())
+            elif isinstance(node, list | tuple):
+                pending.extend(node)
+        ordered = sorted(structs, key=lambda s: (s.__name__, s.__module__))
+        refs, components = msgspec.json.schema_components(
             ordered, ref_template=_REF, schema_hook=_any_json
         )
-        return dict(sorted(components.items()))
+        self.refs: dict[type, dict[str, Any]] = dict(zip(ordered, refs, strict=True))
+        self.components = dict(sorted(components.items()))
+
+    def of(self, shape: object) -> Any:
+        """A schema for `shape`, its Struct classes replaced by `$ref`s."""
+        if isinstance(shape, type):
+            return dict(self.refs[shape])
+        if isinstance(shape, Mapping):
+            return {key: self.of(value) for key, value in shape.items()}
+        if isinstance(shape, list | tuple):
+            return [self.of(value) for value in shape]
+        return shape
 
 
 def _any_json(kind: type) -> dict[str, Any]:
@@ -160,12 +172,14 @@ def _problem(schemas: _Schemas) -> dict[str, Any]:
     return {PROBLEM_JSON: {"schema": schema}, HAL: {"schema": schema}}
 
 
-def _responses(
-    op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool
-) -> dict[str, Any]:
-    statuses = doc.statuses or ((204,) if op.handler.status_code == 204 else ())  # noqa: PLR2004
+def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool) -> dict[str, Any]:
+    # A handler that declares its answer, or answers 204 (it returns nothing, so litestar
+    # sends its decorator's status), answers with its decorator's status unless it says more.
+    no_content = op.handler.status_code == HTTPStatus.NO_CONTENT
+    declared = "doc" in op.handler.opt or no_content
+    statuses = doc.statuses or ((op.handler.status_code,) if declared else ())
     success: dict[str, Any] = {"description": "Success"}
-    if with_bodies and 204 not in statuses:  # noqa: PLR2004 - No Content
+    if with_bodies and HTTPStatus.NO_CONTENT not in statuses:
         content: dict[str, Any] = {}
         for media_type in doc.media_types:
             if not _is_json(media_type):
@@ -227,8 +241,13 @@ def _request_body(op: _Operation, doc: Doc, schemas: _Schemas) -> dict[str, Any]
     if doc.body is None:
         return {"description": "A JSON body (its fields are not documented)", "content": {JSON: {}}}
     schema = schemas.of(doc.body)
+    # `read_json` reads an empty body as `{}`: a Struct with required fields refuses it.
+    required = doc.body_required or (
+        isinstance(doc.body, type)
+        and any(f.required for f in msgspec.inspect.type_info(doc.body).fields)  # type: ignore[attr-defined]
+    )
     return {
-        "required": doc.body_required,
+        "required": required,
         "content": {media_type: {"schema": schema} for media_type in doc.body_media_types},
     }
 
@@ -239,7 +258,9 @@ def _operation(
     doc = _doc_of(op.handler)
     summary, description = _texts(op.handler)
     if head:
-        description = "GET's answer without the body." + (f"\n\n{description}" if description else "")
+        description = "GET's answer without the body." + (
+            f"\n\n{description}" if description else ""
+        )
     operation: dict[str, Any] = {
         "operationId": f"{operation_id}_head" if head else operation_id,
         "summary": summary,
@@ -265,7 +286,8 @@ def openapi_document(app: Litestar) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every route `app` serves, in a stable order."""
     operations = list(_operations(app))
     ids = _operation_ids(operations)
-    schemas = _Schemas()
+    docs = [_doc_of(op.handler) for op in operations]
+    schemas = _Schemas([shape for d in docs for shape in (d.body, d.returns) if shape is not None])
     paths: dict[str, dict[str, Any]] = {}
     tags: dict[str, str] = {}
     for op in operations:
@@ -285,7 +307,7 @@ def openapi_document(app: Litestar) -> dict[str, Any]:
         "tags": [{"name": name, "description": tags[name]} for name in sorted(tags)],
         "paths": {path: dict(sorted(paths[path].items())) for path in sorted(paths)},
         "components": {
-            "schemas": schemas.components(),
+            "schemas": schemas.components,
             "securitySchemes": {
                 "bearer": {
                     "type": "http",

@@ -8,7 +8,8 @@ resource it encodes with `hal()`, and the statuses and media types it picks. A h
 those next to its permission: `opt=read() | documented(query=PAGING, returns=PacticipantsPage)`.
 
 A handler that declares nothing is still documented, loosely: any 2xx answer in HAL+JSON with
-no schema, and any JSON body for a write.
+no schema, and any JSON body for a write. One that declares anything answers, by default, with
+the status its decorator gives.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ Shape = type[msgspec.Struct] | Schema
 
 HAL = "application/hal+json"
 JSON = "application/json"
+MERGE_PATCH = "application/merge-patch+json"
 TEXT = "text/plain"
 HTML = "text/html"
 SVG = "image/svg+xml"
@@ -77,8 +79,8 @@ def documented(
         body_media_types: the media types the body is documented under.
         query: the query parameters the handler reads.
         returns: the shape of a successful JSON answer (for every JSON media type).
-        statuses: the success statuses the handler answers with; by default the handler's
-            own 204, or any 2xx.
+        statuses: the success statuses the handler answers with; by default the status its
+            decorator gives (litestar's 201 for POST, 204 for DELETE, 200 otherwise).
         media_types: the media types a successful answer comes in (the request's Accept
             picks); a text type's body is a string.
         takes_no_body: a POST, PUT or PATCH that reads no body.
@@ -111,5 +113,24 @@ PAGING = (
 )
 """`?page=N&size=M`, as `context.page_of` reads them."""
 
-FLAG: Schema = {"type": "string", "enum": ["true", "false"]}
-"""A flag the Pact clients send as `true` (anything else counts as false)."""
+FLAG: Schema = {"type": "string", "examples": ["true"]}
+"""A flag the Pact clients send as `true`; anything else counts as false, so nothing is refused."""
+
+STRICT_FLAG: Schema = {"type": "string", "enum": ["true", "false"]}
+"""A flag that must be `true` or `false` (anything else is a 400)."""
+
+
+def hal_list(relation: str, item: Shape, *, links: Shape | None = None) -> Schema:
+    """A HAL resource embedding a list under `relation`, as `{"_embedded": {relation: [...]}}`."""
+    return {
+        "type": "object",
+        "required": ["_embedded", "_links"],
+        "properties": {
+            "_embedded": {
+                "type": "object",
+                "required": [relation],
+                "properties": {relation: {"type": "array", "items": item}},
+            },
+            "_links": links if links is not None else {"type": "object"},
+        },
+    }

@@ -36,6 +36,7 @@ from broker.domain.model import Page
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.operation_docs import PAGING, QueryParam, documented
 from broker.http.paths import SLASH_STAND_IN
 from broker.http.permissions import admin, approve, read
 from broker.http.resources import page_href, paged
@@ -187,7 +188,7 @@ class GovernanceController(Controller):
 
     path = "/"
 
-    @get("/pacticipants/{pacticipant:str}/mode", opt=read())
+    @get("/pacticipants/{pacticipant:str}/mode", opt=read() | documented())
     async def get_mode(
         self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -198,7 +199,7 @@ class GovernanceController(Controller):
         return hal(_mode(links, name, mode, await governance.owners(name)))
 
     # Modes and policies are the admins' to set; approvers sign changes off.
-    @put("/pacticipants/{pacticipant:str}/mode", opt=admin())
+    @put("/pacticipants/{pacticipant:str}/mode", opt=admin() | documented(body=ModeBody))
     async def set_mode(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -209,7 +210,7 @@ class GovernanceController(Controller):
         mode = await governance.set_mode(name, parse_mode(body.mode))
         return hal(_mode(links, name, mode, await governance.owners(name)))
 
-    @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read())
+    @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read() | documented())
     async def get_policy(
         self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -218,7 +219,9 @@ class GovernanceController(Controller):
         rule = await services.governance.policy(name)
         return hal(_policy(links, name, rule))
 
-    @put("/pacticipants/{pacticipant:str}/approval-policy", opt=admin())
+    @put(
+        "/pacticipants/{pacticipant:str}/approval-policy", opt=admin() | documented(body=PolicyBody)
+    )
     async def set_policy(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -228,7 +231,21 @@ class GovernanceController(Controller):
         rule = await services.governance.set_policy(name, tuple(body.teams), body.required)
         return hal(_policy(links, name, rule))
 
-    @get("/change-requests", opt=read())
+    @get(
+        "/change-requests",
+        opt=read()
+        | documented(
+            query=(
+                QueryParam("pacticipant", "Only this pacticipant's change requests."),
+                QueryParam(
+                    "status",
+                    "Only change requests in this status.",
+                    {"type": "string", "enum": [s.value for s in Status]},
+                ),
+                *PAGING,
+            )
+        ),
+    )
     async def list_change_requests(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -245,7 +262,7 @@ class GovernanceController(Controller):
         items, total = await services.governance.change_requests(pacticipant, status, page)
         return hal(_page(links, given, items, page, total))
 
-    @get("/change-requests/{request_id:int}", opt=read())
+    @get("/change-requests/{request_id:int}", opt=read() | documented())
     async def show_change_request(
         self, request_id: FromPath[int], services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -254,7 +271,11 @@ class GovernanceController(Controller):
         body = change_request(links, described.request)
         return hal(body | {"diff": described.diff})
 
-    @post("/change-requests/{request_id:int}/approve", status_code=200, opt=approve())
+    @post(
+        "/change-requests/{request_id:int}/approve",
+        status_code=200,
+        opt=approve() | documented(body=ApproveBody),
+    )
     async def approve_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -268,7 +289,11 @@ class GovernanceController(Controller):
         return hal(resource | {"changed": signed.changed, "notice": signed.note})
 
     # Break glass (issue 12).
-    @post("/change-requests/{request_id:int}/override", status_code=200, opt=admin())
+    @post(
+        "/change-requests/{request_id:int}/override",
+        status_code=200,
+        opt=admin() | documented(body=RejectBody),
+    )
     async def override_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -277,7 +302,11 @@ class GovernanceController(Controller):
         overridden = await services.governance.override(request_id, body.reason)
         return hal(change_request(links, overridden))
 
-    @post("/change-requests/{request_id:int}/reject", status_code=200, opt=approve())
+    @post(
+        "/change-requests/{request_id:int}/reject",
+        status_code=200,
+        opt=approve() | documented(body=RejectBody),
+    )
     async def reject_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -15,8 +15,9 @@ from broker.domain.auth import ApiUser
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal, timestamp
+from broker.http.operation_docs import documented, hal_list
 from broker.http.permissions import admin, read
-from broker.http.responses import Link, UserLinks, UserResource
+from broker.http.responses import Link, SelfLinks, UserLinks, UserResource
 
 
 class UserChange(msgspec.Struct, kw_only=True, rename="camel"):
@@ -62,7 +63,7 @@ class UserController(Controller):
 
     path = "/admin/users"
 
-    @post("/", opt=admin())
+    @post("/", opt=admin() | documented(body=UserBody, returns=UserResource, statuses=(201,)))
     async def create_user(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -75,7 +76,10 @@ class UserController(Controller):
         resource = user_resource(links, created)
         return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
-    @get("/", opt=admin())
+    @get(
+        "/",
+        opt=admin() | documented(returns=hal_list("users", UserResource, links=SelfLinks)),
+    )
     async def list_users(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every user not deleted, by username."""
         found = await services.users.list_users()
@@ -86,7 +90,7 @@ class UserController(Controller):
             }
         )
 
-    @get("/{username:str}", opt=admin())
+    @get("/{username:str}", opt=admin() | documented(returns=UserResource))
     async def show_user(
         self, username: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -94,7 +98,7 @@ class UserController(Controller):
         found = await services.users.user(username)
         return hal(user_resource(links, found))
 
-    @patch("/{username:str}", opt=admin())
+    @patch("/{username:str}", opt=admin() | documented(body=UserChange, returns=UserResource))
     async def change_user(
         self, username: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -109,7 +113,10 @@ class UserController(Controller):
         await services.users.delete(username)
 
     # Any caller may ask; the service lets only admins and the user itself through.
-    @put("/{username:str}/password", opt=read())
+    @put(
+        "/{username:str}/password",
+        opt=read() | documented(body=PasswordBody, returns=UserResource),
+    )
     async def change_password(
         self, username: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.operation_docs import documented, hal_list
 from broker.http.permissions import read, write
 from broker.http.wire import VerificationBody
 from broker.services.verifications import ResultToPublish, VerificationDetails
@@ -98,12 +99,28 @@ async def _publish(
     return hal(result, status=201, headers={"Location": result["_links"]["self"]["href"]})
 
 
+# By hand: msgspec writes no schema for `VerificationBody`'s `Raw` members.
+VERIFICATION_BODY = {
+    "type": "object",
+    "required": ["success", "providerApplicationVersion"],
+    "properties": {
+        "success": {"type": "boolean"},
+        "providerApplicationVersion": {"type": "string"},
+        "buildUrl": {"type": ["string", "null"]},
+        "testResults": {"description": "A list (Rust clients) or an object (Ruby), kept as sent."},
+        "verifiedBy": {"description": "The verifier's own object, kept as sent."},
+    },
+}
+_PUBLISH = documented(body=VERIFICATION_BODY, body_required=True, statuses=(201,))
+_RESULTS = documented(returns=hal_list("verificationResults", {"type": "object"}), statuses=(200,))
+
+
 class VerificationController(Controller):
     """Verification results."""
 
     path = "/"
 
-    @post(RESULTS, opt=write(owner="provider"))
+    @post(RESULTS, opt=write(owner="provider") | _PUBLISH)
     async def publish_result(
         self,
         provider: PathName,
@@ -116,7 +133,10 @@ class VerificationController(Controller):
         """Publish a verification result for the pact content `sha` (201)."""
         return await _publish(provider, consumer, sha, None, request, services, links)
 
-    @post(CONTENT + "/metadata/{metadata:str}/verification-results", opt=write(owner="provider"))
+    @post(
+        CONTENT + "/metadata/{metadata:str}/verification-results",
+        opt=write(owner="provider") | _PUBLISH,
+    )
     async def publish_result_with_metadata(
         self,
         provider: PathName,
@@ -130,7 +150,7 @@ class VerificationController(Controller):
         """Publish a result through a pact URL carrying the broker's metadata segment."""
         return await _publish(provider, consumer, sha, metadata, request, services, links)
 
-    @get(RESULTS, opt=read())
+    @get(RESULTS, opt=read() | _RESULTS)
     async def list_results(
         self,
         provider: PathName,
@@ -148,7 +168,7 @@ class VerificationController(Controller):
             }
         )
 
-    @get(RESULTS + "/latest", opt=read())
+    @get(RESULTS + "/latest", opt=read() | documented(statuses=(200,)))
     async def latest_result(
         self,
         provider: PathName,
@@ -161,7 +181,7 @@ class VerificationController(Controller):
         details = await services.verifications.latest(provider, consumer, sha)
         return hal(resource(links, details))
 
-    @get(RESULTS + "/{number:int}", opt=read())
+    @get(RESULTS + "/{number:int}", opt=read() | documented(statuses=(200,)))
     async def get_result(
         self,
         provider: PathName,
@@ -175,7 +195,10 @@ class VerificationController(Controller):
         details = await services.verifications.get(provider, consumer, sha, number)
         return hal(resource(links, details))
 
-    @get("/verification-results/consumer/{consumer:str}/version/{version:str}/latest", opt=read())
+    @get(
+        "/verification-results/consumer/{consumer:str}/version/{version:str}/latest",
+        opt=read() | _RESULTS,
+    )
     async def latest_results_of_consumer_version(
         self, consumer: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -207,7 +230,10 @@ class VerificationController(Controller):
             }
         )
 
-    @get("/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results", opt=read())
+    @get(
+        "/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results",
+        opt=read() | _RESULTS,
+    )
     async def results_of_provider_version(
         self, pacticipant: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
