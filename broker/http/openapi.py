@@ -53,9 +53,10 @@ when the request's Accept names it, else the same members as HAL+JSON with `erro
 HEAD, without the body; every path answers OPTIONS with its `Allow` header.
 
 Each operation's `x-accord-permission` names what it needs: `open` (no credentials), `read`,
-`write`, `approve` or `admin`; `x-accord-owner` names the path parameter holding the
-pacticipant a write changes, whose owning teams the caller must belong to. A broker with no
-credentials configured lets every caller in as an admin.
+`write`, `approve` or `admin`, and `x-accord-roles` the roles that have it; `x-accord-owner`
+names the path parameter holding the pacticipant a write changes, whose owning teams the
+caller must belong to. A broker with no credentials configured lets every caller in as an
+admin.
 """
 
 
@@ -167,9 +168,30 @@ def _is_json(media_type: str) -> bool:
     return media_type == JSON or media_type.endswith("+json")
 
 
-def _problem(schemas: _Schemas) -> dict[str, Any]:
+def _error_responses(schemas: _Schemas) -> dict[str, Any]:
+    """The answers every operation shares, once each with a body and once for HEAD."""
     schema = schemas.of(Problem)
-    return {PROBLEM_JSON: {"schema": schema}, HAL: {"schema": schema}}
+    problem = {"content": {PROBLEM_JSON: {"schema": schema}, HAL: {"schema": schema}}}
+    challenge = {
+        "WWW-Authenticate": {"description": f"`{CHALLENGE}`", "schema": {"type": "string"}}
+    }
+    shared: dict[str, Any] = {}
+    for suffix, body in (("", problem), ("Head", {})):
+        shared["Unauthenticated" + suffix] = {
+            "description": "No credentials, or credentials not accepted",
+            "headers": challenge,
+            **body,
+        }
+        shared["Forbidden" + suffix] = {
+            "description": "The caller's role or teams do not allow this",
+            **body,
+        }
+        shared["Problem" + suffix] = {"description": "An error, as problem details", **body}
+    return shared
+
+
+def _shared(name: str, *, head: bool) -> dict[str, str]:
+    return {"$ref": f"#/components/responses/{name}{'Head' if head else ''}"}
 
 
 def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool) -> dict[str, Any]:
@@ -191,22 +213,12 @@ def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool
         success["content"] = content
     responses: dict[str, Any] = {str(s): dict(success) for s in statuses} or {"2XX": success}
     rule = rule_of(op.handler)
-    problem = {"content": _problem(schemas)} if with_bodies else {}
+    head = not with_bodies
     if rule is not None and rule.need is not Need.OPEN:
-        responses["401"] = {
-            "description": "No credentials, or credentials not accepted",
-            "headers": {
-                "WWW-Authenticate": {
-                    "description": f"`{CHALLENGE}`",
-                    "schema": {"type": "string"},
-                }
-            },
-            **problem,
-        }
+        responses["401"] = _shared("Unauthenticated", head=head)
         if rule.need is not Need.READ or rule.owner is not None:
-            roles = " or ".join(ROLES_FOR[rule.need])
-            responses["403"] = {"description": f"Needs the {roles} role", **problem}
-    responses["default"] = {"description": "An error, as problem details", **problem}
+            responses["403"] = _shared("Forbidden", head=head)
+    responses["default"] = _shared("Problem", head=head)
     return responses
 
 
@@ -277,6 +289,8 @@ def _operation(
     if rule is not None:
         operation["security"] = [] if rule.need is Need.OPEN else list(_SECURED)
         operation["x-accord-permission"] = rule.need.value
+        if rule.need is not Need.OPEN:
+            operation["x-accord-roles"] = list(ROLES_FOR[rule.need])
         if rule.owner is not None:
             operation["x-accord-owner"] = rule.owner
     return operation
@@ -307,6 +321,7 @@ def openapi_document(app: Litestar) -> dict[str, Any]:
         "tags": [{"name": name, "description": tags[name]} for name in sorted(tags)],
         "paths": {path: dict(sorted(paths[path].items())) for path in sorted(paths)},
         "components": {
+            "responses": _error_responses(schemas),
             "schemas": schemas.components,
             "securitySchemes": {
                 "bearer": {
