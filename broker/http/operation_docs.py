@@ -134,3 +134,11 @@ def hal_list(relation: str, item: Shape, *, links: Shape | None = None) -> Schem
             "_links": links if links is not None else {"type": "object"},
         },
     }
+
+
+HAL_RESOURCE: Schema = {
+    "type": "object",
+    "required": ["_links"],
+    "properties": {"_links": {"type": "object"}},
+}
+"""A HAL resource whose members are not described further: an object with `_links`."""

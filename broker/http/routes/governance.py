@@ -36,10 +36,11 @@ from broker.domain.model import Page
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
-from broker.http.operation_docs import PAGING, QueryParam, documented
+from broker.http.operation_docs import HAL_RESOURCE, PAGING, QueryParam, Schema, documented
 from broker.http.paths import SLASH_STAND_IN
 from broker.http.permissions import admin, approve, read
 from broker.http.resources import page_href, paged
+from broker.http.responses import Link
 
 
 class ModeBody(msgspec.Struct, kw_only=True):
@@ -69,6 +70,38 @@ class ApproveBody(msgspec.Struct, kw_only=True):
 
 def _name(raw: str) -> str:
     return raw.replace(SLASH_STAND_IN, "/")
+
+
+_NAMED_LINKS = {
+    "type": "object",
+    "required": ["self", "pb:pacticipant"],
+    "properties": {"self": Link, "pb:pacticipant": Link},
+}
+MODE: Schema = {
+    "type": "object",
+    "required": ["pacticipant", "mode", "owningTeams", "_links"],
+    "properties": {
+        "pacticipant": {"type": "string"},
+        "mode": {"type": "string", "enum": [m.value for m in Mode]},
+        "owningTeams": {"type": "array", "items": {"type": "string"}},
+        "_links": _NAMED_LINKS,
+    },
+}
+"""What `_mode` writes."""
+
+POLICY: Schema = {
+    "type": "object",
+    "required": ["pacticipant", "teams", "required", "isDefault", "description", "_links"],
+    "properties": {
+        "pacticipant": {"type": "string"},
+        "teams": {"type": "array", "items": {"type": "string"}},
+        "required": {"type": ["integer", "null"]},
+        "isDefault": {"type": "boolean"},
+        "description": {"type": "string"},
+        "_links": _NAMED_LINKS,
+    },
+}
+"""What `_policy` writes."""
 
 
 def _mode(links: Links, pacticipant: str, mode: Mode, owners: list[str]) -> Body:
@@ -188,7 +221,7 @@ class GovernanceController(Controller):
 
     path = "/"
 
-    @get("/pacticipants/{pacticipant:str}/mode", opt=read() | documented())
+    @get("/pacticipants/{pacticipant:str}/mode", opt=read() | documented(returns=MODE))
     async def get_mode(
         self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -199,7 +232,10 @@ class GovernanceController(Controller):
         return hal(_mode(links, name, mode, await governance.owners(name)))
 
     # Modes and policies are the admins' to set; approvers sign changes off.
-    @put("/pacticipants/{pacticipant:str}/mode", opt=admin() | documented(body=ModeBody))
+    @put(
+        "/pacticipants/{pacticipant:str}/mode",
+        opt=admin() | documented(body=ModeBody, returns=MODE),
+    )
     async def set_mode(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -210,7 +246,7 @@ class GovernanceController(Controller):
         mode = await governance.set_mode(name, parse_mode(body.mode))
         return hal(_mode(links, name, mode, await governance.owners(name)))
 
-    @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read() | documented())
+    @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read() | documented(returns=POLICY))
     async def get_policy(
         self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -220,7 +256,8 @@ class GovernanceController(Controller):
         return hal(_policy(links, name, rule))
 
     @put(
-        "/pacticipants/{pacticipant:str}/approval-policy", opt=admin() | documented(body=PolicyBody)
+        "/pacticipants/{pacticipant:str}/approval-policy",
+        opt=admin() | documented(body=PolicyBody, returns=POLICY),
     )
     async def set_policy(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
@@ -243,7 +280,8 @@ class GovernanceController(Controller):
                     {"type": "string", "enum": [s.value for s in Status]},
                 ),
                 *PAGING,
-            )
+            ),
+            returns=HAL_RESOURCE,
         ),
     )
     async def list_change_requests(
@@ -262,7 +300,7 @@ class GovernanceController(Controller):
         items, total = await services.governance.change_requests(pacticipant, status, page)
         return hal(_page(links, given, items, page, total))
 
-    @get("/change-requests/{request_id:int}", opt=read() | documented())
+    @get("/change-requests/{request_id:int}", opt=read() | documented(returns=HAL_RESOURCE))
     async def show_change_request(
         self, request_id: FromPath[int], services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -274,7 +312,7 @@ class GovernanceController(Controller):
     @post(
         "/change-requests/{request_id:int}/approve",
         status_code=200,
-        opt=approve() | documented(body=ApproveBody),
+        opt=approve() | documented(body=ApproveBody, returns=HAL_RESOURCE),
     )
     async def approve_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
@@ -292,7 +330,7 @@ class GovernanceController(Controller):
     @post(
         "/change-requests/{request_id:int}/override",
         status_code=200,
-        opt=admin() | documented(body=RejectBody),
+        opt=admin() | documented(body=RejectBody, returns=HAL_RESOURCE),
     )
     async def override_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
@@ -305,7 +343,7 @@ class GovernanceController(Controller):
     @post(
         "/change-requests/{request_id:int}/reject",
         status_code=200,
-        opt=approve() | documented(body=RejectBody),
+        opt=approve() | documented(body=RejectBody, returns=HAL_RESOURCE),
     )
     async def reject_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep

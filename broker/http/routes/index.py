@@ -8,7 +8,7 @@ from broker.domain.errors import NotFoundError, StorageUnavailableError
 from broker.http import relation_docs, resources
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
-from broker.http.operation_docs import HTML, TEXT, documented
+from broker.http.operation_docs import HAL_RESOURCE, HTML, TEXT, documented
 from broker.http.permissions import open_to_all, read
 from broker.http.responses import Dependencies, DependencyStatus, Health, Heartbeat, Link, SelfLinks
 
@@ -18,7 +18,7 @@ class IndexController(Controller):
 
     path = "/"
 
-    @get("/", opt=read() | documented(statuses=(200,)))
+    @get("/", opt=read() | documented(returns=HAL_RESOURCE))
     async def index(self, links: LinksDep) -> Response[bytes]:
         """The relations clients look up before anything else."""
         return hal(resources.index(links))

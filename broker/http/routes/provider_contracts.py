@@ -14,7 +14,7 @@ from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, segment, timestamp
-from broker.http.operation_docs import documented
+from broker.http.operation_docs import HAL_RESOURCE, documented
 from broker.http.pact_resources import notices_and_logs
 from broker.http.permissions import read, write
 from broker.http.wire import PublishProviderContractBody
@@ -105,7 +105,8 @@ class ProviderContractController(Controller):
     @post(
         PUBLISH,
         status_code=200,
-        opt=write(owner="provider") | documented(body=PublishProviderContractBody),
+        opt=write(owner="provider")
+        | documented(body=PublishProviderContractBody, returns=HAL_RESOURCE),
     )
     async def publish_provider_contract(
         self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
@@ -115,7 +116,7 @@ class ProviderContractController(Controller):
         outcome = await services.provider_contracts.publish(_to_publish(provider, body))
         return hal(_published(links, outcome))
 
-    @get(CONTRACT, opt=read() | documented())
+    @get(CONTRACT, opt=read() | documented(returns=HAL_RESOURCE))
     async def provider_contract(
         self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -151,7 +152,7 @@ class ProviderContractController(Controller):
             }
         )
 
-    @get(CONTRACT + "/changes", opt=read() | documented())
+    @get(CONTRACT + "/changes", opt=read() | documented(returns=HAL_RESOURCE))
     async def contract_changes(
         self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -186,7 +187,7 @@ class ProviderContractController(Controller):
             }
         )
 
-    @get("/comparisons/{comparison:int}", opt=read() | documented())
+    @get("/comparisons/{comparison:int}", opt=read() | documented(returns=HAL_RESOURCE))
     async def comparison_resource(
         self, comparison: FromPath[int], services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -11,8 +11,9 @@ from litestar.params import FromPath
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
-from broker.http.operation_docs import documented, hal_list
+from broker.http.operation_docs import Schema, documented, hal_list
 from broker.http.permissions import read, write
+from broker.http.responses import Link
 from broker.http.wire import VerificationBody
 from broker.services.verifications import ResultToPublish, VerificationDetails
 
@@ -28,6 +29,36 @@ def results_href(links: Links, provider: str, consumer: str, sha: str) -> str:
         c=consumer,
         s=sha,
     )
+
+
+VERIFICATION_RESULT: Schema = {
+    "type": "object",
+    "required": [
+        "providerName",
+        "providerApplicationVersion",
+        "success",
+        "verificationDate",
+        "buildUrl",
+        "testResults",
+        "verifiedBy",
+        "_links",
+    ],
+    "properties": {
+        "providerName": {"type": "string"},
+        "providerApplicationVersion": {"type": "string"},
+        "success": {"type": "boolean"},
+        "verificationDate": {"type": "string"},
+        "buildUrl": {"type": ["string", "null"]},
+        "testResults": {"description": "As the verifier sent them, or null."},
+        "verifiedBy": {"description": "As the verifier sent it, or null."},
+        "_links": {
+            "type": "object",
+            "required": ["self", "pb:pact-version", "pb:provider-version"],
+            "properties": {"self": Link, "pb:pact-version": Link, "pb:provider-version": Link},
+        },
+    },
+}
+"""What `resource` writes."""
 
 
 def resource(links: Links, details: VerificationDetails) -> Body:
@@ -111,8 +142,10 @@ VERIFICATION_BODY = {
         "verifiedBy": {"description": "The verifier's own object, kept as sent."},
     },
 }
-_PUBLISH = documented(body=VERIFICATION_BODY, body_required=True, statuses=(201,))
-_RESULTS = documented(returns=hal_list("verificationResults", {"type": "object"}), statuses=(200,))
+_PUBLISH = documented(
+    body=VERIFICATION_BODY, body_required=True, returns=VERIFICATION_RESULT, statuses=(201,)
+)
+_RESULTS = documented(returns=hal_list("verificationResults", VERIFICATION_RESULT), statuses=(200,))
 
 
 class VerificationController(Controller):
@@ -168,7 +201,7 @@ class VerificationController(Controller):
             }
         )
 
-    @get(RESULTS + "/latest", opt=read() | documented(statuses=(200,)))
+    @get(RESULTS + "/latest", opt=read() | documented(returns=VERIFICATION_RESULT))
     async def latest_result(
         self,
         provider: PathName,
@@ -181,7 +214,7 @@ class VerificationController(Controller):
         details = await services.verifications.latest(provider, consumer, sha)
         return hal(resource(links, details))
 
-    @get(RESULTS + "/{number:int}", opt=read() | documented(statuses=(200,)))
+    @get(RESULTS + "/{number:int}", opt=read() | documented(returns=VERIFICATION_RESULT))
     async def get_result(
         self,
         provider: PathName,

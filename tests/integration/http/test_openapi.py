@@ -25,6 +25,9 @@ from openapi_core.validation.response.exceptions import InvalidData
 
 from tests.integration.http.conftest import broker_app, settings_for
 from tests.integration.http.test_pacts import body, pact
+from tests.integration.http.test_provider_contracts import PACT as PROBE_PACT
+from tests.integration.http.test_provider_contracts import contract_body
+from tests.integration.http.test_provider_contracts import publish_pact as publish_probe_pact
 
 Client = AsyncTestClient[Any]
 ADMIN_TOKEN = "openapi-admin-token"
@@ -216,11 +219,27 @@ async def test_admin_users_and_governance_conform(sqlite_database_url: str) -> N
         await api.send("GET", "/admin/users")
         await api.send("GET", "/admin/users/ann")
         await api.send("GET", "/pacticipants/Web/mode")
+        await api.send("PUT", "/pacticipants/Web/mode", json={"mode": "greenfield"})
         await api.send("GET", "/pacticipants/Web/approval-policy")
+        policy = {"teams": ["web-team"], "required": 1}
+        await api.send("PUT", "/pacticipants/Web/approval-policy", json=policy)
         await api.send("GET", "/change-requests")
         writer = {"Authorization": f"Bearer {token.json()['token']}"}
         forbidden = await api.send("POST", "/environments", json={"name": "x"}, headers=writer)
         assert forbidden.status_code == 403
+
+
+async def test_provider_contracts_and_comparisons_conform(sqlite_client: Client) -> None:
+    api = Conformance(sqlite_client, await served_document(sqlite_client))
+    await publish_probe_pact(sqlite_client, "1", PROBE_PACT)
+    contract = "/provider-contracts/provider/ProbeProvider"
+    published = await api.send("POST", f"{contract}/publish", json=contract_body("1"))
+    assert published.status_code == 200, published.text
+    await api.send("GET", f"{contract}/version/1")
+    await api.send("GET", f"{contract}/version/1/changes")
+    matrix = await api.send("GET", "/matrix?q[][pacticipant]=ProbeConsumerV3&q[][version]=1")
+    comparison = matrix.json()["matrix"][0]["verificationResult"]["_links"]["self"]["href"]
+    await api.send("GET", urlsplit(comparison).path)
 
 
 async def test_errors_conform_in_both_media_types(api: Conformance) -> None:
