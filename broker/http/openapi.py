@@ -29,7 +29,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.routes import HTTPRoute
 
 from broker.domain.auth import Need
-from broker.http.operation_docs import HAL, JSON, Doc, Shape
+from broker.http.operation_docs import HAL, JSON, NAME, Doc, Shape
 from broker.http.permissions import ROLES_FOR, rule_of
 from broker.http.problems import CHALLENGE, PROBLEM_JSON
 from broker.http.responses import Problem
@@ -40,7 +40,9 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _PARAMETER_TYPES: dict[type, dict[str, str]] = {
     int: {"type": "integer"},
     float: {"type": "number"},
-    str: {"type": "string"},
+    # A segment is one line and not blank: the names written through paths are refused
+    # otherwise (`domain/names.py`), and no other segment can be.
+    str: {"type": "string", "pattern": NAME["pattern"]},
 }
 _SECURED: list[dict[str, list[str]]] = [{"bearer": []}, {"basic": []}]
 

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
+from broker.domain.names import MAX_NAME_LENGTH
 from broker.http.context import MAX_PAGE, MAX_PAGE_SIZE
 
 Schema = Mapping[str, Any]
@@ -35,6 +36,16 @@ HTML = "text/html"
 SVG = "image/svg+xml"
 
 STRING: Schema = {"type": "string"}
+NAME: Schema = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": MAX_NAME_LENGTH,
+    "pattern": "^[^\\r\\n\\x00]*[^\\s\\x00][^\\r\\n\\x00]*$",
+}
+"""A name (pacticipant, version, tag, branch, environment, label): `names.name_problems` refuses
+a blank, multi-line or over-long one; in the query, handlers read an empty one as absent."""
+WHEN: Schema = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
+"""A date, or a time with its offset (ISO 8601)."""
 
 
 class QueryParam(NamedTuple):

@@ -15,14 +15,16 @@ from broker.http.hal import AnyRequest, Links, hal, timestamp
 from broker.http.operation_docs import documented, hal_list
 from broker.http.permissions import admin
 from broker.http.responses import Link, SelfLinks, TeamResource, TokenResource
+from broker.http.routes.users import RoleName
+from broker.http.wire import NotBlank
 
 
 class TokenBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`POST /admin/tokens`."""
 
-    name: str
-    role: str
-    teams: list[str] = []
+    name: NotBlank
+    role: RoleName
+    teams: list[NotBlank] = []
     expires_at: datetime | None = None
     user: str | None = None  # the user the token acts for (one person to governance)
 
@@ -30,7 +32,7 @@ class TokenBody(msgspec.Struct, kw_only=True, rename="camel"):
 class TeamBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`PUT /admin/teams/{name}`."""
 
-    pacticipants: list[str] = []
+    pacticipants: list[NotBlank] = []
 
 
 def _token(links: Links, token: ApiToken, secret: str | None = None) -> TokenResource:

@@ -15,7 +15,7 @@ from broker.http import pact_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal
-from broker.http.operation_docs import STRICT_FLAG, QueryParam, documented, hal_list
+from broker.http.operation_docs import STRICT_FLAG, WHEN, QueryParam, documented, hal_list
 from broker.http.permissions import read
 from broker.http.query import nested
 from broker.http.responses import Link, SelfLinks
@@ -125,7 +125,7 @@ _QUERY = (
     QueryParam("provider_version_tags[]", "The provider version's tags.", repeated=True),
     QueryParam("provider_version_branch", "The provider version's branch."),
     QueryParam("include_pending_status", "Say which pacts are pending.", STRICT_FLAG),
-    QueryParam("include_wip_pacts_since", "Include WIP pacts since this date."),
+    QueryParam("include_wip_pacts_since", "Include WIP pacts since this date.", WHEN),
 )
 """The deprecated query form (§7.7), as `query_request` reads it."""
 

@@ -25,6 +25,7 @@ from broker.domain.approvals import (
     tally,
 )
 from broker.domain.governance import (
+    MODES,
     ChangeRequest,
     Mode,
     Policy,
@@ -49,11 +50,30 @@ class ModeBody(msgspec.Struct, kw_only=True):
     mode: object = None
 
 
+# By hand: `parse_mode` checks `mode`, so the Struct takes any value.
+MODE_BODY: Schema = {
+    "type": "object",
+    "required": ["mode"],
+    "properties": {"mode": {"type": "string", "enum": list(MODES)}},
+}
+
+
 class PolicyBody(msgspec.Struct, kw_only=True):
     """`PUT /pacticipants/{p}/approval-policy`."""
 
     teams: list[str] = []
     required: object = None
+
+
+# By hand: `check_policy` checks both members (`required` from 1 to the number of teams).
+POLICY_BODY: Schema = {
+    "type": "object",
+    "required": ["teams", "required"],
+    "properties": {
+        "teams": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+        "required": {"type": "integer", "minimum": 1},
+    },
+}
 
 
 class RejectBody(msgspec.Struct, kw_only=True):
@@ -234,7 +254,7 @@ class GovernanceController(Controller):
     # Modes and policies are the admins' to set; approvers sign changes off.
     @put(
         "/pacticipants/{pacticipant:str}/mode",
-        opt=admin() | documented(body=ModeBody, returns=MODE),
+        opt=admin() | documented(body=MODE_BODY, body_required=True, returns=MODE),
     )
     async def set_mode(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
@@ -257,7 +277,7 @@ class GovernanceController(Controller):
 
     @put(
         "/pacticipants/{pacticipant:str}/approval-policy",
-        opt=admin() | documented(body=PolicyBody, returns=POLICY),
+        opt=admin() | documented(body=POLICY_BODY, body_required=True, returns=POLICY),
     )
     async def set_policy(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep

@@ -11,7 +11,7 @@ from broker.domain.matrix import IgnoreSelector, Target
 from broker.http.context import MAX_PAGE, LinksDep, ServicesDep, positive_int
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal, timestamp
 from broker.http.matrix_text import matrix_text
-from broker.http.operation_docs import FLAG, HAL, TEXT, QueryParam, Schema, documented
+from broker.http.operation_docs import FLAG, HAL, NAME, TEXT, QueryParam, Schema, documented
 from broker.http.permissions import read
 from broker.http.query import nested
 from broker.services.can_i_deploy import Answer, MatrixRow, VersionSelector
@@ -221,7 +221,9 @@ ANSWERS = (HAL, TEXT)
 """The matrix as HAL+JSON, or as a text table when Accept prefers text/plain."""
 
 _SELECTORS = (
-    QueryParam("q[][pacticipant]", "Each selector's pacticipant.", required=True, repeated=True),
+    QueryParam(
+        "q[][pacticipant]", "Each selector's pacticipant.", NAME, required=True, repeated=True
+    ),
     QueryParam("q[][version]", "A selector's version number.", repeated=True),
     QueryParam("q[][branch]", "A selector's branch.", repeated=True),
     QueryParam("q[][tag]", "A selector's tag.", repeated=True),
@@ -247,10 +249,10 @@ MATRIX_QUERY = (
 """The query the CLIs send, Rack-nested as `parse` reads it."""
 
 CAN_I_DEPLOY_QUERY = (
-    QueryParam("pacticipant", "The pacticipant to deploy.", required=True),
-    QueryParam("version", "Its version number.", required=True),
-    QueryParam("environment", "Where to deploy it (or give `to`)."),
-    QueryParam("to", "The tag of the versions to deploy beside (or give `environment`)."),
+    QueryParam("pacticipant", "The pacticipant to deploy.", NAME, required=True),
+    QueryParam("version", "Its version number.", NAME, required=True),
+    QueryParam("environment", "Where to deploy it (or give `to`).", NAME),
+    QueryParam("to", "The tag of the versions to deploy beside (or give `environment`).", NAME),
     *_IGNORE,
 )
 

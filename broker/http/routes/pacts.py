@@ -14,7 +14,7 @@ from broker.http import pact_resources
 from broker.http.body import json_body, read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal
-from broker.http.operation_docs import HAL, JSON, PAGING, TEXT, Schema, documented
+from broker.http.operation_docs import HAL, JSON, NAME, PAGING, TEXT, Schema, documented
 from broker.http.permissions import read, write
 from broker.http.responses import Link
 from broker.http.wire import PublishBody
@@ -36,8 +36,20 @@ PACT_DOCUMENT: Schema = {
 A_PACT = documented(returns=PACT_DOCUMENT, media_types=(HAL, JSON), statuses=(200,))
 """A pact: HAL+JSON, or plain JSON when that is all the client accepts."""
 
+_PARTY = {"type": "object", "required": ["name"], "properties": {"name": NAME}}
 PUBLISH_ONE = documented(
-    body={"type": "object", "description": "A pact (Pact specification V1 to V4)."},
+    body={
+        "type": "object",
+        "description": "A pact (Pact specification V1 to V4).",
+        "required": ["consumer", "provider"],
+        "properties": {
+            "consumer": _PARTY,
+            "provider": _PARTY,
+            "interactions": {"type": "array", "items": {"type": "object"}},
+            "messages": {"type": "array", "items": {"type": "object"}},
+            "metadata": {"type": "object"},
+        },
+    },
     body_required=True,
     returns=PACT_DOCUMENT,
     statuses=(200, 201),

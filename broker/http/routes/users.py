@@ -8,16 +8,24 @@ answer ever carries a password or its hash.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
 
-from broker.domain.auth import ApiUser
+from broker.domain.auth import ROLES, ApiUser
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal, timestamp
 from broker.http.operation_docs import documented, hal_list
 from broker.http.permissions import admin, read
 from broker.http.responses import Link, SelfLinks, UserLinks, UserResource
+from broker.http.wire import NotBlank
+from broker.services.users import MIN_PASSWORD
+
+# Schema only (`/openapi.json`): the user service refuses these with its own messages.
+Password = Annotated[str, msgspec.Meta(extra_json_schema={"minLength": MIN_PASSWORD})]
+RoleName = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(ROLES)})]
 
 
 class UserChange(msgspec.Struct, kw_only=True, rename="camel"):
@@ -29,16 +37,16 @@ class UserChange(msgspec.Struct, kw_only=True, rename="camel"):
 class UserBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`POST /admin/users`."""
 
-    username: str
-    password: str
-    role: str
-    teams: list[str] = []
+    username: NotBlank
+    password: Password
+    role: RoleName
+    teams: list[NotBlank] = []
 
 
 class PasswordBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`PUT /admin/users/{username}/password`."""
 
-    password: str
+    password: Password
 
 
 def user_resource(links: Links, user: ApiUser) -> UserResource:

@@ -11,7 +11,7 @@ from litestar.params import FromPath
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
-from broker.http.operation_docs import Schema, documented, hal_list
+from broker.http.operation_docs import NAME, Schema, documented, hal_list
 from broker.http.permissions import read, write
 from broker.http.responses import Link
 from broker.http.wire import VerificationBody
@@ -136,8 +136,8 @@ VERIFICATION_BODY = {
     "required": ["success", "providerApplicationVersion"],
     "properties": {
         "success": {"type": "boolean"},
-        "providerApplicationVersion": {"type": "string"},
-        "buildUrl": {"type": ["string", "null"]},
+        "providerApplicationVersion": NAME,
+        "buildUrl": {"type": ["string", "null"], "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]"},
         "testResults": {"description": "A list (Rust clients) or an object (Ruby), kept as sent."},
         "verifiedBy": {"description": "The verifier's own object, kept as sent."},
     },
