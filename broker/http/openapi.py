@@ -184,6 +184,16 @@ def _error_responses(schemas: _Schemas) -> dict[str, Any]:
             "headers": challenge,
             **body,
         }
+        shared["Throttled" + suffix] = {
+            "description": "Too many failed logins for the username or from the address",
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": {"type": "integer"},
+                }
+            },
+            **body,
+        }
         shared["Forbidden" + suffix] = {
             "description": "The caller's role or teams do not allow this",
             **body,
@@ -218,6 +228,7 @@ def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool
     head = not with_bodies
     if rule is not None and rule.need is not Need.OPEN:
         responses["401"] = _shared("Unauthenticated", head=head)
+        responses["429"] = _shared("Throttled", head=head)
         if rule.need is not Need.READ or rule.owner is not None:
             responses["403"] = _shared("Forbidden", head=head)
     responses["default"] = _shared("Problem", head=head)

@@ -31,7 +31,7 @@ OptionalText = str | None | msgspec.UnsetType
 class PacticipantBody(_Wire):
     """POST /pacticipants, PUT and PATCH /pacticipants/{name}."""
 
-    name: str | msgspec.UnsetType = msgspec.UNSET
+    name: Name | msgspec.UnsetType = msgspec.UNSET
     display_name: OptionalText = msgspec.UNSET
     repository_url: OptionalText = msgspec.UNSET
     repository_name: OptionalText = msgspec.UNSET

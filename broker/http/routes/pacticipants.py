@@ -34,7 +34,12 @@ class PacticipantController(Controller):
     @post(
         "/",
         opt=write()
-        | documented(body=PacticipantBody, returns=resources.PacticipantResource, statuses=(201,)),
+        | documented(
+            body={"allOf": [PacticipantBody], "required": ["name"]},
+            body_required=True,
+            returns=resources.PacticipantResource,
+            statuses=(201,),
+        ),
     )
     async def create_pacticipant(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep

@@ -125,8 +125,11 @@ def test_path_parameters_carry_their_types(document: dict[str, Any]) -> None:
 def test_request_bodies_come_from_the_structs_handlers_decode(document: dict[str, Any]) -> None:
     create = document["paths"]["/pacticipants"]["post"]
     schema = create["requestBody"]["content"]["application/json"]["schema"]
-    component = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    assert schema["required"] == ["name"]  # optional in PacticipantBody, which PATCH shares
+    component = document["components"]["schemas"][schema["allOf"][0]["$ref"].rsplit("/", 1)[1]]
     assert {"name", "displayName", "mainBranch"} <= set(component["properties"])
+    name = component["properties"]["name"]
+    assert name["maxLength"] == 255  # schema-only metadata: what the service checks
     publish = document["paths"]["/contracts/publish"]["post"]["requestBody"]
     assert publish["required"] is True  # PublishBody has required fields
 
@@ -188,7 +191,7 @@ def test_a_new_handler_is_documented_with_nothing_but_its_permission() -> None:
     assert show["tags"] == ["_New"]
     assert show["x-accord-permission"] == "read"
     assert show["parameters"][0]["schema"] == {"type": "integer"}
-    assert set(show["responses"]) == {"2XX", "401", "default"}
+    assert set(show["responses"]) == {"2XX", "401", "429", "default"}
     assert "head" in document["paths"]["/new/things/{thing}"]
     add = document["paths"]["/new/things"]["post"]
     assert add["requestBody"]["content"] == {"application/json": {}}
