@@ -4,9 +4,9 @@ Every route litestar serves is documented with no work beyond what its handler a
 path and path parameter types from the route, the permission from `opt["need"]`
 (`x-accord-permission`, and the security it implies), operation id and summary from the
 handler's name and docstring. What a handler reads and writes by hand (its body, query and
-answer) it declares with `operation_docs.documented`; without that, its answer is documented as
-any 2xx HAL+JSON body. HEAD is documented beside every GET (`head.py` serves it), OPTIONS is
-litestar's own answer and is left out.
+answer) it declares with `operation_docs.documented`; without that, a Struct it returns is its
+answer's schema, and a `Response[...]` it builds is any 2xx HAL+JSON body. HEAD is documented
+beside every GET (`head.py` serves it); OPTIONS is litestar's own answer and is left out.
 
 litestar's built-in generator is not used: our handlers decode bodies with `read_json` and
 answer `Response[bytes]` built by `hal()`, so it would document every answer as a JSON string,
@@ -24,12 +24,13 @@ from importlib.metadata import version
 from typing import Any, NamedTuple
 
 import msgspec
-from litestar import Litestar
+from litestar import Litestar, Response
 from litestar.handlers import HTTPRouteHandler
+from litestar.response import Template
 from litestar.routes import HTTPRoute
 
 from broker.domain.auth import Need
-from broker.http.operation_docs import HAL, JSON, NAME, Doc, Shape
+from broker.http.operation_docs import HAL, HTML, JSON, NAME, Doc, Shape
 from broker.http.permissions import ROLES_FOR, rule_of
 from broker.http.problems import CHALLENGE, PROBLEM_JSON
 from broker.http.responses import Problem
@@ -104,8 +105,25 @@ def _operation_ids(operations: list[_Operation]) -> dict[tuple[str, str], str]:
 
 
 def _doc_of(handler: HTTPRouteHandler) -> Doc:
+    """What the handler declares, or else what litestar knows of what it returns.
+
+    A handler returning a Struct (litestar encodes it) answers with that Struct, in its media
+    type, with its decorator's status; one returning a `Template` answers HTML; one returning
+    `Response[...]` (as `hal()` builds it) may answer anything, which `Doc()` says loosely.
+    """
     doc = handler.opt.get("doc")
-    return doc if isinstance(doc, Doc) else Doc()
+    if isinstance(doc, Doc):
+        return doc
+    returned = handler.parsed_fn_signature.return_type
+    status = (handler.status_code,)
+    media_type = str(getattr(handler.media_type, "value", handler.media_type) or JSON)
+    if returned.is_subclass_of(Template):
+        return Doc(media_types=(HTML,), statuses=status)
+    if returned.is_subclass_of(Response) or returned.is_none_type:
+        return Doc()
+    if returned.is_subclass_of(msgspec.Struct):
+        return Doc(returns=returned.annotation, media_types=(media_type,), statuses=status)
+    return Doc(media_types=(media_type,), statuses=status)
 
 
 def _texts(handler: HTTPRouteHandler) -> tuple[str, str]:

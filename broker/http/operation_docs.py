@@ -7,9 +7,11 @@ the body it decodes with `read_json`, the query parameters it reads from `reques
 resource it encodes with `hal()`, and the statuses and media types it picks. A handler says
 those next to its permission: `opt=read() | documented(query=PAGING, returns=PacticipantsPage)`.
 
-A handler that declares nothing is still documented, loosely: any 2xx answer in HAL+JSON with
-no schema, and any JSON body for a write. One that declares anything answers, by default, with
-the status its decorator gives.
+A handler that declares nothing is still documented. One that returns a Struct, a `Template` or
+a `str` for litestar to encode gets that answer's schema or media type and its decorator's
+status; one that returns `Response[...]` gets any 2xx answer in HAL+JSON with no schema. A
+write that declares no body takes any JSON body. One that declares anything answers, by
+default, with the status its decorator gives.
 """
 
 from __future__ import annotations

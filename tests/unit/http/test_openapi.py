@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from litestar import Controller, Litestar, Response, get, post
+from litestar import Controller, Litestar, MediaType, Response, get, post
 from litestar.params import FromPath
 from litestar.routes import HTTPRoute
 from openapi_spec_validator import OpenAPIV31SpecValidator
@@ -161,6 +161,12 @@ def test_answers_name_their_statuses_and_media_types(document: dict[str, Any]) -
     assert "content" not in shared["ProblemHead"]
 
 
+class _Thing(msgspec.Struct, kw_only=True):
+    """A resource a new handler returns as it is."""
+
+    name: str
+
+
 class _NewController(Controller):
     """A route family added later, declaring only its permission."""
 
@@ -176,6 +182,16 @@ class _NewController(Controller):
         """Add a thing."""
         return Response(b"{}")
 
+    @get("/typed/{thing:int}", opt=read())
+    async def typed_thing(self, thing: FromPath[int]) -> _Thing:
+        """A thing litestar encodes."""
+        return _Thing(name="x")
+
+    @get("/text", opt=read(), media_type=MediaType.TEXT)
+    async def text_thing(self) -> str:
+        """A thing as text."""
+        return "x"
+
     @get("/open", opt=open_to_all() | documented(query=(QueryParam("q", "A word."),)))
     async def open_thing(self) -> Response[bytes]:
         """Open."""
@@ -183,6 +199,7 @@ class _NewController(Controller):
 
 
 def test_a_new_handler_is_documented_with_nothing_but_its_permission() -> None:
+    """Its path, types, permission and docstring; a typed return gives its answer's schema."""
     document = openapi_document(Litestar([_NewController], openapi_config=None))
     OpenAPIV31SpecValidator(document).validate()
     show = document["paths"]["/new/things/{thing}"]["get"]
@@ -200,6 +217,11 @@ def test_a_new_handler_is_documented_with_nothing_but_its_permission() -> None:
     assert opened["security"] == []
     assert opened["responses"]["200"]["content"] == {"application/hal+json": {}}
     assert [p["name"] for p in opened["parameters"]] == ["q"]
+    typed = document["paths"]["/new/typed/{thing}"]["get"]["responses"]["200"]["content"]
+    assert typed == {"application/json": {"schema": {"$ref": "#/components/schemas/_Thing"}}}
+    assert document["components"]["schemas"]["_Thing"]["required"] == ["name"]
+    text = document["paths"]["/new/text"]["get"]["responses"]["200"]["content"]
+    assert text == {"text/plain": {"schema": {"type": "string"}}}
 
 
 def test_the_document_is_built_once_per_app(app: Litestar) -> None:
