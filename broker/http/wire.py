@@ -14,6 +14,9 @@ from broker.http.operation_docs import NAME, WHEN
 Name = Annotated[str, msgspec.Meta(extra_json_schema=dict(NAME))]
 """A pacticipant, version, tag, branch or environment name."""
 
+SpacelessName = Annotated[Name, msgspec.Meta(extra_json_schema={"pattern": "^[^\\s\\x00]+$"})]
+"""A name without spaces (environments, main branches)."""
+
 When = Annotated[str, msgspec.Meta(extra_json_schema=dict(WHEN))]
 """A date, or a time with its offset."""
 
@@ -36,7 +39,7 @@ class PacticipantBody(_Wire):
     repository_url: OptionalText = msgspec.UNSET
     repository_name: OptionalText = msgspec.UNSET
     repository_namespace: OptionalText = msgspec.UNSET
-    main_branch: OptionalText = msgspec.UNSET
+    main_branch: SpacelessName | msgspec.UnsetType | None = msgspec.UNSET
 
     def changes(self) -> PacticipantChanges:
         """The attributes this body sets."""
@@ -79,14 +82,14 @@ class VersionBody(_Wire):
 class ContactBody(_Wire):
     """An environment contact."""
 
-    name: str
+    name: NotBlank
     details: dict[str, JSONValue] = msgspec.field(default_factory=dict)
 
 
 class EnvironmentBody(_Wire):
     """POST /environments and PUT /environments/{uuid}."""
 
-    name: Annotated[Name, msgspec.Meta(extra_json_schema={"pattern": "^\\S+$"})]
+    name: SpacelessName
     production: bool
     display_name: str | None = None
     contacts: list[ContactBody] | None = None
