@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -39,6 +40,8 @@ from broker.http.routes import (
     users,
     verifications,
     versions,
+    webhook_deliveries,
+    webhooks,
 )
 from broker.services.actor import Actor, current_actor
 from broker.services.audit import AuditService, audit_key
@@ -48,6 +51,7 @@ from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
+from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.governance import Governance
@@ -59,16 +63,32 @@ from broker.services.provider_contracts import ProviderContractService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.webhook_deliveries import WebhookDeliveryService
+from broker.services.webhooks import WebhookService
 from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage
+from broker.webhooks.guard import Resolver, WebhookPolicy, system_resolver
+from broker.webhooks.sender import WebhookSender
+from broker.webhooks.worker import RESPONSE_LOG_CHARACTERS, DeliveryConfig, DeliveryWorker
 from broker.workers import WorkerPool
 
 
-def wire_services(storage: Storage, settings: Settings, work: Work | None = None) -> Services:
-    """The use cases over one storage; CPU-heavy work on documents goes to `work`."""
+def wire_services(
+    storage: Storage,
+    settings: Settings,
+    work: Work | None = None,
+    resolver: Resolver = system_resolver,
+) -> Services:
+    """The use cases over one storage; CPU-heavy work on documents goes to `work`.
+
+    `resolver` answers the webhook guard's host look-ups (the system's DNS unless a test says).
+    One `Doorbell` is shared by every service that stores webhook deliveries and by the
+    delivery workers (`Services.doorbell`).
+    """
     rules = Governance(Mode(settings.default_mode), work=work)
+    doorbell = Doorbell()
     return Services(
         storage=storage,
         pacticipants=PacticipantService(storage),
@@ -100,7 +120,54 @@ def wire_services(storage: Storage, settings: Settings, work: Work | None = None
         audit=AuditService(storage),
         notifications=NotificationService(storage),
         integrations=IntegrationService(storage),
+        doorbell=doorbell,
+        webhook_deliveries=WebhookDeliveryService(
+            storage,
+            WebhookSender(
+                WebhookPolicy.from_settings(settings),
+                resolver=resolver,
+                timeout=settings.webhook_timeout,
+                max_response_bytes=RESPONSE_LOG_CHARACTERS,
+            ),
+            doorbell,
+        ),
+        webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
     )
+
+
+@asynccontextmanager
+async def delivering_webhooks(services: Services, settings: Settings) -> AsyncIterator[None]:
+    """Run this process's webhook delivery worker for the duration of the block.
+
+    Every broker process runs one unless `ACCORD_WEBHOOK_DELIVERY=false`: on PostgreSQL the
+    replicas' workers share the outbox (each claim passes over rows another holds); on SQLite
+    the one process is the one worker.
+    """
+    if not settings.webhook_delivery:
+        logging.getLogger("broker.webhooks").info(
+            "Webhook delivery is off in this broker (ACCORD_WEBHOOK_DELIVERY=false)"
+        )
+        yield
+        return
+    sender = WebhookSender(
+        WebhookPolicy.from_settings(settings),
+        timeout=settings.webhook_timeout,
+        max_response_bytes=RESPONSE_LOG_CHARACTERS,
+    )
+    worker = DeliveryWorker(
+        services.storage,
+        sender,
+        system_clock,
+        services.doorbell,
+        DeliveryConfig.from_settings(settings),
+    )
+    running = asyncio.create_task(worker.run(), name="webhook-delivery")
+    try:
+        yield
+    finally:
+        await worker.stop()
+        await asyncio.gather(running, return_exceptions=True)
+        await sender.aclose()
 
 
 async def anchor_audit_log(audit: AuditService, key: str) -> None:
@@ -122,16 +189,21 @@ def create_app(settings: Settings) -> Litestar:
         storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
         workers = WorkerPool(settings.workers, settings.work_budget)
         warming = asyncio.create_task(workers.start())
+        services: Services | None = None
         try:
             await storage.migrate()
             app.state.services = services = wire_services(storage, settings, workers)
             if settings.audit_key is not None:
                 await anchor_audit_log(services.audit, settings.audit_key)
-            yield
+            # The worker stops first on shutdown, while the storage it settles in is open.
+            async with delivering_webhooks(services, settings):
+                yield
         finally:
             warming.cancel()
             await asyncio.gather(warming, return_exceptions=True)
             await workers.close()
+            if services is not None:
+                await services.webhook_deliveries.aclose()
             await storage.close()
 
     app = Litestar(
@@ -155,6 +227,8 @@ def create_app(settings: Settings) -> Litestar:
             audit.AuditController,
             notifications.NotificationController,
             governance.GovernanceController,
+            webhook_deliveries.WebhookDeliveryController,
+            webhooks.WebhookController,
             openapi.OpenAPIController,
         ],
         dependencies={

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
 
 from broker.domain.governance import MODES
+from broker.domain.webhooks import DEFAULT_RETRY_SCHEDULE
 from broker.services.login_throttle import (
     DEFAULT_FAILURES_PER_ADDRESS,
     DEFAULT_FAILURES_PER_USER,
     DEFAULT_WINDOW_SECONDS,
 )
+from broker.webhooks.guard import KNOWN_METHODS, KNOWN_SCHEMES, allowed_host_entry
 
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -24,6 +26,12 @@ MIN_AUDIT_KEY_LENGTH = 32
 DEFAULT_WORKERS = 2
 DEFAULT_WORK_BUDGET = 30.0
 MAX_WORKERS = 64
+DEFAULT_WEBHOOK_TIMEOUT = 10.0
+DEFAULT_WEBHOOK_CONCURRENCY = 4
+DEFAULT_WEBHOOK_POLL_INTERVAL = 1.0
+MAX_WEBHOOK_CONCURRENCY = 64
+MAX_RETRY_DELAY = 7 * 24 * 3600.0
+MAX_RETRIES = 50
 
 
 class SettingsError(ValueError):
@@ -57,7 +65,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     real clients write too; default `false`, which accepts those with a warning notice),
     `ACCORD_WORKERS` (processes that compare, diff and read uploaded documents; default 2),
     `ACCORD_WORK_TIMEOUT` (seconds one such task may take before it is stopped and reported as
-    not computed; default 30).
+    not computed; default 30), `ACCORD_WEBHOOK_SCHEMES` (comma-separated schemes webhook URLs
+    may use, of `http` and `https`; default `https`), `ACCORD_WEBHOOK_METHODS` (comma-separated
+    HTTP methods webhooks may use; default `POST`), `ACCORD_WEBHOOK_ALLOWED_HOSTS`
+    (comma-separated host names, addresses and CIDR networks webhooks may reach although they
+    are loopback, private, link-local…; default none), `ACCORD_WEBHOOK_DELIVERY` (`false`
+    makes this broker API-only: it stores webhook deliveries but another replica makes them;
+    default `true`), `ACCORD_WEBHOOK_TIMEOUT` (seconds one webhook call may take; default
+    10), `ACCORD_WEBHOOK_RETRY_SCHEDULE` (comma-separated seconds to wait before each retry of
+    a failed call, after which the delivery is dead; default 10, 30, 60, 300, 900, 1800,
+    3600, 7200, 14400, 28800, 28800: about a day), `ACCORD_WEBHOOK_CONCURRENCY` (calls this
+    broker makes at once; default 4), `ACCORD_WEBHOOK_POLL_INTERVAL` (seconds between looks
+    for due deliveries when idle; default 1).
     """
 
     host: str = "127.0.0.1"
@@ -81,6 +100,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     strict_pacts: bool = False
     workers: int = DEFAULT_WORKERS
     work_budget: float = DEFAULT_WORK_BUDGET
+    webhook_schemes: frozenset[str] = frozenset({"https"})
+    webhook_methods: frozenset[str] = frozenset({"POST"})
+    webhook_allowed_hosts: tuple[str, ...] = ()
+    webhook_delivery: bool = True
+    webhook_timeout: float = DEFAULT_WEBHOOK_TIMEOUT
+    webhook_retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
+    webhook_concurrency: int = DEFAULT_WEBHOOK_CONCURRENCY
+    webhook_poll_interval: float = DEFAULT_WEBHOOK_POLL_INTERVAL
 
     @classmethod
     def from_env(
@@ -138,6 +165,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         allow_override = _flag(environ, "ACCORD_ALLOW_OVERRIDE")
         strict_pacts = _flag(environ, "ACCORD_STRICT_PACTS")
         workers, work_budget = _work_settings(environ)
+        webhook_schemes, webhook_methods, webhook_allowed_hosts = _webhook_settings(environ)
+        webhook_delivery = _flag(environ, "ACCORD_WEBHOOK_DELIVERY", default=True)
+        webhook_timeout = _positive_seconds(
+            "ACCORD_WEBHOOK_TIMEOUT",
+            environ.get("ACCORD_WEBHOOK_TIMEOUT"),
+            default=DEFAULT_WEBHOOK_TIMEOUT,
+        )
+        webhook_poll_interval = _positive_seconds(
+            "ACCORD_WEBHOOK_POLL_INTERVAL",
+            environ.get("ACCORD_WEBHOOK_POLL_INTERVAL"),
+            default=DEFAULT_WEBHOOK_POLL_INTERVAL,
+        )
+        webhook_retry_schedule = retry_schedule(environ.get("ACCORD_WEBHOOK_RETRY_SCHEDULE"))
+        webhook_concurrency = _count(
+            environ, "ACCORD_WEBHOOK_CONCURRENCY", DEFAULT_WEBHOOK_CONCURRENCY
+        )
+        if not 1 <= webhook_concurrency <= MAX_WEBHOOK_CONCURRENCY:
+            raise SettingsError(
+                f"ACCORD_WEBHOOK_CONCURRENCY must be from 1 to {MAX_WEBHOOK_CONCURRENCY},"
+                f" not {webhook_concurrency}"
+            )
         base_url = environ.get("ACCORD_BASE_URL") or None
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -166,12 +214,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             strict_pacts=strict_pacts,
             workers=workers,
             work_budget=work_budget,
+            webhook_schemes=webhook_schemes,
+            webhook_methods=webhook_methods,
+            webhook_allowed_hosts=webhook_allowed_hosts,
+            webhook_delivery=webhook_delivery,
+            webhook_timeout=webhook_timeout,
+            webhook_retry_schedule=webhook_retry_schedule,
+            webhook_concurrency=webhook_concurrency,
+            webhook_poll_interval=webhook_poll_interval,
         )
 
 
-def _flag(environ: Mapping[str, str], name: str) -> bool:
-    """A `true`/`false` setting (any case; `false` when unset)."""
-    value = environ.get(name, "false").lower()
+def _flag(environ: Mapping[str, str], name: str, *, default: bool = False) -> bool:
+    """A `true`/`false` setting (any case; `default` when unset)."""
+    value = environ.get(name, "true" if default else "false").lower()
     if value not in {"true", "false"}:
         raise SettingsError(f"{name} must be true or false, not {value!r}")
     return value == "true"
@@ -197,10 +253,12 @@ def parse_networks(text: str) -> tuple[str, ...]:
     return tuple(networks)
 
 
-def _positive_seconds(name: str, raw: str | None) -> float:
+def _positive_seconds(
+    name: str, raw: str | None, *, default: float = DEFAULT_DATABASE_TIMEOUT
+) -> float:
     """A number of seconds from the environment: positive and finite (the default if unset)."""
     if raw is None or not raw.strip():
-        return DEFAULT_DATABASE_TIMEOUT
+        return default
     try:
         value = float(raw)
     except ValueError:
@@ -210,6 +268,30 @@ def _positive_seconds(name: str, raw: str | None) -> float:
             f"{name} must be a number of seconds above 0 and below 3600, not {raw!r}"
         )
     return value
+
+
+def retry_schedule(raw: str | None) -> tuple[float, ...]:
+    """`ACCORD_WEBHOOK_RETRY_SCHEDULE`: comma-separated seconds before each retry.
+
+    Unset or blank: `DEFAULT_RETRY_SCHEDULE`. Each delay is from 0 to a week; at most
+    `MAX_RETRIES` of them.
+    """
+    if raw is None or not raw.strip():
+        return DEFAULT_RETRY_SCHEDULE
+    delays = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,6})?", item) or float(item) > MAX_RETRY_DELAY:
+            raise SettingsError(
+                "ACCORD_WEBHOOK_RETRY_SCHEDULE must be comma-separated numbers of seconds"
+                f" from 0 to {MAX_RETRY_DELAY:g}, not {item!r}"
+            )
+        delays.append(float(item))
+    if len(delays) > MAX_RETRIES:
+        raise SettingsError(
+            f"ACCORD_WEBHOOK_RETRY_SCHEDULE may hold at most {MAX_RETRIES} delays,"
+            f" not {len(delays)}"
+        )
+    return tuple(delays)
 
 
 def _work_settings(environ: Mapping[str, str]) -> tuple[int, float]:
@@ -225,6 +307,39 @@ def _work_settings(environ: Mapping[str, str]) -> tuple[int, float]:
             f"ACCORD_WORK_TIMEOUT must be a positive number of seconds, not {raw_budget!r}"
         )
     return int(raw_workers), float(raw_budget)
+
+
+def _webhook_settings(
+    environ: Mapping[str, str],
+) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """`ACCORD_WEBHOOK_SCHEMES`, `ACCORD_WEBHOOK_METHODS` and `ACCORD_WEBHOOK_ALLOWED_HOSTS`."""
+    schemes = _choices(environ, "ACCORD_WEBHOOK_SCHEMES", "https", KNOWN_SCHEMES, str.lower)
+    methods = _choices(environ, "ACCORD_WEBHOOK_METHODS", "POST", KNOWN_METHODS, str.upper)
+    allowed_hosts = []
+    for item in environ.get("ACCORD_WEBHOOK_ALLOWED_HOSTS", "").split(","):
+        if item.strip():
+            try:
+                allowed_hosts.append(allowed_host_entry(item))
+            except ValueError as error:
+                raise SettingsError(f"ACCORD_WEBHOOK_ALLOWED_HOSTS: {error}") from error
+    return schemes, methods, tuple(dict.fromkeys(allowed_hosts))
+
+
+def _choices(
+    environ: Mapping[str, str],
+    name: str,
+    default: str,
+    known: frozenset[str],
+    normalise: Callable[[str], str],
+) -> frozenset[str]:
+    """A comma-separated subset of `known` (the default when unset or blank)."""
+    raw = environ.get(name, "").strip() or default
+    chosen = frozenset(normalise(item.strip()) for item in raw.split(",") if item.strip())
+    if unknown := sorted(chosen - known):
+        raise SettingsError(
+            f"{name} may name only {', '.join(sorted(known))}, not {', '.join(unknown)}"
+        )
+    return chosen
 
 
 def check_database_url(url: str) -> None:

@@ -22,6 +22,7 @@ from broker.services.can_i_deploy import CanIDeployService
 from broker.services.change_requests import GovernanceService
 from broker.services.contracts import ContractService
 from broker.services.deployments import DeploymentService
+from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
 from broker.services.for_verification import ForVerificationService
 from broker.services.integrations import IntegrationService
@@ -31,6 +32,8 @@ from broker.services.provider_contracts import ProviderContractService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
+from broker.services.webhook_deliveries import WebhookDeliveryService
+from broker.services.webhooks import WebhookService
 from broker.settings import Settings
 from broker.storage.interface import Storage
 
@@ -59,6 +62,10 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     notifications: NotificationService
     governance: GovernanceService
     integrations: IntegrationService
+    doorbell: Doorbell
+    """Rung after a transaction stored webhook deliveries: the delivery workers wait on it."""
+    webhook_deliveries: WebhookDeliveryService
+    webhooks: WebhookService
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:

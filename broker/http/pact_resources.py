@@ -111,6 +111,10 @@ def pact_document(
             f"{base}/pact-version/{pact.content.sha}/verification-results/latest",
             title="Latest verification results",
         ),
+        "pb:triggered-webhooks": links.link(
+            f"{by_version}/triggered-webhooks",
+            title="Webhooks triggered by the publication of this pact",
+        ),
         "pb:latest-pact-version": links.link(f"{base}/latest", title="Latest version of this pact"),
         "pb:all-pact-versions": links.link(f"{base}/versions", title="All versions of this pact"),
         "pb:latest-untagged-pact-version": links.link(
@@ -153,6 +157,16 @@ def pact_document(
                 ]
             ),
             title="The matrix rows of the consumer version of this pact",
+        ),
+        "pb:pact-webhooks": links.link(
+            links.path(
+                "/webhooks/provider/{p}/consumer/{c}", p=pact.provider.name, c=pact.consumer.name
+            ),
+            title=f"Webhooks for the pact between {pact.consumer.name} and {pact.provider.name}",
+        ),
+        "pb:consumer-webhooks": links.link(
+            links.path("/webhooks/consumer/{c}", c=pact.consumer.name),
+            title=f"Webhooks for all pacts of the consumer {pact.consumer.name}",
         ),
         "curies": curies(links, "pact", "pb"),
     }

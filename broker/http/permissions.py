@@ -7,8 +7,10 @@ pacticipant it changes (`write(owner="name")`): when teams own that pacticipant,
 must belong to one of them. A write whose path names no pacticipant is checked by its service
 against the one it changes: `POST /contracts/publish` and `POST /pacticipants` (the body names
 it), `PATCH /deployed-versions/{uuid}` and `PATCH /released-versions/{uuid}` (the record's
-pacticipant). `DELETE /integrations/provider/{p}/consumer/{c}` changes two: the route checks
-the consumer, its service the provider.
+pacticipant), and the webhook writes (the pacticipants the webhook names, stored and new; a
+webhook for any or labelled pacticipants needs an admin). `DELETE
+/integrations/provider/{p}/consumer/{c}` changes two: the route checks the consumer, its
+service the provider.
 
 `require_declared` refuses an application with a handler that declares nothing, and
 `tests/integration/http/test_authorisation_matrix.py` runs every declared route against each

@@ -98,6 +98,33 @@ DOCS: dict[str, RelationDoc] = {
         "for `Accept: text/vnd.graphviz`). DELETE on one pair removes its pacts and results, then "
         "the versions and pacticipants nothing else uses.",
     ),
+    "webhooks": RelationDoc(
+        "The webhooks: HTTP calls the broker makes when a contract event happens.",
+        "GET lists them under `pb:webhooks`; POST creates one from `events` (`[{name}]`), "
+        "`request` (`method`, `url`, `headers`, `body`, `username`, `password`), `consumer` and "
+        "`provider` (each `{name}` or `{label}`, absent for any) and `enabled`. The URL must pass "
+        "the SSRF guard (ACCORD_WEBHOOK_SCHEMES, ACCORD_WEBHOOK_ALLOWED_HOSTS). A writer of both "
+        "named pacticipants' teams may create one; for any or labelled pacticipants, an admin.",
+        ("GET", "POST"),
+    ),
+    "webhook": RelationDoc(
+        "One webhook, by its uuid.",
+        "GET shows it with its password and secret header values masked (`**********`); PUT "
+        "creates it with this uuid (201) or replaces it (200), and a masked value sent back "
+        "keeps the stored one; DELETE removes it.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "pact-webhooks": RelationDoc(
+        "The webhooks naming this pact's consumer and provider.",
+        "GET lists them; POST creates one for the pair (its body's consumer and provider "
+        "default to the pair's).",
+        ("GET", "POST"),
+    ),
+    "consumer-webhooks": RelationDoc(
+        "The webhooks naming this pact's consumer.",
+        "GET lists them; POST creates one for the consumer.",
+        ("GET", "POST"),
+    ),
     "latest-pact-versions": RelationDoc(
         "The newest pact of every consumer and provider pair.",
         "One entry per integration, each with its consumer version.",
@@ -197,6 +224,21 @@ DOCS: dict[str, RelationDoc] = {
         "The newest verification result of this pact's content.",
         "404 until a provider has verified it.",
     ),
+    "triggered-webhooks": RelationDoc(
+        "The webhooks this pact's publication, or this verification result, triggered.",
+        "Each delivery with its status, attempts made, event and a `pb:logs` link to the log "
+        "of every attempt (credentials masked); newest first.",
+    ),
+    "logs": RelationDoc(
+        "The log of every attempt of a triggered webhook, as text.",
+        "One block per attempt: the request sent (credentials masked), the response status, "
+        "headers and first kilobytes of its body or the error, and how long it took.",
+    ),
+    "executions": RelationDoc(
+        "The deliveries of this webhook, newest first.",
+        "Each with its status, event, attempts made and a `pb:logs` link; `?limit=` (default "
+        "100) bounds the list.",
+    ),
     "latest-pact-version": RelationDoc(
         "The newest pact between the same consumer and provider.",
         "The pact document of the newest consumer version.",
@@ -244,6 +286,48 @@ DOCS: dict[str, RelationDoc] = {
     "matrix-for-consumer-version": RelationDoc(
         "The matrix rows of this pact's consumer version.",
         "Every provider version that verified a pact of this consumer version, and the result.",
+    ),
+    # A pacticipant's own relations.
+    "versions": RelationDoc(
+        "An application's versions, newest first.",
+        "A paginated list; each version links to its branches, tags, deployments and pacts.",
+    ),
+    "version": RelationDoc(
+        "One version of this application (templated with `version`).",
+        "The same resource as `pb:pacticipant-version`, reached from the application.",
+        ("GET", "PUT", "PATCH", "DELETE"),
+    ),
+    "version-tag": RelationDoc(
+        "A tag on one of this application's versions (templated with `version` and `tag`).",
+        "PUT attaches the tag, creating the version if needed; DELETE takes it off.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "branches": RelationDoc(
+        "An application's branches.",
+        "Each branch links to its versions, newest first.",
+    ),
+    "branch-version": RelationDoc(
+        "A version on a branch (templated with `branch` and `version`).",
+        "PUT adds the version to the branch, creating either if needed; DELETE takes it off.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "label": RelationDoc(
+        "A label on this application (templated with `label`).",
+        "PUT attaches the label, DELETE removes it; webhooks can select applications by label.",
+        ("GET", "PUT", "DELETE"),
+    ),
+    "can-i-deploy-badge": RelationDoc(
+        "A README badge: may the latest version with a tag deploy to an environment?",
+        "Templated with `tag` and `environment`; answers an SVG, grey when the broker cannot tell.",
+    ),
+    "can-i-deploy-branch-to-environment-badge": RelationDoc(
+        "A README badge: may the latest version of a branch deploy to an environment?",
+        "Templated with `branch` and `environment`; answers an SVG, grey when the broker cannot "
+        "tell.",
+    ),
+    "notifications": RelationDoc(
+        "What this application, as a consumer, was told of its providers' contract changes.",
+        "Newest first, each with the changes and the consumer's interactions they touch.",
     ),
 }
 

@@ -159,6 +159,8 @@ def index(links: Links) -> Body:
                 title="Who approves a pacticipant's contract changes",
             ),
             "pb:integrations": links.link(links.href("integrations"), title="Integrations"),
+            "pb:webhooks": links.link(links.href("webhooks"), title="Webhooks"),
+            "pb:webhook": t("/webhooks/{uuid}", title="Webhook"),
             "accord:audit": links.link(links.href("audit"), title="The audit log"),
             "curies": curies(links, "index", "pb", "beta"),
         }
@@ -190,11 +192,16 @@ class PacticipantLinks(Resource):
     branch_version: TemplatedLink = msgspec.field(name="pb:branch-version")
     latest_version: Link = msgspec.field(name="pb:latest-version")
     label: TemplatedLink = msgspec.field(name="pb:label")
+    can_i_deploy_badge: TemplatedLink = msgspec.field(name="pb:can-i-deploy-badge")
+    can_i_deploy_branch_badge: TemplatedLink = msgspec.field(
+        name="pb:can-i-deploy-branch-to-environment-badge"
+    )
     notifications: Link = msgspec.field(name="pb:notifications")
     mode: Link = msgspec.field(name="accord:mode")
     approval_policy: Link = msgspec.field(name="accord:approval-policy")
     change_requests: Link = msgspec.field(name="accord:change-requests")
     versions: Link
+    curies: list[Body]
 
 
 class PacticipantResource(Resource, kw_only=True):
@@ -261,6 +268,15 @@ def pacticipant(links: Links, details: PacticipantDetails) -> PacticipantResourc
             ),
             latest_version=Link(href=f"{self_href}/latest-version", title="Latest version"),
             label=TemplatedLink(href=f"{self_href}/labels/{{label}}", title="Label"),
+            can_i_deploy_badge=TemplatedLink(
+                href=f"{self_href}/latest-version/{{tag}}/can-i-deploy/to/{{environment}}/badge",
+                title="Can I Deploy badge of the latest version with a tag",
+            ),
+            can_i_deploy_branch_badge=TemplatedLink(
+                href=f"{self_href}/branches/{{branch}}/latest-version/can-i-deploy"
+                "/to-environment/{environment}/badge",
+                title="Can I Deploy badge of the latest version of a branch",
+            ),
             notifications=Link(href=f"{self_href}/notifications", title="Notifications"),
             mode=Link(href=f"{self_href}/mode", title="Governance mode"),
             approval_policy=Link(
@@ -271,6 +287,7 @@ def pacticipant(links: Links, details: PacticipantDetails) -> PacticipantResourc
                 title="Its change requests",
             ),
             versions=Link(href=f"{self_href}/versions", title="Versions"),
+            curies=curies(links, "pacticipant", "pb"),
         ),
     )
 

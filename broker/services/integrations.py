@@ -1,8 +1,9 @@
 """Integrations: the consumer/provider pairs with pacts, their status badges, and clean-up.
 
 Deleting an integration removes what the Pact Broker removes: the pair's pacts, their contents
-and verification results, then the two pacticipants' versions nothing names any more (no pact,
-no result, no provider contract), then either pacticipant left with nothing. Deleting every
+and verification results, the webhooks naming exactly that consumer and provider, then the two
+pacticipants' versions nothing names any more (no pact, no result, no provider contract), then
+either pacticipant left with nothing. Deleting every
 integration removes every pacticipant with all recorded about it (environments, teams, users
 and the audit log stay).
 """
@@ -28,12 +29,13 @@ from broker.storage.interface import (
     Pacticipants,
     Pacts,
     Storage,
+    Webhooks,
 )
 
 VerificationStatus = Literal["success", "failed", "never"]
 
 
-class _Roles(AuditLog, Auth, Integrations, Pacticipants, Pacts, Protocol):
+class _Roles(AuditLog, Auth, Integrations, Pacticipants, Pacts, Webhooks, Protocol):
     """The storage roles this module's helpers use."""
 
 
@@ -171,6 +173,7 @@ def _facts(latest_pact_version_id: int, result: Verification | None) -> BadgeFac
 
 async def _delete_pair(tx: _Roles, consumer: Pacticipant, provider: Pacticipant) -> None:
     await tx.delete_integration(consumer.id, provider.id)
+    await tx.delete_webhooks_of_integration(consumer.id, provider.id)
     await tx.delete_orphan_versions([consumer.id, provider.id])
     await tx.delete_pacticipant_if_orphan(consumer.id)
     if provider.id != consumer.id:

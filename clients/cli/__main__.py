@@ -33,6 +33,7 @@ from clients.cli import (
     tokens,
     users,
     versions,
+    webhook_deliveries,
 )
 from clients.cli import compare as compare_command
 from clients.cli import diff_spec as diff_spec_command
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         users,
         governance,
         notification_commands,
+        webhook_deliveries,
     ):
         group.register(commands, common)
     commands.add_parser(

@@ -43,6 +43,7 @@ from clients.sdk._operations import Contract, Saved
 from clients.sdk._provider_contracts import SelfVerification
 from clients.sdk._tokens import Token
 from clients.sdk._users import User
+from clients.sdk._webhook_deliveries import WebhookDelivery
 from clients.sdk._wire import (
     BranchVersion,
     Contact,
@@ -112,4 +113,5 @@ __all__ = [
     "User",
     "Version",
     "VersionSelector",
+    "WebhookDelivery",
 ]

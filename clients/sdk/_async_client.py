@@ -22,6 +22,7 @@ from clients.sdk import (
     _provider_contracts,
     _tokens,
     _users,
+    _webhook_deliveries,
 )
 from clients.sdk._audit import AuditEntry
 from clients.sdk._builder import RequestBuilder, log_exchange, unreachable
@@ -32,6 +33,7 @@ from clients.sdk._operations import Operation, Saved, Session
 from clients.sdk._provider_contracts import SelfVerification
 from clients.sdk._tokens import Token
 from clients.sdk._users import User
+from clients.sdk._webhook_deliveries import WebhookDelivery
 from clients.sdk._wire import (
     Contact,
     DeployedVersion,
@@ -379,6 +381,18 @@ class AsyncBrokerClient:
         return await self._run(
             _notifications.list_notifications(self._session, pacticipant, page_size=page_size)
         )
+
+    async def list_webhook_deliveries(
+        self, *, status: str | None = None, limit: int = 100
+    ) -> list[WebhookDelivery]:
+        """Webhook deliveries, newest first, of one status (`dead`, `pending`...) or all (admin)."""
+        return await self._run(
+            _webhook_deliveries.list_webhook_deliveries(self._session, status=status, limit=limit)
+        )
+
+    async def redrive_delivery(self, uuid: str) -> WebhookDelivery:
+        """Deliver a dead webhook delivery again, from its first attempt (admin)."""
+        return await self._run(_webhook_deliveries.redrive_delivery(self._session, uuid))
 
     async def get_mode(self, pacticipant: str) -> PacticipantMode:
         """The pacticipant's governance mode (greenfield, brownfield-polish, ...)."""

@@ -46,7 +46,14 @@ def _start(
     for _ in range(_START_ATTEMPTS):
         port = free_port()
         log_path = workdir / f"broker-{port}.log"
-        environment = {**os.environ, "ACCORD_DATABASE_URL": database_url, **env}
+        # Webhook delivery is off unless the test turns it on: a webhook a test creates must
+        # not be called off 127.0.0.1.
+        environment = {
+            "ACCORD_WEBHOOK_DELIVERY": "false",
+            **os.environ,
+            "ACCORD_DATABASE_URL": database_url,
+            **env,
+        }
         with log_path.open("w") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "broker", "serve", "--port", str(port)],
@@ -94,6 +101,26 @@ def running_broker(database_url: str, workdir: Path, **env: str) -> Iterator[str
         yield url
     finally:
         _stop(process)
+
+
+@dataclass(frozen=True)
+class BrokerProcess:
+    """A broker process of a test's own: its process (to kill), URL and log."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+
+@contextmanager
+def broker_process(database_url: str, workdir: Path, **env: str) -> Iterator[BrokerProcess]:
+    """As `running_broker`, with the process at hand; stopped afterwards unless already dead."""
+    process, url, log = _start(database_url, workdir, env)
+    try:
+        yield BrokerProcess(process, url, log)
+    finally:
+        if process.poll() is None:
+            _stop(process)
 
 
 def empty_sqlite_tables(path: str) -> None:

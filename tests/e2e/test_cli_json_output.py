@@ -8,6 +8,7 @@ member name of what it prints is checked: camelCase, or `_links`/`_embedded`. Li
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from clients.cli.__main__ import build_parser, main
 from tests.e2e.conftest import BrokerPool
+from tests.e2e.test_cli_webhook_deliveries import store_deliveries
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +57,7 @@ def snake_members(document: object, where: str = "$") -> list[str]:
 
 
 def test_trust_15_every_json_output_names_its_members_in_camelcase(
-    broker: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    broker: str, brokers: BrokerPool, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     password = tmp_path / "password.txt"
     password.write_text("long enough password\n")
@@ -150,6 +152,11 @@ def test_trust_15_every_json_output_names_its_members_in_camelcase(
         "reject-change", rejected, "--reason", "not now", "-k", approver["token"]
     )
     outputs["override-change"] = run("override-change", rejected, "--reason", "hotfix")
+    # Webhook deliveries are written by the delivery worker: stored here as it stores them.
+    served = brokers.broker(ACCORD_ADMIN_TOKEN=ADMIN, ACCORD_ALLOW_OVERRIDE="true").database_url
+    dead, _ = asyncio.run(store_deliveries(served))
+    outputs["webhook-deliveries"] = run("webhook-deliveries", "--status", "dead")
+    outputs["redrive-delivery"] = run("redrive-delivery", dead)
     outputs["validate-pact"] = run("validate-pact", str(PACT))
     outputs["delete-environment"] = run("delete-environment", "--uuid", uuid)
 

@@ -1,5 +1,6 @@
-"""Imports flow one way: http -> services -> domain, storage -> domain; SDK never sees broker;
-the verifier's engines (matching, comparison, spec diff) reach nothing outside themselves."""
+"""Imports flow one way: http -> services -> domain, storage -> domain, webhooks -> services;
+SDK never sees broker; the verifier's engines (matching, comparison, spec diff) reach nothing
+outside themselves."""
 
 from __future__ import annotations
 
@@ -32,7 +33,27 @@ FORBIDDEN = {
         "broker.storage.postgres",
     ],
     "broker.storage": ["broker.http", "broker.services", "broker.app", "litestar"],
+    # Outbound calls and the delivery worker: storage through its interface, no HTTP server.
+    "broker.webhooks": [
+        "broker.http",
+        "broker.app",
+        "litestar",
+        "asyncpg",
+        "sqlite3",
+        "broker.storage.sqlite",
+        "broker.storage.postgres",
+    ],
     "broker.http": ["broker.storage.sqlite", "broker.storage.postgres", "asyncpg", "sqlite3"],
+    # Webhook calls use storage through its protocols, like services, and serve no HTTP.
+    "broker.webhooks": [
+        "broker.http",
+        "broker.app",
+        "litestar",
+        "asyncpg",
+        "sqlite3",
+        "broker.storage.sqlite",
+        "broker.storage.postgres",
+    ],
     "clients": ["broker"],
     # The pure engines read documents and answer; no broker, HTTP client or network code.
     **{

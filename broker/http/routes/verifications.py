@@ -84,6 +84,10 @@ def resource(links: Links, details: VerificationDetails) -> Body:
             "pb:pact-version": links.link(
                 base.removesuffix("/verification-results"), title="Pact", name=sha
             ),
+            "pb:triggered-webhooks": links.link(
+                f"{base}/{v.id}/triggered-webhooks",
+                title="Webhooks triggered by the publication of this verification result",
+            ),
             "pb:provider-version": links.link(
                 links.path(
                     "/pacticipants/{p}/versions/{v}",

@@ -22,8 +22,12 @@ POSTGRES_TABLES = "SELECT tablename FROM pg_tables WHERE schemaname = current_sc
 
 
 def settings_for(database_url: str, **overrides: Any) -> Settings:
-    """Settings as `accord broker serve` would build them, on the given database."""
-    return Settings(database_url=database_url, **overrides)
+    """Settings as `accord broker serve` would build them, on the given database.
+
+    Webhook delivery is off unless a test turns it on (`webhook_delivery=True`): a webhook a
+    test creates must not be called off 127.0.0.1.
+    """
+    return Settings(database_url=database_url, **{"webhook_delivery": False, **overrides})
 
 
 _APPS: dict[Settings, EncodedSlashes] = {}

@@ -29,6 +29,12 @@ from litestar.testing import AsyncTestClient
 
 from broker.app import asgi_app, create_app
 from broker.domain.auth import Need, token_sha
+from broker.domain.webhooks import (
+    CONTRACT_CONTENT_CHANGED,
+    EventSubject,
+    NewEvent,
+    sequence_key,
+)
 from broker.http.permissions import Rule, declared
 from broker.storage.factory import open_storage
 from tests.conftest import BACKENDS, truncate_tables
@@ -220,6 +226,18 @@ OAS_CONTRACT = {
 }
 
 
+HOOK = "https://1.2.3.4/build"  # a public address literal: the guard asks no DNS
+
+
+def webhook_body(consumer: str | None, provider: str | None) -> dict[str, Any]:
+    """A webhook for the pair (the path names it when None)."""
+    named = {"consumer": consumer, "provider": provider}
+    return {
+        "request": {"method": "POST", "url": HOOK},
+        **{side: {"name": name} for side, name in named.items() if name is not None},
+    }
+
+
 def valid_body(method: str, path: str) -> dict[str, Any] | None:
     """A body the scratch pair's writes accept, so the owning writer gets past validation too.
 
@@ -229,6 +247,9 @@ def valid_body(method: str, path: str) -> dict[str, Any] | None:
         return {"success": True, "providerApplicationVersion": "2.0.0"}
     if method == "POST" and path.startswith("/provider-contracts/"):
         return {"pacticipantVersionNumber": "2.0.0", "contract": OAS_CONTRACT}
+    # A webhook naming both pacticipants (one-sided ones are for admins).
+    if method == "POST" and path.startswith("/webhooks/provider/") and "/consumer/" in path:
+        return webhook_body(None, None)
     if method in {"PUT", "PATCH"} and re.fullmatch(r"/pacts/.*/version/\{version:str\}", path):
         return pact(SCRATCH_CONSUMER, SCRATCH_PROVIDER, "an invoice")  # as published: no 409
     return None
@@ -289,6 +310,9 @@ async def publish_pair(
         201,
     )
     number = result["_links"]["self"]["href"].rsplit("/", 1)[1]
+    hook = await done(
+        client.post("/webhooks", json=webhook_body(consumer, provider), headers=AS_ADMIN), 201
+    )
     version = f"/pacticipants/{consumer}/versions/{VERSION}"
     deployed = await done(
         client.post(
@@ -324,6 +348,7 @@ async def publish_pair(
         "comparison": comparison,
         "deployed-versions/uuid": deployed["uuid"],
         "released-versions/uuid": released["uuid"],
+        "webhooks/uuid": hook["uuid"],
     }
 
 
@@ -347,6 +372,39 @@ async def store_expired_token(database_url: str) -> None:
             )
     finally:
         await storage.close()
+
+
+async def store_webhook_delivery(database_url: str, webhook_uuid: str) -> dict[str, str]:
+    """A delivery to alpha's webhook of an event its pact caused, stored as events are.
+
+    The outbox is written by the services that emit events, so it goes in through storage.
+    """
+    storage = await open_storage(database_url)
+    now = datetime.now(UTC)
+    try:
+        async with storage.transaction() as tx:
+            webhook = await tx.find_webhook(webhook_uuid)
+            assert webhook is not None
+            consumer = await tx.find_pacticipant(CONSUMER)
+            assert consumer is not None
+            version = await tx.find_version(consumer.id, VERSION)
+            assert version is not None
+            subject = EventSubject(consumer=CONSUMER, provider=PROVIDER)
+            event = await tx.insert_webhook_event(
+                NewEvent(
+                    name=CONTRACT_CONTENT_CHANGED,
+                    subject=subject,
+                    variables={},
+                    consumer_version_id=version.id,
+                ),
+                now,
+            )
+            delivery = await tx.insert_delivery(
+                event.id, webhook.id, sequence_key(webhook.id, subject), now
+            )
+    finally:
+        await storage.close()
+    return {"delivery_uuid": delivery.uuid}
 
 
 async def open_change_request(client: Client) -> str:
@@ -398,6 +456,7 @@ async def build_world(client: Client, database_url: str) -> World:
         "teams/name": BYSTANDER,  # should a refusal fail, alpha's team stays as it is
         "username": "nobody",  # no such user: a refusal that fails changes no one
         "doc/rel": "publish-contracts",
+        **await store_webhook_delivery(database_url, values["webhooks/uuid"]),
     }
     if ("GET", "/change-requests/{request_id:int}") in ROUTES:
         shared["request_id"] = await open_change_request(client)
@@ -564,6 +623,37 @@ async def test_another_teams_writer_may_not_end_alphas_deployments_or_releases(
     assert response.status_code == 403, response.text
 
 
+async def test_another_teams_writer_may_not_create_change_or_delete_alphas_webhooks(
+    world: World,
+) -> None:
+    """The webhook names alpha's pair, not the path: its service checks both (#14 item 5)."""
+    for method, path in [("POST", "/webhooks"), ("PUT", "/webhooks/{uuid:str}")]:
+        assert ROUTES[method, path].owner is None
+        body = webhook_body(CONSUMER, PROVIDER)
+        response = await world.call("beta writer", method, path, body=body)
+        assert response.status_code == 403, response.text
+        assert TEAM in detail(response)
+    response = await world.call("beta writer", "DELETE", "/webhooks/{uuid:str}")
+    assert response.status_code == 403, response.text
+    assert TEAM in detail(response)
+    one_sided = await world.call(
+        "alpha writer", "POST", "/webhooks", body=webhook_body(CONSUMER, None)
+    )
+    assert one_sided.status_code == 403, "a webhook for any provider is for admins"
+    assert "admin role" in detail(one_sided)
+    made = await world.client.post(
+        "/webhooks", json=webhook_body(CONSUMER, PROVIDER), headers=world.headers("alpha writer")
+    )
+    assert made.status_code == 201, made.text
+    mine = f"/webhooks/{made.json()['uuid']}"
+    replaced = await world.client.put(
+        mine, json=webhook_body(CONSUMER, PROVIDER), headers=world.headers("alpha writer")
+    )
+    assert replaced.status_code == 200, replaced.text
+    deleted = await world.client.delete(mine, headers=world.headers("alpha writer"))
+    assert deleted.status_code == 204, deleted.text
+
+
 ENVIRONMENT_WRITES = [
     ("POST", "/environments"),
     ("PUT", "/environments/{uuid:str}"),
@@ -597,6 +687,20 @@ CHECKED_BY_THEIR_SERVICE = {
     ),
     ("PATCH", "/released-versions/{uuid:str}"): (
         "test_another_teams_writer_may_not_end_alphas_deployments_or_releases"
+    ),
+    # Executing a webhook needs a write to each pacticipant it names (admin for any or a label).
+    ("POST", "/webhooks/{uuid:str}/execute"): (
+        "tests.integration.http.test_webhook_deliveries::"
+        "test_another_teams_writer_may_not_execute_alphas_webhook"
+    ),
+    ("POST", "/webhooks"): (
+        "test_another_teams_writer_may_not_create_change_or_delete_alphas_webhooks"
+    ),
+    ("PUT", "/webhooks/{uuid:str}"): (
+        "test_another_teams_writer_may_not_create_change_or_delete_alphas_webhooks"
+    ),
+    ("DELETE", "/webhooks/{uuid:str}"): (
+        "test_another_teams_writer_may_not_create_change_or_delete_alphas_webhooks"
     ),
     # Any user may change its own password, only an admin another's.
     ("PUT", "/admin/users/{username:str}/password"): (

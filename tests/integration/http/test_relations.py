@@ -117,15 +117,25 @@ async def test_every_pb_relation_of_the_index_and_the_pact_has_a_doc_page(client
     segment = encode_metadata(("1",), pending=False, wip=False)
     sha = served["pb:pact-version"]["name"]
     by_metadata = (await client.get(f"{PACTS}/pact-version/{sha}/metadata/{segment}")).json()
+    consumer = (await client.get(served["pb:consumer"]["href"].removeprefix(BASE))).json()
+    assert consumer["_links"]["curies"][0]["href"] == f"{BASE}/doc/{{rel}}?context=pacticipant"
     relations = sorted(
         {
             rel
-            for rel in (*index, *served, *by_metadata["_links"])
+            for rel in (*index, *served, *by_metadata["_links"], *consumer["_links"])
             if rel.startswith(("pb:", "beta:"))
         }
     )
     assert "pb:consumer-versions" in relations
     assert "pb:publish-contracts" in relations and "pb:tag-version" in relations
+    assert "pb:can-i-deploy-branch-to-environment-badge" in relations
+    for rel, values in (
+        ("pb:can-i-deploy-badge", {"tag": "prod", "environment": "production"}),
+        ("pb:can-i-deploy-branch-to-environment-badge", {"branch": "main", "environment": "x"}),
+    ):
+        badge = await client.get(expand(consumer["_links"][rel]["href"], **values))
+        assert badge.status_code == 200, (rel, badge.text)
+        assert badge.headers["content-type"].startswith("image/svg+xml")
     for rel in relations:
         prefix, _, name = rel.partition(":")
         curie = next(c for c in index["curies"] if c["name"] == prefix)

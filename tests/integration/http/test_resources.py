@@ -48,6 +48,9 @@ async def test_every_index_relation_leads_to_a_route(client: Client) -> None:
         await client.put("/pacts/provider/B/consumer/A/version/1", json=pact)
     ).status_code == 201
     env = await create_environment(client, "test")
+    # `pb:webhook` and `pb:environment` both expand `{uuid}`: one webhook shares the uuid.
+    hook = {"request": {"method": "POST", "url": "https://1.2.3.4/build"}}
+    assert (await client.put(f"/webhooks/{env['uuid']}", json=hook)).status_code == 201
     values = {
         "pacticipant": "A",
         "version": "1",

@@ -101,6 +101,18 @@ def test_pacticipant_without_optional_members() -> None:
                     "title": "Label",
                     "templated": True,
                 },
+                "pb:can-i-deploy-badge": {
+                    "href": "http://b/pacticipants/Orders/latest-version/{tag}/can-i-deploy/to/"
+                    "{environment}/badge",
+                    "title": "Can I Deploy badge of the latest version with a tag",
+                    "templated": True,
+                },
+                "pb:can-i-deploy-branch-to-environment-badge": {
+                    "href": "http://b/pacticipants/Orders/branches/{branch}/latest-version/"
+                    "can-i-deploy/to-environment/{environment}/badge",
+                    "title": "Can I Deploy badge of the latest version of a branch",
+                    "templated": True,
+                },
                 "pb:notifications": {
                     "href": "http://b/pacticipants/Orders/notifications",
                     "title": "Notifications",
@@ -118,6 +130,13 @@ def test_pacticipant_without_optional_members() -> None:
                     "title": "Its change requests",
                 },
                 "versions": {"href": "http://b/pacticipants/Orders/versions", "title": "Versions"},
+                "curies": [
+                    {
+                        "name": "pb",
+                        "href": "http://b/doc/{rel}?context=pacticipant",
+                        "templated": True,
+                    }
+                ],
             },
         },
     )
@@ -186,6 +205,18 @@ def test_pacticipant_with_every_member() -> None:
                     "title": "Label",
                     "templated": True,
                 },
+                "pb:can-i-deploy-badge": {
+                    "href": "http://b/pacticipants/Web/latest-version/{tag}/can-i-deploy/to/"
+                    "{environment}/badge",
+                    "title": "Can I Deploy badge of the latest version with a tag",
+                    "templated": True,
+                },
+                "pb:can-i-deploy-branch-to-environment-badge": {
+                    "href": "http://b/pacticipants/Web/branches/{branch}/latest-version/"
+                    "can-i-deploy/to-environment/{environment}/badge",
+                    "title": "Can I Deploy badge of the latest version of a branch",
+                    "templated": True,
+                },
                 "pb:notifications": {
                     "href": "http://b/pacticipants/Web/notifications",
                     "title": "Notifications",
@@ -203,6 +234,13 @@ def test_pacticipant_with_every_member() -> None:
                     "title": "Its change requests",
                 },
                 "versions": {"href": "http://b/pacticipants/Web/versions", "title": "Versions"},
+                "curies": [
+                    {
+                        "name": "pb",
+                        "href": "http://b/doc/{rel}?context=pacticipant",
+                        "templated": True,
+                    }
+                ],
             },
         },
     )
