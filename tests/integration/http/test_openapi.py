@@ -242,6 +242,27 @@ async def test_provider_contracts_and_comparisons_conform(sqlite_client: Client)
     await api.send("GET", urlsplit(comparison).path)
 
 
+async def test_webhooks_and_their_deliveries_conform(api: Conformance) -> None:
+    """Nothing is delivered: test brokers deliver no webhooks, and none is executed."""
+    hook = {
+        "events": [{"name": "contract_content_changed"}],
+        "request": {"method": "POST", "url": "https://1.2.3.4/builds", "body": {"a": 1}},
+    }
+    created = await api.send("POST", "/webhooks/provider/Orders", json=hook)
+    assert created.status_code == 201, created.text
+    uuid = urlsplit(created.json()["_links"]["self"]["href"]).path.rsplit("/", 1)[1]
+    await api.send("GET", f"/webhooks/{uuid}")
+    await api.send("GET", "/webhooks")
+    await api.send("GET", "/webhooks/provider/Orders")
+    assert (await api.send("PUT", f"/webhooks/{uuid}", json=hook)).status_code == 200
+    await api.send("GET", f"/webhooks/{uuid}/executions")
+    await api.send("GET", f"{PACTS}/version/1/triggered-webhooks")
+    await api.send("GET", "/admin/webhook-deliveries?status=dead")
+    unknown = await api.send("POST", "/webhooks/no-such-webhook-0000/execute")
+    assert unknown.status_code == 404
+    assert (await api.send("DELETE", f"/webhooks/{uuid}")).status_code == 204
+
+
 async def test_errors_conform_in_both_media_types(api: Conformance) -> None:
     missing = await api.send("GET", "/pacticipants/Nobody")
     assert missing.status_code == 404
