@@ -32,6 +32,7 @@ from broker.http.routes import (
     integrations,
     matrix,
     notifications,
+    openapi,
     pact_badges,
     pacticipants,
     pacts,
@@ -237,6 +238,7 @@ def create_app(settings: Settings) -> Litestar:
             webhook_deliveries.WebhookDeliveryController,
             webhooks.WebhookController,
             web_router(),
+            openapi.OpenAPIController,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),

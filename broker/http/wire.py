@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from broker.domain.model import Contact, JSONValue, PacticipantChanges
+from broker.http.operation_docs import NAME, WHEN
+
+# Schema only (`/openapi.json`): decoding is unchanged, and the services refuse a bad name
+# with their own messages (domain/names.py).
+Name = Annotated[str, msgspec.Meta(extra_json_schema=dict(NAME))]
+"""A pacticipant, version, tag, branch or environment name."""
+
+SpacelessName = Annotated[Name, msgspec.Meta(extra_json_schema={"pattern": "^[^\\s\\x00]+$"})]
+"""A name without spaces (environments, main branches)."""
+
+When = Annotated[str, msgspec.Meta(extra_json_schema=dict(WHEN))]
+"""A date, or a time with its offset."""
+
+NotBlank = Annotated[str, msgspec.Meta(extra_json_schema={"pattern": "\\S"})]
+"""A text with something besides spaces (token, user and team names)."""
 
 
 class _Wire(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_fields=False):
@@ -17,12 +34,12 @@ OptionalText = str | None | msgspec.UnsetType
 class PacticipantBody(_Wire):
     """POST /pacticipants, PUT and PATCH /pacticipants/{name}."""
 
-    name: str | msgspec.UnsetType = msgspec.UNSET
+    name: Name | msgspec.UnsetType = msgspec.UNSET
     display_name: OptionalText = msgspec.UNSET
     repository_url: OptionalText = msgspec.UNSET
     repository_name: OptionalText = msgspec.UNSET
     repository_namespace: OptionalText = msgspec.UNSET
-    main_branch: OptionalText = msgspec.UNSET
+    main_branch: SpacelessName | msgspec.UnsetType | None = msgspec.UNSET
 
     def changes(self) -> PacticipantChanges:
         """The attributes this body sets."""
@@ -52,7 +69,7 @@ class PacticipantBody(_Wire):
 class TagRef(_Wire):
     """A tag named in a version body."""
 
-    name: str
+    name: Name
 
 
 class VersionBody(_Wire):
@@ -65,14 +82,14 @@ class VersionBody(_Wire):
 class ContactBody(_Wire):
     """An environment contact."""
 
-    name: str
+    name: NotBlank
     details: dict[str, JSONValue] = msgspec.field(default_factory=dict)
 
 
 class EnvironmentBody(_Wire):
     """POST /environments and PUT /environments/{uuid}."""
 
-    name: str
+    name: SpacelessName
     production: bool
     display_name: str | None = None
     contacts: list[ContactBody] | None = None
@@ -101,34 +118,36 @@ class EmptyBody(_Wire):
 class DeployedPatch(_Wire):
     """PATCH /deployed-versions/{uuid}."""
 
-    currently_deployed: bool
+    currently_deployed: Annotated[bool, msgspec.Meta(extra_json_schema={"const": False})]
 
 
 class ReleasedPatch(_Wire):
     """PATCH /released-versions/{uuid}."""
 
-    currently_supported: bool
+    currently_supported: Annotated[bool, msgspec.Meta(extra_json_schema={"const": False})]
 
 
 class ContractBody(_Wire):
     """One item of `contracts` in `POST /contracts/publish`."""
 
-    consumer_name: str
-    provider_name: str
-    specification: str
-    content_type: str
-    content: str
-    on_conflict: str | None = None
+    consumer_name: Name
+    provider_name: Name
+    specification: Annotated[str, msgspec.Meta(extra_json_schema={"enum": ["pact"]})]
+    content_type: Annotated[str, msgspec.Meta(extra_json_schema={"examples": ["application/json"]})]
+    content: Annotated[str, msgspec.Meta(extra_json_schema={"contentEncoding": "base64"})]
+    on_conflict: Annotated[
+        str | None, msgspec.Meta(extra_json_schema={"enum": [None, "overwrite", "merge"]})
+    ] = None
 
 
 class PublishBody(_Wire):
     """`POST /contracts/publish`."""
 
-    pacticipant_name: str
-    pacticipant_version_number: str
+    pacticipant_name: Name
+    pacticipant_version_number: Name
     contracts: list[ContractBody]
-    branch: str | None = None
-    tags: list[str] | None = None
+    branch: Name | None = None
+    tags: list[Name] | None = None
     build_url: str | None = None
 
 
@@ -171,7 +190,9 @@ class ForVerificationBody(_Wire):
     provider_version_branch: str | None = None
     provider_version_tags: list[str] | None = None
     include_pending_status: bool = False
-    include_wip_pacts_since: str | None = None
+    include_wip_pacts_since: Annotated[str, msgspec.Meta(extra_json_schema=dict(WHEN))] | None = (
+        None
+    )
 
 
 class SelfVerificationBody(_Wire):
@@ -197,8 +218,8 @@ class ProviderContractBody(_Wire):
 class PublishProviderContractBody(_Wire):
     """`POST /provider-contracts/provider/{p}/publish` (pact-broker-api §14.1)."""
 
-    pacticipant_version_number: str
+    pacticipant_version_number: Name
     contract: ProviderContractBody
-    branch: str | None = None
-    tags: list[str] | None = None
+    branch: Name | None = None
+    tags: list[Name] | None = None
     build_url: str | None = None

@@ -12,16 +12,19 @@ from broker.domain.auth import ApiToken, Team
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal, timestamp
+from broker.http.operation_docs import documented, hal_list
 from broker.http.permissions import admin
 from broker.http.responses import Link, SelfLinks, TeamResource, TokenResource
+from broker.http.routes.users import RoleName
+from broker.http.wire import NotBlank
 
 
 class TokenBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`POST /admin/tokens`."""
 
-    name: str
-    role: str
-    teams: list[str] = []
+    name: NotBlank
+    role: RoleName
+    teams: list[NotBlank] = []
     expires_at: datetime | None = None
     user: str | None = None  # the user the token acts for (one person to governance)
 
@@ -29,7 +32,7 @@ class TokenBody(msgspec.Struct, kw_only=True, rename="camel"):
 class TeamBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`PUT /admin/teams/{name}`."""
 
-    pacticipants: list[str] = []
+    pacticipants: list[NotBlank] = []
 
 
 def _token(links: Links, token: ApiToken, secret: str | None = None) -> TokenResource:
@@ -60,7 +63,10 @@ class AdminController(Controller):
 
     path = "/admin"
 
-    @post("/tokens", opt=admin())
+    @post(
+        "/tokens",
+        opt=admin() | documented(body=TokenBody, returns=TokenResource, statuses=(201,)),
+    )
     async def create_token(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -76,7 +82,10 @@ class AdminController(Controller):
         resource = _token(links, created.token, created.secret)
         return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
-    @get("/tokens", opt=admin())
+    @get(
+        "/tokens",
+        opt=admin() | documented(returns=hal_list("tokens", TokenResource, links=SelfLinks)),
+    )
     async def list_tokens(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every token, revoked ones included, never with its secret."""
         tokens = await services.auth.list_tokens()
@@ -92,7 +101,10 @@ class AdminController(Controller):
         """Revoke a token: it is refused from now on (404 if there is no such token)."""
         await services.auth.revoke_token(token_id)
 
-    @put("/teams/{name:str}", opt=admin())
+    @put(
+        "/teams/{name:str}",
+        opt=admin() | documented(body=TeamBody, returns=TeamResource, statuses=(200,)),
+    )
     async def save_team(
         self, name: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -101,7 +113,10 @@ class AdminController(Controller):
         team = await services.auth.save_team(name, tuple(body.pacticipants))
         return hal(_team(links, team))
 
-    @get("/teams", opt=admin())
+    @get(
+        "/teams",
+        opt=admin() | documented(returns=hal_list("teams", TeamResource, links=SelfLinks)),
+    )
     async def list_teams(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every team and the pacticipants it owns."""
         found = await services.auth.list_teams()
@@ -112,7 +127,7 @@ class AdminController(Controller):
             }
         )
 
-    @get("/teams/{name:str}", opt=admin())
+    @get("/teams/{name:str}", opt=admin() | documented(returns=TeamResource))
     async def show_team(
         self, name: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -8,9 +8,10 @@ from litestar import Controller, Response, get
 
 from broker.domain.audit import GENESIS, AuditFilters, head
 from broker.domain.errors import FieldError, InvalidInputError
-from broker.http.audit_resources import audit_page
+from broker.http.audit_resources import AuditPage, audit_page
 from broker.http.context import LinksDep, ServicesDep, page_of
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import PAGING, QueryParam, documented
 from broker.http.permissions import read
 from broker.http.responses import AuditHead, AuditHeadLinks, Link
 
@@ -53,12 +54,23 @@ def _filters(request: AnyRequest) -> tuple[AuditFilters, list[tuple[str, str]]]:
     return filters, given
 
 
+_TIME = {"type": "string", "format": "date-time"}
+AUDIT_FILTERS = (
+    QueryParam("actor", "Only entries by this actor."),
+    QueryParam("action", "Only entries of this action."),
+    QueryParam("subject", "Only entries about this subject."),
+    QueryParam("pacticipant", "Only entries about this pacticipant."),
+    QueryParam("since", "Only entries at or after this time (with an offset).", _TIME),
+    QueryParam("until", "Only entries before this time (with an offset).", _TIME),
+)
+
+
 class AuditController(Controller):
     """`/audit` and `/audit/head`."""
 
     path = "/audit"
 
-    @get("/", opt=read())
+    @get("/", opt=read() | documented(query=(*AUDIT_FILTERS, *PAGING), returns=AuditPage))
     async def audit_log(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -68,7 +80,7 @@ class AuditController(Controller):
         items, total = await services.audit.entries(filters, page)
         return hal(audit_page(links, given, items, page, total))
 
-    @get("/head", opt=read())
+    @get("/head", opt=read() | documented(returns=AuditHead))
     async def audit_head(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """The newest entry's place and hash (`head` as `SEQ:HASH`), to keep somewhere else."""
         newest = await services.audit.head()

@@ -15,8 +15,9 @@ from broker.domain.errors import DomainError
 from broker.domain.matrix import Target
 from broker.http.context import LinksDep, PathName, Services, ServicesDep
 from broker.http.hal import hal
+from broker.http.operation_docs import documented
 from broker.http.permissions import read
-from broker.http.routes.matrix import render
+from broker.http.routes.matrix import MATRIX, render
 from broker.services.can_i_deploy import Answer, VersionSelector
 
 TAGGED = "/latest-version/{tag:str}/can-i-deploy/to/{to:str}"
@@ -53,7 +54,7 @@ class DeployBadgeController(Controller):
 
     path = "/pacticipants/{pacticipant:str}"
 
-    @get(TAGGED, opt=read())
+    @get(TAGGED, opt=read() | documented(returns=MATRIX))
     async def latest_tagged_can_i_deploy(
         self,
         pacticipant: PathName,
@@ -66,7 +67,7 @@ class DeployBadgeController(Controller):
         answer = await _tagged(services, pacticipant, tag, to)
         return hal(render(links, answer))
 
-    @get(TAGGED + "/badge", opt=read())
+    @get(TAGGED + "/badge", opt=read() | documented(media_types=(SVG,), statuses=(200,)))
     async def latest_tagged_can_i_deploy_badge(
         self, pacticipant: PathName, tag: PathName, to: PathName, services: ServicesDep
     ) -> Response[str]:
@@ -77,7 +78,7 @@ class DeployBadgeController(Controller):
             return _badge(None)
         return _badge(answer.decision.deployable)
 
-    @get(BRANCH, opt=read())
+    @get(BRANCH, opt=read() | documented(returns=MATRIX))
     async def branch_can_i_deploy(
         self,
         pacticipant: PathName,
@@ -90,7 +91,7 @@ class DeployBadgeController(Controller):
         answer = await _branch(services, pacticipant, branch, environment)
         return hal(render(links, answer))
 
-    @get(BRANCH + "/badge", opt=read())
+    @get(BRANCH + "/badge", opt=read() | documented(media_types=(SVG,), statuses=(200,)))
     async def branch_can_i_deploy_badge(
         self, pacticipant: PathName, branch: PathName, environment: PathName, services: ServicesDep
     ) -> Response[str]:

@@ -8,6 +8,7 @@ from broker.http import deployment_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import QueryParam, documented
 from broker.http.permissions import read, write
 from broker.http.wire import DeployedPatch, DeploymentBody, EmptyBody, ReleasedPatch
 from broker.storage.interface import ANY, AnyInstance
@@ -21,7 +22,13 @@ class DeploymentController(Controller):
     path = "/"
 
     @post(
-        VERSION + "/deployed-versions/environment/{environment:str}", opt=write(owner="pacticipant")
+        VERSION + "/deployed-versions/environment/{environment:str}",
+        opt=write(owner="pacticipant")
+        | documented(
+            body=DeploymentBody,
+            returns=deployment_resources.DeployedVersionResource,
+            statuses=(200, 201),
+        ),
     )
     async def record_deployment(
         self,
@@ -44,7 +51,10 @@ class DeploymentController(Controller):
             headers={"Location": resource.links.self_.href},
         )
 
-    @get(VERSION + "/deployed-versions/environment/{environment:str}", opt=read())
+    @get(
+        VERSION + "/deployed-versions/environment/{environment:str}",
+        opt=read() | documented(returns=deployment_resources.DeployedList),
+    )
     async def deployments_of_version(
         self,
         pacticipant: PathName,
@@ -59,7 +69,13 @@ class DeploymentController(Controller):
         return hal(deployment_resources.deployed_list(links, str(request.url), items))
 
     @post(
-        VERSION + "/released-versions/environment/{environment:str}", opt=write(owner="pacticipant")
+        VERSION + "/released-versions/environment/{environment:str}",
+        opt=write(owner="pacticipant")
+        | documented(
+            body=EmptyBody,
+            returns=deployment_resources.ReleasedVersionResource,
+            statuses=(200, 201),
+        ),
     )
     async def record_release(
         self,
@@ -82,7 +98,10 @@ class DeploymentController(Controller):
             headers={"Location": resource.links.self_.href},
         )
 
-    @get(VERSION + "/released-versions/environment/{environment:str}", opt=read())
+    @get(
+        VERSION + "/released-versions/environment/{environment:str}",
+        opt=read() | documented(returns=deployment_resources.ReleasedList),
+    )
     async def releases_of_version(
         self,
         pacticipant: PathName,
@@ -96,7 +115,10 @@ class DeploymentController(Controller):
         items = await services.deployments.releases_of_version(pacticipant, version, environment)
         return hal(deployment_resources.released_list(links, str(request.url), items))
 
-    @get("/deployed-versions/{uuid:str}", opt=read())
+    @get(
+        "/deployed-versions/{uuid:str}",
+        opt=read() | documented(returns=deployment_resources.DeployedVersionResource),
+    )
     async def get_deployed_version(
         self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -105,7 +127,11 @@ class DeploymentController(Controller):
         return hal(deployment_resources.deployed_version(links, deployment))
 
     # The path names no pacticipant: the service checks the record's.
-    @patch("/deployed-versions/{uuid:str}", opt=write())
+    @patch(
+        "/deployed-versions/{uuid:str}",
+        opt=write()
+        | documented(body=DeployedPatch, returns=deployment_resources.DeployedVersionResource),
+    )
     async def patch_deployed_version(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -116,7 +142,10 @@ class DeploymentController(Controller):
         )
         return hal(deployment_resources.deployed_version(links, deployment))
 
-    @get("/released-versions/{uuid:str}", opt=read())
+    @get(
+        "/released-versions/{uuid:str}",
+        opt=read() | documented(returns=deployment_resources.ReleasedVersionResource),
+    )
     async def get_released_version(
         self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -125,7 +154,11 @@ class DeploymentController(Controller):
         return hal(deployment_resources.released_version(links, release))
 
     # The path names no pacticipant: the service checks the record's.
-    @patch("/released-versions/{uuid:str}", opt=write())
+    @patch(
+        "/released-versions/{uuid:str}",
+        opt=write()
+        | documented(body=ReleasedPatch, returns=deployment_resources.ReleasedVersionResource),
+    )
     async def patch_released_version(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -134,7 +167,21 @@ class DeploymentController(Controller):
         release = await services.deployments.set_currently_supported(uuid, body.currently_supported)
         return hal(deployment_resources.released_version(links, release))
 
-    @get("/environments/{uuid:str}/deployed-versions/currently-deployed", opt=read())
+    @get(
+        "/environments/{uuid:str}/deployed-versions/currently-deployed",
+        opt=read()
+        | documented(
+            query=(
+                QueryParam("pacticipant", "Only this pacticipant's deployments."),
+                QueryParam(
+                    "applicationInstance",
+                    "Only deployments to this instance; empty for those without one.",
+                ),
+                QueryParam("target", "The older name of `applicationInstance`."),
+            ),
+            returns=deployment_resources.DeployedList,
+        ),
+    )
     async def currently_deployed(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -152,7 +199,17 @@ class DeploymentController(Controller):
         )
         return hal(deployment_resources.deployed_list(links, str(request.url), items))
 
-    @get("/environments/{uuid:str}/released-versions/currently-supported", opt=read())
+    @get(
+        "/environments/{uuid:str}/released-versions/currently-supported",
+        opt=read()
+        | documented(
+            query=(
+                QueryParam("pacticipant", "Only this pacticipant's releases."),
+                QueryParam("version", "Only releases of this version number."),
+            ),
+            returns=deployment_resources.ReleasedList,
+        ),
+    )
     async def currently_supported(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

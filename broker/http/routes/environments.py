@@ -8,6 +8,7 @@ from broker.http import deployment_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import QueryParam, documented
 from broker.http.permissions import admin, read
 from broker.http.wire import EnvironmentBody
 from broker.services.environments import EnvironmentAttributes
@@ -27,7 +28,14 @@ class EnvironmentController(Controller):
 
     path = "/environments"
 
-    @get("/", opt=read())
+    @get(
+        "/",
+        opt=read()
+        | documented(
+            query=(QueryParam("name", "Only the environment with this name."),),
+            returns=deployment_resources.EnvironmentsList,
+        ),
+    )
     async def list_environments(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -37,7 +45,13 @@ class EnvironmentController(Controller):
 
     # Environments are shared by every team: production's name and existence decide what
     # can-i-deploy says, and deleting one takes every team's records with it (#12): admins only.
-    @post("/", opt=admin())
+    @post(
+        "/",
+        opt=admin()
+        | documented(
+            body=EnvironmentBody, returns=deployment_resources.EnvironmentResource, statuses=(201,)
+        ),
+    )
     async def create_environment(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -47,7 +61,7 @@ class EnvironmentController(Controller):
         resource = deployment_resources.environment(links, created)
         return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
-    @get("/{uuid:str}", opt=read())
+    @get("/{uuid:str}", opt=read() | documented(returns=deployment_resources.EnvironmentResource))
     async def get_environment(
         self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -55,7 +69,11 @@ class EnvironmentController(Controller):
         found = await services.environments.get(uuid)
         return hal(deployment_resources.environment(links, found))
 
-    @put("/{uuid:str}", opt=admin())
+    @put(
+        "/{uuid:str}",
+        opt=admin()
+        | documented(body=EnvironmentBody, returns=deployment_resources.EnvironmentResource),
+    )
     async def put_environment(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -15,8 +15,10 @@ from broker.http import pact_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal
+from broker.http.operation_docs import STRICT_FLAG, WHEN, QueryParam, documented, hal_list
 from broker.http.permissions import read
 from broker.http.query import nested
+from broker.http.responses import Link, SelfLinks
 from broker.http.wire import ForVerificationBody
 from broker.services.for_verification import PactToVerify, VerificationRequest
 
@@ -80,6 +82,52 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
         "verificationProperties": properties,
         "_links": {"self": {"href": href, "name": pact_resources.pact_name(pact)}},
     }
+
+
+_NOTICE = {
+    "type": "object",
+    "required": ["when", "text"],
+    "properties": {"when": {"type": "string"}, "text": {"type": "string"}},
+}
+_ENTRY = {
+    "type": "object",
+    "required": ["shortDescription", "verificationProperties", "_links"],
+    "properties": {
+        "shortDescription": {"type": "string"},
+        "verificationProperties": {
+            "type": "object",
+            "required": ["notices"],
+            "properties": {
+                "notices": {"type": "array", "items": _NOTICE},
+                "pending": {"type": "boolean"},
+                "wip": {"const": True},
+            },
+        },
+        "_links": {
+            "type": "object",
+            "required": ["self"],
+            "properties": {"self": Link},
+        },
+    },
+}
+PACTS_TO_VERIFY = hal_list("pacts", _ENTRY, links=SelfLinks)
+"""What `response` writes, for `/openapi.json`."""
+
+_QUERY = (
+    QueryParam("consumer_version_selectors[][tag]", "A selector's tag.", repeated=True),
+    QueryParam(
+        "consumer_version_selectors[][latest]", "Only the latest.", STRICT_FLAG, repeated=True
+    ),
+    QueryParam(
+        "consumer_version_selectors[][fallback_tag]", "A tag to fall back to.", repeated=True
+    ),
+    QueryParam("consumer_version_selectors[][consumer]", "Only this consumer.", repeated=True),
+    QueryParam("provider_version_tags[]", "The provider version's tags.", repeated=True),
+    QueryParam("provider_version_branch", "The provider version's branch."),
+    QueryParam("include_pending_status", "Say which pacts are pending.", STRICT_FLAG),
+    QueryParam("include_wip_pacts_since", "Include WIP pacts since this date.", WHEN),
+)
+"""The deprecated query form (§7.7), as `query_request` reads it."""
 
 
 def response(links: Links, provider: str, entries: list[PactToVerify]) -> Body:
@@ -167,7 +215,7 @@ class ForVerificationController(Controller):
 
     path = PATH
 
-    @get("/", opt=read())
+    @get("/", opt=read() | documented(query=_QUERY, returns=PACTS_TO_VERIFY))
     async def pacts_for_verification_query(
         self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -181,7 +229,11 @@ class ForVerificationController(Controller):
         return hal(response(links, provider, entries))
 
     # A query sent with a body: it changes nothing.
-    @post("/", status_code=200, opt=read())
+    @post(
+        "/",
+        status_code=200,
+        opt=read() | documented(body=ForVerificationBody, returns=PACTS_TO_VERIFY),
+    )
     async def pacts_for_verification(
         self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

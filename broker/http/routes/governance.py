@@ -25,6 +25,7 @@ from broker.domain.approvals import (
     tally,
 )
 from broker.domain.governance import (
+    MODES,
     ChangeRequest,
     Mode,
     Policy,
@@ -36,9 +37,11 @@ from broker.domain.model import Page
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.operation_docs import HAL_RESOURCE, PAGING, QueryParam, Schema, documented
 from broker.http.paths import SLASH_STAND_IN
 from broker.http.permissions import admin, approve, read
 from broker.http.resources import page_href, paged
+from broker.http.responses import Link
 
 
 class ModeBody(msgspec.Struct, kw_only=True):
@@ -47,11 +50,30 @@ class ModeBody(msgspec.Struct, kw_only=True):
     mode: object = None
 
 
+# By hand: `parse_mode` checks `mode`, so the Struct takes any value.
+MODE_BODY: Schema = {
+    "type": "object",
+    "required": ["mode"],
+    "properties": {"mode": {"type": "string", "enum": list(MODES)}},
+}
+
+
 class PolicyBody(msgspec.Struct, kw_only=True):
     """`PUT /pacticipants/{p}/approval-policy`."""
 
     teams: list[str] = []
     required: object = None
+
+
+# By hand: `check_policy` checks both members (`required` from 1 to the number of teams).
+POLICY_BODY: Schema = {
+    "type": "object",
+    "required": ["teams", "required"],
+    "properties": {
+        "teams": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+        "required": {"type": "integer", "minimum": 1},
+    },
+}
 
 
 class RejectBody(msgspec.Struct, kw_only=True):
@@ -68,6 +90,38 @@ class ApproveBody(msgspec.Struct, kw_only=True):
 
 def _name(raw: str) -> str:
     return raw.replace(SLASH_STAND_IN, "/")
+
+
+_NAMED_LINKS = {
+    "type": "object",
+    "required": ["self", "pb:pacticipant"],
+    "properties": {"self": Link, "pb:pacticipant": Link},
+}
+MODE: Schema = {
+    "type": "object",
+    "required": ["pacticipant", "mode", "owningTeams", "_links"],
+    "properties": {
+        "pacticipant": {"type": "string"},
+        "mode": {"type": "string", "enum": [m.value for m in Mode]},
+        "owningTeams": {"type": "array", "items": {"type": "string"}},
+        "_links": _NAMED_LINKS,
+    },
+}
+"""What `_mode` writes."""
+
+POLICY: Schema = {
+    "type": "object",
+    "required": ["pacticipant", "teams", "required", "isDefault", "description", "_links"],
+    "properties": {
+        "pacticipant": {"type": "string"},
+        "teams": {"type": "array", "items": {"type": "string"}},
+        "required": {"type": ["integer", "null"]},
+        "isDefault": {"type": "boolean"},
+        "description": {"type": "string"},
+        "_links": _NAMED_LINKS,
+    },
+}
+"""What `_policy` writes."""
 
 
 def _mode(links: Links, pacticipant: str, mode: Mode, owners: list[str]) -> Body:
@@ -187,7 +241,7 @@ class GovernanceController(Controller):
 
     path = "/"
 
-    @get("/pacticipants/{pacticipant:str}/mode", opt=read())
+    @get("/pacticipants/{pacticipant:str}/mode", opt=read() | documented(returns=MODE))
     async def get_mode(
         self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -198,7 +252,10 @@ class GovernanceController(Controller):
         return hal(_mode(links, name, mode, await governance.owners(name)))
 
     # Modes and policies are the admins' to set; approvers sign changes off.
-    @put("/pacticipants/{pacticipant:str}/mode", opt=admin())
+    @put(
+        "/pacticipants/{pacticipant:str}/mode",
+        opt=admin() | documented(body=MODE_BODY, body_required=True, returns=MODE),
+    )
     async def set_mode(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -209,7 +266,7 @@ class GovernanceController(Controller):
         mode = await governance.set_mode(name, parse_mode(body.mode))
         return hal(_mode(links, name, mode, await governance.owners(name)))
 
-    @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read())
+    @get("/pacticipants/{pacticipant:str}/approval-policy", opt=read() | documented(returns=POLICY))
     async def get_policy(
         self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -218,7 +275,10 @@ class GovernanceController(Controller):
         rule = await services.governance.policy(name)
         return hal(_policy(links, name, rule))
 
-    @put("/pacticipants/{pacticipant:str}/approval-policy", opt=admin())
+    @put(
+        "/pacticipants/{pacticipant:str}/approval-policy",
+        opt=admin() | documented(body=POLICY_BODY, body_required=True, returns=POLICY),
+    )
     async def set_policy(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -228,7 +288,22 @@ class GovernanceController(Controller):
         rule = await services.governance.set_policy(name, tuple(body.teams), body.required)
         return hal(_policy(links, name, rule))
 
-    @get("/change-requests", opt=read())
+    @get(
+        "/change-requests",
+        opt=read()
+        | documented(
+            query=(
+                QueryParam("pacticipant", "Only this pacticipant's change requests."),
+                QueryParam(
+                    "status",
+                    "Only change requests in this status.",
+                    {"type": "string", "enum": [s.value for s in Status]},
+                ),
+                *PAGING,
+            ),
+            returns=HAL_RESOURCE,
+        ),
+    )
     async def list_change_requests(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -245,7 +320,7 @@ class GovernanceController(Controller):
         items, total = await services.governance.change_requests(pacticipant, status, page)
         return hal(_page(links, given, items, page, total))
 
-    @get("/change-requests/{request_id:int}", opt=read())
+    @get("/change-requests/{request_id:int}", opt=read() | documented(returns=HAL_RESOURCE))
     async def show_change_request(
         self, request_id: FromPath[int], services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -254,7 +329,11 @@ class GovernanceController(Controller):
         body = change_request(links, described.request)
         return hal(body | {"diff": described.diff})
 
-    @post("/change-requests/{request_id:int}/approve", status_code=200, opt=approve())
+    @post(
+        "/change-requests/{request_id:int}/approve",
+        status_code=200,
+        opt=approve() | documented(body=ApproveBody, returns=HAL_RESOURCE),
+    )
     async def approve_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -268,7 +347,11 @@ class GovernanceController(Controller):
         return hal(resource | {"changed": signed.changed, "notice": signed.note})
 
     # Break glass (issue 12).
-    @post("/change-requests/{request_id:int}/override", status_code=200, opt=admin())
+    @post(
+        "/change-requests/{request_id:int}/override",
+        status_code=200,
+        opt=admin() | documented(body=RejectBody, returns=HAL_RESOURCE),
+    )
     async def override_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -277,7 +360,11 @@ class GovernanceController(Controller):
         overridden = await services.governance.override(request_id, body.reason)
         return hal(change_request(links, overridden))
 
-    @post("/change-requests/{request_id:int}/reject", status_code=200, opt=approve())
+    @post(
+        "/change-requests/{request_id:int}/reject",
+        status_code=200,
+        opt=approve() | documented(body=RejectBody, returns=HAL_RESOURCE),
+    )
     async def reject_change(
         self, request_id: FromPath[int], request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -11,6 +11,7 @@ from broker.domain.errors import NotFoundError, StorageUnavailableError
 from broker.http import relation_docs
 from broker.http.context import PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import HTML, TEXT, documented
 from broker.http.permissions import open_to_all, read
 from broker.http.responses import Dependencies, DependencyStatus, Health, Heartbeat, Link, SelfLinks
 
@@ -20,7 +21,7 @@ class IndexController(Controller):
 
     path = "/"
 
-    @get("/doc/{rel:str}", opt=read())
+    @get("/doc/{rel:str}", opt=read() | documented(media_types=(HTML, TEXT)))
     async def relation_doc(self, rel: PathName, request: AnyRequest) -> Response[bytes]:
         """What a `pb:` relation leads to: HTML, or plain text when the client prefers it."""
         found = relation_docs.find(rel)
@@ -33,12 +34,15 @@ class IndexController(Controller):
         html = relation_docs.as_html(name, doc)
         return Response(content=html.encode(), media_type="text/html;charset=utf-8")
 
-    @get("/diagnostic/status/heartbeat", opt=open_to_all())
+    @get("/diagnostic/status/heartbeat", opt=open_to_all() | documented(returns=Heartbeat))
     async def heartbeat(self, request: AnyRequest) -> Response[bytes]:
         """200 while the process runs, whatever the database does."""
         return hal(Heartbeat(ok=True, links=SelfLinks(self_=Link(href=str(request.url)))))
 
-    @get("/diagnostic/status/dependencies", opt=open_to_all())
+    @get(
+        "/diagnostic/status/dependencies",
+        opt=open_to_all() | documented(returns=DependencyStatus, statuses=(200, 503)),
+    )
     async def dependency_status(self, services: ServicesDep) -> Response[bytes]:
         """200 when the database answers, else 503 (the broker reconnects by itself)."""
         try:

@@ -13,6 +13,7 @@ from litestar import Controller, Response, delete, get
 from broker.http import integration_resources
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import HAL, documented
 from broker.http.permissions import admin, read, write
 
 GRAPHVIZ = "text/vnd.graphviz"
@@ -23,7 +24,11 @@ class IntegrationController(Controller):
 
     path = "/integrations"
 
-    @get("/", opt=read())
+    @get(
+        "/",
+        opt=read()
+        | documented(returns=integration_resources.IntegrationList, media_types=(HAL, GRAPHVIZ)),
+    )
     async def list_integrations(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -11,6 +11,7 @@ from broker.domain.matrix import IgnoreSelector, Target
 from broker.http.context import MAX_PAGE, LinksDep, ServicesDep, positive_int
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal, timestamp
 from broker.http.matrix_text import matrix_text
+from broker.http.operation_docs import FLAG, HAL, NAME, TEXT, QueryParam, Schema, documented
 from broker.http.permissions import read
 from broker.http.query import nested
 from broker.services.can_i_deploy import Answer, MatrixRow, VersionSelector
@@ -111,6 +112,84 @@ def _result_href(links: Links, pact_href: str, row: MatrixRow) -> str:
     return f"{pact_href}/verification-results/{row.verification_id}"
 
 
+_LINK = {"type": "object", "required": ["href"], "properties": {"href": {"type": "string"}}}
+_SELF = {"type": "object", "required": ["self"], "properties": {"self": _LINK}}
+_SIDE = {
+    "type": "object",
+    "required": ["name", "_links", "version"],
+    "properties": {
+        "name": {"type": "string"},
+        "_links": _SELF,
+        "version": {
+            "type": "object",
+            "required": ["number", "_links"],
+            "properties": {"number": {"type": "string"}, "_links": _SELF},
+        },
+    },
+}
+_COUNT = {"type": "integer", "minimum": 0}
+MATRIX: Schema = {
+    "type": "object",
+    "required": ["summary", "notices", "matrix", "_links"],
+    "properties": {
+        "summary": {
+            "type": "object",
+            "required": ["deployable", "reason", "success", "failed", "unknown", "ignored"],
+            "properties": {
+                "deployable": {"type": ["boolean", "null"]},
+                "reason": {"type": "string"},
+                "success": _COUNT,
+                "failed": _COUNT,
+                "unknown": _COUNT,
+                "ignored": _COUNT,
+            },
+        },
+        "notices": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["type", "text"],
+                "properties": {"type": {"type": "string"}, "text": {"type": "string"}},
+            },
+        },
+        "matrix": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["consumer", "provider", "pact", "verificationResult"],
+                "properties": {
+                    "consumer": _SIDE,
+                    "provider": _SIDE,
+                    "pact": {
+                        "type": "object",
+                        "required": ["createdAt", "_links"],
+                        "properties": {"createdAt": {"type": "string"}, "_links": _SELF},
+                    },
+                    "verificationResult": {
+                        "oneOf": [
+                            {"type": "null"},
+                            {
+                                "type": "object",
+                                "required": ["success", "verifiedAt", "verificationType", "_links"],
+                                "properties": {
+                                    "success": {"type": ["boolean", "null"]},
+                                    "verifiedAt": {"type": ["string", "null"]},
+                                    "verificationType": {"type": ["string", "null"]},
+                                    "_links": _SELF,
+                                },
+                            },
+                        ]
+                    },
+                    "ignored": {"const": True},
+                },
+            },
+        },
+        "_links": _SELF,
+    },
+}
+"""What `render` writes, for `/openapi.json`."""
+
+
 def render(links: Links, answer: Answer) -> Body:
     """The matrix response both CLIs read (§12.3)."""
     d = answer.decision
@@ -138,12 +217,54 @@ def answered(request: AnyRequest, links: Links, answer: Answer) -> Response[byte
     return hal(body)
 
 
+ANSWERS = (HAL, TEXT)
+"""The matrix as HAL+JSON, or as a text table when Accept prefers text/plain."""
+
+_SELECTORS = (
+    QueryParam(
+        "q[][pacticipant]", "Each selector's pacticipant.", NAME, required=True, repeated=True
+    ),
+    QueryParam("q[][version]", "A selector's version number.", repeated=True),
+    QueryParam("q[][branch]", "A selector's branch.", repeated=True),
+    QueryParam("q[][tag]", "A selector's tag.", repeated=True),
+    QueryParam("q[][latest]", "The selector picks the latest version.", FLAG, repeated=True),
+    QueryParam("q[][mainBranch]", "The selector picks the main branch.", FLAG, repeated=True),
+)
+_IGNORE = (
+    QueryParam("ignore[][pacticipant]", "A pacticipant whose rows do not count.", repeated=True),
+    QueryParam("ignore[][version]", "Only this version of the ignored one.", repeated=True),
+    QueryParam("ignore[]", "A pacticipant whose rows do not count (short form).", repeated=True),
+)
+MATRIX_QUERY = (
+    *_SELECTORS,
+    QueryParam("environment", "Judge against the versions in this environment."),
+    QueryParam("tag", "Judge against the latest versions with this tag."),
+    QueryParam("mainBranch", "Judge against the heads of the main branches.", FLAG),
+    QueryParam("latest", "With `tag`: the latest version with the tag.", FLAG),
+    QueryParam(
+        "limit", "At most this many rows.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+    ),
+    *_IGNORE,
+)
+"""The query the CLIs send, Rack-nested as `parse` reads it."""
+
+CAN_I_DEPLOY_QUERY = (
+    QueryParam("pacticipant", "The pacticipant to deploy.", NAME, required=True),
+    QueryParam("version", "Its version number.", NAME, required=True),
+    QueryParam("environment", "Where to deploy it (or give `to`).", NAME),
+    QueryParam("to", "The tag of the versions to deploy beside (or give `environment`).", NAME),
+    *_IGNORE,
+)
+
+
 class MatrixController(Controller):
     """`/matrix` and `/can-i-deploy`."""
 
     path = "/"
 
-    @get("/matrix", opt=read())
+    @get(
+        "/matrix", opt=read() | documented(query=MATRIX_QUERY, returns=MATRIX, media_types=ANSWERS)
+    )
     async def matrix(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -161,7 +282,10 @@ class MatrixController(Controller):
             answer = await service.judge(selectors, target, ignore)
         return answered(request, links, answer)
 
-    @get("/can-i-deploy", opt=read())
+    @get(
+        "/can-i-deploy",
+        opt=read() | documented(query=CAN_I_DEPLOY_QUERY, returns=MATRIX, media_types=ANSWERS),
+    )
     async def can_i_deploy(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

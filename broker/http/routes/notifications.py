@@ -6,7 +6,8 @@ from litestar import Controller, Response, get
 
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, hal
-from broker.http.notification_resources import notifications
+from broker.http.notification_resources import NotificationsPage, notifications
+from broker.http.operation_docs import PAGING, documented
 from broker.http.permissions import read
 
 NOTIFICATIONS = "/pacticipants/{pacticipant:str}/notifications"
@@ -17,7 +18,7 @@ class NotificationController(Controller):
 
     path = NOTIFICATIONS
 
-    @get("/", opt=read())
+    @get("/", opt=read() | documented(query=PAGING, returns=NotificationsPage))
     async def list_notifications(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -14,6 +14,7 @@ from litestar import Controller, Response, get
 from broker.domain.badges import pact_badge, pact_badge_title
 from broker.http.context import PathName, ServicesDep
 from broker.http.hal import AnyRequest
+from broker.http.operation_docs import FLAG, QueryParam, documented
 from broker.http.permissions import read
 from broker.services.integrations import BadgeFacts
 
@@ -54,12 +55,22 @@ def _svg(
     )
 
 
+BADGE = documented(
+    query=(
+        QueryParam("label", "`consumer` or `provider`: show only that side's name."),
+        QueryParam("initials", "Shorten names to their initials.", FLAG),
+    ),
+    media_types=(SVG,),
+    statuses=(200,),
+)
+
+
 class PactBadgeController(Controller):
     """The verification status of a pact, or of tagged versions, as an SVG badge."""
 
     path = "/"
 
-    @get(_paths(PACT + "/latest"), opt=read())
+    @get(_paths(PACT + "/latest"), opt=read() | BADGE)
     async def latest_pact_badge(
         self, provider: PathName, consumer: PathName, request: AnyRequest, services: ServicesDep
     ) -> Response[str]:
@@ -67,7 +78,7 @@ class PactBadgeController(Controller):
         facts = await services.integrations.pact_badge(provider, consumer)
         return _svg(facts, request, consumer, provider)
 
-    @get(_paths(PACT + "/latest-untagged"), opt=read())
+    @get(_paths(PACT + "/latest-untagged"), opt=read() | BADGE)
     async def latest_untagged_pact_badge(
         self, provider: PathName, consumer: PathName, request: AnyRequest, services: ServicesDep
     ) -> Response[str]:
@@ -75,7 +86,7 @@ class PactBadgeController(Controller):
         facts = await services.integrations.pact_badge(provider, consumer, untagged=True)
         return _svg(facts, request, consumer, provider)
 
-    @get(_paths(PACT + "/latest/{tag:str}"), opt=read())
+    @get(_paths(PACT + "/latest/{tag:str}"), opt=read() | BADGE)
     async def latest_tagged_pact_badge(
         self,
         provider: PathName,
@@ -88,7 +99,7 @@ class PactBadgeController(Controller):
         facts = await services.integrations.pact_badge(provider, consumer, tag=tag)
         return _svg(facts, request, consumer, provider)
 
-    @get(_paths(MATRIX), opt=read())
+    @get(_paths(MATRIX), opt=read() | BADGE)
     async def matrix_badge(
         self,
         provider: PathName,

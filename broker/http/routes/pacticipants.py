@@ -10,7 +10,9 @@ from broker.http import resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import JSON, MERGE_PATCH, PAGING, documented
 from broker.http.permissions import read, write
+from broker.http.responses import Label
 from broker.http.wire import EmptyBody, PacticipantBody
 
 
@@ -19,7 +21,7 @@ class PacticipantController(Controller):
 
     path = "/pacticipants"
 
-    @get("/", opt=read())
+    @get("/", opt=read() | documented(query=PAGING, returns=resources.PacticipantsPage))
     async def list_pacticipants(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -29,7 +31,16 @@ class PacticipantController(Controller):
         return hal(resources.pacticipants(links, items, page, total))
 
     # The body names the pacticipant: the service checks its owner.
-    @post("/", opt=write())
+    @post(
+        "/",
+        opt=write()
+        | documented(
+            body={"allOf": [PacticipantBody], "required": ["name"]},
+            body_required=True,
+            returns=resources.PacticipantResource,
+            statuses=(201,),
+        ),
+    )
     async def create_pacticipant(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -43,7 +54,7 @@ class PacticipantController(Controller):
         resource = resources.pacticipant(links, details)
         return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
-    @get("/{name:str}", opt=read())
+    @get("/{name:str}", opt=read() | documented(returns=resources.PacticipantResource))
     async def get_pacticipant(
         self, name: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -51,7 +62,16 @@ class PacticipantController(Controller):
         details = await services.pacticipants.get(name)
         return hal(resources.pacticipant(links, details))
 
-    @patch("/{name:str}", opt=write(owner="name"))
+    @patch(
+        "/{name:str}",
+        opt=write(owner="name")
+        | documented(
+            body=PacticipantBody,
+            body_media_types=(JSON, MERGE_PATCH),
+            returns=resources.PacticipantResource,
+            statuses=(200, 201),
+        ),
+    )
     async def patch_pacticipant(
         self, name: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -66,7 +86,11 @@ class PacticipantController(Controller):
             status=201 if created else 200,
         )
 
-    @put("/{name:str}", opt=write(owner="name"))
+    @put(
+        "/{name:str}",
+        opt=write(owner="name")
+        | documented(body=PacticipantBody, returns=resources.PacticipantResource),
+    )
     async def put_pacticipant(
         self, name: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -83,7 +107,7 @@ class PacticipantController(Controller):
         """Remove a pacticipant with its versions, branches, tags, deployments and releases."""
         await services.pacticipants.delete(name)
 
-    @get("/label/{label:str}", opt=read())
+    @get("/label/{label:str}", opt=read() | documented(returns=resources.Labelled))
     async def with_label(
         self, label: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -91,7 +115,7 @@ class PacticipantController(Controller):
         items = await services.pacticipants.with_label(label)
         return hal(resources.labelled(links, label, items))
 
-    @get("/{name:str}/labels", opt=read())
+    @get("/{name:str}/labels", opt=read() | documented(returns=resources.Labels))
     async def list_labels(
         self, name: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -99,7 +123,7 @@ class PacticipantController(Controller):
         names = await services.pacticipants.labels(name)
         return hal(resources.labels(links, name, names))
 
-    @get("/{name:str}/labels/{label:str}", opt=read())
+    @get("/{name:str}/labels/{label:str}", opt=read() | documented(returns=Label))
     async def get_label(
         self, name: PathName, label: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -109,7 +133,10 @@ class PacticipantController(Controller):
             raise NotFoundError(f"Pacticipant {name!r} has no label {label!r}")
         return hal(resources.label(links, name, label))
 
-    @put("/{name:str}/labels/{label:str}", opt=write(owner="name"))
+    @put(
+        "/{name:str}/labels/{label:str}",
+        opt=write(owner="name") | documented(body=EmptyBody, returns=Label, statuses=(200, 201)),
+    )
     async def put_label(
         self,
         name: PathName,

@@ -14,13 +14,72 @@ from broker.http import pact_resources
 from broker.http.body import json_body, read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal
+from broker.http.operation_docs import HAL, JSON, NAME, PAGING, TEXT, Schema, documented
 from broker.http.permissions import read, write
+from broker.http.responses import Link
 from broker.http.wire import PublishBody
 from broker.services.contracts import Contract, Pact, PublishRequest
 
 INTEGRATION = "/pacts/provider/{provider:str}/consumer/{consumer:str}"
 INTEGRATION_PATH = "/pacts/provider/{p}/consumer/{c}"
 PROVIDER_PACTS = "/pacts/provider/{provider:str}"
+
+
+_LINKS = {"type": "object", "required": ["self"], "properties": {"self": Link}}
+PACT_DOCUMENT: Schema = {
+    "type": "object",
+    "required": ["createdAt", "_links"],
+    "properties": {"createdAt": {"type": "string"}, "_links": _LINKS},
+}
+"""A stored pact as received, with `createdAt` and `_links` added (`pact_document`)."""
+
+A_PACT = documented(returns=PACT_DOCUMENT, media_types=(HAL, JSON), statuses=(200,))
+"""A pact: HAL+JSON, or plain JSON when that is all the client accepts."""
+
+_PARTY = {"type": "object", "required": ["name"], "properties": {"name": NAME}}
+PUBLISH_ONE = documented(
+    body={
+        "type": "object",
+        "description": "A pact (Pact specification V1 to V4).",
+        "required": ["consumer", "provider"],
+        "properties": {
+            "consumer": _PARTY,
+            "provider": _PARTY,
+            "interactions": {"type": "array", "items": {"type": "object"}},
+            "messages": {"type": "array", "items": {"type": "object"}},
+            "metadata": {"type": "object"},
+        },
+    },
+    body_required=True,
+    returns=PACT_DOCUMENT,
+    statuses=(200, 201),
+)
+
+_SIDE = {
+    "type": "object",
+    "required": ["consumerVersion", "sha"],
+    "properties": {"consumerVersion": {"type": "string"}, "sha": {"type": "string"}},
+}
+A_DIFF = documented(
+    returns={
+        "type": "object",
+        "required": ["from", "to", "diff", "text", "_links"],
+        "properties": {
+            "from": _SIDE,
+            "to": _SIDE,
+            "diff": {"type": "object"},
+            "text": {"type": "string"},
+            "_links": {
+                "type": "object",
+                "required": ["from", "to"],
+                "properties": {"from": Link, "to": Link},
+            },
+        },
+    },
+    media_types=(HAL, TEXT),
+    statuses=(200,),
+)
+"""A diff of two pacts (`_diff_response`): JSON with the text inside, or the text."""
 
 
 def _between(consumer: str, provider: str) -> str:
@@ -102,7 +161,7 @@ class PactController(Controller):
         status = 201 if published.outcome == "created" else 200
         return Response(content=msgspec.json.encode(body), status_code=status, media_type=HAL_JSON)
 
-    @put("/version/{version:str}", opt=write(owner="consumer"))
+    @put("/version/{version:str}", opt=write(owner="consumer") | PUBLISH_ONE)
     async def put_pact(
         self,
         provider: PathName,
@@ -117,7 +176,7 @@ class PactController(Controller):
             provider, consumer, version, request, services, links, merge=False
         )
 
-    @patch("/version/{version:str}", opt=write(owner="consumer"))
+    @patch("/version/{version:str}", opt=write(owner="consumer") | PUBLISH_ONE)
     async def patch_pact(
         self,
         provider: PathName,
@@ -132,7 +191,7 @@ class PactController(Controller):
             provider, consumer, version, request, services, links, merge=True
         )
 
-    @get("/version/{version:str}", opt=read())
+    @get("/version/{version:str}", opt=read() | A_PACT)
     async def get_pact(
         self,
         provider: PathName,
@@ -153,7 +212,7 @@ class PactController(Controller):
         """Remove the pact a consumer version holds."""
         await services.contracts.delete(provider, consumer, version)
 
-    @get("/version/{version:str}/previous-distinct", opt=read())
+    @get("/version/{version:str}/previous-distinct", opt=read() | A_PACT)
     async def previous_distinct(
         self,
         provider: PathName,
@@ -174,7 +233,7 @@ class PactController(Controller):
             )
         return pact_response(request, pact_resources.pact_document(links, previous))
 
-    @get("/version/{version:str}/diff/previous-distinct", opt=read())
+    @get("/version/{version:str}/diff/previous-distinct", opt=read() | A_DIFF)
     async def diff_previous_distinct(
         self,
         provider: PathName,
@@ -195,7 +254,7 @@ class PactController(Controller):
         diff = await service.diff(previous, pact)
         return _diff_response(request, links, previous, pact, diff)
 
-    @get("/version/{version:str}/diff/version/{other:str}", opt=read())
+    @get("/version/{version:str}/diff/version/{other:str}", opt=read() | A_DIFF)
     async def diff_versions(
         self,
         provider: PathName,
@@ -213,7 +272,7 @@ class PactController(Controller):
         diff = await service.diff(base, pact)
         return _diff_response(request, links, base, pact, diff)
 
-    @get("/pact-version/{sha:str}", opt=read())
+    @get("/pact-version/{sha:str}", opt=read() | A_PACT)
     async def by_sha(
         self,
         provider: PathName,
@@ -235,7 +294,7 @@ class PactController(Controller):
             request, pact_resources.pact_document(links, pact, self_href=self_href)
         )
 
-    @get("/pact-version/{sha:str}/metadata/{metadata:str}", opt=read())
+    @get("/pact-version/{sha:str}/metadata/{metadata:str}", opt=read() | A_PACT)
     async def by_sha_with_metadata(
         self,
         provider: PathName,
@@ -260,7 +319,7 @@ class PactController(Controller):
             pact_resources.pact_document(links, pact, self_href=self_href, metadata=metadata),
         )
 
-    @get("/pact-version/{sha:str}/diff/pact-version/{other:str}", opt=read())
+    @get("/pact-version/{sha:str}/diff/pact-version/{other:str}", opt=read() | A_DIFF)
     async def diff_shas(
         self,
         provider: PathName,
@@ -278,7 +337,7 @@ class PactController(Controller):
         diff = await service.diff(base, pact)
         return _diff_response(request, links, base, pact, diff)
 
-    @get("/latest", opt=read())
+    @get("/latest", opt=read() | A_PACT)
     async def latest(
         self,
         provider: PathName,
@@ -291,7 +350,7 @@ class PactController(Controller):
         pact = await services.contracts.latest(provider, consumer)
         return _latest_response(request, links, pact)
 
-    @get("/latest-untagged", opt=read())
+    @get("/latest-untagged", opt=read() | A_PACT)
     async def latest_untagged(
         self,
         provider: PathName,
@@ -304,7 +363,7 @@ class PactController(Controller):
         pact = await services.contracts.latest(provider, consumer, untagged=True)
         return _latest_response(request, links, pact)
 
-    @get("/latest/{tag:str}", opt=read())
+    @get("/latest/{tag:str}", opt=read() | A_PACT)
     async def latest_tagged(
         self,
         provider: PathName,
@@ -318,7 +377,7 @@ class PactController(Controller):
         pact = await services.contracts.latest(provider, consumer, tag=tag)
         return _latest_response(request, links, pact)
 
-    @get("/branch/{branch:str}/latest", opt=read())
+    @get("/branch/{branch:str}/latest", opt=read() | A_PACT)
     async def latest_on_branch(
         self,
         provider: PathName,
@@ -332,7 +391,7 @@ class PactController(Controller):
         pact = await services.contracts.latest(provider, consumer, branch=branch)
         return _latest_response(request, links, pact)
 
-    @get("/branch/{branch:str}", opt=read())
+    @get("/branch/{branch:str}", opt=read() | documented(returns=pact_resources.IntegrationPacts))
     async def on_branch(
         self,
         provider: PathName,
@@ -350,7 +409,7 @@ class PactController(Controller):
             links, INTEGRATION_PATH + "/branch/{b}", title, pacts, provider, consumer, b=branch
         )
 
-    @get("/branch", opt=read())
+    @get("/branch", opt=read() | documented(returns=pact_resources.IntegrationPacts))
     async def on_main_branch(
         self, provider: PathName, consumer: PathName, links: LinksDep, services: ServicesDep
     ) -> Response[bytes]:
@@ -363,7 +422,7 @@ class PactController(Controller):
 
     # The Rust get-pacts asks this for `--consumer C --latest`; a branch named "latest" loses
     # its listing here (its latest pact stays at `/branch/latest/latest`).
-    @get("/branch/latest", opt=read())
+    @get("/branch/latest", opt=read() | documented(returns=pact_resources.IntegrationPacts))
     async def latest_on_main_branch(
         self, provider: PathName, consumer: PathName, links: LinksDep, services: ServicesDep
     ) -> Response[bytes]:
@@ -376,7 +435,7 @@ class PactController(Controller):
             links, INTEGRATION_PATH + "/branch/latest", title, pacts[:1], provider, consumer
         )
 
-    @get("/tag/{tag:str}", opt=read())
+    @get("/tag/{tag:str}", opt=read() | documented(returns=pact_resources.IntegrationPacts))
     async def with_tag(
         self,
         provider: PathName,
@@ -392,7 +451,9 @@ class PactController(Controller):
             links, INTEGRATION_PATH + "/tag/{t}", title, pacts, provider, consumer, t=tag
         )
 
-    @get("/versions", opt=read())
+    @get(
+        "/versions", opt=read() | documented(query=PAGING, returns=pact_resources.PactVersionsPage)
+    )
     async def all_versions(
         self,
         provider: PathName,
@@ -449,7 +510,11 @@ class PactCollectionController(Controller):
     path = "/"
 
     # The body names the pacticipant: the contract service checks its owner.
-    @post("/contracts/publish", opt=write())
+    @post(
+        "/contracts/publish",
+        opt=write()
+        | documented(body=PublishBody, returns=pact_resources.PublishResult, statuses=(200,)),
+    )
     async def publish_contracts(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -492,13 +557,16 @@ class PactCollectionController(Controller):
         )
         return hal(pact_resources.publish_result(links, outcome))
 
-    @get("/pacts/latest", opt=read())
+    @get("/pacts/latest", opt=read() | documented(returns=pact_resources.LatestPacts))
     async def latest_pact_versions(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """The latest pact of every integration."""
         pacts = await services.contracts.latest_of_all()
         return hal(pact_resources.latest_pacts(links, links.href("pacts", "latest"), pacts))
 
-    @get("/pacts/provider/{provider:str}/latest", opt=read())
+    @get(
+        "/pacts/provider/{provider:str}/latest",
+        opt=read() | documented(returns=pact_resources.LatestPacts),
+    )
     async def latest_provider_pacts(
         self, provider: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -507,7 +575,10 @@ class PactCollectionController(Controller):
         href = links.path("/pacts/provider/{p}/latest", p=provider)
         return hal(pact_resources.latest_pacts(links, href, pacts, provider))
 
-    @get("/pacts/provider/{provider:str}/latest/{tag:str}", opt=read())
+    @get(
+        "/pacts/provider/{provider:str}/latest/{tag:str}",
+        opt=read() | documented(returns=pact_resources.LatestPacts),
+    )
     async def latest_provider_pacts_with_tag(
         self, provider: PathName, tag: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -516,7 +587,7 @@ class PactCollectionController(Controller):
         href = links.path("/pacts/provider/{p}/latest/{t}", p=provider, t=tag)
         return hal(pact_resources.latest_pacts(links, href, pacts, provider))
 
-    @get(PROVIDER_PACTS, opt=read())
+    @get(PROVIDER_PACTS, opt=read() | documented(returns=pact_resources.ProviderPacts))
     async def provider_pacts(
         self, provider: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -527,7 +598,10 @@ class PactCollectionController(Controller):
             pact_resources.provider_pacts(links, href, _for_provider(provider), provider, pacts)
         )
 
-    @get(PROVIDER_PACTS + "/tag/{tag:str}", opt=read())
+    @get(
+        PROVIDER_PACTS + "/tag/{tag:str}",
+        opt=read() | documented(returns=pact_resources.ProviderPacts),
+    )
     async def provider_pacts_with_tag(
         self, provider: PathName, tag: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -537,7 +611,7 @@ class PactCollectionController(Controller):
         title = f"{_for_provider(provider)} with consumer version tag '{tag}'"
         return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
 
-    @get(PROVIDER_PACTS + "/branch", opt=read())
+    @get(PROVIDER_PACTS + "/branch", opt=read() | documented(returns=pact_resources.ProviderPacts))
     async def provider_pacts_on_main_branch(
         self, provider: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -547,7 +621,10 @@ class PactCollectionController(Controller):
         title = f"{_for_provider(provider)} with consumer version main branch"
         return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
 
-    @get(PROVIDER_PACTS + "/branch/latest", opt=read())
+    @get(
+        PROVIDER_PACTS + "/branch/latest",
+        opt=read() | documented(returns=pact_resources.ProviderPacts),
+    )
     async def latest_provider_pacts_on_main_branch(
         self, provider: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -557,7 +634,10 @@ class PactCollectionController(Controller):
         title = f"{_for_provider(provider, latest=True)} with consumer version main branch"
         return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
 
-    @get(PROVIDER_PACTS + "/branch/{branch:str}", opt=read())
+    @get(
+        PROVIDER_PACTS + "/branch/{branch:str}",
+        opt=read() | documented(returns=pact_resources.ProviderPacts),
+    )
     async def provider_pacts_on_branch(
         self, provider: PathName, branch: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -567,7 +647,10 @@ class PactCollectionController(Controller):
         title = f"{_for_provider(provider)} with consumer version branch '{branch}'"
         return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
 
-    @get(PROVIDER_PACTS + "/branch/{branch:str}/latest", opt=read())
+    @get(
+        PROVIDER_PACTS + "/branch/{branch:str}/latest",
+        opt=read() | documented(returns=pact_resources.ProviderPacts),
+    )
     async def latest_provider_pacts_on_branch(
         self, provider: PathName, branch: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -577,13 +660,19 @@ class PactCollectionController(Controller):
         title = f"{_for_provider(provider, latest=True)} with consumer version branch '{branch}'"
         return hal(pact_resources.provider_pacts(links, href, title, provider, pacts))
 
-    @get(PROVIDER_PACTS + "/provider-states", opt=read())
+    @get(
+        PROVIDER_PACTS + "/provider-states",
+        opt=read() | documented(returns=pact_resources.ProviderStates),
+    )
     async def provider_states(self, provider: PathName, services: ServicesDep) -> Response[bytes]:
         """The distinct provider states of the latest pact of each consumer's main branch."""
         states = await services.contracts.provider_states(provider)
         return hal(pact_resources.provider_states(states))
 
-    @get(PROVIDER_PACTS + "/provider-states/branch/{branch:str}", opt=read())
+    @get(
+        PROVIDER_PACTS + "/provider-states/branch/{branch:str}",
+        opt=read() | documented(returns=pact_resources.ProviderStates),
+    )
     async def provider_states_on_branch(
         self, provider: PathName, branch: PathName, services: ServicesDep
     ) -> Response[bytes]:
@@ -591,7 +680,10 @@ class PactCollectionController(Controller):
         states = await services.contracts.provider_states(provider, branch=branch)
         return hal(pact_resources.provider_states(states))
 
-    @get(PROVIDER_PACTS + "/provider-states/environment/{environment:str}", opt=read())
+    @get(
+        PROVIDER_PACTS + "/provider-states/environment/{environment:str}",
+        opt=read() | documented(returns=pact_resources.ProviderStates),
+    )
     async def provider_states_in_environment(
         self, provider: PathName, environment: PathName, services: ServicesDep
     ) -> Response[bytes]:

@@ -14,6 +14,7 @@ from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, segment, timestamp
+from broker.http.operation_docs import HAL_RESOURCE, documented
 from broker.http.pact_resources import notices_and_logs
 from broker.http.permissions import read, write
 from broker.http.wire import PublishProviderContractBody
@@ -101,7 +102,12 @@ class ProviderContractController(Controller):
 
     path = "/"
 
-    @post(PUBLISH, status_code=200, opt=write(owner="provider"))
+    @post(
+        PUBLISH,
+        status_code=200,
+        opt=write(owner="provider")
+        | documented(body=PublishProviderContractBody, returns=HAL_RESOURCE),
+    )
     async def publish_provider_contract(
         self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -110,7 +116,7 @@ class ProviderContractController(Controller):
         outcome = await services.provider_contracts.publish(_to_publish(provider, body))
         return hal(_published(links, outcome))
 
-    @get(CONTRACT, opt=read())
+    @get(CONTRACT, opt=read() | documented(returns=HAL_RESOURCE))
     async def provider_contract(
         self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -146,7 +152,7 @@ class ProviderContractController(Controller):
             }
         )
 
-    @get(CONTRACT + "/changes", opt=read())
+    @get(CONTRACT + "/changes", opt=read() | documented(returns=HAL_RESOURCE))
     async def contract_changes(
         self, provider: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -181,7 +187,7 @@ class ProviderContractController(Controller):
             }
         )
 
-    @get("/comparisons/{comparison:int}", opt=read())
+    @get("/comparisons/{comparison:int}", opt=read() | documented(returns=HAL_RESOURCE))
     async def comparison_resource(
         self, comparison: FromPath[int], services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

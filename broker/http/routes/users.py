@@ -8,15 +8,24 @@ answer ever carries a password or its hash.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from litestar import Controller, Response, delete, get, patch, post, put
 
-from broker.domain.auth import ApiUser
+from broker.domain.auth import ROLES, ApiUser
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal, timestamp
+from broker.http.operation_docs import documented, hal_list
 from broker.http.permissions import admin, read
-from broker.http.responses import Link, UserLinks, UserResource
+from broker.http.responses import Link, SelfLinks, UserLinks, UserResource
+from broker.http.wire import NotBlank
+from broker.services.users import MIN_PASSWORD
+
+# Schema only (`/openapi.json`): the user service refuses these with its own messages.
+Password = Annotated[str, msgspec.Meta(extra_json_schema={"minLength": MIN_PASSWORD})]
+RoleName = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(ROLES)})]
 
 
 class UserChange(msgspec.Struct, kw_only=True, rename="camel"):
@@ -28,16 +37,16 @@ class UserChange(msgspec.Struct, kw_only=True, rename="camel"):
 class UserBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`POST /admin/users`."""
 
-    username: str
-    password: str
-    role: str
-    teams: list[str] = []
+    username: NotBlank
+    password: Password
+    role: RoleName
+    teams: list[NotBlank] = []
 
 
 class PasswordBody(msgspec.Struct, kw_only=True, rename="camel"):
     """`PUT /admin/users/{username}/password`."""
 
-    password: str
+    password: Password
 
 
 def user_resource(links: Links, user: ApiUser) -> UserResource:
@@ -62,7 +71,7 @@ class UserController(Controller):
 
     path = "/admin/users"
 
-    @post("/", opt=admin())
+    @post("/", opt=admin() | documented(body=UserBody, returns=UserResource, statuses=(201,)))
     async def create_user(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -75,7 +84,10 @@ class UserController(Controller):
         resource = user_resource(links, created)
         return hal(resource, status=201, headers={"Location": resource.links.self_.href})
 
-    @get("/", opt=admin())
+    @get(
+        "/",
+        opt=admin() | documented(returns=hal_list("users", UserResource, links=SelfLinks)),
+    )
     async def list_users(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every user not deleted, by username."""
         found = await services.users.list_users()
@@ -86,7 +98,7 @@ class UserController(Controller):
             }
         )
 
-    @get("/{username:str}", opt=admin())
+    @get("/{username:str}", opt=admin() | documented(returns=UserResource))
     async def show_user(
         self, username: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -94,7 +106,7 @@ class UserController(Controller):
         found = await services.users.user(username)
         return hal(user_resource(links, found))
 
-    @patch("/{username:str}", opt=admin())
+    @patch("/{username:str}", opt=admin() | documented(body=UserChange, returns=UserResource))
     async def change_user(
         self, username: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -109,7 +121,10 @@ class UserController(Controller):
         await services.users.delete(username)
 
     # Any caller may ask; the service lets only admins and the user itself through.
-    @put("/{username:str}/password", opt=read())
+    @put(
+        "/{username:str}/password",
+        opt=read() | documented(body=PasswordBody, returns=UserResource),
+    )
     async def change_password(
         self, username: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -11,7 +11,9 @@ from litestar.params import FromPath
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
+from broker.http.operation_docs import NAME, Schema, documented, hal_list
 from broker.http.permissions import read, write
+from broker.http.responses import Link
 from broker.http.wire import VerificationBody
 from broker.services.verifications import ResultToPublish, VerificationDetails
 
@@ -27,6 +29,36 @@ def results_href(links: Links, provider: str, consumer: str, sha: str) -> str:
         c=consumer,
         s=sha,
     )
+
+
+VERIFICATION_RESULT: Schema = {
+    "type": "object",
+    "required": [
+        "providerName",
+        "providerApplicationVersion",
+        "success",
+        "verificationDate",
+        "buildUrl",
+        "testResults",
+        "verifiedBy",
+        "_links",
+    ],
+    "properties": {
+        "providerName": {"type": "string"},
+        "providerApplicationVersion": {"type": "string"},
+        "success": {"type": "boolean"},
+        "verificationDate": {"type": "string"},
+        "buildUrl": {"type": ["string", "null"]},
+        "testResults": {"description": "As the verifier sent them, or null."},
+        "verifiedBy": {"description": "As the verifier sent it, or null."},
+        "_links": {
+            "type": "object",
+            "required": ["self", "pb:pact-version", "pb:provider-version"],
+            "properties": {"self": Link, "pb:pact-version": Link, "pb:provider-version": Link},
+        },
+    },
+}
+"""What `resource` writes."""
 
 
 def resource(links: Links, details: VerificationDetails) -> Body:
@@ -102,12 +134,30 @@ async def _publish(
     return hal(result, status=201, headers={"Location": result["_links"]["self"]["href"]})
 
 
+# By hand: msgspec writes no schema for `VerificationBody`'s `Raw` members.
+VERIFICATION_BODY = {
+    "type": "object",
+    "required": ["success", "providerApplicationVersion"],
+    "properties": {
+        "success": {"type": "boolean"},
+        "providerApplicationVersion": NAME,
+        "buildUrl": {"type": ["string", "null"], "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]"},
+        "testResults": {"description": "A list (Rust clients) or an object (Ruby), kept as sent."},
+        "verifiedBy": {"description": "The verifier's own object, kept as sent."},
+    },
+}
+_PUBLISH = documented(
+    body=VERIFICATION_BODY, body_required=True, returns=VERIFICATION_RESULT, statuses=(201,)
+)
+_RESULTS = documented(returns=hal_list("verificationResults", VERIFICATION_RESULT), statuses=(200,))
+
+
 class VerificationController(Controller):
     """Verification results."""
 
     path = "/"
 
-    @post(RESULTS, opt=write(owner="provider"))
+    @post(RESULTS, opt=write(owner="provider") | _PUBLISH)
     async def publish_result(
         self,
         provider: PathName,
@@ -120,7 +170,10 @@ class VerificationController(Controller):
         """Publish a verification result for the pact content `sha` (201)."""
         return await _publish(provider, consumer, sha, None, request, services, links)
 
-    @post(CONTENT + "/metadata/{metadata:str}/verification-results", opt=write(owner="provider"))
+    @post(
+        CONTENT + "/metadata/{metadata:str}/verification-results",
+        opt=write(owner="provider") | _PUBLISH,
+    )
     async def publish_result_with_metadata(
         self,
         provider: PathName,
@@ -134,7 +187,7 @@ class VerificationController(Controller):
         """Publish a result through a pact URL carrying the broker's metadata segment."""
         return await _publish(provider, consumer, sha, metadata, request, services, links)
 
-    @get(RESULTS, opt=read())
+    @get(RESULTS, opt=read() | _RESULTS)
     async def list_results(
         self,
         provider: PathName,
@@ -152,7 +205,7 @@ class VerificationController(Controller):
             }
         )
 
-    @get(RESULTS + "/latest", opt=read())
+    @get(RESULTS + "/latest", opt=read() | documented(returns=VERIFICATION_RESULT))
     async def latest_result(
         self,
         provider: PathName,
@@ -165,7 +218,7 @@ class VerificationController(Controller):
         details = await services.verifications.latest(provider, consumer, sha)
         return hal(resource(links, details))
 
-    @get(RESULTS + "/{number:int}", opt=read())
+    @get(RESULTS + "/{number:int}", opt=read() | documented(returns=VERIFICATION_RESULT))
     async def get_result(
         self,
         provider: PathName,
@@ -179,7 +232,10 @@ class VerificationController(Controller):
         details = await services.verifications.get(provider, consumer, sha, number)
         return hal(resource(links, details))
 
-    @get("/verification-results/consumer/{consumer:str}/version/{version:str}/latest", opt=read())
+    @get(
+        "/verification-results/consumer/{consumer:str}/version/{version:str}/latest",
+        opt=read() | _RESULTS,
+    )
     async def latest_results_of_consumer_version(
         self, consumer: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -211,7 +267,10 @@ class VerificationController(Controller):
             }
         )
 
-    @get("/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results", opt=read())
+    @get(
+        "/pacticipants/{pacticipant:str}/versions/{version:str}/verification-results",
+        opt=read() | _RESULTS,
+    )
     async def results_of_provider_version(
         self, pacticipant: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

@@ -8,8 +8,13 @@ from broker.http import version_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
 from broker.http.hal import AnyRequest, Links, hal
+from broker.http.operation_docs import PAGING, documented
 from broker.http.permissions import read, write
 from broker.http.wire import EmptyBody, VersionBody
+
+_SAVE_VERSION = documented(
+    body=VersionBody, returns=version_resources.VersionResource, statuses=(200, 201)
+)
 
 
 class VersionController(Controller):
@@ -17,7 +22,7 @@ class VersionController(Controller):
 
     path = "/pacticipants/{pacticipant:str}"
 
-    @get("/versions", opt=read())
+    @get("/versions", opt=read() | documented(query=PAGING, returns=version_resources.VersionsPage))
     async def list_versions(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -26,7 +31,10 @@ class VersionController(Controller):
         p, items, total = await services.versions.list_versions(pacticipant, page)
         return hal(version_resources.versions(links, p, items, page, total))
 
-    @get("/versions/{version:str}", opt=read())
+    @get(
+        "/versions/{version:str}",
+        opt=read() | documented(returns=version_resources.VersionResource),
+    )
     async def get_version(
         self, pacticipant: PathName, version: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -34,7 +42,7 @@ class VersionController(Controller):
         details = await services.versions.get(pacticipant, version)
         return hal(version_resources.version(links, details))
 
-    @put("/versions/{version:str}", opt=write(owner="pacticipant"))
+    @put("/versions/{version:str}", opt=write(owner="pacticipant") | _SAVE_VERSION)
     async def put_version(
         self,
         pacticipant: PathName,
@@ -46,7 +54,7 @@ class VersionController(Controller):
         """Create or update a version (201 new, 200 existing); keeps `buildUrl` and `tags`."""
         return await _create_or_update(pacticipant, version, request, services, links)
 
-    @patch("/versions/{version:str}", opt=write(owner="pacticipant"))
+    @patch("/versions/{version:str}", opt=write(owner="pacticipant") | _SAVE_VERSION)
     async def patch_version(
         self,
         pacticipant: PathName,
@@ -65,7 +73,7 @@ class VersionController(Controller):
         """Remove a version with its tags, branch memberships, deployments and releases."""
         await services.versions.delete(pacticipant, version)
 
-    @get("/latest-version", opt=read())
+    @get("/latest-version", opt=read() | documented(returns=version_resources.VersionResource))
     async def latest_version(
         self, pacticipant: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -73,7 +81,10 @@ class VersionController(Controller):
         details = await services.versions.latest(pacticipant)
         return hal(version_resources.version(links, details))
 
-    @get("/latest-version/{tag:str}", opt=read())
+    @get(
+        "/latest-version/{tag:str}",
+        opt=read() | documented(returns=version_resources.VersionResource),
+    )
     async def latest_tagged_version(
         self, pacticipant: PathName, tag: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -83,7 +94,10 @@ class VersionController(Controller):
 
     # tags
 
-    @get("/versions/{version:str}/tags/{tag:str}", opt=read())
+    @get(
+        "/versions/{version:str}/tags/{tag:str}",
+        opt=read() | documented(returns=version_resources.TagResource),
+    )
     async def get_tag(
         self,
         pacticipant: PathName,
@@ -96,7 +110,11 @@ class VersionController(Controller):
         p, v, t = await services.versions.get_tag(pacticipant, version, tag)
         return hal(version_resources.tag(links, p, v, t))
 
-    @put("/versions/{version:str}/tags/{tag:str}", opt=write(owner="pacticipant"))
+    @put(
+        "/versions/{version:str}/tags/{tag:str}",
+        opt=write(owner="pacticipant")
+        | documented(body=EmptyBody, returns=version_resources.TagResource, statuses=(200, 201)),
+    )
     async def put_tag(
         self,
         pacticipant: PathName,
@@ -124,7 +142,7 @@ class VersionController(Controller):
 
     # branches
 
-    @get("/branches", opt=read())
+    @get("/branches", opt=read() | documented(query=PAGING, returns=version_resources.BranchesPage))
     async def list_branches(
         self, pacticipant: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -133,7 +151,9 @@ class VersionController(Controller):
         p, items, total = await services.versions.list_branches(pacticipant, page)
         return hal(version_resources.branches(links, p, items, page, total))
 
-    @get("/branches/{branch:str}", opt=read())
+    @get(
+        "/branches/{branch:str}", opt=read() | documented(returns=version_resources.BranchResource)
+    )
     async def get_branch(
         self, pacticipant: PathName, branch: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -148,7 +168,10 @@ class VersionController(Controller):
         """Remove a branch; its versions stay."""
         await services.versions.delete_branch(pacticipant, branch)
 
-    @get("/branches/{branch:str}/versions", opt=read())
+    @get(
+        "/branches/{branch:str}/versions",
+        opt=read() | documented(query=PAGING, returns=version_resources.BranchVersionsPage),
+    )
     async def branch_versions(
         self,
         pacticipant: PathName,
@@ -162,7 +185,10 @@ class VersionController(Controller):
         details, items, total = await services.versions.branch_versions(pacticipant, branch, page)
         return hal(version_resources.branch_versions(links, details, items, page, total))
 
-    @get("/branches/{branch:str}/versions/{version:str}", opt=read())
+    @get(
+        "/branches/{branch:str}/versions/{version:str}",
+        opt=read() | documented(returns=version_resources.BranchVersionResource),
+    )
     async def get_branch_version(
         self,
         pacticipant: PathName,
@@ -175,7 +201,13 @@ class VersionController(Controller):
         details, v = await services.versions.get_branch_version(pacticipant, branch, version)
         return hal(version_resources.branch_version(links, details, v))
 
-    @put("/branches/{branch:str}/versions/{version:str}", opt=write(owner="pacticipant"))
+    @put(
+        "/branches/{branch:str}/versions/{version:str}",
+        opt=write(owner="pacticipant")
+        | documented(
+            body=EmptyBody, returns=version_resources.BranchVersionResource, statuses=(200, 201)
+        ),
+    )
     async def put_branch_version(
         self,
         pacticipant: PathName,

@@ -14,6 +14,7 @@ from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.webhooks import DELIVERY_STATUSES
 from broker.http.context import LinksDep, PathName, ServicesDep, positive_int
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import HAL_RESOURCE, QueryParam, documented
 from broker.http.permissions import admin, read, write
 from broker.http.webhook_delivery_resources import (
     WEBHOOK,
@@ -56,12 +57,23 @@ def status_of(request: AnyRequest) -> str | None:
     return raw
 
 
+_LIMIT = QueryParam(
+    "limit",
+    "At most this many deliveries (default 100).",
+    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+)
+_LISTED = documented(query=(_LIMIT,), returns=HAL_RESOURCE, statuses=(200,))
+
+
 class WebhookDeliveryController(Controller):
     """Test executions, triggered webhooks and their logs, and re-driving dead deliveries."""
 
     path = "/"
 
-    @post("/webhooks/{uuid:str}/execute", opt=write())
+    @post(
+        "/webhooks/{uuid:str}/execute",
+        opt=write() | documented(takes_no_body=True, returns=HAL_RESOURCE, statuses=(200,)),
+    )
     async def execute(
         self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -69,7 +81,7 @@ class WebhookDeliveryController(Controller):
         execution = await services.webhook_deliveries.execute(uuid, links.base)
         return hal(execution_result(links, execution))
 
-    @get("/webhooks/{uuid:str}/executions", opt=read())
+    @get("/webhooks/{uuid:str}/executions", opt=read() | _LISTED)
     async def executions(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -78,7 +90,7 @@ class WebhookDeliveryController(Controller):
         href = links.path(WEBHOOK + "/executions", w=uuid)
         return hal(triggered_webhooks(links, href, f"Executions of webhook {uuid}", views))
 
-    @get(DELIVERY, opt=read())
+    @get(DELIVERY, opt=read() | documented(returns=HAL_RESOURCE))
     async def delivery(
         self, delivery_uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -86,13 +98,17 @@ class WebhookDeliveryController(Controller):
         view = await services.webhook_deliveries.delivery(delivery_uuid)
         return hal(triggered_webhook(links, view, full=True))
 
-    @get(DELIVERY + "/logs", opt=read())
+    @get(DELIVERY + "/logs", opt=read() | documented(media_types=("text/plain",)))
     async def logs(self, delivery_uuid: PathName, services: ServicesDep) -> Response[bytes]:
         """The log of every attempt, as text (`pb:logs`)."""
         text = await services.webhook_deliveries.logs(delivery_uuid)
         return Response(content=text.encode(), media_type=TEXT)
 
-    @post(DELIVERY + "/redrive", opt=admin(), status_code=200)
+    @post(
+        DELIVERY + "/redrive",
+        opt=admin() | documented(takes_no_body=True, returns=HAL_RESOURCE),
+        status_code=200,
+    )
     async def redrive(
         self, delivery_uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -100,7 +116,22 @@ class WebhookDeliveryController(Controller):
         view = await services.webhook_deliveries.redrive(delivery_uuid)
         return hal(triggered_webhook(links, view))
 
-    @get("/admin/webhook-deliveries", opt=admin())
+    @get(
+        "/admin/webhook-deliveries",
+        opt=admin()
+        | documented(
+            query=(
+                _LIMIT,
+                QueryParam(
+                    "status",
+                    "Only deliveries in this status.",
+                    {"type": "string", "enum": list(DELIVERY_STATUSES)},
+                ),
+            ),
+            returns=HAL_RESOURCE,
+            statuses=(200,),
+        ),
+    )
     async def deliveries(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -113,7 +144,10 @@ class WebhookDeliveryController(Controller):
         title = f"Webhook deliveries ({status or 'all'})"
         return hal(triggered_webhooks(links, href, title, views))
 
-    @get(PACT + "/version/{version:str}/triggered-webhooks", opt=read())
+    @get(
+        PACT + "/version/{version:str}/triggered-webhooks",
+        opt=read() | documented(returns=HAL_RESOURCE, statuses=(200,)),
+    )
     async def triggered_by_pact(
         self,
         provider: PathName,
@@ -138,7 +172,7 @@ class WebhookDeliveryController(Controller):
 
     @get(
         PACT + "/pact-version/{sha:str}/verification-results/{number:int}/triggered-webhooks",
-        opt=read(),
+        opt=read() | documented(returns=HAL_RESOURCE, statuses=(200,)),
     )
     async def triggered_by_verification(
         self,

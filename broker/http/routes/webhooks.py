@@ -10,11 +10,12 @@ from __future__ import annotations
 from litestar import Controller, Response, delete, get, post, put
 
 from broker.domain.model import JSONValue
-from broker.domain.webhooks import Webhook
+from broker.domain.webhooks import EVENT_NAMES, Webhook
 from broker.http import webhook_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal
+from broker.http.operation_docs import Schema, documented
 from broker.http.permissions import read, write
 from broker.http.webhook_resources import (
     CONSUMER_WEBHOOKS,
@@ -33,18 +34,63 @@ def _listed(links: Links, href: str, title: str, items: list[Webhook]) -> Respon
     return hal(webhook_resources.webhook_list(links, href, title, items))
 
 
+_SIDE = {
+    "type": ["object", "null"],
+    "properties": {"name": {"type": "string"}, "label": {"type": "string"}},
+}
+WEBHOOK_BODY: Schema = {
+    "type": "object",
+    "required": ["request"],
+    "properties": {
+        "uuid": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,}$"},
+        "description": {"type": ["string", "null"]},
+        "enabled": {"type": "boolean"},
+        "consumer": _SIDE,
+        "provider": _SIDE,
+        "events": {
+            "type": ["array", "null"],
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"enum": list(EVENT_NAMES)}},
+            },
+        },
+        "request": {
+            "type": "object",
+            "required": ["method", "url"],
+            "properties": {
+                "method": {"type": "string", "pattern": "\\S"},
+                "url": {"type": "string", "pattern": "\\S"},
+                "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                "username": {"type": ["string", "null"]},
+                "password": {"type": ["string", "null"]},
+                "body": {"description": "Any JSON value, or a template string."},
+            },
+        },
+    },
+}
+"""What `domain/webhook_body.py` reads (it checks more: one of name and label per side, header
+names, the URL's scheme and host)."""
+
+_CREATE = documented(
+    body=WEBHOOK_BODY, body_required=True, returns=webhook_resources.WebhookResource
+)
+_LIST = documented(returns=webhook_resources.WebhookList)
+
+
 class WebhookController(Controller):
     """Webhook definitions."""
 
     path = WEBHOOKS
 
-    @get("/", opt=read())
+    @get("/", opt=read() | _LIST)
     async def list_webhooks(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """Every webhook."""
         items = await services.webhooks.list_webhooks()
         return _listed(links, links.href("webhooks"), "Webhooks", items)
 
-    @post("/", opt=write())
+    @post("/", opt=write() | _CREATE)
     async def create_webhook(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -52,14 +98,23 @@ class WebhookController(Controller):
         body = await read_json(request, JSONValue)
         return _created(links, await services.webhooks.create(body))
 
-    @get("/{uuid:str}", opt=read())
+    @get("/{uuid:str}", opt=read() | documented(returns=webhook_resources.WebhookResource))
     async def get_webhook(
         self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """One webhook, its credentials masked."""
         return hal(webhook_resources.webhook(links, await services.webhooks.get(uuid)))
 
-    @put("/{uuid:str}", opt=write())
+    @put(
+        "/{uuid:str}",
+        opt=write()
+        | documented(
+            body=WEBHOOK_BODY,
+            body_required=True,
+            returns=webhook_resources.WebhookResource,
+            statuses=(200, 201),
+        ),
+    )
     async def put_webhook(
         self, uuid: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -75,7 +130,7 @@ class WebhookController(Controller):
         """Remove a webhook."""
         await services.webhooks.delete(uuid)
 
-    @get("/provider/{provider:str}", opt=read())
+    @get("/provider/{provider:str}", opt=read() | _LIST)
     async def list_provider_webhooks(
         self, provider: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -84,7 +139,7 @@ class WebhookController(Controller):
         href = links.path(PROVIDER_WEBHOOKS, p=provider)
         return _listed(links, href, f"Webhooks for provider {provider}", items)
 
-    @post("/provider/{provider:str}", opt=write(owner="provider"))
+    @post("/provider/{provider:str}", opt=write(owner="provider") | _CREATE)
     async def create_provider_webhook(
         self, provider: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -92,7 +147,7 @@ class WebhookController(Controller):
         body = await read_json(request, JSONValue)
         return _created(links, await services.webhooks.create(body, provider=provider))
 
-    @get("/consumer/{consumer:str}", opt=read())
+    @get("/consumer/{consumer:str}", opt=read() | _LIST)
     async def list_consumer_webhooks(
         self, consumer: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -101,7 +156,7 @@ class WebhookController(Controller):
         href = links.path(CONSUMER_WEBHOOKS, c=consumer)
         return _listed(links, href, f"Webhooks for consumer {consumer}", items)
 
-    @post("/consumer/{consumer:str}", opt=write(owner="consumer"))
+    @post("/consumer/{consumer:str}", opt=write(owner="consumer") | _CREATE)
     async def create_consumer_webhook(
         self, consumer: PathName, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -109,7 +164,7 @@ class WebhookController(Controller):
         body = await read_json(request, JSONValue)
         return _created(links, await services.webhooks.create(body, consumer=consumer))
 
-    @get("/provider/{provider:str}/consumer/{consumer:str}", opt=read())
+    @get("/provider/{provider:str}/consumer/{consumer:str}", opt=read() | _LIST)
     async def list_pact_webhooks(
         self, provider: PathName, consumer: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
@@ -120,7 +175,7 @@ class WebhookController(Controller):
         return _listed(links, href, title, items)
 
     # The Ruby create-webhook posts here when given both --consumer and --provider.
-    @post("/provider/{provider:str}/consumer/{consumer:str}", opt=write(owner="provider"))
+    @post("/provider/{provider:str}/consumer/{consumer:str}", opt=write(owner="provider") | _CREATE)
     async def create_pact_webhook(
         self,
         provider: PathName,
