@@ -13,15 +13,19 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from typing import Protocol
-from urllib.parse import quote
 
 import msgspec
 
 from broker.domain.audit import state_hash
 from broker.domain.errors import ConflictError, FieldError, NotFoundError
 from broker.domain.model import Pacticipant, PactPublication, Verification
-from broker.domain.pact_metadata import encode_metadata
 from broker.domain.webhook_logs import attempt_log, delivery_log, shown_attempt
+from broker.domain.webhook_variables import (
+    PactFacts,
+    ResultFacts,
+    VersionFacts,
+    pactbroker_variables,
+)
 from broker.domain.webhooks import (
     DEAD,
     PROVIDER_VERIFICATION_FAILED,
@@ -40,10 +44,14 @@ from broker.services.clock import Clock, IdSource, random_uuid, system_clock
 from broker.services.doorbell import Doorbell
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import require_version
+from broker.services.webhook_triggers import pact_url, verification_url, version_facts
 from broker.services.webhooks import ensure_may_manage
 from broker.storage.interface import (
     AuditLog,
     Auth,
+    Deployments,
+    Environments,
+    EventFacts,
     Pacticipants,
     Pacts,
     Storage,
@@ -116,7 +124,19 @@ class Sender(Protocol):
         ...
 
 
-class _Roles(AuditLog, Auth, Pacticipants, Pacts, Versions, Webhooks, WebhookOutbox, Protocol):
+class _Roles(
+    AuditLog,
+    Auth,
+    Deployments,
+    Environments,
+    EventFacts,
+    Pacticipants,
+    Pacts,
+    Versions,
+    Webhooks,
+    WebhookOutbox,
+    Protocol,
+):
     """The storage roles this module's helpers use."""
 
 
@@ -183,7 +203,7 @@ class WebhookDeliveryService:
 
     # test executions
 
-    async def execute(self, uuid: str, base_url: str) -> Execution:
+    async def execute(self, uuid: str) -> Execution:
         """Run the webhook once now with example data; `NotFoundError` for an unknown one.
 
         A disabled webhook runs too, as the Pact Broker runs one on request. The caller must
@@ -193,7 +213,7 @@ class WebhookDeliveryService:
         async with self._storage.transaction() as tx:
             webhook = await _require_webhook(tx, uuid)
             await ensure_may_manage(tx, webhook)
-            variables = await _example_variables(tx, webhook, base_url)
+            variables = await _example_variables(tx, webhook)
         delivery_id = self._ids()
         rendered = render(
             webhook.request,
@@ -407,97 +427,48 @@ async def _latest_pact_for(tx: _Roles, webhook: Webhook) -> PactPublication | No
     return newest
 
 
-async def _example_variables(tx: _Roles, webhook: Webhook, base_url: str) -> dict[str, str]:
+async def _example_variables(tx: _Roles, webhook: Webhook) -> dict[str, str]:
     """Template variables from the webhook's latest pact (and result), or placeholders.
 
-    TODO(#14): use the events' own variable builder once it exists, so a test renders exactly
-    as a delivery of the same pact would.
+    Built by the same rules as a real event's (`pactbroker_variables`), so a test renders as a
+    delivery about the same pact would; `eventName` is `test`.
     """
-    values = {
-        "consumerName": PLACEHOLDER_CONSUMER,
-        "providerName": PLACEHOLDER_PROVIDER,
-        "consumerVersionNumber": "1",
-        "consumerVersionTags": "",
-        "consumerVersionBranch": "",
-        "consumerLabels": "",
-        "providerLabels": "",
-        "providerVersionNumber": "",
-        "providerVersionTags": "",
-        "providerVersionBranch": "",
-        "providerVersionDescriptions": "",
-        "buildUrl": "",
-        "eventName": TEST_EVENT,
-        "currentlyDeployedProviderVersionNumber": "",
-    }
     publication = await _latest_pact_for(tx, webhook)
+    if publication is None:
+        facts = PactFacts(
+            consumer=PLACEHOLDER_CONSUMER,
+            provider=PLACEHOLDER_PROVIDER,
+            pact_url=pact_url(PLACEHOLDER_CONSUMER, PLACEHOLDER_PROVIDER, "0" * 64, ("1",)),
+            consumer_version=VersionFacts(number="1"),
+        )
+        return pactbroker_variables(TEST_EVENT, facts)
+    consumer = await tx.find_pacticipant_by_id(publication.consumer_id)
+    provider = await tx.find_pacticipant_by_id(publication.provider_id)
+    version = await tx.find_version_by_id(publication.consumer_version_id)
+    content = await tx.find_pact_version_by_id(publication.pact_version_id)
+    assert consumer and provider and version and content  # kept by foreign keys
+    result = provider_version = None
     verification: Verification | None = None
-    sha = "0" * 64
-    if publication is not None:
-        consumer = await tx.find_pacticipant_by_id(publication.consumer_id)
-        provider = await tx.find_pacticipant_by_id(publication.provider_id)
-        version = await tx.find_version_by_id(publication.consumer_version_id)
-        content = await tx.find_pact_version_by_id(publication.pact_version_id)
-        assert consumer and provider and version and content  # kept by foreign keys
-        sha = content.sha
-        values |= {
-            "consumerName": consumer.name,
-            "providerName": provider.name,
-            "consumerVersionNumber": version.number,
-            "consumerVersionTags": ", ".join(t.name for t in await tx.tags_of_version(version.id)),
-            "consumerVersionBranch": ", ".join(
-                b.name for b, _ in await tx.branches_of_version(version.id)
-            ),
-            "consumerLabels": ", ".join(await tx.labels_of(consumer.id)),
-            "providerLabels": ", ".join(await tx.labels_of(provider.id)),
-            "buildUrl": version.build_url or "",
-        }
-        if _VERIFICATION_EVENTS.intersection(webhook.events):
-            verification = await tx.latest_verification(content.id)
-    pact_path = (
-        f"/pacts/provider/{_segment(values['providerName'])}"
-        f"/consumer/{_segment(values['consumerName'])}/pact-version/{sha}"
-    )
-    metadata = encode_metadata((values["consumerVersionNumber"],), pending=False, wip=False)
-    values["pactUrl"] = f"{base_url}{pact_path}/metadata/{metadata}"
-    values["verificationResultUrl"] = ""
-    status = "pending"
+    if _VERIFICATION_EVENTS.intersection(webhook.events):
+        verification = await tx.latest_verification(content.id)
     if verification is not None:
-        provider_version = await tx.find_version_by_id(verification.provider_version_id)
-        assert provider_version is not None  # kept by foreign keys
-        values |= {
-            "providerVersionNumber": provider_version.number,
-            "providerVersionTags": ", ".join(
-                t.name for t in await tx.tags_of_version(provider_version.id)
-            ),
-            "providerVersionBranch": ", ".join(
-                b.name for b, _ in await tx.branches_of_version(provider_version.id)
-            ),
-            "verificationResultUrl": (
-                f"{base_url}{pact_path}/verification-results/{verification.id}"
-            ),
-            "buildUrl": verification.build_url or "",
-        }
-        status = "success" if verification.success else "failure"
-    values |= _statuses(status)
-    return {f"pactbroker.{name}": value for name, value in values.items()}
-
-
-def _statuses(status: str) -> dict[str, str]:
-    """The verification status as each CI system spells it."""
-    return {
-        "githubVerificationStatus": status,
-        "bitbucketVerificationStatus": {
-            "success": "SUCCESSFUL",
-            "failure": "FAILED",
-        }.get(status, "INPROGRESS"),
-        "azureDevOpsVerificationStatus": {"success": "succeeded", "failure": "failed"}.get(
-            status, "pending"
-        ),
-        "gitlabVerificationStatus": {"success": "success", "failure": "failed"}.get(
-            status, "pending"
-        ),
-    }
-
-
-def _segment(name: str) -> str:
-    return quote(name, safe="")
+        verifier = await tx.find_version_by_id(verification.provider_version_id)
+        assert verifier is not None  # kept by foreign keys
+        provider_version = await version_facts(tx, verifier)
+        result = ResultFacts(
+            url=verification_url(consumer.name, provider.name, content.sha, verification.id),
+            success=verification.success,
+            build_url=verification.build_url,
+        )
+    labels = await tx.labels_of_pacticipants([consumer.id, provider.id])
+    facts = PactFacts(
+        consumer=consumer.name,
+        provider=provider.name,
+        consumer_labels=tuple(labels.get(consumer.id, ())),
+        provider_labels=tuple(labels.get(provider.id, ())),
+        pact_url=pact_url(consumer.name, provider.name, content.sha, (version.number,)),
+        consumer_version=await version_facts(tx, version),
+        provider_version=provider_version,
+        result=result,
+    )
+    return pactbroker_variables(TEST_EVENT, facts)

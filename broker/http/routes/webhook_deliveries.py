@@ -78,7 +78,7 @@ class WebhookDeliveryController(Controller):
         self, uuid: PathName, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Run the webhook once now with example data (its service checks who may)."""
-        execution = await services.webhook_deliveries.execute(uuid, links.base)
+        execution = await services.webhook_deliveries.execute(uuid)
         return hal(execution_result(links, execution))
 
     @get("/webhooks/{uuid:str}/executions", opt=read() | _LISTED)
