@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.e2e.conftest import running_broker
 
@@ -30,13 +30,23 @@ SCREENSHOTS = REPO / "test-output" / "screenshots"
 WIDTHS = {"desktop": 1280, "phone": 375}
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Launch Debian's Chromium by its path; skip only when it is not installed."""
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, launched by its path, for one module's tests; skipped if missing.
+
+    Started and stopped with each module rather than once a session: while Playwright's sync
+    API runs it holds an event loop running in this thread, and every later test of the worker
+    calling `asyncio.run()` would fail.
+    """
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    # As root (CI containers), Chromium refuses to start with its sandbox on.
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": ["--no-sandbox"]}
+    with sync_playwright() as playwright:
+        # As root (CI containers), Chromium refuses to start with its sandbox on.
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @dataclass(frozen=True)
