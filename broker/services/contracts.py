@@ -211,7 +211,7 @@ class ContractService:
             if request.build_url is not None and request.build_url != version.build_url:
                 version = await tx.update_version(version, request.build_url, self._clock())
             notices = [_version_notice(consumer, version, version_created, request)]
-            await record_branch_and_tags(
+            new_places = await record_branch_and_tags(
                 tx,
                 consumer,
                 version,
@@ -253,6 +253,7 @@ class ContractService:
                     pact.content,
                     unchanged=done.outcome == "unchanged",
                     new_content=done.new_content,
+                    new_places=new_places,
                     # A version this request created holds exactly its branch and tags.
                     known=(
                         VersionFacts(

@@ -108,24 +108,34 @@ async def record_branch_and_tags(
     branch_name: str | None,
     tags: tuple[str, ...],
     clock: Clock,
-) -> None:
-    """Put a version on a branch and give it tags, as publishing does (each once)."""
+) -> tuple[str | None, tuple[str, ...]]:
+    """Put a version on a branch and give it tags, as publishing does (each once).
+
+    Returns what was new: the branch, if the version joined it now, and the tags it did not
+    have before.
+    """
+    joined = None
     if branch_name is not None:
         name = branch_name
         branch, _ = await find_or_insert(
             lambda: tx.find_branch(pacticipant.id, name),
             lambda: tx.insert_branch(pacticipant.id, name, clock()),
         )
-        await find_or_insert(
+        _, added = await find_or_insert(
             lambda: tx.find_branch_version(branch.id, version.id),
             lambda: tx.insert_branch_version(branch.id, version.id, clock()),
         )
+        joined = name if added else None
         await detect_main_branch(tx, pacticipant, name, clock)
-    for tag in tags:
-        await find_or_insert(
+    given = []
+    for tag in dict.fromkeys(tags):
+        _, created = await find_or_insert(
             lambda tag=tag: tx.find_tag(version.id, tag),  # type: ignore[misc]
             lambda tag=tag: tx.insert_tag(version.id, tag, clock()),  # type: ignore[misc]
         )
+        if created:
+            given.append(tag)
+    return joined, tuple(given)
 
 
 class VersionService:

@@ -217,25 +217,35 @@ class _PactEvent:
 
 
 async def content_changed_reason(
-    tx: FactRoles, publication: PactPublication, content: PactVersion, *, new_content: bool = False
+    tx: FactRoles,
+    publication: PactPublication,
+    content: PactVersion,
+    *,
+    new_content: bool = False,
+    only: tuple[str | None, tuple[str, ...]] | None = None,
 ) -> str | None:
     """Why a publication counts as changed content (Pact Broker semantics), or None.
 
     Changed: the integration's first pact; content unlike the previous consumer version's;
     or the first pact (or new content) on one of the version's branches or tags. Content
     is compared by its canonical sha, so whitespace, key order and metadata do not count.
-    `new_content`: the integration never had this content before, so it changed.
+    `new_content`: the integration never had this content before, so it changed. `only`: a
+    version publishing its content again; just the branch and tags it got now count.
     """
-    if new_content:
-        return "pact content has changed since the previous version"
-    previous = await tx.previous_publication(publication)
-    if previous is None:
-        return "first time any pact published for this integration"
-    if previous.pact_version_id != content.id:
-        return "pact content has changed since the previous version"
-    branches, tags = (await tx.names_of_versions([publication.consumer_version_id]))[
-        publication.consumer_version_id
-    ]
+    if only is not None:
+        branch, new_tags = only
+        branches, tags = ([branch] if branch else []), list(new_tags)
+    else:
+        if new_content:
+            return "pact content has changed since the previous version"
+        previous = await tx.previous_publication(publication)
+        if previous is None:
+            return "first time any pact published for this integration"
+        if previous.pact_version_id != content.id:
+            return "pact content has changed since the previous version"
+        branches, tags = (await tx.names_of_versions([publication.consumer_version_id]))[
+            publication.consumer_version_id
+        ]
     for branch in branches:
         on_branch = await tx.previous_publication(publication, branch=branch)
         if on_branch is None or on_branch.pact_version_id != content.id:
@@ -275,11 +285,14 @@ async def contract_events(  # noqa: PLR0917 - the publication's parts
     unchanged: bool,
     new_content: bool = False,
     known: VersionFacts | None = None,
+    new_places: tuple[str | None, tuple[str, ...]] = (None, ()),
 ) -> list[str]:
     """Emit the events of one published pact; the names of those some webhook matched.
 
     `unchanged`: the consumer version published this content before (a re-publication), so
-    the content did not change and no provider version newly needs to verify it.
+    the content did not change and no provider version newly needs to verify it; it still
+    counts as changed on a branch or tag the request newly gave the version (`new_places`)
+    where this content was not published before, as in the Pact Broker.
     `new_content`: the integration never had this content. `known`: the consumer version's
     branch and tags when the publication created it (they are the request's).
     """
@@ -300,8 +313,13 @@ async def contract_events(  # noqa: PLR0917 - the publication's parts
         if not await events.wants(event):
             continue
         if event == CONTRACT_CONTENT_CHANGED and (
-            unchanged
-            or await content_changed_reason(tx, publication, content, new_content=new_content)
+            await content_changed_reason(
+                tx,
+                publication,
+                content,
+                new_content=new_content,
+                only=new_places if unchanged else None,
+            )
             is None
         ):
             continue

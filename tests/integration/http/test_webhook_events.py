@@ -170,7 +170,11 @@ async def test_publishing_stores_contract_events_with_the_pact_broker_variables(
 
 
 async def test_content_changed_follows_the_pact_broker(client: Client, outbox: Storage) -> None:
-    """New content, content unlike the previous version's, or first on a tag; not a re-publish."""
+    """New content, content unlike the previous version's, or first on a tag or branch.
+
+    Re-publishing a version's content changes nothing, unless the request gives the version a
+    tag or branch on which no earlier version published this content.
+    """
     await add_webhook(outbox, "changed-only-hook", ("contract_content_changed",))
     for version, descriptions, extra in (
         ("1", ("a",), {}),  # first pact of the integration: changed
@@ -179,13 +183,17 @@ async def test_content_changed_follows_the_pact_broker(client: Client, outbox: S
         ("3", ("a", "b"), {}),  # the same version again: not changed
         ("4", ("a", "b"), {"tags": ["prod"]}),  # first with tag prod: changed
         ("5", ("a", "b"), {"tags": ["prod"]}),  # tag prod had this content: not changed
+        ("5", ("a", "b"), {"tags": ["beta"]}),  # again, newly tagged beta: changed
+        ("5", ("a", "b"), {"tags": ["beta"]}),  # again, already tagged beta: not changed
+        ("5", ("a", "b"), {"tags": ["prod"], "branch": "feat"}),  # newly on branch feat: changed
+        ("6", ("a", "b"), {"tags": ["beta"], "branch": "feat"}),  # both had it: not changed
     ):
         response = await client.post(
             "/contracts/publish", json=body(pact(*descriptions), version, **extra)
         )
         assert response.status_code == 200, response.text
     found = await delivered(outbox)
-    assert [pactbroker(e)["consumerVersionNumber"] for _, e in found] == ["1", "3", "4"]
+    assert [pactbroker(e)["consumerVersionNumber"] for _, e in found] == ["1", "3", "4", "5", "5"]
 
 
 async def test_webhooks_that_do_not_match_get_nothing(client: Client, outbox: Storage) -> None:
