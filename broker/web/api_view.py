@@ -15,7 +15,7 @@ import msgspec
 
 SCHEMA_PREFIX = "#/components/schemas/"
 RESPONSE_PREFIX = "#/components/responses/"
-MAX_DEPTH = 6
+MAX_DEPTH = 8
 MAX_COMPONENTS = 200
 _CONSTRAINTS = (
     "format",
@@ -272,6 +272,11 @@ def _components(document: dict[str, Any], refs: list[str]) -> list[Component]:
     return sorted(shown.values(), key=lambda c: c.name)
 
 
+def _json(value: object) -> str:
+    """A value as JSON writes it (`null`, `true`), strings without their quotes."""
+    return value if isinstance(value, str) else msgspec.json.encode(value).decode()
+
+
 def schema_node(
     schema: Any,
     refs: list[str],
@@ -288,11 +293,11 @@ def schema_node(
         name = ref.removeprefix(SCHEMA_PREFIX)
         refs.append(name)
         return SchemaNode(label=label, kind=name, ref=name, required=required)
-    constraints = [f"{key}: {schema[key]}" for key in _CONSTRAINTS if key in schema]
+    constraints = [f"{key}: {_json(schema[key])}" for key in _CONSTRAINTS if key in schema]
     if "enum" in schema:
-        constraints.append("one of: " + ", ".join(str(v) for v in schema["enum"]))
+        constraints.append("one of: " + ", ".join(_json(v) for v in schema["enum"]))
     if "const" in schema:
-        constraints.append(f"always: {schema['const']}")
+        constraints.append(f"always: {_json(schema['const'])}")
     kind = schema.get("type", "")
     kind = " or ".join(kind) if isinstance(kind, list) else str(kind)
     if depth >= MAX_DEPTH:
