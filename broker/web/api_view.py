@@ -138,7 +138,9 @@ def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, 
                 yield path, method.upper(), operation
 
 
-def _response(document: dict[str, Any], answer: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+def _response(
+    document: dict[str, Any], answer: dict[str, Any]
+) -> tuple[dict[str, Any], str | None]:
     """A response object, its `$ref` to a shared response followed, and that response's name."""
     ref = answer.get("$ref")
     if isinstance(ref, str) and ref.startswith(RESPONSE_PREFIX):
@@ -147,7 +149,9 @@ def _response(document: dict[str, Any], answer: dict[str, Any]) -> tuple[dict[st
     return answer, None
 
 
-def _summary(document: dict[str, Any], path: str, method: str, op: dict[str, Any]) -> OperationSummary:
+def _summary(
+    document: dict[str, Any], path: str, method: str, op: dict[str, Any]
+) -> OperationSummary:
     responses = []
     for status, answer in op.get("responses", {}).items():
         resolved, _ = _response(document, answer)
@@ -166,8 +170,11 @@ def _summary(document: dict[str, Any], path: str, method: str, op: dict[str, Any
 
 
 def reference(document: dict[str, Any], text: str = "") -> Reference:
-    """The operations of `document` whose method, path, summary, id, tag or permission holds
-    `text` (any case), grouped by tag."""
+    """The operations of `document` holding `text`, grouped by tag.
+
+    `text` (any case) is looked for in the method, path, summary, operation id, tag and
+    permission.
+    """
     wanted = text.strip().lower()
     described = {t["name"]: t.get("description", "") for t in document.get("tags", [])}
     groups: dict[str, list[OperationSummary]] = {}
@@ -176,7 +183,14 @@ def reference(document: dict[str, Any], text: str = "") -> Reference:
         total += 1
         shown = _summary(document, path, method, op)
         haystack = " ".join(
-            (shown.method, shown.path, shown.summary, shown.operation_id, shown.tag, shown.permission)
+            (
+                shown.method,
+                shown.path,
+                shown.summary,
+                shown.operation_id,
+                shown.tag,
+                shown.permission,
+            )
         ).lower()
         if wanted in haystack:
             groups.setdefault(shown.tag, []).append(shown)
@@ -202,7 +216,9 @@ def operation(document: dict[str, Any], operation_id: str) -> OperationView | No
     return None
 
 
-def _operation(document: dict[str, Any], path: str, method: str, op: dict[str, Any]) -> OperationView:
+def _operation(
+    document: dict[str, Any], path: str, method: str, op: dict[str, Any]
+) -> OperationView:
     refs: list[str] = []
     parameters = [
         ParameterView(
@@ -219,7 +235,8 @@ def _operation(document: dict[str, Any], path: str, method: str, op: dict[str, A
     for status, answer in op.get("responses", {}).items():
         resolved, shared = _response(document, answer)
         headers = [
-            (name, header.get("description", "")) for name, header in resolved.get("headers", {}).items()
+            (name, header.get("description", ""))
+            for name, header in resolved.get("headers", {}).items()
         ]
         responses.append(
             ResponseView(

@@ -13,7 +13,14 @@ from typing import Any
 from urllib.parse import quote
 
 import msgspec
-from litestar.types import ASGIApp, Message, Scope
+from litestar.types import (
+    ASGIApp,
+    HTTPDisconnectEvent,
+    HTTPReceiveMessage,
+    HTTPRequestEvent,
+    Message,
+    Scope,
+)
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.http.paths import InvalidPathError, decoded_path
@@ -41,7 +48,7 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def checked_path(path: str) -> str:
-    """`path` when it names a resource of this broker: starts with one `/`, no scheme or host.
+    r"""`path` when it names a resource of this broker: starts with one `/`, no scheme or host.
 
     Raises:
         InvalidInputError: anything that could name another origin (`//host`, `http://…`,
@@ -54,7 +61,7 @@ def checked_path(path: str) -> str:
         problem = "must be a path on this broker, not another host"
     elif len(path) > MAX_PATH:
         problem = f"must be at most {MAX_PATH} characters"
-    elif any(ord(c) < 0x20 or ord(c) == 0x7F or c.isspace() for c in path):
+    elif any(not c.isprintable() or c.isspace() for c in path):
         problem = "must not contain spaces or control characters"
     elif path == "/ui" or path.startswith(("/ui/", "/ui?")):
         problem = "must be an API resource, not a page"
@@ -98,12 +105,12 @@ async def get(app: ASGIApp, parent: Scope, path: str, caller: Actor) -> Answer:
     }
     sent = False
 
-    async def receive() -> Message:
+    async def receive() -> HTTPReceiveMessage:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return HTTPDisconnectEvent(type="http.disconnect")
         sent = True
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return HTTPRequestEvent(type="http.request", body=b"", more_body=False)
 
     status = 500
     content_type = ""

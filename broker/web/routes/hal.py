@@ -43,4 +43,6 @@ class HalBrowserController(Controller):
         path = subrequest.checked_path(query.get("path") or "/")  # refused before any fetch
         answer = await subrequest.get(request.app, request.scope, path, current_actor.get())
         shown = hal_view(path, answer, base)
-        return await render(request, "hal.html", {"view": shown, "browse": partial(browse_href, base)})
+        return await render(
+            request, "hal.html", {"view": shown, "browse": partial(browse_href, base)}
+        )

@@ -92,7 +92,7 @@ async def test_the_hal_page_of_the_index_links_to_the_pacticipants(client: Clien
     assert page.status_code == 200, page.text
     assert 'href="http://testserver.local/ui/hal?path=/pacticipants"' in page.text
     assert '<tr data-rel="pb:pacticipants">' in page.text
-    assert "answered <span class=\"status status-success\">200</span>" in page.text
+    assert 'answered <span class="status status-success">200</span>' in page.text
     # The relation's documentation, browsed the same way, and a form for a templated link.
     assert 'href="http://testserver.local/ui/hal?path=/doc/pacticipants"' in page.text
     assert 'name="template" value="/pacticipants/{pacticipant}"' in page.text
@@ -149,7 +149,7 @@ async def test_a_reader_following_an_admin_link_sees_the_apis_403(client: Client
     await signed_in_as(client, "read")
     page = await client.get("/ui/hal", params={"path": "/admin/tokens"}, headers=AS_BROWSER)
     assert page.status_code == 200, page.text
-    assert "answered <span class=\"status status-failure\">403</span>" in page.text
+    assert 'answered <span class="status status-failure">403</span>' in page.text
     assert "needs the admin role" in page.text
 
 
