@@ -36,6 +36,7 @@ class HalLink(msgspec.Struct, frozen=True, kw_only=True):
     templated: bool = False
     variables: list[str] = []  # a template's variables, when all are simple `{name}`s
     doc_path: str | None = None  # the `/doc/{rel}` page of a documented `pb:` relation
+    embedded: str | None = None  # the embedded resource holding it (`pacticipants[0]`)
 
 
 class HalView(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,20 +80,28 @@ def _is_json(content_type: str) -> bool:
 
 
 def _links(document: Any, base: str) -> list[HalLink]:
+    """The document's links, then its embedded resources' (one level down): MAX_LINKS at most."""
     found: list[HalLink] = []
-    raw = document.get("_links") if isinstance(document, dict) else None
-    if not isinstance(raw, dict):
-        return found
-    for rel, value in raw.items():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, dict) and isinstance(item.get("href"), str):
-                found.append(_link(str(rel), item, base))
-            if len(found) >= MAX_LINKS:
-                return found
+    holders: list[tuple[str | None, Any]] = [(None, document)]
+    embedded = document.get("_embedded") if isinstance(document, dict) else None
+    if isinstance(embedded, dict):
+        for key, value in embedded.items():
+            items = value if isinstance(value, list) else [value]
+            holders.extend((f"{key}[{i}]", item) for i, item in enumerate(items))
+    for holder, resource in holders:
+        raw = resource.get("_links") if isinstance(resource, dict) else None
+        if not isinstance(raw, dict):
+            continue
+        for rel, value in raw.items():
+            for item in value if isinstance(value, list) else [value]:
+                if len(found) >= MAX_LINKS:
+                    return found
+                if isinstance(item, dict) and isinstance(item.get("href"), str):
+                    found.append(_link(str(rel), item, base, holder))
     return found
 
 
-def _link(rel: str, item: dict[str, Any], base: str) -> HalLink:
+def _link(rel: str, item: dict[str, Any], base: str, embedded: str | None) -> HalLink:
     href: str = item["href"]
     templated = item.get("templated") is True
     path = local_path(href, base)
@@ -113,6 +122,7 @@ def _link(rel: str, item: dict[str, Any], base: str) -> HalLink:
         templated=templated,
         variables=variables,
         doc_path=doc_path,
+        embedded=embedded,
     )
 
 

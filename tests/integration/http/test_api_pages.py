@@ -106,6 +106,34 @@ async def test_following_a_link_shows_the_resource_fetched_as_the_session(client
     assert "&#34;name&#34;: &#34;Web&#34;" in page.text  # the JSON, pretty-printed and escaped
 
 
+async def test_a_name_with_a_slash_is_browsed_in_one_segment(client: Client) -> None:
+    created = await client.post(
+        "/pacticipants", json={"name": "team/web"}, headers={"Authorization": f"Bearer {ADMIN}"}
+    )
+    assert created.status_code == 201, created.text
+    await signed_in_as(client, "read")
+    page = await client.get(
+        "/ui/hal", params={"path": "/pacticipants/team%2Fweb"}, headers=AS_BROWSER
+    )
+    assert page.status_code == 200, page.text
+    assert 'answered <span class="status status-success">200</span>' in page.text
+    assert "&#34;name&#34;: &#34;team/web&#34;" in page.text
+    missing = await client.get("/ui/hal", params={"path": "/pacticipants/nope"}, headers=AS_BROWSER)
+    assert missing.status_code == 200, missing.text  # the page shows the API's answer
+    assert 'answered <span class="status status-failure">404</span>' in missing.text
+
+
+async def test_the_links_of_embedded_resources_are_listed(client: Client) -> None:
+    await publish(client, "Web", "Orders", "1.0.0")
+    await signed_in_as(client, "read")
+    page = await client.get("/ui/hal", params={"path": "/pacticipants"}, headers=AS_BROWSER)
+    assert page.status_code == 200, page.text
+    rows = re.findall(
+        r'<span class="muted">(pacticipants\[\d\])</span> <code>self</code>', page.text
+    )
+    assert rows == ["pacticipants[0]", "pacticipants[1]"]
+
+
 async def test_a_filled_template_redirects_to_its_path(client: Client) -> None:
     await signed_in_as(client, "read")
     response = await client.get(
