@@ -16,6 +16,10 @@ service the provider.
 `tests/integration/http/test_authorisation_matrix.py` runs every declared route against each
 kind of caller. Pages (broker/web) declare the same rules and name, in `opt["session"]`, how a
 browser's signed-in session becomes the caller when the request has no `Authorization` header.
+A request the application makes to itself (the HAL browser's, broker/web/subrequest.py) names
+its caller, already authenticated by the page, in the ASGI scope's `extensions`
+(`IN_PROCESS_CALLER`): only the application builds such a scope, and the rule is checked as
+for any caller.
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ from broker.domain.auth import Need, Role, allows
 from broker.domain.errors import FieldError, ForbiddenError, InvalidInputError
 from broker.http.client_address import client_address
 from broker.http.paths import SLASH_STAND_IN
-from broker.services.actor import current_actor
+from broker.services.actor import Actor, current_actor
 
 Opt = dict[str, Any]
+
+IN_PROCESS_CALLER = "accord.in_process_caller"
 
 
 class Rule(NamedTuple):
@@ -99,7 +105,10 @@ async def authorize(
     address = client_address(scope, state.settings.trusted_proxies)
     auth = state.services.auth
     from_session = handler.opt.get("session")
-    if authorization is None and from_session is not None:
+    in_process = _in_process_caller(scope)
+    if authorization is None and in_process is not None:
+        actor = in_process
+    elif authorization is None and from_session is not None:
         # A page (broker/web/security.py) also takes the browser's signed-in session.
         actor = await from_session(connection)
     else:
@@ -161,6 +170,13 @@ def require_declared(app: Litestar) -> None:
         options = route.route_handler_map.get("OPTIONS") if isinstance(route, HTTPRoute) else None
         if options is not None and rule_of(options[0]) is None:
             options[0].opt["need"] = rules.get(("GET", route.path), Rule(Need.READ)).need
+
+
+def _in_process_caller(scope: Scope) -> Actor | None:
+    """The caller a request of the application to itself names; None for any other request."""
+    extensions = scope.get("extensions") or {}
+    caller = extensions.get(IN_PROCESS_CALLER)
+    return caller if isinstance(caller, Actor) else None
 
 
 def _one_authorization(scope: Scope) -> str | None:

@@ -461,6 +461,7 @@ async def build_world(client: Client, database_url: str) -> World:
         "teams/name": BYSTANDER,  # should a refusal fail, alpha's team stays as it is
         "username": "nobody",  # no such user: a refusal that fails changes no one
         "doc/rel": "publish-contracts",
+        "operation_id": "openapi",  # /ui/api/operation/{operation_id}: the API reference
         **await store_webhook_delivery(database_url, values["webhooks/uuid"]),
     }
     if ("GET", "/change-requests/{request_id:int}") in ROUTES:
