@@ -16,7 +16,7 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.errors import NotFoundError
-from broker.domain.model import JSONValue, Version
+from broker.domain.model import Version
 from broker.domain.webhooks import (
     DEAD,
     PENDING,
@@ -31,7 +31,7 @@ from broker.domain.webhooks import (
     WebhookEvent,
     WebhookRequest,
 )
-from broker.storage.driver import Driver, Row, json_text, moment, optional_moment, written
+from broker.storage.driver import Driver, Row, json_text, moment, record, written
 from broker.storage.versions import to_version
 
 # At most 10 bound values a row: 100 rows stay far below SQLite's limit per statement.
@@ -91,54 +91,19 @@ def _webhook(row: Row) -> Webhook:
 
 
 def _event(row: Row) -> WebhookEvent:
-    return WebhookEvent(
-        id=row["id"],
-        uuid=row["uuid"],
-        name=row["name"],
-        consumer_name=row["consumer_name"],
-        provider_name=row["provider_name"],
-        variables=msgspec.json.decode(row["variables"], type=dict[str, str]),
-        pact_version_sha=row["pact_version_sha"],
-        consumer_version_id=row["consumer_version_id"],
-        verification_id=row["verification_id"],
-        change_request_id=row["change_request_id"],
-        created_at=moment(row["created_at"]),
-    )
+    return record(WebhookEvent, row, variables=msgspec.json.decode(row["variables"]))
 
 
 def _delivery(row: Row) -> Delivery:
-    return Delivery(
-        id=row["id"],
-        uuid=row["uuid"],
-        event_id=row["event_id"],
-        webhook_id=row["webhook_id"],
-        webhook_uuid=row["webhook_uuid"],
-        event_name=row["event_name"],
-        sequence_key=row["sequence_key"],
-        status=row["status"],
-        attempts=row["attempts"],
-        next_attempt_at=moment(row["next_attempt_at"]),
-        lease_until=optional_moment(row["lease_until"]),
-        worker=row["worker"],
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
-    )
+    return record(Delivery, row)
 
 
 def _attempt(row: Row) -> Attempt:
-    return Attempt(
-        number=row["number"],
-        worker=row["worker"],
-        started_at=moment(row["started_at"]),
-        duration_ms=row["duration_ms"],
-        request=msgspec.json.decode(row["request"], type=dict[str, JSONValue]),
-        response_status=row["response_status"],
-        response_headers=tuple(
-            msgspec.json.decode(row["response_headers"], type=list[tuple[str, str]])
-        ),
-        response_body=row["response_body"],
-        error=row["error"],
-        succeeded=bool(row["succeeded"]),
+    return record(
+        Attempt,
+        row,
+        request=msgspec.json.decode(row["request"]),
+        response_headers=msgspec.json.decode(row["response_headers"]),
     )
 
 
