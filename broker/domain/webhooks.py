@@ -11,8 +11,11 @@ what a log may show, when the next attempt is due.
 from __future__ import annotations
 
 import base64
+import os
 import random
 import re
+import time
+import uuid as uuids
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from urllib.parse import quote
@@ -289,8 +292,20 @@ class WebhookEvent(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
 
 
+class Target(msgspec.Struct, frozen=True, kw_only=True):
+    """A delivery an event will be fanned out into: its webhook, sequence and uuid.
+
+    The uuid is chosen when the event is stored, so the publication can name the delivery's
+    logs at once.
+    """
+
+    webhook_id: int
+    sequence_key: str
+    uuid: str
+
+
 class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
-    """An event to store: what happened, about whom, and its variables."""
+    """An event to store: what happened, about whom, its variables and its deliveries-to-be."""
 
     name: str
     subject: EventSubject
@@ -299,6 +314,21 @@ class NewEvent(msgspec.Struct, frozen=True, kw_only=True):
     consumer_version_id: int | None = None
     verification_id: int | None = None
     change_request_id: int | None = None
+    targets: tuple[Target, ...] = ()
+
+
+def ordered_uuid() -> str:
+    """A version-7 UUID (RFC 9562 §5.7): time-ordered, so index inserts append, not scatter.
+
+    Deliveries and events are written in bulk on every publication; random (v4) keys would
+    land on a different page of the `uuid` index each.
+    """
+    millis = time.time_ns() // 1_000_000
+    random = int.from_bytes(os.urandom(10))  # one system call: 74 of its 80 bits are used
+    rand_a = random >> 68  # 12 bits
+    rand_b = random & (2**62 - 1)
+    value = (millis & (2**48 - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return str(uuids.UUID(int=value))
 
 
 PENDING = "pending"

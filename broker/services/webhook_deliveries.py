@@ -248,6 +248,7 @@ class WebhookDeliveryService:
     async def delivery(self, uuid: str) -> DeliveryView:
         """One delivery with its event and every attempt; `NotFoundError` for an unknown one."""
         async with self._storage.transaction() as tx:
+            await tx.fan_out_events()  # events stored since the worker last ran
             delivery = await _require_delivery(tx, uuid)
             view = await _view(tx, delivery, {})
             attempts = await tx.attempts_of(delivery.id)
@@ -263,6 +264,7 @@ class WebhookDeliveryService:
     async def executions(self, webhook_uuid: str, limit: int = MAX_LISTED) -> list[DeliveryView]:
         """A webhook's deliveries, newest first; `NotFoundError` for an unknown webhook."""
         async with self._storage.transaction() as tx:
+            await tx.fan_out_events()  # events stored since the worker last ran
             webhook = await _require_webhook(tx, webhook_uuid)
             found = await tx.list_deliveries(webhook_id=webhook.id, limit=limit)
             return await _views(tx, found, {webhook.uuid: webhook})
@@ -272,6 +274,7 @@ class WebhookDeliveryService:
     ) -> TriggeredBy:
         """The deliveries of the events the consumer version's pact with the provider caused."""
         async with self._storage.transaction() as tx:
+            await tx.fan_out_events()  # events stored since the worker last ran
             consumer = await require_pacticipant(tx, consumer_name)
             provider = await require_pacticipant(tx, provider_name)
             version = await require_version(tx, consumer, number)
@@ -299,6 +302,7 @@ class WebhookDeliveryService:
     ) -> TriggeredBy:
         """The deliveries of the events a verification result caused."""
         async with self._storage.transaction() as tx:
+            await tx.fan_out_events()  # events stored since the worker last ran
             consumer = await require_pacticipant(tx, consumer_name)
             provider = await require_pacticipant(tx, provider_name)
             content = await tx.find_pact_version(consumer.id, provider.id, sha)
@@ -324,6 +328,7 @@ class WebhookDeliveryService:
     async def deliveries(self, status: str | None, limit: int = MAX_LISTED) -> list[DeliveryView]:
         """Deliveries of every webhook, newest first, of one status or all."""
         async with self._storage.transaction() as tx:
+            await tx.fan_out_events()  # events stored since the worker last ran
             found = await tx.list_deliveries(status=status, limit=limit)
             return await _views(tx, found, {})
 

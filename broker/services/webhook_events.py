@@ -1,27 +1,32 @@
 """Writing webhook events to the outbox, inside the transaction of the change that causes them.
 
 A service opens one `Events` per transaction, calls `emit` for each event and `flush` before the
-transaction ends; the events and their deliveries commit with the change or not at all (issue
-#14, item 3). After the commit the service rings the `Doorbell` (`Events.ring`) when
-`Events.deliveries` is not empty. When no webhook listens,
+transaction ends; the events, each with the deliveries it will make (its targets, uuids
+chosen now), commit with the change or not at all (issue #14, item 3). The delivery worker
+fans the targets out into delivery rows before it claims (`fan_out_events`), so a publication
+writes one row per event whatever the number of webhooks. After the commit the service rings
+the `Doorbell` (`Events.ring`) when `Events.deliveries` is not empty. When no webhook listens,
 an event costs nothing beyond one read of the enabled webhooks per transaction: it is not
 stored and its variables are never computed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
+
+import msgspec
 
 from broker.domain.errors import Notice
 from broker.domain.model import Pacticipant
 from broker.domain.webhooks import (
-    Delivery,
     EventSubject,
     NewEvent,
+    Target,
     Webhook,
     matches,
+    ordered_uuid,
     sequence_key,
 )
 from broker.services.doorbell import Doorbell
@@ -36,44 +41,14 @@ class EventRoles(EventFacts, Pacticipants, Webhooks, WebhookOutbox, Protocol):
     """The storage roles emitting an event uses."""
 
 
-async def emit(
-    tx: EventRoles,
-    name: str,
-    subject: EventSubject,
-    variables: Variables | VariablesOf,
-    *,
-    now: datetime,
-    webhooks: Sequence[Webhook] | None = None,
-    pact_version_sha: str | None = None,
-    consumer_version_id: int | None = None,
-    verification_id: int | None = None,
-    change_request_id: int | None = None,
-) -> list[Delivery]:
-    """Store the event and one delivery per matching webhook; nothing when none matches.
+class Triggered(msgspec.Struct, frozen=True, kw_only=True):
+    """A delivery an event will make: its uuid is chosen now, its row made by the fan-out."""
 
-    `subject` carries the labels the matching needs; `webhooks` are the candidates (the
-    enabled webhooks, read now when not given); `variables` may be a coroutine function,
-    called only when a webhook matches.
-    """
-    candidates = await tx.enabled_webhooks() if webhooks is None else webhooks
-    matching = [w for w in candidates if matches(w, name, subject)]
-    if not matching:
-        return []
-    values = variables if isinstance(variables, dict) else await variables()
-    event = await tx.insert_webhook_event(
-        NewEvent(
-            name=name,
-            subject=subject,
-            variables=values,
-            pact_version_sha=pact_version_sha,
-            consumer_version_id=consumer_version_id,
-            verification_id=verification_id,
-            change_request_id=change_request_id,
-        ),
-        now,
-    )
-    targets = [(event, w, sequence_key(w.id, subject)) for w in matching]
-    return await tx.insert_deliveries(targets, now)
+    uuid: str
+    event_name: str
+    webhook_id: int
+    webhook_uuid: str
+    sequence_key: str
 
 
 class Events:
@@ -91,7 +66,7 @@ class Events:
         self._webhooks: list[Webhook] | None = None
         self._labels: dict[int, tuple[str, ...]] = {}
         self._pending: list[tuple[NewEvent, list[Webhook]]] = []
-        self.deliveries: list[Delivery] = []
+        self.deliveries: list[Triggered] = []
 
     async def _candidates(self, name: str) -> list[Webhook]:
         if self._webhooks is None:
@@ -166,18 +141,34 @@ class Events:
         self._pending.append((event, matching))
         return True
 
-    async def flush(self) -> list[Delivery]:
-        """Store the queued events and their deliveries (kept in `deliveries`)."""
+    async def flush(self) -> list[Triggered]:
+        """Store the queued events with their targets (the deliveries-to-be, in `deliveries`)."""
         if not self._pending:
             return []
         pending, self._pending = self._pending, []
-        stored = await self._tx.insert_webhook_events([e for e, _ in pending], self._now)
-        targets = [
-            (event, webhook, sequence_key(webhook.id, new.subject))
-            for event, (new, webhooks) in zip(stored, pending, strict=True)
-            for webhook in webhooks
-        ]
-        made = await self._tx.insert_deliveries(targets, self._now)
+        events: list[NewEvent] = []
+        made: list[Triggered] = []
+        for new, webhooks in pending:
+            targets = tuple(
+                Target(
+                    webhook_id=w.id,
+                    sequence_key=sequence_key(w.id, new.subject),
+                    uuid=ordered_uuid(),
+                )
+                for w in webhooks
+            )
+            events.append(msgspec.structs.replace(new, targets=targets))
+            made += [
+                Triggered(
+                    uuid=t.uuid,
+                    event_name=new.name,
+                    webhook_id=w.id,
+                    webhook_uuid=w.uuid,
+                    sequence_key=t.sequence_key,
+                )
+                for t, w in zip(targets, webhooks, strict=True)
+            ]
+        await self._tx.insert_webhook_events(events, self._now)
         self.deliveries += made
         return made
 

@@ -969,13 +969,20 @@ class WebhookOutbox(Protocol):
     async def insert_webhook_events(
         self, events: Sequence[NewEvent], now: datetime
     ) -> list[WebhookEvent]:
-        """Store events (a transaction's, at once), in the order given."""
+        """Store events (a transaction's, at once), in the order given, with their targets.
+
+        The targets become deliveries when `fan_out_events` runs, not now: a publication
+        writes one row per event, whatever the number of webhooks.
+        """
         ...
 
-    async def insert_deliveries(
-        self, targets: Sequence[tuple[WebhookEvent, Webhook, str]], now: datetime
-    ) -> list[Delivery]:
-        """Store one pending delivery, due now, per (event, webhook, sequence key)."""
+    async def fan_out_events(self) -> int:
+        """Make the pending deliveries of stored events' targets, oldest event first.
+
+        Each event is fanned out once (on PostgreSQL its row is locked first); a target whose
+        webhook no longer exists is dropped. Returns how many deliveries were made. Runs
+        before deliveries are claimed or read, in the same transaction.
+        """
         ...
 
     async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:

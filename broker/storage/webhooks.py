@@ -7,8 +7,6 @@ lock makes its one worker the only claimant.
 
 from __future__ import annotations
 
-import secrets
-import time
 import uuid as uuids
 from collections.abc import Sequence
 from datetime import datetime
@@ -26,16 +24,20 @@ from broker.domain.webhooks import (
     Delivery,
     NewEvent,
     PacticipantSelector,
+    Target,
     Webhook,
     WebhookDraft,
     WebhookEvent,
     WebhookRequest,
+    ordered_uuid,
 )
 from broker.storage.driver import Driver, Row, json_text, moment, record, written
 from broker.storage.versions import to_version
 
-# At most 10 bound values a row: 100 rows stay far below SQLite's limit per statement.
+# At most 11 bound values a row: 100 rows stay far below SQLite's limit per statement.
 _ROWS_PER_INSERT = 100
+# Events fanned out into deliveries per statement (each holds at most a few hundred targets).
+_EVENTS_PER_FAN_OUT = 100
 
 _WEBHOOK = (
     "SELECT w.*, c.name AS consumer_name, p.name AS provider_name FROM webhooks w"
@@ -46,19 +48,6 @@ _DELIVERY = (
     "SELECT d.*, w.uuid AS webhook_uuid, e.name AS event_name FROM webhook_deliveries d"
     " JOIN webhooks w ON w.id = d.webhook_id JOIN webhook_events e ON e.id = d.event_id"
 )
-
-
-def _ordered_uuid() -> str:
-    """A version-7 UUID (RFC 9562 §5.7): time-ordered, so index inserts append, not scatter.
-
-    Deliveries and events are written in bulk on every publication; random (v4) keys would
-    land on a different page of the `uuid` index each.
-    """
-    millis = time.time_ns() // 1_000_000
-    rand_a = secrets.randbits(12)
-    rand_b = secrets.randbits(62)
-    value = (millis & (2**48 - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
-    return str(uuids.UUID(int=value))
 
 
 def _selector(name: str | None, label: str | None) -> PacticipantSelector | None:
@@ -92,6 +81,11 @@ def _webhook(row: Row) -> Webhook:
 
 def _event(row: Row) -> WebhookEvent:
     return record(WebhookEvent, row, variables=msgspec.json.decode(row["variables"]))
+
+
+def _targets_text(targets: Sequence[Target]) -> str | None:
+    """An event's targets as stored: a JSON array, or NULL for none (nothing to fan out)."""
+    return msgspec.json.encode(targets).decode() if targets else None
 
 
 def _delivery(row: Row) -> Delivery:
@@ -251,7 +245,7 @@ class WebhookRows:
         at = self._db.time(now)
         for start in range(0, len(events), _ROWS_PER_INSERT):
             chunk = events[start : start + _ROWS_PER_INSERT]
-            fresh = [_ordered_uuid() for _ in chunk]
+            fresh = [ordered_uuid() for _ in chunk]
             args: list[object] = []
             for uuid, event in zip(fresh, chunk, strict=True):
                 args += [
@@ -265,56 +259,79 @@ class WebhookRows:
                     event.verification_id,
                     event.change_request_id,
                     at,
+                    _targets_text(event.targets),
                 ]
-            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
             rows = await self._db.fetch(
                 "INSERT INTO webhook_events (uuid, name, consumer_name, provider_name, variables,"  # noqa: S608 - placeholders only
                 " pact_version_sha, consumer_version_id, verification_id, change_request_id,"
-                f" created_at) VALUES {values} RETURNING *",
+                f" created_at, targets) VALUES {values} RETURNING *",
                 *args,
             )
             by_uuid = {row["uuid"]: _event(row) for row in rows}
             stored += [by_uuid[uuid] for uuid in fresh]
         return stored
 
-    async def insert_deliveries(
-        self, targets: Sequence[tuple[WebhookEvent, Webhook, str]], now: datetime
-    ) -> list[Delivery]:
-        """One multi-row insert per chunk: ten deliveries cost one statement, not ten."""
-        made: list[Delivery] = []
-        at = self._db.time(now)
-        for start in range(0, len(targets), _ROWS_PER_INSERT):
-            chunk = targets[start : start + _ROWS_PER_INSERT]
-            fresh = [_ordered_uuid() for _ in chunk]
-            values = ", ".join(["(?, ?, ?, ?, ?, 0, ?, ?, ?)"] * len(chunk))
+    async def fan_out_events(self, limit: int = _EVENTS_PER_FAN_OUT) -> int:
+        """Turn stored events' targets into deliveries, oldest event first; how many were made.
+
+        Publications store only the event with its targets (one row, not one per webhook);
+        this runs before deliveries are claimed or read. A target whose webhook was deleted
+        meanwhile is dropped, as deleting a webhook deletes its deliveries. On PostgreSQL the
+        events are locked first, so two brokers never fan one event out twice (the second
+        waits, then finds nothing left to do).
+        """
+        rows = await self._db.fetch(
+            "SELECT id, targets, created_at FROM webhook_events"  # noqa: S608 - the dialect's locking clause
+            f" WHERE targets IS NOT NULL ORDER BY id LIMIT ?{self._db.for_update}",
+            limit,
+        )
+        if not rows:
+            return 0
+        planned = [
+            (row["id"], moment(row["created_at"]), target)
+            for row in rows
+            for target in msgspec.json.decode(row["targets"], type=list[Target])
+        ]
+        wanted = sorted({target.webhook_id for _, _, target in planned})
+        alive = {
+            row["id"]
+            for start in range(0, len(wanted), _ROWS_PER_INSERT)
+            for row in await self._db.fetch(
+                "SELECT id FROM webhooks WHERE id IN"  # noqa: S608 - placeholders only
+                f" ({', '.join('?' * len(wanted[start : start + _ROWS_PER_INSERT]))})",
+                *wanted[start : start + _ROWS_PER_INSERT],
+            )
+        }
+        kept = [item for item in planned if item[2].webhook_id in alive]
+        for start in range(0, len(kept), _ROWS_PER_INSERT):
+            chunk = kept[start : start + _ROWS_PER_INSERT]
             args: list[object] = []
-            for uuid, (event, webhook, key) in zip(fresh, chunk, strict=True):
-                args += [uuid, event.id, webhook.id, key, PENDING, at, at, at]
-            rows = await self._db.fetch(
+            for event_id, created, target in chunk:
+                at = self._db.time(created)
+                args += [
+                    target.uuid,
+                    event_id,
+                    target.webhook_id,
+                    target.sequence_key,
+                    PENDING,
+                    at,
+                    at,
+                    at,
+                ]
+            values = ", ".join(["(?, ?, ?, ?, ?, 0, ?, ?, ?)"] * len(chunk))
+            await self._db.execute(
                 "INSERT INTO webhook_deliveries (uuid, event_id, webhook_id, sequence_key,"  # noqa: S608 - placeholders only
-                f" status, attempts, next_attempt_at, created_at, updated_at) VALUES {values}"
-                " RETURNING id, uuid",
+                f" status, attempts, next_attempt_at, created_at, updated_at) VALUES {values}",
                 *args,
             )
-            ids = {row["uuid"]: row["id"] for row in rows}
-            made += [
-                Delivery(
-                    id=ids[uuid],
-                    uuid=uuid,
-                    event_id=event.id,
-                    webhook_id=webhook.id,
-                    webhook_uuid=webhook.uuid,
-                    event_name=event.name,
-                    sequence_key=key,
-                    status=PENDING,
-                    attempts=0,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for uuid, (event, webhook, key) in zip(fresh, chunk, strict=True)
-            ]
-        return made
+        ids = [row["id"] for row in rows]
+        await self._db.execute(
+            "UPDATE webhook_events SET targets = NULL WHERE id IN"  # noqa: S608 - placeholders only
+            f" ({', '.join('?' * len(ids))})",
+            *ids,
+        )
+        return len(kept)
 
     async def find_webhook_event(self, event_id: int) -> WebhookEvent | None:
         row = await self._db.fetchrow("SELECT * FROM webhook_events WHERE id = ?", event_id)

@@ -199,6 +199,7 @@ class DeliveryWorker:
         now = self._clock()
         lease = timedelta(seconds=self._config.timeout + self._config.lease_margin)
         async with self._storage.transaction() as tx:
+            await tx.fan_out_events()
             return await tx.claim_deliveries(
                 worker=self.name, now=now, lease_until=now + lease, limit=limit
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import random
+import time
+import uuid
 from datetime import UTC, datetime
 
 import msgspec
@@ -20,6 +22,7 @@ from broker.domain.webhooks import (
     WebhookRequest,
     logged_request,
     matches,
+    ordered_uuid,
     redacted_request,
     render,
     retry_delay,
@@ -221,3 +224,17 @@ def test_retries_follow_the_schedule_within_the_jitter_then_stop() -> None:
 def test_the_default_schedule_spans_about_a_day() -> None:
     total_hours = sum(DEFAULT_RETRY_SCHEDULE) / 3600
     assert 22 <= total_hours <= 26
+
+
+def test_delivery_uuids_are_version_7_time_ordered_and_distinct() -> None:
+    made = [ordered_uuid() for _ in range(2000)]
+    parsed = [uuid.UUID(text) for text in made]
+    assert {(u.version, u.variant) for u in parsed} == {(7, uuid.RFC_4122)}
+    assert len(set(made)) == len(made)
+    # The first 48 bits are the time in milliseconds: never going back within one process.
+    stamps = [u.int >> 80 for u in parsed]
+    assert stamps == sorted(stamps)
+    now_ms = time.time_ns() // 1_000_000
+    assert now_ms - 60_000 < stamps[0] <= now_ms
+    # The random bits vary: not a counter, not a constant.
+    assert len({u.int & (2**62 - 1) for u in parsed}) == len(parsed)

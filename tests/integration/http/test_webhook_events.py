@@ -81,6 +81,7 @@ async def add_webhook(
 async def delivered(storage: Storage) -> list[tuple[str, WebhookEvent]]:
     """Every delivery, oldest first, as (webhook uuid, its event)."""
     async with storage.transaction() as tx:
+        await tx.fan_out_events()
         deliveries = await tx.list_deliveries(limit=10_000)
         found = []
         for delivery in reversed(deliveries):
@@ -162,6 +163,7 @@ async def test_publishing_stores_contract_events_with_the_pact_broker_variables(
     texts = [n["text"] for n in response.json()["notices"]]
     logs = [t for t in texts if "See logs at" in t]
     async with outbox.transaction() as tx:
+        await tx.fan_out_events()
         uuids = [d.uuid for d in reversed(await tx.list_deliveries())]
     assert len(logs) == 2
     for text, uuid in zip(logs, uuids, strict=True):

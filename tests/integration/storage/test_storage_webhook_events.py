@@ -15,13 +15,15 @@ from broker.domain.webhooks import (
     EventSubject,
     NewEvent,
     PacticipantSelector,
+    Target,
     WebhookDraft,
     WebhookRequest,
+    ordered_uuid,
     sequence_key,
 )
 from broker.services.contracts import Contract, ContractService, PublishRequest
 from broker.services.doorbell import Doorbell
-from broker.services.webhook_events import Events, emit
+from broker.services.webhook_events import Events
 from broker.storage.interface import Storage
 from tests.integration.storage.test_storage_pacts import consumer_versions, publish
 
@@ -36,26 +38,71 @@ def hook(uuid: str, **changes: object) -> WebhookDraft:
     return WebhookDraft(**fields)  # type: ignore[arg-type]
 
 
-async def test_an_events_deliveries_are_stored_at_once_and_read_back_alike(
+async def test_an_events_targets_become_deliveries_once_when_fanned_out(
     storage: Storage, now: datetime
 ) -> None:
+    """The event row holds its deliveries-to-be; the fan-out makes them, once, with their uuids."""
     async with storage.transaction() as tx:
         hooks = [await tx.insert_webhook(hook(f"hook-{i:02}-aaaaaaaaaaaa"), now) for i in range(3)]
-        event = await tx.insert_webhook_event(
-            NewEvent(name=CONTRACT_PUBLISHED, subject=EventSubject(provider="Bar"), variables={}),
+        targets = tuple(
+            Target(webhook_id=h.id, sequence_key=f"key-{h.id}", uuid=ordered_uuid()) for h in hooks
+        )
+        [event] = await tx.insert_webhook_events(
+            [
+                NewEvent(
+                    name=CONTRACT_PUBLISHED,
+                    subject=EventSubject(provider="Bar"),
+                    variables={},
+                    targets=targets,
+                )
+            ],
             now,
         )
-        made = await tx.insert_deliveries([(event, h, f"key-{h.id}") for h in hooks], now)
-        assert [d.webhook_uuid for d in made] == [h.uuid for h in hooks]
-        assert len({d.uuid for d in made}) == 3
-        for delivery in made:
-            assert await tx.find_delivery(delivery.uuid) == delivery
+        assert await tx.list_deliveries() == []  # not yet fanned out
+    async with storage.transaction() as tx:
+        assert await tx.fan_out_events() == 3
+        assert await tx.fan_out_events() == 0  # an event is fanned out once
+    async with storage.transaction() as tx:
+        made = [await tx.find_delivery(t.uuid) for t in targets]
+        assert [d.webhook_uuid for d in made if d is not None] == [h.uuid for h in hooks]
+        for delivery, target in zip(made, targets, strict=True):
+            assert delivery is not None
+            assert (delivery.event_id, delivery.sequence_key) == (event.id, target.sequence_key)
             assert (delivery.status, delivery.attempts, delivery.event_name) == (
                 PENDING,
                 0,
                 CONTRACT_PUBLISHED,
             )
-        assert await tx.insert_deliveries([], now) == []
+            assert delivery.created_at == delivery.next_attempt_at == now
+
+
+async def test_the_fan_out_drops_targets_whose_webhook_was_deleted_and_keeps_event_order(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        kept = await tx.insert_webhook(hook("hook-kept-aaaaaaaaaaa"), now)
+        gone = await tx.insert_webhook(hook("hook-gone-aaaaaaaaaaa"), now)
+        news = [
+            NewEvent(
+                name=CONTRACT_PUBLISHED,
+                subject=EventSubject(provider=f"Bar{n}"),
+                variables={},
+                targets=tuple(
+                    Target(webhook_id=h.id, sequence_key="one", uuid=ordered_uuid())
+                    for h in (kept, gone)
+                ),
+            )
+            for n in range(3)
+        ]
+        first = await tx.insert_webhook_events(news[:1], now)
+        later = await tx.insert_webhook_events(news[1:], now)
+        assert await tx.delete_webhook(gone.uuid)
+    async with storage.transaction() as tx:
+        assert await tx.fan_out_events() == 3
+        made = await tx.list_deliveries()
+    assert {d.webhook_uuid for d in made} == {kept.uuid}
+    # Newest first; the deliveries are in their events' order.
+    assert [d.event_id for d in reversed(made)] == [e.id for e in first + later]
 
 
 async def test_the_previous_publication_is_the_newest_earlier_one_on_the_branch_or_tag(
@@ -100,6 +147,7 @@ async def test_an_event_rolls_back_with_its_transaction_and_commits_with_it(
             assert len(await events.flush()) == 1
             raise RuntimeError("the change fails after its event was written")
     async with storage.transaction() as tx:
+        assert await tx.fan_out_events() == 0
         assert await tx.list_deliveries() == []
         assert await tx.labels_of(pacticipant.id) == []
 
@@ -111,6 +159,7 @@ async def test_an_event_rolls_back_with_its_transaction_and_commits_with_it(
         )
         await events.flush()
     async with storage.transaction() as tx:
+        assert await tx.fan_out_events() == 1
         [delivery] = await tx.list_deliveries()
         event = await tx.find_webhook_event(delivery.event_id)
         assert event is not None
@@ -204,23 +253,39 @@ async def test_the_facts_of_variables_are_read_in_one_statement_each(
         assert await tx.live_versions_of(pacticipant.id, "nope") == []
 
 
-async def test_emit_stores_an_event_only_for_matching_webhooks(
+async def test_only_matching_webhooks_become_targets_named_by_the_notices(
     storage: Storage, pacticipant: Pacticipant, now: datetime
 ) -> None:
     async with storage.transaction() as tx:
-        await tx.insert_webhook(
+        foo = await tx.insert_webhook(
             hook("hook-foo-aaaaaaaaaaaa", consumer=PacticipantSelector(name="Foo")), now
         )
         await tx.insert_webhook(
             hook("hook-other-aaaaaaaaaa", consumer=PacticipantSelector(label="x")), now
         )
-        subject = EventSubject(consumer="Foo", provider="Bar")
-        [made] = await emit(tx, CONTRACT_PUBLISHED, subject, {"a": "1"}, now=now)
-        assert made.webhook_uuid == "hook-foo-aaaaaaaaaaaa"
-        assert made.sequence_key == sequence_key(made.webhook_id, subject)
-        nobody = EventSubject(consumer="Baz", provider="Bar")
-        assert await emit(tx, CONTRACT_PUBLISHED, nobody, {}, now=now) == []
-        assert len(await tx.list_deliveries()) == 1
+        other = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+
+    async def variables() -> dict[str, str]:
+        return {"a": "1"}
+
+    async with storage.transaction() as tx:
+        events = Events(tx, now)
+        assert await events.emit(
+            CONTRACT_PUBLISHED, consumer=pacticipant, provider=other, variables=variables
+        )
+        assert not await events.emit(
+            CONTRACT_PUBLISHED, consumer=other, provider=other, variables=variables
+        )
+        [made] = await events.flush()
+        assert made.webhook_uuid == foo.uuid
+        subject = EventSubject(consumer="Foo", provider="Baz")
+        assert made.sequence_key == sequence_key(foo.id, subject)
+        [notice] = events.notices()
+        assert f"/triggered-webhooks/{made.uuid}/logs" in notice.text
+    async with storage.transaction() as tx:
+        assert await tx.fan_out_events() == 1
+        [delivery] = await tx.list_deliveries()
+        assert (delivery.uuid, delivery.webhook_id) == (made.uuid, foo.id)
 
 
 async def test_a_publication_rings_the_doorbell_only_when_it_made_deliveries(
