@@ -312,3 +312,17 @@ def test_the_admin_pages_fit_the_screen_without_sideways_scrolling(
         admin.goto(f"{broker.url}/ui/admin{path}")
         overflow = admin.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"/ui/admin{path} is {overflow}px wider than {width}px"
+
+
+def test_a_team_is_saved_with_the_keyboard_alone(admin: Page, broker: AdminBroker) -> None:
+    admin.goto(f"{broker.url}/ui/admin/teams")
+    admin.get_by_label("Name", exact=True).focus()
+    admin.keyboard.type("keyboarders")
+    admin.keyboard.press("Tab")
+    expect(admin.get_by_label("Pacticipants", exact=True)).to_be_focused()
+    admin.keyboard.type("Typist")
+    admin.keyboard.press("Tab")
+    expect(admin.get_by_role("button", name="Save the team")).to_be_focused()
+    admin.keyboard.press("Enter")
+    expect(admin.get_by_role("status")).to_have_text("The team was saved.")
+    assert broker.api("GET", "/admin/teams/keyboarders").json()["pacticipants"] == ["Typist"]

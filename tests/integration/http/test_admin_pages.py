@@ -121,6 +121,9 @@ async def test_users_are_created_disabled_enabled_and_deleted_from_the_page(
     )
     assert short.status_code == 400
     assert "<strong>Password</strong>: must have at least 8 characters" in short.text
+    # The field says it is invalid, and points at the problem as well as at its hint.
+    assert 'aria-invalid="true" aria-describedby="user-password-hint form-problem"' in short.text
+    assert 'name="username" type="text" autocomplete="off" value="ann" required>' in short.text
     assert (await api(client, "GET", "/admin/users/ann")).status_code == 404
 
     fields = {"username": "ann", "password": "long enough", "role": "approver", "teams": "alpha"}
@@ -249,3 +252,24 @@ async def test_an_admin_form_without_its_csrf_token_is_refused_and_stores_nothin
     assert refused.status_code == 403
     assert "CSRF token" in refused.text
     assert (await api(client, "GET", "/admin/teams")).json()["_embedded"]["teams"] == []
+
+
+async def test_on_an_open_broker_the_admin_pages_are_open_as_the_admin_api_is(
+    database_url: str,
+) -> None:
+    async with AsyncTestClient(app=broker_app(settings_for(database_url))) as open_client:
+        open_client.follow_redirects = False
+        home = await open_client.get("/ui", headers=AS_BROWSER)
+        assert ">Admin</a>" in home.text
+        for path in ADMIN_PAGES:
+            page = await open_client.get(path, headers=AS_BROWSER)
+            assert page.status_code == 200, path
+        # The first token closes the broker: it is shown once, and then needed.
+        made = await submit(
+            open_client, "/ui/admin/tokens", "/ui/admin/tokens", name="first", role="admin"
+        )
+        assert made.status_code == 201, made.text
+        assert 'id="new-secret"' in made.text
+        after = await open_client.get("/ui/admin/tokens", headers=AS_BROWSER)
+        assert after.status_code == 303
+        assert "/ui/sign-in?next=%2Fui%2Fadmin%2Ftokens" in after.headers["location"]
