@@ -7,7 +7,18 @@ from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
 from broker.web.rendering import page_error_handler
-from broker.web.routes import api, assets, hal, home, pacticipants, pacts, sign_in
+from broker.web.routes import (
+    admin,
+    admin_teams,
+    admin_webhooks,
+    api,
+    assets,
+    hal,
+    home,
+    pacticipants,
+    pacts,
+    sign_in,
+)
 from broker.web.security import require_csrf_token
 
 
@@ -22,6 +33,9 @@ def web_router() -> Router:
             api.ApiReferenceController,
             hal.HalBrowserController,
             sign_in.SignInController,
+            admin.AdminPageController,
+            admin_teams.AdminTeamsController,
+            admin_webhooks.AdminWebhooksController,
             assets.AssetController,
         ],
         guards=[require_csrf_token],

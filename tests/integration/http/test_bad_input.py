@@ -883,6 +883,22 @@ TAKES_NO_INPUT = {("DELETE", "/integrations")}
 # The web interface's forms answer pages, not problem documents: their bad input (no CSRF
 # token, a wrong token or password, a missing field) is tested in test_web_pages.py.
 WEB_FORMS = {("POST", "/ui/sign-in"), ("POST", "/ui/sign-out")}
+# The admin pages' forms show refused input on their page: test_admin_pages.py.
+WEB_FORMS = WEB_FORMS | {
+    ("POST", "/ui/admin/tokens"),
+    ("POST", "/ui/admin/tokens/{token_id:int}/revoke"),
+    ("POST", "/ui/admin/users"),
+    ("POST", "/ui/admin/users/{username:str}/disable"),
+    ("POST", "/ui/admin/users/{username:str}/enable"),
+    ("POST", "/ui/admin/users/{username:str}/delete"),
+    ("POST", "/ui/admin/users/{username:str}/password"),
+    ("POST", "/ui/admin/teams"),
+    ("POST", "/ui/admin/teams/{name:str}/assign"),
+    ("POST", "/ui/admin/teams/{name:str}/unassign"),
+    ("POST", "/ui/admin/modes/mode"),
+    ("POST", "/ui/admin/modes/policy"),
+    ("POST", "/ui/admin/webhooks/{uuid:str}/deliveries/{delivery_uuid:str}/redrive"),
+}
 
 
 def test_every_write_route_has_a_case() -> None:

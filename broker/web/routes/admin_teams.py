@@ -1,0 +1,213 @@
+"""`/ui/admin/teams` and `/ui/admin/modes`: who owns what, and how its changes are governed.
+
+A team's pacticipants are replaced as a whole (`PUT /admin/teams/{name}`), so assigning or
+taking one pacticipant saves the team's list with it added or removed. Modes and approval
+policies are set through the governance service, as `PUT /pacticipants/{p}/mode` and
+`/approval-policy` set them. Every page and form here needs the admin role, as those routes do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Response, get, post
+
+from broker.domain.errors import FieldError, InvalidInputError
+from broker.domain.governance import MODES, parse_mode
+from broker.domain.model import Page
+from broker.http.context import MAX_PAGE, PathName, ServicesDep, positive_int
+from broker.http.hal import AnyRequest
+from broker.http.permissions import admin
+from broker.web import admin_view
+from broker.web.admin_forms import (
+    REFUSALS,
+    Shown,
+    kept,
+    names,
+    shown,
+    status_of,
+    text,
+    whole_number,
+)
+from broker.web.rendering import render
+from broker.web.routes.admin import done, notice
+from broker.web.security import page
+
+
+def _page_number(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return 1
+    number = positive_int(raw, MAX_PAGE)
+    if number is None:
+        raise InvalidInputError(
+            "The page number is not valid",
+            [FieldError("/page", f"must be an integer from 1 to {MAX_PAGE}")],
+        )
+    return number
+
+
+def _pacticipant(raw: str) -> str:
+    if not raw:
+        raise InvalidInputError(
+            "Name a pacticipant", [FieldError("/pacticipant", "must not be blank")]
+        )
+    return raw
+
+
+async def _teams(
+    request: AnyRequest,
+    services: ServicesDep,
+    *,
+    status: int = 200,
+    problem: Shown | None = None,
+    values: dict[str, str] | None = None,
+) -> Response[Any]:
+    context = {
+        "rows": await admin_view.team_rows(services),
+        "known": await admin_view.pacticipant_names(services),
+        "problem": problem,
+        "values": values or {},
+        "notice": notice(request),
+    }
+    return await render(request, "admin_teams.html", context, status=status)
+
+
+async def _modes(
+    request: AnyRequest,
+    services: ServicesDep,
+    number: int,
+    *,
+    status: int = 200,
+    problem: Shown | None = None,
+    values: dict[str, str] | None = None,
+) -> Response[Any]:
+    view = await admin_view.modes_view(
+        services, Page(number=number, size=admin_view.MODES_PER_PAGE)
+    )
+    chosen = request.query_params.get("pacticipant", "")
+    prefill = values or {}
+    if not prefill and chosen:
+        policy = next((row.policy for row in view.rows if row.name == chosen), None)
+        if policy is None:
+            policy = await services.governance.policy(chosen)
+        prefill = {
+            "pacticipant": chosen,
+            "teams": ", ".join(policy.teams) if policy else "",
+            "required": str(policy.required) if policy else "",
+        }
+    context = {
+        "view": view,
+        "modes": MODES,
+        "problem": problem,
+        "values": prefill,
+        "notice": notice(request),
+    }
+    return await render(request, "admin_modes.html", context, status=status)
+
+
+class AdminTeamsController(Controller):
+    """Teams and what they own; modes and approval policies."""
+
+    path = "/ui/admin"
+
+    @get("/teams", opt=page(admin()))
+    async def teams(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
+        """Every team, its pacticipants and members, and the forms to change them."""
+        return await _teams(request, services)
+
+    @post("/teams", opt=page(admin()), status_code=303)
+    async def save_team(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
+        """Create a team, or replace its pacticipants (`PUT /admin/teams/{name}`)."""
+        form = await request.form()
+        try:
+            await services.auth.save_team(text(form, "name"), names(form, "pacticipants"))
+        except REFUSALS as error:
+            return await _teams(
+                request,
+                services,
+                status=status_of(request, error),
+                problem=shown(error),
+                values=kept(form, "name", "pacticipants"),
+            )
+        return done(request, "teams", what="team-saved")
+
+    @post("/teams/{name:str}/assign", opt=page(admin()), status_code=303)
+    async def assign(
+        self, name: PathName, request: AnyRequest, services: ServicesDep
+    ) -> Response[Any]:
+        """Add a pacticipant to the team's (`PUT /admin/teams/{name}` with it added)."""
+        form = await request.form()
+        try:
+            added = _pacticipant(text(form, "pacticipant"))
+            team = await services.auth.team(name)
+            if added not in team.pacticipants:
+                await services.auth.save_team(name, (*team.pacticipants, added))
+        except REFUSALS as error:
+            return await _teams(
+                request, services, status=status_of(request, error), problem=shown(error)
+            )
+        return done(request, "teams", what="assigned")
+
+    @post("/teams/{name:str}/unassign", opt=page(admin()), status_code=303)
+    async def unassign(
+        self, name: PathName, request: AnyRequest, services: ServicesDep
+    ) -> Response[Any]:
+        """Take a pacticipant from the team's (`PUT /admin/teams/{name}` without it)."""
+        form = await request.form()
+        try:
+            taken = _pacticipant(text(form, "pacticipant"))
+            team = await services.auth.team(name)
+            kept_names = tuple(p for p in team.pacticipants if p != taken)
+            if kept_names != team.pacticipants:
+                await services.auth.save_team(name, kept_names)
+        except REFUSALS as error:
+            return await _teams(
+                request, services, status=status_of(request, error), problem=shown(error)
+            )
+        return done(request, "teams", what="unassigned")
+
+    @get("/modes", opt=page(admin()))
+    async def modes(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
+        """Pacticipants by name (`?page=N`) with their modes and approval policies."""
+        number = _page_number(request.query_params.get("page"))
+        return await _modes(request, services, number)
+
+    @post("/modes/mode", opt=page(admin()), status_code=303)
+    async def set_mode(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
+        """Set a pacticipant's mode (`PUT /pacticipants/{p}/mode`)."""
+        form = await request.form()
+        number = _page_number(text(form, "page"))
+        try:
+            pacticipant = _pacticipant(text(form, "pacticipant"))
+            await services.governance.set_mode(pacticipant, parse_mode(text(form, "mode")))
+        except REFUSALS as error:
+            return await _modes(
+                request,
+                services,
+                number,
+                status=status_of(request, error),
+                problem=shown(error),
+                values=kept(form, "pacticipant"),
+            )
+        return done(request, "modes", what="mode", query=f"&page={number}")
+
+    @post("/modes/policy", opt=page(admin()), status_code=303)
+    async def set_policy(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
+        """Set a pacticipant's approval policy (`PUT /pacticipants/{p}/approval-policy`)."""
+        form = await request.form()
+        number = _page_number(text(form, "page"))
+        try:
+            pacticipant = _pacticipant(text(form, "pacticipant"))
+            await services.governance.set_policy(
+                pacticipant, names(form, "teams"), whole_number(text(form, "required"))
+            )
+        except REFUSALS as error:
+            return await _modes(
+                request,
+                services,
+                number,
+                status=status_of(request, error),
+                problem=shown(error),
+                values=kept(form, "pacticipant", "teams", "required"),
+            )
+        return done(request, "modes", what="policy", query=f"&page={number}")
