@@ -7,7 +7,7 @@ from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
 from broker.web.rendering import page_error_handler
-from broker.web.routes import api, assets, hal, home, pacticipants, pacts, sign_in
+from broker.web.routes import api, approvals, assets, hal, home, pacticipants, pacts, sign_in
 from broker.web.security import require_csrf_token
 
 
@@ -21,6 +21,7 @@ def web_router() -> Router:
             pacts.PactPageController,
             api.ApiReferenceController,
             hal.HalBrowserController,
+            approvals.ApprovalPageController,
             sign_in.SignInController,
             assets.AssetController,
         ],

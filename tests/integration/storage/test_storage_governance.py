@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import msgspec
 
 from broker.domain.governance import (
-    Affected,
     DECIDED,
+    Affected,
     Approval,
     Kind,
     NewRequest,
