@@ -64,7 +64,12 @@ class Desk:
         assert token is not None
         signed = await self.client.post(
             "/ui/sign-in",
-            data={"csrf_token": token[1], "next": "/ui", "method": "token", "token": self.tokens[who]},
+            data={
+                "csrf_token": token[1],
+                "next": "/ui",
+                "method": "token",
+                "token": self.tokens[who],
+            },
             headers=AS_BROWSER,
         )
         assert signed.status_code == 303, signed.text
@@ -95,7 +100,9 @@ async def desk(database_url: str) -> AsyncIterator[Desk]:
                 f"/admin/teams/{team}", json={"pacticipants": owned}, headers=admin
             )
             assert saved.status_code == 200, saved.text
-        tokens = {name: await new_token(client, role, team) for name, (role, team) in PEOPLE.items()}
+        tokens = {
+            name: await new_token(client, role, team) for name, (role, team) in PEOPLE.items()
+        }
         for consumer in ("Web", "Web2", "Web3"):
             moded = await client.put(
                 f"/pacticipants/{consumer}/mode",
@@ -223,9 +230,7 @@ async def test_a_read_only_session_sees_no_buttons_and_its_forged_post_gets_403(
     assert "Your role may not approve or reject change requests" in page
 
     for verb in ("approve", "reject"):
-        forged = await desk.post_form(
-            f"/ui/change-requests/{request_id}/{verb}", reason="forged"
-        )
+        forged = await desk.post_form(f"/ui/change-requests/{request_id}/{verb}", reason="forged")
         assert forged.status_code == 403, forged.text
         assert "Not allowed" in forged.text
     unchanged = await desk.change_request(request_id)
