@@ -16,6 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from broker.domain.errors import DomainError, FieldError, InvalidInputError, NotFoundError
+from broker.domain.names import check_name
 from broker.http.context import MAX_PAGE, ServicesDep, positive_int
 from broker.http.hal import AnyRequest
 from broker.http.permissions import approve, read
@@ -110,6 +111,8 @@ class ApprovalPageController(Controller):
     async def inbox(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """What awaits the caller's teams, every open request and the decided ones, paged."""
         pacticipant = (request.query_params.get("pacticipant") or "").strip() or None
+        if pacticipant is not None:
+            check_name(pacticipant, "/pacticipant", "pacticipant name")
         pages = _page_numbers(request)
         shown = await inbox_view(services, current_actor.get(), pacticipant, pages)
         here = links_of(request).href("ui", "approvals")

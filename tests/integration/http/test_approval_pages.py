@@ -294,3 +294,46 @@ async def test_a_missing_change_request_is_a_404_page(desk: Desk) -> None:
     missing = await desk.client.get("/ui/change-requests/999", headers=AS_BROWSER)
     assert missing.status_code == 404
     assert "No change request 999" in missing.text
+
+
+async def test_an_approver_in_two_needed_teams_chooses_which_one_it_counts_for(
+    desk: Desk,
+) -> None:
+    admin = bearer(ADMIN)
+    for team in ("audit-team", "risk-team"):
+        saved = await desk.client.put(
+            f"/admin/teams/{team}", json={"pacticipants": []}, headers=admin
+        )
+        assert saved.status_code == 200, saved.text
+    policy = await desk.client.put(
+        "/pacticipants/Web/approval-policy",
+        json={"teams": ["audit-team", "risk-team", "orders-team"], "required": 2},
+        headers=admin,
+    )
+    assert policy.status_code == 200, policy.text
+    desk.tokens["both"] = await new_token(desk.client, "approver", "audit-team", "risk-team")
+    await desk.publish("1", "a")
+    [request_id] = await desk.open_ids()
+    await desk.sign_in("both")
+    page = (await desk.page(f"/ui/change-requests/{request_id}")).text
+    assert '<label for="team">Counts for the team</label>' in page
+    assert re.findall(r'<option value="([^"]+)">', page) == ["audit-team", "risk-team"]
+    assert "2 of the teams audit-team, risk-team, orders-team approve each change." in page
+
+    done = await desk.post_form(f"/ui/change-requests/{request_id}/approve", team="risk-team")
+    assert done.status_code == 303, done.text
+    [given] = (await desk.change_request(request_id))["approvals"]
+    assert given["countsFor"] == "risk-team"
+    # One person counts once: approving again records nothing, and the page says so.
+    again = await desk.post_form(f"/ui/change-requests/{request_id}/approve", team="audit-team")
+    assert again.status_code == 200, again.text
+    assert "has approved change request" in again.text
+    assert "This approval changes nothing and was not recorded." in again.text
+    assert len((await desk.change_request(request_id))["approvals"]) == 1
+
+
+async def test_a_bad_pacticipant_filter_is_a_400_naming_it(desk: Desk) -> None:
+    await desk.sign_in("orders-approver")
+    bad = await desk.client.get("/ui/approvals", params={"pacticipant": "a\nb"}, headers=AS_BROWSER)
+    assert bad.status_code == 400
+    assert "The pacticipant name is not valid" in bad.text
