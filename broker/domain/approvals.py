@@ -221,6 +221,17 @@ def _may_sign(request: ChangeRequest, approver: str, role: str, teams: Sequence[
         )
 
 
+def sign_off_refusal(
+    request: ChangeRequest, approver: str, role: str, teams: Sequence[str]
+) -> ForbiddenError | None:
+    """Why this caller may not approve or reject the request (as `approve` would say), or None."""
+    try:
+        _may_sign(request, approver, role, teams)
+    except ForbiddenError as refused:
+        return refused
+    return None
+
+
 class Signed(msgspec.Struct, frozen=True, kw_only=True):
     """An approval's outcome: the request as it now stands, and what the approval did."""
 

@@ -62,6 +62,8 @@ class Status(StrEnum):
 
 
 STATUSES = tuple(status.value for status in Status)
+DECIDED = (Status.APPROVED, Status.REJECTED, Status.SUPERSEDED, Status.OVERRIDDEN)
+"""The statuses a change request ends in: it no longer waits for anyone."""
 
 
 def parse_mode(text: object, pointer: str = "/mode") -> Mode:

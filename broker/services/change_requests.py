@@ -137,9 +137,9 @@ class GovernanceService:
             return rule
 
     async def change_requests(
-        self, pacticipant: str | None, status: Status | None, page: Page
+        self, pacticipant: str | None, status: Status | tuple[Status, ...] | None, page: Page
     ) -> tuple[list[ChangeRequest], int]:
-        """One page of change requests, newest first, and how many match."""
+        """One page of change requests, newest first, and how many match (any of `status`)."""
         async with self._storage.transaction() as tx:
             return await tx.list_change_requests(pacticipant, status, page)
 

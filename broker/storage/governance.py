@@ -116,8 +116,10 @@ def _change_request(
     )
 
 
-def _listed(pacticipant: str | None, status: Status | None) -> tuple[str, list[object]]:
-    """The WHERE clause (or "") of a listing and its parameters.
+def _listed(
+    pacticipant: str | None, status: Status | tuple[Status, ...] | None
+) -> tuple[str, list[object]]:
+    """The WHERE clause (or "") of a listing and its parameters (`status`: one, or any of some).
 
     A pacticipant matches the requests that change its contracts, those of its consumers' pacts
     with it, and those that affect it (a provider's change its pacts depend on): `affected` is
@@ -128,9 +130,12 @@ def _listed(pacticipant: str | None, status: Status | None) -> tuple[str, list[o
     if pacticipant is not None:
         clauses.append("(pacticipant_name = ? OR provider_name = ? OR affected LIKE ? ESCAPE '\\')")
         values += [pacticipant, pacticipant, f"%{_affected_name(pacticipant)}%"]
-    if status is not None:
+    if isinstance(status, Status):
         clauses.append("status = ?")
         values.append(status.value)
+    elif status is not None:
+        clauses.append(f"status IN ({', '.join('?' for _ in status)})" if status else "1 = 0")
+        values += [s.value for s in status]
     return (f" WHERE {' AND '.join(clauses)}" if clauses else ""), values
 
 
@@ -308,7 +313,7 @@ class GovernanceRows:
         return None if row is None else await self._complete(row)
 
     async def list_change_requests(
-        self, pacticipant: str | None, status: Status | None, page: Page
+        self, pacticipant: str | None, status: Status | tuple[Status, ...] | None, page: Page
     ) -> tuple[list[ChangeRequest], int]:
         where, values = _listed(pacticipant, status)
         # Newest first.

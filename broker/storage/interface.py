@@ -185,9 +185,12 @@ class GovernanceRecords(Protocol):
         ...
 
     async def list_change_requests(
-        self, pacticipant: str | None, status: Status | None, page: Page
+        self, pacticipant: str | None, status: Status | tuple[Status, ...] | None, page: Page
     ) -> tuple[list[ChangeRequest], int]:
-        """Requests about a pacticipant (its own and its providers'), newest first; the total."""
+        """Requests about a pacticipant (its own and its providers'), newest first; the total.
+
+        `status` is one status, or a tuple of them (any of which matches).
+        """
         ...
 
     async def save_change_request(self, request: ChangeRequest) -> None:

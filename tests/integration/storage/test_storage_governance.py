@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import msgspec
 
 from broker.domain.governance import (
+    DECIDED,
     Affected,
     Approval,
     Kind,
@@ -127,6 +128,12 @@ async def test_change_requests_are_found_by_subject_content_and_status(
         # LIKE's wildcards in a name match only themselves.
         assert await tx.list_change_requests("W_b", None, Page()) == ([], 0)
         assert await tx.list_change_requests("%", None, Page()) == ([], 0)
+        # Any of several statuses: the decided ones (the inbox's history).
+        decided, total = await tx.list_change_requests(None, DECIDED, Page())
+        assert ([r.id for r in decided], total) == ([first.id], 1)
+        some, _ = await tx.list_change_requests("Web", (Status.OPEN, Status.SUPERSEDED), Page())
+        assert [r.id for r in some] == [contract.id, second.id, first.id]
+        assert await tx.list_change_requests(None, (), Page()) == ([], 0)
 
 
 async def test_polish_warnings_are_kept_once_per_version(storage: Storage, now: datetime) -> None:
