@@ -16,7 +16,9 @@ from broker.domain.audit import (
     AuditEntry,
     AuditFilters,
     AuditRecord,
+    ChainBreak,
     append,
+    first_break,
     audit_time,
     state_hash,
 )
@@ -58,6 +60,31 @@ async def audit(  # noqa: PLR0917 - one line per call site reads best positional
     return entry
 
 
+# How many entries a check of the chain reads at a time, and at most per request: a page
+# answers in bounded time; `accord verify-audit-log` checks any length.
+CHECK_BATCH = 1000
+CHECK_LIMIT = 20_000
+
+
+class ChainCheck(msgspec.Struct, frozen=True, kw_only=True):
+    """The chain recomputed from its first entry: how far, and where it broke, if it did.
+
+    `checked` is below `total` when the log is longer than a check reads; `keyed` says
+    whether MACs were checked too (the broker holds an audit key, and the whole chain was read).
+    """
+
+    head: AuditEntry | None
+    checked: int
+    total: int
+    broken: ChainBreak | None
+    keyed: bool
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether every entry was checked."""
+        return self.checked >= self.total
+
+
 class AuditService:
     """Reading the log."""
 
@@ -73,6 +100,35 @@ class AuditService:
         """The newest entry; None while the log is empty."""
         async with self._storage.transaction() as tx:
             return await tx.last_audit_entry()
+
+    async def check_chain(self, limit: int = CHECK_LIMIT) -> ChainCheck:
+        """Recompute the chain from its first entry, up to `limit` entries.
+
+        With the audit key (`audit_key`, set per request), MACs are checked as
+        `accord verify-audit-log` checks them.
+        """
+        key = audit_key.get()
+        entries: list[AuditEntry] = []
+        async with self._storage.transaction() as tx:
+            newest = await tx.last_audit_entry()
+            total = 0 if newest is None else newest.seq
+            everything = AuditFilters()
+            number = 1
+            while len(entries) < min(limit, total):
+                batch, _ = await tx.list_audit_entries(
+                    everything, Page(number=number, size=CHECK_BATCH)
+                )
+                if not batch:
+                    break
+                entries.extend(batch[: limit - len(entries)])
+                number += 1
+        complete = len(entries) >= total
+        # The MACs' rule is about the newest entry: it holds only over the whole chain.
+        keyed = key is not None and complete
+        broken = first_break(entries, key if keyed else None)
+        return ChainCheck(
+            head=newest, checked=len(entries), total=total, broken=broken, keyed=keyed
+        )
 
     async def anchor(self, now: datetime) -> AuditEntry | None:
         """Seal the log under the current key: append `audit.anchor` if the newest entry has no MAC.

@@ -79,6 +79,35 @@ class NotificationRows:
         )
         return [_notification(row) for row in rows], total
 
+    async def list_team_notifications(
+        self, teams: Sequence[str] | None, page: Page
+    ) -> tuple[list[Notification], int]:
+        if teams is None:
+            rows, total = await page_of(
+                self._db,
+                f"{_NAMED} ORDER BY n.id DESC LIMIT ? OFFSET ?",
+                "SELECT count(*) FROM notifications",
+                page=page,
+            )
+            return [_notification(row) for row in rows], total
+        if not teams:
+            return [], 0
+        # Teams own pacticipants by name (a team may own one not yet published).
+        owned = (
+            "SELECT p.id FROM pacticipants p JOIN team_pacticipants o ON o.pacticipant_name ="
+            " p.name JOIN teams t ON t.id = o.team_id WHERE t.name IN ("
+            + ", ".join("?" for _ in teams)
+            + ")"
+        )
+        rows, total = await page_of(
+            self._db,
+            f"{_NAMED} WHERE n.consumer_id IN ({owned}) ORDER BY n.id DESC LIMIT ? OFFSET ?",  # noqa: S608 - placeholders only
+            f"SELECT count(*) FROM notifications WHERE consumer_id IN ({owned})",  # noqa: S608 - placeholders only
+            *teams,
+            page=page,
+        )
+        return [_notification(row) for row in rows], total
+
     async def contract_published_before(self, provider_id: int, publication_id: int) -> int | None:
         # The document of the provider's publication just before another (ids grow with
         # publishing).

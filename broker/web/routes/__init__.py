@@ -7,7 +7,17 @@ from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
 from broker.web.rendering import page_error_handler
-from broker.web.routes import api, assets, hal, home, pacticipants, pacts, sign_in
+from broker.web.routes import (
+    activity,
+    api,
+    assets,
+    hal,
+    home,
+    pacticipants,
+    pacts,
+    provider_contracts,
+    sign_in,
+)
 from broker.web.security import require_csrf_token
 
 
@@ -19,6 +29,8 @@ def web_router() -> Router:
             home.HomeController,
             pacticipants.PacticipantPageController,
             pacts.PactPageController,
+            provider_contracts.ProviderContractPageController,
+            activity.ActivityPageController,
             api.ApiReferenceController,
             hal.HalBrowserController,
             sign_in.SignInController,
