@@ -18,8 +18,8 @@ from broker.domain.audit import (
     AuditRecord,
     ChainBreak,
     append,
-    first_break,
     audit_time,
+    first_break,
     state_hash,
 )
 from broker.domain.model import Page

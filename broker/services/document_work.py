@@ -157,11 +157,12 @@ def outline_document(document: str) -> DocumentOutline:
     except RecursionError:
         return DocumentOutline(problem=f"The spec cannot be read: {TOO_DEEP}.")
     root = spec.document
-    info = root.get("info") if isinstance(root.get("info"), dict) else {}
-    operations = []
+    found_info = root.get("info")
+    info: dict[str, object] = found_info if isinstance(found_info, dict) else {}
+    operations: list[OutlinedOperation] = []
     total = 0
     paths = root.get("paths")
-    for path, item in (paths.items() if isinstance(paths, dict) else ()):
+    for path, item in paths.items() if isinstance(paths, dict) else ():
         if not isinstance(item, dict):
             continue
         for method in _METHODS:
@@ -191,4 +192,3 @@ def outline_document(document: str) -> DocumentOutline:
         operations=tuple(operations),
         operation_total=total,
     )
-

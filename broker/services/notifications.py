@@ -113,4 +113,3 @@ class NotificationService:
         """
         async with self._storage.transaction() as tx:
             return await tx.list_team_notifications(teams, page)
-

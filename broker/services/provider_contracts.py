@@ -15,8 +15,8 @@ import msgspec
 from broker.domain.errors import FieldError, InvalidInputError, NotFoundError, Notice
 from broker.domain.model import (
     Comparison,
-    Page,
     Pacticipant,
+    Page,
     ProviderContract,
     ProviderContractPublication,
     Version,

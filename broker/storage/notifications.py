@@ -20,6 +20,13 @@ _NAMED = (
     " JOIN pacticipants c ON c.id = n.consumer_id JOIN pacticipants p ON p.id = n.provider_id"
 )
 
+# The ids of the pacticipants some teams own (by name: a team may own one not yet published),
+# followed by the parenthesised list of the teams' names.
+_OWNED_BY_TEAMS = (
+    "SELECT p.id FROM pacticipants p JOIN team_pacticipants o ON o.pacticipant_name = p.name"
+    " JOIN teams t ON t.id = o.team_id WHERE t.name IN"
+)
+
 
 def _notification(row: Row) -> Notification:
     return record(
@@ -92,16 +99,11 @@ class NotificationRows:
             return [_notification(row) for row in rows], total
         if not teams:
             return [], 0
-        # Teams own pacticipants by name (a team may own one not yet published).
-        owned = (
-            "SELECT p.id FROM pacticipants p JOIN team_pacticipants o ON o.pacticipant_name ="
-            " p.name JOIN teams t ON t.id = o.team_id WHERE t.name IN ("
-            + ", ".join("?" for _ in teams)
-            + ")"
-        )
+        placeholders = ", ".join("?" for _ in teams)
+        owned = f"{_OWNED_BY_TEAMS} ({placeholders})"
         rows, total = await page_of(
             self._db,
-            f"{_NAMED} WHERE n.consumer_id IN ({owned}) ORDER BY n.id DESC LIMIT ? OFFSET ?",  # noqa: S608 - placeholders only
+            f"{_NAMED} WHERE n.consumer_id IN ({owned}) ORDER BY n.id DESC LIMIT ? OFFSET ?",
             f"SELECT count(*) FROM notifications WHERE consumer_id IN ({owned})",  # noqa: S608 - placeholders only
             *teams,
             page=page,

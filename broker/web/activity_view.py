@@ -88,9 +88,7 @@ class AuditView(msgspec.Struct, frozen=True, kw_only=True):
 
 def given_filters(query: Mapping[str, str]) -> dict[str, str]:
     """The filters a page's GET form sent: an empty field means no filter, not `= ''`."""
-    return {
-        name: value for name in AUDIT_FILTER_FIELDS if (value := query.get(name, "").strip())
-    }
+    return {name: value for name in AUDIT_FILTER_FIELDS if (value := query.get(name, "").strip())}
 
 
 async def audit_view(services: Services, query: Mapping[str, str], page: Page) -> AuditView:

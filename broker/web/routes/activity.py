@@ -45,8 +45,6 @@ class ActivityPageController(Controller):
     async def audit(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """`GET /audit`'s filters as a form, its entries paged, and the chain checked."""
         query = {name: request.query_params.get(name, "") for name in request.query_params}
-        shown = await audit_view(
-            services, query, requested_page(request, AUDIT_ENTRIES_PER_PAGE)
-        )
+        shown = await audit_view(services, query, requested_page(request, AUDIT_ENTRIES_PER_PAGE))
         paging = urlencode(given_filters(query))  # the filters, kept by the pager's links
         return await render(request, "audit.html", {"view": shown, "paging": paging})

@@ -168,9 +168,7 @@ async def test_a_contract_page_of_a_version_without_a_document_is_the_apis_404(
     client: Client,
 ) -> None:
     await publish_pact(client, "1.0.0", READER)
-    missing = await client.get(
-        "/ui/provider-contracts/ProbeProvider/version/9", headers=as_admin()
-    )
+    missing = await client.get("/ui/provider-contracts/ProbeProvider/version/9", headers=as_admin())
     assert missing.status_code == 404
     assert "ProbeProvider" in html.unescape(missing.text)
     unknown = await client.get("/ui/provider-contracts/Nobody", headers=as_admin())
@@ -272,7 +270,7 @@ async def test_the_audit_page_names_the_first_broken_entry(
 async def tamper_with_entry(database_url: str, seq: int) -> None:
     """Change an entry's actor in the database, as someone with write access could."""
     if database_url.startswith("sqlite:///"):
-        import sqlite3  # noqa: PLC0415 - only this backend's test needs it
+        import sqlite3
 
         connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
         try:
@@ -281,7 +279,7 @@ async def tamper_with_entry(database_url: str, seq: int) -> None:
         finally:
             connection.close()
         return
-    import asyncpg  # noqa: PLC0415 - only this backend's test needs it
+    import asyncpg
 
     pg = await asyncpg.connect(database_url)
     try:
