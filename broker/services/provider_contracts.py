@@ -38,6 +38,8 @@ from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Storage, Transaction
 
 SPECIFICATIONS = {"oas"}
+# The consumers whose comparisons one read gives at most (each may need a comparison made).
+MAX_COMPARED = 100
 
 
 class ContractToPublish(msgspec.Struct, frozen=True, kw_only=True):
@@ -294,11 +296,14 @@ class ProviderContractService:
             outline=outline,
         )
 
-    async def compared(self, provider_name: str, number: str) -> list[ComparedPact]:
+    async def compared(
+        self, provider_name: str, number: str, limit: int = MAX_COMPARED
+    ) -> tuple[list[ComparedPact], int]:
         """How the latest pact of each consumer fares against the version's document.
 
-        A pair never compared (a pact published before the document, an old document) is
-        compared now, in a worker, as can-i-deploy does. In consumer name order.
+        The first `limit` consumers by name, and how many consumers there are. A pair never
+        compared (a pact published before the document, an old document) is compared now,
+        in a worker, as can-i-deploy does.
         """
         async with self._storage.transaction() as tx:
             provider = await require_pacticipant(tx, provider_name)
@@ -310,8 +315,24 @@ class ProviderContractService:
                 )
             contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
             assert contract is not None, "kept by foreign keys"
-            compared = await self._compare(tx, provider, contract)
-            return sorted(compared, key=lambda c: c.consumer.name)
+            named = []
+            for latest in await tx.latest_publications(provider.id):
+                consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
+                assert consumer is not None, "kept by foreign keys"
+                named.append((consumer, latest))
+            named.sort(key=lambda pair: pair[0].name)
+            compared = []
+            for consumer, latest in named[:limit]:
+                pact = await tx.find_pact_version_by_id(latest.pact_version_id)
+                consumer_version = await tx.find_version_by_id(latest.consumer_version_id)
+                assert pact and consumer_version, "kept by foreign keys"
+                comparison = await comparison_of(tx, pact, contract, self._clock, self._work)
+                compared.append(
+                    ComparedPact(
+                        consumer=consumer, consumer_version=consumer_version, comparison=comparison
+                    )
+                )
+            return compared, len(named)
 
     async def comparison(self, comparison_id: int) -> Comparison:
         """A stored comparison."""

@@ -74,6 +74,7 @@ class ContractView(msgspec.Struct, frozen=True, kw_only=True):
     is_truncated: bool
     self_verification: dict[str, Any] | None
     comparisons: list[ConsumerComparison]
+    consumer_total: int  # consumers with a pact with the provider; the first ones are compared
     changes: SpecChanges
 
     @property
@@ -151,7 +152,7 @@ async def contract_view(services: Services, provider: str, version: str) -> Cont
     """
     document = await services.provider_contracts.document(provider, version)
     name, number = document.provider.name, document.version.number
-    compared = await services.provider_contracts.compared(name, number)
+    compared, consumer_total = await services.provider_contracts.compared(name, number)
     _, changes = await services.provider_contracts.changes(name, number)
     comparisons = []
     for item in compared:
@@ -175,5 +176,6 @@ async def contract_view(services: Services, provider: str, version: str) -> Cont
         is_truncated=is_truncated,
         self_verification=results if isinstance(results, dict) else None,
         comparisons=comparisons,
+        consumer_total=consumer_total,
         changes=changes,
     )

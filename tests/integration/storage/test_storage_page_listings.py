@@ -3,11 +3,15 @@ notifications of a team's consumers, and the audit chain checked in batches."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 
 from broker.domain.model import Pacticipant, PacticipantChanges, Page
 from broker.domain.notifications import NotifiedChange
 from broker.services.audit import AuditService, audit, audit_key
+from broker.services.contracts import Contract, ContractService, PublishRequest
+from broker.services.provider_contracts import ContractToPublish, ProviderContractService
 from broker.storage.interface import Storage
 
 CHANGE = NotifiedChange(
@@ -144,3 +148,62 @@ async def test_a_keyed_chain_has_its_macs_checked_and_an_unsealed_newest_entry_b
         audit_key.reset(token)
     assert unsealed.broken is not None
     assert unsealed.broken.seq == 4
+
+
+OAS = b"""openapi: 3.0.3
+info: {title: Users, version: "1"}
+paths:
+  /users/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: a user}}
+"""
+
+
+def pact_of(consumer: str, status: int) -> PublishRequest:
+    document = {
+        "consumer": {"name": consumer},
+        "provider": {"name": "Users"},
+        "interactions": [
+            {
+                "description": f"{consumer} reads a user",
+                "request": {"method": "GET", "path": "/users/1"},
+                "response": {"status": status},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    return PublishRequest(
+        pacticipant_name=consumer,
+        version_number="1.0.0",
+        contracts=(
+            Contract(
+                consumer_name=consumer, provider_name="Users", content=json.dumps(document).encode()
+            ),
+        ),
+    )
+
+
+async def test_the_comparisons_of_a_document_are_the_first_consumers_by_name(
+    storage: Storage,
+) -> None:
+    pacts = ContractService(storage, allow_modification=False)
+    await pacts.publish(pact_of("Zed", 418))
+    await pacts.publish(pact_of("Amy", 200))
+    contracts = ProviderContractService(storage)
+    await contracts.publish(
+        ContractToPublish(
+            provider="Users", version="1", content=OAS, content_type="application/yaml"
+        )
+    )
+    first, total = await contracts.compared("Users", "1", limit=1)
+    assert total == 2
+    assert [c.consumer.name for c in first] == ["Amy"]
+    both, _ = await contracts.compared("Users", "1")
+    assert [(c.consumer.name, c.comparison.success) for c in both] == [
+        ("Amy", True),
+        ("Zed", False),
+    ]
+    _, listed, count = await contracts.published_versions("Users", Page())
+    assert count == 1
+    assert [(p.version.number, p.sha) for p in listed] == [("1", hashlib.sha256(OAS).hexdigest())]
