@@ -286,3 +286,22 @@ async def tamper_with_entry(database_url: str, seq: int) -> None:
         await pg.execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = $1", seq)
     finally:
         await pg.close()
+
+
+async def test_with_the_audit_key_the_page_checks_each_mac_and_an_unsealed_entry_breaks_it(
+    database_url: str,
+) -> None:
+    key = "an-audit-key-of-at-least-32-characters"
+    settings = settings_for(database_url, admin_token=ADMIN, audit_key=key)
+    async with AsyncTestClient(app=broker_app(settings)) as client:
+        await publish_pact(client, "1.0.0", READER)
+        sealed = await page_text(client, "/ui/audit")
+        assert "Verified" in sealed
+        assert "each MAC checked under the audit key" in sealed
+        assert "(sealed)" in sealed
+    # The same log read by a broker holding another key: no entry's MAC holds.
+    other = settings_for(database_url, admin_token=ADMIN, audit_key="x" * 40)
+    async with AsyncTestClient(app=broker_app(other)) as client:
+        text = await page_text(client, "/ui/audit")
+    assert "Broken" in text
+    assert "its MAC is not valid under the audit key" in text
