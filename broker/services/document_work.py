@@ -109,3 +109,86 @@ def merged_pact(stored: str, received: str) -> tuple[str, str] | ConflictError:
     except ConflictError as error:
         return error
     return canonical_sha(merged), msgspec.json.encode(merged).decode()
+
+
+# The operations a document outline lists at most: enough for any real API, bounded for one
+# built to be slow to show.
+MAX_OUTLINED_OPERATIONS = 500
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class OutlinedOperation(msgspec.Struct, frozen=True, kw_only=True):
+    """One operation of an OpenAPI document, as a reader scans for it."""
+
+    method: str  # upper case
+    path: str
+    summary: str
+    operation_id: str
+    deprecated: bool
+    responses: tuple[str, ...]  # the response status codes it declares
+
+
+class DocumentOutline(msgspec.Struct, frozen=True, kw_only=True):
+    """What an OpenAPI document is about: its title, versions and operations.
+
+    `operation_total` counts every operation; `operations` holds the first
+    `MAX_OUTLINED_OPERATIONS`. `problem` says why the document could not be read (then the
+    rest is empty).
+    """
+
+    title: str = ""
+    api_version: str = ""
+    openapi: str = ""
+    operations: tuple[OutlinedOperation, ...] = ()
+    operation_total: int = 0
+    problem: str | None = None
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+def outline_document(document: str) -> DocumentOutline:
+    """The outline of a stored OpenAPI document (read as the comparisons read it)."""
+    try:
+        spec = load_spec(document.encode())
+    except SpecError as error:
+        return DocumentOutline(problem=str(error))
+    except RecursionError:
+        return DocumentOutline(problem=f"The spec cannot be read: {TOO_DEEP}.")
+    root = spec.document
+    found_info = root.get("info")
+    info: dict[str, object] = found_info if isinstance(found_info, dict) else {}
+    operations: list[OutlinedOperation] = []
+    total = 0
+    paths = root.get("paths")
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        if not isinstance(item, dict):
+            continue
+        for method in _METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            total += 1
+            if len(operations) >= MAX_OUTLINED_OPERATIONS:
+                continue
+            responses = operation.get("responses")
+            operations.append(
+                OutlinedOperation(
+                    method=method.upper(),
+                    path=_text(path),
+                    summary=_text(operation.get("summary")),
+                    operation_id=_text(operation.get("operationId")),
+                    deprecated=operation.get("deprecated") is True,
+                    responses=tuple(
+                        _text(code) for code in (responses if isinstance(responses, dict) else ())
+                    ),
+                )
+            )
+    return DocumentOutline(
+        title=_text(info.get("title")),
+        api_version=_text(info.get("version")),
+        openapi=_text(root.get("openapi") or root.get("swagger")),
+        operations=tuple(operations),
+        operation_total=total,
+    )

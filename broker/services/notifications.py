@@ -103,3 +103,13 @@ class NotificationService:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             items, total = await tx.list_notifications(pacticipant.id, page)
             return pacticipant, items, total
+
+    async def list_team_notifications(
+        self, teams: tuple[str, ...] | None, page: Page
+    ) -> tuple[list[Notification], int]:
+        """One page of the notifications to the consumers `teams` own, newest first.
+
+        None: every consumer's (for a caller who belongs to no team).
+        """
+        async with self._storage.transaction() as tx:
+            return await tx.list_team_notifications(teams, page)

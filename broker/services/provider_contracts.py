@@ -16,6 +16,7 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError, N
 from broker.domain.model import (
     Comparison,
     Pacticipant,
+    Page,
     ProviderContract,
     ProviderContractPublication,
     Version,
@@ -24,7 +25,7 @@ from broker.domain.names import check_name
 from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import comparison_of, first_problem
-from broker.services.document_work import check_spec
+from broker.services.document_work import DocumentOutline, check_spec, outline_document
 from broker.services.doorbell import Doorbell
 from broker.services.governance import Governance
 from broker.services.notifications import notified_notices, notify_consumers
@@ -34,9 +35,11 @@ from broker.services.versions import ensure_version, record_branch_and_tags, req
 from broker.services.webhook_events import Events
 from broker.services.webhook_triggers import provider_contract_events
 from broker.services.work import InlineWork, Work, WorkTimeoutError
-from broker.storage.interface import Storage
+from broker.storage.interface import Storage, Transaction
 
 SPECIFICATIONS = {"oas"}
+# The consumers whose comparisons one read gives at most (each may need a comparison made).
+MAX_COMPARED = 100
 
 
 class ContractToPublish(msgspec.Struct, frozen=True, kw_only=True):
@@ -73,6 +76,24 @@ class PublishedContract(msgspec.Struct, frozen=True, kw_only=True):
     publication: ProviderContractPublication
     compared: list[ComparedPact]
     notices: list[Notice]
+
+
+class PublishedVersion(msgspec.Struct, frozen=True, kw_only=True):
+    """A provider version that published a document, and which document."""
+
+    version: Version
+    publication: ProviderContractPublication
+    sha: str
+
+
+class ContractDocument(msgspec.Struct, frozen=True, kw_only=True):
+    """The document a provider version published, with its outline for reading."""
+
+    provider: Pacticipant
+    version: Version
+    contract: ProviderContract
+    publication: ProviderContractPublication
+    outline: DocumentOutline
 
 
 class ProviderContractService:
@@ -137,18 +158,7 @@ class ProviderContractService:
                 self_verification=request.self_verification,
                 now=self._clock(),
             )
-            compared = []
-            for latest in await tx.latest_publications(provider.id):
-                pact = await tx.find_pact_version_by_id(latest.pact_version_id)
-                consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
-                consumer_version = await tx.find_version_by_id(latest.consumer_version_id)
-                assert pact and consumer and consumer_version, "kept by foreign keys"
-                comparison = await comparison_of(tx, pact, contract, self._clock, self._work)
-                compared.append(
-                    ComparedPact(
-                        consumer=consumer, consumer_version=consumer_version, comparison=comparison
-                    )
-                )
+            compared = await self._compare(tx, provider, contract)
             changes = await changes_since_previous(
                 tx, provider, version, contract, self._clock, work=self._work
             )
@@ -187,6 +197,24 @@ class ProviderContractService:
             + governed
             + events.notices(),
         )
+
+    async def _compare(
+        self, tx: Transaction, provider: Pacticipant, contract: ProviderContract
+    ) -> list[ComparedPact]:
+        """The latest pact of each consumer compared with `contract` (stored, or made now)."""
+        compared = []
+        for latest in await tx.latest_publications(provider.id):
+            pact = await tx.find_pact_version_by_id(latest.pact_version_id)
+            consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
+            consumer_version = await tx.find_version_by_id(latest.consumer_version_id)
+            assert pact and consumer and consumer_version, "kept by foreign keys"
+            comparison = await comparison_of(tx, pact, contract, self._clock, self._work)
+            compared.append(
+                ComparedPact(
+                    consumer=consumer, consumer_version=consumer_version, comparison=comparison
+                )
+            )
+        return compared
 
     async def _check_document(self, content: bytes) -> None:
         """Read the document in a worker; 400 naming `contract.content` when it is unusable.
@@ -235,6 +263,76 @@ class ProviderContractService:
                 tx, provider, version, contract, self._clock, work=self._work
             )
             return provider, found
+
+    async def published_versions(
+        self, provider_name: str, page: Page
+    ) -> tuple[Pacticipant, list[PublishedVersion], int]:
+        """One page of the provider versions that published a document, newest first."""
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            publications, total = await tx.list_contract_publications(provider.id, page)
+            found = []
+            for publication in publications:
+                version = await tx.find_version_by_id(publication.provider_version_id)
+                contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
+                assert version is not None and contract is not None, "kept by foreign keys"
+                found.append(
+                    PublishedVersion(version=version, publication=publication, sha=contract.sha)
+                )
+            return provider, found, total
+
+    async def document(self, provider_name: str, number: str) -> ContractDocument:
+        """The document a provider version published, outlined (in a worker)."""
+        provider, version, contract, publication = await self.get(provider_name, number)
+        try:
+            outline = await self._work.run(outline_document, contract.content)
+        except WorkTimeoutError as error:
+            outline = DocumentOutline(problem=f"The outline is not computed: it {error.reason}.")
+        return ContractDocument(
+            provider=provider,
+            version=version,
+            contract=contract,
+            publication=publication,
+            outline=outline,
+        )
+
+    async def compared(
+        self, provider_name: str, number: str, limit: int = MAX_COMPARED
+    ) -> tuple[list[ComparedPact], int]:
+        """How the latest pact of each consumer fares against the version's document.
+
+        The first `limit` consumers by name, and how many consumers there are. A pair never
+        compared (a pact published before the document, an old document) is compared now,
+        in a worker, as can-i-deploy does.
+        """
+        async with self._storage.transaction() as tx:
+            provider = await require_pacticipant(tx, provider_name)
+            version = await require_version(tx, provider, number)
+            publication = await tx.find_contract_publication(version.id)
+            if publication is None:
+                raise NotFoundError(
+                    f"Version {number} of {provider.name} has published no provider contract"
+                )
+            contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
+            assert contract is not None, "kept by foreign keys"
+            named = []
+            for latest in await tx.latest_publications(provider.id):
+                consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
+                assert consumer is not None, "kept by foreign keys"
+                named.append((consumer, latest))
+            named.sort(key=lambda pair: pair[0].name)
+            compared = []
+            for consumer, latest in named[:limit]:
+                pact = await tx.find_pact_version_by_id(latest.pact_version_id)
+                consumer_version = await tx.find_version_by_id(latest.consumer_version_id)
+                assert pact and consumer_version, "kept by foreign keys"
+                comparison = await comparison_of(tx, pact, contract, self._clock, self._work)
+                compared.append(
+                    ComparedPact(
+                        consumer=consumer, consumer_version=consumer_version, comparison=comparison
+                    )
+                )
+            return compared, len(named)
 
     async def comparison(self, comparison_id: int) -> Comparison:
         """A stored comparison."""

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from broker.domain.model import Comparison, ProviderContract, ProviderContractPublication
-from broker.storage.driver import Driver, record, records, written
+from broker.domain.model import (
+    Comparison,
+    Page,
+    ProviderContract,
+    ProviderContractPublication,
+)
+from broker.storage.driver import Driver, page_of, record, records, written
 
 
 class ContractRows:
@@ -105,6 +110,20 @@ class ContractRows:
             limit,
         )
         return records(ProviderContractPublication, rows)
+
+    async def list_contract_publications(
+        self, provider_id: int, page: Page
+    ) -> tuple[list[ProviderContractPublication], int]:
+        # Newest first by id: a version publishing again keeps its place.
+        rows, total = await page_of(
+            self._db,
+            "SELECT * FROM provider_contract_publications WHERE provider_id = ?"
+            " ORDER BY id DESC LIMIT ? OFFSET ?",
+            "SELECT count(*) FROM provider_contract_publications WHERE provider_id = ?",
+            provider_id,
+            page=page,
+        )
+        return records(ProviderContractPublication, rows), total
 
     async def find_comparison(
         self, pact_version_id: int, contract_version_id: int

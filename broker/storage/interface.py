@@ -696,6 +696,12 @@ class Contracts(Protocol):
         """The newest publication of each distinct document of a provider, newest first."""
         ...
 
+    async def list_contract_publications(
+        self, provider_id: int, page: Page
+    ) -> tuple[list[ProviderContractPublication], int]:
+        """One page of a provider's publications (one per version), newest first, and the total."""
+        ...
+
     async def find_comparison(
         self, pact_version_id: int, contract_version_id: int
     ) -> Comparison | None:
@@ -907,6 +913,15 @@ class Notifications(Protocol):
         self, consumer_id: int, page: Page
     ) -> tuple[list[Notification], int]:
         """One page of a consumer's notifications, newest first, and how many it has."""
+        ...
+
+    async def list_team_notifications(
+        self, teams: Sequence[str] | None, page: Page
+    ) -> tuple[list[Notification], int]:
+        """One page of the notifications to consumers the teams own (None: every consumer).
+
+        Newest first, with how many there are.
+        """
         ...
 
     async def contract_published_before(self, provider_id: int, publication_id: int) -> int | None:

@@ -20,6 +20,13 @@ _NAMED = (
     " JOIN pacticipants c ON c.id = n.consumer_id JOIN pacticipants p ON p.id = n.provider_id"
 )
 
+# The ids of the pacticipants some teams own (by name: a team may own one not yet published),
+# followed by the parenthesised list of the teams' names.
+_OWNED_BY_TEAMS = (
+    "SELECT p.id FROM pacticipants p JOIN team_pacticipants o ON o.pacticipant_name = p.name"
+    " JOIN teams t ON t.id = o.team_id WHERE t.name IN"
+)
+
 
 def _notification(row: Row) -> Notification:
     return record(
@@ -75,6 +82,30 @@ class NotificationRows:
             f"{_NAMED} WHERE n.consumer_id = ? ORDER BY n.id DESC LIMIT ? OFFSET ?",
             "SELECT count(*) FROM notifications WHERE consumer_id = ?",
             consumer_id,
+            page=page,
+        )
+        return [_notification(row) for row in rows], total
+
+    async def list_team_notifications(
+        self, teams: Sequence[str] | None, page: Page
+    ) -> tuple[list[Notification], int]:
+        if teams is None:
+            rows, total = await page_of(
+                self._db,
+                f"{_NAMED} ORDER BY n.id DESC LIMIT ? OFFSET ?",
+                "SELECT count(*) FROM notifications",
+                page=page,
+            )
+            return [_notification(row) for row in rows], total
+        if not teams:
+            return [], 0
+        placeholders = ", ".join("?" for _ in teams)
+        owned = f"{_OWNED_BY_TEAMS} ({placeholders})"
+        rows, total = await page_of(
+            self._db,
+            f"{_NAMED} WHERE n.consumer_id IN ({owned}) ORDER BY n.id DESC LIMIT ? OFFSET ?",
+            f"SELECT count(*) FROM notifications WHERE consumer_id IN ({owned})",  # noqa: S608 - placeholders only
+            *teams,
             page=page,
         )
         return [_notification(row) for row in rows], total

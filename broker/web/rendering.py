@@ -19,7 +19,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.template import TemplateConfig
 
-from broker.domain.errors import DomainError, UnauthenticatedError
+from broker.domain.errors import DomainError, FieldError, UnauthenticatedError
 from broker.http.hal import AnyRequest, Links, base_url
 from broker.http.problems import domain_error_handler, http_error_handler
 from broker.services.actor import ANONYMOUS, current_actor
@@ -124,9 +124,11 @@ def page_error_handler(request: AnyRequest, error: Exception) -> Response[Any]:
     The status and message are the API's (`broker/http/problems.py`), so a page is refused
     exactly when and how the API route would be.
     """
+    fields: list[FieldError] = []
     if isinstance(error, DomainError):
         problem = domain_error_handler(request, error)
         message = error.message
+        fields = [e for e in error.errors if e.pointer]  # each bad field, as the problem names it
     elif isinstance(error, HTTPException):
         problem = http_error_handler(request, error)
         message = error.detail
@@ -153,6 +155,7 @@ def page_error_handler(request: AnyRequest, error: Exception) -> Response[Any]:
             "now": system_clock(),
             "status": status,
             "message": message,
+            "fields": fields,
         },
         status_code=status,
         headers={**PAGE_HEADERS, **kept},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from litestar import Controller, Response, get
@@ -19,12 +20,16 @@ _TEXT_FILTERS = ("actor", "action", "subject", "pacticipant")
 _TIME_FILTERS = ("since", "until")
 
 
-def _filters(request: AnyRequest) -> tuple[AuditFilters, list[tuple[str, str]]]:
-    """The filters asked for, and the query pairs that name them (for the paging links)."""
+def audit_filters(query: Mapping[str, str]) -> tuple[AuditFilters, list[tuple[str, str]]]:
+    """The filters a query asks for, and the pairs that name them (for the paging links).
+
+    Raises:
+        InvalidInputError: naming each time that is not ISO 8601 with an offset.
+    """
     given = [
         (name, value)
         for name in (*_TEXT_FILTERS, *_TIME_FILTERS)
-        if (value := request.query_params.get(name)) is not None
+        if (value := query.get(name)) is not None
     ]
     texts: dict[str, str] = {}
     times: dict[str, datetime] = {}
@@ -75,7 +80,7 @@ class AuditController(Controller):
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:
         """Entries oldest first; `?actor= &action= &subject= &pacticipant= &since= &until=`."""
-        filters, given = _filters(request)
+        filters, given = audit_filters(request.query_params)
         page = page_of(request)
         items, total = await services.audit.entries(filters, page)
         return hal(audit_page(links, given, items, page, total))

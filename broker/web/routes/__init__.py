@@ -8,6 +8,7 @@ from litestar.exceptions import HTTPException
 from broker.domain.errors import DomainError
 from broker.web.rendering import page_error_handler
 from broker.web.routes import (
+    activity,
     admin,
     admin_teams,
     admin_webhooks,
@@ -18,6 +19,7 @@ from broker.web.routes import (
     home,
     pacticipants,
     pacts,
+    provider_contracts,
     sign_in,
 )
 from broker.web.security import require_csrf_token
@@ -31,6 +33,8 @@ def web_router() -> Router:
             home.HomeController,
             pacticipants.PacticipantPageController,
             pacts.PactPageController,
+            provider_contracts.ProviderContractPageController,
+            activity.ActivityPageController,
             api.ApiReferenceController,
             hal.HalBrowserController,
             approvals.ApprovalPageController,
