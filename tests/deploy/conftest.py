@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.deploy.dockerfile import last_stage
+from tests.deploy.dockerfile import last_stage, stages
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DEPLOY = REPOSITORY / "deploy"
+DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
 
 
 def tool(name: str) -> Path:
@@ -74,15 +75,27 @@ def image_venv(image_root: Path) -> Path:
     """The image's build stage: `pip wheel` of the repository, then the wheel with the broker
     extra installed into a fresh virtual environment (not the editable checkout)."""
     wheels = image_root / "wheels"
+    # What the build stage copies, copied here: the wheel holds nothing else, and parallel
+    # test workers do not share setuptools' build folder in the checkout.
+    source = image_root / "source"
+    for copied, _ in stages(DOCKERFILE)[0].copies:
+        for name in copied.split():
+            origin = REPOSITORY / name
+            if origin.is_dir():
+                ignored = shutil.ignore_patterns("__pycache__", "*.pyc")
+                shutil.copytree(origin, source / name, ignore=ignored)
+            else:
+                source.mkdir(exist_ok=True)
+                shutil.copy(origin, source / name)
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(wheels),
-         str(REPOSITORY)],
+         str(source)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = wheels.glob("accord-*.whl")
     venv = image_root / "venv"
-    python = base_interpreter(last_stage(DEPLOY / "docker" / "Dockerfile").python_version)
+    python = base_interpreter(last_stage(DOCKERFILE).python_version)
     subprocess.run([str(python), "-m", "venv", str(venv)], check=True, timeout=120)
     installed = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",

@@ -23,6 +23,7 @@ class Stage:
     entrypoint: list[str] = field(default_factory=list)
     cmd: list[str] = field(default_factory=list)
     healthcheck: list[str] = field(default_factory=list)
+    # (sources separated by spaces, destination) of each COPY.
     copies: list[tuple[str, str]] = field(default_factory=list)
     exposed: list[str] = field(default_factory=list)
 
@@ -69,24 +70,29 @@ def _exec_form(arguments: str) -> list[str]:
     return value
 
 
-def last_stage(path: Path) -> Stage:
-    """The stage the image runs: the last `FROM` and what follows it."""
-    stage: Stage | None = None
+def stages(path: Path) -> list[Stage]:
+    """Each `FROM` stage of the file, in order."""
+    found: list[Stage] = []
     args: dict[str, str] = {}
     for keyword, rest in instructions(path.read_text()):
-        if keyword == "ARG" and stage is None:
+        if keyword == "ARG" and not found:
             name, _, default = rest.partition("=")
             args[name] = default
         elif keyword == "FROM":
             image = rest.split()[0]
             for name, value in args.items():
                 image = image.replace("${" + name + "}", value)
-            stage = Stage(base=image)
-        elif stage is not None:
-            _apply(stage, keyword, rest)
-    if stage is None:
+            found.append(Stage(base=image))
+        elif found:
+            _apply(found[-1], keyword, rest)
+    if not found:
         raise ValueError(f"{path} has no FROM")
-    return stage
+    return found
+
+
+def last_stage(path: Path) -> Stage:
+    """The stage the image runs: the last `FROM` and what follows it."""
+    return stages(path)[-1]
 
 
 def _apply(stage: Stage, keyword: str, rest: str) -> None:
@@ -105,4 +111,4 @@ def _apply(stage: Stage, keyword: str, rest: str) -> None:
         stage.healthcheck = _exec_form(rest.partition("CMD ")[2])
     elif keyword == "COPY":
         words = [word for word in rest.split() if not word.startswith("--")]
-        stage.copies.append((words[0], words[-1]))
+        stage.copies.append((" ".join(words[:-1]), words[-1]))

@@ -24,13 +24,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.deploy.conftest import DEPLOY, REPOSITORY, tool
+from tests.deploy.conftest import DOCKERFILE, REPOSITORY, tool
 from tests.deploy.dockerfile import Stage, last_stage
 from tests.e2e.conftest import free_port
 
 pytestmark = pytest.mark.e2e
 
-DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
 TOKEN = "image-smoke-test-admin-token"
 NOBODY = 65534
 IMAGE_VENV = "/opt/accord"
@@ -240,6 +239,17 @@ def test_the_image_serves_publish_fetch_and_can_i_deploy_as_a_user_without_privi
         assert refused.returncode == 1, refused.stdout + refused.stderr
 
 
+def read_head(connection: socket.socket) -> bytes:
+    """One response's status line and headers, read byte by byte (the body is left unread)."""
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        byte = connection.recv(1)
+        if not byte:
+            break
+        head += byte
+    return head
+
+
 def refused(port: int) -> bool:
     """Whether a new connection to the port is refused (the server stopped listening)."""
     try:
@@ -256,12 +266,16 @@ def test_sigterm_lets_the_request_in_flight_finish_then_the_broker_exits_cleanly
     head = (
         f"PUT /pacts/provider/Orders/consumer/Web/version/3.0.0 HTTP/1.1\r\n"
         f"Host: 127.0.0.1:{container.port}\r\nAuthorization: Bearer {TOKEN}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        "Expect: 100-continue\r\n\r\n"
     ).encode()
     with container.running() as process:
         with socket.create_connection(("127.0.0.1", container.port), timeout=60) as request:
-            request.sendall(head + body[: len(body) // 2])  # the request is in flight
-            time.sleep(0.2)  # let the server read the headers and start the handler
+            request.sendall(head)
+            # The server says "100 Continue" when the handler first asks for the body: from
+            # here the request is in flight inside the application.
+            assert read_head(request).startswith(b"HTTP/1.1 100"), container.log()
+            request.sendall(body[: len(body) // 2])
             process.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + 30
             while not refused(container.port):  # it stopped accepting new connections
@@ -269,12 +283,7 @@ def test_sigterm_lets_the_request_in_flight_finish_then_the_broker_exits_cleanly
                 time.sleep(0.05)
             assert process.poll() is None  # but still serves the request it has
             request.sendall(body[len(body) // 2 :])
-            answer = b""
-            while b"\r\n\r\n" not in answer:
-                chunk = request.recv(65536)
-                if not chunk:
-                    break
-                answer += chunk
+            answer = read_head(request)
         assert answer.startswith(b"HTTP/1.1 201"), answer.decode(errors="replace")
         # uvicorn finishes its shutdown, then re-raises the signal it caught so the parent sees
         # how the process ended (docker reports 143); older versions exit 0.
