@@ -20,6 +20,8 @@ from broker.services.login_throttle import (
 from broker.webhooks.guard import KNOWN_METHODS, KNOWN_SCHEMES, allowed_host_entry
 
 DEFAULT_DATABASE_FILE = "accord.db"
+DEFAULT_PORT = 9292
+MAX_PORT = 65535
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_DATABASE_TIMEOUT = 10.0
 MIN_AUDIT_KEY_LENGTH = 32
@@ -79,7 +81,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     for due deliveries when idle; default 1), `ACCORD_SESSION_KEY` (a secret of at least 32
     characters that signs the web interface's session cookies; give every broker process behind
     one address the same key; default a random key per process, so a restart signs everyone
-    out).
+    out), `ACCORD_PORT` (the port to listen on when `--port` is not given; default 9292).
     """
 
     host: str = "127.0.0.1"
@@ -203,7 +205,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             base_url = base_url.rstrip("/")
         return cls(
             host=host or "127.0.0.1",
-            port=9292 if port is None else port,
+            port=_port(environ) if port is None else port,
             database_url=database_url,
             base_url=base_url,
             log_level=log_level,
@@ -241,6 +243,14 @@ def _flag(environ: Mapping[str, str], name: str, *, default: bool = False) -> bo
     if value not in {"true", "false"}:
         raise SettingsError(f"{name} must be true or false, not {value!r}")
     return value == "true"
+
+
+def _port(environ: Mapping[str, str]) -> int:
+    """`ACCORD_PORT`, the port to listen on when `--port` is not given: 1 to 65535."""
+    port = _count(environ, "ACCORD_PORT", DEFAULT_PORT)
+    if not 1 <= port <= MAX_PORT:
+        raise SettingsError(f"ACCORD_PORT must be from 1 to {MAX_PORT}, not {port}")
+    return port
 
 
 def _count(environ: Mapping[str, str], name: str, default: int) -> int:
