@@ -115,8 +115,11 @@ async def _verification(services: Services, pact: Pact | None) -> LatestVerifica
     )
 
 
-async def overview(services: Services, keep: Filter) -> Overview:
-    """The integrations `keep` lets through, most recently active first."""
+async def overview(services: Services, keep: Filter, *, with_live: bool = True) -> Overview:
+    """The integrations `keep` lets through, most recently active first.
+
+    Without `with_live`, what runs in each environment is not read (the network page).
+    """
     environments = await services.environments.list_environments()
     integrations = await services.integrations.list()
     latest = await services.contracts.latest_of_all()
@@ -140,7 +143,7 @@ async def overview(services: Services, keep: Filter) -> Overview:
             if team in await services.governance.owners(name)
         }
         chosen = [i for i in chosen if i.consumer in owned or i.provider in owned]
-    live = await _live(services, environments) if chosen else {}
+    live = await _live(services, environments) if chosen and with_live else {}
     rows = []
     for integration in chosen:
         pact = pacts.get((integration.consumer, integration.provider))

@@ -7,7 +7,17 @@ from litestar.exceptions import HTTPException
 
 from broker.domain.errors import DomainError
 from broker.web.rendering import page_error_handler
-from broker.web.routes import api, assets, hal, home, pacticipants, pacts, sign_in
+from broker.web.routes import (
+    api,
+    assets,
+    hal,
+    home,
+    matrix,
+    network,
+    pacticipants,
+    pacts,
+    sign_in,
+)
 from broker.web.security import require_csrf_token
 
 
@@ -19,6 +29,8 @@ def web_router() -> Router:
             home.HomeController,
             pacticipants.PacticipantPageController,
             pacts.PactPageController,
+            network.NetworkPageController,
+            matrix.MatrixPageController,
             api.ApiReferenceController,
             hal.HalBrowserController,
             sign_in.SignInController,
