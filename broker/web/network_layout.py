@@ -31,7 +31,8 @@ from collections.abc import Iterable, Sequence
 import msgspec
 
 MAX_NODES = 300
-MAX_EDGES = 1000
+MAX_EDGES = 600
+MAX_WAYPOINTS = 2000  # edges' passes through layers: what the ordering's work grows with
 MAX_SWEEPS = 12
 PATIENCE = 2  # sweeps in a row without fewer crossings before the ordering stops
 X_PASSES = 8
@@ -130,7 +131,8 @@ def layout(names: Iterable[str], edges: Iterable[tuple[str, str]]) -> Layout:
     Names that edges mention are added; duplicate edges are drawn once.
 
     Raises:
-        TooLargeError: more than `MAX_NODES` pacticipants or `MAX_EDGES` integrations.
+        TooLargeError: more than `MAX_NODES` pacticipants or `MAX_EDGES` integrations, or
+            edges that would pass through more than `MAX_WAYPOINTS` layers in all.
     """
     pairs = sorted(set(edges))
     everyone = sorted({*names, *(n for pair in pairs for n in pair)})
@@ -146,6 +148,10 @@ def layout(names: Iterable[str], edges: Iterable[tuple[str, str]]) -> Layout:
     downward = [(p, c) if (c, p) in flipped else (c, p) for c, p in links]
     graph.assign_layers(downward)
     chains = [graph.add_chain(u, v) for u, v in downward]
+    if len(graph.layer) - graph.real > MAX_WAYPOINTS:
+        raise TooLargeError(
+            f"the integrations would pass through more than {MAX_WAYPOINTS} layers in all"
+        )
     sweeps, crossings = graph.order()
     graph.place()
     boxes = [
@@ -175,7 +181,7 @@ def layout(names: Iterable[str], edges: Iterable[tuple[str, str]]) -> Layout:
         routes=routes,
         loops=loops,
         width=round(graph.extent() + 2 * MARGIN + (40 if loops else 0), 1),
-        height=graph.top(graph.layers) - LAYER_GAP + MARGIN,
+        height=max(0.0, graph.top(graph.layers) - LAYER_GAP + MARGIN),
         sweeps=sweeps,
         crossings=crossings,
     )
