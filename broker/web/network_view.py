@@ -52,7 +52,7 @@ class Network(msgspec.Struct, frozen=True, kw_only=True):
 
 async def network(services: Services, keep: Filter) -> Network:
     """The integrations `keep` lets through (as on the home page), drawn."""
-    shown = await overview(services, keep, with_live=False)
+    shown = await overview(services, keep, details=False)
     rows = shown.integrations
     try:
         drawn = layout((), ((r.consumer, r.provider) for r in rows))
