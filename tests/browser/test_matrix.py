@@ -163,6 +163,7 @@ def test_the_matrix_page_fits_the_screen(
 ) -> None:
     consumer = f"{names}AVeryLongConsumerNameForTheMatrix"
     web_broker.publish(consumer, f"{names}AVeryLongProviderNameForTheMatrix", "1.0.0")
+    web_broker.environment("production")  # whichever test of the process runs first
     signed_in.set_viewport_size({"width": width, "height": 900})
     query = urlencode(
         {"q[][pacticipant]": consumer, "q[][version]": "1.0.0", "environment": "production"}
