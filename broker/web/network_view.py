@@ -53,13 +53,17 @@ class Network(msgspec.Struct, frozen=True, kw_only=True):
 async def network(services: Services, keep: Filter) -> Network:
     """The integrations `keep` lets through (as on the home page), drawn."""
     shown = await overview(services, keep, details=False)
-    rows = shown.integrations
+    return drawing(shown.integrations, shown.total)
+
+
+def drawing(rows: list[IntegrationRow], total: int) -> Network:
+    """The integrations drawn, or why not when the layout refuses them as too large."""
     try:
         drawn = layout((), ((r.consumer, r.provider) for r in rows))
     except TooLargeError as error:
         return Network(
             integrations=rows,
-            total=shown.total,
+            total=total,
             boxes=[],
             edges=[],
             width=0,
@@ -68,7 +72,7 @@ async def network(services: Services, keep: Filter) -> Network:
         )
     return Network(
         integrations=rows,
-        total=shown.total,
+        total=total,
         boxes=drawn.boxes,
         edges=edges(drawn, rows),
         width=drawn.width,
