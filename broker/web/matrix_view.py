@@ -23,7 +23,6 @@ from broker.services.can_i_deploy import Answer, VersionSelector
 
 MAX_SELECTORS = 20  # rows of each kind the page reads; a pipeline names two or three
 SELECTOR_FIELDS = ("pacticipant", "version", "branch", "tag", "latest", "mainBranch")
-TARGET_FIELDS = ("environment", "tag", "mainBranch", "latest")
 _POINTER = re.compile(r"/q/(\d+)(?:/(\w+))?")
 
 
