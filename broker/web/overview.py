@@ -15,8 +15,14 @@ from broker.domain.errors import NotFoundError
 from broker.domain.model import Environment
 from broker.http.context import Services
 from broker.services.contracts import Pact
+from broker.services.integrations import VerificationStatus
 
 Status = Literal["success", "failure", "unverified"]
+STATUS: dict[VerificationStatus, Status] = {
+    "success": "success",
+    "failed": "failure",
+    "never": "unverified",
+}
 
 
 class LatestPact(msgspec.Struct, frozen=True, kw_only=True):
@@ -115,8 +121,13 @@ async def _verification(services: Services, pact: Pact | None) -> LatestVerifica
     )
 
 
-async def overview(services: Services, keep: Filter) -> Overview:
-    """The integrations `keep` lets through, most recently active first."""
+async def overview(services: Services, keep: Filter, *, details: bool = True) -> Overview:
+    """The integrations `keep` lets through, most recently active first.
+
+    Without `details` (the network page), what runs in each environment is not read, and each
+    verification is only its status: the one `services.integrations.list()` already read for
+    the integration, the newest result of its latest pact's content, as `_verification` reads.
+    """
     environments = await services.environments.list_environments()
     integrations = await services.integrations.list()
     latest = await services.contracts.latest_of_all()
@@ -140,7 +151,7 @@ async def overview(services: Services, keep: Filter) -> Overview:
             if team in await services.governance.owners(name)
         }
         chosen = [i for i in chosen if i.consumer in owned or i.provider in owned]
-    live = await _live(services, environments) if chosen else {}
+    live = await _live(services, environments) if chosen and details else {}
     rows = []
     for integration in chosen:
         pact = pacts.get((integration.consumer, integration.provider))
@@ -155,7 +166,9 @@ async def overview(services: Services, keep: Filter) -> Overview:
                     published_at=pact.publication.created_at,
                     sha=pact.content.sha,
                 ),
-                verification=await _verification(services, pact),
+                verification=await _verification(services, pact)
+                if details
+                else LatestVerification(status=STATUS[integration.verification_status]),
                 consumer_live=live.get(integration.consumer, {}),
                 provider_live=live.get(integration.provider, {}),
             )

@@ -8,7 +8,7 @@ from litestar import Controller, MediaType, Response, get
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.matrix import IgnoreSelector, Target
-from broker.http.context import MAX_PAGE, LinksDep, ServicesDep, positive_int
+from broker.http.context import MAX_PAGE, LinksDep, Services, ServicesDep, positive_int
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal, timestamp
 from broker.http.matrix_text import matrix_text
 from broker.http.operation_docs import FLAG, HAL, NAME, TEXT, QueryParam, Schema, documented
@@ -21,11 +21,22 @@ def _flag(value: str | None) -> bool:
     return value is not None and value.lower() == "true"
 
 
-def parse(query: str) -> tuple[list[VersionSelector], Target, list[IgnoreSelector]]:
+Selection = tuple[list[VersionSelector], Target, list[IgnoreSelector]]
+
+
+def parse(query: str) -> Selection:
     """The CLIs' query string as a selector, a target and ignore selectors; 400 when invalid."""
     pairs = parse_qsl(query, keep_blank_values=True)
-    top = dict(pairs)
-    selectors = nested(pairs, "q")
+    return selection(dict(pairs), nested(pairs, "q"), nested(pairs, "ignore"))
+
+
+def selection(
+    top: dict[str, str], selectors: list[dict[str, str]], ignores: list[dict[str, str]]
+) -> Selection:
+    """The query's members (`top`) and its `q[]` and `ignore[]` items, checked; 400 if invalid.
+
+    The matrix page (`broker/web/routes/matrix.py`) reads its form through this too.
+    """
     problems: list[FieldError] = []
     if not selectors or not all(s.get("pacticipant") for s in selectors):
         problems.append(FieldError("/q", "each selector needs a pacticipant"))
@@ -63,10 +74,18 @@ def parse(query: str) -> tuple[list[VersionSelector], Target, list[IgnoreSelecto
         target = Target(kind="latest")
     ignore = [
         IgnoreSelector(pacticipant=i["pacticipant"], version=i.get("version") or None)
-        for i in nested(pairs, "ignore")
+        for i in ignores
         if i.get("pacticipant")
     ]
     return chosen, target, ignore
+
+
+async def judged(services: Services, chosen: Selection) -> Answer:
+    """The matrix for a selection: several selectors without a target are judged together."""
+    selectors, target, ignore = chosen
+    if len(selectors) > 1 and target.kind == "latest":
+        return await services.can_i_deploy.between(selectors, ignore)
+    return await services.can_i_deploy.judge(selectors, target, ignore)
 
 
 def _side(links: Links, name: str, number: str) -> Body:
@@ -274,13 +293,8 @@ class MatrixController(Controller):
         their selected versions, with every other pacticipant at its versions in the target.
         Several selectors without a target give only the pacts between the named versions.
         """
-        selectors, target, ignore = parse(request.scope.get("query_string", b"").decode("latin-1"))
-        service = services.can_i_deploy
-        if len(selectors) > 1 and target.kind == "latest":
-            answer = await service.between(selectors, ignore)
-        else:
-            answer = await service.judge(selectors, target, ignore)
-        return answered(request, links, answer)
+        chosen = parse(request.scope.get("query_string", b"").decode("latin-1"))
+        return answered(request, links, await judged(services, chosen))
 
     @get(
         "/can-i-deploy",
