@@ -1,7 +1,9 @@
 """What the home page shows, gathered from the services (no HTTP).
 
 Every integration, its latest pact and verification, and what each side has deployed or
-released in each environment.
+released in each environment. When the provider publishes provider contracts (bi-directional
+contract testing), the latest verification is the comparison of the latest pact with the
+provider's newest contract: compatible, incompatible or not yet compared.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from typing import Literal
 
 import msgspec
 
-from broker.domain.errors import NotFoundError
-from broker.domain.model import Environment
+from broker.domain.model import Environment, Verification, Version
 from broker.http.context import Services
 from broker.services.contracts import Pact
+from broker.services.provider_contracts import ContractStatus
 
 Status = Literal["success", "failure", "unverified"]
 
@@ -49,6 +51,9 @@ class IntegrationRow(msgspec.Struct, frozen=True, kw_only=True):
     provider: str
     pact: LatestPact | None
     verification: LatestVerification
+    # The latest pact against the provider's newest provider contract; None when the
+    # provider publishes none (or there is no pact).
+    contract: ContractStatus | None = None
     # Environment name -> what the consumer and the provider run there.
     consumer_live: dict[str, Live]
     provider_live: dict[str, Live]
@@ -99,19 +104,17 @@ async def _live(services: Services, environments: list[Environment]) -> dict[str
     return live
 
 
-async def _verification(services: Services, pact: Pact | None) -> LatestVerification:
-    if pact is None:
+def _verification(
+    pact: Pact | None, latest: dict[int, tuple[Verification, Version]]
+) -> LatestVerification:
+    found = None if pact is None else latest.get(pact.content.id)
+    if found is None:
         return LatestVerification(status="unverified")
-    try:
-        found = await services.verifications.latest(
-            pact.provider.name, pact.consumer.name, pact.content.sha
-        )
-    except NotFoundError:
-        return LatestVerification(status="unverified")
+    verification, provider_version = found
     return LatestVerification(
-        status="success" if found.verification.success else "failure",
-        provider_version=found.provider_version.number,
-        verified_at=found.verification.created_at,
+        status="success" if verification.success else "failure",
+        provider_version=provider_version.number,
+        verified_at=verification.created_at,
     )
 
 
@@ -141,6 +144,9 @@ async def overview(services: Services, keep: Filter) -> Overview:
         }
         chosen = [i for i in chosen if i.consumer in owned or i.provider in owned]
     live = await _live(services, environments) if chosen else {}
+    shown = [pacts[key] for key in ((i.consumer, i.provider) for i in chosen) if key in pacts]
+    contracts = await services.provider_contracts.statuses([p.content for p in shown])
+    verified = await services.verifications.latest_of_contents([p.content.id for p in shown])
     rows = []
     for integration in chosen:
         pact = pacts.get((integration.consumer, integration.provider))
@@ -155,7 +161,8 @@ async def overview(services: Services, keep: Filter) -> Overview:
                     published_at=pact.publication.created_at,
                     sha=pact.content.sha,
                 ),
-                verification=await _verification(services, pact),
+                verification=_verification(pact, verified),
+                contract=None if pact is None else contracts.get(pact.content.id),
                 consumer_live=live.get(integration.consumer, {}),
                 provider_live=live.get(integration.provider, {}),
             )
