@@ -224,6 +224,22 @@ class VersionService:
             versions, total = await tx.list_versions(pacticipant.id, page)
             return pacticipant, versions, total
 
+    async def list_details(
+        self, pacticipant_name: str, page: Page
+    ) -> tuple[Pacticipant, list[VersionDetails], int]:
+        """As `list_versions`, each version with its tags, branches and environments.
+
+        One transaction for the page (the pacticipant page shows them all).
+        """
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            versions, total = await tx.list_versions(pacticipant.id, page)
+            return (
+                pacticipant,
+                [await self.details(tx, pacticipant, v) for v in versions],
+                total,
+            )
+
     async def delete(self, pacticipant_name: str, number: str) -> None:
         """Remove a version with its tags, branch memberships, deployments and releases."""
         async with self._storage.transaction() as tx:

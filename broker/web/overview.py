@@ -118,10 +118,21 @@ def _verification(
     )
 
 
+class _Pair(msgspec.Struct, frozen=True):
+    consumer: str
+    provider: str
+    created_at: datetime
+
+
 async def overview(services: Services, keep: Filter) -> Overview:
-    """The integrations `keep` lets through, most recently active first."""
+    """The integrations `keep` lets through, most recently active first.
+
+    Activity is as `GET /integrations` orders them: the newest of the integration's start, its
+    latest pact's publication and that pact's latest verification. Each kind of fact is read
+    for all integrations at once, so the page costs a few dozen queries, not a few per row.
+    """
     environments = await services.environments.list_environments()
-    integrations = await services.integrations.list()
+    integrations = [_Pair(*pair) for pair in await services.integrations.pairs()]
     latest = await services.contracts.latest_of_all()
     pacts = {(p.consumer.name, p.provider.name): p for p in latest}
     labelled: set[str] | None = None
@@ -150,21 +161,29 @@ async def overview(services: Services, keep: Filter) -> Overview:
     rows = []
     for integration in chosen:
         pact = pacts.get((integration.consumer, integration.provider))
-        rows.append(
-            IntegrationRow(
-                consumer=integration.consumer,
-                provider=integration.provider,
-                pact=None
-                if pact is None
-                else LatestPact(
-                    consumer_version=pact.consumer_version.number,
-                    published_at=pact.publication.created_at,
-                    sha=pact.content.sha,
-                ),
-                verification=_verification(pact, verified),
-                contract=None if pact is None else contracts.get(pact.content.id),
-                consumer_live=live.get(integration.consumer, {}),
-                provider_live=live.get(integration.provider, {}),
-            )
+        activity = integration.created_at
+        if pact is not None:
+            activity = max(activity, pact.publication.created_at)
+            if pact.content.id in verified:
+                activity = max(activity, verified[pact.content.id][0].created_at)
+        row = IntegrationRow(
+            consumer=integration.consumer,
+            provider=integration.provider,
+            pact=None
+            if pact is None
+            else LatestPact(
+                consumer_version=pact.consumer_version.number,
+                published_at=pact.publication.created_at,
+                sha=pact.content.sha,
+            ),
+            verification=_verification(pact, verified),
+            contract=None if pact is None else contracts.get(pact.content.id),
+            consumer_live=live.get(integration.consumer, {}),
+            provider_live=live.get(integration.provider, {}),
         )
-    return Overview(environments=environments, integrations=rows, total=len(integrations))
+        rows.append((activity, row))
+    # Stable: integrations equally recent stay by consumer name, then provider name.
+    rows.sort(key=lambda pair: pair[0], reverse=True)
+    return Overview(
+        environments=environments, integrations=[r for _, r in rows], total=len(integrations)
+    )

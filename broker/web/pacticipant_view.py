@@ -120,8 +120,7 @@ async def pacticipant_view(
     """
     details = await services.pacticipants.get(name)
     real_name = details.pacticipant.name
-    _, versions, total = await services.versions.list_versions(real_name, page)
-    shown = [await services.versions.get(real_name, v.number) for v in versions]
+    _, shown, total = await services.versions.list_details(real_name, page)
     _, branches, branch_total = await services.versions.list_branches(
         real_name, Page(number=1, size=MAX_BRANCHES)
     )
