@@ -565,17 +565,16 @@ class ContractService:
             return await self._assemble_all(tx, publications)
 
     async def _assemble_all(self, tx: _Roles, publications: list[PactPublication]) -> list[Pact]:
-        # Versions and contents in a query or two each (the home page assembles every
-        # integration's latest pact), pacticipants once each.
+        # Pacticipants, versions and contents in a query each (the home page assembles every
+        # integration's latest pact).
         if not publications:
             return []
-        names: dict[int, Pacticipant] = {}
-        for p in publications:
-            for pacticipant_id in (p.consumer_id, p.provider_id):
-                if pacticipant_id not in names:
-                    found = await tx.find_pacticipant_by_id(pacticipant_id)
-                    assert found is not None  # kept by foreign keys
-                    names[pacticipant_id] = found
+        names = {
+            p.id: p
+            for p in await tx.pacticipants_by_ids(
+                sorted({i for p in publications for i in (p.consumer_id, p.provider_id)})
+            )
+        }
         versions = {
             v.id: v
             for v in await tx.versions_by_ids(sorted({p.consumer_version_id for p in publications}))

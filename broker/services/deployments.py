@@ -88,12 +88,9 @@ async def _joined(
 ) -> tuple[dict[int, Pacticipant], dict[int, Version]]:
     """The pacticipants and versions of records in one environment, read in a few queries."""
     versions = {v.id: v for v in await tx.versions_by_ids(sorted({r.version_id for r in records}))}
-    pacticipants: dict[int, Pacticipant] = {}
-    for record in records:
-        if record.pacticipant_id not in pacticipants:
-            found = await tx.find_pacticipant_by_id(record.pacticipant_id)
-            assert found is not None, "foreign keys keep these"
-            pacticipants[record.pacticipant_id] = found
+    pacticipants = {
+        p.id: p for p in await tx.pacticipants_by_ids(sorted({r.pacticipant_id for r in records}))
+    }
     return pacticipants, versions
 
 

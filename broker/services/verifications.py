@@ -159,15 +159,14 @@ class VerificationService:
     ) -> dict[int, tuple[Verification, Version]]:
         """The newest result of each pact content, with the provider version that made it.
 
-        Keyed by pact content id; a content nobody verified yet is left out. One transaction
-        for them all (the home page asks for every integration's latest pact at once).
+        Keyed by pact content id; a content nobody verified yet is left out. Two queries for
+        them all (the home page asks for every integration's latest pact at once).
         """
         async with self._storage.transaction() as tx:
-            latest = {}
-            for pact_version_id in dict.fromkeys(pact_version_ids):
-                found = await tx.latest_verification(pact_version_id)
-                if found is not None:
-                    latest[pact_version_id] = found
+            latest = {
+                v.pact_version_id: v
+                for v in await tx.latest_verifications(sorted(set(pact_version_ids)))
+            }
             versions = {
                 v.id: v
                 for v in await tx.versions_by_ids(

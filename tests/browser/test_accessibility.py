@@ -8,9 +8,12 @@ the one the browser uses puts every link, form and badge under that base URL.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -25,6 +28,26 @@ from tests.browser.a11y import (
 )
 from tests.browser.conftest import WIDTHS, Broker, screenshot
 from tests.e2e.conftest import running_broker
+from tests.integration.http.test_provider_contracts import PACT, contract_body
+
+
+# What `pact-broker publish` sends for one pact document.
+def pact_body(consumer: str, document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "pacticipantName": consumer,
+        "pacticipantVersionNumber": "1.0.0",
+        "branch": "main",
+        "contracts": [
+            {
+                "consumerName": consumer,
+                "providerName": document["provider"]["name"],
+                "specification": "pact",
+                "contentType": "application/json",
+                "content": base64.b64encode(json.dumps(document).encode()).decode(),
+            }
+        ],
+    }
+
 
 pytestmark = pytest.mark.browser
 
@@ -39,12 +62,43 @@ class Pages:
 
 
 def history(broker: Broker, names: str) -> Pages:
-    """Two versions of a pact, one verified, the provider deployed: every page has content."""
-    consumer, provider = f"{names}Web", f"{names}Orders"
+    """Two versions of a pact, one verified, the provider deployed: every page has content.
+
+    Also a provider publishing a provider contract (the home page's bi-directional status), an
+    approval policy and a webhook on the consumer (its page's governance sections).
+    """
+    consumer, provider = f"{names}web", f"{names}orders"
     broker.publish(consumer, provider, "1.0.0")
     broker.publish(consumer, provider, "1.1.0")
     broker.verify(consumer, provider, "1.1.0", "2.0.0", success=True)
     broker.deploy(provider, "2.0.0", "production")
+    broker.deploy(consumer, "1.0.0", "production")
+    bdct_consumer, bdct_provider = f"{names}mobile", f"{names}pets"
+    pact = {**PACT, "consumer": {"name": bdct_consumer}, "provider": {"name": bdct_provider}}
+    published = broker.api("POST", "/contracts/publish", json=pact_body(bdct_consumer, pact))
+    assert published.status_code == 200, published.text
+    body = contract_body("3.0.0", branch="main")
+    contract = broker.api(
+        "POST", f"/provider-contracts/provider/{bdct_provider}/publish", json=body
+    )
+    assert contract.status_code == 200, contract.text
+    team = broker.api("PUT", f"/admin/teams/{names}team", json={"pacticipants": [consumer]})
+    assert team.status_code == 200, team.text
+    policy = broker.api(
+        "PUT",
+        f"/pacticipants/{consumer}/approval-policy",
+        json={"teams": [f"{names}team"], "required": 1},
+    )
+    assert policy.status_code == 200, policy.text
+    hook = {
+        "description": f"Build {provider} when the pact changes",
+        "consumer": {"name": consumer},
+        "provider": {"name": provider},
+        "events": [{"name": "contract_requiring_verification_published"}],
+        "request": {"method": "POST", "url": "https://1.2.3.4/builds"},
+    }
+    made = broker.api("POST", "/webhooks", json=hook)
+    assert made.status_code == 201, made.text
     return Pages(
         home=f"/ui?name={names}",
         pacticipant=f"/ui/pacticipants/{consumer}",
@@ -53,12 +107,32 @@ def history(broker: Broker, names: str) -> Pages:
 
 
 def test_the_home_pacticipant_and_pact_pages_are_accessible(
-    signed_in: Page, web_broker: Broker, names: str
+    signed_in: Page, web_broker: Broker
 ) -> None:
-    pages = history(web_broker, names)
-    for path in (pages.home, pages.pacticipant, pages.pact):
+    # Names of this test alone that read well: its screenshots are the README's.
+    prefix = "shop-"
+    pages = history(web_broker, prefix)
+    for path, name in (
+        (pages.home, "home"),
+        (pages.pacticipant, "pacticipant"),
+        (pages.pact, "pact"),
+    ):
         signed_in.goto(web_broker.url + path)
         assert_accessible(signed_in)
+        screenshot(signed_in, f"accessible-{name}")
+    signed_in.goto(web_broker.url + pages.home)
+    expect(signed_in.locator(f'tr[data-consumer="{prefix}mobile"] .contract-status')).to_have_text(
+        re.compile("Compatible")
+    )
+    signed_in.goto(web_broker.url + pages.pacticipant)
+    expect(signed_in.locator("tr[data-webhook]")).to_have_count(1)
+    expect(signed_in.locator(".policy")).to_contain_text(f"1 of the team {prefix}team")
+    signed_in.goto(web_broker.url + pages.pact)
+    # The badge loads for the signed-in browser although the broker needs a token to read.
+    badge = signed_in.get_by_role("img", name=re.compile("verification status"))
+    expect(badge).to_be_visible()
+    signed_in.wait_for_function("() => document.querySelector('img.badge').complete")
+    assert badge.evaluate("(img) => img.naturalWidth") > 0
     # The pact page's badge is an image with a text alternative.
     expect(signed_in.get_by_role("img", name=re.compile("verification status"))).to_have_count(1)
 
@@ -175,15 +249,18 @@ def test_links_and_badges_use_the_public_base_url_not_the_browsers_origin(
             assert not outside, f"{path} points outside {PUBLIC}: {outside}"
         badge = page.get_by_role("img", name=re.compile("verification status"))
         assert badge.get_attribute("src") == (
-            f"{PUBLIC}/pacts/provider/BaseOrders/consumer/BaseWeb/latest/badge.svg"
+            f"{PUBLIC}/ui/pacts/provider/BaseOrders/consumer/BaseWeb/latest/badge.svg"
         )
         snippet = page.get_by_label("Markdown for a README").input_value()
         assert f"({PUBLIC}/pacts/provider/BaseOrders/consumer/BaseWeb/latest/badge.svg)" in snippet
         # The badge it names is the broker's own, served at the path under the base URL.
-        served = httpx.get(
-            elsewhere + "/pacts/provider/BaseOrders/consumer/BaseWeb/latest/badge.svg"
-        )
-        assert served.status_code == 200
-        assert served.headers["content-type"].startswith("image/svg+xml")
+        for badge_path in (
+            "/pacts/provider/BaseOrders/consumer/BaseWeb/latest/badge.svg",
+            "/ui/pacts/provider/BaseOrders/consumer/BaseWeb/latest/badge.svg",
+        ):
+            served = httpx.get(elsewhere + badge_path)
+            assert served.status_code == 200
+            assert served.headers["content-type"].startswith("image/svg+xml")
+            assert "verified" in served.text
     finally:
         context.close()
