@@ -1,7 +1,7 @@
 """Latency of the web pages (#15) over a large history: home, network and pacticipant.
 
     .venv/bin/python benchmarks/web_pages.py [--scale 1.0] [--requests 200]
-        [--backend sqlite --backend postgresql]
+        [--backend sqlite --backend postgresql] [--loaded DATABASE_URL ...]
 
 For each backend it loads `history.py`'s history (at scale 1.0: 50 pacticipants, 120
 integrations, 200,000 versions, ~1,000,000 verification results, ~20,000 deployments) into a
@@ -15,6 +15,9 @@ text/html`):
 - pacticipant: `/ui/pacticipants/{name}`, rotating over the services that both consume and
   provide: the first page of versions, branches, deployments and can-i-deploy of the latest
   version to each environment.
+
+`--loaded URL` (repeatable) measures a database `history.py` already loaded instead (its
+backend is read from the URL), so a run can be repeated without loading again.
 
 It prints p50 and p99 latency in milliseconds per page and backend, and whether the p99 is
 under the issue's target (150 ms). Nothing here asserts a time: machines are shared and noisy.
@@ -104,11 +107,17 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
+    parser.add_argument("--loaded", action="append", default=[], metavar="DATABASE_URL")
     args = parser.parse_args()
     backends = args.backend or ["sqlite", "postgresql"]
     results: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory() as directory:
-        for backend in backends:
+        for url in args.loaded:
+            backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+            print(f"{backend}: measuring the history loaded in {url}", flush=True)
+            with broker(url, Path(directory)) as served:
+                results[backend] = measure(served, args.requests)
+        for backend in [] if args.loaded else backends:
             results[backend] = run_backend(backend, args.scale, args.requests, Path(directory))
     print()
     print(f"{'page':<14} {'backend':<11} {'p50 ms':>8} {'p99 ms':>8}  p99 < {TARGET_P99_MS:.0f} ms")

@@ -51,6 +51,8 @@ def pact_body(consumer: str, document: dict[str, Any]) -> dict[str, Any]:
 
 pytestmark = pytest.mark.browser
 
+WIDEST = 1920
+
 
 @dataclass(frozen=True)
 class Pages:
@@ -119,6 +121,7 @@ def test_the_home_pacticipant_and_pact_pages_are_accessible(
     ):
         signed_in.goto(web_broker.url + path)
         assert_accessible(signed_in)
+        assert sideways_overflow(signed_in, WIDEST) == 0, f"{path} scrolls sideways at {WIDEST}"
         screenshot(signed_in, f"accessible-{name}")
     signed_in.goto(web_broker.url + pages.home)
     expect(signed_in.locator(f'tr[data-consumer="{prefix}mobile"] .contract-status')).to_have_text(

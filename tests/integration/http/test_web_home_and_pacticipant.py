@@ -158,3 +158,37 @@ async def test_the_pacticipant_page_lists_its_webhooks_without_credentials(
     assert ">provider<" in orders
     users = (await open_client.get("/ui/pacticipants/Users", headers=AS_BROWSER)).text
     assert "No webhook names Users." in users
+
+
+async def test_the_pacticipant_page_pages_versions_newest_first_with_tags_and_releases(
+    open_client: Client,
+) -> None:
+    for n in range(23):
+        await publish(open_client, "Web", "Orders", f"1.{n}.0")
+    tagged = await open_client.put("/pacticipants/Web/versions/1.21.0/tags/prod")
+    assert tagged.status_code in {200, 201}, tagged.text
+    made = await open_client.post("/environments", json={"name": "mobile", "production": True})
+    assert made.status_code == 201, made.text
+    uuid = made.json()["uuid"]
+    for kind, number in (("released-versions", "1.20.0"), ("deployed-versions", "1.22.0")):
+        recorded = await open_client.post(
+            f"/pacticipants/Web/versions/{number}/{kind}/environment/{uuid}", json={}
+        )
+        assert recorded.status_code == 201, recorded.text
+
+    first = (await open_client.get("/ui/pacticipants/Web", headers=AS_BROWSER)).text
+    listed = re.findall(r'<td data-label="Version"><a [^>]*><code>([^<]+)</code>', first)
+    assert listed == [f"1.{n}.0" for n in range(22, 2, -1)]  # 20, newest first
+    assert "23 versions, newest first: page 1 of 2." in first
+    assert 'rel="next">Older versions</a>' in first
+    assert '<span class="tag">prod</span>' in first
+    # Per environment: what is deployed and what is released, each with its version.
+    assert re.search(r"deployed <code>1\.22\.0</code>", first)
+    assert re.search(r"released <code>1\.20\.0</code>", first)
+    assert '<span class="tag">Mobile (released)</span>' in first
+
+    second = (await open_client.get("/ui/pacticipants/Web?page=2", headers=AS_BROWSER)).text
+    listed = re.findall(r'<td data-label="Version"><a [^>]*><code>([^<]+)</code>', second)
+    assert listed == ["1.2.0", "1.1.0", "1.0.0"]
+    assert 'rel="prev">Newer versions</a>' in second
+    assert "Older versions" not in second
