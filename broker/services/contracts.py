@@ -43,12 +43,15 @@ from broker.storage.interface import (
     Environments,
     Pacticipants,
     Pacts,
+    Selection,
     Storage,
     Versions,
 )
 
 
-class _Roles(Contracts, Deployments, Environments, Pacticipants, Pacts, Versions, Protocol):
+class _Roles(
+    Contracts, Deployments, Environments, Pacticipants, Pacts, Selection, Versions, Protocol
+):
     """The storage roles this module's helpers use."""
 
 
@@ -562,16 +565,36 @@ class ContractService:
             return await self._assemble_all(tx, publications)
 
     async def _assemble_all(self, tx: _Roles, publications: list[PactPublication]) -> list[Pact]:
-        pacts = []
-        names: dict[int, Pacticipant] = {}
-        for p in publications:
-            for pacticipant_id in (p.consumer_id, p.provider_id):
-                if pacticipant_id not in names:
-                    found = await tx.find_pacticipant_by_id(pacticipant_id)
-                    assert found is not None  # kept by foreign keys
-                    names[pacticipant_id] = found
-            pacts.append(await self._assemble(tx, names[p.consumer_id], names[p.provider_id], p))
-        return pacts
+        # Pacticipants, versions and contents in a query each (the home page assembles every
+        # integration's latest pact).
+        if not publications:
+            return []
+        names = {
+            p.id: p
+            for p in await tx.pacticipants_by_ids(
+                sorted({i for p in publications for i in (p.consumer_id, p.provider_id)})
+            )
+        }
+        versions = {
+            v.id: v
+            for v in await tx.versions_by_ids(sorted({p.consumer_version_id for p in publications}))
+        }
+        contents = {
+            c.id: c
+            for c in await tx.pact_versions_by_ids(
+                sorted({p.pact_version_id for p in publications})
+            )
+        }
+        return [
+            _pact(
+                names[p.consumer_id],
+                names[p.provider_id],
+                versions[p.consumer_version_id],
+                p,
+                contents[p.pact_version_id],
+            )
+            for p in publications
+        ]
 
     async def previous_distinct(self, pact: Pact) -> Pact | None:
         """The pact of the newest earlier consumer version with other content."""

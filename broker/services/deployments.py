@@ -22,12 +22,13 @@ from broker.storage.interface import (
     Deployments,
     Environments,
     Pacticipants,
+    Selection,
     Storage,
     Versions,
 )
 
 
-class _Roles(AuditLog, Deployments, Environments, Pacticipants, Versions, Protocol):
+class _Roles(AuditLog, Deployments, Environments, Pacticipants, Selection, Versions, Protocol):
     """The storage roles this module's helpers use."""
 
 
@@ -80,6 +81,53 @@ async def _release(tx: _Roles, record: ReleasedVersion) -> Release:
     environment = await tx.find_environment(record.environment_id)
     assert pacticipant and version and environment, "foreign keys keep these"
     return Release(record=record, pacticipant=pacticipant, version=version, environment=environment)
+
+
+async def _joined(
+    tx: _Roles, environment: Environment, records: list[DeployedVersion] | list[ReleasedVersion]
+) -> tuple[dict[int, Pacticipant], dict[int, Version]]:
+    """The pacticipants and versions of records in one environment, read in a few queries."""
+    versions = {v.id: v for v in await tx.versions_by_ids(sorted({r.version_id for r in records}))}
+    pacticipants = {
+        p.id: p for p in await tx.pacticipants_by_ids(sorted({r.pacticipant_id for r in records}))
+    }
+    return pacticipants, versions
+
+
+async def _deployments_in(
+    tx: _Roles, environment: Environment, records: list[DeployedVersion]
+) -> list[Deployment]:
+    """`_deployment` of each record of one environment, batched (a page lists them all)."""
+    if not records:
+        return []
+    pacticipants, versions = await _joined(tx, environment, records)
+    return [
+        Deployment(
+            record=r,
+            pacticipant=pacticipants[r.pacticipant_id],
+            version=versions[r.version_id],
+            environment=environment,
+        )
+        for r in records
+    ]
+
+
+async def _releases_in(
+    tx: _Roles, environment: Environment, records: list[ReleasedVersion]
+) -> list[Release]:
+    """`_release` of each record of one environment, batched."""
+    if not records:
+        return []
+    pacticipants, versions = await _joined(tx, environment, records)
+    return [
+        Release(
+            record=r,
+            pacticipant=pacticipants[r.pacticipant_id],
+            version=versions[r.version_id],
+            environment=environment,
+        )
+        for r in records
+    ]
 
 
 class LiveVersionReads(Deployments, Versions, Protocol):
@@ -243,7 +291,7 @@ class DeploymentService:
                 currently_deployed=True,
                 application_instance=application_instance,
             )
-            return environment, [await _deployment(tx, r) for r in records]
+            return environment, await _deployments_in(tx, environment, records)
 
     async def record_release(
         self, pacticipant_name: str, number: str, environment_uuid: str
@@ -351,4 +399,4 @@ class DeploymentService:
                 version_id=version_id,
                 currently_supported=True,
             )
-            return environment, [await _release(tx, r) for r in records]
+            return environment, await _releases_in(tx, environment, records)

@@ -66,6 +66,17 @@ class IntegrationService:
         self._storage = storage
         self._clock = clock
 
+    async def pairs(self) -> list[tuple[str, str, datetime]]:
+        """Every integration's consumer and provider names and when it began, in one query.
+
+        By consumer name, then provider name; `list` adds each one's status and activity.
+        """
+        async with self._storage.transaction() as tx:
+            return [
+                (row.consumer_name, row.provider_name, row.created_at)
+                for row in await tx.list_integrations()
+            ]
+
     async def list(self) -> list[Integration]:
         """Every integration, the most recently active first (as the Pact Broker orders them)."""
         async with self._storage.transaction() as tx:

@@ -9,6 +9,9 @@ the comparisons as bi-directional verification results (`broker.services.compari
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
 
 import msgspec
 
@@ -16,6 +19,7 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError, N
 from broker.domain.model import (
     Comparison,
     Pacticipant,
+    PactVersion,
     Page,
     ProviderContract,
     ProviderContractPublication,
@@ -94,6 +98,36 @@ class ContractDocument(msgspec.Struct, frozen=True, kw_only=True):
     contract: ProviderContract
     publication: ProviderContractPublication
     outline: DocumentOutline
+
+
+Outcome = Literal["compatible", "incompatible", "not-compared"]
+
+
+class ContractStatus(msgspec.Struct, frozen=True, kw_only=True):
+    """How a pact content fares against its provider's newest provider contract (BDCT).
+
+    `comparison` is None when the two were never compared (pages do not compare: that is
+    work for a publication or can-i-deploy).
+    """
+
+    provider_version: str
+    published_at: datetime
+    self_verified: bool | None
+    comparison: Comparison | None
+
+    @property
+    def outcome(self) -> Outcome:
+        """`compatible`, `incompatible` or `not-compared`."""
+        if self.comparison is None:
+            return "not-compared"
+        return "compatible" if self.comparison.success else "incompatible"
+
+    @property
+    def problem(self) -> str | None:
+        """The first error of an incompatible comparison, in words."""
+        if self.comparison is None or self.comparison.success:
+            return None
+        return first_problem(self.comparison)
 
 
 class ProviderContractService:
@@ -333,6 +367,38 @@ class ProviderContractService:
                     )
                 )
             return compared, len(named)
+
+    async def statuses(self, pacts: Sequence[PactVersion]) -> dict[int, ContractStatus]:
+        """Each pact content's standing against its provider's newest provider contract.
+
+        Keyed by pact content id; a content whose provider published no contract is left out.
+        Reads only: a pair never compared is `not-compared`.
+        """
+        found: dict[int, ContractStatus] = {}
+        async with self._storage.transaction() as tx:
+            newest: dict[int, tuple[ProviderContractPublication, Version] | None] = {}
+            for pact in pacts:
+                if pact.provider_id not in newest:
+                    latest = await tx.latest_contract_publications(pact.provider_id, 1)
+                    version = (
+                        None
+                        if not latest
+                        else await tx.find_version_by_id(latest[0].provider_version_id)
+                    )
+                    newest[pact.provider_id] = (
+                        None if not latest or version is None else (latest[0], version)
+                    )
+                held = newest[pact.provider_id]
+                if held is None:
+                    continue
+                publication, version = held
+                found[pact.id] = ContractStatus(
+                    provider_version=version.number,
+                    published_at=publication.updated_at,
+                    self_verified=publication.self_verification_success,
+                    comparison=await tx.find_comparison(pact.id, publication.contract_version_id),
+                )
+        return found
 
     async def comparison(self, comparison_id: int) -> Comparison:
         """A stored comparison."""

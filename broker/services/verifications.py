@@ -7,6 +7,7 @@ provider version if it is new.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -152,6 +153,27 @@ class VerificationService:
             if found is None:
                 raise NotFoundError(f"The pact content {sha} has no verification results yet")
             return await self._details(tx, found)
+
+    async def latest_of_contents(
+        self, pact_version_ids: Sequence[int]
+    ) -> dict[int, tuple[Verification, Version]]:
+        """The newest result of each pact content, with the provider version that made it.
+
+        Keyed by pact content id; a content nobody verified yet is left out. Two queries for
+        them all (the home page asks for every integration's latest pact at once).
+        """
+        async with self._storage.transaction() as tx:
+            latest = {
+                v.pact_version_id: v
+                for v in await tx.latest_verifications(sorted(set(pact_version_ids)))
+            }
+            versions = {
+                v.id: v
+                for v in await tx.versions_by_ids(
+                    sorted({v.provider_version_id for v in latest.values()})
+                )
+            }
+        return {key: (found, versions[found.provider_version_id]) for key, found in latest.items()}
 
     async def of_pact(
         self, provider_name: str, consumer_name: str, sha: str

@@ -146,9 +146,13 @@ class VersionService:
         self._clock = clock
 
     async def details(
-        self, tx: _Roles, pacticipant: Pacticipant, version: Version
+        self,
+        tx: _Roles,
+        pacticipant: Pacticipant,
+        version: Version,
+        environments: list[Environment] | None = None,
     ) -> VersionDetails:
-        """Assemble what the version resource shows."""
+        """Assemble what the version resource shows (`environments`: every one, if read)."""
         deployed, released = await tx.environments_of_version(version.id)
         return VersionDetails(
             pacticipant=pacticipant,
@@ -158,7 +162,7 @@ class VersionService:
                 BranchHead(name=b.name, is_latest=head)
                 for b, head in await tx.branches_of_version(version.id)
             ],
-            environments=await tx.list_environments(),
+            environments=await tx.list_environments() if environments is None else environments,
             deployed_environment_ids=deployed,
             released_environment_ids=released,
         )
@@ -223,6 +227,23 @@ class VersionService:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             versions, total = await tx.list_versions(pacticipant.id, page)
             return pacticipant, versions, total
+
+    async def list_details(
+        self, pacticipant_name: str, page: Page
+    ) -> tuple[Pacticipant, list[VersionDetails], int]:
+        """As `list_versions`, each version with its tags, branches and environments.
+
+        One transaction for the page (the pacticipant page shows them all).
+        """
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            versions, total = await tx.list_versions(pacticipant.id, page)
+            environments = await tx.list_environments()
+            return (
+                pacticipant,
+                [await self.details(tx, pacticipant, v, environments) for v in versions],
+                total,
+            )
 
     async def delete(self, pacticipant_name: str, number: str) -> None:
         """Remove a version with its tags, branch memberships, deployments and releases."""

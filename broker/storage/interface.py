@@ -742,6 +742,14 @@ class Selection(Protocol):
         """The versions with these ids (any order)."""
         ...
 
+    async def pacticipants_by_ids(self, ids: Sequence[int]) -> list[Pacticipant]:
+        """The pacticipants with these ids (any order)."""
+        ...
+
+    async def latest_verifications(self, pact_version_ids: Sequence[int]) -> list[Verification]:
+        """The newest result of each of these pact contents that has one (any order)."""
+        ...
+
     async def latest_verification_by(
         self, pact_version_id: int, provider_version_id: int
     ) -> Verification | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from broker.domain.model import PactPublication, PactVersion, Verification, Version
+from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verification, Version
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
 from broker.storage.interface import PactAndResult
 from broker.storage.pacts import pact_version, publication
@@ -90,6 +90,20 @@ class SelectionRows:
     async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
         rows = await self._by_ids("SELECT * FROM versions WHERE id IN {ids}", ids)
         return [to_version(r) for r in rows]
+
+    async def pacticipants_by_ids(self, ids: Sequence[int]) -> list[Pacticipant]:
+        rows = await self._by_ids("SELECT * FROM pacticipants WHERE id IN {ids}", ids)
+        return [record(Pacticipant, r) for r in rows]
+
+    async def latest_verifications(self, pact_version_ids: Sequence[int]) -> list[Verification]:
+        # One index seek (verifications_by_pact_version) per content for its newest result.
+        rows = await self._by_ids(
+            "SELECT v.* FROM pact_versions pv JOIN verifications v ON v.id = ("
+            " SELECT max(x.id) FROM verifications x WHERE x.pact_version_id = pv.id)"
+            " WHERE pv.id IN {ids}",
+            pact_version_ids,
+        )
+        return [record(Verification, r) for r in rows]
 
     async def latest_verification_by(
         self, pact_version_id: int, provider_version_id: int

@@ -1,7 +1,9 @@
 """What the home page shows, gathered from the services (no HTTP).
 
 Every integration, its latest pact and verification, and what each side has deployed or
-released in each environment.
+released in each environment. When the provider publishes provider contracts (bi-directional
+contract testing), the latest verification is the comparison of the latest pact with the
+provider's newest contract: compatible, incompatible or not yet compared.
 """
 
 from __future__ import annotations
@@ -11,18 +13,12 @@ from typing import Literal
 
 import msgspec
 
-from broker.domain.errors import NotFoundError
-from broker.domain.model import Environment
+from broker.domain.model import Environment, Verification, Version
 from broker.http.context import Services
 from broker.services.contracts import Pact
-from broker.services.integrations import VerificationStatus
+from broker.services.provider_contracts import ContractStatus
 
 Status = Literal["success", "failure", "unverified"]
-STATUS: dict[VerificationStatus, Status] = {
-    "success": "success",
-    "failed": "failure",
-    "never": "unverified",
-}
 
 
 class LatestPact(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,6 +51,9 @@ class IntegrationRow(msgspec.Struct, frozen=True, kw_only=True):
     provider: str
     pact: LatestPact | None
     verification: LatestVerification
+    # The latest pact against the provider's newest provider contract; None when the
+    # provider publishes none (or there is no pact).
+    contract: ContractStatus | None = None
     # Environment name -> what the consumer and the provider run there.
     consumer_live: dict[str, Live]
     provider_live: dict[str, Live]
@@ -105,31 +104,37 @@ async def _live(services: Services, environments: list[Environment]) -> dict[str
     return live
 
 
-async def _verification(services: Services, pact: Pact | None) -> LatestVerification:
-    if pact is None:
+def _verification(
+    pact: Pact | None, latest: dict[int, tuple[Verification, Version]]
+) -> LatestVerification:
+    found = None if pact is None else latest.get(pact.content.id)
+    if found is None:
         return LatestVerification(status="unverified")
-    try:
-        found = await services.verifications.latest(
-            pact.provider.name, pact.consumer.name, pact.content.sha
-        )
-    except NotFoundError:
-        return LatestVerification(status="unverified")
+    verification, provider_version = found
     return LatestVerification(
-        status="success" if found.verification.success else "failure",
-        provider_version=found.provider_version.number,
-        verified_at=found.verification.created_at,
+        status="success" if verification.success else "failure",
+        provider_version=provider_version.number,
+        verified_at=verification.created_at,
     )
+
+
+class _Pair(msgspec.Struct, frozen=True):
+    consumer: str
+    provider: str
+    created_at: datetime
 
 
 async def overview(services: Services, keep: Filter, *, details: bool = True) -> Overview:
     """The integrations `keep` lets through, most recently active first.
 
-    Without `details` (the network page), what runs in each environment is not read, and each
-    verification is only its status: the one `services.integrations.list()` already read for
-    the integration, the newest result of its latest pact's content, as `_verification` reads.
+    Without `details` (the network page), what runs in each environment is not read.
+
+    Activity is as `GET /integrations` orders them: the newest of the integration's start, its
+    latest pact's publication and that pact's latest verification. Each kind of fact is read
+    for all integrations at once, so the page costs a few dozen queries, not a few per row.
     """
     environments = await services.environments.list_environments()
-    integrations = await services.integrations.list()
+    integrations = [_Pair(*pair) for pair in await services.integrations.pairs()]
     latest = await services.contracts.latest_of_all()
     pacts = {(p.consumer.name, p.provider.name): p for p in latest}
     labelled: set[str] | None = None
@@ -152,25 +157,35 @@ async def overview(services: Services, keep: Filter, *, details: bool = True) ->
         }
         chosen = [i for i in chosen if i.consumer in owned or i.provider in owned]
     live = await _live(services, environments) if chosen and details else {}
+    shown = [pacts[key] for key in ((i.consumer, i.provider) for i in chosen) if key in pacts]
+    contracts = await services.provider_contracts.statuses([p.content for p in shown])
+    verified = await services.verifications.latest_of_contents([p.content.id for p in shown])
     rows = []
     for integration in chosen:
         pact = pacts.get((integration.consumer, integration.provider))
-        rows.append(
-            IntegrationRow(
-                consumer=integration.consumer,
-                provider=integration.provider,
-                pact=None
-                if pact is None
-                else LatestPact(
-                    consumer_version=pact.consumer_version.number,
-                    published_at=pact.publication.created_at,
-                    sha=pact.content.sha,
-                ),
-                verification=await _verification(services, pact)
-                if details
-                else LatestVerification(status=STATUS[integration.verification_status]),
-                consumer_live=live.get(integration.consumer, {}),
-                provider_live=live.get(integration.provider, {}),
-            )
+        activity = integration.created_at
+        if pact is not None:
+            activity = max(activity, pact.publication.created_at)
+            if pact.content.id in verified:
+                activity = max(activity, verified[pact.content.id][0].created_at)
+        row = IntegrationRow(
+            consumer=integration.consumer,
+            provider=integration.provider,
+            pact=None
+            if pact is None
+            else LatestPact(
+                consumer_version=pact.consumer_version.number,
+                published_at=pact.publication.created_at,
+                sha=pact.content.sha,
+            ),
+            verification=_verification(pact, verified),
+            contract=None if pact is None else contracts.get(pact.content.id),
+            consumer_live=live.get(integration.consumer, {}),
+            provider_live=live.get(integration.provider, {}),
         )
-    return Overview(environments=environments, integrations=rows, total=len(integrations))
+        rows.append((activity, row))
+    # Stable: integrations equally recent stay by consumer name, then provider name.
+    rows.sort(key=lambda pair: pair[0], reverse=True)
+    return Overview(
+        environments=environments, integrations=[r for _, r in rows], total=len(integrations)
+    )

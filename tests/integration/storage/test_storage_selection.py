@@ -200,3 +200,30 @@ async def test_the_branch_head_follows_additions_and_removals(
         assert await head() == [v3.id]
         await tx.delete_version(v3)  # the branch membership goes with the version
         assert await head() == [v1.id]
+
+
+async def test_pacticipants_and_the_newest_result_of_each_content_by_id_lists(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        third = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+        named = await tx.pacticipants_by_ids([third.id, pacticipant.id, provider.id, 999])
+        assert sorted(p.name for p in named) == ["Bar", "Baz", "Foo"]
+        assert await tx.pacticipants_by_ids([]) == []
+
+        one, two, three = [
+            await tx.insert_pact_version(pacticipant.id, provider.id, sha, "{}", now)
+            for sha in ("a", "b", "c")
+        ]
+        p1, p2 = await consumer_versions(tx, provider, ["10", "11"], now)
+        await result(tx, one.id, pacticipant, provider, p1, True, now)
+        newest_of_one = await result(tx, one.id, pacticipant, provider, p2, False, now)
+        newest_of_two = await result(tx, two.id, pacticipant, provider, p1, True, now)
+        found = await tx.latest_verifications([one.id, two.id, three.id])
+        # The newest result of each content that has one (`three` has none); read in chunks.
+        assert {v.pact_version_id: v.id for v in found} == {
+            one.id: newest_of_one.id,
+            two.id: newest_of_two.id,
+        }
+        assert {v.pact_version_id: v.success for v in found} == {one.id: False, two.id: True}
+        assert await tx.latest_verifications([]) == []
