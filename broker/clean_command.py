@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 import msgspec
 
@@ -35,6 +37,40 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="delete old versions and what only they hold (never what is deployed, released, "
         "named by an open change request, or needed by can-i-deploy)",
     )
+    _add_flags(clean)
+
+
+class _OptionsError(Exception):
+    """A flag of `ACCORD_CLEAN_OPTIONS` argparse refused."""
+
+
+class _OptionsParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _OptionsError(message)
+
+
+def parse_options(options: Sequence[str]) -> argparse.Namespace:
+    """`ACCORD_CLEAN_OPTIONS` read as the command's flags; `ValueError` says what is wrong."""
+    parser = _OptionsParser(prog="ACCORD_CLEAN_OPTIONS", add_help=False)
+    _add_flags(parser)
+    try:
+        return parser.parse_args(list(options))
+    except _OptionsError as error:
+        raise ValueError(str(error)) from None
+
+
+def check_options(options: Sequence[str]) -> str | None:
+    """What is wrong with `ACCORD_CLEAN_OPTIONS`, or None."""
+    try:
+        policy_from(parse_options(options), system_clock)
+    except ValueError as error:
+        return str(error)
+    except InvalidInputError as error:
+        return "; ".join(f"{e.pointer}: {e.detail}" for e in error.errors)
+    return None
+
+
+def _add_flags(clean: argparse.ArgumentParser) -> None:
     clean.add_argument(
         "--keep-latest-per-branch",
         type=int,

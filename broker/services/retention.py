@@ -11,6 +11,7 @@ the real run then deletes. A real run ends with one audit entry carrying the cou
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections import Counter
 from collections.abc import Sequence
@@ -91,7 +92,7 @@ class RetentionService:
             await self._documents(plan, report, gone, gone_contents, delete=delete)
             if policy.outbox_older_than is not None:
                 await self._outbox(policy, report, delete=delete)
-        except Exception:
+        except (Exception, asyncio.CancelledError):
             if delete:  # what was deleted before the failure is on record all the same
                 with contextlib.suppress(Exception):
                     await self._audit(report, interrupted=True)

@@ -1210,6 +1210,15 @@ class Storage(Protocol):
         """Open a transaction: committed when the block ends, rolled back if it raises."""
         ...
 
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Hold a named lock across transactions while the block runs; whether it was got.
+
+        Never waits: False when another holder has it. PostgreSQL: a session advisory lock on
+        a pooled connection kept for the block, so one replica of several holds it; SQLite:
+        within this process (its one broker process).
+        """
+        ...
+
     async def migrate(self) -> list[str]:
         """Apply pending schema migrations; the names of those applied.
 

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def clean(database_url: str, *argv: str) -> subprocess.CompletedProcess[str]:
 
 def rows(path: Path, table: str) -> int:
     with sqlite3.connect(path) as database:
-        [(count,)] = database.execute(f"SELECT count(*) FROM {table}").fetchall()  # noqa: S608
+        [(count,)] = database.execute(f"SELECT count(*) FROM {table}").fetchall()
     database.close()
     return int(count)
 
@@ -86,3 +87,40 @@ async def test_clean_reports_then_deletes_and_is_audited(tmp_path: Path) -> None
     database.close()
     assert (actor, action) == ("cli:broker-clean", "retention.clean")
     assert subject.startswith(f"clean:versions={did['totals']['versions']},")
+
+
+async def test_a_broker_with_a_schedule_cleans_on_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "history.db"
+    url = f"sqlite:///{path}"
+    await history_module().build(url, 0.005)
+    versions = rows(path, "versions")
+    refused = subprocess.run(
+        [sys.executable, "-m", "clients.cli", "broker", "serve"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "ACCORD_DATABASE_URL": url,
+            "ACCORD_CLEAN_SCHEDULE": "1s",
+            "ACCORD_CLEAN_OPTIONS": "--keep-latest-per-branch 0 --dry-rum",
+        },
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert refused.stderr == "accord: ACCORD_CLEAN_OPTIONS: unrecognized arguments: --dry-rum\n"
+
+    schedule = {"ACCORD_CLEAN_SCHEDULE": "1s", "ACCORD_CLEAN_OPTIONS": "--keep-latest-per-branch 3"}
+    with running_broker(url, tmp_path, ACCORD_AUDIT_KEY=KEY, **schedule):
+        deadline = time.monotonic() + 120
+        while not rows(path, "audit_log") and time.monotonic() < deadline:
+            time.sleep(0.2)
+    with sqlite3.connect(path) as database:
+        [(actor, subject), *_] = database.execute(
+            "SELECT actor, subject FROM audit_log WHERE action = 'retention.clean' ORDER BY seq"
+        ).fetchall()
+    database.close()
+    assert actor == "schedule:clean"
+    deleted = int(subject.removeprefix("clean:versions=").split(",")[0])
+    assert deleted > 100
+    assert rows(path, "versions") == versions - deleted
