@@ -84,6 +84,13 @@ def _add_flags(clean: argparse.ArgumentParser) -> None:
         help="keep versions created since an ISO date (2026-01-31) or within an age (90d, 12w)",
     )
     clean.add_argument(
+        "--keep-pending-status",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="keep the provider versions whose results make a kept pact not pending (default);"
+        " --no-keep-pending-status deletes them too, and old pacts may become pending again",
+    )
+    clean.add_argument(
         "--keep-webhook-history",
         metavar="AGE",
         default="30d",
@@ -134,6 +141,7 @@ def policy_from(args: argparse.Namespace, clock: Clock) -> Policy:
     return Policy(
         keep_latest_per_branch=args.keep_latest_per_branch,
         keep_newer_than=newer,
+        keep_pending_status=args.keep_pending_status,
         outbox_older_than=history,
     )
 

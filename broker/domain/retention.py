@@ -48,6 +48,9 @@ class Policy(msgspec.Struct, frozen=True, kw_only=True):
 
     keep_latest_per_branch: int = 10
     keep_newer_than: datetime | None = None
+    # Also keep the provider versions whose results pending status reads first (see
+    # `RetentionService`); False lets pending status of old contents change, for less kept.
+    keep_pending_status: bool = True
     # Webhook events (with their deliveries and attempts) older than this, and no longer
     # pending or running, are deleted; None keeps them all.
     outbox_older_than: datetime | None = None

@@ -113,6 +113,8 @@ class RetentionService:
             decision = decide(facts, policy)
             doomed[pacticipant_id] = decision.doomed
             kept.update(reason.value for reason in decision.kept.values())
+        if not policy.keep_pending_status:
+            return _Plan(names=dict(pacticipants), doomed=doomed, kept=kept)
         # The provider versions whose results pending status reads first, for the contents
         # the kept versions hold, stay too (with those results).
         all_doomed = {i for ids in doomed.values() for i in ids}

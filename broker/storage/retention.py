@@ -15,7 +15,7 @@ from datetime import datetime
 from broker.domain.retention import Counts, OutboxCounts, VersionFacts
 from broker.storage.driver import Driver, moment
 from broker.storage.interface import Dependents
-from broker.storage.selection import in_list
+from broker.storage.selection import chunks, in_list
 
 # Versions still deletable: of the planned ids, those nothing has come to need since the plan.
 _STILL_DELETABLE = (
@@ -51,23 +51,26 @@ _VERSION_DEPENDENTS = (
     "   WHERE pacticipant_name = ? AND version_number IN {numbers}) AS warnings"
 )
 
-# For each content, the first successful result (any, and not fetched as WIP), and the first on
-# the provider's main branch: the results pending status and WIP selection read first.
-_FIRST_SUCCESSES = (
-    "SELECT DISTINCT v.provider_version_id FROM verifications v WHERE v.id IN ("
-    " SELECT min(f.id) FROM verifications f WHERE f.pact_version_id IN {ids} AND f.success"
-    "  GROUP BY f.pact_version_id"
-    " UNION SELECT min(f.id) FROM verifications f"
-    "  WHERE f.pact_version_id IN {ids} AND f.success AND NOT f.wip GROUP BY f.pact_version_id"
-    " UNION SELECT min(f.id) FROM verifications f {on_main}"
-    "  WHERE f.pact_version_id IN {ids} AND f.success GROUP BY f.pact_version_id"
-    " UNION SELECT min(f.id) FROM verifications f {on_main}"
-    "  WHERE f.pact_version_id IN {ids} AND f.success AND NOT f.wip GROUP BY f.pact_version_id)"
+# For each content, the provider versions of its first successful result (of any, and of those
+# not fetched as WIP), and of its first on the provider's main branch (the same two): what
+# pending status and WIP selection read first. Each walks the content's results in id order
+# and stops at the first that qualifies (`verifications_by_pact_version`).
+_FIRST = (
+    "(SELECT v.provider_version_id FROM verifications v"
+    " WHERE v.pact_version_id = pv.id AND v.success {filter} ORDER BY v.id LIMIT 1)"
 )
+_NOT_WIP = "AND NOT v.wip"
 _ON_MAIN = (
-    "JOIN pacticipants p ON p.id = f.provider_id"
-    " JOIN branches b ON b.pacticipant_id = p.id AND b.name = p.main_branch"
-    " JOIN branch_versions bv ON bv.branch_id = b.id AND bv.version_id = f.provider_version_id"
+    "AND EXISTS (SELECT 1 FROM branch_versions bv JOIN branches b ON b.id = bv.branch_id"
+    " JOIN pacticipants p ON p.id = b.pacticipant_id"
+    " WHERE bv.version_id = v.provider_version_id AND b.name = p.main_branch)"
+)
+_FIRST_SUCCESSES = (
+    f"SELECT {_FIRST.format(filter='')} AS first_0,"  # noqa: S608 - fixed fragments
+    f" {_FIRST.format(filter=_NOT_WIP)} AS first_1,"
+    f" {_FIRST.format(filter=_ON_MAIN)} AS first_2,"
+    f" {_FIRST.format(filter=_NOT_WIP + ' ' + _ON_MAIN)} AS first_3"
+    " FROM pact_versions pv WHERE pv.id IN {ids}"
 )
 
 # Webhook events past the cutoff none of whose deliveries is still to be made.
@@ -77,8 +80,6 @@ _SETTLED_EVENTS = (
     "   WHERE d.event_id = e.id AND d.status NOT IN ('succeeded', 'dead'))"
     " ORDER BY e.id LIMIT ?"
 )
-
-WITNESS_CHUNK = 1000  # content ids per statement, each list given four times
 
 
 class RetentionRows:
@@ -169,11 +170,10 @@ class RetentionRows:
 
     async def first_success_versions(self, pact_version_ids: Sequence[int]) -> set[int]:
         found: set[int] = set()
-        for start in range(0, len(pact_version_ids), WITNESS_CHUNK):
-            chunk = pact_version_ids[start : start + WITNESS_CHUNK]
-            sql = _FIRST_SUCCESSES.format(ids=in_list(len(chunk)), on_main=_ON_MAIN)
-            rows = await self._db.fetch(sql, *chunk, *chunk, *chunk, *chunk)
-            found.update(r["provider_version_id"] for r in rows)
+        for chunk in chunks(pact_version_ids) if pact_version_ids else []:
+            rows = await self._db.fetch(_FIRST_SUCCESSES.format(ids=in_list(len(chunk))), *chunk)
+            # None: a content without such a result.
+            found.update(r[f"first_{n}"] for r in rows for n in range(4) if r[f"first_{n}"])
         return found
 
     async def clean_versions(

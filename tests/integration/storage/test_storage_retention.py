@@ -415,3 +415,15 @@ async def test_webhook_history_goes_once_delivered_or_dead_and_old_enough(
         assert await tx.find_delivery(made["old-done"].uuid) is None
         assert await tx.find_delivery(made["old-pending"].uuid) is not None
         assert await tx.find_delivery(made["new-dead"].uuid) is not None
+
+
+async def test_without_pending_status_the_first_verifiers_go_too(
+    storage: Storage, environment: Environment, now: datetime
+) -> None:
+    h = await history(storage, environment, now)
+    service = RetentionService(storage, clock_at(now + timedelta(days=1)))
+    policy = Policy(keep_latest_per_branch=1, keep_pending_status=False)
+    report = await service.clean(policy, dry_run=False)
+    assert await numbers(storage, h.orders) == {"o4"}
+    assert "keeps pending status" not in report.versions_kept
+    assert report.by_pacticipant["Orders"].versions == 3
