@@ -174,6 +174,13 @@ def run(settings: Settings, args: argparse.Namespace, clock: Clock = system_cloc
     except DomainError as error:
         print(f"accord: {error}", file=sys.stderr)  # noqa: T201
         return 1
+    except KeyboardInterrupt:
+        print(  # noqa: T201
+            "accord: interrupted; the batch in progress was rolled back, and what was deleted"
+            " before it is in the audit log (retention.clean, interrupted)",
+            file=sys.stderr,
+        )
+        return 130
     print(as_json(report) if args.output == "json" else as_text(report))  # noqa: T201
     return 0
 

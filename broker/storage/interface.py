@@ -2,7 +2,8 @@
 
 `Transaction` is every role at once (`AuditLog`, `GovernanceRecords`, `Pacticipants`, `Versions`,
 `Environments`, `Deployments`, `Pacts`, `Integrations`, `Contracts`, `Selection`, `Auth`,
-`Notifications`); a function that needs only some roles says so in its parameter types.
+`Notifications`, `Retention`, …); a function that needs only some roles says so in its
+parameter types.
 
 A service opens one transaction per use case; everything it writes commits together or not at
 all. Services pass in times and ids, so both adapters store the same values. Adapters translate
