@@ -4,12 +4,16 @@ the webhook history, and re-checking at delete time what the plan could not fore
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import msgspec
+import pytest
 
 from broker.domain.audit import AuditFilters
+from broker.domain.errors import StorageUnavailableError
 from broker.domain.governance import Kind, NewRequest, Status
 from broker.domain.model import (
     DeployedVersion,
@@ -427,3 +431,43 @@ async def test_without_pending_status_the_first_verifiers_go_too(
     assert await numbers(storage, h.orders) == {"o4"}
     assert "keeps pending status" not in report.versions_kept
     assert report.by_pacticipant["Orders"].versions == 3
+
+
+class _FailingContents:
+    """A storage whose transactions fail when asked to delete pact contents."""
+
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[object]:
+        async with self._storage.transaction() as tx:
+            yield _FailingTransaction(tx)
+
+
+class _FailingTransaction:
+    def __init__(self, tx: Transaction) -> None:
+        self._tx = tx
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._tx, name)
+
+    async def clean_pact_contents(self, *_: object, **__: object) -> None:
+        raise StorageUnavailableError("the database went away")
+
+
+async def test_a_run_that_fails_part_way_audits_what_it_deleted(
+    storage: Storage, environment: Environment, now: datetime
+) -> None:
+    h = await history(storage, environment, now)
+    failing = cast("Storage", _FailingContents(storage))
+    service = RetentionService(failing, clock_at(now + timedelta(days=1)))
+    with pytest.raises(StorageUnavailableError):
+        await service.clean(Policy(keep_latest_per_branch=1), dry_run=False)
+    assert "w1" not in await numbers(storage, h.web)  # the versions went before the failure
+    async with storage.transaction() as tx:
+        [entry], _ = await tx.list_audit_entries(
+            AuditFilters(action="retention.clean"), Page(number=1, size=10)
+        )
+    assert entry.record.subject.startswith("clean:versions=5,pacts=4,pact_contents=0,")
+    assert entry.record.subject.endswith(",interrupted")
