@@ -3,6 +3,7 @@
 accord broker serve [--host H] [--port P]
 accord broker migrate
 accord broker backup DEST
+accord broker clean [--keep-latest-per-branch N] [--keep-newer-than DATE|AGE] [--dry-run] …
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from broker.clean_command import add_parser as add_clean_parser
 from broker.settings import Settings, SettingsError, redacted
 
 
@@ -31,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         "(PostgreSQL: use pg_dump)",
     )
     backup.add_argument("destination", metavar="DEST", type=Path, help="the new file")
+    add_clean_parser(commands)
     return parser
 
 
@@ -51,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         return _migrate(settings)
     if args.command == "backup":
         return _backup(settings, args.destination)
+    if args.command == "clean":
+        return _clean(settings, args)
     return _serve(settings)
 
 
@@ -73,6 +78,18 @@ def _backup(settings: Settings, destination: Path) -> int:
         return 1
     print(f"Backed up {source} to {destination} ({pages} pages)")  # noqa: T201
     return 0
+
+
+def _clean(settings: Settings, args: argparse.Namespace) -> int:
+    from broker.clean_command import run  # noqa: PLC0415
+
+    try:
+        # The schema must be this code's: a newer one is refused, an older one brought up.
+        _apply_migrations(settings)
+    except StartupError as error:
+        print(f"accord: {error}", file=sys.stderr)  # noqa: T201
+        return 1
+    return run(settings, args)
 
 
 def _has_credentials(settings: Settings) -> bool:

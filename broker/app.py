@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 
+from broker.clean_schedule import cleaning_on_schedule
 from broker.domain.errors import DomainError
 from broker.domain.governance import Mode
 from broker.http.audit_trail import AuditTrailMiddleware
@@ -204,7 +205,10 @@ def create_app(settings: Settings) -> Litestar:
             if settings.audit_key is not None:
                 await anchor_audit_log(services.audit, settings.audit_key)
             # The worker stops first on shutdown, while the storage it settles in is open.
-            async with delivering_webhooks(services, settings):
+            async with (
+                delivering_webhooks(services, settings),
+                cleaning_on_schedule(storage, settings),
+            ):
                 yield
         finally:
             warming.cancel()

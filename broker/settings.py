@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import shlex
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -81,7 +82,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     for due deliveries when idle; default 1), `ACCORD_SESSION_KEY` (a secret of at least 32
     characters that signs the web interface's session cookies; give every broker process behind
     one address the same key; default a random key per process, so a restart signs everyone
-    out), `ACCORD_PORT` (the port to listen on when `--port` is not given; default 9292).
+    out), `ACCORD_PORT` (the port to listen on when `--port` is not given; default 9292),
+    `ACCORD_CLEAN_SCHEDULE` (an interval such as `24h`: the broker runs `accord broker
+    clean` that often, one replica at a time; default none) and `ACCORD_CLEAN_OPTIONS` (its
+    flags, such as `--keep-latest-per-branch 20 --keep-newer-than 90d`; default none: the
+    command's defaults).
     """
 
     host: str = "127.0.0.1"
@@ -114,9 +119,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_concurrency: int = DEFAULT_WEBHOOK_CONCURRENCY
     webhook_poll_interval: float = DEFAULT_WEBHOOK_POLL_INTERVAL
     session_key: str | None = None
+    clean_schedule: float | None = None
+    clean_options: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(
+    def from_env(  # noqa: PLR0915 - one statement or two per variable, in the order documented
         cls,
         environ: Mapping[str, str],
         *,
@@ -203,6 +210,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if parts.scheme not in {"http", "https"} or not parts.netloc:
                 raise SettingsError(f"ACCORD_BASE_URL must be an http(s) URL, not {base_url!r}")
             base_url = base_url.rstrip("/")
+        clean_schedule, clean_options = _clean_settings(environ)
         return cls(
             host=host or "127.0.0.1",
             port=_port(environ) if port is None else port,
@@ -234,7 +242,44 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             webhook_concurrency=webhook_concurrency,
             webhook_poll_interval=webhook_poll_interval,
             session_key=session_key,
+            clean_schedule=clean_schedule,
+            clean_options=clean_options,
         )
+
+
+_INTERVAL = re.compile(r"(?P<amount>[0-9]{1,7})(?P<unit>[smhd]?)")
+_INTERVAL_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_CLEAN_INTERVAL = 30 * 86400
+
+
+def _clean_settings(environ: Mapping[str, str]) -> tuple[float | None, tuple[str, ...]]:
+    """`ACCORD_CLEAN_SCHEDULE` (an interval: `24h`, `30m`, `86400`) and `ACCORD_CLEAN_OPTIONS`.
+
+    The options are `accord broker clean`'s flags (`--keep-latest-per-branch 20 …`), checked
+    now so that a broker with bad ones does not start.
+    """
+    raw = environ.get("ACCORD_CLEAN_SCHEDULE", "").strip()
+    schedule = None
+    if raw:
+        found = _INTERVAL.fullmatch(raw)
+        seconds = int(found["amount"]) * _INTERVAL_UNITS[found["unit"]] if found else 0
+        if not 1 <= seconds <= MAX_CLEAN_INTERVAL:
+            raise SettingsError(
+                "ACCORD_CLEAN_SCHEDULE must be an interval from 1s to 30d such as 24h, 30m or"
+                f" 86400 (seconds), not {raw!r}"
+            )
+        schedule = float(seconds)
+    try:
+        options = tuple(shlex.split(environ.get("ACCORD_CLEAN_OPTIONS", "")))
+    except ValueError as error:
+        raise SettingsError(f"ACCORD_CLEAN_OPTIONS: {error}") from error
+    if options:
+        from broker.clean_command import check_options  # noqa: PLC0415 - only when asked
+
+        problem = check_options(options)
+        if problem:
+            raise SettingsError(f"ACCORD_CLEAN_OPTIONS: {problem}")
+    return schedule, options
 
 
 def _flag(environ: Mapping[str, str], name: str, *, default: bool = False) -> bool:

@@ -2,7 +2,8 @@
 
 `Transaction` is every role at once (`AuditLog`, `GovernanceRecords`, `Pacticipants`, `Versions`,
 `Environments`, `Deployments`, `Pacts`, `Integrations`, `Contracts`, `Selection`, `Auth`,
-`Notifications`); a function that needs only some roles says so in its parameter types.
+`Notifications`, `Retention`, …); a function that needs only some roles says so in its
+parameter types.
 
 A service opens one transaction per use case; everything it writes commits together or not at
 all. Services pass in times and ids, so both adapters store the same values. Adapters translate
@@ -47,6 +48,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.domain.notifications import Notification, NotifiedChange
+from broker.domain.retention import Counts, OutboxCounts, VersionFacts
 from broker.domain.webhooks import (
     Attempt,
     Delivery,
@@ -76,6 +78,14 @@ class PactAndResult(NamedTuple):
     verification_id: int | None
     success: bool | None
     verified_at: datetime | None
+
+
+class Dependents(NamedTuple):
+    """What a batch of pact contents or documents took (or would take) along when deleted."""
+
+    deleted: int  # the contents or documents themselves
+    results: list[tuple[int, int, int]]  # (provider id, provider version id, how many)
+    comparisons: list[tuple[int, int]]  # (the other side's id, how many)
 
 
 class IntegrationRow(NamedTuple):
@@ -1121,6 +1131,85 @@ class EventFacts(Protocol):
         ...
 
 
+class Retention(Protocol):
+    """Reading what retention judges, and deleting what it lets go, one batch at a time.
+
+    Each `clean_*` counts what the batch deletes with it, and deletes only when `delete`;
+    a dry run and the run after it count alike.
+    """
+
+    async def retention_pacticipants(self) -> list[tuple[int, str]]:
+        """Every pacticipant as (id, name), by name."""
+        ...
+
+    async def version_facts(self, pacticipant_id: int) -> VersionFacts:
+        """What `domain.retention.decide` reads of one pacticipant's versions."""
+        ...
+
+    async def held_contents(self, consumer_id: int) -> list[tuple[int, int]]:
+        """(pact version id, consumer version id) of each publication of a consumer."""
+        ...
+
+    async def pact_contents_of(self, consumer_id: int) -> list[int]:
+        """The ids of a consumer's pact contents (with every provider)."""
+        ...
+
+    async def published_documents(self, provider_id: int) -> list[tuple[int, int]]:
+        """(document id, provider version id) of each provider contract publication."""
+        ...
+
+    async def documents_of(self, provider_id: int) -> list[int]:
+        """The ids of a provider's OpenAPI documents."""
+        ...
+
+    async def first_success_versions(self, pact_version_ids: Sequence[int]) -> set[int]:
+        """The provider versions of each content's first successful results.
+
+        The first of all, the first not fetched as work in progress, and the same two among
+        results by versions on the provider's main branch: what pending status reads.
+        """
+        ...
+
+    async def clean_versions(
+        self, pacticipant_id: int, name: str, version_ids: Sequence[int], *, delete: bool
+    ) -> Counts:
+        """Count (and with `delete`, delete) the pacticipant's versions and what goes with them.
+
+        Only the ids that are still not deployed, released, a branch head or named by an open
+        change request; their publications, results, branch and tag rows, past deployments
+        and releases, provider contract publications, notifications and publish warnings.
+        """
+        ...
+
+    async def clean_pact_contents(
+        self, pact_version_ids: Sequence[int], *, delete: bool
+    ) -> Dependents:
+        """Count (and delete) pact contents, with their results and comparisons.
+
+        With `delete`, a content some publication holds is left alone.
+        """
+        ...
+
+    async def clean_documents(
+        self, contract_version_ids: Sequence[int], *, delete: bool
+    ) -> Dependents:
+        """Count (and delete) provider contract documents, with their comparisons.
+
+        With `delete`, a document some provider version still publishes is left alone.
+        """
+        ...
+
+    async def clean_webhook_events(
+        self, older_than: datetime, after_id: int, limit: int, *, delete: bool
+    ) -> tuple[OutboxCounts, int | None]:
+        """Count (and delete) up to `limit` settled webhook events past `after_id`.
+
+        Events made before `older_than` whose deliveries all succeeded or died, with those
+        deliveries and their attempts; also the last id of the batch, None when there was none.
+        """
+        ...
+
+
 class Transaction(
     AuditLog,
     GovernanceRecords,
@@ -1137,6 +1226,7 @@ class Transaction(
     Webhooks,
     WebhookOutbox,
     EventFacts,
+    Retention,
     Protocol,
 ):
     """One unit of work on the broker's data: every role at once."""
@@ -1152,6 +1242,15 @@ class Storage(Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """Open a transaction: committed when the block ends, rolled back if it raises."""
+        ...
+
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Hold a named lock across transactions while the block runs; whether it was got.
+
+        Never waits: False when another holder has it. PostgreSQL: a session advisory lock on
+        a pooled connection kept for the block, so one replica of several holds it; SQLite:
+        within this process (its one broker process).
+        """
         ...
 
     async def migrate(self) -> list[str]:

@@ -12,6 +12,7 @@ so a service that catches `ConflictError` can go on, as it can on SQLite
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import datetime
@@ -208,6 +209,20 @@ class PostgresStorage:
             # later acquire; the failure was already reported by the block.
             with suppress(*UNAVAILABLE_ERRORS):
                 await self._pool.release(connection)
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[bool]:
+        """A session advisory lock named by `name`'s hash, on a connection held for the block."""
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        async with self._connection() as connection:
+            with unavailable_on_connection_loss(connection):
+                got = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", key))
+            try:
+                yield got
+            finally:
+                if got:
+                    with suppress(*UNAVAILABLE_ERRORS):
+                        await connection.execute("SELECT pg_advisory_unlock($1)", key)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[StorageTransaction]:

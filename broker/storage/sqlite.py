@@ -190,6 +190,7 @@ class SQLiteStorage:
         self._connection = connection
         self._db = SQLiteDriver(connection)
         self._lock = asyncio.Lock()
+        self._held: set[str] = set()
 
     @classmethod
     async def open(cls, path: str) -> SQLiteStorage:
@@ -205,6 +206,18 @@ class SQLiteStorage:
         """Where the data lives."""
         where = self._path if self._path == ":memory:" else Path(self._path).resolve()
         return f"SQLite database {where}"
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[bool]:
+        """A lock within this process: SQLite has one broker process."""
+        if name in self._held:
+            yield False
+            return
+        self._held.add(name)
+        try:
+            yield True
+        finally:
+            self._held.discard(name)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[StorageTransaction]:

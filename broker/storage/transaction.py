@@ -13,6 +13,7 @@ from broker.storage.integrations import IntegrationRows
 from broker.storage.notifications import NotificationRows
 from broker.storage.pacticipants import PacticipantRows
 from broker.storage.pacts import PactRows
+from broker.storage.retention import RetentionRows
 from broker.storage.selection import SelectionRows
 from broker.storage.versions import VersionRows
 from broker.storage.webhooks import WebhookRows
@@ -29,6 +30,7 @@ class StorageTransaction(
     NotificationRows,
     PacticipantRows,
     PactRows,
+    RetentionRows,
     SelectionRows,
     VersionRows,
     WebhookRows,

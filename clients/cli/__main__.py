@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         group.register(commands, common)
     commands.add_parser(
         "broker",
-        help="run the broker itself: accord broker serve | migrate | backup",
+        help="run the broker itself: accord broker serve | migrate | backup | clean",
         add_help=False,
     )
     return parser
