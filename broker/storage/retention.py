@@ -73,9 +73,11 @@ _FIRST_SUCCESSES = (
     " FROM pact_versions pv WHERE pv.id IN {ids}"
 )
 
-# Webhook events past the cutoff none of whose deliveries is still to be made.
+# Webhook events past the cutoff none of whose deliveries is still to be made: fanned out
+# (`targets` NULL: an event not yet fanned out has deliveries to come) and all settled.
 _SETTLED_EVENTS = (
     "SELECT e.id FROM webhook_events e WHERE e.id > ? AND e.created_at < ?"
+    " AND e.targets IS NULL"
     " AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d"
     "   WHERE d.event_id = e.id AND d.status NOT IN ('succeeded', 'dead'))"
     " ORDER BY e.id LIMIT ?"

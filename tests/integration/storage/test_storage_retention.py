@@ -31,6 +31,7 @@ from broker.domain.webhooks import (
     Attempt,
     EventSubject,
     NewEvent,
+    Target,
     WebhookDraft,
     WebhookRequest,
 )
@@ -382,7 +383,19 @@ async def test_webhook_history_goes_once_delivered_or_dead_and_old_enough(
                 NewEvent(name=CONTRACT_PUBLISHED, subject=EventSubject(provider="P"), variables={}),
                 at,
             )
-            [made[name]] = await tx.insert_deliveries([(event, hook, name)], at)
+            made[name] = await tx.insert_delivery(event.id, hook.id, name, at)
+        # An old event not yet fanned out into its delivery: it has a delivery still to make.
+        [unexpanded] = await tx.insert_webhook_events(
+            [
+                NewEvent(
+                    name=CONTRACT_PUBLISHED,
+                    subject=EventSubject(provider="P"),
+                    variables={},
+                    targets=(Target(webhook_id=hook.id, sequence_key="later", uuid="u-later"),),
+                )
+            ],
+            old,
+        )
     for name, status in (("old-done", "succeeded"), ("new-dead", "dead")):
         async with storage.transaction() as tx:
             claimed = await tx.claim_deliveries(
@@ -419,6 +432,9 @@ async def test_webhook_history_goes_once_delivered_or_dead_and_old_enough(
         assert await tx.find_delivery(made["old-done"].uuid) is None
         assert await tx.find_delivery(made["old-pending"].uuid) is not None
         assert await tx.find_delivery(made["new-dead"].uuid) is not None
+        assert await tx.find_webhook_event(unexpanded.id) is not None
+        assert await tx.fan_out_events() == 1
+        assert await tx.find_delivery("u-later") is not None
 
 
 async def test_without_pending_status_the_first_verifiers_go_too(
