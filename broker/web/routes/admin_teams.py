@@ -15,7 +15,7 @@ from litestar import Controller, Response, get, post
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.governance import MODES, parse_mode
 from broker.domain.model import Page
-from broker.http.context import MAX_PAGE, PathName, ServicesDep, positive_int
+from broker.http.context import PathName, ServicesDep
 from broker.http.hal import AnyRequest
 from broker.http.permissions import admin
 from broker.web import admin_view
@@ -29,21 +29,10 @@ from broker.web.admin_forms import (
     text,
     whole_number,
 )
+from broker.web.paging import page_number
 from broker.web.rendering import render
 from broker.web.routes.admin import done, notice
 from broker.web.security import page
-
-
-def _page_number(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return 1
-    number = positive_int(raw, MAX_PAGE)
-    if number is None:
-        raise InvalidInputError(
-            "The page number is not valid",
-            [FieldError("/page", f"must be an integer from 1 to {MAX_PAGE}")],
-        )
-    return number
 
 
 def _pacticipant(raw: str) -> str:
@@ -169,14 +158,14 @@ class AdminTeamsController(Controller):
     @get("/modes", opt=page(admin()))
     async def modes(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """Pacticipants by name (`?page=N`) with their modes and approval policies."""
-        number = _page_number(request.query_params.get("page"))
+        number = page_number(request.query_params.get("page"))
         return await _modes(request, services, number)
 
     @post("/modes/mode", opt=page(admin()), status_code=303)
     async def set_mode(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """Set a pacticipant's mode (`PUT /pacticipants/{p}/mode`)."""
         form = await request.form()
-        number = _page_number(text(form, "page"))
+        number = page_number(text(form, "page"))
         try:
             pacticipant = _pacticipant(text(form, "pacticipant"))
             await services.governance.set_mode(pacticipant, parse_mode(text(form, "mode")))
@@ -195,7 +184,7 @@ class AdminTeamsController(Controller):
     async def set_policy(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """Set a pacticipant's approval policy (`PUT /pacticipants/{p}/approval-policy`)."""
         form = await request.form()
-        number = _page_number(text(form, "page"))
+        number = page_number(text(form, "page"))
         try:
             pacticipant = _pacticipant(text(form, "pacticipant"))
             await services.governance.set_policy(

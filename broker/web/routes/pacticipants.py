@@ -6,27 +6,13 @@ from typing import Any
 
 from litestar import Controller, Response, get
 
-from broker.domain.errors import FieldError, InvalidInputError
-from broker.domain.model import Page
-from broker.http.context import MAX_PAGE, PathName, ServicesDep, positive_int
+from broker.http.context import PathName, ServicesDep
 from broker.http.hal import AnyRequest
 from broker.http.permissions import read
 from broker.web.pacticipant_view import VERSIONS_PER_PAGE, pacticipant_view
+from broker.web.paging import requested_page
 from broker.web.rendering import render
 from broker.web.security import page
-
-
-def _page_number(request: AnyRequest) -> int:
-    raw = request.query_params.get("page")
-    if raw is None:
-        return 1
-    number = positive_int(raw, MAX_PAGE)
-    if number is None:
-        raise InvalidInputError(
-            "The page number is not valid",
-            [FieldError("/page", f"must be an integer from 1 to {MAX_PAGE}")],
-        )
-    return number
 
 
 class PacticipantPageController(Controller):
@@ -42,7 +28,7 @@ class PacticipantPageController(Controller):
         shown = await pacticipant_view(
             services,
             name,
-            Page(number=_page_number(request), size=VERSIONS_PER_PAGE),
+            requested_page(request, VERSIONS_PER_PAGE),
             request.query_params.get("version") or None,
         )
         return await render(request, "pacticipant.html", {"view": shown})
