@@ -82,7 +82,11 @@ def _has_credentials(settings: Settings) -> bool:
     from broker.storage.factory import open_storage  # noqa: PLC0415 - keeps `--help` fast
 
     async def run() -> bool:
-        storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
+        storage = await open_storage(
+            settings.database_url,
+            timeout=settings.database_timeout,
+            statement_cache=settings.database_statement_cache,
+        )
         try:
             async with storage.transaction() as tx:
                 return await tx.has_credentials()
@@ -108,7 +112,11 @@ def _apply_migrations(settings: Settings) -> list[str]:
     from broker.storage.migrations import SchemaTooNewError  # noqa: PLC0415
 
     async def run() -> list[str]:
-        storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
+        storage = await open_storage(
+            settings.database_url,
+            timeout=settings.database_timeout,
+            statement_cache=settings.database_statement_cache,
+        )
         try:
             return await storage.migrate()
         finally:

@@ -6,6 +6,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
@@ -22,7 +23,11 @@ from broker.webhooks.guard import KNOWN_METHODS, KNOWN_SCHEMES, allowed_host_ent
 DEFAULT_DATABASE_FILE = "accord.db"
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_DATABASE_TIMEOUT = 10.0
+# asyncpg's own default: prepared statements kept per connection.
+DEFAULT_STATEMENT_CACHE = 100
+MAX_STATEMENT_CACHE = 100_000
 MIN_AUDIT_KEY_LENGTH = 32
+MIN_METRICS_TOKEN_LENGTH = 16
 DEFAULT_WORKERS = 2
 DEFAULT_WORK_BUDGET = 30.0
 MAX_WORKERS = 64
@@ -79,7 +84,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     for due deliveries when idle; default 1), `ACCORD_SESSION_KEY` (a secret of at least 32
     characters that signs the web interface's session cookies; give every broker process behind
     one address the same key; default a random key per process, so a restart signs everyone
-    out).
+    out), `ACCORD_METRICS_TOKEN` (a bearer token `GET /metrics` then asks for; default none:
+    `/metrics` is open, as the heartbeat is), `ACCORD_DATABASE_STATEMENT_CACHE` (prepared
+    statements asyncpg keeps per PostgreSQL connection; 0 behind PgBouncer in transaction mode;
+    default 100), `ACCORD_OTEL_ENDPOINT` (an OTLP/HTTP traces URL, such as
+    `http://collector:4318/v1/traces`; spans for requests and queries are sent there; default
+    none: no tracing).
     """
 
     host: str = "127.0.0.1"
@@ -112,6 +122,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_concurrency: int = DEFAULT_WEBHOOK_CONCURRENCY
     webhook_poll_interval: float = DEFAULT_WEBHOOK_POLL_INTERVAL
     session_key: str | None = None
+    metrics_token: str | None = None
+    database_statement_cache: int = DEFAULT_STATEMENT_CACHE
+    otel_endpoint: str | None = None
 
     @classmethod
     def from_env(
@@ -232,7 +245,35 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             webhook_concurrency=webhook_concurrency,
             webhook_poll_interval=webhook_poll_interval,
             session_key=session_key,
+            **_operations_settings(environ),
         )
+
+
+def _operations_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """`ACCORD_METRICS_TOKEN`, `ACCORD_DATABASE_STATEMENT_CACHE` and `ACCORD_OTEL_ENDPOINT`."""
+    metrics_token = environ.get("ACCORD_METRICS_TOKEN") or None
+    if metrics_token is not None and len(metrics_token) < MIN_METRICS_TOKEN_LENGTH:
+        raise SettingsError(
+            f"ACCORD_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_LENGTH} characters long"
+        )
+    statement_cache = _count(environ, "ACCORD_DATABASE_STATEMENT_CACHE", DEFAULT_STATEMENT_CACHE)
+    if statement_cache > MAX_STATEMENT_CACHE:
+        raise SettingsError(
+            f"ACCORD_DATABASE_STATEMENT_CACHE must be from 0 to {MAX_STATEMENT_CACHE},"
+            f" not {statement_cache}"
+        )
+    otel_endpoint = environ.get("ACCORD_OTEL_ENDPOINT") or None
+    if otel_endpoint is not None:
+        parts = urlsplit(otel_endpoint)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise SettingsError(
+                f"ACCORD_OTEL_ENDPOINT must be an http(s) URL, not {otel_endpoint!r}"
+            )
+    return {
+        "metrics_token": metrics_token,
+        "database_statement_cache": statement_cache,
+        "otel_endpoint": otel_endpoint,
+    }
 
 
 def _flag(environ: Mapping[str, str], name: str, *, default: bool = False) -> bool:

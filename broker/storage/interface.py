@@ -194,6 +194,10 @@ class GovernanceRecords(Protocol):
         """Store a request's status, decision and any new approvals."""
         ...
 
+    async def count_change_requests(self) -> dict[str, int]:
+        """How many change requests have each status (statuses without any left out)."""
+        ...
+
     async def change_requests_of_version(
         self, pacticipant: str, version: str
     ) -> list[tuple[ChangeRequest, bool]]:
@@ -1109,12 +1113,37 @@ class Transaction(
     """One unit of work on the broker's data: every role at once."""
 
 
+class PoolStats(NamedTuple):
+    """A storage's connections now: held by transactions, waited for, open, and at most open."""
+
+    in_use: int
+    waiting: int
+    size: int
+    max_size: int
+
+
+class QueryObserver(Protocol):
+    """Told how long each statement took (`Storage.observe_queries`)."""
+
+    def __call__(self, operation: str, seconds: float) -> None:
+        """`operation` is the driver call: fetch, fetchrow, fetchval, execute or insert."""
+        ...
+
+
 class Storage(Protocol):
     """A broker database: opens transactions and reports its health."""
 
     @property
     def description(self) -> str:
         """Where the data lives, fit to print (no password)."""
+        ...
+
+    def pool_stats(self) -> PoolStats:
+        """The connections now, for `/metrics`; costs no statement."""
+        ...
+
+    def observe_queries(self, observer: QueryObserver | None) -> None:
+        """Time every statement from now on and tell `observer` (None: stop timing)."""
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:

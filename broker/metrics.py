@@ -1,0 +1,225 @@
+"""The broker's Prometheus metrics: what each process counts, and what it reads at scrape time.
+
+A broker is one server process (uvicorn without workers: `accord broker serve`); the processes
+of `broker.workers` only run document tasks and count nothing. So one registry per
+application holds the process's numbers and `GET /metrics` of a process answers exactly what
+that process did. Several replicas are scraped one by one and added up by Prometheus
+(`sum by (route) (rate(accord_http_requests_total[5m]))`). Numbers about the shared database
+(change requests by status, the webhook outbox) are read from it at scrape time, so every
+replica answers the same value for them: aggregate those with `max`, not `sum`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
+from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+
+from broker.domain.errors import StorageUnavailableError
+from broker.domain.governance import Status
+from broker.domain.webhooks import PENDING, RUNNING
+from broker.storage.interface import PoolStats, Storage
+
+# The `_created` series would double what each scrape carries, to say when each started.
+disable_created_metrics()
+
+CONTENT_TYPE = CONTENT_TYPE_LATEST
+"""The Prometheus text exposition format, version 0.0.4."""
+
+# The broker's own queries are short and index-driven: most take well under a millisecond.
+_QUERY_BUCKETS = (
+    0.0002,
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    10.0,
+)
+_REQUEST_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+UNMATCHED_ROUTE = "unmatched"
+"""The route label of a request no route took (404, 405): never the raw path."""
+
+_PARAMETER_TYPE = re.compile(r"\{(\w+):\w+\}")
+
+
+@lru_cache(maxsize=1024)
+def route_label(template: str) -> str:
+    """A litestar path template as a label: `/pacts/provider/{provider}`, types left out."""
+    return _PARAMETER_TYPE.sub(r"{\1}", template)
+
+
+class Metrics:
+    """One process's metrics, in a registry of their own (two apps in a test do not mix)."""
+
+    def __init__(self) -> None:
+        self.registry = registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "accord_http_requests",
+            "HTTP requests answered, by method, route template and status.",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.request_seconds = Histogram(
+            "accord_http_request_duration_seconds",
+            "Time from a request's arrival to the end of its answer, by method, route and status.",
+            ["method", "route", "status"],
+            buckets=_REQUEST_BUCKETS,
+            registry=registry,
+        )
+        self.query_seconds = Histogram(
+            "accord_db_query_duration_seconds",
+            "Time one SQL statement took, by kind of call (fetch, fetchrow, fetchval, execute,"
+            " insert), waiting for the SQLite thread included.",
+            ["operation"],
+            buckets=_QUERY_BUCKETS,
+            registry=registry,
+        )
+        self.pool_in_use = Gauge(
+            "accord_db_pool_connections_in_use",
+            "Database connections held by a transaction now (SQLite: 1 while its one"
+            " connection runs a transaction).",
+            registry=registry,
+        )
+        self.pool_waiting = Gauge(
+            "accord_db_pool_waiting",
+            "Transactions waiting for a free connection (SQLite: for the one connection).",
+            registry=registry,
+        )
+        self.pool_size = Gauge(
+            "accord_db_pool_connections",
+            "Database connections open now.",
+            registry=registry,
+        )
+        self.pool_max = Gauge(
+            "accord_db_pool_connections_max",
+            "The most database connections this process opens.",
+            registry=registry,
+        )
+        self.database_up = Gauge(
+            "accord_database_up",
+            "1 when the database answered the last scrape's questions, else 0.",
+            registry=registry,
+        )
+        self.pacts_published = Counter(
+            "accord_pacts_published",
+            "Pacts published, by outcome: created (a new pact for the consumer version),"
+            " changed (a new content for it) or unchanged (the same content again).",
+            ["outcome"],
+            registry=registry,
+        )
+        self.verifications = Counter(
+            "accord_verifications_published",
+            "Verification results published, by result (success: true or false).",
+            ["success"],
+            registry=registry,
+        )
+        self.can_i_deploy = Counter(
+            "accord_can_i_deploy_answers",
+            "can-i-deploy and matrix answers given, by outcome: yes, no or unknown.",
+            ["outcome"],
+            registry=registry,
+        )
+        self.change_requests = Gauge(
+            "accord_change_requests",
+            "Change requests in the database, by status (read at scrape time).",
+            ["status"],
+            registry=registry,
+        )
+        self.webhook_deliveries = Counter(
+            "accord_webhook_deliveries",
+            "Webhook calls this process made and settled, by outcome: succeeded, retrying"
+            " (failed, another try is due), dead (failed, no try left) or lost (its claim had"
+            " run out and another worker had it).",
+            ["outcome"],
+            registry=registry,
+        )
+        self.outbox = Gauge(
+            "accord_webhook_outbox_backlog",
+            "Webhook deliveries not made yet, by status: pending (waiting for their time or"
+            " their turn) or running (claimed by a worker); read at scrape time.",
+            ["status"],
+            registry=registry,
+        )
+        # Each labelled series exists from the start: a rate over a series that appears at its
+        # first event misses that event.
+        for outcome in ("created", "changed", "unchanged"):
+            self.pacts_published.labels(outcome)
+        for success in ("true", "false"):
+            self.verifications.labels(success)
+        for outcome in ("yes", "no", "unknown"):
+            self.can_i_deploy.labels(outcome)
+        for outcome in ("succeeded", "retrying", "dead", "lost"):
+            self.webhook_deliveries.labels(outcome)
+        for status in Status:
+            self.change_requests.labels(status.value)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count one answered request and its duration."""
+        code = str(status)
+        self.requests.labels(method, route, code).inc()
+        self.request_seconds.labels(method, route, code).observe(seconds)
+
+    def observe_query(self, operation: str, seconds: float) -> None:
+        """Record one statement's duration (the storage drivers call it)."""
+        self.query_seconds.labels(operation).observe(seconds)
+
+    def published_pacts(self, outcomes: Iterable[str]) -> None:
+        """Count the pacts of one publication by what publishing did to each."""
+        for outcome in outcomes:
+            self.pacts_published.labels(outcome).inc()
+
+    def published_verification(self, success: bool) -> None:
+        """Count one verification result."""
+        self.verifications.labels("true" if success else "false").inc()
+
+    def answered_can_i_deploy(self, deployable: bool | None) -> None:
+        """Count a can-i-deploy answer: yes, no, or unknown (a verification is missing)."""
+        self.can_i_deploy.labels(
+            "unknown" if deployable is None else "yes" if deployable else "no"
+        ).inc()
+
+    def set_pool(self, stats: PoolStats) -> None:
+        """The database pool as it is now."""
+        self.pool_in_use.set(stats.in_use)
+        self.pool_waiting.set(stats.waiting)
+        self.pool_size.set(stats.size)
+        self.pool_max.set(stats.max_size)
+
+    def exposition(self) -> bytes:
+        """Every metric in the Prometheus text format."""
+        return generate_latest(self.registry)
+
+
+async def refresh(metrics: Metrics, storage: Storage) -> None:
+    """Read what the shared database knows into the gauges, just before a scrape.
+
+    Three indexed counts in one transaction. When the database does not answer, the gauges
+    keep their last values and `accord_database_up` says 0; the process's own numbers are
+    still served.
+    """
+    metrics.set_pool(storage.pool_stats())
+    try:
+        async with storage.transaction() as tx:
+            by_status = await tx.count_change_requests()
+            pending = await tx.count_deliveries(PENDING)
+            running = await tx.count_deliveries(RUNNING)
+    except StorageUnavailableError:
+        metrics.database_up.set(0)
+        return
+    metrics.database_up.set(1)
+    for status in Status:
+        metrics.change_requests.labels(status.value).set(by_status.get(status.value, 0))
+    metrics.outbox.labels(PENDING).set(pending)
+    metrics.outbox.labels(RUNNING).set(running)
