@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics
-from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.exposition import generate_latest
 
 from broker.domain.errors import StorageUnavailableError
 from broker.domain.governance import Status
@@ -26,8 +26,10 @@ from broker.storage.interface import PoolStats, Storage
 # The `_created` series would double what each scrape carries, to say when each started.
 disable_created_metrics()
 
-CONTENT_TYPE = CONTENT_TYPE_LATEST
-"""The Prometheus text exposition format, version 0.0.4."""
+CONTENT_TYPE = "text/plain; version=0.0.4"
+"""The Prometheus text exposition format, as `generate_latest` writes it (the answer adds the
+charset, UTF-8). prometheus-client's own `CONTENT_TYPE_LATEST` names 1.0.0, the format with
+escaped names, which scrapers that predate it do not ask for."""
 
 # The broker's own queries are short and index-driven: most take well under a millisecond.
 _QUERY_BUCKETS = (
