@@ -24,7 +24,8 @@ from broker.domain.webhooks import PENDING, RUNNING
 from broker.storage.interface import PoolStats, Storage
 
 # The `_created` series would double what each scrape carries, to say when each started.
-disable_created_metrics()
+# prometheus-client leaves this function unannotated.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 CONTENT_TYPE = "text/plain; version=0.0.4"
 """The Prometheus text exposition format, as `generate_latest` writes it (the answer adds the

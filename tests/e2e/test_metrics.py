@@ -295,7 +295,7 @@ def test_every_answer_and_log_line_of_a_request_carries_its_id(tmp_path: Path) -
         assert len(generated) == 32
         for hostile in ("has spaces", "x" * 65, "semi;colon", "é"):
             answer = client.get(
-                "/diagnostic/status/heartbeat", headers={"X-Request-Id": hostile.encode()}
+                "/diagnostic/status/heartbeat", headers={b"X-Request-Id": hostile.encode()}
             )
             replaced = answer.headers["x-request-id"]
             assert replaced != hostile
