@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from broker.settings import Settings, SettingsError, redacted
+from broker.settings import Settings, SettingsError, redacted, sqlite_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +55,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _backup(settings: Settings, destination: Path) -> int:
-    from broker.settings import sqlite_path  # noqa: PLC0415
     from broker.storage.sqlite_backup import BackupError, backup  # noqa: PLC0415
 
     source = sqlite_path(settings.database_url)
@@ -146,6 +145,19 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _warn_of_per_process_state(settings: Settings) -> None:
+    """On PostgreSQL, where several brokers may serve one database, say what they cannot share."""
+    from broker.web.sessions import is_shared  # noqa: PLC0415 - keeps `--help` fast
+
+    if sqlite_path(settings.database_url) or is_shared(settings.session_key, settings.admin_token):
+        return
+    logging.getLogger("accord").warning(
+        "Web sessions are signed with a key of this process (no ACCORD_SESSION_KEY or "
+        "ACCORD_ADMIN_TOKEN): behind a load balancer, a browser signed in through one broker "
+        "is signed out by the next; give every broker the same ACCORD_SESSION_KEY"
+    )
+
+
 def _serve(settings: Settings) -> int:
     import uvicorn  # noqa: PLC0415
 
@@ -173,6 +185,7 @@ def _serve(settings: Settings) -> int:
         f"using {redacted(settings.database_url)}",
         flush=True,
     )
+    _warn_of_per_process_state(settings)
     if is_open:
         logging.getLogger("accord").warning(
             "No credentials are configured (ACCORD_ADMIN_TOKEN, tokens or users): "

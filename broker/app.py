@@ -265,7 +265,11 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[AuditTrailMiddleware],
         lifespan=[lifespan],
         state=State(
-            {"settings": settings, "signer": signer_for(settings.session_key), "metrics": metrics}
+            {
+                "settings": settings,
+                "signer": signer_for(settings.session_key, settings.admin_token),
+                "metrics": metrics,
+            }
         ),
         template_config=template_config(),
         before_request=restore_slashes,

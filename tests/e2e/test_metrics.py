@@ -104,12 +104,19 @@ class HeldReceiver:
         self._released.set()
 
 
-@pytest.fixture(params=BACKENDS)
-def own_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@pytest.fixture(params=[*BACKENDS, "postgres without statement cache"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, dict[str, str]]:
+    """A database of the test's own, and the settings for it.
+
+    The third runs the whole flow with asyncpg's statement cache off, as behind PgBouncer in
+    transaction mode (`ACCORD_DATABASE_STATEMENT_CACHE=0`).
+    """
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'metrics.db'}"
+        return f"sqlite:///{tmp_path / 'metrics.db'}", {}
     url: str = request.getfixturevalue("empty_postgres_database_url")
-    return url
+    if request.param == "postgres":
+        return url, {}
+    return url, {"ACCORD_DATABASE_STATEMENT_CACHE": "0"}
 
 
 @pytest.fixture
@@ -123,10 +130,11 @@ def held() -> Iterator[HeldReceiver]:
 
 
 def test_each_metric_moves_when_its_action_happens(
-    own_database_url: str, tmp_path: Path, held: HeldReceiver
+    backend: tuple[str, dict[str, str]], tmp_path: Path, held: HeldReceiver
 ) -> None:
+    database_url, settings = backend
     with (
-        broker_process(own_database_url, tmp_path, **DELIVERING) as broker,
+        broker_process(database_url, tmp_path, **DELIVERING, **settings) as broker,
         httpx.Client(base_url=broker.url, timeout=30) as client,
     ):
         verify_url = requests_publications_and_queries_are_counted(client)

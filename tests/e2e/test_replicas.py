@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +69,8 @@ class Broker:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, database_url: str, workdir: Path) -> None:
-        environment = {**os.environ, "ACCORD_DATABASE_URL": database_url, **ENV}
+    def start(self, database_url: str, workdir: Path, **env: str) -> None:
+        environment = {**os.environ, "ACCORD_DATABASE_URL": database_url, **ENV, **env}
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "broker", "serve", "--port", str(self.port)],
@@ -109,10 +111,12 @@ class Broker:
             self.process.wait()
 
 
-def brokers_started_together(count: int, database_url: str, workdir: Path) -> list[Broker]:
+def brokers_started_together(
+    count: int, database_url: str, workdir: Path, **env: str
+) -> list[Broker]:
     brokers = [Broker(port=free_port(), log=workdir / f"broker-{n}.log") for n in range(count)]
     for broker in brokers:
-        broker.start(database_url, workdir)
+        broker.start(database_url, workdir, **env)
     for broker in brokers:
         broker.wait_until_up()
     return brokers
@@ -132,14 +136,23 @@ async def applied_migrations(database_url: str) -> list[tuple[int, str]]:
 def test_two_brokers_started_at_once_on_an_empty_database_both_come_up_migrated_once(
     empty_postgres_database_url: str, tmp_path: Path
 ) -> None:
-    brokers = brokers_started_together(2, empty_postgres_database_url, tmp_path)
+    """Also: a browser signed in through one is signed in at the other (a shared key)."""
+    admin = "replica-admin-token-0123456789"
+    brokers = brokers_started_together(
+        2, empty_postgres_database_url, tmp_path, ACCORD_ADMIN_TOKEN=admin
+    )
     try:
         for broker in brokers:
             assert httpx.get(f"{broker.url}/diagnostic/status/dependencies", timeout=10).is_success
         # Writes through one are read through the other: one schema, one database.
-        made = httpx.post(f"{brokers[0].url}/pacticipants", json={"name": "Shop"}, timeout=10)
+        bearer = {"Authorization": f"Bearer {admin}"}
+        made = httpx.post(
+            f"{brokers[0].url}/pacticipants", json={"name": "Shop"}, headers=bearer, timeout=10
+        )
         assert made.status_code == 201, made.text
-        assert httpx.get(f"{brokers[1].url}/pacticipants/Shop", timeout=10).status_code == 200
+        read = httpx.get(f"{brokers[1].url}/pacticipants/Shop", headers=bearer, timeout=10)
+        assert read.status_code == 200
+        a_session_at_one_is_a_session_at_the_other(brokers[0].url, brokers[1].url, admin)
     finally:
         for broker in brokers:
             broker.stop()
@@ -151,6 +164,23 @@ def test_two_brokers_started_at_once_on_an_empty_database_both_come_up_migrated_
         assert "already exists" not in log, log
 
 
+def a_session_at_one_is_a_session_at_the_other(first: str, second: str, admin: str) -> None:
+    html = {"Accept": "text/html"}
+    with httpx.Client(timeout=30, headers=html) as browser:
+        assert browser.get(f"{second}/ui").status_code in {302, 303}  # to the sign-in page
+        form = browser.get(f"{first}/ui/sign-in")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert csrf is not None, form.text
+        signed_in = browser.post(
+            f"{first}/ui/sign-in",
+            data={"method": "token", "token": admin, "csrf_token": csrf[1], "next": "/ui"},
+        )
+        assert signed_in.status_code == 303, signed_in.text
+        page = browser.get(f"{second}/ui")
+        assert page.status_code == 200, page.text
+        assert "Sign out" in page.text or "sign-out" in page.text
+
+
 @dataclass
 class Outcomes:
     """What the clients were told."""
@@ -158,7 +188,7 @@ class Outcomes:
     published: list[tuple[str, str, str]] = field(default_factory=list)
     verified: list[tuple[str, str, bool, str]] = field(default_factory=list)
     answers: dict[tuple[str, str], bool | None] = field(default_factory=dict)
-    resets: list[str] = field(default_factory=list)
+    resets: list[tuple[str, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     requests: int = 0
 
@@ -184,10 +214,12 @@ async def call(
     """The answer to the request, sent again after a connection reset; None if it failed."""
     for _ in range(5):
         outcomes.requests += 1
+        tag = uuid.uuid4().hex
+        headers = {"X-Test-Request": tag}
         try:
-            response = await client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            response = await client.request(method, url, headers=headers, **kwargs)  # type: ignore[arg-type]
         except RESETS as error:
-            outcomes.resets.append(f"{method} {url}: {type(error).__name__}: {error}")
+            outcomes.resets.append((tag, f"{method} {url}: {type(error).__name__}: {error}"))
             continue
         except httpx.TransportError as error:
             outcomes.failures.append(f"{method} {url}: {type(error).__name__}: {error}")
@@ -329,13 +361,15 @@ def test_three_brokers_behind_a_proxy_serve_16_clients_through_a_kill_9(
         f" {len(outcomes.answers)} answers compared; kill -9 broke {len(outcomes.resets)}"
         f" requests ({proxy.cut[1]} connections cut by the broker killed), restart"
         f" took {kill.restarted_after:.1f} s; connections per broker {dict(proxy.handed)},"
-        f" {proxy.refused} refused; {sum(delivered.values())} webhook calls for"
+        f" {proxy.refused} refused {dict(proxy.connect_errors)};"
+        f" {sum(delivered.values())} webhook calls for"
         f" {len(wanted)} publications"
     )
     assert outcomes.failures == []
     # Only the killed broker ended connections before its clients, and only those broke.
-    assert proxy.cut[0] == proxy.cut[2] == 0
-    assert len(outcomes.resets) <= proxy.cut[1], outcomes.resets
+    assert proxy.cut[0] == proxy.cut[2] == proxy.unserved == 0
+    for tag, what in outcomes.resets:
+        assert proxy.tagged.get(tag) == (1, True), (what, proxy.tagged.get(tag))
     assert proxy.handed[1] > 0 and proxy.handed[0] > 0 and proxy.handed[2] > 0
     assert len(outcomes.published) >= CLIENTS
 

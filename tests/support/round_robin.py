@@ -11,7 +11,10 @@ requests a kill may break.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
+
+_ROUNDS = 5
 
 
 class RoundRobinProxy:
@@ -29,6 +32,13 @@ class RoundRobinProxy:
         """Connections each backend ended before the client did."""
         self.refused = 0
         """Connections a backend refused, passed on to the next."""
+        self.connect_errors: Counter[str] = Counter()
+        """Failed connects, by backend and error."""
+        self.unserved = 0
+        """Connections every backend refused: cut at once."""
+        self.tagged: dict[str, tuple[int, bool]] = {}
+        """By the `X-Test-Request` header of its first request: a connection's backend, and
+        whether that backend cut it."""
         self.port = 0
 
     @property
@@ -51,15 +61,20 @@ class RoundRobinProxy:
         await self._server.wait_closed()
 
     async def _connect(self) -> tuple[int, asyncio.StreamReader, asyncio.StreamWriter] | None:
-        for _ in range(len(self._backends)):
-            index = self._turn % len(self._backends)
-            self._turn += 1
-            try:
-                reader, writer = await asyncio.open_connection(*self._backends[index])
-            except OSError:
-                self.refused += 1
-                continue
-            return index, reader, writer
+        # As a load balancer does, a connection every backend refused is tried again a few
+        # times: on a busy machine a connect can fail for want of a free local port.
+        for attempt in range(_ROUNDS):
+            for _ in range(len(self._backends)):
+                index = self._turn % len(self._backends)
+                self._turn += 1
+                try:
+                    reader, writer = await asyncio.open_connection(*self._backends[index])
+                except OSError as error:
+                    self.refused += 1
+                    self.connect_errors[f"{index}: {type(error).__name__}"] += 1
+                    continue
+                return index, reader, writer
+            await asyncio.sleep(0.05 * (attempt + 1))
         return None
 
     async def _serve(
@@ -72,18 +87,24 @@ class RoundRobinProxy:
         try:
             connected = await self._connect()
             if connected is None:
+                self.unserved += 1
                 client.transport.abort()
                 return
             index, upstream_reader, upstream = connected
             self.handed[index] += 1
             self._writers.add(upstream)
             ended: list[str] = []
-            asking = asyncio.create_task(_pipe(client_reader, upstream, "client", ended))
+            sent: list[bytes] = []
+            asking = asyncio.create_task(_pipe(client_reader, upstream, "client", ended, sent))
             answering = asyncio.create_task(_pipe(upstream_reader, client, "backend", ended))
             try:
                 await asyncio.gather(asking, answering)
-                if ended[0] != "client closed":
+                is_cut = ended[0] != "client closed"
+                if is_cut:
                     self.cut[index] += 1
+                tag = _TAG.search(sent[0]) if sent else None
+                if tag is not None:
+                    self.tagged[tag[1].decode("latin-1")] = (index, is_cut)
             finally:
                 for pipe in (asking, answering):
                     pipe.cancel()
@@ -95,8 +116,15 @@ class RoundRobinProxy:
             self._handlers.discard(task)
 
 
+_TAG = re.compile(rb"(?im)^x-test-request:[ \t]*([A-Za-z0-9-]{1,64})[ \t]*\r?$")
+
+
 async def _pipe(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, side: str, ended: list[str]
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    side: str,
+    ended: list[str],
+    sent: list[bytes] | None = None,
 ) -> None:
     """Copy until the reader's `side` ends, note how in `ended`, then close the writer (after
     what it holds is sent), or cut it at once when a side broke.
@@ -106,6 +134,8 @@ async def _pipe(
     """
     try:
         while data := await reader.read(65536):
+            if sent is not None and not sent:
+                sent.append(data)
             writer.write(data)
             await writer.drain()
     except OSError:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
+from broker.settings import DEFAULT_STATEMENT_CACHE
 from broker.storage.interface import Storage
+from broker.storage.postgres import PostgresStorage
 
 
 async def test_pool_stats_count_transactions_holding_and_waiting_for_a_connection(
@@ -57,3 +61,22 @@ async def test_each_statement_is_timed_for_the_observer_until_it_is_removed(
     async with storage.transaction() as tx:
         await tx.count_change_requests()
     assert len(seen) == counted
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("cache", "prepared"), [(0, False), (DEFAULT_STATEMENT_CACHE, True)])
+async def test_the_statement_cache_setting_decides_whether_statements_stay_prepared(
+    clean_postgres_database_url: str, cache: int, prepared: bool
+) -> None:
+    """With 0 (PgBouncer in transaction mode) no named statement outlives its use."""
+    storage = await PostgresStorage.open(clean_postgres_database_url, statement_cache=cache)
+    kept = 0
+    try:
+        for _ in range(2):
+            async with storage.transaction() as tx:
+                assert await tx.count_change_requests() == {}
+                assert await tx.count_deliveries("pending") == 0
+                kept = await tx._db.fetchval("SELECT count(*) FROM pg_prepared_statements")
+        assert (kept > 0) is prepared
+    finally:
+        await storage.close()
