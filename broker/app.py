@@ -122,6 +122,7 @@ def wire_services(
             storage,
             admin_token=settings.admin_token,
             throttle=LoginThrottle(
+                storage,
                 per_user=settings.login_failures_per_user,
                 per_address=settings.login_failures_per_address,
                 window=settings.login_failure_window,

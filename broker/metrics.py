@@ -167,16 +167,33 @@ class Metrics:
             self.webhook_deliveries.labels(outcome)
         for status in Status:
             self.change_requests.labels(status.value)
+        # Each statement and request updates its series: looking the labelled child up once
+        # (labels() takes a lock and builds a key) keeps the per-statement cost down.
+        self._query_series = {
+            operation: self.query_seconds.labels(operation)
+            for operation in ("fetch", "fetchrow", "fetchval", "execute", "insert")
+        }
+        self._request_series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one answered request and its duration."""
-        code = str(status)
-        self.requests.labels(method, route, code).inc()
-        self.request_seconds.labels(method, route, code).observe(seconds)
+        key = (method, route, status)
+        series = self._request_series.get(key)
+        if series is None:
+            code = str(status)
+            series = self._request_series[key] = (
+                self.requests.labels(method, route, code),
+                self.request_seconds.labels(method, route, code),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
     def observe_query(self, operation: str, seconds: float) -> None:
         """Record one statement's duration (the storage drivers call it)."""
-        self.query_seconds.labels(operation).observe(seconds)
+        series = self._query_series.get(operation)
+        if series is None:
+            series = self._query_series[operation] = self.query_seconds.labels(operation)
+        series.observe(seconds)
 
     def published_pacts(self, outcomes: Iterable[str]) -> None:
         """Count the pacts of one publication by what publishing did to each."""

@@ -13,7 +13,7 @@ driver errors into domain errors (`ConflictError` for a broken uniqueness rule,
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Final, Literal, NamedTuple, Protocol
@@ -880,6 +880,28 @@ class Auth(Protocol):
 
     async def list_teams(self) -> list[Team]:
         """Every team with the pacticipants it owns, by name."""
+        ...
+
+    async def recent_login_failures(
+        self, kind: str, key: str, since: datetime, limit: int
+    ) -> list[datetime]:
+        """A key's newest `limit` failed logins after `since`, newest first.
+
+        `kind` is `user` or `address`.
+        """
+        ...
+
+    async def record_login_failure(
+        self, keys: Iterable[tuple[str, str]], at: datetime, forget_before: datetime
+    ) -> None:
+        """Count a failed login against each (kind, key).
+
+        Every failure before `forget_before`, which no longer counts, is deleted.
+        """
+        ...
+
+    async def forget_login_failures(self, kind: str, key: str) -> None:
+        """Clear a key's failed logins (a username's, after it signs in)."""
         ...
 
 
