@@ -1,8 +1,9 @@
 """What the metrics and request ids cost: publish throughput with them, and without.
 
-    .venv/bin/python benchmarks/metrics_overhead.py [--without main] [--publishes 400] [--rounds 3]
+    .venv/bin/python benchmarks/metrics_overhead.py [--without REV] [--publishes 400] [--rounds 3]
 
-"Without" is the broker of another git revision (default `main`, before `/metrics`), exported
+"Without" is the broker of another git revision (default: where this branch left `main`, the
+same code without `/metrics`), exported
 into a temporary folder and run with the same interpreter and dependencies. For SQLite and
 PostgreSQL the two brokers take turns, `--rounds` times each, sustaining `--publishes` small
 pacts from 16 concurrent clients (benchmarks/publish.py's load), so that a busy machine slows
@@ -117,7 +118,17 @@ def serving(database_url: str, workdir: Path) -> Iterator[tuple[str, int]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--without", default="main", help="git revision without the metrics")
+    parser.add_argument(
+        "--without",
+        default=subprocess.run(
+            ["git", "merge-base", "HEAD", "main"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip(),
+        help="git revision without the metrics (default: the merge base with main)",
+    )
     parser.add_argument("--publishes", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()

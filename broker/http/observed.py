@@ -12,8 +12,8 @@ otherwise a new random one. Either way the answer carries it back in `X-Request-
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from time import perf_counter
 
 from litestar.enums import ScopeType
@@ -35,7 +35,7 @@ def request_id_of(scope: Scope) -> str:
         text = given[0].decode("latin-1")
         if _SANE_ID.fullmatch(text):
             return text
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 class Observed:

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from broker.http.observed import request_id_of
-from broker.metrics import route_label
+from broker.metrics import Metrics, route_label
 from broker.services.auth import SessionSubject
 from broker.settings import Settings, SettingsError
 from broker.web.sessions import is_shared, signer_for
@@ -95,3 +96,33 @@ def test_a_sane_incoming_request_id_is_kept_and_any_other_replaced(
     else:
         assert len(got) == 32
         assert all(c in "0123456789abcdef" for c in got)
+
+
+def test_statement_times_are_a_cumulative_histogram_per_operation() -> None:
+    metrics = Metrics()
+    for seconds in (0.0001, 0.0002, 0.0003, 0.004, 20.0):
+        metrics.observe_query("execute", seconds)
+    metrics.observe_query("fetch", 0.001)
+    families = {
+        family.name: family
+        for family in text_string_to_metric_families(metrics.exposition().decode())
+    }
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for sample in families["accord_db_query_duration_seconds"].samples
+    }
+
+    def bucket(operation: str, le: str) -> float:
+        name = "accord_db_query_duration_seconds_bucket"
+        return samples[name, (("le", le), ("operation", operation))]
+
+    assert bucket("execute", "0.0002") == 2  # a bound counts what equals it
+    assert bucket("execute", "0.0005") == 3
+    assert bucket("execute", "0.005") == 4
+    assert bucket("execute", "10.0") == 4
+    assert bucket("execute", "+Inf") == 5
+    assert samples["accord_db_query_duration_seconds_count", (("operation", "execute"),)] == 5
+    total = samples["accord_db_query_duration_seconds_sum", (("operation", "execute"),)]
+    assert abs(total - 20.0046) < 1e-9
+    assert bucket("fetch", "0.001") == 1
+    assert bucket("insert", "+Inf") == 0  # every operation is there from the start
