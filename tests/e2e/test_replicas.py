@@ -233,7 +233,7 @@ async def call(
 
 
 async def one_client(number: int, base_url: str, deadline: float, outcomes: Outcomes) -> None:
-    """Publish a version's pact, verify it (every fourth fails), ask can-i-deploy; again."""
+    """Publish a version's pact, verify it (a quarter fail), ask can-i-deploy; again."""
     consumer = f"Shop{number}"
     # A connection per request: the proxy then spreads requests, not clients, over the brokers.
     limits = httpx.Limits(max_keepalive_connections=0)
@@ -251,7 +251,8 @@ async def one_client(number: int, base_url: str, deadline: float, outcomes: Outc
             if iteration % 5 == 0:  # before any result: the answer is unknown
                 await call(outcomes, client, "GET", "/can-i-deploy", params=query)
             href = published.json()["_links"]["pb:publish-verification-results"]["href"]
-            success = iteration % 4 != 0
+            # A quarter fail, from the first round on: both answers occur however slow the load.
+            success = (number + iteration) % 4 != 0
             result = {"success": success, "providerApplicationVersion": PROVIDER_VERSION}
             verified = await call(outcomes, client, "POST", href, json=result)
             if verified is None:
@@ -409,4 +410,4 @@ def answers_as_a_single_broker_gives(url: str, outcomes: Outcomes) -> None:
             query = {"pacticipant": consumer, "version": version, "environment": ENVIRONMENT}
             single = client.get("/can-i-deploy", params=query).json()["summary"]["deployable"]
             assert single == given, (consumer, version)
-    assert set(outcomes.answers.values()) == {True, False}
+    assert set(outcomes.answers.values()) == {True, False}, outcomes.answers
