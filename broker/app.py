@@ -71,7 +71,8 @@ from broker.services.webhooks import WebhookService
 from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
-from broker.storage.interface import Storage
+from broker.storage.interface import QueryObserver, Storage
+from broker.tracing import Tracing
 from broker.web.rendering import template_config
 from broker.web.routes import web_router
 from broker.web.sessions import signer_for
@@ -196,6 +197,18 @@ async def anchor_audit_log(audit: AuditService, key: str) -> None:
         audit_key.reset(key_reset)
 
 
+def statement_observer(metrics: Metrics, tracing: Tracing | None) -> QueryObserver:
+    """What storage tells of each statement: the metrics, and a span when tracing is on."""
+    if tracing is None:
+        return metrics.observe_query
+
+    def observe(operation: str, seconds: float) -> None:
+        metrics.observe_query(operation, seconds)
+        tracing.observe_query(operation, seconds)
+
+    return observe
+
+
 def create_app(settings: Settings) -> Litestar:
     """The broker as a Litestar application; storage opens (and migrates) on start-up.
 
@@ -203,6 +216,7 @@ def create_app(settings: Settings) -> Litestar:
     worker do; `asgi_app` adds the requests themselves.
     """
     metrics = Metrics()
+    tracing = Tracing(settings.otel_endpoint) if settings.otel_endpoint else None
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -215,7 +229,7 @@ def create_app(settings: Settings) -> Litestar:
         warming = asyncio.create_task(workers.start())
         services: Services | None = None
         try:
-            storage.observe_queries(metrics.observe_query)
+            storage.observe_queries(statement_observer(metrics, tracing))
             await storage.migrate()
             app.state.services = services = wire_services(storage, settings, workers)
             if settings.audit_key is not None:
@@ -230,6 +244,8 @@ def create_app(settings: Settings) -> Litestar:
             if services is not None:
                 await services.webhook_deliveries.aclose()
             await storage.close()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)
 
     app = Litestar(
         route_handlers=[
@@ -270,6 +286,7 @@ def create_app(settings: Settings) -> Litestar:
                 "settings": settings,
                 "signer": signer_for(settings.session_key, settings.admin_token),
                 "metrics": metrics,
+                "tracing": tracing,
             }
         ),
         template_config=template_config(),
@@ -294,4 +311,4 @@ def asgi_app(settings: Settings) -> EncodedSlashes:
     `X-Request-Id`) and is counted in the metrics.
     """
     app = create_app(settings)
-    return EncodedSlashes(HeadAsGet(Observed(app, app.state.metrics)))
+    return EncodedSlashes(HeadAsGet(Observed(app, app.state.metrics, app.state.tracing)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import re
 from collections.abc import Callable, Mapping
@@ -87,7 +88,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     out), `ACCORD_METRICS_TOKEN` (a bearer token `GET /metrics` then asks for; default none:
     `/metrics` is open, as the heartbeat is), `ACCORD_DATABASE_STATEMENT_CACHE` (prepared
     statements asyncpg keeps per PostgreSQL connection; 0 behind PgBouncer in transaction mode;
-    default 100).
+    default 100), `ACCORD_OTEL_ENDPOINT` (an OTLP/HTTP traces URL such as
+    `http://collector:4318/v1/traces`: spans for requests and SQL statements go there; needs
+    the `otel` extra; default none, no tracing).
     """
 
     host: str = "127.0.0.1"
@@ -122,6 +125,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_key: str | None = None
     metrics_token: str | None = None
     database_statement_cache: int = DEFAULT_STATEMENT_CACHE
+    otel_endpoint: str | None = None
 
     @classmethod
     def from_env(
@@ -247,7 +251,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _operations_settings(environ: Mapping[str, str]) -> dict[str, Any]:
-    """`ACCORD_METRICS_TOKEN` and `ACCORD_DATABASE_STATEMENT_CACHE`."""
+    """`ACCORD_METRICS_TOKEN`, `ACCORD_DATABASE_STATEMENT_CACHE` and `ACCORD_OTEL_ENDPOINT`."""
     metrics_token = environ.get("ACCORD_METRICS_TOKEN") or None
     if metrics_token is not None and len(metrics_token) < MIN_METRICS_TOKEN_LENGTH:
         raise SettingsError(
@@ -259,7 +263,19 @@ def _operations_settings(environ: Mapping[str, str]) -> dict[str, Any]:
             f"ACCORD_DATABASE_STATEMENT_CACHE must be from 0 to {MAX_STATEMENT_CACHE},"
             f" not {statement_cache}"
         )
+    otel_endpoint = environ.get("ACCORD_OTEL_ENDPOINT") or None
+    if otel_endpoint is not None:
+        parts = urlsplit(otel_endpoint)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise SettingsError(
+                f"ACCORD_OTEL_ENDPOINT must be an http(s) URL, not {otel_endpoint!r}"
+            )
+        if importlib.util.find_spec("opentelemetry.sdk") is None:
+            raise SettingsError(
+                "ACCORD_OTEL_ENDPOINT needs the OpenTelemetry packages: pip install 'accord[otel]'"
+            )
     return {
+        "otel_endpoint": otel_endpoint,
         "metrics_token": metrics_token,
         "database_statement_cache": statement_cache,
     }

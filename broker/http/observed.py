@@ -21,6 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from broker.logs import current_request_id
 from broker.metrics import UNMATCHED_ROUTE, Metrics, route_label
+from broker.tracing import Finish, Tracing
 
 REQUEST_ID_HEADER = b"x-request-id"
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -39,17 +40,30 @@ def request_id_of(scope: Scope) -> str:
 
 
 class Observed:
-    """ASGI middleware: the request id for logs and answer; requests counted and timed."""
+    """ASGI middleware: the request id for logs and answer; requests counted and timed.
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    Traced too when `tracing` is given (`ACCORD_OTEL_ENDPOINT`).
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, tracing: Tracing | None = None) -> None:
         self.app = app
         self.metrics = metrics
+        self.tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request under its id; count it once its answer is sent."""
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        if self.tracing is None:
+            await self._observed(scope, receive, send, None)
+            return
+        with self.tracing.request(str(scope.get("method", "")), str(scope["path"])) as finish:
+            await self._observed(scope, receive, send, finish)
+
+    async def _observed(
+        self, scope: Scope, receive: Receive, send: Send, finish: Finish | None
+    ) -> None:
         started = perf_counter()
         request_id = request_id_of(scope)
         header = (b"x-request-id", request_id.encode("latin-1"))
@@ -73,3 +87,5 @@ class Observed:
             self.metrics.observe_request(
                 method if method in _METHODS else "OTHER", route, status, perf_counter() - started
             )
+            if finish is not None:
+                finish(route, status)

@@ -22,6 +22,7 @@ def test_metrics_are_open_and_statements_cached_by_default(tmp_path: Path) -> No
     settings = Settings.from_env({}, cwd=tmp_path)
     assert settings.metrics_token is None
     assert settings.database_statement_cache == 100
+    assert settings.otel_endpoint is None
 
 
 def test_the_statement_cache_may_be_turned_off_and_the_metrics_closed(tmp_path: Path) -> None:
@@ -29,9 +30,11 @@ def test_the_statement_cache_may_be_turned_off_and_the_metrics_closed(tmp_path: 
         {
             "ACCORD_DATABASE_STATEMENT_CACHE": "0",
             "ACCORD_METRICS_TOKEN": "a-scrape-token-of-some-length",
+            "ACCORD_OTEL_ENDPOINT": "http://127.0.0.1:4318/v1/traces",
         },
         cwd=tmp_path,
     )
+    assert settings.otel_endpoint == "http://127.0.0.1:4318/v1/traces"
     assert settings.database_statement_cache == 0
     assert settings.metrics_token == "a-scrape-token-of-some-length"
 
@@ -43,6 +46,7 @@ def test_the_statement_cache_may_be_turned_off_and_the_metrics_closed(tmp_path: 
         ("ACCORD_DATABASE_STATEMENT_CACHE", "off", "whole number"),
         ("ACCORD_DATABASE_STATEMENT_CACHE", "100001", "from 0 to 100000"),
         ("ACCORD_METRICS_TOKEN", "short", "at least 16 characters"),
+        ("ACCORD_OTEL_ENDPOINT", "collector:4318", "http(s) URL"),
     ],
 )
 def test_bad_values_are_refused_naming_the_setting(
