@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from broker.clean_command import add_parser as add_clean_parser
-from broker.settings import Settings, SettingsError, redacted
+from broker.settings import Settings, SettingsError, redacted, sqlite_path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,7 +60,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _backup(settings: Settings, destination: Path) -> int:
-    from broker.settings import sqlite_path  # noqa: PLC0415
     from broker.storage.sqlite_backup import BackupError, backup  # noqa: PLC0415
 
     source = sqlite_path(settings.database_url)
@@ -99,7 +98,11 @@ def _has_credentials(settings: Settings) -> bool:
     from broker.storage.factory import open_storage  # noqa: PLC0415 - keeps `--help` fast
 
     async def run() -> bool:
-        storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
+        storage = await open_storage(
+            settings.database_url,
+            timeout=settings.database_timeout,
+            statement_cache=settings.database_statement_cache,
+        )
         try:
             async with storage.transaction() as tx:
                 return await tx.has_credentials()
@@ -125,7 +128,11 @@ def _apply_migrations(settings: Settings) -> list[str]:
     from broker.storage.migrations import SchemaTooNewError  # noqa: PLC0415
 
     async def run() -> list[str]:
-        storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
+        storage = await open_storage(
+            settings.database_url,
+            timeout=settings.database_timeout,
+            statement_cache=settings.database_statement_cache,
+        )
         try:
             return await storage.migrate()
         finally:
@@ -155,6 +162,19 @@ def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _warn_of_per_process_state(settings: Settings) -> None:
+    """On PostgreSQL, where several brokers may serve one database, say what they cannot share."""
+    from broker.web.sessions import is_shared  # noqa: PLC0415 - keeps `--help` fast
+
+    if sqlite_path(settings.database_url) or is_shared(settings.session_key, settings.admin_token):
+        return
+    logging.getLogger("accord").warning(
+        "Web sessions are signed with a key of this process (no ACCORD_SESSION_KEY or "
+        "ACCORD_ADMIN_TOKEN): behind a load balancer, a browser signed in through one broker "
+        "is signed out by the next; give every broker the same ACCORD_SESSION_KEY"
+    )
+
+
 def _serve(settings: Settings) -> int:
     import uvicorn  # noqa: PLC0415
 
@@ -182,6 +202,7 @@ def _serve(settings: Settings) -> int:
         f"using {redacted(settings.database_url)}",
         flush=True,
     )
+    _warn_of_per_process_state(settings)
     if is_open:
         logging.getLogger("accord").warning(
             "No credentials are configured (ACCORD_ADMIN_TOKEN, tokens or users): "

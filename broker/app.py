@@ -18,6 +18,7 @@ from broker.domain.governance import Mode
 from broker.http.audit_trail import AuditTrailMiddleware
 from broker.http.context import Services, provide_links, provide_services
 from broker.http.head import HeadAsGet
+from broker.http.observed import Observed
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.permissions import authorize, require_declared
 from broker.http.problems import domain_error_handler, http_error_handler, internal_error_handler
@@ -44,6 +45,8 @@ from broker.http.routes import (
     webhook_deliveries,
     webhooks,
 )
+from broker.http.routes import metrics as metrics_routes
+from broker.metrics import Metrics
 from broker.services.actor import Actor, current_actor
 from broker.services.audit import AuditService, audit_key
 from broker.services.auth import AuthService
@@ -69,7 +72,8 @@ from broker.services.webhooks import WebhookService
 from broker.services.work import Work
 from broker.settings import Settings
 from broker.storage.factory import open_storage
-from broker.storage.interface import Storage
+from broker.storage.interface import QueryObserver, Storage
+from broker.tracing import Tracing
 from broker.web.rendering import template_config
 from broker.web.routes import web_router
 from broker.web.sessions import signer_for
@@ -120,6 +124,7 @@ def wire_services(
             storage,
             admin_token=settings.admin_token,
             throttle=LoginThrottle(
+                storage,
                 per_user=settings.login_failures_per_user,
                 per_address=settings.login_failures_per_address,
                 window=settings.login_failure_window,
@@ -145,7 +150,9 @@ def wire_services(
 
 
 @asynccontextmanager
-async def delivering_webhooks(services: Services, settings: Settings) -> AsyncIterator[None]:
+async def delivering_webhooks(
+    services: Services, settings: Settings, metrics: Metrics | None = None
+) -> AsyncIterator[None]:
     """Run this process's webhook delivery worker for the duration of the block.
 
     Every broker process runs one unless `ACCORD_WEBHOOK_DELIVERY=false`: on PostgreSQL the
@@ -169,6 +176,7 @@ async def delivering_webhooks(services: Services, settings: Settings) -> AsyncIt
         system_clock,
         services.doorbell,
         DeliveryConfig.from_settings(settings),
+        metrics=metrics,
     )
     running = asyncio.create_task(worker.run(), name="webhook-delivery")
     try:
@@ -190,23 +198,46 @@ async def anchor_audit_log(audit: AuditService, key: str) -> None:
         audit_key.reset(key_reset)
 
 
+def statement_observer(metrics: Metrics, tracing: Tracing | None) -> QueryObserver:
+    """What storage tells of each statement: the metrics, and a span when tracing is on."""
+    if tracing is None:
+        return metrics.observe_query
+
+    def observe(operation: str, seconds: float) -> None:
+        metrics.observe_query(operation, seconds)
+        tracing.observe_query(operation, seconds)
+
+    return observe
+
+
 def create_app(settings: Settings) -> Litestar:
-    """The broker as a Litestar application; storage opens (and migrates) on start-up."""
+    """The broker as a Litestar application; storage opens (and migrates) on start-up.
+
+    Its metrics (`app.state.metrics`) count what the handlers, the storage and the webhook
+    worker do; `asgi_app` adds the requests themselves.
+    """
+    metrics = Metrics()
+    tracing = Tracing(settings.otel_endpoint) if settings.otel_endpoint else None
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        storage = await open_storage(settings.database_url, timeout=settings.database_timeout)
+        storage = await open_storage(
+            settings.database_url,
+            timeout=settings.database_timeout,
+            statement_cache=settings.database_statement_cache,
+        )
         workers = WorkerPool(settings.workers, settings.work_budget)
         warming = asyncio.create_task(workers.start())
         services: Services | None = None
         try:
+            storage.observe_queries(statement_observer(metrics, tracing))
             await storage.migrate()
             app.state.services = services = wire_services(storage, settings, workers)
             if settings.audit_key is not None:
                 await anchor_audit_log(services.audit, settings.audit_key)
             # The worker stops first on shutdown, while the storage it settles in is open.
             async with (
-                delivering_webhooks(services, settings),
+                delivering_webhooks(services, settings, metrics),
                 cleaning_on_schedule(storage, settings),
             ):
                 yield
@@ -217,6 +248,8 @@ def create_app(settings: Settings) -> Litestar:
             if services is not None:
                 await services.webhook_deliveries.aclose()
             await storage.close()
+            if tracing is not None:
+                await asyncio.to_thread(tracing.shutdown)
 
     app = Litestar(
         route_handlers=[
@@ -243,6 +276,7 @@ def create_app(settings: Settings) -> Litestar:
             webhooks.WebhookController,
             web_router(),
             openapi.OpenAPIController,
+            metrics_routes.MetricsController,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -251,7 +285,14 @@ def create_app(settings: Settings) -> Litestar:
         guards=[authorize],
         middleware=[AuditTrailMiddleware],
         lifespan=[lifespan],
-        state=State({"settings": settings, "signer": signer_for(settings.session_key)}),
+        state=State(
+            {
+                "settings": settings,
+                "signer": signer_for(settings.session_key, settings.admin_token),
+                "metrics": metrics,
+                "tracing": tracing,
+            }
+        ),
         template_config=template_config(),
         before_request=restore_slashes,
         exception_handlers={
@@ -268,5 +309,10 @@ def create_app(settings: Settings) -> Litestar:
 
 
 def asgi_app(settings: Settings) -> EncodedSlashes:
-    """The application as the ASGI server should run it: `%2F` kept inside segments, HEAD as GET."""
-    return EncodedSlashes(HeadAsGet(create_app(settings)))
+    """The application as the ASGI server runs it.
+
+    `%2F` is kept inside segments, HEAD is answered as GET, and each request gets an id (logs,
+    `X-Request-Id`) and is counted in the metrics.
+    """
+    app = create_app(settings)
+    return EncodedSlashes(HeadAsGet(Observed(app, app.state.metrics, app.state.tracing)))

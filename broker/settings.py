@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import re
 import shlex
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import msgspec
@@ -25,7 +27,11 @@ DEFAULT_PORT = 9292
 MAX_PORT = 65535
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_DATABASE_TIMEOUT = 10.0
+# asyncpg's own default: prepared statements kept per connection.
+DEFAULT_STATEMENT_CACHE = 100
+MAX_STATEMENT_CACHE = 100_000
 MIN_AUDIT_KEY_LENGTH = 32
+MIN_METRICS_TOKEN_LENGTH = 16
 DEFAULT_WORKERS = 2
 DEFAULT_WORK_BUDGET = 30.0
 MAX_WORKERS = 64
@@ -86,7 +92,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     `ACCORD_CLEAN_SCHEDULE` (an interval such as `24h`: the broker runs `accord broker
     clean` that often, one replica at a time; default none) and `ACCORD_CLEAN_OPTIONS` (its
     flags, such as `--keep-latest-per-branch 20 --keep-newer-than 90d`; default none: the
-    command's defaults).
+    command's defaults), `ACCORD_METRICS_TOKEN` (a bearer token `GET /metrics` then asks
+    for; default none: `/metrics` is open, as the heartbeat is), `ACCORD_DATABASE_STATEMENT_CACHE` (prepared
+    statements asyncpg keeps per PostgreSQL connection; 0 behind PgBouncer in transaction mode;
+    default 100), `ACCORD_OTEL_ENDPOINT` (an OTLP/HTTP traces URL such as
+    `http://collector:4318/v1/traces`: spans for requests and SQL statements go there; needs
+    the `otel` extra; default none, no tracing).
     """
 
     host: str = "127.0.0.1"
@@ -121,6 +132,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     session_key: str | None = None
     clean_schedule: float | None = None
     clean_options: tuple[str, ...] = ()
+    metrics_token: str | None = None
+    database_statement_cache: int = DEFAULT_STATEMENT_CACHE
+    otel_endpoint: str | None = None
 
     @classmethod
     def from_env(  # noqa: PLR0915 - one statement or two per variable, in the order documented
@@ -244,6 +258,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             session_key=session_key,
             clean_schedule=clean_schedule,
             clean_options=clean_options,
+            **_operations_settings(environ),
         )
 
 
@@ -280,6 +295,37 @@ def _clean_settings(environ: Mapping[str, str]) -> tuple[float | None, tuple[str
         if problem:
             raise SettingsError(f"ACCORD_CLEAN_OPTIONS: {problem}")
     return schedule, options
+
+
+def _operations_settings(environ: Mapping[str, str]) -> dict[str, Any]:
+    """`ACCORD_METRICS_TOKEN`, `ACCORD_DATABASE_STATEMENT_CACHE` and `ACCORD_OTEL_ENDPOINT`."""
+    metrics_token = environ.get("ACCORD_METRICS_TOKEN") or None
+    if metrics_token is not None and len(metrics_token) < MIN_METRICS_TOKEN_LENGTH:
+        raise SettingsError(
+            f"ACCORD_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_LENGTH} characters long"
+        )
+    statement_cache = _count(environ, "ACCORD_DATABASE_STATEMENT_CACHE", DEFAULT_STATEMENT_CACHE)
+    if statement_cache > MAX_STATEMENT_CACHE:
+        raise SettingsError(
+            f"ACCORD_DATABASE_STATEMENT_CACHE must be from 0 to {MAX_STATEMENT_CACHE},"
+            f" not {statement_cache}"
+        )
+    otel_endpoint = environ.get("ACCORD_OTEL_ENDPOINT") or None
+    if otel_endpoint is not None:
+        parts = urlsplit(otel_endpoint)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise SettingsError(
+                f"ACCORD_OTEL_ENDPOINT must be an http(s) URL, not {otel_endpoint!r}"
+            )
+        if importlib.util.find_spec("opentelemetry.sdk") is None:
+            raise SettingsError(
+                "ACCORD_OTEL_ENDPOINT needs the OpenTelemetry packages: pip install 'accord[otel]'"
+            )
+    return {
+        "otel_endpoint": otel_endpoint,
+        "metrics_token": metrics_token,
+        "database_statement_cache": statement_cache,
+    }
 
 
 def _flag(environ: Mapping[str, str], name: str, *, default: bool = False) -> bool:

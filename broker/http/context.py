@@ -16,6 +16,7 @@ from litestar.params import FromPath
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.model import Page
 from broker.http.hal import AnyRequest, Links, base_url
+from broker.metrics import Metrics
 from broker.services.audit import AuditService
 from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
@@ -72,6 +73,12 @@ def provide_links(request: AnyRequest, state: State) -> Links:
     """The `links` dependency: link builder under the public base URL of this request."""
     settings: Settings = state.settings
     return Links(base_url(request, settings.base_url))
+
+
+def metrics_of(request: AnyRequest) -> Metrics:
+    """The application's metrics, for a handler that counts what it did."""
+    metrics: Metrics = request.app.state.metrics
+    return metrics
 
 
 def provide_services(state: State) -> Services:

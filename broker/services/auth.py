@@ -100,14 +100,12 @@ class AuthService:
         clock: Clock = system_clock,
         throttle: LoginThrottle | None = None,
         hasher: Callable[[str, str], str] = password_hash,
-        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._storage = storage
         self._admin_token = admin_token
         self._clock = clock
-        self._throttle = throttle or LoginThrottle()
+        self._throttle = throttle or LoginThrottle(storage)
         self._hasher = hasher
-        self._monotonic = monotonic
         # scrypt takes 16 MiB and tens of milliseconds a check: a few at once keep both bounded.
         self._hashing = asyncio.Semaphore(CONCURRENT_PASSWORD_CHECKS)
         # An unknown username is checked against this, so it costs what a known one costs.
@@ -189,7 +187,7 @@ class AuthService:
 
     async def _password(self, username: str, password: str, address: str) -> tuple[Actor, str]:
         """The user a username and password name, and the user's stored password hash."""
-        self._refuse_if_throttled(username, address)
+        await self._refuse_if_throttled(username, address)
         async with self._storage.transaction() as tx:
             found = await tx.find_user(username)
         # A deleted user keeps no usable hash: it pays the scrypt cost as an unknown one does.
@@ -199,14 +197,21 @@ class AuthService:
             salt, expected = found.salt, found.password_hash
         async with self._hashing:
             # Again, once its turn comes: a burst queued here before any of its failures were
-            # counted would otherwise all be hashed.
-            self._refuse_if_throttled(username, address)
+            # counted would otherwise all be hashed. A failure is counted before the next in
+            # the queue checks, for the same reason.
+            has_failures = await self._refuse_if_throttled(username, address)
             given = await asyncio.to_thread(self._hasher, password, salt)
-        matches = hmac.compare_digest(given, expected)
-        if found is None or found.deleted_at is not None or not matches:
-            self._throttle.failed(username, address, self._monotonic())
+            failed = (
+                found is None
+                or found.deleted_at is not None
+                or not hmac.compare_digest(given, expected)
+            )
+            if failed:
+                await self._throttle.failed(username, address, self._clock())
+        if found is None or failed:
             raise UnauthenticatedError("The username or password is not correct")
-        self._throttle.succeeded(username)
+        if has_failures:
+            await self._throttle.succeeded(username)
         if found.disabled_at is not None:
             raise UnauthenticatedError(
                 f"The user {found.username!r} is disabled: ask an admin to enable it"
@@ -260,14 +265,16 @@ class AuthService:
             )
         return Actor(name=f"user:{found.username}", role=found.role, teams=found.teams)
 
-    def _refuse_if_throttled(self, username: str, address: str) -> None:
-        wait = self._throttle.retry_after(username, address, self._monotonic())
+    async def _refuse_if_throttled(self, username: str, address: str) -> bool:
+        """Refuse (429) a caller over a limit; else whether the username has failures."""
+        wait, has_failures = await self._throttle.retry_after(username, address, self._clock())
         if wait:
             raise ThrottledError(
                 "Too many failed logins for this username or from this address; try again in "
                 f"{wait} second{'' if wait == 1 else 's'}",
                 wait,
             )
+        return has_failures
 
     async def _hash(self, password: str, salt: str) -> str:
         """The password's hash, off the event loop: scrypt holds its thread for tens of ms."""

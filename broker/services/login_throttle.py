@@ -1,112 +1,110 @@
-"""Throttling of failed basic-auth logins, per username and per network address.
+"""Throttling of failed basic-auth logins, per username and per address, across every broker.
 
 Each password check costs an scrypt hash (tens of milliseconds of CPU and 16 MiB), so a caller
 guessing passwords slows every other caller down, besides guessing. Once a username, or an
 address, has `limit` failures within the last `window` seconds, further attempts for it are
 refused (429 with `Retry-After`) before any hashing, until its oldest failure in the window
-ages out. A different username from a different address is unaffected, and a success never
-counts. State lives in this process only and is bounded: at most `max_keys` usernames and as
-many addresses are tracked (the least recently failing are forgotten first), each with at most
-`limit` failure times.
+ages out. A different username from a different address is unaffected, and a success clears
+the username's failures. The failures live in the database (`login_failures`), so every
+replica on it counts them alike; keys are digests, and failures older than the window are
+deleted as new ones are written, so the table holds at most what one window's failures are
+(and those are bounded by the hashing: a few at once per broker).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections import OrderedDict, deque
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from broker.storage.interface import Storage
 
 DEFAULT_FAILURES_PER_USER = 10
 DEFAULT_FAILURES_PER_ADDRESS = 30
 DEFAULT_WINDOW_SECONDS = 60
-DEFAULT_MAX_KEYS = 10_000
+
+USER = "user"
+ADDRESS = "address"
 
 
-class _Failures:
-    """The recent failure times of each key, newest keys last."""
-
-    def __init__(self, limit: int, window: float, max_keys: int) -> None:
-        self._limit = limit
-        self._window = window
-        self._max_keys = max_keys
-        self._times: OrderedDict[bytes, deque[float]] = OrderedDict()
-
-    def _recent(self, key: bytes, now: float) -> deque[float] | None:
-        times = self._times.get(key)
-        if times is None:
-            return None
-        while times and now - times[0] >= self._window:
-            times.popleft()
-        if not times:
-            del self._times[key]
-            return None
-        return times
-
-    def wait(self, key: bytes, now: float) -> float:
-        """Seconds until `key` may try again (0 when it may now)."""
-        times = self._recent(key, now)
-        if self._limit <= 0 or times is None or len(times) < self._limit:
-            return 0.0
-        return times[0] + self._window - now
-
-    def add(self, key: bytes, now: float) -> None:
-        if self._limit <= 0:
-            return
-        times = self._recent(key, now)
-        if times is None:
-            times = self._times[key] = deque(maxlen=self._limit)
-        times.append(now)
-        self._times.move_to_end(key)
-        while len(self._times) > self._max_keys:
-            self._times.popitem(last=False)
-
-    def forget(self, key: bytes) -> None:
-        self._times.pop(key, None)
-
-    def __len__(self) -> int:
-        return len(self._times)
+def key_of(text: str) -> str:
+    """A fixed-size digest: a megabyte of username costs what a short one does, unstored."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _key(text: str) -> bytes:
-    # A fixed-size key, so a megabyte of username costs no more memory than a short one.
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def wait_for(recent: Sequence[datetime], limit: int, window: float, now: datetime) -> float:
+    """Seconds until a key with these failures (newest first) may try again (0: it may now).
+
+    Over the limit it waits until the `limit`-th newest failure ages out of the window.
+    """
+    if limit <= 0 or len(recent) < limit:
+        return 0.0
+    return max(0.0, (recent[limit - 1] + timedelta(seconds=window) - now).total_seconds())
 
 
 class LoginThrottle:
-    """Failed logins per username and per address over a sliding window.
+    """Failed logins per username and per address over a sliding window, in the database.
 
     Args:
+        storage: where the failures are counted (shared by every broker on it).
         per_user: failures of one username within `window` before it is refused (0: no limit).
         per_address: failures from one address within `window` before it is refused (0: none).
         window: seconds a failure counts for.
-        max_keys: usernames (and, separately, addresses) tracked at most.
     """
 
     def __init__(
         self,
+        storage: Storage,
         *,
         per_user: int = DEFAULT_FAILURES_PER_USER,
         per_address: int = DEFAULT_FAILURES_PER_ADDRESS,
         window: float = DEFAULT_WINDOW_SECONDS,
-        max_keys: int = DEFAULT_MAX_KEYS,
     ) -> None:
-        self._users = _Failures(per_user, window, max_keys)
-        self._addresses = _Failures(per_address, window, max_keys)
+        self._storage = storage
+        self._per_user = per_user
+        self._per_address = per_address
+        self._window = window
 
-    def retry_after(self, username: str, address: str, now: float) -> int:
-        """Whole seconds until this username from this address may try (0: it may now)."""
-        wait = max(self._users.wait(_key(username), now), self._addresses.wait(_key(address), now))
-        return math.ceil(wait) if wait > 0 else 0
+    async def retry_after(self, username: str, address: str, now: datetime) -> tuple[int, bool]:
+        """Whole seconds until this username from this address may try (0: it may now).
 
-    def failed(self, username: str, address: str, now: float) -> None:
+        Also whether the username has failures, which a success then clears.
+        """
+        if self._per_user <= 0 and self._per_address <= 0:
+            return 0, False
+        since = now - timedelta(seconds=self._window)
+        async with self._storage.transaction() as tx:
+            users = await tx.recent_login_failures(
+                USER, key_of(username), since, max(self._per_user, 1)
+            )
+            addresses = (
+                await tx.recent_login_failures(ADDRESS, key_of(address), since, self._per_address)
+                if self._per_address > 0
+                else []
+            )
+        wait = max(
+            wait_for(users, self._per_user, self._window, now),
+            wait_for(addresses, self._per_address, self._window, now),
+        )
+        return (math.ceil(wait) if wait > 0 else 0), bool(users)
+
+    async def failed(self, username: str, address: str, now: datetime) -> None:
         """Count a failed login of `username` from `address`."""
-        self._users.add(_key(username), now)
-        self._addresses.add(_key(address), now)
+        keys = [
+            (kind, key_of(text))
+            for kind, text, limit in (
+                (USER, username, self._per_user),
+                (ADDRESS, address, self._per_address),
+            )
+            if limit > 0
+        ]
+        if not keys:
+            return
+        async with self._storage.transaction() as tx:
+            await tx.record_login_failure(keys, now, now - timedelta(seconds=self._window))
 
-    def succeeded(self, username: str) -> None:
+    async def succeeded(self, username: str) -> None:
         """A correct password clears the username's failures (the address's still count)."""
-        self._users.forget(_key(username))
-
-    def tracked(self) -> tuple[int, int]:
-        """How many usernames and addresses have failures held in memory."""
-        return len(self._users), len(self._addresses)
+        async with self._storage.transaction() as tx:
+            await tx.forget_login_failures(USER, key_of(username))

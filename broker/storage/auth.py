@@ -11,7 +11,7 @@ from datetime import datetime
 import msgspec
 
 from broker.domain.auth import ApiToken, ApiUser, Team
-from broker.storage.driver import Driver, Row, S, json_text, record, written
+from broker.storage.driver import Driver, Row, S, json_text, moment, record, written
 
 
 def _with_teams(kind: type[S], row: Row) -> S:
@@ -187,3 +187,35 @@ class AuthRows:
             " ORDER BY t.name, o.pacticipant_name"
         )
         return _team_list(rows)
+
+    # failed logins (broker/services/login_throttle.py)
+
+    async def recent_login_failures(
+        self, kind: str, key: str, since: datetime, limit: int
+    ) -> list[datetime]:
+        rows = await self._db.fetch(
+            "SELECT failed_at FROM login_failures WHERE kind = ? AND key = ? AND failed_at > ?"
+            " ORDER BY failed_at DESC LIMIT ?",
+            kind,
+            key,
+            self._db.time(since),
+            limit,
+        )
+        return [moment(row["failed_at"]) for row in rows]
+
+    async def record_login_failure(
+        self, keys: Iterable[tuple[str, str]], at: datetime, forget_before: datetime
+    ) -> None:
+        await self._db.execute(
+            "DELETE FROM login_failures WHERE failed_at < ?", self._db.time(forget_before)
+        )
+        for kind, key in keys:
+            await self._db.execute(
+                "INSERT INTO login_failures (kind, key, failed_at) VALUES (?, ?, ?)",
+                kind,
+                key,
+                self._db.time(at),
+            )
+
+    async def forget_login_failures(self, kind: str, key: str) -> None:
+        await self._db.execute("DELETE FROM login_failures WHERE kind = ? AND key = ?", kind, key)

@@ -326,6 +326,12 @@ class GovernanceRows:
         )
         return [await self._complete(row) for row in rows], total
 
+    async def count_change_requests(self) -> dict[str, int]:
+        rows = await self._db.fetch(
+            "SELECT status, count(*) AS n FROM change_requests GROUP BY status"
+        )
+        return {row["status"]: int(row["n"]) for row in rows}
+
     async def save_change_request(self, request: ChangeRequest) -> None:
         """Store a request's status, decision and any new approvals."""
         await self._db.execute(

@@ -14,7 +14,7 @@ driver errors into domain errors (`ConflictError` for a broken uniqueness rule,
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Final, Literal, NamedTuple, Protocol
@@ -205,6 +205,10 @@ class GovernanceRecords(Protocol):
 
     async def save_change_request(self, request: ChangeRequest) -> None:
         """Store a request's status, decision and any new approvals."""
+        ...
+
+    async def count_change_requests(self) -> dict[str, int]:
+        """How many change requests have each status (statuses without any left out)."""
         ...
 
     async def change_requests_of_version(
@@ -905,6 +909,28 @@ class Auth(Protocol):
         """Every team with the pacticipants it owns, by name."""
         ...
 
+    async def recent_login_failures(
+        self, kind: str, key: str, since: datetime, limit: int
+    ) -> list[datetime]:
+        """A key's newest `limit` failed logins after `since`, newest first.
+
+        `kind` is `user` or `address`.
+        """
+        ...
+
+    async def record_login_failure(
+        self, keys: Iterable[tuple[str, str]], at: datetime, forget_before: datetime
+    ) -> None:
+        """Count a failed login against each (kind, key).
+
+        Every failure before `forget_before`, which no longer counts, is deleted.
+        """
+        ...
+
+    async def forget_login_failures(self, kind: str, key: str) -> None:
+        """Clear a key's failed logins (a username's, after it signs in)."""
+        ...
+
 
 class Notifications(Protocol):
     """What a provider's contract change means to a consumer."""
@@ -1232,12 +1258,37 @@ class Transaction(
     """One unit of work on the broker's data: every role at once."""
 
 
+class PoolStats(NamedTuple):
+    """A storage's connections now: held by transactions, waited for, open, and at most open."""
+
+    in_use: int
+    waiting: int
+    size: int
+    max_size: int
+
+
+class QueryObserver(Protocol):
+    """Told how long each statement took (`Storage.observe_queries`)."""
+
+    def __call__(self, operation: str, seconds: float) -> None:
+        """`operation` is the driver call: fetch, fetchrow, fetchval, execute or insert."""
+        ...
+
+
 class Storage(Protocol):
     """A broker database: opens transactions and reports its health."""
 
     @property
     def description(self) -> str:
         """Where the data lives, fit to print (no password)."""
+        ...
+
+    def pool_stats(self) -> PoolStats:
+        """The connections now, for `/metrics`; costs no statement."""
+        ...
+
+    def observe_queries(self, observer: QueryObserver | None) -> None:
+        """Time every statement from now on and tell `observer` (None: stop timing)."""
         ...
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:

@@ -13,16 +13,19 @@ so a service that catches `ConflictError` can go on, as it can on SQLite
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from time import perf_counter
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
+from broker.settings import DEFAULT_STATEMENT_CACHE
 from broker.storage.driver import MISSING, numbered
+from broker.storage.interface import PoolStats, QueryObserver
 from broker.storage.migrations import migrations_for, pending
 from broker.storage.transaction import StorageTransaction
 
@@ -31,9 +34,14 @@ if TYPE_CHECKING:
 
     Connection: TypeAlias = PoolConnectionProxy[asyncpg.Record]
 
+T = TypeVar("T")
+
 # Key of the advisory lock that serialises migrations across processes ("accord" in ASCII).
 # https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
 _MIGRATION_LOCK: Final = 0x6163_636F_7264
+
+# How long one migration step, or a wait for another process's step, may take.
+MIGRATION_TIMEOUT: Final = 3600.0
 
 _CREATE_SCHEMA_MIGRATIONS: Final = (
     "CREATE TABLE IF NOT EXISTS schema_migrations"
@@ -81,29 +89,44 @@ def is_lost(connection: Connection) -> bool:
 
 
 class PostgresDriver:
-    """The storage `Driver` on one pooled asyncpg connection (see `broker.storage.driver`)."""
+    """The storage `Driver` on one pooled asyncpg connection (see `broker.storage.driver`).
+
+    Each statement is timed for `observe` when one is given (`/metrics`).
+    """
 
     for_update = " FOR UPDATE"
     skip_locked = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, observe: QueryObserver | None = None) -> None:
         self._connection = connection
+        self._observe = observe
+
+    async def _run(
+        self,
+        operation: str,
+        call: Callable[..., Awaitable[T]],
+        query: str,
+        args: tuple[object, ...],
+    ) -> T:
+        started = perf_counter()
+        try:
+            with unavailable_on_connection_loss(self._connection):
+                return await call(numbered(query), *args)
+        finally:
+            if self._observe is not None:
+                self._observe(operation, perf_counter() - started)
 
     async def fetch(self, query: str, *args: object) -> list[asyncpg.Record]:
-        with unavailable_on_connection_loss(self._connection):
-            return await self._connection.fetch(numbered(query), *args)
+        return await self._run("fetch", self._connection.fetch, query, args)
 
     async def fetchrow(self, query: str, *args: object) -> asyncpg.Record | None:
-        with unavailable_on_connection_loss(self._connection):
-            return await self._connection.fetchrow(numbered(query), *args)
+        return await self._run("fetchrow", self._connection.fetchrow, query, args)
 
     async def fetchval(self, query: str, *args: object) -> Any:
-        with unavailable_on_connection_loss(self._connection):
-            return await self._connection.fetchval(numbered(query), *args)
+        return await self._run("fetchval", self._connection.fetchval, query, args)
 
     async def execute(self, query: str, *args: object) -> int:
-        with unavailable_on_connection_loss(self._connection):
-            status = await self._connection.execute(numbered(query), *args)
+        status = await self._run("execute", self._connection.execute, query, args)
         # The command tag: "UPDATE 3", "DELETE 0", "INSERT 0 1"; its last word is the count.
         count = status.rpartition(" ")[2]
         return int(count) if count.isdigit() else 0
@@ -112,14 +135,16 @@ class PostgresDriver:
         self, query: str, *args: object, conflict: str, missing: str = MISSING
     ) -> asyncpg.Record | None:
         # A savepoint: a broken rule would otherwise abort the whole transaction.
-        with unavailable_on_connection_loss(self._connection):
-            try:
-                async with self._connection.transaction():
-                    return await self._connection.fetchrow(numbered(query), *args)
-            except asyncpg.UniqueViolationError as error:
-                raise ConflictError(conflict) from error
-            except asyncpg.ForeignKeyViolationError as error:
-                raise NotFoundError(missing) from error
+        try:
+            return await self._run("insert", self._in_savepoint, query, args)
+        except asyncpg.UniqueViolationError as error:
+            raise ConflictError(conflict) from error
+        except asyncpg.ForeignKeyViolationError as error:
+            raise NotFoundError(missing) from error
+
+    async def _in_savepoint(self, query: str, *args: object) -> asyncpg.Record | None:
+        async with self._connection.transaction():
+            return await self._connection.fetchrow(query, *args)
 
     def time(self, moment: datetime | None) -> datetime | None:
         return moment
@@ -155,10 +180,19 @@ class PostgresStorage:
         self._pool = pool
         self._description = redact(dsn)
         self._timeout = timeout
+        self._in_use = 0
+        self._waiting = 0
+        self._observe: QueryObserver | None = None
 
     @classmethod
     async def open(
-        cls, dsn: str, *, min_size: int = 1, max_size: int = 10, timeout: float = 10.0
+        cls,
+        dsn: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        timeout: float = 10.0,
+        statement_cache: int = DEFAULT_STATEMENT_CACHE,
     ) -> PostgresStorage:
         """Connect a pool to the database at `dsn` (a `postgresql://` URL).
 
@@ -168,6 +202,9 @@ class PostgresStorage:
             max_size: the most connections open at once.
             timeout: seconds to wait for a new connection, for a free one from the pool, or for
                 a statement's answer (then `StorageUnavailableError`).
+            statement_cache: prepared statements kept per connection. 0 behind a pooler that
+                hands each transaction another server connection (PgBouncer in transaction
+                mode), where a statement prepared on one is unknown to the next.
 
         Raises:
             StorageUnavailableError: the server cannot be reached.
@@ -179,6 +216,7 @@ class PostgresStorage:
                 max_size=max_size,
                 timeout=timeout,
                 command_timeout=timeout,
+                statement_cache_size=statement_cache,
                 server_settings={
                     # Compiling a plan to machine code costs more (10-50 ms) than the broker's
                     # short, index-driven queries take: the matrix ran five times slower with JIT.
@@ -197,14 +235,31 @@ class PostgresStorage:
         """The database URL, without the password."""
         return self._description
 
+    def pool_stats(self) -> PoolStats:
+        return PoolStats(
+            in_use=self._in_use,
+            waiting=self._waiting,
+            size=self._pool.get_size(),
+            max_size=self._pool.get_max_size(),
+        )
+
+    def observe_queries(self, observer: QueryObserver | None) -> None:
+        self._observe = observer
+
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Connection]:
         """A connection from the pool, given back even if the block raises."""
-        with unavailable_on_connection_loss(None):
-            connection = await self._pool.acquire(timeout=self._timeout)
+        self._waiting += 1
+        try:
+            with unavailable_on_connection_loss(None):
+                connection = await self._pool.acquire(timeout=self._timeout)
+        finally:
+            self._waiting -= 1
+        self._in_use += 1
         try:
             yield connection
         finally:
+            self._in_use -= 1
             # A connection that broke is terminated by the pool, which opens a new one on a
             # later acquire; the failure was already reported by the block.
             with suppress(*UNAVAILABLE_ERRORS):
@@ -232,7 +287,7 @@ class PostgresStorage:
             with unavailable_on_connection_loss(connection):
                 await transaction.start()
             try:
-                yield StorageTransaction(PostgresDriver(connection))
+                yield StorageTransaction(PostgresDriver(connection, self._observe))
             except BaseException:
                 # The first error is the one to report. If the rollback fails too (the connection
                 # is lost, or still busy with a cancelled query), the pool's release rolls back
@@ -248,7 +303,9 @@ class PostgresStorage:
         """Apply pending migrations, each in its own transaction under an advisory lock.
 
         The lock makes a second process that migrates at the same time wait, then find the
-        migration applied, rather than apply it twice.
+        migration applied, rather than apply it twice: replicas that start together migrate
+        once. A step on a large database may take longer than `ACCORD_DATABASE_TIMEOUT`, so
+        the steps, and the waits for the lock, get `MIGRATION_TIMEOUT` instead.
 
         Raises:
             SchemaTooNewError: the database was migrated by a newer Accord.
@@ -260,7 +317,12 @@ class PostgresStorage:
                 while True:
                     async with connection.transaction():
                         await connection.execute(
-                            "SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK
+                            f"SET LOCAL statement_timeout = {int(MIGRATION_TIMEOUT * 1000)}"
+                        )
+                        await connection.execute(
+                            "SELECT pg_advisory_xact_lock($1)",
+                            _MIGRATION_LOCK,
+                            timeout=MIGRATION_TIMEOUT,
                         )
                         await connection.execute(_CREATE_SCHEMA_MIGRATIONS)
                         rows = await connection.fetch("SELECT version FROM schema_migrations")
@@ -268,7 +330,7 @@ class PostgresStorage:
                         if not todo:
                             return applied
                         step = todo[0]
-                        await connection.execute(step.sql)
+                        await connection.execute(step.sql, timeout=MIGRATION_TIMEOUT)
                         await connection.execute(
                             "INSERT INTO schema_migrations (version, name, applied_at)"
                             " VALUES ($1, $2, now())",

@@ -16,10 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from time import perf_counter
 from typing import Any, TypeVar
 
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
 from broker.storage.driver import MISSING
+from broker.storage.interface import PoolStats, QueryObserver
 from broker.storage.migrations import migrations_for, pending
 from broker.storage.transaction import StorageTransaction
 
@@ -141,27 +143,50 @@ def to_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def _rowcount(cursor: sqlite3.Cursor) -> int:
+    return cursor.rowcount
+
+
+def _first_value(cursor: sqlite3.Cursor) -> Any:
+    row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 class SQLiteDriver:
-    """The storage `Driver` on a SQLite connection (see `broker.storage.driver`)."""
+    """The storage `Driver` on a SQLite connection (see `broker.storage.driver`).
+
+    Each statement is timed for `observe` when one is set (`/metrics`), the wait for the
+    connection's thread included.
+    """
 
     for_update = ""  # a transaction holds the database's write lock from BEGIN IMMEDIATE
     skip_locked = ""
 
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
+        self.observe: QueryObserver | None = None
+
+    async def _run(
+        self, operation: str, query: str, args: Sequence[Any], take: Callable[[sqlite3.Cursor], T]
+    ) -> T:
+        started = perf_counter()
+        try:
+            return await self._connection.run(query, args, take)
+        finally:
+            if self.observe is not None:
+                self.observe(operation, perf_counter() - started)
 
     async def fetch(self, query: str, *args: object) -> list[sqlite3.Row]:
-        return await self._connection.run(query, args, sqlite3.Cursor.fetchall)
+        return await self._run("fetch", query, args, sqlite3.Cursor.fetchall)
 
     async def fetchrow(self, query: str, *args: object) -> sqlite3.Row | None:
-        return await self._connection.run(query, args, sqlite3.Cursor.fetchone)
+        return await self._run("fetchrow", query, args, sqlite3.Cursor.fetchone)
 
     async def fetchval(self, query: str, *args: object) -> Any:
-        row = await self.fetchrow(query, *args)
-        return None if row is None else row[0]
+        return await self._run("fetchval", query, args, _first_value)
 
     async def execute(self, query: str, *args: object) -> int:
-        return await self._connection.run(query, args, lambda cursor: cursor.rowcount)
+        return await self._run("execute", query, args, _rowcount)
 
     async def insert(
         self, query: str, *args: object, conflict: str, missing: str = MISSING
@@ -169,7 +194,7 @@ class SQLiteDriver:
         # A statement that breaks a constraint is undone alone (ON CONFLICT ABORT, SQLite's
         # default): the transaction goes on.
         try:
-            return await self.fetchrow(query, *args)
+            return await self._run("insert", query, args, sqlite3.Cursor.fetchone)
         except ConflictError as error:
             raise ConflictError(conflict) from error
         except NotFoundError as error:
@@ -191,6 +216,7 @@ class SQLiteStorage:
         self._db = SQLiteDriver(connection)
         self._lock = asyncio.Lock()
         self._held: set[str] = set()
+        self._waiting = 0
 
     @classmethod
     async def open(cls, path: str) -> SQLiteStorage:
@@ -207,6 +233,13 @@ class SQLiteStorage:
         where = self._path if self._path == ":memory:" else Path(self._path).resolve()
         return f"SQLite database {where}"
 
+    def pool_stats(self) -> PoolStats:
+        """The one connection: in use while a transaction holds it; the transactions queued."""
+        return PoolStats(in_use=int(self._lock.locked()), waiting=self._waiting, size=1, max_size=1)
+
+    def observe_queries(self, observer: QueryObserver | None) -> None:
+        self._db.observe = observer
+
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[bool]:
         """A lock within this process: SQLite has one broker process."""
@@ -222,8 +255,16 @@ class SQLiteStorage:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[StorageTransaction]:
         """One transaction at a time; BEGIN IMMEDIATE takes the write lock up front."""
-        async with self._lock, self._immediate():
-            yield StorageTransaction(self._db)
+        self._waiting += 1
+        try:
+            await self._lock.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            async with self._immediate():
+                yield StorageTransaction(self._db)
+        finally:
+            self._lock.release()
 
     @asynccontextmanager
     async def _immediate(self) -> AsyncIterator[None]:

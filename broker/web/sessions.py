@@ -88,7 +88,25 @@ class Signer:
         return hmac.compare_digest(token.encode(), self.csrf_token(nonce).encode())
 
 
-def signer_for(configured: str | None) -> Signer:
-    """The signer under `ACCORD_SESSION_KEY`, else under a random key for this process."""
-    key = configured.encode() if configured else secrets.token_bytes(32)
-    return Signer(key)
+def signer_for(configured: str | None, admin_token: str | None = None) -> Signer:
+    """The signer under `ACCORD_SESSION_KEY`, the admin token's derived key, or a random one.
+
+    Replicas behind one address must share the key, or a browser signed in through one is
+    a stranger to the next. Brokers configured alike share `ACCORD_ADMIN_TOKEN`, so the key
+    derived from it (HMAC-SHA256 under the token, of a fixed label: the token cannot be
+    recovered from it) is shared too; rotating the token then signs every browser out. The
+    key is never kept in the database, whose readers could then forge sessions.
+    """
+    if configured:
+        return Signer(configured.encode())
+    if admin_token:
+        return Signer(hmac.new(admin_token.encode(), _DERIVED_LABEL, hashlib.sha256).digest())
+    return Signer(secrets.token_bytes(32))
+
+
+_DERIVED_LABEL = b"accord session key v1"
+
+
+def is_shared(configured: str | None, admin_token: str | None) -> bool:
+    """Whether `signer_for` gives every broker configured alike the same key."""
+    return bool(configured or admin_token)

@@ -49,6 +49,7 @@ from broker.storage.interface import Storage
 from broker.webhooks.sender import SendResult
 
 if TYPE_CHECKING:
+    from broker.metrics import Metrics
     from broker.settings import Settings
 
 logger = logging.getLogger("broker.webhooks")
@@ -116,6 +117,7 @@ class DeliveryWorker:
         doorbell: rung when deliveries may be due; the worker also polls.
         config: timeout, retry schedule, concurrency and poll interval.
         name: who this worker is in claims and logs (default `worker_name()`).
+        metrics: counts each settled call by outcome (`accord_webhook_deliveries_total`).
     """
 
     def __init__(
@@ -127,8 +129,10 @@ class DeliveryWorker:
         config: DeliveryConfig,
         *,
         name: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._storage = storage
+        self._metrics = metrics
         self._sender = sender
         self._clock = clock
         self._doorbell = doorbell
@@ -313,6 +317,9 @@ class DeliveryWorker:
             if settled or await tx.find_delivery_by_id(delivery.id) is not None:
                 await tx.insert_attempt(delivery.id, attempt)
         outcome = result.status if result.error is None else result.error
+        if self._metrics is not None:
+            counted = "lost" if not settled else "retrying" if status == PENDING else status
+            self._metrics.webhook_deliveries.labels(counted).inc()
         if not settled:
             logger.info(
                 "Delivery %s (%s): attempt %d answered %s, but its claim ran out and another"

@@ -8,7 +8,14 @@ from litestar import Controller, MediaType, Response, get
 
 from broker.domain.errors import FieldError, InvalidInputError
 from broker.domain.matrix import IgnoreSelector, Target
-from broker.http.context import MAX_PAGE, LinksDep, Services, ServicesDep, positive_int
+from broker.http.context import (
+    MAX_PAGE,
+    LinksDep,
+    Services,
+    ServicesDep,
+    metrics_of,
+    positive_int,
+)
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal, timestamp
 from broker.http.matrix_text import matrix_text
 from broker.http.operation_docs import FLAG, HAL, NAME, TEXT, QueryParam, Schema, documented
@@ -228,7 +235,11 @@ def render(links: Links, answer: Answer) -> Body:
 
 
 def answered(request: AnyRequest, links: Links, answer: Answer) -> Response[bytes]:
-    """The matrix as JSON, or as the Pact Broker's text table when Accept prefers text/plain."""
+    """The matrix as JSON, or as the Pact Broker's text table when Accept prefers text/plain.
+
+    Each answer is counted by its outcome (`accord_can_i_deploy_answers_total`).
+    """
+    metrics_of(request).answered_can_i_deploy(answer.decision.deployable)
     body = render(links, answer)
     chosen = request.accept.best_match(["application/hal+json", MediaType.TEXT], HAL_JSON)
     if chosen == MediaType.TEXT:

@@ -12,7 +12,7 @@ from broker.domain.errors import FieldError, InvalidInputError, NotFoundError
 from broker.domain.pact_diff import PactDiff, render_text
 from broker.http import pact_resources
 from broker.http.body import json_body, read_json
-from broker.http.context import LinksDep, PathName, Services, ServicesDep, page_of
+from broker.http.context import LinksDep, PathName, Services, ServicesDep, metrics_of, page_of
 from broker.http.hal import HAL_JSON, AnyRequest, Body, Links, hal
 from broker.http.operation_docs import HAL, JSON, NAME, PAGING, TEXT, Schema, documented
 from broker.http.permissions import read, write
@@ -156,6 +156,7 @@ class PactController(Controller):
                 pointer="",
             )
         )
+        metrics_of(request).published_pacts(p.outcome for p in outcome.pacts)
         published = outcome.pacts[0]
         body = pact_resources.pact_document(links, published.pact)
         status = 201 if published.outcome == "created" else 200
@@ -555,6 +556,7 @@ class PactCollectionController(Controller):
                 contracts=tuple(contracts),
             )
         )
+        metrics_of(request).published_pacts(p.outcome for p in outcome.pacts)
         return hal(pact_resources.publish_result(links, outcome))
 
     @get("/pacts/latest", opt=read() | documented(returns=pact_resources.LatestPacts))

@@ -9,7 +9,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath
 
 from broker.http.body import read_json
-from broker.http.context import LinksDep, PathName, Services, ServicesDep
+from broker.http.context import LinksDep, PathName, Services, ServicesDep, metrics_of
 from broker.http.hal import AnyRequest, Body, Links, hal, timestamp
 from broker.http.operation_docs import NAME, Schema, documented, hal_list
 from broker.http.permissions import read, write
@@ -130,6 +130,7 @@ async def _publish(
             metadata=metadata,
         ),
     )
+    metrics_of(request).published_verification(details.verification.success)
     result = resource(links, details)
     return hal(result, status=201, headers={"Location": result["_links"]["self"]["href"]})
 

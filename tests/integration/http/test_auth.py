@@ -424,7 +424,7 @@ async def test_trust_08_a_burst_of_wrong_passwords_is_hashed_no_more_than_the_li
         threads.append(threading.get_ident())
         return password_hash(password, salt)
 
-    throttle = LoginThrottle(per_user=3, per_address=1000, window=60)
+    throttle = LoginThrottle(storage, per_user=3, per_address=1000, window=60)
     auth = AuthService(storage, admin_token=ADMIN, hasher=counting_hasher, throttle=throttle)
     await auth.create_user(username="ann", password="correct horse", role="read", teams=())
     threads.clear()

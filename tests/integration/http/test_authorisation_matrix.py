@@ -527,6 +527,8 @@ async def test_a_read_token_reads(world: World, method: str, path: str) -> None:
 # HEAD is answered as GET (broker/http/head.py): every GET route, for a reader and for a
 # caller without credentials, answers HEAD with GET's status and headers and no body.
 GETS = [route for route in ROUTES if route[0] == "GET"]
+# `/metrics` counts the GET just made (and its queries), so its HEAD's length may differ.
+MOVING_LENGTH = {("GET", "/metrics")}
 
 
 @pytest.mark.parametrize(("method", "path"), GETS, ids=[_id(r) for r in GETS])
@@ -540,6 +542,8 @@ async def test_head_answers_as_get_does_without_a_body(
     assert head.status_code == got.status_code, head.text
     assert head.content == b""
     for name in ("content-type", "content-length", "www-authenticate"):
+        if name == "content-length" and (method, path) in MOVING_LENGTH:
+            continue
         assert head.headers.get(name) == got.headers.get(name), name
 
 
