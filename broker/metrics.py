@@ -259,7 +259,8 @@ class Metrics:
 async def refresh(metrics: Metrics, storage: Storage) -> None:
     """Read what the shared database knows into the gauges, just before a scrape.
 
-    Three indexed counts in one transaction. When the database does not answer, the gauges
+    Events not yet fanned out are fanned out first, then three indexed counts, in one
+    transaction. When the database does not answer, the gauges
     keep their last values and `accord_database_up` says 0; the process's own numbers are
     still served.
     """
@@ -267,6 +268,8 @@ async def refresh(metrics: Metrics, storage: Storage) -> None:
     try:
         async with storage.transaction() as tx:
             by_status = await tx.count_change_requests()
+            # Events stored since the worker last ran hold deliveries still to make: count them.
+            await tx.fan_out_events()
             pending = await tx.count_deliveries(PENDING)
             running = await tx.count_deliveries(RUNNING)
     except StorageUnavailableError:

@@ -93,11 +93,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     clean` that often, one replica at a time; default none) and `ACCORD_CLEAN_OPTIONS` (its
     flags, such as `--keep-latest-per-branch 20 --keep-newer-than 90d`; default none: the
     command's defaults), `ACCORD_METRICS_TOKEN` (a bearer token `GET /metrics` then asks
-    for; default none: `/metrics` is open, as the heartbeat is), `ACCORD_DATABASE_STATEMENT_CACHE` (prepared
-    statements asyncpg keeps per PostgreSQL connection; 0 behind PgBouncer in transaction mode;
-    default 100), `ACCORD_OTEL_ENDPOINT` (an OTLP/HTTP traces URL such as
-    `http://collector:4318/v1/traces`: spans for requests and SQL statements go there; needs
-    the `otel` extra; default none, no tracing).
+    for; default none: `/metrics` is open, as the heartbeat is),
+    `ACCORD_DATABASE_STATEMENT_CACHE` (prepared statements asyncpg keeps per PostgreSQL
+    connection; 0 behind PgBouncer in transaction mode; default 100), `ACCORD_OTEL_ENDPOINT`
+    (an OTLP/HTTP traces URL such as `http://collector:4318/v1/traces`: spans for requests and
+    SQL statements go there; needs the `otel` extra; default none, no tracing).
     """
 
     host: str = "127.0.0.1"
