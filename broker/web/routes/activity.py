@@ -30,7 +30,7 @@ class ActivityPageController(Controller):
 
     # The rules of `GET /pacticipants/{p}/notifications` and `GET /audit`.
     @get("/notifications", opt=page(read()))
-    async def notifications(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
+    async def notifications_page(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """The caller's teams' consumers' notifications, or `?consumer=`'s, newest first."""
         consumer = request.query_params.get("consumer", "").strip() or None
         shown = await notifications_view(
@@ -42,7 +42,7 @@ class ActivityPageController(Controller):
         return await render(request, "notifications.html", {"view": shown})
 
     @get("/audit", opt=page(read()))
-    async def audit(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
+    async def audit_log_page(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """`GET /audit`'s filters as a form, its entries paged, and the chain checked."""
         query = {name: request.query_params.get(name, "") for name in request.query_params}
         shown = await audit_view(services, query, requested_page(request, AUDIT_ENTRIES_PER_PAGE))
