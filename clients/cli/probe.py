@@ -117,7 +117,8 @@ def probe(args: argparse.Namespace) -> Outcome:
     except (ComparisonError, ProbeError) as error:
         sys.stderr.write(f"{error}\n")
         return Outcome("", EXIT_UNREADABLE)
-    results = Prober(spec, args.provider_base_url, deadline_ms=args.deadline_ms).run(planned)
+    with Prober(spec, args.provider_base_url, deadline_ms=args.deadline_ms) as prober:
+        results = prober.run(planned)
     if args.output == JSON:
         text = render_json(results)
     elif args.output == JUNIT:

@@ -68,6 +68,18 @@ class Prober:
         """The result of each planned check, in the plan's order."""
         return [self.run_check(check) for check in planned]
 
+    def close(self) -> None:
+        """Close the connections to the provider and the control URLs."""
+        self.client.close()
+
+    def __enter__(self) -> Prober:
+        """The prober, closed on the way out."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the prober."""
+        self.close()
+
     def run_check(self, check: PlannedCheck) -> ProbeResult:
         """Run one planned check."""
         if check.skip_reason:
