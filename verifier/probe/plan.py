@@ -119,10 +119,36 @@ class _Operation(msgspec.Struct, kw_only=True):
 
 def parse_credentials(document: Any) -> Credentials:
     """The credentials file's content as `Credentials`; ProbeError naming the bad field."""
+    problems = _credential_problems(document or {})
+    if problems:
+        raise ProbeError(f"The credentials file is not usable: {'; '.join(problems)}.")
     try:
         return msgspec.convert(document or {}, Credentials)
     except msgspec.ValidationError as error:
         raise ProbeError(f"The credentials file is not usable: {error}.") from None
+
+
+def _credential_problems(document: Any) -> list[str]:
+    if not isinstance(document, dict):
+        return ["it must be an object with schemes and rateLimit"]
+    problems = [f"{key}: unknown field" for key in document if key not in {"schemes", "rateLimit"}]
+    schemes = document.get("schemes", {})
+    if not isinstance(schemes, dict):
+        return [*problems, "schemes: must be an object of scheme names"]
+    for name, roles in schemes.items():
+        if not isinstance(roles, dict):
+            problems.append(f"schemes.{name}: must be an object (valid, expired, insufficient)")
+            continue
+        for role, value in roles.items():
+            if role not in {"valid", "expired", "insufficient"}:
+                problems.append(f"schemes.{name}.{role}: unknown field")
+            elif not isinstance(value, str):
+                problems.append(f"schemes.{name}.{role}: must be a string")
+    limit = document.get("rateLimit", {})
+    count = limit.get("limit", 1) if isinstance(limit, dict) else None
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        problems.append("rateLimit.limit: must be a whole number of 1 or more")
+    return problems
 
 
 def operations(spec: Spec) -> list[_Operation]:

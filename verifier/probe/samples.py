@@ -130,17 +130,18 @@ def _number(schema: dict[str, Any], kind: str) -> int | float:
 def wrong_type(schema: Any, resolve: Resolve) -> tuple[Any, str] | None:
     """A value of another type than the schema's, and its description; None when untyped."""
     kind = schema_type(merged(schema, resolve))
-    wrong: dict[str, Any] = {
-        "integer": "not-a-number",
-        "number": "not-a-number",
-        "boolean": "not-a-boolean",
-        "string": 12345,
-        "object": "not-an-object",
-        "array": "not-an-array",
+    wrong: dict[str, tuple[Any, str]] = {
+        "integer": ("not-a-number", "text"),
+        "number": ("not-a-number", "text"),
+        "boolean": ("not-a-boolean", "text"),
+        "string": (12345, "a number"),
+        "object": ("not-an-object", "text"),
+        "array": ("not-an-array", "text"),
     }
     if kind not in wrong:
         return None
-    return wrong[kind], f"a {type(wrong[kind]).__name__.replace('str', 'string')} for a {kind}"
+    value, what = wrong[kind]
+    return value, f"{what} for a{'n' if kind[0] in 'aeiou' else ''} {kind}"
 
 
 def out_of_range(schema: Any, resolve: Resolve) -> tuple[Any, str] | None:
