@@ -14,6 +14,9 @@ from typing import Any
 Resolve = Callable[[Any], Any]
 
 _MAX_DEPTH = 12
+# Values made for one request: a schema whose required members are objects with required
+# members of their own grows as width ** depth; past this many nodes the rest are left null.
+_MAX_NODES = 2_000
 _MAX_LENGTH_BROKEN = 10_000  # a maxLength above this is not worth a body that long
 _FORMATS = {
     "date-time": "2026-01-01T00:00:00Z",
@@ -54,10 +57,10 @@ def schema_type(schema: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def merged(schema: Any, resolve: Resolve) -> dict[str, Any]:
+def merged(schema: Any, resolve: Resolve, depth: int = 0) -> dict[str, Any]:
     """The schema with its `allOf` parts merged in and the first `oneOf`/`anyOf` branch taken."""
     schema = resolve(schema)
-    if not isinstance(schema, dict):
+    if not isinstance(schema, dict) or depth > _MAX_DEPTH:  # a cycle through allOf or oneOf
         return {}
     result = {key: value for key, value in schema.items() if key not in {"allOf", "oneOf", "anyOf"}}
     parts = list(schema.get("allOf") or [])
@@ -65,7 +68,7 @@ def merged(schema: Any, resolve: Resolve) -> dict[str, Any]:
         if schema.get(key):
             parts.append(schema[key][0])
     for part in parts[:_MAX_DEPTH]:
-        inner = merged(part, resolve)
+        inner = merged(part, resolve, depth + 1)
         properties = {**(inner.get("properties") or {}), **(result.get("properties") or {})}
         required = [*(inner.get("required") or []), *(result.get("required") or [])]
         result = {**inner, **result}
@@ -76,8 +79,13 @@ def merged(schema: Any, resolve: Resolve) -> dict[str, Any]:
     return result
 
 
-def valid_value(  # noqa: PLR0911  # one return per JSON type
-    schema: Any, resolve: Resolve, depth: int = 0
+def valid_value(schema: Any, resolve: Resolve) -> Any:
+    """A value `schema` accepts: its example, else the smallest one it allows (bounded)."""
+    return _valid(schema, resolve, 0, [_MAX_NODES])
+
+
+def _valid(  # noqa: PLR0911  # one return per JSON type
+    schema: Any, resolve: Resolve, depth: int, budget: list[int]
 ) -> Any:
     """A value `schema` accepts: its example, else the smallest one it allows."""
     has_example, example = example_of(schema, resolve)
@@ -90,18 +98,19 @@ def valid_value(  # noqa: PLR0911  # one return per JSON type
     if isinstance(schema.get("enum"), list) and schema["enum"]:
         return schema["enum"][0]
     kind = schema_type(schema) or ("object" if "properties" in schema else None)
-    if depth > _MAX_DEPTH:
+    budget[0] -= 1
+    if depth > _MAX_DEPTH or budget[0] < 0:
         return None
     if kind == "object":
         properties = schema.get("properties") or {}
         return {
-            name: valid_value(properties.get(name, {}), resolve, depth + 1)
+            name: _valid(properties.get(name, {}), resolve, depth + 1, budget)
             for name in schema.get("required") or []
             if isinstance(name, str)
         }
     if kind == "array":
         count = min(int(schema.get("minItems") or 0), 10)
-        return [valid_value(schema.get("items", {}), resolve, depth + 1) for _ in range(count)]
+        return [_valid(schema.get("items", {}), resolve, depth + 1, budget) for _ in range(count)]
     if kind in {"integer", "number"}:
         return _number(schema, kind)
     if kind == "boolean":

@@ -147,3 +147,30 @@ def test_retry_after_reads_seconds_dates_and_ratelimit_headers() -> None:
     assert retry_after(httpx.Headers({})) is None
     assert fault_control_url("http://h:1") == "http://h:1/__fault/"
     assert fault_control_url("http://h:1/__fault/") == "http://h:1/__fault/"
+
+
+def test_cyclic_and_wide_schemas_are_planned_within_bounds() -> None:
+    """A schema that refers to itself (oneOf, required members) still gives a bounded request."""
+    spec = document()
+    schemas = spec["components"]["schemas"]
+    schemas["Loop"] = {"oneOf": [{"$ref": "#/components/schemas/Loop"}]}
+    names = [f"m{index}" for index in range(20)]
+    schemas["Wide"] = {
+        "type": "object",
+        "required": names,
+        "properties": {name: {"$ref": "#/components/schemas/Wide"} for name in names},
+    }
+    body = spec["paths"]["/orders"]["post"]["requestBody"]["content"]["application/json"]
+    body.pop("example")
+    body["schema"] = {
+        "type": "object",
+        "required": ["loop", "wide"],
+        "properties": {
+            "loop": {"$ref": "#/components/schemas/Loop"},
+            "wide": {"$ref": "#/components/schemas/Wide"},
+        },
+    }
+    checks = by_key(plan(Spec(spec), CREDENTIALS, selected=["createOrder"]))
+    sent = checks[("createOrder", "auth.valid")].requests[0].body
+    assert set(sent) == {"loop", "wide"}
+    assert len(str(sent)) < 200_000
