@@ -25,7 +25,7 @@ from tests.support.processes import fault_proxy, running_process
 from verifier.probe.plan import MAX_VALIDATION_REQUESTS
 
 AUTH_CHECKS = 5
-DEADLINE_MS = 2000
+DEADLINE_MS = 4000  # the provider gives up on its dependency after 1.5 s
 
 
 @contextmanager
@@ -83,7 +83,7 @@ def test_the_correct_provider_passes_every_probe_within_the_request_bound(tmp_pa
         ("listOrders", "rate-limit"),
         ("getStock", "timeout"),
     }
-    assert "failed" not in outcomes.values()
+    assert "failed" not in outcomes.values(), out
     assert all(r["detail"] for r in results if r["outcome"] == "skipped")
     assert outcomes[("listOrders", "not-found")] == "skipped"
     paths = probe_provider.DOCUMENT["paths"]
@@ -113,7 +113,7 @@ def test_each_seeded_bug_fails_exactly_its_own_check(tmp_path: Path, bug: str, c
     assert code == 1, out + err
     failed = [r for r in json.loads(out) if r["outcome"] == "failed"]
     assert failed
-    assert {r["check"] for r in failed} == {check}
+    assert {r["check"] for r in failed} == {check}, json.dumps(failed, indent=1)
     for result in failed:
         assert result["detail"].startswith(f"{result['operation']} {check}: ")
 
