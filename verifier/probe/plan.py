@@ -234,6 +234,29 @@ def _body(spec: Spec, operation: _Operation) -> tuple[bool, Any, Any]:
     return True, schema, example if has_example else samples.valid_value(schema, spec.resolve)
 
 
+def unbuildable(spec: Spec, operation: _Operation) -> str:
+    """Why no request the provider should serve can be built from the document ('' when one can).
+
+    A required body that is not JSON cannot be made, and a path parameter the document gives no
+    example (nor default, nor enum) for would name a made-up resource.
+    """
+    request_body = spec.resolve(operation.operation.get("requestBody"))
+    if isinstance(request_body, dict) and request_body.get("required"):
+        has_body, _, _ = _body(spec, operation)
+        if not has_body:
+            media = ", ".join(map(str, request_body.get("content") or {})) or "no media type"
+            return f"its required request body is not JSON ({media})"
+    for parameter in operation.parameters:
+        if parameter.get("in") != "path":
+            continue
+        has_example, _ = samples.example_of(parameter, spec.resolve)
+        schema = samples.merged(parameter.get("schema", parameter), spec.resolve)
+        if not has_example and not {"default", "enum", "const", "example"} & set(schema):
+            name = parameter.get("name")
+            return f"the document gives no example for the path parameter {name!r}"
+    return ""
+
+
 def _parameter_value(spec: Spec, parameter: dict[str, Any]) -> Any:
     has_example, example = samples.example_of(parameter, spec.resolve)
     if has_example:
@@ -407,7 +430,8 @@ def _plan_operation(
         operation=operation.name, check="", response_schemas=operation.response_schemas
     )
     request = _request(spec, operation)
-    checks = _auth_checks(operation, auth, base, request)
+    cannot = unbuildable(spec, operation)
+    checks = _auth_checks(operation, auth, base, request, cannot)
     valid = auth.valid() if auth else []
     if auth is not None and valid is None:
         scheme = auth.schemes[0][0]
@@ -418,13 +442,22 @@ def _plan_operation(
     placed = valid or []
     checks.append(_validation(spec, operation, base, placed))
     checks.append(_not_found(spec, operation, base, placed))
+    if cannot:
+        reason = f"no valid request can be built: {cannot}"
+        for check in ("rate-limit", "timeout"):
+            checks.append(msgspec.structs.replace(base, check=check, skip_reason=reason))
+        return checks
     checks.append(_rate_limit(operation, base, credentials, _with_credentials(request, placed)))
     checks += _timeouts(operation, base, dependencies, _with_credentials(request, placed))
     return checks
 
 
 def _auth_checks(
-    operation: _Operation, auth: _Auth | None, base: PlannedCheck, request: ProbeRequest
+    operation: _Operation,
+    auth: _Auth | None,
+    base: PlannedCheck,
+    request: ProbeRequest,
+    cannot: str,
 ) -> list[PlannedCheck]:
     if auth is None:
         reason = "the operation declares no security requirement"
@@ -447,6 +480,8 @@ def _auth_checks(
         reason = ""
         if role in {"missing", "invalid", "expired"} and auth.optional:
             reason = "the security requirement is optional ({} is among its alternatives)"
+        elif role == "valid" and cannot:
+            reason = f"no valid request can be built: {cannot}"
         elif role == "forbidden" and HTTPStatus.FORBIDDEN not in operation.statuses:
             reason = "the operation declares no 403"
         elif placed is None:
@@ -542,6 +577,20 @@ def _validation(
                 )
             )
             path_broken += where == "path"
+        for make in (samples.out_of_range, samples.unknown_enum):
+            made = make(parameter_schema, resolve)
+            # An empty path segment would route to another operation.
+            if made is not None and not (where == "path" and made[0] == ""):
+                broken.append(
+                    _request(
+                        spec,
+                        operation,
+                        replace={(name, where): made[0]},
+                        description=f"the {where} parameter {name!r} given {made[1]}",
+                    )
+                )
+                path_broken += where == "path"
+                break
     if not broken:
         return msgspec.structs.replace(
             base,

@@ -96,7 +96,7 @@ def test_validation_breaks_one_field_at_a_time_within_its_bound() -> None:
     assert validation.requests[0].body == {"quantity": 2, "colour": "red"}
     assert validation.accepts == (400,)
     path = checks[("getOrder", "validation")]
-    assert path.requests[0].path == "/orders/not-a-number"
+    assert [request.path for request in path.requests] == ["/orders/not-a-number", "/orders/0"]
     assert path.accepts == (400, 404)
     assert validation.max_requests <= MAX_VALIDATION_REQUESTS
 
@@ -174,3 +174,33 @@ def test_cyclic_and_wide_schemas_are_planned_within_bounds() -> None:
     sent = checks[("createOrder", "auth.valid")].requests[0].body
     assert set(sent) == {"loop", "wide"}
     assert len(str(sent)) < 200_000
+
+
+def test_a_request_the_document_cannot_describe_skips_the_checks_that_need_one() -> None:
+    """No example for a path parameter: auth.valid, rate-limit and timeout say why they skip."""
+    spec = document()
+    del spec["paths"]["/orders/{orderId}"]["get"]["parameters"][0]["example"]
+    spec["paths"]["/orders/{orderId}"]["get"]["responses"]["429"] = {"description": "slow down"}
+    checks = by_key(plan(Spec(spec), CREDENTIALS, selected=["getOrder"]))
+    reason = "no valid request can be built: the document gives no example for the path parameter"
+    for check in ("auth.valid", "rate-limit", "timeout"):
+        assert checks[("getOrder", check)].skip_reason.startswith(reason), check
+    assert checks[("getOrder", "auth.missing")].requests
+    assert checks[("getOrder", "not-found")].requests
+
+
+def test_query_parameters_are_broken_by_omission_type_range_and_enum() -> None:
+    spec = document()
+    spec["paths"]["/orders"]["get"]["parameters"] = [
+        {"name": "page", "in": "query", "required": True,
+         "schema": {"type": "integer", "maximum": 50}, "example": 2},
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["new", "old"]}},
+    ]  # fmt: skip
+    checks = by_key(plan(Spec(spec), CREDENTIALS, selected=["listOrders"]))
+    validation = checks[("listOrders", "validation")]
+    assert [request.query for request in validation.requests] == [
+        (),
+        (("page", "not-a-number"),),
+        (("page", "51"),),
+        (("page", "2"), ("sort", "accord-probe-unknown-value")),
+    ]
