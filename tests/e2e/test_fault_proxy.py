@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.accord_cli import run_accord
 from tests.e2e.conftest import free_port
 from tests.support.processes import fault_proxy
 
@@ -116,3 +118,17 @@ def test_the_proxy_reaches_only_its_upstream(proxy: str) -> None:
     assert b"one upstream" in answer
     too_big = httpx.post(f"{proxy}/x", content=b"a" * (10 * 1024 * 1024 + 1))
     assert too_big.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("argv", "sentence"),
+    [
+        (["--listen", "nowhere", "--upstream", "http://127.0.0.1:1"], "is not HOST:PORT"),
+        (["--listen", "127.0.0.1:1", "--upstream", "ftp://x"], "is not an http or https URL"),
+    ],
+)
+def test_bad_flags_are_one_sentence(argv: list[str], sentence: str) -> None:
+    result = run_accord(["fault-proxy", *argv], dict(os.environ))
+    assert result.returncode == 1
+    assert sentence in result.stderr
+    assert "Traceback" not in result.stderr
