@@ -12,7 +12,8 @@ from tests.support import probe_provider
 from verifier.comparison.spec import Spec
 from verifier.probe import PlannedCheck, ProbeError, parse_credentials, plan
 from verifier.probe.plan import MAX_RATE_LIMIT, MAX_VALIDATION_REQUESTS
-from verifier.probe.run import fault_control_url, retry_after
+from verifier.probe.report import render_text
+from verifier.probe.run import ProbeResult, fault_control_url, retry_after
 
 CREDENTIALS = parse_credentials(probe_provider.CREDENTIALS)
 
@@ -204,3 +205,24 @@ def test_query_parameters_are_broken_by_omission_type_range_and_enum() -> None:
         (("page", "51"),),
         (("page", "2"), ("sort", "accord-probe-unknown-value")),
     ]
+
+
+def test_the_text_report_names_operation_and_check_on_each_line() -> None:
+    results = [
+        ProbeResult(operation="getOrder", check="auth.valid", outcome="passed",
+                    expected="200", actual="200", detail="the valid credential (bearer)"),
+        ProbeResult(operation="getOrder", check="auth.expired", outcome="failed",
+                    expected="401", actual="200",
+                    detail="getOrder auth.expired: the expired credential (bearer): expected 401,"
+                    " got 200"),
+        ProbeResult(operation="getOrder", check="rate-limit", outcome="skipped",
+                    expected="", actual="", detail="the operation declares no 429"),
+    ]  # fmt: skip
+    assert render_text(results) == (
+        "PASSED  getOrder  auth.valid\n"
+        "FAILED  getOrder  auth.expired\n"
+        "    expected 401, got 200\n"
+        "    getOrder auth.expired: the expired credential (bearer): expected 401, got 200\n"
+        "SKIPPED getOrder  rate-limit: the operation declares no 429\n"
+        "3 checks: 1 passed, 1 failed, 1 skipped"
+    )
