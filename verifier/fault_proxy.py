@@ -12,8 +12,8 @@ listener under `/__fault/`:
 `latency_ms` delays every proxied request before it is forwarded (or answered); `status` answers
 that status (with a small JSON body) instead of forwarding; `drop` closes each connection
 without answering. The proxy only ever connects to its upstream: a request whose target is not
-a path (an absolute URL, `CONNECT`) is refused with 400. Heads and bodies are bounded, and each
-connection carries one request (`Connection: close`).
+a path (an absolute URL, `CONNECT`) is refused with 400. Heads and bodies are bounded in size and in
+reading time, and each connection carries one request (`Connection: close`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ MIN_STATUS, MAX_STATUS = 100, 599
 MAX_HEAD_BYTES = 64 * 1024
 MAX_HEADERS = 100
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+READ_SECONDS = 30  # to read one request's head and body
 # Headers that describe one hop, not the message (RFC 9110 §7.6.1), and those httpx sets itself.
 _HOP_BY_HOP = {
     "connection",
@@ -134,7 +135,9 @@ class FaultProxy:
         """Serve one connection: one request, then close."""
         try:
             try:
-                request = await self._read(reader)
+                request = await asyncio.wait_for(self._read(reader), READ_SECONDS)
+            except TimeoutError:
+                return  # a client that sends its request too slowly holds no connection
             except FaultRequestError as error:
                 await _answer_json(writer, error.status, {"error": str(error)})
                 return
