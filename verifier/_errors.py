@@ -21,6 +21,8 @@ comparison or one step of it cannot go on at all; each message is one sentence.
     ├── InvalidDocumentError (ValueError)      _openapi_validation.py
     │   └── OutsideReferenceError              _openapi_validation.py
     ├── RequestPathError (ValueError)          _http.py
+    ├── FaultRequestError                      fault_proxy.py
+    ├── ProbeError                             probe/plan.py
     ├── RegexError (ValueError)                _regex_syntax.py
     ├── RegexGenerationError (ValueError)      _generators/regexes.py
     ├── ExpressionError (ValueError)           _generators/dates.py

@@ -37,8 +37,10 @@ from clients.cli import (
 )
 from clients.cli import compare as compare_command
 from clients.cli import diff_spec as diff_spec_command
+from clients.cli import fault_proxy as fault_proxy_command
 from clients.cli import matrix as matrix_commands
 from clients.cli import notifications as notification_commands
+from clients.cli import probe as probe_command
 from clients.cli import provider_contracts as provider_contract_commands
 from clients.cli import validate_pact as validate_pact_command
 from clients.cli import verify as verify_command
@@ -77,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
         compare_command,
         validate_pact_command,
         diff_spec_command,
+        fault_proxy_command,
+        probe_command,
         audit,
         tokens,
         users,

@@ -27,8 +27,9 @@ PACT = FIXTURES / "pacts" / "ProbeConsumerV3-ProbeProvider.json"
 SPEC = FIXTURES / "oas.yaml"
 CONSUMER, PROVIDER = "ProbeConsumerV3", "ProbeProvider"
 CAMEL = re.compile(r"^_?[a-z][a-zA-Z0-9]*$")
-# Commands that print no JSON of the broker's: `broker` hands over to the broker's own CLI.
-NOT_RUN = {"broker"}
+# Commands that print no JSON of the broker's: `broker` hands over to the broker's own CLI, and
+# `fault-proxy` is a server that prints nothing.
+NOT_RUN = {"broker", "fault-proxy"}
 
 
 @pytest.fixture
@@ -119,6 +120,7 @@ def test_trust_15_every_json_output_names_its_members_in_camelcase(
         ("verify-audit-log",),
         ("compare-spec", str(SPEC), str(PACT)),
         ("diff-spec", str(SPEC), str(SPEC)),
+        ("probe", "--openapi", str(SPEC), "--provider-base-url", "http://127.0.0.1:9"),
         ("verify", str(PACT), "--provider", PROVIDER,
          "--provider-base-url", "http://127.0.0.1:9", "--timeout", "2"),
     ]  # fmt: skip

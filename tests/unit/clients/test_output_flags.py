@@ -10,9 +10,10 @@ from clients.cli.__main__ import build_parser
 from clients.cli.output_flag import OUTPUTS, WITH_JUNIT
 
 # Commands that report test results add `junit`; the rest take exactly `table|json`.
-JUNIT_COMMANDS = {"verify"}
-# `accord broker ...` hands its arguments to the broker's own parser.
-PASS_THROUGH = {"broker"}
+JUNIT_COMMANDS = {"verify", "probe"}
+# `accord broker ...` hands its arguments to the broker's own parser; `accord fault-proxy` is a
+# server that prints no output.
+PASS_THROUGH = {"broker", "fault-proxy"}
 
 
 def commands() -> dict[str, argparse.ArgumentParser]:
