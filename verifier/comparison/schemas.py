@@ -52,13 +52,105 @@ def get_path(document: Any, path: list[str]) -> Any:
     return document
 
 
+def reference_of(node: Any) -> str | None:
+    """The reference a schema is: its `$ref`, else its `$dynamicRef` (JSON Schema 2020-12)."""
+    if not isinstance(node, dict):
+        return None
+    for key in ("$ref", "$dynamicRef"):
+        if isinstance(node.get(key), str):
+            return str(node[key])
+    return None
+
+
+class _Anchors:
+    """Where a document's `$anchor`, `$dynamicAnchor` and `$id` names point, as JSON pointers.
+
+    Built once per document by one iterative pass (any depth, no recursion); the first
+    definition of a name wins, as a document that defines one twice is ambiguous anyway.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.anchors: dict[str, list[str]] = {}
+        self.dynamic: dict[str, list[str]] = {}
+        self.ids: dict[str, list[str]] = {}
+        pending: list[tuple[Any, list[str]]] = [(document, [])]
+        while pending:
+            node, path = pending.pop()
+            if isinstance(node, dict):
+                for key, table in (
+                    ("$anchor", self.anchors),
+                    ("$dynamicAnchor", self.dynamic),
+                    ("$id", self.ids),
+                ):
+                    name = node.get(key)
+                    if isinstance(name, str) and name and path:
+                        table.setdefault(name.rstrip("#"), path)
+                for key, value in node.items():
+                    if isinstance(value, dict | list) and key not in ("example", "examples", "enum", "const", "default"):
+                        pending.append((value, [*path, str(key)]))
+            elif isinstance(node, list):
+                pending.extend((value, [*path, str(index)]) for index, value in enumerate(node))
+
+    def pointer(self, ref: str) -> list[str] | None:
+        """The JSON pointer segments `ref` names in the document, or None."""
+        base, _, fragment = ref.partition("#")
+        start: list[str] = []
+        if base:
+            found = self.ids.get(base) or next(
+                (path for name, path in self.ids.items() if name.endswith("/" + base)), None
+            )
+            if found is None:
+                return None
+            start = found
+        if not fragment:
+            return start if base else None
+        if fragment.startswith("/"):
+            return [*start, *(split_ref("#" + fragment) or [])]
+        for table in (self.anchors, self.dynamic):
+            path = table.get(fragment)
+            if path is not None and path[: len(start)] == start:
+                return path
+        return None
+
+
+_anchor_cache: dict[int, tuple[Any, _Anchors]] = {}
+_ANCHOR_CACHE_SIZE = 16
+
+
+def _anchors(document: Any) -> _Anchors:
+    entry = _anchor_cache.get(id(document))
+    if entry is None or entry[0] is not document:
+        if len(_anchor_cache) >= _ANCHOR_CACHE_SIZE:
+            _anchor_cache.pop(next(iter(_anchor_cache)))
+        entry = (document, _Anchors(document))
+        _anchor_cache[id(document)] = entry
+    return entry[1]
+
+
+def pointer_of(ref: str, document: Any) -> list[str] | None:
+    """The JSON pointer segments of `ref` in `document`: a local pointer (`#/a/b`), or (OpenAPI
+    3.1) an `$anchor` or `$dynamicAnchor` name (`#node`), or a schema `$id`, with an optional
+    fragment after it. None when it names nothing in the document."""
+    path = split_ref(ref)
+    if path is not None:
+        return path
+    if not ref.startswith("#") and not isinstance(document, dict):
+        return None
+    return _anchors(document).pointer(ref)
+
+
+def as_pointer(segments: list[str]) -> str:
+    """A local `$ref` (`#/a/b`) naming `segments`."""
+    return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in segments)
+
+
 def dereference(node: Any, document: Any) -> Any:
-    """`node` with its chain of local `$ref`s followed (itself when it has none or one fails)."""
+    """`node` with its chain of local references followed (itself when it has none or one
+    fails): `$ref`s, and OpenAPI 3.1's anchors, `$id`s and `$dynamicRef`s resolved statically."""
     seen: set[str] = set()
     current = node
-    while isinstance(current, dict) and isinstance(current.get("$ref"), str):
-        ref = current["$ref"]
-        path = split_ref(ref)
+    while (ref := reference_of(current)) is not None:
+        path = pointer_of(ref, document)
         if ref in seen or path is None:
             return node
         seen.add(ref)
@@ -124,9 +216,43 @@ def _normalise(schema: dict[str, Any], document: Any) -> None:
             del schema[bound]
 
 
+def is_openapi31(document: Any) -> bool:
+    """Whether `document` is OpenAPI 3.1 (JSON Schema 2020-12 schemas)."""
+    return isinstance(document, dict) and str(document.get("openapi", "")).startswith("3.1")
+
+
+def _local_references(schema: Any, document: Any) -> None:
+    """OpenAPI 3.1: each `$ref` and `$dynamicRef` by anchor or `$id` rewritten as the local
+    pointer it names, and the `$id`s and anchors dropped, so the validation root (which holds
+    the fragments at their document paths) is one resource whose pointers mean the document's.
+    A `$dynamicRef` is resolved statically, to the one `$dynamicAnchor` of its name."""
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = reference_of(node)
+            if ref is not None:
+                path = pointer_of(ref, document)
+                node.pop("$dynamicRef", None)
+                if path is not None:
+                    node["$ref"] = as_pointer(path)
+            for key in ("$id", "$anchor", "$dynamicAnchor", "$schema"):
+                if isinstance(node.get(key), str):
+                    del node[key]
+            pending.extend(
+                value
+                for key, value in node.items()
+                if key not in ("example", "examples", "enum", "const", "default")
+            )
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
 def minimum(schema: Any, document: Any) -> Any:
     """A copy of one schema fragment with the comparator's local rewrites applied."""
     prepared = copy.deepcopy(schema)
+    if is_openapi31(document):
+        _local_references(prepared, document)
     if isinstance(prepared, dict):
         prepared.pop("description", None)
         prepared.pop("example", None)

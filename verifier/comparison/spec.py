@@ -140,7 +140,10 @@ class Spec:
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = CompiledSchema(self._root(schema, mode))
+                compiled = CompiledSchema(
+                    self._root(schema, mode),
+                    json_schema_2020=schemas.is_openapi31(self.document),
+                )
             self._compiled[key] = compiled
         return compiled
 

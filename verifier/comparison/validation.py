@@ -19,6 +19,7 @@ from urllib.parse import quote
 # jsonschema ships no type information (no py.typed); its objects are Any here.
 from jsonschema import (  # type: ignore[import-untyped]
     Draft201909Validator,
+    Draft202012Validator,
     ValidationError,
     validators,
 )
@@ -168,7 +169,9 @@ _GROUPS = {
     "number": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf"),
     "string": ("maxLength", "minLength", "pattern", "format"),
     # Ajv moves the item keywords before `uniqueItems`.
-    "array": ("maxItems", "minItems", "additionalItems", "items", "contains", "uniqueItems"),
+    "array": (
+        "maxItems", "minItems", "additionalItems", "prefixItems", "items", "contains", "uniqueItems",
+    ),
     "object": (
         "maxProperties", "minProperties", "required", "propertyNames", "additionalProperties",
         "dependencies", "properties", "patternProperties", "dependentRequired",
@@ -217,46 +220,69 @@ def _not_fetched(uri: str) -> Resource[Any]:
 # attrs names the field `_retrieve` and takes it as `retrieve`, which mypy's plugin misses.
 _LOCAL_ONLY: Registry[Any] = Registry(retrieve=_not_fetched)  # type: ignore[call-arg]
 
-_Validator = validators.create(
-    meta_schema=Draft201909Validator.META_SCHEMA,
-    validators={
-        **Draft201909Validator.VALIDATORS,
-        "if": _if,
-        "propertyNames": _property_names,
-        "contains": _contains,
-        "oneOf": _one_of,
-        "discriminator": _discriminator,
-        # Patterns come from the published document: RE2 runs them (verifier/_regex.py).
-        **_regex_schema.KEYWORDS,
-    },
-    type_checker=Draft201909Validator.TYPE_CHECKER,
-    format_checker=Draft201909Validator.FORMAT_CHECKER,
-    id_of=Draft201909Validator.ID_OF,
-    applicable_validators=_in_ajv_order,
-)
+def _items(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`items` read by both drafts: a list is 2019-09's tuple (as the comparator's Ajv reads
+    it), a schema checks the items after 2020-12's `prefixItems` (every item without one)."""
+    if isinstance(items, list):
+        yield from Draft201909Validator.VALIDATORS["items"](validator, items, instance, schema)
+    else:
+        yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
 
 
-_descend_to_schemas = _Validator.descend
+# OpenAPI 3.1 adds JSON Schema 2020-12's `prefixItems` to the keywords the comparator's
+# 2019-09 validator knows; `$dynamicRef`s are resolved when the schema is prepared.
+_KEYWORDS_2020 = {"prefixItems": Draft202012Validator.VALIDATORS["prefixItems"], "items": _items}
 
 
-def _descend(  # noqa: PLR0917 - jsonschema's own signature
-    self: Any,
-    instance: Any,
-    schema: Any,
-    path: Any = None,
-    schema_path: Any = None,
-    resolver: Any = None,
-) -> Any:
-    """`descend`, but a `false` subschema's error keeps where it is, as Ajv reports it.
+def _validator_class(extra: dict[str, Any]) -> Any:
+    """A 2019-09 validator with the comparator's reporting (Ajv's order, its `if`,
+    `contains`, `propertyNames` and discriminator errors, RE2 patterns), and `extra`."""
+    draft = Draft201909Validator
+    created = validators.create(
+        meta_schema=draft.META_SCHEMA,
+        validators={
+            **draft.VALIDATORS,
+            **extra,
+            "if": _if,
+            "propertyNames": _property_names,
+            "contains": _contains,
+            "oneOf": _one_of,
+            "discriminator": _discriminator,
+            # Patterns come from the published document: RE2 runs them (verifier/_regex.py).
+            **_regex_schema.KEYWORDS,
+        },
+        type_checker=draft.TYPE_CHECKER,
+        format_checker=draft.FORMAT_CHECKER,
+        id_of=draft.ID_OF,
+        applicable_validators=_in_ajv_order,
+    )
+    to_schemas = created.descend  # its own: it closes over the class's keyword order
+
+    def descend(  # noqa: PLR0917 - jsonschema's own signature
+        self: Any,
+        instance: Any,
+        schema: Any,
+        path: Any = None,
+        schema_path: Any = None,
+        resolver: Any = None,
+    ) -> Any:
+        if schema is not False:
+            yield from to_schemas(self, instance, schema, path, schema_path, resolver)
+        else:
+            yield _false_schema(instance, path, schema_path)
+
+    created.descend = descend
+    return created
+
+
+def _false_schema(instance: Any, path: Any, schema_path: Any) -> ValidationError:
+    """A `false` subschema's error, kept where it is, as Ajv reports it.
 
     jsonschema yields a `false` schema's error without the data path and schema path it was
     reached by (`properties.gone`, `items` at index 1); Ajv reports both, and `false schema`
-    after the schema path. Replaced on our own validator class only: jsonschema deprecates
-    subclassing its validator classes.
+    after the schema path. `descend` is replaced on our own validator classes only: jsonschema
+    deprecates subclassing its validator classes.
     """
-    if schema is not False:
-        yield from _descend_to_schemas(self, instance, schema, path, schema_path, resolver)
-        return
     error = ValidationError(
         "no value is allowed here (the schema is false)",
         validator="false schema",
@@ -269,10 +295,13 @@ def _descend(  # noqa: PLR0917 - jsonschema's own signature
     error.schema_path.append("false schema")
     if schema_path is not None:
         error.schema_path.appendleft(schema_path)
-    yield error
+    return error
 
 
-_Validator.descend = _descend
+# Every document is read as JSON Schema 2019-09, as the comparator's Ajv reads it; OpenAPI
+# 3.1 documents with 2020-12's `prefixItems` too.
+_Validator = _validator_class({})
+_Validator2020 = _validator_class(_KEYWORDS_2020)
 
 
 def _describe(error: ValidationError) -> str:
@@ -293,9 +322,12 @@ def _describe(error: ValidationError) -> str:
 class CompiledSchema:
     """A validation root, ready to check values; built once and cached by the spec."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, *, json_schema_2020: bool = False) -> None:
         self.root = root
-        self._validator = _Validator(root, format_checker=checker, registry=_LOCAL_ONLY)
+        if json_schema_2020:
+            self._validator = _Validator2020(root, format_checker=checker, registry=_LOCAL_ONLY)
+        else:
+            self._validator = _Validator(root, format_checker=checker, registry=_LOCAL_ONLY)
         self._references: dict[int, bool] = {}
 
     def errors(self, value: Any) -> list[SchemaError]:

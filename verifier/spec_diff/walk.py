@@ -209,6 +209,19 @@ def children(node: Node, documents: tuple[Any, Any]) -> list[tuple[Any, Any, str
     for key, segment in (("items", "[]"), ("additionalProperties", "*"), ("contains", "[]")):
         if isinstance(node.base.get(key), dict) and isinstance(node.revision.get(key), dict):
             pairs.append((node.base[key], node.revision[key], segment, key))
+    for key, segment in _APPLICATORS:
+        if isinstance(node.base.get(key), dict) and isinstance(node.revision.get(key), dict):
+            pairs.append((node.base[key], node.revision[key], segment, key))
+    for key, segment in (("dependentSchemas", ""), ("patternProperties", "*")):
+        base_map, revision_map = node.base.get(key), node.revision.get(key)
+        if isinstance(base_map, dict) and isinstance(revision_map, dict):
+            for name, schema in base_map.items():
+                if name in revision_map:
+                    pairs.append((schema, revision_map[name], segment, f"{key}.{name}"))
+    base_tuple, revision_tuple = node.base.get("prefixItems"), node.revision.get("prefixItems")
+    if isinstance(base_tuple, list) and isinstance(revision_tuple, list):
+        for index, (schema, other) in enumerate(zip(base_tuple, revision_tuple, strict=False)):
+            pairs.append((schema, other, "[]", f"prefixItems[{index}]"))
     for key in ("allOf", "oneOf", "anyOf"):
         for base_index, revision_index in matched_members(node, key, documents)[0]:
             pairs.append(
@@ -220,6 +233,18 @@ def children(node: Node, documents: tuple[Any, Any]) -> list[tuple[Any, Any, str
                 )
             )
     return pairs
+
+
+# JSON Schema 2020-12 subschemas (OpenAPI 3.1) and the field segment of the value each checks:
+# `then`/`else` constrain the value itself, unevaluated ones its other properties or items.
+# `if` and `not` are not entered: a change inside them works the other way round.
+_APPLICATORS = (
+    ("then", ""),
+    ("else", ""),
+    ("propertyNames", ""),
+    ("unevaluatedProperties", "*"),
+    ("unevaluatedItems", "[]"),
+)
 
 
 def matched_members(
