@@ -221,9 +221,9 @@ def _not_fetched(uri: str) -> Resource[Any]:
 _LOCAL_ONLY: Registry[Any] = Registry(retrieve=_not_fetched)  # type: ignore[call-arg]
 
 def _items(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) -> Any:
-    """`items` read by both drafts: a list is 2019-09's tuple (as the comparator's Ajv reads
-    it), a schema checks the items after 2020-12's `prefixItems` (every item without one)."""
-    if isinstance(items, list):
+    """`items` read by both drafts: as the comparator's Ajv (2019-09) reads it, unless the
+    schema has 2020-12's `prefixItems`: then it checks the items after those."""
+    if isinstance(items, list) or not isinstance(schema.get("prefixItems"), list):
         yield from Draft201909Validator.VALIDATORS["items"](validator, items, instance, schema)
     else:
         yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
