@@ -62,6 +62,19 @@ def reference_of(node: Any) -> str | None:
     return None
 
 
+_Link = tuple[str, "_Link"] | None
+# Keywords whose values are data, not schemas: an `$anchor` or `$ref` in them names nothing.
+_VALUES = frozenset({"example", "examples", "enum", "const", "default"})
+
+
+def _segments(link: _Link) -> list[str]:
+    found: list[str] = []
+    while link is not None:
+        found.append(link[0])
+        link = link[1]
+    return found[::-1]
+
+
 class _Anchors:
     """Where a document's `$anchor`, `$dynamicAnchor` and `$id` names point, as JSON pointers.
 
@@ -73,9 +86,10 @@ class _Anchors:
         self.anchors: dict[str, list[str]] = {}
         self.dynamic: dict[str, list[str]] = {}
         self.ids: dict[str, list[str]] = {}
-        pending: list[tuple[Any, list[str]]] = [(document, [])]
+        # A path is kept as a linked (segment, parent) pair, so deep nesting costs no copies.
+        pending: list[tuple[Any, _Link]] = [(document, None)]
         while pending:
-            node, path = pending.pop()
+            node, link = pending.pop()
             if isinstance(node, dict):
                 for key, table in (
                     ("$anchor", self.anchors),
@@ -83,13 +97,19 @@ class _Anchors:
                     ("$id", self.ids),
                 ):
                     name = node.get(key)
-                    if isinstance(name, str) and name and path:
-                        table.setdefault(name.rstrip("#"), path)
-                for key, value in node.items():
-                    if isinstance(value, dict | list) and key not in ("example", "examples", "enum", "const", "default"):
-                        pending.append((value, [*path, str(key)]))
+                    if isinstance(name, str) and name and link is not None:
+                        table.setdefault(name.rstrip("#"), _segments(link))
+                pending.extend(
+                    (value, (str(key), link))
+                    for key, value in node.items()
+                    if isinstance(value, dict | list) and key not in _VALUES
+                )
             elif isinstance(node, list):
-                pending.extend((value, [*path, str(index)]) for index, value in enumerate(node))
+                pending.extend(
+                    (value, (str(index), link))
+                    for index, value in enumerate(node)
+                    if isinstance(value, dict | list)
+                )
 
     def pointer(self, ref: str) -> list[str] | None:
         """The JSON pointer segments `ref` names in the document, or None."""
@@ -128,9 +148,11 @@ def _anchors(document: Any) -> _Anchors:
 
 
 def pointer_of(ref: str, document: Any) -> list[str] | None:
-    """The JSON pointer segments of `ref` in `document`: a local pointer (`#/a/b`), or (OpenAPI
-    3.1) an `$anchor` or `$dynamicAnchor` name (`#node`), or a schema `$id`, with an optional
-    fragment after it. None when it names nothing in the document."""
+    """The JSON pointer segments of `ref` in `document`, or None when it names nothing there.
+
+    `ref` is a local pointer (`#/a/b`), or (OpenAPI 3.1) an `$anchor` or `$dynamicAnchor` name
+    (`#node`), or a schema `$id` with an optional fragment after it.
+    """
     path = split_ref(ref)
     if path is not None:
         return path
@@ -145,8 +167,10 @@ def as_pointer(segments: list[str]) -> str:
 
 
 def dereference(node: Any, document: Any) -> Any:
-    """`node` with its chain of local references followed (itself when it has none or one
-    fails): `$ref`s, and OpenAPI 3.1's anchors, `$id`s and `$dynamicRef`s resolved statically."""
+    """`node` with its chain of local references followed (itself when it has none or one fails).
+
+    `$ref`s, and OpenAPI 3.1's anchors, `$id`s and `$dynamicRef`s (resolved statically).
+    """
     seen: set[str] = set()
     current = node
     while (ref := reference_of(current)) is not None:
@@ -222,10 +246,13 @@ def is_openapi31(document: Any) -> bool:
 
 
 def _local_references(schema: Any, document: Any) -> None:
-    """OpenAPI 3.1: each `$ref` and `$dynamicRef` by anchor or `$id` rewritten as the local
-    pointer it names, and the `$id`s and anchors dropped, so the validation root (which holds
-    the fragments at their document paths) is one resource whose pointers mean the document's.
-    A `$dynamicRef` is resolved statically, to the one `$dynamicAnchor` of its name."""
+    """OpenAPI 3.1: references by anchor or `$id` rewritten as the local pointers they name.
+
+    Each `$ref` and `$dynamicRef` becomes the `$ref` of the pointer it names, and `$id`s and
+    anchors are dropped, so the validation root (which holds the fragments at their document
+    paths) is one resource whose pointers mean the document's. A `$dynamicRef` is resolved
+    statically, to the first `$dynamicAnchor` of its name.
+    """
     pending = [schema]
     while pending:
         node = pending.pop()
@@ -239,11 +266,7 @@ def _local_references(schema: Any, document: Any) -> None:
             for key in ("$id", "$anchor", "$dynamicAnchor", "$schema"):
                 if isinstance(node.get(key), str):
                     del node[key]
-            pending.extend(
-                value
-                for key, value in node.items()
-                if key not in ("example", "examples", "enum", "const", "default")
-            )
+            pending.extend(value for key, value in node.items() if key not in _VALUES)
         elif isinstance(node, list):
             pending.extend(node)
 

@@ -170,7 +170,8 @@ _GROUPS = {
     "string": ("maxLength", "minLength", "pattern", "format"),
     # Ajv moves the item keywords before `uniqueItems`.
     "array": (
-        "maxItems", "minItems", "additionalItems", "prefixItems", "items", "contains", "uniqueItems",
+        "maxItems", "minItems", "additionalItems", "prefixItems", "items", "contains",
+        "uniqueItems",
     ),
     "object": (
         "maxProperties", "minProperties", "required", "propertyNames", "additionalProperties",
@@ -220,9 +221,12 @@ def _not_fetched(uri: str) -> Resource[Any]:
 # attrs names the field `_retrieve` and takes it as `retrieve`, which mypy's plugin misses.
 _LOCAL_ONLY: Registry[Any] = Registry(retrieve=_not_fetched)  # type: ignore[call-arg]
 
+
 def _items(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) -> Any:
-    """`items` read by both drafts: as the comparator's Ajv (2019-09) reads it, unless the
-    schema has 2020-12's `prefixItems`: then it checks the items after those."""
+    """`items` as the comparator's Ajv (2019-09) reads it, or after 2020-12's `prefixItems`.
+
+    With `prefixItems` in the schema, `items` checks the items after those only.
+    """
     if isinstance(items, list) or not isinstance(schema.get("prefixItems"), list):
         yield from Draft201909Validator.VALIDATORS["items"](validator, items, instance, schema)
     else:
@@ -235,8 +239,11 @@ _KEYWORDS_2020 = {"prefixItems": Draft202012Validator.VALIDATORS["prefixItems"],
 
 
 def _validator_class(extra: dict[str, Any]) -> Any:
-    """A 2019-09 validator with the comparator's reporting (Ajv's order, its `if`,
-    `contains`, `propertyNames` and discriminator errors, RE2 patterns), and `extra`."""
+    """A 2019-09 validator with the comparator's reporting, and `extra` keywords.
+
+    The reporting is Ajv's: its keyword order, its `if`, `contains`, `propertyNames` and
+    discriminator errors; RE2 runs the patterns.
+    """
     draft = Draft201909Validator
     created = validators.create(
         meta_schema=draft.META_SCHEMA,

@@ -1,6 +1,7 @@
-"""Checks on the JSON Schema 2020-12 keywords OpenAPI 3.1 brings: how many items an array must
-contain, which properties another one needs, conditional and tuple schemas, unevaluated ones.
+"""Checks on the JSON Schema 2020-12 keywords OpenAPI 3.1 brings.
 
+How many items an array must contain, which properties another one needs, conditional and tuple
+schemas, unevaluated ones.
 Each keyword is judged by oasdiff's rule (`rules.json`): a request schema breaks clients when it
 accepts less than before, a response schema when it may send more. A keyword added to a request
 (a `contains`, an `if`, `unevaluatedProperties`) is a new condition the old requests may fail,
@@ -47,8 +48,7 @@ def _narrowing(walk: SchemaWalk, added: bool) -> Level:
 
 
 def conditions(walk: SchemaWalk, node: Node) -> None:
-    """`if`/`then`/`else`, `unevaluatedProperties`/`unevaluatedItems`, `propertyNames` added or
-    removed."""
+    """`if`/`then`/`else`, `unevaluated*` and `propertyNames` subschemas added or removed."""
     if not _body(walk):
         return
     for key, name in _CONDITIONS:
@@ -110,7 +110,10 @@ def dependent_required(walk: SchemaWalk, node: Node) -> None:
     """`dependentRequired` entries added, removed, or their lists of properties changed."""
     if not _body(walk):
         return
-    base, revision = _mapping(node.base, "dependentRequired"), _mapping(node.revision, "dependentRequired")
+    base, revision = (
+        _mapping(node.base, "dependentRequired"),
+        _mapping(node.revision, "dependentRequired"),
+    )
     where = f"{walk.direction} {node.name}"
     for name in base.keys() | revision.keys():
         before, after = base.get(name), revision.get(name)
@@ -121,7 +124,10 @@ def dependent_required(walk: SchemaWalk, node: Node) -> None:
             text = f"The {where} now requires {after} when {name} is present."
             walk.emit(node, "dependent-required-added", _narrowing(walk, True), text)
         elif _names(before) != _names(after):
-            text = f"The properties {where} requires when {name} is present changed from {before} to {after}."
+            text = (
+                f"The properties {where} requires when {name} is present changed "
+                f"from {before} to {after}."
+            )
             walk.emit(node, "dependent-required-changed", ERR, text)
 
 
@@ -133,7 +139,10 @@ def dependent_schemas(walk: SchemaWalk, node: Node) -> None:
     """`dependentSchemas` entries added or removed (those in both are walked into)."""
     if not _body(walk):
         return
-    base, revision = _mapping(node.base, "dependentSchemas"), _mapping(node.revision, "dependentSchemas")
+    base, revision = (
+        _mapping(node.base, "dependentSchemas"),
+        _mapping(node.revision, "dependentSchemas"),
+    )
     where = f"{walk.direction} {node.name}"
     for name in sorted(base.keys() ^ revision.keys()):
         added = name in revision
@@ -146,7 +155,10 @@ def pattern_properties(walk: SchemaWalk, node: Node) -> None:
     """`patternProperties` entries added or removed (those in both are walked into)."""
     if not _body(walk):
         return
-    base, revision = _mapping(node.base, "patternProperties"), _mapping(node.revision, "patternProperties")
+    base, revision = (
+        _mapping(node.base, "patternProperties"),
+        _mapping(node.revision, "patternProperties"),
+    )
     where = f"{walk.direction} {node.name}"
     for pattern in sorted(base.keys() ^ revision.keys()):
         added = pattern in revision
@@ -171,7 +183,10 @@ def prefix_items(walk: SchemaWalk, node: Node) -> None:
     added = after > before
     action = "added" if added else "removed"
     count = abs(after - before)
-    text = f"{count} schema(s) {action} {'to' if added else 'from'} the prefixItems of {walk.direction} {node.name}."
+    text = (
+        f"{count} schema(s) {action} {'to' if added else 'from'} the prefixItems "
+        f"of {walk.direction} {node.name}."
+    )
     walk.emit(node, f"prefix-items-{action}", _narrowing(walk, not added), text)
 
 

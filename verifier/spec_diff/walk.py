@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from verifier.comparison import Spec
-from verifier.comparison.schemas import dereference
+from verifier.comparison.schemas import as_pointer, dereference, pointer_of, reference_of
 from verifier.spec_diff.model import Change, Level, Target
 
 Direction = Literal["request", "response"]
@@ -121,7 +121,10 @@ def walk(
         if item.depth > _MAX_DEPTH or state.same(item.base, item.revision):
             continue
         anchor = item.anchor
-        key = (_ref(item.base), _ref(item.revision))
+        key = (
+            _canonical(item.base, state.base.document),
+            _canonical(item.revision, state.revision.document),
+        )
         if key != ("", ""):
             if key in entries:
                 if len(entries[key]) < _MAX_ENTRIES:
@@ -209,6 +212,23 @@ def children(node: Node, documents: tuple[Any, Any]) -> list[tuple[Any, Any, str
     for key, segment in (("items", "[]"), ("additionalProperties", "*"), ("contains", "[]")):
         if isinstance(node.base.get(key), dict) and isinstance(node.revision.get(key), dict):
             pairs.append((node.base[key], node.revision[key], segment, key))
+    pairs.extend(_keyword_children(node))
+    for key in ("allOf", "oneOf", "anyOf"):
+        for base_index, revision_index in matched_members(node, key, documents)[0]:
+            pairs.append(
+                (
+                    node.base[key][base_index],
+                    node.revision[key][revision_index],
+                    "",
+                    f"{key}[{revision_index}]",
+                )
+            )
+    return pairs
+
+
+def _keyword_children(node: Node) -> list[tuple[Any, Any, str, str]]:
+    """The pairs under JSON Schema 2020-12's subschema keywords (OpenAPI 3.1)."""
+    pairs: list[tuple[Any, Any, str, str]] = []
     for key, segment in _APPLICATORS:
         if isinstance(node.base.get(key), dict) and isinstance(node.revision.get(key), dict):
             pairs.append((node.base[key], node.revision[key], segment, key))
@@ -222,16 +242,6 @@ def children(node: Node, documents: tuple[Any, Any]) -> list[tuple[Any, Any, str
     if isinstance(base_tuple, list) and isinstance(revision_tuple, list):
         for index, (schema, other) in enumerate(zip(base_tuple, revision_tuple, strict=False)):
             pairs.append((schema, other, "[]", f"prefixItems[{index}]"))
-    for key in ("allOf", "oneOf", "anyOf"):
-        for base_index, revision_index in matched_members(node, key, documents)[0]:
-            pairs.append(
-                (
-                    node.base[key][base_index],
-                    node.revision[key][revision_index],
-                    "",
-                    f"{key}[{revision_index}]",
-                )
-            )
     return pairs
 
 
@@ -302,10 +312,20 @@ def _member_key(member: Any) -> str | None:
     return f"title:{title}" if isinstance(title, str) and title else None
 
 
+def _canonical(node: Any, document: Any) -> str:
+    """The reference `node` is, as the local pointer it names, or as written if it names nothing.
+
+    An anchor and the pointer to the same schema are then one key.
+    """
+    ref = reference_of(node)
+    if ref is None:
+        return ""
+    path = pointer_of(ref, document)
+    return ref if path is None else as_pointer(path)
+
+
 def _ref(node: Any) -> str:
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        return str(node["$ref"])
-    return ""
+    return reference_of(node) or ""
 
 
 def _refs(node: Any) -> list[str]:
@@ -314,8 +334,8 @@ def _refs(node: Any) -> list[str]:
     while pending:
         current = pending.pop()
         if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
+            ref = reference_of(current)
+            if ref is not None:
                 found.append(ref)
             pending.extend(current.values())
         elif isinstance(current, list):
