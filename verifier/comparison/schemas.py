@@ -185,6 +185,23 @@ def dereference(node: Any, document: Any) -> Any:
     return current
 
 
+def refers_to_itself(node: Any, document: Any) -> bool:
+    """Whether `node`'s chain of references comes back to one it passed, with no schema between.
+
+    Such a schema is only a reference to itself, directly or through others.
+    """
+    seen: set[str] = set()
+    while (ref := reference_of(node)) is not None:
+        path = pointer_of(ref, document)
+        if path is None:
+            return False
+        if ref in seen:
+            return True
+        seen.add(ref)
+        node = get_path(document, path)
+    return False
+
+
 def subschemas(schema: Any) -> Iterator[Any]:
     """The schemas the comparator's transforms walk into."""
     if not isinstance(schema, dict):

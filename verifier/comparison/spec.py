@@ -178,6 +178,9 @@ class Spec:
         key: tuple[Mode, str] = ("request", "minimum:" + ref)
         if key not in self._prepared:
             target = schemas.get_path(self.document, schemas.split_ref(ref) or [])
+            if schemas.refers_to_itself(target, self.document):
+                # a chain of references that comes back to itself: no schema to validate by
+                raise SpecError(f"The spec has a $ref that only refers to itself: {ref}.")
             prepared = schemas.minimum({} if target is None else target, self.document)
             self._references[ref] = schemas.references(prepared)
             self._prepared[key] = prepared

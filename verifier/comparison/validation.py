@@ -233,9 +233,22 @@ def _items(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) ->
         yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
 
 
+def _unevaluated_items(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`unevaluatedItems` counting 2020-12's `prefixItems` as evaluated.
+
+    With 2019-09's tuple `items`, the items count as the comparator's Ajv counts them.
+    """
+    draft = Draft201909Validator if isinstance(schema.get("items"), list) else Draft202012Validator
+    yield from draft.VALIDATORS["unevaluatedItems"](validator, value, instance, schema)
+
+
 # OpenAPI 3.1 adds JSON Schema 2020-12's `prefixItems` to the keywords the comparator's
 # 2019-09 validator knows; `$dynamicRef`s are resolved when the schema is prepared.
-_KEYWORDS_2020 = {"prefixItems": Draft202012Validator.VALIDATORS["prefixItems"], "items": _items}
+_KEYWORDS_2020 = {
+    "prefixItems": Draft202012Validator.VALIDATORS["prefixItems"],
+    "items": _items,
+    "unevaluatedItems": _unevaluated_items,
+}
 
 
 def _validator_class(extra: dict[str, Any]) -> Any:

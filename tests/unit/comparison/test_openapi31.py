@@ -1,0 +1,209 @@
+"""OpenAPI 3.1 (JSON Schema 2020-12) keywords in `compare`: a pact whose response body, or
+request body, violates one is an error; one that satisfies it passes. And the references 3.1
+adds (`$defs`, `$anchor`, `$id`, `$dynamicRef`) are followed, not skipped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from verifier.comparison import Spec, SpecError, compare
+
+STRING = {"type": "string"}
+CONTAINS = {"type": "array", "items": STRING, "contains": {"const": "a"}}
+AB = {"type": "object", "properties": {"a": STRING, "b": STRING}}
+CONDITIONAL = {
+    "type": "object",
+    "properties": {"kind": STRING, "n": {"type": "integer"}},
+    "if": {"properties": {"kind": {"const": "big"}}, "required": ["kind"]},
+    "then": {"properties": {"n": {"minimum": 10}}},
+    "else": {"properties": {"n": {"maximum": 5}}},
+}
+
+# keyword, schema, a body it accepts, a body it refuses
+KEYWORDS: list[tuple[str, Any, Any, Any]] = [
+    ("contains", CONTAINS, ["b", "a"], ["b"]),
+    ("minContains", {**CONTAINS, "minContains": 2}, ["a", "a"], ["a", "b"]),
+    ("maxContains", {**CONTAINS, "maxContains": 1}, ["a", "b"], ["a", "a"]),
+    (
+        "dependentRequired",
+        {**AB, "dependentRequired": {"a": ["b"]}},
+        {"a": "x", "b": "y"},
+        {"a": "x"},
+    ),
+    (
+        "dependentSchemas",
+        {**AB, "dependentSchemas": {"a": {"properties": {"b": {"maxLength": 1}}}}},
+        {"a": "x", "b": "y"},
+        {"a": "x", "b": "yy"},
+    ),
+    (
+        "unevaluatedProperties",
+        {"properties": {"a": STRING}, "unevaluatedProperties": False},
+        {"a": "x"},
+        {"a": "x", "z": 1},
+    ),
+    (
+        "unevaluatedItems",
+        {"type": "array", "prefixItems": [STRING], "unevaluatedItems": False},
+        ["a"],
+        ["a", 1],
+    ),
+    (
+        "prefixItems",
+        {"type": "array", "prefixItems": [STRING, {"type": "integer"}]},
+        ["a", 1],
+        [1, "a"],
+    ),
+    (
+        "items after prefixItems",
+        {"type": "array", "prefixItems": [STRING], "items": {"type": "integer"}},
+        ["a", 1, 2],
+        ["a", "b"],
+    ),
+    ("const", {"type": "object", "properties": {"k": {"const": "a"}}}, {"k": "a"}, {"k": "b"}),
+    (
+        "type array",
+        {"type": "object", "properties": {"k": {"type": ["string", "null"]}}},
+        {"k": None},
+        {"k": 1},
+    ),
+    ("if/then", CONDITIONAL, {"kind": "big", "n": 20}, {"kind": "big", "n": 1}),
+    ("if/else", CONDITIONAL, {"kind": "small", "n": 1}, {"kind": "small", "n": 7}),
+]
+
+
+def spec(schema: Any, **schemas: Any) -> Spec:
+    content = {"application/json": {"schema": schema}}
+    return Spec(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/x": {
+                    "get": {"responses": {"200": {"description": "x", "content": content}}},
+                    "post": {
+                        "requestBody": {"content": content},
+                        "responses": {"204": {"description": "done"}},
+                    },
+                }
+            },
+            "components": {"schemas": schemas},
+        }
+    )
+
+
+def codes(the_spec: Spec, interaction: dict[str, Any]) -> list[str]:
+    pact = {"interactions": [interaction], "metadata": {"pactSpecification": {"version": "3.0.0"}}}
+    return [f"{finding.code}:{finding.type}" for finding in compare(the_spec, pact)]
+
+
+def responding(body: Any) -> dict[str, Any]:
+    return {
+        "description": "get x",
+        "request": {"method": "GET", "path": "/x"},
+        "response": {"status": 200, "headers": {"Content-Type": "application/json"}, "body": body},
+    }
+
+
+def sending(body: Any) -> dict[str, Any]:
+    return {
+        "description": "post x",
+        "request": {
+            "method": "POST",
+            "path": "/x",
+            "headers": {"Content-Type": "application/json"},
+            "body": body,
+        },
+        "response": {"status": 204},
+    }
+
+
+@pytest.mark.parametrize(
+    ("schema", "good", "bad"), [case[1:] for case in KEYWORDS], ids=[case[0] for case in KEYWORDS]
+)
+def test_a_response_that_violates_the_keyword_is_an_error(schema: Any, good: Any, bad: Any) -> None:
+    the_spec = spec(schema)
+    assert codes(the_spec, responding(good)) == []
+    found = codes(the_spec, responding(bad))
+    assert found
+    assert set(found) == {"response.body.incompatible:error"}
+
+
+@pytest.mark.parametrize(
+    ("schema", "good", "bad"), [case[1:] for case in KEYWORDS], ids=[case[0] for case in KEYWORDS]
+)
+def test_a_request_that_violates_the_keyword_is_an_error(schema: Any, good: Any, bad: Any) -> None:
+    the_spec = spec(schema)
+    assert codes(the_spec, sending(good)) == []
+    found = codes(the_spec, sending(bad))
+    assert found
+    assert set(found) == {"request.body.incompatible:error"}
+
+
+def _thing() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "$defs": {
+            "Name": {"$anchor": "name", "type": "string", "maxLength": 3},
+            "Code": {"$dynamicAnchor": "code", "type": "string", "pattern": "^[A-Z]+$"},
+        },
+        "properties": {
+            "byPointer": {"$ref": "#/components/schemas/Thing/$defs/Name"},
+            "byAnchor": {"$ref": "#name"},
+            "byDynamic": {"$dynamicRef": "#code"},
+            "byId": {"$ref": "https://example.com/schemas/tag"},
+        },
+    }
+
+
+TAG = {"$id": "https://example.com/schemas/tag", "type": "integer"}
+
+
+@pytest.mark.parametrize("field", ["byPointer", "byAnchor", "byDynamic", "byId"])
+def test_defs_anchors_ids_and_dynamic_references_are_followed(field: str) -> None:
+    the_spec = spec({"$ref": "#/components/schemas/Thing"}, Thing=_thing(), Tag=TAG)
+    good = {"byPointer": "abc", "byAnchor": "abc", "byDynamic": "ABC", "byId": 1}
+    assert codes(the_spec, responding(good)) == []
+    assert codes(the_spec, sending(good)) == []
+    bad = {
+        **good,
+        field: {"byPointer": "abcd", "byAnchor": "abcd", "byDynamic": "abc", "byId": "1"}[field],
+    }
+    response = compare(the_spec, {"interactions": [responding(bad)]})
+    assert [finding.mock_details.location for finding in response] == [
+        f"[root].interactions[0].response.body.{field}"
+    ]
+    assert codes(the_spec, sending(bad)) == ["request.body.incompatible:error"]
+
+
+def test_a_recursive_dynamic_reference_validates_every_level() -> None:
+    tree = {
+        "$dynamicAnchor": "node",
+        "type": "object",
+        "properties": {
+            "name": STRING,
+            "kids": {"type": "array", "items": {"$dynamicRef": "#node"}},
+        },
+    }
+    the_spec = spec({"$ref": "#/components/schemas/Tree"}, Tree=tree)
+    body: Any = {"name": "leaf"}
+    for depth in range(30):
+        body = {"name": f"n{depth}", "kids": [body]}
+    assert codes(the_spec, responding(body)) == []
+    wrong: Any = {"name": 1}
+    for depth in range(30):
+        wrong = {"name": f"n{depth}", "kids": [wrong]}
+    found = compare(the_spec, {"interactions": [responding(wrong)]})
+    assert [finding.mock_details.location for finding in found] == [
+        "[root].interactions[0].response.body" + ".kids.0" * 30 + ".name"
+    ]
+
+
+@pytest.mark.parametrize("ref", ["#self", "#/components/schemas/Loop"])
+def test_a_reference_to_itself_is_a_clear_error_not_a_crash(ref: str) -> None:
+    loop = {"$anchor": "self", "$ref": ref}
+    the_spec = spec({"type": "object", "properties": {"l": {"$ref": ref}}}, Loop=loop)
+    with pytest.raises(SpecError, match="only refers to itself"):
+        codes(the_spec, responding({"l": 1}))
