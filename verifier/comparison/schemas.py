@@ -23,6 +23,7 @@ root is the transformed schema plus, at their own paths (`components.schemas.X`,
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -137,13 +138,18 @@ _anchor_cache: dict[int, tuple[Any, _Anchors]] = {}
 _ANCHOR_CACHE_SIZE = 16
 
 
+_anchor_lock = threading.Lock()
+
+
 def _anchors(document: Any) -> _Anchors:
-    entry = _anchor_cache.get(id(document))
+    with _anchor_lock:
+        entry = _anchor_cache.get(id(document))
     if entry is None or entry[0] is not document:
-        if len(_anchor_cache) >= _ANCHOR_CACHE_SIZE:
-            _anchor_cache.pop(next(iter(_anchor_cache)))
         entry = (document, _Anchors(document))
-        _anchor_cache[id(document)] = entry
+        with _anchor_lock:
+            while len(_anchor_cache) >= _ANCHOR_CACHE_SIZE:
+                _anchor_cache.pop(next(iter(_anchor_cache)))
+            _anchor_cache[id(document)] = entry
     return entry[1]
 
 

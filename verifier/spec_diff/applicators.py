@@ -64,6 +64,33 @@ def conditions(walk: SchemaWalk, node: Node) -> None:
         )
 
 
+def unevaluated_closed(walk: SchemaWalk, node: Node) -> None:
+    """`unevaluatedProperties`/`unevaluatedItems` switched between `false` and a schema.
+
+    Both versions have the keyword, so oasdiff's added/removed ids do not apply: `false`
+    refuses every other property (or item) the schema admitted, a schema admits some.
+    """
+    if not _body(walk):
+        return
+    for key, name in (
+        ("unevaluatedProperties", "unevaluated-properties"),
+        ("unevaluatedItems", "unevaluated-items"),
+    ):
+        before, after = node.base.get(key), node.revision.get(key)
+        if not (_present(node.base, key) and _present(node.revision, key)):
+            continue
+        if (before is False) == (after is False):
+            continue  # two schemas are compared by the walk, inside them
+        closed = after is False
+        text = (
+            f"The '{key}' of {walk.direction} {node.name} "
+            f"{'now refuses' if closed else 'now admits some'} unevaluated values."
+        )
+        walk.emit(
+            node, f"{name}-{'narrowed' if closed else 'widened'}", _narrowing(walk, closed), text
+        )
+
+
 def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -197,4 +224,5 @@ CHECKS: list[Check] = [
     pattern_properties,
     prefix_items,
     conditions,
+    unevaluated_closed,
 ]

@@ -282,3 +282,19 @@ def test_recursive_dynamic_references_and_deep_nesting_are_bounded() -> None:
         too_deep = {"then": too_deep}
     with pytest.raises(SpecError, match="deep"):
         diff_specs(spec(tree, 10), document(too_deep, STRING))
+
+
+@pytest.mark.parametrize("kind", ["Properties", "Items"])
+def test_unevaluated_false_against_a_schema_is_an_accord_id(kind: str) -> None:
+    closed = {f"unevaluated{kind}": False}
+    typed = {f"unevaluated{kind}": {"type": "string"}}
+    word = kind.lower()
+    assert ids(diff_specs(document(typed, typed), document(closed, closed))) == {
+        (f"request-body-unevaluated-{word}-narrowed", "ERR"),
+        (f"response-body-unevaluated-{word}-narrowed", "INFO"),
+    }
+    assert ids(diff_specs(document(closed, closed), document(typed, typed))) == {
+        (f"request-body-unevaluated-{word}-widened", "INFO"),
+        (f"response-body-unevaluated-{word}-widened", "ERR"),
+    }
+    assert f"request-body-unevaluated-{word}-narrowed" in OWN_IDS
