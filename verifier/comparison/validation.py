@@ -11,6 +11,7 @@ schemas see them, values are coerced to the types the schema names (`"10"` to `1
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -286,13 +287,54 @@ def _validator_class(extra: dict[str, Any]) -> Any:
         schema_path: Any = None,
         resolver: Any = None,
     ) -> Any:
+        _spend()
         if schema is not False:
             yield from to_schemas(self, instance, schema, path, schema_path, resolver)
         else:
             yield _false_schema(instance, path, schema_path)
 
+    iterate = created.iter_errors
+
+    def iter_errors(self: Any, instance: Any) -> Any:
+        _spend()  # `is_valid` starts here: `if` and the unevaluated keywords call it per branch
+        yield from iterate(self, instance)
+
     created.descend = descend
+    created.iter_errors = iter_errors
     return created
+
+
+# How many subschemas checking one value may enter, beyond a few per node of the value. Nested
+# `anyOf`s under `unevaluatedProperties` make a validator re-check every branch at every level
+# (2^n work for n levels, linear in the document's size); real schemas stay far below this.
+MAX_STEPS = 100_000
+_STEPS_PER_NODE = 20
+_budget = threading.local()
+
+
+class _TooMuchWork(Exception):
+    """An internal signal: the step budget ran out (turned into a SpecError)."""
+
+
+def _spend() -> None:
+    left = getattr(_budget, "left", None)
+    if left is None:
+        return
+    if left <= 0:
+        raise _TooMuchWork
+    _budget.left = left - 1
+
+
+def _nodes(value: Any) -> int:
+    count, pending = 0, [value]
+    while pending:
+        node = pending.pop()
+        count += 1
+        if isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return count
 
 
 def _false_schema(instance: Any, path: Any, schema_path: Any) -> ValidationError:
@@ -354,11 +396,21 @@ class CompiledSchema:
         """Every way `value` fails the schema; empty when it passes."""
         found: list[SchemaError] = []
         reported: set[tuple[Any, ...]] = set()
+        outer = getattr(_budget, "left", None)
+        _budget.left = MAX_STEPS + _STEPS_PER_NODE * _nodes(value)
         try:
             for error in self._validator.iter_errors(value):
                 self._collect(error, found, reported)
         except Unresolvable as error:
             raise SpecError(f"The spec has a $ref that leads nowhere: {error.ref}.") from error
+        except _TooMuchWork:
+            raise SpecError(
+                "The spec has a schema that takes too much work to check one value (more than"
+                f" {MAX_STEPS:,} subschemas): nested anyOf/oneOf under unevaluatedProperties or"
+                " unevaluatedItems, most likely."
+            ) from None
+        finally:
+            _budget.left = outer
         return found
 
     def _collect(

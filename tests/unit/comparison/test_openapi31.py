@@ -207,3 +207,26 @@ def test_a_reference_to_itself_is_a_clear_error_not_a_crash(ref: str) -> None:
     the_spec = spec({"type": "object", "properties": {"l": {"$ref": ref}}}, Loop=loop)
     with pytest.raises(SpecError, match="only refers to itself"):
         codes(the_spec, responding({"l": 1}))
+
+
+def test_nested_any_of_under_unevaluated_properties_is_refused_not_run_for_ever() -> None:
+    """Each level re-checks every branch of the levels below: 2^n work from n small schemas."""
+    schemas: dict[str, Any] = {"S0": {"type": "object"}}
+    for level in range(1, 11):
+        below = {"$ref": f"#/components/schemas/S{level - 1}"}
+        schemas[f"S{level}"] = {
+            "anyOf": [below, {"properties": {"a": below}}],
+            "unevaluatedProperties": False,
+        }
+    the_spec = spec({"$ref": "#/components/schemas/S10"}, **schemas)
+    with pytest.raises(SpecError, match="too much work"):
+        codes(the_spec, sending({"a": {"a": {"a": {}}}, "z": 1}))
+
+
+def test_a_large_value_gets_work_in_proportion_to_its_size() -> None:
+    item = {"type": "object", "properties": {"a": STRING}, "unevaluatedProperties": False}
+    the_spec = spec({"type": "array", "items": item})
+    assert codes(the_spec, sending([{"a": "x"}] * 20_000)) == []
+    assert codes(the_spec, sending([{"a": "x"}] * 19_999 + [{"b": "y"}])) == [
+        "request.body.incompatible:error"
+    ]
