@@ -312,16 +312,16 @@ _STEPS_PER_NODE = 20
 _budget = threading.local()
 
 
-class _TooMuchWork(Exception):
-    """An internal signal: the step budget ran out (turned into a SpecError)."""
-
-
 def _spend() -> None:
     left = getattr(_budget, "left", None)
     if left is None:
         return
     if left <= 0:
-        raise _TooMuchWork
+        raise SpecError(
+            "The spec has a schema that takes too much work to check one value (more than"
+            f" {MAX_STEPS:,} subschemas): nested anyOf/oneOf under unevaluatedProperties or"
+            " unevaluatedItems, most likely."
+        )
     _budget.left = left - 1
 
 
@@ -403,12 +403,6 @@ class CompiledSchema:
                 self._collect(error, found, reported)
         except Unresolvable as error:
             raise SpecError(f"The spec has a $ref that leads nowhere: {error.ref}.") from error
-        except _TooMuchWork:
-            raise SpecError(
-                "The spec has a schema that takes too much work to check one value (more than"
-                f" {MAX_STEPS:,} subschemas): nested anyOf/oneOf under unevaluatedProperties or"
-                " unevaluatedItems, most likely."
-            ) from None
         finally:
             _budget.left = outer
         return found
