@@ -320,6 +320,8 @@ def _canonical(node: Any, document: Any) -> str:
     ref = reference_of(node)
     if ref is None:
         return ""
+    if ref.startswith("#/"):
+        return ref  # a pointer already (the common case, kept cheap)
     path = pointer_of(ref, document)
     return ref if path is None else as_pointer(path)
 
