@@ -112,14 +112,29 @@ class _Anchors:
                     if isinstance(value, dict | list)
                 )
 
+    def in_resource(self, path: list[str], document: Any) -> list[str] | None:
+        """`#/$defs/…` written inside a schema with an `$id`: that resource's `$defs`.
+
+        A reference does not say which resource it is written in, so the pointer is taken
+        from the one `$id` resource it names something in; when several do, none is chosen.
+        """
+        found = [
+            [*start, *path]
+            for start in self.ids.values()
+            if get_path(document, [*start, *path]) is not None
+        ]
+        return found[0] if len(found) == 1 else None
+
     def pointer(self, ref: str) -> list[str] | None:
         """The JSON pointer segments `ref` names in the document, or None."""
         base, _, fragment = ref.partition("#")
         start: list[str] = []
         if base:
-            found = self.ids.get(base) or next(
-                (path for name, path in self.ids.items() if name.endswith("/" + base)), None
-            )
+            found = self.ids.get(base)
+            if found is None:  # a relative `$id` reference (`tag`, `./tag`): one match only
+                name = base.removeprefix("./")
+                matches = [path for key, path in self.ids.items() if key.endswith("/" + name)]
+                found = matches[0] if len(matches) == 1 else None
             if found is None:
                 return None
             start = found
@@ -161,8 +176,10 @@ def pointer_of(ref: str, document: Any) -> list[str] | None:
     """
     path = split_ref(ref)
     if path is not None:
+        if path[:1] == ["$defs"] and get_path(document, path) is None and is_openapi31(document):
+            return _anchors(document).in_resource(path, document) or path
         return path
-    if not ref.startswith("#") and not isinstance(document, dict):
+    if not isinstance(document, dict):
         return None
     return _anchors(document).pointer(ref)
 

@@ -230,3 +230,20 @@ def test_a_large_value_gets_work_in_proportion_to_its_size() -> None:
     assert codes(the_spec, sending([{"a": "x"}] * 19_999 + [{"b": "y"}])) == [
         "request.body.incompatible:error"
     ]
+
+
+def test_defs_of_a_schema_with_an_id_are_found_from_inside_it() -> None:
+    tag = {
+        "$id": "https://example.com/schemas/tag",
+        "type": "object",
+        "$defs": {"Label": {"type": "string", "maxLength": 3}},
+        "properties": {"label": {"$ref": "#/$defs/Label"}},
+    }
+    the_spec = spec({"$ref": "tag"}, Tag=tag)
+    assert codes(the_spec, responding({"label": "abc"})) == []
+    assert codes(the_spec, sending({"label": "abc"})) == []
+    found = compare(the_spec, {"interactions": [responding({"label": "abcd"})]})
+    assert [f.mock_details.location for f in found] == [
+        "[root].interactions[0].response.body.label"
+    ]
+    assert codes(the_spec, sending({"label": "abcd"})) == ["request.body.incompatible:error"]

@@ -298,3 +298,19 @@ def test_unevaluated_false_against_a_schema_is_an_accord_id(kind: str) -> None:
         (f"response-body-unevaluated-{word}-widened", "ERR"),
     }
     assert f"request-body-unevaluated-{word}-narrowed" in OWN_IDS
+
+
+def test_defs_of_a_schema_with_an_id_are_found_from_inside_it() -> None:
+    def spec(length: int) -> bytes:
+        tag = {
+            "$id": "https://example.com/schemas/tag",
+            "type": "object",
+            "$defs": {"Label": {"type": "string", "maxLength": length}},
+            "properties": {"label": {"$ref": "#/$defs/Label"}},
+        }
+        return document({"$ref": "tag"}, STRING, Tag=tag)
+
+    changes = diff_specs(spec(10), spec(5))
+    assert [(c.id, c.target.field) for c in changes] == [
+        ("request-property-max-length-decreased", ("label",))
+    ]
