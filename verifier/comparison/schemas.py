@@ -232,6 +232,8 @@ def subschemas(schema: Any) -> Iterator[Any]:
     for key in _CHILD_LISTS:
         if isinstance(schema.get(key), list):
             yield from schema[key]
+    if isinstance(schema.get("prefixItems"), list):  # OpenAPI 3.1's tuples, read like `items`
+        yield from schema["prefixItems"]
     if isinstance(schema.get("properties"), dict):
         yield from schema["properties"].values()
     for key in _CHILD_SCHEMAS:

@@ -247,3 +247,17 @@ def test_defs_of_a_schema_with_an_id_are_found_from_inside_it() -> None:
         "[root].interactions[0].response.body.label"
     ]
     assert codes(the_spec, sending({"label": "abcd"})) == ["request.body.incompatible:error"]
+
+
+def test_objects_in_a_tuple_are_closed_in_responses_as_items_are() -> None:
+    point = {"type": "object", "properties": {"x": {"type": "integer"}}}
+    the_spec = spec({"type": "array", "prefixItems": [point], "items": point})
+    assert codes(the_spec, responding([{"x": 1}, {"x": 2}])) == []
+    found = compare(the_spec, {"interactions": [responding([{"x": 1, "y": 2}, {"x": 2, "y": 3}])]})
+    assert [
+        (f.mock_details.location, f.spec_details.location.rsplit(".", 2)[-2:]) for f in found
+    ] == [
+        ("[root].interactions[0].response.body.0", ["0", "additionalProperties"]),
+        ("[root].interactions[0].response.body.1", ["items", "additionalProperties"]),
+    ]
+    assert codes(the_spec, sending([{"x": 1, "y": 2}])) == []  # a request may send more
