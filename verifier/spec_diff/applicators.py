@@ -91,6 +91,20 @@ def unevaluated_closed(walk: SchemaWalk, node: Node) -> None:
         )
 
 
+def condition_changed(walk: SchemaWalk, node: Node) -> None:
+    """An `if` subschema changed: which of `then` and `else` applies to a value may change.
+
+    Whether that admits more or fewer values depends on both branches, so it is a warning in
+    either direction (oasdiff has no rule for it; the walk does not enter `if`).
+    """
+    if not _body(walk) or not (_present(node.base, "if") and _present(node.revision, "if")):
+        return
+    if walk.same(node.base["if"], node.revision["if"]):
+        return
+    text = f"The 'if' subschema of {walk.direction} {node.name} changed."
+    walk.emit(node, "if-changed", WARN, text)
+
+
 def _count(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -224,5 +238,6 @@ CHECKS: list[Check] = [
     pattern_properties,
     prefix_items,
     conditions,
+    condition_changed,
     unevaluated_closed,
 ]

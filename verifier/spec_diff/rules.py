@@ -32,6 +32,12 @@ OWN_IDS: frozenset[str] = frozenset(
         for kind in ("properties", "items")
         for action in ("narrowed", "widened")
     }
+    # an `if` that changed: which of `then` and `else` applies may change, for better or worse
+    | {
+        f"{direction}-{part}-if-changed"
+        for direction in ("request", "response")
+        for part in ("body", "property")
+    }
     # oasdiff has length rules for strings and for minItems; Accord extends them to maxItems
     # and to an object's number of properties, with the same direction rule.
     | {

@@ -314,3 +314,13 @@ def test_defs_of_a_schema_with_an_id_are_found_from_inside_it() -> None:
     assert [(c.id, c.target.field) for c in changes] == [
         ("request-property-max-length-decreased", ("label",))
     ]
+
+
+def test_a_changed_if_is_a_warning_both_ways() -> None:
+    before = {**OBJECT, "if": {"required": ["a"]}, "then": {"required": ["b"]}}
+    after = {**OBJECT, "if": {"required": ["b"]}, "then": {"required": ["b"]}}
+    assert ids(diff_specs(document(before, before), document(after, after))) == {
+        ("request-body-if-changed", "WARN"),
+        ("response-body-if-changed", "WARN"),
+    }
+    assert "response-property-if-changed" in OWN_IDS
