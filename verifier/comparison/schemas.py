@@ -23,6 +23,7 @@ root is the transformed schema plus, at their own paths (`components.schemas.X`,
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -52,13 +53,151 @@ def get_path(document: Any, path: list[str]) -> Any:
     return document
 
 
+def reference_of(node: Any) -> str | None:
+    """The reference a schema is: its `$ref`, else its `$dynamicRef` (JSON Schema 2020-12)."""
+    if not isinstance(node, dict):
+        return None
+    for key in ("$ref", "$dynamicRef"):
+        if isinstance(node.get(key), str):
+            return str(node[key])
+    return None
+
+
+_Link = tuple[str, "_Link"] | None
+# Keywords whose values are data, not schemas: an `$anchor` or `$ref` in them names nothing.
+_VALUES = frozenset({"example", "examples", "enum", "const", "default"})
+
+
+def _segments(link: _Link) -> list[str]:
+    found: list[str] = []
+    while link is not None:
+        found.append(link[0])
+        link = link[1]
+    return found[::-1]
+
+
+class _Anchors:
+    """Where a document's `$anchor`, `$dynamicAnchor` and `$id` names point, as JSON pointers.
+
+    Built once per document by one iterative pass (any depth, no recursion); the first
+    definition of a name wins, as a document that defines one twice is ambiguous anyway.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.anchors: dict[str, list[str]] = {}
+        self.dynamic: dict[str, list[str]] = {}
+        self.ids: dict[str, list[str]] = {}
+        # A path is kept as a linked (segment, parent) pair, so deep nesting costs no copies.
+        pending: list[tuple[Any, _Link]] = [(document, None)]
+        while pending:
+            node, link = pending.pop()
+            if isinstance(node, dict):
+                for key, table in (
+                    ("$anchor", self.anchors),
+                    ("$dynamicAnchor", self.dynamic),
+                    ("$id", self.ids),
+                ):
+                    name = node.get(key)
+                    if isinstance(name, str) and name and link is not None:
+                        table.setdefault(name.rstrip("#"), _segments(link))
+                pending.extend(
+                    (value, (str(key), link))
+                    for key, value in node.items()
+                    if isinstance(value, dict | list) and key not in _VALUES
+                )
+            elif isinstance(node, list):
+                pending.extend(
+                    (value, (str(index), link))
+                    for index, value in enumerate(node)
+                    if isinstance(value, dict | list)
+                )
+
+    def in_resource(self, path: list[str], document: Any) -> list[str] | None:
+        """`#/$defs/…` written inside a schema with an `$id`: that resource's `$defs`.
+
+        A reference does not say which resource it is written in, so the pointer is taken
+        from the one `$id` resource it names something in; when several do, none is chosen.
+        """
+        found = [
+            [*start, *path]
+            for start in self.ids.values()
+            if get_path(document, [*start, *path]) is not None
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def pointer(self, ref: str) -> list[str] | None:
+        """The JSON pointer segments `ref` names in the document, or None."""
+        base, _, fragment = ref.partition("#")
+        start: list[str] = []
+        if base:
+            found = self.ids.get(base)
+            if found is None:  # a relative `$id` reference (`tag`, `./tag`): one match only
+                name = base.removeprefix("./")
+                matches = [path for key, path in self.ids.items() if key.endswith("/" + name)]
+                found = matches[0] if len(matches) == 1 else None
+            if found is None:
+                return None
+            start = found
+        if not fragment:
+            return start if base else None
+        if fragment.startswith("/"):
+            return [*start, *(split_ref("#" + fragment) or [])]
+        for table in (self.anchors, self.dynamic):
+            path = table.get(fragment)
+            if path is not None and path[: len(start)] == start:
+                return path
+        return None
+
+
+_anchor_cache: dict[int, tuple[Any, _Anchors]] = {}
+_ANCHOR_CACHE_SIZE = 16
+
+
+_anchor_lock = threading.Lock()
+
+
+def _anchors(document: Any) -> _Anchors:
+    with _anchor_lock:
+        entry = _anchor_cache.get(id(document))
+    if entry is None or entry[0] is not document:
+        entry = (document, _Anchors(document))
+        with _anchor_lock:
+            while len(_anchor_cache) >= _ANCHOR_CACHE_SIZE:
+                _anchor_cache.pop(next(iter(_anchor_cache)))
+            _anchor_cache[id(document)] = entry
+    return entry[1]
+
+
+def pointer_of(ref: str, document: Any) -> list[str] | None:
+    """The JSON pointer segments of `ref` in `document`, or None when it names nothing there.
+
+    `ref` is a local pointer (`#/a/b`), or (OpenAPI 3.1) an `$anchor` or `$dynamicAnchor` name
+    (`#node`), or a schema `$id` with an optional fragment after it.
+    """
+    path = split_ref(ref)
+    if path is not None:
+        if path[:1] == ["$defs"] and get_path(document, path) is None and is_openapi31(document):
+            return _anchors(document).in_resource(path, document) or path
+        return path
+    if not isinstance(document, dict):
+        return None
+    return _anchors(document).pointer(ref)
+
+
+def as_pointer(segments: list[str]) -> str:
+    """A local `$ref` (`#/a/b`) naming `segments`."""
+    return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in segments)
+
+
 def dereference(node: Any, document: Any) -> Any:
-    """`node` with its chain of local `$ref`s followed (itself when it has none or one fails)."""
+    """`node` with its chain of local references followed (itself when it has none or one fails).
+
+    `$ref`s, and OpenAPI 3.1's anchors, `$id`s and `$dynamicRef`s (resolved statically).
+    """
     seen: set[str] = set()
     current = node
-    while isinstance(current, dict) and isinstance(current.get("$ref"), str):
-        ref = current["$ref"]
-        path = split_ref(ref)
+    while (ref := reference_of(current)) is not None:
+        path = pointer_of(ref, document)
         if ref in seen or path is None:
             return node
         seen.add(ref)
@@ -69,6 +208,23 @@ def dereference(node: Any, document: Any) -> Any:
     return current
 
 
+def refers_to_itself(node: Any, document: Any) -> bool:
+    """Whether `node`'s chain of references comes back to one it passed, with no schema between.
+
+    Such a schema is only a reference to itself, directly or through others.
+    """
+    seen: set[str] = set()
+    while (ref := reference_of(node)) is not None:
+        path = pointer_of(ref, document)
+        if path is None:
+            return False
+        if ref in seen:
+            return True
+        seen.add(ref)
+        node = get_path(document, path)
+    return False
+
+
 def subschemas(schema: Any) -> Iterator[Any]:
     """The schemas the comparator's transforms walk into."""
     if not isinstance(schema, dict):
@@ -76,6 +232,8 @@ def subschemas(schema: Any) -> Iterator[Any]:
     for key in _CHILD_LISTS:
         if isinstance(schema.get(key), list):
             yield from schema[key]
+    if isinstance(schema.get("prefixItems"), list):  # OpenAPI 3.1's tuples, read like `items`
+        yield from schema["prefixItems"]
     if isinstance(schema.get("properties"), dict):
         yield from schema["properties"].values()
     for key in _CHILD_SCHEMAS:
@@ -124,9 +282,42 @@ def _normalise(schema: dict[str, Any], document: Any) -> None:
             del schema[bound]
 
 
+def is_openapi31(document: Any) -> bool:
+    """Whether `document` is OpenAPI 3.1 (JSON Schema 2020-12 schemas)."""
+    return isinstance(document, dict) and str(document.get("openapi", "")).startswith("3.1")
+
+
+def _local_references(schema: Any, document: Any) -> None:
+    """OpenAPI 3.1: references by anchor or `$id` rewritten as the local pointers they name.
+
+    Each `$ref` and `$dynamicRef` becomes the `$ref` of the pointer it names, and `$id`s and
+    anchors are dropped, so the validation root (which holds the fragments at their document
+    paths) is one resource whose pointers mean the document's. A `$dynamicRef` is resolved
+    statically, to the first `$dynamicAnchor` of its name.
+    """
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = reference_of(node)
+            if ref is not None:
+                path = pointer_of(ref, document)
+                node.pop("$dynamicRef", None)
+                if path is not None:
+                    node["$ref"] = as_pointer(path)
+            for key in ("$id", "$anchor", "$dynamicAnchor", "$schema"):
+                if isinstance(node.get(key), str):
+                    del node[key]
+            pending.extend(value for key, value in node.items() if key not in _VALUES)
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
 def minimum(schema: Any, document: Any) -> Any:
     """A copy of one schema fragment with the comparator's local rewrites applied."""
     prepared = copy.deepcopy(schema)
+    if is_openapi31(document):
+        _local_references(prepared, document)
     if isinstance(prepared, dict):
         prepared.pop("description", None)
         prepared.pop("example", None)

@@ -140,7 +140,10 @@ class Spec:
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = CompiledSchema(self._root(schema, mode))
+                compiled = CompiledSchema(
+                    self._root(schema, mode),
+                    json_schema_2020=schemas.is_openapi31(self.document),
+                )
             self._compiled[key] = compiled
         return compiled
 
@@ -175,6 +178,9 @@ class Spec:
         key: tuple[Mode, str] = ("request", "minimum:" + ref)
         if key not in self._prepared:
             target = schemas.get_path(self.document, schemas.split_ref(ref) or [])
+            if schemas.refers_to_itself(target, self.document):
+                # a chain of references that comes back to itself: no schema to validate by
+                raise SpecError(f"The spec has a $ref that only refers to itself: {ref}.")
             prepared = schemas.minimum({} if target is None else target, self.document)
             self._references[ref] = schemas.references(prepared)
             self._prepared[key] = prepared

@@ -11,6 +11,7 @@ schemas see them, values are coerced to the types the schema names (`"10"` to `1
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from urllib.parse import quote
 # jsonschema ships no type information (no py.typed); its objects are Any here.
 from jsonschema import (  # type: ignore[import-untyped]
     Draft201909Validator,
+    Draft202012Validator,
     ValidationError,
     validators,
 )
@@ -168,7 +170,10 @@ _GROUPS = {
     "number": ("maximum", "minimum", "exclusiveMaximum", "exclusiveMinimum", "multipleOf"),
     "string": ("maxLength", "minLength", "pattern", "format"),
     # Ajv moves the item keywords before `uniqueItems`.
-    "array": ("maxItems", "minItems", "additionalItems", "items", "contains", "uniqueItems"),
+    "array": (
+        "maxItems", "minItems", "additionalItems", "prefixItems", "items", "contains",
+        "uniqueItems",
+    ),
     "object": (
         "maxProperties", "minProperties", "required", "propertyNames", "additionalProperties",
         "dependencies", "properties", "patternProperties", "dependentRequired",
@@ -217,46 +222,129 @@ def _not_fetched(uri: str) -> Resource[Any]:
 # attrs names the field `_retrieve` and takes it as `retrieve`, which mypy's plugin misses.
 _LOCAL_ONLY: Registry[Any] = Registry(retrieve=_not_fetched)  # type: ignore[call-arg]
 
-_Validator = validators.create(
-    meta_schema=Draft201909Validator.META_SCHEMA,
-    validators={
-        **Draft201909Validator.VALIDATORS,
-        "if": _if,
-        "propertyNames": _property_names,
-        "contains": _contains,
-        "oneOf": _one_of,
-        "discriminator": _discriminator,
-        # Patterns come from the published document: RE2 runs them (verifier/_regex.py).
-        **_regex_schema.KEYWORDS,
-    },
-    type_checker=Draft201909Validator.TYPE_CHECKER,
-    format_checker=Draft201909Validator.FORMAT_CHECKER,
-    id_of=Draft201909Validator.ID_OF,
-    applicable_validators=_in_ajv_order,
-)
+
+def _items(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`items` as the comparator's Ajv (2019-09) reads it, or after 2020-12's `prefixItems`.
+
+    With `prefixItems` in the schema, `items` checks the items after those only.
+    """
+    if isinstance(items, list) or not isinstance(schema.get("prefixItems"), list):
+        yield from Draft201909Validator.VALIDATORS["items"](validator, items, instance, schema)
+    else:
+        yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
 
 
-_descend_to_schemas = _Validator.descend
+def _unevaluated_items(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """`unevaluatedItems` counting 2020-12's `prefixItems` as evaluated.
+
+    With 2019-09's tuple `items`, the items count as the comparator's Ajv counts them.
+    """
+    draft = Draft201909Validator if isinstance(schema.get("items"), list) else Draft202012Validator
+    yield from draft.VALIDATORS["unevaluatedItems"](validator, value, instance, schema)
 
 
-def _descend(  # noqa: PLR0917 - jsonschema's own signature
-    self: Any,
-    instance: Any,
-    schema: Any,
-    path: Any = None,
-    schema_path: Any = None,
-    resolver: Any = None,
-) -> Any:
-    """`descend`, but a `false` subschema's error keeps where it is, as Ajv reports it.
+# OpenAPI 3.1 adds JSON Schema 2020-12's `prefixItems` to the keywords the comparator's
+# 2019-09 validator knows; `$dynamicRef`s are resolved when the schema is prepared.
+_KEYWORDS_2020 = {
+    "prefixItems": Draft202012Validator.VALIDATORS["prefixItems"],
+    "items": _items,
+    "unevaluatedItems": _unevaluated_items,
+}
+
+
+def _validator_class(extra: dict[str, Any]) -> Any:
+    """A 2019-09 validator with the comparator's reporting, and `extra` keywords.
+
+    The reporting is Ajv's: its keyword order, its `if`, `contains`, `propertyNames` and
+    discriminator errors; RE2 runs the patterns.
+    """
+    draft = Draft201909Validator
+    created = validators.create(
+        meta_schema=draft.META_SCHEMA,
+        validators={
+            **draft.VALIDATORS,
+            **extra,
+            "if": _if,
+            "propertyNames": _property_names,
+            "contains": _contains,
+            "oneOf": _one_of,
+            "discriminator": _discriminator,
+            # Patterns come from the published document: RE2 runs them (verifier/_regex.py).
+            **_regex_schema.KEYWORDS,
+        },
+        type_checker=draft.TYPE_CHECKER,
+        format_checker=draft.FORMAT_CHECKER,
+        id_of=draft.ID_OF,
+        applicable_validators=_in_ajv_order,
+    )
+    to_schemas = created.descend  # its own: it closes over the class's keyword order
+
+    def descend(  # noqa: PLR0917 - jsonschema's own signature
+        self: Any,
+        instance: Any,
+        schema: Any,
+        path: Any = None,
+        schema_path: Any = None,
+        resolver: Any = None,
+    ) -> Any:
+        _spend()
+        if schema is not False:
+            yield from to_schemas(self, instance, schema, path, schema_path, resolver)
+        else:
+            yield _false_schema(instance, path, schema_path)
+
+    iterate = created.iter_errors
+
+    def iter_errors(self: Any, instance: Any) -> Any:
+        _spend()  # `is_valid` starts here: `if` and the unevaluated keywords call it per branch
+        yield from iterate(self, instance)
+
+    created.descend = descend
+    created.iter_errors = iter_errors
+    return created
+
+
+# How many subschemas checking one value may enter, beyond a few per node of the value. Nested
+# `anyOf`s under `unevaluatedProperties` make a validator re-check every branch at every level
+# (2^n work for n levels, linear in the document's size); real schemas stay far below this.
+MAX_STEPS = 100_000
+_STEPS_PER_NODE = 20
+_budget = threading.local()
+
+
+def _spend() -> None:
+    left = getattr(_budget, "left", None)
+    if left is None:
+        return
+    if left <= 0:
+        raise SpecError(
+            "The spec has a schema that takes too much work to check one value (more than"
+            f" {MAX_STEPS:,} subschemas): nested anyOf/oneOf under unevaluatedProperties or"
+            " unevaluatedItems, most likely."
+        )
+    _budget.left = left - 1
+
+
+def _nodes(value: Any) -> int:
+    count, pending = 0, [value]
+    while pending:
+        node = pending.pop()
+        count += 1
+        if isinstance(node, dict):
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return count
+
+
+def _false_schema(instance: Any, path: Any, schema_path: Any) -> ValidationError:
+    """A `false` subschema's error, kept where it is, as Ajv reports it.
 
     jsonschema yields a `false` schema's error without the data path and schema path it was
     reached by (`properties.gone`, `items` at index 1); Ajv reports both, and `false schema`
-    after the schema path. Replaced on our own validator class only: jsonschema deprecates
-    subclassing its validator classes.
+    after the schema path. `descend` is replaced on our own validator classes only: jsonschema
+    deprecates subclassing its validator classes.
     """
-    if schema is not False:
-        yield from _descend_to_schemas(self, instance, schema, path, schema_path, resolver)
-        return
     error = ValidationError(
         "no value is allowed here (the schema is false)",
         validator="false schema",
@@ -269,10 +357,13 @@ def _descend(  # noqa: PLR0917 - jsonschema's own signature
     error.schema_path.append("false schema")
     if schema_path is not None:
         error.schema_path.appendleft(schema_path)
-    yield error
+    return error
 
 
-_Validator.descend = _descend
+# Every document is read as JSON Schema 2019-09, as the comparator's Ajv reads it; OpenAPI
+# 3.1 documents with 2020-12's `prefixItems` too.
+_Validator = _validator_class({})
+_Validator2020 = _validator_class(_KEYWORDS_2020)
 
 
 def _describe(error: ValidationError) -> str:
@@ -293,20 +384,27 @@ def _describe(error: ValidationError) -> str:
 class CompiledSchema:
     """A validation root, ready to check values; built once and cached by the spec."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, *, json_schema_2020: bool = False) -> None:
         self.root = root
-        self._validator = _Validator(root, format_checker=checker, registry=_LOCAL_ONLY)
+        if json_schema_2020:
+            self._validator = _Validator2020(root, format_checker=checker, registry=_LOCAL_ONLY)
+        else:
+            self._validator = _Validator(root, format_checker=checker, registry=_LOCAL_ONLY)
         self._references: dict[int, bool] = {}
 
     def errors(self, value: Any) -> list[SchemaError]:
         """Every way `value` fails the schema; empty when it passes."""
         found: list[SchemaError] = []
         reported: set[tuple[Any, ...]] = set()
+        outer = getattr(_budget, "left", None)
+        _budget.left = MAX_STEPS + _STEPS_PER_NODE * _nodes(value)
         try:
             for error in self._validator.iter_errors(value):
                 self._collect(error, found, reported)
         except Unresolvable as error:
             raise SpecError(f"The spec has a $ref that leads nowhere: {error.ref}.") from error
+        finally:
+            _budget.left = outer
         return found
 
     def _collect(

@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 from verifier.comparison import Spec
-from verifier.spec_diff import constraints, lifecycle, objects
+from verifier.spec_diff import applicators, constraints, lifecycle, objects
 from verifier.spec_diff.document import OperationView
 from verifier.spec_diff.model import Change, Level, Target
 from verifier.spec_diff.walk import Check, References, SchemaWalk, walk
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 _NAMES = re.compile(r"\{([^}]*)\}")
-SCHEMA_CHECKS: list[Check] = [*constraints.CHECKS, *objects.CHECKS]
+SCHEMA_CHECKS: list[Check] = [*constraints.CHECKS, *objects.CHECKS, *applicators.CHECKS]
 _PARAMETER_CHECKS: list[Check] = [
     constraints.types,
     constraints.nullable,

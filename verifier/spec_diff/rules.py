@@ -22,6 +22,22 @@ OWN_IDS: frozenset[str] = frozenset(
         "api-security-component-bearer-format-changed",
         "api-security-component-openid-connect-url-changed",
     }
+    # JSON Schema 2020-12 (OpenAPI 3.1): oasdiff reports `unevaluatedProperties` and
+    # `unevaluatedItems` added or removed; one switched between `false` and a schema stays
+    # present, yet refuses (narrowed) or admits (widened) the values the other keywords left.
+    | {
+        f"{direction}-{part}-unevaluated-{kind}-{action}"
+        for direction in ("request", "response")
+        for part in ("body", "property")
+        for kind in ("properties", "items")
+        for action in ("narrowed", "widened")
+    }
+    # an `if` that changed: which of `then` and `else` applies may change, for better or worse
+    | {
+        f"{direction}-{part}-if-changed"
+        for direction in ("request", "response")
+        for part in ("body", "property")
+    }
     # oasdiff has length rules for strings and for minItems; Accord extends them to maxItems
     # and to an object's number of properties, with the same direction rule.
     | {

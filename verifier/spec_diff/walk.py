@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from verifier.comparison import Spec
-from verifier.comparison.schemas import dereference
+from verifier.comparison.schemas import as_pointer, dereference, pointer_of, reference_of
 from verifier.spec_diff.model import Change, Level, Target
 
 Direction = Literal["request", "response"]
@@ -121,7 +121,10 @@ def walk(
         if item.depth > _MAX_DEPTH or state.same(item.base, item.revision):
             continue
         anchor = item.anchor
-        key = (_ref(item.base), _ref(item.revision))
+        key = (
+            _canonical(item.base, state.base.document),
+            _canonical(item.revision, state.revision.document),
+        )
         if key != ("", ""):
             if key in entries:
                 if len(entries[key]) < _MAX_ENTRIES:
@@ -209,6 +212,7 @@ def children(node: Node, documents: tuple[Any, Any]) -> list[tuple[Any, Any, str
     for key, segment in (("items", "[]"), ("additionalProperties", "*"), ("contains", "[]")):
         if isinstance(node.base.get(key), dict) and isinstance(node.revision.get(key), dict):
             pairs.append((node.base[key], node.revision[key], segment, key))
+    pairs.extend(_keyword_children(node))
     for key in ("allOf", "oneOf", "anyOf"):
         for base_index, revision_index in matched_members(node, key, documents)[0]:
             pairs.append(
@@ -220,6 +224,37 @@ def children(node: Node, documents: tuple[Any, Any]) -> list[tuple[Any, Any, str
                 )
             )
     return pairs
+
+
+def _keyword_children(node: Node) -> list[tuple[Any, Any, str, str]]:
+    """The pairs under JSON Schema 2020-12's subschema keywords (OpenAPI 3.1)."""
+    pairs: list[tuple[Any, Any, str, str]] = []
+    for key, segment in _APPLICATORS:
+        if isinstance(node.base.get(key), dict) and isinstance(node.revision.get(key), dict):
+            pairs.append((node.base[key], node.revision[key], segment, key))
+    for key, segment in (("dependentSchemas", ""), ("patternProperties", "*")):
+        base_map, revision_map = node.base.get(key), node.revision.get(key)
+        if isinstance(base_map, dict) and isinstance(revision_map, dict):
+            for name, schema in base_map.items():
+                if name in revision_map:
+                    pairs.append((schema, revision_map[name], segment, f"{key}.{name}"))
+    base_tuple, revision_tuple = node.base.get("prefixItems"), node.revision.get("prefixItems")
+    if isinstance(base_tuple, list) and isinstance(revision_tuple, list):
+        for index, (schema, other) in enumerate(zip(base_tuple, revision_tuple, strict=False)):
+            pairs.append((schema, other, "[]", f"prefixItems[{index}]"))
+    return pairs
+
+
+# JSON Schema 2020-12 subschemas (OpenAPI 3.1) and the field segment of the value each checks:
+# `then`/`else` constrain the value itself, unevaluated ones its other properties or items.
+# `if` and `not` are not entered: a change inside them works the other way round.
+_APPLICATORS = (
+    ("then", ""),
+    ("else", ""),
+    ("propertyNames", ""),
+    ("unevaluatedProperties", "*"),
+    ("unevaluatedItems", "[]"),
+)
 
 
 def matched_members(
@@ -277,10 +312,22 @@ def _member_key(member: Any) -> str | None:
     return f"title:{title}" if isinstance(title, str) and title else None
 
 
+def _canonical(node: Any, document: Any) -> str:
+    """The reference `node` is, as the local pointer it names, or as written if it names nothing.
+
+    An anchor and the pointer to the same schema are then one key.
+    """
+    ref = reference_of(node)
+    if ref is None:
+        return ""
+    if ref.startswith("#/"):
+        return ref  # a pointer already (the common case, kept cheap)
+    path = pointer_of(ref, document)
+    return ref if path is None else as_pointer(path)
+
+
 def _ref(node: Any) -> str:
-    if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        return str(node["$ref"])
-    return ""
+    return reference_of(node) or ""
 
 
 def _refs(node: Any) -> list[str]:
@@ -289,8 +336,8 @@ def _refs(node: Any) -> list[str]:
     while pending:
         current = pending.pop()
         if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str):
+            ref = reference_of(current)
+            if ref is not None:
                 found.append(ref)
             pending.extend(current.values())
         elif isinstance(current, list):
