@@ -899,6 +899,12 @@ WEB_FORMS = WEB_FORMS | {
     ("POST", "/ui/admin/modes/policy"),
     ("POST", "/ui/admin/webhooks/{uuid:str}/deliveries/{delivery_uuid:str}/redrive"),
 }
+# The change request page's forms (a reject without a reason, an unknown team) show refused
+# input on the page, nothing stored: test_approval_pages.py.
+WEB_FORMS = WEB_FORMS | {
+    ("POST", "/ui/change-requests/{request_id:int}/approve"),
+    ("POST", "/ui/change-requests/{request_id:int}/reject"),
+}
 
 
 def test_every_write_route_has_a_case() -> None:
