@@ -2,7 +2,8 @@
 
 `Transaction` is every role at once (`AuditLog`, `GovernanceRecords`, `Pacticipants`, `Versions`,
 `Environments`, `Deployments`, `Pacts`, `Integrations`, `Contracts`, `Selection`, `Auth`,
-`Notifications`); a function that needs only some roles says so in its parameter types.
+`Notifications`, `TestResults`); a function that needs only some roles says so in its
+parameter types.
 
 A service opens one transaction per use case; everything it writes commits together or not at
 all. Services pass in times and ids, so both adapters store the same values. Adapters translate
@@ -47,6 +48,7 @@ from broker.domain.model import (
     Version,
 )
 from broker.domain.notifications import Notification, NotifiedChange
+from broker.domain.test_results import TestReport, TestRun
 from broker.domain.webhooks import (
     Attempt,
     Delivery,
@@ -933,6 +935,28 @@ class Notifications(Protocol):
         ...
 
 
+class TestResults(Protocol):
+    """Published test results (JUnit reports) of pacticipant versions."""
+
+    async def insert_test_run(
+        self,
+        *,
+        pacticipant_id: int,
+        version_id: int,
+        kind: str,
+        systems: Sequence[str],
+        branch: str | None,
+        report: TestReport,
+        now: datetime,
+    ) -> TestRun:
+        """Store one report a version published, with its kind and the systems involved."""
+        ...
+
+    async def test_runs_of_version(self, version_id: int) -> list[TestRun]:
+        """Every report the version published, oldest first."""
+        ...
+
+
 class Webhooks(Protocol):
     """Webhook definitions."""
 
@@ -1126,6 +1150,7 @@ class Transaction(
     Selection,
     Auth,
     Notifications,
+    TestResults,
     Webhooks,
     WebhookOutbox,
     EventFacts,

@@ -14,6 +14,7 @@ from broker.storage.notifications import NotificationRows
 from broker.storage.pacticipants import PacticipantRows
 from broker.storage.pacts import PactRows
 from broker.storage.selection import SelectionRows
+from broker.storage.test_results import TestResultRows
 from broker.storage.versions import VersionRows
 from broker.storage.webhooks import WebhookRows
 
@@ -30,6 +31,7 @@ class StorageTransaction(
     PacticipantRows,
     PactRows,
     SelectionRows,
+    TestResultRows,
     VersionRows,
     WebhookRows,
 ):
