@@ -37,6 +37,7 @@ from broker.http.routes import (
     pacticipants,
     pacts,
     provider_contracts,
+    test_results,
     users,
     verifications,
     versions,
@@ -60,6 +61,7 @@ from broker.services.login_throttle import LoginThrottle
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
+from broker.services.test_results import TestResultService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
@@ -140,6 +142,7 @@ def wire_services(
             doorbell,
         ),
         webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
+        test_results=TestResultService(storage),
     )
 
 
@@ -234,6 +237,7 @@ def create_app(settings: Settings) -> Litestar:
             users.UserController,
             audit.AuditController,
             notifications.NotificationController,
+            test_results.TestResultController,
             governance.GovernanceController,
             webhook_deliveries.WebhookDeliveryController,
             webhooks.WebhookController,

@@ -64,14 +64,17 @@ class TestReport(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def tests(self) -> int:
+        """How many test cases the report holds."""
         return len(self.cases)
 
     @property
     def failures(self) -> int:
+        """How many failed (a failure or an error)."""
         return sum(1 for case in self.cases if case.outcome == "failed")
 
     @property
     def skipped(self) -> int:
+        """How many were skipped."""
         return sum(1 for case in self.cases if case.outcome == "skipped")
 
 
@@ -123,7 +126,7 @@ class _Reader:
             self._suites.append(attributes.get("name", "")[:MAX_TEXT])
         elif tag == "testcase" and self._case is None:
             if len(self.cases) >= self._room:
-                raise _Refused(f"holds more than {MAX_CASES} test cases")
+                raise _Refused(f"holds more than {MAX_CASES} test cases in one publication")
             self._case = attributes
             self._case_depth = self._depth
             self._outcome = "passed"
@@ -150,7 +153,7 @@ class _Reader:
         self._depth -= 1
 
 
-def _no_doctype(*_: object) -> None:
+def _no_doctype(*_: object) -> int:
     raise _Refused("declares a document type, which test reports never need (entities refused)")
 
 

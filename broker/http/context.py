@@ -29,6 +29,7 @@ from broker.services.integrations import IntegrationService
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
+from broker.services.test_results import TestResultService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
@@ -66,6 +67,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     """Rung after a transaction stored webhook deliveries: the delivery workers wait on it."""
     webhook_deliveries: WebhookDeliveryService
     webhooks: WebhookService
+    test_results: TestResultService
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:

@@ -28,7 +28,7 @@ class TestResultRows:
 
     _db: Driver
 
-    async def insert_test_run(  # noqa: PLR0913 - one keyword per column
+    async def insert_test_run(
         self,
         *,
         pacticipant_id: int,
