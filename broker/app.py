@@ -23,6 +23,7 @@ from broker.http.problems import domain_error_handler, http_error_handler, inter
 from broker.http.routes import (
     admin,
     audit,
+    coverage,
     deploy_badges,
     deployments,
     environments,
@@ -51,6 +52,7 @@ from broker.services.can_i_deploy import CanIDeployService
 from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
+from broker.services.coverage import CoverageService
 from broker.services.deployments import DeploymentService
 from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
@@ -143,6 +145,7 @@ def wire_services(
         ),
         webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
         test_results=TestResultService(storage),
+        coverage=CoverageService(storage, governance=rules),
     )
 
 
@@ -238,6 +241,7 @@ def create_app(settings: Settings) -> Litestar:
             audit.AuditController,
             notifications.NotificationController,
             test_results.TestResultController,
+            coverage.CoverageController,
             governance.GovernanceController,
             webhook_deliveries.WebhookDeliveryController,
             webhooks.WebhookController,

@@ -21,6 +21,7 @@ from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
 from broker.services.change_requests import GovernanceService
 from broker.services.contracts import ContractService
+from broker.services.coverage import CoverageService
 from broker.services.deployments import DeploymentService
 from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
@@ -68,6 +69,7 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     webhook_deliveries: WebhookDeliveryService
     webhooks: WebhookService
     test_results: TestResultService
+    coverage: CoverageService
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:

@@ -1,0 +1,213 @@
+"""The coverage report of a pacticipant: gathers the facts, `domain/coverage.py` judges them.
+
+The version reported on is the one asked for, or else the pacticipant's newest. The baseline,
+for the brownfield targets, is the version currently deployed in the environment asked for, or
+else in the first production environment (by name); none when nothing is deployed there.
+
+- Its own pacts (as a consumer) are those the version published; its consumers' pacts are each
+  integration's latest; its OpenAPI document is the version's, or else its newest one.
+- The baseline's points come from the pacts the baseline version published, the pact contents
+  it verified as a provider, and its own OpenAPI document.
+- A consumer's latest pact counts as verified when the baseline version verified it
+  successfully, or, without a baseline, when any provider version did.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import msgspec
+
+from broker.domain.coverage import CoverageReport, Verified, report
+from broker.domain.coverage_points import Pact, Point, integration_points
+from broker.domain.errors import NotFoundError
+from broker.domain.model import Environment, Pacticipant, PactPublication, PactVersion, Version
+from broker.services.governance import Governance
+from broker.services.pacticipants import require_pacticipant
+from broker.services.versions import require_version
+from broker.storage.interface import (
+    Contracts,
+    Deployments,
+    Environments,
+    GovernanceRecords,
+    Pacticipants,
+    Pacts,
+    Selection,
+    Storage,
+    TestResults,
+    Versions,
+)
+from verifier.comparison.documents import DocumentError, read_document
+
+
+class _Roles(
+    Contracts,
+    Deployments,
+    Environments,
+    GovernanceRecords,
+    Pacticipants,
+    Pacts,
+    Selection,
+    TestResults,
+    Versions,
+    Protocol,
+):
+    """The storage roles this module's helpers use."""
+
+
+def _parsed(text: str) -> Any:
+    try:
+        return msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        return None
+
+
+async def _name_of(tx: _Roles, pacticipant_id: int, names: dict[int, str]) -> str:
+    if pacticipant_id not in names:
+        found = await tx.find_pacticipant_by_id(pacticipant_id)
+        names[pacticipant_id] = "" if found is None else found.name
+    return names[pacticipant_id]
+
+
+async def _pact(
+    tx: _Roles, publication: PactPublication, names: dict[int, str]
+) -> tuple[Pact, PactVersion]:
+    content = await tx.find_pact_version_by_id(publication.pact_version_id)
+    assert content is not None, "kept by foreign keys"
+    pact = Pact(
+        consumer=await _name_of(tx, publication.consumer_id, names),
+        provider=await _name_of(tx, publication.provider_id, names),
+        document=_parsed(publication.document(content)),
+    )
+    return pact, content
+
+
+async def _openapi(
+    tx: _Roles, provider: Pacticipant, version: Version | None, *, newest: bool
+) -> Any:
+    publication = None if version is None else await tx.find_contract_publication(version.id)
+    if publication is None and newest:
+        latest = await tx.latest_contract_publications(provider.id, 1)
+        publication = latest[0] if latest else None
+    if publication is None:
+        return None
+    contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
+    if contract is None:
+        return None
+    try:
+        return read_document(contract.content)
+    except DocumentError:
+        return None
+
+
+async def _own_pacts(tx: _Roles, version: Version | None, names: dict[int, str]) -> list[Pact]:
+    if version is None:
+        return []
+    return [
+        (await _pact(tx, publication, names))[0]
+        for publication in await tx.publications_of_consumer_version(version.id)
+    ]
+
+
+async def _environment(tx: _Roles, name: str | None) -> Environment | None:
+    if name is not None:
+        found = await tx.find_environment_by_name(name)
+        if found is None:
+            raise NotFoundError(f"Environment {name!r} does not exist")
+        return found
+    production = sorted(
+        (e for e in await tx.list_environments() if e.production), key=lambda e: e.name
+    )
+    return production[0] if production else None
+
+
+async def _deployed(
+    tx: _Roles, pacticipant: Pacticipant, environment: Environment | None
+) -> Version | None:
+    if environment is None:
+        return None
+    records = await tx.deployed_versions(
+        environment.uuid, pacticipant_id=pacticipant.id, currently_deployed=True
+    )
+    return None if not records else await tx.find_version_by_id(records[-1].version_id)
+
+
+class CoverageService:
+    """The integration test coverage report of a pacticipant version."""
+
+    def __init__(self, storage: Storage, governance: Governance | None = None) -> None:
+        self._storage = storage
+        self._governance = governance or Governance()
+
+    async def report(
+        self, pacticipant_name: str, *, version: str | None, environment: str | None
+    ) -> CoverageReport:
+        """The report; `NotFoundError` for an unknown pacticipant, version or environment."""
+        async with self._storage.transaction() as tx:
+            pacticipant = await require_pacticipant(tx, pacticipant_name)
+            mode = await self._governance.mode(tx, pacticipant.name)
+            subject = (
+                await require_version(tx, pacticipant, version)
+                if version is not None
+                else await tx.latest_version(pacticipant.id)
+            )
+            place = await _environment(tx, environment)
+            baseline = await _deployed(tx, pacticipant, place)
+            names: dict[int, str] = {pacticipant.id: pacticipant.name}
+
+            latest = [
+                await _pact(tx, publication, names)
+                for publication in await tx.latest_publications(pacticipant.id)
+            ]
+            points = integration_points(
+                await _own_pacts(tx, subject, names),
+                [pact for pact, _ in latest],
+                await _openapi(tx, pacticipant, subject, newest=True),
+            )
+            verified = []
+            baseline_points: list[Point] | None = None
+            if baseline is not None:
+                results = await tx.verifications_of_provider_version(baseline.id)
+                passed = {r.pact_version_id for r in results if r.success}
+                contents = await tx.pact_versions_by_ids(
+                    sorted({r.pact_version_id for r in results})
+                )
+                verified_pacts = [
+                    Pact(
+                        consumer=await _name_of(tx, content.consumer_id, names),
+                        provider=pacticipant.name,
+                        document=_parsed(content.content),
+                    )
+                    for content in contents
+                ]
+                baseline_points = integration_points(
+                    await _own_pacts(tx, baseline, names),
+                    verified_pacts,
+                    await _openapi(tx, pacticipant, baseline, newest=False),
+                )
+                verified = [
+                    Verified(
+                        consumer=pact.consumer,
+                        verified=content.id in passed,
+                        by=baseline.number,
+                    )
+                    for pact, content in latest
+                ]
+            else:
+                for pact, content in latest:
+                    results = await tx.verifications_of_pact_version(content.id)
+                    verified.append(
+                        Verified(consumer=pact.consumer, verified=any(r.success for r in results))
+                    )
+            runs = [] if subject is None else await tx.test_runs_of_version(subject.id)
+            return report(
+                pacticipant=pacticipant.name,
+                version=None if subject is None else subject.number,
+                mode=mode,
+                environment=None if place is None else place.name,
+                baseline_version=None if baseline is None else baseline.number,
+                points=points,
+                baseline_points=baseline_points,
+                runs=runs,
+                verified=verified,
+            )
