@@ -155,10 +155,13 @@ class CoverageService:
             baseline = await _deployed(tx, pacticipant, place)
             names: dict[int, str] = {pacticipant.id: pacticipant.name}
 
-            latest = [
-                await _pact(tx, publication, names)
-                for publication in await tx.latest_publications(pacticipant.id)
-            ]
+            latest = sorted(
+                [
+                    await _pact(tx, publication, names)
+                    for publication in await tx.latest_publications(pacticipant.id)
+                ],
+                key=lambda found: found[0].consumer,
+            )
             points = integration_points(
                 await _own_pacts(tx, subject, names),
                 [pact for pact, _ in latest],

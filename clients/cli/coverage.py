@@ -1,0 +1,133 @@
+"""`accord publish-test-results` and `accord coverage`: integration tests beyond the pacts.
+
+`publish-test-results` sends JUnit XML reports of any runner (pytest, Jest, JUnit) of one kind
+(api, event, data, e2e) for a pacticipant version; `coverage` prints the broker's coverage
+report (the INTEGRATION-TEST.md markdown, or its JSON) and, with `--fail-under`, exits 1 when
+the coverage of the target is below the percentage, as a CI gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from clients.cli import connection, output
+from clients.cli.errors import CommandError
+from clients.cli.outcome import Outcome
+from clients.sdk import BrokerClient
+from clients.sdk._coverage import KINDS
+
+MARKDOWN, JSON = "markdown", "json"
+FULL = 100
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """Add `publish-test-results` and `coverage` to the `accord` parser."""
+    publish = commands.add_parser(
+        "publish-test-results",
+        parents=[common],
+        help="publish JUnit XML reports of a version's api, event, data or e2e tests",
+    )
+    publish.add_argument("files", nargs="+", metavar="FILE", help="JUnit XML reports")
+    publish.add_argument("-a", "--pacticipant", required=True, help="whose tests, e.g. Orders")
+    publish.add_argument("-e", "--version", required=True, help="the pacticipant's version")
+    publish.add_argument("--kind", required=True, choices=KINDS, help="what the tests test")
+    publish.add_argument(
+        "--systems", default="", help="the systems the tests involve, comma separated"
+    )
+    publish.add_argument("--branch", help="the version's branch")
+    publish.set_defaults(handler=publish_test_results)
+
+    # A private copy of the common flags: its `--output` is replaced (markdown or json), and
+    # resolving that conflict changes the parent's action, which other commands share.
+    report = commands.add_parser(
+        "coverage",
+        parents=[connection.common_flags()],
+        conflict_handler="resolve",
+        help="print a pacticipant's integration points, their test coverage and the gaps",
+    )
+    report.add_argument("-a", "--pacticipant", required=True, help="the pacticipant, e.g. Orders")
+    which = report.add_mutually_exclusive_group()
+    which.add_argument("-e", "--version", help="the version reported on (default: the newest)")
+    which.add_argument(
+        "--environment",
+        help="report the newest version against the one deployed here (brownfield targets)",
+    )
+    report.add_argument(
+        "-o",
+        "--output",
+        choices=(MARKDOWN, JSON),
+        default=MARKDOWN,
+        help="markdown (default: the INTEGRATION-TEST.md layout) or json",
+    )
+    report.add_argument(
+        "--fail-under",
+        type=percent,
+        metavar="PERCENT",
+        help="exit 1 when the coverage of the target is below PERCENT",
+    )
+    report.set_defaults(handler=coverage)
+
+
+def percent(text: str) -> float:
+    """An argparse type: a percentage from 0 to 100."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= FULL:
+        msg = f"must be a percentage from 0 to {FULL}, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _read(path: str) -> tuple[str, bytes]:
+    try:
+        return Path(path).name, Path(path).read_bytes()
+    except OSError as error:
+        msg = f"Cannot read the test report {path}: {error.strerror or error}"
+        raise CommandError(msg) from None
+
+
+def publish_test_results(broker: BrokerClient, args: argparse.Namespace) -> str:
+    """One line per stored report; `--output json`: the broker's answer."""
+    systems = [name.strip() for name in args.systems.split(",") if name.strip()]
+    published = broker.publish_test_results(
+        args.pacticipant,
+        args.version,
+        [_read(path) for path in args.files],
+        kind=args.kind,
+        systems=systems,
+        branch=args.branch,
+    )
+    if args.output == "json":
+        return output.as_json(published)
+    lines = [
+        f"Published {report.name} ({report.kind}): {report.tests} tests, "
+        f"{report.failures} failed, {report.skipped} skipped"
+        for report in published.reports
+    ]
+    return "\n".join([*lines, f"for {published.pacticipant} version {published.version}"])
+
+
+def coverage(broker: BrokerClient, args: argparse.Namespace) -> Outcome:
+    """The report; exit 1 under `--fail-under`, saying so on the last line."""
+    found = broker.get_coverage(
+        args.pacticipant, version=args.version, environment=args.environment
+    )
+    if args.output == JSON:
+        text = output.as_json(found)
+    else:
+        text = broker.get_coverage_markdown(
+            args.pacticipant, version=found.version, environment=args.environment
+        ).rstrip("\n")
+    if args.fail_under is not None and found.percentage < args.fail_under:
+        note = (
+            f"Coverage {found.percentage:g}% is below --fail-under {args.fail_under:g}%"
+            f" ({found.covered} of {found.target} integration points in the target)"
+        )
+        return Outcome(f"{text}\n\n{note}" if args.output == MARKDOWN else text, 1)
+    return Outcome(text)
