@@ -14,10 +14,10 @@ from pathlib import Path
 from clients.cli import connection, output
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
+from clients.cli.output_flag import JSON, add_output_flag
 from clients.sdk import BrokerClient
 from clients.sdk._coverage import KINDS
 
-MARKDOWN, JSON = "markdown", "json"
 FULL = 100
 
 
@@ -41,7 +41,7 @@ def register(
     publish.add_argument("--branch", help="the version's branch")
     publish.set_defaults(handler=publish_test_results)
 
-    # A private copy of the common flags: its `--output` is replaced (markdown or json), and
+    # A private copy of the common flags: its `--output` is replaced (markdown too), and
     # resolving that conflict changes the parent's action, which other commands share.
     report = commands.add_parser(
         "coverage",
@@ -56,12 +56,10 @@ def register(
         "--environment",
         help="report the newest version against the one deployed here (brownfield targets)",
     )
-    report.add_argument(
-        "-o",
-        "--output",
-        choices=(MARKDOWN, JSON),
-        default=MARKDOWN,
-        help="markdown (default: the INTEGRATION-TEST.md layout) or json",
+    add_output_flag(
+        report,
+        markdown=True,
+        help_text="table or markdown (the same: the INTEGRATION-TEST.md layout), or json",
     )
     report.add_argument(
         "--fail-under",
@@ -129,5 +127,5 @@ def coverage(broker: BrokerClient, args: argparse.Namespace) -> Outcome:
             f"Coverage {found.percentage:g}% is below --fail-under {args.fail_under:g}%"
             f" ({found.covered} of {found.target} integration points in the target)"
         )
-        return Outcome(f"{text}\n\n{note}" if args.output == MARKDOWN else text, 1)
+        return Outcome(text if args.output == JSON else f"{text}\n\n{note}", 1)
     return Outcome(text)

@@ -113,7 +113,8 @@ API_RESULTS = """<?xml version="1.0" encoding="UTF-8"?>
 </testsuite></testsuites>
 """
 EVENT_RESULTS = """<testsuite name="events">
-<testcase classname="tests.test_events" name="an order created event: a duplicate is processed once"/>
+<testcase classname="tests.test_events"
+ name="an order created event: a duplicate is processed once"/>
 </testsuite>
 """
 E2E_RESULTS = """<testsuites>
@@ -153,12 +154,24 @@ def build_world(broker_url: str, folder: Path) -> None:
         ],
     )
     for version, baseline in (("0.9.0", True), ("1.0.0", False)):
-        ok(broker_url, "publish", _write(folder, "payments.json", payments),
-           "--consumer-app-version", version)  # fmt: skip
-        ok(broker_url, "publish-provider-contract",
-           _write(folder, f"orders-{version}.json", openapi(baseline=baseline)),
-           "--provider", "Orders", "--provider-app-version", version,
-           "--content-type", "application/json")  # fmt: skip
+        ok(
+            broker_url,
+            "publish",
+            _write(folder, "payments.json", payments),
+            "--consumer-app-version",
+            version,
+        )
+        ok(
+            broker_url,
+            "publish-provider-contract",
+            _write(folder, f"orders-{version}.json", openapi(baseline=baseline)),
+            "--provider",
+            "Orders",
+            "--provider-app-version",
+            version,
+            "--content-type",
+            "application/json",
+        )
     web = _pact(
         "Web",
         "Orders",
@@ -173,21 +186,54 @@ def build_world(broker_url: str, folder: Path) -> None:
     )
     mobile = _pact("Mobile", "Orders", [_get("a request for order 7", "/orders/7")])
     ok(broker_url, "publish", _write(folder, "web.json", web), "--consumer-app-version", "1.0.0")
-    ok(broker_url, "publish", _write(folder, "mobile.json", mobile),
-       "--consumer-app-version", "1.0.0")  # fmt: skip
-    ok(broker_url, "publish", _write(folder, "billing.json", _message_pact({"id": 1})),
-       "--consumer-app-version", "1.0.0")  # fmt: skip
+    ok(
+        broker_url,
+        "publish",
+        _write(folder, "mobile.json", mobile),
+        "--consumer-app-version",
+        "1.0.0",
+    )
+    ok(
+        broker_url,
+        "publish",
+        _write(folder, "billing.json", _message_pact({"id": 1})),
+        "--consumer-app-version",
+        "1.0.0",
+    )
     _verify(broker_url, "Web", "1.0.0", "0.9.0")
     _verify(broker_url, "Billing", "1.0.0", "0.9.0")
-    ok(broker_url, "publish", _write(folder, "billing.json", _message_pact({"id": 1, "total": 5})),
-       "--consumer-app-version", "1.1.0")  # fmt: skip
-    ok(broker_url, "record-deployment", "-a", "Orders", "-e", "0.9.0",
-       "--environment", "production")  # fmt: skip
+    ok(
+        broker_url,
+        "publish",
+        _write(folder, "billing.json", _message_pact({"id": 1, "total": 5})),
+        "--consumer-app-version",
+        "1.1.0",
+    )
+    ok(
+        broker_url,
+        "record-deployment",
+        "-a",
+        "Orders",
+        "-e",
+        "0.9.0",
+        "--environment",
+        "production",
+    )
     for kind, name, report, systems in (
         ("api", "probe.xml", API_RESULTS, "Orders"),
         ("event", "events.xml", EVENT_RESULTS, "Orders,Billing"),
         ("e2e", "e2e.xml", E2E_RESULTS, "Web,Orders,Payments"),
     ):
-        ok(broker_url, "publish-test-results", _write(folder, name, report),
-           "--pacticipant", "Orders", "--version", "1.0.0", "--kind", kind,
-           "--systems", systems)  # fmt: skip
+        ok(
+            broker_url,
+            "publish-test-results",
+            _write(folder, name, report),
+            "--pacticipant",
+            "Orders",
+            "--version",
+            "1.0.0",
+            "--kind",
+            kind,
+            "--systems",
+            systems,
+        )

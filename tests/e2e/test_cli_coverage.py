@@ -48,8 +48,8 @@ def test_the_markdown_report_lists_points_coverage_and_gaps(
     )
     # 1 interaction + auth, validation and the (failed) rate-limit probe.
     assert (
-        "| POST /orders | exposed | 4 | contract, auth, validation, rate limit | changed | covered |"
-        in covered
+        "| POST /orders | exposed | 4 | contract, auth, validation, rate limit | changed"
+        " | covered |" in covered
     )
     # The skipped timeout probe does not count.
     assert (
@@ -79,28 +79,34 @@ def test_the_markdown_report_lists_points_coverage_and_gaps(
 
 
 @pytest.mark.parametrize(
-    ("mode", "target", "covered", "percentage"),
+    ("mode", "numbers"),
     [
-        ("greenfield", 6, 3, 50.0),
-        ("brownfield-polish", 3, 1, 33.3),
-        ("brownfield-enterprise", 2, 1, 50.0),
+        ("greenfield", (6, 3, 50.0)),
+        ("brownfield-polish", (3, 1, 33.3)),
+        ("brownfield-enterprise", (2, 1, 50.0)),
     ],
 )
 def test_each_mode_has_its_target(
-    broker_url: str, tmp_path: Path, mode: str, target: int, covered: int, percentage: float
+    broker_url: str, tmp_path: Path, mode: str, numbers: tuple[int, int, float]
 ) -> None:
+    """Target, covered points and percentage of the same data in each mode."""
+    target, covered, _ = numbers
     build_world(broker_url, tmp_path)
     ok(broker_url, "set-mode", "--pacticipant", "Orders", "--mode", mode)
     report = json.loads(
-        ok(broker_url, "coverage", "--pacticipant", "Orders", "--environment", "production",
-           "--output", "json")  # fmt: skip
+        ok(
+            broker_url,
+            "coverage",
+            "--pacticipant",
+            "Orders",
+            "--environment",
+            "production",
+            "--output",
+            "json",
+        )
     )
     assert (report["mode"], report["baseline"], report["version"]) == (mode, "0.9.0", "1.0.0")
-    assert (report["target"], report["covered"], report["percentage"]) == (
-        target,
-        covered,
-        percentage,
-    )
+    assert (report["target"], report["covered"], report["percentage"]) == numbers
     in_target = {p["name"] for p in report["points"] if p["inTarget"]}
     changed = {"POST /orders", "an order created event"}
     expected = {
@@ -125,8 +131,9 @@ def test_fail_under_exits_1_below_the_percentage(
     assert below.stdout.rstrip().endswith(
         "Coverage 50% is below --fail-under 60% (3 of 6 integration points in the target)"
     )
-    at = accord(broker_url, "coverage", "--pacticipant", "Orders", "--fail-under", "50",
-                "--output", "json")  # fmt: skip
+    at = accord(
+        broker_url, "coverage", "--pacticipant", "Orders", "--fail-under", "50", "--output", "json"
+    )
     assert at.returncode == 0, at.stderr
     assert json.loads(at.stdout)["percentage"] == 50.0
     wrong = accord(broker_url, "coverage", "--pacticipant", "Orders", "--fail-under", "150")
@@ -138,17 +145,38 @@ def test_publishing_results_prints_each_report_and_refuses_a_bomb(
     broker_url: str, tmp_path: Path
 ) -> None:
     report = tmp_path / "junit.xml"
-    report.write_text('<testsuite><testcase name="a"/><testcase name="b"><failure/></testcase>'
-                      "</testsuite>")  # fmt: skip
-    printed = ok(broker_url, "publish-test-results", str(report), "--pacticipant", "Orders",
-                 "--version", "2.0.0", "--kind", "data", "--systems", "Orders, Warehouse")  # fmt: skip
+    report.write_text(
+        '<testsuite><testcase name="a"/><testcase name="b"><failure/></testcase></testsuite>'
+    )
+    printed = ok(
+        broker_url,
+        "publish-test-results",
+        str(report),
+        "--pacticipant",
+        "Orders",
+        "--version",
+        "2.0.0",
+        "--kind",
+        "data",
+        "--systems",
+        "Orders, Warehouse",
+    )
     assert printed == (
         "Published junit.xml (data): 2 tests, 1 failed, 0 skipped\nfor Orders version 2.0.0\n"
     )
     bomb = tmp_path / "bomb.xml"
     bomb.write_text('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><testsuite name="&a;"/>')
-    refused = accord(broker_url, "publish-test-results", str(bomb), "--pacticipant", "Orders",
-                     "--version", "2.0.0", "--kind", "api")  # fmt: skip
+    refused = accord(
+        broker_url,
+        "publish-test-results",
+        str(bomb),
+        "--pacticipant",
+        "Orders",
+        "--version",
+        "2.0.0",
+        "--kind",
+        "api",
+    )
     assert refused.returncode == 1
     assert "declares a document type" in refused.stderr
     assert "Traceback" not in refused.stderr
