@@ -7,6 +7,7 @@ the systems involved; the coverage report reads them back (`services/coverage.py
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 import msgspec
@@ -78,8 +79,8 @@ class TestResultService:
                         now=now,
                     )
                 )
-            subject = f"test-results {pacticipant.name} {version.number} {publication.kind}"
-            after = ",".join(f"{run.report_name}:{run.tests}/{run.failures}" for run in runs)
+            subject = f"test-results:{pacticipant.name}@{version.number}"
+            after = hashlib.sha256(msgspec.json.encode(publication)).hexdigest()
             await audit(tx, now, "test-results.publish", subject, None, after, pacticipant.name)
             return PublishedTestResults(pacticipant=pacticipant, version=version, runs=tuple(runs))
 

@@ -80,3 +80,13 @@ async def test_bad_fields_are_each_named(client: Client) -> None:
     assert [e["pointer"] for e in refused.json()["errors"]] == ["/kind", "/systems/0", "/reports"]
     missing = await client.post(URL, json={})
     assert missing.status_code == 400
+
+
+async def test_publishing_is_audited_with_a_hash_of_what_was_read(client: Client) -> None:
+    assert (await client.post(URL, json=body())).status_code == 201
+    entries = (await client.get("/audit?action=test-results.publish")).json()
+    listed = entries["_embedded"]["entries"]
+    assert [(e["subject"], e["pacticipants"]) for e in listed] == [
+        ("test-results:Orders@1.0.0", ["Orders"])
+    ]
+    assert len(listed[0]["hashAfter"]) == 64
