@@ -144,7 +144,7 @@ def wire_services(
             doorbell,
         ),
         webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
-        test_results=TestResultService(storage),
+        test_results=TestResultService(storage, work=work),
         coverage=CoverageService(storage, governance=rules),
     )
 

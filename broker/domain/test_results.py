@@ -203,6 +203,16 @@ def read_publication(
     kind: object, systems: Sequence[object], reports: Sequence[ReportToRead]
 ) -> Publication:
     """Kind, systems and reports checked and read; `InvalidInputError` naming each bad field."""
+    read = publication_or_problems(kind, systems, reports)
+    if isinstance(read, Publication):
+        return read
+    raise InvalidInputError("The test results are not valid", read)
+
+
+def publication_or_problems(
+    kind: object, systems: Sequence[object], reports: Sequence[ReportToRead]
+) -> Publication | list[FieldError]:
+    """`read_publication` with the problems returned, for a worker process to hand back."""
     problems: list[FieldError] = []
     if not (isinstance(kind, str) and kind in KINDS):
         problems.append(FieldError("/kind", f"must be one of {', '.join(KINDS)}, not {kind!r}"))
@@ -232,6 +242,6 @@ def read_publication(
         room -= len(cases)
         read.append(TestReport(name=report.name[:MAX_TEXT], cases=tuple(cases)))
     if problems:
-        raise InvalidInputError("The test results are not valid", problems)
+        return problems
     names = tuple(dict.fromkeys(str(system).strip() for system in systems))
     return Publication(kind=TestKind(str(kind)), systems=names, reports=tuple(read))

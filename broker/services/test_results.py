@@ -12,13 +12,20 @@ from collections.abc import Sequence
 
 import msgspec
 
+from broker.domain.errors import InvalidInputError
 from broker.domain.model import Pacticipant, Version
 from broker.domain.names import check_name
-from broker.domain.test_results import ReportToRead, TestRun, read_publication
+from broker.domain.test_results import (
+    Publication,
+    ReportToRead,
+    TestRun,
+    publication_or_problems,
+)
 from broker.services.audit import audit
 from broker.services.clock import Clock, system_clock
 from broker.services.pacticipants import ensure_pacticipant, require_pacticipant
 from broker.services.versions import ensure_version, record_branch_and_tags, require_version
+from broker.services.work import InlineWork, Work
 from broker.storage.interface import Storage
 
 
@@ -48,9 +55,12 @@ class TestResultService:
 
     __test__ = False
 
-    def __init__(self, storage: Storage, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, storage: Storage, clock: Clock = system_clock, *, work: Work | None = None
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._work: Work = work or InlineWork()
 
     async def publish(self, given: TestResultsToPublish) -> PublishedTestResults:
         """Store each report; `InvalidInputError` naming each bad field, before any write."""
@@ -58,7 +68,13 @@ class TestResultService:
         check_name(given.version, "/version", "version number")
         if given.branch is not None:
             check_name(given.branch, "/branch", "branch name")
-        publication = read_publication(given.kind, given.systems, given.reports)
+        # Reading up to 20 reports of 2 MB is CPU work: off the event loop, under the budget.
+        read = await self._work.run(
+            publication_or_problems, given.kind, given.systems, given.reports
+        )
+        if not isinstance(read, Publication):
+            raise InvalidInputError("The test results are not valid", read)
+        publication = read
         async with self._storage.transaction() as tx:
             pacticipant = await ensure_pacticipant(tx, given.pacticipant, self._clock)
             version, _ = await ensure_version(tx, pacticipant, given.version, self._clock)
