@@ -1,5 +1,8 @@
 """Published test results: JUnit XML reports read into test cases, and what they are stored as.
 
+A report may also be the JSON results of `accord probe` (an array of operation, check and
+outcome), read as test cases whose class is the operation and whose name is the check id.
+
 Pure and bounded. A report is hostile input: it is read with the standard library's expat
 parser, refusing any document type declaration (so no entity can be declared, expanded or
 fetched: no billion laughs, no external entities), and refused past `MAX_REPORT_BYTES`,
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 from xml.parsers import expat
 
 import msgspec
@@ -184,6 +187,42 @@ def read_junit(content: bytes, *, room: int = MAX_CASES) -> list[TestCase]:
     return reader.cases
 
 
+class ProbeCheck(msgspec.Struct, frozen=True, kw_only=True):
+    """One entry of `accord probe --output json`: an operation's check and its outcome."""
+
+    operation: Annotated[str, msgspec.Meta(max_length=MAX_TEXT)]
+    check: Annotated[str, msgspec.Meta(max_length=MAX_TEXT)]
+    outcome: Outcome
+
+
+def read_probe_json(content: bytes, *, room: int = MAX_CASES) -> list[TestCase]:
+    """The checks of a probe's JSON results as test cases (class: operation, name: check id).
+
+    `ValueError` saying why they cannot be read.
+    """
+    if len(content) > MAX_REPORT_BYTES:
+        raise ValueError(f"is larger than {MAX_REPORT_BYTES} bytes")
+    try:
+        checks = msgspec.json.decode(content, type=list[ProbeCheck])
+    except msgspec.ValidationError as error:
+        raise ValueError(f"is not probe results: {error}") from None
+    except msgspec.DecodeError as error:
+        raise ValueError(f"is not JSON ({error})") from None
+    if len(checks) > room:
+        raise ValueError(f"holds more than {MAX_CASES} test cases in one publication")
+    return [
+        TestCase(suite="accord probe", classname=c.operation, name=c.check, outcome=c.outcome)
+        for c in checks
+    ]
+
+
+def read_report(content: bytes, *, room: int = MAX_CASES) -> list[TestCase]:
+    """A JUnit XML report, or a probe's JSON results (a document starting with `[`)."""
+    if content.lstrip()[:1] == b"[":
+        return read_probe_json(content, room=room)
+    return read_junit(content, room=room)
+
+
 class ReportToRead(msgspec.Struct, frozen=True, kw_only=True):
     """A report as the client sent it: a file name and its bytes."""
 
@@ -235,7 +274,7 @@ def publication_or_problems(
                 FieldError(f"/reports/{index}/name", f"must be 1 to {MAX_TEXT} characters")
             )
         try:
-            cases = read_junit(report.content, room=room)
+            cases = read_report(report.content, room=room)
         except ValueError as refused:
             problems.append(FieldError(f"/reports/{index}/content", f"{refused}"))
             continue

@@ -8,9 +8,9 @@ Against the baseline: GET /orders/{id}, DELETE /orders/{id} and POST /payments a
 POST /orders changed (it now declares 429), GET /orders/{id}/invoice is new, and the event
 changed (Billing's newest pact expects another body than the one 0.9.0 verified).
 
-Published for 1.0.0: probe-like API results (getOrder: auth, not found; createOrder: auth,
-validation, rate limit; getInvoice: auth only, no timeout), an event test (duplicates, no
-ordering) and one E2E report. So, in 1.0.0:
+Published for 1.0.0: probe-like API results as JUnit (getOrder: auth, not found; createOrder:
+auth, validation, rate limit) and as probe JSON (getInvoice: auth only, the timeout skipped),
+an event test (duplicates, no ordering) and one E2E report. So, in 1.0.0:
 
     point                          needs                           covered
     POST /payments (called)        contract                        yes
@@ -108,10 +108,13 @@ API_RESULTS = """<?xml version="1.0" encoding="UTF-8"?>
 <testcase classname="createOrder" name="auth.valid"/>
 <testcase classname="createOrder" name="validation"/>
 <testcase classname="createOrder" name="rate-limit"><failure message="no 429"/></testcase>
-<testcase classname="getInvoice" name="auth.valid"/>
-<testcase classname="getInvoice" name="timeout"><skipped message="no dependency"/></testcase>
 </testsuite></testsuites>
 """
+# The same kind of results as `accord probe --output json` writes them.
+PROBE_JSON = [
+    {"operation": "getInvoice", "check": "auth.valid", "outcome": "passed"},
+    {"operation": "getInvoice", "check": "timeout", "outcome": "skipped", "detail": "no proxy"},
+]
 EVENT_RESULTS = """<testsuite name="events">
 <testcase classname="tests.test_events"
  name="an order created event: a duplicate is processed once"/>
@@ -219,8 +222,14 @@ def build_world(broker_url: str, folder: Path) -> None:
         "--environment",
         "production",
     )
+    ok(
+        broker_url,
+        "publish-test-results",
+        _write(folder, "probe.xml", API_RESULTS),
+        _write(folder, "probe.json", PROBE_JSON),
+        *("--pacticipant", "Orders", "--version", "1.0.0", "--kind", "api", "--systems", "Orders"),
+    )
     for kind, name, report, systems in (
-        ("api", "probe.xml", API_RESULTS, "Orders"),
         ("event", "events.xml", EVENT_RESULTS, "Orders,Billing"),
         ("e2e", "e2e.xml", E2E_RESULTS, "Web,Orders,Payments"),
     ):

@@ -102,3 +102,22 @@ def test_a_publication_counts_cases_over_all_its_reports() -> None:
     )
     assert read.systems == ("Web", "Orders")
     assert read.reports[0].tests == 2
+
+
+def test_probe_json_results_read_as_cases_of_their_operation() -> None:
+    probe = (
+        b'[{"operation": "getOrder", "check": "auth.valid", "outcome": "passed",'
+        b' "expected": "200", "actual": "200", "detail": ""},'
+        b' {"operation": "createOrder", "check": "rate-limit", "outcome": "skipped"}]'
+    )
+    read = read_publication("api", [], [ReportToRead(name="probe.json", content=probe)])
+    assert read.reports[0].cases == (
+        TestCase(suite="accord probe", classname="getOrder", name="auth.valid", outcome="passed"),
+        TestCase(
+            suite="accord probe", classname="createOrder", name="rate-limit", outcome="skipped"
+        ),
+    )
+    with pytest.raises(InvalidInputError) as refused:
+        read_publication("api", [], [ReportToRead(name="p.json", content=b'[{"check": 1}]')])
+    assert refused.value.errors[0].pointer == "/reports/0/content"
+    assert "is not probe results" in refused.value.errors[0].detail
