@@ -145,7 +145,7 @@ def wire_services(
         ),
         webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
         test_results=TestResultService(storage, work=work),
-        coverage=CoverageService(storage, governance=rules),
+        coverage=CoverageService(storage, governance=rules, work=work),
     )
 
 

@@ -5,8 +5,8 @@ deployed in the environment compared with), the version's published test results
 verified the consumers' pacts, and returns the report that `coverage_markdown` writes out.
 
 - A point's **scenarios** are covered by pacts (`contract`) and by published test cases that
-  name the point: an API test (kind `api`) whose class or name holds the operation id or
-  `METHOD /path`, an event test (kind `event`) whose class or name holds the event's
+  name the point: an API test (kind `api`) whose class or name holds the operation id as a
+  word or `METHOD /path` exactly (found through `CaseIndex`), an event test (kind `event`) whose class or name holds the event's
   description or channel. The scenario is read from the test's words: `auth`, `validation`,
   `rate limit`/`429`, `timeout`/`deadline`, `not found`/`404`; `format`/`schema`,
   `idempotency`/`duplicate`, `ordering`/`out of order`, `dead letter`/`dlq`. Probe check ids
@@ -131,16 +131,40 @@ def scenarios_of(case: TestCase, candidates: Sequence[str]) -> set[str]:
     return {s for s in candidates if any(w in words for w in _WORDS[s])}
 
 
-def _names(case: TestCase, point: Point) -> bool:
-    """Whether the test is about the point (by operation id, `METHOD /path`, event, channel)."""
-    text = f" {case.classname} {case.name} "
-    if point.is_api:
-        if point.operation_id and re.search(
-            rf"(?<![\w]){re.escape(point.operation_id)}(?![\w])", text
-        ):
-            return True
-        return f"{point.method} {point.path}".lower() in text.lower()
-    lowered = text.lower()
+_ROUTE = re.compile(r"\b(get|put|post|delete|patch|head|options|trace)\s+(/[^\s]*)", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z0-9_$-]+")
+
+
+class CaseIndex:
+    """API test cases by the operation ids and `METHOD /path` routes their class and name hold.
+
+    Built once per report, so each point finds its tests by lookup: the work grows with the
+    cases plus the points, not with their product.
+    """
+
+    def __init__(self, cases: Sequence[TestCase]) -> None:
+        self._by_word: dict[str, list[int]] = {}
+        self._by_route: dict[str, list[int]] = {}
+        self.cases = list(cases)
+        for index, case in enumerate(self.cases):
+            text = f"{case.classname} {case.name}"
+            for word in dict.fromkeys(_WORD.findall(text)):
+                self._by_word.setdefault(word, []).append(index)
+            for method, path in dict.fromkeys(_ROUTE.findall(text)):
+                route = f"{method.upper()} {path.rstrip('.,;:')}"
+                self._by_route.setdefault(route, []).append(index)
+
+    def naming(self, point: Point) -> list[TestCase]:
+        """The cases that name the API point, in their order."""
+        found = set(self._by_route.get(f"{point.method} {point.path}", ()))
+        if point.operation_id:
+            found.update(self._by_word.get(point.operation_id, ()))
+        return [self.cases[index] for index in sorted(found)]
+
+
+def names_event(case: TestCase, point: Point) -> bool:
+    """Whether an event test is about the event point (its description or channel)."""
+    lowered = f" {case.classname} {case.name} ".lower()
     if point.event and point.event.lower() in lowered:
         return True
     return bool(point.channel) and point.channel.lower() in lowered
@@ -177,10 +201,9 @@ def in_target(mode: Mode, change: str) -> bool:
 
 
 def _cover(
-    point: Point, cases: Sequence[TestCase], mode: Mode, baseline: Mapping[str, Point] | None
+    point: Point, mine: Sequence[TestCase], mode: Mode, baseline: Mapping[str, Point] | None
 ) -> PointCoverage:
     candidates = API_SCENARIOS if point.is_api else EVENT_SCENARIOS
-    mine = [case for case in cases if _names(case, point)]
     ran = [case for case in mine if case.outcome != "skipped"]
     found: set[str] = set()
     for case in ran:
@@ -279,10 +302,17 @@ def report(
 ) -> CoverageReport:
     """The coverage report; `baseline_points` None when nothing is deployed to compare with."""
     baseline = None if baseline_points is None else {p.key: p for p in baseline_points}
-    api_cases = [case for run in runs if run.kind == TestKind.API for case in run.cases]
+    api_cases = CaseIndex([case for run in runs if run.kind == TestKind.API for case in run.cases])
     event_cases = [case for run in runs if run.kind == TestKind.EVENT for case in run.cases]
     covered = [
-        _cover(point, api_cases if point.is_api else event_cases, mode, baseline)
+        _cover(
+            point,
+            api_cases.naming(point)
+            if point.is_api
+            else [case for case in event_cases if names_event(case, point)],
+            mode,
+            baseline,
+        )
         for point in points
     ]
     target = [item for item in covered if item.in_target]

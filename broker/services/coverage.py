@@ -21,10 +21,13 @@ import msgspec
 from broker.domain.coverage import CoverageReport, Verified, report
 from broker.domain.coverage_points import Pact, Point, integration_points
 from broker.domain.errors import NotFoundError
+from broker.domain.governance import Mode
 from broker.domain.model import Environment, Pacticipant, PactPublication, PactVersion, Version
+from broker.domain.test_results import TestRun
 from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import require_version
+from broker.services.work import InlineWork, Work
 from broker.storage.interface import (
     Contracts,
     Deployments,
@@ -55,11 +58,78 @@ class _Roles(
     """The storage roles this module's helpers use."""
 
 
-def _parsed(text: str) -> Any:
+MAX_CASES_READ = 20_000
+"""The newest test cases of a version the report reads (whole reports, newest first)."""
+
+
+class Documents(msgspec.Struct, frozen=True, kw_only=True):
+    """A version's documents as stored: own pacts, consumers' pacts (texts), OpenAPI text."""
+
+    own: list[Pact]
+    consumers: list[Pact]
+    openapi: str | None
+
+
+class CoverageFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """All the report needs, gathered in one transaction, for a worker process to judge."""
+
+    pacticipant: str
+    version: str | None
+    mode: Mode
+    environment: str | None
+    baseline_version: str | None
+    documents: Documents
+    baseline_documents: Documents | None
+    runs: list[TestRun]
+    verified: list[Verified]
+
+
+def newest_cases(runs: list[TestRun]) -> list[TestRun]:
+    """The newest reports holding at most `MAX_CASES_READ` cases together (oldest first)."""
+    kept: list[TestRun] = []
+    total = 0
+    for run in reversed(runs):
+        if total + len(run.cases) > MAX_CASES_READ:
+            break
+        kept.append(run)
+        total += len(run.cases)
+    return kept[::-1]
+
+
+def _parsed_json(text: object) -> Any:
     try:
-        return msgspec.json.decode(text)
+        return msgspec.json.decode(str(text))
     except msgspec.DecodeError:
         return None
+
+
+def _points(documents: Documents) -> list[Point]:
+    def parsed(pacts: list[Pact]) -> list[Pact]:
+        return [msgspec.structs.replace(p, document=_parsed_json(p.document)) for p in pacts]
+
+    openapi = None
+    if documents.openapi is not None:
+        try:
+            openapi = read_document(documents.openapi)
+        except DocumentError:
+            openapi = None
+    return integration_points(parsed(documents.own), parsed(documents.consumers), openapi)
+
+
+def coverage_task(facts: CoverageFacts) -> CoverageReport:
+    """The report of the facts: documents parsed, points found and judged (a worker's task)."""
+    before = facts.baseline_documents
+    return report(
+        pacticipant=facts.pacticipant,
+        version=facts.version,
+        mode=facts.mode,
+        environment=facts.environment,
+        baseline_version=facts.baseline_version,
+        points=_points(facts.documents),
+        baseline_points=None if before is None else _points(before),
+        runs=facts.runs,
+        verified=facts.verified,
+    )
 
 
 async def _name_of(tx: _Roles, pacticipant_id: int, names: dict[int, str]) -> str:
@@ -77,14 +147,14 @@ async def _pact(
     pact = Pact(
         consumer=await _name_of(tx, publication.consumer_id, names),
         provider=await _name_of(tx, publication.provider_id, names),
-        document=_parsed(publication.document(content)),
+        document=publication.document(content),
     )
     return pact, content
 
 
 async def _openapi(
     tx: _Roles, provider: Pacticipant, version: Version | None, *, newest: bool
-) -> Any:
+) -> str | None:
     publication = None if version is None else await tx.find_contract_publication(version.id)
     if publication is None and newest:
         latest = await tx.latest_contract_publications(provider.id, 1)
@@ -92,12 +162,7 @@ async def _openapi(
     if publication is None:
         return None
     contract = await tx.find_provider_contract_by_id(publication.contract_version_id)
-    if contract is None:
-        return None
-    try:
-        return read_document(contract.content)
-    except DocumentError:
-        return None
+    return None if contract is None else contract.content
 
 
 async def _own_pacts(tx: _Roles, version: Version | None, names: dict[int, str]) -> list[Pact]:
@@ -135,9 +200,12 @@ async def _deployed(
 class CoverageService:
     """The integration test coverage report of a pacticipant version."""
 
-    def __init__(self, storage: Storage, governance: Governance | None = None) -> None:
+    def __init__(
+        self, storage: Storage, governance: Governance | None = None, *, work: Work | None = None
+    ) -> None:
         self._storage = storage
         self._governance = governance or Governance()
+        self._work: Work = work or InlineWork()
 
     async def report(
         self, pacticipant_name: str, *, version: str | None, environment: str | None
@@ -162,13 +230,13 @@ class CoverageService:
                 ],
                 key=lambda found: found[0].consumer,
             )
-            points = integration_points(
-                await _own_pacts(tx, subject, names),
-                [pact for pact, _ in latest],
-                await _openapi(tx, pacticipant, subject, newest=True),
+            documents = Documents(
+                own=await _own_pacts(tx, subject, names),
+                consumers=[pact for pact, _ in latest],
+                openapi=await _openapi(tx, pacticipant, subject, newest=True),
             )
             verified = []
-            baseline_points: list[Point] | None = None
+            baseline_documents: Documents | None = None
             if baseline is not None:
                 results = await tx.verifications_of_provider_version(baseline.id)
                 passed = {r.pact_version_id for r in results if r.success}
@@ -179,14 +247,14 @@ class CoverageService:
                     Pact(
                         consumer=await _name_of(tx, content.consumer_id, names),
                         provider=pacticipant.name,
-                        document=_parsed(content.content),
+                        document=content.content,
                     )
                     for content in contents
                 ]
-                baseline_points = integration_points(
-                    await _own_pacts(tx, baseline, names),
-                    verified_pacts,
-                    await _openapi(tx, pacticipant, baseline, newest=False),
+                baseline_documents = Documents(
+                    own=await _own_pacts(tx, baseline, names),
+                    consumers=verified_pacts,
+                    openapi=await _openapi(tx, pacticipant, baseline, newest=False),
                 )
                 verified = [
                     Verified(
@@ -203,14 +271,17 @@ class CoverageService:
                         Verified(consumer=pact.consumer, verified=any(r.success for r in results))
                     )
             runs = [] if subject is None else await tx.test_runs_of_version(subject.id)
-            return report(
+            facts = CoverageFacts(
                 pacticipant=pacticipant.name,
                 version=None if subject is None else subject.number,
                 mode=mode,
                 environment=None if place is None else place.name,
                 baseline_version=None if baseline is None else baseline.number,
-                points=points,
-                baseline_points=baseline_points,
-                runs=runs,
+                documents=documents,
+                baseline_documents=baseline_documents,
+                runs=newest_cases(runs),
                 verified=verified,
             )
+        # Parsing the documents and matching tests to points is CPU work: off the event loop,
+        # under the work budget (past it, a 422 naming the budget).
+        return await self._work.run(coverage_task, facts)

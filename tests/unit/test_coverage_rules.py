@@ -166,3 +166,37 @@ def test_an_empty_target_is_fully_covered_and_cells_are_escaped() -> None:
     assert "Coverage: 0 of 0 integration points in the target (100%)." in text
     # Outside the target, its missing ordering check is no gap.
     assert text.endswith("## Coverage Gaps\n\nNone.\n")
+
+
+def test_a_test_names_its_own_route_not_a_longer_one() -> None:
+    """`GET /orders/{id}/invoice` is no test of `GET /orders/{id}`; the operation id counts."""
+    openapi = {
+        "paths": {
+            "/orders/{id}": {"get": {"operationId": "getOrder", "responses": {"404": {}}}},
+            "/orders/{id}/invoice": {"get": {"responses": {"404": {}}}},
+        }
+    }
+    points = integration_points([], [], openapi)
+    cases = (
+        TestCase(classname="GET /orders/{id}/invoice", name="not-found", outcome="passed"),
+        TestCase(classname="probe", name="getOrderById auth", outcome="passed"),  # another id
+        TestCase(classname="getOrder", name="contract", outcome="passed"),
+    )
+    found = report(
+        pacticipant="Orders",
+        version="1",
+        mode=Mode.GREENFIELD,
+        environment=None,
+        baseline_version=None,
+        points=points,
+        baseline_points=None,
+        runs=[run("api", *cases)],
+        verified=[],
+    )
+    by_name = {item.point.name: item for item in found.points}
+    assert (by_name["GET /orders/{id}"].tests, by_name["GET /orders/{id}"].scenarios) == (
+        1,
+        ("contract",),
+    )
+    assert by_name["GET /orders/{id}/invoice"].scenarios == ("contract", "not found")
+    assert found.gaps == ("GET /orders/{id}: not found never tested",)
