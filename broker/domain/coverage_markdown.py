@@ -136,7 +136,7 @@ def _coverage(report: CoverageReport) -> list[str]:
 
 def markdown(report: CoverageReport) -> str:
     """The report as markdown, ending with one newline."""
-    version = report.version or "no version"
+    version = f"Version {report.version}" if report.version else "No version yet"
     against = (
         f", compared with {report.baseline} deployed in {report.environment}"
         if report.baseline
@@ -145,7 +145,7 @@ def markdown(report: CoverageReport) -> str:
     lines = [
         f"# Integration Tests: {report.pacticipant}",
         "",
-        f"Version {version}, mode {report.mode.value}{against}.",
+        f"{version}, mode {report.mode.value}{against}.",
         "",
         *_points(report),
         *_coverage(report),
