@@ -6,10 +6,11 @@ verified the consumers' pacts, and returns the report that `coverage_markdown` w
 
 - A point's **scenarios** are covered by pacts (`contract`) and by published test cases that
   name the point: an API test (kind `api`) whose class or name holds the operation id as a
-  word or `METHOD /path` exactly (found through `CaseIndex`), an event test (kind `event`) whose class or name holds the event's
-  description or channel. The scenario is read from the test's words: `auth`, `validation`,
-  `rate limit`/`429`, `timeout`/`deadline`, `not found`/`404`; `format`/`schema`,
-  `idempotency`/`duplicate`, `ordering`/`out of order`, `dead letter`/`dlq`. Probe check ids
+  word or `METHOD /path` exactly (found through `CaseIndex`), an event test (kind `event`)
+  whose class or name holds the event's description or channel. The scenario is read from
+  the test's words: `auth`, `validation`, `rate limit`/`429`, `timeout`/`deadline`,
+  `not found`/`404`; `format`/`schema`, `idempotency`/`duplicate`, `ordering`/`out of order`,
+  `dead letter`/`dlq`. Probe check ids
   (`auth.valid`, `rate-limit`, `not-found`...) read the same way. A test that ran counts,
   passed or failed; a skipped one does not.
 - A point **needs**: `contract` (every point); for an exposed operation also `auth` when it

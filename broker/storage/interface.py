@@ -637,7 +637,7 @@ class Integrations(Protocol):
         ...
 
     async def delete_orphan_versions(self, pacticipant_ids: Sequence[int]) -> int:
-        """Remove the pacticipants' versions no pact, result or provider contract names."""
+        """Remove the pacticipants' versions no pact, result, contract or test report names."""
         ...
 
     async def delete_pacticipant_if_orphan(self, pacticipant_id: int) -> bool:

@@ -88,3 +88,22 @@ async def test_deleting_the_version_deletes_its_reports(
         await tx.delete_version(version)
     async with storage.transaction() as tx:
         assert await tx.test_runs_of_version(version.id) == []
+
+
+async def test_a_version_with_test_results_is_no_orphan(
+    storage: Storage, pacticipant: Pacticipant, version: Version, now: datetime
+) -> None:
+    """Deleting an integration keeps the versions whose test results someone published."""
+    async with storage.transaction() as tx:
+        await tx.insert_test_run(
+            pacticipant_id=pacticipant.id,
+            version_id=version.id,
+            kind="e2e",
+            systems=[],
+            branch=None,
+            report=REPORT,
+            now=now,
+        )
+        assert await tx.delete_orphan_versions([pacticipant.id]) == 0
+    async with storage.transaction() as tx:
+        assert len(await tx.test_runs_of_version(version.id)) == 1
