@@ -23,7 +23,10 @@ from broker.domain.coverage_points import Pact, Point, integration_points
 from broker.domain.errors import NotFoundError
 from broker.domain.governance import Mode
 from broker.domain.model import Environment, Pacticipant, PactPublication, PactVersion, Version
+from broker.domain.names import check_name
 from broker.domain.test_results import TestRun
+from broker.services.audit import audit
+from broker.services.clock import Clock, system_clock
 from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import require_version
@@ -197,15 +200,124 @@ async def _deployed(
     return None if not records else await tx.find_version_by_id(records[-1].version_id)
 
 
+async def coverage_facts(
+    tx: _Roles,
+    mode: Mode,
+    pacticipant: Pacticipant,
+    subject: Version | None,
+    environment: str | None,
+) -> CoverageFacts:
+    """What the report of `subject` needs, read in the caller's transaction.
+
+    `NotFoundError` for an unknown environment.
+    """
+    place = await _environment(tx, environment)
+    baseline = await _deployed(tx, pacticipant, place)
+    names: dict[int, str] = {pacticipant.id: pacticipant.name}
+
+    latest = sorted(
+        [
+            await _pact(tx, publication, names)
+            for publication in await tx.latest_publications(pacticipant.id)
+        ],
+        key=lambda found: found[0].consumer,
+    )
+    documents = Documents(
+        own=await _own_pacts(tx, subject, names),
+        consumers=[pact for pact, _ in latest],
+        openapi=await _openapi(tx, pacticipant, subject, newest=True),
+    )
+    verified = []
+    baseline_documents: Documents | None = None
+    if baseline is not None:
+        results = await tx.verifications_of_provider_version(baseline.id)
+        passed = {r.pact_version_id for r in results if r.success}
+        contents = await tx.pact_versions_by_ids(sorted({r.pact_version_id for r in results}))
+        verified_pacts = [
+            Pact(
+                consumer=await _name_of(tx, content.consumer_id, names),
+                provider=pacticipant.name,
+                document=content.content,
+            )
+            for content in contents
+        ]
+        baseline_documents = Documents(
+            own=await _own_pacts(tx, baseline, names),
+            consumers=verified_pacts,
+            openapi=await _openapi(tx, pacticipant, baseline, newest=False),
+        )
+        verified = [
+            Verified(
+                consumer=pact.consumer,
+                verified=content.id in passed,
+                by=baseline.number,
+            )
+            for pact, content in latest
+        ]
+    else:
+        for pact, content in latest:
+            results = await tx.verifications_of_pact_version(content.id)
+            verified.append(
+                Verified(consumer=pact.consumer, verified=any(r.success for r in results))
+            )
+    runs = [] if subject is None else await tx.test_runs_of_version(subject.id)
+    return CoverageFacts(
+        pacticipant=pacticipant.name,
+        version=None if subject is None else subject.number,
+        mode=mode,
+        environment=None if place is None else place.name,
+        baseline_version=None if baseline is None else baseline.number,
+        documents=documents,
+        baseline_documents=baseline_documents,
+        runs=newest_cases(runs),
+        verified=verified,
+    )
+
+
+async def coverage_holds(
+    tx: _Roles,
+    work: Work,
+    governance: Governance,
+    *,
+    pacticipant: Pacticipant,
+    version: Version,
+    environment: str | None,
+) -> list[str]:
+    """Why can-i-deploy says no for coverage: the version is below its coverage policy.
+
+    Nothing (and no work) without a policy, the default. Against an environment, the target
+    of a brownfield mode is what changed since the version deployed there.
+    """
+    minimum = await tx.coverage_minimum(pacticipant.name)
+    if minimum is None:
+        return []
+    mode = await governance.mode(tx, pacticipant.name)
+    facts = await coverage_facts(tx, mode, pacticipant, version, environment)
+    found = await work.run(coverage_task, facts)
+    if found.percentage >= minimum:
+        return []
+    return [
+        f"{pacticipant.name} {version.number} covers {found.percentage:g}% of its integration"
+        f" test target ({found.covered} of {found.target} points), below its coverage policy"
+        f" of {minimum}%"
+    ]
+
+
 class CoverageService:
     """The integration test coverage report of a pacticipant version."""
 
     def __init__(
-        self, storage: Storage, governance: Governance | None = None, *, work: Work | None = None
+        self,
+        storage: Storage,
+        governance: Governance | None = None,
+        *,
+        work: Work | None = None,
+        clock: Clock = system_clock,
     ) -> None:
         self._storage = storage
         self._governance = governance or Governance()
         self._work: Work = work or InlineWork()
+        self._clock = clock
 
     async def report(
         self, pacticipant_name: str, *, version: str | None, environment: str | None
@@ -219,69 +331,30 @@ class CoverageService:
                 if version is not None
                 else await tx.latest_version(pacticipant.id)
             )
-            place = await _environment(tx, environment)
-            baseline = await _deployed(tx, pacticipant, place)
-            names: dict[int, str] = {pacticipant.id: pacticipant.name}
-
-            latest = sorted(
-                [
-                    await _pact(tx, publication, names)
-                    for publication in await tx.latest_publications(pacticipant.id)
-                ],
-                key=lambda found: found[0].consumer,
-            )
-            documents = Documents(
-                own=await _own_pacts(tx, subject, names),
-                consumers=[pact for pact, _ in latest],
-                openapi=await _openapi(tx, pacticipant, subject, newest=True),
-            )
-            verified = []
-            baseline_documents: Documents | None = None
-            if baseline is not None:
-                results = await tx.verifications_of_provider_version(baseline.id)
-                passed = {r.pact_version_id for r in results if r.success}
-                contents = await tx.pact_versions_by_ids(
-                    sorted({r.pact_version_id for r in results})
-                )
-                verified_pacts = [
-                    Pact(
-                        consumer=await _name_of(tx, content.consumer_id, names),
-                        provider=pacticipant.name,
-                        document=content.content,
-                    )
-                    for content in contents
-                ]
-                baseline_documents = Documents(
-                    own=await _own_pacts(tx, baseline, names),
-                    consumers=verified_pacts,
-                    openapi=await _openapi(tx, pacticipant, baseline, newest=False),
-                )
-                verified = [
-                    Verified(
-                        consumer=pact.consumer,
-                        verified=content.id in passed,
-                        by=baseline.number,
-                    )
-                    for pact, content in latest
-                ]
-            else:
-                for pact, content in latest:
-                    results = await tx.verifications_of_pact_version(content.id)
-                    verified.append(
-                        Verified(consumer=pact.consumer, verified=any(r.success for r in results))
-                    )
-            runs = [] if subject is None else await tx.test_runs_of_version(subject.id)
-            facts = CoverageFacts(
-                pacticipant=pacticipant.name,
-                version=None if subject is None else subject.number,
-                mode=mode,
-                environment=None if place is None else place.name,
-                baseline_version=None if baseline is None else baseline.number,
-                documents=documents,
-                baseline_documents=baseline_documents,
-                runs=newest_cases(runs),
-                verified=verified,
-            )
+            facts = await coverage_facts(tx, mode, pacticipant, subject, environment)
         # Parsing the documents and matching tests to points is CPU work: off the event loop,
         # under the work budget (past it, a 422 naming the budget).
         return await self._work.run(coverage_task, facts)
+
+    async def policy(self, pacticipant_name: str) -> int | None:
+        """The pacticipant's coverage policy (the lowest percentage), None when it has none."""
+        async with self._storage.transaction() as tx:
+            return await tx.coverage_minimum(pacticipant_name)
+
+    async def set_policy(self, pacticipant_name: str, minimum: int | None) -> int | None:
+        """Set (or, with None, remove) the pacticipant's coverage policy."""
+        check_name(pacticipant_name, "/pacticipant", "pacticipant name")
+        async with self._storage.transaction() as tx:
+            before = await tx.coverage_minimum(pacticipant_name)
+            now = self._clock()
+            await tx.save_coverage_minimum(pacticipant_name, minimum, now)
+            await audit(
+                tx,
+                now,
+                "coverage-policy.set",
+                f"coverage-policy:{pacticipant_name}",
+                None if before is None else str(before),
+                None if minimum is None else str(minimum),
+                pacticipant_name,
+            )
+            return minimum

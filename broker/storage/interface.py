@@ -956,6 +956,16 @@ class TestResults(Protocol):
         """Every report the version published, oldest first."""
         ...
 
+    async def coverage_minimum(self, pacticipant_name: str) -> int | None:
+        """The pacticipant's coverage policy: the lowest percentage can-i-deploy lets through."""
+        ...
+
+    async def save_coverage_minimum(
+        self, pacticipant_name: str, minimum: int | None, now: datetime
+    ) -> None:
+        """Set the pacticipant's coverage policy (None: remove it)."""
+        ...
+
 
 class Webhooks(Protocol):
     """Webhook definitions."""

@@ -67,3 +67,26 @@ class TestResultRows:
             "SELECT * FROM test_results WHERE version_id = ? ORDER BY id", version_id
         )
         return [_run(row) for row in rows]
+
+    async def coverage_minimum(self, pacticipant_name: str) -> int | None:
+        found = await self._db.fetchval(
+            "SELECT minimum FROM coverage_policies WHERE pacticipant_name = ?", pacticipant_name
+        )
+        return None if found is None else int(found)
+
+    async def save_coverage_minimum(
+        self, pacticipant_name: str, minimum: int | None, now: datetime
+    ) -> None:
+        if minimum is None:
+            await self._db.execute(
+                "DELETE FROM coverage_policies WHERE pacticipant_name = ?", pacticipant_name
+            )
+            return
+        await self._db.execute(
+            "INSERT INTO coverage_policies (pacticipant_name, minimum, updated_at)"
+            " VALUES (?, ?, ?) ON CONFLICT (pacticipant_name)"
+            " DO UPDATE SET minimum = excluded.minimum, updated_at = excluded.updated_at",
+            pacticipant_name,
+            minimum,
+            self._db.time(now),
+        )

@@ -17,3 +17,12 @@ CREATE TABLE test_results (
     created_at {{time}} NOT NULL
 );
 CREATE INDEX test_results_by_version ON test_results (version_id, id);
+
+-- A pacticipant's coverage policy (off unless set): can-i-deploy answers no for a version whose
+-- coverage of its target, against the environment asked about, is below `minimum` percent.
+-- By name, as approval policies are, so a policy may be set before the first publication.
+CREATE TABLE coverage_policies (
+    pacticipant_name TEXT PRIMARY KEY,
+    minimum {{bigint}} NOT NULL,
+    updated_at {{time}} NOT NULL
+);

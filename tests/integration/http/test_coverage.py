@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -36,3 +38,61 @@ async def test_a_pacticipant_with_nothing_published_is_fully_covered(client: Cli
     assert markdown.headers["content-type"].startswith("text/markdown")
     assert "No version yet, mode greenfield." in markdown.text
     assert markdown.text.endswith("## Coverage Gaps\n\nNone.\n")
+
+
+OPENAPI = {
+    "openapi": "3.0.3",
+    "info": {"title": "Orders", "version": "1"},
+    "security": [{"bearerAuth": []}],
+    "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    "paths": {"/orders": {"get": {"operationId": "listOrders", "responses": {"200": {}}}}},
+}
+
+
+async def can_i_deploy(client: Client) -> dict[str, Any]:
+    answer = await client.get("/can-i-deploy?pacticipant=Orders&version=1&environment=production")
+    assert answer.status_code == 200, answer.text
+    summary: dict[str, Any] = answer.json()["summary"]
+    return summary
+
+
+async def test_can_i_deploy_says_no_below_the_coverage_policy(client: Client) -> None:
+    """Off by default; set, it holds a version whose coverage of its target is lower."""
+    content = base64.b64encode(json.dumps(OPENAPI).encode()).decode()
+    published = await client.post(
+        "/provider-contracts/provider/Orders/publish",
+        json={
+            "pacticipantVersionNumber": "1",
+            "contract": {
+                "content": content,
+                "contentType": "application/json",
+                "specification": "oas",
+            },
+        },
+    )
+    assert published.status_code == 200, published.text
+    created = await client.post("/environments", json={"name": "production", "production": True})
+    assert created.status_code == 201, created.text
+    assert (await can_i_deploy(client))["deployable"] is True
+    policy = "/pacticipants/Orders/coverage-policy"
+    assert (await client.get(policy)).json()["minimum"] is None
+
+    refused = await client.put(policy, json={"minimum": 101}, headers=PROBLEM)
+    assert refused.status_code == 400
+    assert [e["pointer"] for e in refused.json()["errors"]] == ["/minimum"]
+    assert (await client.put(policy, json={"minimum": 50})).json()["minimum"] == 50
+    held = await can_i_deploy(client)
+    assert held["deployable"] is False
+    assert held["reason"] == (
+        "Orders 1 covers 0% of its integration test target (0 of 1 points), below its"
+        " coverage policy of 50%."
+    )
+    report = "<testsuite><testcase classname='listOrders' name='auth.valid'/></testsuite>"
+    results = await client.post(
+        "/pacticipants/Orders/versions/1/test-results",
+        json={"kind": "api", "reports": [{"name": "probe.xml", "content": report}]},
+    )
+    assert results.status_code == 201
+    assert (await can_i_deploy(client))["deployable"] is True  # contract and auth: covered
+    await client.put(policy, json={"minimum": None})
+    assert (await client.get(policy)).json()["minimum"] is None

@@ -107,3 +107,21 @@ async def test_a_version_with_test_results_is_no_orphan(
         assert await tx.delete_orphan_versions([pacticipant.id]) == 0
     async with storage.transaction() as tx:
         assert len(await tx.test_runs_of_version(version.id)) == 1
+
+
+async def test_a_coverage_policy_is_set_replaced_and_removed(
+    storage: Storage, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        assert await tx.coverage_minimum("Orders") is None
+        await tx.save_coverage_minimum("Orders", 80, now)
+        await tx.save_coverage_minimum("Web", 10, now)
+    async with storage.transaction() as tx:
+        assert await tx.coverage_minimum("Orders") == 80
+        await tx.save_coverage_minimum("Orders", 65, now + timedelta(seconds=1))
+    async with storage.transaction() as tx:
+        assert await tx.coverage_minimum("Orders") == 65
+        await tx.save_coverage_minimum("Orders", None, now)
+    async with storage.transaction() as tx:
+        assert await tx.coverage_minimum("Orders") is None
+        assert await tx.coverage_minimum("Web") == 10
