@@ -363,6 +363,15 @@ CASES = [
         400,
         "reports.0.content",
     ),
+    case(
+        "coverage-policy-too-high",
+        "PUT",
+        "/pacticipants/A/coverage-policy",
+        '{"minimum": 101}',
+        400,
+        "minimum",
+    ),
+    case("coverage-policy-empty", "PUT", "/pacticipants/A/coverage-policy", "{}", 400, "minimum"),
     # pacts
     case("publish-malformed", "POST", "/contracts/publish", '{"pacticipantName": ', 400, "request"),
     case(
