@@ -69,6 +69,17 @@ def register(
     )
     report.set_defaults(handler=coverage)
 
+    policy = commands.add_parser(
+        "set-coverage-policy",
+        parents=[common],
+        help="make can-i-deploy say no below a coverage percentage (admin)",
+    )
+    policy.add_argument("-a", "--pacticipant", required=True, help="the pacticipant, e.g. Orders")
+    level = policy.add_mutually_exclusive_group(required=True)
+    level.add_argument("--minimum", type=percent, help="the lowest percentage let through")
+    level.add_argument("--off", action="store_true", help="remove the policy (the default)")
+    policy.set_defaults(handler=set_coverage_policy)
+
 
 def percent(text: str) -> float:
     """An argparse type: a percentage from 0 to 100."""
@@ -129,3 +140,17 @@ def coverage(broker: BrokerClient, args: argparse.Namespace) -> Outcome:
         )
         return Outcome(text if args.output == JSON else f"{text}\n\n{note}", 1)
     return Outcome(text)
+
+
+def set_coverage_policy(broker: BrokerClient, args: argparse.Namespace) -> str:
+    """One sentence; `--output json`: the policy as the broker serves it."""
+    minimum = None if args.off else round(args.minimum)
+    saved = broker.set_coverage_policy(args.pacticipant, minimum)
+    if args.output == JSON:
+        return output.as_json(saved)
+    if saved.minimum is None:
+        return f"{saved.pacticipant} has no coverage policy: can-i-deploy does not ask."
+    return (
+        f"can-i-deploy now says no for a version of {saved.pacticipant} covering less than"
+        f" {saved.minimum}% of its integration test target."
+    )

@@ -17,7 +17,13 @@ takes or returns. The modules under it (`_client.py`, `_wire.py`, ...) are priva
 from clients.sdk._async_client import AsyncBrokerClient
 from clients.sdk._audit import AuditEntry
 from clients.sdk._client import BrokerClient
-from clients.sdk._coverage import Coverage, CoveragePoint, TestResultReport, TestResults
+from clients.sdk._coverage import (
+    Coverage,
+    CoveragePoint,
+    CoveragePolicy,
+    TestResultReport,
+    TestResults,
+)
 from clients.sdk._errors import (
     BrokerError,
     BrokerUnreachableError,
@@ -81,6 +87,7 @@ __all__ = [
     "Contract",
     "Coverage",
     "CoveragePoint",
+    "CoveragePolicy",
     "CrossOriginError",
     "DeployedVersion",
     "DeployedVersionList",

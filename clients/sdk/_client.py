@@ -29,7 +29,7 @@ from clients.sdk import (
 )
 from clients.sdk._audit import AuditEntry
 from clients.sdk._builder import RequestBuilder, log_exchange, unreachable
-from clients.sdk._coverage import Coverage, TestResults
+from clients.sdk._coverage import Coverage, CoveragePolicy, TestResults
 from clients.sdk._governance import ApprovalPolicy, ChangeRequest, PacticipantMode, Team
 from clients.sdk._matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
 from clients.sdk._notifications import Notification
@@ -424,6 +424,10 @@ class BrokerClient:
                 self._session, pacticipant, version=version, environment=environment
             )
         )
+
+    def set_coverage_policy(self, pacticipant: str, minimum: int | None) -> CoveragePolicy:
+        """Make can-i-deploy say no below `minimum` percent coverage (admin); None: no policy."""
+        return self._run(_coverage.set_coverage_policy(self._session, pacticipant, minimum))
 
     def list_webhook_deliveries(
         self, *, status: str | None = None, limit: int = 100

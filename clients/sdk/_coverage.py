@@ -178,3 +178,18 @@ def get_coverage_markdown(
     response = yield request
     session.builder.check(response)
     return response.text
+
+
+class CoveragePolicy(Resource, frozen=True, kw_only=True):
+    """`/pacticipants/{p}/coverage-policy`: the lowest percentage can-i-deploy lets through."""
+
+    pacticipant: str
+    minimum: int | None = None
+
+
+def set_coverage_policy(
+    session: Session, pacticipant: str, minimum: int | None
+) -> Operation[CoveragePolicy]:
+    """Set the pacticipant's coverage policy (admin); None removes it."""
+    href = hal.expand("/pacticipants/{pacticipant}/coverage-policy", {"pacticipant": pacticipant})
+    return (yield from session.fetch("PUT", href, CoveragePolicy, body={"minimum": minimum}))

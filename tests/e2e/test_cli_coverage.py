@@ -180,3 +180,19 @@ def test_publishing_results_prints_each_report_and_refuses_a_bomb(
     assert refused.returncode == 1
     assert "declares a document type" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_coverage_policy_makes_can_i_deploy_say_no(broker_url: str, tmp_path: Path) -> None:
+    """Orders 1.0.0 covers 50% of its target; a policy of 60% holds it, `--off` lets it go."""
+    build_world(broker_url, tmp_path)
+    ask = ("can-i-deploy", "-a", "Orders", "-e", "1.0.0", "--to-environment", "production")
+    set_policy = ok(broker_url, "set-coverage-policy", "--pacticipant", "Orders", "--minimum", "60")
+    assert "less than 60%" in set_policy
+    held = accord(broker_url, *ask)
+    assert held.returncode == 1
+    assert (
+        "Orders 1.0.0 covers 50% of its integration test target (3 of 6 points), below its"
+        " coverage policy of 60%" in held.stdout
+    )
+    ok(broker_url, "set-coverage-policy", "--pacticipant", "Orders", "--off")
+    assert "coverage policy" not in accord(broker_url, *ask).stdout
