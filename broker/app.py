@@ -25,6 +25,7 @@ from broker.http.problems import domain_error_handler, http_error_handler, inter
 from broker.http.routes import (
     admin,
     audit,
+    coverage,
     deploy_badges,
     deployments,
     environments,
@@ -39,6 +40,7 @@ from broker.http.routes import (
     pacticipants,
     pacts,
     provider_contracts,
+    test_results,
     users,
     verifications,
     versions,
@@ -54,6 +56,7 @@ from broker.services.can_i_deploy import CanIDeployService
 from broker.services.change_requests import GovernanceService
 from broker.services.clock import system_clock
 from broker.services.contracts import ContractService
+from broker.services.coverage import CoverageService
 from broker.services.deployments import DeploymentService
 from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
@@ -64,6 +67,7 @@ from broker.services.login_throttle import LoginThrottle
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
+from broker.services.test_results import TestResultService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
@@ -146,6 +150,8 @@ def wire_services(
             doorbell,
         ),
         webhooks=WebhookService(storage, WebhookPolicy.from_settings(settings), resolver),
+        test_results=TestResultService(storage, work=work),
+        coverage=CoverageService(storage, governance=rules, work=work),
     )
 
 
@@ -271,6 +277,8 @@ def create_app(settings: Settings) -> Litestar:
             users.UserController,
             audit.AuditController,
             notifications.NotificationController,
+            test_results.TestResultController,
+            coverage.CoverageController,
             governance.GovernanceController,
             webhook_deliveries.WebhookDeliveryController,
             webhooks.WebhookController,

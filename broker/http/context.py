@@ -22,6 +22,7 @@ from broker.services.auth import AuthService
 from broker.services.can_i_deploy import CanIDeployService
 from broker.services.change_requests import GovernanceService
 from broker.services.contracts import ContractService
+from broker.services.coverage import CoverageService
 from broker.services.deployments import DeploymentService
 from broker.services.doorbell import Doorbell
 from broker.services.environments import EnvironmentService
@@ -30,6 +31,7 @@ from broker.services.integrations import IntegrationService
 from broker.services.notifications import NotificationService
 from broker.services.pacticipants import PacticipantService
 from broker.services.provider_contracts import ProviderContractService
+from broker.services.test_results import TestResultService
 from broker.services.users import UserService
 from broker.services.verifications import VerificationService
 from broker.services.versions import VersionService
@@ -67,6 +69,8 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     """Rung after a transaction stored webhook deliveries: the delivery workers wait on it."""
     webhook_deliveries: WebhookDeliveryService
     webhooks: WebhookService
+    test_results: TestResultService
+    coverage: CoverageService
 
 
 def provide_links(request: AnyRequest, state: State) -> Links:

@@ -27,6 +27,7 @@ from broker.domain.matrix import (
 from broker.domain.model import Pacticipant, Version
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import first_problem, verdict_for
+from broker.services.coverage import coverage_holds
 from broker.services.deployments import live_versions
 from broker.services.governance import Governance
 from broker.services.versions import branch_head
@@ -159,6 +160,14 @@ class CanIDeployService:
             warnings: list[str] = []
             for pacticipant, selected in chosen.values():
                 holds += await self._governance.holds(tx, pacticipant, selected)
+                holds += await coverage_holds(
+                    tx,
+                    self._work,
+                    self._governance,
+                    pacticipant=pacticipant,
+                    version=selected,
+                    environment=target.name if target.kind == "environment" else None,
+                )
                 warnings += await self._governance.warnings(tx, pacticipant, selected)
             decision = governed(decision, holds, warnings)
             return Answer(decision=decision, rows=_rows(decision, gathered.facts))

@@ -89,7 +89,9 @@ class IntegrationRows:
                 " AND NOT EXISTS (SELECT 1 FROM verifications v"
                 "   WHERE v.provider_version_id = versions.id)"
                 " AND NOT EXISTS (SELECT 1 FROM provider_contract_publications pc"
-                "   WHERE pc.provider_version_id = versions.id)",
+                "   WHERE pc.provider_version_id = versions.id)"
+                " AND NOT EXISTS (SELECT 1 FROM test_results tr"
+                "   WHERE tr.version_id = versions.id)",
                 pacticipant_id,
             )
         return deleted

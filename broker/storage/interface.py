@@ -2,8 +2,8 @@
 
 `Transaction` is every role at once (`AuditLog`, `GovernanceRecords`, `Pacticipants`, `Versions`,
 `Environments`, `Deployments`, `Pacts`, `Integrations`, `Contracts`, `Selection`, `Auth`,
-`Notifications`, `Retention`, …); a function that needs only some roles says so in its
-parameter types.
+`Notifications`, `Retention`, `TestResults`, …); a function that needs only some roles says so
+in its parameter types.
 
 A service opens one transaction per use case; everything it writes commits together or not at
 all. Services pass in times and ids, so both adapters store the same values. Adapters translate
@@ -49,6 +49,7 @@ from broker.domain.model import (
 )
 from broker.domain.notifications import Notification, NotifiedChange
 from broker.domain.retention import Counts, OutboxCounts, VersionFacts
+from broker.domain.test_results import TestReport, TestRun
 from broker.domain.webhooks import (
     Attempt,
     Delivery,
@@ -649,7 +650,7 @@ class Integrations(Protocol):
         ...
 
     async def delete_orphan_versions(self, pacticipant_ids: Sequence[int]) -> int:
-        """Remove the pacticipants' versions no pact, result or provider contract names."""
+        """Remove the pacticipants' versions no pact, result, contract or test report names."""
         ...
 
     async def delete_pacticipant_if_orphan(self, pacticipant_id: int) -> bool:
@@ -977,6 +978,38 @@ class Notifications(Protocol):
         ...
 
 
+class TestResults(Protocol):
+    """Published test results (JUnit reports) of pacticipant versions."""
+
+    async def insert_test_run(
+        self,
+        *,
+        pacticipant_id: int,
+        version_id: int,
+        kind: str,
+        systems: Sequence[str],
+        branch: str | None,
+        report: TestReport,
+        now: datetime,
+    ) -> TestRun:
+        """Store one report a version published, with its kind and the systems involved."""
+        ...
+
+    async def test_runs_of_version(self, version_id: int) -> list[TestRun]:
+        """Every report the version published, oldest first."""
+        ...
+
+    async def coverage_minimum(self, pacticipant_name: str) -> int | None:
+        """The pacticipant's coverage policy: the lowest percentage can-i-deploy lets through."""
+        ...
+
+    async def save_coverage_minimum(
+        self, pacticipant_name: str, minimum: int | None, now: datetime
+    ) -> None:
+        """Set the pacticipant's coverage policy (None: remove it)."""
+        ...
+
+
 class Webhooks(Protocol):
     """Webhook definitions."""
 
@@ -1249,6 +1282,7 @@ class Transaction(
     Selection,
     Auth,
     Notifications,
+    TestResults,
     Webhooks,
     WebhookOutbox,
     EventFacts,

@@ -15,6 +15,7 @@ from broker.storage.pacticipants import PacticipantRows
 from broker.storage.pacts import PactRows
 from broker.storage.retention import RetentionRows
 from broker.storage.selection import SelectionRows
+from broker.storage.test_results import TestResultRows
 from broker.storage.versions import VersionRows
 from broker.storage.webhooks import WebhookRows
 
@@ -32,6 +33,7 @@ class StorageTransaction(
     PactRows,
     RetentionRows,
     SelectionRows,
+    TestResultRows,
     VersionRows,
     WebhookRows,
 ):

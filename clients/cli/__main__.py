@@ -36,6 +36,7 @@ from clients.cli import (
     webhook_deliveries,
 )
 from clients.cli import compare as compare_command
+from clients.cli import coverage as coverage_commands
 from clients.cli import diff_spec as diff_spec_command
 from clients.cli import fault_proxy as fault_proxy_command
 from clients.cli import matrix as matrix_commands
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         users,
         governance,
         notification_commands,
+        coverage_commands,
         webhook_deliveries,
     ):
         group.register(commands, common)

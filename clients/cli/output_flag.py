@@ -21,6 +21,11 @@ OUTPUTS = (TABLE, JSON)
 WITH_JUNIT = (*OUTPUTS, JUNIT)
 """What `--output` takes on a command that reports test results (`verify`)."""
 
+MARKDOWN = "markdown"
+WITH_MARKDOWN = (*OUTPUTS, MARKDOWN)
+"""What `--output` takes on a command whose human view is a markdown document (`coverage`:
+`table` and `markdown` print the same)."""
+
 ALIASES = {"text": TABLE}
 """Old names still accepted, each with the name it stands for."""
 
@@ -34,14 +39,15 @@ def add_output_flag(
     parser: argparse.ArgumentParser | argparse._ArgumentGroup,
     *,
     junit: bool = False,
+    markdown: bool = False,
     help_text: str = "table (default) or json",
 ) -> None:
-    """Add `-o/--output` with the canonical choices (and `junit` when `junit`)."""
+    """Add `-o/--output` with the canonical choices (and `junit` or `markdown` when asked)."""
     parser.add_argument(
         "-o",
         "--output",
         type=output_name,
-        choices=WITH_JUNIT if junit else OUTPUTS,
+        choices=WITH_JUNIT if junit else WITH_MARKDOWN if markdown else OUTPUTS,
         default=TABLE,
         help=help_text,
     )

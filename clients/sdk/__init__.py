@@ -17,6 +17,13 @@ takes or returns. The modules under it (`_client.py`, `_wire.py`, ...) are priva
 from clients.sdk._async_client import AsyncBrokerClient
 from clients.sdk._audit import AuditEntry
 from clients.sdk._client import BrokerClient
+from clients.sdk._coverage import (
+    Coverage,
+    CoveragePoint,
+    CoveragePolicy,
+    TestResultReport,
+    TestResults,
+)
 from clients.sdk._errors import (
     BrokerError,
     BrokerUnreachableError,
@@ -78,6 +85,9 @@ __all__ = [
     "Contact",
     "ContactDetails",
     "Contract",
+    "Coverage",
+    "CoveragePoint",
+    "CoveragePolicy",
     "CrossOriginError",
     "DeployedVersion",
     "DeployedVersionList",
@@ -108,6 +118,8 @@ __all__ = [
     "SelfVerification",
     "Tag",
     "Team",
+    "TestResultReport",
+    "TestResults",
     "Token",
     "UnexpectedResponseError",
     "User",

@@ -15,6 +15,7 @@ import httpx
 
 from clients.sdk import (
     _audit,
+    _coverage,
     _governance,
     _matrix,
     _notifications,
@@ -26,6 +27,7 @@ from clients.sdk import (
 )
 from clients.sdk._audit import AuditEntry
 from clients.sdk._builder import RequestBuilder, log_exchange, unreachable
+from clients.sdk._coverage import Coverage, CoveragePolicy, TestResults
 from clients.sdk._governance import ApprovalPolicy, ChangeRequest, PacticipantMode, Team
 from clients.sdk._matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
 from clients.sdk._notifications import Notification
@@ -381,6 +383,53 @@ class AsyncBrokerClient:
         return await self._run(
             _notifications.list_notifications(self._session, pacticipant, page_size=page_size)
         )
+
+    async def publish_test_results(
+        self,
+        pacticipant: str,
+        version: str,
+        reports: Iterable[tuple[str, bytes]],
+        *,
+        kind: str,
+        systems: Iterable[str] = (),
+        branch: str | None = None,
+    ) -> TestResults:
+        """Publish JUnit XML reports (file name, bytes) of a version's api/event/data/e2e tests."""
+        return await self._run(
+            _coverage.publish_test_results(
+                self._session,
+                pacticipant,
+                version,
+                reports,
+                kind=kind,
+                systems=systems,
+                branch=branch,
+            )
+        )
+
+    async def get_coverage(
+        self, pacticipant: str, *, version: str | None = None, environment: str | None = None
+    ) -> Coverage:
+        """The integration test coverage report of a version (default: the newest)."""
+        return await self._run(
+            _coverage.get_coverage(
+                self._session, pacticipant, version=version, environment=environment
+            )
+        )
+
+    async def get_coverage_markdown(
+        self, pacticipant: str, *, version: str | None = None, environment: str | None = None
+    ) -> str:
+        """The coverage report as INTEGRATION-TEST.md markdown."""
+        return await self._run(
+            _coverage.get_coverage_markdown(
+                self._session, pacticipant, version=version, environment=environment
+            )
+        )
+
+    async def set_coverage_policy(self, pacticipant: str, minimum: int | None) -> CoveragePolicy:
+        """Make can-i-deploy say no below `minimum` percent coverage (admin); None: no policy."""
+        return await self._run(_coverage.set_coverage_policy(self._session, pacticipant, minimum))
 
     async def list_webhook_deliveries(
         self, *, status: str | None = None, limit: int = 100

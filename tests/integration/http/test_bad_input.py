@@ -336,6 +336,42 @@ CASES = [
         400,
         "pacticipantVersionNumber",
     ),
+    # test results
+    case("test-results-malformed", "POST", f"{VERSION}/test-results", '{"kind": ', 400, "request"),
+    case(
+        "test-results-missing-kind",
+        "POST",
+        f"{VERSION}/test-results",
+        '{"reports": []}',
+        400,
+        "kind",
+    ),
+    case(
+        "test-results-bad-kind",
+        "POST",
+        f"{VERSION}/test-results",
+        '{"kind": "smoke", "reports": [{"name": "a.xml", "content": "<testsuite/>"}]}',
+        400,
+        "kind",
+    ),
+    case(
+        "test-results-entity",
+        "POST",
+        f"{VERSION}/test-results",
+        '{"kind": "api", "reports": [{"name": "a.xml",'
+        ' "content": "<!DOCTYPE t [<!ENTITY e \\"x\\">]><testsuite name=\\"&e;\\"/>"}]}',
+        400,
+        "reports.0.content",
+    ),
+    case(
+        "coverage-policy-too-high",
+        "PUT",
+        "/pacticipants/A/coverage-policy",
+        '{"minimum": 101}',
+        400,
+        "minimum",
+    ),
+    case("coverage-policy-empty", "PUT", "/pacticipants/A/coverage-policy", "{}", 400, "minimum"),
     # pacts
     case("publish-malformed", "POST", "/contracts/publish", '{"pacticipantName": ', 400, "request"),
     case(

@@ -47,6 +47,7 @@ _DESERIALIZERS: dict[str, Callable[[bytes], Any]] = {
     "application/problem+json": _json,
     "image/svg+xml": _text,
     "text/vnd.graphviz": _text,
+    "text/markdown": _text,
 }
 
 
@@ -261,6 +262,28 @@ async def test_webhooks_and_their_deliveries_conform(api: Conformance) -> None:
     unknown = await api.send("POST", "/webhooks/no-such-webhook-0000/execute")
     assert unknown.status_code == 404
     assert (await api.send("DELETE", f"/webhooks/{uuid}")).status_code == 204
+
+
+async def test_test_results_and_the_coverage_report_conform(api: Conformance) -> None:
+    results = "/pacticipants/Orders/versions/1/test-results"
+    report = '<testsuite name="e2e"><testcase classname="checkout" name="pays"/></testsuite>'
+    published = await api.send(
+        "POST",
+        results,
+        json={"kind": "e2e", "systems": ["Web"], "reports": [{"name": "a.xml", "content": report}]},
+    )
+    assert published.status_code == 201, published.text
+    await api.send("GET", results)
+    assert (await api.send("GET", "/pacticipants/Orders/coverage")).json()["workflows"] == [
+        {"name": "e2e", "tests": 1, "failed": 0, "systems": ["Web"]}
+    ]
+    markdown = await api.send(
+        "GET", "/pacticipants/Web/coverage", headers={"Accept": "text/markdown"}
+    )
+    assert markdown.text.startswith("# Integration Tests: Web\n")
+    assert "| Orders | /orders/1 | GET | a request |" in markdown.text
+    refused = await api.send("GET", "/pacticipants/Web/coverage?environment=nowhere")
+    assert refused.status_code == 404
 
 
 async def test_errors_conform_in_both_media_types(api: Conformance) -> None:

@@ -7,10 +7,12 @@ import argparse
 import pytest
 
 from clients.cli.__main__ import build_parser
-from clients.cli.output_flag import OUTPUTS, WITH_JUNIT
+from clients.cli.output_flag import OUTPUTS, WITH_JUNIT, WITH_MARKDOWN
 
 # Commands that report test results add `junit`; the rest take exactly `table|json`.
 JUNIT_COMMANDS = {"verify", "probe"}
+# Commands whose human view is a markdown document add `markdown` (the same as `table`).
+MARKDOWN_COMMANDS = {"coverage"}
 # `accord broker ...` hands its arguments to the broker's own parser; `accord fault-proxy` is a
 # server that prints no output.
 PASS_THROUGH = {"broker", "fault-proxy"}
@@ -38,7 +40,13 @@ def test_trust_15_every_command_takes_the_same_output_names() -> None:
         if name in PASS_THROUGH:
             continue
         action = output_action(parser)
-        expected = WITH_JUNIT if name in JUNIT_COMMANDS else OUTPUTS
+        expected = (
+            WITH_JUNIT
+            if name in JUNIT_COMMANDS
+            else WITH_MARKDOWN
+            if name in MARKDOWN_COMMANDS
+            else OUTPUTS
+        )
         if (
             tuple(action.choices or ()) != expected
             or action.default != "table"
