@@ -231,13 +231,13 @@ async def test_a_named_lock_held_through_pgbouncer_excludes_another_holder(
 
 
 async def test_without_ignore_startup_parameters_pgbouncer_refuses_the_broker(
-    clean_postgres_database_url: str,
+    empty_postgres_database_url: str,
 ) -> None:
     """Why the README names `ignore_startup_parameters`; and what PgBouncer then ignores."""
     refused = pytest.raises(StorageUnavailableError, match="unsupported startup parameter: jit")
-    with running_pgbouncer(clean_postgres_database_url, ignore="") as bouncer, refused:
+    with running_pgbouncer(empty_postgres_database_url, ignore="") as bouncer, refused:
         await PostgresStorage.open(bouncer.url, statement_cache=0)
-    with running_pgbouncer(clean_postgres_database_url) as bouncer:
+    with running_pgbouncer(empty_postgres_database_url) as bouncer:
         storage = await PostgresStorage.open(bouncer.url, statement_cache=0)
         try:
             async with storage.transaction():
@@ -250,3 +250,19 @@ async def test_without_ignore_startup_parameters_pgbouncer_refuses_the_broker(
                 await connection.close()
         finally:
             await storage.close()
+    # What the README says to do instead: the settings on the database, which the server
+    # connections PgBouncer opens from then on take.
+    name = urlsplit(empty_postgres_database_url).path.lstrip("/")
+    direct = await asyncpg.connect(empty_postgres_database_url)
+    try:
+        await direct.execute(f'ALTER DATABASE "{name}" SET jit = off')
+        await direct.execute(f'ALTER DATABASE "{name}" SET statement_timeout = 10000')
+    finally:
+        await direct.close()
+    with running_pgbouncer(empty_postgres_database_url) as bouncer:
+        connection = await asyncpg.connect(bouncer.url, statement_cache_size=0)
+        try:
+            assert await connection.fetchval("SHOW jit") == "off"
+            assert await connection.fetchval("SHOW statement_timeout") == "10s"
+        finally:
+            await connection.close()
