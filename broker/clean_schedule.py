@@ -2,10 +2,11 @@
 
 Each broker process with a schedule runs one `CleanSchedule` (started by `app.py`). When the
 interval has passed it asks the storage for the `accord.retention.clean` lock without waiting:
-on PostgreSQL a session advisory lock, so of several replicas one cleans and the others skip
-this turn; on SQLite the lock is the process's own. The run is the command's, with the flags of
-`ACCORD_CLEAN_OPTIONS`, as the actor `schedule:clean`, sealed with the audit key; its counts go
-to the log and to its audit entry. A failed run is logged and the next turn comes as usual.
+on PostgreSQL an advisory lock held by a transaction open for the run, so of several replicas
+one cleans and the others skip this turn; on SQLite the lock is the process's own. The run is
+the command's, with the flags of `ACCORD_CLEAN_OPTIONS`, as the actor `schedule:clean`, sealed
+with the audit key; its counts go to the log and to its audit entry. A failed run is logged and
+the next turn comes as usual.
 """
 
 from __future__ import annotations

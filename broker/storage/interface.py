@@ -1332,8 +1332,9 @@ class Storage(Protocol):
     def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:
         """Hold a named lock across transactions while the block runs; whether it was got.
 
-        Never waits: False when another holder has it. PostgreSQL: a session advisory lock on
-        a pooled connection kept for the block, so one replica of several holds it; SQLite:
+        Never waits: False when another holder has it. PostgreSQL: an advisory lock of a
+        transaction kept open for the block (so it holds behind PgBouncer in transaction mode
+        too), so one replica of several holds it; SQLite:
         within this process (its one broker process).
         """
         ...

@@ -227,7 +227,12 @@ class PostgresStorage:
                 },
             )
         except UNAVAILABLE_ERRORS as error:
-            raise StorageUnavailableError(f"Cannot reach PostgreSQL at {redact(dsn)}") from error
+            # What the server (or a pooler before it) answered, such as PgBouncer's
+            # "unsupported startup parameter: jit", says what to change; a socket error does not.
+            said = f": {error}" if isinstance(error, asyncpg.PostgresError) else ""
+            raise StorageUnavailableError(
+                f"Cannot reach PostgreSQL at {redact(dsn)}{said}"
+            ) from error
         return cls(pool, dsn, timeout)
 
     @property
@@ -267,17 +272,27 @@ class PostgresStorage:
 
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[bool]:
-        """A session advisory lock named by `name`'s hash, on a connection held for the block."""
+        """A transaction advisory lock named by `name`'s hash, in a transaction held for the block.
+
+        Transaction-scoped rather than a session lock: a pooler in transaction mode (PgBouncer)
+        keeps one server connection for a transaction, but hands the statements outside one to
+        any, so a session lock taken there would stay on a server connection other clients then
+        get (and hold it again, a session lock being re-entrant). The transaction only holds the
+        lock, so it may be idle for the block's whole run: no idle timeout for it.
+        """
         key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
         async with self._connection() as connection:
+            transaction = connection.transaction()
             with unavailable_on_connection_loss(connection):
-                got = bool(await connection.fetchval("SELECT pg_try_advisory_lock($1)", key))
+                await transaction.start()
+                await connection.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+                got = bool(await connection.fetchval("SELECT pg_try_advisory_xact_lock($1)", key))
             try:
                 yield got
             finally:
-                if got:
-                    with suppress(*UNAVAILABLE_ERRORS):
-                        await connection.execute("SELECT pg_advisory_unlock($1)", key)
+                # The commit ends the lock; a lost connection ended it already.
+                with suppress(*UNAVAILABLE_ERRORS, asyncpg.InterfaceError):
+                    await transaction.commit()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[StorageTransaction]:
