@@ -112,6 +112,22 @@ class Webhook(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
 
 
+class Listener(msgspec.Struct, frozen=True, kw_only=True):
+    """What deciding whether an enabled webhook hears an event needs, and no more.
+
+    A change reads every enabled webhook as a listener (not its request, credentials or times,
+    which only a delivery needs), so webhooks cost a publication little.
+    """
+
+    id: int
+    uuid: str
+    description: str | None = None
+    consumer: PacticipantSelector | None = None
+    provider: PacticipantSelector | None = None
+    events: tuple[str, ...] = DEFAULT_EVENTS
+    enabled: bool = True
+
+
 class WebhookDraft(msgspec.Struct, frozen=True, kw_only=True):
     """A webhook as a request describes it, before it is stored."""
 
@@ -133,7 +149,7 @@ class EventSubject(msgspec.Struct, frozen=True, kw_only=True):
     provider_labels: tuple[str, ...] = ()
 
 
-def matches(webhook: Webhook, event: str, subject: EventSubject) -> bool:
+def matches(webhook: Webhook | Listener, event: str, subject: EventSubject) -> bool:
     """Whether an enabled webhook wants this event about this consumer and provider.
 
     A webhook naming a consumer does not hear of events that have none (a provider contract's).

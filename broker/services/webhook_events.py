@@ -22,9 +22,9 @@ from broker.domain.errors import Notice
 from broker.domain.model import Pacticipant
 from broker.domain.webhooks import (
     EventSubject,
+    Listener,
     NewEvent,
     Target,
-    Webhook,
     matches,
     ordered_uuid,
     sequence_key,
@@ -63,12 +63,12 @@ class Events:
     def __init__(self, tx: EventRoles, now: datetime) -> None:
         self._tx = tx
         self._now = now
-        self._webhooks: list[Webhook] | None = None
+        self._webhooks: list[Listener] | None = None
         self._labels: dict[int, tuple[str, ...]] = {}
-        self._pending: list[tuple[NewEvent, list[Webhook]]] = []
+        self._pending: list[tuple[NewEvent, list[Listener]]] = []
         self.deliveries: list[Triggered] = []
 
-    async def _candidates(self, name: str) -> list[Webhook]:
+    async def _candidates(self, name: str) -> list[Listener]:
         if self._webhooks is None:
             self._webhooks = await self._tx.enabled_webhooks()
         return [w for w in self._webhooks if name in w.events]

@@ -53,6 +53,7 @@ from broker.domain.test_results import TestReport, TestRun
 from broker.domain.webhooks import (
     Attempt,
     Delivery,
+    Listener,
     NewEvent,
     Webhook,
     WebhookDraft,
@@ -1035,8 +1036,8 @@ class Webhooks(Protocol):
         """Webhooks in creation order; narrowed to those naming the consumer and/or provider."""
         ...
 
-    async def enabled_webhooks(self) -> list[Webhook]:
-        """Every enabled webhook, in creation order: the candidates for an event."""
+    async def enabled_webhooks(self) -> list[Listener]:
+        """Every enabled webhook as a listener, in creation order: the candidates for an event."""
         ...
 
     async def delete_webhook(self, uuid: str) -> bool:

@@ -22,6 +22,7 @@ from broker.domain.webhooks import (
     SUCCEEDED,
     Attempt,
     Delivery,
+    Listener,
     NewEvent,
     PacticipantSelector,
     Target,
@@ -43,6 +44,14 @@ _WEBHOOK = (
     "SELECT w.*, c.name AS consumer_name, p.name AS provider_name FROM webhooks w"
     " LEFT JOIN pacticipants c ON c.id = w.consumer_id"
     " LEFT JOIN pacticipants p ON p.id = w.provider_id"
+)
+# What matching an event needs of the enabled webhooks (not the request: deliveries read it).
+_LISTENERS = (
+    "SELECT w.id, w.uuid, w.description, w.events, w.consumer_label, w.provider_label,"
+    " c.name AS consumer_name, p.name AS provider_name FROM webhooks w"
+    " LEFT JOIN pacticipants c ON c.id = w.consumer_id"
+    " LEFT JOIN pacticipants p ON p.id = w.provider_id"
+    " WHERE w.enabled = ? ORDER BY w.id"
 )
 _DELIVERY = (
     "SELECT d.*, w.uuid AS webhook_uuid, e.name AS event_name FROM webhook_deliveries d"
@@ -185,9 +194,19 @@ class WebhookRows:
         rows = await self._db.fetch(f"{_WEBHOOK}{where} ORDER BY w.id", *args)
         return [_webhook(row) for row in rows]
 
-    async def enabled_webhooks(self) -> list[Webhook]:
-        rows = await self._db.fetch(f"{_WEBHOOK} WHERE w.enabled = ? ORDER BY w.id", True)
-        return [_webhook(row) for row in rows]
+    async def enabled_webhooks(self) -> list[Listener]:
+        rows = await self._db.fetch(_LISTENERS, True)
+        return [
+            Listener(
+                id=row["id"],
+                uuid=row["uuid"],
+                description=row["description"],
+                consumer=_selector(row["consumer_name"], row["consumer_label"]),
+                provider=_selector(row["provider_name"], row["provider_label"]),
+                events=tuple(msgspec.json.decode(row["events"], type=list[str])),
+            )
+            for row in rows
+        ]
 
     async def delete_webhook(self, uuid: str) -> bool:
         return await self._db.execute("DELETE FROM webhooks WHERE uuid = ?", uuid) > 0
@@ -265,11 +284,26 @@ class WebhookRows:
             rows = await self._db.fetch(
                 "INSERT INTO webhook_events (uuid, name, consumer_name, provider_name, variables,"  # noqa: S608 - placeholders only
                 " pact_version_sha, consumer_version_id, verification_id, change_request_id,"
-                f" created_at, targets) VALUES {values} RETURNING *",
+                f" created_at, targets) VALUES {values} RETURNING id, uuid",
                 *args,
             )
-            by_uuid = {row["uuid"]: _event(row) for row in rows}
-            stored += [by_uuid[uuid] for uuid in fresh]
+            ids = {row["uuid"]: row["id"] for row in rows}
+            stored += [
+                WebhookEvent(
+                    id=ids[uuid],
+                    uuid=uuid,
+                    name=event.name,
+                    consumer_name=event.subject.consumer,
+                    provider_name=event.subject.provider,
+                    variables=event.variables,
+                    pact_version_sha=event.pact_version_sha,
+                    consumer_version_id=event.consumer_version_id,
+                    verification_id=event.verification_id,
+                    change_request_id=event.change_request_id,
+                    created_at=now,
+                )
+                for uuid, event in zip(fresh, chunk, strict=True)
+            ]
         return stored
 
     async def fan_out_events(self, limit: int = _EVENTS_PER_FAN_OUT) -> int:
