@@ -64,6 +64,11 @@ def test_trust_15_every_json_output_names_its_members_in_camelcase(
     password.write_text("long enough password\n")
     results = tmp_path / "results.txt"
     results.write_text("all passed\n")
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuite name="api" tests="1"><testcase classname="orders" name="auth.valid"/>'
+        "</testsuite>"
+    )
 
     def run(*argv: str) -> object:
         main([*argv, "--output", "json"])
@@ -103,6 +108,9 @@ def test_trust_15_every_json_output_names_its_members_in_camelcase(
         ("can-i-merge", "-a", CONSUMER, "-e", "1.0.0"),
         ("describe-matrix", "-a", CONSUMER, "-e", "1.0.0", "-a", PROVIDER, "-e", "2.0.0"),
         ("list-notifications", "--pacticipant", CONSUMER),
+        ("publish-test-results", str(junit), "-a", CONSUMER, "-e", "1.0.0", "--kind", "api"),
+        ("coverage", "-a", CONSUMER, "-e", "1.0.0"),
+        ("set-coverage-policy", "-a", CONSUMER, "--off"),
         ("create-team", "web", "-a", CONSUMER),
         ("list-teams",),
         ("set-mode", "-a", CONSUMER, "--mode", "brownfield-polish"),
