@@ -47,7 +47,7 @@ from clients.sdk._matrix import (
 )
 from clients.sdk._notifications import Notification
 from clients.sdk._operations import Contract, Saved
-from clients.sdk._provider_contracts import SelfVerification
+from clients.sdk._provider_contracts import ProviderContract, SelfVerification
 from clients.sdk._tokens import Token
 from clients.sdk._users import User
 from clients.sdk._webhook_deliveries import WebhookDelivery
@@ -111,6 +111,7 @@ __all__ = [
     "Pacticipant",
     "PacticipantList",
     "PacticipantMode",
+    "ProviderContract",
     "PublishedContracts",
     "ReleasedVersion",
     "ReleasedVersionList",

@@ -32,7 +32,7 @@ from clients.sdk._governance import ApprovalPolicy, ChangeRequest, PacticipantMo
 from clients.sdk._matrix import Matrix, MatrixQuery, VersionSelector, selectors_of
 from clients.sdk._notifications import Notification
 from clients.sdk._operations import Operation, Saved, Session
-from clients.sdk._provider_contracts import SelfVerification
+from clients.sdk._provider_contracts import ProviderContract, SelfVerification
 from clients.sdk._tokens import Token
 from clients.sdk._users import User
 from clients.sdk._webhook_deliveries import WebhookDelivery
@@ -299,6 +299,12 @@ class AsyncBrokerClient:
                 build_url=build_url,
                 self_verification=self_verification,
             )
+        )
+
+    async def get_provider_contract(self, provider: str, version: str) -> ProviderContract:
+        """The OpenAPI document a provider version published (its text, as the broker stores it)."""
+        return await self._run(
+            _provider_contracts.get_provider_contract(self._session, provider, version)
         )
 
     async def latest_pacts_of_provider(self, provider: str) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from clients.sdk import _hal as hal
 from clients.sdk._operations import Operation, Session
 from clients.sdk._wire import PublishedContracts, Resource
 
@@ -96,3 +97,23 @@ def latest_pacts_of_provider(session: Session, provider: str) -> Operation[list[
         document = yield from session.fetch("GET", link.href, dict[str, Any])
         documents.append(document)
     return documents
+
+
+class ProviderContract(Resource, frozen=True, kw_only=True):
+    """A provider version's stored document: its text, content type, specification and SHA."""
+
+    content: str
+    content_type: str = "application/yaml"
+    specification: str = "oas"
+    sha: str = ""
+
+
+def get_provider_contract(
+    session: Session, provider: str, version: str
+) -> Operation[ProviderContract]:
+    """The document `provider` published for `version` (404 when it published none)."""
+    href = hal.expand(
+        "/provider-contracts/provider/{provider}/version/{version}",
+        {"provider": provider, "version": version},
+    )
+    return (yield from session.fetch("GET", href, ProviderContract))
