@@ -42,6 +42,16 @@ def broker(brokers: BrokerPool, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+def junit_report(folder: Path) -> Path:
+    """A one-test JUnit report, as a runner writes it."""
+    report = folder / "junit.xml"
+    report.write_text(
+        '<testsuite name="api" tests="1"><testcase classname="orders" name="auth.valid"/>'
+        "</testsuite>"
+    )
+    return report
+
+
 def snake_members(document: object, where: str = "$") -> list[str]:
     """The member names of `document` that are not camelCase, each with its place."""
     found: list[str] = []
@@ -64,11 +74,7 @@ def test_trust_15_every_json_output_names_its_members_in_camelcase(
     password.write_text("long enough password\n")
     results = tmp_path / "results.txt"
     results.write_text("all passed\n")
-    junit = tmp_path / "junit.xml"
-    junit.write_text(
-        '<testsuite name="api" tests="1"><testcase classname="orders" name="auth.valid"/>'
-        "</testsuite>"
-    )
+    junit = junit_report(tmp_path)
 
     def run(*argv: str) -> object:
         main([*argv, "--output", "json"])
