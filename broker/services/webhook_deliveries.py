@@ -248,7 +248,7 @@ class WebhookDeliveryService:
     async def delivery(self, uuid: str) -> DeliveryView:
         """One delivery with its event and every attempt; `NotFoundError` for an unknown one."""
         async with self._storage.transaction() as tx:
-            await tx.fan_out_events()  # events stored since the worker last ran
+            await _fan_out(tx)
             delivery = await _require_delivery(tx, uuid)
             view = await _view(tx, delivery, {})
             attempts = await tx.attempts_of(delivery.id)
@@ -264,7 +264,7 @@ class WebhookDeliveryService:
     async def executions(self, webhook_uuid: str, limit: int = MAX_LISTED) -> list[DeliveryView]:
         """A webhook's deliveries, newest first; `NotFoundError` for an unknown webhook."""
         async with self._storage.transaction() as tx:
-            await tx.fan_out_events()  # events stored since the worker last ran
+            await _fan_out(tx)
             webhook = await _require_webhook(tx, webhook_uuid)
             found = await tx.list_deliveries(webhook_id=webhook.id, limit=limit)
             return await _views(tx, found, {webhook.uuid: webhook})
@@ -274,7 +274,7 @@ class WebhookDeliveryService:
     ) -> TriggeredBy:
         """The deliveries of the events the consumer version's pact with the provider caused."""
         async with self._storage.transaction() as tx:
-            await tx.fan_out_events()  # events stored since the worker last ran
+            await _fan_out(tx)
             consumer = await require_pacticipant(tx, consumer_name)
             provider = await require_pacticipant(tx, provider_name)
             version = await require_version(tx, consumer, number)
@@ -302,7 +302,7 @@ class WebhookDeliveryService:
     ) -> TriggeredBy:
         """The deliveries of the events a verification result caused."""
         async with self._storage.transaction() as tx:
-            await tx.fan_out_events()  # events stored since the worker last ran
+            await _fan_out(tx)
             consumer = await require_pacticipant(tx, consumer_name)
             provider = await require_pacticipant(tx, provider_name)
             content = await tx.find_pact_version(consumer.id, provider.id, sha)
@@ -328,7 +328,7 @@ class WebhookDeliveryService:
     async def deliveries(self, status: str | None, limit: int = MAX_LISTED) -> list[DeliveryView]:
         """Deliveries of every webhook, newest first, of one status or all."""
         async with self._storage.transaction() as tx:
-            await tx.fan_out_events()  # events stored since the worker last ran
+            await _fan_out(tx)
             found = await tx.list_deliveries(status=status, limit=limit)
             return await _views(tx, found, {})
 
@@ -365,6 +365,17 @@ class WebhookDeliveryService:
             )
         self._doorbell.ring()
         return view
+
+
+# Events a read fans out at most (ten statements of 100): a worker drains the rest.
+FAN_OUT_ROUNDS = 10
+
+
+async def _fan_out(tx: WebhookOutbox) -> None:
+    """Make the deliveries of events stored since the worker last ran, so a read shows them."""
+    for _ in range(FAN_OUT_ROUNDS):
+        if not await tx.fan_out_events():
+            return
 
 
 async def _require_webhook(tx: Webhooks, uuid: str) -> Webhook:

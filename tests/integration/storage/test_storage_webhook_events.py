@@ -23,8 +23,11 @@ from broker.domain.webhooks import (
 )
 from broker.services.contracts import Contract, ContractService, PublishRequest
 from broker.services.doorbell import Doorbell
+from broker.services.webhook_deliveries import WebhookDeliveryService
 from broker.services.webhook_events import Events
 from broker.storage.interface import Storage
+from broker.webhooks.guard import WebhookPolicy
+from broker.webhooks.sender import WebhookSender
 from tests.integration.storage.test_storage_pacts import consumer_versions, publish
 
 
@@ -320,3 +323,28 @@ async def test_a_publication_rings_the_doorbell_only_when_it_made_deliveries(
         await tx.insert_webhook(hook("hook-any-aaaaaaaaaaaa"), now)
     await contracts.publish(request("2", "b"))
     assert await bell.wait(0)
+
+
+async def test_a_read_fans_out_a_backlog_beyond_one_statement_of_events(
+    storage: Storage, now: datetime
+) -> None:
+    """With no worker running, reading the newest event's delivery still finds it."""
+    async with storage.transaction() as tx:
+        webhook = await tx.insert_webhook(hook("hook-backlog-aaaaaaaa"), now)
+        backlog = [
+            NewEvent(
+                name=CONTRACT_PUBLISHED,
+                subject=EventSubject(provider=f"P{n}"),
+                variables={},
+                targets=(Target(webhook_id=webhook.id, sequence_key=f"k{n}", uuid=ordered_uuid()),),
+            )
+            for n in range(250)  # more than one fan-out statement takes
+        ]
+        await tx.insert_webhook_events(backlog, now)
+    sender = WebhookSender(WebhookPolicy())
+    try:
+        service = WebhookDeliveryService(storage, sender, Doorbell())
+        newest = await service.delivery(backlog[-1].targets[0].uuid)
+    finally:
+        await sender.aclose()
+    assert (newest.delivery.status, newest.event.provider_name) == (PENDING, "P249")
