@@ -13,6 +13,7 @@ are compared the same way: the keyword means the same in every dialect Accord re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from verifier.spec_diff.model import Level
@@ -176,36 +177,44 @@ def _names(value: Any) -> set[str]:
     return {str(item) for item in value} if isinstance(value, list) else set()
 
 
-def dependent_schemas(walk: SchemaWalk, node: Node) -> None:
-    """`dependentSchemas` entries added or removed (those in both are walked into)."""
+def _entries_added_or_removed(
+    walk: SchemaWalk, node: Node, keyword: str, stem: str, told: Callable[[str, str, str], str]
+) -> None:
+    """Entries of a keyword's mapping added or removed (those in both are walked into).
+
+    Each is reported as `{stem}-added` or `{stem}-removed`, in the words of
+    `told(key, where, action)`.
+    """
     if not _body(walk):
         return
-    base, revision = (
-        _mapping(node.base, "dependentSchemas"),
-        _mapping(node.revision, "dependentSchemas"),
-    )
+    base, revision = _mapping(node.base, keyword), _mapping(node.revision, keyword)
     where = f"{walk.direction} {node.name}"
-    for name in sorted(base.keys() ^ revision.keys()):
-        added = name in revision
+    for key in sorted(base.keys() ^ revision.keys()):
+        added = key in revision
         action = "added" if added else "removed"
-        text = f"The dependent schema of {where} for {name} was {action}."
-        walk.emit(node, f"dependent-schema-{action}", _narrowing(walk, added), text)
+        walk.emit(node, f"{stem}-{action}", _narrowing(walk, added), told(key, where, action))
+
+
+def dependent_schemas(walk: SchemaWalk, node: Node) -> None:
+    """`dependentSchemas` entries added or removed (those in both are walked into)."""
+    _entries_added_or_removed(
+        walk,
+        node,
+        "dependentSchemas",
+        "dependent-schema",
+        lambda name, where, action: f"The dependent schema of {where} for {name} was {action}.",
+    )
 
 
 def pattern_properties(walk: SchemaWalk, node: Node) -> None:
     """`patternProperties` entries added or removed (those in both are walked into)."""
-    if not _body(walk):
-        return
-    base, revision = (
-        _mapping(node.base, "patternProperties"),
-        _mapping(node.revision, "patternProperties"),
+    _entries_added_or_removed(
+        walk,
+        node,
+        "patternProperties",
+        "pattern-property",
+        lambda pattern, where, action: f"The pattern property {pattern!r} of {where} was {action}.",
     )
-    where = f"{walk.direction} {node.name}"
-    for pattern in sorted(base.keys() ^ revision.keys()):
-        added = pattern in revision
-        action = "added" if added else "removed"
-        text = f"The pattern property {pattern!r} of {where} was {action}."
-        walk.emit(node, f"pattern-property-{action}", _narrowing(walk, added), text)
 
 
 def prefix_items(walk: SchemaWalk, node: Node) -> None:
