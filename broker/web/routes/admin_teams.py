@@ -8,6 +8,7 @@ policies are set through the governance service, as `PUT /pacticipants/{p}/mode`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Controller, Response, get, post
@@ -94,6 +95,31 @@ async def _modes(
     return await render(request, "admin_modes.html", context, status=status)
 
 
+async def _change_membership(
+    request: AnyRequest,
+    services: ServicesDep,
+    name: str,
+    change: Callable[[tuple[str, ...], str], tuple[str, ...]],
+    what: str,
+) -> Response[Any]:
+    """Save the team with `change(its pacticipants, the form's pacticipant)`, when that differs.
+
+    A refusal re-renders the teams page with the API's status and message, nothing stored.
+    """
+    form = await request.form()
+    try:
+        pacticipant = _pacticipant(text(form, "pacticipant"))
+        team = await services.auth.team(name)
+        changed = change(team.pacticipants, pacticipant)
+        if changed != team.pacticipants:
+            await services.auth.save_team(name, changed)
+    except REFUSALS as error:
+        return await _teams(
+            request, services, status=status_of(request, error), problem=shown(error)
+        )
+    return done(request, "teams", what=what)
+
+
 class AdminTeamsController(Controller):
     """Teams and what they own; modes and approval policies."""
 
@@ -125,35 +151,26 @@ class AdminTeamsController(Controller):
         self, name: PathName, request: AnyRequest, services: ServicesDep
     ) -> Response[Any]:
         """Add a pacticipant to the team's (`PUT /admin/teams/{name}` with it added)."""
-        form = await request.form()
-        try:
-            added = _pacticipant(text(form, "pacticipant"))
-            team = await services.auth.team(name)
-            if added not in team.pacticipants:
-                await services.auth.save_team(name, (*team.pacticipants, added))
-        except REFUSALS as error:
-            return await _teams(
-                request, services, status=status_of(request, error), problem=shown(error)
-            )
-        return done(request, "teams", what="assigned")
+        return await _change_membership(
+            request,
+            services,
+            name,
+            lambda owned, added: owned if added in owned else (*owned, added),
+            "assigned",
+        )
 
     @post("/teams/{name:str}/unassign", opt=page(admin()), status_code=303)
     async def unassign(
         self, name: PathName, request: AnyRequest, services: ServicesDep
     ) -> Response[Any]:
         """Take a pacticipant from the team's (`PUT /admin/teams/{name}` without it)."""
-        form = await request.form()
-        try:
-            taken = _pacticipant(text(form, "pacticipant"))
-            team = await services.auth.team(name)
-            kept_names = tuple(p for p in team.pacticipants if p != taken)
-            if kept_names != team.pacticipants:
-                await services.auth.save_team(name, kept_names)
-        except REFUSALS as error:
-            return await _teams(
-                request, services, status=status_of(request, error), problem=shown(error)
-            )
-        return done(request, "teams", what="unassigned")
+        return await _change_membership(
+            request,
+            services,
+            name,
+            lambda owned, taken: tuple(p for p in owned if p != taken),
+            "unassigned",
+        )
 
     @get("/modes", opt=page(admin()))
     async def modes(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
