@@ -126,9 +126,9 @@ DISAGREEMENTS: dict[str, tuple[str | None, str, str]] = {
         "oasdiff rates writeOnly changes INFO",
     ),
     "WriteOnlyBCTest.responseWriteOnlyRequiredDecreased": (
-        "response-optional-property-became-not-write-only",
-        "INFO",
-        "oasdiff rates writeOnly changes INFO",
+        "response-required-property-became-not-write-only",
+        "WARN",
+        "oasdiff rates a required property that stops being writeOnly WARN",
     ),
     "ReadOnlyBCTest.requestReadOnlyIncreased": (
         "request-optional-property-became-read-only",
@@ -136,7 +136,7 @@ DISAGREEMENTS: dict[str, tuple[str | None, str, str]] = {
         "oasdiff rates readOnly changes INFO",
     ),
     "ReadOnlyBCTest.requestReadOnlyRequiredDecreased": (
-        "request-optional-property-became-not-read-only",
+        "request-required-property-became-not-read-only",
         "INFO",
         "oasdiff rates readOnly changes INFO",
     ),

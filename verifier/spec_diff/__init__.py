@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from verifier.spec_diff.engine import diff_specs
 from verifier.spec_diff.impact import Impact, breaking_for_consumers, impact
+from verifier.spec_diff.lifecycle import DeprecationPolicy
 from verifier.spec_diff.model import Change, Level, Target
 from verifier.spec_diff.rules import OWN_IDS
 
 __all__ = [
     "OWN_IDS",
     "Change",
+    "DeprecationPolicy",
     "Impact",
     "Level",
     "Target",

@@ -79,8 +79,22 @@ def types(walk: SchemaWalk, node: Node) -> None:
         )
     elif narrower:
         walk.emit(node, "type-specialized", INFO, text)
+    elif base != revision and base == {"string"} and not _strongly_typed(walk):
+        # outside JSON any value reads as the string clients were promised
+        walk.emit(node, "type-compatible", INFO, text)
     else:
         walk.emit(node, "type-generalized" if wider else "type-changed", ERR, text)
+
+
+def _strongly_typed(walk: SchemaWalk) -> bool:
+    """Whether the media type tells `1` from `"1"` (JSON does; text, XML and headers do not).
+
+    An unknown media type (`*/*`, Swagger 2.0's default) is taken as JSON.
+    """
+    if walk.prefix == "response-header":
+        return False
+    essence = walk.media_type.split(";", 1)[0].strip().lower()
+    return essence in ("application/json", "*/*") or essence.endswith("+json")
 
 
 def nullable(walk: SchemaWalk, node: Node) -> None:

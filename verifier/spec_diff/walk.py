@@ -14,10 +14,12 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Literal
 
 from verifier.comparison import Spec
 from verifier.comparison.schemas import as_pointer, dereference, pointer_of, reference_of
+from verifier.spec_diff.lifecycle import DeprecationPolicy
 from verifier.spec_diff.model import Change, Level, Target
 
 Direction = Literal["request", "response"]
@@ -39,6 +41,10 @@ class SchemaWalk:
             `request-parameter`); below the root it becomes `…-property`.
         unchanged: `$ref`s whose content is the same in both versions.
         changes: what the walk found, in order.
+        media_type: the body's media type: outside JSON a value's type is looser (text/plain
+            digits read as a string).
+        today, policy: what deprecations of properties are judged against (None: sunsets are
+            only read, not weighed).
     """
 
     base: Spec
@@ -50,6 +56,9 @@ class SchemaWalk:
     unchanged: References
     label: str = "body"
     changes: list[Change] = field(default_factory=list)
+    media_type: str = "application/json"
+    today: date | None = None
+    policy: DeprecationPolicy | None = None
 
     def emit(self, node: Node, suffix: str, level: Level, text: str) -> None:
         """Record a change at `node`, its id built from the node's prefix and `suffix`."""
