@@ -160,18 +160,17 @@ def _essence(media_type: str) -> tuple[str, str, str]:
 
 
 def _contains(wide: tuple[str, str, str], narrow: tuple[str, str, str]) -> bool:
-    """Whether every body of media type `narrow` is also of media type `wide`, and they differ.
+    """Whether media type `narrow` refines `wide`, by oasdiff's rule.
 
-    `*/*` holds everything, `application/*` every application type, `application/json` every
-    `application/…+json`.
+    A suffixed type refines the plain type its suffix names: `application/problem+json`
+    refines `application/json`.
     """
-    if wide[:2] == narrow[:2]:
-        return False
-    if wide[0] == "*":
-        return True
-    if wide[0] != narrow[0]:
-        return False
-    return wide[1] == "*" or (narrow[1].endswith("+" + wide[1]) and "+" not in wide[1])
+    return (
+        wide[0] == narrow[0]
+        and "+" not in wide[1]
+        and narrow[1].rpartition("+")[2] == wide[1]
+        and "+" in narrow[1]
+    )
 
 
 def _renamed_media_types(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,8 +18,17 @@ from tests.unit.spec_diff.rules_response import (
     OWNED_PREFIXES,
     TODAY,
     Case,
+    api,
+    body,
+    item_doc,
+    mapped,
+    prop,
+    with_op,
 )
 from verifier.spec_diff import diff_specs
+
+_S: dict[str, Any] = {"type": "string"}
+_OBJECT: dict[str, Any] = {"type": "object"}
 
 RULES_FILE = Path(__file__).resolve().parents[4] / "shared" / "corpora" / "oasdiff" / "rules.json"
 RULES = {r["id"]: r for r in json.loads(RULES_FILE.read_text())["rules"]}
@@ -49,3 +59,83 @@ def test_every_owned_rule_is_tested_or_not_applicable() -> None:
     assert len(tested) == len(CASES)  # one case per rule
     assert all(reason.strip() for reason in NOT_APPLICABLE.values())
     assert len(tested) / len(OWNED) >= 0.97
+
+
+@pytest.mark.parametrize(
+    "sunset",
+    ["2027-06-01 or so", "2027-13-01", "2027-6-1", 20270601, "2027-06-01T25:00:00Z", None],
+)
+def test_a_sunset_that_does_not_parse_is_never_trusted(sunset: object) -> None:
+    """Removing an operation, deprecating one or a response property with such a sunset is
+    reported as a sunset that cannot be read, never judged as a date."""
+    deprecated = {"deprecated": True, "x-sunset": sunset}
+    removed = diff_specs(
+        json.dumps(item_doc(**deprecated)), json.dumps(api(schema=_S)), today=TODAY
+    )
+    assert [(c.id, c.level.value) for c in removed] == [("api-path-sunset-parse", "ERR")]
+    operation = diff_specs(json.dumps(with_op()), json.dumps(with_op(**deprecated)), today=TODAY)
+    assert [(c.id, c.level.value) for c in operation] == [("api-deprecated-sunset-parse", "ERR")]
+    field = diff_specs(json.dumps(prop(_S)), json.dumps(prop({**_S, **deprecated})), today=TODAY)
+    assert [(c.id, c.level.value) for c in field] == [
+        ("response-property-deprecated-sunset-invalid", "ERR")
+    ]
+
+
+@pytest.mark.parametrize(
+    "sunset", ["2027-06-01", "2027-06-01T00:00:00Z", "2027-06-01T08:30:00+02:00"]
+)
+def test_a_date_or_an_rfc3339_date_time_is_a_sunset(sunset: str) -> None:
+    """oasdiff's two forms of a sunset: removing the operation before it breaks clients."""
+    removed = diff_specs(
+        json.dumps(item_doc(deprecated=True, **{"x-sunset": sunset})),
+        json.dumps(api(schema=_S)),
+        today=TODAY,
+    )
+    assert [c.id for c in removed] == ["api-path-removed-before-sunset"]
+
+
+def test_a_yaml_date_is_a_sunset() -> None:
+    """An unquoted YAML date (read as a date, not a string) is the date it names."""
+    base = (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    get:\n"
+        "      deprecated: true\n      x-sunset: 2027-06-01\n"
+        "      responses: {'200': {description: ok}}\n"
+    )
+    revision = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
+    changes = diff_specs(base, revision, today=TODAY)
+    assert [c.id for c in changes] == ["api-path-removed-before-sunset"]
+
+
+def test_annotation_only_all_of_members_of_a_request_are_not_breaking() -> None:
+    """The request side of the same fix: a title-only allOf branch refuses no request."""
+
+    def request(schema: dict[str, Any]) -> str:
+        document = api(schema=_S)
+        document["paths"]["/pets"]["post"] = {
+            "requestBody": {"content": {"application/json": {"schema": schema}}},
+            "responses": {"201": {"description": "made"}},
+        }
+        return json.dumps(document)
+
+    added = diff_specs(request(_OBJECT), request({**_OBJECT, "allOf": [{"title": "Pet"}]}))
+    assert [(c.id, c.level.value) for c in added] == [
+        ("request-body-all-of-added-annotation-only", "INFO")
+    ]
+    constrained = diff_specs(request(_OBJECT), request({**_OBJECT, "allOf": [{"required": ["a"]}]}))
+    assert [(c.id, c.level.value) for c in constrained] == [("request-body-all-of-added", "ERR")]
+
+
+def test_discriminator_mapping_changes_are_told_apart() -> None:
+    """Keys added, deleted and remapped in one revision are three changes, each naming its key."""
+    base = mapped({"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"})
+    revision = mapped({"cat": "#/components/schemas/Feline", "bird": "#/components/schemas/B"})
+    changes = diff_specs(json.dumps(body(base)), json.dumps(body(revision)))
+    found = {c.id: c.text for c in changes}
+    assert set(found) == {
+        "response-body-discriminator-mapping-added",
+        "response-body-discriminator-mapping-deleted",
+        "response-body-discriminator-mapping-changed",
+    }
+    assert "bird" in found["response-body-discriminator-mapping-added"]
+    assert "dog" in found["response-body-discriminator-mapping-deleted"]
+    assert "cat" in found["response-body-discriminator-mapping-changed"]
