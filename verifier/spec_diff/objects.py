@@ -105,9 +105,10 @@ def _request_properties(
                 )
         elif name in now_required and name not in base_required:
             text = f"The request property {where} became required."
+            with_default = isinstance(schema, dict) and "default" in schema
             walk.emit_target(
                 node,
-                "request-property-became-required",
+                "request-property-became-required" + ("-with-default" if with_default else ""),
                 ERR,
                 text,
                 field=field,
@@ -256,7 +257,7 @@ def combinators(walk: SchemaWalk, node: Node) -> None:
 # accepts every value, so adding or removing it changes no client's outcome
 _ANNOTATIONS = frozenset(
     {"title", "description", "example", "examples", "default", "externalDocs", "$comment",
-     "deprecated", "xml"}
+     "deprecated", "xml", "readOnly", "writeOnly"}
 )  # fmt: skip
 
 

@@ -137,7 +137,7 @@ class _ResponseDiff:
             self.target(status),
             "response-body",
             unchanged,
-            media_type=media_type,
+            strongly_typed=_strongly_typed(media_type),
             today=self.today,
             policy=self.policy,
         )
@@ -149,6 +149,15 @@ class _ResponseDiff:
             index, revision_schema = wrapped
             location = f"{location}.oneOf[{index}]"
         self.changes.extend(walk(state, base_schema, revision_schema, location, SCHEMA_CHECKS))
+
+
+def _strongly_typed(media_type: str) -> bool:
+    """Whether bodies of `media_type` tell `1` from `"1"` (JSON does; text and XML do not).
+
+    An unknown media type (`*/*`, Swagger 2.0's default) is taken as JSON.
+    """
+    kind, subtype, _ = _essence(media_type)
+    return (kind, subtype) in {("application", "json"), ("*", "*")} or subtype.endswith("+json")
 
 
 def _essence(media_type: str) -> tuple[str, str, str]:
@@ -290,6 +299,7 @@ def header_schemas(
                 "response-header",
                 unchanged,
                 label=f"header {name}",
+                strongly_typed=False,  # a header is text on the wire
             )
             changes.extend(walk(state, schema, other_schema, where, _HEADER_CHECKS))
     return changes
