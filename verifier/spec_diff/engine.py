@@ -53,7 +53,7 @@ def diff_specs(
             changes.extend(_removed(operation, path_key(operation.path) in revision_paths, today))
             continue
         changes.extend(_operation(operation, other, today, policy))
-        request = RequestDiff((old, new, unchanged, today), operation, other)
+        request = RequestDiff((old, new, unchanged, today), operation, other, policy)
         request.parameters()
         changes.extend(request.body())
         changes.extend(

@@ -25,7 +25,7 @@ from tests.unit.spec_diff.rules_response import (
     prop,
     with_op,
 )
-from verifier.spec_diff import diff_specs
+from verifier.spec_diff import DeprecationPolicy, diff_specs
 
 _S: dict[str, Any] = {"type": "string"}
 _OBJECT: dict[str, Any] = {"type": "object"}
@@ -139,3 +139,31 @@ def test_discriminator_mapping_changes_are_told_apart() -> None:
     assert "bird" in found["response-body-discriminator-mapping-added"]
     assert "dog" in found["response-body-discriminator-mapping-deleted"]
     assert "cat" in found["response-body-discriminator-mapping-changed"]
+
+
+def test_a_deprecation_policy_reaches_request_parameters_and_properties() -> None:
+    """With oasdiff's minimum notice, deprecating a request parameter or property without a
+    sunset is an error there too (without a policy it is not: see the request table)."""
+
+    def document(parameter: dict[str, Any], field: dict[str, Any]) -> str:
+        spec = api(schema=_S)
+        spec["paths"]["/pets"]["get"]["parameters"] = [{"name": "q", "in": "query", **parameter}]
+        spec["paths"]["/pets"]["post"] = {
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"name": field}}}}},
+            "responses": {"201": {"description": "made"}},
+        }  # fmt: skip
+        return json.dumps(spec)
+
+    base = document({"schema": _S}, _S)
+    revision = document({"schema": _S, "deprecated": True}, {**_S, "deprecated": True})
+    found = sorted(
+        (c.id, c.level.value)
+        for c in diff_specs(base, revision, today=TODAY, policy=DeprecationPolicy())
+    )
+    assert found == [
+        ("request-parameter-deprecated-sunset-missing", "ERR"),
+        ("request-property-deprecated-sunset-missing", "ERR"),
+    ]
+    without = sorted(c.id for c in diff_specs(base, revision, today=TODAY))
+    assert without == ["request-parameter-deprecated", "request-property-deprecated"]
