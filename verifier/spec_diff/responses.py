@@ -218,6 +218,10 @@ def _wrapping_member(state: SchemaWalk, base: Any, revision: Any) -> tuple[int, 
     A revision that puts the base schema into a `oneOf` with other alternatives is one change
     for oasdiff, not a removal of everything the base promised.
     """
+    if state.same(base, revision) or not isinstance(revision, dict):
+        return None
+    if "oneOf" not in revision and reference_of(revision) is None:
+        return None  # the common case, decided without resolving anything
     documents = (state.base.document, state.revision.document)
     old, new = dereference(base, documents[0]), dereference(revision, documents[1])
     if not isinstance(old, dict) or not isinstance(new, dict) or "oneOf" in old:
