@@ -20,6 +20,7 @@ from tests.unit.spec_diff.rules_response import (
     Case,
     api,
     body,
+    edit,
     item_doc,
     mapped,
     prop,
@@ -167,3 +168,27 @@ def test_a_deprecation_policy_reaches_request_parameters_and_properties() -> Non
     ]
     without = sorted(c.id for c in diff_specs(base, revision, today=TODAY))
     assert without == ["request-parameter-deprecated", "request-property-deprecated"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ("1.0.0", "2.0.0", []),
+        ("0.3.1", "0.4.0", []),  # below 1.0.0 a minor increase carries a breaking change
+        ("0.3.1", "0.3.2", ["api-major-version-not-bumped"]),
+        ("v1.4.0", "v1.4.0", ["api-version-not-bumped"]),
+        ("2.0.0", "1.9.9", ["api-version-decreased"]),
+        ("v1", "v1", []),  # not semantic versions: not judged
+        ("2026-05-01", "2026-06-01", []),
+    ],
+)
+def test_the_versioning_policy_judges_semantic_versions_only(
+    before: str, after: str, expected: list[str]
+) -> None:
+    """A breaking change (a success status removed) under each pair of versions."""
+    base = edit(body(_S, version=before), ("paths", "/pets", "get", "responses", "201"), {
+        "description": "made"})  # fmt: skip
+    changes = diff_specs(
+        json.dumps(base), json.dumps(body(_S, version=after)), today=TODAY, versioning=True
+    )
+    assert [c.id for c in changes if c.id != "response-success-status-removed"] == expected
