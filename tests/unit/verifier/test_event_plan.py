@@ -60,7 +60,9 @@ def test_without_a_type_matcher_two_versions_cannot_differ_so_ordering_is_skippe
     document = copy.deepcopy(PACT)
     document["messages"] = [document["messages"][2]]
     del document["messages"][0]["matchingRules"]["body"]["$.count"]
-    check = by_check(plan([read_pact(document)], now=NOW))["a stock counted event", "event.ordering"]
+    check = by_check(plan([read_pact(document)], now=NOW))[
+        "a stock counted event", "event.ordering"
+    ]
     assert check.messages == ()
     assert "no type matcher" in check.skip_reason
 
@@ -106,7 +108,9 @@ def test_v4_asynchronous_messages_are_read_and_synchronous_ones_skipped() -> Non
     assert paid.content_type == "application/json"
     assert {check for (name, check) in planned if name == "a stock query"} == set(CHECKS)
     assert all(
-        "synchronous message" in c.skip_reason for (n, _), c in planned.items() if n == "a stock query"
+        "synchronous message" in c.skip_reason
+        for (n, _), c in planned.items()
+        if n == "a stock query"
     )
     assert not any(name == "a request" for name, _ in planned)
     # orderId is an identifier and no matcher lets anything else change.
@@ -119,4 +123,6 @@ def test_text_contents_have_no_field_to_break() -> None:
         {"description": "a note", "contents": "hello", "metaData": {"contentType": "text/plain"}}
     ]
     check = by_check(plan([read_pact(document)], now=NOW))["a note", "event.dead-letter"]
-    assert check.skip_reason == "the contents are not a JSON object with a field to remove or retype"
+    assert (
+        check.skip_reason == "the contents are not a JSON object with a field to remove or retype"
+    )
