@@ -125,6 +125,16 @@ def _shown(body: bytes) -> str:
     return f" (body: {text}{'…' if len(body) > _SHOWN else ''})"
 
 
+def _head(response: httpx.Response) -> bytes:
+    """The start of an answer's body, enough to show; the rest is never read."""
+    body = b""
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > _SHOWN:
+            break
+    return body
+
+
 class HttpConsumer:
     """A consumer reached over HTTP.
 
@@ -185,16 +195,17 @@ class HttpConsumer:
         """POST the message; 2xx acknowledged, 4xx refused, else broken."""
         content, _ = body_of(message)
         try:
-            response = self.client.post(
-                self.consumer_url, content=content, headers=headers_of(message)
-            )
+            with self.client.stream(
+                "POST", self.consumer_url, content=content, headers=headers_of(message)
+            ) as response:
+                status = response.status_code
+                shown = _head(response)
         except httpx.HTTPError as error:
             return Delivered(verdict="broken", detail=f"no answer: {type(error).__name__}")
-        status = response.status_code
         detail = f"answered {status}"
         if 200 <= status < 300:  # noqa: PLR2004
             return Delivered(verdict="acknowledged", detail=detail)
-        detail += _shown(response.content)
+        detail += _shown(shown)
         if 400 <= status < 500:  # noqa: PLR2004
             return Delivered(verdict="refused", detail=detail)
         return Delivered(verdict="broken", detail=detail)
