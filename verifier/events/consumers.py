@@ -13,8 +13,8 @@ JSON value) with the message's content type, and these headers:
 
 A 2xx acknowledges the message, a 4xx refuses it (the dead-letter answer), anything else (a 5xx,
 a redirect, no answer) is a broken delivery. `GET` on the state URL answers the observable state
-as JSON; `POST` on the reset URL empties it (any 2xx); `GET` on the dead-letter URL answers the
-dead letters as a JSON array.
+as JSON (without the dead letters, which a refusal adds to); `POST` on the reset URL empties it
+(any 2xx); `GET` on the dead-letter URL answers the dead letters as a JSON array.
 
 In process, `handle(message)` gets the `EventMessage`; returning acknowledges, raising
 `MessageRejected` refuses, raising anything else is a broken delivery. `snapshot()` returns
