@@ -312,12 +312,13 @@ def discriminator(walk: SchemaWalk, node: Node) -> None:
     else:
         before, after = _mapping(base), _mapping(revision)
         where = f"the discriminator mapping of {walk.direction} {node.name}"
-        for value in sorted(after.keys() - before.keys()):
+        for value in sorted(after.keys() - before.keys(), key=str):
             walk.emit(node, "discriminator-mapping-added", INFO, f"{value!r} was added to {where}.")
-        for value in sorted(before.keys() - after.keys()):
+        for value in sorted(before.keys() - after.keys(), key=str):
             text = f"{value!r} was removed from {where}."
             walk.emit(node, "discriminator-mapping-deleted", INFO, text)
-        for value in sorted(v for v in before.keys() & after.keys() if before[v] != after[v]):
+        changed = (v for v in before.keys() & after.keys() if before[v] != after[v])
+        for value in sorted(changed, key=str):
             text = f"The schema {value!r} names in {where} changed."
             walk.emit(node, "discriminator-mapping-changed", INFO, text)
 
