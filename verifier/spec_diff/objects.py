@@ -7,9 +7,11 @@ requests and `writeOnly` ones not received in responses, so changes to them matt
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from verifier.comparison.schemas import dereference
+from verifier.spec_diff import lifecycle
 from verifier.spec_diff.model import Level
 from verifier.spec_diff.walk import Check, Node, SchemaWalk, matched_members
 
@@ -103,9 +105,10 @@ def _request_properties(
                 )
         elif name in now_required and name not in base_required:
             text = f"The request property {where} became required."
+            with_default = isinstance(schema, dict) and "default" in schema
             walk.emit_target(
                 node,
-                "request-property-became-required",
+                "request-property-became-required" + ("-with-default" if with_default else ""),
                 ERR,
                 text,
                 field=field,
@@ -174,19 +177,38 @@ def _join(node: Node, name: str) -> str:
 
 
 def access(walk: SchemaWalk, node: Node) -> None:
-    """A property that became, or stopped being, `readOnly` or `writeOnly`."""
-    if not node.field or walk.prefix == "request-parameter":
+    """Properties that became, or stopped being, `readOnly` or `writeOnly`.
+
+    Judged from the parent, which says whether the property is required: oasdiff's ids tell
+    `request-required-property-became-read-only` from `request-optional-…`.
+    """
+    if walk.prefix == "request-parameter":
         return
-    for key, word in (("readOnly", "read-only"), ("writeOnly", "write-only")):
-        before, after = node.base.get(key) is True, node.revision.get(key) is True
-        if before == after:
+    base, revision = _properties(node.base), _properties(node.revision)
+    required = _required(node.revision)
+    for name, schema in base.items():
+        if name not in revision:
             continue
-        action = f"became-{word}" if after else f"became-not-{word}"
-        text = (
-            f"The {walk.direction} property {node.name} "
-            f"{'became' if after else 'is no longer'} {word}."
-        )
-        walk.emit_target(node, f"{walk.direction}-optional-property-{action}", INFO, text)
+        for key, word in (("readOnly", "read-only"), ("writeOnly", "write-only")):
+            before = _flag(walk, schema, "base", key)
+            after = _flag(walk, revision[name], "revision", key)
+            if before == after:
+                continue
+            kind = "required" if name in required else "optional"
+            action = f"became-{word}" if after else f"became-not-{word}"
+            change_id = f"{walk.direction}-{kind}-property-{action}"
+            text = (
+                f"The {kind} {walk.direction} property {_join(node, name)} "
+                f"{'became' if after else 'is no longer'} {word}."
+            )
+            level = WARN if change_id in _WARN_ACCESS else INFO
+            walk.emit_target(
+                node, change_id, level, text, field=(*node.field, name), step=f"properties.{name}"
+            )
+
+
+# a required response property that may now be sent (it was write-only): oasdiff warns
+_WARN_ACCESS = {"response-required-property-became-not-write-only"}
 
 
 _COMBINATORS = {
@@ -212,6 +234,7 @@ def combinators(walk: SchemaWalk, node: Node) -> None:
             (added, "added", added_level),
         ):
             source = node.base if action == "removed" else node.revision
+            document = walk.base.document if action == "removed" else walk.revision.document
             for index in members:
                 member = source[key][index]
                 label = (
@@ -220,7 +243,35 @@ def combinators(walk: SchemaWalk, node: Node) -> None:
                     else index
                 )
                 text = f"The {key} member {label} of {walk.direction} {node.name} was {action}."
-                walk.emit(node, f"{name}-{action}", level, text)
+                if key == "allOf" and _annotation_only(dereference(member, document)):
+                    walk.emit(node, f"{name}-{action}-annotation-only", INFO, text)
+                else:
+                    walk.emit(node, f"{name}-{action}", level, text)
+
+
+# keywords that describe a value without constraining it (JSON Schema's annotations)
+_ANNOTATIONS = frozenset(
+    {
+        "title",
+        "description",
+        "example",
+        "examples",
+        "default",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "externalDocs",
+        "xml",
+        "$comment",
+    }
+)
+
+
+def _annotation_only(member: Any) -> bool:
+    """True for an `allOf` member that constrains nothing: only annotations and extensions."""
+    return isinstance(member, dict) and all(
+        key in _ANNOTATIONS or str(key).startswith("x-") for key in member
+    )
 
 
 def contains(walk: SchemaWalk, node: Node) -> None:
@@ -258,31 +309,55 @@ def discriminator(walk: SchemaWalk, node: Node) -> None:
             f"from {base.get('propertyName')} to {revision.get('propertyName')}."
         )
         walk.emit(node, "discriminator-property-name-changed", INFO, text)
-    elif base.get("mapping") != revision.get("mapping"):
-        walk.emit(
-            node,
-            "discriminator-mapping-changed",
-            INFO,
-            f"The discriminator mapping of {walk.direction} {node.name} changed.",
-        )
+    else:
+        before, after = _mapping(base), _mapping(revision)
+        where = f"the discriminator mapping of {walk.direction} {node.name}"
+        for value in sorted(after.keys() - before.keys(), key=str):
+            walk.emit(node, "discriminator-mapping-added", INFO, f"{value!r} was added to {where}.")
+        for value in sorted(before.keys() - after.keys(), key=str):
+            text = f"{value!r} was removed from {where}."
+            walk.emit(node, "discriminator-mapping-deleted", INFO, text)
+        changed = (v for v in before.keys() & after.keys() if before[v] != after[v])
+        for value in sorted(changed, key=str):
+            text = f"The schema {value!r} names in {where} changed."
+            walk.emit(node, "discriminator-mapping-changed", INFO, text)
+
+
+def _mapping(discriminator: dict[str, Any]) -> dict[str, Any]:
+    found = discriminator.get("mapping")
+    return found if isinstance(found, dict) else {}
 
 
 def deprecation(walk: SchemaWalk, node: Node) -> None:
-    """A property newly deprecated (with or without a sunset date), or no longer deprecated."""
+    """A property newly deprecated (with or without a sunset date), or no longer deprecated.
+
+    As oasdiff without a minimum deprecation period: a sunset that is not a date is an error,
+    and so is one already past (the property may go at once).
+    """
     if not node.field or walk.prefix == "request-parameter":
         return
     before, after = node.base.get("deprecated") is True, node.revision.get("deprecated") is True
     if before == after:
         return
+    level = INFO
     if after:
-        suffix = "deprecated-with-sunset" if "x-sunset" in node.revision else "deprecated"
         text = f"The {walk.direction} property {node.name} was deprecated."
+        sunset = lifecycle.sunset(node.revision, walk.today or date.min)  # no today: none past
+        suffix = {"none": "deprecated", "future": "deprecated-with-sunset"}.get(sunset, "")
+        if sunset == "invalid":
+            suffix, level = "deprecated-sunset-invalid", ERR
+            text = f"The {walk.direction} property {node.name} was deprecated with a sunset date "
+            text += f"that cannot be read ({node.revision.get('x-sunset')!r})."
+        elif sunset == "past":
+            suffix, level = "sunset-date-too-small", ERR
+            text = f"The {walk.direction} property {node.name} was deprecated with a sunset date "
+            text += "already past."
     else:
         suffix, text = (
             "reactivated",
             f"The {walk.direction} property {node.name} is no longer deprecated.",
         )
-    walk.emit_target(node, f"{walk.direction}-property-{suffix}", INFO, text)
+    walk.emit_target(node, f"{walk.direction}-property-{suffix}", level, text)
 
 
 CHECKS: list[Check] = [properties, access, combinators, contains, discriminator, deprecation]
