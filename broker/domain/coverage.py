@@ -7,12 +7,17 @@ verified the consumers' pacts, and returns the report that `coverage_markdown` w
 - A point's **scenarios** are covered by pacts (`contract`) and by published test cases that
   name the point: an API test (kind `api`) whose class or name holds the operation id as a
   word or `METHOD /path` exactly (found through `CaseIndex`), an event test (kind `event`)
-  whose class or name holds the event's description or channel. The scenario is read from
+  whose class or name holds the event's description or channel (an `accord event-check`
+  result names its event exactly: its class is the interaction's description). The scenario
+  is read from
   the test's words: `auth`, `validation`, `rate limit`/`429`, `timeout`/`deadline`,
   `not found`/`404`; `format`/`schema`, `idempotency`/`duplicate`, `ordering`/`out of order`,
   `dead letter`/`dlq`. Probe check ids
-  (`auth.valid`, `rate-limit`, `not-found`...) read the same way. A test that ran counts,
-  passed or failed; a skipped one does not.
+  (`auth.valid`, `rate-limit`, `not-found`...) and event check ids (`event.idempotency`,
+  `event.ordering`, `event.dead-letter`, `event.format`) read the same way. A test that ran
+  counts, passed or failed; a skipped one does not. For an event, a scenario is covered only
+  by a test that passed: a failed duplicate or ordering check leaves its gap open, saying it
+  failed.
 - A point **needs**: `contract` (every point); for an exposed operation also `auth` when it
   requires a security scheme, `validation` when it declares 400 or 422, `not found` for 404,
   `rate limit` for 429, `timeout` for 503 or 504; for an event, `idempotency` and `ordering`.
@@ -32,7 +37,7 @@ import msgspec
 
 from broker.domain.coverage_points import Direction, Point
 from broker.domain.governance import Mode
-from broker.domain.test_results import TestCase, TestKind, TestRun
+from broker.domain.test_results import EVENT_CHECK_SUITE, TestCase, TestKind, TestRun
 
 API_SCENARIOS = ("contract", "auth", "validation", "rate limit", "timeout", "not found")
 EVENT_SCENARIOS = ("contract", "format", "idempotency", "ordering", "dead letter")
@@ -79,6 +84,7 @@ class PointCoverage(msgspec.Struct, frozen=True, kw_only=True):
     needs: tuple[str, ...]
     change: str  # new, changed, unchanged; "" without a baseline
     in_target: bool
+    failing: tuple[str, ...] = ()  # events: scenarios only failed tests speak of
 
     @property
     def covered(self) -> bool:
@@ -165,6 +171,8 @@ class CaseIndex:
 
 def names_event(case: TestCase, point: Point) -> bool:
     """Whether an event test is about the event point (its description or channel)."""
+    if case.suite == EVENT_CHECK_SUITE:
+        return bool(point.event) and case.classname == point.event
     lowered = f" {case.classname} {case.name} ".lower()
     if point.event and point.event.lower() in lowered:
         return True
@@ -207,8 +215,12 @@ def _cover(
     candidates = API_SCENARIOS if point.is_api else EVENT_SCENARIOS
     ran = [case for case in mine if case.outcome != "skipped"]
     found: set[str] = set()
+    failed: set[str] = set()
     for case in ran:
-        found |= scenarios_of(case, candidates)
+        if not point.is_api and case.outcome == "failed":
+            failed |= scenarios_of(case, candidates)
+        else:
+            found |= scenarios_of(case, candidates)
     # A pact exercising the point, or a test that names it, is its contract.
     if point.interactions or ran:
         found.add("contract")
@@ -221,6 +233,7 @@ def _cover(
         needs=needs_of(point),
         change=change,
         in_target=in_target(mode, change),
+        failing=tuple(s for s in candidates if s in failed - found),
     )
 
 
@@ -246,14 +259,15 @@ def workflows_of(runs: Sequence[TestRun]) -> list[Workflow]:
     ]
 
 
-def _missing(point: Point, need: str) -> str:
+def _missing(point: Point, need: str, failing: Sequence[str] = ()) -> str:
     """The checklist line of a scenario the point needs and lacks."""
     if need == "rate limit":
         return f"{point.name}: declares 429, but rate limiting was never tested"
-    if need == "idempotency":
-        return f"Event {point.event} ({point.direction}): no duplicate check"
-    if need == "ordering":
-        return f"Event {point.event} ({point.direction}): no ordering check"
+    if need in ("idempotency", "ordering"):
+        check = "duplicate" if need == "idempotency" else "ordering"
+        if need in failing:
+            return f"Event {point.event} ({point.direction}): the {check} check failed"
+        return f"Event {point.event} ({point.direction}): no {check} check"
     if need == "auth":
         return f"{point.name}: authentication never probed"
     return f"{point.name}: {need} never tested"
@@ -276,7 +290,9 @@ def _gaps(
         point = item.point
         if point.direction is Direction.EXPOSED and "contract" not in item.scenarios:
             gaps.append(f"{point.name}: no consumer pact or probe covers it")
-        gaps.extend(_missing(point, need) for need in item.missing if need != "contract")
+        gaps.extend(
+            _missing(point, need, item.failing) for need in item.missing if need != "contract"
+        )
     gaps.extend(
         f"Security scheme {scheme}: never probed"
         for scheme in schemes

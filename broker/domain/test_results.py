@@ -1,7 +1,8 @@
 """Published test results: JUnit XML reports read into test cases, and what they are stored as.
 
 A report may also be the JSON results of `accord probe` (an array of operation, check and
-outcome), read as test cases whose class is the operation and whose name is the check id.
+outcome) or of `accord event-check` (interaction, check and outcome), read as test cases whose
+class is the operation or the interaction and whose name is the check id.
 
 Pure and bounded. A report is hostile input: it is read with the standard library's expat
 parser, refusing any document type declaration (so no entity can be declared, expanded or
@@ -188,36 +189,58 @@ def read_junit(content: bytes, *, room: int = MAX_CASES) -> list[TestCase]:
 
 
 class ProbeCheck(msgspec.Struct, frozen=True, kw_only=True):
-    """One entry of `accord probe --output json`: an operation's check and its outcome."""
+    """One entry of `accord probe` or `accord event-check` JSON results, and its outcome.
 
-    operation: Annotated[str, msgspec.Meta(max_length=MAX_TEXT)]
+    A probe's entry names the operation; an event check's, the message interaction.
+    """
+
+    operation: Annotated[str, msgspec.Meta(max_length=MAX_TEXT)] = ""
+    interaction: Annotated[str, msgspec.Meta(max_length=MAX_TEXT)] = ""
     check: Annotated[str, msgspec.Meta(max_length=MAX_TEXT)]
     outcome: Outcome
 
 
-def read_probe_json(content: bytes, *, room: int = MAX_CASES) -> list[TestCase]:
-    """The checks of a probe's JSON results as test cases (class: operation, name: check id).
+PROBE_SUITE = "accord probe"
+EVENT_CHECK_SUITE = "accord event-check"
 
-    `ValueError` saying why they cannot be read.
+
+def read_probe_json(content: bytes, *, room: int = MAX_CASES) -> list[TestCase]:
+    """The checks of a probe's or an event check's JSON results as test cases.
+
+    A probe's check is a case of the `accord probe` suite whose class is the operation; an
+    event check's, of the `accord event-check` suite whose class is the interaction's
+    description. The name is the check id. `ValueError` saying why they cannot be read.
     """
     if len(content) > MAX_REPORT_BYTES:
         raise ValueError(f"is larger than {MAX_REPORT_BYTES} bytes")
     try:
         checks = msgspec.json.decode(content, type=list[ProbeCheck])
     except msgspec.ValidationError as error:
-        raise ValueError(f"is not probe results: {error}") from None
+        raise ValueError(f"is not probe or event-check results: {error}") from None
     except msgspec.DecodeError as error:
         raise ValueError(f"is not JSON ({error})") from None
     if len(checks) > room:
         raise ValueError(f"holds more than {MAX_CASES} test cases in one publication")
-    return [
-        TestCase(suite="accord probe", classname=c.operation, name=c.check, outcome=c.outcome)
-        for c in checks
-    ]
+    cases = []
+    for index, check in enumerate(checks):
+        if bool(check.operation) == bool(check.interaction):
+            raise ValueError(
+                f"is not probe or event-check results: entry {index} must name either an"
+                " operation or an interaction"
+            )
+        cases.append(
+            TestCase(
+                suite=PROBE_SUITE if check.operation else EVENT_CHECK_SUITE,
+                classname=check.operation or check.interaction,
+                name=check.check,
+                outcome=check.outcome,
+            )
+        )
+    return cases
 
 
 def read_report(content: bytes, *, room: int = MAX_CASES) -> list[TestCase]:
-    """A JUnit XML report, or a probe's JSON results (a document starting with `[`)."""
+    """A JUnit XML report, or a probe's or event check's JSON results (starting with `[`)."""
     if content.lstrip()[:1] == b"[":
         return read_probe_json(content, room=room)
     return read_junit(content, room=room)

@@ -38,6 +38,7 @@ from clients.cli import (
 from clients.cli import compare as compare_command
 from clients.cli import coverage as coverage_commands
 from clients.cli import diff_spec as diff_spec_command
+from clients.cli import event_check as event_check_command
 from clients.cli import fault_proxy as fault_proxy_command
 from clients.cli import matrix as matrix_commands
 from clients.cli import notifications as notification_commands
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         diff_spec_command,
         fault_proxy_command,
         probe_command,
+        event_check_command,
         audit,
         tokens,
         users,

@@ -18,6 +18,7 @@ import pytest
 from clients.cli.__main__ import build_parser, main
 from tests.e2e.conftest import BrokerPool
 from tests.e2e.test_cli_webhook_deliveries import store_deliveries
+from tests.support.event_consumer import PACT as EVENT_PACT
 
 pytestmark = pytest.mark.e2e
 
@@ -50,6 +51,13 @@ def junit_report(folder: Path) -> Path:
         "</testsuite>"
     )
     return report
+
+
+def message_pact(folder: Path) -> Path:
+    """The test warehouse's message pact, as a file."""
+    pact = folder / "Warehouse-Orders.json"
+    pact.write_text(json.dumps(EVENT_PACT))
+    return pact
 
 
 def snake_members(document: object, where: str = "$") -> list[str]:
@@ -135,6 +143,8 @@ def test_trust_15_every_json_output_names_its_members_in_camelcase(
         ("compare-spec", str(SPEC), str(PACT)),
         ("diff-spec", str(SPEC), str(SPEC)),
         ("probe", "--openapi", str(SPEC), "--provider-base-url", "http://127.0.0.1:9"),
+        ("event-check", "--pact", str(message_pact(tmp_path)),
+         "--consumer-url", "http://127.0.0.1:9/m"),
         ("verify", str(PACT), "--provider", PROVIDER,
          "--provider-base-url", "http://127.0.0.1:9", "--timeout", "2"),
     ]  # fmt: skip

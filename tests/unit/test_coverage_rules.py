@@ -200,3 +200,74 @@ def test_a_test_names_its_own_route_not_a_longer_one() -> None:
     )
     assert by_name["GET /orders/{id}/invoice"].scenarios == ("contract", "not found")
     assert found.gaps == ("GET /orders/{id}: not found never tested",)
+
+
+def event_check(interaction: str, check: str, outcome: str) -> TestCase:
+    return TestCase(
+        suite="accord event-check",
+        classname=interaction,
+        name=check,
+        outcome=outcome,  # type: ignore[arg-type]  # one of the outcomes, as the tests give it
+    )
+
+
+def two_events() -> list[Any]:
+    pact = v4_message_pact()
+    pact["interactions"][1] = {
+        "type": "Asynchronous/Messages",
+        "description": "a payment settled event, late",
+        "contents": {"content": {"id": 1}},
+    }
+    return integration_points(
+        [Pact(consumer="Orders", provider="Payments", document=pact)], [], None
+    )
+
+
+def event_report(*cases: TestCase) -> Any:
+    return report(
+        pacticipant="Orders",
+        version="1",
+        mode=Mode.GREENFIELD,
+        environment=None,
+        baseline_version=None,
+        points=two_events(),
+        baseline_points=None,
+        runs=[run("event", *cases)],
+        verified=[],
+    )
+
+
+def test_passed_event_checks_cover_their_own_event_exactly_and_close_its_gaps() -> None:
+    """`a payment settled event, late` holds the other event's name: it is not its test."""
+    cases = [
+        event_check("a payment settled event", check, "passed")
+        for check in ("event.format", "event.idempotency", "event.ordering", "event.dead-letter")
+    ]
+    found = event_report(*cases)
+    by_name = {item.point.name: item for item in found.points}
+    settled = by_name["a payment settled event"]
+    assert settled.scenarios == EVENTS
+    assert (settled.tests, settled.covered) == (5, True)  # the pact's interaction and 4 checks
+    late = by_name["a payment settled event, late"]
+    assert (late.tests, late.scenarios, late.covered) == (1, ("contract",), False)
+    assert found.gaps == (
+        "Event a payment settled event, late (consumed): no duplicate check",
+        "Event a payment settled event, late (consumed): no ordering check",
+    )
+
+
+def test_failed_event_checks_leave_their_gaps_open_and_say_they_failed() -> None:
+    found = event_report(
+        event_check("a payment settled event", "event.idempotency", "failed"),
+        event_check("a payment settled event", "event.ordering", "passed"),
+        event_check("a payment settled event", "event.dead-letter", "failed"),
+    )
+    settled = next(i for i in found.points if i.point.name == "a payment settled event")
+    assert (settled.scenarios, settled.failed, settled.covered) == (
+        ("contract", "ordering"),
+        2,
+        False,
+    )
+    assert "Event a payment settled event (consumed): the duplicate check failed" in found.gaps
+    assert not any("settled event (consumed): no ordering" in gap for gap in found.gaps)
+    assert "| a payment settled event | consumed | 4 | contract, ordering |" in markdown(found)

@@ -120,4 +120,38 @@ def test_probe_json_results_read_as_cases_of_their_operation() -> None:
     with pytest.raises(InvalidInputError) as refused:
         read_publication("api", [], [ReportToRead(name="p.json", content=b'[{"check": 1}]')])
     assert refused.value.errors[0].pointer == "/reports/0/content"
-    assert "is not probe results" in refused.value.errors[0].detail
+    assert "is not probe or event-check results" in refused.value.errors[0].detail
+
+
+def test_event_check_json_results_read_as_cases_of_their_interaction() -> None:
+    checks = (
+        b'[{"provider": "Orders", "interaction": "an order created event",'
+        b' "check": "event.idempotency", "outcome": "passed", "expected": "", "actual": "",'
+        b' "detail": "", "deliveries": 2},'
+        b' {"interaction": "an order created event", "check": "event.ordering",'
+        b' "outcome": "failed"}]'
+    )
+    read = read_publication("event", [], [ReportToRead(name="events.json", content=checks)])
+    assert read.reports[0].cases == (
+        TestCase(
+            suite="accord event-check",
+            classname="an order created event",
+            name="event.idempotency",
+            outcome="passed",
+        ),
+        TestCase(
+            suite="accord event-check",
+            classname="an order created event",
+            name="event.ordering",
+            outcome="failed",
+        ),
+    )
+    for entry in (
+        b'{"check": "x", "outcome": "passed"}',
+        b'{"operation": "a", "interaction": "b", "check": "x", "outcome": "passed"}',
+    ):
+        with pytest.raises(InvalidInputError) as refused:
+            read_publication(
+                "event", [], [ReportToRead(name="e.json", content=b"[" + entry + b"]")]
+            )
+        assert "must name either an operation or an interaction" in refused.value.errors[0].detail

@@ -67,6 +67,10 @@ Run it with:
 
     pytest --accord-pact pacts/
 
+A consumer of messages checks, in process, that it copes with duplicates, messages out of order
+and malformed messages with the `accord_event_check` fixture (see
+`verifier.pytest_plugin.events`): it needs no `--accord-*` option.
+
 A failure's message is the mismatch tree (the interaction, each path and difference). An
 interaction that was not verified (a message without a producer; with
 `--accord-require-provider-states`, a provider state nothing sets up) fails, with the reason.
@@ -83,11 +87,18 @@ from __future__ import annotations
 import pytest
 
 from verifier._replay import Provider
+from verifier.pytest_plugin.events import EventCheck
 from verifier.pytest_plugin.options import add_options, is_requested, read_settings
 from verifier.pytest_plugin.producers import message_producer
 from verifier.pytest_plugin.states import provider_state
 
-__all__ = ["accord_provider", "message_producer", "provider_state"]
+__all__ = [
+    "EventCheck",
+    "accord_event_check",
+    "accord_provider",
+    "message_producer",
+    "provider_state",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -118,3 +129,9 @@ def accord_provider(pytestconfig: pytest.Config) -> Provider:
         state_change_url=settings.states_url,
         custom_headers=settings.custom_headers,
     )
+
+
+@pytest.fixture
+def accord_event_check() -> EventCheck:
+    """Event checks of a consumer in process: `accord_event_check(pact, handle=..., ...)`."""
+    return EventCheck()

@@ -113,9 +113,10 @@ def _type_breaks(
         type_breaks = not contained
     before, after = formats
     format_breaks = False
-    if before != after and after is not None:
-        single = next(iter(revision)) if len(revision) == 1 else None
-        format_breaks = (before, after) not in _FORMAT_WIDENINGS.get(single or "", set())
+    if before != after and after not in (None, ""):
+        single = next(iter(revision)) if len(revision) == 1 else ""
+        widenings = _FORMAT_WIDENINGS.get(single, set())
+        format_breaks = not (isinstance(before, str) and (before, str(after)) in widenings)
     return type_breaks or format_breaks
 
 

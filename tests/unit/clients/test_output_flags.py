@@ -10,7 +10,7 @@ from clients.cli.__main__ import build_parser
 from clients.cli.output_flag import OUTPUTS, WITH_JUNIT, WITH_MARKDOWN
 
 # Commands that report test results add `junit`; the rest take exactly `table|json`.
-JUNIT_COMMANDS = {"verify", "probe"}
+JUNIT_COMMANDS = {"verify", "probe", "event-check"}
 # Commands whose human view is a markdown document add `markdown` (the same as `table`).
 MARKDOWN_COMMANDS = {"coverage"}
 # `accord broker ...` hands its arguments to the broker's own parser; `accord fault-proxy` is a

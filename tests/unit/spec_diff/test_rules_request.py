@@ -119,3 +119,47 @@ def test_every_request_id_is_oasdiffs_or_our_own(keyword: str) -> None:
                 if change.id in RULES:
                     assert change.level.value == RULES[change.id]["level"], change
     assert reported
+
+
+ODD_SCHEMAS: list[Any] = [
+    {"type": "string", "format": [1]},
+    {"type": "integer", "format": {"a": 1}},
+    {"type": "object", "properties": [1, 2], "required": ["a"]},
+    {"allOf": [1, None, {"x-note": 1}]},
+    {"x-stability-level": [1]},
+    {"contentSchema": 1, "contentEncoding": [1]},
+    {"deprecated": True, "x-sunset": [1]},
+    {"type": ["string", 1, None]},
+    {"oneOf": "x"},
+]
+
+
+@pytest.mark.parametrize("odd", ODD_SCHEMAS, ids=[json.dumps(o) for o in ODD_SCHEMAS])
+def test_odd_keyword_values_are_compared_without_failing(odd: Any) -> None:
+    """Values of the wrong kind where the request checks read keywords raise nothing."""
+    for build in PLACES.values():
+        for before, after in ((odd, STRING), (STRING, odd), (odd, {})):
+            diff_specs(json.dumps(build(before)), json.dumps(build(after)), today=TODAY)
+
+
+def test_a_discriminator_mapping_with_keys_of_mixed_kinds_is_compared() -> None:
+    """YAML allows integer keys beside string ones; the mapping's changes still come out."""
+
+    def spec(mapping: str) -> str:
+        return (
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /things:\n    post:\n"
+            "      requestBody:\n        content:\n          application/json:\n"
+            "            schema:\n              oneOf: [{type: object}]\n"
+            f"              discriminator: {{propertyName: kind, mapping: {mapping}}}\n"
+            "      responses: {'200': {description: done}}\n"
+        )
+
+    changes = diff_specs(spec("{1: '#/a', b: '#/b'}"), spec("{2: '#/a', c: '#/b'}"))
+    # one change of each kind naming its keys, as oasdiff reports them (a list of keys)
+    texts = {c.id: c.text for c in changes}
+    assert sorted(texts) == [
+        "request-body-discriminator-mapping-added",
+        "request-body-discriminator-mapping-deleted",
+    ]
+    assert "2, c" in texts["request-body-discriminator-mapping-added"]
+    assert "1, b" in texts["request-body-discriminator-mapping-deleted"]
