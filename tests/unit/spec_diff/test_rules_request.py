@@ -39,7 +39,9 @@ TODAY = date(2026, 11, 25)
 )
 def test_rule(case: Case) -> None:
     """The revision reports the rule's id at its level, and no other id."""
-    changes = diff_specs(json.dumps(case.base), json.dumps(case.revision), today=TODAY)
+    changes = diff_specs(
+        json.dumps(case.base), json.dumps(case.revision), today=TODAY, **case.options
+    )
     found = {(c.id, c.level.value) for c in changes}
     assert found, "nothing reported"
     assert {i for i, _ in found} == {case.rule, *case.also}, found
