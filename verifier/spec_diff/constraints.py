@@ -49,6 +49,14 @@ def types(walk: SchemaWalk, node: Node) -> None:
     if walk.direction == "request" and (base or revision):
         _request_type(walk, node, (base, revision), (base_format, revision_format))
         return
+    if base and not revision and "type" not in node.revision:
+        # a response whose type was dropped may now be anything (oasdiff: changed), unless
+        # it was text clients read as a string anyway
+        breaking = walk.strongly_typed or base != {"string"}
+        text = f"The {walk.direction} {node.name} no longer has a type ({'/'.join(sorted(base))})."
+        walk.emit(node, "type-changed" if breaking else "type-specialized",
+                  ERR if breaking else INFO, text)  # fmt: skip
+        return
     if not base or not revision:
         return
     described = f"{'/'.join(sorted(base))} to {'/'.join(sorted(revision))}"

@@ -19,8 +19,9 @@ ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 
 
 def _properties(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema's properties by name (YAML allows `1:` as a name; it is the name "1")."""
     found = schema.get("properties")
-    return found if isinstance(found, dict) else {}
+    return {str(name): value for name, value in found.items()} if isinstance(found, dict) else {}
 
 
 def _required(schema: dict[str, Any]) -> set[str]:

@@ -151,7 +151,7 @@ class _ResponseDiff:
         self.changes.extend(walk(state, base_schema, revision_schema, location, SCHEMA_CHECKS))
 
 
-def _strongly_typed(media_type: str) -> bool:
+def _strongly_typed(media_type: object) -> bool:
     """Whether bodies of `media_type` tell `1` from `"1"` (JSON does; text and XML do not).
 
     An unknown media type (`*/*`, Swagger 2.0's default) is taken as JSON.
@@ -160,9 +160,9 @@ def _strongly_typed(media_type: str) -> bool:
     return (kind, subtype) in {("application", "json"), ("*", "*")} or subtype.endswith("+json")
 
 
-def _essence(media_type: str) -> tuple[str, str, str]:
+def _essence(media_type: object) -> tuple[str, str, str]:
     """(type, subtype, parameters) of a media type, lower case, parameters sorted."""
-    name, _, parameters = media_type.partition(";")
+    name, _, parameters = str(media_type).partition(";")
     kind, _, subtype = name.strip().lower().partition("/")
     normalised = ";".join(sorted(p.strip().lower() for p in parameters.split(";") if p.strip()))
     return kind, subtype, normalised

@@ -192,3 +192,49 @@ def test_the_versioning_policy_judges_semantic_versions_only(
         json.dumps(base), json.dumps(body(_S, version=after)), today=TODAY, versioning=True
     )
     assert [c.id for c in changes if c.id != "response-success-status-removed"] == expected
+
+
+def _yaml_spec(schema: str, media: str = "application/json", operation: str = "") -> str:
+    return (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /p:\n    get:\n"
+        f"{operation}      responses:\n        '200':\n          description: d\n"
+        f"          content:\n            {media}:\n              schema: {schema}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "revision", "expected"),
+    [
+        (  # YAML reads `1:` as an integer: it is the property named "1"
+            _yaml_spec("{type: object, properties: {1: {type: string}, a: {type: string}}}"),
+            _yaml_spec("{type: object, properties: {1: {type: string, readOnly: true}}}"),
+            ["response-optional-property-became-read-only", "response-optional-property-removed"],
+        ),
+        (  # a media type YAML reads as a number
+            _yaml_spec("{type: string}", media="1"),
+            _yaml_spec("{type: string}", media="2"),
+            ["response-media-type-added", "response-media-type-removed"],
+        ),
+        (
+            _yaml_spec("{type: object, properties: {a: {type: string}}}"),
+            _yaml_spec("{type: object, properties: {a: {deprecated: true, x-sunset: [1]}}}"),
+            ["response-property-deprecated-sunset-invalid", "response-property-type-changed"],
+        ),
+        (
+            _yaml_spec("{type: string}", operation="      x-stability-level: {a: 1}\n"),
+            _yaml_spec("{type: string}", operation="      x-stability-level: [1]\n"),
+            ["api-invalid-stability-level", "api-invalid-stability-level"],
+        ),
+        (
+            _yaml_spec("{type: object, discriminator: {propertyName: k, mapping: [1]}}"),
+            _yaml_spec("{type: object, discriminator: {propertyName: k, mapping: {1: 2}}}"),
+            ["response-body-discriminator-mapping-added"],
+        ),
+    ],
+)
+def test_odd_values_where_names_and_keywords_belong_are_compared(
+    base: str, revision: str, expected: list[str]
+) -> None:
+    """Hostile documents: odd keys and keyword values give changes, never an exception."""
+    changes = diff_specs(base, revision, today=TODAY, policy=DeprecationPolicy(), versioning=True)
+    assert sorted(c.id for c in changes) == expected
