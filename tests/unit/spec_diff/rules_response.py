@@ -1031,4 +1031,6 @@ _API_CASES: list[Case] = [
 
 CASES: list[Case] = [*_SCHEMA_CASES, *_PROPERTY_CASES, *_RESPONSE_CASES, *_API_CASES]
 
+# every owned rule has a case: the ones that need a deprecation policy or the versioning policy
+# pass it in `options`, as oasdiff reports them only under those settings
 NOT_APPLICABLE: dict[str, str] = {}
