@@ -49,6 +49,14 @@ def types(walk: SchemaWalk, node: Node) -> None:
     if walk.direction == "request" and (base or revision):
         _request_type(walk, node, (base, revision), (base_format, revision_format))
         return
+    if base and not revision and "type" not in node.revision:
+        # a response whose type was dropped may now be anything (oasdiff: changed), unless
+        # it was text clients read as a string anyway
+        breaking = walk.strongly_typed or base != {"string"}
+        text = f"The {walk.direction} {node.name} no longer has a type ({'/'.join(sorted(base))})."
+        walk.emit(node, "type-changed" if breaking else "type-specialized",
+                  ERR if breaking else INFO, text)  # fmt: skip
+        return
     if not base or not revision:
         return
     described = f"{'/'.join(sorted(base))} to {'/'.join(sorted(revision))}"
@@ -78,6 +86,9 @@ def types(walk: SchemaWalk, node: Node) -> None:
     text = f"The type of {walk.direction} {node.name} changed from {described}."
     if narrower:
         walk.emit(node, "type-specialized", INFO, text)
+    elif base != revision and base == {"string"} and not walk.strongly_typed:
+        # outside JSON any value reads as the string clients were promised
+        walk.emit(node, "type-compatible", INFO, text)
     else:
         walk.emit(node, "type-generalized" if wider else "type-changed", ERR, text)
 

@@ -19,8 +19,9 @@ ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 
 
 def _properties(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema's properties by name (YAML allows `1:` as a name; it is the name "1")."""
     found = schema.get("properties")
-    return found if isinstance(found, dict) else {}
+    return {str(name): value for name, value in found.items()} if isinstance(found, dict) else {}
 
 
 def _required(schema: dict[str, Any]) -> set[str]:
@@ -179,36 +180,40 @@ def _join(node: Node, name: str) -> str:
 def access(walk: SchemaWalk, node: Node) -> None:
     """Properties that became, or stopped being, `readOnly` or `writeOnly`.
 
-    Judged from the parent, which says whether the property is required: oasdiff's ids tell
-    `request-required-property-became-read-only` from `request-optional-…`.
+    Judged from the object holding them, which says whether each is required.
     """
     if walk.prefix == "request-parameter":
         return
     base, revision = _properties(node.base), _properties(node.revision)
-    required = _required(node.revision)
+    required = _required(node.base)
     for name, schema in base.items():
         if name not in revision:
             continue
+        kind = "required" if name in required else "optional"
         for key, word in (("readOnly", "read-only"), ("writeOnly", "write-only")):
             before = _flag(walk, schema, "base", key)
             after = _flag(walk, revision[name], "revision", key)
             if before == after:
                 continue
-            kind = "required" if name in required else "optional"
             action = f"became-{word}" if after else f"became-not-{word}"
-            change_id = f"{walk.direction}-{kind}-property-{action}"
             text = (
                 f"The {kind} {walk.direction} property {_join(node, name)} "
                 f"{'became' if after else 'is no longer'} {word}."
             )
-            level = WARN if change_id in _WARN_ACCESS else INFO
-            walk.emit_target(
-                node, change_id, level, text, field=(*node.field, name), step=f"properties.{name}"
+            # a required property readers never received (write-only) now reaches them
+            warn = (walk.direction, kind, action) == (
+                "response",
+                "required",
+                "became-not-write-only",
             )
-
-
-# a required response property that may now be sent (it was write-only): oasdiff warns
-_WARN_ACCESS = {"response-required-property-became-not-write-only"}
+            walk.emit_target(
+                node,
+                f"{walk.direction}-{kind}-property-{action}",
+                WARN if warn else INFO,
+                text,
+                step=f"properties.{name}",
+                field=(*node.field, name),
+            )
 
 
 _COMBINATORS = {
@@ -234,7 +239,7 @@ def combinators(walk: SchemaWalk, node: Node) -> None:
             (added, "added", added_level),
         ):
             source = node.base if action == "removed" else node.revision
-            document = walk.base.document if action == "removed" else walk.revision.document
+            document = documents[0] if action == "removed" else documents[1]
             for index in members:
                 member = source[key][index]
                 label = (
@@ -249,28 +254,18 @@ def combinators(walk: SchemaWalk, node: Node) -> None:
                     walk.emit(node, f"{name}-{action}", level, text)
 
 
-# keywords that describe a value without constraining it (JSON Schema's annotations)
+# keywords that describe a value without constraining it: an allOf member holding only these
+# accepts every value, so adding or removing it changes no client's outcome
 _ANNOTATIONS = frozenset(
-    {
-        "title",
-        "description",
-        "example",
-        "examples",
-        "default",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "externalDocs",
-        "xml",
-        "$comment",
-    }
-)
+    {"title", "description", "example", "examples", "default", "externalDocs", "$comment",
+     "deprecated", "xml", "readOnly", "writeOnly"}
+)  # fmt: skip
 
 
-def _annotation_only(member: Any) -> bool:
-    """True for an `allOf` member that constrains nothing: only annotations and extensions."""
-    return isinstance(member, dict) and all(
-        key in _ANNOTATIONS or str(key).startswith("x-") for key in member
+def _annotation_only(schema: Any) -> bool:
+    return schema is True or (
+        isinstance(schema, dict)
+        and all(key in _ANNOTATIONS or str(key).startswith("x-") for key in schema)
     )
 
 
@@ -310,54 +305,96 @@ def discriminator(walk: SchemaWalk, node: Node) -> None:
         )
         walk.emit(node, "discriminator-property-name-changed", INFO, text)
     else:
-        before, after = _mapping(base), _mapping(revision)
-        where = f"the discriminator mapping of {walk.direction} {node.name}"
-        for value in sorted(after.keys() - before.keys(), key=str):
-            walk.emit(node, "discriminator-mapping-added", INFO, f"{value!r} was added to {where}.")
-        for value in sorted(before.keys() - after.keys(), key=str):
-            text = f"{value!r} was removed from {where}."
-            walk.emit(node, "discriminator-mapping-deleted", INFO, text)
-        changed = (v for v in before.keys() & after.keys() if before[v] != after[v])
-        for value in sorted(changed, key=str):
-            text = f"The schema {value!r} names in {where} changed."
-            walk.emit(node, "discriminator-mapping-changed", INFO, text)
+        _mapping_changes(walk, node, base.get("mapping"), revision.get("mapping"))
 
 
-def _mapping(discriminator: dict[str, Any]) -> dict[str, Any]:
-    found = discriminator.get("mapping")
-    return found if isinstance(found, dict) else {}
+def _mapping_changes(walk: SchemaWalk, node: Node, base: Any, revision: Any) -> None:
+    """Discriminator mapping keys added, deleted, or mapped to another schema.
+
+    One change of each kind, naming the keys (oasdiff's three ids).
+    """
+    before = base if isinstance(base, dict) else {}
+    after = revision if isinstance(revision, dict) else {}
+    where = f"{walk.direction} {node.name}"
+    added = sorted(map(str, after.keys() - before.keys()))
+    deleted = sorted(map(str, before.keys() - after.keys()))
+    changed = sorted(str(k) for k in before.keys() & after.keys() if before[k] != after[k])
+    for keys, action, words in (
+        (added, "added", "were added to"),
+        (deleted, "deleted", "were removed from"),
+        (changed, "changed", "now map to other schemas in"),
+    ):
+        if keys:
+            text = f"The mapping keys {', '.join(keys)} {words} the discriminator of {where}."
+            walk.emit(node, f"discriminator-mapping-{action}", INFO, text)
+
+
+_DEPRECATED = {
+    "deprecated": ("deprecated", INFO, "was deprecated"),
+    "with-sunset": ("deprecated-with-sunset", INFO, "was deprecated, with a sunset date"),
+    "sunset-parse": (
+        "deprecated-sunset-invalid",
+        ERR,
+        "was deprecated, and its sunset date cannot be read",
+    ),
+    "sunset-missing": (
+        "deprecated-sunset-missing",
+        ERR,
+        "was deprecated without the sunset date the policy asks for",
+    ),
+    "too-small": (
+        "sunset-date-too-small",
+        ERR,
+        "was deprecated with less notice than the policy asks for",
+    ),
+}
 
 
 def deprecation(walk: SchemaWalk, node: Node) -> None:
-    """A property newly deprecated (with or without a sunset date), or no longer deprecated.
+    """A property newly deprecated (judged by its sunset date), or no longer deprecated.
 
-    As oasdiff without a minimum deprecation period: a sunset that is not a date is an error,
-    and so is one already past (the property may go at once).
+    A sunset that does not parse is reported as such, never taken for a date.
     """
     if not node.field or walk.prefix == "request-parameter":
         return
     before, after = node.base.get("deprecated") is True, node.revision.get("deprecated") is True
     if before == after:
         return
-    level = INFO
     if after:
-        text = f"The {walk.direction} property {node.name} was deprecated."
-        sunset = lifecycle.sunset(node.revision, walk.today or date.min)  # no today: none past
-        suffix = {"none": "deprecated", "future": "deprecated-with-sunset"}.get(sunset, "")
-        if sunset == "invalid":
-            suffix, level = "deprecated-sunset-invalid", ERR
-            text = f"The {walk.direction} property {node.name} was deprecated with a sunset date "
-            text += f"that cannot be read ({node.revision.get('x-sunset')!r})."
-        elif sunset == "past":
-            suffix, level = "sunset-date-too-small", ERR
-            text = f"The {walk.direction} property {node.name} was deprecated with a sunset date "
-            text += "already past."
+        # without a date to judge against, a readable sunset counts as far enough away
+        judged = lifecycle.deprecation(node.revision, walk.today or date.min, walk.policy)
+        suffix, level, what = _DEPRECATED[judged]
     else:
-        suffix, text = (
-            "reactivated",
-            f"The {walk.direction} property {node.name} is no longer deprecated.",
-        )
+        suffix, level, what = "reactivated", INFO, "is no longer deprecated"
+    text = f"The {walk.direction} property {node.name} {what}."
     walk.emit_target(node, f"{walk.direction}-property-{suffix}", level, text)
 
 
-CHECKS: list[Check] = [properties, access, combinators, contains, discriminator, deprecation]
+def stability(walk: SchemaWalk, node: Node) -> None:
+    """A property's `x-stability-level` lowered or raised, or one that is not a level."""
+    if not node.field or walk.prefix == "request-parameter":
+        return
+    key = "x-stability-level"
+    if node.base.get(key) == node.revision.get(key):
+        return
+    for side in (node.base, node.revision):
+        if lifecycle.stability(side) is None:
+            text = f"The stability level {side.get(key)!r} of {node.name} is not one of oasdiff's."
+            walk.emit_target(node, "api-invalid-stability-level", ERR, text)
+            return
+    moved = lifecycle.stability_change(node.base, node.revision)
+    if moved is not None:
+        text = f"The stability level of {walk.direction} property {node.name} {moved}."
+        level = ERR if moved == "decreased" else INFO
+        walk.emit_target(node, f"{walk.direction}-property-stability-{moved}", level, text)
+
+
+CHECKS: list[Check] = [
+    properties,
+    access,
+    combinators,
+    contains,
+    discriminator,
+    deprecation,
+    stability,
+]

@@ -1,10 +1,9 @@
-"""Checks only the request walks run: header properties, stability, string content keywords.
+"""Checks only the request walks run: an object header parameter's properties.
 
-They cover an object header parameter's properties, a property's `x-stability-level`, and the
-2020-12 keywords that say how a string carries content (`contentEncoding` and the rest).
-oasdiff has these rules for requests and responses alike; the response walk does not run these
-checks (see `verifier.spec_diff.responses`). Levels are oasdiff's (`rules.json`): a request
-schema breaks clients when it accepts less than before.
+A property's `x-stability-level` and the 2020-12 content keywords (`contentEncoding` and the
+rest) are checked for requests and responses alike, by `objects.stability` and
+`applicators.content`. Levels are oasdiff's (`rules.json`): a request schema breaks clients
+when it accepts less than before.
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ from verifier.spec_diff.model import Level
 from verifier.spec_diff.walk import Check, Node, SchemaWalk
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
-# x-stability-level values, least stable first (oasdiff's order)
-_STABILITY = ("draft", "alpha", "beta", "stable")
 
 
 def _names(schema: dict[str, Any], key: str) -> set[str]:
@@ -53,42 +50,5 @@ def header_properties(walk: SchemaWalk, node: Node) -> None:
         )
 
 
-def stability(walk: SchemaWalk, node: Node) -> None:
-    """A request property's `x-stability-level` lowered (an error) or raised."""
-    if walk.direction != "request" or not node.field or walk.prefix == "request-parameter":
-        return
-    before, after = node.base.get("x-stability-level"), node.revision.get("x-stability-level")
-    if before == after or before not in _STABILITY or after not in _STABILITY:
-        return
-    lowered = _STABILITY.index(after) < _STABILITY.index(before)
-    text = f"The stability of request property {node.name} changed from {before} to {after}."
-    walk.emit_target(
-        node,
-        f"request-property-stability-{'decreased' if lowered else 'increased'}",
-        ERR if lowered else INFO,
-        text,
-    )
-
-
-def content(walk: SchemaWalk, node: Node) -> None:
-    """`contentEncoding` or `contentMediaType` changed, `contentSchema` added or removed."""
-    if walk.direction != "request" or walk.prefix == "request-parameter":
-        return
-    where = f"request {node.name}"
-    for key, name in (
-        ("contentEncoding", "content-encoding"),
-        ("contentMediaType", "content-media-type"),
-    ):
-        before, after = node.base.get(key), node.revision.get(key)
-        if before != after:
-            text = f"The {key} of {where} changed from {before} to {after}."
-            walk.emit(node, f"{name}-changed", ERR, text)
-    before_schema, after_schema = "contentSchema" in node.base, "contentSchema" in node.revision
-    if before_schema != after_schema:
-        action = "added" if after_schema else "removed"
-        text = f"The contentSchema of {where} was {action}."
-        walk.emit(node, f"content-schema-{action}", ERR if after_schema else INFO, text)
-
-
-BODY_CHECKS: list[Check] = [stability, content]
+BODY_CHECKS: list[Check] = []
 PARAMETER_CHECKS: list[Check] = [header_properties]

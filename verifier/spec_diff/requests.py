@@ -38,6 +38,7 @@ class RequestDiff:
         context: tuple[Spec, Spec, References, date],
         base: OperationView,
         revision: OperationView,
+        policy: lifecycle.DeprecationPolicy | None = None,
     ) -> None:
         """Prepare to compare `base` with `revision`.
 
@@ -45,9 +46,11 @@ class RequestDiff:
             context: the base spec, the revision spec, the unchanged references and today.
             base: the operation in the base spec.
             revision: the same operation in the revision.
+            policy: the notice a deprecation must give (None: any sunset, or none, will do).
         """
         self.base_spec, self.revision_spec, self.unchanged, self.today = context
         self.base, self.revision = base, revision
+        self.policy = policy
         self.changes: list[Change] = []
 
     def _change(
@@ -195,7 +198,7 @@ class RequestDiff:
                 f"The {where} parameter {name} is no longer deprecated.",
                 target,
             )
-        sunset = lifecycle.sunset_change(base, revision, self.today)
+        sunset = lifecycle.sunset_change(base, revision, self.today, self.policy)
         if sunset == "deleted":
             self._change(
                 "request-parameter-sunset-deleted",
@@ -250,15 +253,19 @@ class RequestDiff:
             )
 
     def _deprecated(self, revision: dict[str, Any], location: str, target: Target) -> None:
-        """A parameter newly deprecated: its sunset date must read, and must not be past."""
+        """A parameter newly deprecated: its sunset date must read, and give enough notice."""
         name, where = target.name, target.where
-        sunset = lifecycle.sunset(revision, self.today)
-        if sunset == "invalid":
+        level_of_operation = lifecycle.stability(self.revision.raw) or "stable"
+        judged = lifecycle.deprecation(revision, self.today, self.policy, level_of_operation)
+        if judged == "sunset-parse":
             change_id, level = "request-parameter-sunset-parse", ERR
             text = f"The sunset date of the deprecated {where} parameter {name} cannot be read."
-        elif sunset == "past":
+        elif judged == "too-small":
             change_id, level = "request-parameter-sunset-date-too-small", ERR
-            text = f"The {where} parameter {name} was deprecated with a sunset date already past."
+            text = f"The {where} parameter {name} was deprecated with too little notice."
+        elif judged == "sunset-missing":
+            change_id, level = "request-parameter-deprecated-sunset-missing", ERR
+            text = f"The {where} parameter {name} was deprecated without a sunset date."
         else:
             change_id, level = "request-parameter-deprecated", INFO
             text = f"The {where} parameter {name} was deprecated."
@@ -374,6 +381,7 @@ class RequestDiff:
                 self.unchanged,
                 strongly_typed=_json(media_type),
                 today=self.today,
+                policy=self.policy,
             )
             self.changes.extend(
                 walk(state, base_schema, revision_schema, f"{location}.schema", _BODY_CHECKS)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from verifier.comparison import Spec
 from verifier.comparison.schemas import as_pointer, dereference, pointer_of, reference_of
+from verifier.spec_diff.lifecycle import DeprecationPolicy
 from verifier.spec_diff.model import Change, Level, Target
 
 Direction = Literal["request", "response"]
@@ -43,6 +44,7 @@ class SchemaWalk:
         strongly_typed: values are JSON, where `1` is not `"1"`; false for text (a parameter,
             an XML or form body), where any value also reads as a string.
         today: the date sunset dates are judged against (None: not judged).
+        policy: the notice a deprecation must give (None: any sunset, or none, will do).
         changes: what the walk found, in order.
     """
 
@@ -56,6 +58,7 @@ class SchemaWalk:
     label: str = "body"
     strongly_typed: bool = True
     today: date | None = None
+    policy: DeprecationPolicy | None = None
     changes: list[Change] = field(default_factory=list)
 
     def emit(self, node: Node, suffix: str, level: Level, text: str) -> None:

@@ -10,8 +10,10 @@ rule's meaning in oasdiff's `checker/*.go` and `messages.yaml`; `test_rules_requ
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from verifier.spec_diff import DeprecationPolicy
 
 STRING: dict[str, Any] = {"type": "string"}
 PREFIXES = ("request-", "new-", "optional-request", "required-request")
@@ -28,6 +30,7 @@ class Case:
         revision: the changed document.
         note: why the documents look as they do, where it is not obvious.
         also: other ids oasdiff reports for the same change, which Accord reports too.
+        options: other keyword arguments of `diff_specs` (a deprecation policy).
     """
 
     rule: str
@@ -36,6 +39,7 @@ class Case:
     revision: dict[str, Any]
     note: str = ""
     also: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 def document(
@@ -601,6 +605,14 @@ def _property_cases() -> list[Case]:
         ),
         Case("request-property-deprecated", "INFO", prop(STRING), prop(_sunset(STRING))),
         Case(
+            "request-property-deprecated-sunset-missing",
+            "ERR",
+            prop(STRING),
+            prop(_sunset(STRING)),
+            "under a minimum deprecation period (oasdiff's --deprecation-days-*), a sunset is due",
+            options={"policy": DeprecationPolicy()},
+        ),
+        Case(
             "request-property-deprecated-with-sunset",
             "INFO",
             prop(STRING),
@@ -738,6 +750,14 @@ def _parameter_cases() -> list[Case]:
         ),
         Case("request-parameter-deprecated", "INFO", param(STRING), param(STRING, deprecated=True)),
         Case(
+            "request-parameter-deprecated-sunset-missing",
+            "ERR",
+            param(STRING),
+            param(STRING, deprecated=True),
+            "under a minimum deprecation period (oasdiff's --deprecation-days-*), a sunset is due",
+            options={"policy": DeprecationPolicy()},
+        ),
+        Case(
             "request-parameter-reactivated", "INFO", param(STRING, deprecated=True), param(STRING)
         ),
         Case(
@@ -757,7 +777,9 @@ def _parameter_cases() -> list[Case]:
             "request-parameter-sunset-date-changed-too-small",
             "ERR",
             param(STRING, deprecated=True, **{"x-sunset": FUTURE}),
-            param(STRING, deprecated=True, **{"x-sunset": "9000-01-01"}),
+            # moved earlier, to a date already past: less notice than none (oasdiff's default
+            # policy asks for no days; diff_specs(policy=...) asks for more)
+            param(STRING, deprecated=True, **{"x-sunset": "2026-01-01"}),
         ),
         parameter("became-enum", "ERR", STRING, {**STRING, "enum": ["a"]}),
         parameter("became-nullable", "INFO", STRING, {**STRING, "nullable": True}),
@@ -953,18 +975,7 @@ CASES: list[Case] = [
     *_parameter_cases(),
 ]
 
-NOT_APPLICABLE: dict[str, str] = {
-    "request-parameter-deprecated-sunset-missing": (
-        "oasdiff reports it only under a minimum deprecation period (--deprecation-days-beta/"
-        "-stable above 0); Accord applies none, as oasdiff does without one, and reports "
-        "request-parameter-deprecated (INFO)"
-    ),
-    "request-property-deprecated-sunset-missing": (
-        "oasdiff reports it only under a minimum deprecation period (--deprecation-days-beta/"
-        "-stable above 0); Accord applies none, as oasdiff does without one, and reports "
-        "request-property-deprecated (INFO)"
-    ),
-}
+NOT_APPLICABLE: dict[str, str] = {}
 
 # More examples of rules already in `CASES`, for the shortfalls issue #18 reported: each is a
 # change oasdiff rates as the case says where Accord once reported another id or level.
