@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 from tests.unit.spec_diff import rules_request, rules_response
+from verifier.spec_diff import OWN_IDS, diff_specs
 
 Case = rules_request.Case | rules_response.Case
 CASES: list[Case] = [*rules_request.CASES, *rules_response.CASES]
-from verifier.spec_diff import OWN_IDS, diff_specs
 
 RULES_FILE = Path(__file__).resolve().parents[4] / "shared" / "corpora" / "oasdiff" / "rules.json"
 RULES = {rule["id"]: rule for rule in json.loads(RULES_FILE.read_text())["rules"]}
