@@ -29,7 +29,7 @@ from verifier.comparison.asyncapi import AsyncApi, is_asyncapi, load_asyncapi
 from verifier.comparison.coverage import uncovered
 from verifier.comparison.engine import compare, compare_with
 from verifier.comparison.findings import Finding, FindingType, MockDetails, SpecDetails, encode
-from verifier.comparison.spec import Spec, load_spec
+from verifier.comparison.spec import Spec, load_document, load_spec
 
 __all__ = [
     "AsyncApi",
@@ -47,6 +47,7 @@ __all__ = [
     "encode",
     "is_asyncapi",
     "load_asyncapi",
+    "load_document",
     "load_spec",
     "uncovered",
 ]

@@ -76,15 +76,27 @@ def load_asyncapi(content: str | bytes) -> AsyncApi:
     """
     raw = content.encode() if isinstance(content, str) else content
     digest = hashlib.sha256(raw).hexdigest()
-    with _cache_lock:
-        if digest in _cache:
-            _cache.move_to_end(digest)
-            return _cache[digest]
+    found = kept(digest)
+    if found is not None:
+        return found
     try:
         document = read_document(raw)
     except DocumentError as error:
         raise SpecError(f"The AsyncAPI document cannot be read: {error}.") from error
-    found = AsyncApi(document)
+    return keep(digest, AsyncApi(document))
+
+
+def kept(digest: str) -> AsyncApi | None:
+    """The document of that content, when it was read lately."""
+    with _cache_lock:
+        if digest in _cache:
+            _cache.move_to_end(digest)
+            return _cache[digest]
+    return None
+
+
+def keep(digest: str, found: AsyncApi) -> AsyncApi:
+    """Keep a document read from the content of that digest (the last few are kept)."""
     with _cache_lock:
         _cache[digest] = found
         while len(_cache) > _CACHE_SIZE:
