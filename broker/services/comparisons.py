@@ -1,4 +1,6 @@
-"""Bi-directional verification: a consumer's pact checked against its provider's OpenAPI document.
+"""Bi-directional verification: a consumer's pact checked against its provider's document.
+
+The document is OpenAPI (for HTTP interactions) or AsyncAPI (for message interactions).
 
 The check itself is `verifier.comparison` (pure, cached by document hash); this module finds
 what to compare and keeps each outcome once per (pact content, document). Comparisons run when
@@ -101,13 +103,14 @@ async def verdict_for(
 
 async def compare_new_pact(
     tx: _Roles, pact: PactVersion, clock: Clock, work: Work
-) -> list[tuple[ProviderContractPublication, Comparison]]:
+) -> list[tuple[ProviderContractPublication, ProviderContract, Comparison]]:
     """Compare a newly published pact content with its provider's newest documents."""
     results = []
     for publication in await tx.latest_contract_publications(pact.provider_id, RECENT_DOCUMENTS):
         document = await tx.find_provider_contract_by_id(publication.contract_version_id)
         assert document is not None, "kept by foreign keys"
-        results.append((publication, await comparison_of(tx, pact, document, clock, work)))
+        comparison = await comparison_of(tx, pact, document, clock, work)
+        results.append((publication, document, comparison))
     return results
 
 
