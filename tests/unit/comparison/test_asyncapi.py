@@ -5,11 +5,13 @@ The `message.*` findings themselves are held to opc's by `tests/conformance/test
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 import pytest
 
+from tests.conformance.asyncapi.cases import CASES
 from verifier.comparison import (
     ComparisonPactError,
     SpecError,
@@ -156,3 +158,14 @@ def test_a_matched_message_encodes_without_mock_details() -> None:
         },
         "type": "info",
     }
+
+
+def test_comparing_leaves_the_document_as_it_was_read() -> None:
+    """Closing a schema for what the provider sends works on a copy, not on the document."""
+    folder = CASES / "v3-sync-reply-mismatch"
+    content = (folder / "asyncapi.yaml").read_bytes()
+    asyncapi = load_asyncapi(content)
+    before = copy.deepcopy(asyncapi.document)
+    compare_with((folder / "pact.json").read_bytes(), asyncapi=asyncapi)
+    assert asyncapi.document == before
+    assert "additionalProperties" not in json.dumps(before)

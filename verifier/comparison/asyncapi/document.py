@@ -17,7 +17,6 @@ billions of nodes.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import threading
 from collections import OrderedDict
@@ -311,8 +310,7 @@ class AsyncApi:
         compiled = None
         if not is_falsy(schema):
             if direction == "response":
-                schema = copy.deepcopy(schema)
-                schemas.close(schema)
+                schemas.close(schema)  # `inline` built a copy: the document is untouched
             with self._lock:
                 compiled = CompiledSchema(schema)
         self._compiled[key] = compiled
