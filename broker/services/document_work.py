@@ -24,6 +24,7 @@ from verifier.comparison import (
     SpecError,
     compare_with,
     encode,
+    load_asyncapi,
     load_document,
     uncovered,
 )
@@ -54,12 +55,9 @@ def check_spec(content: bytes, specification: str = "oas") -> str | None:
     message schemas are inlined now, so one too large through its references is refused).
     """
     try:
-        document = load_document(content)
         if specification == "asyncapi":
-            if not isinstance(document, AsyncApi):
-                return "The document is not AsyncAPI (it has no asyncapi field)."
-            document.check_schemas()
-        elif isinstance(document, AsyncApi):
+            load_asyncapi(content).check_schemas()
+        elif isinstance(load_document(content), AsyncApi):
             return "The document is AsyncAPI: publish it with the specification asyncapi."
     except SpecError as error:
         return str(error)

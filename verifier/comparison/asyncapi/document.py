@@ -210,6 +210,8 @@ class AsyncApi:
         """
         if not isinstance(document, dict):
             raise SpecError("The AsyncAPI document is not an object.")
+        if "asyncapi" not in document:
+            raise SpecError("The document is not AsyncAPI: it has no `asyncapi` field.")
         version = document.get("asyncapi")
         if not isinstance(version, str) or not version.startswith(("2.", "3.")):
             raise SpecError(
