@@ -169,3 +169,114 @@ def test_comparing_leaves_the_document_as_it_was_read() -> None:
     compare_with((folder / "pact.json").read_bytes(), asyncapi=asyncapi)
     assert asyncapi.document == before
     assert "additionalProperties" not in json.dumps(before)
+
+
+def test_a_long_chain_of_references_is_refused_not_followed_to_the_stack_limit() -> None:
+    chain = {f"S{i}": {"$ref": f"#/components/schemas/S{i + 1}"} for i in range(3000)}
+    document = json.dumps(
+        {
+            "asyncapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "operations": {
+                "op": {
+                    "action": "send",
+                    "messages": [{"payload": {"$ref": "#/components/schemas/S0"}}],
+                }
+            },
+            "components": {"schemas": {**chain, "S3000": {"type": "string"}}},
+        }
+    )
+    with pytest.raises(SpecError, match="nests deeper than 128 levels"):
+        load_asyncapi(document).check_schemas()
+
+
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ("a string", "it is str, not an object or a boolean"),
+        ([1, 2], "it is list, not an object or a boolean"),
+        ({"type": "object", "properties": "x"}, "at payload.properties, 'x' is not of type"),
+        ({"type": 5}, "at payload.type"),
+        ({"allOf": "x"}, "at payload.allOf"),
+    ],
+)
+def test_a_payload_schema_that_is_not_json_schema_is_named_not_a_crash(
+    payload: object, says: str
+) -> None:
+    document = json.dumps(
+        {
+            "asyncapi": "3.0.0",
+            "info": {},
+            "operations": {"op": {"messages": [{"payload": payload}]}},
+        }
+    )
+    pact = {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "contents": {"content": {"id": 1}, "contentType": "application/json"},
+                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
+            }
+        ]
+    }
+    with pytest.raises(SpecError, match=r"payload schema of .* is not JSON Schema") as raised:
+        compare_with(pact, asyncapi=load_asyncapi(document))
+    assert says in str(raised.value)
+
+
+def test_a_publication_check_refuses_a_message_schema_that_is_not_json_schema() -> None:
+    document = {
+        "asyncapi": "2.6.0",
+        "info": {},
+        "channels": {
+            "orders": {
+                "subscribe": {
+                    "operationId": "op",
+                    "message": {"headers": {"type": "object", "required": "traceId"}},
+                }
+            }
+        },
+    }
+    with pytest.raises(SpecError, match=r"headers schema of \[root\]\.channels\.orders"):
+        load_asyncapi(json.dumps(document)).check_schemas()
+    document["channels"]["orders"]["subscribe"]["message"]["headers"]["required"] = ["traceId"]  # type: ignore[index]
+    load_asyncapi(json.dumps(document)).check_schemas()
+
+
+def test_a_2x_payload_in_avro_is_not_checked_and_a_warning_says_so() -> None:
+    avro = {"type": "record", "name": "Order", "fields": [{"name": "id", "type": "long"}]}
+    document = {
+        "asyncapi": "2.6.0",
+        "info": {},
+        "channels": {
+            "orders": {
+                "subscribe": {
+                    "operationId": "op",
+                    "message": {
+                        "schemaFormat": "application/vnd.apache.avro;version=1.9.0",
+                        "payload": avro,
+                    },
+                }
+            }
+        },
+    }
+    asyncapi = load_asyncapi(json.dumps(document))
+    asyncapi.check_schemas()
+    pact = {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "contents": {"content": {"id": 1}, "contentType": "application/json"},
+                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
+            }
+        ]
+    }
+    found = compare_with(pact, asyncapi=asyncapi)
+    assert [(f.code, f.type, f.spec_details.location) for f in found] == [
+        (
+            "message.payload.unvalidatable",
+            "warning",
+            "[root].channels.orders.subscribe.message.schemaFormat",
+        ),
+        ("message.matched", "info", "[root].channels.orders.subscribe.message"),
+    ]

@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import unquote
 
+# jsonschema ships no type information (no py.typed); its objects are Any here.
+from jsonschema import Draft201909Validator  # type: ignore[import-untyped]
+
 from verifier._errors import SpecError
 from verifier.comparison import schemas
 from verifier.comparison.documents import DocumentError, read_document
-from verifier.comparison.validation import CompiledSchema
+from verifier.comparison.validation import CompiledSchema, SchemaError
 
 Direction = Literal["request", "response"]
 
@@ -190,7 +193,8 @@ def _inline(
     if isinstance(ref, str):
         if ref in visited:
             return {}
-        return _inline(_target(ref, document), document, visited | {ref}, budget, depth)
+        # A reference followed counts as a level: a chain of thousands stops at the bound.
+        return _inline(_target(ref, document), document, visited | {ref}, budget, depth + 1)
     inlined = {}
     for key, value in schema.items():
         resolved = _inline(value, document, visited, budget, depth + 1)
@@ -296,6 +300,19 @@ class AsyncApi:
             return self._messages(resolved["oneOf"], f"{at}.oneOf")
         return [Candidate(message=resolved, location=at)]
 
+    def foreign_format(self, candidate: Candidate) -> str | None:
+        """A 2.x message's `schemaFormat` when it is not JSON Schema (Avro, RAML, Protobuf).
+
+        Such a payload is no JSON schema: it is not checked (a warning says so). AsyncAPI 3
+        documents are read as openapi-pact-comparator reads them: the payload as a schema.
+        """
+        message = candidate.message
+        found = message.get("schemaFormat") if isinstance(message, dict) else None
+        if not self.is_v2 or not isinstance(found, str):
+            return None
+        json_schema = ("application/vnd.aai.asyncapi", "application/schema+")
+        return None if found.startswith(json_schema) else found
+
     def schema(
         self, candidate: Candidate, part: str, direction: Direction
     ) -> CompiledSchema | None:
@@ -310,6 +327,11 @@ class AsyncApi:
         raw = candidate.message.get(part) if isinstance(candidate.message, dict) else None
         schema = None if is_falsy(raw) else inline(raw, self.document)
         compiled = None
+        if not is_falsy(schema) and not isinstance(schema, dict | bool):
+            raise SpecError(
+                f"The AsyncAPI document's {part} schema of {candidate.location} is not JSON"
+                f" Schema: it is {type(schema).__name__}, not an object or a boolean."
+            )
         if not is_falsy(schema):
             if direction == "response":
                 schemas.close(schema)  # `inline` built a copy: the document is untouched
@@ -318,20 +340,69 @@ class AsyncApi:
         self._compiled[key] = compiled
         return compiled
 
-    def check_schemas(self) -> None:
-        """Inline every message schema of every operation now, to refuse a hostile document.
+    def errors(
+        self, compiled: CompiledSchema, candidate: Candidate, part: str, value: Any
+    ) -> list[SchemaError]:
+        """Every way `value` fails a message's compiled `payload` or `headers` schema.
+
+        A schema that is not JSON Schema (`properties: "x"`, `type: 5`) makes the validator fail
+        part-way; the document is then refused, naming the schema. Only a schema the meta-schema
+        refuses is blamed, so a fault of our own is never reported as the document's.
 
         Raises:
-            SpecError: a schema expands or nests too far through its references.
+            SpecError: the schema is not valid JSON Schema.
+        """
+        try:
+            return compiled.errors(value)
+        except (AttributeError, TypeError) as error:
+            meta = Draft201909Validator(Draft201909Validator.META_SCHEMA)
+            problem = _first_problem(meta, compiled.root, part)
+            if problem is None:
+                raise
+            raise SpecError(
+                f"The AsyncAPI document's {part} schema of {candidate.location} is not JSON"
+                f" Schema: {problem}."
+            ) from error
+
+    def check_schemas(self) -> None:
+        """Inline and check every message schema of every operation now (a publication's check).
+
+        Raises:
+            SpecError: a schema expands or nests too far through its references, or is not
+                JSON Schema.
         """
         budget = _Budget()
         budget.left = MAX_SCHEMA_NODES * 5
         seen: set[str] = set()
+        meta = Draft201909Validator(Draft201909Validator.META_SCHEMA)
         for operation in self.operations.values():
             for candidate in [*operation.messages, *operation.reply_messages]:
                 if candidate.location in seen or not isinstance(candidate.message, dict):
                     continue
                 seen.add(candidate.location)
                 for part in ("payload", "headers"):
-                    if not is_falsy(candidate.message.get(part)):
-                        _inline(candidate.message[part], self.document, frozenset(), budget, 0)
+                    if is_falsy(candidate.message.get(part)) or (
+                        part == "payload" and self.foreign_format(candidate) is not None
+                    ):
+                        continue
+                    schema = _inline(candidate.message[part], self.document, frozenset(), budget, 0)
+                    problem = (
+                        None
+                        if isinstance(schema, bool) or is_falsy(schema)
+                        else f"it is {type(schema).__name__}, not an object or a boolean"
+                        if not isinstance(schema, dict)
+                        else _first_problem(meta, schema, part)
+                    )
+                    if problem is not None:
+                        raise SpecError(
+                            f"The AsyncAPI document's {part} schema of {candidate.location} is"
+                            f" not JSON Schema: {problem}."
+                        )
+
+
+def _first_problem(meta: Any, schema: dict[str, Any], part: str) -> str | None:
+    problem = next(meta.iter_errors(schema), None)
+    if problem is None:
+        return None
+    where = "".join(f".{segment}" for segment in problem.absolute_path)
+    return f"at {part}{where}, {problem.message}"

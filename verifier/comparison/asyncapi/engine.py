@@ -248,6 +248,19 @@ def _payload(
         ]
     if verdict == "skip":
         return []
+    foreign = asyncapi.foreign_format(candidate)
+    if foreign is not None:
+        return [
+            _finding(
+                interaction,
+                "message.payload.unvalidatable",
+                "warning",
+                f"The engine cannot check a payload against a schema of format '{foreign}'.",
+                mock_location=side.payload_location,
+                mock_value=side.payload,
+                spec_location=f"{candidate.location}.schemaFormat",
+            )
+        ]
     compiled = asyncapi.schema(candidate, "payload", direction)
     if compiled is None:
         if side.payload is UNSET:
@@ -277,7 +290,7 @@ def _payload(
             spec_location=f"{candidate.location}.payload{dotted(error.schema_path)}",
             spec_value=error.schema_value,
         )
-        for error in compiled.errors(payload)
+        for error in asyncapi.errors(compiled, candidate, "payload", payload)
     ]
 
 
@@ -306,5 +319,5 @@ def _headers(
             spec_location=f"{candidate.location}.headers{dotted(error.schema_path)}",
             spec_value=error.schema_value,
         )
-        for error in compiled.errors(side.metadata)
+        for error in asyncapi.errors(compiled, candidate, "headers", side.metadata)
     ]
