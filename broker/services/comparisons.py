@@ -123,5 +123,13 @@ def first_problem(comparison: Comparison) -> str:
             about = f" in the interaction {where!r}" if where else ""
             count = sum(f.get("type") == "error" for f in findings)
             more = f" (and {count - 1} more)" if count > 1 else ""
-            return f"{finding.get('code')}{about}: {finding.get('message')}{more}"
+            causes = finding.get("causes") or []
+            cause = causes[0] if causes and isinstance(causes[0], dict) else None
+            why = (
+                ""
+                if cause is None
+                else f" First cause: {cause.get('code')} at"
+                f" {cause.get('mockDetails', {}).get('location')}: {cause.get('message')}"
+            )
+            return f"{finding.get('code')}{about}: {finding.get('message')}{why}{more}"
     return "no error"

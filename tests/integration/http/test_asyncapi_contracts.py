@@ -121,6 +121,10 @@ async def test_an_incompatible_message_pact_is_a_no_naming_the_interaction_and_c
     assert answer["summary"]["deployable"] is False
     errors = errors_of(answer)
     assert "message.no.match in the interaction 'an order with a text id'" in errors
+    assert (
+        "First cause: message.payload.incompatible at [root].interactions[0].contents.content.id"
+        in errors
+    )
 
 
 async def test_a_message_the_document_does_not_cover_is_no_evidence(client: Client) -> None:
