@@ -134,10 +134,11 @@ def main(argv: Sequence[str] | None = None, *, transport: httpx.BaseTransport | 
         return fail("Interrupted.")
     except Exception as error:
         logging.getLogger("clients.cli").debug("Unexpected error", exc_info=True)
+        # Only the commands that talk to a broker take --verbose.
         hint = (
-            ""
-            if getattr(args, "verbose", False)
-            else " (run again with --verbose for the traceback)"
+            " (run again with --verbose for the traceback)"
+            if hasattr(args, "verbose") and not args.verbose
+            else ""
         )
         return fail(f"Unexpected error: {type(error).__name__}: {error}{hint}.")
     outcome = result if isinstance(result, Outcome) else Outcome(result)

@@ -22,7 +22,7 @@ from verifier.comparison.asyncapi.document import AsyncApi, is_asyncapi
 from verifier.comparison.documents import DocumentError, read_document
 from verifier.comparison.routing import Operation, Router
 from verifier.comparison.shape import METHODS, check_shape
-from verifier.comparison.validation import CompiledSchema
+from verifier.comparison.validation import CompiledSchema, schema_problem
 
 Mode = Literal["request", "response"]
 _CACHE_SIZE = 8  # a parsed Stripe-sized spec holds about 60 MB
@@ -159,11 +159,20 @@ class Spec:
         key = (mode, schema_id)
         compiled = self._compiled.get(key)
         if compiled is None:
+            json_schema_2020 = schemas.is_openapi31(self.document)
             with self._lock:
-                compiled = CompiledSchema(
-                    self._root(schema, mode),
-                    json_schema_2020=schemas.is_openapi31(self.document),
-                )
+                try:
+                    root = self._root(schema, mode)
+                except (AttributeError, TypeError) as error:
+                    problem = schema_problem(
+                        self.resolve(schema), json_schema_2020=json_schema_2020
+                    )
+                    if problem is None:
+                        raise
+                    raise SpecError(
+                        f"The spec's schema {schema_id} is not JSON Schema: {problem}."
+                    ) from error
+                compiled = CompiledSchema(root, json_schema_2020=json_schema_2020, name=schema_id)
             self._compiled[key] = compiled
         return compiled
 

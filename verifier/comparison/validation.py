@@ -381,11 +381,37 @@ def _describe(error: ValidationError) -> str:
     return message if len(message) <= 200 else message[:197] + "..."  # noqa: PLR2004
 
 
-class CompiledSchema:
-    """A validation root, ready to check values; built once and cached by the spec."""
+def schema_problem(schema: Any, *, json_schema_2020: bool = False) -> str | None:
+    """The first way `schema` breaks JSON Schema's meta-schema, or None when it is valid.
 
-    def __init__(self, root: Any, *, json_schema_2020: bool = False) -> None:
+    The answer reads `at .properties, 'x' is not of type 'object'`. It is asked after validation
+    failed part-way on a document's schema, to blame the document only when the document is at
+    fault (a fault of our own is never reported as the document's).
+    """
+    if isinstance(schema, bool):
+        return None
+    if not isinstance(schema, dict):
+        return f"it is {type(schema).__name__}, not an object or a boolean"
+    draft = Draft202012Validator if json_schema_2020 else Draft201909Validator
+    problem = next(draft(draft.META_SCHEMA).iter_errors(schema), None)
+    if problem is None:
+        return None
+    where = "".join(f".{segment}" for segment in problem.absolute_path)
+    return f"at {where or 'its top'}, {problem.message}"
+
+
+class CompiledSchema:
+    """A validation root, ready to check values; built once and cached by the spec.
+
+    A schema that is not JSON Schema (`properties: "x"`, `type: 5`) makes validation fail
+    part-way: `errors` then raises `SpecError` naming the schema by `name` (without a name, the
+    caller names it).
+    """
+
+    def __init__(self, root: Any, *, json_schema_2020: bool = False, name: str = "") -> None:
         self.root = root
+        self.name = name
+        self._json_schema_2020 = json_schema_2020
         if json_schema_2020:
             self._validator = _Validator2020(root, format_checker=checker, registry=_LOCAL_ONLY)
         else:
@@ -403,6 +429,13 @@ class CompiledSchema:
                 self._collect(error, found, reported)
         except Unresolvable as error:
             raise SpecError(f"The spec has a $ref that leads nowhere: {error.ref}.") from error
+        except (AttributeError, TypeError) as error:
+            problem = schema_problem(self.root, json_schema_2020=self._json_schema_2020)
+            if problem is None or not self.name:
+                raise  # a fault of ours, or a caller that names the schema itself
+            raise SpecError(
+                f"The spec's schema {self.name} is not JSON Schema: {problem}."
+            ) from error
         finally:
             _budget.left = outer
         return found

@@ -9,7 +9,7 @@ import pytest
 
 from clients.cli.__main__ import main
 from tests.support.hostile_documents import alias_bomb, nested_json, openapi, pact, reference_bomb
-from verifier.comparison import SpecError, load_spec
+from verifier.comparison import SpecError, compare, load_spec
 from verifier.comparison.documents import DocumentError, check_bounds, read_document
 
 
@@ -124,3 +124,87 @@ def test_a_long_combinator_chain_is_a_one_sentence_comparison_failure(
     assert main(["compare-spec", str(spec), str(pact_file)]) != 0
     err = capsys.readouterr().err.strip()
     assert err == "The spec or a pact nests too deeply to be compared.", err
+
+
+_NOT_JSON_SCHEMA = [
+    {"type": "object", "properties": "x"},
+    {"allOf": "x"},
+    {"enum": 3},
+    {"type": 5},
+]
+
+
+def _spec_with(schema: object, openapi_version: str) -> bytes:
+    content = {"application/json": {"schema": schema}}
+    return json.dumps(
+        {
+            "openapi": openapi_version,
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {"responses": {"200": {"description": "ok", "content": content}}}}
+            },
+        }
+    ).encode()
+
+
+_PACT = json.dumps(
+    {
+        "consumer": {"name": "c"},
+        "provider": {"name": "p"},
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        "interactions": [
+            {
+                "description": "d",
+                "request": {"method": "GET", "path": "/a"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"a": 1},
+                },
+            }
+        ],
+    }
+).encode()
+
+
+@pytest.mark.parametrize("openapi_version", ["3.0.3", "3.1.0"])
+@pytest.mark.parametrize("schema", _NOT_JSON_SCHEMA, ids=json.dumps)
+def test_a_schema_that_is_not_json_schema_is_the_documents_fault(
+    schema: object, openapi_version: str
+) -> None:
+    """The comparison stopped part-way with an AttributeError or TypeError; now the document is
+    refused, naming the schema and what is wrong with it."""
+    with pytest.raises(
+        SpecError, match=r"schema \[root\]\.paths\./a\.get.* is not JSON Schema: at"
+    ):
+        compare(load_spec(_spec_with(schema, openapi_version)), _PACT)
+
+
+def test_compare_spec_says_which_schema_is_not_json_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec, pact_file = tmp_path / "spec.json", tmp_path / "pact.json"
+    spec.write_bytes(_spec_with({"type": "object", "properties": "x"}, "3.0.3"))
+    pact_file.write_bytes(_PACT)
+    assert main(["compare-spec", str(spec), str(pact_file)]) == 125
+    error = capsys.readouterr().err
+    assert "is not JSON Schema: at .properties, 'x' is not of type 'object'" in error
+    assert "Traceback" not in error
+
+
+def test_an_unexpected_fault_of_a_local_command_suggests_no_flag_it_lacks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`compare-spec` has no --verbose: the sentence must not tell the user to pass it."""
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("clients.cli.compare._compare_all", broken)
+    spec, pact_file = tmp_path / "spec.json", tmp_path / "pact.json"
+    spec.write_bytes(_spec_with({"type": "object"}, "3.0.3"))
+    pact_file.write_bytes(_PACT)
+    assert main(["compare-spec", str(spec), str(pact_file)]) == 1
+    error = capsys.readouterr().err
+    assert "Unexpected error: RuntimeError: boom" in error
+    assert "--verbose" not in error
