@@ -9,7 +9,6 @@ as root both run as the `postgres` user (`runuser`), in a directory it owns.
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -35,8 +34,9 @@ _RUN_AS = ["runuser", "-u", "postgres", "--"] if _AS_ROOT else []
 
 def server_binaries() -> Path | None:
     """The newest installed PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup)."""
-    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        found = Path(folder)
+    installed = Path("/usr/lib/postgresql").glob("*/bin")
+    by_version = sorted(installed, key=lambda bin_: float(bin_.parent.name), reverse=True)
+    for found in by_version:
         if all(os.access(found / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "pg_basebackup")):
             return found
     return None
@@ -114,7 +114,8 @@ def primary_and_standby() -> Iterator[Pair]:
         _pg_ctl(bin_, primary, "start")
         stops.callback(_stop_quietly, bin_, primary)
         _run([str(bin_ / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port),
-              "-U", "postgres", "-D", str(standby.data), "-R", "-X", "stream", "--no-sync"])  # fmt: skip
+              "-U", "postgres", "-D", str(standby.data), "-R", "-X", "stream",
+              "--no-sync"])  # fmt: skip
         _append(standby.data / "postgresql.conf", f"port = {standby.port}\n")
         _pg_ctl(bin_, standby, "start")
         stops.callback(_stop_quietly, bin_, standby)
