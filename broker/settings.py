@@ -309,11 +309,7 @@ def _read_replica_settings(environ: Mapping[str, str], database_url: str) -> dic
     read_url = environ.get("ACCORD_DATABASE_READ_URL", "").strip() or None
     raw_lag = environ.get("ACCORD_DATABASE_READ_MAX_LAG", "").strip()
     if read_url is None:
-        if raw_lag:
-            raise SettingsError(
-                "ACCORD_DATABASE_READ_MAX_LAG needs ACCORD_DATABASE_READ_URL, the read replica"
-                " it bounds"
-            )
+        # The bound alone is allowed: a migration job shares the brokers' plain settings.
         return {}
     scheme = urlsplit(read_url).scheme
     if scheme not in {"postgresql", "postgres"}:

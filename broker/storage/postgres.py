@@ -8,6 +8,9 @@ Statements that can break a uniqueness or reference rule run inside a savepoint:
 aborts the whole transaction on an error, and the savepoint confines the failure to the statement,
 so a service that catches `ConflictError` can go on, as it can on SQLite
 (https://www.postgresql.org/docs/current/sql-savepoint.html).
+
+With a read replica (`read_dsn`), `browse` transactions run on a second pool on the hot standby
+while `broker.storage.replica` finds it fresh enough, else on the primary.
 """
 
 from __future__ import annotations
