@@ -195,3 +195,20 @@ def test_a_decision_whose_check_is_stuck_expires() -> None:
     routing.observed(0.0, 100, 0.0, standby(100))
     assert routing.use_replica(DECISION_LIFETIME)
     assert not routing.use_replica(DECISION_LIFETIME + 0.01)
+
+
+def test_accord_broker_serve_refuses_a_read_replica_beside_sqlite_in_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from broker.__main__ import main
+
+    monkeypatch.setenv("ACCORD_DATABASE_URL", f"sqlite:///{tmp_path / 'accord.db'}")
+    monkeypatch.setenv("ACCORD_DATABASE_READ_URL", STANDBY)
+    assert main(["serve"]) == 1
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err == (
+        "accord: ACCORD_DATABASE_READ_URL needs ACCORD_DATABASE_URL on PostgreSQL: a read"
+        " replica is a standby of the PostgreSQL primary, and SQLite has none\n"
+    )
+    assert not (tmp_path / "accord.db").exists()
