@@ -231,6 +231,8 @@ def create_app(settings: Settings) -> Litestar:
             settings.database_url,
             timeout=settings.database_timeout,
             statement_cache=settings.database_statement_cache,
+            read_url=settings.database_read_url,
+            read_max_lag=settings.database_read_max_lag,
         )
         workers = WorkerPool(settings.workers, settings.work_budget)
         warming = asyncio.create_task(workers.start())

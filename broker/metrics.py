@@ -25,7 +25,7 @@ from prometheus_client.registry import Collector
 from broker.domain.errors import StorageUnavailableError
 from broker.domain.governance import Status
 from broker.domain.webhooks import PENDING, RUNNING
-from broker.storage.interface import PoolStats, Storage
+from broker.storage.interface import PoolStats, ReplicaStatus, Storage
 
 # The `_created` series would double what each scrape carries, to say when each started.
 # prometheus-client leaves this function unannotated.
@@ -132,25 +132,42 @@ class Metrics:
         registry.register(self.query_seconds)
         self.pool_in_use = Gauge(
             "accord_db_pool_connections_in_use",
-            "Database connections held by a transaction now (SQLite: 1 while its one"
-            " connection runs a transaction).",
+            "Database connections held by a transaction now, by pool: primary, or replica"
+            " (the read replica's; SQLite: 1 while its one connection runs a transaction).",
+            ["pool"],
             registry=registry,
         )
         self.pool_waiting = Gauge(
             "accord_db_pool_waiting",
-            "Transactions waiting for a free connection (SQLite: for the one connection).",
+            "Transactions waiting for a free connection, by pool (SQLite: for the one connection).",
+            ["pool"],
             registry=registry,
         )
         self.pool_size = Gauge(
             "accord_db_pool_connections",
-            "Database connections open now.",
+            "Database connections open now, by pool.",
+            ["pool"],
             registry=registry,
         )
         self.pool_max = Gauge(
             "accord_db_pool_connections_max",
-            "The most database connections this process opens.",
+            "The most database connections this process opens, by pool.",
+            ["pool"],
             registry=registry,
         )
+        self.replica_in_use = Gauge(
+            "accord_db_read_replica_in_use",
+            "1 while browsing reads go to the read replica (ACCORD_DATABASE_READ_URL), 0 while"
+            " they go to the primary (no replica, or it lags, is paused or cannot be reached).",
+            registry=registry,
+        )
+        self.replica_lag = Gauge(
+            "accord_db_read_replica_lag_seconds",
+            "How far the read replica's data is behind the primary at most, as last measured"
+            " (NaN when not measured: no replica, or it or the primary did not answer).",
+            registry=registry,
+        )
+        self.replica_lag.set(float("nan"))
         self.database_up = Gauge(
             "accord_database_up",
             "1 when the database answered the last scrape's questions, else 0.",
@@ -244,12 +261,21 @@ class Metrics:
             "unknown" if deployable is None else "yes" if deployable else "no"
         ).inc()
 
-    def set_pool(self, stats: PoolStats) -> None:
-        """The database pool as it is now."""
-        self.pool_in_use.set(stats.in_use)
-        self.pool_waiting.set(stats.waiting)
-        self.pool_size.set(stats.size)
-        self.pool_max.set(stats.max_size)
+    def set_pool(self, pool: str, stats: PoolStats) -> None:
+        """A database pool (`primary` or `replica`) as it is now."""
+        self.pool_in_use.labels(pool).set(stats.in_use)
+        self.pool_waiting.labels(pool).set(stats.waiting)
+        self.pool_size.labels(pool).set(stats.size)
+        self.pool_max.labels(pool).set(stats.max_size)
+
+    def set_replica(self, status: ReplicaStatus | None) -> None:
+        """The read replica as its last check found it (None: there is none)."""
+        if status is None:
+            self.replica_in_use.set(0)
+            return
+        self.set_pool("replica", status.pool)
+        self.replica_in_use.set(1 if status.in_use else 0)
+        self.replica_lag.set(float("nan") if status.lag is None else status.lag)
 
     def exposition(self) -> bytes:
         """Every metric in the Prometheus text format."""
@@ -264,7 +290,8 @@ async def refresh(metrics: Metrics, storage: Storage) -> None:
     keep their last values and `accord_database_up` says 0; the process's own numbers are
     still served.
     """
-    metrics.set_pool(storage.pool_stats())
+    metrics.set_pool("primary", storage.pool_stats())
+    metrics.set_replica(await storage.read_replica())
     try:
         async with storage.transaction() as tx:
             by_status = await tx.count_change_requests()

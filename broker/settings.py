@@ -29,6 +29,7 @@ DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_DATABASE_TIMEOUT = 10.0
 # asyncpg's own default: prepared statements kept per connection.
 DEFAULT_STATEMENT_CACHE = 100
+DEFAULT_READ_MAX_LAG = 5.0
 MAX_STATEMENT_CACHE = 100_000
 MIN_AUDIT_KEY_LENGTH = 32
 MIN_METRICS_TOKEN_LENGTH = 16
@@ -97,7 +98,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     `ACCORD_DATABASE_STATEMENT_CACHE` (prepared statements asyncpg keeps per PostgreSQL
     connection; 0 behind PgBouncer in transaction mode; default 100), `ACCORD_OTEL_ENDPOINT`
     (an OTLP/HTTP traces URL such as `http://collector:4318/v1/traces`: spans for requests and
-    SQL statements go there; needs the `otel` extra; default none, no tracing).
+    SQL statements go there; needs the `otel` extra; default none, no tracing),
+    `ACCORD_DATABASE_READ_URL` (a `postgresql://` URL of a hot standby of the database:
+    browsing reads go there while it is at most `ACCORD_DATABASE_READ_MAX_LAG` seconds behind;
+    default none, every read on the primary) and `ACCORD_DATABASE_READ_MAX_LAG` (default 5).
     """
 
     host: str = "127.0.0.1"
@@ -135,6 +139,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     metrics_token: str | None = None
     database_statement_cache: int = DEFAULT_STATEMENT_CACHE
     otel_endpoint: str | None = None
+    database_read_url: str | None = None
+    database_read_max_lag: float = DEFAULT_READ_MAX_LAG
 
     @classmethod
     def from_env(  # noqa: PLR0915 - one statement or two per variable, in the order documented
@@ -259,6 +265,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             clean_schedule=clean_schedule,
             clean_options=clean_options,
             **_operations_settings(environ),
+            **_read_replica_settings(environ, database_url),
         )
 
 
@@ -295,6 +302,30 @@ def _clean_settings(environ: Mapping[str, str]) -> tuple[float | None, tuple[str
         if problem:
             raise SettingsError(f"ACCORD_CLEAN_OPTIONS: {problem}")
     return schedule, options
+
+
+def _read_replica_settings(environ: Mapping[str, str], database_url: str) -> dict[str, Any]:
+    """`ACCORD_DATABASE_READ_URL` (a PostgreSQL hot standby) and `ACCORD_DATABASE_READ_MAX_LAG`."""
+    read_url = environ.get("ACCORD_DATABASE_READ_URL", "").strip() or None
+    raw_lag = environ.get("ACCORD_DATABASE_READ_MAX_LAG", "").strip()
+    if read_url is None:
+        # The bound alone is allowed: a migration job shares the brokers' plain settings.
+        return {}
+    scheme = urlsplit(read_url).scheme
+    if scheme not in {"postgresql", "postgres"}:
+        given = f"a {scheme}: URL" if scheme else "text without a scheme"
+        raise SettingsError(
+            f"ACCORD_DATABASE_READ_URL must be a postgresql:// URL of a hot standby, not {given}"
+        )
+    if urlsplit(database_url).scheme not in {"postgresql", "postgres"}:
+        raise SettingsError(
+            "ACCORD_DATABASE_READ_URL needs ACCORD_DATABASE_URL on PostgreSQL: a read replica"
+            " is a standby of the PostgreSQL primary, and SQLite has none"
+        )
+    max_lag = _positive_seconds(
+        "ACCORD_DATABASE_READ_MAX_LAG", raw_lag, default=DEFAULT_READ_MAX_LAG
+    )
+    return {"database_read_url": read_url, "database_read_max_lag": max_lag}
 
 
 def _operations_settings(environ: Mapping[str, str]) -> dict[str, Any]:

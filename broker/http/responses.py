@@ -96,10 +96,24 @@ class Health(_Response):
     error: str | None = None
 
 
+class ReplicaHealth(_Response):
+    """The read replica (`ACCORD_DATABASE_READ_URL`): `ok` while browsing reads go to it.
+
+    Its being down never makes the broker unready: reads then go to the primary.
+    """
+
+    ok: bool
+    state: str
+    reason: str
+    lag_seconds: float | None = msgspec.field(default=None, name="lagSeconds")
+    replay_paused: bool | None = msgspec.field(default=None, name="replayPaused")
+
+
 class Dependencies(_Response):
     """What the broker depends on."""
 
     database: Health
+    read_replica: ReplicaHealth | None = msgspec.field(default=None, name="readReplica")
 
 
 class DependencyStatus(_Response):

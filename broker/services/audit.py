@@ -95,7 +95,7 @@ class AuditService:
 
     async def entries(self, filters: AuditFilters, page: Page) -> tuple[list[AuditEntry], int]:
         """One page of the matching entries, oldest first, and how many match."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             return await tx.list_audit_entries(filters, page)
 
     async def head(self) -> AuditEntry | None:
@@ -111,7 +111,7 @@ class AuditService:
         """
         key = audit_key.get()
         entries: list[AuditEntry] = []
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             newest = await tx.last_audit_entry()
             total = 0 if newest is None else newest.seq
             everything = AuditFilters()

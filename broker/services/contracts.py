@@ -21,6 +21,7 @@ from broker.domain.provider_states import ProviderState, aggregate
 from broker.domain.webhook_variables import VersionFacts
 from broker.services.audit import audit
 from broker.services.auth import ensure_may_change
+from broker.services.browsing import browsed
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import compare_new_pact, first_problem
 from broker.services.deployments import live_versions
@@ -45,6 +46,7 @@ from broker.storage.interface import (
     Pacts,
     Selection,
     Storage,
+    Transaction,
     Versions,
 )
 
@@ -394,8 +396,9 @@ class ContractService:
         return _pact(consumer, provider, version, publication, content)
 
     async def for_version(self, provider_name: str, consumer_name: str, number: str) -> Pact:
-        """The pact a consumer version holds with a provider."""
-        async with self._storage.transaction() as tx:
+        """The pact a consumer version holds with a provider (a browsing read)."""
+
+        async def read(tx: Transaction) -> Pact:
             consumer, provider = await self._integration(tx, provider_name, consumer_name)
             version = await require_version(tx, consumer, number)
             publication = await tx.find_publication(version.id, provider.id)
@@ -404,6 +407,8 @@ class ContractService:
                     f"No pact between {consumer.name} version {number} and {provider.name}"
                 )
             return await self._assemble(tx, consumer, provider, publication)
+
+        return await browsed(self._storage, read)
 
     async def latest(
         self,
@@ -442,8 +447,9 @@ class ContractService:
             return await self._assemble(tx, consumer, provider, publication)
 
     async def by_sha(self, provider_name: str, consumer_name: str, sha: str) -> Pact:
-        """A pact by its content; the newest consumer version holding it names it."""
-        async with self._storage.transaction() as tx:
+        """A pact by its content; the newest consumer version holding it names it (browsing)."""
+
+        async def read(tx: Transaction) -> Pact:
             consumer, provider = await self._integration(tx, provider_name, consumer_name)
             content = await tx.find_pact_version(consumer.id, provider.id, sha)
             holders = [] if content is None else await tx.publications_of_pact_version(content.id)
@@ -452,6 +458,8 @@ class ContractService:
                     f"No pact between {consumer.name} and {provider.name} with content {sha}"
                 )
             return await self._assemble(tx, consumer, provider, holders[-1])
+
+        return await browsed(self._storage, read)
 
     async def delete(self, provider_name: str, consumer_name: str, number: str) -> None:
         """Remove the pact a consumer version holds (its content too, if nothing else holds it)."""
@@ -482,7 +490,7 @@ class ContractService:
         self, provider_name: str, consumer_name: str, page: Page
     ) -> tuple[Pacticipant, Pacticipant, list[Pact], int]:
         """Every consumer version's pact with the provider, newest first."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             consumer, provider = await self._integration(tx, provider_name, consumer_name)
             publications, total = await tx.publications_of_integration(
                 consumer.id, provider.id, page
@@ -497,9 +505,15 @@ class ContractService:
         tag: str | None = None,
         branch: str | None = None,
         main_branch: bool = False,
+        browsing: bool = False,
     ) -> list[Pact]:
-        """The latest pact of every integration (or of one provider's, on a branch or tag)."""
-        async with self._storage.transaction() as tx:
+        """The latest pact of every integration (or of one provider's, on a branch or tag).
+
+        `browsing`: for a page or a listing shown (`Storage.browse`), not for choosing what
+        to verify.
+        """
+        transaction = self._storage.browse if browsing else self._storage.transaction
+        async with transaction() as tx:
             provider_id = None
             if provider_name is not None:
                 provider_id = (await require_pacticipant(tx, provider_name)).id
@@ -599,7 +613,7 @@ class ContractService:
 
     async def previous_distinct(self, pact: Pact) -> Pact | None:
         """The pact of the newest earlier consumer version with other content."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             previous = await tx.previous_distinct_publication(pact.publication)
             if previous is None:
                 return None

@@ -320,10 +320,20 @@ class CoverageService:
         self._clock = clock
 
     async def report(
-        self, pacticipant_name: str, *, version: str | None, environment: str | None
+        self,
+        pacticipant_name: str,
+        *,
+        version: str | None,
+        environment: str | None,
+        browsing: bool = False,
     ) -> CoverageReport:
-        """The report; `NotFoundError` for an unknown pacticipant, version or environment."""
-        async with self._storage.transaction() as tx:
+        """The report; `NotFoundError` for an unknown pacticipant, version or environment.
+
+        `browsing`: for the page (`Storage.browse`); `accord coverage --fail-under`, a gate
+        asked right after publishing test results, reads the API's on the primary.
+        """
+        transaction = self._storage.browse if browsing else self._storage.transaction
+        async with transaction() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             mode = await self._governance.mode(tx, pacticipant.name)
             subject = (

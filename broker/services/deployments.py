@@ -231,7 +231,7 @@ class DeploymentService:
         self, pacticipant_name: str, number: str, environment_uuid: str
     ) -> list[Deployment]:
         """Every deployment record of a version in an environment."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant, version, environment = await self._target(
                 tx, pacticipant_name, number, environment_uuid
             )
@@ -336,7 +336,7 @@ class DeploymentService:
         self, pacticipant_name: str, number: str, environment_uuid: str
     ) -> list[Release]:
         """The release record of a version in an environment (zero or one)."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant, version, environment = await self._target(
                 tx, pacticipant_name, number, environment_uuid
             )

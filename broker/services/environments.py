@@ -107,7 +107,7 @@ class EnvironmentService:
 
     async def list_environments(self, name: str | None = None) -> list[Environment]:
         """Every environment, or the one with `name`."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             if name is not None:
                 found = await tx.find_environment_by_name(name)
                 return [found] if found else []

@@ -71,7 +71,7 @@ class IntegrationService:
 
         By consumer name, then provider name; `list` adds each one's status and activity.
         """
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             return [
                 (row.consumer_name, row.provider_name, row.created_at)
                 for row in await tx.list_integrations()
@@ -79,7 +79,7 @@ class IntegrationService:
 
     async def list(self) -> list[Integration]:
         """Every integration, the most recently active first (as the Pact Broker orders them)."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             found = []
             for row in await tx.list_integrations():
                 latest = await tx.latest_publication(row.consumer_id, row.provider_id)
@@ -142,7 +142,7 @@ class IntegrationService:
         untagged: bool = False,
     ) -> BadgeFacts:
         """The status of the latest pact (with a tag, or untagged); never raises for names."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             consumer = await tx.find_pacticipant(consumer_name)
             provider = await tx.find_pacticipant(provider_name)
             if consumer is None or provider is None:
@@ -161,7 +161,7 @@ class IntegrationService:
         self, provider_name: str, provider_tag: str, consumer_name: str, consumer_tag: str
     ) -> BadgeFacts:
         """The latest pact with `consumer_tag`, as verified by provider versions with a tag."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             consumer = await tx.find_pacticipant(consumer_name)
             provider = await tx.find_pacticipant(provider_name)
             if consumer is None or provider is None:

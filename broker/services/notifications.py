@@ -99,7 +99,7 @@ class NotificationService:
         self, pacticipant_name: str, page: Page
     ) -> tuple[Pacticipant, list[Notification], int]:
         """One page of the pacticipant's notifications, newest first; `NotFoundError` if unknown."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             items, total = await tx.list_notifications(pacticipant.id, page)
             return pacticipant, items, total
@@ -111,5 +111,5 @@ class NotificationService:
 
         None: every consumer's (for a caller who belongs to no team).
         """
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             return await tx.list_team_notifications(teams, page)

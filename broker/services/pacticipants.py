@@ -137,7 +137,7 @@ class PacticipantService:
 
     async def list_pacticipants(self, page: Page) -> tuple[list[Pacticipant], int]:
         """Pacticipants ordered by name, and the total count."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             return await tx.list_pacticipants(page)
 
     async def delete(self, name: str) -> None:
@@ -189,5 +189,5 @@ class PacticipantService:
 
     async def with_label(self, label: str) -> list[Pacticipant]:
         """Pacticipants carrying a label."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             return await tx.pacticipants_with_label(label)

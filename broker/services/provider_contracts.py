@@ -302,7 +302,7 @@ class ProviderContractService:
         self, provider_name: str, page: Page
     ) -> tuple[Pacticipant, list[PublishedVersion], int]:
         """One page of the provider versions that published a document, newest first."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             provider = await require_pacticipant(tx, provider_name)
             publications, total = await tx.list_contract_publications(provider.id, page)
             found = []
@@ -375,7 +375,7 @@ class ProviderContractService:
         Reads only: a pair never compared is `not-compared`.
         """
         found: dict[int, ContractStatus] = {}
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             newest: dict[int, tuple[ProviderContractPublication, Version] | None] = {}
             for pact in pacts:
                 if pact.provider_id not in newest:

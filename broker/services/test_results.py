@@ -104,7 +104,7 @@ class TestResultService:
         self, pacticipant_name: str, version_number: str
     ) -> tuple[Pacticipant, Version, Sequence[TestRun]]:
         """The reports a version published, oldest first; `NotFoundError` for an unknown one."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             version = await require_version(tx, pacticipant, version_number)
             return pacticipant, version, await tx.test_runs_of_version(version.id)

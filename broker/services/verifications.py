@@ -162,7 +162,7 @@ class VerificationService:
         Keyed by pact content id; a content nobody verified yet is left out. Two queries for
         them all (the home page asks for every integration's latest pact at once).
         """
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             latest = {
                 v.pact_version_id: v
                 for v in await tx.latest_verifications(sorted(set(pact_version_ids)))
@@ -179,7 +179,7 @@ class VerificationService:
         self, provider_name: str, consumer_name: str, sha: str
     ) -> list[VerificationDetails]:
         """Every result of the pact content, newest first."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             _, _, content = await self._content(tx, provider_name, consumer_name, sha)
             return [
                 await self._details(tx, v)
@@ -211,7 +211,7 @@ class VerificationService:
         self, pacticipant_name: str, number: str
     ) -> list[VerificationDetails]:
         """Every result a provider version published, newest first."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             provider = await require_pacticipant(tx, pacticipant_name)
             version = await require_version(tx, provider, number)
             return [

@@ -223,7 +223,7 @@ class VersionService:
         self, pacticipant_name: str, page: Page
     ) -> tuple[Pacticipant, list[Version], int]:
         """Versions newest first, one page of them, and the total."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             versions, total = await tx.list_versions(pacticipant.id, page)
             return pacticipant, versions, total
@@ -235,7 +235,7 @@ class VersionService:
 
         One transaction for the page (the pacticipant page shows them all).
         """
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             versions, total = await tx.list_versions(pacticipant.id, page)
             environments = await tx.list_environments()
@@ -328,7 +328,7 @@ class VersionService:
         self, pacticipant_name: str, page: Page
     ) -> tuple[Pacticipant, list[Branch], int]:
         """Branches, most recently created first."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             branches, total = await tx.list_branches(pacticipant.id, page)
             return pacticipant, branches, total
@@ -337,7 +337,7 @@ class VersionService:
         self, pacticipant_name: str, branch_name: str, page: Page
     ) -> tuple[BranchDetails, list[Version], int]:
         """Versions of a branch, most recently added first."""
-        async with self._storage.transaction() as tx:
+        async with self._storage.browse() as tx:
             pacticipant = await require_pacticipant(tx, pacticipant_name)
             branch = await self._require_branch(tx, pacticipant, branch_name)
             versions, total = await tx.branch_versions(branch.id, page)

@@ -1302,6 +1302,18 @@ class PoolStats(NamedTuple):
     max_size: int
 
 
+class ReplicaStatus(NamedTuple):
+    """The read replica as its last check found it (`Storage.read_replica`)."""
+
+    description: str  # its URL, without the password
+    in_use: bool  # whether browsing reads go to it now
+    state: str  # one of `broker.storage.replica.STATES`; browsing reads go to it when "in use"
+    reason: str  # why, in words
+    lag: float | None  # seconds its data is behind the primary at most, when measured
+    replay_paused: bool | None  # pg_is_wal_replay_paused(), when it answered
+    pool: PoolStats
+
+
 class QueryObserver(Protocol):
     """Told how long each statement took (`Storage.observe_queries`)."""
 
@@ -1328,6 +1340,24 @@ class Storage(Protocol):
 
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """Open a transaction: committed when the block ends, rolled back if it raises."""
+        ...
+
+    def browse(self) -> AbstractAsyncContextManager[Transaction]:
+        """Open a read-only transaction for browsing: pages, listings, documents shown.
+
+        With a read replica (`ACCORD_DATABASE_READ_URL`) it runs there while the replica is at
+        most `ACCORD_DATABASE_READ_MAX_LAG` seconds behind, else on the primary: what it reads
+        may miss the last seconds' writes. Never decide a write or a gate (can-i-deploy, what
+        to verify) on it, nor read back what the same caller just wrote. Any write in it
+        fails (PostgreSQL: `READ ONLY` transaction; SQLite: `query_only`).
+        """
+        ...
+
+    async def read_replica(self) -> ReplicaStatus | None:
+        """The read replica's state, checked first if the last check is a second old.
+
+        None without a read replica (SQLite, or no `ACCORD_DATABASE_READ_URL`).
+        """
         ...
 
     def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:

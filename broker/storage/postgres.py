@@ -8,25 +8,36 @@ Statements that can break a uniqueness or reference rule run inside a savepoint:
 aborts the whole transaction on an error, and the savepoint confines the failure to the statement,
 so a service that catches `ConflictError` can go on, as it can on SQLite
 (https://www.postgresql.org/docs/current/sql-savepoint.html).
+
+With a read replica (`read_dsn`), `browse` transactions run on a second pool on the hot standby
+while `broker.storage.replica` finds it fresh enough, else on the primary.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+    suppress,
+)
 from datetime import datetime
-from time import perf_counter
+from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
 from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
-from broker.settings import DEFAULT_STATEMENT_CACHE
+from broker.settings import DEFAULT_READ_MAX_LAG, DEFAULT_STATEMENT_CACHE
 from broker.storage.driver import MISSING, numbered
-from broker.storage.interface import PoolStats, QueryObserver
+from broker.storage.interface import PoolStats, QueryObserver, ReplicaStatus
 from broker.storage.migrations import migrations_for, pending
+from broker.storage.replica import Routing, Standby
 from broker.storage.transaction import StorageTransaction
 
 if TYPE_CHECKING:
@@ -170,18 +181,168 @@ def redact(dsn: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
-class PostgresStorage:
-    """The `Storage` protocol on a PostgreSQL database."""
+async def connect_pool(
+    dsn: str, *, min_size: int, max_size: int, timeout: float, statement_cache: int
+) -> asyncpg.Pool[asyncpg.Record]:
+    """An asyncpg pool on `dsn` with the broker's connection settings.
 
-    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], dsn: str, timeout: float) -> None:
+    Raises:
+        StorageUnavailableError: the server cannot be reached (when `min_size` asks to connect).
+    """
+    try:
+        return await asyncpg.create_pool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            command_timeout=timeout,
+            statement_cache_size=statement_cache,
+            server_settings={
+                # Compiling a plan to machine code costs more (10-50 ms) than the broker's
+                # short, index-driven queries take: the matrix ran five times slower with JIT.
+                "jit": "off",
+                "statement_timeout": str(int(timeout * 1000)),
+                # A transaction whose client went silent must not hold its locks for ever.
+                "idle_in_transaction_session_timeout": str(int(max(60.0, 6 * timeout) * 1000)),
+            },
+        )
+    except UNAVAILABLE_ERRORS as error:
+        # What the server (or a pooler before it) answered, such as PgBouncer's
+        # "unsupported startup parameter: jit", says what to change; a socket error does not.
+        said = f": {error}" if isinstance(error, asyncpg.PostgresError) else ""
+        raise StorageUnavailableError(f"Cannot reach PostgreSQL at {redact(dsn)}{said}") from error
+
+
+class Connections:
+    """One pool, lent a connection at a time, counting who holds and who waits."""
+
+    def __init__(self, pool: asyncpg.Pool[asyncpg.Record], timeout: float) -> None:
+        self.pool = pool
+        self._timeout = timeout
+        self._in_use = 0
+        self._waiting = 0
+
+    def stats(self) -> PoolStats:
+        return PoolStats(
+            in_use=self._in_use,
+            waiting=self._waiting,
+            size=self.pool.get_size(),
+            max_size=self.pool.get_max_size(),
+        )
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        """A connection from the pool, given back even if the block raises."""
+        self._waiting += 1
+        try:
+            with unavailable_on_connection_loss(None):
+                connection = await self.pool.acquire(timeout=self._timeout)
+        finally:
+            self._waiting -= 1
+        self._in_use += 1
+        try:
+            yield connection
+        finally:
+            self._in_use -= 1
+            # A connection that broke is terminated by the pool, which opens a new one on a
+            # later acquire; the failure was already reported by the block.
+            with suppress(*UNAVAILABLE_ERRORS):
+                await self.pool.release(connection)
+
+
+# The standby's side of a check (broker.storage.replica). pg_is_wal_replay_paused() fails
+# outside recovery, hence the CASE.
+_STANDBY_CHECK: Final = (
+    "SELECT pg_is_in_recovery() AS in_recovery,"
+    " (pg_last_wal_replay_lsn() - '0/0')::bigint AS replay_lsn,"
+    " CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END AS paused"
+)
+_PRIMARY_POSITION: Final = "SELECT (pg_current_wal_lsn() - '0/0')::bigint"
+
+
+class ReadReplica:
+    """A hot standby's pool and whether browsing reads go to it now (`Routing`)."""
+
+    def __init__(self, connections: Connections, dsn: str, max_lag: float) -> None:
+        self.connections = connections
+        self.routing = Routing(max_lag, redact(dsn))
+        self._checking = asyncio.Lock()
+
+    async def usable(self, primary: Connections) -> bool:
+        """Whether a browsing read goes to the replica now; checks it first when due.
+
+        One check at a time: a read that finds one under way goes by the last decision (which
+        sends reads to the primary once it is `DECISION_LIFETIME` old).
+        """
+        if self.routing.due(monotonic()) and not self._checking.locked():
+            async with self._checking:
+                if self.routing.due(monotonic()):
+                    await self._check(primary)
+        return self.routing.use_replica(monotonic())
+
+    async def _check(self, primary: Connections) -> None:
+        asked = monotonic()
+        try:
+            async with primary.connection() as connection:
+                with unavailable_on_connection_loss(connection):
+                    position = int(await connection.fetchval(_PRIMARY_POSITION))
+        except (StorageUnavailableError, asyncpg.PostgresError):
+            self.routing.primary_unreachable(monotonic())
+            return
+        try:
+            async with self.connections.connection() as connection:
+                with unavailable_on_connection_loss(connection):
+                    row = await connection.fetchrow(_STANDBY_CHECK)
+        except (StorageUnavailableError, asyncpg.PostgresError) as error:
+            self.routing.unreachable(monotonic(), _cause(error))
+            return
+        assert row is not None
+        standby = Standby(
+            in_recovery=bool(row["in_recovery"]),
+            replay_lsn=row["replay_lsn"],
+            paused=bool(row["paused"]),
+        )
+        self.routing.observed(asked, position, monotonic(), standby)
+
+    def status(self) -> ReplicaStatus:
+        routing = self.routing
+        return ReplicaStatus(
+            description=routing.description,
+            in_use=routing.use_replica(monotonic()),
+            state=routing.state,
+            reason=routing.reason,
+            lag=routing.lag,
+            replay_paused=routing.paused,
+            pool=self.connections.stats(),
+        )
+
+
+def _cause(error: BaseException) -> str:
+    """What went wrong, in a few words: the cause of a `StorageUnavailableError` if any."""
+    cause = error.__cause__ if isinstance(error, StorageUnavailableError) else error
+    if cause is None:
+        return str(error)
+    return f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+
+
+class PostgresStorage:
+    """The `Storage` protocol on a PostgreSQL database, with its read replica if given."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool[asyncpg.Record],
+        dsn: str,
+        timeout: float,
+        replica: ReadReplica | None = None,
+    ) -> None:
         # `timeout` bounds each wait on the database: a connection, a free pooled connection, a
         # statement (client side, and `statement_timeout` on the server), so a database that
         # goes silent costs a request at most a few timeouts, answered as 503.
         self._pool = pool
+        self._primary = Connections(pool, timeout)
         self._description = redact(dsn)
         self._timeout = timeout
-        self._in_use = 0
-        self._waiting = 0
+        self._replica = replica
         self._observe: QueryObserver | None = None
 
     @classmethod
@@ -193,6 +354,8 @@ class PostgresStorage:
         max_size: int = 10,
         timeout: float = 10.0,
         statement_cache: int = DEFAULT_STATEMENT_CACHE,
+        read_dsn: str | None = None,
+        read_max_lag: float = DEFAULT_READ_MAX_LAG,
     ) -> PostgresStorage:
         """Connect a pool to the database at `dsn` (a `postgresql://` URL).
 
@@ -205,35 +368,36 @@ class PostgresStorage:
             statement_cache: prepared statements kept per connection. 0 behind a pooler that
                 hands each transaction another server connection (PgBouncer in transaction
                 mode), where a statement prepared on one is unknown to the next.
+            read_dsn: a hot standby of the database, for `browse`; its pool has the same
+                options but connects on first use, so a replica that is down at start only
+                sends reads to the primary.
+            read_max_lag: seconds the standby may be behind for `browse` to read from it.
 
         Raises:
-            StorageUnavailableError: the server cannot be reached.
+            StorageUnavailableError: the primary cannot be reached.
         """
-        try:
-            pool = await asyncpg.create_pool(
-                dsn,
-                min_size=min_size,
-                max_size=max_size,
-                timeout=timeout,
-                command_timeout=timeout,
-                statement_cache_size=statement_cache,
-                server_settings={
-                    # Compiling a plan to machine code costs more (10-50 ms) than the broker's
-                    # short, index-driven queries take: the matrix ran five times slower with JIT.
-                    "jit": "off",
-                    "statement_timeout": str(int(timeout * 1000)),
-                    # A transaction whose client went silent must not hold its locks for ever.
-                    "idle_in_transaction_session_timeout": str(int(max(60.0, 6 * timeout) * 1000)),
-                },
-            )
-        except UNAVAILABLE_ERRORS as error:
-            # What the server (or a pooler before it) answered, such as PgBouncer's
-            # "unsupported startup parameter: jit", says what to change; a socket error does not.
-            said = f": {error}" if isinstance(error, asyncpg.PostgresError) else ""
-            raise StorageUnavailableError(
-                f"Cannot reach PostgreSQL at {redact(dsn)}{said}"
-            ) from error
-        return cls(pool, dsn, timeout)
+        pool = await connect_pool(
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            statement_cache=statement_cache,
+        )
+        replica = None
+        if read_dsn is not None:
+            try:
+                read_pool = await connect_pool(
+                    read_dsn,
+                    min_size=0,
+                    max_size=max_size,
+                    timeout=timeout,
+                    statement_cache=statement_cache,
+                )
+            except BaseException:
+                await pool.close()
+                raise
+            replica = ReadReplica(Connections(read_pool, timeout), read_dsn, read_max_lag)
+        return cls(pool, dsn, timeout, replica)
 
     @property
     def description(self) -> str:
@@ -241,34 +405,14 @@ class PostgresStorage:
         return self._description
 
     def pool_stats(self) -> PoolStats:
-        return PoolStats(
-            in_use=self._in_use,
-            waiting=self._waiting,
-            size=self._pool.get_size(),
-            max_size=self._pool.get_max_size(),
-        )
+        return self._primary.stats()
 
     def observe_queries(self, observer: QueryObserver | None) -> None:
         self._observe = observer
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[Connection]:
-        """A connection from the pool, given back even if the block raises."""
-        self._waiting += 1
-        try:
-            with unavailable_on_connection_loss(None):
-                connection = await self._pool.acquire(timeout=self._timeout)
-        finally:
-            self._waiting -= 1
-        self._in_use += 1
-        try:
-            yield connection
-        finally:
-            self._in_use -= 1
-            # A connection that broke is terminated by the pool, which opens a new one on a
-            # later acquire; the failure was already reported by the block.
-            with suppress(*UNAVAILABLE_ERRORS):
-                await self._pool.release(connection)
+    def _connection(self) -> AbstractAsyncContextManager[Connection]:
+        """A connection from the primary's pool, given back even if the block raises."""
+        return self._primary.connection()
 
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[bool]:
@@ -294,11 +438,45 @@ class PostgresStorage:
                 with suppress(*UNAVAILABLE_ERRORS, asyncpg.InterfaceError):
                     await transaction.commit()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[StorageTransaction]:
+    def transaction(self) -> AbstractAsyncContextManager[StorageTransaction]:
         """One transaction on one pooled connection: committed, or rolled back if it raises."""
-        async with self._connection() as connection:
-            transaction = connection.transaction()
+        return self._transaction(self._primary, read_only=False)
+
+    @asynccontextmanager
+    async def browse(self) -> AsyncIterator[StorageTransaction]:
+        """A read-only transaction on the read replica when it is fresh, else on the primary.
+
+        A replica that fails to lend a connection or begin goes out of use until a check finds
+        it well again, and the read goes to the primary: its being down fails no request.
+        """
+        async with AsyncExitStack() as stack:
+            tx = None
+            replica = self._replica
+            if replica is not None and await replica.usable(self._primary):
+                try:
+                    tx = await stack.enter_async_context(
+                        self._transaction(replica.connections, read_only=True)
+                    )
+                except StorageUnavailableError as error:
+                    replica.routing.unreachable(monotonic(), _cause(error))
+            if tx is None:
+                tx = await stack.enter_async_context(
+                    self._transaction(self._primary, read_only=True)
+                )
+            yield tx
+
+    async def read_replica(self) -> ReplicaStatus | None:
+        if self._replica is None:
+            return None
+        await self._replica.usable(self._primary)
+        return self._replica.status()
+
+    @asynccontextmanager
+    async def _transaction(
+        self, connections: Connections, *, read_only: bool
+    ) -> AsyncIterator[StorageTransaction]:
+        async with connections.connection() as connection:
+            transaction = connection.transaction(readonly=read_only)
             with unavailable_on_connection_loss(connection):
                 await transaction.start()
             try:
@@ -365,5 +543,7 @@ class PostgresStorage:
                 await connection.fetchval("SELECT 1", timeout=self._timeout)
 
     async def close(self) -> None:
-        """Close every connection of the pool."""
+        """Close every connection of the pools."""
+        if self._replica is not None:
+            await self._replica.connections.pool.close()
         await self._pool.close()

@@ -13,7 +13,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from time import perf_counter
@@ -267,9 +267,35 @@ class SQLiteStorage:
             self._lock.release()
 
     @asynccontextmanager
-    async def _immediate(self) -> AsyncIterator[None]:
+    async def browse(self) -> AsyncIterator[StorageTransaction]:
+        """A transaction that may only read (`PRAGMA query_only`); SQLite has no replica."""
+        self._waiting += 1
+        try:
+            await self._lock.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            await self._db.execute("PRAGMA query_only = ON")
+            try:
+                async with self._begun("BEGIN"):
+                    yield StorageTransaction(self._db)
+            finally:
+                await self._db.execute("PRAGMA query_only = OFF")
+        finally:
+            self._lock.release()
+
+    async def read_replica(self) -> None:
+        """None: SQLite has no read replica."""
+        return None
+
+    def _immediate(self) -> AbstractAsyncContextManager[None]:
         """A transaction holding the write lock from BEGIN: committed, or rolled back on error."""
-        await self._db.execute("BEGIN IMMEDIATE")
+        return self._begun("BEGIN IMMEDIATE")
+
+    @asynccontextmanager
+    async def _begun(self, begin: str) -> AsyncIterator[None]:
+        """A transaction begun by `begin`: committed, or rolled back on error."""
+        await self._db.execute(begin)
         try:
             yield
         except BaseException:

@@ -135,7 +135,7 @@ async def overview(services: Services, keep: Filter, *, details: bool = True) ->
     """
     environments = await services.environments.list_environments()
     integrations = [_Pair(*pair) for pair in await services.integrations.pairs()]
-    latest = await services.contracts.latest_of_all()
+    latest = await services.contracts.latest_of_all(browsing=True)
     pacts = {(p.consumer.name, p.provider.name): p for p in latest}
     labelled: set[str] | None = None
     if keep.label.strip():

@@ -147,6 +147,25 @@ def test_secrets_are_referenced_never_written_into_the_manifests() -> None:
     assert "Secret" not in manifests  # the chart creates none: the operator's store owns them
 
 
+def test_a_read_replica_is_a_secret_reference_given_to_the_brokers_only() -> None:
+    assert "ACCORD_DATABASE_READ_URL" not in env_of(
+        render({})["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    )
+    manifests = render(
+        {
+            "secrets": {"databaseReadUrl": {"name": "accord-standby", "key": "url"}},
+            "env": {"ACCORD_DATABASE_READ_MAX_LAG": 2},
+        }
+    )
+    broker = env_of(manifests["Deployment"]["spec"]["template"]["spec"]["containers"][0])
+    reference = broker["ACCORD_DATABASE_READ_URL"]["valueFrom"]["secretKeyRef"]
+    assert (reference["name"], reference["key"]) == ("accord-standby", "url")
+    assert broker["ACCORD_DATABASE_READ_MAX_LAG"]["value"] == "2"
+    # Migrations write: the Job has the primary alone.
+    job = env_of(manifests["Job"]["spec"]["template"]["spec"]["containers"][0])
+    assert "ACCORD_DATABASE_READ_URL" not in job
+
+
 def test_the_migration_job_runs_before_install_and_upgrade_outside_the_service() -> None:
     manifests = render({})
     job = manifests["Job"]
@@ -175,6 +194,10 @@ def test_the_migration_job_runs_before_install_and_upgrade_outside_the_service()
     [
         ({"env": {"PATH": "/bin"}}, "env: PATH is not an ACCORD_* variable"),
         ({"env": {"ACCORD_ADMIN_TOKEN": "x"}}, "env: ACCORD_ADMIN_TOKEN is a secret"),
+        (
+            {"env": {"ACCORD_DATABASE_READ_URL": "postgresql://a:b@standby/accord"}},
+            "env: ACCORD_DATABASE_READ_URL is a secret",
+        ),
         ({"secrets": {"databaseUrl": {"name": ""}}}, "the Secret holding ACCORD_DATABASE_URL"),
         # values.schema.json, checked by Helm before any template runs
         ({"replicaCount": "two"}, "at '/replicaCount': got string, want integer"),

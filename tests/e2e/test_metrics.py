@@ -148,7 +148,7 @@ def requests_publications_and_queries_are_counted(client: httpx.Client) -> str:
     """Each step's metric moves; the URL to publish verification results of the pact."""
     before = scrape(client)
     assert value(before, "accord_database_up") == 1
-    assert value(before, "accord_db_pool_connections_max") >= 1
+    assert value(before, "accord_db_pool_connections_max", pool="primary") >= 1
 
     created = publish(client, CONSUMER, "1", "/items")
     after = scrape(client)
@@ -244,7 +244,7 @@ def test_the_pool_gauge_counts_a_transaction_waiting_on_a_lock(
     ):
         publish(client, CONSUMER, "1", "/items")
         idle = scrape(client)
-        assert value(idle, "accord_db_pool_connections_in_use") == 0
+        assert value(idle, "accord_db_pool_connections_in_use", pool="primary") == 0
 
         async def while_locked() -> Samples:
             connection = await asyncpg.connect(database_url)
@@ -268,9 +268,9 @@ def test_the_pool_gauge_counts_a_transaction_waiting_on_a_lock(
             return samples
 
         held = asyncio.run(while_locked())
-        assert value(held, "accord_db_pool_connections_in_use") == 1
-        assert value(held, "accord_db_pool_connections") >= 1
-        assert value(scrape(client), "accord_db_pool_connections_in_use") == 0
+        assert value(held, "accord_db_pool_connections_in_use", pool="primary") == 1
+        assert value(held, "accord_db_pool_connections", pool="primary") >= 1
+        assert value(scrape(client), "accord_db_pool_connections_in_use", pool="primary") == 0
 
 
 def test_metrics_ask_for_the_metrics_token_when_one_is_set(tmp_path: Path) -> None:

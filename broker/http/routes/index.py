@@ -13,7 +13,15 @@ from broker.http.context import PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
 from broker.http.operation_docs import HTML, TEXT, documented
 from broker.http.permissions import open_to_all, read
-from broker.http.responses import Dependencies, DependencyStatus, Health, Heartbeat, Link, SelfLinks
+from broker.http.responses import (
+    Dependencies,
+    DependencyStatus,
+    Health,
+    Heartbeat,
+    Link,
+    ReplicaHealth,
+    SelfLinks,
+)
 
 
 class IndexController(Controller):
@@ -44,10 +52,26 @@ class IndexController(Controller):
         opt=open_to_all() | documented(returns=DependencyStatus, statuses=(200, 503)),
     )
     async def dependency_status(self, services: ServicesDep) -> Response[bytes]:
-        """200 when the database answers, else 503 (the broker reconnects by itself)."""
+        """200 when the database answers, else 503 (the broker reconnects by itself).
+
+        With a read replica, `readReplica` says whether browsing reads go to it, and why not;
+        it never makes the answer 503, reads going to the primary meanwhile.
+        """
+        status = await services.storage.read_replica()
+        replica = None
+        if status is not None:
+            replica = ReplicaHealth(
+                ok=status.in_use,
+                state=status.state,
+                reason=status.reason,
+                lag_seconds=None if status.lag is None else round(status.lag, 3),
+                replay_paused=status.replay_paused,
+            )
         try:
             await services.storage.check()
         except StorageUnavailableError as error:
             down = Health(ok=False, error=error.message)
-            return hal(DependencyStatus(ok=False, dependencies=Dependencies(database=down)), 503)
-        return hal(DependencyStatus(ok=True, dependencies=Dependencies(database=Health(ok=True))))
+            dependencies = Dependencies(database=down, read_replica=replica)
+            return hal(DependencyStatus(ok=False, dependencies=dependencies), 503)
+        dependencies = Dependencies(database=Health(ok=True), read_replica=replica)
+        return hal(DependencyStatus(ok=True, dependencies=dependencies))

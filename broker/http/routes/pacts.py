@@ -562,7 +562,7 @@ class PactCollectionController(Controller):
     @get("/pacts/latest", opt=read() | documented(returns=pact_resources.LatestPacts))
     async def latest_pact_versions(self, services: ServicesDep, links: LinksDep) -> Response[bytes]:
         """The latest pact of every integration."""
-        pacts = await services.contracts.latest_of_all()
+        pacts = await services.contracts.latest_of_all(browsing=True)
         return hal(pact_resources.latest_pacts(links, links.href("pacts", "latest"), pacts))
 
     @get(

@@ -31,6 +31,6 @@ class CoveragePageController(Controller):
         if environment is not None:
             check_name(environment, "/environment", "environment name")
         found = await services.coverage.report(
-            pacticipant, version=version, environment=environment
+            pacticipant, version=version, environment=environment, browsing=True
         )
         return await render(request, "coverage.html", {"report": found})

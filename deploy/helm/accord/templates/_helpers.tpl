@@ -63,6 +63,9 @@ Job gets the database URL and the plain settings, not the other secrets. */}}
 {{- if .Values.secrets.sessionKey.name }}
 {{ include "accord.secretEnv" (list "ACCORD_SESSION_KEY" .Values.secrets.sessionKey) }}
 {{- end }}
+{{- with .Values.secrets.databaseReadUrl }}{{ if .name }}
+{{ include "accord.secretEnv" (list "ACCORD_DATABASE_READ_URL" .) }}
+{{- end }}{{ end }}
 {{ include "accord.plainEnv" . }}
 {{- end -}}
 
@@ -86,7 +89,7 @@ Job gets the database URL and the plain settings, not the other secrets. */}}
 {{- if not (hasPrefix "ACCORD_" $name) }}
 {{- fail (printf "env: %s is not an ACCORD_* variable; the broker reads only those" $name) }}
 {{- end }}
-{{- if has $name (list "ACCORD_DATABASE_URL" "ACCORD_ADMIN_TOKEN" "ACCORD_AUDIT_KEY" "ACCORD_SESSION_KEY") }}
+{{- if has $name (list "ACCORD_DATABASE_URL" "ACCORD_DATABASE_READ_URL" "ACCORD_ADMIN_TOKEN" "ACCORD_AUDIT_KEY" "ACCORD_SESSION_KEY") }}
 {{- fail (printf "env: %s is a secret; set it through secrets, not in values" $name) }}
 {{- end }}
 - name: {{ $name }}
