@@ -13,7 +13,7 @@ comparison or one step of it cannot go on at all; each message is one sentence.
     ├── ReplayError                    the request could not be sent, or no answer came
     ├── GeneratorError (ValueError)    a generator cannot make a value
     ├── ComparisonError                a comparison with an OpenAPI document cannot run
-    │   ├── SpecError                  the OpenAPI document cannot be read or is not OpenAPI
+    │   ├── SpecError                  the OpenAPI or AsyncAPI document cannot be read or used
     │   └── ComparisonPactError        the pact cannot be read, or an interaction is malformed
     │                                  (also a PactError)
     │   defined where they are raised, in verifier/:
@@ -85,7 +85,7 @@ class ComparisonError(VerifierError):
 
 
 class SpecError(ComparisonError):
-    """The provider's OpenAPI document cannot be used."""
+    """The provider's OpenAPI or AsyncAPI document cannot be used."""
 
 
 class ComparisonPactError(ComparisonError, PactError):

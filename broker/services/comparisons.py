@@ -1,4 +1,6 @@
-"""Bi-directional verification: a consumer's pact checked against its provider's OpenAPI document.
+"""Bi-directional verification: a consumer's pact checked against its provider's document.
+
+The document is OpenAPI (for HTTP interactions) or AsyncAPI (for message interactions).
 
 The check itself is `verifier.comparison` (pure, cached by document hash); this module finds
 what to compare and keeps each outcome once per (pact content, document). Comparisons run when
@@ -101,13 +103,14 @@ async def verdict_for(
 
 async def compare_new_pact(
     tx: _Roles, pact: PactVersion, clock: Clock, work: Work
-) -> list[tuple[ProviderContractPublication, Comparison]]:
+) -> list[tuple[ProviderContractPublication, ProviderContract, Comparison]]:
     """Compare a newly published pact content with its provider's newest documents."""
     results = []
     for publication in await tx.latest_contract_publications(pact.provider_id, RECENT_DOCUMENTS):
         document = await tx.find_provider_contract_by_id(publication.contract_version_id)
         assert document is not None, "kept by foreign keys"
-        results.append((publication, await comparison_of(tx, pact, document, clock, work)))
+        comparison = await comparison_of(tx, pact, document, clock, work)
+        results.append((publication, document, comparison))
     return results
 
 
@@ -120,5 +123,13 @@ def first_problem(comparison: Comparison) -> str:
             about = f" in the interaction {where!r}" if where else ""
             count = sum(f.get("type") == "error" for f in findings)
             more = f" (and {count - 1} more)" if count > 1 else ""
-            return f"{finding.get('code')}{about}: {finding.get('message')}{more}"
+            causes = finding.get("causes") or []
+            cause = causes[0] if causes and isinstance(causes[0], dict) else None
+            why = (
+                ""
+                if cause is None
+                else f" First cause: {cause.get('code')} at"
+                f" {cause.get('mockDetails', {}).get('location')}: {cause.get('message')}"
+            )
+            return f"{finding.get('code')}{about}: {finding.get('message')}{why}{more}"
     return "no error"

@@ -287,16 +287,17 @@ class ContractService:
         )
 
     async def _comparison_notices(self, tx: _Roles, pact: Pact) -> list[Notice]:
-        """Bi-directional: the new pact against its provider's newest OpenAPI documents."""
+        """Bi-directional: the new pact against its provider's newest documents."""
         notices = []
-        for publication, comparison in await compare_new_pact(
+        for publication, document, comparison in await compare_new_pact(
             tx, pact.content, self._clock, self._work
         ):
             version = await tx.find_version_by_id(publication.provider_version_id)
             assert version is not None, "kept by foreign keys"
             between = (
                 f"The pact between {pact.consumer.name} and {pact.provider.name}"
-                f" and the OpenAPI document of version {version.number} of {pact.provider.name}"
+                f" and the {'AsyncAPI' if document.specification == 'asyncapi' else 'OpenAPI'}"
+                f" document of version {version.number} of {pact.provider.name}"
             )
             notices.append(
                 Notice("success", f"{between} are compatible")

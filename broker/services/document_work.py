@@ -18,7 +18,16 @@ from broker.domain.pact_diff import PactDiff, diff_pacts, render_text
 from broker.domain.pact_merge import merge_pacts
 from broker.domain.pacts import canonical_sha, parse_pact
 from broker.services.pact_validation import check_notices, check_pact
-from verifier.comparison import ComparisonError, SpecError, compare, encode, load_spec, uncovered
+from verifier.comparison import (
+    AsyncApi,
+    ComparisonError,
+    SpecError,
+    compare_with,
+    encode,
+    load_asyncapi,
+    load_document,
+    uncovered,
+)
 from verifier.spec_diff import Impact, diff_specs, impact
 
 TOO_DEEP = "it nests too deeply to be processed"
@@ -39,10 +48,17 @@ def checked_pact(
     return canonical_sha(received.pact.document), [], check_notices(received)
 
 
-def check_spec(content: bytes) -> str | None:
-    """Why the OpenAPI document in `content` cannot be used, or None when it can."""
+def check_spec(content: bytes, specification: str = "oas") -> str | None:
+    """Why the document in `content` cannot be used as a `specification` contract, or None.
+
+    `oas` is an OpenAPI 3 or Swagger 2.0 document, `asyncapi` an AsyncAPI 2.x or 3.x one (whose
+    message schemas are inlined now, so one too large through its references is refused).
+    """
     try:
-        load_spec(content)
+        if specification == "asyncapi":
+            load_asyncapi(content).check_schemas()
+        elif isinstance(load_document(content), AsyncApi):
+            return "The document is AsyncAPI: publish it with the specification asyncapi."
     except SpecError as error:
         return str(error)
     except RecursionError:
@@ -53,12 +69,19 @@ def check_spec(content: bytes) -> str | None:
 def compare_contract(document: str, pact: str) -> tuple[bool, str]:
     """Compare a pact content with a document: (no error found, findings as JSON).
 
-    Message interactions are errors here: the document cannot speak for them, and a
-    comparison must not pass a pact whose messages were never verified.
+    An OpenAPI document is compared with the HTTP interactions, an AsyncAPI one with the
+    message interactions; interactions of the other kinds are errors here: the document cannot
+    speak for them, and a comparison must not pass a pact whose interactions were never checked.
     """
     try:
         parsed = json.loads(pact)
-        findings = compare(load_spec(document.encode()), parsed) + uncovered(parsed)
+        loaded = load_document(document.encode())
+        if isinstance(loaded, AsyncApi):
+            findings = compare_with(parsed, asyncapi=loaded) + uncovered(
+                parsed, openapi=False, asyncapi=True
+            )
+        else:
+            findings = compare_with(parsed, openapi=loaded) + uncovered(parsed)
     except ComparisonError as error:
         return False, failed_findings(str(error))
     except RecursionError:
@@ -76,6 +99,8 @@ def spec_impacts(
 ) -> tuple[list[Impact], str | None]:
     """The changes from `previous` to `current` and whom they touch, or why they cannot be had."""
     try:
+        if any(isinstance(load_document(text.encode()), AsyncApi) for text in (previous, current)):
+            return [], "changes between AsyncAPI documents are not computed yet"
         changes = diff_specs(previous, current, today=today)
         return impact(previous, changes, pacts), None
     except ComparisonError as error:
@@ -139,6 +164,7 @@ class DocumentOutline(msgspec.Struct, frozen=True, kw_only=True):
     title: str = ""
     api_version: str = ""
     openapi: str = ""
+    asyncapi: str = ""
     operations: tuple[OutlinedOperation, ...] = ()
     operation_total: int = 0
     problem: str | None = None
@@ -149,16 +175,31 @@ def _text(value: object) -> str:
 
 
 def outline_document(document: str) -> DocumentOutline:
-    """The outline of a stored OpenAPI document (read as the comparisons read it)."""
+    """The outline of a stored OpenAPI or AsyncAPI document (read as the comparisons read it)."""
     try:
-        spec = load_spec(document.encode())
+        loaded = load_document(document.encode())
     except SpecError as error:
         return DocumentOutline(problem=str(error))
     except RecursionError:
         return DocumentOutline(problem=f"The spec cannot be read: {TOO_DEEP}.")
-    root = spec.document
+    root = loaded.document
     found_info = root.get("info")
     info: dict[str, object] = found_info if isinstance(found_info, dict) else {}
+    if isinstance(loaded, AsyncApi):
+        operations, total = _asyncapi_operations(loaded)
+    else:
+        operations, total = _openapi_operations(root)
+    return DocumentOutline(
+        title=_text(info.get("title")),
+        api_version=_text(info.get("version")),
+        openapi=_text(root.get("openapi") or root.get("swagger")),
+        asyncapi=_text(root.get("asyncapi")),
+        operations=tuple(operations),
+        operation_total=total,
+    )
+
+
+def _openapi_operations(root: dict[str, object]) -> tuple[list[OutlinedOperation], int]:
     operations: list[OutlinedOperation] = []
     total = 0
     paths = root.get("paths")
@@ -185,10 +226,31 @@ def outline_document(document: str) -> DocumentOutline:
                     ),
                 )
             )
-    return DocumentOutline(
-        title=_text(info.get("title")),
-        api_version=_text(info.get("version")),
-        openapi=_text(root.get("openapi") or root.get("swagger")),
-        operations=tuple(operations),
-        operation_total=total,
-    )
+    return operations, total
+
+
+def _asyncapi_operations(document: AsyncApi) -> tuple[list[OutlinedOperation], int]:
+    """Each operation: its action (or 2.x verb), its channel, and its messages' locations."""
+    operations: list[OutlinedOperation] = []
+    for operation in list(document.operations.values())[:MAX_OUTLINED_OPERATIONS]:
+        raw = operation.raw if isinstance(operation.raw, dict) else {}
+        if document.is_v2:
+            action, channel = operation.location.rsplit(".", 1)[1], operation.location
+            channel = channel.removeprefix("[root].channels.").rsplit(".", 1)[0]
+        else:
+            action = _text(raw.get("action"))
+            reference = raw.get("channel")
+            channel = _text(reference.get("$ref") if isinstance(reference, dict) else reference)
+        operations.append(
+            OutlinedOperation(
+                method=action.upper(),
+                path=channel.removeprefix("#/channels/"),
+                summary=_text(raw.get("summary") or raw.get("title")),
+                operation_id=operation.id,
+                deprecated=False,
+                responses=tuple(
+                    message.location.removeprefix("[root].") for message in operation.messages
+                ),
+            )
+        )
+    return operations, len(document.operations)

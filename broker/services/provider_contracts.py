@@ -1,4 +1,4 @@
-"""Provider contracts: a provider version publishes its OpenAPI document (pact-broker-api §14).
+"""Provider contracts: a provider version publishes its OpenAPI or AsyncAPI document (§14).
 
 Publishing records the provider version with its branch, tags and build URL, keeps the
 document once per content (SHA-256 of its bytes), and compares it at once with the latest pact
@@ -41,7 +41,7 @@ from broker.services.webhook_triggers import provider_contract_events
 from broker.services.work import InlineWork, Work, WorkTimeoutError
 from broker.storage.interface import Storage, Transaction
 
-SPECIFICATIONS = {"oas"}
+SPECIFICATIONS = {"oas", "asyncapi"}
 # The consumers whose comparisons one read gives at most (each may need a comparison made).
 MAX_COMPARED = 100
 
@@ -154,7 +154,7 @@ class ProviderContractService:
         The document is read, compared and diffed in a worker (`broker.services.work`).
         """
         _check(request)
-        await self._check_document(request.content)
+        await self._check_document(request.content, request.specification)
         text = request.content.decode("utf-8")
         sha = hashlib.sha256(request.content).hexdigest()
         async with self._storage.transaction() as tx:
@@ -250,14 +250,14 @@ class ProviderContractService:
             )
         return compared
 
-    async def _check_document(self, content: bytes) -> None:
+    async def _check_document(self, content: bytes, specification: str) -> None:
         """Read the document in a worker; 400 naming `contract.content` when it is unusable.
 
         Unusable includes too large once its YAML aliases or `allOf` references are expanded,
         and too slow to read within the work's time budget.
         """
         try:
-            problem = await self._work.run(check_spec, content)
+            problem = await self._work.run(check_spec, content, specification)
         except WorkTimeoutError as error:
             problem = f"The spec could not be read in time: it {error.reason}."
         if problem is not None:
@@ -424,7 +424,7 @@ def _check(request: ContractToPublish) -> None:
                 FieldError(
                     "/contract/specification",
                     f"{request.specification!r} is not supported; publish an OpenAPI document"
-                    " (oas)",
+                    " (oas) or an AsyncAPI one (asyncapi)",
                 )
             ],
         )

@@ -9,6 +9,9 @@ Output: a block of lines, ERR changes first; with `--output json`, a JSON list o
 With `--provider P` and a broker (`--broker-base-url` or `PACT_BROKER_BASE_URL`), the latest
 pact of each of P's consumers is fetched from the broker and used as `--pact` files are.
 
+`--deprecation-days-beta`/`--deprecation-days-stable` set the notice a deprecation must give
+and `--versioning` judges `info.version`, as oasdiff's options of those names do.
+
 Exit status: 1 when an ERR change is found, else 0. With `--pact` or `--provider`, only an ERR
 change that touches one of those pacts' interactions counts: a breaking change nobody uses
 exits 0. A spec
@@ -30,7 +33,7 @@ from clients.cli.outcome import Outcome
 from clients.cli.output_flag import add_output_flag
 from clients.sdk import BrokerClient
 from verifier.comparison import ComparisonError
-from verifier.spec_diff import Change, Impact, diff_specs, impact
+from verifier.spec_diff import Change, DeprecationPolicy, Impact, diff_specs, impact
 
 EXIT_BREAKING = 1
 
@@ -68,6 +71,22 @@ def register(
         help="the broker holding the provider's pacts (env PACT_BROKER_BASE_URL; the token and"
         " user come from PACT_BROKER_TOKEN or PACT_BROKER_USERNAME/PASSWORD)",
     )
+    for level, what in (("beta", "beta"), ("stable", "stable (or unlabelled)")):
+        parser.add_argument(
+            f"--deprecation-days-{level}",
+            type=_days,
+            default=0,
+            metavar="DAYS",
+            help=f"the notice, in days, a deprecated {what} operation, parameter or property must"
+            " give: deprecating one without an x-sunset date, or with one closer, is an error"
+            " (oasdiff's option; default 0: any sunset, or none, will do)",
+        )
+    parser.add_argument(
+        "--versioning",
+        action="store_true",
+        help="also report, as INFO, a breaking change whose info.version is not a major increase"
+        " (oasdiff's semantic versioning policy)",
+    )
     add_output_flag(
         parser,
         help_text="table (default) or json: a list of {id, level, operation, location, text,"
@@ -76,11 +95,24 @@ def register(
     parser.set_defaults(handler=diff_spec, local=True)
 
 
+_MAX_DAYS = 36_500  # a century: more notice than anyone asks for
+
+
+def _days(text: str) -> int:
+    """A number of days for `--deprecation-days-*`: a whole number from 0 to a century."""
+    if not text.isdigit() or int(text) > _MAX_DAYS:
+        msg = f"{text!r} is not a number of days from 0 to {_MAX_DAYS}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
 def _load(args: argparse.Namespace) -> tuple[list[Change], list[Impact] | None]:
     base = read_file(args.base, "base spec")
     revision = read_file(args.revision, "revision spec")
+    beta, stable = args.deprecation_days_beta, args.deprecation_days_stable
+    policy = DeprecationPolicy(beta_days=beta, stable_days=stable) if beta or stable else None
     try:
-        changes = diff_specs(base, revision)
+        changes = diff_specs(base, revision, policy=policy, versioning=args.versioning)
     except ComparisonError as error:
         raise ComparisonError(f"{args.base} or {args.revision}: {error}") from None
     if not args.pact and not args.provider:

@@ -1,4 +1,4 @@
-"""`accord publish-provider-contract`: a provider's OpenAPI document and its own test results.
+"""`accord publish-provider-contract`: a provider's OpenAPI or AsyncAPI document and test results.
 
 The flags are `pactflow publish-provider-contract`'s, so pipelines can switch without edits.
 The broker compares the document with the consumers' pacts at once; its notices (printed
@@ -31,9 +31,17 @@ def register(
     publish = commands.add_parser(
         "publish-provider-contract",
         parents=[common],
-        help="publish a provider's OpenAPI document (bi-directional contract testing)",
+        help="publish a provider's OpenAPI or AsyncAPI document (bi-directional contract testing)",
     )
-    publish.add_argument("spec", metavar="SPEC", help="the OpenAPI document, YAML or JSON")
+    publish.add_argument(
+        "spec", metavar="SPEC", help="the OpenAPI or AsyncAPI document, YAML or JSON"
+    )
+    publish.add_argument(
+        "--specification",
+        choices=("oas", "asyncapi"),
+        default="oas",
+        help="oas (default) or asyncapi: what kind of document SPEC is",
+    )
     publish.add_argument("--provider", required=True)
     publish.add_argument("--provider-app-version", required=True)
     publish.add_argument("--branch")
@@ -70,7 +78,9 @@ def register(
 def publish_provider_contract(broker: BrokerClient, args: argparse.Namespace) -> str:
     """`accord publish-provider-contract`."""
     spec = Path(args.spec)
-    content = _read(spec, "OpenAPI document")
+    content = _read(
+        spec, "AsyncAPI document" if args.specification == "asyncapi" else "OpenAPI document"
+    )
     content_type = args.content_type or _CONTENT_TYPES.get(spec.suffix.lower())
     if content_type is None:
         msg = f"Cannot tell the media type of {spec.name}: give --content-type."
@@ -84,6 +94,7 @@ def publish_provider_contract(broker: BrokerClient, args: argparse.Namespace) ->
         tags=args.tag,
         build_url=args.build_url,
         self_verification=_self_verification(args),
+        specification=args.specification,
     )
     if args.output == "json":
         return output.as_json(published)

@@ -281,11 +281,12 @@ class AsyncBrokerClient:
         tags: Iterable[str] = (),
         build_url: str | None = None,
         self_verification: SelfVerification | None = None,
+        specification: str = "oas",
     ) -> PublishedContracts:
-        """Publish a provider version's OpenAPI document (YAML or JSON bytes).
+        """Publish a provider version's OpenAPI or asyncapi document (YAML or JSON bytes).
 
         With the provider's own tests' results; the broker's notices say how each consumer's
-        pact compares with the document.
+        pact compares with the document. `specification` is `oas` or `asyncapi`.
         """
         return await self._run(
             _provider_contracts.publish_provider_contract(
@@ -298,6 +299,7 @@ class AsyncBrokerClient:
                 tags=tags,
                 build_url=build_url,
                 self_verification=self_verification,
+                specification=specification,
             )
         )
 

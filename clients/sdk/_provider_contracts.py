@@ -60,13 +60,17 @@ def publish_provider_contract(
     tags: Iterable[str],
     build_url: str | None,
     self_verification: SelfVerification | None,
+    specification: str = "oas",
 ) -> Operation[PublishedContracts]:
-    """POST the document (strict Base64 of the bytes given) to `pf:publish-provider-contract`."""
+    """POST the document (strict Base64 of the bytes given) to `pf:publish-provider-contract`.
+
+    `specification` is `oas` (OpenAPI) or `asyncapi`, as the pactflow CLI names them.
+    """
     href = yield from session.relation("pf:publish-provider-contract", provider=provider)
     contract: dict[str, object] = {
         "content": base64.b64encode(content).decode("ascii"),
         "contentType": content_type,
-        "specification": "oas",
+        "specification": specification,
     }
     if self_verification is not None:
         contract["selfVerificationResults"] = self_verification.body()

@@ -116,3 +116,35 @@ def test_unreadable_files_and_missing_verdicts_are_one_sentence(
     )
     assert undecided.returncode == 1
     assert "Say whether the verification passed" in undecided.stderr
+
+
+def test_an_asyncapi_document_is_published_with_specification_asyncapi(broker_url: str) -> None:
+    cases = Path(__file__).resolve().parents[1] / "conformance" / "asyncapi" / "cases"
+    document = cases / "mixed-http-and-messages" / "asyncapi.yaml"
+    published = ok(
+        broker_url,
+        "publish-provider-contract",
+        str(document),
+        "--specification",
+        "asyncapi",
+        "--provider",
+        "OrderService",
+        "--provider-app-version",
+        "1",
+        "--verification-success",
+    )
+    assert "Published the provider contract of version 1 of OrderService" in published
+    stored = httpx.get(f"{broker_url}/provider-contracts/provider/OrderService/version/1").json()
+    assert stored["specification"] == "asyncapi"
+    as_oas = accord(
+        broker_url,
+        "publish-provider-contract",
+        str(document),
+        "--provider",
+        "OrderService",
+        "--provider-app-version",
+        "2",
+    )
+    assert as_oas.returncode == 1
+    assert "publish it with the specification asyncapi" in as_oas.stderr
+    assert len(as_oas.stderr.strip().splitlines()) == 1

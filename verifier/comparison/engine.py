@@ -12,6 +12,7 @@ from typing import Any
 
 from verifier._errors import ComparisonPactError
 from verifier.comparison import headers, requests, responses
+from verifier.comparison.asyncapi import AsyncApi, compare_message, message_interactions
 from verifier.comparison.context import Context
 from verifier.comparison.documents import DocumentError, read_document
 from verifier.comparison.findings import Finding, MockDetails, SpecDetails
@@ -25,15 +26,50 @@ def compare(spec: Spec, pact: Any) -> list[Finding]:
     Raises:
         ComparisonPactError: the pact cannot be read or an HTTP interaction in it is malformed.
     """
-    if isinstance(pact, str | bytes):
-        try:
-            pact = read_document(pact)
-        except DocumentError as error:
-            raise ComparisonPactError(f"The pact cannot be read: {error}.") from error
     found: list[Finding] = []
-    for interaction in http_interactions(pact):
+    for interaction in http_interactions(read_pact(pact)):
         found += compare_interaction(spec, interaction)
     return found
+
+
+def read_pact(pact: Any) -> Any:
+    """A pact given as a parsed document or as its JSON text, parsed.
+
+    Raises:
+        ComparisonPactError: the text is neither JSON nor YAML.
+    """
+    if isinstance(pact, str | bytes):
+        try:
+            return read_document(pact)
+        except DocumentError as error:
+            raise ComparisonPactError(f"The pact cannot be read: {error}.") from error
+    return pact
+
+
+def compare_with(
+    pact: Any, *, openapi: Spec | None = None, asyncapi: AsyncApi | None = None
+) -> list[Finding]:
+    """Every finding of `pact` against an OpenAPI document, an AsyncAPI one, or both.
+
+    As `opc --oas X --asyncapi Y`: HTTP interactions are compared with `openapi` and message
+    interactions with `asyncapi`, in the pact's order; an interaction of a kind whose document
+    is not given is left out (`uncovered` names them, for a caller that needs every one).
+
+    Raises:
+        ComparisonPactError: the pact cannot be read or an interaction in it is malformed.
+        SpecError: a message schema expands or nests too far through its references.
+    """
+    pact = read_pact(pact)
+    ordered: list[tuple[int, int, list[Finding]]] = []
+    if openapi is not None:
+        ordered += [(0, i.index, compare_interaction(openapi, i)) for i in http_interactions(pact)]
+    if asyncapi is not None:
+        ordered += [
+            (int(m.location.startswith("[root].messages")), m.index, compare_message(asyncapi, m))
+            for m in message_interactions(pact)
+        ]
+    ordered.sort(key=lambda entry: entry[:2])
+    return [finding for *_, findings in ordered for finding in findings]
 
 
 def _query_string(query: Any) -> str:

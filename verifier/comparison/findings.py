@@ -10,7 +10,9 @@ comparator prints, so tools that read its output read ours::
                      "pathName": "/animal", "value": {"200": {…}}}}
 
 `value` is left out where there is nothing to show (a missing body is not `null`), as in the
-original. Locations use the `[root].a.b[0].c` notation.
+original. Locations use the `[root].a.b[0].c` notation. A finding about the document alone
+(`message.matched`) has no `mockDetails` (its `mock_details` is `NO_MOCK_DETAILS`, left out
+when encoded), and `message.no.match` carries, as `causes`, the errors of every message tried.
 """
 
 from __future__ import annotations
@@ -44,14 +46,19 @@ class SpecDetails(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     value: Any = UNSET
 
 
-class Finding(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+#: The mock details of a finding that is about the document alone: omitted when encoded.
+NO_MOCK_DETAILS = MockDetails(location="")
+
+
+class Finding(msgspec.Struct, frozen=True, kw_only=True, rename="camel", omit_defaults=True):
     """One problem an interaction has with the spec (or, for `info`, a fact worth telling)."""
 
     code: str
     message: str
-    mock_details: MockDetails
+    mock_details: MockDetails = NO_MOCK_DETAILS
     spec_details: SpecDetails
     type: FindingType
+    causes: tuple[Finding, ...] | Unset = UNSET
 
     @property
     def is_error(self) -> bool:

@@ -42,7 +42,8 @@ class Interaction:
     response_body: Any
 
 
-def _state(raw: dict[str, Any]) -> str:
+def state_of(raw: dict[str, Any]) -> str:
+    """The provider state of an interaction as findings show it (`[none]` when it has none)."""
     if isinstance(raw.get("providerState"), str) and raw["providerState"]:
         return str(raw["providerState"])
     states = raw.get("providerStates")
@@ -122,7 +123,7 @@ def _interaction(index: int, raw: dict[str, Any], version: int) -> Interaction:
     return Interaction(
         index=index,
         description=raw.get("description", UNSET),
-        state=_state(raw),
+        state=state_of(raw),
         method=request["method"],
         path=request["path"],
         query=_flatten(query, f"{where}: request.query"),

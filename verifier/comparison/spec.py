@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from verifier._errors import SpecError
 from verifier.comparison import schemas
+from verifier.comparison.asyncapi import document as asyncapi_documents
+from verifier.comparison.asyncapi.document import AsyncApi, is_asyncapi
 from verifier.comparison.documents import DocumentError, read_document
 from verifier.comparison.routing import Operation, Router
 from verifier.comparison.shape import METHODS, check_shape
@@ -34,16 +36,34 @@ def load_spec(content: str | bytes) -> Spec:
     Raises:
         SpecError: the content is not JSON or YAML, or not an OpenAPI 3 / Swagger 2.0 document.
     """
+    found = load_document(content)
+    if isinstance(found, AsyncApi):
+        raise SpecError("The spec is an AsyncAPI document, not an OpenAPI one.")
+    return found
+
+
+def load_document(content: str | bytes) -> Spec | AsyncApi:
+    """An OpenAPI or an AsyncAPI document (by its `asyncapi` field), read once per content.
+
+    Raises:
+        SpecError: the content is not JSON or YAML, or neither an OpenAPI 3 / Swagger 2.0 nor an
+            AsyncAPI 2.x / 3.x document.
+    """
     raw = content.encode() if isinstance(content, str) else content
     digest = hashlib.sha256(raw).hexdigest()
     with _cache_lock:
         if digest in _cache:
             _cache.move_to_end(digest)
             return _cache[digest]
+    found_asyncapi = asyncapi_documents.kept(digest)
+    if found_asyncapi is not None:
+        return found_asyncapi
     try:
         document = read_document(raw)
     except DocumentError as error:
         raise SpecError(f"The spec cannot be read: {error}.") from error
+    if is_asyncapi(document):
+        return asyncapi_documents.keep(digest, AsyncApi(document))
     spec = Spec(document, digest=digest)
     with _cache_lock:
         _cache[digest] = spec

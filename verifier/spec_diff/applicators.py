@@ -240,7 +240,31 @@ def prefix_items(walk: SchemaWalk, node: Node) -> None:
     walk.emit(node, f"prefix-items-{action}", _narrowing(walk, not added), text)
 
 
+def content(walk: SchemaWalk, node: Node) -> None:
+    """`contentEncoding`, `contentMediaType` and `contentSchema` changed, added or removed.
+
+    They say how a string's content is encoded, what it holds, and that content's schema
+    (JSON Schema 2020-12).
+    """
+    if not _body(walk):
+        return
+    where = f"{walk.direction} {node.name}"
+    for key, name in (("contentEncoding", "encoding"), ("contentMediaType", "media-type")):
+        if node.base.get(key) != node.revision.get(key):
+            text = (
+                f"The {key} of {where} changed from {node.base.get(key)} "
+                f"to {node.revision.get(key)}."
+            )
+            walk.emit(node, f"content-{name}-changed", ERR, text)
+    before, after = _present(node.base, "contentSchema"), _present(node.revision, "contentSchema")
+    if before != after:
+        action = "added" if after else "removed"
+        text = f"The contentSchema of {where} was {action}."
+        walk.emit(node, f"content-schema-{action}", _narrowing(walk, after), text)
+
+
 CHECKS: list[Check] = [
+    content,
     contains_bounds,
     dependent_required,
     dependent_schemas,

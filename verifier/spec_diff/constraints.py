@@ -45,9 +45,20 @@ def _generalizes(wider: set[str], narrower: set[str]) -> bool:
 def types(walk: SchemaWalk, node: Node) -> None:
     """Type and format changes, and lists of types (OpenAPI 3.1) narrowed or widened."""
     base, revision = _types(node.base), _types(node.revision)
+    base_format, revision_format = node.base.get("format"), node.revision.get("format")
+    if walk.direction == "request" and (base or revision):
+        _request_type(walk, node, (base, revision), (base_format, revision_format))
+        return
+    if base and not revision and "type" not in node.revision:
+        # a response whose type was dropped may now be anything (oasdiff: changed), unless
+        # it was text clients read as a string anyway
+        breaking = walk.strongly_typed or base != {"string"}
+        text = f"The {walk.direction} {node.name} no longer has a type ({'/'.join(sorted(base))})."
+        walk.emit(node, "type-changed" if breaking else "type-specialized",
+                  ERR if breaking else INFO, text)  # fmt: skip
+        return
     if not base or not revision:
         return
-    base_format, revision_format = node.base.get("format"), node.revision.get("format")
     described = f"{'/'.join(sorted(base))} to {'/'.join(sorted(revision))}"
     if (
         base != revision
@@ -73,14 +84,93 @@ def types(walk: SchemaWalk, node: Node) -> None:
         wider, narrower = revision_format is None, base_format is None
         described = f"format {base_format or 'none'} to {revision_format or 'none'}"
     text = f"The type of {walk.direction} {node.name} changed from {described}."
-    if walk.direction == "request":
-        walk.emit(
-            node, "type-generalized" if wider else "type-changed", INFO if wider else ERR, text
-        )
-    elif narrower:
+    if narrower:
         walk.emit(node, "type-specialized", INFO, text)
+    elif base != revision and base == {"string"} and not walk.strongly_typed:
+        # outside JSON any value reads as the string clients were promised
+        walk.emit(node, "type-compatible", INFO, text)
     else:
         walk.emit(node, "type-generalized" if wider else "type-changed", ERR, text)
+
+
+# format changes that keep every value valid (oasdiff's list): type -> {(from, to)}
+_FORMAT_WIDENINGS = {
+    "number": {("float", "double")},
+    "integer": {("int32", "int64"), ("int32", "bigint"), ("int64", "bigint")},
+    "string": {("date", "date-time"), ("time", "date-time")},
+}
+
+
+def _type_breaks(
+    kinds: tuple[set[str], set[str]], formats: tuple[Any, Any], strongly_typed: bool
+) -> bool:
+    """Whether a request that was valid may be refused after a type or format change.
+
+    oasdiff's rule: a type list that only grew (integer within number counts) refuses nothing,
+    nor does dropping the type; a single type becoming its supertype refuses nothing; where
+    values are text rather than JSON, any value still reads as a string. A format dropped
+    refuses nothing, a format widened along `_FORMAT_WIDENINGS` neither.
+    """
+    base, revision = kinds
+    type_breaks = False
+    if base != revision and revision and not (base and _generalizes(revision, base)):
+        added, removed = revision - base, base - revision
+        contained = len(added) == 1 and len(removed) == 1 and _generalizes(added, removed)
+        if not contained and not strongly_typed:
+            contained = added == {"string"}
+        type_breaks = not contained
+    before, after = formats
+    format_breaks = False
+    if before != after and after not in (None, ""):
+        single = next(iter(revision)) if len(revision) == 1 else ""
+        widenings = _FORMAT_WIDENINGS.get(single, set())
+        format_breaks = not (isinstance(before, str) and (before, str(after)) in widenings)
+    return type_breaks or format_breaks
+
+
+def _request_type(
+    walk: SchemaWalk, node: Node, kinds: tuple[set[str], set[str]], formats: tuple[Any, Any]
+) -> None:
+    base, revision = kinds
+    if base == revision and formats[0] == formats[1]:
+        return
+    shown = [f"{'/'.join(sorted(k)) or 'any'}" for k in kinds]
+    if base != revision and base and revision and (len(base) > 1 or len(revision) > 1):
+        narrowed = _generalizes(base, revision)
+        walk.emit(
+            node,
+            "list-of-types-narrowed" if narrowed else "list-of-types-widened",
+            ERR if narrowed else INFO,
+            f"The {node.name} types changed from {shown[0]} to {shown[1]}.",
+        )
+        return
+    if base == revision:
+        shown = [f"format {f or 'none'}" for f in formats]
+    text = f"The type of request {node.name} changed from {shown[0]} to {shown[1]}."
+    if walk.prefix == "request-parameter" and node.in_property:
+        # an object parameter may travel as JSON or as text: where only one of the two
+        # readings breaks, oasdiff warns
+        as_json = _type_breaks(kinds, formats, strongly_typed=True)
+        as_text = _type_breaks(kinds, formats, strongly_typed=False)
+        suffix, level = (
+            ("type-changed", WARN)
+            if as_json != as_text
+            else ("type-specialized", ERR)
+            if as_json
+            else ("type-generalized", INFO)
+        )
+        walk.emit(node, suffix, level, text)
+        return
+    strongly_typed = walk.strongly_typed and walk.prefix != "request-parameter"
+    if _type_breaks(kinds, formats, strongly_typed):
+        walk.emit(node, "type-changed", ERR, text)
+    elif base != revision and base and revision and not _generalizes(revision, base):
+        # a swap that holds only because the values are text (an object becoming a string
+        # in XML): compatible, yet no widening
+        change_id = "type-generalized" if walk.prefix == "request-parameter" else "type-compatible"
+        walk.emit(node, change_id, INFO, text)
+    else:
+        walk.emit(node, "type-generalized", INFO, text)
 
 
 def nullable(walk: SchemaWalk, node: Node) -> None:
@@ -106,9 +196,7 @@ def enums(walk: SchemaWalk, node: Node) -> None:
     where = f"{walk.direction} {node.name}"
     if not isinstance(base, list):
         if walk.direction == "request":
-            walk.emit(
-                node, "became-enum", ERR, f"The {where} now only accepts the values of an enum."
-            )
+            _became_enum(walk, node, f"The {where} now only accepts the values of an enum.")
         return
     removed = [v for v in base if v not in revision]
     added = [v for v in revision if v not in base]
@@ -131,6 +219,14 @@ def enums(walk: SchemaWalk, node: Node) -> None:
             walk.emit_target(node, "response-write-only-property-enum-value-added", INFO, text)
         else:
             walk.emit_target(node, "response-property-enum-value-added", WARN, text)
+
+
+def _became_enum(walk: SchemaWalk, node: Node, text: str) -> None:
+    """A request value restricted to an enum (an object header's property has its own id)."""
+    if walk.target.where == "header" and node.in_property:
+        walk.emit_target(node, "request-header-property-became-enum", ERR, text)
+    else:
+        walk.emit(node, "became-enum", ERR, text)
 
 
 def extensible_enums(walk: SchemaWalk, node: Node) -> None:
@@ -359,10 +455,11 @@ def pattern(walk: SchemaWalk, node: Node) -> None:
         walk.emit_target(node, f"{own}-pattern-{action}", INFO, text)
     elif revision is None:
         walk.emit_target(node, f"{own}-pattern-removed", INFO, text)
+    elif base is None:
+        # a pattern where there was none, even one matching any string: oasdiff's error
+        walk.emit_target(node, f"{own}-pattern-added", ERR, text)
     elif revision in _ANY_STRING:
         walk.emit_target(node, f"{own}-pattern-generalized", INFO, text)
-    elif base is None:
-        walk.emit_target(node, f"{own}-pattern-added", ERR, text)
     else:
         walk.emit_target(node, f"{own}-pattern-changed", WARN, text)
 
@@ -375,7 +472,8 @@ def default(walk: SchemaWalk, node: Node) -> None:
     ):
         return
     action = "changed" if has_base and has_revision else "added" if has_revision else "removed"
-    level = ERR if walk.prefix == "request-parameter" and not node.field else INFO
+    # a client that leaves the value out gets another one: oasdiff's error for parameters
+    level = ERR if walk.prefix == "request-parameter" else INFO
     walk.emit(
         node,
         f"default-value-{action}",

@@ -11,13 +11,19 @@ from verifier.spec_diff.document import OperationView, operations, path_key, spe
 from verifier.spec_diff.model import Change, Level, Target
 from verifier.spec_diff.requests import RequestDiff
 from verifier.spec_diff.responses import header_schemas, response_changes
+from verifier.spec_diff.versioning import versioning_changes
 from verifier.spec_diff.walk import unchanged_references
 
 ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 
 
 def diff_specs(
-    base: Spec | bytes | str, revision: Spec | bytes | str, *, today: date | None = None
+    base: Spec | bytes | str,
+    revision: Spec | bytes | str,
+    *,
+    today: date | None = None,
+    policy: lifecycle.DeprecationPolicy | None = None,
+    versioning: bool = False,
 ) -> list[Change]:
     """The changes from `base` to `revision`, each with oasdiff's id and level where one fits.
 
@@ -25,6 +31,10 @@ def diff_specs(
         base: the spec clients were written against (a loaded `Spec`, or its JSON/YAML text).
         revision: the new version of the spec.
         today: the date sunset dates are judged against (today in UTC by default).
+        policy: the notice a deprecation must give (oasdiff's `--deprecation-days-*`); without
+            one, any sunset date, or none, is accepted.
+        versioning: also judge `info.version` by oasdiff's versioning policy (a breaking
+            change needs a major increase), as INFO changes; off as in oasdiff's tests.
 
     Raises:
         SpecError: either document is not JSON or YAML, or not OpenAPI 3 / Swagger 2.0.
@@ -42,11 +52,13 @@ def diff_specs(
         if other is None:
             changes.extend(_removed(operation, path_key(operation.path) in revision_paths, today))
             continue
-        changes.extend(_operation(operation, other, today))
-        request = RequestDiff((old, new, unchanged, today), operation, other)
+        changes.extend(_operation(operation, other, today, policy))
+        request = RequestDiff((old, new, unchanged, today), operation, other, policy)
         request.parameters()
         changes.extend(request.body())
-        changes.extend(response_changes((old, new, unchanged), operation, other))
+        changes.extend(
+            response_changes((old, new, unchanged), operation, other, today=today, policy=policy)
+        )
         changes.extend(header_schemas((old, new, unchanged), operation, other))
         if operation.raw.get("security") is not None or other.raw.get("security") is not None:
             changes.extend(
@@ -73,6 +85,8 @@ def diff_specs(
                 )
             )
     changes.extend(_document_changes(old.document, new.document, old.is_swagger2))
+    if versioning:
+        changes.extend(versioning_changes(old.document, new.document, changes))
     return changes
 
 
@@ -81,6 +95,19 @@ def _target(operation: OperationView) -> Target:
 
 
 def _removed(operation: OperationView, path_kept: bool, today: date) -> list[Change]:
+    if lifecycle.stability(operation.raw) is None:
+        level = operation.raw.get("x-stability-level")
+        text = f"The stability level {level!r} of {operation.name} is not one of oasdiff's."
+        return [
+            Change(
+                "api-invalid-stability-level",
+                ERR,
+                operation.name,
+                operation.location,
+                text,
+                _target(operation),
+            )
+        ]
     if lifecycle.unstable(operation.raw):
         return []
     judged = lifecycle.removal(operation.raw, today)
@@ -120,28 +147,72 @@ def _removed(operation: OperationView, path_kept: bool, today: date) -> list[Cha
     ]
 
 
-def _operation(base: OperationView, revision: OperationView, today: date) -> list[Change]:
+def _stability(base: OperationView, revision: OperationView) -> list[tuple[str, Level, str]]:
+    """An operation's stability level lowered or raised, or one that is not a level."""
+    found: list[tuple[str, Level, str]] = []
+    if base.raw != revision.raw:
+        for side in (base, revision):
+            if lifecycle.stability(side.raw) is None:
+                level = side.raw.get("x-stability-level")
+                text = f"The stability level {level!r} of {base.name} is not one of oasdiff's."
+                found.append(("api-invalid-stability-level", ERR, text))
+    moved = lifecycle.stability_change(base.raw, revision.raw)
+    if moved is not None:
+        text = (
+            f"The stability level of {base.name} {moved} from "
+            f"{lifecycle.stability(base.raw)} to {lifecycle.stability(revision.raw)}."
+        )
+        found.append((f"api-stability-{moved}", ERR if moved == "decreased" else INFO, text))
+    return found
+
+
+_DEPRECATED = {
+    "deprecated": ("endpoint-deprecated", INFO, "The operation {operation} was deprecated."),
+    "with-sunset": (
+        "endpoint-deprecated-with-sunset",
+        INFO,
+        "The operation {operation} was deprecated, with a sunset date.",
+    ),
+    "sunset-missing": (
+        "api-deprecated-sunset-missing",
+        ERR,
+        "The operation {operation} was deprecated without the sunset date the policy asks for.",
+    ),
+    "sunset-parse": (
+        "api-deprecated-sunset-parse",
+        ERR,
+        "The operation {operation} was deprecated, and its sunset date cannot be read.",
+    ),
+    "too-small": (
+        "api-sunset-date-too-small",
+        ERR,
+        "The operation {operation} was deprecated with less notice than the policy asks for.",
+    ),
+}
+
+
+def _operation(
+    base: OperationView,
+    revision: OperationView,
+    today: date,
+    policy: lifecycle.DeprecationPolicy | None,
+) -> list[Change]:
     changes: list[Change] = []
     location, target = revision.location, _target(base)
 
     def change(change_id: str, level: Level, text: str) -> None:
         changes.append(Change(change_id, level, base.name, location, text, target))
 
-    newly_deprecated = lifecycle.deprecated(revision.raw) and not lifecycle.deprecated(base.raw)
-    if newly_deprecated and lifecycle.sunset(revision.raw, today) == "invalid":
-        change(
-            "api-deprecated-sunset-parse", ERR, f"The sunset date of {base.name} cannot be read."
-        )
-    elif newly_deprecated:
-        with_sunset = lifecycle.sunset(revision.raw, today) != "none"
-        change(
-            "endpoint-deprecated-with-sunset" if with_sunset else "endpoint-deprecated",
-            INFO,
-            f"The operation {base.name} was deprecated.",
-        )
+    for change_id, level, text in _stability(base, revision):
+        change(change_id, level, text)
+    if lifecycle.deprecated(revision.raw) and not lifecycle.deprecated(base.raw):
+        if lifecycle.stability(revision.raw) is not None:
+            judged = lifecycle.deprecation(revision.raw, today, policy)
+            change_id, level, text = _DEPRECATED[judged]
+            change(change_id, level, text.format(operation=base.name))
     elif lifecycle.deprecated(base.raw) and not lifecycle.deprecated(revision.raw):
         change("endpoint-reactivated", INFO, f"The operation {base.name} is no longer deprecated.")
-    sunset = lifecycle.sunset_change(base.raw, revision.raw, today)
+    sunset = lifecycle.sunset_change(base.raw, revision.raw, today, policy)
     if sunset == "deleted":
         change(
             "sunset-deleted",
@@ -158,7 +229,8 @@ def _operation(base: OperationView, revision: OperationView, today: date) -> lis
         change(
             "api-sunset-date-changed-too-small",
             ERR,
-            f"The sunset date of the operation {base.name} was moved earlier.",
+            f"The sunset date of the operation {base.name} was moved earlier than the "
+            "deprecation policy allows.",
         )
     before, after = base.raw.get("operationId"), revision.raw.get("operationId")
     if before != after:

@@ -7,9 +7,11 @@ requests and `writeOnly` ones not received in responses, so changes to them matt
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from verifier.comparison.schemas import dereference
+from verifier.spec_diff import lifecycle
 from verifier.spec_diff.model import Level
 from verifier.spec_diff.walk import Check, Node, SchemaWalk, matched_members
 
@@ -17,8 +19,9 @@ ERR, WARN, INFO = Level.ERR, Level.WARN, Level.INFO
 
 
 def _properties(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema's properties by name (YAML allows `1:` as a name; it is the name "1")."""
     found = schema.get("properties")
-    return found if isinstance(found, dict) else {}
+    return {str(name): value for name, value in found.items()} if isinstance(found, dict) else {}
 
 
 def _required(schema: dict[str, Any]) -> set[str]:
@@ -103,9 +106,10 @@ def _request_properties(
                 )
         elif name in now_required and name not in base_required:
             text = f"The request property {where} became required."
+            with_default = isinstance(schema, dict) and "default" in schema
             walk.emit_target(
                 node,
-                "request-property-became-required",
+                "request-property-became-required" + ("-with-default" if with_default else ""),
                 ERR,
                 text,
                 field=field,
@@ -174,19 +178,42 @@ def _join(node: Node, name: str) -> str:
 
 
 def access(walk: SchemaWalk, node: Node) -> None:
-    """A property that became, or stopped being, `readOnly` or `writeOnly`."""
-    if not node.field or walk.prefix == "request-parameter":
+    """Properties that became, or stopped being, `readOnly` or `writeOnly`.
+
+    Judged from the object holding them, which says whether each is required.
+    """
+    if walk.prefix == "request-parameter":
         return
-    for key, word in (("readOnly", "read-only"), ("writeOnly", "write-only")):
-        before, after = node.base.get(key) is True, node.revision.get(key) is True
-        if before == after:
+    base, revision = _properties(node.base), _properties(node.revision)
+    required = _required(node.base)
+    for name, schema in base.items():
+        if name not in revision:
             continue
-        action = f"became-{word}" if after else f"became-not-{word}"
-        text = (
-            f"The {walk.direction} property {node.name} "
-            f"{'became' if after else 'is no longer'} {word}."
-        )
-        walk.emit_target(node, f"{walk.direction}-optional-property-{action}", INFO, text)
+        kind = "required" if name in required else "optional"
+        for key, word in (("readOnly", "read-only"), ("writeOnly", "write-only")):
+            before = _flag(walk, schema, "base", key)
+            after = _flag(walk, revision[name], "revision", key)
+            if before == after:
+                continue
+            action = f"became-{word}" if after else f"became-not-{word}"
+            text = (
+                f"The {kind} {walk.direction} property {_join(node, name)} "
+                f"{'became' if after else 'is no longer'} {word}."
+            )
+            # a required property readers never received (write-only) now reaches them
+            warn = (walk.direction, kind, action) == (
+                "response",
+                "required",
+                "became-not-write-only",
+            )
+            walk.emit_target(
+                node,
+                f"{walk.direction}-{kind}-property-{action}",
+                WARN if warn else INFO,
+                text,
+                step=f"properties.{name}",
+                field=(*node.field, name),
+            )
 
 
 _COMBINATORS = {
@@ -212,6 +239,7 @@ def combinators(walk: SchemaWalk, node: Node) -> None:
             (added, "added", added_level),
         ):
             source = node.base if action == "removed" else node.revision
+            document = documents[0] if action == "removed" else documents[1]
             for index in members:
                 member = source[key][index]
                 label = (
@@ -220,7 +248,25 @@ def combinators(walk: SchemaWalk, node: Node) -> None:
                     else index
                 )
                 text = f"The {key} member {label} of {walk.direction} {node.name} was {action}."
-                walk.emit(node, f"{name}-{action}", level, text)
+                if key == "allOf" and _annotation_only(dereference(member, document)):
+                    walk.emit(node, f"{name}-{action}-annotation-only", INFO, text)
+                else:
+                    walk.emit(node, f"{name}-{action}", level, text)
+
+
+# keywords that describe a value without constraining it: an allOf member holding only these
+# accepts every value, so adding or removing it changes no client's outcome
+_ANNOTATIONS = frozenset(
+    {"title", "description", "example", "examples", "default", "externalDocs", "$comment",
+     "deprecated", "xml", "readOnly", "writeOnly"}
+)  # fmt: skip
+
+
+def _annotation_only(schema: Any) -> bool:
+    return schema is True or (
+        isinstance(schema, dict)
+        and all(key in _ANNOTATIONS or str(key).startswith("x-") for key in schema)
+    )
 
 
 def contains(walk: SchemaWalk, node: Node) -> None:
@@ -258,31 +304,97 @@ def discriminator(walk: SchemaWalk, node: Node) -> None:
             f"from {base.get('propertyName')} to {revision.get('propertyName')}."
         )
         walk.emit(node, "discriminator-property-name-changed", INFO, text)
-    elif base.get("mapping") != revision.get("mapping"):
-        walk.emit(
-            node,
-            "discriminator-mapping-changed",
-            INFO,
-            f"The discriminator mapping of {walk.direction} {node.name} changed.",
-        )
+    else:
+        _mapping_changes(walk, node, base.get("mapping"), revision.get("mapping"))
+
+
+def _mapping_changes(walk: SchemaWalk, node: Node, base: Any, revision: Any) -> None:
+    """Discriminator mapping keys added, deleted, or mapped to another schema.
+
+    One change of each kind, naming the keys (oasdiff's three ids).
+    """
+    before = base if isinstance(base, dict) else {}
+    after = revision if isinstance(revision, dict) else {}
+    where = f"{walk.direction} {node.name}"
+    added = sorted(map(str, after.keys() - before.keys()))
+    deleted = sorted(map(str, before.keys() - after.keys()))
+    changed = sorted(str(k) for k in before.keys() & after.keys() if before[k] != after[k])
+    for keys, action, words in (
+        (added, "added", "were added to"),
+        (deleted, "deleted", "were removed from"),
+        (changed, "changed", "now map to other schemas in"),
+    ):
+        if keys:
+            text = f"The mapping keys {', '.join(keys)} {words} the discriminator of {where}."
+            walk.emit(node, f"discriminator-mapping-{action}", INFO, text)
+
+
+_DEPRECATED = {
+    "deprecated": ("deprecated", INFO, "was deprecated"),
+    "with-sunset": ("deprecated-with-sunset", INFO, "was deprecated, with a sunset date"),
+    "sunset-parse": (
+        "deprecated-sunset-invalid",
+        ERR,
+        "was deprecated, and its sunset date cannot be read",
+    ),
+    "sunset-missing": (
+        "deprecated-sunset-missing",
+        ERR,
+        "was deprecated without the sunset date the policy asks for",
+    ),
+    "too-small": (
+        "sunset-date-too-small",
+        ERR,
+        "was deprecated with less notice than the policy asks for",
+    ),
+}
 
 
 def deprecation(walk: SchemaWalk, node: Node) -> None:
-    """A property newly deprecated (with or without a sunset date), or no longer deprecated."""
+    """A property newly deprecated (judged by its sunset date), or no longer deprecated.
+
+    A sunset that does not parse is reported as such, never taken for a date.
+    """
     if not node.field or walk.prefix == "request-parameter":
         return
     before, after = node.base.get("deprecated") is True, node.revision.get("deprecated") is True
     if before == after:
         return
     if after:
-        suffix = "deprecated-with-sunset" if "x-sunset" in node.revision else "deprecated"
-        text = f"The {walk.direction} property {node.name} was deprecated."
+        # without a date to judge against, a readable sunset counts as far enough away
+        judged = lifecycle.deprecation(node.revision, walk.today or date.min, walk.policy)
+        suffix, level, what = _DEPRECATED[judged]
     else:
-        suffix, text = (
-            "reactivated",
-            f"The {walk.direction} property {node.name} is no longer deprecated.",
-        )
-    walk.emit_target(node, f"{walk.direction}-property-{suffix}", INFO, text)
+        suffix, level, what = "reactivated", INFO, "is no longer deprecated"
+    text = f"The {walk.direction} property {node.name} {what}."
+    walk.emit_target(node, f"{walk.direction}-property-{suffix}", level, text)
 
 
-CHECKS: list[Check] = [properties, access, combinators, contains, discriminator, deprecation]
+def stability(walk: SchemaWalk, node: Node) -> None:
+    """A property's `x-stability-level` lowered or raised, or one that is not a level."""
+    if not node.field or walk.prefix == "request-parameter":
+        return
+    key = "x-stability-level"
+    if node.base.get(key) == node.revision.get(key):
+        return
+    for side in (node.base, node.revision):
+        if lifecycle.stability(side) is None:
+            text = f"The stability level {side.get(key)!r} of {node.name} is not one of oasdiff's."
+            walk.emit_target(node, "api-invalid-stability-level", ERR, text)
+            return
+    moved = lifecycle.stability_change(node.base, node.revision)
+    if moved is not None:
+        text = f"The stability level of {walk.direction} property {node.name} {moved}."
+        level = ERR if moved == "decreased" else INFO
+        walk.emit_target(node, f"{walk.direction}-property-stability-{moved}", level, text)
+
+
+CHECKS: list[Check] = [
+    properties,
+    access,
+    combinators,
+    contains,
+    discriminator,
+    deprecation,
+    stability,
+]

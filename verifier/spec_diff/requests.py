@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from verifier.comparison import Spec
-from verifier.spec_diff import applicators, constraints, lifecycle, objects
+from verifier.comparison.schemas import dereference
+from verifier.spec_diff import applicators, constraints, lifecycle, objects, request_checks
 from verifier.spec_diff.document import OperationView
 from verifier.spec_diff.model import Change, Level, Target
 from verifier.spec_diff.walk import Check, References, SchemaWalk, walk
@@ -24,7 +25,9 @@ _PARAMETER_CHECKS: list[Check] = [
     constraints.lengths,
     constraints.pattern,
     constraints.default,
+    *request_checks.PARAMETER_CHECKS,
 ]
+_BODY_CHECKS: list[Check] = [*SCHEMA_CHECKS, *request_checks.BODY_CHECKS]
 
 
 class RequestDiff:
@@ -35,6 +38,7 @@ class RequestDiff:
         context: tuple[Spec, Spec, References, date],
         base: OperationView,
         revision: OperationView,
+        policy: lifecycle.DeprecationPolicy | None = None,
     ) -> None:
         """Prepare to compare `base` with `revision`.
 
@@ -42,9 +46,11 @@ class RequestDiff:
             context: the base spec, the revision spec, the unchanged references and today.
             base: the operation in the base spec.
             revision: the same operation in the revision.
+            policy: the notice a deprecation must give (None: any sunset, or none, will do).
         """
         self.base_spec, self.revision_spec, self.unchanged, self.today = context
         self.base, self.revision = base, revision
+        self.policy = policy
         self.changes: list[Change] = []
 
     def _change(
@@ -74,7 +80,18 @@ class RequestDiff:
             where, name = key
             location = f"{self.revision.location}.parameters.{where}.{name}"
             target = self._target("parameter", name=name, where=where, absent=True)
-            if where == "path":
+            if where != "path" and key in self._path_level():
+                required = parameter.get("required") is True
+                kind = "required" if required else "optional"
+                self._change(
+                    f"new-{kind}-request-default-parameter-to-existing-path",
+                    ERR if required else INFO,
+                    location,
+                    f"The {kind} {where} parameter {name} was added to every operation of "
+                    f"{self.revision.path}.",
+                    target,
+                )
+            elif where == "path":
                 self._change(
                     "new-request-path-parameter",
                     ERR,
@@ -99,6 +116,21 @@ class RequestDiff:
                     target,
                 )
         return self.changes
+
+    def _path_level(self) -> set[tuple[str, str]]:
+        """The revision's parameters declared for its whole path, not by this operation."""
+        item = (self.revision_spec.document.get("paths") or {}).get(self.revision.path)
+        shared = item.get("parameters") if isinstance(item, dict) else None
+        own = {
+            _key(resolved)
+            for p in self.revision.raw.get("parameters") or []
+            if isinstance(resolved := self.revision_spec.resolve(p), dict)
+        }
+        return {
+            _key(resolved)
+            for p in (shared if isinstance(shared, list) else [])
+            if isinstance(resolved := self.revision_spec.resolve(p), dict)
+        } - own
 
     def _removed(self, parameter: dict[str, Any], location: str, target: Target) -> None:
         name, where = target.name, target.where
@@ -157,13 +189,7 @@ class RequestDiff:
                 target,
             )
         if lifecycle.deprecated(revision) and not lifecycle.deprecated(base):
-            self._change(
-                "request-parameter-deprecated",
-                INFO,
-                location,
-                f"The {where} parameter {name} was deprecated.",
-                target,
-            )
+            self._deprecated(revision, location, target)
         elif lifecycle.deprecated(base) and not lifecycle.deprecated(revision):
             self._change(
                 "request-parameter-reactivated",
@@ -172,7 +198,7 @@ class RequestDiff:
                 f"The {where} parameter {name} is no longer deprecated.",
                 target,
             )
-        sunset = lifecycle.sunset_change(base, revision, self.today)
+        sunset = lifecycle.sunset_change(base, revision, self.today, self.policy)
         if sunset == "deleted":
             self._change(
                 "request-parameter-sunset-deleted",
@@ -213,6 +239,8 @@ class RequestDiff:
                 "request-parameter",
                 self.unchanged,
                 label=f"{where} parameter {name}",
+                strongly_typed=False,
+                today=self.today,
             )
             self.changes.extend(
                 walk(
@@ -223,6 +251,25 @@ class RequestDiff:
                     _PARAMETER_CHECKS,
                 )
             )
+
+    def _deprecated(self, revision: dict[str, Any], location: str, target: Target) -> None:
+        """A parameter newly deprecated: its sunset date must read, and give enough notice."""
+        name, where = target.name, target.where
+        level_of_operation = lifecycle.stability(self.revision.raw) or "stable"
+        judged = lifecycle.deprecation(revision, self.today, self.policy, level_of_operation)
+        if judged == "sunset-parse":
+            change_id, level = "request-parameter-sunset-parse", ERR
+            text = f"The sunset date of the deprecated {where} parameter {name} cannot be read."
+        elif judged == "too-small":
+            change_id, level = "request-parameter-sunset-date-too-small", ERR
+            text = f"The {where} parameter {name} was deprecated with too little notice."
+        elif judged == "sunset-missing":
+            change_id, level = "request-parameter-deprecated-sunset-missing", ERR
+            text = f"The {where} parameter {name} was deprecated without a sunset date."
+        else:
+            change_id, level = "request-parameter-deprecated", INFO
+            text = f"The {where} parameter {name} was deprecated."
+        self._change(change_id, level, location, text, target)
 
     def body(self) -> list[Change]:
         """The request body added, removed, made required, media types, and its schemas."""
@@ -281,7 +328,7 @@ class RequestDiff:
                     target,
                 )
                 continue
-            self._media(media, revision_content[media_type], where, target)
+            self._media(media, revision_content[media_type], where, target, str(media_type))
         for media_type in revision_content:
             if media_type not in base_content:
                 self._change(
@@ -293,7 +340,9 @@ class RequestDiff:
                 )
         return self.changes
 
-    def _media(self, base: Any, revision: Any, location: str, target: Target) -> None:
+    def _media(
+        self, base: Any, revision: Any, location: str, target: Target, media_type: str
+    ) -> None:
         base_schema = base.get("schema") if isinstance(base, dict) else None
         revision_schema = revision.get("schema") if isinstance(revision, dict) else None
         if base_schema is None and revision_schema is not None:
@@ -312,6 +361,15 @@ class RequestDiff:
                 "The request body no longer has a schema.",
                 target,
             )
+        elif base_schema is not None and self._wrapped(base_schema, revision_schema):
+            self._change(
+                "request-body-wrapped-in-one-of",
+                ERR,
+                f"{location}.schema",
+                "The request body became a oneOf of alternatives: a body that was valid may "
+                "match none, or more than one.",
+                target,
+            )
         elif base_schema is not None:
             state = SchemaWalk(
                 self.base_spec,
@@ -321,10 +379,25 @@ class RequestDiff:
                 target,
                 "request-body",
                 self.unchanged,
+                strongly_typed=_json(media_type),
+                today=self.today,
+                policy=self.policy,
             )
             self.changes.extend(
-                walk(state, base_schema, revision_schema, f"{location}.schema", SCHEMA_CHECKS)
+                walk(state, base_schema, revision_schema, f"{location}.schema", _BODY_CHECKS)
             )
+
+    def _wrapped(self, base: Any, revision: Any) -> bool:
+        """True when an object schema became a `oneOf` of object alternatives (one change)."""
+        before = dereference(base, self.base_spec.document)
+        after = dereference(revision, self.revision_spec.document)
+        if not _is_object(before) or "oneOf" in before or not isinstance(after, dict):
+            return False
+        members = after.get("oneOf")
+        if not isinstance(members, list) or not members or "properties" in after:
+            return False
+        document = self.revision_spec.document
+        return all(_is_object(dereference(member, document)) for member in members)
 
 
 _SERIALISATION = (
@@ -350,3 +423,20 @@ def _renamed_path_parameters(
         (where, renames.get(name, name) if where == "path" else name): parameter
         for (where, name), parameter in revision.parameters.items()
     }
+
+
+def _key(parameter: dict[str, Any]) -> tuple[str, str]:
+    where, name = str(parameter.get("in", "")), str(parameter.get("name", ""))
+    return where, name.lower() if where == "header" else name
+
+
+def _json(media_type: str) -> bool:
+    """True for JSON media types, whose values are typed (`1` is not `"1"`)."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
+
+
+def _is_object(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("type") == "object" or isinstance(schema.get("properties"), dict)
+    )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from verifier.comparison import Spec
+from verifier.comparison.schemas import dereference, reference_of
 from verifier.spec_diff import constraints
 from verifier.spec_diff.document import OperationView
+from verifier.spec_diff.lifecycle import DeprecationPolicy
 from verifier.spec_diff.model import Change, Level, Target
 from verifier.spec_diff.requests import SCHEMA_CHECKS
 from verifier.spec_diff.walk import Check, References, SchemaWalk, walk
@@ -21,99 +24,220 @@ def _success(status: str) -> bool:
 
 
 def response_changes(
-    context: tuple[Spec, Spec, References], base: OperationView, revision: OperationView
+    context: tuple[Spec, Spec, References],
+    base: OperationView,
+    revision: OperationView,
+    *,
+    today: date | None = None,
+    policy: DeprecationPolicy | None = None,
 ) -> list[Change]:
-    """Every response change of one operation present in both versions."""
-    base_spec, revision_spec, unchanged = context
-    changes: list[Change] = []
+    """Every response change of one operation present in both versions.
 
-    def change(change_id: str, level: Level, location: str, text: str, target: Target) -> None:
-        changes.append(Change(change_id, level, base.name, location, text, target))
-
+    `today` and `policy` judge the sunset dates of response properties newly deprecated.
+    """
+    diff = _ResponseDiff(context, base, today, policy)
     for status, response in base.responses.items():
-        target = Target("response", method=base.method, path=base.path, status=status)
-        location = f"{base.location}.responses.{status}"
         kind = "success" if _success(status) else "non-success"
         if status not in revision.responses:
-            level = ERR if kind == "success" else INFO
-            change(
+            diff.change(
                 f"response-{kind}-status-removed",
-                level,
-                location,
+                ERR if kind == "success" else INFO,
+                f"{base.location}.responses.{status}",
                 f"The response status {status} was removed.",
-                target,
+                status,
             )
             continue
         other = revision.responses[status]
         location = f"{revision.location}.responses.{status}"
+        target = diff.target(status)
         for header_change in _headers(response["headers"], other["headers"], location, target):
-            changes.append(Change(*header_change))
-        for media_type, media in response["content"].items():
-            where = f"{location}.content.{media_type}"
-            if media_type not in other["content"]:
-                change(
-                    "response-media-type-removed",
-                    ERR,
-                    where,
-                    f"The media type {media_type} of response {status} was removed.",
-                    target,
-                )
-                continue
-            base_schema = media.get("schema") if isinstance(media, dict) else None
-            revision_media = other["content"][media_type]
-            revision_schema = (
-                revision_media.get("schema") if isinstance(revision_media, dict) else None
-            )
-            if base_schema is not None and revision_schema is None:
-                change(
-                    "response-body-media-type-schema-removed",
-                    WARN,
-                    where,
-                    f"The body of response {status} ({media_type}) no longer has a schema.",
-                    target,
-                )
-            elif base_schema is None and revision_schema is not None:
-                change(
-                    "response-body-media-type-schema-added",
-                    INFO,
-                    where,
-                    f"The body of response {status} ({media_type}) now has a schema.",
-                    target,
-                )
-            elif base_schema is not None:
-                state = SchemaWalk(
-                    base_spec,
-                    revision_spec,
-                    "response",
-                    base.name,
-                    target,
-                    "response-body",
-                    unchanged,
-                )
-                changes.extend(
-                    walk(state, base_schema, revision_schema, f"{where}.schema", SCHEMA_CHECKS)
-                )
-        for media_type in other["content"]:
-            if media_type not in response["content"]:
-                change(
-                    "response-media-type-added",
-                    INFO,
-                    f"{location}.content.{media_type}",
-                    f"The media type {media_type} of response {status} was added.",
-                    target,
-                )
+            diff.changes.append(Change(*header_change))
+        diff.content(status, response["content"], other["content"], location)
     for status in revision.responses:
         if status not in base.responses:
             kind = "success" if _success(status) else "non-success"
-            target = Target("response", method=base.method, path=base.path, status=status)
-            change(
+            diff.change(
                 f"response-{kind}-status-added",
                 INFO,
                 f"{revision.location}.responses.{status}",
                 f"The response status {status} was added.",
-                target,
+                status,
             )
-    return changes
+    return diff.changes
+
+
+class _ResponseDiff:
+    """The responses of one operation present in both versions, and the changes found."""
+
+    def __init__(
+        self,
+        context: tuple[Spec, Spec, References],
+        base: OperationView,
+        today: date | None,
+        policy: DeprecationPolicy | None,
+    ) -> None:
+        self.context, self.base = context, base
+        self.today, self.policy = today, policy
+        self.changes: list[Change] = []
+
+    def target(self, status: str) -> Target:
+        return Target("response", method=self.base.method, path=self.base.path, status=status)
+
+    def change(self, change_id: str, level: Level, location: str, text: str, status: str) -> None:
+        self.changes.append(
+            Change(change_id, level, self.base.name, location, text, self.target(status))
+        )
+
+    def content(
+        self, status: str, base: dict[str, Any], revision: dict[str, Any], location: str
+    ) -> None:
+        """Media types of one response removed, added or renamed, and their schemas."""
+        renamed = _renamed_media_types(base, revision)
+        for media_type, media in base.items():
+            where = f"{location}.content.{media_type}"
+            if media_type in revision:
+                self.schemas(status, media_type, media, revision[media_type], where)
+            elif media_type in renamed:
+                new_type, change_id = renamed[media_type]
+                level = ERR if change_id.endswith("generalized") else INFO
+                text = f"The media type {media_type} of response {status} became {new_type}."
+                where = f"{location}.content.{new_type}"
+                self.change(change_id, level, where, text, status)
+                self.schemas(status, new_type, media, revision[new_type], where)
+            else:
+                text = f"The media type {media_type} of response {status} was removed."
+                self.change("response-media-type-removed", ERR, where, text, status)
+        renamed_to = {new_type for new_type, _ in renamed.values()}
+        for media_type in revision:
+            if media_type not in base and media_type not in renamed_to:
+                text = f"The media type {media_type} of response {status} was added."
+                where = f"{location}.content.{media_type}"
+                self.change("response-media-type-added", INFO, where, text, status)
+
+    def schemas(self, status: str, media_type: str, media: Any, other: Any, where: str) -> None:
+        """The schemas of one media type of one response."""
+        base_schema = media.get("schema") if isinstance(media, dict) else None
+        revision_schema = other.get("schema") if isinstance(other, dict) else None
+        if base_schema is not None and revision_schema is None:
+            text = f"The body of response {status} ({media_type}) no longer has a schema."
+            self.change("response-body-media-type-schema-removed", WARN, where, text, status)
+            return
+        if base_schema is None and revision_schema is not None:
+            text = f"The body of response {status} ({media_type}) now has a schema."
+            self.change("response-body-media-type-schema-added", INFO, where, text, status)
+            return
+        if base_schema is None:
+            return
+        base_spec, revision_spec, unchanged = self.context
+        state = SchemaWalk(
+            base_spec,
+            revision_spec,
+            "response",
+            self.base.name,
+            self.target(status),
+            "response-body",
+            unchanged,
+            strongly_typed=_strongly_typed(media_type),
+            today=self.today,
+            policy=self.policy,
+        )
+        wrapped = _wrapping_member(state, base_schema, revision_schema)
+        location = f"{where}.schema"
+        if wrapped is not None:
+            text = f"The body of response {status} ({media_type}) was wrapped in a oneOf."
+            self.change("response-body-wrapped-in-one-of", ERR, location, text, status)
+            index, revision_schema = wrapped
+            location = f"{location}.oneOf[{index}]"
+        self.changes.extend(walk(state, base_schema, revision_schema, location, SCHEMA_CHECKS))
+
+
+def _strongly_typed(media_type: object) -> bool:
+    """Whether bodies of `media_type` tell `1` from `"1"` (JSON does; text and XML do not).
+
+    An unknown media type (`*/*`, Swagger 2.0's default) is taken as JSON.
+    """
+    kind, subtype, _ = _essence(media_type)
+    return (kind, subtype) in {("application", "json"), ("*", "*")} or subtype.endswith("+json")
+
+
+def _essence(media_type: object) -> tuple[str, str, str]:
+    """(type, subtype, parameters) of a media type, lower case, parameters sorted."""
+    name, _, parameters = str(media_type).partition(";")
+    kind, _, subtype = name.strip().lower().partition("/")
+    normalised = ";".join(sorted(p.strip().lower() for p in parameters.split(";") if p.strip()))
+    return kind, subtype, normalised
+
+
+def _contains(wide: tuple[str, str, str], narrow: tuple[str, str, str]) -> bool:
+    """Whether media type `narrow` refines `wide`, by oasdiff's rule.
+
+    A suffixed type refines the plain type its suffix names: `application/problem+json`
+    refines `application/json`.
+    """
+    return (
+        wide[0] == narrow[0]
+        and "+" not in wide[1]
+        and narrow[1].rpartition("+")[2] == wide[1]
+        and "+" in narrow[1]
+    )
+
+
+def _renamed_media_types(
+    base: dict[str, Any], revision: dict[str, Any]
+) -> dict[str, tuple[str, str]]:
+    """Media types of one response that one version names differently from the other.
+
+    The same type with other parameters, or a broader or narrower type (oasdiff pairs them).
+
+    Returns: base media type -> (revision media type, change id).
+    """
+    removed = [m for m in base if m not in revision]
+    added = [m for m in revision if m not in base]
+    found: dict[str, tuple[str, str]] = {}
+    for old in removed:
+        before = _essence(old)
+        for new in added:
+            after = _essence(new)
+            if before[:2] == after[:2]:
+                change_id = "response-media-type-name-changed"
+            elif _contains(after, before):
+                change_id = "response-media-type-name-generalized"
+            elif _contains(before, after):
+                change_id = "response-media-type-name-specialized"
+            else:
+                continue
+            found[old] = (new, change_id)
+            added.remove(new)
+            break
+    return found
+
+
+def _wrapping_member(state: SchemaWalk, base: Any, revision: Any) -> tuple[int, Any] | None:
+    """The `oneOf` member of `revision` that is `base` (index, schema), if it only wraps it.
+
+    A revision that puts the base schema into a `oneOf` with other alternatives is one change
+    for oasdiff, not a removal of everything the base promised.
+    """
+    if state.same(base, revision) or not isinstance(revision, dict):
+        return None
+    if "oneOf" not in revision and reference_of(revision) is None:
+        return None  # the common case, decided without resolving anything
+    documents = (state.base.document, state.revision.document)
+    old, new = dereference(base, documents[0]), dereference(revision, documents[1])
+    if not isinstance(old, dict) or not isinstance(new, dict) or "oneOf" in old:
+        return None
+    members = new.get("oneOf")
+    if not isinstance(members, list) or set(new) - _WRAPPER_KEYS:
+        return None
+    for index, member in enumerate(members):
+        same_ref = reference_of(base) is not None and reference_of(base) == reference_of(member)
+        if same_ref or dereference(member, documents[1]) == old:
+            return index, member
+    return None
+
+
+# what a schema that only wraps others into a oneOf may hold besides it
+_WRAPPER_KEYS = frozenset({"oneOf", "discriminator", "title", "description", "example", "examples"})
 
 
 def _headers(
@@ -179,6 +303,7 @@ def header_schemas(
                 "response-header",
                 unchanged,
                 label=f"header {name}",
+                strongly_typed=False,  # a header is text on the wire
             )
             changes.extend(walk(state, schema, other_schema, where, _HEADER_CHECKS))
     return changes

@@ -155,6 +155,19 @@ def _flows(
                     Target("api"),
                 )
             )
+        for scope in sorted(scopes.keys() & other_scopes.keys()):
+            if scopes[scope] != other_scopes[scope]:
+                text = f"The description of scope {scope} of security scheme {name} changed."
+                changes.append(
+                    Change(
+                        "api-security-component-oauth-scope-changed",
+                        INFO,
+                        "",
+                        where,
+                        text,
+                        Target("api"),
+                    )
+                )
         for scope in other_scopes.keys() - scopes.keys():
             text = f"The scope {scope} was added to security scheme {name}."
             changes.append(

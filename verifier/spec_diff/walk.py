@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any, Literal
 
 from verifier.comparison import Spec
 from verifier.comparison.schemas import as_pointer, dereference, pointer_of, reference_of
 from verifier.spec_diff.equivalence import equivalent
+from verifier.spec_diff.lifecycle import DeprecationPolicy
 from verifier.spec_diff.model import Change, Level, Target
 from verifier.spec_diff.structure import Shape, recognise
 
@@ -41,6 +43,11 @@ class SchemaWalk:
         prefix: the id prefix at the root (`request-body`, `response-body`,
             `request-parameter`); below the root it becomes `…-property`.
         unchanged: `$ref`s whose content is the same in both versions.
+        label: what the root is called in the changes' text (`body`, `query parameter q`).
+        strongly_typed: values are JSON, where `1` is not `"1"`; false for text (a parameter,
+            an XML or form body), where any value also reads as a string.
+        today: the date sunset dates are judged against (None: not judged).
+        policy: the notice a deprecation must give (None: any sunset, or none, will do).
         changes: what the walk found, in order.
     """
 
@@ -52,13 +59,19 @@ class SchemaWalk:
     prefix: str
     unchanged: References
     label: str = "body"
+    strongly_typed: bool = True
+    today: date | None = None
+    policy: DeprecationPolicy | None = None
     changes: list[Change] = field(default_factory=list)
 
     def emit(self, node: Node, suffix: str, level: Level, text: str) -> None:
         """Record a change at `node`, its id built from the node's prefix and `suffix`."""
+        prefix = node.prefix
+        if prefix == "request-parameter" and suffix in _PARAMETER_PROPERTY and node.in_property:
+            prefix = "request-parameter-property"  # oasdiff's ids for an object parameter's parts
         self.changes.append(
             Change(
-                id=f"{node.prefix}-{suffix}",
+                id=f"{prefix}-{suffix}",
                 level=level,
                 operation=self.operation,
                 location=node.location,
@@ -99,12 +112,32 @@ class Node:
     root: str = "body"
 
     @property
+    def in_property(self) -> bool:
+        """True below a property of the root (not only in its array items)."""
+        return any(segment != "[]" for segment in self.field)
+
+    @property
     def name(self) -> str:
         """The field as a user reads it (`address/city`), or the root's label (`body`)."""
         return "/".join(self.field) if self.field else self.root
 
 
 Check = Callable[[SchemaWalk, Node], None]
+
+# the changes oasdiff reports for a property of an object parameter with ids of their own
+_PARAMETER_PROPERTY = frozenset(
+    {
+        "became-nullable",
+        "became-not-nullable",
+        "enum-value-added",
+        "enum-value-removed",
+        "list-of-types-narrowed",
+        "list-of-types-widened",
+        "type-changed",
+        "type-generalized",
+        "type-specialized",
+    }
+)
 
 
 def walk(

@@ -320,13 +320,22 @@ CASES = [
         "contract.content",
     ),
     case(
-        "provider-contract-asyncapi",
+        "provider-contract-raml",
+        "POST",
+        "/provider-contracts/provider/P/publish",
+        '{"pacticipantVersionNumber": "1",'
+        ' "contract": {"content": "aGVsbG86IHdvcmxkCg==", "specification": "raml"}}',
+        400,
+        "contract.specification",
+    ),
+    case(
+        "provider-contract-asyncapi-not-asyncapi",
         "POST",
         "/provider-contracts/provider/P/publish",
         '{"pacticipantVersionNumber": "1",'
         ' "contract": {"content": "aGVsbG86IHdvcmxkCg==", "specification": "asyncapi"}}',
         400,
-        "contract.specification",
+        "contract.content",
     ),
     case(
         "provider-contract-blank-version",

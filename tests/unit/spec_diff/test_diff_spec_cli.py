@@ -108,3 +108,40 @@ def test_a_document_that_is_not_a_spec_is_refused(
     other.write_text("hello: world\n")
     assert main(["diff-spec", files["base"], str(other)]) == EXIT_UNREADABLE
     assert "neither OpenAPI 3" in capsys.readouterr().err
+
+
+def test_deprecation_days_and_versioning_are_oasdiffs_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deprecation without a sunset passes by default and fails under a notice period;
+    `--versioning` adds the version verdict to a breaking change."""
+    v1, v2 = tmp_path / "v1.json", tmp_path / "v2.json"
+    v1.write_bytes(edited((["info", "version"], "1.0.0")))
+    v2.write_bytes(
+        edited(
+            (["info", "version"], "1.0.0"),
+            (["paths", "/pets", "get", "deprecated"], True),
+            (["paths", "/pets/{id}"], ...),
+        )
+    )
+    assert main(["diff-spec", str(v1), str(v2), "--output", "json"]) == 1
+    ids = {c["id"] for c in json.loads(capsys.readouterr().out)}
+    assert "endpoint-deprecated" in ids
+    assert "api-deprecated-sunset-missing" not in ids
+    arguments = ["diff-spec", str(v1), str(v2), "--deprecation-days-stable", "180", "--versioning"]
+    assert main([*arguments, "--output", "json"]) == 1
+    found = {(c["id"], c["level"]) for c in json.loads(capsys.readouterr().out)}
+    assert ("api-deprecated-sunset-missing", "ERR") in found
+    assert ("api-version-not-bumped", "INFO") in found
+    assert "endpoint-deprecated" not in {change_id for change_id, _ in found}
+
+
+def test_a_negative_number_of_days_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    v1 = tmp_path / "v1.json"
+    v1.write_bytes(base())
+    with pytest.raises(SystemExit) as exited:
+        main(["diff-spec", str(v1), str(v1), "--deprecation-days-beta", "-3"])
+    assert exited.value.code == 2
+    assert "not a number of days" in capsys.readouterr().err

@@ -1,0 +1,282 @@
+"""The AsyncAPI comparison beyond what opc shows: V3 messages, bounds, coverage, bad input.
+
+The `message.*` findings themselves are held to opc's by `tests/conformance/test_asyncapi_cases.py`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from tests.conformance.asyncapi.cases import CASES
+from verifier.comparison import (
+    ComparisonPactError,
+    SpecError,
+    compare_with,
+    load_asyncapi,
+    uncovered,
+)
+from verifier.comparison.asyncapi.document import MAX_SCHEMA_NODES
+
+DOCUMENT = json.dumps(
+    {
+        "asyncapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "operations": {
+            "publishOrder": {
+                "action": "send",
+                "messages": [
+                    {"payload": {"type": "object", "properties": {"id": {"type": "integer"}}}}
+                ],
+            }
+        },
+    }
+)
+REFERENCE = {"comments": {"references": {"AsyncAPI": {"operationId": "publishOrder"}}}}
+
+
+def _codes(pact: Any) -> list[tuple[str, str, str]]:
+    found = compare_with(pact, asyncapi=load_asyncapi(DOCUMENT))
+    return [(f.code, f.type, f.mock_details.location) for f in found]
+
+
+def test_v3_messages_are_compared_where_opc_prints_nothing() -> None:
+    pact = {
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        "messages": [
+            {"description": "fits", "contents": {"id": 1}, **REFERENCE},
+            {"description": "text id", "contents": {"id": "x"}, **REFERENCE},
+            {"description": "no reference", "contents": {"id": 1}},
+        ],
+    }
+    assert _codes(pact) == [
+        ("message.matched", "info", ""),
+        ("message.no.match", "error", "[root].messages[1]"),
+        ("message.references.missing", "error", "[root].messages[2].comments.references.AsyncAPI"),
+    ]
+    cause = compare_with(pact, asyncapi=load_asyncapi(DOCUMENT))[1].causes
+    assert isinstance(cause, tuple)
+    assert [c.mock_details.location for c in cause] == ["[root].messages[1].contents.id"]
+
+
+def test_a_message_interaction_with_metadata_that_is_not_text_is_refused() -> None:
+    pact = {
+        "interactions": [
+            {"type": "Asynchronous/Messages", "description": "d", "metadata": {"n": 1}, **REFERENCE}
+        ]
+    }
+    with pytest.raises(ComparisonPactError, match="metadata must be an object of strings"):
+        _codes(pact)
+
+
+def test_references_that_double_at_each_level_are_refused_not_expanded() -> None:
+    schemas = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {
+                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
+                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
+            },
+        }
+        for i in range(40)
+    }
+    document = json.dumps(
+        {
+            "asyncapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "operations": {
+                "op": {
+                    "action": "send",
+                    "messages": [{"payload": {"$ref": "#/components/schemas/S0"}}],
+                }
+            },
+            "components": {"schemas": {**schemas, "S40": {"type": "string"}}},
+        }
+    )
+    asyncapi = load_asyncapi(document)
+    with pytest.raises(SpecError, match=f"more than {MAX_SCHEMA_NODES:,} nodes"):
+        asyncapi.check_schemas()
+    pact = {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "contents": {"content": {}, "contentType": "application/json"},
+                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
+            }
+        ]
+    }
+    with pytest.raises(SpecError):
+        compare_with(pact, asyncapi=asyncapi)
+
+
+@pytest.mark.parametrize("version", ["1.2.0", "4.0.0", 3, None])
+def test_only_asyncapi_2_and_3_documents_are_read(version: object) -> None:
+    with pytest.raises(SpecError, match=r"not AsyncAPI 2\.x or 3\.x"):
+        load_asyncapi(json.dumps({"asyncapi": version, "info": {}}))
+
+
+def test_with_an_asyncapi_document_http_interactions_are_uncovered_and_messages_are_not() -> None:
+    pact = {
+        "interactions": [
+            {"type": "Synchronous/HTTP", "description": "http", "request": {}, "response": {}},
+            {"type": "Asynchronous/Messages", "description": "async"},
+            {"type": "Synchronous/Messages", "description": "sync"},
+        ],
+        "messages": [{"description": "v3"}],
+    }
+    assert [f.mock_details.location for f in uncovered(pact, openapi=False, asyncapi=True)] == [
+        "[root].interactions[0]"
+    ]
+    assert [f.mock_details.location for f in uncovered(pact)] == [
+        "[root].messages[0]",
+        "[root].interactions[1]",
+        "[root].interactions[2]",
+    ]
+    assert uncovered(pact, openapi=True, asyncapi=True) == []
+
+
+def test_a_matched_message_encodes_without_mock_details() -> None:
+    pact = {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "contents": {"content": {"id": 1}, "contentType": "application/json"},
+                **REFERENCE,
+            }
+        ]
+    }
+    (matched,) = compare_with(pact, asyncapi=load_asyncapi(DOCUMENT))
+    assert matched.to_json() == {
+        "code": "message.matched",
+        "message": "Matched message at [root].operations.publishOrder.messages[0]",
+        "specDetails": {
+            "location": "[root].operations.publishOrder.messages[0]",
+            "value": {"payload": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+        },
+        "type": "info",
+    }
+
+
+def test_comparing_leaves_the_document_as_it_was_read() -> None:
+    """Closing a schema for what the provider sends works on a copy, not on the document."""
+    folder = CASES / "v3-sync-reply-mismatch"
+    content = (folder / "asyncapi.yaml").read_bytes()
+    asyncapi = load_asyncapi(content)
+    before = copy.deepcopy(asyncapi.document)
+    compare_with((folder / "pact.json").read_bytes(), asyncapi=asyncapi)
+    assert asyncapi.document == before
+    assert "additionalProperties" not in json.dumps(before)
+
+
+def test_a_long_chain_of_references_is_refused_not_followed_to_the_stack_limit() -> None:
+    chain = {f"S{i}": {"$ref": f"#/components/schemas/S{i + 1}"} for i in range(3000)}
+    document = json.dumps(
+        {
+            "asyncapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "operations": {
+                "op": {
+                    "action": "send",
+                    "messages": [{"payload": {"$ref": "#/components/schemas/S0"}}],
+                }
+            },
+            "components": {"schemas": {**chain, "S3000": {"type": "string"}}},
+        }
+    )
+    with pytest.raises(SpecError, match="nests deeper than 128 levels"):
+        load_asyncapi(document).check_schemas()
+
+
+@pytest.mark.parametrize(
+    ("payload", "says"),
+    [
+        ("a string", "it is str, not an object or a boolean"),
+        ([1, 2], "it is list, not an object or a boolean"),
+        ({"type": "object", "properties": "x"}, "at payload.properties, 'x' is not of type"),
+        ({"type": 5}, "at payload.type"),
+        ({"allOf": "x"}, "at payload.allOf"),
+    ],
+)
+def test_a_payload_schema_that_is_not_json_schema_is_named_not_a_crash(
+    payload: object, says: str
+) -> None:
+    document = json.dumps(
+        {
+            "asyncapi": "3.0.0",
+            "info": {},
+            "operations": {"op": {"messages": [{"payload": payload}]}},
+        }
+    )
+    pact = {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "contents": {"content": {"id": 1}, "contentType": "application/json"},
+                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
+            }
+        ]
+    }
+    with pytest.raises(SpecError, match=r"payload schema of .* is not JSON Schema") as raised:
+        compare_with(pact, asyncapi=load_asyncapi(document))
+    assert says in str(raised.value)
+
+
+def test_a_publication_check_refuses_a_message_schema_that_is_not_json_schema() -> None:
+    document = {
+        "asyncapi": "2.6.0",
+        "info": {},
+        "channels": {
+            "orders": {
+                "subscribe": {
+                    "operationId": "op",
+                    "message": {"headers": {"type": "object", "required": "traceId"}},
+                }
+            }
+        },
+    }
+    with pytest.raises(SpecError, match=r"headers schema of \[root\]\.channels\.orders"):
+        load_asyncapi(json.dumps(document)).check_schemas()
+    document["channels"]["orders"]["subscribe"]["message"]["headers"]["required"] = ["traceId"]  # type: ignore[index]
+    load_asyncapi(json.dumps(document)).check_schemas()
+
+
+def test_a_2x_payload_in_avro_is_not_checked_and_a_warning_says_so() -> None:
+    avro = {"type": "record", "name": "Order", "fields": [{"name": "id", "type": "long"}]}
+    document = {
+        "asyncapi": "2.6.0",
+        "info": {},
+        "channels": {
+            "orders": {
+                "subscribe": {
+                    "operationId": "op",
+                    "message": {
+                        "schemaFormat": "application/vnd.apache.avro;version=1.9.0",
+                        "payload": avro,
+                    },
+                }
+            }
+        },
+    }
+    asyncapi = load_asyncapi(json.dumps(document))
+    asyncapi.check_schemas()
+    pact = {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "contents": {"content": {"id": 1}, "contentType": "application/json"},
+                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
+            }
+        ]
+    }
+    found = compare_with(pact, asyncapi=asyncapi)
+    assert [(f.code, f.type, f.spec_details.location) for f in found] == [
+        (
+            "message.payload.unvalidatable",
+            "warning",
+            "[root].channels.orders.subscribe.message.schemaFormat",
+        ),
+        ("message.matched", "info", "[root].channels.orders.subscribe.message"),
+    ]
