@@ -19,7 +19,8 @@ the restructuring is.
 
 (`-property-` instead of `-body-` below the root; `any-of` for `anyOf` unwrapping.) oasdiff
 reports a body wrapped in a `oneOf` once, ERR: a value the base accepted may match two
-overlapping alternatives, which `oneOf` refuses. It has no id for a property wrapped so:
+overlapping alternatives, which `oneOf` refuses (or, when no alternative has the base's
+properties, match none). It has no id for a property wrapped so:
 Accord's `…-property-wrapped-in-one-of` (ERR) says the same there. Wrapping in an `anyOf`
 only widens what the alternative accepts, which cannot break a sender (oasdiff's INFO
 `any-of-added`) but can break a reader, who may now receive the other alternatives: oasdiff's
@@ -137,12 +138,15 @@ def _wrapped(
         pairs = [(base, members[payload], "", f"{key}[{payload}]")]
         return Shape(*leftover, pairs, ("became-nullable", level, text))
     best = _best(base, members, documents, moved_from=True)
+    text = f"The {where} was wrapped in a {key} of {len(members)} alternatives."
+    if best is None and key == "oneOf" and _objects([base, *members], documents):
+        # none has the base's properties: a value the base accepted may match no alternative
+        return Shape(*leftover, [], ("wrapped-in-one-of", ERR, text))
     if best is None:
         return None
     pairs = [(base, members[best], "", f"{key}[{best}]")]
     if len(members) == 1:
         return Shape(*leftover, pairs, None)
-    text = f"The {where} was wrapped in a {key} of {len(members)} alternatives."
     if key == "oneOf":
         report = ("wrapped-in-one-of", ERR, text)
     elif direction == "request":
@@ -194,13 +198,26 @@ def _unwrapped(
 def _moved(
     base: dict[str, Any], revision: dict[str, Any], documents: tuple[Any, Any]
 ) -> Shape | None:
-    """Properties moved into (or out of) `allOf` members: the merged schemas are compared."""
+    """Properties moved into (or out of) `allOf` members: the merged schemas are compared.
+
+    Only a move: an `allOf` added beside properties that stay where they were is oasdiff's
+    `all-of-added` (or `-annotation-only`), reported by `objects.combinators`.
+    """
     if ("allOf" in base) == ("allOf" in revision):
         return None  # members added to or removed from an allOf: oasdiff's all-of ids
     merged = (flatten(base, documents[0]), flatten(revision, documents[1]))
     if merged[0] is None or merged[1] is None:
         return None
+    flat, split = (merged[0], revision) if "allOf" in revision else (merged[1], base)
+    kept = _names(split)
+    if not (_names(flat) - kept) & (_names(merged[0]) & _names(merged[1])):
+        return None
     return Shape(merged[0], merged[1], [], None)
+
+
+def _names(schema: dict[str, Any]) -> set[str]:
+    properties = schema.get("properties")
+    return {str(name) for name in properties} if isinstance(properties, dict) else set()
 
 
 def _best(
@@ -227,10 +244,20 @@ def _best(
     return shared.index(most) if most else None
 
 
+def _objects(schemas: list[Any], documents: tuple[Any, Any]) -> bool:
+    """Whether the base (first) and the alternatives (the rest) all describe objects."""
+    for index, schema in enumerate(schemas):
+        resolved = dereference(schema, documents[0 if index == 0 else 1])
+        if not isinstance(resolved, dict):
+            return False
+        if resolved.get("type") != "object" and not isinstance(resolved.get("properties"), dict):
+            return False
+    return True
+
+
 def _property_names(schema: Any, document: Any) -> set[str]:
     merged = flatten(schema, document)
-    properties = merged.get("properties") if merged is not None else None
-    return {str(name) for name in properties} if isinstance(properties, dict) else set()
+    return set() if merged is None else _names(merged)
 
 
 def _beside_null(members: list[Any], document: Any) -> int | None:
