@@ -52,6 +52,7 @@ _CHOICES = {"oneOf": "one-of", "anyOf": "any-of"}
 # constrain the value on top of the alternatives.
 _WRAPPER = frozenset({"discriminator", "deprecated", "readOnly", "writeOnly", "nullable", "type"})
 
+_MAX_ALTERNATIVES = 64  # more is a generated union, not a wrapping; compared keyword by keyword
 _NULLABLE_PAIR = 2  # the schema and a bare null: oasdiff's nullable wrapping
 Pair = tuple[Any, Any, str, str]
 
@@ -106,9 +107,12 @@ def _choice(schema: dict[str, Any]) -> bool:
 
 
 def _alternatives(wrapper: dict[str, Any], key: str) -> list[Any] | None:
-    """The wrapper's alternatives, when it constrains nothing else."""
+    """The wrapper's alternatives, when it constrains nothing else.
+
+    None too when they are too many to compare each with the base.
+    """
     members = wrapper.get(key)
-    if not isinstance(members, list) or not members:
+    if not isinstance(members, list) or not members or len(members) > _MAX_ALTERNATIVES:
         return None
     if any(k != key and k not in _WRAPPER and not annotation(k) for k in wrapper):
         return None

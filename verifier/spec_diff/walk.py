@@ -27,7 +27,7 @@ from verifier.spec_diff.structure import Shape, recognise
 Direction = Literal["request", "response"]
 _MAX_DEPTH = 40  # deeper than any real schema; guards against pathological inline nesting
 _MAX_ENTRIES = 32  # other paths to a shared schema kept for impact; enough to name consumers
-_MAX_EQUIVALENCES = 256  # member pairs compared in depth for one combinator; lists are short
+_MAX_EQUIVALENCES = 64  # member pairs compared in depth for one combinator; lists are short
 
 
 @dataclass(slots=True)
@@ -360,7 +360,11 @@ def matched_members(
                 if content is not None
                 and (
                     content == dereference(revision[j], documents[1])
-                    or (thorough and equivalent(base[index], revision[j], documents))
+                    or (
+                        thorough
+                        and (_ref(base[index]) or _ref(revision[j]))
+                        and equivalent(base[index], revision[j], documents)
+                    )
                 )
             ),
             None,
