@@ -25,7 +25,10 @@ Accord's `…-property-wrapped-in-one-of` (ERR) says the same there. Wrapping in
 only widens what the alternative accepts, which cannot break a sender (oasdiff's INFO
 `any-of-added`) but can break a reader, who may now receive the other alternatives: oasdiff's
 `response-…-any-of-added` is INFO, so Accord reports `response-…-wrapped-in-any-of`, ERR. A
-`oneOf` of a single alternative accepts what that alternative accepts: no change beyond theirs.
+`oneOf` of a single alternative accepts what that alternative accepts: no change beyond theirs
+(oasdiff would still say wrapped, ERR; nothing can be refused that was not before). Later
+oasdiff releases rate a `oneOf` wrapping WARN when an alternative equals the base
+(`…-wrapped-in-one-of-original-preserved`); that id is not in `rules.json`, so Accord keeps ERR.
 The `null` shapes are oasdiff's nullable wrapping (a two-member `oneOf`/`anyOf` with a bare
 `{type: "null"}` beside a base that refuses null): the value's type set gained or lost null.
 A schema moved into an `allOf` (or out of one) is compared with the other version as the one
