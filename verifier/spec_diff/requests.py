@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from verifier.comparison import Spec
-from verifier.comparison.schemas import dereference
 from verifier.spec_diff import applicators, constraints, lifecycle, objects, request_checks
 from verifier.spec_diff.document import OperationView
 from verifier.spec_diff.model import Change, Level, Target
@@ -361,15 +360,6 @@ class RequestDiff:
                 "The request body no longer has a schema.",
                 target,
             )
-        elif base_schema is not None and self._wrapped(base_schema, revision_schema):
-            self._change(
-                "request-body-wrapped-in-one-of",
-                ERR,
-                f"{location}.schema",
-                "The request body became a oneOf of alternatives: a body that was valid may "
-                "match none, or more than one.",
-                target,
-            )
         elif base_schema is not None:
             state = SchemaWalk(
                 self.base_spec,
@@ -386,18 +376,6 @@ class RequestDiff:
             self.changes.extend(
                 walk(state, base_schema, revision_schema, f"{location}.schema", _BODY_CHECKS)
             )
-
-    def _wrapped(self, base: Any, revision: Any) -> bool:
-        """True when an object schema became a `oneOf` of object alternatives (one change)."""
-        before = dereference(base, self.base_spec.document)
-        after = dereference(revision, self.revision_spec.document)
-        if not _is_object(before) or "oneOf" in before or not isinstance(after, dict):
-            return False
-        members = after.get("oneOf")
-        if not isinstance(members, list) or not members or "properties" in after:
-            return False
-        document = self.revision_spec.document
-        return all(_is_object(dereference(member, document)) for member in members)
 
 
 _SERIALISATION = (
@@ -434,9 +412,3 @@ def _json(media_type: str) -> bool:
     """True for JSON media types, whose values are typed (`1` is not `"1"`)."""
     essence = media_type.split(";", 1)[0].strip().lower()
     return essence == "application/json" or essence.endswith("+json")
-
-
-def _is_object(schema: Any) -> bool:
-    return isinstance(schema, dict) and (
-        schema.get("type") == "object" or isinstance(schema.get("properties"), dict)
-    )

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from verifier.comparison import Spec
-from verifier.comparison.schemas import dereference, reference_of
 from verifier.spec_diff import constraints
 from verifier.spec_diff.document import OperationView
 from verifier.spec_diff.lifecycle import DeprecationPolicy
@@ -141,13 +140,7 @@ class _ResponseDiff:
             today=self.today,
             policy=self.policy,
         )
-        wrapped = _wrapping_member(state, base_schema, revision_schema)
         location = f"{where}.schema"
-        if wrapped is not None:
-            text = f"The body of response {status} ({media_type}) was wrapped in a oneOf."
-            self.change("response-body-wrapped-in-one-of", ERR, location, text, status)
-            index, revision_schema = wrapped
-            location = f"{location}.oneOf[{index}]"
         self.changes.extend(walk(state, base_schema, revision_schema, location, SCHEMA_CHECKS))
 
 
@@ -210,34 +203,6 @@ def _renamed_media_types(
             added.remove(new)
             break
     return found
-
-
-def _wrapping_member(state: SchemaWalk, base: Any, revision: Any) -> tuple[int, Any] | None:
-    """The `oneOf` member of `revision` that is `base` (index, schema), if it only wraps it.
-
-    A revision that puts the base schema into a `oneOf` with other alternatives is one change
-    for oasdiff, not a removal of everything the base promised.
-    """
-    if state.same(base, revision) or not isinstance(revision, dict):
-        return None
-    if "oneOf" not in revision and reference_of(revision) is None:
-        return None  # the common case, decided without resolving anything
-    documents = (state.base.document, state.revision.document)
-    old, new = dereference(base, documents[0]), dereference(revision, documents[1])
-    if not isinstance(old, dict) or not isinstance(new, dict) or "oneOf" in old:
-        return None
-    members = new.get("oneOf")
-    if not isinstance(members, list) or set(new) - _WRAPPER_KEYS:
-        return None
-    for index, member in enumerate(members):
-        same_ref = reference_of(base) is not None and reference_of(base) == reference_of(member)
-        if same_ref or dereference(member, documents[1]) == old:
-            return index, member
-    return None
-
-
-# what a schema that only wraps others into a oneOf may hold besides it
-_WRAPPER_KEYS = frozenset({"oneOf", "discriminator", "title", "description", "example", "examples"})
 
 
 def _headers(

@@ -19,12 +19,15 @@ from typing import Any, Literal
 
 from verifier.comparison import Spec
 from verifier.comparison.schemas import as_pointer, dereference, pointer_of, reference_of
+from verifier.spec_diff.equivalence import equivalent
 from verifier.spec_diff.lifecycle import DeprecationPolicy
 from verifier.spec_diff.model import Change, Level, Target
+from verifier.spec_diff.structure import Shape, recognise
 
 Direction = Literal["request", "response"]
 _MAX_DEPTH = 40  # deeper than any real schema; guards against pathological inline nesting
 _MAX_ENTRIES = 32  # other paths to a shared schema kept for impact; enough to name consumers
+_MAX_EQUIVALENCES = 64  # member pairs compared in depth for one combinator; lists are short
 
 
 @dataclass(slots=True)
@@ -172,33 +175,65 @@ def walk(
         node = Node(
             resolved_base, resolved_revision, item.path, item.location, item.prefix, state.label
         )
+        shape = _shape(state, node)
+        checked = node if shape is None else replace(node, base=shape.base, revision=shape.revision)
         pair = (id(resolved_base), id(resolved_revision))
         quiet = (pair, item.prefix, state.direction, bool(item.path), id(checks))
         if quiet not in state.unchanged.quiet:
             found = len(state.changes)
+            if shape is not None and shape.report is not None:
+                state.emit(node, *shape.report)
             for check in checks:
-                check(state, node)
+                check(state, checked)
             if len(state.changes) == found:
                 state.unchanged.quiet.add(quiet)
             anchors.extend([anchor] * (len(state.changes) - found))
-        pairs = state.unchanged.children.get(pair)
-        if pairs is None:
-            pairs = children(node, (state.base.document, state.revision.document))
-            state.unchanged.children[pair] = pairs
-        for child_base, child_revision, segment, where in pairs:
+        for child_base, child_revision, segment, where in _pairs(state, node, checked, shape):
             child_path = item.path if segment == "" else (*item.path, segment)
             queue.append(
                 _Pending(
                     child_base,
                     child_revision,
                     child_path,
-                    f"{item.location}.{where}",
+                    f"{item.location}.{where}" if where else item.location,
                     _property_prefix(state.prefix),
                     item.depth + 1,
                     anchor,
                 )
             )
     return [_with_other_paths(c, a, entries) for c, a in zip(state.changes, anchors, strict=True)]
+
+
+def _pairs(
+    state: SchemaWalk, node: Node, checked: Node, shape: Shape | None
+) -> list[tuple[Any, Any, str, str]]:
+    """The pairs under `node` to walk next: its children, or those of its structural change."""
+    documents = (state.base.document, state.revision.document)
+    if shape is not None:  # not cached: a parameter's walk, which sees no shape, may share it
+        return children(checked, documents) + shape.pairs
+    pair = (id(node.base), id(node.revision))
+    pairs = state.unchanged.children.get(pair)
+    if pairs is None:
+        pairs = children(node, documents)
+        state.unchanged.children[pair] = pairs
+    return pairs
+
+
+def _shape(state: SchemaWalk, node: Node) -> Shape | None:
+    """A structural change at `node` (`verifier.spec_diff.structure`), in bodies only."""
+    base, revision = node.base, node.revision
+    if not (
+        "oneOf" in base
+        or "anyOf" in base
+        or "allOf" in base
+        or "oneOf" in revision
+        or "anyOf" in revision
+        or "allOf" in revision
+    ) or not node.prefix.endswith(("-body", "-property")):
+        return None  # the common case, kept cheap: no combinator on either side
+    documents = (state.base.document, state.revision.document)
+    where = f"{state.direction} {node.name}"
+    return recognise(node.base, node.revision, documents, direction=state.direction, where=where)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +330,8 @@ def matched_members(
 ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
     """`key`'s members paired across versions, then those only in base and only in revision.
 
-    Members pair by `$ref`, then by `title`, then the remaining inline ones by position.
+    Members pair by `$ref`, then by `title`, then by content (a reference renamed, or replaced
+    by the same schema inline), then the remaining inline ones by position.
     """
     if key not in node.base and key not in node.revision:
         return [], [], []
@@ -313,17 +349,27 @@ def matched_members(
             continue
         pairs.append((index, match))
         free.remove(match)
-    for index in list(left):  # a member renamed but unchanged (`Dog` -> `MyDog`)
+    # a member renamed but unchanged (`Dog` -> `MyDog`), or a reference replaced by its schema
+    thorough = len(left) * len(free) <= _MAX_EQUIVALENCES
+    for index in list(left):
         content = dereference(base[index], documents[0])
         match = next(
             (
                 j
                 for j in free
-                if content is not None and content == dereference(revision[j], documents[1])
+                if content is not None
+                and (
+                    content == dereference(revision[j], documents[1])
+                    or (
+                        thorough
+                        and (_ref(base[index]) or _ref(revision[j]))
+                        and equivalent(base[index], revision[j], documents)
+                    )
+                )
             ),
             None,
         )
-        if match is not None and _ref(base[index]) and _ref(revision[match]):
+        if match is not None and (_ref(base[index]) or _ref(revision[match])):
             pairs.append((index, match))
             left.remove(index)
             free.remove(match)
