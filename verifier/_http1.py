@@ -1,12 +1,14 @@
-"""A lean HTTP/1.1 client: `httpx.Request` in, `httpx.Response` out.
+"""A lean HTTP/1.1 client: `httpx.Request` in, the whole answer (`Answer`) out.
 
 It keeps one keep-alive connection per origin. The verifier sends one request at a time per
 worker and reads each answer whole, so it needs neither a pool nor streaming; httpx's
 transport stack (httpcore, h11, anyio) spent most of the verifier's CPU on each exchange.
 This module writes the request line and headers itself and reads the answer with asyncio's
 stream reader: the status line, the headers, and a body framed as RFC 9112 section 6.3 says
-(none for HEAD, 1xx, 204 and 304; chunked; `Content-Length`; or up to the close). Content
-codings are still undone by `httpx.Response`.
+(none for HEAD, 1xx, 204 and 304; chunked; `Content-Length`; or up to the close). The answer
+is a plain `Answer`, not an `httpx.Response` (whose headers and decoders cost as much again);
+httpx still undoes a content coding when there is one, and header names and values are read
+as httpx reads them.
 
 What the provider sends is untrusted: the header block is bounded (`MAX_HEADER_BYTES`,
 `MAX_HEADERS`), a malformed line or conflicting framing is refused, and an answer that cannot
@@ -36,12 +38,13 @@ MAX_HEADERS = 500
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _FIELD_VALUE = re.compile(rb"[^\x00\r\n]*")
 _TARGET = re.compile(rb"[\x21-\x7e\x80-\xff]+")
-_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([0-9]{3})(?: ([^\r\n]*))?")
+_STATUS_LINE = re.compile(rb"HTTP/1\.([01]) ([0-9]{3})(?: [^\r\n]*)?")
 _CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SWITCHING_PROTOCOLS = 101
 _INFORMATIONAL = range(100, 200)
 _WITHOUT_BODY = frozenset({204, 304})
+_SUCCESS_FIRST, _SUCCESS_END = 200, 300
 
 
 class ProtocolError(VerifierError):
@@ -75,6 +78,67 @@ class _Connection:
         self.writer.close()
 
 
+class Answer:
+    """An answer read whole: its status, headers as sent, and content (its coding undone).
+
+    Args:
+        status_code: The status.
+        raw_headers: The header lines as they came, name and value in bytes.
+        content: The body once any `Content-Encoding` is undone.
+    """
+
+    __slots__ = ("content", "raw_headers", "status_code")
+
+    def __init__(
+        self, status_code: int, raw_headers: list[tuple[bytes, bytes]], content: bytes
+    ) -> None:
+        self.status_code = status_code
+        self.raw_headers = raw_headers
+        self.content = content
+
+    @property
+    def is_success(self) -> bool:
+        """Whether the status is 2xx."""
+        return _SUCCESS_FIRST <= self.status_code < _SUCCESS_END
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The headers as httpx's case-insensitive multi-dict."""
+        return httpx.Headers(self.raw_headers)
+
+    def header_items(self) -> list[tuple[str, str]]:
+        """Every header as (lower-case name, value) text, decoded as httpx decodes them.
+
+        That is ASCII when every name and value is ASCII, else UTF-8 when every one is, else
+        ISO-8859-1 (`httpx.Headers.multi_items`).
+        """
+        encoding = _header_encoding(self.raw_headers)
+        return [
+            (name.lower().decode(encoding), value.decode(encoding))
+            for name, value in self.raw_headers
+        ]
+
+
+def _header_encoding(headers: list[tuple[bytes, bytes]]) -> str:
+    if all(name.isascii() and value.isascii() for name, value in headers):
+        return "ascii"
+    try:
+        for name, value in headers:
+            name.decode("utf-8")
+            value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "iso-8859-1"
+    return "utf-8"
+
+
+def _decoded(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> bytes:
+    """The body with its content codings undone (by httpx, which knows gzip, br, zstd…)."""
+    if not body or not any(name.lower() == b"content-encoding" for name, _ in headers):
+        return body
+    response = httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
+    return response.read()
+
+
 class Http1Client:
     """Sends requests over one keep-alive connection per origin (scheme, host, port).
 
@@ -98,7 +162,7 @@ class Http1Client:
             with contextlib.suppress(OSError):  # ssl.SSLError is an OSError
                 await connection.writer.wait_closed()
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: httpx.Request) -> Answer:
         """Send `request` and read the whole answer (its content decoded).
 
         Raises:
@@ -119,9 +183,7 @@ class Http1Client:
                 connection = await self._connect(*key)
             try:
                 connection.writer.writelines((head, body))
-                status, reason, version, headers, content = await _read_answer(
-                    connection, request.method
-                )
+                status, headers, content = await _read_answer(connection, request.method)
             except BaseException:
                 connection.close()
                 raise
@@ -131,15 +193,7 @@ class Http1Client:
             self._open[key] = connection
         else:
             connection.close()
-        response = httpx.Response(
-            status,
-            headers=headers,
-            stream=httpx.ByteStream(content),
-            request=request,
-            extensions={"http_version": version, "reason_phrase": reason},
-        )
-        response.read()  # undoes gzip, deflate, br… as httpx does
-        return response
+        return Answer(status, headers, _decoded(status, headers, content))
 
     async def _connect(self, scheme: str, host: str, port: int) -> _Connection:
         if scheme not in _DEFAULT_PORTS:
@@ -228,8 +282,8 @@ def _values(fields: list[tuple[bytes, bytes]], name: bytes) -> list[bytes]:
 
 async def _read_answer(
     connection: _Connection, method: str
-) -> tuple[int, bytes, bytes, list[tuple[bytes, bytes]], bytes]:
-    """Status, reason, HTTP version, headers and body of the next final answer."""
+) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Status, headers and body of the next final answer."""
     reader = connection.reader
     while True:
         line = await _read_line(reader)
@@ -246,18 +300,16 @@ async def _read_answer(
         raise ProtocolError(
             "the provider switched protocols (101), which the verifier does not speak"
         )
-    reason = matched.group(3) or b""
-    version = b"HTTP/1." + minor
     connection_tokens = b",".join(_values(headers, b"connection")).lower()
     if b"close" in connection_tokens or (minor == b"0" and b"keep-alive" not in connection_tokens):
         connection.reusable = False
     if method == "HEAD" or status in _WITHOUT_BODY:
-        return status, reason, version, headers, b""
+        return status, headers, b""
     codings = _values(headers, b"transfer-encoding")
     if codings:
         if b",".join(codings).strip().lower() != b"chunked":
             raise ProtocolError("the answer has a Transfer-Encoding other than chunked")
-        return status, reason, version, headers, await _read_chunked(reader)
+        return status, headers, await _read_chunked(reader)
     lengths = {
         value for joined in _values(headers, b"content-length") for value in joined.split(b",")
     }
@@ -269,9 +321,9 @@ async def _read_answer(
             body = await reader.readexactly(int(next(iter(stripped))))
         except asyncio.IncompleteReadError:
             raise ProtocolError("the provider closed the connection mid-answer") from None
-        return status, reason, version, headers, body
+        return status, headers, body
     connection.reusable = False
-    return status, reason, version, headers, await reader.read()
+    return status, headers, await reader.read()
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:

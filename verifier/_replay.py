@@ -22,7 +22,7 @@ import httpx
 from clients.sdk._origins import origin
 from verifier._errors import ReplayError
 from verifier._http import Outgoing
-from verifier._http1 import Http1Client, ProtocolError
+from verifier._http1 import Answer, Http1Client, ProtocolError
 
 if TYPE_CHECKING:  # _states sends through this module's Connection
     from verifier._states import StateHandler
@@ -82,8 +82,8 @@ class Connection:
 
     The verifier sends plain requests that need no cookies, redirects, auth flows or pooling,
     so it writes them with `verifier._http1` instead of httpx's client and transport (which
-    took most of the CPU of each exchange); requests and responses are still
-    `httpx.Request` and `httpx.Response`.
+    took most of the CPU of each exchange); requests are still `httpx.Request`s, which a
+    request filter may change.
 
     Args:
         provider: Where the provider is, and its timeout.
@@ -116,7 +116,7 @@ class Connection:
         request.headers.setdefault("User-Agent", USER_AGENT)
         return request
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: httpx.Request) -> Answer:
         """Send one request and read the whole answer.
 
         Raises:
@@ -144,7 +144,7 @@ def _reason(error: Exception) -> str:
     return re.sub(r"^\[Errno -?\d+\]\s*", "", str(error)) or type(error).__name__
 
 
-async def send(connection: Connection, outgoing: Outgoing) -> httpx.Response:
+async def send(connection: Connection, outgoing: Outgoing) -> Answer:
     """Send `outgoing` to the provider, through its request filter.
 
     Raises:

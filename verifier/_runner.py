@@ -296,10 +296,7 @@ class Verifier:
                 curl = message.curl(self.provider.base_url)
                 answer = await send(connection, message)
                 actual = received(
-                    answer.status_code,
-                    answer.headers.multi_items(),
-                    answer.content,
-                    spec=item.pact.spec,
+                    answer.status_code, answer.header_items(), answer.content, spec=item.pact.spec
                 )
         except (StateChangeError, ReplayError, GeneratorError, RequestPathError) as error:
             reason = str(error)
