@@ -10,9 +10,9 @@ answering at once, and taking 10 ms per request (state changes included) as real
 Both verifiers use the same state-change URL and custom header; each run's time is the
 `verify` call alone. The two take turns for `--rounds` rounds (so both meet the same load on a
 shared machine), and the medians and bests are printed. Accord runs `--concurrency` workers
-(the library and `accord verify` default to 8); pact-python verifies one interaction at a time. Then both
-verify a provider with `--bugs` seeded bugs (a price that comes back as a string) and must fail
-the same interactions.
+(the library and `accord verify` default to 8); pact-python verifies one interaction at a
+time. Then both verify a provider with `--bugs` seeded bugs (a price that comes back as a
+string) and must fail the same interactions.
 pact-python comes from the clients `../shared/clients/install.sh` installs
 (`~/.cache/accord/pact-clients/venv`, `CLIENTS_DIR` overrides); this file runs itself in that
 interpreter with `--pact-python-worker`, importing only the standard library and `pact` there.
