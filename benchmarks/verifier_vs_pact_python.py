@@ -1,6 +1,6 @@
 """Accord's verifier against pact-python 4.2's `Verifier` (the Rust core), in one run.
 
-    .venv/bin/python benchmarks/verifier_vs_pact_python.py [--interactions 200] [--rounds 3]
+    .venv/bin/python benchmarks/verifier_vs_pact_python.py [--interactions 200] [--rounds 5]
                                                            [--bugs 7] [--concurrency 32]
 
 One V3 pact of `--interactions` interactions (`GET /items/{n}`, each with the provider state
@@ -8,10 +8,11 @@ One V3 pact of `--interactions` interactions (`GET /items/{n}`, each with the pr
 tests (`tests/support/provider_app.py`, its own process, bearer auth, state-change URL), twice:
 answering at once, and taking 10 ms per request (state changes included) as real services do.
 Both verifiers use the same state-change URL and custom header; each run's time is the
-`verify` call alone, the best of `--rounds`. Accord runs `--concurrency` workers (the library
-and `accord verify` default to 8); pact-python verifies one interaction at a time. Then both
-verify a provider with `--bugs` seeded bugs (a price that comes back as a string) and must fail
-the same interactions.
+`verify` call alone. The two take turns for `--rounds` rounds (so both meet the same load on a
+shared machine), and the medians and bests are printed. Accord runs `--concurrency` workers
+(the library and `accord verify` default to 8); pact-python verifies one interaction at a
+time. Then both verify a provider with `--bugs` seeded bugs (a price that comes back as a
+string) and must fail the same interactions.
 pact-python comes from the clients `../shared/clients/install.sh` installs
 (`~/.cache/accord/pact-clients/venv`, `CLIENTS_DIR` overrides); this file runs itself in that
 interpreter with `--pact-python-worker`, importing only the standard library and `pact` there.
@@ -33,6 +34,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
@@ -170,18 +172,23 @@ def pact_python_worker(pact: str, url: str) -> None:
     print(json.dumps({"seconds": elapsed, "failed": failed}))
 
 
-def best_of(rounds: int, run: Any, pact: Path, url: str) -> tuple[float, set[str]]:
-    times, failed = [], set()
+def alternating(
+    rounds: int, runs: dict[str, Any], pact: Path, url: str
+) -> dict[str, tuple[list[float], set[str]]]:
+    """Each run `rounds` times, taking turns, so both see the same load on a shared machine."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    failed: dict[str, set[str]] = {name: set() for name in runs}
     for _ in range(rounds):
-        seconds, failed = run(pact, url)
-        times.append(seconds)
-    return min(times), failed
+        for name, run in runs.items():
+            seconds, failed[name] = run(pact, url)
+            times[name].append(seconds)
+    return {name: (times[name], failed[name]) for name in runs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--interactions", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--bugs", type=int, default=7, help="how many items break")
     parser.add_argument("--concurrency", type=int, default=32, help="Accord's workers")
     args = parser.parse_args()
@@ -192,17 +199,21 @@ def main() -> None:
         pact = Path(folder) / "Shop-Items.json"
         pact.write_text(json.dumps(make_pact(args.interactions)))
         print(
-            f"{args.interactions} interactions, each with a provider state; best of {args.rounds}"
+            f"{args.interactions} interactions, each with a provider state; median and best of "
+            f"{args.rounds} rounds, the two verifiers taking turns"
         )
         for delay_ms in (0.0, 10.0):
             with provider(delay_ms, []) as url:
-                accord, accord_failed = best_of(args.rounds, accord_run, pact, url)
-                rust, rust_failed = best_of(args.rounds, run_pact_python, pact, url)
+                runs = alternating(
+                    args.rounds, {"accord": accord_run, "pact-python": run_pact_python}, pact, url
+                )
+            (accord, accord_failed), (rust, rust_failed) = runs["accord"], runs["pact-python"]
             assert not accord_failed and not rust_failed, (accord_failed, rust_failed)
             label = "instant provider" if not delay_ms else f"{delay_ms:g} ms per request"
             print(
-                f"{label:>22}: accord {accord:6.3f} s   pact-python {rust:6.3f} s   "
-                f"accord is {rust / accord:5.1f}x faster"
+                f"{label:>22}: accord {median(accord):6.3f} s (best {min(accord):.3f})   "
+                f"pact-python {median(rust):6.3f} s (best {min(rust):.3f})   "
+                f"accord is {median(rust) / median(accord):5.1f}x faster (medians)"
             )
         step = max(1, args.interactions // max(1, args.bugs))
         bugs = list(range(step, args.interactions + 1, step))[: args.bugs]

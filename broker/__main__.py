@@ -178,9 +178,11 @@ def _warn_of_per_process_state(settings: Settings) -> None:
 def _serve(settings: Settings) -> int:
     import uvicorn  # noqa: PLC0415
 
+    from broker.allocator import return_large_buffers  # noqa: PLC0415
     from broker.app import asgi_app  # noqa: PLC0415
     from broker.logs import configure  # noqa: PLC0415
 
+    return_large_buffers()  # before the document workers start: they inherit it
     configure(settings.log_level, settings.log_format)
     try:
         # Migrating before the server starts turns a refused or unreachable database into one

@@ -22,6 +22,7 @@ comparison or one step of it cannot go on at all; each message is one sentence.
     │   └── OutsideReferenceError              _openapi_validation.py
     ├── RequestPathError (ValueError)          _http.py
     ├── FaultRequestError                      fault_proxy.py
+    ├── ProtocolError                          _http1.py
     ├── ProbeError                             probe/plan.py
     ├── RegexError (ValueError)                _regex_syntax.py
     ├── RegexGenerationError (ValueError)      _generators/regexes.py

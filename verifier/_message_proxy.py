@@ -19,6 +19,7 @@ import msgspec
 
 from verifier._errors import ProducerError, ReplayError
 from verifier._http import Outgoing
+from verifier._http1 import Answer
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._messages import Message, MessageCall
 from verifier._replay import Connection
@@ -50,9 +51,10 @@ def outgoing(call: MessageCall, request: JSONObject | None, headers: dict[str, s
     )
 
 
-def _metadata(response: httpx.Response, url: str) -> JSONObject:
+def _metadata(response: Answer, url: str) -> JSONObject:
+    headers = response.headers
     for name in METADATA_HEADERS:
-        encoded = response.headers.get(name)
+        encoded = headers.get(name)
         if encoded is None:
             continue
         try:

@@ -15,7 +15,7 @@ declared version), so reading the version once for all three would change verdic
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Literal, TypeAlias
 
 import msgspec
@@ -23,7 +23,12 @@ import msgspec
 from verifier._errors import PactError
 from verifier._matching.interactions import Spec
 from verifier._matching.values import JSONObject, JSONValue
-from verifier.comparison.documents import MAX_DEPTH, DocumentError, check_bounds
+from verifier.comparison.documents import (
+    MAX_DEPTH,
+    DocumentError,
+    check_bounds,
+    check_tree_bounds,
+)
 
 # A pact holds no aliases: its node count is its size, which its bytes already bound.
 _MAX_PACT_NODES = 50_000_000
@@ -162,10 +167,15 @@ def read_pact(document: JSONValue) -> Pact:
         PactError: When it is not a pact: no consumer or provider, unreadable interactions,
             or nesting deeper than the matching engine and the generators may recurse.
     """
+    return _read_bounded(document, check_bounds)
+
+
+def _read_bounded(document: JSONValue, bounds: Callable[..., None]) -> Pact:
+    """`read_pact`, measuring the document with `bounds` (`check_bounds` or its tree form)."""
     if not isinstance(document, dict):
         raise PactError("a pact is a JSON object")
     try:
-        check_bounds(document, max_nodes=_MAX_PACT_NODES, max_depth=MAX_DEPTH)
+        bounds(document, max_nodes=_MAX_PACT_NODES, max_depth=MAX_DEPTH)
     except DocumentError as error:
         raise PactError(str(error)) from None
     spec = spec_of(document)
@@ -200,4 +210,4 @@ def decode_pact(content: bytes | str) -> Pact:
         raise PactError(f"it is not JSON ({error})") from error
     except RecursionError:
         raise PactError(f"it nests deeper than {MAX_DEPTH} levels") from None
-    return read_pact(document)
+    return _read_bounded(document, check_tree_bounds)  # JSON shares no node

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import socket
 import ssl
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import httpx
 from clients.sdk._origins import origin
 from verifier._errors import ReplayError
 from verifier._http import Outgoing
+from verifier._http1 import Answer, Http1Client, ProtocolError
 
 if TYPE_CHECKING:  # _states sends through this module's Connection
     from verifier._states import StateHandler
@@ -74,64 +76,75 @@ class Provider:
 
 
 class Connection:
-    """One keep-alive connection to the provider, through httpx's transport.
+    """A worker's keep-alive connections, one per origin it calls.
 
-    The verifier sends plain requests that need no cookies, redirects or auth flows, so it
-    skips `httpx.AsyncClient`'s layer (a fifth of the CPU per request) and drives the
-    transport itself; requests and responses are still `httpx.Request` and `httpx.Response`.
+    That is the provider, and a state-change URL or message proxy elsewhere if there is one.
+
+    The verifier sends plain requests that need no cookies, redirects, auth flows or pooling,
+    so it writes them with `verifier._http1` instead of httpx's client and transport (which
+    took most of the CPU of each exchange); requests are still `httpx.Request`s, which a
+    request filter may change.
 
     Args:
         provider: Where the provider is, and its timeout.
-        tls: The TLS context, shared by every connection of a run.
+        tls: The TLS context, shared by every connection of a run, or a callable that builds
+            it the first time an `https` URL is met (then it is never built for plain HTTP).
     """
 
-    def __init__(self, provider: Provider, tls: ssl.SSLContext) -> None:
+    def __init__(
+        self, provider: Provider, tls: ssl.SSLContext | Callable[[], ssl.SSLContext]
+    ) -> None:
         self.provider = provider
-        self._transport = httpx.AsyncHTTPTransport(
-            verify=tls, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        )
-        self._timeout = httpx.Timeout(provider.timeout).as_dict()
+        self.provider_origin = origin(provider.base_url)
+        self._client = Http1Client(tls, provider.timeout)
 
     async def __aenter__(self) -> Connection:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
-        await self._transport.aclose()
+        await self._client.aclose()
 
     def request(
-        self, method: str, url: str, headers: Sequence[tuple[str, str]], body: bytes | None
+        self,
+        method: str,
+        url: str | httpx.URL,
+        headers: Sequence[tuple[str, str]],
+        body: bytes | None,
     ) -> httpx.Request:
-        """A request with this connection's timeout and a User-Agent unless one is given."""
-        request = httpx.Request(
-            method, url, headers=headers, content=body, extensions={"timeout": self._timeout}
-        )
+        """A request with a User-Agent unless one is given."""
+        request = httpx.Request(method, url, headers=headers, content=body)
         request.headers.setdefault("User-Agent", USER_AGENT)
         return request
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: httpx.Request) -> Answer:
         """Send one request and read the whole answer.
 
         Raises:
             ReplayError: When no answer came (refused, timed out, TLS failure…).
         """
         try:
-            response = await self._transport.handle_async_request(request)
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException as error:
+            return await self._client.send(request)
+        except TimeoutError as error:
             message = f"The provider did not answer {request.method} {request.url} within "
             raise ReplayError(message + f"{self.provider.timeout:g} s") from error
-        except httpx.HTTPError as error:
-            reason = re.sub(r"^\[Errno -?\d+\]\s*", "", str(error)) or type(error).__name__
+        except (OSError, ProtocolError, httpx.HTTPError) as error:
             raise ReplayError(
-                f"The provider could not be reached at {request.url}: {reason}"
+                f"The provider could not be reached at {request.url}: {_reason(error)}"
             ) from error
-        return response
 
 
-async def send(connection: Connection, outgoing: Outgoing) -> httpx.Response:
+def _reason(error: Exception) -> str:
+    """Why an exchange failed, in a few words."""
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, socket.gaierror):
+        return f"the host name could not be resolved ({error.strerror or error})"
+    if isinstance(error, ConnectionResetError):
+        return "the connection was reset"
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", str(error)) or type(error).__name__
+
+
+async def send(connection: Connection, outgoing: Outgoing) -> Answer:
     """Send `outgoing` to the provider, through its request filter.
 
     Raises:
@@ -142,10 +155,10 @@ async def send(connection: Connection, outgoing: Outgoing) -> httpx.Response:
     url = provider.base_url.rstrip("/") + outgoing.target
     request = connection.request(outgoing.method, url, outgoing.headers, outgoing.body)
     # Checked on the URL httpx parsed, which is what the connection will use.
-    if origin(request.url) != origin(provider.base_url):
+    if origin(request.url) != connection.provider_origin:
         raise ReplayError(
             f"The request {outgoing.method} {outgoing.target} would go to {origin(request.url)}, "
-            f"not to the provider at {origin(provider.base_url)}, so nothing was sent"
+            f"not to the provider at {connection.provider_origin}, so nothing was sent"
         )
     if provider.request_filter is not None:
         returned = provider.request_filter(request)

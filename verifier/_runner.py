@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import functools
 import json
 import random
 import time
@@ -219,7 +220,8 @@ class Verifier:
         found: dict[tuple[int, int], InteractionResult] = {}
         batches = [work] if self._sequential else batches_by_state(work)
         queue: collections.deque[list[Work]] = collections.deque(batches)
-        tls = self.provider.tls()  # loading the CA store takes ~40 ms: once per run
+        # Loading the CA store takes tens of milliseconds: once per run, and only for https.
+        tls = functools.cache(self.provider.tls)
 
         async def worker() -> None:
             # Each worker keeps its own connection: a shared pool's bookkeeping grows with
@@ -294,10 +296,7 @@ class Verifier:
                 curl = message.curl(self.provider.base_url)
                 answer = await send(connection, message)
                 actual = received(
-                    answer.status_code,
-                    answer.headers.multi_items(),
-                    answer.content,
-                    spec=item.pact.spec,
+                    answer.status_code, answer.header_items(), answer.content, spec=item.pact.spec
                 )
         except (StateChangeError, ReplayError, GeneratorError, RequestPathError) as error:
             reason = str(error)

@@ -13,6 +13,7 @@ import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Literal, TypeAlias
 
+import httpx
 import msgspec
 
 from verifier._errors import ReplayError, StateChangeError
@@ -52,6 +53,7 @@ class StateChanger:
     ) -> None:
         self._connection = connection
         self._url = url
+        self._parsed_url: httpx.URL | None = None  # parsed at the first state change of a run
         self._handler = handler
         self.does_teardown = teardown and (url is not None or handler is not None)
 
@@ -137,9 +139,14 @@ class StateChanger:
 
     async def _post(self, state: ProviderState, action: StateAction) -> Mapping[str, JSONValue]:
         assert self._url is not None
+        if self._parsed_url is None:
+            self._parsed_url = httpx.URL(self._url)
         body = {"state": state.name, "params": state.params, "action": action}
         request = self._connection.request(
-            "POST", self._url, [("Content-Type", "application/json")], msgspec.json.encode(body)
+            "POST",
+            self._parsed_url,
+            [("Content-Type", "application/json")],
+            msgspec.json.encode(body),
         )
         try:
             response = await self._connection.send(request)

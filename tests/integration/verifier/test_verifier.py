@@ -177,7 +177,7 @@ async def test_an_unreachable_provider_is_an_error_not_a_crash(tmp_path: Path) -
     result = await Verifier(provider_at(url, state_change_url=None)).verify([PactFile(pact)])
     assert {item.status for item in result.pacts[0].interactions} == {"error"}
     assert result.pacts[0].interactions[1].error == (
-        f"The provider could not be reached at {url}/users/5: All connection attempts failed"
+        f"The provider could not be reached at {url}/users/5: connection refused"
     )
 
 

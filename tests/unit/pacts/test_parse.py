@@ -7,7 +7,14 @@ import json
 import pytest
 
 from broker.domain.errors import FieldError, InvalidInputError
-from broker.domain.pacts import ProviderState, json_pointer, parse_pact
+from broker.domain.model import JSONValue
+from broker.domain.pacts import (
+    MAX_PACT_DEPTH,
+    ProviderState,
+    json_depth,
+    json_pointer,
+    parse_pact,
+)
 
 
 def pact(**members: object) -> bytes:
@@ -199,3 +206,42 @@ def test_interactions_must_be_an_array() -> None:
 
 def test_json_pointers_escape_tilde_and_slash() -> None:
     assert json_pointer("matchingRules", "$.a/b", "~x", 0) == "/matchingRules/$.a~1b/~0x/0"
+
+
+@pytest.mark.parametrize(
+    ("value", "depth"),
+    [
+        (1, 0),
+        ("[{]}", 0),  # brackets inside a string are text
+        ({}, 1),
+        ({"a": [1, {"b": []}], "c": {}}, 4),
+        ([[[[]]], []], 4),
+    ],
+)
+def test_json_depth_counts_nested_objects_and_arrays(value: JSONValue, depth: int) -> None:
+    assert json_depth(value, 10) == depth
+
+
+def test_json_depth_stops_one_level_past_its_limit() -> None:
+    deep: JSONValue = []
+    for _ in range(500):
+        deep = [deep]
+    assert json_depth(deep, 20) == 21
+
+
+def test_a_pact_nested_past_the_bound_is_refused_and_one_at_the_bound_is_read() -> None:
+    # The pact object, its interactions list, one interaction and its response: 4 levels.
+    def nested(levels: int) -> JSONValue:
+        body: JSONValue = 1
+        for _ in range(levels):
+            body = [body]
+        return body
+
+    inside = MAX_PACT_DEPTH - 4
+    parse_pact(pact(interactions=[http(response={"status": 200, "body": nested(inside)})]))
+    refused = problems_of(
+        pact(interactions=[http(response={"status": 200, "body": nested(inside + 1)})])
+    )
+    assert [problem.detail for problem in refused] == [
+        f"nests deeper than {MAX_PACT_DEPTH} levels of objects and arrays"
+    ]
