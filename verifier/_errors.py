@@ -24,6 +24,9 @@ comparison or one step of it cannot go on at all; each message is one sentence.
     ├── FaultRequestError                      fault_proxy.py
     ├── ProtocolError                          _http1.py
     ├── ProbeError                             probe/plan.py
+    ├── ConsumerError                          events/consumers.py
+    ├── MessageRejected                        events/consumers.py
+    ├── _Failed                                events/run.py
     ├── RegexError (ValueError)                _regex_syntax.py
     ├── RegexGenerationError (ValueError)      _generators/regexes.py
     ├── ExpressionError (ValueError)           _generators/dates.py

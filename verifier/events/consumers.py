@@ -33,6 +33,7 @@ from urllib.parse import quote
 import httpx
 import msgspec
 
+from verifier._errors import VerifierError
 from verifier._matching.values import JSONValue
 from verifier.events.plan import EventMessage
 
@@ -44,11 +45,11 @@ _RESERVED = {"content-type", "content-length", "host", "transfer-encoding", "con
 Verdict = Literal["acknowledged", "refused", "broken"]
 
 
-class MessageRejected(Exception):
+class MessageRejected(VerifierError):
     """Raised by an in-process handler to refuse a message (it belongs in the dead letters)."""
 
 
-class ConsumerError(Exception):
+class ConsumerError(VerifierError):
     """The consumer's state, reset or dead letters could not be read; the message says why."""
 
 

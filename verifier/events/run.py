@@ -27,6 +27,7 @@ from typing import Literal
 
 import msgspec
 
+from verifier._errors import VerifierError
 from verifier._matching.values import JSONValue
 from verifier.events.consumers import ConsumerError, Delivered, EventConsumer
 from verifier.events.plan import EventMessage, PlannedCheck
@@ -48,7 +49,7 @@ class EventResult(msgspec.Struct, frozen=True, kw_only=True):
     deliveries: int = 0
 
 
-class _Failed(Exception):
+class _Failed(VerifierError):
     """The check failed; `actual` and `detail` say how."""
 
     def __init__(self, actual: str, detail: str) -> None:
