@@ -111,8 +111,22 @@ class Connection:
         headers: Sequence[tuple[str, str]],
         body: bytes | None,
     ) -> httpx.Request:
-        """A request with a User-Agent unless one is given."""
-        request = httpx.Request(method, url, headers=headers, content=body)
+        """A request with a User-Agent unless one is given.
+
+        A header value beyond ASCII (a pact may hold `café`) is sent as its UTF-8 bytes, as the
+        consumer's HTTP client would have sent it; a header name must be ASCII.
+
+        Raises:
+            ReplayError: A header name is not ASCII (nothing is sent).
+        """
+        for name, _ in headers:
+            if not name.isascii():
+                raise ReplayError(
+                    f"The request header name {name!r} is not ASCII, so HTTP cannot carry it;"
+                    " nothing was sent"
+                )
+        encoded = [(name.encode("ascii"), value.encode()) for name, value in headers]
+        request = httpx.Request(method, url, headers=encoded, content=body)
         request.headers.setdefault("User-Agent", USER_AGENT)
         return request
 

@@ -347,3 +347,20 @@ async def test_trust_01_a_required_provider_state_nothing_sets_up_is_not_verifie
     assert user.curl is None  # never sent
     assert not result.is_success
     assert "a request for a user given a user exists ... NOT VERIFIED" in render_text(result)
+
+
+async def test_non_ascii_header_values_are_sent_and_a_non_ascii_name_fails_its_interaction(
+    provider_url: str, tmp_path: Path
+) -> None:
+    """A header value like `café` crashed the whole run (httpx encodes header text as ASCII)."""
+    pact = without_broken(user_pact())
+    pact["interactions"][0]["request"]["headers"] = {"X-Name": "café"}
+    pact["interactions"][1]["request"]["headers"] = {"Nämé": "x"}
+    result = await Verifier(provider_at(provider_url)).verify(
+        [PactFile(write_pact(tmp_path, pact))]
+    )
+    statuses = [item.status for item in result.pacts[0].interactions]
+    assert statuses == ["passed", "error", "passed"]
+    assert result.pacts[0].interactions[1].error == (
+        "The request header name 'Nämé' is not ASCII, so HTTP cannot carry it; nothing was sent"
+    )
