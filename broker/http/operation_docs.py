@@ -36,6 +36,7 @@ MERGE_PATCH = "application/merge-patch+json"
 TEXT = "text/plain"
 HTML = "text/html"
 SVG = "image/svg+xml"
+FORM = "application/x-www-form-urlencoded"
 
 STRING: Schema = {"type": "string"}
 NAME: Schema = {
@@ -147,6 +148,23 @@ def hal_list(relation: str, item: Shape, *, links: Shape | None = None) -> Schem
             "_links": links if links is not None else {"type": "object"},
         },
     }
+
+
+FORM_FIELDS: Schema = {"type": "object", "additionalProperties": {"type": "string"}}
+"""A form's fields, as a browser posts them."""
+
+
+def web_page(*media_types: str) -> dict[str, Any]:
+    """An `opt` fragment for a page of the web interface (broker/web).
+
+    It answers `media_types` (HTML unless named: a badge's SVG, or HAL+JSON where `/` is
+    negotiated with the HAL index); a form posted to it is urlencoded; a
+    refused form may be the page again, in HTML, with the refusal's status (see
+    `openapi.py`'s `PageProblem`).
+    """
+    return documented(
+        body=FORM_FIELDS, body_media_types=(FORM,), media_types=media_types or (HTML,)
+    )
 
 
 HAL_RESOURCE: Schema = {

@@ -1,0 +1,73 @@
+"""Faults the API fuzzer (tests/e2e/test_api_fuzz.py, #19) found, each pinned by a plain test.
+
+The fuzzer compares every answer with `/openapi.json`; each test here states one thing it
+found wrong, so the fault stays fixed even where the fuzzer's random inputs would miss it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from broker.app import create_app
+from broker.http.openapi import openapi_document
+from tests.integration.http.conftest import broker_app, settings_for
+
+Client = AsyncTestClient[Any]
+DOCUMENT = openapi_document(create_app(settings_for("sqlite:///unused.db")))
+METHODS = {"get", "head", "post", "put", "patch", "delete"}
+
+
+def concrete(template: str) -> str:
+    """A path of the template, each parameter filled with `1` (a name or a number)."""
+    return re.sub(r"\{[^}]+\}", "1", template)
+
+
+@pytest.fixture
+async def sqlite_client(sqlite_database_url: str) -> AsyncIterator[Client]:
+    """The app on a fresh SQLite database, open to all (no credentials configured)."""
+    async with AsyncTestClient(app=broker_app(settings_for(sqlite_database_url))) as client:
+        yield client
+
+
+async def test_options_names_every_method_the_document_lists(sqlite_client: Client) -> None:
+    """litestar answered OPTIONS with the methods of the path's first handler only.
+
+    `OPTIONS /admin/tokens` said `Allow: OPTIONS, POST` though GET is served too.
+    """
+    wrong = {}
+    for template, item in DOCUMENT["paths"].items():
+        answer = await sqlite_client.options(concrete(template))
+        assert answer.status_code == 204, template
+        allowed = {m.strip().lower() for m in answer.headers["allow"].split(",")}
+        if allowed != (METHODS & set(item)) | {"options"}:
+            wrong[template] = answer.headers["allow"]
+    assert wrong == {}
+
+
+async def test_pages_are_documented_as_what_they_answer(sqlite_client: Client) -> None:
+    """The web interface's pages were documented as HAL+JSON; they answer HTML (or SVG).
+
+    Every GET of `/ui` that needs no parameter answers the media type its documented success
+    names, and a form's body is documented as urlencoded.
+    """
+    wrong = {}
+    pages = [p for p in DOCUMENT["paths"] if p.startswith("/ui") and "{" not in p]
+    assert "/ui/admin/tokens" in pages
+    for path in pages:
+        if "get" not in DOCUMENT["paths"][path]:
+            continue
+        answer = await sqlite_client.get(path)
+        documented = DOCUMENT["paths"][path]["get"]["responses"].get(str(answer.status_code), {})
+        media_type = answer.headers["content-type"].split(";")[0]
+        if media_type not in documented.get("content", {}):
+            wrong[path] = (answer.status_code, media_type)
+    assert wrong == {}
+    form = DOCUMENT["paths"]["/ui/admin/tokens"]["post"]["requestBody"]["content"]
+    assert list(form) == ["application/x-www-form-urlencoded"]
+    badge = "/ui/pacts/provider/{provider}/consumer/{consumer}/latest/badge.svg"
+    assert list(DOCUMENT["paths"][badge]["get"]["responses"]["200"]["content"]) == ["image/svg+xml"]
