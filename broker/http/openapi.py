@@ -253,6 +253,14 @@ def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool
             else:
                 content[media_type] = {}
         success["content"] = content
+    if with_bodies and doc.links:
+        success["links"] = {
+            link.operation_id: {
+                "operationId": link.operation_id,
+                "parameters": dict(link.parameters),
+            }
+            for link in doc.links
+        }
     responses: dict[str, Any] = {str(s): dict(success) for s in statuses} or {"2XX": success}
     rule = rule_of(op.handler)
     head = not with_bodies

@@ -61,6 +61,19 @@ class QueryParam(NamedTuple):
     repeated: bool = False
 
 
+class Link(NamedTuple):
+    """An OpenAPI link from a success answer to the operation it lets a client call next."""
+
+    operation_id: str
+    parameters: Mapping[str, str]
+    """Each of the target's parameters, as a runtime expression (`$response.body#/name`)."""
+
+
+def links_to(*operation_ids: str, **parameters: str) -> tuple[Link, ...]:
+    """Links to each operation, all filling the same parameters from the answer."""
+    return tuple(Link(operation_id, parameters) for operation_id in operation_ids)
+
+
 class Doc(msgspec.Struct, frozen=True, kw_only=True):
     """A handler's declaration; see `documented`."""
 
@@ -72,6 +85,7 @@ class Doc(msgspec.Struct, frozen=True, kw_only=True):
     statuses: tuple[int, ...] = ()
     media_types: tuple[str, ...] = (HAL,)
     takes_no_body: bool = False
+    links: tuple[Link, ...] = ()
 
 
 def documented(
@@ -84,6 +98,7 @@ def documented(
     statuses: Sequence[int] = (),
     media_types: Sequence[str] = (HAL,),
     takes_no_body: bool = False,
+    links: Sequence[Link] = (),
 ) -> dict[str, Any]:
     """An `opt` fragment describing what the handler reads and answers, to merge with its need.
 
@@ -98,6 +113,8 @@ def documented(
         media_types: the media types a successful answer comes in (the request's Accept
             picks); a text type's body is a string.
         takes_no_body: a POST, PUT or PATCH that reads no body.
+        links: what a successful answer lets a client call next (`links_to`), as OpenAPI
+            links: clients and schemathesis's stateful tests follow them.
     """
     return {
         "doc": Doc(
@@ -109,6 +126,7 @@ def documented(
             statuses=tuple(statuses),
             media_types=tuple(media_types),
             takes_no_body=takes_no_body,
+            links=tuple(links),
         )
     }
 

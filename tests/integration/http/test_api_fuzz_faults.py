@@ -71,3 +71,27 @@ async def test_pages_are_documented_as_what_they_answer(sqlite_client: Client) -
     assert list(form) == ["application/x-www-form-urlencoded"]
     badge = "/ui/pacts/provider/{provider}/consumer/{consumer}/latest/badge.svg"
     assert list(DOCUMENT["paths"][badge]["get"]["responses"]["200"]["content"]) == ["image/svg+xml"]
+
+
+async def test_an_empty_wip_date_in_the_query_form_is_documented_as_none(
+    sqlite_client: Client,
+) -> None:
+    """`?include_wip_pacts_since=` reads as absent (200), which the document refused.
+
+    The document now takes the empty value; a value that is no date stays refused by both.
+    """
+    path = "/pacts/provider/{provider}/for-verification"
+    (parameter,) = [
+        p
+        for p in DOCUMENT["paths"][path]["get"]["parameters"]
+        if p["name"] == "include_wip_pacts_since"
+    ]
+    empty, when = (
+        {"const": ""},
+        {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]},
+    )
+    assert parameter["schema"] == {"anyOf": [when, empty]}
+    assert (await sqlite_client.post("/pacticipants", json={"name": "Billing"})).status_code == 201
+    base = "/pacts/provider/Billing/for-verification?include_wip_pacts_since="
+    assert (await sqlite_client.get(base)).status_code == 200
+    assert (await sqlite_client.get(base + "yesterday")).status_code == 400
