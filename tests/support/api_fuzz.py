@@ -265,7 +265,7 @@ def fuzz_api(
 
     started = time.monotonic()
     try:
-        schema = schemathesis.openapi.from_url(
+        schema: schemathesis.BaseSchema = schemathesis.openapi.from_url(
             f"{base_url}/openapi.json", config=config_for(base_url, token, profile)
         )
         if only_refused_to is not None:
