@@ -15,7 +15,8 @@ from litestar.testing import AsyncTestClient
 
 from broker.app import create_app
 from broker.http.openapi import openapi_document
-from tests.integration.http.conftest import broker_app, settings_for
+from tests.integration.http.conftest import broker_app, dump_database, settings_for
+from tests.integration.http.test_pacts import PACTS, body, pact
 
 Client = AsyncTestClient[Any]
 DOCUMENT = openapi_document(create_app(settings_for("sqlite:///unused.db")))
@@ -95,3 +96,22 @@ async def test_an_empty_wip_date_in_the_query_form_is_documented_as_none(
     base = "/pacts/provider/Billing/for-verification?include_wip_pacts_since="
     assert (await sqlite_client.get(base)).status_code == 200
     assert (await sqlite_client.get(base + "yesterday")).status_code == 400
+
+
+async def test_a_build_url_that_does_not_parse_is_a_400_not_a_500(
+    client: Client, database_url: str
+) -> None:
+    """A verification result whose `buildUrl` has an unbalanced `]` was a 500.
+
+    `urlsplit` raises ValueError ("Invalid IPv6 URL") on it; it is now refused as any other
+    build URL that is not http(s), and nothing is stored.
+    """
+    await client.post("/contracts/publish", json=body(pact("a")))
+    served = (await client.get(f"{PACTS}/version/1")).json()
+    sha = served["_links"]["pb:pact-version"]["name"]
+    result = {"providerApplicationVersion": "2", "success": True, "buildUrl": "http://x]#"}
+    before = await dump_database(database_url)
+    answer = await client.post(f"{PACTS}/pact-version/{sha}/verification-results", json=result)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["errors"] == {"buildUrl": ["must be an http(s) URL"]}
+    assert await dump_database(database_url) == before
