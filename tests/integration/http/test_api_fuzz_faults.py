@@ -115,3 +115,32 @@ async def test_a_build_url_that_does_not_parse_is_a_400_not_a_500(
     assert answer.status_code == 400, answer.text
     assert answer.json()["errors"] == {"buildUrl": ["must be an http(s) URL"]}
     assert await dump_database(database_url) == before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("method", "path", "sent"),
+    [
+        ("POST", "/environments", {"name": "qa", "production": False, "displayName": "q\0a"}),
+        (
+            "POST",
+            "/environments",
+            {"name": "qa", "production": False, "contacts": [{"name": "\0"}]},
+        ),
+        ("POST", "/pacticipants", {"name": "Billing", "displayName": "Bill\0ing"}),
+    ],
+)
+async def test_a_nul_character_postgresql_cannot_store_is_a_400_not_a_500(
+    clean_postgres_database_url: str, method: str, path: str, sent: dict[str, Any]
+) -> None:
+    """PostgreSQL's text and jsonb refuse U+0000: a field holding one was a 500 there.
+
+    The driver now answers it as bad input, naming the character, and nothing is stored.
+    """
+    app = broker_app(settings_for(clean_postgres_database_url))
+    async with AsyncTestClient(app=app) as client:
+        before = await dump_database(clean_postgres_database_url)
+        answer = await client.request(method, path, json=sent)
+        assert answer.status_code == 400, answer.text
+        assert "NUL" in answer.json()["detail"]
+        assert await dump_database(clean_postgres_database_url) == before
