@@ -43,6 +43,8 @@ def test_the_api_answers_as_its_document_says(
     assert report.refused_writes > 20, report.summary()
     if caller == "admin":
         assert report.accepted_writes > 0, report.summary()
+        # The stateful phase ran: it follows the links the document declares.
+        assert report.phase_status.get("stateful") == "success", report.phase_status
     else:
         # Every write this role may not make was refused, and none stored anything.
         assert report.accepted_writes == 0, report.summary()

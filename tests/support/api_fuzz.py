@@ -88,6 +88,7 @@ class FuzzReport:
     accepted_writes: int = 0
     seconds: float = 0.0
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    phase_status: dict[str, str] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -285,6 +286,7 @@ def _record(event: events.EngineEvent, report: FuzzReport, seen: set[tuple[str, 
         report.phase_seconds[event.phase.name.value] = -event.timestamp
     elif isinstance(event, events.PhaseFinished):
         report.phase_seconds[event.phase.name.value] += event.timestamp
+        report.phase_status[event.phase.name.value] = event.status.value
     elif isinstance(event, events.NonFatalError):
         report.errors.append(f"{event.label}: {event.info.title}: {event.info.message}"[:1000])
     elif isinstance(event, events.FatalError):
