@@ -70,7 +70,11 @@ class Link(NamedTuple):
 
 
 def links_to(*operation_ids: str, **parameters: str) -> tuple[Link, ...]:
-    """Links to each operation, all filling the same parameters from the answer."""
+    """Links to each operation, all filling the same parameters from the answer.
+
+    Link to what reads, changes or deletes the created resource, not to an upsert: after a
+    DELETE an upsert creates it again, where a client following the link expects a 404.
+    """
     return tuple(Link(operation_id, parameters) for operation_id in operation_ids)
 
 

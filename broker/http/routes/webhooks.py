@@ -77,7 +77,8 @@ _CREATE = documented(
     body=WEBHOOK_BODY,
     body_required=True,
     returns=webhook_resources.WebhookResource,
-    links=links_to("get_webhook", "put_webhook", "delete_webhook", uuid="$response.body#/uuid"),
+    # Not to PUT: it creates a missing webhook under its uuid (as the Pact Broker does).
+    links=links_to("get_webhook", "delete_webhook", uuid="$response.body#/uuid"),
 )
 _LIST = documented(returns=webhook_resources.WebhookList)
 
