@@ -17,7 +17,7 @@ from broker.domain.errors import DomainError
 from broker.domain.governance import Mode
 from broker.http.audit_trail import AuditTrailMiddleware
 from broker.http.context import Services, provide_links, provide_services
-from broker.http.head import HeadAsGet
+from broker.http.head import HeadAsGet, allow_every_method
 from broker.http.observed import Observed
 from broker.http.paths import EncodedSlashes, restore_slashes
 from broker.http.permissions import authorize, require_declared
@@ -315,6 +315,7 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=None,
     )
     require_declared(app)
+    allow_every_method(app)
     return app
 
 

@@ -4,12 +4,19 @@
 and the handler are GET's: HEAD is authorised exactly as GET is), then sends the status and
 headers of the answer, `Content-Length` included, and drops the body. It also adds HEAD next to
 GET in `Allow` headers (405 answers and OPTIONS), since every GET route now takes it.
+
+`allow_every_method` makes litestar's own OPTIONS answer name every method of its path: litestar
+2 builds it when a path's first handler is registered, bound to that first route, and a
+controller registers its handlers one by one, so a path with GET and POST answered
+`Allow: OPTIONS, POST` (litestar issue 4169, fixed in litestar 3).
 """
 
 from __future__ import annotations
 
 from typing import cast
 
+from litestar import Litestar
+from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -44,3 +51,20 @@ def _with_head(name: bytes, value: bytes) -> tuple[bytes, bytes]:
     if "GET" in methods and "HEAD" not in methods:
         methods.insert(methods.index("GET") + 1, "HEAD")
     return name, ", ".join(methods).encode("latin-1")
+
+
+def allow_every_method(app: Litestar) -> None:
+    """Bind each path's generated OPTIONS handler to the route holding all its methods.
+
+    The handler litestar generates closes over the route it was made for; a later
+    registration on the same path builds a new route with every method but keeps that
+    handler. Pointing the closure at the final route is the whole fix.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or "OPTIONS" not in route.route_handler_map:
+            continue
+        handler = route.route_handler_map["OPTIONS"][0]
+        for cell in getattr(handler.fn, "__closure__", None) or ():
+            stale = cell.cell_contents
+            if isinstance(stale, HTTPRoute) and stale is not route and stale.path == route.path:
+                cell.cell_contents = route

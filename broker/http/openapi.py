@@ -217,6 +217,13 @@ def _error_responses(schemas: _Schemas) -> dict[str, Any]:
             **body,
         }
         shared["Problem" + suffix] = {"description": "An error, as problem details", **body}
+    # A page of the web interface shows a refused form again, in HTML, with the refusal's status.
+    page_problem = {"content": {**problem["content"], HTML: {"schema": {"type": "string"}}}}
+    for suffix, body in (("", page_problem), ("Head", {})):
+        shared["PageProblem" + suffix] = {
+            "description": "An error, as problem details, or the page again with the refusal",
+            **body,
+        }
     return shared
 
 
@@ -231,7 +238,12 @@ def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool
     declared = "doc" in op.handler.opt or no_content
     statuses = doc.statuses or ((op.handler.status_code,) if declared else ())
     success: dict[str, Any] = {"description": "Success"}
-    if with_bodies and HTTPStatus.NO_CONTENT not in statuses:
+    # 204 has no body, and a redirect's body (303 after a form) says nothing a client reads.
+    bodiless = any(
+        s == HTTPStatus.NO_CONTENT or HTTPStatus.MULTIPLE_CHOICES <= s < HTTPStatus.BAD_REQUEST
+        for s in statuses
+    )
+    if with_bodies and not bodiless:
         content: dict[str, Any] = {}
         for media_type in doc.media_types:
             if not _is_json(media_type):
@@ -241,6 +253,14 @@ def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool
             else:
                 content[media_type] = {}
         success["content"] = content
+    if with_bodies and doc.links:
+        success["links"] = {
+            link.operation_id: {
+                "operationId": link.operation_id,
+                "parameters": dict(link.parameters),
+            }
+            for link in doc.links
+        }
     responses: dict[str, Any] = {str(s): dict(success) for s in statuses} or {"2XX": success}
     rule = rule_of(op.handler)
     head = not with_bodies
@@ -249,7 +269,9 @@ def _responses(op: _Operation, doc: Doc, schemas: _Schemas, *, with_bodies: bool
         responses["429"] = _shared("Throttled", head=head)
         if rule.need is not Need.READ or rule.owner is not None:
             responses["403"] = _shared("Forbidden", head=head)
-    responses["default"] = _shared("Problem", head=head)
+    responses["default"] = _shared(
+        "PageProblem" if HTML in doc.media_types else "Problem", head=head
+    )
     return responses
 
 

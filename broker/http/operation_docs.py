@@ -36,6 +36,7 @@ MERGE_PATCH = "application/merge-patch+json"
 TEXT = "text/plain"
 HTML = "text/html"
 SVG = "image/svg+xml"
+FORM = "application/x-www-form-urlencoded"
 
 STRING: Schema = {"type": "string"}
 NAME: Schema = {
@@ -60,6 +61,23 @@ class QueryParam(NamedTuple):
     repeated: bool = False
 
 
+class Link(NamedTuple):
+    """An OpenAPI link from a success answer to the operation it lets a client call next."""
+
+    operation_id: str
+    parameters: Mapping[str, str]
+    """Each of the target's parameters, as a runtime expression (`$response.body#/name`)."""
+
+
+def links_to(*operation_ids: str, **parameters: str) -> tuple[Link, ...]:
+    """Links to each operation, all filling the same parameters from the answer.
+
+    Link to what reads, changes or deletes the created resource, not to an upsert: after a
+    DELETE an upsert creates it again, where a client following the link expects a 404.
+    """
+    return tuple(Link(operation_id, parameters) for operation_id in operation_ids)
+
+
 class Doc(msgspec.Struct, frozen=True, kw_only=True):
     """A handler's declaration; see `documented`."""
 
@@ -71,6 +89,7 @@ class Doc(msgspec.Struct, frozen=True, kw_only=True):
     statuses: tuple[int, ...] = ()
     media_types: tuple[str, ...] = (HAL,)
     takes_no_body: bool = False
+    links: tuple[Link, ...] = ()
 
 
 def documented(
@@ -83,6 +102,7 @@ def documented(
     statuses: Sequence[int] = (),
     media_types: Sequence[str] = (HAL,),
     takes_no_body: bool = False,
+    links: Sequence[Link] = (),
 ) -> dict[str, Any]:
     """An `opt` fragment describing what the handler reads and answers, to merge with its need.
 
@@ -97,6 +117,8 @@ def documented(
         media_types: the media types a successful answer comes in (the request's Accept
             picks); a text type's body is a string.
         takes_no_body: a POST, PUT or PATCH that reads no body.
+        links: what a successful answer lets a client call next (`links_to`), as OpenAPI
+            links: clients and schemathesis's stateful tests follow them.
     """
     return {
         "doc": Doc(
@@ -108,6 +130,7 @@ def documented(
             statuses=tuple(statuses),
             media_types=tuple(media_types),
             takes_no_body=takes_no_body,
+            links=tuple(links),
         )
     }
 
@@ -147,6 +170,23 @@ def hal_list(relation: str, item: Shape, *, links: Shape | None = None) -> Schem
             "_links": links if links is not None else {"type": "object"},
         },
     }
+
+
+FORM_FIELDS: Schema = {"type": "object", "additionalProperties": {"type": "string"}}
+"""A form's fields, as a browser posts them."""
+
+
+def web_page(*media_types: str) -> dict[str, Any]:
+    """An `opt` fragment for a page of the web interface (broker/web).
+
+    It answers `media_types` (HTML unless named: a badge's SVG, or HAL+JSON where `/` is
+    negotiated with the HAL index); a form posted to it is urlencoded; a
+    refused form may be the page again, in HTML, with the refusal's status (see
+    `openapi.py`'s `PageProblem`).
+    """
+    return documented(
+        body=FORM_FIELDS, body_media_types=(FORM,), media_types=media_types or (HTML,)
+    )
 
 
 HAL_RESOURCE: Schema = {

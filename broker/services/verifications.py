@@ -93,13 +93,10 @@ class VerificationService:
     ) -> VerificationDetails:
         """Store a result for the pact content `sha`; creates the provider version if new."""
         check_name(result.provider_version, "/providerApplicationVersion", "provider version")
-        if result.build_url is not None:
-            parts = urlsplit(result.build_url)
-            if parts.scheme not in {"http", "https"} or not parts.netloc:
-                raise InvalidInputError(
-                    "The build URL is not valid",
-                    [FieldError("/buildUrl", "must be an http(s) URL")],
-                )
+        if result.build_url is not None and not _is_http_url(result.build_url):
+            raise InvalidInputError(
+                "The build URL is not valid", [FieldError("/buildUrl", "must be an http(s) URL")]
+            )
         async with self._storage.transaction() as tx:
             consumer, provider, content = await self._content(tx, provider_name, consumer_name, sha)
             version, _ = await ensure_version(tx, provider, result.provider_version, self._clock)
@@ -218,3 +215,12 @@ class VerificationService:
                 await self._details(tx, v)
                 for v in await tx.verifications_of_provider_version(version.id)
             ]
+
+
+def _is_http_url(url: str) -> bool:
+    """An http(s) URL with a host; `urlsplit` raises on an unbalanced `[` or `]`."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)

@@ -32,7 +32,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
+from broker.domain.errors import (
+    ConflictError,
+    FieldError,
+    InvalidInputError,
+    NotFoundError,
+    StorageUnavailableError,
+)
 from broker.settings import DEFAULT_READ_MAX_LAG, DEFAULT_STATEMENT_CACHE
 from broker.storage.driver import MISSING, numbered
 from broker.storage.interface import PoolStats, QueryObserver, ReplicaStatus
@@ -69,6 +75,12 @@ UNAVAILABLE_ERRORS: Final = (
     asyncpg.AdminShutdownError,  # 57P01
     asyncpg.CrashShutdownError,  # 57P02
     asyncpg.TooManyConnectionsError,  # 53300
+)
+
+
+UNSTORABLE_TEXT = (
+    asyncpg.CharacterNotInRepertoireError,  # 22021: U+0000 in a text parameter
+    asyncpg.UntranslatableCharacterError,  # 22P05: \u0000 in a jsonb parameter
 )
 
 
@@ -123,6 +135,13 @@ class PostgresDriver:
         try:
             with unavailable_on_connection_loss(self._connection):
                 return await call(numbered(query), *args)
+        except UNSTORABLE_TEXT as error:
+            # SQLite stores any string; PostgreSQL's text and jsonb cannot hold U+0000, and a
+            # name or a body field holding one was a 500.
+            raise InvalidInputError(
+                "The request holds a NUL character (U+0000), which the database cannot store",
+                [FieldError("", "must not contain NUL characters")],
+            ) from error
         finally:
             if self._observe is not None:
                 self._observe(operation, perf_counter() - started)

@@ -18,6 +18,7 @@ from litestar.handlers import BaseRouteHandler
 
 from broker.domain.errors import FieldError, ForbiddenError, UnauthenticatedError
 from broker.http.hal import AnyRequest, base_url
+from broker.http.operation_docs import HTML, web_page
 from broker.http.permissions import Opt
 from broker.services.actor import ANONYMOUS, Actor
 from broker.services.auth import AuthService
@@ -35,9 +36,13 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_ENDED = "Your session has ended: sign in again"
 
 
-def page(rule: Opt) -> Opt:
-    """A page handler's `opt`: the API's rule, also met by the browser's signed-in session."""
-    return {**rule, "session": actor_of_session}
+def page(rule: Opt, *media_types: str) -> Opt:
+    """A page handler's `opt`: the API's rule, also met by the browser's signed-in session.
+
+    `/openapi.json` documents the page as answering `media_types` (`web_page`; HTML unless
+    named).
+    """
+    return {**rule, "session": actor_of_session} | web_page(*(media_types or (HTML,)))
 
 
 async def actor_of_session(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:

@@ -12,7 +12,7 @@ from broker.domain.auth import ApiToken, Team
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal, timestamp
-from broker.http.operation_docs import documented, hal_list
+from broker.http.operation_docs import documented, hal_list, links_to
 from broker.http.permissions import admin
 from broker.http.responses import Link, SelfLinks, TeamResource, TokenResource
 from broker.http.routes.users import RoleName
@@ -65,7 +65,13 @@ class AdminController(Controller):
 
     @post(
         "/tokens",
-        opt=admin() | documented(body=TokenBody, returns=TokenResource, statuses=(201,)),
+        opt=admin()
+        | documented(
+            body=TokenBody,
+            returns=TokenResource,
+            statuses=(201,),
+            links=links_to("revoke_token", token_id="$response.body#/id"),  # noqa: S106 - a link
+        ),
     )
     async def create_token(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep

@@ -8,7 +8,7 @@ from broker.http import deployment_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, hal
-from broker.http.operation_docs import QueryParam, documented
+from broker.http.operation_docs import QueryParam, documented, links_to
 from broker.http.permissions import admin, read
 from broker.http.wire import EnvironmentBody
 from broker.services.environments import EnvironmentAttributes
@@ -49,7 +49,15 @@ class EnvironmentController(Controller):
         "/",
         opt=admin()
         | documented(
-            body=EnvironmentBody, returns=deployment_resources.EnvironmentResource, statuses=(201,)
+            body=EnvironmentBody,
+            returns=deployment_resources.EnvironmentResource,
+            statuses=(201,),
+            links=links_to(
+                "get_environment",
+                "put_environment",
+                "delete_environment",
+                uuid="$response.body#/uuid",
+            ),
         ),
     )
     async def create_environment(

@@ -125,7 +125,12 @@ _QUERY = (
     QueryParam("provider_version_tags[]", "The provider version's tags.", repeated=True),
     QueryParam("provider_version_branch", "The provider version's branch."),
     QueryParam("include_pending_status", "Say which pacts are pending.", STRICT_FLAG),
-    QueryParam("include_wip_pacts_since", "Include WIP pacts since this date.", WHEN),
+    # Empty, it is absent (`query_request` reads `or None`), as old clients send it.
+    QueryParam(
+        "include_wip_pacts_since",
+        "Include WIP pacts since this date (empty: none).",
+        {"anyOf": [WHEN, {"const": ""}]},
+    ),
 )
 """The deprecated query form (§7.7), as `query_request` reads it."""
 

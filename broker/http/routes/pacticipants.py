@@ -10,7 +10,7 @@ from broker.http import resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep, page_of
 from broker.http.hal import AnyRequest, hal
-from broker.http.operation_docs import JSON, MERGE_PATCH, PAGING, documented
+from broker.http.operation_docs import JSON, MERGE_PATCH, PAGING, documented, links_to
 from broker.http.permissions import read, write
 from broker.http.responses import Label
 from broker.http.wire import EmptyBody, PacticipantBody
@@ -39,6 +39,9 @@ class PacticipantController(Controller):
             body_required=True,
             returns=resources.PacticipantResource,
             statuses=(201,),
+            # Not to PATCH: it creates a missing pacticipant (as the Pact Broker does), so after
+            # a DELETE it answers 201, which a stateful tester reads as "deleted yet still there".
+            links=links_to("get_pacticipant", "delete_pacticipant", name="$response.body#/name"),
         ),
     )
     async def create_pacticipant(

@@ -17,7 +17,7 @@ from broker.domain.auth import ROLES, ApiUser
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal, timestamp
-from broker.http.operation_docs import documented, hal_list
+from broker.http.operation_docs import documented, hal_list, links_to
 from broker.http.permissions import admin, read
 from broker.http.responses import Link, SelfLinks, UserLinks, UserResource
 from broker.http.wire import NotBlank
@@ -71,7 +71,18 @@ class UserController(Controller):
 
     path = "/admin/users"
 
-    @post("/", opt=admin() | documented(body=UserBody, returns=UserResource, statuses=(201,)))
+    @post(
+        "/",
+        opt=admin()
+        | documented(
+            body=UserBody,
+            returns=UserResource,
+            statuses=(201,),
+            links=links_to(
+                "show_user", "change_user", "delete_user", username="$response.body#/username"
+            ),
+        ),
+    )
     async def create_user(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[bytes]:

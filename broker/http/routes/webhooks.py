@@ -15,7 +15,7 @@ from broker.http import webhook_resources
 from broker.http.body import read_json
 from broker.http.context import LinksDep, PathName, ServicesDep
 from broker.http.hal import AnyRequest, Links, hal
-from broker.http.operation_docs import Schema, documented
+from broker.http.operation_docs import Schema, documented, links_to
 from broker.http.permissions import read, write
 from broker.http.webhook_resources import (
     CONSUMER_WEBHOOKS,
@@ -74,7 +74,11 @@ WEBHOOK_BODY: Schema = {
 names, the URL's scheme and host)."""
 
 _CREATE = documented(
-    body=WEBHOOK_BODY, body_required=True, returns=webhook_resources.WebhookResource
+    body=WEBHOOK_BODY,
+    body_required=True,
+    returns=webhook_resources.WebhookResource,
+    # Not to PUT: it creates a missing webhook under its uuid (as the Pact Broker does).
+    links=links_to("get_webhook", "delete_webhook", uuid="$response.body#/uuid"),
 )
 _LIST = documented(returns=webhook_resources.WebhookList)
 

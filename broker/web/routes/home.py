@@ -9,6 +9,7 @@ from litestar import Controller, Response, get
 from broker.http import resources
 from broker.http.context import LinksDep, ServicesDep
 from broker.http.hal import AnyRequest, hal
+from broker.http.operation_docs import HAL, HTML
 from broker.http.permissions import read
 from broker.web.overview import Filter, overview
 from broker.web.rendering import prefers_html, render
@@ -34,7 +35,7 @@ class HomeController(Controller):
 
     path = "/"
 
-    @get("/", opt=page(read()))
+    @get("/", opt=page(read(), HAL, HTML))
     async def index(
         self, request: AnyRequest, services: ServicesDep, links: LinksDep
     ) -> Response[Any]:

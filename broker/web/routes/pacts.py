@@ -14,6 +14,7 @@ from litestar import Controller, Response, get
 from broker.domain.badges import pact_badge, pact_badge_title
 from broker.http.context import PathName, ServicesDep
 from broker.http.hal import AnyRequest
+from broker.http.operation_docs import SVG
 from broker.http.permissions import read
 from broker.web.pact_view import pact_view
 from broker.web.rendering import render
@@ -39,7 +40,7 @@ class PactPageController(Controller):
         shown = await pact_view(services, provider, consumer, version, base)
         return await render(request, "pact.html", {"view": shown})
 
-    @get("/provider/{provider:str}/consumer/{consumer:str}/latest/badge.svg", opt=page(read()))
+    @get("/provider/{provider:str}/consumer/{consumer:str}/latest/badge.svg", opt=page(read(), SVG))
     async def badge(
         self, provider: PathName, consumer: PathName, services: ServicesDep
     ) -> Response[str]:

@@ -12,6 +12,7 @@ from broker.domain.errors import ThrottledError, UnauthenticatedError
 from broker.http.client_address import client_address
 from broker.http.context import ServicesDep
 from broker.http.hal import AnyRequest
+from broker.http.operation_docs import web_page
 from broker.http.permissions import open_to_all
 from broker.services.clock import system_clock
 from broker.web.rendering import links_of, render
@@ -39,7 +40,7 @@ class SignInController(Controller):
 
     path = "/ui"
 
-    @get("/sign-in", opt=open_to_all())
+    @get("/sign-in", opt=open_to_all() | web_page())
     async def sign_in_form(self, request: AnyRequest) -> Response[Any]:
         """The sign-in page: a token, or a username and password."""
         return await render(
@@ -53,7 +54,7 @@ class SignInController(Controller):
             },
         )
 
-    @post("/sign-in", opt=open_to_all(), status_code=303)
+    @post("/sign-in", opt=open_to_all() | web_page(), status_code=303)
     async def sign_in(self, request: AnyRequest, services: ServicesDep) -> Response[Any]:
         """Check the credentials and start a session; a refusal shows the page again."""
         form = await request.form()
@@ -89,7 +90,7 @@ class SignInController(Controller):
         ]
         return Redirect(links_of(request).base + destination, status_code=303, cookies=cookies)
 
-    @post("/sign-out", opt=open_to_all(), status_code=303)
+    @post("/sign-out", opt=open_to_all() | web_page(), status_code=303)
     async def sign_out(self, request: AnyRequest) -> Response[Any]:
         """End the session: the browser forgets its cookie and gets a new CSRF nonce."""
         cookies = [ended(request, SESSION_COOKIE), csrf_cookie(request, new_nonce())]

@@ -221,3 +221,30 @@ def test_the_document_is_built_once_per_app(app: Litestar) -> None:
     first = openapi_json(app)
     assert openapi_json(app) is first
     assert msgspec.json.decode(first) == openapi_document(app)
+
+
+def test_links_name_operations_and_fill_their_path_parameters(document: dict[str, Any]) -> None:
+    """Each link's target exists, fills exactly its path parameters, and is no upsert."""
+    operations = {
+        operation["operationId"]: (path, operation)
+        for path, item in document["paths"].items()
+        for operation in item.values()
+    }
+    links = [
+        link
+        for item in document["paths"].values()
+        for operation in item.values()
+        for answer in operation["responses"].values()
+        for link in answer.get("links", {}).values()
+    ]
+    assert len(links) >= 12
+    for link in links:
+        _, target = operations[link["operationId"]]
+        wanted = {p["name"] for p in target.get("parameters", []) if p["in"] == "path"}
+        assert set(link["parameters"]) == wanted, link
+        assert all(v.startswith("$response.body#/") for v in link["parameters"].values())
+        # Not to an upsert (a 201 from PUT or PATCH): after a DELETE it creates the resource
+        # again, and the fuzzer's use_after_free check read that as a deleted resource served.
+        assert "201" not in target["responses"], link
+    created = document["paths"]["/pacticipants"]["post"]["responses"]["201"]["links"]
+    assert created["get_pacticipant"]["parameters"] == {"name": "$response.body#/name"}
