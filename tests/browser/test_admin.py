@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import WIDTHS, Broker, screenshot
+from tests.browser.conftest import WIDTHS, Broker, api_client, screenshot
 from tests.e2e.conftest import running_broker
 from tests.support.delivery_receiver import ReceivedCall, ThreadedReceiver
 
@@ -57,7 +57,7 @@ class AdminBroker(Broker):
 
     def api(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {ADMIN}", "Accept": "application/hal+json"}
-        return httpx.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
+        return api_client().request(method, self.url + path, headers=headers, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.dockerfile import last_stage, stages
+from tests.deploy.wheelhouse import requirements_of, wheelhouse
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DEPLOY = REPOSITORY / "deploy"
@@ -73,7 +74,13 @@ def base_interpreter(version: str) -> Path:
 @pytest.fixture(scope="session")
 def image_venv(image_root: Path) -> Path:
     """The image's build stage: `pip wheel` of the repository, then the wheel with the broker
-    extra installed into a fresh virtual environment (not the editable checkout)."""
+    extra installed into a fresh virtual environment (not the editable checkout).
+
+    The wheel's dependencies come from wheels of the distributions installed beside the test
+    interpreter (tests/deploy/wheelhouse.py), not from the package index: resolving some fifty
+    distributions online was most of this fixture's time. Only what the wheel declares is
+    installed, and no file is downloaded.
+    """
     wheels = image_root / "wheels"
     # What the build stage copies, copied here: the wheel holds nothing else, and parallel
     # test workers do not share setuptools' build folder in the checkout.
@@ -87,19 +94,37 @@ def image_venv(image_root: Path) -> Path:
             else:
                 source.mkdir(exist_ok=True)
                 shutil.copy(origin, source / name)
+    # Built by the setuptools of the test venv (the test extra's `setuptools>=68`, what
+    # pyproject.toml's build-system asks for) rather than one installed from the index into an
+    # isolated build environment: the same backend, offline.
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(wheels),
-         str(source)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(wheels), str(source)],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = wheels.glob("accord-*.whl")
     venv = image_root / "venv"
     python = base_interpreter(last_stage(DOCKERFILE).python_version)
-    subprocess.run([str(python), "-m", "venv", str(venv)], check=True, timeout=120)
+    # The test interpreter's pip installs into the new environment (`pip --python`): the
+    # environment needs no pip of its own, which saves installing one there.
+    subprocess.run([str(python), "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    target = venv / "bin" / "python"
+    same_python = subprocess.run(
+        [str(target), "-c", "import sys; print(sys.version_info[:2])"],
+        capture_output=True, text=True, timeout=30, check=True,
+    ).stdout.strip() == str(sys.version_info[:2])  # fmt: skip
+    if same_python:
+        # The installed wheels fit the new environment's interpreter: install offline.
+        house = image_root / "wheelhouse"
+        wheelhouse(requirements_of(wheel, "broker"), house)
+        source_of_dependencies = ["--no-index", "--find-links", str(house)]
+    else:
+        source_of_dependencies = []  # another Python version: from the index, as the image
     installed = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check",
-         "--quiet", f"{wheel}[broker]"],
+        [sys.executable, "-m", "pip", "--python", str(target), "install",
+         "--disable-pip-version-check", "--quiet", "--no-compile", *source_of_dependencies,
+         f"{wheel}[broker]"],
         capture_output=True, text=True, timeout=600, check=False,
         env={**os.environ, "PIP_NO_INPUT": "1"},
     )  # fmt: skip

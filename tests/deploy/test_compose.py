@@ -69,7 +69,7 @@ def test_the_validation_is_real_a_broken_copy_is_refused(tmp_path: Path) -> None
                                                   "condition: service_finished"))  # fmt: skip
     done = compose("config", "--quiet", file=broken, env=REQUIRED)
     assert done.returncode != 0
-    # Either replica may be named first: the validator walks the services in no fixed order.
+    # broker-b inherits broker-a's broken condition; Compose names whichever it checks first.
     assert re.search(r"broker-[ab]\.depends_on\.migrate\.condition", done.stderr), done.stderr
 
 

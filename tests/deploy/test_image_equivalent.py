@@ -120,10 +120,12 @@ class Container:
         )
         try:
             deadline = time.monotonic() + 60
-            while not self.answers():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the broker did not start:\n{self.log()}", pytrace=False)
-                time.sleep(0.05)
+            # One client polls: a new one per attempt would load the CA bundle each time.
+            with httpx.Client(timeout=1) as client:
+                while not self.answers(client):
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        pytest.fail(f"the broker did not start:\n{self.log()}", pytrace=False)
+                    time.sleep(0.05)
             yield process
         finally:
             if process.poll() is None:
@@ -131,11 +133,9 @@ class Container:
             process.wait(30)
             log.close()
 
-    def answers(self) -> bool:
+    def answers(self, client: httpx.Client) -> bool:
         try:
-            return (
-                httpx.get(f"{self.url}/diagnostic/status/heartbeat", timeout=1).status_code == 200
-            )
+            return client.get(f"{self.url}/diagnostic/status/heartbeat").status_code == 200
         except httpx.TransportError:
             return False
 

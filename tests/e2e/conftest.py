@@ -63,16 +63,28 @@ def _start(
                 stderr=subprocess.STDOUT,
             )
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        if _answers_heartbeat(process, url, log_path):
+            return process, url, log_path
+    pytest.fail(f"no free port for the broker in {_START_ATTEMPTS} attempts", pytrace=False)
+
+
+def _answers_heartbeat(process: subprocess.Popen[bytes], url: str, log_path: Path) -> bool:
+    """Wait for the broker's heartbeat: True once it answers, False if the port was taken.
+
+    One client polls: a new httpx client per attempt would load the CA bundle each time (tens
+    of milliseconds of CPU, taken from the broker that is starting).
+    """
+    deadline = time.monotonic() + 30
+    with httpx.Client(timeout=1) as client:
         while True:
             if process.poll() is not None:
                 log_text = log_path.read_text()
                 if _PORT_TAKEN in log_text.lower():
-                    break  # another process took the port between probe and bind: retry
+                    return False  # another process took the port between probe and bind
                 pytest.fail(f"the broker exited at start:\n{log_text}", pytrace=False)
             try:
-                if httpx.get(f"{url}/diagnostic/status/heartbeat", timeout=1).status_code == 200:
-                    return process, url, log_path
+                if client.get(f"{url}/diagnostic/status/heartbeat").status_code == 200:
+                    return True
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
@@ -81,7 +93,6 @@ def _start(
                     f"the broker did not answer in 30 s:\n{log_path.read_text()}", pytrace=False
                 )
             time.sleep(0.05)
-    pytest.fail(f"no free port for the broker in {_START_ATTEMPTS} attempts", pytrace=False)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

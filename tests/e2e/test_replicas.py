@@ -84,16 +84,19 @@ class Broker:
         """Wait for the heartbeat (a loaded machine imports slowly: a generous bound)."""
         assert self.process is not None
         deadline = time.monotonic() + START_SECONDS
-        while True:
-            if self.process.poll() is not None:
-                pytest.fail(f"a broker exited at start:\n{self.log.read_text()}", pytrace=False)
-            try:
-                if httpx.get(f"{self.url}/diagnostic/status/heartbeat", timeout=2).is_success:
-                    return
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"no heartbeat:\n{self.log.read_text()}"
-            time.sleep(0.1)
+        # One client polls: a new one per attempt would load the CA bundle each time.
+        with httpx.Client(timeout=2) as client:
+            while True:
+                if self.process.poll() is not None:
+                    log = self.log.read_text()
+                    pytest.fail(f"a broker exited at start:\n{log}", pytrace=False)
+                try:
+                    if client.get(f"{self.url}/diagnostic/status/heartbeat").is_success:
+                        return
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"no heartbeat:\n{self.log.read_text()}"
+                time.sleep(0.1)
 
     def kill(self) -> None:
         assert self.process is not None

@@ -24,17 +24,19 @@ def running_process(argv: list[str], ready_url: str, log_path: Path) -> Iterator
         )
     try:
         deadline = time.monotonic() + _START_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"{argv} exited at start:\n{log_path.read_text()}", pytrace=False)
-            try:
-                httpx.get(ready_url, timeout=1, trust_env=False)
-                break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"{argv} did not answer:\n{log_path.read_text()}", pytrace=False)
-            time.sleep(0.05)
+        # One client polls: a new one per attempt would load the CA bundle each time.
+        with httpx.Client(timeout=1, trust_env=False) as client:
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"{argv} exited at start:\n{log_path.read_text()}", pytrace=False)
+                try:
+                    client.get(ready_url)
+                    break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{argv} did not answer:\n{log_path.read_text()}", pytrace=False)
+                time.sleep(0.05)
         yield
     finally:
         process.terminate()
