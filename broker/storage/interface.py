@@ -802,6 +802,36 @@ class Selection(Protocol):
         """
         ...
 
+    async def pacts_and_results(
+        self, pairs: Sequence[tuple[int, int, int | None]]
+    ) -> dict[tuple[int, int, int | None], PactAndResult]:
+        """`pact_and_result` for many (consumer version, provider, provider version) at once.
+
+        Pairs without a pact are left out; read from the maintained newest result of each
+        (content, provider version), in a fixed number of statements.
+        """
+        ...
+
+    async def live_in_environment(
+        self,
+        environment_uuid: str,
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[int, list[Version]]:
+        """Per pacticipant, its versions currently deployed and/or supported in an environment.
+
+        In the order `services.deployments.live_versions` gives (deployed ones by their first
+        current deployment record, then released ones by their release record); pacticipants
+        with none are left out. One statement over the maintained `environment_versions`.
+        """
+        ...
+
+    async def contract_published_by(self, provider_version_ids: Sequence[int]) -> set[int]:
+        """Which of these provider versions published an OpenAPI document."""
+        ...
+
     async def success_facts(
         self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:

@@ -37,23 +37,29 @@ def padded(ids: Sequence[int]) -> Sequence[int]:
     return ids or (0,)
 
 
-# For each pact content: has a version of the provider branch verified it successfully, and
+# For each pact content: has a version of the provider branch verified it successfully (the
+# maintained `verified_on_branch` rows, migration 0019: one primary-key probe per content), and
 # when was its first successful result? `{wip}` is empty (pending status counts every success)
-# or leaves out results of WIP verifications (for WIP selection). The EXISTS walks the
-# content's results, probing the branch for each, and stops at the first on the branch (driving
-# it from the branch's versions instead, as SQLite chose for a join, probed thousands of rows
-# for a content the branch never verified); the first success walks the results in id (time)
-# order and stops at the first.
+# or leaves out results of WIP verifications (for WIP selection). The first success walks the
+# content's results in id (time) order through `verifications_by_pact_version` and stops at the
+# first.
 _SUCCESS_FACTS = (
     "SELECT pv.id AS pact_version_id,"
-    " EXISTS (SELECT 1 FROM verifications v"
-    "   WHERE v.pact_version_id = pv.id AND v.success {wip} AND EXISTS ("
-    "     SELECT 1 FROM branch_versions bv"
-    "     WHERE bv.version_id = v.provider_version_id AND bv.branch_id = ?)) AS on_branch,"
+    " EXISTS (SELECT 1 FROM verified_on_branch f"
+    "   WHERE f.pact_version_id = pv.id AND f.branch_id = ? {branch_wip}) AS on_branch,"
     " (SELECT v.created_at FROM verifications v"
     "   WHERE v.pact_version_id = pv.id AND v.success {wip}"
     "   ORDER BY v.id LIMIT 1) AS first_success_at"
     " FROM pact_versions pv WHERE pv.id IN {ids}"
+)
+
+# The versions live in an environment, from the maintained `environment_versions` rows
+# (migration 0019), in the order `live_versions` reads the records: deployed ones by their first
+# current deployment, then released ones by their release.
+_LIVE = (
+    "SELECT ev.deployment_id, ev.release_id, v.* FROM environment_versions ev"
+    " JOIN versions v ON v.id = ev.version_id"
+    " WHERE ev.environment_uuid = ? AND ev.pacticipant_id IN {ids}"
 )
 
 
@@ -148,12 +154,93 @@ class SelectionRows:
     async def success_facts(
         self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
-        sql = _SUCCESS_FACTS.replace("{wip}", "" if count_wip else "AND NOT v.wip")
+        sql = _SUCCESS_FACTS.replace("{wip}", "" if count_wip else "AND NOT v.wip").replace(
+            "{branch_wip}", "" if count_wip else "AND NOT f.wip"
+        )
         rows = await self._by_ids(sql, pact_version_ids, branch_id or 0)
         return {
             r["pact_version_id"]: (bool(r["on_branch"]), optional_moment(r["first_success_at"]))
             for r in rows
         }
+
+    async def pacts_and_results(
+        self, pairs: Sequence[tuple[int, int, int | None]]
+    ) -> dict[tuple[int, int, int | None], PactAndResult]:
+        # Two statements for any number of pairs: the publications of the consumer versions
+        # (unique index on (consumer_version_id, provider_id)), then the maintained newest
+        # result of each (content, provider version) among them (primary-key probes).
+        if not pairs:
+            return {}
+        held = {
+            (r["consumer_version_id"], r["provider_id"]): r
+            for r in await self._by_ids(
+                "SELECT pp.consumer_version_id, pp.provider_id, pp.pact_version_id,"
+                " pp.created_at, pv.sha FROM pact_publications pp"
+                " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
+                " WHERE pp.consumer_version_id IN {ids}",
+                sorted({consumer_version for consumer_version, _, _ in pairs}),
+            )
+        }
+        contents = sorted({row["pact_version_id"] for row in held.values()})
+        providers = sorted({pv for _, _, pv in pairs if pv is not None})
+        newest: dict[tuple[int, int], Row] = {}
+        if contents and providers:
+            for chunk in chunks(providers):
+                for row in await self._by_ids(
+                    "SELECT * FROM latest_verifications"  # noqa: S608 - placeholders only
+                    f" WHERE provider_version_id IN {in_list(len(chunk))}"
+                    " AND pact_version_id IN {ids}",
+                    contents,
+                    *chunk,
+                ):
+                    newest[(row["pact_version_id"], row["provider_version_id"])] = row
+        found = {}
+        for consumer_version, provider, provider_version in pairs:
+            pact = held.get((consumer_version, provider))
+            if pact is None:
+                continue
+            result = (
+                None
+                if provider_version is None
+                else newest.get((pact["pact_version_id"], provider_version))
+            )
+            found[(consumer_version, provider, provider_version)] = PactAndResult(
+                pact["sha"],
+                pact["pact_version_id"],
+                moment(pact["created_at"]),
+                None if result is None else result["verification_id"],
+                None if result is None else bool(result["success"]),
+                None if result is None else moment(result["created_at"]),
+            )
+        return found
+
+    async def live_in_environment(
+        self,
+        environment_uuid: str,
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[int, list[Version]]:
+        rows = await self._by_ids(_LIVE, pacticipant_ids, environment_uuid)
+        keyed: list[tuple[int, int, Row]] = []
+        for row in rows:
+            if deployed and row["deployment_id"] is not None:
+                keyed.append((0, row["deployment_id"], row))
+            elif released and row["release_id"] is not None:
+                keyed.append((1, row["release_id"], row))
+        found: dict[int, list[Version]] = {}
+        for _, _, row in sorted(keyed, key=lambda k: (k[0], k[1])):
+            found.setdefault(row["pacticipant_id"], []).append(to_version(row))
+        return found
+
+    async def contract_published_by(self, provider_version_ids: Sequence[int]) -> set[int]:
+        rows = await self._by_ids(
+            "SELECT provider_version_id FROM provider_contract_publications"
+            " WHERE provider_version_id IN {ids}",
+            provider_version_ids,
+        )
+        return {r["provider_version_id"] for r in rows}
 
     async def branch_head_pacts(
         self, provider_id: int, since: datetime
