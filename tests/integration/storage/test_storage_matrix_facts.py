@@ -17,13 +17,18 @@ from typing import Any
 
 import pytest
 
+from broker.domain.matrix import Candidate, Decision, Pairing, Target, Verified, decide
 from broker.domain.model import (
     DeployedVersion,
     Environment,
+    Pacticipant,
     PacticipantChanges,
     ReleasedVersion,
     Verification,
+    Version,
 )
+from broker.services.can_i_deploy import CanIDeployService, VersionSelector
+from broker.services.deployments import live_versions
 from broker.storage import postgres, sqlite
 from broker.storage.driver import moment
 from broker.storage.factory import open_storage
@@ -425,12 +430,86 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
         assert results.get((consumer_version, provider, provider_version)) == alone
 
 
+async def reference_decision(
+    tx: Transaction, pacticipant: Pacticipant, version: Version, environment: Environment
+) -> Decision:
+    """can-i-deploy to an environment as it was computed before the facts: pair by pair from
+    the deployment and release records and the raw results."""
+    pairings: list[Pairing] = []
+    seen: set[tuple[str, str, str, str | None]] = set()
+
+    async def pair(c: Pacticipant, cv: Version, p: Pacticipant, pv: Version | None) -> None:
+        key = (c.name, cv.number, p.name, None if pv is None else pv.number)
+        found = await tx.pact_and_result(cv.id, p.id, None if pv is None else pv.id)
+        if key in seen or found is None:
+            return
+        seen.add(key)
+        verified = (
+            None
+            if found.verification_id is None or found.success is None
+            else Verified(id=found.verification_id, success=found.success)
+        )
+        pairings.append(
+            Pairing(
+                consumer=c.name,
+                consumer_version=cv.number,
+                provider=p.name,
+                provider_version=key[3],
+                pact_sha=found.sha,
+                verification=verified,
+            )
+        )
+
+    for publication in await tx.publications_of_consumer_version(version.id):
+        provider = await tx.find_pacticipant_by_id(publication.provider_id)
+        assert provider is not None
+        live: list[Version | None] = list(await live_versions(tx, provider.id, environment.uuid))
+        for provider_version in live or [None]:
+            await pair(pacticipant, version, provider, provider_version)
+    for latest in await tx.latest_publications(pacticipant.id):
+        consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
+        assert consumer is not None
+        for consumer_version in await live_versions(tx, consumer.id, environment.uuid):
+            await pair(consumer, consumer_version, pacticipant, version)
+    target = Target(kind="environment", name=environment.name)
+    candidate = Candidate(pacticipant=pacticipant.name, version=version.number)
+    return decide(candidate, target, pairings, [])
+
+
+async def check_can_i_deploy(storage: Storage, rng: random.Random) -> int:
+    """can-i-deploy from the facts answers as the pair-by-pair computation; the rows judged."""
+    async with storage.transaction() as tx:
+        versions = [r["id"] for r in await _rows(tx, "SELECT id FROM versions ORDER BY id")]
+        environments = [e for e in await tx.list_environments() if e.uuid in ENVIRONMENTS]
+        asked = []
+        for version_id in rng.sample(versions, min(6, len(versions))):
+            version = await tx.find_version_by_id(version_id)
+            assert version is not None
+            pacticipant = await tx.find_pacticipant_by_id(version.pacticipant_id)
+            assert pacticipant is not None
+            for environment in environments:
+                reference = await reference_decision(tx, pacticipant, version, environment)
+                asked.append((pacticipant, version, environment, reference))
+    service = CanIDeployService(storage)
+    judged = 0
+    for pacticipant, version, environment, reference in asked:
+        answer = await service.ask(
+            VersionSelector(pacticipant=pacticipant.name, version=version.number),
+            Target(kind="environment", name=environment.name),
+            [],
+        )
+        assert answer.decision == reference
+        judged += len(reference.rows)
+    return judged
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_facts_equal_a_computation_from_scratch(
     storage: Storage, now: datetime, seed: int
 ) -> None:
     history = History(storage, seed, now)
     checked = random.Random(seed)
+    judged = 0
     for round_ in range(12):
         async with storage.transaction() as tx:
             for _ in range(15):
@@ -439,6 +518,8 @@ async def test_facts_equal_a_computation_from_scratch(
             expected = await expected_facts(tx)
             assert await stored_facts(tx) == expected, f"after round {round_}"
             await check_reads(tx, expected, checked)
+        judged += await check_can_i_deploy(storage, checked)
+    assert judged >= 5  # rows were compared, not only empty answers
 
 
 async def test_the_history_exercises_every_fact(storage: Storage, now: datetime) -> None:
