@@ -343,6 +343,10 @@ class Versions(Protocol):
         """A branch of the pacticipant by name."""
         ...
 
+    async def find_branch_head(self, pacticipant_id: int, name: str) -> Version | None:
+        """The version added last to a branch of the pacticipant; None for no such branch."""
+        ...
+
     async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
         """Create a branch."""
         ...
@@ -825,6 +829,15 @@ class Selection(Protocol):
         In the order `services.deployments.live_versions` gives (deployed ones by their first
         current deployment record, then released ones by their release record); pacticipants
         with none are left out. One statement over the maintained `environment_versions`.
+        """
+        ...
+
+    async def branch_heads(
+        self, pacticipant_ids: Sequence[int], names: Sequence[str]
+    ) -> dict[tuple[int, str], Version]:
+        """The heads of the branches with these names of these pacticipants, in one statement.
+
+        Keyed by (pacticipant id, branch name); unknown or empty branches are left out.
         """
         ...
 

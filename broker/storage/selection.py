@@ -234,6 +234,20 @@ class SelectionRows:
             found.setdefault(row["pacticipant_id"], []).append(to_version(row))
         return found
 
+    async def branch_heads(
+        self, pacticipant_ids: Sequence[int], names: Sequence[str]
+    ) -> dict[tuple[int, str], Version]:
+        if not pacticipant_ids or not names:
+            return {}
+        rows = await self._by_ids(
+            "SELECT b.name AS branch_name, v.* FROM branches b"  # noqa: S608 - placeholders only
+            " JOIN versions v ON v.id = b.head_version_id"
+            f" WHERE b.name IN {in_list(len(names))} AND b.pacticipant_id IN {{ids}}",
+            pacticipant_ids,
+            *names,
+        )
+        return {(r["pacticipant_id"], r["branch_name"]): to_version(r) for r in rows}
+
     async def contract_published_by(self, provider_version_ids: Sequence[int]) -> set[int]:
         rows = await self._by_ids(
             "SELECT provider_version_id FROM provider_contract_publications"
