@@ -196,12 +196,25 @@ class ForVerificationService:
         assert request.include_wip_pacts_since is not None
         since = request.include_wip_pacts_since
         by_id = {c.id: c for c in consumers}
+        # With a provider branch, the contents it verified are left out as they are read (a
+        # probe of the maintained facts per content), so only the few unverified candidates
+        # are read in full; `_not_verified_on_branch` below then finds them all unverified.
+        branch = (
+            await tx.find_branch(provider.id, request.provider_branch)
+            if request.provider_branch
+            else None
+        )
+        unverified_on = None if branch is None else (branch.id, branch.created_at)
         candidates = [
             (f"work in progress: latest version from branch {name}", publication)
-            for name, publication in await tx.branch_head_pacts(provider.id, since)
+            for name, publication in await tx.branch_head_pacts(
+                provider.id, since, unverified_on=unverified_on
+            )
         ] + [
             (f"work in progress: latest version with tag {name}", publication)
-            for name, publication in await tx.tag_head_pacts(provider.id, since)
+            for name, publication in await tx.tag_head_pacts(
+                provider.id, since, unverified_on=unverified_on
+            )
         ]
         candidates = [
             (reason, p)

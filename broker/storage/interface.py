@@ -777,13 +777,19 @@ class Selection(Protocol):
         ...
 
     async def tag_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         """Work-in-progress candidates: (tag name, pact) of each consumer tag's latest version.
 
         For every tag of every consumer of the provider, the pact its newest version with that
-        tag holds with the provider, when published at or after `since`; by consumer then
-        version.
+        tag holds with the provider, when published at or after `since`; by consumer, version
+        then tag. With `unverified_on` (a provider branch's id and creation time), pacts whose
+        content a version of that branch verified successfully outside WIP, or that had such a
+        result before the branch was created, are left out.
         """
         ...
 
@@ -858,12 +864,17 @@ class Selection(Protocol):
         ...
 
     async def branch_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         """Work-in-progress candidates: (branch name, pact) of consumer branch heads.
 
         Every head of a branch of the provider's consumers that holds a pact with it published
-        at or after `since`, by consumer then version.
+        at or after `since`, by consumer, version then branch; `unverified_on` as for
+        `tag_head_pacts`.
         """
         ...
 

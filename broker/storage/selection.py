@@ -63,6 +63,23 @@ _LIVE = (
 )
 
 
+def _unverified(unverified_on: tuple[int, datetime] | None) -> str:
+    """WIP candidates only: leave out contents the provider branch verified (outside WIP).
+
+    Per candidate content, a primary-key probe of the maintained `verified_on_branch` rows,
+    then (for the few left) whether a successful non-WIP result came before the branch.
+    """
+    if unverified_on is None:
+        return ""
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM verified_on_branch f"
+        "  WHERE f.pact_version_id = pp.pact_version_id AND f.branch_id = ? AND NOT f.wip)"
+        " AND NOT EXISTS (SELECT 1 FROM verifications v"
+        "  WHERE v.pact_version_id = pp.pact_version_id AND v.success AND NOT v.wip"
+        "  AND v.created_at < ?)"
+    )
+
+
 class SelectionRows:
     """The `Selection` role of a transaction."""
 
@@ -257,45 +274,57 @@ class SelectionRows:
         return {r["provider_version_id"] for r in rows}
 
     async def branch_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         # Work in progress candidates: the pact each branch head of each consumer of the
-        # provider holds with it, when published since a moment. The head of a branch is its
-        # version added last, kept on the branch row by triggers (migration 0005).
+        # provider holds with it, when published since a moment. Read from the window of the
+        # maintained `branch_head_publications` (migration 0020), not every branch ever made.
         rows = await self._db.fetch(
-            "SELECT b.name AS branch_name, pp.* FROM integrations i"
-            " JOIN branches b ON b.pacticipant_id = i.consumer_id"
+            "SELECT b.name AS branch_name, pp.* FROM branch_head_publications h"  # noqa: S608 - fixed fragments
+            " JOIN branches b ON b.id = h.branch_id"
             " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = b.head_version_id AND pp.provider_id = i.provider_id"
-            " WHERE i.provider_id = ? AND pp.created_at >= ?"
-            " ORDER BY pp.consumer_id, pp.consumer_version_id",
+            "  ON pp.consumer_version_id = h.consumer_version_id AND pp.provider_id = h.provider_id"
+            " WHERE h.provider_id = ? AND h.created_at >= ?"
+            + _unverified(unverified_on)
+            + " ORDER BY pp.consumer_id, pp.consumer_version_id, b.name",
             provider_id,
             self._db.time(since),
+            *self._unverified_args(unverified_on),
         )
         return [(r["branch_name"], publication(r)) for r in rows]
 
     async def tag_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         # The pact the latest version with each tag of each consumer of the provider holds with
-        # it, when published since a moment (WIP candidates from consumer tags).
+        # it, when published since a moment (WIP candidates from consumer tags): the newest
+        # tagged versions are kept in `tag_heads` by triggers (migration 0020).
         rows = await self._db.fetch(
-            "SELECT latest.name AS tag_name, pp.* FROM ("
-            "  SELECT v.pacticipant_id, t.name, max(t.version_id) AS version_id"
-            "  FROM tags t JOIN versions v ON v.id = t.version_id"
-            "  WHERE v.pacticipant_id IN (SELECT consumer_id FROM integrations"
-            " WHERE provider_id = ?)"
-            "  GROUP BY v.pacticipant_id, t.name"
-            " ) latest"
+            "SELECT th.name AS tag_name, pp.* FROM integrations i"  # noqa: S608 - fixed fragments
+            " JOIN tag_heads th ON th.pacticipant_id = i.consumer_id"
             " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = latest.version_id AND pp.provider_id = ?"
-            " WHERE pp.created_at >= ?"
-            " ORDER BY pp.consumer_id, pp.consumer_version_id",
-            provider_id,
+            "  ON pp.consumer_version_id = th.version_id AND pp.provider_id = i.provider_id"
+            " WHERE i.provider_id = ? AND pp.created_at >= ?"
+            + _unverified(unverified_on)
+            + " ORDER BY pp.consumer_id, pp.consumer_version_id, th.name",
             provider_id,
             self._db.time(since),
+            *self._unverified_args(unverified_on),
         )
         return [(r["tag_name"], publication(r)) for r in rows]
+
+    def _unverified_args(self, unverified_on: tuple[int, datetime] | None) -> list[object]:
+        if unverified_on is None:
+            return []
+        return [unverified_on[0], self._db.time(unverified_on[1])]
 
     async def tags_that_verified(
         self, pact_version_ids: Sequence[int], tags: Sequence[str]
