@@ -44,7 +44,7 @@ CREATE TABLE environment_versions (
 CREATE INDEX environment_versions_by_pacticipant
     ON environment_versions (environment_uuid, pacticipant_id, version_id);
 
--- What is there now.
+-- Facts from the rows (benchmarks/history.py runs this part after a bulk load):
 INSERT INTO latest_verifications
     (pact_version_id, provider_version_id, verification_id, success, created_at)
     SELECT v.pact_version_id, v.provider_version_id, v.id, v.success, v.created_at
@@ -71,6 +71,7 @@ INSERT INTO environment_versions
         FROM released_versions WHERE support_ended_at IS NULL
     ) live
     GROUP BY environment_uuid, version_id;
+-- Facts from the rows: end.
 
 -- A result published: the newest of its pair, and a witness on each branch of its version.
 -- sqlite only:

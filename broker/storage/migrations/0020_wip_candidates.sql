@@ -21,9 +21,11 @@ CREATE INDEX branch_head_publications_by_provider
     ON branch_head_publications (provider_id, created_at);
 CREATE INDEX branch_head_publications_by_version
     ON branch_head_publications (consumer_version_id, provider_id);
+-- Facts from the rows (benchmarks/history.py runs this part after a bulk load):
 INSERT INTO branch_head_publications (branch_id, provider_id, consumer_version_id, created_at)
     SELECT b.id, pp.provider_id, pp.consumer_version_id, pp.created_at
     FROM branches b JOIN pact_publications pp ON pp.consumer_version_id = b.head_version_id;
+-- Facts from the rows: end.
 
 -- sqlite only:
 CREATE TRIGGER branch_head_publications_moved AFTER UPDATE OF head_version_id ON branches
@@ -110,10 +112,12 @@ CREATE TABLE tag_heads (
     PRIMARY KEY (pacticipant_id, name)
 );
 CREATE INDEX tag_heads_by_version ON tag_heads (version_id, name);
+-- Facts from the rows (benchmarks/history.py runs this part after a bulk load):
 INSERT INTO tag_heads (pacticipant_id, name, version_id)
     SELECT v.pacticipant_id, t.name, max(t.version_id)
     FROM tags t JOIN versions v ON v.id = t.version_id
     GROUP BY v.pacticipant_id, t.name;
+-- Facts from the rows: end.
 
 -- sqlite only:
 CREATE TRIGGER tag_head_added AFTER INSERT ON tags

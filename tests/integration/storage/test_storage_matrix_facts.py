@@ -27,13 +27,19 @@ from broker.domain.model import (
     Verification,
     Version,
 )
+from broker.domain.retention import Policy
 from broker.services.can_i_deploy import CanIDeployService, VersionSelector
 from broker.services.deployments import live_versions
+from broker.services.retention import RetentionService
 from broker.storage import postgres, sqlite
 from broker.storage.driver import moment
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage, Transaction
 from broker.storage.migrations import Migration
+from tests.integration.storage.test_storage_retention_history import (
+    SCALE,
+    history_module,
+)
 
 FACTS_MIGRATION = 19
 
@@ -673,6 +679,30 @@ async def test_the_migration_derives_the_facts_of_an_existing_history(
         async with storage.transaction() as tx:
             expected = await expected_facts(tx)
             assert all(expected[name] for name in expected)
+            assert await stored_facts(tx) == expected
+    finally:
+        await storage.close()
+
+
+async def test_a_loaded_history_holds_the_facts_and_keeps_them_through_a_clean(
+    history_url: str,
+) -> None:
+    # benchmarks/history.py loads in bulk (triggers firing on SQLite, off and the migrations'
+    # statements afterwards on PostgreSQL): the facts must be those the broker's writes make,
+    # and `accord broker clean` deleting thousands of versions in batches must keep them so.
+    await history_module().build(history_url, SCALE)
+    storage = await open_storage(history_url)
+    try:
+        async with storage.transaction() as tx:
+            expected = await expected_facts(tx)
+            assert all(expected[name] for name in expected)
+            assert await stored_facts(tx) == expected
+        cleaned = await RetentionService(storage, batch_size=100).clean(
+            Policy(keep_latest_per_branch=2), dry_run=False
+        )
+        assert cleaned.totals.versions > 500
+        async with storage.transaction() as tx:
+            expected = await expected_facts(tx)
             assert await stored_facts(tx) == expected
     finally:
         await storage.close()
