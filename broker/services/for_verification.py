@@ -197,8 +197,8 @@ class ForVerificationService:
         since = request.include_wip_pacts_since
         by_id = {c.id: c for c in consumers}
         # With a provider branch, the contents it verified are left out as they are read (a
-        # probe of the maintained facts per content), so only the few unverified candidates
-        # are read in full; `_not_verified_on_branch` below then finds them all unverified.
+        # probe of the maintained facts per content), so only the unverified candidates are
+        # read in full. A branch not created yet verified nothing.
         branch = (
             await tx.find_branch(provider.id, request.provider_branch)
             if request.provider_branch
@@ -237,7 +237,9 @@ class ForVerificationService:
             )
         ordered = sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id))
         if request.provider_branch:
-            unverified = await _not_verified_on_branch(tx, provider, ordered, request)
+            # The candidates were read without the contents a version of the branch verified
+            # (outside WIP), or that a success verified before the branch was created.
+            unverified = [(entry, f"on branch '{request.provider_branch}'") for entry in ordered]
         else:
             unverified = await _not_verified_with_tags(tx, ordered, request)
         reasons = dict(unverified)
@@ -332,29 +334,6 @@ class ForVerificationService:
             )
             for entry in entries
         ]
-
-
-async def _not_verified_on_branch(
-    tx: _Roles, provider: Pacticipant, entries: list[_Entry], request: VerificationRequest
-) -> list[tuple[_Entry, str]]:
-    """The entries no version of the provider branch verified, nor any before it existed."""
-    assert request.provider_branch
-    name = request.provider_branch
-    branch = await tx.find_branch(provider.id, name)
-    facts = await tx.success_facts(
-        sorted({e.publication.pact_version_id for e in entries}),
-        None if branch is None else branch.id,
-        count_wip=False,
-    )
-    unverified = []
-    for entry in entries:
-        on_branch, first_success = facts.get(entry.publication.pact_version_id, (False, None))
-        before_branch = (
-            branch is not None and first_success is not None and first_success < branch.created_at
-        )
-        if not (on_branch or before_branch):
-            unverified.append((entry, f"on branch '{name}'"))
-    return unverified
 
 
 async def _not_verified_with_tags(

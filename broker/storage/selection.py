@@ -63,7 +63,9 @@ _LIVE = (
 )
 
 
-def _unverified(unverified_on: tuple[int, datetime] | None) -> str:
+def _unverified(
+    unverified_on: tuple[int, datetime] | None, content: str = "pp.pact_version_id"
+) -> str:
     """WIP candidates only: leave out contents the provider branch verified (outside WIP).
 
     Per candidate content, a primary-key probe of the maintained `verified_on_branch` rows,
@@ -72,10 +74,10 @@ def _unverified(unverified_on: tuple[int, datetime] | None) -> str:
     if unverified_on is None:
         return ""
     return (
-        " AND NOT EXISTS (SELECT 1 FROM verified_on_branch f"
-        "  WHERE f.pact_version_id = pp.pact_version_id AND f.branch_id = ? AND NOT f.wip)"
+        " AND NOT EXISTS (SELECT 1 FROM verified_on_branch f"  # noqa: S608 - a column name
+        f"  WHERE f.pact_version_id = {content} AND f.branch_id = ? AND NOT f.wip)"
         " AND NOT EXISTS (SELECT 1 FROM verifications v"
-        "  WHERE v.pact_version_id = pp.pact_version_id AND v.success AND NOT v.wip"
+        f"  WHERE v.pact_version_id = {content} AND v.success AND NOT v.wip"
         "  AND v.created_at < ?)"
     )
 
@@ -282,18 +284,29 @@ class SelectionRows:
     ) -> list[tuple[str, PactPublication]]:
         # Work in progress candidates: the pact each branch head of each consumer of the
         # provider holds with it, when published since a moment. Read from the window of the
-        # maintained `branch_head_publications` (migration 0020), not every branch ever made.
+        # maintained `branch_head_publications` (migration 0020), not every branch ever made:
+        # the window's distinct contents first, from the index alone, then (with
+        # `unverified_on`) a probe of the facts per content, and only the heads holding a
+        # content left are joined to their publications and branches.
+        window = (
+            "SELECT h.branch_id, h.consumer_version_id, h.pact_version_id"
+            " FROM branch_head_publications h WHERE h.provider_id = ? AND h.created_at >= ?"
+        )
         rows = await self._db.fetch(
-            "SELECT b.name AS branch_name, pp.* FROM branch_head_publications h"  # noqa: S608 - fixed fragments
+            f"WITH candidates AS MATERIALIZED ({window}),"  # noqa: S608 - fixed fragments
+            " contents AS MATERIALIZED (SELECT c.id FROM"
+            "  (SELECT DISTINCT pact_version_id AS id FROM candidates) c"
+            "  WHERE true" + _unverified(unverified_on, "c.id") + ")"
+            " SELECT b.name AS branch_name, pp.* FROM candidates h"
+            " JOIN contents ON contents.id = h.pact_version_id"
             " JOIN branches b ON b.id = h.branch_id"
             " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = h.consumer_version_id AND pp.provider_id = h.provider_id"
-            " WHERE h.provider_id = ? AND h.created_at >= ?"
-            + _unverified(unverified_on)
-            + " ORDER BY pp.consumer_id, pp.consumer_version_id, b.name",
+            "  ON pp.consumer_version_id = h.consumer_version_id AND pp.provider_id = ?"
+            " ORDER BY pp.consumer_id, pp.consumer_version_id, b.name",
             provider_id,
             self._db.time(since),
             *self._unverified_args(unverified_on),
+            provider_id,
         )
         return [(r["branch_name"], publication(r)) for r in rows]
 

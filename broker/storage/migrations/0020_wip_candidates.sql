@@ -7,23 +7,28 @@
 CREATE INDEX branches_by_head ON branches (head_version_id);
 
 -- One row per (branch, provider) whose head holds a pact with the provider, with the
--- publication's time. Kept by triggers on `branches` (the head moved, kept by the triggers of
--- migration 0005, or the branch went) and on `pact_publications` (a head published, or its
--- publication deleted).
+-- publication's time and content. Kept by triggers on `branches` (the head moved, kept by the
+-- triggers of migration 0005, or the branch went) and on `pact_publications` (a head
+-- published, its content replaced, or its publication deleted). The candidates of a window are
+-- read from the provider index alone, contents included, so the verified ones are left out
+-- before any publication is read.
 CREATE TABLE branch_head_publications (
     branch_id {{bigint}} NOT NULL,
     provider_id {{bigint}} NOT NULL,
     consumer_version_id {{bigint}} NOT NULL,
+    pact_version_id {{bigint}} NOT NULL,
     created_at {{time}} NOT NULL,
     PRIMARY KEY (branch_id, provider_id)
 );
 CREATE INDEX branch_head_publications_by_provider
-    ON branch_head_publications (provider_id, created_at);
+    ON branch_head_publications
+    (provider_id, created_at, pact_version_id, branch_id, consumer_version_id);
 CREATE INDEX branch_head_publications_by_version
     ON branch_head_publications (consumer_version_id, provider_id);
 -- Facts from the rows (benchmarks/history.py runs this part after a bulk load):
-INSERT INTO branch_head_publications (branch_id, provider_id, consumer_version_id, created_at)
-    SELECT b.id, pp.provider_id, pp.consumer_version_id, pp.created_at
+INSERT INTO branch_head_publications
+    (branch_id, provider_id, consumer_version_id, pact_version_id, created_at)
+    SELECT b.id, pp.provider_id, pp.consumer_version_id, pp.pact_version_id, pp.created_at
     FROM branches b JOIN pact_publications pp ON pp.consumer_version_id = b.head_version_id;
 -- Facts from the rows: end.
 
@@ -34,8 +39,9 @@ CREATE FUNCTION branch_head_publications_moved() RETURNS trigger LANGUAGE plpgsq
 -- end
 BEGIN
     DELETE FROM branch_head_publications WHERE branch_id = OLD.id;
-    INSERT INTO branch_head_publications (branch_id, provider_id, consumer_version_id, created_at)
-        SELECT NEW.id, pp.provider_id, pp.consumer_version_id, pp.created_at
+    INSERT INTO branch_head_publications
+        (branch_id, provider_id, consumer_version_id, pact_version_id, created_at)
+        SELECT NEW.id, pp.provider_id, pp.consumer_version_id, pp.pact_version_id, pp.created_at
         FROM pact_publications pp WHERE pp.consumer_version_id = NEW.head_version_id;
 -- sqlite only:
 END;
@@ -71,8 +77,9 @@ CREATE TRIGGER branch_head_publications_published AFTER INSERT ON pact_publicati
 CREATE FUNCTION branch_head_publications_published() RETURNS trigger LANGUAGE plpgsql AS $$
 -- end
 BEGIN
-    INSERT INTO branch_head_publications (branch_id, provider_id, consumer_version_id, created_at)
-        SELECT b.id, NEW.provider_id, NEW.consumer_version_id, NEW.created_at
+    INSERT INTO branch_head_publications
+        (branch_id, provider_id, consumer_version_id, pact_version_id, created_at)
+        SELECT b.id, NEW.provider_id, NEW.consumer_version_id, NEW.pact_version_id, NEW.created_at
         FROM branches b WHERE b.head_version_id = NEW.consumer_version_id
         ON CONFLICT DO NOTHING;
 -- sqlite only:
@@ -83,6 +90,24 @@ END
 $$;
 CREATE TRIGGER branch_head_publications_published AFTER INSERT ON pact_publications
     FOR EACH ROW EXECUTE FUNCTION branch_head_publications_published();
+-- end
+
+-- sqlite only:
+CREATE TRIGGER branch_head_publications_republished AFTER UPDATE ON pact_publications
+-- postgres only:
+CREATE FUNCTION branch_head_publications_republished() RETURNS trigger LANGUAGE plpgsql AS $$
+-- end
+BEGIN
+    UPDATE branch_head_publications SET pact_version_id = NEW.pact_version_id
+        WHERE consumer_version_id = NEW.consumer_version_id AND provider_id = NEW.provider_id;
+-- sqlite only:
+END;
+-- postgres only:
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER branch_head_publications_republished AFTER UPDATE ON pact_publications
+    FOR EACH ROW EXECUTE FUNCTION branch_head_publications_republished();
 -- end
 
 -- sqlite only:

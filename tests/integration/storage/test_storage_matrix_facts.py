@@ -101,7 +101,11 @@ async def expected_facts(tx: Transaction) -> dict[str, Any]:
             heads[bv["branch_id"]] = (bv["seq"], bv["version_id"])
     publications = await _rows(tx, "SELECT * FROM pact_publications")
     head_publications = {
-        (branch, p["provider_id"]): (p["consumer_version_id"], moment(p["created_at"]))
+        (branch, p["provider_id"]): (
+            p["consumer_version_id"],
+            p["pact_version_id"],
+            moment(p["created_at"]),
+        )
         for branch, (_, head) in heads.items()
         for p in publications
         if p["consumer_version_id"] == head
@@ -157,7 +161,11 @@ async def stored_facts(tx: Transaction) -> dict[str, Any]:
             for r in await _rows(tx, "SELECT * FROM tag_heads")
         },
         "head_publications": {
-            (r["branch_id"], r["provider_id"]): (r["consumer_version_id"], moment(r["created_at"]))
+            (r["branch_id"], r["provider_id"]): (
+                r["consumer_version_id"],
+                r["pact_version_id"],
+                moment(r["created_at"]),
+            )
             for r in await _rows(tx, "SELECT * FROM branch_head_publications")
         },
     }
@@ -223,8 +231,9 @@ class History:
                 "delete_integration",
                 "tag",
                 "untag",
+                "republish",
             ],
-            [3, 12, 8, 10, 25, 6, 4, 4, 3, 3, 4, 2, 2, 1, 1, 2, 1, 5, 2],
+            [3, 12, 8, 10, 25, 6, 4, 4, 3, 3, 4, 2, 2, 1, 1, 2, 1, 5, 2, 4],
         )[0]
         await self.environments(tx)
         now = self.tick()
@@ -395,6 +404,22 @@ class History:
             if pair is not None:
                 await tx.delete_integration(pair // 100000, pair % 100000)
                 await tx.delete_orphan_versions([pair // 100000, pair % 100000])
+        elif kind == "republish":
+            # A consumer version publishing other content for a provider replaces its pact.
+            republished = await self.pick(tx, "SELECT id FROM pact_publications")
+            if republished is not None:
+                row = (
+                    await _rows(tx, f"SELECT * FROM pact_publications WHERE id = {republished}")
+                )[0]
+                held = await tx.find_publication(row["consumer_version_id"], row["provider_id"])
+                assert held is not None
+                sha = f"sha-{rng.randrange(4)}"
+                other = await tx.find_pact_version(
+                    row["consumer_id"], row["provider_id"], sha
+                ) or await tx.insert_pact_version(
+                    row["consumer_id"], row["provider_id"], sha, "{}", now
+                )
+                await tx.replace_publication(held, other.id, now)
         elif kind == "tag":
             tagged = await self.pick(tx, "SELECT id FROM versions")
             name = rng.choice(["prod", "test", "feat"])
@@ -580,7 +605,7 @@ async def check_wip_candidates(
 
             want_heads = sorted(
                 (p["consumer_id"], p["consumer_version_id"], branches[b]["name"], p["id"])
-                for (b, prov), (cv, _) in expected["head_publications"].items()
+                for (b, prov), (cv, _, _) in expected["head_publications"].items()
                 for p in publications
                 if prov == provider
                 and p["provider_id"] == provider
