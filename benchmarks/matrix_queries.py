@@ -1,6 +1,6 @@
 """Latency of can-i-deploy, the matrix and pacts-for-verification over a large history.
 
-    .venv/bin/python benchmarks/matrix_queries.py [--scale 1.0] [--requests 300]
+    .venv/bin/python benchmarks/matrix_queries.py [--scale 5] [--no-baseline] [--requests 300]
         [--backend sqlite --backend postgresql] [--enterprise]
 
 For each backend it loads `history.py`'s history (at scale 1.0: 50 pacticipants, 200,000
@@ -19,7 +19,13 @@ over the pacticipants:
   heads of several hundred consumer branches), then the same without WIP pacts.
 
 It prints p50 and p99 latency in milliseconds of each, per backend, and the PostgreSQL/SQLite
-ratio of the p50s. With `--enterprise` it measures each backend twice on the same database:
+ratio of the p50s. Scale 1 is always measured too, as the baseline (`--no-baseline` leaves it
+out), and `--scale` may be given several times: `--scale 5` (1,000,000 versions) loads and
+measures scale 1 then scale 5 on each backend, each into a fresh database, and prints the
+figures side by side with the ratio of the last scale's p99 to the first's, so growth with
+history shows. It prints how long each generation and load took.
+
+With `--enterprise` it measures each backend twice on the same database:
 as loaded (every pacticipant in greenfield mode), then with `ACCORD_DEFAULT_MODE=
 brownfield-enterprise` and every loaded content approved (what migrating an existing broker
 gives), where can-i-deploy and pacts-for-verification also ask governance; it prints the
@@ -182,14 +188,14 @@ def run_backend(
     backend: str, scale: float, requests: int, workdir: Path, *, enterprise: bool
 ) -> dict[str, dict[str, list[float]]]:
     def go(database_url: str) -> dict[str, dict[str, list[float]]]:
-        started = time.perf_counter()
         history = asyncio.run(build(database_url, scale))
         counts = history.counts()
         print(
-            f"{backend}: loaded {counts['versions']:,} versions,"
+            f"{backend} scale {scale:g}: {counts['versions']:,} versions,"
             f" {counts['verifications']:,} verification results,"
-            f" {counts['deployed_versions']:,} deployments"
-            f" in {time.perf_counter() - started:.0f} s",
+            f" {counts['deployed_versions']:,} deployments;"
+            f" generated in {history.timings['generate']:.0f} s,"
+            f" loaded in {history.timings['load']:.0f} s",
             flush=True,
         )
         with broker(database_url, workdir) as url:
@@ -201,46 +207,65 @@ def run_backend(
         return found
 
     if backend == "sqlite":
-        return go(f"sqlite:///{workdir / 'history.db'}")
+        path = workdir / f"history-{scale:g}.db"
+        try:
+            return go(f"sqlite:///{path}")
+        finally:
+            for leftover in workdir.glob(f"{path.name}*"):
+                leftover.unlink()
     with postgres_database() as database_url:
         return go(database_url)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--scale", type=float, action="append")
+    parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgresql"])
     parser.add_argument("--enterprise", action="store_true")
     args = parser.parse_args()
     backends = args.backend or ["sqlite", "postgresql"]
-    results: dict[str, dict[str, dict[str, list[float]]]] = {}
+    scales = sorted(set(args.scale or []) | (set() if args.no_baseline else {1.0})) or [1.0]
+    # results[backend][scale][mode][query]: latencies in ms
+    results: dict[str, dict[float, dict[str, dict[str, list[float]]]]] = {}
     with tempfile.TemporaryDirectory() as directory:
         for backend in backends:
-            results[backend] = run_backend(
-                backend, args.scale, args.requests, Path(directory), enterprise=args.enterprise
-            )
-    print()
-    print(f"{'query':<28} {'backend':<11} {'mode':<11} {'p50 ms':>8} {'p99 ms':>8}")
-    first = next(iter(results.values()))["greenfield"]
-    for query in first:
-        for backend, modes in results.items():
-            for mode, figures in modes.items():
-                samples = figures[query]
-                print(
-                    f"{query:<28} {backend:<11} {mode:<11} {statistics.median(samples):>8.2f}"
-                    f" {percentile(samples, 0.99):>8.2f}"
+            for scale in scales:
+                results.setdefault(backend, {})[scale] = run_backend(
+                    backend, scale, args.requests, Path(directory), enterprise=args.enterprise
                 )
+    print()
+    head = "".join(f" {'p50 @' + format(s, 'g'):>9} {'p99 @' + format(s, 'g'):>9}" for s in scales)
+    growth = f" {'p99 x':>6}" if len(scales) > 1 else ""
+    print(f"{'query':<28} {'backend':<11} {'mode':<11}{head}{growth}")
+    first = next(iter(next(iter(results.values())).values()))["greenfield"]
+    for query in first:
+        for backend, by_scale in results.items():
+            modes = by_scale[scales[0]]
+            for mode in modes:
+                figures = ""
+                for scale in scales:
+                    samples = by_scale[scale][mode][query]
+                    figures += (
+                        f" {statistics.median(samples):>9.2f} {percentile(samples, 0.99):>9.2f}"
+                    )
+                if len(scales) > 1:
+                    ratio = percentile(by_scale[scales[-1]][mode][query], 0.99) / percentile(
+                        by_scale[scales[0]][mode][query], 0.99
+                    )
+                    figures += f" {ratio:>6.2f}"
+                print(f"{query:<28} {backend:<11} {mode:<11}{figures}")
             if "enterprise" in modes:
                 ratio = statistics.median(modes["enterprise"][query]) / statistics.median(
                     modes["greenfield"][query]
                 )
-                print(f"{'':<28} {backend:<11} {'ent/green':<11} {ratio:>8.2f}")
+                print(f"{'':<28} {backend:<11} {'ent/green':<11} {ratio:>9.2f}")
         if len(results) == 2:
             ratio = statistics.median(
-                results["postgresql"]["greenfield"][query]
-            ) / statistics.median(results["sqlite"]["greenfield"][query])
-            print(f"{'':<28} {'PG/SQLite':<11} {'greenfield':<11} {ratio:>8.2f}")
+                results["postgresql"][scales[0]]["greenfield"][query]
+            ) / statistics.median(results["sqlite"][scales[0]]["greenfield"][query])
+            print(f"{'':<28} {'PG/SQLite':<11} {'greenfield':<11} {ratio:>9.2f}")
 
 
 if __name__ == "__main__":

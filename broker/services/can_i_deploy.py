@@ -24,11 +24,10 @@ from broker.domain.matrix import (
     Verified,
     decide,
 )
-from broker.domain.model import Pacticipant, Version
+from broker.domain.model import Environment, Pacticipant, Version
 from broker.services.clock import Clock, system_clock
 from broker.services.comparisons import first_problem, verdict_for
 from broker.services.coverage import coverage_holds
-from broker.services.deployments import live_versions
 from broker.services.governance import Governance
 from broker.services.versions import branch_head
 from broker.services.work import InlineWork, Work
@@ -36,6 +35,7 @@ from broker.storage.interface import (
     Deployments,
     Environments,
     PactAndResult,
+    Selection,
     Storage,
     Transaction,
     Versions,
@@ -117,9 +117,12 @@ class CanIDeployService:
         The first selector is the candidate the sentences speak of.
         """
         async with self._storage.transaction() as tx:
-            if target.kind == "environment" and (
-                target.name is None or await tx.find_environment_by_name(target.name) is None
-            ):
+            environment = (
+                None
+                if target.kind != "environment" or target.name is None
+                else await tx.find_environment_by_name(target.name)
+            )
+            if target.kind == "environment" and environment is None:
                 raise InvalidInputError(
                     "The matrix query is not valid",
                     [FieldError("/environment", f"no environment named {target.name!r}")],
@@ -148,7 +151,7 @@ class CanIDeployService:
                 chosen.setdefault(pacticipant.id, (pacticipant, version))
             gathered = _Gathered(tx, self._clock, self._work)
             for pacticipant, version in chosen.values():
-                await _gather(gathered, pacticipant, version, chosen, target)
+                await _gather(gathered, pacticipant, version, chosen, target, environment)
             first, version = next(iter(chosen.values()))
             decision = decide(
                 Candidate(pacticipant=first.name, version=version.number),
@@ -194,34 +197,63 @@ class _Gathered:
         self.pairings: list[Pairing] = []
         self.facts: dict[Key, _Facts] = {}
 
-    async def pair(
-        self, consumer: Pacticipant, cv: Version, provider: Pacticipant, pv: Version | None
+    async def pair_all(
+        self, planned: list[tuple[Pacticipant, Version, Pacticipant, Version | None]]
     ) -> None:
-        """Add the pact `cv` holds with the provider and `pv`'s newest result of it, if any."""
-        key = (consumer.name, cv.number, provider.name, None if pv is None else pv.number)
-        if key in self.facts:
+        """Add, in order, the pact each `cv` holds with its provider and `pv`'s newest result.
+
+        A fixed number of statements whatever the number of pairs: the pacts and results in
+        one batched read of the maintained facts, the provider versions that published a
+        document in another; only pairs without a replayed result whose provider version
+        published a document read their comparison.
+        """
+        fresh = []
+        for consumer, cv, provider, pv in planned:
+            key = (consumer.name, cv.number, provider.name, None if pv is None else pv.number)
+            if key not in self.facts:
+                fresh.append((key, consumer, cv, provider, pv))
+        if not fresh:
             return
-        found = await self.tx.pact_and_result(cv.id, provider.id, None if pv is None else pv.id)
-        if found is None:
-            return
-        self.facts[key] = _Facts(consumer, cv, provider, pv, found)
-        verified = None
-        because = None
-        if found.verification_id is not None and found.success is not None:
-            verified = Verified(id=found.verification_id, success=found.success)
-        elif pv is not None:
-            verified, because = await self._bidirectional(found, provider, pv)
-        self.pairings.append(
-            Pairing(
-                consumer=consumer.name,
-                consumer_version=cv.number,
-                provider=provider.name,
-                provider_version=None if pv is None else pv.number,
-                pact_sha=found.sha,
-                verification=verified,
-                unverified_because=because,
-            )
+        found_all = await self.tx.pacts_and_results(
+            [
+                (cv.id, provider.id, None if pv is None else pv.id)
+                for _, _, cv, provider, pv in fresh
+            ]
         )
+        unverified = {
+            pv.id
+            for _, _, cv, provider, pv in fresh
+            if pv is not None
+            and (found := found_all.get((cv.id, provider.id, pv.id))) is not None
+            and found.verification_id is None
+        }
+        documented = (
+            await self.tx.contract_published_by(sorted(unverified)) if unverified else set()
+        )
+        for key, consumer, cv, provider, pv in fresh:
+            if key in self.facts:
+                continue
+            found = found_all.get((cv.id, provider.id, None if pv is None else pv.id))
+            if found is None:
+                continue
+            self.facts[key] = _Facts(consumer, cv, provider, pv, found)
+            verified = None
+            because = None
+            if found.verification_id is not None and found.success is not None:
+                verified = Verified(id=found.verification_id, success=found.success)
+            elif pv is not None and pv.id in documented:
+                verified, because = await self._bidirectional(found, provider, pv)
+            self.pairings.append(
+                Pairing(
+                    consumer=consumer.name,
+                    consumer_version=cv.number,
+                    provider=provider.name,
+                    provider_version=None if pv is None else pv.number,
+                    pact_sha=found.sha,
+                    verification=verified,
+                    unverified_because=because,
+                )
+            )
 
     async def _bidirectional(
         self, found: PactAndResult, provider: Pacticipant, pv: Version
@@ -246,40 +278,51 @@ class _Gathered:
         return verified, None
 
 
-async def _gather(
+async def _gather(  # noqa: PLR0917 - the selection and where it goes
     gathered: _Gathered,
     pacticipant: Pacticipant,
     version: Version,
     chosen: dict[int, tuple[Pacticipant, Version]],
     target: Target,
+    environment: Environment | None,
 ) -> None:
-    """Pair one selected version with the other side of each of its integrations."""
+    """Pair one selected version with the other side of each of its integrations.
+
+    The pairs are planned first (the other sides' pacticipants and live versions read in
+    batches), then read at once, in the order they were always judged in.
+    """
     tx = gathered.tx
     # As a consumer: the providers this version published pacts with (required).
-    for publication in await tx.publications_of_consumer_version(version.id):
+    publications = await tx.publications_of_consumer_version(version.id)
+    # As a provider: the consumers with pacts against it, at their versions in the target.
+    latest = await tx.latest_publications(pacticipant.id)
+    others: list[int] = []
+    if target.kind != "versions":
+        others = [p.provider_id for p in publications if p.provider_id not in chosen]
+        others += [p.consumer_id for p in latest if p.consumer_id not in chosen]
+    found = {p.id: p for p in await tx.pacticipants_by_ids(sorted(set(others)))} if others else {}
+    live = await _live_of(tx, [found[i] for i in dict.fromkeys(others)], target, environment)
+    planned: list[tuple[Pacticipant, Version, Pacticipant, Version | None]] = []
+    for publication in publications:
         if publication.provider_id in chosen:
             selected, pv = chosen[publication.provider_id]
-            await gathered.pair(pacticipant, version, selected, pv)
+            planned.append((pacticipant, version, selected, pv))
             continue
         if target.kind == "versions":
             continue
-        provider = await tx.find_pacticipant_by_id(publication.provider_id)
-        assert provider is not None, "kept by foreign keys"
-        live: list[Version | None] = list(await _live(tx, provider, target))
-        for live_version in live or [None]:
-            await gathered.pair(pacticipant, version, provider, live_version)
-    # As a provider: the consumers with pacts against it, at their versions in the target.
-    for latest in await tx.latest_publications(pacticipant.id):
-        if latest.consumer_id in chosen:
-            selected, cv = chosen[latest.consumer_id]
-            await gathered.pair(selected, cv, pacticipant, version)
+        provider = found[publication.provider_id]
+        live_versions_: list[Version | None] = list(live.get(provider.id, []))
+        planned += [(pacticipant, version, provider, v) for v in live_versions_ or [None]]
+    for publication in latest:
+        if publication.consumer_id in chosen:
+            selected, cv = chosen[publication.consumer_id]
+            planned.append((selected, cv, pacticipant, version))
             continue
         if target.kind == "versions":
             continue
-        consumer = await tx.find_pacticipant_by_id(latest.consumer_id)
-        assert consumer is not None, "kept by foreign keys"
-        for cv in await _live(tx, consumer, target):
-            await gathered.pair(consumer, cv, pacticipant, version)
+        consumer = found[publication.consumer_id]
+        planned += [(consumer, cv, pacticipant, version) for cv in live.get(consumer.id, [])]
+    await gathered.pair_all(planned)
 
 
 def _rows(decision: Decision, facts: dict[Key, _Facts]) -> list[MatrixRow]:
@@ -309,7 +352,7 @@ def _rows(decision: Decision, facts: dict[Key, _Facts]) -> list[MatrixRow]:
     return rows
 
 
-class _TargetReads(Deployments, Environments, Versions, Protocol):
+class _TargetReads(Deployments, Environments, Selection, Versions, Protocol):
     """What finding the versions a target selects reads."""
 
 
@@ -337,14 +380,30 @@ def _describe(s: VersionSelector) -> str:
     return "latest"
 
 
-async def _live(tx: _TargetReads, pacticipant: Pacticipant, target: Target) -> list[Version]:
-    """Every version of the pacticipant the target selects (all of them in an environment)."""
+async def _live_of(
+    tx: _TargetReads,
+    pacticipants: list[Pacticipant],
+    target: Target,
+    environment: Environment | None,
+) -> dict[int, list[Version]]:
+    """Per pacticipant, every version of it the target selects (all of them in an environment).
+
+    An environment's are one read of the maintained live versions for all the pacticipants.
+    """
+    if not pacticipants or target.kind == "versions":
+        return {}
     if target.kind == "environment":
-        assert target.name is not None
-        environment = await tx.find_environment_by_name(target.name)
-        return (
-            [] if environment is None else await live_versions(tx, pacticipant.id, environment.uuid)
-        )
+        if environment is None:
+            return {}
+        return await tx.live_in_environment(environment.uuid, [p.id for p in pacticipants])
+    found: dict[int, list[Version]] = {}
+    for pacticipant in pacticipants:
+        found[pacticipant.id] = await _live(tx, pacticipant, target)
+    return found
+
+
+async def _live(tx: _TargetReads, pacticipant: Pacticipant, target: Target) -> list[Version]:
+    """Every version of the pacticipant a tag, main-branch or latest target selects."""
     if target.kind == "tag":
         tagged = await tx.latest_version(pacticipant.id, target.name)
         return [tagged] if tagged else []

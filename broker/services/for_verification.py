@@ -16,10 +16,9 @@ from typing import Protocol
 import msgspec
 
 from broker.domain.errors import InvalidInputError
-from broker.domain.model import Pacticipant, PactPublication, Version
+from broker.domain.model import Environment, Pacticipant, PactPublication, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
 from broker.services.contracts import Pact
-from broker.services.deployments import live_versions
 from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import branch_head
@@ -105,23 +104,29 @@ class ForVerificationService:
                 problems.append(FieldError("/providerVersionBranch", "must not be blank"))
             if problems:
                 raise InvalidInputError("The consumer version selectors are not valid", problems)
-            consumers = []
-            for publication in await tx.latest_publications(provider.id):
-                consumer = await tx.find_pacticipant_by_id(publication.consumer_id)
-                assert consumer is not None
-                consumers.append(consumer)
+            latest = await tx.latest_publications(provider.id)
+            named = {
+                p.id: p
+                for p in await tx.pacticipants_by_ids(sorted({p.consumer_id for p in latest}))
+            }
+            consumers = [named[publication.consumer_id] for publication in latest]
+            known = _Prefetched(tx, provider, {p.consumer_id: p for p in latest})
             selectors = request.selectors or DEFAULT_SELECTORS
             chosen: list[tuple[Pacticipant, Version, str]] = []
             for selector in selectors:
                 reason = describe(selector, request.provider_branch)
-                for consumer in consumers:
-                    if selector.consumer is not None and selector.consumer != consumer.name:
-                        continue
+                wanted = [
+                    consumer
+                    for consumer in consumers
+                    if selector.consumer is None or selector.consumer == consumer.name
+                ]
+                await known.load(selector, wanted, request, environments)
+                for consumer in wanted:
                     versions = await self._versions(
                         tx,
+                        known,
                         selector,
                         consumer,
-                        provider,
                         request,
                         environments,
                         bool(request.selectors),
@@ -191,12 +196,25 @@ class ForVerificationService:
         assert request.include_wip_pacts_since is not None
         since = request.include_wip_pacts_since
         by_id = {c.id: c for c in consumers}
+        # With a provider branch, the contents it verified are left out as they are read (a
+        # probe of the maintained facts per content), so only the unverified candidates are
+        # read in full. A branch not created yet verified nothing.
+        branch = (
+            await tx.find_branch(provider.id, request.provider_branch)
+            if request.provider_branch
+            else None
+        )
+        unverified_on = None if branch is None else (branch.id, branch.created_at)
         candidates = [
             (f"work in progress: latest version from branch {name}", publication)
-            for name, publication in await tx.branch_head_pacts(provider.id, since)
+            for name, publication in await tx.branch_head_pacts(
+                provider.id, since, unverified_on=unverified_on
+            )
         ] + [
             (f"work in progress: latest version with tag {name}", publication)
-            for name, publication in await tx.tag_head_pacts(provider.id, since)
+            for name, publication in await tx.tag_head_pacts(
+                provider.id, since, unverified_on=unverified_on
+            )
         ]
         candidates = [
             (reason, p)
@@ -219,7 +237,9 @@ class ForVerificationService:
             )
         ordered = sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id))
         if request.provider_branch:
-            unverified = await _not_verified_on_branch(tx, provider, ordered, request)
+            # The candidates were read without the contents a version of the branch verified
+            # (outside WIP), or that a success verified before the branch was created.
+            unverified = [(entry, f"on branch '{request.provider_branch}'") for entry in ordered]
         else:
             unverified = await _not_verified_with_tags(tx, ordered, request)
         reasons = dict(unverified)
@@ -240,16 +260,16 @@ class ForVerificationService:
     async def _versions(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per row of §7.3
         self,
         tx: _Roles,
+        known: _Prefetched,
         s: Selector,
         consumer: Pacticipant,
-        provider: Pacticipant,
         request: VerificationRequest,
-        environments: Mapping[str, object],
+        environments: Mapping[str, Environment],
         explicit: bool,
     ) -> list[Version]:
         if s.main_branch:
             if consumer.main_branch is not None:
-                head = await branch_head(tx, consumer, consumer.main_branch)
+                head = await known.head(consumer, consumer.main_branch)
                 if head is not None or explicit:
                     return [head] if head else []
                 tagged = await tx.latest_version(consumer.id, consumer.main_branch)
@@ -258,36 +278,30 @@ class ForVerificationService:
             if explicit:
                 return []
             # The defaults fall back to the consumer's latest pact (§7.3, last row).
-            latest = await tx.latest_publication(consumer.id, provider.id)
-            found = (
-                None if latest is None else await tx.find_version_by_id(latest.consumer_version_id)
-            )
-            return [found] if found else []
+            return await known.latest_version(consumer)
         if s.branch is not None or s.matching_branch:
             name = s.branch if s.branch is not None else request.provider_branch
             assert name is not None  # validated: matchingBranch needs providerVersionBranch
-            head = await branch_head(tx, consumer, name)
-            if head is not None and await tx.find_publication(head.id, provider.id):
+            head = await known.head(consumer, name)
+            if head is not None and await known.publication(head.id):
                 return [head]
             if s.fallback_branch:
-                fallback = await branch_head(tx, consumer, s.fallback_branch)
+                fallback = await known.head(consumer, s.fallback_branch)
                 return [fallback] if fallback else []
             return []
         if s.tag is not None:
             if not s.latest:
                 return await tx.versions_with_tag(consumer.id, s.tag)
             tagged = await tx.latest_version(consumer.id, s.tag)
-            if tagged is not None and await tx.find_publication(tagged.id, provider.id):
+            if tagged is not None and await known.publication(tagged.id):
                 return [tagged]
             if s.fallback_tag:
                 fallback = await tx.latest_version(consumer.id, s.fallback_tag)
                 return [fallback] if fallback else []
             return []
         if s.uses_environments:
-            return await _live_versions(tx, s, consumer, environments)
-        latest = await tx.latest_publication(consumer.id, provider.id)
-        found = None if latest is None else await tx.find_version_by_id(latest.consumer_version_id)
-        return [found] if found else []
+            return await _live_versions(known, s, consumer, environments)
+        return await known.latest_version(consumer)
 
     async def _results(
         self,
@@ -322,29 +336,6 @@ class ForVerificationService:
         ]
 
 
-async def _not_verified_on_branch(
-    tx: _Roles, provider: Pacticipant, entries: list[_Entry], request: VerificationRequest
-) -> list[tuple[_Entry, str]]:
-    """The entries no version of the provider branch verified, nor any before it existed."""
-    assert request.provider_branch
-    name = request.provider_branch
-    branch = await tx.find_branch(provider.id, name)
-    facts = await tx.success_facts(
-        sorted({e.publication.pact_version_id for e in entries}),
-        None if branch is None else branch.id,
-        count_wip=False,
-    )
-    unverified = []
-    for entry in entries:
-        on_branch, first_success = facts.get(entry.publication.pact_version_id, (False, None))
-        before_branch = (
-            branch is not None and first_success is not None and first_success < branch.created_at
-        )
-        if not (on_branch or before_branch):
-            unverified.append((entry, f"on branch '{name}'"))
-    return unverified
-
-
 async def _not_verified_with_tags(
     tx: Selection, entries: list[_Entry], request: VerificationRequest
 ) -> list[tuple[_Entry, str]]:
@@ -362,21 +353,146 @@ async def _not_verified_with_tags(
     return unverified
 
 
-async def _live_versions(
-    tx: _Roles, s: Selector, consumer: Pacticipant, environments: Mapping[str, object]
-) -> list[Version]:
-    names = [s.environment] if s.environment is not None else sorted(environments)
+def _live_kinds(s: Selector) -> tuple[bool, bool]:
+    """Whether an environment selector takes deployed versions, and released ones."""
     deployed = bool(s.deployed or s.deployed_or_released or (s.environment and not s.released))
     released = bool(s.released or s.deployed_or_released or (s.environment and not s.deployed))
+    return deployed, released
+
+
+def _environment_names(s: Selector, environments: Mapping[str, Environment]) -> list[str]:
+    return [s.environment] if s.environment is not None else sorted(environments)
+
+
+async def _live_versions(
+    known: _Prefetched, s: Selector, consumer: Pacticipant, environments: Mapping[str, Environment]
+) -> list[Version]:
+    deployed, released = _live_kinds(s)
     versions: dict[int, Version] = {}
-    for name in names:
-        environment = await tx.find_environment_by_name(name)
+    for name in _environment_names(s, environments):
+        environment = environments.get(name)
         if environment is not None:
-            for version in await live_versions(
-                tx, consumer.id, environment.uuid, deployed=deployed, released=released
-            ):
+            for version in await known.live(environment, deployed, released, consumer):
                 versions.setdefault(version.id, version)
     return list(versions.values())
+
+
+class _Prefetched:
+    """What the selectors read, read for every consumer at once: a statement per selector kind.
+
+    `load` reads, before a selector is applied to each consumer, what it will ask of all of
+    them (branch heads, the pacts those hold, live versions, the latest pacts' versions); a
+    question nothing answered yet (a fallback branch's head) is read on its own, as before.
+    """
+
+    def __init__(
+        self, tx: _Roles, provider: Pacticipant, latest: dict[int, PactPublication]
+    ) -> None:
+        self._tx = tx
+        self._provider = provider
+        self._latest = latest
+        self._heads: dict[tuple[int, str], Version | None] = {}
+        self._held: dict[int, PactPublication | None] = {}
+        self._live: dict[tuple[str, bool, bool, int], list[Version]] = {}
+        self._versions: dict[int, Version | None] = {}
+
+    async def load(
+        self,
+        s: Selector,
+        consumers: list[Pacticipant],
+        request: VerificationRequest,
+        environments: Mapping[str, Environment],
+    ) -> None:
+        if not consumers:
+            return
+        if s.main_branch:
+            names = {c.main_branch for c in consumers if c.main_branch is not None}
+            await self._load_heads(consumers, sorted(names))
+        elif s.branch is not None or s.matching_branch:
+            name = s.branch if s.branch is not None else request.provider_branch
+            assert name is not None  # validated: matchingBranch needs providerVersionBranch
+            await self._load_heads(consumers, [name])
+            heads = [self._heads[(c.id, name)] for c in consumers]
+            await self._load_held([head.id for head in heads if head is not None])
+            if s.fallback_branch:
+                await self._load_heads(consumers, [s.fallback_branch])
+        elif s.tag is None and s.uses_environments:
+            deployed, released = _live_kinds(s)
+            for name in _environment_names(s, environments):
+                if name in environments:
+                    await self._load_live(environments[name], deployed, released, consumers)
+        elif s.tag is None:
+            await self._load_versions(
+                [self._latest[c.id].consumer_version_id for c in consumers if c.id in self._latest]
+            )
+
+    async def _load_heads(self, consumers: list[Pacticipant], names: list[str]) -> None:
+        found = await self._tx.branch_heads([c.id for c in consumers], names)
+        for consumer in consumers:
+            for name in names:
+                self._heads[(consumer.id, name)] = found.get((consumer.id, name))
+
+    async def _load_held(self, version_ids: list[int]) -> None:
+        if not version_ids:
+            return
+        held = {
+            p.consumer_version_id: p
+            for p in await self._tx.publications_of_versions(version_ids, self._provider.id)
+        }
+        for version_id in version_ids:
+            self._held[version_id] = held.get(version_id)
+
+    async def _load_live(
+        self,
+        environment: Environment,
+        deployed: bool,
+        released: bool,
+        consumers: list[Pacticipant],
+    ) -> None:
+        live = await self._tx.live_in_environment(
+            environment.uuid, [c.id for c in consumers], deployed=deployed, released=released
+        )
+        for consumer in consumers:
+            key = (environment.uuid, deployed, released, consumer.id)
+            self._live[key] = live.get(consumer.id, [])
+
+    async def _load_versions(self, ids: list[int]) -> None:
+        found = {v.id: v for v in await self._tx.versions_by_ids(ids)} if ids else {}
+        for version_id in ids:
+            self._versions[version_id] = found.get(version_id)
+
+    async def head(self, consumer: Pacticipant, name: str) -> Version | None:
+        """The head of a branch of the consumer."""
+        if (consumer.id, name) not in self._heads:
+            self._heads[(consumer.id, name)] = await branch_head(self._tx, consumer, name)
+        return self._heads[(consumer.id, name)]
+
+    async def publication(self, consumer_version_id: int) -> PactPublication | None:
+        """The pact a consumer version holds with the provider."""
+        if consumer_version_id not in self._held:
+            self._held[consumer_version_id] = await self._tx.find_publication(
+                consumer_version_id, self._provider.id
+            )
+        return self._held[consumer_version_id]
+
+    async def latest_version(self, consumer: Pacticipant) -> list[Version]:
+        """The consumer version of the consumer's latest pact with the provider."""
+        latest = self._latest.get(consumer.id)
+        if latest is None:
+            return []
+        if latest.consumer_version_id not in self._versions:
+            await self._load_versions([latest.consumer_version_id])
+        found = self._versions[latest.consumer_version_id]
+        return [found] if found else []
+
+    async def live(
+        self, environment: Environment, deployed: bool, released: bool, consumer: Pacticipant
+    ) -> list[Version]:
+        """The consumer's versions live in an environment."""
+        key = (environment.uuid, deployed, released, consumer.id)
+        if key not in self._live:
+            await self._load_live(environment, deployed, released, [consumer])
+        return self._live[key]
 
 
 async def _pending(

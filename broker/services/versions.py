@@ -71,8 +71,7 @@ async def head_of(tx: Versions, branch: Branch) -> Version | None:
 
 async def branch_head(tx: Versions, pacticipant: Pacticipant, branch_name: str) -> Version | None:
     """The head of the pacticipant's branch, or None when the branch is unknown or empty."""
-    branch = await tx.find_branch(pacticipant.id, branch_name)
-    return None if branch is None else await head_of(tx, branch)
+    return await tx.find_branch_head(pacticipant.id, branch_name)
 
 
 async def detect_main_branch(

@@ -343,6 +343,10 @@ class Versions(Protocol):
         """A branch of the pacticipant by name."""
         ...
 
+    async def find_branch_head(self, pacticipant_id: int, name: str) -> Version | None:
+        """The version added last to a branch of the pacticipant; None for no such branch."""
+        ...
+
     async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
         """Create a branch."""
         ...
@@ -773,13 +777,19 @@ class Selection(Protocol):
         ...
 
     async def tag_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         """Work-in-progress candidates: (tag name, pact) of each consumer tag's latest version.
 
         For every tag of every consumer of the provider, the pact its newest version with that
-        tag holds with the provider, when published at or after `since`; by consumer then
-        version.
+        tag holds with the provider, when published at or after `since`; by consumer, version
+        then tag. With `unverified_on` (a provider branch's id and creation time), pacts whose
+        content a version of that branch verified successfully outside WIP, or that had such a
+        result before the branch was created, are left out.
         """
         ...
 
@@ -802,6 +812,45 @@ class Selection(Protocol):
         """
         ...
 
+    async def pacts_and_results(
+        self, pairs: Sequence[tuple[int, int, int | None]]
+    ) -> dict[tuple[int, int, int | None], PactAndResult]:
+        """`pact_and_result` for many (consumer version, provider, provider version) at once.
+
+        Pairs without a pact are left out; read from the maintained newest result of each
+        (content, provider version), in a fixed number of statements.
+        """
+        ...
+
+    async def live_in_environment(
+        self,
+        environment_uuid: str,
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[int, list[Version]]:
+        """Per pacticipant, its versions currently deployed and/or supported in an environment.
+
+        In the order `services.deployments.live_versions` gives (deployed ones by their first
+        current deployment record, then released ones by their release record); pacticipants
+        with none are left out. One statement over the maintained `environment_versions`.
+        """
+        ...
+
+    async def branch_heads(
+        self, pacticipant_ids: Sequence[int], names: Sequence[str]
+    ) -> dict[tuple[int, str], Version]:
+        """The heads of the branches with these names of these pacticipants, in one statement.
+
+        Keyed by (pacticipant id, branch name); unknown or empty branches are left out.
+        """
+        ...
+
+    async def contract_published_by(self, provider_version_ids: Sequence[int]) -> set[int]:
+        """Which of these provider versions published an OpenAPI document."""
+        ...
+
     async def success_facts(
         self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
@@ -815,12 +864,17 @@ class Selection(Protocol):
         ...
 
     async def branch_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         """Work-in-progress candidates: (branch name, pact) of consumer branch heads.
 
         Every head of a branch of the provider's consumers that holds a pact with it published
-        at or after `since`, by consumer then version.
+        at or after `since`, by consumer, version then branch; `unverified_on` as for
+        `tag_head_pacts`.
         """
         ...
 

@@ -37,24 +37,49 @@ def padded(ids: Sequence[int]) -> Sequence[int]:
     return ids or (0,)
 
 
-# For each pact content: has a version of the provider branch verified it successfully, and
+# For each pact content: has a version of the provider branch verified it successfully (the
+# maintained `verified_on_branch` rows, migration 0019: one primary-key probe per content), and
 # when was its first successful result? `{wip}` is empty (pending status counts every success)
-# or leaves out results of WIP verifications (for WIP selection). The EXISTS walks the
-# content's results, probing the branch for each, and stops at the first on the branch (driving
-# it from the branch's versions instead, as SQLite chose for a join, probed thousands of rows
-# for a content the branch never verified); the first success walks the results in id (time)
-# order and stops at the first.
+# or leaves out results of WIP verifications (for WIP selection). The first success walks the
+# content's results in id (time) order through `verifications_by_pact_version` and stops at the
+# first.
 _SUCCESS_FACTS = (
     "SELECT pv.id AS pact_version_id,"
-    " EXISTS (SELECT 1 FROM verifications v"
-    "   WHERE v.pact_version_id = pv.id AND v.success {wip} AND EXISTS ("
-    "     SELECT 1 FROM branch_versions bv"
-    "     WHERE bv.version_id = v.provider_version_id AND bv.branch_id = ?)) AS on_branch,"
+    " EXISTS (SELECT 1 FROM verified_on_branch f"
+    "   WHERE f.pact_version_id = pv.id AND f.branch_id = ? {branch_wip}) AS on_branch,"
     " (SELECT v.created_at FROM verifications v"
     "   WHERE v.pact_version_id = pv.id AND v.success {wip}"
     "   ORDER BY v.id LIMIT 1) AS first_success_at"
     " FROM pact_versions pv WHERE pv.id IN {ids}"
 )
+
+# The versions live in an environment, from the maintained `environment_versions` rows
+# (migration 0019), in the order `live_versions` reads the records: deployed ones by their first
+# current deployment, then released ones by their release.
+_LIVE = (
+    "SELECT ev.deployment_id, ev.release_id, v.* FROM environment_versions ev"
+    " JOIN versions v ON v.id = ev.version_id"
+    " WHERE ev.environment_uuid = ? AND ev.pacticipant_id IN {ids}"
+)
+
+
+def _unverified(
+    unverified_on: tuple[int, datetime] | None, content: str = "pp.pact_version_id"
+) -> str:
+    """WIP candidates only: leave out contents the provider branch verified (outside WIP).
+
+    Per candidate content, a primary-key probe of the maintained `verified_on_branch` rows,
+    then (for the few left) whether a successful non-WIP result came before the branch.
+    """
+    if unverified_on is None:
+        return ""
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM verified_on_branch f"  # noqa: S608 - a column name
+        f"  WHERE f.pact_version_id = {content} AND f.branch_id = ? AND NOT f.wip)"
+        " AND NOT EXISTS (SELECT 1 FROM verifications v"
+        f"  WHERE v.pact_version_id = {content} AND v.success AND NOT v.wip"
+        "  AND v.created_at < ?)"
+    )
 
 
 class SelectionRows:
@@ -148,53 +173,171 @@ class SelectionRows:
     async def success_facts(
         self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
-        sql = _SUCCESS_FACTS.replace("{wip}", "" if count_wip else "AND NOT v.wip")
+        sql = _SUCCESS_FACTS.replace("{wip}", "" if count_wip else "AND NOT v.wip").replace(
+            "{branch_wip}", "" if count_wip else "AND NOT f.wip"
+        )
         rows = await self._by_ids(sql, pact_version_ids, branch_id or 0)
         return {
             r["pact_version_id"]: (bool(r["on_branch"]), optional_moment(r["first_success_at"]))
             for r in rows
         }
 
+    async def pacts_and_results(
+        self, pairs: Sequence[tuple[int, int, int | None]]
+    ) -> dict[tuple[int, int, int | None], PactAndResult]:
+        # Two statements for any number of pairs: the publications of the consumer versions
+        # (unique index on (consumer_version_id, provider_id)), then the maintained newest
+        # result of each (content, provider version) among them (primary-key probes).
+        if not pairs:
+            return {}
+        held = {
+            (r["consumer_version_id"], r["provider_id"]): r
+            for r in await self._by_ids(
+                "SELECT pp.consumer_version_id, pp.provider_id, pp.pact_version_id,"
+                " pp.created_at, pv.sha FROM pact_publications pp"
+                " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
+                " WHERE pp.consumer_version_id IN {ids}",
+                sorted({consumer_version for consumer_version, _, _ in pairs}),
+            )
+        }
+        contents = sorted({row["pact_version_id"] for row in held.values()})
+        providers = sorted({pv for _, _, pv in pairs if pv is not None})
+        newest: dict[tuple[int, int], Row] = {}
+        if contents and providers:
+            for chunk in chunks(providers):
+                for row in await self._by_ids(
+                    "SELECT * FROM latest_verifications"  # noqa: S608 - placeholders only
+                    f" WHERE provider_version_id IN {in_list(len(chunk))}"
+                    " AND pact_version_id IN {ids}",
+                    contents,
+                    *chunk,
+                ):
+                    newest[(row["pact_version_id"], row["provider_version_id"])] = row
+        found = {}
+        for consumer_version, provider, provider_version in pairs:
+            pact = held.get((consumer_version, provider))
+            if pact is None:
+                continue
+            result = (
+                None
+                if provider_version is None
+                else newest.get((pact["pact_version_id"], provider_version))
+            )
+            found[(consumer_version, provider, provider_version)] = PactAndResult(
+                pact["sha"],
+                pact["pact_version_id"],
+                moment(pact["created_at"]),
+                None if result is None else result["verification_id"],
+                None if result is None else bool(result["success"]),
+                None if result is None else moment(result["created_at"]),
+            )
+        return found
+
+    async def live_in_environment(
+        self,
+        environment_uuid: str,
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[int, list[Version]]:
+        rows = await self._by_ids(_LIVE, pacticipant_ids, environment_uuid)
+        keyed: list[tuple[int, int, Row]] = []
+        for row in rows:
+            if deployed and row["deployment_id"] is not None:
+                keyed.append((0, row["deployment_id"], row))
+            elif released and row["release_id"] is not None:
+                keyed.append((1, row["release_id"], row))
+        found: dict[int, list[Version]] = {}
+        for _, _, row in sorted(keyed, key=lambda k: (k[0], k[1])):
+            found.setdefault(row["pacticipant_id"], []).append(to_version(row))
+        return found
+
+    async def branch_heads(
+        self, pacticipant_ids: Sequence[int], names: Sequence[str]
+    ) -> dict[tuple[int, str], Version]:
+        if not pacticipant_ids or not names:
+            return {}
+        rows = await self._by_ids(
+            "SELECT b.name AS branch_name, v.* FROM branches b"  # noqa: S608 - placeholders only
+            " JOIN versions v ON v.id = b.head_version_id"
+            f" WHERE b.name IN {in_list(len(names))} AND b.pacticipant_id IN {{ids}}",
+            pacticipant_ids,
+            *names,
+        )
+        return {(r["pacticipant_id"], r["branch_name"]): to_version(r) for r in rows}
+
+    async def contract_published_by(self, provider_version_ids: Sequence[int]) -> set[int]:
+        rows = await self._by_ids(
+            "SELECT provider_version_id FROM provider_contract_publications"
+            " WHERE provider_version_id IN {ids}",
+            provider_version_ids,
+        )
+        return {r["provider_version_id"] for r in rows}
+
     async def branch_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         # Work in progress candidates: the pact each branch head of each consumer of the
-        # provider holds with it, when published since a moment. The head of a branch is its
-        # version added last, kept on the branch row by triggers (migration 0005).
+        # provider holds with it, when published since a moment. Read from the window of the
+        # maintained `branch_head_publications` (migration 0020), not every branch ever made:
+        # the window's distinct contents first, from the index alone, then (with
+        # `unverified_on`) a probe of the facts per content, and only the heads holding a
+        # content left are joined to their publications and branches.
+        window = (
+            "SELECT h.branch_id, h.consumer_version_id, h.pact_version_id"
+            " FROM branch_head_publications h WHERE h.provider_id = ? AND h.created_at >= ?"
+        )
         rows = await self._db.fetch(
-            "SELECT b.name AS branch_name, pp.* FROM integrations i"
-            " JOIN branches b ON b.pacticipant_id = i.consumer_id"
+            f"WITH candidates AS MATERIALIZED ({window}),"  # noqa: S608 - fixed fragments
+            " contents AS MATERIALIZED (SELECT c.id FROM"
+            "  (SELECT DISTINCT pact_version_id AS id FROM candidates) c"
+            "  WHERE true" + _unverified(unverified_on, "c.id") + ")"
+            " SELECT b.name AS branch_name, pp.* FROM candidates h"
+            " JOIN contents ON contents.id = h.pact_version_id"
+            " JOIN branches b ON b.id = h.branch_id"
             " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = b.head_version_id AND pp.provider_id = i.provider_id"
-            " WHERE i.provider_id = ? AND pp.created_at >= ?"
-            " ORDER BY pp.consumer_id, pp.consumer_version_id",
+            "  ON pp.consumer_version_id = h.consumer_version_id AND pp.provider_id = ?"
+            " ORDER BY pp.consumer_id, pp.consumer_version_id, b.name",
             provider_id,
             self._db.time(since),
+            *self._unverified_args(unverified_on),
+            provider_id,
         )
         return [(r["branch_name"], publication(r)) for r in rows]
 
     async def tag_head_pacts(
-        self, provider_id: int, since: datetime
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
         # The pact the latest version with each tag of each consumer of the provider holds with
-        # it, when published since a moment (WIP candidates from consumer tags).
+        # it, when published since a moment (WIP candidates from consumer tags): the newest
+        # tagged versions are kept in `tag_heads` by triggers (migration 0020).
         rows = await self._db.fetch(
-            "SELECT latest.name AS tag_name, pp.* FROM ("
-            "  SELECT v.pacticipant_id, t.name, max(t.version_id) AS version_id"
-            "  FROM tags t JOIN versions v ON v.id = t.version_id"
-            "  WHERE v.pacticipant_id IN (SELECT consumer_id FROM integrations"
-            " WHERE provider_id = ?)"
-            "  GROUP BY v.pacticipant_id, t.name"
-            " ) latest"
+            "SELECT th.name AS tag_name, pp.* FROM integrations i"  # noqa: S608 - fixed fragments
+            " JOIN tag_heads th ON th.pacticipant_id = i.consumer_id"
             " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = latest.version_id AND pp.provider_id = ?"
-            " WHERE pp.created_at >= ?"
-            " ORDER BY pp.consumer_id, pp.consumer_version_id",
-            provider_id,
+            "  ON pp.consumer_version_id = th.version_id AND pp.provider_id = i.provider_id"
+            " WHERE i.provider_id = ? AND pp.created_at >= ?"
+            + _unverified(unverified_on)
+            + " ORDER BY pp.consumer_id, pp.consumer_version_id, th.name",
             provider_id,
             self._db.time(since),
+            *self._unverified_args(unverified_on),
         )
         return [(r["tag_name"], publication(r)) for r in rows]
+
+    def _unverified_args(self, unverified_on: tuple[int, datetime] | None) -> list[object]:
+        if unverified_on is None:
+            return []
+        return [unverified_on[0], self._db.time(unverified_on[1])]
 
     async def tags_that_verified(
         self, pact_version_ids: Sequence[int], tags: Sequence[str]

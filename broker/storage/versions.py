@@ -114,6 +114,16 @@ class VersionRows:
         )
         return None if row is None else record(Branch, row)
 
+    async def find_branch_head(self, pacticipant_id: int, name: str) -> Version | None:
+        # The head kept on the branch row by triggers (migration 0005): one statement.
+        row = await self._db.fetchrow(
+            "SELECT v.* FROM branches b JOIN versions v ON v.id = b.head_version_id"
+            " WHERE b.pacticipant_id = ? AND b.name = ?",
+            pacticipant_id,
+            name,
+        )
+        return None if row is None else to_version(row)
+
     async def insert_branch(self, pacticipant_id: int, name: str, now: datetime) -> Branch:
         row = await self._db.insert(
             "INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?) RETURNING *",

@@ -207,6 +207,26 @@ async def test_wip_pacts_are_branch_heads_not_yet_verified_on_the_provider_branc
     assert "includeWipPactsSince" in bad.json()["errors"]
 
 
+async def test_a_wip_candidate_verified_before_the_provider_branch_existed_is_not_wip(
+    client: Client,
+) -> None:
+    # §7.6: a success from before the provider branch was created counts for that branch.
+    await publish(client, "Web", "1", "a", branch="main")
+    await publish(client, "Web", "2", "b", branch="feature-x")
+    await publish(client, "Web", "3", "c", branch="feature-y")
+    pact_url = (await client.get("/pacts/provider/Orders/consumer/Web/version/2")).json()
+    plain = pact_url["_links"]["pb:publish-verification-results"]["href"].removeprefix(BASE)
+    await client.post(plain, json={"success": True, "providerApplicationVersion": "p0"})
+    await client.put("/pacticipants/Orders/branches/main/versions/p1", json={})
+    request = {"providerVersionBranch": "main", "includeWipPactsSince": "2020-01-01"}
+    entries = await select(client, {"mainBranch": True}, **request)
+    assert who(entries) == ["Pact between Web (1) and Orders", "Pact between Web (3) and Orders"]
+    assert entries[1]["verificationProperties"]["wip"] is True
+    # A branch not created yet has verified nothing: every head is work in progress.
+    later = {**request, "providerVersionBranch": "release"}
+    assert len(await select(client, {"mainBranch": True}, **later)) == 3
+
+
 async def test_the_deprecated_get_form_takes_its_selectors_from_the_query(client: Client) -> None:
     """§7.7: snake_case, Rack-nested query parameters, as pact-js 9 and the Ruby verifier send."""
     await publish(client, "Web", "1", "a", branch="main", tags=["prod"])

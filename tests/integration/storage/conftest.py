@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,12 @@ async def environment(storage: Storage, now: datetime) -> Environment:
                 updated_at=now,
             )
         )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each backend, not migrated (for `benchmarks/history.py`)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.db'}"
+    url: str = request.getfixturevalue("empty_postgres_database_url")
+    return url

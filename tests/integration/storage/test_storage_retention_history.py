@@ -34,15 +34,6 @@ def history_module() -> ModuleType:
     return module
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def history_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of each backend, not migrated."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'history.db'}"
-    url: str = request.getfixturevalue("empty_postgres_database_url")
-    return url
-
-
 @pytest.fixture
 async def generated(history_url: str) -> AsyncIterator[Storage]:
     """A storage holding the generated history."""
