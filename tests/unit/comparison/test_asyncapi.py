@@ -198,6 +198,8 @@ def test_a_long_chain_of_references_is_refused_not_followed_to_the_stack_limit()
         ({"type": "object", "properties": "x"}, "at payload.properties, 'x' is not of type"),
         ({"type": 5}, "at payload.type"),
         ({"allOf": "x"}, "at payload.allOf"),
+        ({"type": [5]}, "at payload.type"),  # UnknownType, not a TypeError
+        ({"properties": {"id": {"multipleOf": 0}}}, "at payload.properties.id.multipleOf"),
     ],
 )
 def test_a_payload_schema_that_is_not_json_schema_is_named_not_a_crash(

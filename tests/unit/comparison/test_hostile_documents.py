@@ -131,6 +131,10 @@ _NOT_JSON_SCHEMA = [
     {"allOf": "x"},
     {"enum": 3},
     {"type": 5},
+    # jsonschema raises UnknownType and ZeroDivisionError for these, not a TypeError.
+    {"type": [5]},
+    {"type": "foo"},
+    {"properties": {"a": {"multipleOf": 0}}},
 ]
 
 

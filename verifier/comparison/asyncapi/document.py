@@ -30,7 +30,11 @@ from jsonschema import Draft201909Validator  # type: ignore[import-untyped]
 from verifier._errors import SpecError
 from verifier.comparison import schemas
 from verifier.comparison.documents import DocumentError, read_document
-from verifier.comparison.validation import CompiledSchema, SchemaError
+from verifier.comparison.validation import (
+    MALFORMED_SCHEMA_FAULTS,
+    CompiledSchema,
+    SchemaError,
+)
 
 Direction = Literal["request", "response"]
 
@@ -354,7 +358,7 @@ class AsyncApi:
         """
         try:
             return compiled.errors(value)
-        except (AttributeError, TypeError) as error:
+        except MALFORMED_SCHEMA_FAULTS as error:
             meta = Draft201909Validator(Draft201909Validator.META_SCHEMA)
             problem = _first_problem(meta, compiled.root, part)
             if problem is None:
