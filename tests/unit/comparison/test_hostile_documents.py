@@ -212,3 +212,25 @@ def test_an_unexpected_fault_of_a_local_command_suggests_no_flag_it_lacks(
     error = capsys.readouterr().err
     assert "Unexpected error: RuntimeError: boom" in error
     assert "--verbose" not in error
+
+
+@pytest.mark.parametrize("kind", ["yaml", "json"])
+def test_a_number_too_long_for_python_is_the_documents_fault(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PyYAML builds an integer from its 5,000 digits and Python refuses past 4,300: that
+    ValueError was 'Unexpected error' (exit 1) for a spec, an AsyncAPI document or a pact."""
+    digits = "9" * 5000
+    content = (
+        f"asyncapi: 3.0.0\nx-n: {digits}\n"
+        if kind == "yaml"
+        else f'{{"asyncapi": "3.0.0", "x-n": {digits}}}'
+    )
+    with pytest.raises(DocumentError, match="a number of more than 4,300 digits"):
+        read_document(content)
+    spec, pact_file = tmp_path / f"spec.{kind}", tmp_path / "pact.json"
+    spec.write_text(content)
+    pact_file.write_bytes(_PACT)
+    assert main(["compare-spec", str(spec), str(pact_file)]) == 125
+    error = capsys.readouterr().err
+    assert "The spec cannot be read: it holds a number of more than 4,300 digits." in error
