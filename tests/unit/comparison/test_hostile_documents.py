@@ -234,3 +234,18 @@ def test_a_number_too_long_for_python_is_the_documents_fault(
     assert main(["compare-spec", str(spec), str(pact_file)]) == 125
     error = capsys.readouterr().err
     assert "The spec cannot be read: it holds a number of more than 4,300 digits." in error
+
+
+def test_a_file_past_the_size_bound_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files were read whole: `/dev/zero` as a pact took 9 GB in 30 s and never ended."""
+    monkeypatch.setattr("clients.cli.compare.MAX_FILE_BYTES", 1024 * 1024)
+    spec, big = tmp_path / "spec.json", tmp_path / "big.json"
+    spec.write_bytes(_spec_with({"type": "object"}, "3.0.3"))
+    big.write_bytes(b" " * (1024 * 1024) + _PACT)
+    assert main(["compare-spec", str(spec), str(big)]) == 125
+    assert capsys.readouterr().err == f"The pact {big} is larger than 1 MiB.\n"
+    big.write_bytes(b" " * (1024 * 1024) + _spec_with({"type": "object"}, "3.0.3"))
+    assert main(["diff-spec", str(spec), str(big)]) == 125
+    assert capsys.readouterr().err == f"The revision spec {big} is larger than 1 MiB.\n"
