@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
 
+from clients.cli.__main__ import main
 from tests.support.event_consumer import BUGS, PACT, Warehouse, serve
 from verifier._pact import read_pact
 from verifier.events import CHECKS, EventChecker, HttpConsumer, plan
@@ -197,3 +201,60 @@ def test_a_state_nested_too_deeply_is_a_consumer_error(hostile_url: str) -> None
         pytest.raises(ConsumerError, match="the state nests too deeply to be read"),
     ):
         consumer.snapshot()
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """A consumer that acknowledges everything and records the credentials it was sent."""
+
+    protocol_version = "HTTP/1.1"
+    seen: ClassVar[list[str]] = []
+
+    def log_message(self, *_: object) -> None:
+        """Quiet."""
+
+    def _answer(self, body: bytes) -> None:
+        for name in ("Authorization", "Cookie", "Proxy-Authorization"):
+            if self.headers.get(name):
+                self.seen.append(f"{name}: {self.headers[name]}")
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        """Acknowledge a delivery or a reset."""
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self._answer(b"")
+
+    def do_GET(self) -> None:
+        """An empty state, no dead letters."""
+        self._answer(b"[]")
+
+
+def test_event_check_sends_no_broker_credentials_to_the_consumer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PACT_BROKER_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("PACT_BROKER_TOKEN", "broker-secret")
+    monkeypatch.setenv("PACT_BROKER_USERNAME", "user")
+    monkeypatch.setenv("PACT_BROKER_PASSWORD", "broker-password")
+    pact = tmp_path / "pact.json"
+    pact.write_text(json.dumps(PACT))
+    _Recorder.seen.clear()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        code = main([
+            "event-check", "--pact", str(pact), "--consumer-url", f"{url}/messages",
+            "--state-url", f"{url}/state", "--reset-url", f"{url}/reset",
+            "--dead-letter-url", f"{url}/dead-letters", "--broker-token", "flag-secret",
+        ])  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert "12 checks" in capsys.readouterr().out  # every check reached the consumer
+    assert code in {0, 1}
+    assert _Recorder.seen == []
