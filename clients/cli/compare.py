@@ -66,10 +66,23 @@ def register(
     parser.set_defaults(handler=compare_spec, local=True)
 
 
+# Far past any real spec or pact (the broker takes 10 MiB a request; a document past a million
+# nodes is refused anyway), and a bound on what `/dev/zero` or a runaway file costs to read.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
 def read_file(path: str, what: str) -> bytes:
-    """A spec or pact file's bytes; `ComparisonError` (one sentence) when it cannot be read."""
+    """A spec or pact file's bytes; `ComparisonError` (one sentence) when it cannot be read.
+
+    At most `MAX_FILE_BYTES` are read: a larger file (or an endless one) is refused.
+    """
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            content = file.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            raise ComparisonError(f"The {what} {path} is larger than {limit} MiB.")
+        return content
     except FileNotFoundError:
         raise ComparisonError(f"The {what} {path} does not exist.") from None
     except IsADirectoryError:

@@ -196,13 +196,20 @@ def _evaluate_part(text: str, moment: datetime.datetime, kind: str) -> datetime.
         found = _OFFSET.match(rest, position)
         if found is None:
             raise ExpressionError(f"cannot read {rest[position:]!r} in a {kind} expression")
-        if found.group(1):
-            amount = int(found.group(2)) * (1 if found.group(1) == "+" else -1)
-            unit = found.group(3)
-        else:
-            amount = 1 if found.group(4) == "next" else -1
-            unit = found.group(5)
-        moment = _move(moment, amount, unit, kind)
+        try:
+            if found.group(1):
+                amount = int(found.group(2)) * (1 if found.group(1) == "+" else -1)
+                unit = found.group(3)
+            else:
+                amount = 1 if found.group(4) == "next" else -1
+                unit = found.group(5)
+            moment = _move(moment, amount, unit, kind)
+        except (ValueError, OverflowError) as error:  # past year 9999, or too many digits
+            if isinstance(error, ExpressionError):
+                raise
+            shown = found.group(0).strip()
+            shown = shown if len(shown) <= 40 else f"{shown[:37]}..."  # noqa: PLR2004
+            raise ExpressionError(f"{shown!r} in a {kind} expression is out of range") from None
         position = found.end()
         while position < len(rest) and rest[position] == " ":
             position += 1

@@ -19,6 +19,7 @@ stay strings (a property named `on`, `enum: [yes, no]`), `017` is seventeen, `0o
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import msgspec
@@ -194,3 +195,9 @@ def _parse(raw: bytes) -> Any:
         raise DocumentError(f"it is neither JSON nor YAML ({problem}{where})") from error
     except UnicodeDecodeError as error:
         raise DocumentError("it is not UTF-8 text") from error
+    except ValueError as error:
+        # A YAML integer is built from its digits: past Python's limit that is a ValueError.
+        if "digits" in str(error):
+            limit = f"{sys.get_int_max_str_digits():,}"
+            raise DocumentError(f"it holds a number of more than {limit} digits") from error
+        raise DocumentError(f"it holds a value that cannot be read ({error})") from error

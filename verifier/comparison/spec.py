@@ -22,7 +22,7 @@ from verifier.comparison.asyncapi.document import AsyncApi, is_asyncapi
 from verifier.comparison.documents import DocumentError, read_document
 from verifier.comparison.routing import Operation, Router
 from verifier.comparison.shape import METHODS, check_shape
-from verifier.comparison.validation import CompiledSchema, schema_problem
+from verifier.comparison.validation import MALFORMED_SCHEMA_FAULTS, CompiledSchema, schema_problem
 
 Mode = Literal["request", "response"]
 _CACHE_SIZE = 8  # a parsed Stripe-sized spec holds about 60 MB
@@ -163,7 +163,7 @@ class Spec:
             with self._lock:
                 try:
                     root = self._root(schema, mode)
-                except (AttributeError, TypeError) as error:
+                except MALFORMED_SCHEMA_FAULTS as error:
                     problem = schema_problem(
                         self.resolve(schema), json_schema_2020=json_schema_2020
                     )

@@ -24,6 +24,7 @@ from jsonschema import (  # type: ignore[import-untyped]
     ValidationError,
     validators,
 )
+from jsonschema.exceptions import UnknownType  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT201909
@@ -34,6 +35,19 @@ from verifier.comparison.formats import checker
 from verifier.comparison.schemas import dereference, get_path, split_ref
 
 _MAX_REF_CHAIN = 32
+
+# What validation raises part-way through a schema that is not JSON Schema: `properties: "x"`
+# (AttributeError), `required: 3` (TypeError), `type: [5]` or `type: "foo"` (UnknownType),
+# `multipleOf: 0` (ZeroDivisionError). Whoever catches one blames the document only when the
+# meta-schema refuses the schema (`schema_problem`), and re-raises it otherwise.
+MALFORMED_SCHEMA_FAULTS: tuple[type[Exception], ...] = (
+    AttributeError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    UnknownType,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,7 +443,7 @@ class CompiledSchema:
                 self._collect(error, found, reported)
         except Unresolvable as error:
             raise SpecError(f"The spec has a $ref that leads nowhere: {error.ref}.") from error
-        except (AttributeError, TypeError) as error:
+        except MALFORMED_SCHEMA_FAULTS as error:
             problem = schema_problem(self.root, json_schema_2020=self._json_schema_2020)
             if problem is None or not self.name:
                 raise  # a fault of ours, or a caller that names the schema itself

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 from urllib.parse import quote
@@ -126,14 +127,28 @@ def _shown(body: bytes) -> str:
     return f" (body: {text}{'…' if len(body) > _SHOWN else ''})"
 
 
-def _head(response: httpx.Response) -> bytes:
-    """The start of an answer's body, enough to show; the rest is never read."""
-    body = b""
+class _TooSlow(Exception):
+    """An answer's body was still arriving when the deadline passed."""
+
+
+def _read(response: httpx.Response, limit: int, deadline: float) -> bytes:
+    """At most `limit` + 1 bytes of an answer's body, the rest never read.
+
+    httpx's timeout bounds each read, not the answer: a consumer sending a byte every few
+    seconds would hold the check for hours. `deadline` (a `time.monotonic()` value) bounds
+    the whole answer.
+
+    Raises:
+        _TooSlow: the body was still arriving at `deadline`.
+    """
+    body = bytearray()
     for chunk in response.iter_bytes():
         body += chunk
-        if len(body) > _SHOWN:
+        if len(body) > limit:
             break
-    return body
+        if time.monotonic() > deadline:
+            raise _TooSlow
+    return bytes(body)
 
 
 class HttpConsumer:
@@ -161,6 +176,7 @@ class HttpConsumer:
         self.state_url = state_url
         self.reset_url = reset_url
         self.dead_letter_url = dead_letter_url
+        self.timeout = timeout
         self.client = client or httpx.Client(
             follow_redirects=False, trust_env=False, timeout=timeout
         )
@@ -195,14 +211,19 @@ class HttpConsumer:
     def deliver(self, message: EventMessage) -> Delivered:
         """POST the message; 2xx acknowledged, 4xx refused, else broken."""
         content, _ = body_of(message)
+        deadline = time.monotonic() + self.timeout
+        status = 0
         try:
             with self.client.stream(
                 "POST", self.consumer_url, content=content, headers=headers_of(message)
             ) as response:
                 status = response.status_code
-                shown = _head(response)
+                shown = _read(response, _SHOWN, deadline)
         except httpx.HTTPError as error:
             return Delivered(verdict="broken", detail=f"no answer: {type(error).__name__}")
+        except _TooSlow:
+            detail = f"answered {status}, its body unfinished after {self.timeout:g} seconds"
+            return Delivered(verdict="broken", detail=detail)
         detail = f"answered {status}"
         if 200 <= status < 300:  # noqa: PLR2004
             return Delivered(verdict="acknowledged", detail=detail)
@@ -211,25 +232,34 @@ class HttpConsumer:
             return Delivered(verdict="refused", detail=detail)
         return Delivered(verdict="broken", detail=detail)
 
-    def _get_json(self, url: str, what: str) -> JSONValue:
+    def _answer(self, method: str, url: str, what: str, *, limit: int = _SHOWN) -> bytes:
+        """The body of a 2xx answer (200 when `method` is GET), at most `limit` + 1 bytes."""
+        deadline = time.monotonic() + self.timeout
+        headers = {"Accept": "application/json"} if method == "GET" else {}
         try:
-            with self.client.stream("GET", url, headers={"Accept": "application/json"}) as answer:
-                if answer.status_code != 200:  # noqa: PLR2004
-                    answer.read()
-                    msg = f"the {what} URL answered {answer.status_code}{_shown(answer.content)}"
-                    raise ConsumerError(msg)
-                body = b""
-                for chunk in answer.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_STATE_BYTES:
-                        msg = f"the {what} is larger than {MAX_STATE_BYTES} bytes"
-                        raise ConsumerError(msg)
+            with self.client.stream(method, url, headers=headers) as answer:
+                status = answer.status_code
+                fine = status == 200 if method == "GET" else 200 <= status < 300  # noqa: PLR2004
+                if not fine:
+                    shown = _shown(_read(answer, _SHOWN, deadline))
+                    raise ConsumerError(f"the {what} URL answered {status}{shown}")
+                return _read(answer, limit, deadline)
         except httpx.HTTPError as error:
             raise ConsumerError(f"the {what} URL cannot be reached: {error}") from None
+        except _TooSlow:
+            msg = f"the {what} URL's answer was unfinished after {self.timeout:g} seconds"
+            raise ConsumerError(msg) from None
+
+    def _get_json(self, url: str, what: str) -> JSONValue:
+        body = self._answer("GET", url, what, limit=MAX_STATE_BYTES)
+        if len(body) > MAX_STATE_BYTES:
+            raise ConsumerError(f"the {what} is larger than {MAX_STATE_BYTES} bytes")
         try:
             value: JSONValue = msgspec.json.decode(body)
         except msgspec.DecodeError:
             raise ConsumerError(f"the {what} is not JSON{_shown(body)}") from None
+        except RecursionError:  # msgspec's own bound on nesting, far past any real state
+            raise ConsumerError(f"the {what} nests too deeply to be read") from None
         return value
 
     def snapshot(self) -> JSONValue:
@@ -242,12 +272,7 @@ class HttpConsumer:
         """POST the reset URL."""
         if self.reset_url is None:
             raise ConsumerError("no reset URL was given")
-        try:
-            answer = self.client.post(self.reset_url)
-        except httpx.HTTPError as error:
-            raise ConsumerError(f"the reset URL cannot be reached: {error}") from None
-        if not 200 <= answer.status_code < 300:  # noqa: PLR2004
-            raise ConsumerError(f"the reset URL answered {answer.status_code}")
+        self._answer("POST", self.reset_url, "reset")
 
     def dead_letters(self) -> int:
         """GET the dead-letter URL: the length of its array."""

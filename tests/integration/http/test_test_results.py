@@ -72,6 +72,24 @@ async def test_hostile_reports_are_refused_naming_the_report(client: Client) -> 
     assert (await client.get(URL)).status_code == 404  # nothing was stored, not even the version
 
 
+async def test_event_check_results_nested_too_deeply_are_refused_naming_the_report(
+    client: Client,
+) -> None:
+    """An unknown member nested 200,000 deep made msgspec raise RecursionError: a 500."""
+    deep = "[" * 200_000 + "]" * 200_000
+    content = f'[{{"interaction": "i", "check": "event.format", "outcome": "passed", "x": {deep}}}]'
+    refused = await client.post(
+        URL,
+        json=body(kind="event", reports=[{"name": "e.json", "content": content}]),
+        headers=PROBLEM,
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == [
+        {"pointer": "/reports/0/content", "detail": "nests too deeply to be read"}
+    ]
+    assert (await client.get(URL)).status_code == 404
+
+
 async def test_bad_fields_are_each_named(client: Client) -> None:
     refused = await client.post(
         URL, json=body(kind="smoke", systems=[""], reports=[]), headers=PROBLEM

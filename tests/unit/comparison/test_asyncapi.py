@@ -19,7 +19,7 @@ from verifier.comparison import (
     load_asyncapi,
     uncovered,
 )
-from verifier.comparison.asyncapi.document import MAX_SCHEMA_NODES
+from verifier.comparison.asyncapi.document import MAX_OPERATION_MESSAGES, MAX_SCHEMA_NODES
 
 DOCUMENT = json.dumps(
     {
@@ -198,6 +198,8 @@ def test_a_long_chain_of_references_is_refused_not_followed_to_the_stack_limit()
         ({"type": "object", "properties": "x"}, "at payload.properties, 'x' is not of type"),
         ({"type": 5}, "at payload.type"),
         ({"allOf": "x"}, "at payload.allOf"),
+        ({"type": [5]}, "at payload.type"),  # UnknownType, not a TypeError
+        ({"properties": {"id": {"multipleOf": 0}}}, "at payload.properties.id.multipleOf"),
     ],
 )
 def test_a_payload_schema_that_is_not_json_schema_is_named_not_a_crash(
@@ -280,3 +282,26 @@ def test_a_2x_payload_in_avro_is_not_checked_and_a_warning_says_so() -> None:
         ),
         ("message.matched", "info", "[root].channels.orders.subscribe.message"),
     ]
+
+
+@pytest.mark.parametrize("version", ["3.0.0", "2.6.0"])
+def test_an_operation_with_more_messages_than_the_bound_is_refused(version: str) -> None:
+    """Every message of an operation is tried for each pact message naming it: 100,000 of
+    them took 40 s a comparison."""
+    messages = [{"payload": {"type": "object"}}] * (MAX_OPERATION_MESSAGES + 1)
+    document: dict[str, Any] = (
+        {"asyncapi": version, "operations": {"op": {"messages": messages}}}
+        if version.startswith("3")
+        else {
+            "asyncapi": version,
+            "channels": {"c": {"publish": {"operationId": "op", "message": {"oneOf": messages}}}},
+        }
+    )
+    with pytest.raises(SpecError, match="lists more than 1,000 messages"):
+        load_asyncapi(json.dumps(document))
+    fewer = copy.deepcopy(document)
+    if version.startswith("3"):
+        fewer["operations"]["op"]["messages"] = messages[:MAX_OPERATION_MESSAGES]
+    else:
+        fewer["channels"]["c"]["publish"]["message"]["oneOf"] = messages[:MAX_OPERATION_MESSAGES]
+    assert len(load_asyncapi(json.dumps(fewer)).operations["op"].messages) == 1_000

@@ -131,6 +131,10 @@ _NOT_JSON_SCHEMA = [
     {"allOf": "x"},
     {"enum": 3},
     {"type": 5},
+    # jsonschema raises UnknownType and ZeroDivisionError for these, not a TypeError.
+    {"type": [5]},
+    {"type": "foo"},
+    {"properties": {"a": {"multipleOf": 0}}},
 ]
 
 
@@ -208,3 +212,40 @@ def test_an_unexpected_fault_of_a_local_command_suggests_no_flag_it_lacks(
     error = capsys.readouterr().err
     assert "Unexpected error: RuntimeError: boom" in error
     assert "--verbose" not in error
+
+
+@pytest.mark.parametrize("kind", ["yaml", "json"])
+def test_a_number_too_long_for_python_is_the_documents_fault(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PyYAML builds an integer from its 5,000 digits and Python refuses past 4,300: that
+    ValueError was 'Unexpected error' (exit 1) for a spec, an AsyncAPI document or a pact."""
+    digits = "9" * 5000
+    content = (
+        f"asyncapi: 3.0.0\nx-n: {digits}\n"
+        if kind == "yaml"
+        else f'{{"asyncapi": "3.0.0", "x-n": {digits}}}'
+    )
+    with pytest.raises(DocumentError, match="a number of more than 4,300 digits"):
+        read_document(content)
+    spec, pact_file = tmp_path / f"spec.{kind}", tmp_path / "pact.json"
+    spec.write_text(content)
+    pact_file.write_bytes(_PACT)
+    assert main(["compare-spec", str(spec), str(pact_file)]) == 125
+    error = capsys.readouterr().err
+    assert "The spec cannot be read: it holds a number of more than 4,300 digits." in error
+
+
+def test_a_file_past_the_size_bound_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files were read whole: `/dev/zero` as a pact took 9 GB in 30 s and never ended."""
+    monkeypatch.setattr("clients.cli.compare.MAX_FILE_BYTES", 1024 * 1024)
+    spec, big = tmp_path / "spec.json", tmp_path / "big.json"
+    spec.write_bytes(_spec_with({"type": "object"}, "3.0.3"))
+    big.write_bytes(b" " * (1024 * 1024) + _PACT)
+    assert main(["compare-spec", str(spec), str(big)]) == 125
+    assert capsys.readouterr().err == f"The pact {big} is larger than 1 MiB.\n"
+    big.write_bytes(b" " * (1024 * 1024) + _spec_with({"type": "object"}, "3.0.3"))
+    assert main(["diff-spec", str(spec), str(big)]) == 125
+    assert capsys.readouterr().err == f"The revision spec {big} is larger than 1 MiB.\n"

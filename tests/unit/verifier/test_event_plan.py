@@ -126,3 +126,15 @@ def test_text_contents_have_no_field_to_break() -> None:
     assert (
         check.skip_reason == "the contents are not a JSON object with a field to remove or retype"
     )
+
+
+def test_a_generator_past_the_calendar_skips_its_checks_saying_why() -> None:
+    """A Date generator of `+ 99999999 years` raised ValueError out of `plan`."""
+    pact = copy.deepcopy(PACT)
+    far = {"type": "Date", "expression": "+ 99999999 years"}
+    pact["messages"][0]["generators"] = {"body": {"$.eventRef": far}}
+    planned = by_check(plan([read_pact(pact)], now=NOW))
+    skipped = planned["an order created event", "event.format"]
+    assert "a generator of the message cannot make a value" in skipped.skip_reason
+    assert "out of range" in skipped.skip_reason
+    assert not planned["a stock counted event", "event.format"].skip_reason

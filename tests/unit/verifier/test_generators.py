@@ -115,6 +115,23 @@ def test_an_unreadable_date_expression_is_a_generator_error() -> None:
         generate({"type": "Date", "expression": "when pigs fly"}, "", context())
 
 
+@pytest.mark.parametrize(
+    ("kind", "expression"),
+    [
+        ("Date", "+ 99999999 years"),
+        ("Date", "- 99999999 days"),
+        ("DateTime", "now @ + 999999999999 seconds"),
+        ("Date", "+ " + "9" * 5000 + " days"),
+    ],
+)
+def test_a_date_expression_past_the_calendar_is_a_generator_error(
+    kind: str, expression: str
+) -> None:
+    """datetime's ValueError or OverflowError escaped: event-check said 'Unexpected error'."""
+    with pytest.raises(GeneratorError, match="expression is out of range"):
+        generate({"type": kind, "expression": expression}, "", context())
+
+
 def test_provider_state_fills_expressions_and_keeps_types() -> None:
     ctx = context(id=42, name="Ada")
     assert generate({"type": "ProviderState", "expression": "${id}"}, 1, ctx) == 42

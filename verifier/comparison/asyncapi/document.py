@@ -30,7 +30,11 @@ from jsonschema import Draft201909Validator  # type: ignore[import-untyped]
 from verifier._errors import SpecError
 from verifier.comparison import schemas
 from verifier.comparison.documents import DocumentError, read_document
-from verifier.comparison.validation import CompiledSchema, SchemaError
+from verifier.comparison.validation import (
+    MALFORMED_SCHEMA_FAULTS,
+    CompiledSchema,
+    SchemaError,
+)
 
 Direction = Literal["request", "response"]
 
@@ -38,6 +42,9 @@ Direction = Literal["request", "response"]
 MAX_SCHEMA_NODES = 200_000
 # Inlining nests one schema inside another; the validator recurses a few frames a level.
 MAX_SCHEMA_DEPTH = 128
+# The messages one operation may carry: each is tried against every message a pact says the
+# operation sends. Real operations carry a handful; 100,000 took 40 s a comparison.
+MAX_OPERATION_MESSAGES = 1_000
 _CACHE_SIZE = 8
 _cache: OrderedDict[str, AsyncApi] = OrderedDict()
 _cache_lock = threading.Lock()
@@ -234,6 +241,11 @@ class AsyncApi:
         self._lock = threading.Lock()
 
     def _messages(self, listed: Any, inline_base: str) -> list[Candidate]:
+        if isinstance(listed, list) and len(listed) > MAX_OPERATION_MESSAGES:
+            raise SpecError(
+                f"The AsyncAPI document's {inline_base} lists more than"
+                f" {MAX_OPERATION_MESSAGES:,} messages."
+            )
         found = []
         for index, item in enumerate(listed if isinstance(listed, list) else []):
             if not isinstance(item, dict | list):
@@ -354,7 +366,7 @@ class AsyncApi:
         """
         try:
             return compiled.errors(value)
-        except (AttributeError, TypeError) as error:
+        except MALFORMED_SCHEMA_FAULTS as error:
             meta = Draft201909Validator(Draft201909Validator.META_SCHEMA)
             problem = _first_problem(meta, compiled.root, part)
             if problem is None:
