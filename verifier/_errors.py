@@ -26,6 +26,7 @@ comparison or one step of it cannot go on at all; each message is one sentence.
     ├── ProbeError                             probe/plan.py
     ├── ConsumerError                          events/consumers.py
     ├── MessageRejected                        events/consumers.py
+    ├── _TooSlow                               events/consumers.py
     ├── _Failed                                events/run.py
     ├── RegexError (ValueError)                _regex_syntax.py
     ├── RegexGenerationError (ValueError)      _generators/regexes.py

@@ -127,7 +127,7 @@ def _shown(body: bytes) -> str:
     return f" (body: {text}{'…' if len(body) > _SHOWN else ''})"
 
 
-class _TooSlow(Exception):
+class _TooSlow(VerifierError):
     """An answer's body was still arriving when the deadline passed."""
 
 
