@@ -2,66 +2,23 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
-import msgspec
-
+from verifier import _check_report
+from verifier._check_report import render_json, summary
 from verifier.probe.run import ProbeResult
 
-_MARKS = {"passed": "PASSED ", "failed": "FAILED ", "skipped": "SKIPPED"}
+__all__ = ["render_json", "render_junit", "render_text", "summary"]
 
 
 def render_text(results: list[ProbeResult]) -> str:
-    """A line per check, then the counts."""
-    lines = []
-    for result in results:
-        line = f"{_MARKS[result.outcome]} {result.operation}  {result.check}"
-        if result.outcome == "failed":
-            line += f"\n    expected {result.expected}, got {result.actual}\n    {result.detail}"
-        elif result.outcome == "skipped":
-            line += f": {result.detail}"
-        lines.append(line)
-    lines.append(summary(results))
-    return "\n".join(lines)
-
-
-def summary(results: list[ProbeResult]) -> str:
-    """`N checks: P passed, F failed, S skipped`."""
-    counts = {outcome: 0 for outcome in _MARKS}
-    for result in results:
-        counts[result.outcome] += 1
-    return (
-        f"{len(results)} checks: {counts['passed']} passed, {counts['failed']} failed,"
-        f" {counts['skipped']} skipped"
-    )
-
-
-def render_json(results: list[ProbeResult]) -> str:
-    """An array of `{operation, check, outcome, expected, actual, detail, requests}`."""
-    return msgspec.json.encode(results).decode()
+    """A line per check (`PASSED  operation  check`), then the counts."""
+    return _check_report.render_text(results, lambda result: result.operation)
 
 
 def render_junit(results: list[ProbeResult]) -> str:
     """One `testsuite` (accord probe), one `testcase` per check, named `operation check`."""
-    failed = sum(result.outcome == "failed" for result in results)
-    skipped = sum(result.outcome == "skipped" for result in results)
-    suites = ET.Element("testsuites", name="accord probe")
-    suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="accord probe",
-        tests=str(len(results)),
-        failures=str(failed),
-        skipped=str(skipped),
-        errors="0",
+    return _check_report.render_junit(
+        results,
+        "accord probe",
+        lambda result: result.operation,
+        lambda result: f"{result.operation} {result.check}",
     )
-    for result in results:
-        case = ET.SubElement(
-            suite, "testcase", classname=result.operation, name=f"{result.operation} {result.check}"
-        )
-        if result.outcome == "failed":
-            message = f"expected {result.expected}, got {result.actual}"
-            ET.SubElement(case, "failure", message=message, type=result.check).text = result.detail
-        elif result.outcome == "skipped":
-            ET.SubElement(case, "skipped", message=result.detail)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True)
