@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare_spec import run
+from compare_spec import race
 
 CLIENTS_DIR = Path(
     os.environ.get("CLIENTS_DIR") or Path.home() / ".cache" / "accord" / "pact-clients"
@@ -203,28 +203,8 @@ def main() -> None:
             f" {len(pacts)} pacts of {args.interactions} asynchronous messages"
         )
         accord = [sys.executable, "-m", "clients.cli", "compare-spec", str(spec), *pacts]
-        ours = run([*accord, "--output", "json"])
-        print(f"accord  {ours[0]:7.2f} s  {ours[1] / 2**20:7.0f} MB")
-        if args.skip_opc:
-            return
-        if not args.opc.exists():
-            sys.exit(f"opc is not installed at {args.opc}: run ../shared/clients/install.sh")
-        theirs = run([str(args.opc), "--asyncapi", str(spec), *pacts])
-        print(f"opc     {theirs[0]:7.2f} s  {theirs[1] / 2**20:7.0f} MB")
-        print(f"ratio   {theirs[0] / ours[0]:7.1f}x faster, {theirs[1] / ours[1]:.1f}x less memory")
-        mine, reference = identities(ours[2]), identities(theirs[2])
-        differing = [n for n, (a, b) in enumerate(zip(mine, reference, strict=False)) if a != b]
-        results = sum(len(r) for r in reference)
-        same = len(mine) == len(reference) and not differing
-        print(
-            f"results {results} from opc over {len(reference)} pacts; "
-            f"{'identical codes, types and locations' if same else 'DIFFERENT'}"
-        )
-        for n in differing[:5]:
-            print(f"  pact {n}: accord {[r for r in mine[n] if r not in reference[n]][:3]}")
-            print(f"  pact {n}: opc    {[r for r in reference[n] if r not in mine[n]][:3]}")
-        if not same:
-            sys.exit(1)
+        opc = [str(args.opc), "--asyncapi", str(spec), *pacts]
+        race(accord, None if args.skip_opc else opc, identities)
 
 
 if __name__ == "__main__":
