@@ -35,6 +35,7 @@ from broker.storage.interface import (
     Deployments,
     Environments,
     PactAndResult,
+    Pacticipants,
     Selection,
     Storage,
     Transaction,
@@ -129,7 +130,7 @@ class CanIDeployService:
                 )
             chosen: dict[int, tuple[Pacticipant, Version]] = {}
             for index, selector in enumerate(selectors):
-                pacticipant = await tx.find_pacticipant(selector.pacticipant)
+                pacticipant, version = await _find(tx, selector)
                 if pacticipant is None:
                     raise InvalidInputError(
                         "The matrix query is not valid",
@@ -140,7 +141,6 @@ class CanIDeployService:
                             )
                         ],
                     )
-                version = await _resolve(tx, pacticipant, selector)
                 if version is None:
                     missing = Candidate(
                         pacticipant=pacticipant.name,
@@ -162,16 +162,18 @@ class CanIDeployService:
             holds: list[str] = []
             warnings: list[str] = []
             for pacticipant, selected in chosen.values():
-                holds += await self._governance.holds(tx, pacticipant, selected)
+                standing = await self._governance.standing(tx, pacticipant, selected)
+                holds += standing.holds
                 holds += await coverage_holds(
                     tx,
                     self._work,
-                    self._governance,
+                    mode=standing.mode,
+                    minimum=standing.coverage_minimum,
                     pacticipant=pacticipant,
                     version=selected,
                     environment=target.name if target.kind == "environment" else None,
                 )
-                warnings += await self._governance.warnings(tx, pacticipant, selected)
+                warnings += standing.warnings
             decision = governed(decision, holds, warnings)
             return Answer(decision=decision, rows=_rows(decision, gathered.facts))
 
@@ -292,35 +294,30 @@ async def _gather(  # noqa: PLR0917 - the selection and where it goes
     batches), then read at once, in the order they were always judged in.
     """
     tx = gathered.tx
-    # As a consumer: the providers this version published pacts with (required).
-    publications = await tx.publications_of_consumer_version(version.id)
-    # As a provider: the consumers with pacts against it, at their versions in the target.
-    latest = await tx.latest_publications(pacticipant.id)
-    others: list[int] = []
+    # As a consumer: the providers this version published pacts with (required). As a
+    # provider: the consumers with pacts against it, at their versions in the target.
+    providers, consumers = await tx.counterparts(pacticipant.id, version.id)
+    others: list[Pacticipant] = []
     if target.kind != "versions":
-        others = [p.provider_id for p in publications if p.provider_id not in chosen]
-        others += [p.consumer_id for p in latest if p.consumer_id not in chosen]
-    found = {p.id: p for p in await tx.pacticipants_by_ids(sorted(set(others)))} if others else {}
-    live = await _live_of(tx, [found[i] for i in dict.fromkeys(others)], target, environment)
+        others = [p for p in (*providers, *consumers) if p.id not in chosen]
+    live = await _live_of(tx, list({p.id: p for p in others}.values()), target, environment)
     planned: list[tuple[Pacticipant, Version, Pacticipant, Version | None]] = []
-    for publication in publications:
-        if publication.provider_id in chosen:
-            selected, pv = chosen[publication.provider_id]
+    for provider in providers:
+        if provider.id in chosen:
+            selected, pv = chosen[provider.id]
             planned.append((pacticipant, version, selected, pv))
             continue
         if target.kind == "versions":
             continue
-        provider = found[publication.provider_id]
         live_versions_: list[Version | None] = list(live.get(provider.id, []))
         planned += [(pacticipant, version, provider, v) for v in live_versions_ or [None]]
-    for publication in latest:
-        if publication.consumer_id in chosen:
-            selected, cv = chosen[publication.consumer_id]
+    for consumer in consumers:
+        if consumer.id in chosen:
+            selected, cv = chosen[consumer.id]
             planned.append((selected, cv, pacticipant, version))
             continue
         if target.kind == "versions":
             continue
-        consumer = found[publication.consumer_id]
         planned += [(consumer, cv, pacticipant, version) for cv in live.get(consumer.id, [])]
     await gathered.pair_all(planned)
 
@@ -356,9 +353,23 @@ class _TargetReads(Deployments, Environments, Selection, Versions, Protocol):
     """What finding the versions a target selects reads."""
 
 
-async def _resolve(tx: Versions, pacticipant: Pacticipant, s: VersionSelector) -> Version | None:
+class _SelectorReads(Pacticipants, Versions, Protocol):
+    """What finding the version a selector names reads."""
+
+
+async def _find(
+    tx: _SelectorReads, s: VersionSelector
+) -> tuple[Pacticipant | None, Version | None]:
+    """The selector's pacticipant (None if unknown) and the version it selects (None if none)."""
     if s.version is not None:
-        return await tx.find_version(pacticipant.id, s.version)
+        return await tx.find_named_version(s.pacticipant, s.version) or (None, None)
+    pacticipant = await tx.find_pacticipant(s.pacticipant)
+    if pacticipant is None:
+        return None, None
+    return pacticipant, await _resolve(tx, pacticipant, s)
+
+
+async def _resolve(tx: Versions, pacticipant: Pacticipant, s: VersionSelector) -> Version | None:
     if s.main_branch:
         return (
             None

@@ -277,21 +277,20 @@ async def coverage_facts(
 async def coverage_holds(
     tx: _Roles,
     work: Work,
-    governance: Governance,
     *,
+    mode: Mode,
+    minimum: int | None,
     pacticipant: Pacticipant,
     version: Version,
     environment: str | None,
 ) -> list[str]:
     """Why can-i-deploy says no for coverage: the version is below its coverage policy.
 
-    Nothing (and no work) without a policy, the default. Against an environment, the target
-    of a brownfield mode is what changed since the version deployed there.
+    Nothing (and no work) without a policy (`minimum`), the default. Against an environment,
+    the target of a brownfield `mode` is what changed since the version deployed there.
     """
-    minimum = await tx.coverage_minimum(pacticipant.name)
     if minimum is None:
         return []
-    mode = await governance.mode(tx, pacticipant.name)
     facts = await coverage_facts(tx, mode, pacticipant, version, environment)
     found = await work.run(coverage_task, facts)
     if found.percentage >= minimum:

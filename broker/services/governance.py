@@ -54,6 +54,15 @@ class _Roles(AuditLog, Auth, Contracts, GovernanceRecords, FactRoles, Protocol):
     """The storage roles this module's helpers use."""
 
 
+class Standing(msgspec.Struct, frozen=True, kw_only=True):
+    """What governance says of one version to can-i-deploy (`Governance.standing`)."""
+
+    holds: list[str]  # why it may not be deployed yet
+    warnings: list[str]  # what it should be told
+    mode: Mode
+    coverage_minimum: int | None  # its coverage policy, if any
+
+
 class Governance:
     """The rules publishing, can-i-deploy and pacts-for-verification apply."""
 
@@ -173,35 +182,50 @@ class Governance:
 
     # can-i-deploy and pacts-for-verification
 
-    async def holds(self, tx: _Roles, pacticipant: Pacticipant, version: Version) -> list[str]:
-        """Why this version may not be deployed yet.
+    async def standing(self, tx: _Roles, pacticipant: Pacticipant, version: Version) -> Standing:
+        """Why this version may not be deployed yet, what it should be told, and its policies.
 
-        In every mode: each change request that lists the version and was not approved, while
-        its content is not in effect, even when the version has since deleted or replaced that
-        content (a deletion is a change like any other). In enterprise mode also: each content
-        the version publishes that is not in effect.
+        Holds, in every mode: each change request that lists the version and was not approved,
+        while its content is not in effect, even when the version has since deleted or replaced
+        that content (a deletion is a change like any other). In enterprise mode also: each
+        content the version publishes that is not in effect.
+
+        Warnings: what publishing this version flagged (brownfield-polish), and the overrides
+        it relies on.
+
+        One statement (`version_standing`) unless the version is listed on a change request,
+        publishes overridden content or was warned of: then those are read too.
         """
-        listed = await tx.change_requests_of_version(pacticipant.name, version.number)
+        facts = await tx.version_standing(pacticipant.name, version.id, version.number)
+        mode = self.default_mode if facts.mode is None else Mode(facts.mode)
+        listed = (
+            await tx.change_requests_of_version(pacticipant.name, version.number)
+            if facts.listed
+            else []
+        )
         held, _ = version_holds(
             [request for request, _ in listed],
             {request.id: in_effect for request, in_effect in listed},
         )
-        if await self.is_enterprise(tx, pacticipant.name):
+        if mode is Mode.ENTERPRISE:
             held += [
                 await _hold(tx, item.kind, item.pacticipant, item.provider, item.sha)
                 for item in await tx.unapproved_of_version(version.id)
             ]
-        return list(dict.fromkeys(held))
-
-    async def warnings(
-        self, tx: GovernanceRecords, pacticipant: Pacticipant, version: Version
-    ) -> list[str]:
-        """What publishing this version flagged (brownfield-polish), and overrides it relies on."""
-        overridden = {r.id: r for r in await tx.overridden_of_version(version.id)}
-        listed = await tx.change_requests_of_version(pacticipant.name, version.number)
+        overridden = (
+            {r.id: r for r in await tx.overridden_of_version(version.id)}
+            if facts.overridden
+            else {}
+        )
         overridden.update((r.id, r) for r, _ in listed if r.status is Status.OVERRIDDEN)
         texts = [override_sentence(overridden[key]) for key in sorted(overridden)]
-        return [*await tx.publish_warnings(pacticipant.name, version.number), *texts]
+        warned = await tx.publish_warnings(pacticipant.name, version.number) if facts.warned else []
+        return Standing(
+            holds=list(dict.fromkeys(held)),
+            warnings=[*warned, *texts],
+            mode=mode,
+            coverage_minimum=facts.coverage_minimum,
+        )
 
     async def unapproved_reason(
         self, tx: GovernanceRecords, consumer: Pacticipant, provider: Pacticipant, sha: str

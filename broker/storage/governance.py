@@ -32,6 +32,7 @@ from broker.storage.driver import (
     record,
     written,
 )
+from broker.storage.interface import VersionStanding
 
 # The contents a version published (its pacts, its provider contract) that are not in effect.
 _UNAPPROVED_OF_VERSION = (
@@ -80,7 +81,18 @@ _OVERRIDDEN_OF_VERSION = (
     " AND a.provider_name = '' AND a.content_sha = v.sha"
     " JOIN change_requests r ON r.id = a.change_request_id AND r.status = 'overridden'"
     " WHERE pub.provider_version_id = ?"
-    " ORDER BY 1"
+)
+_OVERRIDDEN_OF_VERSION_IDS = _OVERRIDDEN_OF_VERSION + " ORDER BY 1"
+# One statement for what can-i-deploy needs to know of governance (`VersionStanding`).
+_STANDING = (
+    "SELECT (SELECT mode FROM pacticipant_modes WHERE pacticipant_name = ?) AS mode,"  # noqa: S608 - fixed text
+    " (SELECT minimum FROM coverage_policies WHERE pacticipant_name = ?) AS coverage_minimum,"
+    " EXISTS (SELECT 1 FROM change_request_versions v"
+    " JOIN change_requests r ON r.id = v.change_request_id"
+    " WHERE v.version_number = ? AND r.pacticipant_name = ?) AS listed,"
+    f" EXISTS ({_OVERRIDDEN_OF_VERSION}) AS overridden,"
+    " EXISTS (SELECT 1 FROM publish_warnings WHERE pacticipant_name = ?"
+    " AND version_number = ?) AS warned"
 )
 
 
@@ -156,6 +168,31 @@ class GovernanceRows:
             "SELECT mode FROM pacticipant_modes WHERE pacticipant_name = ?", pacticipant_name
         )
         return None if mode is None else str(mode)
+
+    async def version_standing(
+        self, pacticipant_name: str, version_id: int, version_number: str
+    ) -> VersionStanding:
+        row = await self._db.fetchrow(
+            _STANDING,
+            pacticipant_name,
+            pacticipant_name,
+            version_number,
+            pacticipant_name,
+            version_id,
+            version_id,
+            pacticipant_name,
+            version_number,
+        )
+        assert row is not None, "a SELECT without FROM has one row"
+        return VersionStanding(
+            mode=None if row["mode"] is None else str(row["mode"]),
+            coverage_minimum=(
+                None if row["coverage_minimum"] is None else int(row["coverage_minimum"])
+            ),
+            listed=bool(row["listed"]),
+            overridden=bool(row["overridden"]),
+            warned=bool(row["warned"]),
+        )
 
     async def save_mode(self, pacticipant_name: str, mode: str, now: datetime) -> None:
         await self._db.execute(
@@ -365,7 +402,7 @@ class GovernanceRows:
         return [(await self._complete(row), bool(row["in_effect"])) for row in rows]
 
     async def overridden_of_version(self, version_id: int) -> list[ChangeRequest]:
-        rows = await self._db.fetch(_OVERRIDDEN_OF_VERSION, version_id, version_id)
+        rows = await self._db.fetch(_OVERRIDDEN_OF_VERSION_IDS, version_id, version_id)
         found = [await self.find_change_request(int(row["id"])) for row in rows]
         return [request for request in found if request is not None]
 

@@ -121,11 +121,31 @@ class AuditLog(Protocol):
         ...
 
 
+class VersionStanding(NamedTuple):
+    """What can-i-deploy asks of governance about one version, read in one statement.
+
+    The flags say whether reading the details (`change_requests_of_version`,
+    `overridden_of_version`, `publish_warnings`) can find anything.
+    """
+
+    mode: str | None  # the pacticipant's own mode, if one was set
+    coverage_minimum: int | None  # its coverage policy, if any
+    listed: bool  # a change request lists the version
+    overridden: bool  # an overridden request's content is published by the version
+    warned: bool  # the version's publications raised warnings
+
+
 class GovernanceRecords(Protocol):
     """Modes, approval policies, change requests and approved content."""
 
     async def mode_of(self, pacticipant_name: str) -> str | None:
         """The pacticipant's own mode, if one was set."""
+        ...
+
+    async def version_standing(
+        self, pacticipant_name: str, version_id: int, version_number: str
+    ) -> VersionStanding:
+        """The pacticipant's mode and coverage policy, and what governance lists the version in."""
         ...
 
     async def save_mode(self, pacticipant_name: str, mode: str, now: datetime) -> None:
@@ -304,6 +324,15 @@ class Versions(Protocol):
 
     async def find_version(self, pacticipant_id: int, number: str) -> Version | None:
         """A version of the pacticipant by its number."""
+        ...
+
+    async def find_named_version(
+        self, pacticipant_name: str, number: str
+    ) -> tuple[Pacticipant, Version | None] | None:
+        """The pacticipant by its name and its version by number, in one statement.
+
+        None when there is no such pacticipant; its version None when it has no such version.
+        """
         ...
 
     async def find_version_by_id(self, version_id: int) -> Version | None:
@@ -818,7 +847,17 @@ class Selection(Protocol):
         """`pact_and_result` for many (consumer version, provider, provider version) at once.
 
         Pairs without a pact are left out; read from the maintained newest result of each
-        (content, provider version), in a fixed number of statements.
+        (content, provider version), in one statement for up to thousands of pairs.
+        """
+        ...
+
+    async def counterparts(
+        self, pacticipant_id: int, version_id: int
+    ) -> tuple[list[Pacticipant], list[Pacticipant]]:
+        """The other sides of a version's integrations, each list in id order.
+
+        The providers the version published pacts with, and the consumers with a pact against
+        the pacticipant (any of its versions).
         """
         ...
 

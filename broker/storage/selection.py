@@ -185,33 +185,30 @@ class SelectionRows:
     async def pacts_and_results(
         self, pairs: Sequence[tuple[int, int, int | None]]
     ) -> dict[tuple[int, int, int | None], PactAndResult]:
-        # Two statements for any number of pairs: the publications of the consumer versions
-        # (unique index on (consumer_version_id, provider_id)), then the maintained newest
-        # result of each (content, provider version) among them (primary-key probes).
+        # One statement for any number of pairs (up to `CHUNK` of each side): the publications
+        # of the consumer versions (unique index on (consumer_version_id, provider_id)), each
+        # with the maintained newest result of its content by each of the provider versions
+        # (primary-key probes of `latest_verifications`).
         if not pairs:
             return {}
-        held = {
-            (r["consumer_version_id"], r["provider_id"]): r
-            for r in await self._by_ids(
-                "SELECT pp.consumer_version_id, pp.provider_id, pp.pact_version_id,"
-                " pp.created_at, pv.sha FROM pact_publications pp"
-                " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
-                " WHERE pp.consumer_version_id IN {ids}",
-                sorted({consumer_version for consumer_version, _, _ in pairs}),
-            )
-        }
-        contents = sorted({row["pact_version_id"] for row in held.values()})
+        consumer_versions = sorted({consumer_version for consumer_version, _, _ in pairs})
         providers = sorted({pv for _, _, pv in pairs if pv is not None})
+        held: dict[tuple[int, int], Row] = {}
         newest: dict[tuple[int, int], Row] = {}
-        if contents and providers:
-            for chunk in chunks(providers):
-                for row in await self._by_ids(
-                    "SELECT * FROM latest_verifications"  # noqa: S608 - placeholders only
-                    f" WHERE provider_version_id IN {in_list(len(chunk))}"
-                    " AND pact_version_id IN {ids}",
-                    contents,
-                    *chunk,
-                ):
+        for chunk in chunks(providers):
+            for row in await self._by_ids(
+                "SELECT pp.consumer_version_id, pp.provider_id, pp.pact_version_id,"  # noqa: S608 - placeholders only
+                " pp.created_at, pv.sha, lv.provider_version_id, lv.verification_id,"
+                " lv.success, lv.created_at AS verified_at FROM pact_publications pp"
+                " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
+                " LEFT JOIN latest_verifications lv ON lv.pact_version_id = pp.pact_version_id"
+                f" AND lv.provider_version_id IN {in_list(len(chunk))}"
+                " WHERE pp.consumer_version_id IN {ids}",
+                consumer_versions,
+                *padded(chunk),
+            ):
+                held[(row["consumer_version_id"], row["provider_id"])] = row
+                if row["provider_version_id"] is not None:
                     newest[(row["pact_version_id"], row["provider_version_id"])] = row
         found = {}
         for consumer_version, provider, provider_version in pairs:
@@ -229,9 +226,31 @@ class SelectionRows:
                 moment(pact["created_at"]),
                 None if result is None else result["verification_id"],
                 None if result is None else bool(result["success"]),
-                None if result is None else moment(result["created_at"]),
+                None if result is None else moment(result["verified_at"]),
             )
         return found
+
+    async def counterparts(
+        self, pacticipant_id: int, version_id: int
+    ) -> tuple[list[Pacticipant], list[Pacticipant]]:
+        # Both sides of a version's integrations in one statement, each in id order: the
+        # providers its pacts name (unique index on (consumer_version_id, provider_id)) and
+        # the consumers with a pact against the pacticipant (integrations by provider).
+        rows = await self._db.fetch(
+            "SELECT 0 AS side, p.* FROM pact_publications pp"
+            " JOIN pacticipants p ON p.id = pp.provider_id WHERE pp.consumer_version_id = ?"
+            " UNION ALL"
+            " SELECT 1 AS side, c.* FROM integrations i"
+            " JOIN pacticipants c ON c.id = i.consumer_id WHERE i.provider_id = ?"
+            " AND EXISTS (SELECT 1 FROM pact_publications pp"
+            "  WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id)"
+            " ORDER BY side, id",
+            version_id,
+            pacticipant_id,
+        )
+        providers = [record(Pacticipant, r) for r in rows if r["side"] == 0]
+        consumers = [record(Pacticipant, r) for r in rows if r["side"] == 1]
+        return providers, consumers
 
     async def live_in_environment(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from broker.domain.errors import NotFoundError
-from broker.domain.model import Branch, BranchVersion, Page, Tag, Version
+from broker.domain.model import Branch, BranchVersion, Pacticipant, Page, Tag, Version
 from broker.storage.driver import Driver, Row, moment, page_of, record, records, written
 
 
@@ -33,6 +33,32 @@ class VersionRows:
             number,
         )
         return None if row is None else to_version(row)
+
+    async def find_named_version(
+        self, pacticipant_name: str, number: str
+    ) -> tuple[Pacticipant, Version | None] | None:
+        row = await self._db.fetchrow(
+            "SELECT p.*, v.id AS version_id, v.number AS version_number,"
+            " v.build_url AS version_build_url, v.created_at AS version_created_at,"
+            " v.updated_at AS version_updated_at FROM pacticipants p"
+            " LEFT JOIN versions v ON v.pacticipant_id = p.id AND v.number = ?"
+            " WHERE p.name = ?",
+            number,
+            pacticipant_name,
+        )
+        if row is None:
+            return None
+        pacticipant = record(Pacticipant, row)
+        if row["version_id"] is None:
+            return pacticipant, None
+        return pacticipant, Version(
+            id=row["version_id"],
+            pacticipant_id=pacticipant.id,
+            number=row["version_number"],
+            build_url=row["version_build_url"],
+            created_at=moment(row["version_created_at"]),
+            updated_at=moment(row["version_updated_at"]),
+        )
 
     async def find_version_by_id(self, version_id: int) -> Version | None:
         row = await self._db.fetchrow("SELECT * FROM versions WHERE id = ?", version_id)

@@ -16,8 +16,9 @@ from broker.domain.governance import (
     Requirement,
     Status,
 )
-from broker.domain.model import Page
-from broker.storage.interface import Storage
+from broker.domain.model import PacticipantChanges, Page
+from broker.storage.interface import Storage, VersionStanding
+from tests.integration.storage.test_storage_pacts import consumer_versions, publish
 
 
 def new_request(
@@ -176,3 +177,46 @@ async def test_trust_03_requests_are_found_by_version_number_with_whether_in_eff
         assert await tx.change_requests_of_version("Orders", "1") == []
         assert await tx.open_change_request_ids("Web") == [approved_later.id, held.id + 2]
         assert await tx.open_change_request_ids("Orders") == []
+
+
+async def test_a_versions_standing_flags_exactly_what_the_detailed_reads_find(
+    storage: Storage, now: datetime
+) -> None:
+    """can-i-deploy reads the details only when `version_standing` flags them: never miss one."""
+    async with storage.transaction() as tx:
+        web = await tx.insert_pacticipant("Web", PacticipantChanges(), now)
+        orders = await tx.insert_pacticipant("Orders", PacticipantChanges(), now)
+        first, second = await consumer_versions(tx, web, ["1", "2"], now)
+        await publish(tx, web, orders, first, "a" * 64, now)
+        await publish(tx, web, orders, second, "b" * 64, now)
+        request = await tx.insert_change_request(new_request("a" * 64, now))
+        await tx.save_change_request(msgspec.structs.replace(request, status=Status.OVERRIDDEN))
+        await tx.approve_content(Kind.PACT, "Web", "Orders", "a" * 64, request.id, now)
+        await tx.add_publish_warnings("Web", "1", ["drops a"], now)
+    async with storage.transaction() as tx:
+        bare = await tx.version_standing("Web", second.id, "2")
+        assert bare == VersionStanding(
+            mode=None, coverage_minimum=None, listed=False, overridden=False, warned=False
+        )
+        standing = await tx.version_standing("Web", first.id, "1")
+        assert standing == VersionStanding(
+            mode=None, coverage_minimum=None, listed=True, overridden=True, warned=True
+        )
+        for version, found in ((first, standing), (second, bare)):
+            assert found.listed == bool(await tx.change_requests_of_version("Web", version.number))
+            assert found.overridden == bool(await tx.overridden_of_version(version.id))
+            assert found.warned == bool(await tx.publish_warnings("Web", version.number))
+        await tx.save_mode("Web", "brownfield-enterprise", now)
+        await tx.save_coverage_minimum("Web", 80, now)
+    async with storage.transaction() as tx:
+        assert await tx.version_standing("Web", second.id, "2") == VersionStanding(
+            mode="brownfield-enterprise",
+            coverage_minimum=80,
+            listed=False,
+            overridden=False,
+            warned=False,
+        )
+        # Another pacticipant's requests, warnings and policies are not this one's.
+        assert await tx.version_standing("Orders", first.id + 1000, "1") == VersionStanding(
+            mode=None, coverage_minimum=None, listed=False, overridden=False, warned=False
+        )

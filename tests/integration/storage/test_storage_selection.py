@@ -227,3 +227,74 @@ async def test_pacticipants_and_the_newest_result_of_each_content_by_id_lists(
         }
         assert {v.pact_version_id: v.success for v in found} == {one.id: False, two.id: True}
         assert await tx.latest_verifications([]) == []
+
+
+async def test_pacts_and_results_in_one_read_equal_the_pair_by_pair_reads(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    """Several consumer versions and provider versions, across chunks of two, with and without
+    a provider version, with and without a result, and pairs without a pact."""
+    async with storage.transaction() as tx:
+        cvs = await consumer_versions(tx, pacticipant, ["1", "2", "3", "4", "5"], now)
+        for index, cv in enumerate(cvs[:4]):
+            await publish(tx, pacticipant, provider, cv, f"sha{index % 3}", now)
+        pvs = await consumer_versions(tx, provider, ["p1", "p2", "p3", "p4", "p5"], now)
+        contents = {
+            sha: await tx.find_pact_version(pacticipant.id, provider.id, sha)
+            for sha in ("sha0", "sha1", "sha2")
+        }
+        at = now
+        for sha, pv, success in (
+            ("sha0", pvs[0], True),
+            ("sha0", pvs[0], False),  # the newer result of the two counts
+            ("sha1", pvs[1], True),
+            ("sha2", pvs[3], True),
+            ("sha0", pvs[4], False),
+        ):
+            found = contents[sha]
+            assert found is not None
+            at += timedelta(minutes=1)
+            await result(tx, found.id, pacticipant, provider, pv, success, at)
+        pairs = [
+            (cv.id, other.id, pv)
+            for cv in cvs
+            for other in (provider, pacticipant)
+            for pv in (None, *(v.id for v in pvs))
+        ]
+        together = await tx.pacts_and_results(pairs)
+        expected = {}
+        for pair in pairs:
+            alone = await tx.pact_and_result(*pair)
+            if alone is not None:
+                expected[pair] = alone
+        assert together == expected
+        # sha0 (versions 1 and 4) by p1 and p5, sha1 (2) by p2, sha2 (3) by p4.
+        assert sum(1 for r in together.values() if r.verification_id is not None) == 6
+        assert await tx.pacts_and_results([]) == {}
+
+
+async def test_counterparts_are_the_versions_providers_and_the_pacticipants_consumers(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        third = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+        fourth = await tx.insert_pacticipant("Qux", PacticipantChanges(), now)
+        old, new = await consumer_versions(tx, pacticipant, ["1", "2"], now)
+        await publish(tx, pacticipant, provider, old, "a", now)
+        await publish(tx, pacticipant, third, old, "b", now)
+        await publish(tx, pacticipant, provider, new, "a", now)  # `new` names one provider
+        (baz_version,) = await consumer_versions(tx, third, ["b1"], now)
+        await publish(tx, third, pacticipant, baz_version, "c", now)  # Baz consumes Foo
+        (qux_version,) = await consumer_versions(tx, fourth, ["q"], now)
+        await publish(tx, fourth, pacticipant, qux_version, "d", now)
+        as_consumer, as_provider = await tx.counterparts(pacticipant.id, old.id)
+        assert [p.name for p in as_consumer] == ["Bar", "Baz"]
+        assert [p.name for p in as_provider] == ["Baz", "Qux"]
+        assert as_consumer[0] == provider
+        providers, consumers = await tx.counterparts(pacticipant.id, new.id)
+        assert ([p.name for p in providers], [p.name for p in consumers]) == (
+            ["Bar"],
+            ["Baz", "Qux"],
+        )
+        # Bar provides only: its version-less side is its consumers.
+        assert await tx.counterparts(provider.id, old.id + 1000) == ([], [pacticipant])

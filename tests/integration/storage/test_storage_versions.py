@@ -225,3 +225,21 @@ async def test_versions_with_a_tag_are_listed_oldest_first(
         await tx.insert_tag(second.id, "dev", now)
         assert [v.number for v in await tx.versions_with_tag(pacticipant.id, "prod")] == ["1", "3"]
         assert await tx.versions_with_tag(pacticipant.id, "none") == []
+
+
+async def test_a_version_is_found_with_its_pacticipant_by_their_names(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        other = await tx.insert_pacticipant("Bar", PacticipantChanges(main_branch="main"), now)
+        inserted = await tx.insert_version(pacticipant.id, "1.0.0", "https://ci/1", now)
+        await tx.insert_version(other.id, "2.0.0", None, now)
+    async with storage.transaction() as tx:
+        assert await tx.find_named_version("Foo", "1.0.0") == (pacticipant, inserted)
+        # Bar's version is not Foo's; a known pacticipant without the version; no pacticipant.
+        assert await tx.find_named_version("Foo", "2.0.0") == (pacticipant, None)
+        assert await tx.find_named_version("Bar", "2.0.0") == (
+            other,
+            await tx.find_version(other.id, "2.0.0"),
+        )
+        assert await tx.find_named_version("Baz", "1.0.0") is None
