@@ -363,22 +363,13 @@ async def _find(
     """The selector's pacticipant (None if unknown) and the version it selects (None if none)."""
     if s.version is not None:
         return await tx.find_named_version(s.pacticipant, s.version) or (None, None)
+    if s.main_branch or s.branch is not None:
+        branch = None if s.main_branch else s.branch
+        return await tx.find_named_branch_head(s.pacticipant, branch) or (None, None)
     pacticipant = await tx.find_pacticipant(s.pacticipant)
     if pacticipant is None:
         return None, None
-    return pacticipant, await _resolve(tx, pacticipant, s)
-
-
-async def _resolve(tx: Versions, pacticipant: Pacticipant, s: VersionSelector) -> Version | None:
-    if s.main_branch:
-        return (
-            None
-            if pacticipant.main_branch is None
-            else await branch_head(tx, pacticipant, pacticipant.main_branch)
-        )
-    if s.branch is not None:
-        return await branch_head(tx, pacticipant, s.branch)
-    return await tx.latest_version(pacticipant.id, s.tag)
+    return pacticipant, await tx.latest_version(pacticipant.id, s.tag)
 
 
 def _describe(s: VersionSelector) -> str:

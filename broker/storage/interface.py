@@ -335,6 +335,16 @@ class Versions(Protocol):
         """
         ...
 
+    async def find_named_branch_head(
+        self, pacticipant_name: str, branch: str | None
+    ) -> tuple[Pacticipant, Version | None] | None:
+        """The pacticipant by its name and the head of its branch (`None`: its main branch).
+
+        None when there is no such pacticipant; the head None when the branch is unknown or
+        empty, or there is no main branch.
+        """
+        ...
+
     async def find_version_by_id(self, version_id: int) -> Version | None:
         """A version by row id."""
         ...

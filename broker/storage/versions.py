@@ -21,6 +21,28 @@ def to_version(row: Row) -> Version:
     )
 
 
+# A version's columns beside its pacticipant's (`_named` reads them back).
+_VERSION_COLUMNS = (
+    "v.id AS version_id, v.number AS version_number, v.build_url AS version_build_url,"
+    " v.created_at AS version_created_at, v.updated_at AS version_updated_at"
+)
+
+
+def _named(row: Row) -> tuple[Pacticipant, Version | None]:
+    """A pacticipant's row with `_VERSION_COLUMNS` of one of its versions, or of none."""
+    pacticipant = record(Pacticipant, row)
+    if row["version_id"] is None:
+        return pacticipant, None
+    return pacticipant, Version(
+        id=row["version_id"],
+        pacticipant_id=pacticipant.id,
+        number=row["version_number"],
+        build_url=row["version_build_url"],
+        created_at=moment(row["version_created_at"]),
+        updated_at=moment(row["version_updated_at"]),
+    )
+
+
 class VersionRows:
     """The `Versions` role of a transaction."""
 
@@ -38,27 +60,27 @@ class VersionRows:
         self, pacticipant_name: str, number: str
     ) -> tuple[Pacticipant, Version | None] | None:
         row = await self._db.fetchrow(
-            "SELECT p.*, v.id AS version_id, v.number AS version_number,"
-            " v.build_url AS version_build_url, v.created_at AS version_created_at,"
-            " v.updated_at AS version_updated_at FROM pacticipants p"
+            f"SELECT p.*, {_VERSION_COLUMNS} FROM pacticipants p"  # noqa: S608 - fixed columns
             " LEFT JOIN versions v ON v.pacticipant_id = p.id AND v.number = ?"
             " WHERE p.name = ?",
             number,
             pacticipant_name,
         )
-        if row is None:
-            return None
-        pacticipant = record(Pacticipant, row)
-        if row["version_id"] is None:
-            return pacticipant, None
-        return pacticipant, Version(
-            id=row["version_id"],
-            pacticipant_id=pacticipant.id,
-            number=row["version_number"],
-            build_url=row["version_build_url"],
-            created_at=moment(row["version_created_at"]),
-            updated_at=moment(row["version_updated_at"]),
+        return None if row is None else _named(row)
+
+    async def find_named_branch_head(
+        self, pacticipant_name: str, branch: str | None
+    ) -> tuple[Pacticipant, Version | None] | None:
+        # The head kept on the branch row by triggers (migration 0005).
+        row = await self._db.fetchrow(
+            f"SELECT p.*, {_VERSION_COLUMNS} FROM pacticipants p"  # noqa: S608 - fixed columns
+            " LEFT JOIN branches b ON b.pacticipant_id = p.id"
+            " AND b.name = coalesce(?, p.main_branch)"
+            " LEFT JOIN versions v ON v.id = b.head_version_id WHERE p.name = ?",
+            branch,
+            pacticipant_name,
         )
+        return None if row is None else _named(row)
 
     async def find_version_by_id(self, version_id: int) -> Version | None:
         row = await self._db.fetchrow("SELECT * FROM versions WHERE id = ?", version_id)

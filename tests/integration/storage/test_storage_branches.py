@@ -182,3 +182,33 @@ async def test_deleting_a_branch_keeps_its_versions(
         assert await tx.find_version_by_id(version.id) == version
         assert await tx.branches_of_version(version.id) == [(kept, True)]
         assert await tx.list_branches(pacticipant.id, Page()) == ([kept], 1)
+
+
+async def test_a_branch_head_is_found_with_its_pacticipant_by_their_names(
+    storage: Storage, pacticipant: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        bare = await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
+        main = await tx.insert_branch(pacticipant.id, "main", now)
+        feature = await tx.insert_branch(pacticipant.id, "feat", now)
+        await tx.insert_branch(pacticipant.id, "empty", now)
+        old = await tx.insert_version(pacticipant.id, "1", None, now)
+        new = await tx.insert_version(pacticipant.id, "2", None, now + timedelta(seconds=1))
+        await tx.insert_branch_version(main.id, old.id, now)
+        await tx.insert_branch_version(main.id, new.id, now)
+        await tx.insert_branch_version(feature.id, old.id, now)
+    async with storage.transaction() as tx:
+        assert await tx.find_named_branch_head("Foo", "main") == (pacticipant, new)
+        assert await tx.find_named_branch_head("Foo", "feat") == (pacticipant, old)
+        assert await tx.find_named_branch_head("Foo", "empty") == (pacticipant, None)
+        assert await tx.find_named_branch_head("Foo", "nope") == (pacticipant, None)
+        # No main branch yet: none for the main branch's head; then Foo's is `feat`.
+        assert await tx.find_named_branch_head("Foo", None) == (pacticipant, None)
+        assert await tx.find_named_branch_head("Bar", "main") == (bare, None)
+        assert await tx.find_named_branch_head("Baz", "main") is None
+        named = await tx.update_pacticipant(
+            pacticipant, PacticipantChanges(main_branch="feat"), now
+        )
+    async with storage.transaction() as tx:
+        assert await tx.find_named_branch_head("Foo", None) == (named, old)
+        assert await tx.find_named_branch_head("Foo", "main") == (named, new)
