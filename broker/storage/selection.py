@@ -2,7 +2,7 @@
 
 These read many rows per request, so each is one statement over a list of ids rather than one
 statement per id: a statement costs a thread hop (SQLite) or a round trip (PostgreSQL) of about
-0.1 ms, which dominated these requests. `in_list(n)` writes `IN (?, ?, …)`. ARCHITECTURE.md
+0.1 ms, which dominated these requests. `bucketed(values)` writes `IN (?, ?, …)`. ARCHITECTURE.md
 shows the query plans.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verification, Version
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
@@ -20,6 +21,8 @@ from broker.storage.versions import to_version
 # Id lists longer than this are read in several statements (both databases cap the number of
 # parameters of one statement, at 32,766 and 32,767).
 CHUNK = 5000
+
+V = TypeVar("V")
 
 
 def in_list(count: int) -> str:
@@ -35,6 +38,24 @@ def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
 def padded(ids: Sequence[int]) -> Sequence[int]:
     """The ids, or an id that matches nothing to fill the placeholder an empty list gets."""
     return ids or (0,)
+
+
+def bucketed(values: Sequence[V]) -> tuple[str, list[V | int]]:
+    """`(?, ?, …)` for `values`, placeholders rounded up to a power of two, and the values.
+
+    The values are padded to it by repeating the last (an empty list: one id matching nothing).
+    A statement's text then takes one of a dozen forms whatever the list's length, so it stays
+    in the statement caches (asyncpg keeps 100 prepared statements per connection, Python's
+    sqlite3 128): with a text per length, pacts-for-verification alone wrote 151 and each
+    miss cost PostgreSQL a round trip and a plan. A repeated value matches what it matched.
+    """
+    if not values:
+        return in_list(1), [0]
+    size = 1
+    while size < len(values):
+        size *= 2
+    size = min(size, max(len(values), CHUNK))
+    return in_list(size), [*values, *[values[-1]] * (size - len(values))]
 
 
 # For each pact content: has a version of the provider branch verified it successfully (the
@@ -91,9 +112,8 @@ class SelectionRows:
         """The rows of `sql` (its `{ids}` an id list, after the `before` parameters), chunked."""
         rows: list[Row] = []
         for chunk in chunks(ids):
-            rows += await self._db.fetch(
-                sql.format(ids=in_list(len(chunk))), *before, *padded(chunk)
-            )
+            marks, values = bucketed(chunk)
+            rows += await self._db.fetch(sql.format(ids=marks), *before, *values)
         return rows
 
     async def publications_of_versions(
@@ -196,16 +216,17 @@ class SelectionRows:
         held: dict[tuple[int, int], Row] = {}
         newest: dict[tuple[int, int], Row] = {}
         for chunk in chunks(providers):
+            marks, values = bucketed(chunk)
             for row in await self._by_ids(
                 "SELECT pp.consumer_version_id, pp.provider_id, pp.pact_version_id,"  # noqa: S608 - placeholders only
                 " pp.created_at, pv.sha, lv.provider_version_id, lv.verification_id,"
                 " lv.success, lv.created_at AS verified_at FROM pact_publications pp"
                 " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
                 " LEFT JOIN latest_verifications lv ON lv.pact_version_id = pp.pact_version_id"
-                f" AND lv.provider_version_id IN {in_list(len(chunk))}"
+                f" AND lv.provider_version_id IN {marks}"
                 " WHERE pp.consumer_version_id IN {ids}",
                 consumer_versions,
-                *padded(chunk),
+                *values,
             ):
                 held[(row["consumer_version_id"], row["provider_id"])] = row
                 if row["provider_version_id"] is not None:
@@ -277,12 +298,13 @@ class SelectionRows:
     ) -> dict[tuple[int, str], Version]:
         if not pacticipant_ids or not names:
             return {}
+        marks, values = bucketed(names)
         rows = await self._by_ids(
             "SELECT b.name AS branch_name, v.* FROM branches b"  # noqa: S608 - placeholders only
             " JOIN versions v ON v.id = b.head_version_id"
-            f" WHERE b.name IN {in_list(len(names))} AND b.pacticipant_id IN {{ids}}",
+            f" WHERE b.name IN {marks} AND b.pacticipant_id IN {{ids}}",
             pacticipant_ids,
-            *names,
+            *values,
         )
         return {(r["pacticipant_id"], r["branch_name"]): to_version(r) for r in rows}
 
@@ -362,13 +384,14 @@ class SelectionRows:
         self, pact_version_ids: Sequence[int], tags: Sequence[str]
     ) -> dict[int, set[str]]:
         # Which of some provider tags carry a successful, non-WIP result of each pact content.
+        marks, values = bucketed(tags or ("",))
         rows = await self._by_ids(
             "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
             " JOIN tags t ON t.version_id = v.provider_version_id"
-            f" WHERE t.name IN {in_list(len(tags))} AND v.pact_version_id IN {{ids}}"
+            f" WHERE t.name IN {marks} AND v.pact_version_id IN {{ids}}"
             " AND v.success AND NOT v.wip",
             pact_version_ids,
-            *(tags or ("",)),
+            *values,
         )
         found: dict[int, set[str]] = {}
         for row in rows:
