@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from clients.cli import connection, output
-from clients.cli.errors import CommandError
+from clients.cli._files import read_upload
 from clients.cli.outcome import Outcome
 from clients.cli.output_flag import JSON, add_output_flag
 from clients.sdk import BrokerClient
@@ -94,11 +94,7 @@ def percent(text: str) -> float:
 
 
 def _read(path: str) -> tuple[str, bytes]:
-    try:
-        return Path(path).name, Path(path).read_bytes()
-    except OSError as error:
-        msg = f"Cannot read the test report {path}: {error.strerror or error}"
-        raise CommandError(msg) from None
+    return Path(path).name, read_upload(path, "test report")
 
 
 def publish_test_results(broker: BrokerClient, args: argparse.Namespace) -> str:

@@ -1,0 +1,53 @@
+"""How much of a file the `accord` commands read, and their one sentence when it is too much.
+
+Every file a command reads goes through `verifier._files.read_file`, which reads at most its
+limit plus one byte: a 50 GB file or `/dev/zero` is refused after that, not swallowed. A file
+sent to the broker may hold what the broker takes in one request; a password or key file a few
+KiB. Documents only compared on this machine (`compare-spec`, `diff-spec`, `verify`) keep their
+own larger bound.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clients.cli.errors import CommandError
+from verifier._files import KiB, MiB, UnreadableFileError, read_file
+
+# The broker's default request body limit (`DEFAULT_MAX_BODY_BYTES` in broker/settings.py,
+# `ACCORD_MAX_BODY_BYTES`): a larger file would be refused with 413 after the upload.
+MAX_UPLOAD_BYTES = 10 * MiB
+# A password (the broker takes at most 1,024 characters, 4 bytes each in UTF-8) or an audit key,
+# with its line ending.
+MAX_SECRET_BYTES = 8 * KiB
+
+
+def read_upload(path: str | Path, what: str) -> bytes:
+    """The bytes of a file to send to the broker (a pact, a test report, a provider contract).
+
+    Raises:
+        CommandError: "The {what} {path} is larger than 10 MiB." (or does not exist, …).
+    """
+    return read_bounded(path, what, MAX_UPLOAD_BYTES)
+
+
+def read_secret(path: str | Path, what: str) -> bytes:
+    """The bytes of a password or key file.
+
+    Raises:
+        CommandError: "The {what} {path} is larger than 8 KiB." (or does not exist, …).
+    """
+    return read_bounded(path, what, MAX_SECRET_BYTES)
+
+
+def read_bounded(path: str | Path, what: str, limit: int) -> bytes:
+    """The bytes of the file at `path`, of at most `limit` bytes.
+
+    Raises:
+        CommandError: one sentence naming the file: it does not exist, is a folder, cannot be
+            read, or is larger than `limit`.
+    """
+    try:
+        return read_file(path, limit)
+    except UnreadableFileError as error:
+        raise CommandError(f"The {what} {error}.") from None
