@@ -2,9 +2,9 @@
 
 Every file a command reads goes through `verifier._files.read_file`, which reads at most its
 limit plus one byte: a 50 GB file or `/dev/zero` is refused after that, not swallowed. A file
-sent to the broker may hold what the broker takes in one request; a password or key file a few
-KiB. Documents only compared on this machine (`compare-spec`, `diff-spec`, `verify`) keep their
-own larger bound.
+sent to the broker may hold what the broker takes (10 MiB a request, 2 MiB a test report); a
+password or key file a few KiB. Documents only compared on this machine (`compare-spec`,
+`diff-spec`, `verify`) keep their own larger bound.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from verifier._files import KiB, MiB, UnreadableFileError, read_file
 # The broker's default request body limit (`DEFAULT_MAX_BODY_BYTES` in broker/settings.py,
 # `ACCORD_MAX_BODY_BYTES`): a larger file would be refused with 413 after the upload.
 MAX_UPLOAD_BYTES = 10 * MiB
+# A JUnit XML or probe report: the broker refuses a larger one (`MAX_REPORT_BYTES` in
+# broker/domain/test_results.py).
+MAX_TEST_REPORT_BYTES = 2 * MiB
 # A password (the broker takes at most 1,024 characters, 4 bytes each in UTF-8) or an audit key,
 # with its line ending.
 MAX_SECRET_BYTES = 8 * KiB

@@ -23,10 +23,11 @@ from tests.unit.clients.test_publish_sdk import pact, publishing_stub
 from verifier import _files as verifier_files
 
 UPLOAD = "MAX_UPLOAD_BYTES"  # in clients.cli._files
+REPORT = "MAX_TEST_REPORT_BYTES"  # in clients.cli._files
 SECRET = "MAX_SECRET_BYTES"  # in clients.cli._files
 LOCAL = "MAX_DOCUMENT_BYTES"  # in verifier._files, for what `accord verify` reads
 # What the tests lower each limit to, so that no test writes megabytes.
-LOWERED = {UPLOAD: 1024, SECRET: 64, LOCAL: 2048}
+LOWERED = {UPLOAD: 1024, REPORT: 512, SECRET: 64, LOCAL: 2048}
 
 JUNIT = b'<testsuite name="t" tests="1"><testcase classname="c" name="a"/></testsuite>\n'
 OPENAPI = b"openapi: 3.0.3\ninfo: {title: Stock, version: '1'}\npaths: {}\n"
@@ -68,7 +69,7 @@ CASES = {
     "publish": Case("pact file", UPLOAD, pact(), lambda f, _: ["publish", f, "-a", "1"]),
     "publish-test-results": Case(
         "test report",
-        UPLOAD,
+        REPORT,
         JUNIT,
         lambda f, _: ["publish-test-results", f, "-a", "Orders", "-e", "1", "--kind", "api"],
         ".xml",
@@ -234,8 +235,10 @@ def test_an_endless_password_on_stdin_is_refused() -> None:
 def test_the_limits_follow_the_broker() -> None:
     """An upload the broker takes by default passes; a password it takes fits the secret bound."""
     # Imported here: the rest of this module, like the CLI, needs no broker installed.
+    from broker.domain.test_results import MAX_REPORT_BYTES
     from broker.services.users import MAX_PASSWORD
     from broker.settings import DEFAULT_MAX_BODY_BYTES
 
     assert _files.MAX_UPLOAD_BYTES == DEFAULT_MAX_BODY_BYTES
+    assert _files.MAX_TEST_REPORT_BYTES == MAX_REPORT_BYTES
     assert 4 * MAX_PASSWORD + len("\r\n") <= _files.MAX_SECRET_BYTES
