@@ -9,13 +9,16 @@ password or key file a few KiB. Documents only compared on this machine (`compar
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from clients.cli.errors import CommandError
 from verifier._files import KiB, MiB, UnreadableFileError, read_file
 
-# The broker's default request body limit (`DEFAULT_MAX_BODY_BYTES` in broker/settings.py,
-# `ACCORD_MAX_BODY_BYTES`): a larger file would be refused with 413 after the upload.
+# The broker's default request body limit (`DEFAULT_MAX_BODY_BYTES` in broker/settings.py): a
+# larger file would be refused with 413 after the upload. `ACCORD_MAX_BODY_BYTES`, which raises
+# the broker's, raises this one too (`upload_limit`).
 MAX_UPLOAD_BYTES = 10 * MiB
 # A JUnit XML or probe report: the broker refuses a larger one (`MAX_REPORT_BYTES` in
 # broker/domain/test_results.py).
@@ -25,13 +28,27 @@ MAX_TEST_REPORT_BYTES = 2 * MiB
 MAX_SECRET_BYTES = 8 * KiB
 
 
+def upload_limit(environ: Mapping[str, str] | None = None) -> int:
+    """The most a file sent to the broker may hold: the broker's `ACCORD_MAX_BODY_BYTES` if set.
+
+    Raises:
+        CommandError: the variable is set, but not to a positive integer.
+    """
+    raw = (os.environ if environ is None else environ).get("ACCORD_MAX_BODY_BYTES", "")
+    if not raw:
+        return MAX_UPLOAD_BYTES
+    if not (raw.isascii() and raw.isdigit()) or int(raw) <= 0:
+        raise CommandError(f"ACCORD_MAX_BODY_BYTES must be a positive integer, not {raw!r}.")
+    return int(raw)
+
+
 def read_upload(path: str | Path, what: str) -> bytes:
-    """The bytes of a file to send to the broker (a pact, a test report, a provider contract).
+    """The bytes of a file to send to the broker (a pact, a provider contract, its results).
 
     Raises:
         CommandError: "The {what} {path} is larger than 10 MiB." (or does not exist, …).
     """
-    return read_bounded(path, what, MAX_UPLOAD_BYTES)
+    return read_bounded(path, what, upload_limit())
 
 
 def read_secret(path: str | Path, what: str) -> bytes:

@@ -115,7 +115,7 @@ def validate_pacts(args: argparse.Namespace) -> Outcome:
 
 def _report(path: str, specification: SpecificationMajor | None, *, strict: bool) -> FileReport:
     try:
-        raw = read_file(path, _files.MAX_UPLOAD_BYTES)
+        raw = read_file(path, _files.upload_limit())
     except UnreadableFileError as error:
         return _unreadable(path, error.problem)
     try:

@@ -37,6 +37,12 @@ NO_INTERACTIONS = json.dumps(
 VERIFY = ["--provider", "Stock", "--provider-base-url", "http://127.0.0.1:9"]
 
 
+@pytest.fixture(autouse=True)
+def no_broker_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PACT_BROKER_BASE_URL", "PACT_BROKER_TOKEN", "ACCORD_MAX_BODY_BYTES"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @dataclass(frozen=True)
 class Case:
     """A command reading one file: what its sentence calls the file, its limit, its arguments."""
@@ -186,6 +192,41 @@ def test_a_pact_at_the_limit_is_published(
 
     assert (code, capsys.readouterr().err) == (EXIT_OK, "")
     assert len(broker.requests) > 1  # the index, then the publication
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [(2048, (EXIT_OK, "")), (2049, (EXIT_FAILURE, "The pact file {} is larger than 2 KiB.\n"))],
+)
+def test_a_broker_that_takes_more_lets_larger_pacts_through(
+    size: int,
+    expected: tuple[int, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ACCORD_MAX_BODY_BYTES`, set as the broker has it, raises the 10 MiB (here 1 KiB)."""
+    lower_limits(monkeypatch)
+    monkeypatch.setenv("ACCORD_MAX_BODY_BYTES", "2048")
+    file = tmp_path / "pact.json"
+    file.write_bytes(padded(pact(), size))
+
+    argv = ["publish", str(file), "-a", "1", "--broker-base-url", BASE]
+    code = main(argv, transport=publishing_stub().transport)
+    assert (code, capsys.readouterr().err) == (expected[0], expected[1].format(file))
+
+
+def test_an_upload_limit_that_is_not_a_number_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACCORD_MAX_BODY_BYTES", "10MB")
+    file = tmp_path / "pact.json"
+    file.write_bytes(pact())
+
+    assert main(["validate-pact", str(file)]) == EXIT_FAILURE
+    assert capsys.readouterr().err == (
+        "ACCORD_MAX_BODY_BYTES must be a positive integer, not '10MB'.\n"
+    )
 
 
 @pytest.mark.parametrize(("size", "verdict"), [(0, "valid"), (1, "is larger than 1 KiB")])
