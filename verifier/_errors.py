@@ -20,6 +20,7 @@ comparison or one step of it cannot go on at all; each message is one sentence.
     ├── DocumentError (ValueError)             comparison/documents.py
     ├── InvalidDocumentError (ValueError)      _openapi_validation.py
     │   └── OutsideReferenceError              _openapi_validation.py
+    ├── UnreadableFileError                    _files.py
     ├── RequestPathError (ValueError)          _http.py
     ├── FaultRequestError                      fault_proxy.py
     ├── ProtocolError                          _http1.py

@@ -20,7 +20,9 @@ import msgspec
 
 from clients.sdk import ClientError
 from clients.sdk._builder import RequestBuilder, unreachable
+from verifier import _files
 from verifier._errors import OpenAPIDocumentError
+from verifier._files import UnreadableFileError
 from verifier._matching.values import JSONObject, JSONValue
 from verifier._pact import Interaction
 from verifier._results import Finding
@@ -78,11 +80,9 @@ class OpenAPICheck:
             OpenAPIDocumentError: When the file cannot be read or is not an OpenAPI document.
         """
         try:
-            content = Path(path).read_bytes()
-        except OSError as error:
-            raise OpenAPIDocumentError(
-                f"The OpenAPI file {path} cannot be read: {error.strerror}."
-            ) from error
+            content = _files.read_file(path, _files.MAX_DOCUMENT_BYTES)
+        except UnreadableFileError as error:
+            raise OpenAPIDocumentError(f"The OpenAPI file {error}.") from None
         return cls.from_bytes(content, origin=f"The OpenAPI file {path}")
 
     @classmethod

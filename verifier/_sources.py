@@ -15,8 +15,10 @@ import msgspec
 
 from clients.sdk import ClientError
 from clients.sdk._origins import same_origin
+from verifier import _files
 from verifier._broker import BrokerAccess
 from verifier._errors import PactError, SourceError
+from verifier._files import UnreadableFileError
 from verifier._matching.values import JSONValue
 from verifier._pact import Pact, decode_pact, read_pact
 
@@ -113,9 +115,9 @@ class LoadedPact:
 
 def _read_file(path: Path) -> Pact:
     try:
-        return decode_pact(path.read_bytes())
-    except OSError as error:
-        raise SourceError(f"The pact file {path} cannot be read: {error.strerror}") from error
+        return decode_pact(_files.read_file(path, _files.MAX_DOCUMENT_BYTES))
+    except UnreadableFileError as error:
+        raise SourceError(f"The pact file {error}.") from None
     except PactError as error:
         raise SourceError(f"The file {path} is not a pact: {error}") from error
 

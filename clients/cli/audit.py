@@ -15,6 +15,7 @@ from pathlib import Path
 
 import msgspec
 
+from clients.cli._files import read_secret
 from clients.cli.errors import CommandError
 from clients.cli.outcome import Outcome
 from clients.sdk import AuditEntry, BrokerClient
@@ -61,10 +62,11 @@ def _expected_head(text: str) -> tuple[int, str]:
 def _audit_key(args: argparse.Namespace) -> bytes | None:
     path: Path | None = args.audit_key_file
     if path is not None:
+        content = read_secret(path, "audit key file")
         try:
-            return path.read_text().strip().encode()
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+            return content.decode("utf-8").strip().encode()
+        except UnicodeDecodeError:
+            raise CommandError(f"The audit key file {path} is not UTF-8 text.") from None
     key = os.environ.get("ACCORD_AUDIT_KEY")
     return key.encode() if key else None
 
@@ -83,8 +85,8 @@ def _head_break(entries: list[AuditEntry], expected: tuple[int, str]) -> str | N
 
 def verify_audit_log(broker: BrokerClient, args: argparse.Namespace) -> Outcome:
     """`accord verify-audit-log`: exit 0 with the count and head when intact, 1 naming the break."""
+    key = _audit_key(args)  # a key file that cannot be read stops the command before any request
     entries = broker.audit_entries()
-    key = _audit_key(args)
     broken: ChainBreak | None = first_break(entries, key)
     head_problem = None
     if broken is None and args.expect_head is not None:

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from clients.cli.outcome import Outcome
 from clients.cli.output_flag import add_output_flag
+from verifier import _files as files
 from verifier.comparison import (
     AsyncApi,
     ComparisonError,
@@ -66,9 +66,8 @@ def register(
     parser.set_defaults(handler=compare_spec, local=True)
 
 
-# Far past any real spec or pact (the broker takes 10 MiB a request; a document past a million
-# nodes is refused anyway), and a bound on what `/dev/zero` or a runaway file costs to read.
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# The verifier's bound on a local document (64 MiB), here so that tests may lower it.
+MAX_FILE_BYTES = files.MAX_DOCUMENT_BYTES
 
 
 def read_file(path: str, what: str) -> bytes:
@@ -77,18 +76,9 @@ def read_file(path: str, what: str) -> bytes:
     At most `MAX_FILE_BYTES` are read: a larger file (or an endless one) is refused.
     """
     try:
-        with Path(path).open("rb") as file:
-            content = file.read(MAX_FILE_BYTES + 1)
-        if len(content) > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            raise ComparisonError(f"The {what} {path} is larger than {limit} MiB.")
-        return content
-    except FileNotFoundError:
-        raise ComparisonError(f"The {what} {path} does not exist.") from None
-    except IsADirectoryError:
-        raise ComparisonError(f"The {what} {path} is a folder, not a file.") from None
-    except OSError as error:
-        raise ComparisonError(f"The {what} {path} cannot be read: {error.strerror}.") from None
+        return files.read_file(path, MAX_FILE_BYTES)
+    except files.UnreadableFileError as error:
+        raise ComparisonError(f"The {what} {error}.") from None
 
 
 def _load(path: str) -> Spec | AsyncApi:

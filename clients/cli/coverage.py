@@ -11,8 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from clients.cli import connection, output
-from clients.cli.errors import CommandError
+from clients.cli import _files, connection, output
 from clients.cli.outcome import Outcome
 from clients.cli.output_flag import JSON, add_output_flag
 from clients.sdk import BrokerClient
@@ -94,11 +93,8 @@ def percent(text: str) -> float:
 
 
 def _read(path: str) -> tuple[str, bytes]:
-    try:
-        return Path(path).name, Path(path).read_bytes()
-    except OSError as error:
-        msg = f"Cannot read the test report {path}: {error.strerror or error}"
-        raise CommandError(msg) from None
+    content = _files.read_bounded(path, "test report", _files.MAX_TEST_REPORT_BYTES)
+    return Path(path).name, content
 
 
 def publish_test_results(broker: BrokerClient, args: argparse.Namespace) -> str:

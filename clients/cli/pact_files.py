@@ -14,6 +14,7 @@ from pathlib import Path
 
 import msgspec
 
+from clients.cli._files import read_upload
 from clients.cli.errors import CommandError
 from clients.sdk import Contract
 
@@ -85,11 +86,7 @@ def read(path: Path) -> PactFile:
     Raises:
         CommandError: the file cannot be read, is not JSON, or names no consumer or provider.
     """
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        msg = f"Could not read pact file {path}: {error.strerror or error}."
-        raise CommandError(msg) from error
+    content = read_upload(path, "pact file")
     try:
         document = msgspec.json.decode(content)
     except msgspec.DecodeError as error:

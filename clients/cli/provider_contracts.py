@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from clients.cli import output
+from clients.cli._files import read_upload
 from clients.cli.errors import CommandError
 from clients.sdk import BrokerClient, SelfVerification
 
@@ -78,7 +79,7 @@ def register(
 def publish_provider_contract(broker: BrokerClient, args: argparse.Namespace) -> str:
     """`accord publish-provider-contract`."""
     spec = Path(args.spec)
-    content = _read(
+    content = read_upload(
         spec, "AsyncAPI document" if args.specification == "asyncapi" else "OpenAPI document"
     )
     content_type = args.content_type or _CONTENT_TYPES.get(spec.suffix.lower())
@@ -109,7 +110,7 @@ def _self_verification(args: argparse.Namespace) -> SelfVerification | None:
         success = args.verification_exit_code == 0
     report = None
     if args.verification_results is not None:
-        report = _read(Path(args.verification_results), "verification results")
+        report = read_upload(args.verification_results, "verification results")
     if success is None:
         if report is not None:
             msg = (
@@ -126,11 +127,3 @@ def _self_verification(args: argparse.Namespace) -> SelfVerification | None:
         verifier=args.verifier,
         verifier_version=args.verifier_version,
     )
-
-
-def _read(path: Path, what: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        msg = f"Cannot read the {what} {path}: {error.strerror or error}."
-        raise CommandError(msg) from error

@@ -13,10 +13,9 @@ import argparse
 import getpass
 import os
 import sys
-from pathlib import Path
 from typing import TextIO
 
-from clients.cli import output
+from clients.cli import _files, output
 from clients.cli.errors import CommandError
 from clients.sdk import BrokerClient, User
 
@@ -105,14 +104,20 @@ def new_password(
     source = sys.stdin if stdin is None else stdin
     from_stdin = password_file == STDIN
     if password_file is not None and not from_stdin:
+        content = _files.read_secret(password_file, "password file")
         try:
-            text = Path(password_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            msg = f"The password file {password_file} cannot be read ({error.__class__.__name__})."
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            msg = f"The password file {password_file} is not UTF-8 text."
             raise CommandError(msg) from None
         password = text.splitlines()[0] if text else ""
     elif from_stdin or not (source.isatty() if ask is None else ask):
-        password = source.readline().rstrip("\r\n")
+        # A bound, as for a file: `< /dev/zero` would otherwise never end a line.
+        line = source.readline(_files.MAX_SECRET_BYTES + 1)
+        if len(line) > _files.MAX_SECRET_BYTES:
+            msg = f"The password on stdin is longer than {_files.MAX_SECRET_BYTES:,} characters."
+            raise CommandError(msg)
+        password = line.rstrip("\r\n")
     else:
         password = getpass.getpass("New password: ")
         if getpass.getpass("Again: ") != password:

@@ -13,13 +13,14 @@ valid, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import msgspec
 
+from clients.cli import _files
 from clients.cli.outcome import Outcome
 from clients.cli.output import as_json, table
 from clients.cli.output_flag import add_output_flag
+from verifier._files import UnreadableFileError, read_file
 from verifier.pact_validation import (
     SPECIFICATIONS,
     Fault,
@@ -114,9 +115,9 @@ def validate_pacts(args: argparse.Namespace) -> Outcome:
 
 def _report(path: str, specification: SpecificationMajor | None, *, strict: bool) -> FileReport:
     try:
-        raw = Path(path).read_bytes()
-    except OSError as error:
-        return _unreadable(path, f"cannot be read: {error.strerror or error}")
+        raw = read_file(path, _files.upload_limit())
+    except UnreadableFileError as error:
+        return _unreadable(path, error.problem)
     try:
         document: object = msgspec.json.decode(raw.removeprefix(_UTF8_BOM))
     except msgspec.DecodeError as error:

@@ -85,7 +85,7 @@ def test_unreadable_files_and_missing_verdicts_are_one_sentence(
         "1",
     )
     assert missing.returncode == 1
-    assert missing.stderr.startswith("Cannot read the OpenAPI document")
+    assert missing.stderr == f"The OpenAPI document {tmp_path / 'nope.yaml'} does not exist.\n"
     assert len(missing.stderr.strip().splitlines()) == 1
     not_a_spec = tmp_path / "notes.yaml"
     not_a_spec.write_text("hello: world\n")

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from verifier import _files
 from verifier._errors import PactError
+from verifier._files import UnreadableFileError
 from verifier._pact import Pact, decode_pact, read_pact
 from verifier.events import EventChecker, EventMessage, InProcessConsumer, plan, render_text
 from verifier.events.run import EventResult
@@ -38,9 +40,9 @@ def _pact(given: PactGiven) -> Pact:
     try:
         if isinstance(given, Mapping):
             return read_pact(dict(given))  # type: ignore[arg-type]  # a decoded pact document
-        return decode_pact(Path(given).read_bytes())
-    except OSError as error:
-        pytest.fail(f"The pact {given} cannot be read: {error.strerror}.", pytrace=False)
+        return decode_pact(_files.read_file(given, _files.MAX_DOCUMENT_BYTES))
+    except UnreadableFileError as error:
+        pytest.fail(f"The pact {error}.", pytrace=False)
     except PactError as error:
         pytest.fail(
             f"The pact {given if not isinstance(given, Mapping) else ''} is not a pact: {error}.",

@@ -14,7 +14,9 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from verifier import _files
 from verifier._errors import FilterError, PactError
+from verifier._files import UnreadableFileError
 from verifier._filters import InteractionFilter
 from verifier._matching.values import JSONValue
 from verifier._pact import decode_pact
@@ -148,8 +150,9 @@ def _provider_of_first_pact(sources: list[Source]) -> str | None:
             files = sorted(path.glob("*.json")) if path.is_dir() else [path]
             for file in files:
                 try:
-                    return decode_pact(file.read_bytes()).provider
-                except (OSError, PactError):
+                    content = _files.read_file(file, _files.MAX_DOCUMENT_BYTES)
+                    return decode_pact(content).provider
+                except (UnreadableFileError, PactError):
                     continue
     return None
 

@@ -22,7 +22,7 @@ def test_trust_17_a_password_file_is_read_and_dash_is_stdin(tmp_path: Path) -> N
     secret.write_text("from a file\r\n")
     assert users.new_password(str(secret), stdin=io.StringIO(""), ask=True) == "from a file"
     assert users.new_password("-", stdin=io.StringIO("piped\n"), ask=True) == "piped"
-    with pytest.raises(CommandError, match="cannot be read"):
+    with pytest.raises(CommandError, match="does not exist"):
         users.new_password(str(tmp_path / "missing"), stdin=io.StringIO(""), ask=False)
 
 

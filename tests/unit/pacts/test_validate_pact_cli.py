@@ -133,7 +133,7 @@ def test_trust_13_a_file_without_a_version_is_validated_as_its_shape(
 @pytest.mark.parametrize(
     ("content", "detail"),
     [
-        (None, "cannot be read"),
+        (None, "does not exist"),
         (b"{not json", "is not valid JSON"),
         (b"[1, 2]", "must be a JSON object"),
         (b"[" * 100_000 + b"]" * 100_000, "is nested too deeply"),
