@@ -21,10 +21,10 @@ over the pacticipants:
 It prints p50 and p99 latency in milliseconds of each, per backend, and the PostgreSQL/SQLite
 ratio of the p50s. The p99 of 1,000 requests is the tenth slowest (of 300, it was the third:
 one scheduling hiccup on a shared machine moved it). Scale 1 is always measured too, as the
-baseline (`--no-baseline` leaves it out), and `--scale` may be given several times:
-`--scale 5` (1,000,000 versions) loads and measures scale 1 then scale 5 on each backend, each into a fresh database, and prints the
-figures side by side with the ratio of the last scale's p99 to the first's, so growth with
-history shows. It prints how long each generation and load took.
+baseline (`--no-baseline` leaves it out), and `--scale` may be given several times: `--scale
+5` (1,000,000 versions) loads and measures scale 1 then scale 5 on each backend, each into a
+fresh database, and prints the figures side by side with the ratio of the last scale's p99 to
+the first's, so growth with history shows. It prints how long each generation and load took.
 
 With `--enterprise` it measures each backend twice on the same database:
 as loaded (every pacticipant in greenfield mode), then with `ACCORD_DEFAULT_MODE=
