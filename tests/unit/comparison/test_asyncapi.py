@@ -19,7 +19,12 @@ from verifier.comparison import (
     load_asyncapi,
     uncovered,
 )
-from verifier.comparison.asyncapi.document import MAX_OPERATION_MESSAGES, MAX_SCHEMA_NODES
+from verifier.comparison.asyncapi import document as document_module
+from verifier.comparison.asyncapi.document import (
+    MAX_DOCUMENT_SCHEMA_NODES,
+    MAX_OPERATION_MESSAGES,
+    MAX_SCHEMA_NODES,
+)
 
 DOCUMENT = json.dumps(
     {
@@ -97,7 +102,7 @@ def test_references_that_double_at_each_level_are_refused_not_expanded() -> None
         }
     )
     asyncapi = load_asyncapi(document)
-    with pytest.raises(SpecError, match=f"more than {MAX_SCHEMA_NODES:,} nodes"):
+    with pytest.raises(SpecError, match=f"more than {MAX_DOCUMENT_SCHEMA_NODES:,} nodes in all"):
         asyncapi.check_schemas()
     pact = {
         "interactions": [
@@ -108,7 +113,57 @@ def test_references_that_double_at_each_level_are_refused_not_expanded() -> None
             }
         ]
     }
-    with pytest.raises(SpecError):
+    with pytest.raises(SpecError, match=f"a message schema .* more than {MAX_SCHEMA_NODES:,} "):
+        compare_with(pact, asyncapi=asyncapi)
+
+
+def test_comparing_inlines_at_most_a_documents_budget_over_all_its_message_schemas(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A few kilobytes of messages each naming one large schema: each is under the bound of
+    one schema, and together they are refused as a publication's check refuses them."""
+    monkeypatch.setattr(document_module, "MAX_SCHEMA_NODES", 2_000)
+    monkeypatch.setattr(document_module, "MAX_DOCUMENT_SCHEMA_NODES", 10_000)
+    levels = 8  # S0 inlines to about 1,500 nodes: two references a level, 2^8 leaves
+    schemas = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {
+                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
+                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
+            },
+        }
+        for i in range(levels)
+    }
+    messages = [
+        {"name": f"m{i}", "payload": {"$ref": "#/components/schemas/S0"}} for i in range(12)
+    ]
+    document: dict[str, Any] = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "operations": {"op": {"action": "send", "messages": messages}},
+        "components": {"schemas": {**schemas, f"S{levels}": {"type": "string"}}},
+    }
+    pact = {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "description": "an event",
+                "contents": {"content": {"a": 1}, "contentType": "application/json"},
+                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
+            }
+        ]
+    }
+    with pytest.raises(SpecError, match="more than 10,000 nodes in all"):
+        compare_with(pact, asyncapi=load_asyncapi(json.dumps(document)))
+    with pytest.raises(SpecError, match="more than 10,000 nodes in all"):
+        load_asyncapi(json.dumps(document)).check_schemas()
+    # Five such messages fit: compared again and again, each schema counts once.
+    few = copy.deepcopy(document)
+    few["operations"]["op"]["messages"] = messages[:5]
+    asyncapi = load_asyncapi(json.dumps(few))
+    asyncapi.check_schemas()
+    for _ in range(3):
         compare_with(pact, asyncapi=asyncapi)
 
 

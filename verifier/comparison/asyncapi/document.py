@@ -40,6 +40,10 @@ Direction = Literal["request", "response"]
 
 # A real message schema inlines to a few thousand nodes; this leaves room for far larger ones.
 MAX_SCHEMA_NODES = 200_000
+# Every message schema of one document together: what a publication's check inlines
+# (`check_schemas`) and what comparisons may inline from it (`schema`). A 5 KB document of many
+# messages each naming one 130,000-node schema took 0.25 s and 9 MB a message without it.
+MAX_DOCUMENT_SCHEMA_NODES = 5 * MAX_SCHEMA_NODES
 # Inlining nests one schema inside another; the validator recurses a few frames a level.
 MAX_SCHEMA_DEPTH = 128
 # The messages one operation may carry: each is tried against every message a pact says the
@@ -159,15 +163,22 @@ def follow(node: Any, document: Any) -> tuple[Any, str | None]:
 
 
 class _Budget:
-    def __init__(self) -> None:
-        self.left = MAX_SCHEMA_NODES
+    """Nodes left to inline: one schema's, or with `in_all` a whole document's."""
 
-    def spend(self, depth: int) -> None:
-        self.left -= 1
+    def __init__(self, *, in_all: bool = False) -> None:
+        self.limit = MAX_DOCUMENT_SCHEMA_NODES if in_all else MAX_SCHEMA_NODES
+        self.left = self.limit
+        self.in_all = in_all
+
+    def spend(self, depth: int, count: int = 1) -> None:
+        self.left -= count
         if self.left < 0:
             raise SpecError(
-                f"The AsyncAPI document has a message schema that expands to more than"
-                f" {MAX_SCHEMA_NODES:,} nodes through $ref."
+                f"The AsyncAPI document has message schemas that expand to more than"
+                f" {self.limit:,} nodes in all through $ref."
+                if self.in_all
+                else f"The AsyncAPI document has a message schema that expands to more than"
+                f" {self.limit:,} nodes through $ref."
             )
         if depth > MAX_SCHEMA_DEPTH:
             raise SpecError(
@@ -238,6 +249,8 @@ class AsyncApi:
         else:
             self._index_v3()
         self._compiled: dict[tuple[str, Direction], CompiledSchema | None] = {}
+        self._in_all = _Budget(in_all=True)  # what `schema` has inlined, each schema once
+        self._charged: set[str] = set()
         self._lock = threading.Lock()
 
     def _messages(self, listed: Any, inline_base: str) -> list[Candidate]:
@@ -337,7 +350,7 @@ class AsyncApi:
         if key in self._compiled:
             return self._compiled[key]
         raw = candidate.message.get(part) if isinstance(candidate.message, dict) else None
-        schema = None if is_falsy(raw) else inline(raw, self.document)
+        schema = None if is_falsy(raw) else self._inlined(raw, f"{candidate.location}.{part}")
         compiled = None
         if not is_falsy(schema) and not isinstance(schema, dict | bool):
             raise SpecError(
@@ -351,6 +364,21 @@ class AsyncApi:
                 compiled = CompiledSchema(schema)
         self._compiled[key] = compiled
         return compiled
+
+    def _inlined(self, raw: Any, where: str) -> Any:
+        """`inline(raw)`, its nodes counted once per schema against the document's budget.
+
+        Raises:
+            SpecError: the schema expands or nests too far, or the document's schemas so far
+                expand to more than `MAX_DOCUMENT_SCHEMA_NODES` nodes in all.
+        """
+        alone = _Budget()
+        schema = _inline(raw, self.document, frozenset(), alone, 0)
+        with self._lock:
+            if where not in self._charged:
+                self._charged.add(where)
+                self._in_all.spend(0, alone.limit - alone.left)
+        return schema
 
     def errors(
         self, compiled: CompiledSchema, candidate: Candidate, part: str, value: Any
@@ -383,8 +411,7 @@ class AsyncApi:
             SpecError: a schema expands or nests too far through its references, or is not
                 JSON Schema.
         """
-        budget = _Budget()
-        budget.left = MAX_SCHEMA_NODES * 5
+        budget = _Budget(in_all=True)
         seen: set[str] = set()
         meta = Draft201909Validator(Draft201909Validator.META_SCHEMA)
         for operation in self.operations.values():
