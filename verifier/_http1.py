@@ -11,9 +11,10 @@ httpx still undoes a content coding when there is one, and header names and valu
 as httpx reads them.
 
 What the provider sends is untrusted: the header block is bounded (`MAX_HEADER_BYTES`,
-`MAX_HEADERS`), a malformed line or conflicting framing is refused, and an answer that cannot
-be framed closes the connection. What goes out is checked too: a method, header name or value,
-or target with characters that would split the request (CR, LF, NUL) is refused before
+`MAX_HEADERS`) and so is the body (`MAX_BODY_BYTES`, decoded or not), a malformed line or
+conflicting framing is refused, and an answer that cannot be framed closes the connection.
+What goes out is checked too: a method, header name or value, or target with characters that
+would split the request (CR, LF, NUL) is refused before
 anything is written.
 """
 
@@ -34,6 +35,13 @@ MAX_HEADER_BYTES = 64 * 1024
 
 MAX_HEADERS = 500
 """The most header (or trailer) lines an answer may carry."""
+
+MAX_BODY_BYTES = 64 * 1024 * 1024
+"""The most body an answer may carry, as sent and with its content coding undone (as much as
+the verifier reads of a pact or OpenAPI file): an endless or bomb-sized answer would otherwise
+fill memory before the timeout ends it."""
+
+_READ_SIZE = 64 * 1024
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _FIELD_VALUE = re.compile(rb"[^\x00\r\n]*")
@@ -136,7 +144,20 @@ def _decoded(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> by
     if not body or not any(name.lower() == b"content-encoding" for name, _ in headers):
         return body
     response = httpx.Response(status, headers=headers, stream=httpx.ByteStream(body))
-    return response.read()
+    parts, size = [], 0
+    for part in response.iter_bytes():
+        size += len(part)
+        _check_size(size, "decoded")
+        parts.append(part)
+    return b"".join(parts)
+
+
+def _check_size(size: int, what: str = "") -> None:
+    """Refuse an answer whose body (`what`: "decoded" when decoded) grew past the bound."""
+    if size > MAX_BODY_BYTES:
+        raise ProtocolError(
+            f"the answer's {what} body is over {MAX_BODY_BYTES:,} bytes".replace("  ", " ")
+        )
 
 
 class Http1Client:
@@ -317,28 +338,42 @@ async def _read_answer(
         stripped = {value.strip() for value in lengths}
         if len(stripped) != 1 or not next(iter(stripped)).isdigit():
             raise ProtocolError("the answer has an invalid or conflicting Content-Length")
+        length = int(next(iter(stripped)))
+        _check_size(length)
         try:
-            body = await reader.readexactly(int(next(iter(stripped))))
+            body = await reader.readexactly(length)
         except asyncio.IncompleteReadError:
             raise ProtocolError("the provider closed the connection mid-answer") from None
         return status, headers, body
     connection.reusable = False
-    return status, headers, await reader.read()
+    return status, headers, await _read_to_close(reader)
+
+
+async def _read_to_close(reader: asyncio.StreamReader) -> bytes:
+    parts, size = [], 0
+    while part := await reader.read(_READ_SIZE):
+        size += len(part)
+        _check_size(size)
+        parts.append(part)
+    return b"".join(parts)
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
     parts: list[bytes] = []
+    size = 0
     while True:
         line = await _read_line(reader)
         matched = _CHUNK_SIZE.fullmatch(line.strip(b" \t"))
         if matched is None:
             raise ProtocolError(f"the answer has a malformed chunk size line {line[:80]!r}")
-        size = int(matched.group(1), 16)
-        if size == 0:
+        chunk = int(matched.group(1), 16)
+        size += chunk
+        _check_size(size)
+        if chunk == 0:
             await _read_fields(reader)  # trailers: read past, not kept (as httpx does)
             return b"".join(parts)
         try:
-            parts.append(await reader.readexactly(size))
+            parts.append(await reader.readexactly(chunk))
             ending = await reader.readexactly(2)
         except asyncio.IncompleteReadError:
             raise ProtocolError("the provider closed the connection mid-answer") from None

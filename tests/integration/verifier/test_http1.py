@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 
+from verifier import _http1 as http1
 from verifier._errors import ReplayError
 from verifier._http1 import Answer
 from verifier._replay import Connection, Provider
@@ -293,3 +294,57 @@ async def test_header_names_are_lower_cased_and_values_decoded_as_httpx_does(
     assert ("x-name", text) in answer.header_items()
     reference = httpx.Response(200, headers=answer.raw_headers)
     assert answer.header_items() == reference.headers.multi_items()
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (ok(b"x" * 1001), "body is over 1,000 bytes"),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + b"1f4\r\n"
+            + b"x" * 500
+            + b"\r\n"
+            + b"1f5\r\n"
+            + b"x" * 501
+            + b"\r\n0\r\n\r\n",
+            "body is over 1,000 bytes",
+        ),
+        (b"HTTP/1.1 200 OK\r\n\r\n" + b"x" * 1001, "body is over 1,000 bytes"),
+        (ok(gzip.compress(b"x" * 1001), b"Content-Encoding: gzip"), "decoded body is over 1,000"),
+        # The length alone is refused: nothing of a 10 GB body is read.
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\n", "body is over 1,000 bytes"),
+    ],
+)
+async def test_a_body_over_the_bound_is_refused_as_sent_and_decoded(
+    answer: bytes, reason: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http1, "MAX_BODY_BYTES", 1000)
+    async with raw_server([answer], close_after=True) as server:
+        with pytest.raises(ReplayError, match="could not be reached") as caught:
+            await exchange(server, "/a")
+    assert reason in str(caught.value)
+
+
+async def test_a_body_at_the_bound_is_read_in_each_framing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http1, "MAX_BODY_BYTES", 1000)
+    chunked = (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + b"1f4\r\n"
+        + b"y" * 500
+        + b"\r\n"
+        + b"1f4\r\n"
+        + b"y" * 500
+        + b"\r\n0\r\n\r\n"
+    )
+    zipped = ok(gzip.compress(b"z" * 1000), b"Content-Encoding: gzip")
+    async with raw_server([ok(b"x" * 1000), chunked, zipped]) as server:
+        plain, pieces, decoded = await exchange(server, "/a", "/b", "/c")
+    assert (plain.content, pieces.content, decoded.content) == (
+        b"x" * 1000,
+        b"y" * 1000,
+        b"z" * 1000,
+    )
+    async with raw_server([b"HTTP/1.1 200 OK\r\n\r\n" + b"w" * 1000], close_after=True) as server:
+        (closed,) = await exchange(server, "/a")
+    assert closed.content == b"w" * 1000
