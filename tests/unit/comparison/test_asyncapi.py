@@ -360,3 +360,72 @@ def test_an_operation_with_more_messages_than_the_bound_is_refused(version: str)
     else:
         fewer["channels"]["c"]["publish"]["message"]["oneOf"] = messages[:MAX_OPERATION_MESSAGES]
     assert len(load_asyncapi(json.dumps(fewer)).operations["op"].messages) == 1_000
+
+
+def _messages_document(messages: list[Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "operations": {"op": {"action": "send", "messages": messages}},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_a_publication_check_names_the_referenced_schema_that_is_not_json_schema() -> None:
+    schemas = {
+        "Order": {"type": "object", "properties": {"id": {"$ref": "#/components/schemas/Id"}}},
+        "Id": {"type": "integer", "multipleOf": 0},
+    }
+    document = _messages_document([{"payload": {"$ref": "#/components/schemas/Order"}}], schemas)
+    with pytest.raises(SpecError, match="is not JSON Schema") as raised:
+        load_asyncapi(json.dumps(document)).check_schemas()
+    assert "at #/components/schemas/Id.multipleOf" in str(raised.value)
+    # A property named like a data keyword is a schema all the same, and is checked.
+    named = {"type": "object", "properties": {"enum": {"$ref": "#/components/schemas/Id"}}}
+    document = _messages_document([{"payload": named}], schemas)
+    with pytest.raises(SpecError, match=r"at #/components/schemas/Id\.multipleOf"):
+        load_asyncapi(json.dumps(document)).check_schemas()
+
+
+def test_a_reference_inside_data_keywords_is_data_not_a_schema_to_check() -> None:
+    payload = {
+        "type": "object",
+        "default": {"$ref": "#/components/schemas/NotASchema"},
+        "examples": [{"$ref": "#/components/schemas/NotASchema"}],
+    }
+    document = _messages_document([{"payload": payload}], {"NotASchema": {"type": 5}})
+    load_asyncapi(json.dumps(document)).check_schemas()
+
+
+def test_a_publication_check_reads_each_schema_once_however_many_messages_name_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """40 messages naming one schema of 2^10 leaves: the meta-schema checks the document as
+    written, not 40 inlined copies (those took 100 s at 2^17)."""
+    checked: list[int] = []
+    first_problem = document_module._first_problem
+
+    def counting(meta: Any, schema: Any, part: str) -> str | None:
+        checked.append(len(json.dumps(schema)))
+        return first_problem(meta, schema, part)
+
+    monkeypatch.setattr(document_module, "_first_problem", counting)
+    levels = 10
+    schemas: dict[str, Any] = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {
+                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
+                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
+            },
+        }
+        for i in range(levels)
+    }
+    schemas[f"S{levels}"] = {"type": "string"}
+    messages = [
+        {"name": f"m{i}", "payload": {"$ref": "#/components/schemas/S0"}} for i in range(40)
+    ]
+    written = json.dumps(_messages_document(messages, schemas))
+    load_asyncapi(written).check_schemas()
+    assert sum(checked) < len(written)  # each schema once: less than the document itself
+    assert len(checked) == 40 + levels + 1
