@@ -1,5 +1,8 @@
 """A TCP round-robin proxy on 127.0.0.1: each new connection goes to the next backend in turn.
 
+It reads a connection's first request head before it connects (so the `X-Test-Request` tag of
+every connection is known, even one whose backend dies before anything is passed on).
+
 A backend that refuses the connection (a broker being restarted) is passed over for the next
 one. When a backend's side of a connection ends first (a killed broker's), the client's side is
 closed too, which is what a client of a load balancer sees of a backend killed under its
@@ -85,6 +88,12 @@ class RoundRobinProxy:
         self._handlers.add(task)
         self._writers.add(client)
         try:
+            # The first request's head before a backend is chosen, as an HTTP load balancer
+            # reads it: the connection is tagged by it even when its backend dies at once.
+            try:
+                head = await client_reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
+                return  # the client closed without a request
             connected = await self._connect()
             if connected is None:
                 self.unserved += 1
@@ -94,7 +103,8 @@ class RoundRobinProxy:
             self.handed[index] += 1
             self._writers.add(upstream)
             ended: list[str] = []
-            sent: list[bytes] = []
+            sent: list[bytes] = [head]
+            upstream.write(head)
             asking = asyncio.create_task(_pipe(client_reader, upstream, "client", ended, sent))
             answering = asyncio.create_task(_pipe(upstream_reader, client, "backend", ended))
             try:
