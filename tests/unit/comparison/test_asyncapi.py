@@ -43,6 +43,22 @@ DOCUMENT = json.dumps(
 REFERENCE = {"comments": {"references": {"AsyncAPI": {"operationId": "publishOrder"}}}}
 
 
+def doubling(levels: int) -> dict[str, Any]:
+    """Schemas S0 … S{levels}: each names the next twice, so S0 inlines to 2^levels leaves."""
+    schemas: dict[str, Any] = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {
+                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
+                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
+            },
+        }
+        for i in range(levels)
+    }
+    schemas[f"S{levels}"] = {"type": "string"}
+    return schemas
+
+
 def _codes(pact: Any) -> list[tuple[str, str, str]]:
     found = compare_with(pact, asyncapi=load_asyncapi(DOCUMENT))
     return [(f.code, f.type, f.mock_details.location) for f in found]
@@ -78,16 +94,7 @@ def test_a_message_interaction_with_metadata_that_is_not_text_is_refused() -> No
 
 
 def test_references_that_double_at_each_level_are_refused_not_expanded() -> None:
-    schemas = {
-        f"S{i}": {
-            "type": "object",
-            "properties": {
-                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
-                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
-            },
-        }
-        for i in range(40)
-    }
+    schemas = doubling(40)
     document = json.dumps(
         {
             "asyncapi": "3.0.0",
@@ -98,7 +105,7 @@ def test_references_that_double_at_each_level_are_refused_not_expanded() -> None
                     "messages": [{"payload": {"$ref": "#/components/schemas/S0"}}],
                 }
             },
-            "components": {"schemas": {**schemas, "S40": {"type": "string"}}},
+            "components": {"schemas": schemas},
         }
     )
     asyncapi = load_asyncapi(document)
@@ -125,16 +132,7 @@ def test_comparing_inlines_at_most_a_documents_budget_over_all_its_message_schem
     monkeypatch.setattr(document_module, "MAX_SCHEMA_NODES", 2_000)
     monkeypatch.setattr(document_module, "MAX_DOCUMENT_SCHEMA_NODES", 10_000)
     levels = 8  # S0 inlines to about 1,500 nodes: two references a level, 2^8 leaves
-    schemas = {
-        f"S{i}": {
-            "type": "object",
-            "properties": {
-                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
-                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
-            },
-        }
-        for i in range(levels)
-    }
+    schemas = doubling(levels)
     messages = [
         {"name": f"m{i}", "payload": {"$ref": "#/components/schemas/S0"}} for i in range(12)
     ]
@@ -142,7 +140,7 @@ def test_comparing_inlines_at_most_a_documents_budget_over_all_its_message_schem
         "asyncapi": "3.0.0",
         "info": {"title": "t", "version": "1"},
         "operations": {"op": {"action": "send", "messages": messages}},
-        "components": {"schemas": {**schemas, f"S{levels}": {"type": "string"}}},
+        "components": {"schemas": schemas},
     }
     pact = {
         "interactions": [
@@ -411,17 +409,7 @@ def test_a_publication_check_reads_each_schema_once_however_many_messages_name_i
 
     monkeypatch.setattr(document_module, "_first_problem", counting)
     levels = 10
-    schemas: dict[str, Any] = {
-        f"S{i}": {
-            "type": "object",
-            "properties": {
-                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
-                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
-            },
-        }
-        for i in range(levels)
-    }
-    schemas[f"S{levels}"] = {"type": "string"}
+    schemas = doubling(levels)
     messages = [
         {"name": f"m{i}", "payload": {"$ref": "#/components/schemas/S0"}} for i in range(40)
     ]
