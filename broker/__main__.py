@@ -211,7 +211,7 @@ def _serve(settings: Settings) -> int:
             "anyone who can reach this broker may read and change everything"
         )
     config = uvicorn.Config(
-        asgi_app(settings),
+        asgi_app(settings, settle=True),
         host=settings.host,
         port=settings.port,
         log_config=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -204,6 +205,17 @@ async def anchor_audit_log(audit: AuditService, key: str) -> None:
         audit_key.reset(key_reset)
 
 
+def settle_startup_objects() -> None:
+    """Move everything start-up made out of the garbage collector's sight (`gc.freeze`).
+
+    The modules, routes, schemas and templates live as long as the process, yet every full
+    collection walked them again: about 120,000 objects, 60-90 ms during which no request was
+    answered. Collected first, so no garbage is frozen with them.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def statement_observer(metrics: Metrics, tracing: Tracing | None) -> QueryObserver:
     """What storage tells of each statement: the metrics, and a span when tracing is on."""
     if tracing is None:
@@ -216,11 +228,13 @@ def statement_observer(metrics: Metrics, tracing: Tracing | None) -> QueryObserv
     return observe
 
 
-def create_app(settings: Settings) -> Litestar:
+def create_app(settings: Settings, *, settle: bool = False) -> Litestar:
     """The broker as a Litestar application; storage opens (and migrates) on start-up.
 
     Its metrics (`app.state.metrics`) count what the handlers, the storage and the webhook
-    worker do; `asgi_app` adds the requests themselves.
+    worker do; `asgi_app` adds the requests themselves. With `settle` (the serving process,
+    not tests that start many applications in one), what start-up made is frozen out of the
+    garbage collector's sight once it is up (`settle_startup_objects`).
     """
     metrics = Metrics()
     tracing = Tracing(settings.otel_endpoint) if settings.otel_endpoint else None
@@ -248,6 +262,8 @@ def create_app(settings: Settings) -> Litestar:
                 delivering_webhooks(services, settings, metrics),
                 cleaning_on_schedule(storage, settings),
             ):
+                if settle:
+                    settle_startup_objects()
                 yield
         finally:
             warming.cancel()
@@ -319,11 +335,11 @@ def create_app(settings: Settings) -> Litestar:
     return app
 
 
-def asgi_app(settings: Settings) -> EncodedSlashes:
+def asgi_app(settings: Settings, *, settle: bool = False) -> EncodedSlashes:
     """The application as the ASGI server runs it.
 
     `%2F` is kept inside segments, HEAD is answered as GET, and each request gets an id (logs,
-    `X-Request-Id`) and is counted in the metrics.
+    `X-Request-Id`) and is counted in the metrics. `settle`: as `create_app`'s.
     """
-    app = create_app(settings)
+    app = create_app(settings, settle=settle)
     return EncodedSlashes(HeadAsGet(Observed(app, app.state.metrics, app.state.tracing)))
