@@ -63,6 +63,17 @@ class InvalidInputError(DomainError):
     slug = "validation-error"
 
 
+def nul_refused() -> InvalidInputError:
+    """A request holding U+0000, which PostgreSQL's text and jsonb cannot store.
+
+    Refused on SQLite too, so that what one backend stores the other does.
+    """
+    return InvalidInputError(
+        "The request holds a NUL character (U+0000), which the database cannot store",
+        [FieldError("", "must not contain NUL characters")],
+    )
+
+
 class UnauthenticatedError(DomainError):
     """The request has no credentials, or unknown, expired or revoked ones."""
 

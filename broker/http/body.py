@@ -8,7 +8,7 @@ from typing import TypeVar
 import msgspec
 from litestar.exceptions import HTTPException
 
-from broker.domain.errors import FieldError, InvalidInputError
+from broker.domain.errors import FieldError, InvalidInputError, nul_refused
 from broker.http.hal import AnyRequest
 
 T = TypeVar("T")
@@ -59,7 +59,25 @@ async def json_body(request: AnyRequest) -> bytes:
             detail="The body must be JSON (Content-Type: application/json), "
             f"not {content_type or 'untyped'}"
         )
+    if _escapes_nul(body):
+        raise nul_refused()
     return body
+
+
+def _escapes_nul(body: bytes) -> bool:
+    r"""Whether JSON text holds `\u0000` (after an escaped backslash, `\\u0000`, it does not).
+
+    Each match looks back over its own run of backslashes only: linear in the body.
+    """
+    at = body.find(b"\\u0000")
+    while at >= 0:
+        start = at
+        while start > 0 and body[start - 1] == ord("\\"):
+            start -= 1
+        if (at - start) % 2 == 0:
+            return True
+        at = body.find(b"\\u0000", at + 1)
+    return False
 
 
 async def read_json(request: AnyRequest, kind: type[T]) -> T:

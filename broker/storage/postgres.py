@@ -34,10 +34,9 @@ import asyncpg
 
 from broker.domain.errors import (
     ConflictError,
-    FieldError,
-    InvalidInputError,
     NotFoundError,
     StorageUnavailableError,
+    nul_refused,
 )
 from broker.settings import DEFAULT_READ_MAX_LAG, DEFAULT_STATEMENT_CACHE
 from broker.storage.driver import MISSING, numbered
@@ -136,12 +135,9 @@ class PostgresDriver:
             with unavailable_on_connection_loss(self._connection):
                 return await call(numbered(query), *args)
         except UNSTORABLE_TEXT as error:
-            # SQLite stores any string; PostgreSQL's text and jsonb cannot hold U+0000, and a
-            # name or a body field holding one was a 500.
-            raise InvalidInputError(
-                "The request holds a NUL character (U+0000), which the database cannot store",
-                [FieldError("", "must not contain NUL characters")],
-            ) from error
+            # PostgreSQL's text and jsonb cannot hold U+0000: a name or a body field holding
+            # one was a 500 (SQLite refuses it too, in its driver).
+            raise nul_refused() from error
         finally:
             if self._observe is not None:
                 self._observe(operation, perf_counter() - started)

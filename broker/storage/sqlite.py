@@ -31,7 +31,12 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any, TypeVar, cast
 
-from broker.domain.errors import ConflictError, NotFoundError, StorageUnavailableError
+from broker.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    StorageUnavailableError,
+    nul_refused,
+)
 from broker.storage.driver import MISSING
 from broker.storage.interface import PoolStats, QueryObserver
 from broker.storage.migrations import migrations_for, pending
@@ -283,6 +288,8 @@ class SQLiteDriver:
     async def _run(
         self, operation: str, query: str, args: Sequence[Any], take: Callable[[sqlite3.Cursor], T]
     ) -> T:
+        if any(isinstance(arg, str) and "\x00" in arg for arg in args):
+            raise nul_refused()  # as PostgreSQL refuses it (`nul_refused`)
         started = perf_counter()
         try:
             if operation in _READING and _is_select(query):

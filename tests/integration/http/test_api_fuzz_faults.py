@@ -117,7 +117,6 @@ async def test_a_build_url_that_does_not_parse_is_a_400_not_a_500(
     assert await dump_database(database_url) == before
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize(
     ("method", "path", "sent"),
     [
@@ -128,19 +127,30 @@ async def test_a_build_url_that_does_not_parse_is_a_400_not_a_500(
             {"name": "qa", "production": False, "contacts": [{"name": "\0"}]},
         ),
         ("POST", "/pacticipants", {"name": "Billing", "displayName": "Bill\0ing"}),
+        ("PUT", "/pacticipants/Bill%00ing", {"displayName": "Billing"}),
+        ("PUT", f"{PACTS}/version/1", pact("\0")),
     ],
 )
-async def test_a_nul_character_postgresql_cannot_store_is_a_400_not_a_500(
-    clean_postgres_database_url: str, method: str, path: str, sent: dict[str, Any]
+async def test_a_nul_character_is_a_400_on_both_backends_and_stores_nothing(
+    database_url: str, method: str, path: str, sent: dict[str, Any]
 ) -> None:
-    """PostgreSQL's text and jsonb refuse U+0000: a field holding one was a 500 there.
+    """PostgreSQL's text and jsonb refuse U+0000: a field holding one was a 500 there, and
+    SQLite stored what PostgreSQL cannot, so a broker moved from one to the other lost it.
 
-    The driver now answers it as bad input, naming the character, and nothing is stored.
+    Both now answer it as bad input, naming the character, and store nothing.
     """
-    app = broker_app(settings_for(clean_postgres_database_url))
+    app = broker_app(settings_for(database_url))
     async with AsyncTestClient(app=app) as client:
-        before = await dump_database(clean_postgres_database_url)
+        before = await dump_database(database_url)
         answer = await client.request(method, path, json=sent)
         assert answer.status_code == 400, answer.text
         assert "NUL" in answer.json()["detail"]
-        assert await dump_database(clean_postgres_database_url) == before
+        assert await dump_database(database_url) == before
+
+
+async def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(client: Client) -> None:
+    r"""`\\u0000` in JSON is a backslash and `u0000`: stored as sent on both backends."""
+    published = await client.put(f"{PACTS}/version/1", json=pact("\\u0000"))
+    assert published.status_code in {200, 201}, published.text
+    stored = (await client.get(f"{PACTS}/version/1")).json()
+    assert stored["interactions"][0]["description"] == "\\u0000"
