@@ -42,11 +42,14 @@ def padded(ids: Sequence[int]) -> Sequence[int]:
 # when was its first successful result? `{wip}` is empty (pending status counts every success)
 # or leaves out results of WIP verifications (for WIP selection). The first success walks the
 # content's results in id (time) order through `verifications_by_pact_version` and stops at the
-# first.
+# first. The probe is a scalar subquery, not EXISTS: PostgreSQL's generic plan (the driver
+# prepares statements, and after five runs of one it may keep a generic plan) hashed every row of
+# the branch for EXISTS, three times slower than the probes with a few dozen contents.
 _SUCCESS_FACTS = (
     "SELECT pv.id AS pact_version_id,"
-    " EXISTS (SELECT 1 FROM verified_on_branch f"
-    "   WHERE f.pact_version_id = pv.id AND f.branch_id = ? {branch_wip}) AS on_branch,"
+    " (SELECT 1 FROM verified_on_branch f"
+    "   WHERE f.pact_version_id = pv.id AND f.branch_id = ? {branch_wip} LIMIT 1)"
+    "   IS NOT NULL AS on_branch,"
     " (SELECT v.created_at FROM verifications v"
     "   WHERE v.pact_version_id = pv.id AND v.success {wip}"
     "   ORDER BY v.id LIMIT 1) AS first_success_at"
@@ -70,15 +73,19 @@ def _unverified(
 
     Per candidate content, a primary-key probe of the maintained `verified_on_branch` rows,
     then (for the few left) whether a successful non-WIP result came before the branch.
+
+    Written as scalar subqueries in a CASE so that both backends probe in that order, per
+    content: as NOT EXISTS, PostgreSQL's generic plan (the driver prepares statements) probed
+    the verifications of every candidate first, or hashed every content the branch verified.
     """
     if unverified_on is None:
         return ""
     return (
-        " AND NOT EXISTS (SELECT 1 FROM verified_on_branch f"  # noqa: S608 - a column name
-        f"  WHERE f.pact_version_id = {content} AND f.branch_id = ? AND NOT f.wip)"
-        " AND NOT EXISTS (SELECT 1 FROM verifications v"
+        " AND CASE WHEN (SELECT 1 FROM verified_on_branch f"  # noqa: S608 - a column name
+        f"  WHERE f.pact_version_id = {content} AND f.branch_id = ? AND NOT f.wip LIMIT 1)"
+        "  IS NULL THEN (SELECT 1 FROM verifications v"
         f"  WHERE v.pact_version_id = {content} AND v.success AND NOT v.wip"
-        "  AND v.created_at < ?)"
+        "  AND v.created_at < ? LIMIT 1) IS NULL ELSE false END"
     )
 
 
@@ -288,25 +295,30 @@ class SelectionRows:
         # the window's distinct contents first, from the index alone, then (with
         # `unverified_on`) a probe of the facts per content, and only the heads holding a
         # content left are joined to their publications and branches.
+        # The heads left are materialised before the join, and the publications are joined on
+        # the heads' own provider column: given the provider as a constant, PostgreSQL
+        # estimated hundreds of heads and hashed every publication of the provider instead of
+        # probing the unique (consumer_version_id, provider_id) index once per head left.
         window = (
-            "SELECT h.branch_id, h.consumer_version_id, h.pact_version_id"
+            "SELECT h.branch_id, h.provider_id, h.consumer_version_id, h.pact_version_id"
             " FROM branch_head_publications h WHERE h.provider_id = ? AND h.created_at >= ?"
         )
         rows = await self._db.fetch(
             f"WITH candidates AS MATERIALIZED ({window}),"  # noqa: S608 - fixed fragments
             " contents AS MATERIALIZED (SELECT c.id FROM"
             "  (SELECT DISTINCT pact_version_id AS id FROM candidates) c"
-            "  WHERE true" + _unverified(unverified_on, "c.id") + ")"
-            " SELECT b.name AS branch_name, pp.* FROM candidates h"
-            " JOIN contents ON contents.id = h.pact_version_id"
+            "  WHERE true" + _unverified(unverified_on, "c.id") + "),"
+            " heads AS MATERIALIZED (SELECT h.branch_id, h.provider_id, h.consumer_version_id"
+            "  FROM candidates h WHERE h.pact_version_id IN (SELECT id FROM contents))"
+            " SELECT b.name AS branch_name, pp.* FROM heads h"
             " JOIN branches b ON b.id = h.branch_id"
             " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = h.consumer_version_id AND pp.provider_id = ?"
+            "  ON pp.consumer_version_id = h.consumer_version_id"
+            "  AND pp.provider_id = h.provider_id"
             " ORDER BY pp.consumer_id, pp.consumer_version_id, b.name",
             provider_id,
             self._db.time(since),
             *self._unverified_args(unverified_on),
-            provider_id,
         )
         return [(r["branch_name"], publication(r)) for r in rows]
 
