@@ -16,7 +16,7 @@ from typing import Protocol
 import msgspec
 
 from broker.domain.errors import InvalidInputError
-from broker.domain.model import Environment, Pacticipant, PactPublication, Version
+from broker.domain.model import Branch, Environment, Pacticipant, PactPublication, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
 from broker.services.contracts import Pact
 from broker.services.governance import Governance
@@ -112,16 +112,22 @@ class ForVerificationService:
             consumers = [named[publication.consumer_id] for publication in latest]
             known = _Prefetched(tx, provider, {p.consumer_id: p for p in latest})
             selectors = request.selectors or DEFAULT_SELECTORS
+            wanted = [
+                (
+                    selector,
+                    [
+                        c
+                        for c in consumers
+                        if selector.consumer is None or selector.consumer == c.name
+                    ],
+                )
+                for selector in selectors
+            ]
+            await known.load(wanted, request, environments)
             chosen: list[tuple[Pacticipant, Version, str]] = []
-            for selector in selectors:
+            for selector, of_selector in wanted:
                 reason = describe(selector, request.provider_branch)
-                wanted = [
-                    consumer
-                    for consumer in consumers
-                    if selector.consumer is None or selector.consumer == consumer.name
-                ]
-                await known.load(selector, wanted, request, environments)
-                for consumer in wanted:
+                for consumer in of_selector:
                     versions = await self._versions(
                         tx,
                         known,
@@ -132,12 +138,7 @@ class ForVerificationService:
                         bool(request.selectors),
                     )
                     chosen += [(consumer, version, reason) for version in versions]
-            held = {
-                p.consumer_version_id: p
-                for p in await tx.publications_of_versions(
-                    sorted({version.id for _, version, _ in chosen}), provider.id
-                )
-            }
+            held = await known.publications({version.id for _, version, _ in chosen})
             entries: dict[tuple[int, int], _Entry] = {}
             for consumer, version, reason in chosen:
                 pact = held.get(version.id)
@@ -147,11 +148,21 @@ class ForVerificationService:
                 entry = entries.setdefault(key, _Entry(consumer, pact, version))
                 entry.add(pact, version, reason)
             ordered = sorted(entries.values(), key=lambda e: (e.consumer.name, e.version.id))
-            results = await self._results(tx, provider, ordered, request)
-            if request.include_wip_pacts_since is not None and (
+            wip = request.include_wip_pacts_since is not None and bool(
                 request.provider_branch or request.provider_tags
-            ):
-                results += await self._wip(tx, provider, consumers, set(entries), request)
+            )
+            # The provider branch, read once for pending status and WIP selection alike.
+            branch = (
+                await tx.find_branch(provider.id, request.provider_branch)
+                if request.provider_branch and (request.include_pending_status or wip)
+                else None
+            )
+            in_progress = (
+                await self._wip(tx, provider, consumers, set(entries), request, branch)
+                if wip
+                else []
+            )
+            results = await self._results(tx, provider, ordered, in_progress, request, branch)
             return await self._awaiting_approval(tx, results)
 
     async def _awaiting_approval(
@@ -179,15 +190,16 @@ class ForVerificationService:
             )
         return marked
 
-    async def _wip(
+    async def _wip(  # noqa: PLR0917 - what the explicit selection left for WIP selection
         self,
         tx: _Roles,
         provider: Pacticipant,
         consumers: list[Pacticipant],
         selected: set[tuple[int, int]],
         request: VerificationRequest,
-    ) -> list[PactToVerify]:
-        """Work-in-progress pacts (§7.6).
+        branch: Branch | None,
+    ) -> list[tuple[_Entry, str]]:
+        """Work-in-progress pacts (§7.6), each with what the provider has not verified it on.
 
         The pacts of the heads of consumer branches and of the latest versions with each
         consumer tag, published since the given date and not selected explicitly, that the
@@ -199,11 +211,6 @@ class ForVerificationService:
         # With a provider branch, the contents it verified are left out as they are read (a
         # probe of the maintained facts per content), so only the unverified candidates are
         # read in full. A branch not created yet verified nothing.
-        branch = (
-            await tx.find_branch(provider.id, request.provider_branch)
-            if request.provider_branch
-            else None
-        )
         unverified_on = None if branch is None else (branch.id, branch.created_at)
         candidates = [
             (f"work in progress: latest version from branch {name}", publication)
@@ -239,23 +246,8 @@ class ForVerificationService:
         if request.provider_branch:
             # The candidates were read without the contents a version of the branch verified
             # (outside WIP), or that a success verified before the branch was created.
-            unverified = [(entry, f"on branch '{request.provider_branch}'") for entry in ordered]
-        else:
-            unverified = await _not_verified_with_tags(tx, ordered, request)
-        reasons = dict(unverified)
-        results = await self._results(tx, provider, [entry for entry, _ in unverified], request)
-        return [
-            msgspec.structs.replace(
-                result,
-                pending=True,
-                pending_reason=(
-                    f"it is a work in progress pact: {provider.name} has not yet verified it "
-                    + reasons[entry]
-                ),
-                is_wip=True,
-            )
-            for entry, result in zip(reasons, results, strict=True)
-        ]
+            return [(entry, f"on branch '{request.provider_branch}'") for entry in ordered]
+        return await _not_verified_with_tags(tx, ordered, request)
 
     async def _versions(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per row of §7.3
         self,
@@ -303,21 +295,31 @@ class ForVerificationService:
             return await _live_versions(known, s, consumer, environments)
         return await known.latest_version(consumer)
 
-    async def _results(
+    async def _results(  # noqa: PLR0917 - the entries of both kinds and what they share
         self,
         tx: _Roles,
         provider: Pacticipant,
         entries: list[_Entry],
+        in_progress: list[tuple[_Entry, str]],
         request: VerificationRequest,
+        branch: Branch | None,
     ) -> list[PactToVerify]:
-        """The entries with their pact contents and, when asked for, pending status."""
-        ids = sorted({e.publication.pact_version_id for e in entries})
+        """The entries, then the WIP ones, with their pact contents and pending status.
+
+        One read of the contents and one of the pending facts serve both kinds of entry.
+        """
+        ids = sorted(
+            {e.publication.pact_version_id for e in entries}
+            | {e.publication.pact_version_id for e, _ in in_progress}
+        )
         contents = {c.id: c for c in await tx.pact_versions_by_ids(ids)} if ids else {}
         pending: dict[int, tuple[bool, str]] = {}
         if request.include_pending_status and ids:
-            pending = await _pending(tx, provider, ids, request)
-        return [
-            PactToVerify(
+            pending = await _pending(tx, provider, ids, request, branch)
+
+        def result(entry: _Entry) -> PactToVerify:
+            status = pending.get(entry.publication.pact_version_id) if pending else None
+            return PactToVerify(
                 pact=Pact(
                     consumer=entry.consumer,
                     provider=provider,
@@ -329,10 +331,21 @@ class ForVerificationService:
                 consumer_versions=tuple(
                     v.number for v in sorted(entry.versions, key=lambda v: v.id)
                 ),
-                pending=pending[entry.publication.pact_version_id][0] if pending else None,
-                pending_reason=pending[entry.publication.pact_version_id][1] if pending else None,
+                pending=None if status is None else status[0],
+                pending_reason=None if status is None else status[1],
             )
-            for entry in entries
+
+        return [result(entry) for entry in entries] + [
+            msgspec.structs.replace(
+                result(entry),
+                pending=True,
+                pending_reason=(
+                    f"it is a work in progress pact: {provider.name} has not yet verified it "
+                    + unverified
+                ),
+                is_wip=True,
+            )
+            for entry, unverified in in_progress
         ]
 
 
@@ -378,11 +391,13 @@ async def _live_versions(
 
 
 class _Prefetched:
-    """What the selectors read, read for every consumer at once: a statement per selector kind.
+    """What the selectors read, read for every selector and consumer at once.
 
-    `load` reads, before a selector is applied to each consumer, what it will ask of all of
-    them (branch heads, the pacts those hold, live versions, the latest pacts' versions); a
-    question nothing answered yet (a fallback branch's head) is read on its own, as before.
+    `load` reads, before the selectors are applied to each consumer, what they will ask of
+    all of them: one statement for the heads of every branch they name, one per kind of
+    environment selector for the live versions in every environment they name, one for the
+    versions of the latest pacts, then one for the pacts all those versions hold with the
+    provider. A question nothing answered yet (a tag's versions) is read on its own.
     """
 
     def __init__(
@@ -392,74 +407,94 @@ class _Prefetched:
         self._provider = provider
         self._latest = latest
         self._heads: dict[tuple[int, str], Version | None] = {}
-        self._held: dict[int, PactPublication | None] = {}
+        self._held: dict[int, PactPublication | None] = {
+            p.consumer_version_id: p for p in latest.values()
+        }
         self._live: dict[tuple[str, bool, bool, int], list[Version]] = {}
         self._versions: dict[int, Version | None] = {}
 
     async def load(
         self,
-        s: Selector,
-        consumers: list[Pacticipant],
+        wanted: list[tuple[Selector, list[Pacticipant]]],
         request: VerificationRequest,
         environments: Mapping[str, Environment],
     ) -> None:
-        if not consumers:
-            return
-        if s.main_branch:
-            names = {c.main_branch for c in consumers if c.main_branch is not None}
-            await self._load_heads(consumers, sorted(names))
-        elif s.branch is not None or s.matching_branch:
-            name = s.branch if s.branch is not None else request.provider_branch
-            assert name is not None  # validated: matchingBranch needs providerVersionBranch
-            await self._load_heads(consumers, [name])
-            heads = [self._heads[(c.id, name)] for c in consumers]
-            await self._load_held([head.id for head in heads if head is not None])
-            if s.fallback_branch:
-                await self._load_heads(consumers, [s.fallback_branch])
-        elif s.tag is None and s.uses_environments:
-            deployed, released = _live_kinds(s)
-            for name in _environment_names(s, environments):
-                if name in environments:
-                    await self._load_live(environments[name], deployed, released, consumers)
-        elif s.tag is None:
-            await self._load_versions(
-                [self._latest[c.id].consumer_version_id for c in consumers if c.id in self._latest]
-            )
+        """Read what the selectors, each with the consumers it applies to, will ask."""
+        branches: dict[int, set[str]] = {}
+        live: dict[tuple[bool, bool], tuple[set[str], set[int]]] = {}
+        latest: set[int] = set()
+        for s, consumers in wanted:
+            if s.main_branch:
+                for c in consumers:
+                    if c.main_branch is not None:
+                        branches.setdefault(c.id, set()).add(c.main_branch)
+            elif s.branch is not None or s.matching_branch:
+                name = s.branch if s.branch is not None else request.provider_branch
+                assert name is not None  # validated: matchingBranch needs providerVersionBranch
+                names = {name} if s.fallback_branch is None else {name, s.fallback_branch}
+                for c in consumers:
+                    branches.setdefault(c.id, set()).update(names)
+            elif s.tag is None and s.uses_environments:
+                uuids, ids = live.setdefault(_live_kinds(s), (set(), set()))
+                uuids.update(
+                    environments[name].uuid
+                    for name in _environment_names(s, environments)
+                    if name in environments
+                )
+                ids.update(c.id for c in consumers)
+            elif s.tag is None:
+                latest.update(
+                    self._latest[c.id].consumer_version_id
+                    for c in consumers
+                    if c.id in self._latest
+                )
+        await self._load_heads(branches)
+        for (deployed, released), (uuids, ids) in live.items():
+            await self._load_live(sorted(uuids), deployed, released, sorted(ids))
+        await self._load_versions(sorted(latest))
+        await self.publications(
+            {v.id for v in self._heads.values() if v is not None}
+            | {v.id for versions in self._live.values() for v in versions}
+        )
 
-    async def _load_heads(self, consumers: list[Pacticipant], names: list[str]) -> None:
-        found = await self._tx.branch_heads([c.id for c in consumers], names)
-        for consumer in consumers:
+    async def _load_heads(self, branches: dict[int, set[str]]) -> None:
+        if not branches:
+            return
+        names = sorted(set().union(*branches.values()))
+        found = await self._tx.branch_heads(sorted(branches), names)
+        for consumer_id in branches:
             for name in names:
-                self._heads[(consumer.id, name)] = found.get((consumer.id, name))
-
-    async def _load_held(self, version_ids: list[int]) -> None:
-        if not version_ids:
-            return
-        held = {
-            p.consumer_version_id: p
-            for p in await self._tx.publications_of_versions(version_ids, self._provider.id)
-        }
-        for version_id in version_ids:
-            self._held[version_id] = held.get(version_id)
+                self._heads[(consumer_id, name)] = found.get((consumer_id, name))
 
     async def _load_live(
-        self,
-        environment: Environment,
-        deployed: bool,
-        released: bool,
-        consumers: list[Pacticipant],
+        self, uuids: list[str], deployed: bool, released: bool, consumer_ids: list[int]
     ) -> None:
-        live = await self._tx.live_in_environment(
-            environment.uuid, [c.id for c in consumers], deployed=deployed, released=released
+        if not uuids or not consumer_ids:
+            return
+        live = await self._tx.live_in_environments(
+            uuids, consumer_ids, deployed=deployed, released=released
         )
-        for consumer in consumers:
-            key = (environment.uuid, deployed, released, consumer.id)
-            self._live[key] = live.get(consumer.id, [])
+        for uuid in uuids:
+            for consumer_id in consumer_ids:
+                key = (uuid, deployed, released, consumer_id)
+                self._live[key] = live.get((uuid, consumer_id), [])
 
     async def _load_versions(self, ids: list[int]) -> None:
         found = {v.id: v for v in await self._tx.versions_by_ids(ids)} if ids else {}
         for version_id in ids:
             self._versions[version_id] = found.get(version_id)
+
+    async def publications(self, version_ids: set[int]) -> dict[int, PactPublication]:
+        """The pacts these consumer versions hold with the provider, by version id."""
+        missing = sorted(i for i in version_ids if i not in self._held)
+        if missing:
+            held = {
+                p.consumer_version_id: p
+                for p in await self._tx.publications_of_versions(missing, self._provider.id)
+            }
+            for version_id in missing:
+                self._held[version_id] = held.get(version_id)
+        return {i: publication for i in version_ids if (publication := self._held[i]) is not None}
 
     async def head(self, consumer: Pacticipant, name: str) -> Version | None:
         """The head of a branch of the consumer."""
@@ -491,20 +526,24 @@ class _Prefetched:
         """The consumer's versions live in an environment."""
         key = (environment.uuid, deployed, released, consumer.id)
         if key not in self._live:
-            await self._load_live(environment, deployed, released, [consumer])
+            await self._load_live([environment.uuid], deployed, released, [consumer.id])
         return self._live[key]
 
 
 async def _pending(
-    tx: _Roles, provider: Pacticipant, ids: list[int], request: VerificationRequest
+    tx: _Roles,
+    provider: Pacticipant,
+    ids: list[int],
+    request: VerificationRequest,
+    branch: Branch | None,
 ) -> dict[int, tuple[bool, str]]:
     """Whether each content is pending for the provider branch (or tags) that will verify it.
 
-    Results of work-in-progress verifications count like any other (§7.5).
+    `branch` is the provider branch named by the request (None when it names none, or names
+    one not created yet). Results of work-in-progress verifications count like any other (§7.5).
     """
     if request.provider_branch:
         name = request.provider_branch
-        branch = await tx.find_branch(provider.id, name)
         facts = await tx.success_facts(ids, None if branch is None else branch.id, count_wip=True)
         answers = {}
         for pact_version_id in ids:

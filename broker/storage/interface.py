@@ -838,6 +838,20 @@ class Selection(Protocol):
         """
         ...
 
+    async def live_in_environments(
+        self,
+        environment_uuids: Sequence[str],
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[tuple[str, int], list[Version]]:
+        """`live_in_environment` for several environments in one statement.
+
+        Keyed by (environment uuid, pacticipant id); pairs with no live version are left out.
+        """
+        ...
+
     async def branch_heads(
         self, pacticipant_ids: Sequence[int], names: Sequence[str]
     ) -> dict[tuple[int, str], Version]:

@@ -60,10 +60,27 @@ _SUCCESS_FACTS = (
 # (migration 0019), in the order `live_versions` reads the records: deployed ones by their first
 # current deployment, then released ones by their release.
 _LIVE = (
-    "SELECT ev.deployment_id, ev.release_id, v.* FROM environment_versions ev"
+    "SELECT ev.environment_uuid, ev.deployment_id, ev.release_id, v.* FROM environment_versions ev"
     " JOIN versions v ON v.id = ev.version_id"
     " WHERE ev.environment_uuid = ? AND ev.pacticipant_id IN {ids}"
 )
+
+
+def _live(
+    rows: Sequence[Row], deployed: bool, released: bool
+) -> dict[tuple[str, int], list[Version]]:
+    """Live versions by (environment, pacticipant): deployed ones by record, then released."""
+    keyed: list[tuple[int, int, Row]] = []
+    for row in rows:
+        if deployed and row["deployment_id"] is not None:
+            keyed.append((0, row["deployment_id"], row))
+        elif released and row["release_id"] is not None:
+            keyed.append((1, row["release_id"], row))
+    found: dict[tuple[str, int], list[Version]] = {}
+    for _, _, row in sorted(keyed, key=lambda k: (k[0], k[1])):
+        key = (row["environment_uuid"], row["pacticipant_id"])
+        found.setdefault(key, []).append(to_version(row))
+    return found
 
 
 def _unverified(
@@ -249,16 +266,30 @@ class SelectionRows:
         released: bool = True,
     ) -> dict[int, list[Version]]:
         rows = await self._by_ids(_LIVE, pacticipant_ids, environment_uuid)
-        keyed: list[tuple[int, int, Row]] = []
-        for row in rows:
-            if deployed and row["deployment_id"] is not None:
-                keyed.append((0, row["deployment_id"], row))
-            elif released and row["release_id"] is not None:
-                keyed.append((1, row["release_id"], row))
-        found: dict[int, list[Version]] = {}
-        for _, _, row in sorted(keyed, key=lambda k: (k[0], k[1])):
-            found.setdefault(row["pacticipant_id"], []).append(to_version(row))
-        return found
+        return {
+            pacticipant_id: versions
+            for (_, pacticipant_id), versions in _live(rows, deployed, released).items()
+        }
+
+    async def live_in_environments(
+        self,
+        environment_uuids: Sequence[str],
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[tuple[str, int], list[Version]]:
+        if not environment_uuids:
+            return {}
+        rows = await self._by_ids(
+            "SELECT ev.environment_uuid, ev.deployment_id, ev.release_id, v.*"  # noqa: S608
+            " FROM environment_versions ev JOIN versions v ON v.id = ev.version_id"
+            f" WHERE ev.environment_uuid IN {in_list(len(environment_uuids))}"
+            " AND ev.pacticipant_id IN {ids}",
+            pacticipant_ids,
+            *environment_uuids,
+        )
+        return _live(rows, deployed, released)
 
     async def branch_heads(
         self, pacticipant_ids: Sequence[int], names: Sequence[str]

@@ -473,6 +473,16 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
                 expected["live"], environment, pacticipants, deployed=deployed, released=released
             )
             assert {p: [v.id for v in got.get(p, [])] for p in pacticipants} == want
+    for deployed, released in ((True, True), (True, False), (False, True)):
+        both = await tx.live_in_environments(
+            list(ENVIRONMENTS), pacticipants, deployed=deployed, released=released
+        )
+        for environment in ENVIRONMENTS:
+            want = _expected_live(
+                expected["live"], environment, pacticipants, deployed=deployed, released=released
+            )
+            got_ids = {p: [v.id for v in both.get((environment, p), [])] for p in pacticipants}
+            assert got_ids == want
     contents = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM pact_versions"))
     branches = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM branches"))
     first_success: dict[tuple[int, bool], datetime] = {}

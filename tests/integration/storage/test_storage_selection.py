@@ -9,6 +9,7 @@ import pytest
 from broker.domain.model import Pacticipant, PacticipantChanges, Verification, Version
 from broker.storage import selection
 from broker.storage.interface import PactAndResult, Storage, Transaction
+from tests.integration.storage.test_storage_environments import an_environment, deployment, release
 from tests.integration.storage.test_storage_pacts import consumer_versions, publish
 
 
@@ -227,3 +228,47 @@ async def test_pacticipants_and_the_newest_result_of_each_content_by_id_lists(
         }
         assert {v.pact_version_id: v.success for v in found} == {one.id: False, two.id: True}
         assert await tx.latest_verifications([]) == []
+
+
+async def test_versions_live_in_several_environments_are_read_in_one_statement(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    """Keyed by (environment, pacticipant): deployed by record, then released; none left out."""
+    test, prod, empty = (an_environment(f"e-{n}", n, now) for n in ("test", "prod", "empty"))
+    async with storage.transaction() as tx:
+        for environment in (test, prod, empty):
+            await tx.insert_environment(environment)
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        (p1,) = await consumer_versions(tx, provider, ["p1"], now)
+        await tx.insert_released_version(release("r-1", v1, test, now))
+        await tx.insert_deployed_version(deployment("d-1", v3, test, now))
+        await tx.insert_deployed_version(deployment("d-2", v2, prod, now))
+        await tx.insert_deployed_version(deployment("d-3", p1, prod, now))
+        ids = [pacticipant.id, provider.id]
+        uuids = [test.uuid, prod.uuid, empty.uuid]
+
+        def numbers(
+            found: dict[tuple[str, int], list[Version]],
+        ) -> dict[tuple[str, str], list[str]]:
+            return {
+                (uuid[2:], "Foo" if pacticipant_id == pacticipant.id else "Bar"): [
+                    v.number for v in versions
+                ]
+                for (uuid, pacticipant_id), versions in found.items()
+            }
+
+        assert numbers(await tx.live_in_environments(uuids, ids)) == {
+            ("test", "Foo"): ["3", "1"],
+            ("prod", "Foo"): ["2"],
+            ("prod", "Bar"): ["p1"],
+        }
+        assert numbers(await tx.live_in_environments(uuids, ids, deployed=False)) == {
+            ("test", "Foo"): ["1"]
+        }
+        assert numbers(await tx.live_in_environments([prod.uuid], [provider.id])) == {
+            ("prod", "Bar"): ["p1"]
+        }
+        assert await tx.live_in_environments([], ids) == {}
+        assert await tx.live_in_environment(test.uuid, ids, released=False) == {
+            pacticipant.id: [v3]
+        }
