@@ -18,7 +18,6 @@ import msgspec
 from broker.domain.errors import InvalidInputError
 from broker.domain.model import Branch, Environment, Pacticipant, PactPublication, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
-from broker.services.contracts import Pact
 from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import branch_head
@@ -48,9 +47,17 @@ class VerificationRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PactToVerify(msgspec.Struct, frozen=True, kw_only=True):
-    """One distinct pact content to verify, and why."""
+    """One distinct pact content to verify, and why.
 
-    pact: Pact  # named by the newest selected consumer version holding the content
+    Named by the newest selected consumer version holding the content: its pact with the
+    provider, and the content's sha (the document itself is not read).
+    """
+
+    consumer: Pacticipant
+    provider: Pacticipant
+    consumer_version: Version
+    publication: PactPublication
+    sha: str
     reasons: tuple[str, ...]  # selector descriptions, in selector order
     consumer_versions: tuple[str, ...]  # the selected consumer versions holding the content
     pending: bool | None  # None when pending status was not asked for
@@ -171,16 +178,15 @@ class ForVerificationService:
         """A pact whose change awaits approval is pending, so verifying it breaks no build."""
         governed = {
             name: await self._governance.is_enterprise(tx, name)
-            for name in {found.pact.consumer.name for found in results}
+            for name in {found.consumer.name for found in results}
         }
         marked = []
         for found in results:
-            pact = found.pact
             why = (
                 await self._governance.unapproved_reason(
-                    tx, pact.consumer, pact.provider, pact.content.sha
+                    tx, found.consumer, found.provider, found.sha
                 )
-                if governed[pact.consumer.name]
+                if governed[found.consumer.name]
                 else None
             )
             marked.append(
@@ -312,7 +318,7 @@ class ForVerificationService:
             {e.publication.pact_version_id for e in entries}
             | {e.publication.pact_version_id for e, _ in in_progress}
         )
-        contents = {c.id: c for c in await tx.pact_versions_by_ids(ids)} if ids else {}
+        shas = await tx.pact_version_shas(ids) if ids else {}
         pending: dict[int, tuple[bool, str]] = {}
         if request.include_pending_status and ids:
             pending = await _pending(tx, provider, ids, request, branch)
@@ -320,13 +326,11 @@ class ForVerificationService:
         def result(entry: _Entry) -> PactToVerify:
             status = pending.get(entry.publication.pact_version_id) if pending else None
             return PactToVerify(
-                pact=Pact(
-                    consumer=entry.consumer,
-                    provider=provider,
-                    consumer_version=entry.version,
-                    publication=entry.publication,
-                    content=contents[entry.publication.pact_version_id],
-                ),
+                consumer=entry.consumer,
+                provider=provider,
+                consumer_version=entry.version,
+                publication=entry.publication,
+                sha=shas[entry.publication.pact_version_id],
                 reasons=tuple(entry.reasons),
                 consumer_versions=tuple(
                     v.number for v in sorted(entry.versions, key=lambda v: v.id)

@@ -758,6 +758,10 @@ class Selection(Protocol):
         """The pact contents with these ids (any order)."""
         ...
 
+    async def pact_version_shas(self, ids: Sequence[int]) -> dict[int, str]:
+        """The sha of each of these pact contents, by id, without reading the documents."""
+        ...
+
     async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
         """The versions with these ids (any order)."""
         ...

@@ -153,6 +153,10 @@ class SelectionRows:
         rows = await self._by_ids("SELECT * FROM pact_versions WHERE id IN {ids}", ids)
         return [pact_version(r) for r in rows]
 
+    async def pact_version_shas(self, ids: Sequence[int]) -> dict[int, str]:
+        rows = await self._by_ids("SELECT id, sha FROM pact_versions WHERE id IN {ids}", ids)
+        return {r["id"]: r["sha"] for r in rows}
+
     async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
         rows = await self._by_ids("SELECT * FROM versions WHERE id IN {ids}", ids)
         return [to_version(r) for r in rows]

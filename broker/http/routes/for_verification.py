@@ -27,12 +27,11 @@ PATH = "/pacts/provider/{provider:str}/for-verification"
 
 def entry_body(links: Links, entry: PactToVerify) -> Body:
     """One item of `_embedded.pacts`."""
-    pact = entry.pact
     href = links.path(
         "/pacts/provider/{p}/consumer/{c}/pact-version/{s}/metadata/{m}",
-        p=pact.provider.name,
-        c=pact.consumer.name,
-        s=pact.content.sha,
+        p=entry.provider.name,
+        c=entry.consumer.name,
+        s=entry.sha,
         m=encode_metadata(entry.consumer_versions, pending=bool(entry.pending), wip=entry.is_wip),
     )
     versions = ", ".join(entry.consumer_versions)
@@ -49,7 +48,7 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
         properties["wip"] = True
     if entry.pending is not None:
         properties["pending"] = entry.pending
-        provider = pact.provider.name
+        provider = entry.provider.name
         if entry.pending:
             notices.append(
                 {
@@ -80,7 +79,14 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
     return {
         "shortDescription": ", ".join(entry.reasons),
         "verificationProperties": properties,
-        "_links": {"self": {"href": href, "name": pact_resources.pact_name(pact)}},
+        "_links": {
+            "self": {
+                "href": href,
+                "name": pact_resources.pact_title(
+                    entry.consumer.name, entry.consumer_version.number, entry.provider.name
+                ),
+            }
+        },
     }
 
 

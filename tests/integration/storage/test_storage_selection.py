@@ -272,3 +272,20 @@ async def test_versions_live_in_several_environments_are_read_in_one_statement(
         assert await tx.live_in_environment(test.uuid, ids, released=False) == {
             pacticipant.id: [v3]
         }
+
+
+async def test_the_shas_of_pact_contents_are_read_without_the_documents(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        versions = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        for v in versions:
+            await publish(tx, pacticipant, provider, v, f"sha{v.number}", now)
+        held = await tx.publications_of_versions([v.id for v in versions], provider.id)
+        ids = [p.pact_version_id for p in sorted(held, key=lambda p: p.consumer_version_id)]
+        assert await tx.pact_version_shas([*ids, 0]) == {
+            ids[0]: "sha1",
+            ids[1]: "sha2",
+            ids[2]: "sha3",
+        }
+        assert await tx.pact_version_shas([]) == {}
