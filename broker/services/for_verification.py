@@ -218,34 +218,15 @@ class ForVerificationService:
         # probe of the maintained facts per content), so only the unverified candidates are
         # read in full. A branch not created yet verified nothing.
         unverified_on = None if branch is None else (branch.id, branch.created_at)
-        candidates = [
-            (f"work in progress: latest version from branch {name}", publication)
-            for name, publication in await tx.branch_head_pacts(
-                provider.id, since, unverified_on=unverified_on
-            )
-        ] + [
-            (f"work in progress: latest version with tag {name}", publication)
-            for name, publication in await tx.tag_head_pacts(
-                provider.id, since, unverified_on=unverified_on
-            )
-        ]
-        candidates = [
-            (reason, p)
-            for reason, p in candidates
-            if p.consumer_id in by_id and (p.consumer_id, p.pact_version_id) not in selected
-        ]
-        versions = {
-            v.id: v
-            for v in await tx.versions_by_ids(
-                sorted({p.consumer_version_id for _, p in candidates})
-            )
-        }
         found: dict[tuple[int, int], _Entry] = {}
-        for reason, publication in candidates:
-            consumer = by_id[publication.consumer_id]
-            head = versions[publication.consumer_version_id]
-            key = (consumer.id, publication.pact_version_id)
-            found.setdefault(key, _Entry(consumer, publication, head)).add(
+        for candidate in await tx.wip_candidates(provider.id, since, unverified_on=unverified_on):
+            publication, head = candidate.publication, candidate.version
+            key = (publication.consumer_id, publication.pact_version_id)
+            if publication.consumer_id not in by_id or key in selected:
+                continue
+            kind = "with tag" if candidate.by_tag else "from branch"
+            reason = f"work in progress: latest version {kind} {candidate.name}"
+            found.setdefault(key, _Entry(by_id[publication.consumer_id], publication, head)).add(
                 publication, head, reason
             )
         ordered = sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id))

@@ -82,6 +82,15 @@ class PactAndResult(NamedTuple):
     verified_at: datetime | None
 
 
+class WipCandidate(NamedTuple):
+    """A work-in-progress candidate: a consumer branch's (or tag's) head and its pact."""
+
+    by_tag: bool  # the head of a tag rather than of a branch
+    name: str  # the branch's (or tag's) name
+    publication: PactPublication  # the pact the head holds with the provider
+    version: Version  # the head
+
+
 class Dependents(NamedTuple):
     """What a batch of pact contents or documents took (or would take) along when deleted."""
 
@@ -894,6 +903,16 @@ class Selection(Protocol):
         at or after `since`, by consumer, version then branch; `unverified_on` as for
         `tag_head_pacts`.
         """
+        ...
+
+    async def wip_candidates(
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
+    ) -> list[WipCandidate]:
+        """`branch_head_pacts`, then `tag_head_pacts`, each pact with its head, in one statement."""
         ...
 
     async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verification, Version
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
-from broker.storage.interface import PactAndResult
+from broker.storage.interface import PactAndResult, WipCandidate
 from broker.storage.pacts import pact_version, publication
 from broker.storage.versions import to_version
 
@@ -341,16 +341,40 @@ class SelectionRows:
         *,
         unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
-        # Work in progress candidates: the pact each branch head of each consumer of the
-        # provider holds with it, when published since a moment. Read from the window of the
-        # maintained `branch_head_publications` (migration 0020), not every branch ever made:
-        # the window's distinct contents first, from the index alone, then (with
-        # `unverified_on`) a probe of the facts per content, and only the heads holding a
-        # content left are joined to their publications and branches.
-        # The heads left are materialised before the join, and the publications are joined on
-        # the heads' own provider column: given the provider as a constant, PostgreSQL
-        # estimated hundreds of heads and hashed every publication of the provider instead of
-        # probing the unique (consumer_version_id, provider_id) index once per head left.
+        found = await self.wip_candidates(provider_id, since, unverified_on=unverified_on)
+        return [(c.name, c.publication) for c in found if not c.by_tag]
+
+    async def tag_head_pacts(
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
+    ) -> list[tuple[str, PactPublication]]:
+        found = await self.wip_candidates(provider_id, since, unverified_on=unverified_on)
+        return [(c.name, c.publication) for c in found if c.by_tag]
+
+    async def wip_candidates(
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
+    ) -> list[WipCandidate]:
+        # Work in progress candidates, with their consumer versions, in one statement.
+        # Branch heads: the pact each branch head of each consumer of the provider holds with
+        # it, when published since a moment. Read from the window of the maintained
+        # `branch_head_publications` (migration 0020), not every branch ever made: the window's
+        # distinct contents first, from the index alone, then (with `unverified_on`) a probe of
+        # the facts per content, and only the heads holding a content left are joined to their
+        # publications and branches.
+        # Tag heads: the pact the latest version with each tag of each consumer holds with the
+        # provider, when published since the moment: the newest tagged versions are kept in
+        # `tag_heads` by triggers (migration 0020).
+        # The heads left are materialised before the joins, their branch names read by a
+        # scalar subquery, and the publications joined on the heads' own provider column:
+        # PostgreSQL estimated hundreds of heads and hashed every publication of the provider
+        # (or every branch) instead of probing a unique index once per head left.
         window = (
             "SELECT h.branch_id, h.provider_id, h.consumer_version_id, h.pact_version_id"
             " FROM branch_head_publications h WHERE h.provider_id = ? AND h.created_at >= ?"
@@ -360,43 +384,48 @@ class SelectionRows:
             " contents AS MATERIALIZED (SELECT c.id FROM"
             "  (SELECT DISTINCT pact_version_id AS id FROM candidates) c"
             "  WHERE true" + _unverified(unverified_on, "c.id") + "),"
-            " heads AS MATERIALIZED (SELECT h.branch_id, h.provider_id, h.consumer_version_id"
-            "  FROM candidates h WHERE h.pact_version_id IN (SELECT id FROM contents))"
-            " SELECT b.name AS branch_name, pp.* FROM heads h"
-            " JOIN branches b ON b.id = h.branch_id"
+            " heads AS MATERIALIZED ("
+            "  SELECT 0 AS by_tag,"
+            "  (SELECT b.name FROM branches b WHERE b.id = h.branch_id) AS head_name,"
+            "  h.provider_id, h.consumer_version_id FROM candidates h"
+            "  WHERE h.pact_version_id IN (SELECT id FROM contents)"
+            "  UNION ALL"
+            "  SELECT 1, th.name, i.provider_id, th.version_id FROM integrations i"
+            "  JOIN tag_heads th ON th.pacticipant_id = i.consumer_id"
+            "  JOIN pact_publications pp"
+            "   ON pp.consumer_version_id = th.version_id AND pp.provider_id = i.provider_id"
+            "  WHERE i.provider_id = ? AND pp.created_at >= ?" + _unverified(unverified_on) + ")"
+            " SELECT h.by_tag, h.head_name, pp.*, v.number AS version_number,"
+            " v.build_url AS version_build_url, v.created_at AS version_created_at,"
+            " v.updated_at AS version_updated_at FROM heads h"
             " JOIN pact_publications pp"
             "  ON pp.consumer_version_id = h.consumer_version_id"
             "  AND pp.provider_id = h.provider_id"
-            " ORDER BY pp.consumer_id, pp.consumer_version_id, b.name",
+            " JOIN versions v ON v.id = h.consumer_version_id"
+            " ORDER BY h.by_tag, pp.consumer_id, pp.consumer_version_id, h.head_name",
+            provider_id,
+            self._db.time(since),
+            *self._unverified_args(unverified_on),
             provider_id,
             self._db.time(since),
             *self._unverified_args(unverified_on),
         )
-        return [(r["branch_name"], publication(r)) for r in rows]
-
-    async def tag_head_pacts(
-        self,
-        provider_id: int,
-        since: datetime,
-        *,
-        unverified_on: tuple[int, datetime] | None = None,
-    ) -> list[tuple[str, PactPublication]]:
-        # The pact the latest version with each tag of each consumer of the provider holds with
-        # it, when published since a moment (WIP candidates from consumer tags): the newest
-        # tagged versions are kept in `tag_heads` by triggers (migration 0020).
-        rows = await self._db.fetch(
-            "SELECT th.name AS tag_name, pp.* FROM integrations i"  # noqa: S608 - fixed fragments
-            " JOIN tag_heads th ON th.pacticipant_id = i.consumer_id"
-            " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = th.version_id AND pp.provider_id = i.provider_id"
-            " WHERE i.provider_id = ? AND pp.created_at >= ?"
-            + _unverified(unverified_on)
-            + " ORDER BY pp.consumer_id, pp.consumer_version_id, th.name",
-            provider_id,
-            self._db.time(since),
-            *self._unverified_args(unverified_on),
-        )
-        return [(r["tag_name"], publication(r)) for r in rows]
+        return [
+            WipCandidate(
+                by_tag=bool(r["by_tag"]),
+                name=r["head_name"],
+                publication=publication(r),
+                version=Version(
+                    id=r["consumer_version_id"],
+                    pacticipant_id=r["consumer_id"],
+                    number=r["version_number"],
+                    build_url=r["version_build_url"],
+                    created_at=moment(r["version_created_at"]),
+                    updated_at=moment(r["version_updated_at"]),
+                ),
+            )
+            for r in rows
+        ]
 
     def _unverified_args(self, unverified_on: tuple[int, datetime] | None) -> list[object]:
         if unverified_on is None:

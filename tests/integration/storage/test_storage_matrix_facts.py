@@ -636,6 +636,14 @@ async def check_wip_candidates(
             )
             got_tags = await tx.tag_head_pacts(provider, since, unverified_on=unverified_on)
             assert [(name, p.id) for name, p in got_tags] == [(n, i) for _, _, n, i in want_tags]
+            both = await tx.wip_candidates(provider, since, unverified_on=unverified_on)
+            assert [(c.by_tag, c.name, c.publication.id) for c in both] == [
+                *((False, n, i) for _, _, n, i in want_heads),
+                *((True, n, i) for _, _, n, i in want_tags),
+            ]
+            for c in both:
+                assert c.version.id == c.publication.consumer_version_id
+                assert c.version.pacticipant_id == c.publication.consumer_id
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -289,3 +289,22 @@ async def test_the_shas_of_pact_contents_are_read_without_the_documents(
             ids[2]: "sha3",
         }
         assert await tx.pact_version_shas([]) == {}
+
+
+async def test_wip_candidates_are_the_branch_heads_then_the_tag_heads_with_their_versions(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        v1, v2 = await consumer_versions(tx, pacticipant, ["1", "2"], now)
+        for v in (v1, v2):
+            await publish(tx, pacticipant, provider, v, f"sha{v.number}", now)
+        feature = await tx.insert_branch(pacticipant.id, "feature", now)
+        await tx.insert_branch_version(feature.id, v2.id, now)
+        await tx.insert_tag(v1.id, "prod", now)
+        found = await tx.wip_candidates(provider.id, now)
+        assert [(c.by_tag, c.name, c.publication.consumer_version_id) for c in found] == [
+            (False, "feature", v2.id),
+            (True, "prod", v1.id),
+        ]
+        assert [c.version for c in found] == [v2, v1]
+        assert await tx.wip_candidates(provider.id, now + timedelta(seconds=5)) == []
