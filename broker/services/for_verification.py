@@ -22,6 +22,7 @@ from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import branch_head
 from broker.storage.interface import (
+    ContentFacts,
     Deployments,
     Environments,
     GovernanceRecords,
@@ -299,10 +300,20 @@ class ForVerificationService:
             {e.publication.pact_version_id for e in entries}
             | {e.publication.pact_version_id for e, _ in in_progress}
         )
-        shas = await tx.pact_version_shas(ids) if ids else {}
         pending: dict[int, tuple[bool, str]] = {}
-        if request.include_pending_status and ids:
-            pending = await _pending(tx, provider, ids, request, branch)
+        if request.include_pending_status and ids and not _tag_mode(request):
+            # The facts pending status is decided on carry the shas too.
+            facts = await tx.content_facts(
+                ids, None if branch is None else branch.id, count_wip=True
+            )
+            shas = {i: f.sha for i, f in facts.items()}
+            pending = _pending(provider, ids, request, branch, facts)
+        else:
+            shas = await tx.pact_version_shas(ids) if ids else {}
+            if request.include_pending_status and ids:
+                pending = {
+                    i: await _pending_for_tags(tx, provider, i, request.provider_tags) for i in ids
+                }
 
         def result(entry: _Entry) -> PactToVerify:
             status = pending.get(entry.publication.pact_version_id) if pending else None
@@ -515,24 +526,31 @@ class _Prefetched:
         return self._live[key]
 
 
-async def _pending(
-    tx: _Roles,
+def _tag_mode(request: VerificationRequest) -> bool:
+    """Whether pending status is judged per provider tag (tags and no branch)."""
+    return not request.provider_branch and bool(request.provider_tags)
+
+
+def _pending(
     provider: Pacticipant,
     ids: list[int],
     request: VerificationRequest,
     branch: Branch | None,
+    facts: Mapping[int, ContentFacts],
 ) -> dict[int, tuple[bool, str]]:
-    """Whether each content is pending for the provider branch (or tags) that will verify it.
+    """Whether each content is pending for the provider branch (or provider) verifying it.
 
-    `branch` is the provider branch named by the request (None when it names none, or names
-    one not created yet). Results of work-in-progress verifications count like any other (§7.5).
+    Any provider version counts when the request names neither branch nor tags. `branch` is
+    the provider branch the request names (None when it names none, or one not created yet),
+    `facts` the `content_facts` for it, counting WIP results like any other (§7.5).
     """
     if request.provider_branch:
         name = request.provider_branch
-        facts = await tx.success_facts(ids, None if branch is None else branch.id, count_wip=True)
         answers = {}
         for pact_version_id in ids:
-            on_branch, first_success = facts.get(pact_version_id, (False, None))
+            found = facts.get(pact_version_id)
+            on_branch = found is not None and found.on_branch
+            first_success = None if found is None else found.first_success_at
             if on_branch:
                 answers[pact_version_id] = (
                     False,
@@ -552,12 +570,9 @@ async def _pending(
                     f" from branch '{name}' has not yet been published",
                 )
         return answers
-    if request.provider_tags:
-        return {i: await _pending_for_tags(tx, provider, i, request.provider_tags) for i in ids}
-    facts = await tx.success_facts(ids, None, count_wip=True)
     return {
         i: (False, f"it has been successfully verified by a version of {provider.name}")
-        if facts.get(i, (False, None))[1] is not None
+        if i in facts and facts[i].first_success_at is not None
         else (
             True,
             f"a successful verification result for {provider.name} has not yet been published",

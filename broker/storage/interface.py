@@ -82,6 +82,14 @@ class PactAndResult(NamedTuple):
     verified_at: datetime | None
 
 
+class ContentFacts(NamedTuple):
+    """`success_facts` of a pact content, with its sha."""
+
+    sha: str
+    on_branch: bool  # a version of the provider branch verified it successfully
+    first_success_at: datetime | None  # when its first successful result was published
+
+
 class WipCandidate(NamedTuple):
     """A work-in-progress candidate: a consumer branch's (or tag's) head and its pact."""
 
@@ -888,6 +896,12 @@ class Selection(Protocol):
         verifications count only with `count_wip` (pending status counts them, §7.5; WIP
         selection does not, §7.6).
         """
+        ...
+
+    async def content_facts(
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
+    ) -> dict[int, ContentFacts]:
+        """`success_facts` with each content's sha, in the same statement."""
         ...
 
     async def branch_head_pacts(

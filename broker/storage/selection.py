@@ -13,7 +13,7 @@ from datetime import datetime
 
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verification, Version
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
-from broker.storage.interface import PactAndResult, WipCandidate
+from broker.storage.interface import ContentFacts, PactAndResult, WipCandidate
 from broker.storage.pacts import pact_version, publication
 from broker.storage.versions import to_version
 
@@ -60,7 +60,7 @@ def bucketed(ids: Sequence[int]) -> Sequence[int]:
 # prepares statements, and after five runs of one it may keep a generic plan) hashed every row of
 # the branch for EXISTS, three times slower than the probes with a few dozen contents.
 _SUCCESS_FACTS = (
-    "SELECT pv.id AS pact_version_id,"
+    "SELECT pv.id AS pact_version_id, pv.sha,"
     " (SELECT 1 FROM verified_on_branch f"
     "   WHERE f.pact_version_id = pv.id AND f.branch_id = ? {branch_wip} LIMIT 1)"
     "   IS NOT NULL AS on_branch,"
@@ -218,12 +218,22 @@ class SelectionRows:
     async def success_facts(
         self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
+        facts = await self.content_facts(pact_version_ids, branch_id, count_wip=count_wip)
+        return {i: (f.on_branch, f.first_success_at) for i, f in facts.items()}
+
+    async def content_facts(
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
+    ) -> dict[int, ContentFacts]:
         sql = _SUCCESS_FACTS.replace("{wip}", "" if count_wip else "AND NOT v.wip").replace(
             "{branch_wip}", "" if count_wip else "AND NOT f.wip"
         )
         rows = await self._by_ids(sql, pact_version_ids, branch_id or 0)
         return {
-            r["pact_version_id"]: (bool(r["on_branch"]), optional_moment(r["first_success_at"]))
+            r["pact_version_id"]: ContentFacts(
+                sha=r["sha"],
+                on_branch=bool(r["on_branch"]),
+                first_success_at=optional_moment(r["first_success_at"]),
+            )
             for r in rows
         }
 

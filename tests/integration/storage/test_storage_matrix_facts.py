@@ -484,6 +484,7 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
             got_ids = {p: [v.id for v in both.get((environment, p), [])] for p in pacticipants}
             assert got_ids == want
     contents = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM pact_versions"))
+    shas = {r["id"]: r["sha"] for r in await _rows(tx, "SELECT id, sha FROM pact_versions")}
     branches = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM branches"))
     first_success: dict[tuple[int, bool], datetime] = {}
     for v in await _rows(tx, "SELECT * FROM verifications WHERE success ORDER BY id"):
@@ -493,6 +494,9 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
     for branch in [*rng.sample(branches, min(3, len(branches))), None]:
         for count_wip in (True, False):
             facts = await tx.success_facts(contents, branch, count_wip=count_wip)
+            with_shas = await tx.content_facts(contents, branch, count_wip=count_wip)
+            assert {c: (f.on_branch, f.first_success_at) for c, f in with_shas.items()} == facts
+            assert {c: f.sha for c, f in with_shas.items()} == shas
             for content in contents:
                 on_branch = any(
                     (content, branch, wip) in expected["on_branch"]

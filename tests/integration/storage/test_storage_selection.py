@@ -308,3 +308,29 @@ async def test_wip_candidates_are_the_branch_heads_then_the_tag_heads_with_their
         ]
         assert [c.version for c in found] == [v2, v1]
         assert await tx.wip_candidates(provider.id, now + timedelta(seconds=5)) == []
+
+
+async def test_content_facts_are_the_success_facts_with_each_contents_sha(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        cvs = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        for cv in cvs:
+            await publish(tx, pacticipant, provider, cv, f"sha{cv.number}", now)
+        held = await tx.publications_of_versions([v.id for v in cvs], provider.id)
+        ids = sorted(p.pact_version_id for p in held)
+        main = await tx.insert_branch(provider.id, "main", now)
+        (on_main,) = await consumer_versions(tx, provider, ["m1"], now)
+        await tx.insert_branch_version(main.id, on_main.id, now)
+        await result(tx, ids[0], pacticipant, provider, on_main, True, now)
+        await result(tx, ids[1], pacticipant, provider, on_main, True, now, wip=True)
+        for count_wip in (True, False):
+            facts = await tx.content_facts([*ids, 0], main.id, count_wip=count_wip)
+            assert {i: f.sha for i, f in facts.items()} == dict(
+                zip(ids, ["sha1", "sha2", "sha3"], strict=True)
+            )
+            assert {i: (f.on_branch, f.first_success_at) for i, f in facts.items()} == (
+                await tx.success_facts(ids, main.id, count_wip=count_wip)
+            )
+        assert (await tx.content_facts(ids, None, count_wip=True))[ids[0]].on_branch is False
+        assert await tx.content_facts([], main.id, count_wip=True) == {}
