@@ -37,20 +37,6 @@ def padded(ids: Sequence[int]) -> Sequence[int]:
     return ids or (0,)
 
 
-def bucketed(ids: Sequence[int]) -> Sequence[int]:
-    """The ids, the last repeated up to the next power of two (at most `CHUNK`).
-
-    `IN` ignores the repeats; what it buys is few statement texts. Each text is a prepared
-    statement the drivers cache (100 per connection on PostgreSQL): one text per list length
-    churned that cache, so most reads paid a round trip to prepare and a fresh plan.
-    """
-    size = 1
-    while size < len(ids):
-        size *= 2
-    size = max(len(ids), min(size, CHUNK))
-    return [*ids, *[ids[-1]] * (size - len(ids))] if ids else ids
-
-
 # For each pact content: has a version of the provider branch verified it successfully (the
 # maintained `verified_on_branch` rows, migration 0019: one primary-key probe per content), and
 # when was its first successful result? `{wip}` is empty (pending status counts every success)
@@ -126,15 +112,12 @@ class SelectionRows:
     _db: Driver
 
     async def _by_ids(self, sql: str, ids: Sequence[int], *before: object) -> list[Row]:
-        """The rows of `sql` (its `{ids}` an id list, after the `before` parameters), chunked.
-
-        Each list is padded to a bucket size (`bucketed`), so a statement has a few texts
-        rather than one per list length, and the drivers' prepared statements are reused.
-        """
+        """The rows of `sql` (its `{ids}` an id list, after the `before` parameters), chunked."""
         rows: list[Row] = []
         for chunk in chunks(ids):
-            filled = bucketed(padded(chunk))
-            rows += await self._db.fetch(sql.format(ids=in_list(len(filled))), *before, *filled)
+            rows += await self._db.fetch(
+                sql.format(ids=in_list(len(chunk))), *before, *padded(chunk)
+            )
         return rows
 
     async def publications_of_versions(

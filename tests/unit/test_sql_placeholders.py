@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from broker.storage.driver import numbered
-from broker.storage.selection import CHUNK, bucketed, chunks, in_list, padded
+from broker.storage.selection import chunks, in_list, padded
 
 
 def test_numbered_counts_past_a_thousand_placeholders() -> None:
@@ -25,16 +25,3 @@ def test_chunks_cover_every_id_once_in_order() -> None:
     assert [len(p) for p in parts] == [5000, 5000, 2001]
     assert [i for part in parts for i in part] == ids
     assert chunks([]) == [[]]
-
-
-def test_id_lists_are_padded_to_few_lengths_so_statements_are_reused() -> None:
-    """Lists of 1 to 5,000 ids take 14 statement texts, not 5,000; the padding repeats an id."""
-    assert bucketed([7]) == [7]
-    assert bucketed([3, 4, 5]) == [3, 4, 5, 5]
-    assert bucketed([1, 2, 3, 4]) == [1, 2, 3, 4]
-    assert bucketed([]) == []
-    lengths = {len(bucketed(list(range(n)))) for n in range(1, CHUNK + 1)}
-    assert len(lengths) == 14
-    assert max(lengths) == CHUNK
-    for n in (1, 5, 100, 4097):
-        assert set(bucketed(list(range(n)))) == set(range(n))
