@@ -25,6 +25,19 @@ from broker.services.for_verification import PactToVerify, VerificationRequest
 PATH = "/pacts/provider/{provider:str}/for-verification"
 
 
+# The notices after verifying a pending pact: the same for every entry (shared, never changed).
+_STILL_PENDING = [
+    {
+        "when": f"after_verification:success_{success}_published_{published}",
+        "text": "This pact is still pending: its verification"
+        f" {'succeeded' if success == 'true' else 'failed'}, and it does not change the build's"
+        " result.",
+    }
+    for success in ("true", "false")
+    for published in ("true", "false")
+]
+
+
 def entry_body(links: Links, entry: PactToVerify) -> Body:
     """One item of `_embedded.pacts`."""
     href = links.path(
@@ -58,16 +71,7 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
                     "cause the overall build to fail.",
                 }
             )
-            for success in ("true", "false"):
-                for published in ("true", "false"):
-                    outcome = "succeeded" if success == "true" else "failed"
-                    notices.append(
-                        {
-                            "when": f"after_verification:success_{success}_published_{published}",
-                            "text": f"This pact is still pending: its verification {outcome}, "
-                            "and it does not change the build's result.",
-                        }
-                    )
+            notices += _STILL_PENDING
         else:
             notices.append(
                 {
