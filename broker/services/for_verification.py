@@ -112,13 +112,8 @@ class ForVerificationService:
                 problems.append(FieldError("/providerVersionBranch", "must not be blank"))
             if problems:
                 raise InvalidInputError("The consumer version selectors are not valid", problems)
-            latest = await tx.latest_publications(provider.id)
-            named = {
-                p.id: p
-                for p in await tx.pacticipants_by_ids(sorted({p.consumer_id for p in latest}))
-            }
-            consumers = [named[publication.consumer_id] for publication in latest]
-            known = _Prefetched(tx, provider, {p.consumer_id: p for p in latest})
+            consumers = await tx.pact_consumers(provider.id)
+            known = _Prefetched(tx, provider)
             selectors = request.selectors or DEFAULT_SELECTORS
             wanted = [
                 (
@@ -392,20 +387,17 @@ class _Prefetched:
     `load` reads, before the selectors are applied to each consumer, what they will ask of
     all of them: one statement for the heads of every branch they name, one per kind of
     environment selector for the live versions in every environment they name, one for the
-    versions of the latest pacts, then one for the pacts all those versions hold with the
-    provider. A question nothing answered yet (a tag's versions) is read on its own.
+    latest pacts and their versions (only when a selector may ask for them), then one for the
+    pacts all those versions hold with the provider. A question nothing answered yet (a tag's
+    versions) is read on its own.
     """
 
-    def __init__(
-        self, tx: _Roles, provider: Pacticipant, latest: dict[int, PactPublication]
-    ) -> None:
+    def __init__(self, tx: _Roles, provider: Pacticipant) -> None:
         self._tx = tx
         self._provider = provider
-        self._latest = latest
+        self._latest: dict[int, PactPublication] | None = None  # by consumer id, once read
         self._heads: dict[tuple[int, str], Version | None] = {}
-        self._held: dict[int, PactPublication | None] = {
-            p.consumer_version_id: p for p in latest.values()
-        }
+        self._held: dict[int, PactPublication | None] = {}
         self._live: dict[tuple[str, bool, bool, int], list[Version]] = {}
         self._versions: dict[int, Version | None] = {}
 
@@ -419,6 +411,8 @@ class _Prefetched:
         branches: dict[int, set[str]] = {}
         live: dict[tuple[bool, bool], tuple[set[str], set[int]]] = {}
         latest: set[int] = set()
+        # The default selectors fall back to the latest pact for the main branch.
+        needs_latest = not request.selectors
         for s, consumers in wanted:
             if s.main_branch:
                 for c in consumers:
@@ -439,19 +433,29 @@ class _Prefetched:
                 )
                 ids.update(c.id for c in consumers)
             elif s.tag is None:
-                latest.update(
-                    self._latest[c.id].consumer_version_id
-                    for c in consumers
-                    if c.id in self._latest
-                )
+                needs_latest = True
+                latest.update(c.id for c in consumers)
         await self._load_heads(branches)
         for (deployed, released), (uuids, ids) in live.items():
             await self._load_live(sorted(uuids), deployed, released, sorted(ids))
-        await self._load_versions(sorted(latest))
+        if needs_latest:
+            pacts = await self._latest_pacts()
+            await self._load_versions(
+                sorted(pacts[c].consumer_version_id for c in latest if c in pacts)
+            )
         await self.publications(
             {v.id for v in self._heads.values() if v is not None}
             | {v.id for versions in self._live.values() for v in versions}
         )
+
+    async def _latest_pacts(self) -> dict[int, PactPublication]:
+        """The latest pact of each consumer with the provider, read once."""
+        if self._latest is None:
+            latest = await self._tx.latest_publications(self._provider.id)
+            self._latest = {p.consumer_id: p for p in latest}
+            for p in latest:
+                self._held.setdefault(p.consumer_version_id, p)
+        return self._latest
 
     async def _load_heads(self, branches: dict[int, set[str]]) -> None:
         if not branches:
@@ -508,7 +512,7 @@ class _Prefetched:
 
     async def latest_version(self, consumer: Pacticipant) -> list[Version]:
         """The consumer version of the consumer's latest pact with the provider."""
-        latest = self._latest.get(consumer.id)
+        latest = (await self._latest_pacts()).get(consumer.id)
         if latest is None:
             return []
         if latest.consumer_version_id not in self._versions:

@@ -775,6 +775,10 @@ class Selection(Protocol):
         """The pact contents with these ids (any order)."""
         ...
 
+    async def pact_consumers(self, provider_id: int) -> list[Pacticipant]:
+        """The consumers with a pact with the provider (as in `latest_publications`), by id."""
+        ...
+
     async def pact_version_shas(self, ids: Sequence[int]) -> dict[int, str]:
         """The sha of each of these pact contents, by id, without reading the documents."""
         ...

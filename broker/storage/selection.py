@@ -136,6 +136,19 @@ class SelectionRows:
         rows = await self._by_ids("SELECT * FROM pact_versions WHERE id IN {ids}", ids)
         return [pact_version(r) for r in rows]
 
+    async def pact_consumers(self, provider_id: int) -> list[Pacticipant]:
+        # The provider's integrations that hold a pact (a probe of
+        # `pact_publications_by_integration` each: a scalar subquery, so no plan hashes every
+        # publication of the provider), with their consumers.
+        rows = await self._db.fetch(
+            "SELECT p.* FROM integrations i JOIN pacticipants p ON p.id = i.consumer_id"
+            " WHERE i.provider_id = ? AND (SELECT 1 FROM pact_publications pp"
+            "  WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id LIMIT 1)"
+            " IS NOT NULL ORDER BY p.id",
+            provider_id,
+        )
+        return [record(Pacticipant, r) for r in rows]
+
     async def pact_version_shas(self, ids: Sequence[int]) -> dict[int, str]:
         rows = await self._by_ids("SELECT id, sha FROM pact_versions WHERE id IN {ids}", ids)
         return {r["id"]: r["sha"] for r in rows}

@@ -505,6 +505,11 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
                 assert facts[content] == (on_branch, first_success.get((content, count_wip)))
     await check_wip_candidates(tx, expected, first_success, rng)
     publications = await _rows(tx, "SELECT * FROM pact_publications")
+    for provider in pacticipants:
+        consumers = [c.id for c in await tx.pact_consumers(provider)]
+        assert consumers == sorted(
+            {p["consumer_id"] for p in publications if p["provider_id"] == provider}
+        )
     versions = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM versions"))
     pairs = [
         (p["consumer_version_id"], p["provider_id"], rng.choice([None, *versions]))

@@ -334,3 +334,22 @@ async def test_content_facts_are_the_success_facts_with_each_contents_sha(
             )
         assert (await tx.content_facts(ids, None, count_wip=True))[ids[0]].on_branch is False
         assert await tx.content_facts([], main.id, count_wip=True) == {}
+
+
+async def test_the_consumers_of_a_provider_are_those_holding_a_pact_with_it(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        other = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+        (v1,) = await consumer_versions(tx, pacticipant, ["1"], now)
+        (w1, w2) = await consumer_versions(tx, other, ["1", "2"], now)
+        await publish(tx, pacticipant, provider, v1, "a", now)
+        await publish(tx, other, provider, w1, "b", now)
+        await publish(tx, other, pacticipant, w2, "c", now)
+        assert [c.name for c in await tx.pact_consumers(provider.id)] == ["Foo", "Baz"]
+        assert await tx.pact_consumers(pacticipant.id) == [other]
+        assert await tx.pact_consumers(other.id) == []
+        (held,) = await tx.publications_of_versions([v1.id], provider.id)
+        await tx.delete_publication(held)
+        assert await tx.pact_consumers(provider.id) == [other]
+        assert [p.consumer_id for p in await tx.latest_publications(provider.id)] == [other.id]
