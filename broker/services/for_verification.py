@@ -306,9 +306,7 @@ class ForVerificationService:
         else:
             shas = await tx.pact_version_shas(ids) if ids else {}
             if request.include_pending_status and ids:
-                pending = {
-                    i: await _pending_for_tags(tx, provider, i, request.provider_tags) for i in ids
-                }
+                pending = await _pending_for_tags(tx, provider, ids, request.provider_tags)
 
         def result(entry: _Entry) -> PactToVerify:
             status = pending.get(entry.publication.pact_version_id) if pending else None
@@ -586,28 +584,28 @@ def _pending(
 
 
 async def _pending_for_tags(
-    tx: _Roles, provider: Pacticipant, pact_version_id: int, provider_tags: tuple[str, ...]
-) -> tuple[bool, str]:
-    """Pending for tags: some tag has no successful result from a version carrying it."""
-    successes = [v for v in await tx.verifications_of_pact_version(pact_version_id) if v.success]
-    pending_tags = []
-    for tag in provider_tags:
-        verified = False
-        for verification in successes:
-            tags = {t.name for t in await tx.tags_of_version(verification.provider_version_id)}
-            if tag in tags:
-                verified = True
-                break
-        if not verified:
-            pending_tags.append(tag)
-    if pending_tags:
-        return (
-            True,
-            f"a successful verification result for a version of {provider.name}"
-            f" with tag {', '.join(pending_tags)} has not yet been published",
+    tx: _Roles, provider: Pacticipant, ids: list[int], provider_tags: tuple[str, ...]
+) -> dict[int, tuple[bool, str]]:
+    """Pending for tags: some tag has no successful result from a version carrying it.
+
+    Results of WIP verifications count like any other (§7.5); one statement for every content.
+    """
+    verified = await tx.tags_that_verified(ids, provider_tags, count_wip=True)
+    answers = {}
+    for pact_version_id in ids:
+        done = verified.get(pact_version_id, set())
+        pending_tags = [tag for tag in provider_tags if tag not in done]
+        answers[pact_version_id] = (
+            (
+                True,
+                f"a successful verification result for a version of {provider.name}"
+                f" with tag {', '.join(pending_tags)} has not yet been published",
+            )
+            if pending_tags
+            else (
+                False,
+                f"it has been successfully verified by a version of {provider.name}"
+                f" with tag {', '.join(provider_tags)}",
+            )
         )
-    return (
-        False,
-        f"it has been successfully verified by a version of {provider.name}"
-        f" with tag {', '.join(provider_tags)}",
-    )
+    return answers

@@ -819,11 +819,12 @@ class Selection(Protocol):
         ...
 
     async def tags_that_verified(
-        self, pact_version_ids: Sequence[int], tags: Sequence[str]
+        self, pact_version_ids: Sequence[int], tags: Sequence[str], *, count_wip: bool = False
     ) -> dict[int, set[str]]:
         """Per pact content, the `tags` its successful non-WIP results' provider versions carry.
 
-        Contents that no such result carries any of the tags for are left out.
+        Results of WIP verifications count too with `count_wip`. Contents that no such result
+        carries any of the tags for are left out.
         """
         ...
 

@@ -439,14 +439,15 @@ class SelectionRows:
         return [unverified_on[0], self._db.time(unverified_on[1])]
 
     async def tags_that_verified(
-        self, pact_version_ids: Sequence[int], tags: Sequence[str]
+        self, pact_version_ids: Sequence[int], tags: Sequence[str], *, count_wip: bool = False
     ) -> dict[int, set[str]]:
-        # Which of some provider tags carry a successful, non-WIP result of each pact content.
+        # Which of some provider tags carry a successful (non-WIP unless counted) result of
+        # each pact content.
         rows = await self._by_ids(
             "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
             " JOIN tags t ON t.version_id = v.provider_version_id"
             f" WHERE t.name IN {in_list(len(tags))} AND v.pact_version_id IN {{ids}}"
-            " AND v.success AND NOT v.wip",
+            " AND v.success" + ("" if count_wip else " AND NOT v.wip"),
             pact_version_ids,
             *(tags or ("",)),
         )

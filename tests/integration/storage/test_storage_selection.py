@@ -353,3 +353,29 @@ async def test_the_consumers_of_a_provider_are_those_holding_a_pact_with_it(
         await tx.delete_publication(held)
         assert await tx.pact_consumers(provider.id) == [other]
         assert [p.consumer_id for p in await tx.latest_publications(provider.id)] == [other.id]
+
+
+async def test_the_tags_that_verified_a_content_count_wip_results_when_asked(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        cvs = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        for cv in cvs:
+            await publish(tx, pacticipant, provider, cv, f"sha{cv.number}", now)
+        held = await tx.publications_of_versions([v.id for v in cvs], provider.id)
+        ids = sorted(p.pact_version_id for p in held)
+        prod, dev, failed = await consumer_versions(tx, provider, ["p1", "d1", "f1"], now)
+        await tx.insert_tag(prod.id, "prod", now)
+        await tx.insert_tag(dev.id, "dev", now)
+        await tx.insert_tag(failed.id, "prod", now)
+        # ids[0]: verified by prod; ids[1]: only a WIP success by dev; ids[2]: a prod failure.
+        await result(tx, ids[0], pacticipant, provider, prod, True, now)
+        await result(tx, ids[1], pacticipant, provider, dev, True, now, wip=True)
+        await result(tx, ids[2], pacticipant, provider, failed, False, now)
+        tags = ["prod", "dev"]
+        assert await tx.tags_that_verified(ids, tags) == {ids[0]: {"prod"}}
+        assert await tx.tags_that_verified(ids, tags, count_wip=True) == {
+            ids[0]: {"prod"},
+            ids[1]: {"dev"},
+        }
+        assert await tx.tags_that_verified(ids, ["dev"], count_wip=True) == {ids[1]: {"dev"}}
