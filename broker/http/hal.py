@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -34,8 +35,15 @@ def base_url(request: AnyRequest, configured: str | None) -> str:
     return f"{scheme}://{host}{prefix}"
 
 
+# What `quote` leaves as it is: a value made of these alone (a sha, a base64url string, most
+# names) is its own segment, without `quote`'s cost (a few microseconds, for every link).
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
 def segment(value: str) -> str:
     """A name as one URL path segment: `/` becomes `%2F`, space `%20`."""
+    if _UNRESERVED.fullmatch(value):
+        return value
     return quote(value, safe="")
 
 

@@ -45,8 +45,12 @@ def pact_href(links: Links, pact: Pact) -> str:
 
 def pact_name(pact: Pact) -> str:
     """`Pact between C (v) and P`, as the Pact Broker titles a pact."""
-    consumer, version = pact.consumer.name, pact.consumer_version.number
-    return f"Pact between {consumer} ({version}) and {pact.provider.name}"
+    return pact_title(pact.consumer.name, pact.consumer_version.number, pact.provider.name)
+
+
+def pact_title(consumer: str, version: str, provider: str) -> str:
+    """`pact_name` from the names alone."""
+    return f"Pact between {consumer} ({version}) and {provider}"
 
 
 def interaction_id(interaction: object) -> str:

@@ -16,13 +16,13 @@ from typing import Protocol
 import msgspec
 
 from broker.domain.errors import InvalidInputError
-from broker.domain.model import Environment, Pacticipant, PactPublication, Version
+from broker.domain.model import Branch, Environment, Pacticipant, PactPublication, Version
 from broker.domain.selectors import DEFAULT_SELECTORS, Selector, describe, selector_problems
-from broker.services.contracts import Pact
 from broker.services.governance import Governance
 from broker.services.pacticipants import require_pacticipant
 from broker.services.versions import branch_head
 from broker.storage.interface import (
+    ContentFacts,
     Deployments,
     Environments,
     GovernanceRecords,
@@ -48,9 +48,17 @@ class VerificationRequest(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class PactToVerify(msgspec.Struct, frozen=True, kw_only=True):
-    """One distinct pact content to verify, and why."""
+    """One distinct pact content to verify, and why.
 
-    pact: Pact  # named by the newest selected consumer version holding the content
+    Named by the newest selected consumer version holding the content: its pact with the
+    provider, and the content's sha (the document itself is not read).
+    """
+
+    consumer: Pacticipant
+    provider: Pacticipant
+    consumer_version: Version
+    publication: PactPublication
+    sha: str
     reasons: tuple[str, ...]  # selector descriptions, in selector order
     consumer_versions: tuple[str, ...]  # the selected consumer versions holding the content
     pending: bool | None  # None when pending status was not asked for
@@ -104,24 +112,25 @@ class ForVerificationService:
                 problems.append(FieldError("/providerVersionBranch", "must not be blank"))
             if problems:
                 raise InvalidInputError("The consumer version selectors are not valid", problems)
-            latest = await tx.latest_publications(provider.id)
-            named = {
-                p.id: p
-                for p in await tx.pacticipants_by_ids(sorted({p.consumer_id for p in latest}))
-            }
-            consumers = [named[publication.consumer_id] for publication in latest]
-            known = _Prefetched(tx, provider, {p.consumer_id: p for p in latest})
+            consumers = await tx.pact_consumers(provider.id)
+            known = _Prefetched(tx, provider)
             selectors = request.selectors or DEFAULT_SELECTORS
+            wanted = [
+                (
+                    selector,
+                    [
+                        c
+                        for c in consumers
+                        if selector.consumer is None or selector.consumer == c.name
+                    ],
+                )
+                for selector in selectors
+            ]
+            await known.load(wanted, request, environments)
             chosen: list[tuple[Pacticipant, Version, str]] = []
-            for selector in selectors:
+            for selector, of_selector in wanted:
                 reason = describe(selector, request.provider_branch)
-                wanted = [
-                    consumer
-                    for consumer in consumers
-                    if selector.consumer is None or selector.consumer == consumer.name
-                ]
-                await known.load(selector, wanted, request, environments)
-                for consumer in wanted:
+                for consumer in of_selector:
                     versions = await self._versions(
                         tx,
                         known,
@@ -132,12 +141,7 @@ class ForVerificationService:
                         bool(request.selectors),
                     )
                     chosen += [(consumer, version, reason) for version in versions]
-            held = {
-                p.consumer_version_id: p
-                for p in await tx.publications_of_versions(
-                    sorted({version.id for _, version, _ in chosen}), provider.id
-                )
-            }
+            held = await known.publications({version.id for _, version, _ in chosen})
             entries: dict[tuple[int, int], _Entry] = {}
             for consumer, version, reason in chosen:
                 pact = held.get(version.id)
@@ -147,11 +151,21 @@ class ForVerificationService:
                 entry = entries.setdefault(key, _Entry(consumer, pact, version))
                 entry.add(pact, version, reason)
             ordered = sorted(entries.values(), key=lambda e: (e.consumer.name, e.version.id))
-            results = await self._results(tx, provider, ordered, request)
-            if request.include_wip_pacts_since is not None and (
+            wip = request.include_wip_pacts_since is not None and bool(
                 request.provider_branch or request.provider_tags
-            ):
-                results += await self._wip(tx, provider, consumers, set(entries), request)
+            )
+            # The provider branch, read once for pending status and WIP selection alike.
+            branch = (
+                await tx.find_branch(provider.id, request.provider_branch)
+                if request.provider_branch and (request.include_pending_status or wip)
+                else None
+            )
+            in_progress = (
+                await self._wip(tx, provider, consumers, set(entries), request, branch)
+                if wip
+                else []
+            )
+            results = await self._results(tx, provider, ordered, in_progress, request, branch)
             return await self._awaiting_approval(tx, results)
 
     async def _awaiting_approval(
@@ -160,16 +174,15 @@ class ForVerificationService:
         """A pact whose change awaits approval is pending, so verifying it breaks no build."""
         governed = {
             name: await self._governance.is_enterprise(tx, name)
-            for name in {found.pact.consumer.name for found in results}
+            for name in {found.consumer.name for found in results}
         }
         marked = []
         for found in results:
-            pact = found.pact
             why = (
                 await self._governance.unapproved_reason(
-                    tx, pact.consumer, pact.provider, pact.content.sha
+                    tx, found.consumer, found.provider, found.sha
                 )
-                if governed[pact.consumer.name]
+                if governed[found.consumer.name]
                 else None
             )
             marked.append(
@@ -179,15 +192,16 @@ class ForVerificationService:
             )
         return marked
 
-    async def _wip(
+    async def _wip(  # noqa: PLR0917 - what the explicit selection left for WIP selection
         self,
         tx: _Roles,
         provider: Pacticipant,
         consumers: list[Pacticipant],
         selected: set[tuple[int, int]],
         request: VerificationRequest,
-    ) -> list[PactToVerify]:
-        """Work-in-progress pacts (§7.6).
+        branch: Branch | None,
+    ) -> list[tuple[_Entry, str]]:
+        """Work-in-progress pacts (§7.6), each with what the provider has not verified it on.
 
         The pacts of the heads of consumer branches and of the latest versions with each
         consumer tag, published since the given date and not selected explicitly, that the
@@ -199,63 +213,24 @@ class ForVerificationService:
         # With a provider branch, the contents it verified are left out as they are read (a
         # probe of the maintained facts per content), so only the unverified candidates are
         # read in full. A branch not created yet verified nothing.
-        branch = (
-            await tx.find_branch(provider.id, request.provider_branch)
-            if request.provider_branch
-            else None
-        )
         unverified_on = None if branch is None else (branch.id, branch.created_at)
-        candidates = [
-            (f"work in progress: latest version from branch {name}", publication)
-            for name, publication in await tx.branch_head_pacts(
-                provider.id, since, unverified_on=unverified_on
-            )
-        ] + [
-            (f"work in progress: latest version with tag {name}", publication)
-            for name, publication in await tx.tag_head_pacts(
-                provider.id, since, unverified_on=unverified_on
-            )
-        ]
-        candidates = [
-            (reason, p)
-            for reason, p in candidates
-            if p.consumer_id in by_id and (p.consumer_id, p.pact_version_id) not in selected
-        ]
-        versions = {
-            v.id: v
-            for v in await tx.versions_by_ids(
-                sorted({p.consumer_version_id for _, p in candidates})
-            )
-        }
         found: dict[tuple[int, int], _Entry] = {}
-        for reason, publication in candidates:
-            consumer = by_id[publication.consumer_id]
-            head = versions[publication.consumer_version_id]
-            key = (consumer.id, publication.pact_version_id)
-            found.setdefault(key, _Entry(consumer, publication, head)).add(
+        for candidate in await tx.wip_candidates(provider.id, since, unverified_on=unverified_on):
+            publication, head = candidate.publication, candidate.version
+            key = (publication.consumer_id, publication.pact_version_id)
+            if publication.consumer_id not in by_id or key in selected:
+                continue
+            kind = "with tag" if candidate.by_tag else "from branch"
+            reason = f"work in progress: latest version {kind} {candidate.name}"
+            found.setdefault(key, _Entry(by_id[publication.consumer_id], publication, head)).add(
                 publication, head, reason
             )
         ordered = sorted(found.values(), key=lambda e: (e.consumer.name, e.version.id))
         if request.provider_branch:
             # The candidates were read without the contents a version of the branch verified
             # (outside WIP), or that a success verified before the branch was created.
-            unverified = [(entry, f"on branch '{request.provider_branch}'") for entry in ordered]
-        else:
-            unverified = await _not_verified_with_tags(tx, ordered, request)
-        reasons = dict(unverified)
-        results = await self._results(tx, provider, [entry for entry, _ in unverified], request)
-        return [
-            msgspec.structs.replace(
-                result,
-                pending=True,
-                pending_reason=(
-                    f"it is a work in progress pact: {provider.name} has not yet verified it "
-                    + reasons[entry]
-                ),
-                is_wip=True,
-            )
-            for entry, result in zip(reasons, results, strict=True)
-        ]
+            return [(entry, f"on branch '{request.provider_branch}'") for entry in ordered]
+        return await _not_verified_with_tags(tx, ordered, request)
 
     async def _versions(  # noqa: PLR0911, PLR0912, PLR0917 - one branch per row of §7.3
         self,
@@ -303,36 +278,63 @@ class ForVerificationService:
             return await _live_versions(known, s, consumer, environments)
         return await known.latest_version(consumer)
 
-    async def _results(
+    async def _results(  # noqa: PLR0917 - the entries of both kinds and what they share
         self,
         tx: _Roles,
         provider: Pacticipant,
         entries: list[_Entry],
+        in_progress: list[tuple[_Entry, str]],
         request: VerificationRequest,
+        branch: Branch | None,
     ) -> list[PactToVerify]:
-        """The entries with their pact contents and, when asked for, pending status."""
-        ids = sorted({e.publication.pact_version_id for e in entries})
-        contents = {c.id: c for c in await tx.pact_versions_by_ids(ids)} if ids else {}
+        """The entries, then the WIP ones, with their pact contents and pending status.
+
+        One read of the contents and one of the pending facts serve both kinds of entry.
+        """
+        ids = sorted(
+            {e.publication.pact_version_id for e in entries}
+            | {e.publication.pact_version_id for e, _ in in_progress}
+        )
         pending: dict[int, tuple[bool, str]] = {}
-        if request.include_pending_status and ids:
-            pending = await _pending(tx, provider, ids, request)
-        return [
-            PactToVerify(
-                pact=Pact(
-                    consumer=entry.consumer,
-                    provider=provider,
-                    consumer_version=entry.version,
-                    publication=entry.publication,
-                    content=contents[entry.publication.pact_version_id],
-                ),
+        if request.include_pending_status and ids and not _tag_mode(request):
+            # The facts pending status is decided on carry the shas too.
+            facts = await tx.content_facts(
+                ids, None if branch is None else branch.id, count_wip=True
+            )
+            shas = {i: f.sha for i, f in facts.items()}
+            pending = _pending(provider, ids, request, branch, facts)
+        else:
+            shas = await tx.pact_version_shas(ids) if ids else {}
+            if request.include_pending_status and ids:
+                pending = await _pending_for_tags(tx, provider, ids, request.provider_tags)
+
+        def result(entry: _Entry) -> PactToVerify:
+            status = pending.get(entry.publication.pact_version_id) if pending else None
+            return PactToVerify(
+                consumer=entry.consumer,
+                provider=provider,
+                consumer_version=entry.version,
+                publication=entry.publication,
+                sha=shas[entry.publication.pact_version_id],
                 reasons=tuple(entry.reasons),
                 consumer_versions=tuple(
                     v.number for v in sorted(entry.versions, key=lambda v: v.id)
                 ),
-                pending=pending[entry.publication.pact_version_id][0] if pending else None,
-                pending_reason=pending[entry.publication.pact_version_id][1] if pending else None,
+                pending=None if status is None else status[0],
+                pending_reason=None if status is None else status[1],
             )
-            for entry in entries
+
+        return [result(entry) for entry in entries] + [
+            msgspec.structs.replace(
+                result(entry),
+                pending=True,
+                pending_reason=(
+                    f"it is a work in progress pact: {provider.name} has not yet verified it "
+                    + unverified
+                ),
+                is_wip=True,
+            )
+            for entry, unverified in in_progress
         ]
 
 
@@ -378,19 +380,20 @@ async def _live_versions(
 
 
 class _Prefetched:
-    """What the selectors read, read for every consumer at once: a statement per selector kind.
+    """What the selectors read, read for every selector and consumer at once.
 
-    `load` reads, before a selector is applied to each consumer, what it will ask of all of
-    them (branch heads, the pacts those hold, live versions, the latest pacts' versions); a
-    question nothing answered yet (a fallback branch's head) is read on its own, as before.
+    `load` reads, before the selectors are applied to each consumer, what they will ask of
+    all of them: one statement for the heads of every branch they name, one per kind of
+    environment selector for the live versions in every environment they name, one for the
+    latest pacts and their versions (only when a selector may ask for them), then one for the
+    pacts all those versions hold with the provider. A question nothing answered yet (a tag's
+    versions) is read on its own.
     """
 
-    def __init__(
-        self, tx: _Roles, provider: Pacticipant, latest: dict[int, PactPublication]
-    ) -> None:
+    def __init__(self, tx: _Roles, provider: Pacticipant) -> None:
         self._tx = tx
         self._provider = provider
-        self._latest = latest
+        self._latest: dict[int, PactPublication] | None = None  # by consumer id, once read
         self._heads: dict[tuple[int, str], Version | None] = {}
         self._held: dict[int, PactPublication | None] = {}
         self._live: dict[tuple[str, bool, bool, int], list[Version]] = {}
@@ -398,68 +401,98 @@ class _Prefetched:
 
     async def load(
         self,
-        s: Selector,
-        consumers: list[Pacticipant],
+        wanted: list[tuple[Selector, list[Pacticipant]]],
         request: VerificationRequest,
         environments: Mapping[str, Environment],
     ) -> None:
-        if not consumers:
-            return
-        if s.main_branch:
-            names = {c.main_branch for c in consumers if c.main_branch is not None}
-            await self._load_heads(consumers, sorted(names))
-        elif s.branch is not None or s.matching_branch:
-            name = s.branch if s.branch is not None else request.provider_branch
-            assert name is not None  # validated: matchingBranch needs providerVersionBranch
-            await self._load_heads(consumers, [name])
-            heads = [self._heads[(c.id, name)] for c in consumers]
-            await self._load_held([head.id for head in heads if head is not None])
-            if s.fallback_branch:
-                await self._load_heads(consumers, [s.fallback_branch])
-        elif s.tag is None and s.uses_environments:
-            deployed, released = _live_kinds(s)
-            for name in _environment_names(s, environments):
-                if name in environments:
-                    await self._load_live(environments[name], deployed, released, consumers)
-        elif s.tag is None:
+        """Read what the selectors, each with the consumers it applies to, will ask."""
+        branches: dict[int, set[str]] = {}
+        live: dict[tuple[bool, bool], tuple[set[str], set[int]]] = {}
+        latest: set[int] = set()
+        # The default selectors fall back to the latest pact for the main branch.
+        needs_latest = not request.selectors
+        for s, consumers in wanted:
+            if s.main_branch:
+                for c in consumers:
+                    if c.main_branch is not None:
+                        branches.setdefault(c.id, set()).add(c.main_branch)
+            elif s.branch is not None or s.matching_branch:
+                name = s.branch if s.branch is not None else request.provider_branch
+                assert name is not None  # validated: matchingBranch needs providerVersionBranch
+                names = {name} if s.fallback_branch is None else {name, s.fallback_branch}
+                for c in consumers:
+                    branches.setdefault(c.id, set()).update(names)
+            elif s.tag is None and s.uses_environments:
+                uuids, ids = live.setdefault(_live_kinds(s), (set(), set()))
+                uuids.update(
+                    environments[name].uuid
+                    for name in _environment_names(s, environments)
+                    if name in environments
+                )
+                ids.update(c.id for c in consumers)
+            elif s.tag is None:
+                needs_latest = True
+                latest.update(c.id for c in consumers)
+        await self._load_heads(branches)
+        for (deployed, released), (uuids, ids) in live.items():
+            await self._load_live(sorted(uuids), deployed, released, sorted(ids))
+        if needs_latest:
+            pacts = await self._latest_pacts()
             await self._load_versions(
-                [self._latest[c.id].consumer_version_id for c in consumers if c.id in self._latest]
+                sorted(pacts[c].consumer_version_id for c in latest if c in pacts)
             )
+        await self.publications(
+            {v.id for v in self._heads.values() if v is not None}
+            | {v.id for versions in self._live.values() for v in versions}
+        )
 
-    async def _load_heads(self, consumers: list[Pacticipant], names: list[str]) -> None:
-        found = await self._tx.branch_heads([c.id for c in consumers], names)
-        for consumer in consumers:
-            for name in names:
-                self._heads[(consumer.id, name)] = found.get((consumer.id, name))
+    async def _latest_pacts(self) -> dict[int, PactPublication]:
+        """The latest pact of each consumer with the provider, read once."""
+        if self._latest is None:
+            latest = await self._tx.latest_publications(self._provider.id)
+            self._latest = {p.consumer_id: p for p in latest}
+            for p in latest:
+                self._held.setdefault(p.consumer_version_id, p)
+        return self._latest
 
-    async def _load_held(self, version_ids: list[int]) -> None:
-        if not version_ids:
+    async def _load_heads(self, branches: dict[int, set[str]]) -> None:
+        if not branches:
             return
-        held = {
-            p.consumer_version_id: p
-            for p in await self._tx.publications_of_versions(version_ids, self._provider.id)
-        }
-        for version_id in version_ids:
-            self._held[version_id] = held.get(version_id)
+        names = sorted(set().union(*branches.values()))
+        found = await self._tx.branch_heads(sorted(branches), names)
+        for consumer_id in branches:
+            for name in names:
+                self._heads[(consumer_id, name)] = found.get((consumer_id, name))
 
     async def _load_live(
-        self,
-        environment: Environment,
-        deployed: bool,
-        released: bool,
-        consumers: list[Pacticipant],
+        self, uuids: list[str], deployed: bool, released: bool, consumer_ids: list[int]
     ) -> None:
-        live = await self._tx.live_in_environment(
-            environment.uuid, [c.id for c in consumers], deployed=deployed, released=released
+        if not uuids or not consumer_ids:
+            return
+        live = await self._tx.live_in_environments(
+            uuids, consumer_ids, deployed=deployed, released=released
         )
-        for consumer in consumers:
-            key = (environment.uuid, deployed, released, consumer.id)
-            self._live[key] = live.get(consumer.id, [])
+        for uuid in uuids:
+            for consumer_id in consumer_ids:
+                key = (uuid, deployed, released, consumer_id)
+                self._live[key] = live.get((uuid, consumer_id), [])
 
     async def _load_versions(self, ids: list[int]) -> None:
         found = {v.id: v for v in await self._tx.versions_by_ids(ids)} if ids else {}
         for version_id in ids:
             self._versions[version_id] = found.get(version_id)
+
+    async def publications(self, version_ids: set[int]) -> dict[int, PactPublication]:
+        """The pacts these consumer versions hold with the provider, by version id."""
+        missing = sorted(i for i in version_ids if i not in self._held)
+        if missing:
+            held = {
+                p.consumer_version_id: p
+                for p in await self._tx.publications_of_versions(missing, self._provider.id)
+            }
+            for version_id in missing:
+                self._held[version_id] = held.get(version_id)
+        return {i: publication for i in version_ids if (publication := self._held[i]) is not None}
 
     async def head(self, consumer: Pacticipant, name: str) -> Version | None:
         """The head of a branch of the consumer."""
@@ -477,7 +510,7 @@ class _Prefetched:
 
     async def latest_version(self, consumer: Pacticipant) -> list[Version]:
         """The consumer version of the consumer's latest pact with the provider."""
-        latest = self._latest.get(consumer.id)
+        latest = (await self._latest_pacts()).get(consumer.id)
         if latest is None:
             return []
         if latest.consumer_version_id not in self._versions:
@@ -491,24 +524,35 @@ class _Prefetched:
         """The consumer's versions live in an environment."""
         key = (environment.uuid, deployed, released, consumer.id)
         if key not in self._live:
-            await self._load_live(environment, deployed, released, [consumer])
+            await self._load_live([environment.uuid], deployed, released, [consumer.id])
         return self._live[key]
 
 
-async def _pending(
-    tx: _Roles, provider: Pacticipant, ids: list[int], request: VerificationRequest
-) -> dict[int, tuple[bool, str]]:
-    """Whether each content is pending for the provider branch (or tags) that will verify it.
+def _tag_mode(request: VerificationRequest) -> bool:
+    """Whether pending status is judged per provider tag (tags and no branch)."""
+    return not request.provider_branch and bool(request.provider_tags)
 
-    Results of work-in-progress verifications count like any other (§7.5).
+
+def _pending(
+    provider: Pacticipant,
+    ids: list[int],
+    request: VerificationRequest,
+    branch: Branch | None,
+    facts: Mapping[int, ContentFacts],
+) -> dict[int, tuple[bool, str]]:
+    """Whether each content is pending for the provider branch (or provider) verifying it.
+
+    Any provider version counts when the request names neither branch nor tags. `branch` is
+    the provider branch the request names (None when it names none, or one not created yet),
+    `facts` the `content_facts` for it, counting WIP results like any other (§7.5).
     """
     if request.provider_branch:
         name = request.provider_branch
-        branch = await tx.find_branch(provider.id, name)
-        facts = await tx.success_facts(ids, None if branch is None else branch.id, count_wip=True)
         answers = {}
         for pact_version_id in ids:
-            on_branch, first_success = facts.get(pact_version_id, (False, None))
+            found = facts.get(pact_version_id)
+            on_branch = found is not None and found.on_branch
+            first_success = None if found is None else found.first_success_at
             if on_branch:
                 answers[pact_version_id] = (
                     False,
@@ -528,12 +572,9 @@ async def _pending(
                     f" from branch '{name}' has not yet been published",
                 )
         return answers
-    if request.provider_tags:
-        return {i: await _pending_for_tags(tx, provider, i, request.provider_tags) for i in ids}
-    facts = await tx.success_facts(ids, None, count_wip=True)
     return {
         i: (False, f"it has been successfully verified by a version of {provider.name}")
-        if facts.get(i, (False, None))[1] is not None
+        if i in facts and facts[i].first_success_at is not None
         else (
             True,
             f"a successful verification result for {provider.name} has not yet been published",
@@ -543,28 +584,28 @@ async def _pending(
 
 
 async def _pending_for_tags(
-    tx: _Roles, provider: Pacticipant, pact_version_id: int, provider_tags: tuple[str, ...]
-) -> tuple[bool, str]:
-    """Pending for tags: some tag has no successful result from a version carrying it."""
-    successes = [v for v in await tx.verifications_of_pact_version(pact_version_id) if v.success]
-    pending_tags = []
-    for tag in provider_tags:
-        verified = False
-        for verification in successes:
-            tags = {t.name for t in await tx.tags_of_version(verification.provider_version_id)}
-            if tag in tags:
-                verified = True
-                break
-        if not verified:
-            pending_tags.append(tag)
-    if pending_tags:
-        return (
-            True,
-            f"a successful verification result for a version of {provider.name}"
-            f" with tag {', '.join(pending_tags)} has not yet been published",
+    tx: _Roles, provider: Pacticipant, ids: list[int], provider_tags: tuple[str, ...]
+) -> dict[int, tuple[bool, str]]:
+    """Pending for tags: some tag has no successful result from a version carrying it.
+
+    Results of WIP verifications count like any other (§7.5); one statement for every content.
+    """
+    verified = await tx.tags_that_verified(ids, provider_tags, count_wip=True)
+    answers = {}
+    for pact_version_id in ids:
+        done = verified.get(pact_version_id, set())
+        pending_tags = [tag for tag in provider_tags if tag not in done]
+        answers[pact_version_id] = (
+            (
+                True,
+                f"a successful verification result for a version of {provider.name}"
+                f" with tag {', '.join(pending_tags)} has not yet been published",
+            )
+            if pending_tags
+            else (
+                False,
+                f"it has been successfully verified by a version of {provider.name}"
+                f" with tag {', '.join(provider_tags)}",
+            )
         )
-    return (
-        False,
-        f"it has been successfully verified by a version of {provider.name}"
-        f" with tag {', '.join(provider_tags)}",
-    )
+    return answers

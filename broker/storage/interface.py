@@ -82,6 +82,23 @@ class PactAndResult(NamedTuple):
     verified_at: datetime | None
 
 
+class ContentFacts(NamedTuple):
+    """`success_facts` of a pact content, with its sha."""
+
+    sha: str
+    on_branch: bool  # a version of the provider branch verified it successfully
+    first_success_at: datetime | None  # when its first successful result was published
+
+
+class WipCandidate(NamedTuple):
+    """A work-in-progress candidate: a consumer branch's (or tag's) head and its pact."""
+
+    by_tag: bool  # the head of a tag rather than of a branch
+    name: str  # the branch's (or tag's) name
+    publication: PactPublication  # the pact the head holds with the provider
+    version: Version  # the head
+
+
 class Dependents(NamedTuple):
     """What a batch of pact contents or documents took (or would take) along when deleted."""
 
@@ -797,6 +814,14 @@ class Selection(Protocol):
         """The pact contents with these ids (any order)."""
         ...
 
+    async def pact_consumers(self, provider_id: int) -> list[Pacticipant]:
+        """The consumers with a pact with the provider (as in `latest_publications`), by id."""
+        ...
+
+    async def pact_version_shas(self, ids: Sequence[int]) -> dict[int, str]:
+        """The sha of each of these pact contents, by id, without reading the documents."""
+        ...
+
     async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
         """The versions with these ids (any order)."""
         ...
@@ -833,11 +858,12 @@ class Selection(Protocol):
         ...
 
     async def tags_that_verified(
-        self, pact_version_ids: Sequence[int], tags: Sequence[str]
+        self, pact_version_ids: Sequence[int], tags: Sequence[str], *, count_wip: bool = False
     ) -> dict[int, set[str]]:
         """Per pact content, the `tags` its successful non-WIP results' provider versions carry.
 
-        Contents that no such result carries any of the tags for are left out.
+        Results of WIP verifications count too with `count_wip`. Contents that no such result
+        carries any of the tags for are left out.
         """
         ...
 
@@ -887,6 +913,20 @@ class Selection(Protocol):
         """
         ...
 
+    async def live_in_environments(
+        self,
+        environment_uuids: Sequence[str],
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[tuple[str, int], list[Version]]:
+        """`live_in_environment` for several environments in one statement.
+
+        Keyed by (environment uuid, pacticipant id); pairs with no live version are left out.
+        """
+        ...
+
     async def branch_heads(
         self, pacticipant_ids: Sequence[int], names: Sequence[str]
     ) -> dict[tuple[int, str], Version]:
@@ -912,6 +952,12 @@ class Selection(Protocol):
         """
         ...
 
+    async def content_facts(
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
+    ) -> dict[int, ContentFacts]:
+        """`success_facts` with each content's sha, in the same statement."""
+        ...
+
     async def branch_head_pacts(
         self,
         provider_id: int,
@@ -925,6 +971,16 @@ class Selection(Protocol):
         at or after `since`, by consumer, version then branch; `unverified_on` as for
         `tag_head_pacts`.
         """
+        ...
+
+    async def wip_candidates(
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
+    ) -> list[WipCandidate]:
+        """`branch_head_pacts`, then `tag_head_pacts`, each pact with its head, in one statement."""
         ...
 
     async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verification, Version
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
-from broker.storage.interface import PactAndResult
+from broker.storage.interface import ContentFacts, PactAndResult, WipCandidate
 from broker.storage.pacts import pact_version, publication
 from broker.storage.versions import to_version
 
@@ -63,11 +63,14 @@ def bucketed(values: Sequence[V]) -> tuple[str, list[V | int]]:
 # when was its first successful result? `{wip}` is empty (pending status counts every success)
 # or leaves out results of WIP verifications (for WIP selection). The first success walks the
 # content's results in id (time) order through `verifications_by_pact_version` and stops at the
-# first.
+# first. The probe is a scalar subquery, not EXISTS: PostgreSQL's generic plan (the driver
+# prepares statements, and after five runs of one it may keep a generic plan) hashed every row of
+# the branch for EXISTS, three times slower than the probes with a few dozen contents.
 _SUCCESS_FACTS = (
-    "SELECT pv.id AS pact_version_id,"
-    " EXISTS (SELECT 1 FROM verified_on_branch f"
-    "   WHERE f.pact_version_id = pv.id AND f.branch_id = ? {branch_wip}) AS on_branch,"
+    "SELECT pv.id AS pact_version_id, pv.sha,"
+    " (SELECT 1 FROM verified_on_branch f"
+    "   WHERE f.pact_version_id = pv.id AND f.branch_id = ? {branch_wip} LIMIT 1)"
+    "   IS NOT NULL AS on_branch,"
     " (SELECT v.created_at FROM verifications v"
     "   WHERE v.pact_version_id = pv.id AND v.success {wip}"
     "   ORDER BY v.id LIMIT 1) AS first_success_at"
@@ -78,10 +81,27 @@ _SUCCESS_FACTS = (
 # (migration 0019), in the order `live_versions` reads the records: deployed ones by their first
 # current deployment, then released ones by their release.
 _LIVE = (
-    "SELECT ev.deployment_id, ev.release_id, v.* FROM environment_versions ev"
+    "SELECT ev.environment_uuid, ev.deployment_id, ev.release_id, v.* FROM environment_versions ev"
     " JOIN versions v ON v.id = ev.version_id"
     " WHERE ev.environment_uuid = ? AND ev.pacticipant_id IN {ids}"
 )
+
+
+def _live(
+    rows: Sequence[Row], deployed: bool, released: bool
+) -> dict[tuple[str, int], list[Version]]:
+    """Live versions by (environment, pacticipant): deployed ones by record, then released."""
+    keyed: list[tuple[int, int, Row]] = []
+    for row in rows:
+        if deployed and row["deployment_id"] is not None:
+            keyed.append((0, row["deployment_id"], row))
+        elif released and row["release_id"] is not None:
+            keyed.append((1, row["release_id"], row))
+    found: dict[tuple[str, int], list[Version]] = {}
+    for _, _, row in sorted(keyed, key=lambda k: (k[0], k[1])):
+        key = (row["environment_uuid"], row["pacticipant_id"])
+        found.setdefault(key, []).append(to_version(row))
+    return found
 
 
 def _unverified(
@@ -91,15 +111,19 @@ def _unverified(
 
     Per candidate content, a primary-key probe of the maintained `verified_on_branch` rows,
     then (for the few left) whether a successful non-WIP result came before the branch.
+
+    Written as scalar subqueries in a CASE so that both backends probe in that order, per
+    content: as NOT EXISTS, PostgreSQL's generic plan (the driver prepares statements) probed
+    the verifications of every candidate first, or hashed every content the branch verified.
     """
     if unverified_on is None:
         return ""
     return (
-        " AND NOT EXISTS (SELECT 1 FROM verified_on_branch f"  # noqa: S608 - a column name
-        f"  WHERE f.pact_version_id = {content} AND f.branch_id = ? AND NOT f.wip)"
-        " AND NOT EXISTS (SELECT 1 FROM verifications v"
+        " AND CASE WHEN (SELECT 1 FROM verified_on_branch f"  # noqa: S608 - a column name
+        f"  WHERE f.pact_version_id = {content} AND f.branch_id = ? AND NOT f.wip LIMIT 1)"
+        "  IS NULL THEN (SELECT 1 FROM verifications v"
         f"  WHERE v.pact_version_id = {content} AND v.success AND NOT v.wip"
-        "  AND v.created_at < ?)"
+        "  AND v.created_at < ? LIMIT 1) IS NULL ELSE false END"
     )
 
 
@@ -131,6 +155,23 @@ class SelectionRows:
     async def pact_versions_by_ids(self, ids: Sequence[int]) -> list[PactVersion]:
         rows = await self._by_ids("SELECT * FROM pact_versions WHERE id IN {ids}", ids)
         return [pact_version(r) for r in rows]
+
+    async def pact_consumers(self, provider_id: int) -> list[Pacticipant]:
+        # The provider's integrations that hold a pact (a probe of
+        # `pact_publications_by_integration` each: a scalar subquery, so no plan hashes every
+        # publication of the provider), with their consumers.
+        rows = await self._db.fetch(
+            "SELECT p.* FROM integrations i JOIN pacticipants p ON p.id = i.consumer_id"
+            " WHERE i.provider_id = ? AND (SELECT 1 FROM pact_publications pp"
+            "  WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id LIMIT 1)"
+            " IS NOT NULL ORDER BY p.id",
+            provider_id,
+        )
+        return [record(Pacticipant, r) for r in rows]
+
+    async def pact_version_shas(self, ids: Sequence[int]) -> dict[int, str]:
+        rows = await self._by_ids("SELECT id, sha FROM pact_versions WHERE id IN {ids}", ids)
+        return {r["id"]: r["sha"] for r in rows}
 
     async def versions_by_ids(self, ids: Sequence[int]) -> list[Version]:
         rows = await self._by_ids("SELECT * FROM versions WHERE id IN {ids}", ids)
@@ -193,12 +234,22 @@ class SelectionRows:
     async def success_facts(
         self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
     ) -> dict[int, tuple[bool, datetime | None]]:
+        facts = await self.content_facts(pact_version_ids, branch_id, count_wip=count_wip)
+        return {i: (f.on_branch, f.first_success_at) for i, f in facts.items()}
+
+    async def content_facts(
+        self, pact_version_ids: Sequence[int], branch_id: int | None, *, count_wip: bool
+    ) -> dict[int, ContentFacts]:
         sql = _SUCCESS_FACTS.replace("{wip}", "" if count_wip else "AND NOT v.wip").replace(
             "{branch_wip}", "" if count_wip else "AND NOT f.wip"
         )
         rows = await self._by_ids(sql, pact_version_ids, branch_id or 0)
         return {
-            r["pact_version_id"]: (bool(r["on_branch"]), optional_moment(r["first_success_at"]))
+            r["pact_version_id"]: ContentFacts(
+                sha=r["sha"],
+                on_branch=bool(r["on_branch"]),
+                first_success_at=optional_moment(r["first_success_at"]),
+            )
             for r in rows
         }
 
@@ -282,16 +333,31 @@ class SelectionRows:
         released: bool = True,
     ) -> dict[int, list[Version]]:
         rows = await self._by_ids(_LIVE, pacticipant_ids, environment_uuid)
-        keyed: list[tuple[int, int, Row]] = []
-        for row in rows:
-            if deployed and row["deployment_id"] is not None:
-                keyed.append((0, row["deployment_id"], row))
-            elif released and row["release_id"] is not None:
-                keyed.append((1, row["release_id"], row))
-        found: dict[int, list[Version]] = {}
-        for _, _, row in sorted(keyed, key=lambda k: (k[0], k[1])):
-            found.setdefault(row["pacticipant_id"], []).append(to_version(row))
-        return found
+        return {
+            pacticipant_id: versions
+            for (_, pacticipant_id), versions in _live(rows, deployed, released).items()
+        }
+
+    async def live_in_environments(
+        self,
+        environment_uuids: Sequence[str],
+        pacticipant_ids: Sequence[int],
+        *,
+        deployed: bool = True,
+        released: bool = True,
+    ) -> dict[tuple[str, int], list[Version]]:
+        if not environment_uuids:
+            return {}
+        marks, values = bucketed(environment_uuids)
+        rows = await self._by_ids(
+            "SELECT ev.environment_uuid, ev.deployment_id, ev.release_id, v.*"  # noqa: S608
+            " FROM environment_versions ev JOIN versions v ON v.id = ev.version_id"
+            f" WHERE ev.environment_uuid IN {marks}"
+            " AND ev.pacticipant_id IN {ids}",
+            pacticipant_ids,
+            *values,
+        )
+        return _live(rows, deployed, released)
 
     async def branch_heads(
         self, pacticipant_ids: Sequence[int], names: Sequence[str]
@@ -323,33 +389,8 @@ class SelectionRows:
         *,
         unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
-        # Work in progress candidates: the pact each branch head of each consumer of the
-        # provider holds with it, when published since a moment. Read from the window of the
-        # maintained `branch_head_publications` (migration 0020), not every branch ever made:
-        # the window's distinct contents first, from the index alone, then (with
-        # `unverified_on`) a probe of the facts per content, and only the heads holding a
-        # content left are joined to their publications and branches.
-        window = (
-            "SELECT h.branch_id, h.consumer_version_id, h.pact_version_id"
-            " FROM branch_head_publications h WHERE h.provider_id = ? AND h.created_at >= ?"
-        )
-        rows = await self._db.fetch(
-            f"WITH candidates AS MATERIALIZED ({window}),"  # noqa: S608 - fixed fragments
-            " contents AS MATERIALIZED (SELECT c.id FROM"
-            "  (SELECT DISTINCT pact_version_id AS id FROM candidates) c"
-            "  WHERE true" + _unverified(unverified_on, "c.id") + ")"
-            " SELECT b.name AS branch_name, pp.* FROM candidates h"
-            " JOIN contents ON contents.id = h.pact_version_id"
-            " JOIN branches b ON b.id = h.branch_id"
-            " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = h.consumer_version_id AND pp.provider_id = ?"
-            " ORDER BY pp.consumer_id, pp.consumer_version_id, b.name",
-            provider_id,
-            self._db.time(since),
-            *self._unverified_args(unverified_on),
-            provider_id,
-        )
-        return [(r["branch_name"], publication(r)) for r in rows]
+        found = await self.wip_candidates(provider_id, since, unverified_on=unverified_on)
+        return [(c.name, c.publication) for c in found if not c.by_tag]
 
     async def tag_head_pacts(
         self,
@@ -358,22 +399,81 @@ class SelectionRows:
         *,
         unverified_on: tuple[int, datetime] | None = None,
     ) -> list[tuple[str, PactPublication]]:
-        # The pact the latest version with each tag of each consumer of the provider holds with
-        # it, when published since a moment (WIP candidates from consumer tags): the newest
-        # tagged versions are kept in `tag_heads` by triggers (migration 0020).
+        found = await self.wip_candidates(provider_id, since, unverified_on=unverified_on)
+        return [(c.name, c.publication) for c in found if c.by_tag]
+
+    async def wip_candidates(
+        self,
+        provider_id: int,
+        since: datetime,
+        *,
+        unverified_on: tuple[int, datetime] | None = None,
+    ) -> list[WipCandidate]:
+        # Work in progress candidates, with their consumer versions, in one statement.
+        # Branch heads: the pact each branch head of each consumer of the provider holds with
+        # it, when published since a moment. Read from the window of the maintained
+        # `branch_head_publications` (migration 0020), not every branch ever made: the window's
+        # distinct contents first, from the index alone, then (with `unverified_on`) a probe of
+        # the facts per content, and only the heads holding a content left are joined to their
+        # publications and branches.
+        # Tag heads: the pact the latest version with each tag of each consumer holds with the
+        # provider, when published since the moment: the newest tagged versions are kept in
+        # `tag_heads` by triggers (migration 0020).
+        # The heads left are materialised before the joins, their branch names read by a
+        # scalar subquery, and the publications joined on the heads' own provider column:
+        # PostgreSQL estimated hundreds of heads and hashed every publication of the provider
+        # (or every branch) instead of probing a unique index once per head left.
+        window = (
+            "SELECT h.branch_id, h.provider_id, h.consumer_version_id, h.pact_version_id"
+            " FROM branch_head_publications h WHERE h.provider_id = ? AND h.created_at >= ?"
+        )
         rows = await self._db.fetch(
-            "SELECT th.name AS tag_name, pp.* FROM integrations i"  # noqa: S608 - fixed fragments
-            " JOIN tag_heads th ON th.pacticipant_id = i.consumer_id"
+            f"WITH candidates AS MATERIALIZED ({window}),"  # noqa: S608 - fixed fragments
+            " contents AS MATERIALIZED (SELECT c.id FROM"
+            "  (SELECT DISTINCT pact_version_id AS id FROM candidates) c"
+            "  WHERE true" + _unverified(unverified_on, "c.id") + "),"
+            " heads AS MATERIALIZED ("
+            "  SELECT 0 AS by_tag,"
+            "  (SELECT b.name FROM branches b WHERE b.id = h.branch_id) AS head_name,"
+            "  h.provider_id, h.consumer_version_id FROM candidates h"
+            "  WHERE h.pact_version_id IN (SELECT id FROM contents)"
+            "  UNION ALL"
+            "  SELECT 1, th.name, i.provider_id, th.version_id FROM integrations i"
+            "  JOIN tag_heads th ON th.pacticipant_id = i.consumer_id"
+            "  JOIN pact_publications pp"
+            "   ON pp.consumer_version_id = th.version_id AND pp.provider_id = i.provider_id"
+            "  WHERE i.provider_id = ? AND pp.created_at >= ?" + _unverified(unverified_on) + ")"
+            " SELECT h.by_tag, h.head_name, pp.*, v.number AS version_number,"
+            " v.build_url AS version_build_url, v.created_at AS version_created_at,"
+            " v.updated_at AS version_updated_at FROM heads h"
             " JOIN pact_publications pp"
-            "  ON pp.consumer_version_id = th.version_id AND pp.provider_id = i.provider_id"
-            " WHERE i.provider_id = ? AND pp.created_at >= ?"
-            + _unverified(unverified_on)
-            + " ORDER BY pp.consumer_id, pp.consumer_version_id, th.name",
+            "  ON pp.consumer_version_id = h.consumer_version_id"
+            "  AND pp.provider_id = h.provider_id"
+            " JOIN versions v ON v.id = h.consumer_version_id"
+            " ORDER BY h.by_tag, pp.consumer_id, pp.consumer_version_id, h.head_name",
+            provider_id,
+            self._db.time(since),
+            *self._unverified_args(unverified_on),
             provider_id,
             self._db.time(since),
             *self._unverified_args(unverified_on),
         )
-        return [(r["tag_name"], publication(r)) for r in rows]
+        return [
+            WipCandidate(
+                by_tag=bool(r["by_tag"]),
+                name=r["head_name"],
+                publication=publication(r),
+                version=Version(
+                    id=r["consumer_version_id"],
+                    pacticipant_id=r["consumer_id"],
+                    number=r["version_number"],
+                    build_url=r["version_build_url"],
+                    created_at=moment(r["version_created_at"]),
+                    updated_at=moment(r["version_updated_at"]),
+                ),
+            )
+            for r in rows
+        ]
 
     def _unverified_args(self, unverified_on: tuple[int, datetime] | None) -> list[object]:
         if unverified_on is None:
@@ -381,15 +481,16 @@ class SelectionRows:
         return [unverified_on[0], self._db.time(unverified_on[1])]
 
     async def tags_that_verified(
-        self, pact_version_ids: Sequence[int], tags: Sequence[str]
+        self, pact_version_ids: Sequence[int], tags: Sequence[str], *, count_wip: bool = False
     ) -> dict[int, set[str]]:
-        # Which of some provider tags carry a successful, non-WIP result of each pact content.
+        # Which of some provider tags carry a successful (non-WIP unless counted) result of
+        # each pact content.
         marks, values = bucketed(tags or ("",))
         rows = await self._by_ids(
             "SELECT DISTINCT v.pact_version_id, t.name FROM verifications v"  # noqa: S608 - placeholders only
             " JOIN tags t ON t.version_id = v.provider_version_id"
             f" WHERE t.name IN {marks} AND v.pact_version_id IN {{ids}}"
-            " AND v.success AND NOT v.wip",
+            " AND v.success" + ("" if count_wip else " AND NOT v.wip"),
             pact_version_ids,
             *values,
         )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 import pytest
 
 from broker.http.body import field_error, pointer_of
 from broker.http.client_address import client_address
+from broker.http.hal import segment
 from broker.http.paths import SLASH_STAND_IN, InvalidPathError, decoded_path
 from broker.services.environments import default_display_name
 from broker.settings import Settings, SettingsError, redacted, sqlite_path
@@ -184,3 +186,9 @@ def test_work_settings_default_and_parse(tmp_path: Path) -> None:
 def test_bad_work_settings_are_refused(tmp_path: Path, name: str, value: str) -> None:
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({name: value}, cwd=tmp_path)
+
+
+def test_a_segment_is_what_quote_gives_with_or_without_characters_to_encode() -> None:
+    values = ["", "backend-47", "a_b.c~d", "a/b", "a b", "é", "100%", "x?y#z", "A-Za-z0-9", "\n"]
+    for value in values:
+        assert segment(value) == quote(value, safe="")

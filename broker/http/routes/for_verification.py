@@ -25,14 +25,26 @@ from broker.services.for_verification import PactToVerify, VerificationRequest
 PATH = "/pacts/provider/{provider:str}/for-verification"
 
 
+# The notices after verifying a pending pact: the same for every entry (shared, never changed).
+_STILL_PENDING = [
+    {
+        "when": f"after_verification:success_{success}_published_{published}",
+        "text": "This pact is still pending: its verification"
+        f" {'succeeded' if success == 'true' else 'failed'}, and it does not change the build's"
+        " result.",
+    }
+    for success in ("true", "false")
+    for published in ("true", "false")
+]
+
+
 def entry_body(links: Links, entry: PactToVerify) -> Body:
     """One item of `_embedded.pacts`."""
-    pact = entry.pact
     href = links.path(
         "/pacts/provider/{p}/consumer/{c}/pact-version/{s}/metadata/{m}",
-        p=pact.provider.name,
-        c=pact.consumer.name,
-        s=pact.content.sha,
+        p=entry.provider.name,
+        c=entry.consumer.name,
+        s=entry.sha,
         m=encode_metadata(entry.consumer_versions, pending=bool(entry.pending), wip=entry.is_wip),
     )
     versions = ", ".join(entry.consumer_versions)
@@ -49,7 +61,7 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
         properties["wip"] = True
     if entry.pending is not None:
         properties["pending"] = entry.pending
-        provider = pact.provider.name
+        provider = entry.provider.name
         if entry.pending:
             notices.append(
                 {
@@ -59,16 +71,7 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
                     "cause the overall build to fail.",
                 }
             )
-            for success in ("true", "false"):
-                for published in ("true", "false"):
-                    outcome = "succeeded" if success == "true" else "failed"
-                    notices.append(
-                        {
-                            "when": f"after_verification:success_{success}_published_{published}",
-                            "text": f"This pact is still pending: its verification {outcome}, "
-                            "and it does not change the build's result.",
-                        }
-                    )
+            notices += _STILL_PENDING
         else:
             notices.append(
                 {
@@ -80,7 +83,14 @@ def entry_body(links: Links, entry: PactToVerify) -> Body:
     return {
         "shortDescription": ", ".join(entry.reasons),
         "verificationProperties": properties,
-        "_links": {"self": {"href": href, "name": pact_resources.pact_name(pact)}},
+        "_links": {
+            "self": {
+                "href": href,
+                "name": pact_resources.pact_title(
+                    entry.consumer.name, entry.consumer_version.number, entry.provider.name
+                ),
+            }
+        },
     }
 
 

@@ -322,3 +322,34 @@ async def test_wip_pacts_from_consumer_tags_and_in_provider_tag_mode(client: Cli
     await client.put("/pacticipants/Orders/versions/p1/tags/prod", json={})
     done = await select(client, {"tag": "prod", "latest": True}, **request)
     assert who(done) == ["Pact between Web (1) and Orders"]
+
+
+async def test_in_provider_tag_mode_a_wip_success_counts_for_pending_status(
+    client: Client,
+) -> None:
+    """§7.5 with provider tags: each tag's successful results count, WIP ones included."""
+    await client.put("/pacticipants/Orders/versions/p1/tags/main", json={})
+    await publish(client, "Web", "1", "a", branch="feature-x")
+    await publish(client, "App", "1", "z", branch="feature-x")
+    explicit = {"providerVersionTags": ["main", "prod"], "includePendingStatus": True}
+    before = await select(client, {"branch": "feature-x"}, **explicit)
+    assert [e["verificationProperties"]["pending"] for e in before] == [True, True]
+    wip = await select(
+        client,
+        {"mainBranch": True},
+        providerVersionBranch="main",
+        includeWipPactsSince="2020-01-01",
+    )
+    web = next(e for e in wip if "Web" in e["_links"]["self"]["name"])
+    served = (await client.get(web["_links"]["self"]["href"].removeprefix(BASE))).json()
+    results = served["_links"]["pb:publish-verification-results"]["href"].removeprefix(BASE)
+    await client.post(results, json={"success": True, "providerApplicationVersion": "p1"})
+    after = await select(client, {"branch": "feature-x"}, **explicit)
+    assert [e["verificationProperties"]["pending"] for e in after] == [True, True]
+    notices = " ".join(n["text"] for n in after[1]["verificationProperties"]["notices"])
+    assert "with tag prod has not yet been published" in notices
+    await client.put("/pacticipants/Orders/versions/p1/tags/prod", json={})
+    done = await select(client, {"branch": "feature-x"}, **explicit)
+    assert [e["verificationProperties"]["pending"] for e in done] == [True, False]
+    notices = " ".join(n["text"] for n in done[1]["verificationProperties"]["notices"])
+    assert "verified by a version of Orders with tag main, prod" in notices

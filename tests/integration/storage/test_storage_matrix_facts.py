@@ -473,7 +473,18 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
                 expected["live"], environment, pacticipants, deployed=deployed, released=released
             )
             assert {p: [v.id for v in got.get(p, [])] for p in pacticipants} == want
+    for deployed, released in ((True, True), (True, False), (False, True)):
+        both = await tx.live_in_environments(
+            list(ENVIRONMENTS), pacticipants, deployed=deployed, released=released
+        )
+        for environment in ENVIRONMENTS:
+            want = _expected_live(
+                expected["live"], environment, pacticipants, deployed=deployed, released=released
+            )
+            got_ids = {p: [v.id for v in both.get((environment, p), [])] for p in pacticipants}
+            assert got_ids == want
     contents = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM pact_versions"))
+    shas = {r["id"]: r["sha"] for r in await _rows(tx, "SELECT id, sha FROM pact_versions")}
     branches = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM branches"))
     first_success: dict[tuple[int, bool], datetime] = {}
     for v in await _rows(tx, "SELECT * FROM verifications WHERE success ORDER BY id"):
@@ -483,6 +494,9 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
     for branch in [*rng.sample(branches, min(3, len(branches))), None]:
         for count_wip in (True, False):
             facts = await tx.success_facts(contents, branch, count_wip=count_wip)
+            with_shas = await tx.content_facts(contents, branch, count_wip=count_wip)
+            assert {c: (f.on_branch, f.first_success_at) for c, f in with_shas.items()} == facts
+            assert {c: f.sha for c, f in with_shas.items()} == shas
             for content in contents:
                 on_branch = any(
                     (content, branch, wip) in expected["on_branch"]
@@ -491,6 +505,11 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
                 assert facts[content] == (on_branch, first_success.get((content, count_wip)))
     await check_wip_candidates(tx, expected, first_success, rng)
     publications = await _rows(tx, "SELECT * FROM pact_publications")
+    for provider in pacticipants:
+        consumers = [c.id for c in await tx.pact_consumers(provider)]
+        assert consumers == sorted(
+            {p["consumer_id"] for p in publications if p["provider_id"] == provider}
+        )
     versions = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM versions"))
     pairs = [
         (p["consumer_version_id"], p["provider_id"], rng.choice([None, *versions]))
@@ -626,6 +645,14 @@ async def check_wip_candidates(
             )
             got_tags = await tx.tag_head_pacts(provider, since, unverified_on=unverified_on)
             assert [(name, p.id) for name, p in got_tags] == [(n, i) for _, _, n, i in want_tags]
+            both = await tx.wip_candidates(provider, since, unverified_on=unverified_on)
+            assert [(c.by_tag, c.name, c.publication.id) for c in both] == [
+                *((False, n, i) for _, _, n, i in want_heads),
+                *((True, n, i) for _, _, n, i in want_tags),
+            ]
+            for c in both:
+                assert c.version.id == c.publication.consumer_version_id
+                assert c.version.pacticipant_id == c.publication.consumer_id
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

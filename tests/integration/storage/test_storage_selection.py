@@ -9,6 +9,7 @@ import pytest
 from broker.domain.model import Pacticipant, PacticipantChanges, Verification, Version
 from broker.storage import selection
 from broker.storage.interface import PactAndResult, Storage, Transaction
+from tests.integration.storage.test_storage_environments import an_environment, deployment, release
 from tests.integration.storage.test_storage_pacts import consumer_versions, publish
 
 
@@ -298,3 +299,154 @@ async def test_counterparts_are_the_versions_providers_and_the_pacticipants_cons
         )
         # Bar provides only: its version-less side is its consumers.
         assert await tx.counterparts(provider.id, old.id + 1000) == ([], [pacticipant])
+
+
+async def test_versions_live_in_several_environments_are_read_in_one_statement(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    """Keyed by (environment, pacticipant): deployed by record, then released; none left out."""
+    test, prod, empty = (an_environment(f"e-{n}", n, now) for n in ("test", "prod", "empty"))
+    async with storage.transaction() as tx:
+        for environment in (test, prod, empty):
+            await tx.insert_environment(environment)
+        v1, v2, v3 = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        (p1,) = await consumer_versions(tx, provider, ["p1"], now)
+        await tx.insert_released_version(release("r-1", v1, test, now))
+        await tx.insert_deployed_version(deployment("d-1", v3, test, now))
+        await tx.insert_deployed_version(deployment("d-2", v2, prod, now))
+        await tx.insert_deployed_version(deployment("d-3", p1, prod, now))
+        ids = [pacticipant.id, provider.id]
+        uuids = [test.uuid, prod.uuid, empty.uuid]
+
+        def numbers(
+            found: dict[tuple[str, int], list[Version]],
+        ) -> dict[tuple[str, str], list[str]]:
+            return {
+                (uuid[2:], "Foo" if pacticipant_id == pacticipant.id else "Bar"): [
+                    v.number for v in versions
+                ]
+                for (uuid, pacticipant_id), versions in found.items()
+            }
+
+        assert numbers(await tx.live_in_environments(uuids, ids)) == {
+            ("test", "Foo"): ["3", "1"],
+            ("prod", "Foo"): ["2"],
+            ("prod", "Bar"): ["p1"],
+        }
+        assert numbers(await tx.live_in_environments(uuids, ids, deployed=False)) == {
+            ("test", "Foo"): ["1"]
+        }
+        assert numbers(await tx.live_in_environments([prod.uuid], [provider.id])) == {
+            ("prod", "Bar"): ["p1"]
+        }
+        assert await tx.live_in_environments([], ids) == {}
+        assert await tx.live_in_environment(test.uuid, ids, released=False) == {
+            pacticipant.id: [v3]
+        }
+
+
+async def test_the_shas_of_pact_contents_are_read_without_the_documents(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        versions = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        for v in versions:
+            await publish(tx, pacticipant, provider, v, f"sha{v.number}", now)
+        held = await tx.publications_of_versions([v.id for v in versions], provider.id)
+        ids = [p.pact_version_id for p in sorted(held, key=lambda p: p.consumer_version_id)]
+        assert await tx.pact_version_shas([*ids, 0]) == {
+            ids[0]: "sha1",
+            ids[1]: "sha2",
+            ids[2]: "sha3",
+        }
+        assert await tx.pact_version_shas([]) == {}
+
+
+async def test_wip_candidates_are_the_branch_heads_then_the_tag_heads_with_their_versions(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        v1, v2 = await consumer_versions(tx, pacticipant, ["1", "2"], now)
+        for v in (v1, v2):
+            await publish(tx, pacticipant, provider, v, f"sha{v.number}", now)
+        feature = await tx.insert_branch(pacticipant.id, "feature", now)
+        await tx.insert_branch_version(feature.id, v2.id, now)
+        await tx.insert_tag(v1.id, "prod", now)
+        found = await tx.wip_candidates(provider.id, now)
+        assert [(c.by_tag, c.name, c.publication.consumer_version_id) for c in found] == [
+            (False, "feature", v2.id),
+            (True, "prod", v1.id),
+        ]
+        assert [c.version for c in found] == [v2, v1]
+        assert await tx.wip_candidates(provider.id, now + timedelta(seconds=5)) == []
+
+
+async def test_content_facts_are_the_success_facts_with_each_contents_sha(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        cvs = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        for cv in cvs:
+            await publish(tx, pacticipant, provider, cv, f"sha{cv.number}", now)
+        held = await tx.publications_of_versions([v.id for v in cvs], provider.id)
+        ids = sorted(p.pact_version_id for p in held)
+        main = await tx.insert_branch(provider.id, "main", now)
+        (on_main,) = await consumer_versions(tx, provider, ["m1"], now)
+        await tx.insert_branch_version(main.id, on_main.id, now)
+        await result(tx, ids[0], pacticipant, provider, on_main, True, now)
+        await result(tx, ids[1], pacticipant, provider, on_main, True, now, wip=True)
+        for count_wip in (True, False):
+            facts = await tx.content_facts([*ids, 0], main.id, count_wip=count_wip)
+            assert {i: f.sha for i, f in facts.items()} == dict(
+                zip(ids, ["sha1", "sha2", "sha3"], strict=True)
+            )
+            assert {i: (f.on_branch, f.first_success_at) for i, f in facts.items()} == (
+                await tx.success_facts(ids, main.id, count_wip=count_wip)
+            )
+        assert (await tx.content_facts(ids, None, count_wip=True))[ids[0]].on_branch is False
+        assert await tx.content_facts([], main.id, count_wip=True) == {}
+
+
+async def test_the_consumers_of_a_provider_are_those_holding_a_pact_with_it(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        other = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+        (v1,) = await consumer_versions(tx, pacticipant, ["1"], now)
+        (w1, w2) = await consumer_versions(tx, other, ["1", "2"], now)
+        await publish(tx, pacticipant, provider, v1, "a", now)
+        await publish(tx, other, provider, w1, "b", now)
+        await publish(tx, other, pacticipant, w2, "c", now)
+        assert [c.name for c in await tx.pact_consumers(provider.id)] == ["Foo", "Baz"]
+        assert await tx.pact_consumers(pacticipant.id) == [other]
+        assert await tx.pact_consumers(other.id) == []
+        (held,) = await tx.publications_of_versions([v1.id], provider.id)
+        await tx.delete_publication(held)
+        assert await tx.pact_consumers(provider.id) == [other]
+        assert [p.consumer_id for p in await tx.latest_publications(provider.id)] == [other.id]
+
+
+async def test_the_tags_that_verified_a_content_count_wip_results_when_asked(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        cvs = await consumer_versions(tx, pacticipant, ["1", "2", "3"], now)
+        for cv in cvs:
+            await publish(tx, pacticipant, provider, cv, f"sha{cv.number}", now)
+        held = await tx.publications_of_versions([v.id for v in cvs], provider.id)
+        ids = sorted(p.pact_version_id for p in held)
+        prod, dev, failed = await consumer_versions(tx, provider, ["p1", "d1", "f1"], now)
+        await tx.insert_tag(prod.id, "prod", now)
+        await tx.insert_tag(dev.id, "dev", now)
+        await tx.insert_tag(failed.id, "prod", now)
+        # ids[0]: verified by prod; ids[1]: only a WIP success by dev; ids[2]: a prod failure.
+        await result(tx, ids[0], pacticipant, provider, prod, True, now)
+        await result(tx, ids[1], pacticipant, provider, dev, True, now, wip=True)
+        await result(tx, ids[2], pacticipant, provider, failed, False, now)
+        tags = ["prod", "dev"]
+        assert await tx.tags_that_verified(ids, tags) == {ids[0]: {"prod"}}
+        assert await tx.tags_that_verified(ids, tags, count_wip=True) == {
+            ids[0]: {"prod"},
+            ids[1]: {"dev"},
+        }
+        assert await tx.tags_that_verified(ids, ["dev"], count_wip=True) == {ids[1]: {"dev"}}
