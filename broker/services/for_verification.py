@@ -172,17 +172,16 @@ class ForVerificationService:
         self, tx: _Roles, results: list[PactToVerify]
     ) -> list[PactToVerify]:
         """A pact whose change awaits approval is pending, so verifying it breaks no build."""
-        governed = {
-            name: await self._governance.is_enterprise(tx, name)
-            for name in {found.consumer.name for found in results}
-        }
+        governed = await self._governance.enterprise_among(
+            tx, (found.consumer.name for found in results)
+        )
         marked = []
         for found in results:
             why = (
                 await self._governance.unapproved_reason(
                     tx, found.consumer, found.provider, found.sha
                 )
-                if governed[found.consumer.name]
+                if found.consumer.name in governed
                 else None
             )
             marked.append(

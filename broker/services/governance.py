@@ -9,7 +9,7 @@ The use cases behind the HTTP resources are in `broker.services.change_requests`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -75,9 +75,19 @@ class Governance:
         own = await tx.mode_of(pacticipant)
         return self.default_mode if own is None else Mode(own)
 
-    async def is_enterprise(self, tx: GovernanceRecords, pacticipant: str) -> bool:
-        """Whether the pacticipant's changes wait for approval."""
-        return await self.mode(tx, pacticipant) is Mode.ENTERPRISE
+    async def enterprise_among(
+        self, tx: GovernanceRecords, pacticipants: Iterable[str]
+    ) -> set[str]:
+        """Those of the pacticipants whose changes wait for approval, in one read."""
+        names = sorted(set(pacticipants))
+        if not names:
+            return set()
+        own = await tx.modes_of(names)
+        return {
+            name
+            for name in names
+            if (Mode(own[name]) if name in own else self.default_mode) is Mode.ENTERPRISE
+        }
 
     # publishing
 

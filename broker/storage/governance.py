@@ -33,6 +33,7 @@ from broker.storage.driver import (
     written,
 )
 from broker.storage.interface import VersionStanding
+from broker.storage.selection import bucketed, chunks
 
 # The contents a version published (its pacts, its provider contract) that are not in effect.
 _UNAPPROVED_OF_VERSION = (
@@ -168,6 +169,20 @@ class GovernanceRows:
             "SELECT mode FROM pacticipant_modes WHERE pacticipant_name = ?", pacticipant_name
         )
         return None if mode is None else str(mode)
+
+    async def modes_of(self, pacticipant_names: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if not pacticipant_names:
+            return found  # `bucketed` pads an empty list with an id, not a name
+        for chunk in chunks(pacticipant_names):
+            marks, values = bucketed(chunk)
+            rows = await self._db.fetch(
+                "SELECT pacticipant_name, mode FROM pacticipant_modes"  # noqa: S608 - placeholders only
+                f" WHERE pacticipant_name IN {marks}",
+                *values,
+            )
+            found.update((str(row["pacticipant_name"]), str(row["mode"])) for row in rows)
+        return found
 
     async def version_standing(
         self, pacticipant_name: str, version_id: int, version_number: str

@@ -159,6 +159,10 @@ class GovernanceRecords(Protocol):
         """The pacticipant's own mode, if one was set."""
         ...
 
+    async def modes_of(self, pacticipant_names: Sequence[str]) -> dict[str, str]:
+        """The own modes of those of the pacticipants that have one set, by name."""
+        ...
+
     async def version_standing(
         self, pacticipant_name: str, version_id: int, version_number: str
     ) -> VersionStanding:

@@ -30,7 +30,7 @@ def in_list(count: int) -> str:
     return "(" + ", ".join("?" for _ in range(max(count, 1))) + ")"
 
 
-def chunks(ids: Sequence[int]) -> list[Sequence[int]]:
+def chunks(ids: Sequence[V]) -> list[Sequence[V]]:
     """`ids` in slices of at most `CHUNK`; one empty slice for an empty list."""
     return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)] or [ids]
 

@@ -54,6 +54,10 @@ _FOREIGN_KEY = sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 INLINE_BUDGET = 0.0005
 _STEPS_BETWEEN_LOOKS = 1000
 BUSY_TIMEOUT_MS = 30_000
+# How many times a statement that outran the budget goes straight to the thread, and how many
+# such statements are remembered (the broker has a few hundred texts; past it, start again).
+LONG_READ_SKIPS = 100
+_LONG_READS_KEPT = 256
 # Primary result codes on which a read on the loop gives up and goes to the thread.
 _GIVE_UP = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_INTERRUPT}
 
@@ -71,6 +75,11 @@ class Connection:
         self._holding = False
         self._wrote = False
         self.inline_reads = 0  # reads answered on the loop (tests look)
+        self.overruns = 0  # reads interrupted on the loop for outrunning the budget
+        # Statements that outran the budget on the loop, and how many more times each goes
+        # straight to the thread before the loop tries it again (a pause may have been ours).
+        self._long_reads: dict[str, int] = {}
+        self._overran = False
 
     async def open(self) -> None:
         """Connect and set the pragmas the broker relies on."""
@@ -114,7 +123,15 @@ class Connection:
         return await self._on_thread(sql, params, take)
 
     async def read(self, sql: str, params: Sequence[Any], take: Callable[[sqlite3.Cursor], T]) -> T:
-        """Run a SELECT: on the loop when it is quick and need not wait, else on the thread."""
+        """Run a SELECT: on the loop when it is quick and need not wait, else on the thread.
+
+        A statement that outran the budget goes straight to the thread its next
+        `LONG_READ_SKIPS` times, rather than spend the budget again before it gets there.
+        """
+        skips = self._long_reads.get(sql)
+        if skips:
+            self._long_reads[sql] = skips - 1
+            return await self._on_thread(sql, params, take)
         done, value = self._inline(
             lambda db: take(db.execute(sql, params)), budget=True, may_wait=not self._holding
         )
@@ -122,6 +139,10 @@ class Connection:
             self.inline_reads += 1
             self._holding = self.db.in_transaction
             return cast("T", value)
+        if self._overran:
+            if len(self._long_reads) >= _LONG_READS_KEPT:
+                self._long_reads.clear()
+            self._long_reads[sql] = LONG_READ_SKIPS
         return await self._on_thread(sql, params, take)
 
     async def control(self, sql: str) -> None:
@@ -165,6 +186,7 @@ class Connection:
         (`may_wait`: the busy timeout is zero meanwhile), or, with `budget`, when it runs
         longer than `INLINE_BUDGET`. A read given up has changed nothing.
         """
+        self._overran = False
         db = self._db
         if db is None or not self._using.acquire(blocking=False):
             return False, None
@@ -179,8 +201,11 @@ class Connection:
                     try:
                         return True, work(db)
                     except sqlite3.OperationalError as error:
-                        if getattr(error, "sqlite_errorcode", 0) & 0xFF not in _GIVE_UP:
+                        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+                        if code not in _GIVE_UP:
                             raise
+                        self._overran = code == sqlite3.SQLITE_INTERRUPT
+                        self.overruns += self._overran
                 return False, None
             finally:
                 if budget:

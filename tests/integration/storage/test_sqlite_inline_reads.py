@@ -63,6 +63,12 @@ async def test_a_read_over_the_budget_is_interrupted_and_answered_whole_by_the_t
         assert await driver.fetchval("SELECT 41 + 1") == 42
     # The slow one was given up on the loop; the quick one after it was not.
     assert inline_reads(storage) == before + 1
+    assert storage._connection.overruns == 1
+    # Once it outran the budget, the slow one goes straight to the thread for a while.
+    async with storage.transaction():
+        assert await driver.fetchval(SLOW_COUNT) == 300000
+    assert storage._connection.overruns == 1
+    assert inline_reads(storage) == before + 1
 
 
 async def test_the_loop_keeps_turning_while_a_transaction_waits_for_another_process(

@@ -47,6 +47,12 @@ async def test_modes_and_policies_are_kept_by_name(storage: Storage, now: dateti
         await tx.save_policy(Policy(pacticipant="Web", teams=("a", "b"), required=2), now)
     async with storage.transaction() as tx:
         assert await tx.mode_of("Web") == "brownfield-enterprise"
+        await tx.save_mode("App", "greenfield", now)
+        assert await tx.modes_of(["Web", "App", "Orders"]) == {
+            "Web": "brownfield-enterprise",
+            "App": "greenfield",
+        }
+        assert await tx.modes_of([]) == {}
         assert await tx.find_policy("Web") == Policy(
             pacticipant="Web", teams=("a", "b"), required=2
         )
