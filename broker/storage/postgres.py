@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import (
     AbstractAsyncContextManager,
@@ -26,6 +27,7 @@ from contextlib import (
     suppress,
 )
 from datetime import datetime
+from functools import lru_cache
 from time import monotonic, perf_counter
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -110,6 +112,19 @@ def is_lost(connection: Connection) -> bool:
         return True
 
 
+_READING = frozenset({"fetch", "fetchrow", "fetchval"})
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?UPDATE\b|\bFOR\s+(?:KEY\s+)?SHARE\b|advisory", re.I)
+
+
+@lru_cache(maxsize=1024)
+def plain_read(query: str) -> bool:
+    """Whether a statement only reads and takes no lock.
+
+    A SELECT without `FOR UPDATE`/`SHARE` or an advisory lock (a `WITH` may end in a write).
+    """
+    return query.lstrip()[:6].upper() == "SELECT" and _LOCKING.search(query) is None
+
+
 class PostgresDriver:
     """The storage `Driver` on one pooled asyncpg connection (see `broker.storage.driver`).
 
@@ -119,9 +134,15 @@ class PostgresDriver:
     for_update = " FOR UPDATE"
     skip_locked = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, connection: Connection, observe: QueryObserver | None = None) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        observe: QueryObserver | None = None,
+        begin: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._connection = connection
         self._observe = observe
+        self._begin = begin
 
     async def _run(
         self,
@@ -130,6 +151,9 @@ class PostgresDriver:
         query: str,
         args: tuple[object, ...],
     ) -> T:
+        if self._begin is not None and not (operation in _READING and plain_read(query)):
+            await self._begin()
+            self._begin = None
         started = perf_counter()
         try:
             with unavailable_on_connection_loss(self._connection):
@@ -501,22 +525,38 @@ class PostgresStorage:
     async def _transaction(
         self, connections: Connections, *, read_only: bool
     ) -> AsyncIterator[StorageTransaction]:
+        """One transaction on one connection, begun by its first statement but a plain read.
+
+        `plain_read` tells them apart. Under READ COMMITTED each statement sees what was
+        committed when it began, inside a transaction or not, so the reads before the first
+        write lose nothing by running on their own; a transaction that only reads then costs
+        no BEGIN and COMMIT (two of the nine round trips of a can-i-deploy answer). Writes,
+        locking reads and advisory locks begin it first, so everything from the first write
+        on commits or rolls back as one.
+        """
         async with connections.connection() as connection:
             transaction = connection.transaction(readonly=read_only)
-            with unavailable_on_connection_loss(connection):
-                await transaction.start()
+            begun = False
+
+            async def begin() -> None:
+                nonlocal begun
+                with unavailable_on_connection_loss(connection):
+                    await transaction.start()
+                begun = True
+
             try:
-                yield StorageTransaction(PostgresDriver(connection, self._observe))
+                yield StorageTransaction(PostgresDriver(connection, self._observe, begin))
             except BaseException:
                 # The first error is the one to report. If the rollback fails too (the connection
                 # is lost, or still busy with a cancelled query), the pool's release rolls back
                 # whatever is left open, or drops the connection.
-                if not is_lost(connection):
+                if begun and not is_lost(connection):
                     with suppress(*UNAVAILABLE_ERRORS, asyncpg.InterfaceError):
                         await transaction.rollback()
                 raise
-            with unavailable_on_connection_loss(connection):
-                await transaction.commit()
+            if begun:
+                with unavailable_on_connection_loss(connection):
+                    await transaction.commit()
 
     async def migrate(self) -> list[str]:
         """Apply pending migrations, each in its own transaction under an advisory lock.
