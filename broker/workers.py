@@ -134,6 +134,9 @@ class WorkerPool:
     async def _call(worker: _Worker, task: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         loop = asyncio.get_running_loop()
         connection = worker.connection
+        # uvloop leaves a file it watched (`add_reader`) non-blocking; the pipe's own reads
+        # and writes of a large message then stop half-way with EAGAIN.
+        os.set_blocking(connection.fileno(), True)
         await asyncio.to_thread(connection.send, (task, args))
         ready = loop.create_future()
 
@@ -147,4 +150,5 @@ class WorkerPool:
         finally:
             with contextlib.suppress(OSError, ValueError):
                 loop.remove_reader(connection.fileno())
+        os.set_blocking(connection.fileno(), True)
         return connection.recv()

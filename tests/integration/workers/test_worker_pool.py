@@ -44,3 +44,22 @@ async def test_a_task_that_raises_is_a_work_failure_and_the_worker_stays(pool: W
     with pytest.raises(WorkFailedError, match="ValueError"):
         await pool.run(int, "not a number")
     assert await pool.run(os.getpid) == first
+
+
+def test_large_tasks_and_answers_cross_the_pipe_on_uvloop_as_the_server_runs() -> None:
+    """`accord broker serve` runs on uvloop, which leaves a file it watched non-blocking: a
+    5 MB pact's answer then stopped half-way with EAGAIN (a 500 on every large publication)."""
+    uvloop = pytest.importorskip("uvloop")
+
+    async def main() -> tuple[int, int]:
+        workers = WorkerPool(1, budget=30.0)
+        await workers.start()
+        try:
+            sent = b"x" * 8_000_000
+            first = await workers.run(len, sent)
+            echoed = await workers.run(bytes, sent)  # a large answer, read back whole
+            return first, len(echoed)
+        finally:
+            await workers.close()
+
+    assert uvloop.run(main()) == (8_000_000, 8_000_000)
