@@ -118,11 +118,7 @@ class CanIDeployService:
         The first selector is the candidate the sentences speak of.
         """
         async with self._storage.transaction() as tx:
-            environment = (
-                None
-                if target.kind != "environment" or target.name is None
-                else await tx.find_environment_by_name(target.name)
-            )
+            environment, first_found = await _environment_and_first(tx, selectors, target)
             if target.kind == "environment" and environment is None:
                 raise InvalidInputError(
                     "The matrix query is not valid",
@@ -130,7 +126,11 @@ class CanIDeployService:
                 )
             chosen: dict[int, tuple[Pacticipant, Version]] = {}
             for index, selector in enumerate(selectors):
-                pacticipant, version = await _find(tx, selector)
+                pacticipant, version = (
+                    first_found
+                    if index == 0 and first_found is not None
+                    else await _find(tx, selector)
+                )
                 if pacticipant is None:
                     raise InvalidInputError(
                         "The matrix query is not valid",
@@ -353,8 +353,26 @@ class _TargetReads(Deployments, Environments, Selection, Versions, Protocol):
     """What finding the versions a target selects reads."""
 
 
-class _SelectorReads(Pacticipants, Versions, Protocol):
+class _SelectorReads(Environments, Pacticipants, Versions, Protocol):
     """What finding the version a selector names reads."""
+
+
+async def _environment_and_first(
+    tx: _SelectorReads, selectors: list[VersionSelector], target: Target
+) -> tuple[Environment | None, tuple[Pacticipant | None, Version | None] | None]:
+    """The target's environment, and (when one statement reads both) the first selection.
+
+    can-i-deploy asks for one version into an environment: the environment, the pacticipant
+    and its version are then one read. Otherwise the first selection is left to `_find`.
+    """
+    if target.kind != "environment" or target.name is None:
+        return None, None
+    if selectors and selectors[0].version is not None:
+        environment, named = await tx.find_environment_with_version(
+            target.name, selectors[0].pacticipant, selectors[0].version
+        )
+        return environment, named or (None, None)
+    return await tx.find_environment_by_name(target.name), None
 
 
 async def _find(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 from broker.domain.errors import NotFoundError
@@ -9,7 +11,8 @@ from broker.domain.model import Contact, Environment
 from broker.storage.driver import Driver, Row, json_text, record, written
 
 
-def _environment(row: Row) -> Environment:
+def environment_of(row: Row | dict[str, Any]) -> Environment:
+    """An `environments` row (or its columns by name) as an `Environment`."""
     contacts = msgspec.json.decode(row["contacts"], type=tuple[Contact, ...])
     return record(Environment, row, contacts=contacts)
 
@@ -32,11 +35,11 @@ class EnvironmentRows:
 
     async def find_environment(self, uuid: str) -> Environment | None:
         row = await self._db.fetchrow("SELECT * FROM environments WHERE uuid = ?", uuid)
-        return None if row is None else _environment(row)
+        return None if row is None else environment_of(row)
 
     async def find_environment_by_name(self, name: str) -> Environment | None:
         row = await self._db.fetchrow("SELECT * FROM environments WHERE name = ?", name)
-        return None if row is None else _environment(row)
+        return None if row is None else environment_of(row)
 
     async def insert_environment(self, environment: Environment) -> Environment:
         row = await self._db.insert(
@@ -45,7 +48,7 @@ class EnvironmentRows:
             *self._values(environment),
             conflict=f"An environment named {environment.name!r} already exists",
         )
-        return _environment(written(row))
+        return environment_of(written(row))
 
     async def update_environment(self, environment: Environment) -> Environment:
         uuid, *values = self._values(environment)
@@ -58,7 +61,7 @@ class EnvironmentRows:
         )
         if row is None:
             raise NotFoundError(f"No environment with uuid {environment.uuid!r} was found")
-        return _environment(row)
+        return environment_of(row)
 
     async def delete_environment(self, environment: Environment) -> None:
         # ON DELETE CASCADE takes its deployment and release records along.
@@ -66,4 +69,4 @@ class EnvironmentRows:
 
     async def list_environments(self) -> list[Environment]:
         rows = await self._db.fetch("SELECT * FROM environments ORDER BY name")
-        return [_environment(row) for row in rows]
+        return [environment_of(row) for row in rows]

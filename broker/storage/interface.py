@@ -356,6 +356,12 @@ class Versions(Protocol):
         """
         ...
 
+    async def find_environment_with_version(
+        self, environment_name: str, pacticipant_name: str, number: str
+    ) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
+        """The environment by its name, and `find_named_version`'s answer, in one statement."""
+        ...
+
     async def find_named_branch_head(
         self, pacticipant_name: str, branch: str | None
     ) -> tuple[Pacticipant, Version | None] | None:

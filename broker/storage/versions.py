@@ -5,8 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from broker.domain.errors import NotFoundError
-from broker.domain.model import Branch, BranchVersion, Pacticipant, Page, Tag, Version
+from broker.domain.model import (
+    Branch,
+    BranchVersion,
+    Environment,
+    Pacticipant,
+    Page,
+    Tag,
+    Version,
+)
 from broker.storage.driver import Driver, Row, moment, page_of, record, records, written
+from broker.storage.environments import environment_of
 
 
 def to_version(row: Row) -> Version:
@@ -67,6 +76,28 @@ class VersionRows:
             pacticipant_name,
         )
         return None if row is None else _named(row)
+
+    async def find_environment_with_version(
+        self, environment_name: str, pacticipant_name: str, number: str
+    ) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
+        # One row whatever exists: each side joined to a one-row base.
+        row = await self._db.fetchrow(
+            "SELECT e.uuid AS e_uuid, e.name AS e_name, e.display_name AS e_display_name,"  # noqa: S608 - fixed columns
+            " e.production AS e_production, e.contacts AS e_contacts,"
+            " e.created_at AS e_created_at, e.updated_at AS e_updated_at,"
+            f" p.*, {_VERSION_COLUMNS} FROM (SELECT 1 AS one) base"
+            " LEFT JOIN environments e ON e.name = ?"
+            " LEFT JOIN pacticipants p ON p.name = ?"
+            " LEFT JOIN versions v ON v.pacticipant_id = p.id AND v.number = ?",
+            environment_name,
+            pacticipant_name,
+            number,
+        )
+        assert row is not None, "the base has one row"
+        # A row iterates its values, not its column names: hence `keys()`.
+        named = {key[2:]: row[key] for key in row.keys() if key.startswith("e_")}  # noqa: SIM118
+        environment = None if named["uuid"] is None else environment_of(named)
+        return environment, None if row["id"] is None else _named(row)
 
     async def find_named_branch_head(
         self, pacticipant_name: str, branch: str | None

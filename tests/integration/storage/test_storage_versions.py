@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from broker.domain.errors import ConflictError, NotFoundError
-from broker.domain.model import Pacticipant, PacticipantChanges, Page, Tag, Version
+from broker.domain.model import Environment, Pacticipant, PacticipantChanges, Page, Tag, Version
 from broker.storage.interface import Storage
 
 
@@ -243,3 +243,28 @@ async def test_a_version_is_found_with_its_pacticipant_by_their_names(
             await tx.find_version(other.id, "2.0.0"),
         )
         assert await tx.find_named_version("Baz", "1.0.0") is None
+
+
+async def test_an_environment_and_a_version_are_found_by_their_names_in_one_read(
+    storage: Storage, pacticipant: Pacticipant, environment: Environment, now: datetime
+) -> None:
+    async with storage.transaction() as tx:
+        inserted = await tx.insert_version(pacticipant.id, "1.0.0", None, now)
+    async with storage.transaction() as tx:
+        found = await tx.find_environment_with_version("production", "Foo", "1.0.0")
+        assert found == (environment, (pacticipant, inserted))
+        assert await tx.find_environment_with_version("production", "Foo", "9") == (
+            environment,
+            (pacticipant, None),
+        )
+        assert await tx.find_environment_with_version("production", "Bar", "1.0.0") == (
+            environment,
+            None,
+        )
+        assert await tx.find_environment_with_version("staging", "Foo", "1.0.0") == (
+            None,
+            (pacticipant, inserted),
+        )
+        assert await tx.find_environment_with_version("staging", "Bar", "1") == (None, None)
+        # The same environment as read alone, contacts and times included.
+        assert found[0] == await tx.find_environment_by_name("production")
