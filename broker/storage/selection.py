@@ -104,6 +104,17 @@ def _live(
     return found
 
 
+# The consumers of a provider (`?`) that hold a pact with it: its integrations, each with a
+# probe of `pact_publications_by_integration`. A scalar subquery, not EXISTS, so that no plan
+# hashes every publication of the provider.
+_PACT_CONSUMERS = (
+    "FROM integrations i JOIN pacticipants c ON c.id = i.consumer_id"
+    " WHERE i.provider_id = ? AND (SELECT 1 FROM pact_publications pp"
+    "  WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id LIMIT 1)"
+    " IS NOT NULL"
+)
+
+
 def _unverified(
     unverified_on: tuple[int, datetime] | None, content: str = "pp.pact_version_id"
 ) -> str:
@@ -160,13 +171,7 @@ class SelectionRows:
         # The provider's integrations that hold a pact (a probe of
         # `pact_publications_by_integration` each: a scalar subquery, so no plan hashes every
         # publication of the provider), with their consumers.
-        rows = await self._db.fetch(
-            "SELECT p.* FROM integrations i JOIN pacticipants p ON p.id = i.consumer_id"
-            " WHERE i.provider_id = ? AND (SELECT 1 FROM pact_publications pp"
-            "  WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id LIMIT 1)"
-            " IS NOT NULL ORDER BY p.id",
-            provider_id,
-        )
+        rows = await self._db.fetch(f"SELECT c.* {_PACT_CONSUMERS} ORDER BY c.id", provider_id)
         return [record(Pacticipant, r) for r in rows]
 
     async def pact_version_shas(self, ids: Sequence[int]) -> dict[int, str]:
@@ -309,13 +314,9 @@ class SelectionRows:
         # providers its pacts name (unique index on (consumer_version_id, provider_id)) and
         # the consumers with a pact against the pacticipant (integrations by provider).
         rows = await self._db.fetch(
-            "SELECT 0 AS side, p.* FROM pact_publications pp"
+            "SELECT 0 AS side, p.* FROM pact_publications pp"  # noqa: S608 - fixed fragments
             " JOIN pacticipants p ON p.id = pp.provider_id WHERE pp.consumer_version_id = ?"
-            " UNION ALL"
-            " SELECT 1 AS side, c.* FROM integrations i"
-            " JOIN pacticipants c ON c.id = i.consumer_id WHERE i.provider_id = ?"
-            " AND EXISTS (SELECT 1 FROM pact_publications pp"
-            "  WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id)"
+            f" UNION ALL SELECT 1 AS side, c.* {_PACT_CONSUMERS}"
             " ORDER BY side, id",
             version_id,
             pacticipant_id,
