@@ -59,6 +59,29 @@ def doubling(levels: int) -> dict[str, Any]:
     return schemas
 
 
+def _messages_document(messages: list[Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "operations": {"op": {"action": "send", "messages": messages}},
+        "components": {"schemas": schemas},
+    }
+
+
+def _op_pact(content: Any) -> dict[str, Any]:
+    """A pact with one message to the operation `op`, whose content is `content`."""
+    return {
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "description": "an event",
+                "contents": {"content": content, "contentType": "application/json"},
+                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
+            }
+        ]
+    }
+
+
 def _codes(pact: Any) -> list[tuple[str, str, str]]:
     found = compare_with(pact, asyncapi=load_asyncapi(DOCUMENT))
     return [(f.code, f.type, f.mock_details.location) for f in found]
@@ -94,34 +117,12 @@ def test_a_message_interaction_with_metadata_that_is_not_text_is_refused() -> No
 
 
 def test_references_that_double_at_each_level_are_refused_not_expanded() -> None:
-    schemas = doubling(40)
-    document = json.dumps(
-        {
-            "asyncapi": "3.0.0",
-            "info": {"title": "t", "version": "1"},
-            "operations": {
-                "op": {
-                    "action": "send",
-                    "messages": [{"payload": {"$ref": "#/components/schemas/S0"}}],
-                }
-            },
-            "components": {"schemas": schemas},
-        }
-    )
-    asyncapi = load_asyncapi(document)
+    document = _messages_document([{"payload": {"$ref": "#/components/schemas/S0"}}], doubling(40))
+    asyncapi = load_asyncapi(json.dumps(document))
     with pytest.raises(SpecError, match=f"more than {MAX_DOCUMENT_SCHEMA_NODES:,} nodes in all"):
         asyncapi.check_schemas()
-    pact = {
-        "interactions": [
-            {
-                "type": "Asynchronous/Messages",
-                "contents": {"content": {}, "contentType": "application/json"},
-                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
-            }
-        ]
-    }
     with pytest.raises(SpecError, match=f"a message schema .* more than {MAX_SCHEMA_NODES:,} "):
-        compare_with(pact, asyncapi=asyncapi)
+        compare_with(_op_pact({}), asyncapi=asyncapi)
 
 
 def test_comparing_inlines_at_most_a_documents_budget_over_all_its_message_schemas(
@@ -136,22 +137,8 @@ def test_comparing_inlines_at_most_a_documents_budget_over_all_its_message_schem
     messages = [
         {"name": f"m{i}", "payload": {"$ref": "#/components/schemas/S0"}} for i in range(12)
     ]
-    document: dict[str, Any] = {
-        "asyncapi": "3.0.0",
-        "info": {"title": "t", "version": "1"},
-        "operations": {"op": {"action": "send", "messages": messages}},
-        "components": {"schemas": schemas},
-    }
-    pact = {
-        "interactions": [
-            {
-                "type": "Asynchronous/Messages",
-                "description": "an event",
-                "contents": {"content": {"a": 1}, "contentType": "application/json"},
-                "comments": {"references": {"AsyncAPI": {"operationId": "op"}}},
-            }
-        ]
-    }
+    document = _messages_document(messages, schemas)
+    pact = _op_pact({"a": 1})
     with pytest.raises(SpecError, match="more than 10,000 nodes in all"):
         compare_with(pact, asyncapi=load_asyncapi(json.dumps(document)))
     with pytest.raises(SpecError, match="more than 10,000 nodes in all"):
@@ -226,21 +213,12 @@ def test_comparing_leaves_the_document_as_it_was_read() -> None:
 
 def test_a_long_chain_of_references_is_refused_not_followed_to_the_stack_limit() -> None:
     chain = {f"S{i}": {"$ref": f"#/components/schemas/S{i + 1}"} for i in range(3000)}
-    document = json.dumps(
-        {
-            "asyncapi": "3.0.0",
-            "info": {"title": "t", "version": "1"},
-            "operations": {
-                "op": {
-                    "action": "send",
-                    "messages": [{"payload": {"$ref": "#/components/schemas/S0"}}],
-                }
-            },
-            "components": {"schemas": {**chain, "S3000": {"type": "string"}}},
-        }
+    document = _messages_document(
+        [{"payload": {"$ref": "#/components/schemas/S0"}}],
+        {**chain, "S3000": {"type": "string"}},
     )
     with pytest.raises(SpecError, match="nests deeper than 128 levels"):
-        load_asyncapi(document).check_schemas()
+        load_asyncapi(json.dumps(document)).check_schemas()
 
 
 @pytest.mark.parametrize(
@@ -358,15 +336,6 @@ def test_an_operation_with_more_messages_than_the_bound_is_refused(version: str)
     else:
         fewer["channels"]["c"]["publish"]["message"]["oneOf"] = messages[:MAX_OPERATION_MESSAGES]
     assert len(load_asyncapi(json.dumps(fewer)).operations["op"].messages) == 1_000
-
-
-def _messages_document(messages: list[Any], schemas: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "asyncapi": "3.0.0",
-        "info": {"title": "t", "version": "1"},
-        "operations": {"op": {"action": "send", "messages": messages}},
-        "components": {"schemas": schemas},
-    }
 
 
 def test_a_publication_check_names_the_referenced_schema_that_is_not_json_schema() -> None:
