@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from broker.domain.errors import NotFoundError
 from broker.domain.model import (
@@ -30,26 +31,30 @@ def to_version(row: Row) -> Version:
     )
 
 
-# A version's columns beside its pacticipant's (`_named` reads them back).
+# A version's and an environment's columns beside a pacticipant's, told apart by a prefix
+# (`_prefixed` reads them back).
 _VERSION_COLUMNS = (
-    "v.id AS version_id, v.number AS version_number, v.build_url AS version_build_url,"
-    " v.created_at AS version_created_at, v.updated_at AS version_updated_at"
+    "v.id AS v_id, v.pacticipant_id AS v_pacticipant_id, v.number AS v_number,"
+    " v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at"
 )
+_ENVIRONMENT_COLUMNS = (
+    "e.uuid AS e_uuid, e.name AS e_name, e.display_name AS e_display_name,"
+    " e.production AS e_production, e.contacts AS e_contacts,"
+    " e.created_at AS e_created_at, e.updated_at AS e_updated_at"
+)
+
+
+def _prefixed(row: Row, prefix: str) -> dict[str, Any]:
+    """The columns of `row` named `prefix…`, under their names without it."""
+    # A row iterates its values, not its column names: hence `keys()`.
+    return {key[len(prefix) :]: row[key] for key in row.keys() if key.startswith(prefix)}  # noqa: SIM118
 
 
 def _named(row: Row) -> tuple[Pacticipant, Version | None]:
     """A pacticipant's row with `_VERSION_COLUMNS` of one of its versions, or of none."""
     pacticipant = record(Pacticipant, row)
-    if row["version_id"] is None:
-        return pacticipant, None
-    return pacticipant, Version(
-        id=row["version_id"],
-        pacticipant_id=pacticipant.id,
-        number=row["version_number"],
-        build_url=row["version_build_url"],
-        created_at=moment(row["version_created_at"]),
-        updated_at=moment(row["version_updated_at"]),
-    )
+    version = _prefixed(row, "v_")
+    return pacticipant, None if version["id"] is None else to_version(version)
 
 
 class VersionRows:
@@ -82,10 +87,8 @@ class VersionRows:
     ) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
         # One row whatever exists: each side joined to a one-row base.
         row = await self._db.fetchrow(
-            "SELECT e.uuid AS e_uuid, e.name AS e_name, e.display_name AS e_display_name,"  # noqa: S608 - fixed columns
-            " e.production AS e_production, e.contacts AS e_contacts,"
-            " e.created_at AS e_created_at, e.updated_at AS e_updated_at,"
-            f" p.*, {_VERSION_COLUMNS} FROM (SELECT 1 AS one) base"
+            f"SELECT {_ENVIRONMENT_COLUMNS}, p.*, {_VERSION_COLUMNS}"  # noqa: S608 - fixed columns
+            " FROM (SELECT 1 AS one) base"
             " LEFT JOIN environments e ON e.name = ?"
             " LEFT JOIN pacticipants p ON p.name = ?"
             " LEFT JOIN versions v ON v.pacticipant_id = p.id AND v.number = ?",
@@ -94,8 +97,7 @@ class VersionRows:
             number,
         )
         assert row is not None, "the base has one row"
-        # A row iterates its values, not its column names: hence `keys()`.
-        named = {key[2:]: row[key] for key in row.keys() if key.startswith("e_")}  # noqa: SIM118
+        named = _prefixed(row, "e_")
         environment = None if named["uuid"] is None else environment_of(named)
         return environment, None if row["id"] is None else _named(row)
 
