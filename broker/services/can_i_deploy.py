@@ -204,10 +204,10 @@ class _Gathered:
     ) -> None:
         """Add, in order, the pact each `cv` holds with its provider and `pv`'s newest result.
 
-        A fixed number of statements whatever the number of pairs: the pacts and results in
-        one batched read of the maintained facts, the provider versions that published a
-        document in another; only pairs without a replayed result whose provider version
-        published a document read their comparison.
+        One statement whatever the number of pairs: the pacts, their results and which provider
+        versions published a document, in one batched read of the maintained facts; only pairs
+        without a replayed result whose provider version published a document read their
+        comparison.
         """
         fresh = []
         for consumer, cv, provider, pv in planned:
@@ -222,16 +222,6 @@ class _Gathered:
                 for _, _, cv, provider, pv in fresh
             ]
         )
-        unverified = {
-            pv.id
-            for _, _, cv, provider, pv in fresh
-            if pv is not None
-            and (found := found_all.get((cv.id, provider.id, pv.id))) is not None
-            and found.verification_id is None
-        }
-        documented = (
-            await self.tx.contract_published_by(sorted(unverified)) if unverified else set()
-        )
         for key, consumer, cv, provider, pv in fresh:
             if key in self.facts:
                 continue
@@ -243,7 +233,7 @@ class _Gathered:
             because = None
             if found.verification_id is not None and found.success is not None:
                 verified = Verified(id=found.verification_id, success=found.success)
-            elif pv is not None and pv.id in documented:
+            elif pv is not None and found.documented:
                 verified, because = await self._bidirectional(found, provider, pv)
             self.pairings.append(
                 Pairing(

@@ -80,6 +80,7 @@ class PactAndResult(NamedTuple):
     verification_id: int | None
     success: bool | None
     verified_at: datetime | None
+    documented: bool  # the provider version published an OpenAPI document (bi-directional)
 
 
 class ContentFacts(NamedTuple):
@@ -893,7 +894,8 @@ class Selection(Protocol):
         """`pact_and_result` for many (consumer version, provider, provider version) at once.
 
         Pairs without a pact are left out; read from the maintained newest result of each
-        (content, provider version), in one statement for up to thousands of pairs.
+        (content, provider version), with whether each provider version published a document,
+        in one statement for up to thousands of pairs.
         """
         ...
 
@@ -944,10 +946,6 @@ class Selection(Protocol):
 
         Keyed by (pacticipant id, branch name); unknown or empty branches are left out.
         """
-        ...
-
-    async def contract_published_by(self, provider_version_ids: Sequence[int]) -> set[int]:
-        """Which of these provider versions published an OpenAPI document."""
         ...
 
     async def success_facts(

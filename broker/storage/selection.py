@@ -216,11 +216,13 @@ class SelectionRows:
         row = await self._db.fetchrow(
             "SELECT pv.sha, pv.id AS pact_version_id, pp.created_at AS published_at,"
             " v.id AS verification_id, v.success,"
-            " v.created_at AS verified_at FROM pact_publications pp"
+            " v.created_at AS verified_at, EXISTS (SELECT 1 FROM provider_contract_publications"
+            "   WHERE provider_version_id = ?) AS documented FROM pact_publications pp"
             " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
             " LEFT JOIN verifications v ON v.id = (SELECT max(x.id) FROM verifications x"
             "   WHERE x.pact_version_id = pp.pact_version_id AND x.provider_version_id = ?)"
             " WHERE pp.consumer_version_id = ? AND pp.provider_id = ?",
+            provider_version_id or 0,
             provider_version_id or 0,
             consumer_version_id,
             provider_id,
@@ -234,6 +236,7 @@ class SelectionRows:
             row["verification_id"],
             None if row["success"] is None else bool(row["success"]),
             optional_moment(row["verified_at"]),
+            bool(row["documented"]),
         )
 
     async def success_facts(
@@ -264,26 +267,36 @@ class SelectionRows:
         # One statement for any number of pairs (up to `CHUNK` of each side): the publications
         # of the consumer versions (unique index on (consumer_version_id, provider_id)), each
         # with the maintained newest result of its content by each of the provider versions
-        # (primary-key probes of `latest_verifications`).
+        # (primary-key probes of `latest_verifications`); and before them (`documented`) which
+        # of the provider versions published a document (unique index on provider_version_id).
         if not pairs:
             return {}
         consumer_versions = sorted({consumer_version for consumer_version, _, _ in pairs})
         providers = sorted({pv for _, _, pv in pairs if pv is not None})
         held: dict[tuple[int, int], Row] = {}
         newest: dict[tuple[int, int], Row] = {}
+        documented: set[int] = set()
         for chunk in chunks(providers):
             marks, values = bucketed(chunk)
             for row in await self._by_ids(
-                "SELECT pp.consumer_version_id, pp.provider_id, pp.pact_version_id,"  # noqa: S608 - placeholders only
-                " pp.created_at, pv.sha, lv.provider_version_id, lv.verification_id,"
-                " lv.success, lv.created_at AS verified_at FROM pact_publications pp"
-                " JOIN pact_versions pv ON pv.id = pp.pact_version_id"
+                "SELECT 1 AS documented, NULL AS consumer_version_id, NULL AS provider_id,"  # noqa: S608 - placeholders only
+                " NULL AS pact_version_id, NULL AS created_at, NULL AS sha, provider_version_id,"
+                " NULL AS verification_id, NULL AS success, NULL AS verified_at"
+                f" FROM provider_contract_publications WHERE provider_version_id IN {marks}"
+                " UNION ALL SELECT 0, pp.consumer_version_id, pp.provider_id,"
+                " pp.pact_version_id, pp.created_at, pv.sha, lv.provider_version_id,"
+                " lv.verification_id, lv.success, lv.created_at"
+                " FROM pact_publications pp JOIN pact_versions pv ON pv.id = pp.pact_version_id"
                 " LEFT JOIN latest_verifications lv ON lv.pact_version_id = pp.pact_version_id"
                 f" AND lv.provider_version_id IN {marks}"
                 " WHERE pp.consumer_version_id IN {ids}",
                 consumer_versions,
                 *values,
+                *values,
             ):
+                if row["documented"]:
+                    documented.add(row["provider_version_id"])
+                    continue
                 held[(row["consumer_version_id"], row["provider_id"])] = row
                 if row["provider_version_id"] is not None:
                     newest[(row["pact_version_id"], row["provider_version_id"])] = row
@@ -304,6 +317,7 @@ class SelectionRows:
                 None if result is None else result["verification_id"],
                 None if result is None else bool(result["success"]),
                 None if result is None else moment(result["verified_at"]),
+                provider_version in documented,
             )
         return found
 
@@ -374,14 +388,6 @@ class SelectionRows:
             *values,
         )
         return {(r["pacticipant_id"], r["branch_name"]): to_version(r) for r in rows}
-
-    async def contract_published_by(self, provider_version_ids: Sequence[int]) -> set[int]:
-        rows = await self._by_ids(
-            "SELECT provider_version_id FROM provider_contract_publications"
-            " WHERE provider_version_id IN {ids}",
-            provider_version_ids,
-        )
-        return {r["provider_version_id"] for r in rows}
 
     async def branch_head_pacts(
         self,

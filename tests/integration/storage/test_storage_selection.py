@@ -81,15 +81,15 @@ async def test_pact_and_result_is_the_provider_versions_newest_result_for_the_co
         later = now + timedelta(minutes=5)
         newest = await result(tx, content.id, pacticipant, provider, pv1, False, later)
         assert await tx.pact_and_result(cv.id, provider.id, pv1.id) == PactAndResult(
-            "abc", content.id, now, newest.id, False, later
+            "abc", content.id, now, newest.id, False, later, False
         )
         assert await tx.latest_verification_by(content.id, pv1.id) == newest
         assert await tx.pact_and_result(cv.id, provider.id, pv2.id) == PactAndResult(
-            "abc", content.id, now, None, None, None
+            "abc", content.id, now, None, None, None, False
         )
         assert await tx.latest_verification_by(content.id, pv2.id) is None
         assert await tx.pact_and_result(cv.id, provider.id, None) == PactAndResult(
-            "abc", content.id, now, None, None, None
+            "abc", content.id, now, None, None, None, False
         )
         assert await tx.pact_and_result(cv.id, pacticipant.id, pv1.id) is None
 
@@ -256,6 +256,19 @@ async def test_pacts_and_results_in_one_read_equal_the_pair_by_pair_reads(
             assert found is not None
             at += timedelta(minutes=1)
             await result(tx, found.id, pacticipant, provider, pv, success, at)
+        # p2 (which has a result) and p3 (which has none) published a document.
+        document = await tx.insert_provider_contract(
+            provider.id, "doc", "{}", content_type="application/json", specification="oas", now=now
+        )
+        for pv in (pvs[1], pvs[2]):
+            await tx.save_contract_publication(
+                provider_id=provider.id,
+                provider_version_id=pv.id,
+                contract_version_id=document.id,
+                self_verification_success=True,
+                self_verification=None,
+                now=now,
+            )
         pairs = [
             (cv.id, other.id, pv)
             for cv in cvs
@@ -271,6 +284,8 @@ async def test_pacts_and_results_in_one_read_equal_the_pair_by_pair_reads(
         assert together == expected
         # sha0 (versions 1 and 4) by p1 and p5, sha1 (2) by p2, sha2 (3) by p4.
         assert sum(1 for r in together.values() if r.verification_id is not None) == 6
+        documented = {pv for (_, _, pv), r in together.items() if r.documented}
+        assert documented == {pvs[1].id, pvs[2].id}
         assert await tx.pacts_and_results([]) == {}
 
 
