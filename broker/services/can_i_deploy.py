@@ -286,11 +286,18 @@ async def _gather(  # noqa: PLR0917 - the selection and where it goes
     tx = gathered.tx
     # As a consumer: the providers this version published pacts with (required). As a
     # provider: the consumers with pacts against it, at their versions in the target.
-    providers, consumers = await tx.counterparts(pacticipant.id, version.id)
-    others: list[Pacticipant] = []
-    if target.kind != "versions":
-        others = [p for p in (*providers, *consumers) if p.id not in chosen]
-    live = await _live_of(tx, list({p.id: p for p in others}.values()), target, environment)
+    live: dict[int, list[Version]]
+    if target.kind == "environment" and environment is not None:
+        # With their versions in the environment, in the same statement.
+        providers, consumers, live = await tx.counterparts_live_in(
+            pacticipant.id, version.id, environment.uuid
+        )
+    else:
+        providers, consumers = await tx.counterparts(pacticipant.id, version.id)
+        others: list[Pacticipant] = []
+        if target.kind != "versions":
+            others = [p for p in (*providers, *consumers) if p.id not in chosen]
+        live = await _live_of(tx, list({p.id: p for p in others}.values()), target, environment)
     planned: list[tuple[Pacticipant, Version, Pacticipant, Version | None]] = []
     for provider in providers:
         if provider.id in chosen:

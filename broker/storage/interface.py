@@ -909,6 +909,16 @@ class Selection(Protocol):
         """
         ...
 
+    async def counterparts_live_in(
+        self, pacticipant_id: int, version_id: int, environment_uuid: str
+    ) -> tuple[list[Pacticipant], list[Pacticipant], dict[int, list[Version]]]:
+        """`counterparts`, and the versions of each live in an environment, in one statement.
+
+        The live versions as `live_in_environment` gives them (deployed and released), keyed by
+        pacticipant id; counterparts with none are left out of that map.
+        """
+        ...
+
     async def live_in_environment(
         self,
         environment_uuid: str,

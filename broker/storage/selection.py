@@ -8,7 +8,7 @@ shows the query plans.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -16,7 +16,7 @@ from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verif
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
 from broker.storage.interface import ContentFacts, PactAndResult, WipCandidate
 from broker.storage.pacts import pact_version, publication
-from broker.storage.versions import to_version
+from broker.storage.versions import VERSION_COLUMNS, prefixed, to_version
 
 # Id lists longer than this are read in several statements (both databases cap the number of
 # parameters of one statement, at 32,766 and 32,767).
@@ -87,21 +87,40 @@ _LIVE = (
 )
 
 
-def _live(
-    rows: Sequence[Row], deployed: bool, released: bool
-) -> dict[tuple[str, int], list[Version]]:
-    """Live versions by (environment, pacticipant): deployed ones by record, then released."""
+K = TypeVar("K")
+
+
+def _live_by(
+    rows: Sequence[Row],
+    deployed: bool,
+    released: bool,
+    key: Callable[[Row], K],
+    version: Callable[[Row], Version],
+) -> dict[K, list[Version]]:
+    """Live versions by `key`: deployed ones by record, then released ones by record."""
     keyed: list[tuple[int, int, Row]] = []
     for row in rows:
         if deployed and row["deployment_id"] is not None:
             keyed.append((0, row["deployment_id"], row))
         elif released and row["release_id"] is not None:
             keyed.append((1, row["release_id"], row))
-    found: dict[tuple[str, int], list[Version]] = {}
+    found: dict[K, list[Version]] = {}
     for _, _, row in sorted(keyed, key=lambda k: (k[0], k[1])):
-        key = (row["environment_uuid"], row["pacticipant_id"])
-        found.setdefault(key, []).append(to_version(row))
+        found.setdefault(key(row), []).append(version(row))
     return found
+
+
+def _live(
+    rows: Sequence[Row], deployed: bool, released: bool
+) -> dict[tuple[str, int], list[Version]]:
+    """Live versions by (environment, pacticipant): deployed ones by record, then released."""
+    return _live_by(
+        rows,
+        deployed,
+        released,
+        lambda row: (row["environment_uuid"], row["pacticipant_id"]),
+        to_version,
+    )
 
 
 # The consumers of a provider (`?`) that hold a pact with it: its integrations, each with a
@@ -338,6 +357,38 @@ class SelectionRows:
         providers = [record(Pacticipant, r) for r in rows if r["side"] == 0]
         consumers = [record(Pacticipant, r) for r in rows if r["side"] == 1]
         return providers, consumers
+
+    async def counterparts_live_in(
+        self, pacticipant_id: int, version_id: int, environment_uuid: str
+    ) -> tuple[list[Pacticipant], list[Pacticipant], dict[int, list[Version]]]:
+        # `counterparts`, each joined to its versions live in the environment (the maintained
+        # `environment_versions`, by (environment, pacticipant)): one statement.
+        rows = await self._db.fetch(
+            "SELECT s.*, ev.deployment_id, ev.release_id,"  # noqa: S608 - fixed fragments
+            f" {VERSION_COLUMNS} FROM (SELECT 0 AS side, p.* FROM pact_publications pp"
+            " JOIN pacticipants p ON p.id = pp.provider_id WHERE pp.consumer_version_id = ?"
+            f" UNION ALL SELECT 1 AS side, c.* {_PACT_CONSUMERS}) s"
+            " LEFT JOIN environment_versions ev"
+            " ON ev.environment_uuid = ? AND ev.pacticipant_id = s.id"
+            " LEFT JOIN versions v ON v.id = ev.version_id ORDER BY s.side, s.id",
+            version_id,
+            pacticipant_id,
+            environment_uuid,
+        )
+        sides: tuple[dict[int, Pacticipant], dict[int, Pacticipant]] = ({}, {})
+        for row in rows:
+            side = sides[row["side"]]
+            if row["id"] not in side:
+                side[row["id"]] = record(Pacticipant, row)
+        # A pacticipant on both sides has its live versions on the rows of each: count one.
+        live = _live_by(
+            [r for r in rows if r["side"] == 0 or r["id"] not in sides[0]],
+            deployed=True,
+            released=True,
+            key=lambda row: int(row["id"]),
+            version=lambda row: to_version(prefixed(row, "v_")),
+        )
+        return list(sides[0].values()), list(sides[1].values()), live
 
     async def live_in_environment(
         self,

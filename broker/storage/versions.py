@@ -32,8 +32,8 @@ def to_version(row: Row) -> Version:
 
 
 # A version's and an environment's columns beside a pacticipant's, told apart by a prefix
-# (`_prefixed` reads them back).
-_VERSION_COLUMNS = (
+# (`prefixed` reads them back).
+VERSION_COLUMNS = (
     "v.id AS v_id, v.pacticipant_id AS v_pacticipant_id, v.number AS v_number,"
     " v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at"
 )
@@ -44,16 +44,16 @@ _ENVIRONMENT_COLUMNS = (
 )
 
 
-def _prefixed(row: Row, prefix: str) -> dict[str, Any]:
+def prefixed(row: Row, prefix: str) -> dict[str, Any]:
     """The columns of `row` named `prefix…`, under their names without it."""
     # A row iterates its values, not its column names: hence `keys()`.
     return {key[len(prefix) :]: row[key] for key in row.keys() if key.startswith(prefix)}  # noqa: SIM118
 
 
 def _named(row: Row) -> tuple[Pacticipant, Version | None]:
-    """A pacticipant's row with `_VERSION_COLUMNS` of one of its versions, or of none."""
+    """A pacticipant's row with `VERSION_COLUMNS` of one of its versions, or of none."""
     pacticipant = record(Pacticipant, row)
-    version = _prefixed(row, "v_")
+    version = prefixed(row, "v_")
     return pacticipant, None if version["id"] is None else to_version(version)
 
 
@@ -74,7 +74,7 @@ class VersionRows:
         self, pacticipant_name: str, number: str
     ) -> tuple[Pacticipant, Version | None] | None:
         row = await self._db.fetchrow(
-            f"SELECT p.*, {_VERSION_COLUMNS} FROM pacticipants p"  # noqa: S608 - fixed columns
+            f"SELECT p.*, {VERSION_COLUMNS} FROM pacticipants p"  # noqa: S608 - fixed columns
             " LEFT JOIN versions v ON v.pacticipant_id = p.id AND v.number = ?"
             " WHERE p.name = ?",
             number,
@@ -87,7 +87,7 @@ class VersionRows:
     ) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
         # One row whatever exists: each side joined to a one-row base.
         row = await self._db.fetchrow(
-            f"SELECT {_ENVIRONMENT_COLUMNS}, p.*, {_VERSION_COLUMNS}"  # noqa: S608 - fixed columns
+            f"SELECT {_ENVIRONMENT_COLUMNS}, p.*, {VERSION_COLUMNS}"  # noqa: S608 - fixed columns
             " FROM (SELECT 1 AS one) base"
             " LEFT JOIN environments e ON e.name = ?"
             " LEFT JOIN pacticipants p ON p.name = ?"
@@ -97,7 +97,7 @@ class VersionRows:
             number,
         )
         assert row is not None, "the base has one row"
-        named = _prefixed(row, "e_")
+        named = prefixed(row, "e_")
         environment = None if named["uuid"] is None else environment_of(named)
         return environment, None if row["id"] is None else _named(row)
 
@@ -106,7 +106,7 @@ class VersionRows:
     ) -> tuple[Pacticipant, Version | None] | None:
         # The head kept on the branch row by triggers (migration 0005).
         row = await self._db.fetchrow(
-            f"SELECT p.*, {_VERSION_COLUMNS} FROM pacticipants p"  # noqa: S608 - fixed columns
+            f"SELECT p.*, {VERSION_COLUMNS} FROM pacticipants p"  # noqa: S608 - fixed columns
             " LEFT JOIN branches b ON b.pacticipant_id = p.id"
             " AND b.name = coalesce(?, p.main_branch)"
             " LEFT JOIN versions v ON v.id = b.head_version_id WHERE p.name = ?",

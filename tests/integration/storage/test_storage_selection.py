@@ -316,6 +316,44 @@ async def test_counterparts_are_the_versions_providers_and_the_pacticipants_cons
         assert await tx.counterparts(provider.id, old.id + 1000) == ([], [pacticipant])
 
 
+async def test_counterparts_come_with_their_versions_live_in_the_environment(
+    storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
+) -> None:
+    """Bar is on both sides of Foo (each consumes the other): its live versions count once."""
+    prod, test = an_environment("e-prod", "prod", now), an_environment("e-test", "test", now)
+    async with storage.transaction() as tx:
+        for environment in (prod, test):
+            await tx.insert_environment(environment)
+        third = await tx.insert_pacticipant("Baz", PacticipantChanges(), now)
+        (foo,) = await consumer_versions(tx, pacticipant, ["1"], now)
+        b1, b2 = await consumer_versions(tx, provider, ["b1", "b2"], now)
+        (baz,) = await consumer_versions(tx, third, ["z1"], now)
+        await publish(tx, pacticipant, provider, foo, "a", now)  # Foo consumes Bar
+        await publish(tx, provider, pacticipant, b1, "b", now)  # Bar consumes Foo
+        await publish(tx, third, pacticipant, baz, "c", now)  # Baz consumes Foo
+        await tx.insert_released_version(release("r-1", b1, prod, now))
+        await tx.insert_deployed_version(deployment("d-1", b2, prod, now))
+        await tx.insert_deployed_version(deployment("d-2", baz, test, now))
+        providers, consumers, live = await tx.counterparts_live_in(
+            pacticipant.id, foo.id, prod.uuid
+        )
+        assert [p.name for p in providers] == ["Bar"]
+        assert [p.name for p in consumers] == ["Bar", "Baz"]
+        # Deployed before released, each once; Baz has nothing in prod.
+        assert {p: [v.number for v in vs] for p, vs in live.items()} == {
+            provider.id: ["b2", "b1"]
+        }
+        assert (providers, consumers) == await tx.counterparts(pacticipant.id, foo.id)
+        assert live == await tx.live_in_environment(prod.uuid, [provider.id, third.id])
+        _, _, in_test = await tx.counterparts_live_in(pacticipant.id, foo.id, test.uuid)
+        assert {p: [v.number for v in vs] for p, vs in in_test.items()} == {third.id: ["z1"]}
+        assert await tx.counterparts_live_in(pacticipant.id, foo.id + 1000, "nowhere") == (
+            [],
+            [provider, third],
+            {},
+        )
+
+
 async def test_versions_live_in_several_environments_are_read_in_one_statement(
     storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
 ) -> None:
