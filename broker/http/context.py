@@ -73,8 +73,17 @@ class Services(msgspec.Struct, frozen=True, kw_only=True):
     coverage: CoverageService
 
 
-def provide_links(request: AnyRequest, state: State) -> Links:
-    """The `links` dependency: link builder under the public base URL of this request."""
+def provide_links(
+    request: AnyRequest,
+    state: State,
+    services: ServicesDep,  # orders the two dependencies, see below
+) -> Links:
+    """The `links` dependency: link builder under the public base URL of this request.
+
+    It takes `services` only so that Litestar resolves the two one after the other: it runs
+    dependencies that do not depend on each other concurrently, in an anyio task group, which
+    cost about 90 microseconds a request (of 1 ms for can-i-deploy) to build two objects.
+    """
     settings: Settings = state.settings
     return Links(base_url(request, settings.base_url))
 

@@ -461,6 +461,23 @@ def _expected_live(
     return found
 
 
+async def check_counterparts_live(tx: Transaction, rng: random.Random) -> None:
+    """Counterparts with their live versions in one read equal the two reads apart."""
+    all_versions = await _rows(tx, "SELECT id, pacticipant_id FROM versions")
+    for version in rng.sample(all_versions, min(5, len(all_versions))):
+        providers, consumers = await tx.counterparts(version["pacticipant_id"], version["id"])
+        around = sorted({p.id for p in (*providers, *consumers)})
+        for environment in ENVIRONMENTS:
+            together = await tx.counterparts_live_in(
+                version["pacticipant_id"], version["id"], environment
+            )
+            assert together == (
+                providers,
+                consumers,
+                await tx.live_in_environment(environment, around),
+            )
+
+
 async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Random) -> None:
     """The reads built on the facts answer what the raw rows say."""
     pacticipants = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM pacticipants"))
@@ -483,19 +500,7 @@ async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Ran
             )
             got_ids = {p: [v.id for v in both.get((environment, p), [])] for p in pacticipants}
             assert got_ids == want
-    all_versions = await _rows(tx, "SELECT id, pacticipant_id FROM versions")
-    for version in rng.sample(all_versions, min(5, len(all_versions))):
-        providers, consumers = await tx.counterparts(version["pacticipant_id"], version["id"])
-        around = sorted({p.id for p in (*providers, *consumers)})
-        for environment in ENVIRONMENTS:
-            together = await tx.counterparts_live_in(
-                version["pacticipant_id"], version["id"], environment
-            )
-            assert together == (
-                providers,
-                consumers,
-                await tx.live_in_environment(environment, around),
-            )
+    await check_counterparts_live(tx, rng)
     contents = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM pact_versions"))
     shas = {r["id"]: r["sha"] for r in await _rows(tx, "SELECT id, sha FROM pact_versions")}
     branches = sorted(r["id"] for r in await _rows(tx, "SELECT id FROM branches"))

@@ -340,9 +340,7 @@ async def test_counterparts_come_with_their_versions_live_in_the_environment(
         assert [p.name for p in providers] == ["Bar"]
         assert [p.name for p in consumers] == ["Bar", "Baz"]
         # Deployed before released, each once; Baz has nothing in prod.
-        assert {p: [v.number for v in vs] for p, vs in live.items()} == {
-            provider.id: ["b2", "b1"]
-        }
+        assert {p: [v.number for v in vs] for p, vs in live.items()} == {provider.id: ["b2", "b1"]}
         assert (providers, consumers) == await tx.counterparts(pacticipant.id, foo.id)
         assert live == await tx.live_in_environment(prod.uuid, [provider.id, third.id])
         _, _, in_test = await tx.counterparts_live_in(pacticipant.id, foo.id, test.uuid)
