@@ -16,7 +16,7 @@ from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verif
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
 from broker.storage.interface import ContentFacts, PactAndResult, WipCandidate
 from broker.storage.pacts import pact_version, publication
-from broker.storage.versions import VERSION_COLUMNS, prefixed, to_version
+from broker.storage.versions import VERSION_COLUMNS, to_version
 
 # Id lists longer than this are read in several statements (both databases cap the number of
 # parameters of one statement, at 32,766 and 32,767).
@@ -386,7 +386,7 @@ class SelectionRows:
             deployed=True,
             released=True,
             key=lambda row: int(row["id"]),
-            version=lambda row: to_version(prefixed(row, "v_")),
+            version=lambda row: to_version(row, "v_"),
         )
         return list(sides[0].values()), list(sides[1].values()), live
 

@@ -19,20 +19,23 @@ from broker.storage.driver import Driver, Row, moment, page_of, record, records,
 from broker.storage.environments import environment_of
 
 
-def to_version(row: Row) -> Version:
-    """A `versions` row (written out: the batched reads of `selection` map thousands of them)."""
+def to_version(row: Row, prefix: str = "") -> Version:
+    """A `versions` row, or its columns named with `prefix` beside another table's.
+
+    Written out: the batched reads of `selection` map thousands of them.
+    """
     return Version(
-        id=row["id"],
-        pacticipant_id=row["pacticipant_id"],
-        number=row["number"],
-        build_url=row["build_url"],
-        created_at=moment(row["created_at"]),
-        updated_at=moment(row["updated_at"]),
+        id=row[prefix + "id"],
+        pacticipant_id=row[prefix + "pacticipant_id"],
+        number=row[prefix + "number"],
+        build_url=row[prefix + "build_url"],
+        created_at=moment(row[prefix + "created_at"]),
+        updated_at=moment(row[prefix + "updated_at"]),
     )
 
 
 # A version's and an environment's columns beside a pacticipant's, told apart by a prefix
-# (`prefixed` reads them back).
+# (`to_version(row, "v_")` and `_prefixed` read them back).
 VERSION_COLUMNS = (
     "v.id AS v_id, v.pacticipant_id AS v_pacticipant_id, v.number AS v_number,"
     " v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at"
@@ -44,7 +47,7 @@ _ENVIRONMENT_COLUMNS = (
 )
 
 
-def prefixed(row: Row, prefix: str) -> dict[str, Any]:
+def _prefixed(row: Row, prefix: str) -> dict[str, Any]:
     """The columns of `row` named `prefix…`, under their names without it."""
     # A row iterates its values, not its column names: hence `keys()`.
     return {key[len(prefix) :]: row[key] for key in row.keys() if key.startswith(prefix)}  # noqa: SIM118
@@ -53,8 +56,7 @@ def prefixed(row: Row, prefix: str) -> dict[str, Any]:
 def _named(row: Row) -> tuple[Pacticipant, Version | None]:
     """A pacticipant's row with `VERSION_COLUMNS` of one of its versions, or of none."""
     pacticipant = record(Pacticipant, row)
-    version = prefixed(row, "v_")
-    return pacticipant, None if version["id"] is None else to_version(version)
+    return pacticipant, None if row["v_id"] is None else to_version(row, "v_")
 
 
 class VersionRows:
@@ -97,7 +99,7 @@ class VersionRows:
             number,
         )
         assert row is not None, "the base has one row"
-        named = prefixed(row, "e_")
+        named = _prefixed(row, "e_")
         environment = None if named["uuid"] is None else environment_of(named)
         return environment, None if row["id"] is None else _named(row)
 

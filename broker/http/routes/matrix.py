@@ -108,14 +108,21 @@ def _side(links: Links, name: str, number: str) -> Body:
     }
 
 
-def _row(links: Links, row: MatrixRow) -> Body:
+def _row(links: Links, row: MatrixRow, sides: dict[tuple[str, str], Body]) -> Body:
+    """A row; `sides` holds the pacticipant versions already written (most rows share one)."""
     consumer, provider = row.consumer.name, row.provider.name
     base = links.path(
         "/pacts/provider/{p}/consumer/{c}/pact-version/{s}", p=provider, c=consumer, s=row.pact_sha
     )
+    for name, number in (
+        (consumer, row.consumer_version.number),
+        (provider, row.provider_version.number),
+    ):
+        if (name, number) not in sides:
+            sides[(name, number)] = _side(links, name, number)
     body: Body = {
-        "consumer": _side(links, consumer, row.consumer_version.number),
-        "provider": _side(links, provider, row.provider_version.number),
+        "consumer": sides[(consumer, row.consumer_version.number)],
+        "provider": sides[(provider, row.provider_version.number)],
         "pact": {"createdAt": timestamp(row.pact_created_at), "_links": {"self": links.link(base)}},
         "verificationResult": None
         if row.verification_id is None
@@ -219,6 +226,7 @@ MATRIX: Schema = {
 def render(links: Links, answer: Answer) -> Body:
     """The matrix response both CLIs read (§12.3)."""
     d = answer.decision
+    sides: dict[tuple[str, str], Body] = {}
     return {
         "summary": {
             "deployable": d.deployable,
@@ -229,7 +237,7 @@ def render(links: Links, answer: Answer) -> Body:
             "ignored": d.ignored,
         },
         "notices": [{"type": n.type, "text": n.text} for n in d.notices],
-        "matrix": [_row(links, r) for r in answer.rows],
+        "matrix": [_row(links, r, sides) for r in answer.rows],
         "_links": {"self": links.link(links.href("matrix"))},
     }
 
