@@ -32,8 +32,10 @@ from broker.services.governance import Governance
 from broker.services.versions import branch_head
 from broker.services.work import InlineWork, Work
 from broker.storage.interface import (
+    Candidacy,
     Deployments,
     Environments,
+    GovernanceRecords,
     PactAndResult,
     Pacticipants,
     Selection,
@@ -118,7 +120,7 @@ class CanIDeployService:
         The first selector is the candidate the sentences speak of.
         """
         async with self._storage.transaction() as tx:
-            environment, first_found = await _environment_and_first(tx, selectors, target)
+            environment, candidacy = await _environment_and_first(tx, selectors, target)
             if target.kind == "environment" and environment is None:
                 raise InvalidInputError(
                     "The matrix query is not valid",
@@ -127,8 +129,8 @@ class CanIDeployService:
             chosen: dict[int, tuple[Pacticipant, Version]] = {}
             for index, selector in enumerate(selectors):
                 pacticipant, version = (
-                    first_found
-                    if index == 0 and first_found is not None
+                    (candidacy.named or (None, None))
+                    if index == 0 and candidacy is not None
                     else await _find(tx, selector)
                 )
                 if pacticipant is None:
@@ -161,8 +163,9 @@ class CanIDeployService:
             )
             holds: list[str] = []
             warnings: list[str] = []
-            for pacticipant, selected in chosen.values():
-                standing = await self._governance.standing(tx, pacticipant, selected)
+            for index, (pacticipant, selected) in enumerate(chosen.values()):
+                read = candidacy.standing if index == 0 and candidacy is not None else None
+                standing = await self._governance.standing(tx, pacticipant, selected, read)
                 holds += standing.holds
                 holds += await coverage_holds(
                     tx,
@@ -350,25 +353,26 @@ class _TargetReads(Deployments, Environments, Selection, Versions, Protocol):
     """What finding the versions a target selects reads."""
 
 
-class _SelectorReads(Environments, Pacticipants, Versions, Protocol):
+class _SelectorReads(Environments, GovernanceRecords, Pacticipants, Versions, Protocol):
     """What finding the version a selector names reads."""
 
 
 async def _environment_and_first(
     tx: _SelectorReads, selectors: list[VersionSelector], target: Target
-) -> tuple[Environment | None, tuple[Pacticipant | None, Version | None] | None]:
-    """The target's environment, and (when one statement reads both) the first selection.
+) -> tuple[Environment | None, Candidacy | None]:
+    """The target's environment, and (when one statement reads them) the first selection.
 
-    can-i-deploy asks for one version into an environment: the environment, the pacticipant
-    and its version are then one read. Otherwise the first selection is left to `_find`.
+    can-i-deploy asks for one version into an environment: the environment, the pacticipant,
+    its version and the version's standing are then one read. Otherwise the first selection
+    is left to `_find`.
     """
     if target.kind != "environment" or target.name is None:
         return None, None
     if selectors and selectors[0].version is not None:
-        environment, named = await tx.find_environment_with_version(
+        candidacy = await tx.find_candidacy(
             target.name, selectors[0].pacticipant, selectors[0].version
         )
-        return environment, named or (None, None)
+        return candidacy.environment, candidacy
     return await tx.find_environment_by_name(target.name), None
 
 

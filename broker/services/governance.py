@@ -47,6 +47,7 @@ from broker.storage.interface import (
     Contracts,
     GovernanceRecords,
     Pacts,
+    VersionStanding,
 )
 
 
@@ -192,7 +193,13 @@ class Governance:
 
     # can-i-deploy and pacts-for-verification
 
-    async def standing(self, tx: _Roles, pacticipant: Pacticipant, version: Version) -> Standing:
+    async def standing(
+        self,
+        tx: _Roles,
+        pacticipant: Pacticipant,
+        version: Version,
+        read: VersionStanding | None = None,
+    ) -> Standing:
         """Why this version may not be deployed yet, what it should be told, and its policies.
 
         Holds, in every mode: each change request that lists the version and was not approved,
@@ -203,10 +210,11 @@ class Governance:
         Warnings: what publishing this version flagged (brownfield-polish), and the overrides
         it relies on.
 
-        One statement (`version_standing`) unless the version is listed on a change request,
-        publishes overridden content or was warned of: then those are read too.
+        One statement (`version_standing`; none when the caller `read` it already) unless the
+        version is listed on a change request, publishes overridden content or was warned of:
+        then those are read too.
         """
-        facts = await tx.version_standing(pacticipant.name, version.id, version.number)
+        facts = read or await tx.version_standing(pacticipant.name, version.id, version.number)
         mode = self.default_mode if facts.mode is None else Mode(facts.mode)
         listed = (
             await tx.change_requests_of_version(pacticipant.name, version.number)

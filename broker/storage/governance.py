@@ -32,8 +32,9 @@ from broker.storage.driver import (
     record,
     written,
 )
-from broker.storage.interface import VersionStanding
+from broker.storage.interface import Candidacy, VersionStanding
 from broker.storage.selection import bucketed, chunks
+from broker.storage.versions import ENVIRONMENT_WITH_VERSION, environment_with_version
 
 # The contents a version published (its pacts, its provider contract) that are not in effect.
 _UNAPPROVED_OF_VERSION = (
@@ -64,37 +65,71 @@ _REQUESTS_OF_VERSION = (
     " FROM change_request_versions v JOIN change_requests r ON r.id = v.change_request_id"
     " WHERE v.version_number = ? AND r.pacticipant_name = ? ORDER BY r.id"
 )
-# The overridden requests whose content a version publishes (it may not be listed on them).
-_OVERRIDDEN_OF_VERSION = (
-    "SELECT r.id FROM pact_publications pub"
-    " JOIN pact_versions v ON v.id = pub.pact_version_id"
-    " JOIN pacticipants c ON c.id = pub.consumer_id"
-    " JOIN pacticipants p ON p.id = pub.provider_id"
-    " JOIN approved_contents a ON a.kind = 'pact' AND a.pacticipant_name = c.name"
-    " AND a.provider_name = p.name AND a.content_sha = v.sha"
-    " JOIN change_requests r ON r.id = a.change_request_id AND r.status = 'overridden'"
-    " WHERE pub.consumer_version_id = ?"
-    " UNION"
-    " SELECT r.id FROM provider_contract_publications pub"
-    " JOIN provider_contract_versions v ON v.id = pub.contract_version_id"
-    " JOIN pacticipants p ON p.id = pub.provider_id"
-    " JOIN approved_contents a ON a.kind = 'provider-contract' AND a.pacticipant_name = p.name"
-    " AND a.provider_name = '' AND a.content_sha = v.sha"
-    " JOIN change_requests r ON r.id = a.change_request_id AND r.status = 'overridden'"
-    " WHERE pub.provider_version_id = ?"
-)
-_OVERRIDDEN_OF_VERSION_IDS = _OVERRIDDEN_OF_VERSION + " ORDER BY 1"
-# One statement for what can-i-deploy needs to know of governance (`VersionStanding`).
-_STANDING = (
-    "SELECT (SELECT mode FROM pacticipant_modes WHERE pacticipant_name = ?) AS mode,"  # noqa: S608 - fixed text
-    " (SELECT minimum FROM coverage_policies WHERE pacticipant_name = ?) AS coverage_minimum,"
-    " EXISTS (SELECT 1 FROM change_request_versions v"
-    " JOIN change_requests r ON r.id = v.change_request_id"
-    " WHERE v.version_number = ? AND r.pacticipant_name = ?) AS listed,"
-    f" EXISTS ({_OVERRIDDEN_OF_VERSION}) AS overridden,"
-    " EXISTS (SELECT 1 FROM publish_warnings WHERE pacticipant_name = ?"
-    " AND version_number = ?) AS warned"
-)
+
+
+def _overridden_of(version_id: str) -> str:
+    """The overridden requests whose content a version publishes (it may not be listed on them).
+
+    `version_id` is the SQL of the version's id: `?`, or a column of an enclosing query.
+    """
+    return (
+        "SELECT r.id FROM pact_publications pub"  # noqa: S608 - fixed text
+        " JOIN pact_versions v ON v.id = pub.pact_version_id"
+        " JOIN pacticipants c ON c.id = pub.consumer_id"
+        " JOIN pacticipants p ON p.id = pub.provider_id"
+        " JOIN approved_contents a ON a.kind = 'pact' AND a.pacticipant_name = c.name"
+        " AND a.provider_name = p.name AND a.content_sha = v.sha"
+        " JOIN change_requests r ON r.id = a.change_request_id AND r.status = 'overridden'"
+        f" WHERE pub.consumer_version_id = {version_id}"
+        " UNION"
+        " SELECT r.id FROM provider_contract_publications pub"
+        " JOIN provider_contract_versions v ON v.id = pub.contract_version_id"
+        " JOIN pacticipants p ON p.id = pub.provider_id"
+        " JOIN approved_contents a ON a.kind = 'provider-contract' AND a.pacticipant_name = p.name"
+        " AND a.provider_name = '' AND a.content_sha = v.sha"
+        " JOIN change_requests r ON r.id = a.change_request_id AND r.status = 'overridden'"
+        f" WHERE pub.provider_version_id = {version_id}"
+    )
+
+
+_OVERRIDDEN_OF_VERSION_IDS = _overridden_of("?") + " ORDER BY 1"
+
+
+def standing_columns(name: str, number: str, version_id: str) -> str:
+    """What can-i-deploy needs to know of governance (`VersionStanding`), as SELECT columns.
+
+    `name`, `number` and `version_id` are the SQL of the pacticipant's name, the version's
+    number and its id: `?` each (bound in that order of appearance: name, name, number, name,
+    id, id, name, number), or columns of an enclosing query, which must not be named by the
+    aliases used here (r, v, a, c, p, pub).
+    """
+    return (
+        f"(SELECT mode FROM pacticipant_modes WHERE pacticipant_name = {name}) AS mode,"  # noqa: S608 - fixed text
+        f" (SELECT minimum FROM coverage_policies WHERE pacticipant_name = {name})"
+        " AS coverage_minimum,"
+        " EXISTS (SELECT 1 FROM change_request_versions v"
+        " JOIN change_requests r ON r.id = v.change_request_id"
+        f" WHERE v.version_number = {number} AND r.pacticipant_name = {name}) AS listed,"
+        f" EXISTS ({_overridden_of(version_id)}) AS overridden,"
+        f" EXISTS (SELECT 1 FROM publish_warnings WHERE pacticipant_name = {name}"
+        f" AND version_number = {number}) AS warned"
+    )
+
+
+_STANDING = "SELECT " + standing_columns("?", "?", "?")
+
+
+def version_standing_of(row: Row) -> VersionStanding:
+    """`standing_columns` read back."""
+    return VersionStanding(
+        mode=None if row["mode"] is None else str(row["mode"]),
+        coverage_minimum=(
+            None if row["coverage_minimum"] is None else int(row["coverage_minimum"])
+        ),
+        listed=bool(row["listed"]),
+        overridden=bool(row["overridden"]),
+        warned=bool(row["warned"]),
+    )
 
 
 def _subject(kind: Kind, pacticipant: str, provider: str | None) -> tuple[str, str, str]:
@@ -199,15 +234,25 @@ class GovernanceRows:
             version_number,
         )
         assert row is not None, "a SELECT without FROM has one row"
-        return VersionStanding(
-            mode=None if row["mode"] is None else str(row["mode"]),
-            coverage_minimum=(
-                None if row["coverage_minimum"] is None else int(row["coverage_minimum"])
-            ),
-            listed=bool(row["listed"]),
-            overridden=bool(row["overridden"]),
-            warned=bool(row["warned"]),
+        return version_standing_of(row)
+
+    async def find_candidacy(
+        self, environment_name: str, pacticipant_name: str, number: str
+    ) -> Candidacy:
+        # The environment and the version (one row whatever exists), and the version's standing
+        # from subqueries on that row's columns.
+        row = await self._db.fetchrow(
+            "SELECT found.*,"  # noqa: S608 - fixed text
+            f" {standing_columns('found.name', 'found.v_number', 'found.v_id')}"
+            f" FROM ({ENVIRONMENT_WITH_VERSION}) found",
+            environment_name,
+            pacticipant_name,
+            number,
         )
+        assert row is not None, "the base has one row"
+        environment, named = environment_with_version(row)
+        standing = None if named is None or named[1] is None else version_standing_of(row)
+        return Candidacy(environment, named, standing)
 
     async def save_mode(self, pacticipant_name: str, mode: str, now: datetime) -> None:
         await self._db.execute(

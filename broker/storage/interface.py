@@ -153,6 +153,15 @@ class VersionStanding(NamedTuple):
     warned: bool  # the version's publications raised warnings
 
 
+class Candidacy(NamedTuple):
+    """What can-i-deploy into an environment first reads, in one statement (`find_candidacy`)."""
+
+    environment: Environment | None  # None when there is no environment of that name
+    # The pacticipant (None when unknown) and its version (None when it has no such version).
+    named: tuple[Pacticipant, Version | None] | None
+    standing: VersionStanding | None  # the version's, when there is one
+
+
 class GovernanceRecords(Protocol):
     """Modes, approval policies, change requests and approved content."""
 
@@ -168,6 +177,15 @@ class GovernanceRecords(Protocol):
         self, pacticipant_name: str, version_id: int, version_number: str
     ) -> VersionStanding:
         """The pacticipant's mode and coverage policy, and what governance lists the version in."""
+        ...
+
+    async def find_candidacy(
+        self, environment_name: str, pacticipant_name: str, number: str
+    ) -> Candidacy:
+        """An environment by name, a pacticipant's version by number, and its standing.
+
+        `find_environment_by_name`, `find_named_version` and `version_standing` in one statement.
+        """
         ...
 
     async def save_mode(self, pacticipant_name: str, mode: str, now: datetime) -> None:
@@ -355,12 +373,6 @@ class Versions(Protocol):
 
         None when there is no such pacticipant; its version None when it has no such version.
         """
-        ...
-
-    async def find_environment_with_version(
-        self, environment_name: str, pacticipant_name: str, number: str
-    ) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
-        """The environment by its name, and `find_named_version`'s answer, in one statement."""
         ...
 
     async def find_named_branch_head(

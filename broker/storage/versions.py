@@ -59,6 +59,26 @@ def _named(row: Row) -> tuple[Pacticipant, Version | None]:
     return pacticipant, None if row["v_id"] is None else to_version(row, "v_")
 
 
+# An environment by its name, and a pacticipant by its name with one of its versions by number:
+# one row whatever exists, each side joined to a one-row base (`environment_with_version`).
+ENVIRONMENT_WITH_VERSION = (
+    f"SELECT {_ENVIRONMENT_COLUMNS}, p.*, {VERSION_COLUMNS}"  # noqa: S608 - fixed columns
+    " FROM (SELECT 1 AS one) base"
+    " LEFT JOIN environments e ON e.name = ?"
+    " LEFT JOIN pacticipants p ON p.name = ?"
+    " LEFT JOIN versions v ON v.pacticipant_id = p.id AND v.number = ?"
+)
+
+
+def environment_with_version(
+    row: Row,
+) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
+    """A row of `ENVIRONMENT_WITH_VERSION`: the environment, and the pacticipant and version."""
+    named = _prefixed(row, "e_")
+    environment = None if named["uuid"] is None else environment_of(named)
+    return environment, None if row["id"] is None else _named(row)
+
+
 class VersionRows:
     """The `Versions` role of a transaction."""
 
@@ -83,25 +103,6 @@ class VersionRows:
             pacticipant_name,
         )
         return None if row is None else _named(row)
-
-    async def find_environment_with_version(
-        self, environment_name: str, pacticipant_name: str, number: str
-    ) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
-        # One row whatever exists: each side joined to a one-row base.
-        row = await self._db.fetchrow(
-            f"SELECT {_ENVIRONMENT_COLUMNS}, p.*, {VERSION_COLUMNS}"  # noqa: S608 - fixed columns
-            " FROM (SELECT 1 AS one) base"
-            " LEFT JOIN environments e ON e.name = ?"
-            " LEFT JOIN pacticipants p ON p.name = ?"
-            " LEFT JOIN versions v ON v.pacticipant_id = p.id AND v.number = ?",
-            environment_name,
-            pacticipant_name,
-            number,
-        )
-        assert row is not None, "the base has one row"
-        named = _prefixed(row, "e_")
-        environment = None if named["uuid"] is None else environment_of(named)
-        return environment, None if row["id"] is None else _named(row)
 
     async def find_named_branch_head(
         self, pacticipant_name: str, branch: str | None

@@ -212,6 +212,9 @@ async def test_a_versions_standing_flags_exactly_what_the_detailed_reads_find(
             assert found.listed == bool(await tx.change_requests_of_version("Web", version.number))
             assert found.overridden == bool(await tx.overridden_of_version(version.id))
             assert found.warned == bool(await tx.publish_warnings("Web", version.number))
+            # Read with the version by name, in the statement can-i-deploy begins with.
+            candidacy = await tx.find_candidacy("production", "Web", version.number)
+            assert candidacy.standing == found
         await tx.save_mode("Web", "brownfield-enterprise", now)
         await tx.save_coverage_minimum("Web", 80, now)
     async with storage.transaction() as tx:
@@ -221,6 +224,16 @@ async def test_a_versions_standing_flags_exactly_what_the_detailed_reads_find(
             listed=False,
             overridden=False,
             warned=False,
+        )
+        assert (await tx.find_candidacy("production", "Web", "2")).standing == (
+            await tx.version_standing("Web", second.id, "2")
+        )
+        assert (await tx.find_candidacy("production", "Web", "1")).standing == VersionStanding(
+            mode="brownfield-enterprise",
+            coverage_minimum=80,
+            listed=True,
+            overridden=True,
+            warned=True,
         )
         # Another pacticipant's requests, warnings and policies are not this one's.
         assert await tx.version_standing("Orders", first.id + 1000, "1") == VersionStanding(

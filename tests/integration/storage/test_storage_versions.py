@@ -251,20 +251,22 @@ async def test_an_environment_and_a_version_are_found_by_their_names_in_one_read
     async with storage.transaction() as tx:
         inserted = await tx.insert_version(pacticipant.id, "1.0.0", None, now)
     async with storage.transaction() as tx:
-        found = await tx.find_environment_with_version("production", "Foo", "1.0.0")
-        assert found == (environment, (pacticipant, inserted))
-        assert await tx.find_environment_with_version("production", "Foo", "9") == (
+        found = await tx.find_candidacy("production", "Foo", "1.0.0")
+        assert found[:2] == (environment, (pacticipant, inserted))
+        assert found.standing == await tx.version_standing("Foo", inserted.id, "1.0.0")
+        assert await tx.find_candidacy("production", "Foo", "9") == (
             environment,
             (pacticipant, None),
+            None,
         )
-        assert await tx.find_environment_with_version("production", "Bar", "1.0.0") == (
+        assert await tx.find_candidacy("production", "Bar", "1.0.0") == (
             environment,
             None,
-        )
-        assert await tx.find_environment_with_version("staging", "Foo", "1.0.0") == (
             None,
-            (pacticipant, inserted),
         )
-        assert await tx.find_environment_with_version("staging", "Bar", "1") == (None, None)
+        staging = await tx.find_candidacy("staging", "Foo", "1.0.0")
+        assert staging[:2] == (None, (pacticipant, inserted))
+        assert staging.standing is not None
+        assert await tx.find_candidacy("staging", "Bar", "1") == (None, None, None)
         # The same environment as read alone, contacts and times included.
-        assert found[0] == await tx.find_environment_by_name("production")
+        assert found.environment == await tx.find_environment_by_name("production")
