@@ -20,7 +20,9 @@ or verifies). Then the `integrations` rows the broker writes beside each publica
 derived, and the facts its triggers maintain (migrations 0005, 0019 and 0020): on SQLite the
 triggers fire during the load itself; on PostgreSQL `COPY` runs with triggers off and the facts
 are then built by the very statements the migrations build them with from existing rows
-(`FACTS_FROM_ROWS`). `build()` is what `benchmarks/matrix_queries.py` calls.
+(`FACTS_FROM_ROWS`); then `VACUUM ANALYZE` and a `CHECKPOINT`, so what is measured next is a
+settled database, not the load's write-back. `build()` is what `benchmarks/matrix_queries.py`
+calls.
 """
 
 from __future__ import annotations
@@ -465,6 +467,10 @@ async def load_postgres(url: str, rows: Rows) -> None:
         await connection.execute("RESET session_replication_role")
         # What autovacuum does to a live database: index-only scans need the visibility map.
         await connection.execute("VACUUM ANALYZE")
+        # Write back what the load dirtied now: otherwise the checkpoint the load's WAL started
+        # spreads its writes over the next minutes (checkpoint_completion_target), into the
+        # measurement, which would time the load's aftermath rather than the broker.
+        await connection.execute("CHECKPOINT")
     finally:
         await connection.close()
 
