@@ -4,10 +4,10 @@
         [--backend sqlite --backend postgresql] [--enterprise]
 
 For each backend it loads `history.py`'s history (at scale 1.0: 50 pacticipants, 200,000
-versions, ~1,000,000 verification results, ~20,000 deployments) into a fresh database, starts
-`accord broker serve` on it, and sends, one at a time, `--requests` of each query, rotating
-over the pacticipants, after one untimed pass over each rotation (a running broker's caches
-are warm):
+versions, ~1,000,000 verification results, ~20,000 deployments) into a fresh database per scale,
+starts `accord broker serve` on each, and sends, one at a time, `--requests` of each query,
+rotating over the pacticipants, after one untimed pass over each rotation (a running broker's
+caches are warm):
 
 - can-i-deploy: `GET /matrix` as `pact-broker can-i-deploy --version V --to-environment
   production` sends it, for the newest main-branch version of a service that both consumes and
@@ -23,9 +23,15 @@ It prints p50 and p99 latency in milliseconds of each, per backend, and the Post
 ratio of the p50s. The p99 of 1,000 requests is the tenth slowest (of 300, it was the third:
 one scheduling hiccup on a shared machine moved it). Scale 1 is always measured too, as the
 baseline (`--no-baseline` leaves it out), and `--scale` may be given several times: `--scale
-5` (1,000,000 versions) loads and measures scale 1 then scale 5 on each backend, each into a
-fresh database, and prints the figures side by side with the ratio of the last scale's p99 to
-the first's, so growth with history shows. It prints how long each generation and load took.
+5` (1,000,000 versions) loads scale 1 and scale 5 on each backend, each into a fresh database,
+and prints the figures side by side with the ratio of the last scale's p99 to the first's, so
+growth with history shows. It prints how long each generation and load took.
+
+The scales of a backend are measured at once, their requests interleaved (request i of a query
+goes to each scale's broker in turn): a p99 is set by a few slow requests, and on a shared
+machine those come in bursts, which used to land on whichever scale was measured at that
+minute. Measured apart, the same database's can-i-deploy p99 ranged from 2.2 to 4.4 ms across
+four runs of 1,000 requests within minutes, more than any difference between the scales.
 
 With `--enterprise` it measures each backend twice on the same database:
 as loaded (every pacticipant in greenfield mode), then with `ACCORD_DEFAULT_MODE=
@@ -44,8 +50,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import asyncpg
@@ -66,90 +74,128 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def timed(requests: int, send: Callable[[int], httpx.Response]) -> list[float]:
-    samples = []
-    for i in range(requests):
-        started = time.perf_counter()
-        response = send(i)
-        samples.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            url = response.request.url
-            raise SystemExit(f"{url} answered {response.status_code}: {response.text}")
-    return samples
+Send = Callable[[int], httpx.Response]
 
 
-def measure(url: str, requests: int, history: Simulation) -> dict[str, list[float]]:
-    wip_since = (history.end() - timedelta(days=60)).isoformat()
-    heads = {name: history.main_head_number(name) for name in SERVICES}
-    pairs = history.providers_map().items()
-    integrations = [(name_of(c), name_of(p)) for c, providers in pairs for p in providers]
-    with httpx.Client(base_url=url, timeout=60) as client:
+def timed_once(send: Send, i: int) -> float:
+    """Milliseconds `send(i)` took; stops the benchmark on anything but a 200."""
+    started = time.perf_counter()
+    response = send(i)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        url = response.request.url
+        raise SystemExit(f"{url} answered {response.status_code}: {response.text}")
+    return elapsed
 
-        def can_i_deploy(i: int) -> httpx.Response:
-            name = SERVICES[i % len(SERVICES)]
-            return client.get("/matrix?" + urlencode(can_i_deploy_query(name, heads[name])))
 
-        def integration(i: int) -> httpx.Response:
-            consumer, provider = integrations[i % len(integrations)]
-            return client.get(
-                "/matrix?"
-                + urlencode(
-                    [
-                        ("q[][pacticipant]", consumer),
-                        ("q[][branch]", "main"),
-                        ("q[][latest]", "true"),
-                        ("q[][pacticipant]", provider),
-                        ("q[][branch]", "main"),
-                        ("q[][latest]", "true"),
-                        ("latestby", "cvpv"),
-                    ]
-                ),
-            )
+def timed(requests: int, send: Send) -> list[float]:
+    """Milliseconds each of `send(0)` … `send(requests - 1)` took."""
+    return [timed_once(send, i) for i in range(requests)]
 
-        def for_verification(i: int) -> httpx.Response:
-            provider = PROVIDERS[i % len(PROVIDERS)]
-            return client.post(
-                f"/pacts/provider/{provider}/for-verification",
-                json={
-                    "consumerVersionSelectors": [
-                        {"mainBranch": True},
-                        {"deployedOrReleased": True},
-                        {"matchingBranch": True},
-                    ],
-                    "providerVersionBranch": "main",
-                    "includePendingStatus": True,
-                    "includeWipPactsSince": wip_since,
-                },
-            )
 
-        def for_verification_without_wip(i: int) -> httpx.Response:
-            provider = PROVIDERS[i % len(PROVIDERS)]
-            return client.post(
-                f"/pacts/provider/{provider}/for-verification",
-                json={
-                    "consumerVersionSelectors": [
-                        {"mainBranch": True},
-                        {"deployedOrReleased": True},
-                        {"matchingBranch": True},
-                    ],
-                    "providerVersionBranch": "main",
-                    "includePendingStatus": True,
-                },
-            )
+class Rotation(NamedTuple):
+    """What the requests rotate over, taken from a loaded history (which can then be freed)."""
 
+    heads: dict[str, str]  # each service's newest main-branch version number
+    integrations: list[tuple[str, str]]  # (consumer, provider)
+    wip_since: str
+
+    @classmethod
+    def of(cls, history: Simulation) -> Rotation:
+        pairs = history.providers_map().items()
+        return cls(
+            heads={name: history.main_head_number(name) for name in SERVICES},
+            integrations=[(name_of(c), name_of(p)) for c, providers in pairs for p in providers],
+            wip_since=(history.end() - timedelta(days=60)).isoformat(),
+        )
+
+
+SELECTORS = [{"mainBranch": True}, {"deployedOrReleased": True}, {"matchingBranch": True}]
+
+
+def senders(client: httpx.Client, rotation: Rotation) -> dict[str, tuple[Send, int]]:
+    """Each query's request as the i-th of its rotation, and the rotation's length."""
+
+    def can_i_deploy(i: int) -> httpx.Response:
+        name = SERVICES[i % len(SERVICES)]
+        return client.get("/matrix?" + urlencode(can_i_deploy_query(name, rotation.heads[name])))
+
+    def integration(i: int) -> httpx.Response:
+        consumer, provider = rotation.integrations[i % len(rotation.integrations)]
+        return client.get(
+            "/matrix?"
+            + urlencode(
+                [
+                    ("q[][pacticipant]", consumer),
+                    ("q[][branch]", "main"),
+                    ("q[][latest]", "true"),
+                    ("q[][pacticipant]", provider),
+                    ("q[][branch]", "main"),
+                    ("q[][latest]", "true"),
+                    ("latestby", "cvpv"),
+                ]
+            ),
+        )
+
+    def for_verification(i: int) -> httpx.Response:
+        provider = PROVIDERS[i % len(PROVIDERS)]
+        return client.post(
+            f"/pacts/provider/{provider}/for-verification",
+            json={
+                "consumerVersionSelectors": SELECTORS,
+                "providerVersionBranch": "main",
+                "includePendingStatus": True,
+                "includeWipPactsSince": rotation.wip_since,
+            },
+        )
+
+    def for_verification_without_wip(i: int) -> httpx.Response:
+        provider = PROVIDERS[i % len(PROVIDERS)]
+        return client.post(
+            f"/pacts/provider/{provider}/for-verification",
+            json={
+                "consumerVersionSelectors": SELECTORS,
+                "providerVersionBranch": "main",
+                "includePendingStatus": True,
+            },
+        )
+
+    return {
+        "can-i-deploy": (can_i_deploy, len(SERVICES)),
+        "matrix of one integration": (integration, len(rotation.integrations)),
+        "pacts for verification": (for_verification, len(PROVIDERS)),
+        "  the same without WIP": (for_verification_without_wip, len(PROVIDERS)),
+    }
+
+
+def measure(
+    urls: list[str], requests: int, rotations: list[Rotation]
+) -> list[dict[str, list[float]]]:
+    """The latencies of each query on each broker, the brokers' requests interleaved.
+
+    Request i goes to every broker in turn before request i + 1, so that the scales compared
+    share the same moments of the machine: a burst of interference on a shared machine (a
+    few slow requests in a row) lands on each alike instead of on whichever was measured then.
+    """
+    with ExitStack() as stack:
+        clients = [stack.enter_context(httpx.Client(base_url=url, timeout=60)) for url in urls]
+        queries = [senders(c, r) for c, r in zip(clients, rotations, strict=True)]
         # Warm up with one untimed pass over each query's rotation: the first request of each
         # pays for imports, the statement caches and the pages a fresh load left on disk, and
         # a rotation is 3-4 % of the requests, which would set the p99 of a running broker's
         # answers by its first minute.
-        queries = {
-            "can-i-deploy": (can_i_deploy, len(SERVICES)),
-            "matrix of one integration": (integration, len(integrations)),
-            "pacts for verification": (for_verification, len(PROVIDERS)),
-            "  the same without WIP": (for_verification_without_wip, len(PROVIDERS)),
-        }
-        for send, rotation in queries.values():
-            timed(rotation, send)
-        return {query: timed(requests, send) for query, (send, _) in queries.items()}
+        for sent in queries:
+            for send, rotation in sent.values():
+                for i in range(rotation):
+                    timed_once(send, i)
+        found: list[dict[str, list[float]]] = [{} for _ in urls]
+        for query in queries[0]:
+            for samples in found:
+                samples[query] = []
+            for i in range(requests):
+                for sent, samples in zip(queries, found, strict=True):
+                    samples[query].append(timed_once(sent[query][0], i))
+        return found
 
 
 def can_i_deploy_query(name: str, version: str) -> list[tuple[str, str]]:
@@ -191,36 +237,50 @@ async def approve_everything(database_url: str) -> None:
 
 
 def run_backend(
-    backend: str, scale: float, requests: int, workdir: Path, *, enterprise: bool
-) -> dict[str, dict[str, list[float]]]:
-    def go(database_url: str) -> dict[str, dict[str, list[float]]]:
-        history = asyncio.run(build(database_url, scale))
-        counts = history.counts()
-        print(
-            f"{backend} scale {scale:g}: {counts['versions']:,} versions,"
-            f" {counts['verifications']:,} verification results,"
-            f" {counts['deployed_versions']:,} deployments;"
-            f" generated in {history.timings['generate']:.0f} s,"
-            f" loaded in {history.timings['load']:.0f} s",
-            flush=True,
-        )
-        with broker(database_url, workdir) as url:
-            found = {"greenfield": measure(url, requests, history)}
-        if enterprise:
-            asyncio.run(approve_everything(database_url))
-            with broker(database_url, workdir, ENTERPRISE) as url:
-                found["enterprise"] = measure(url, requests, history)
+    backend: str, scales: list[float], requests: int, workdir: Path, *, enterprise: bool
+) -> dict[float, dict[str, dict[str, list[float]]]]:
+    """Load each scale into its own fresh database, then measure them all at once."""
+    with ExitStack() as stack:
+        urls: list[str] = []
+        rotations: list[Rotation] = []
+        for scale in scales:
+            if backend == "sqlite":
+                path = workdir / f"history-{scale:g}.db"
+                stack.callback(_remove, workdir, path.name)
+                url = f"sqlite:///{path}"
+            else:
+                url = stack.enter_context(postgres_database())
+            history = asyncio.run(build(url, scale))
+            counts = history.counts()
+            print(
+                f"{backend} scale {scale:g}: {counts['versions']:,} versions,"
+                f" {counts['verifications']:,} verification results,"
+                f" {counts['deployed_versions']:,} deployments;"
+                f" generated in {history.timings['generate']:.0f} s,"
+                f" loaded in {history.timings['load']:.0f} s",
+                flush=True,
+            )
+            urls.append(url)
+            rotations.append(Rotation.of(history))
+            del history
+        modes = {"greenfield": None, **({"enterprise": ENTERPRISE} if enterprise else {})}
+        found: dict[float, dict[str, dict[str, list[float]]]] = {s: {} for s in scales}
+        for mode, settings in modes.items():
+            if settings is not None:
+                for url in urls:
+                    asyncio.run(approve_everything(url))
+            with ExitStack() as running:
+                served = [running.enter_context(broker(u, workdir, settings)) for u in urls]
+                for scale, samples in zip(
+                    scales, measure(served, requests, rotations), strict=True
+                ):
+                    found[scale][mode] = samples
         return found
 
-    if backend == "sqlite":
-        path = workdir / f"history-{scale:g}.db"
-        try:
-            return go(f"sqlite:///{path}")
-        finally:
-            for leftover in workdir.glob(f"{path.name}*"):
-                leftover.unlink()
-    with postgres_database() as database_url:
-        return go(database_url)
+
+def _remove(workdir: Path, name: str) -> None:
+    for leftover in workdir.glob(f"{name}*"):
+        leftover.unlink()
 
 
 def main() -> None:
@@ -237,10 +297,9 @@ def main() -> None:
     results: dict[str, dict[float, dict[str, dict[str, list[float]]]]] = {}
     with tempfile.TemporaryDirectory() as directory:
         for backend in backends:
-            for scale in scales:
-                results.setdefault(backend, {})[scale] = run_backend(
-                    backend, scale, args.requests, Path(directory), enterprise=args.enterprise
-                )
+            results[backend] = run_backend(
+                backend, scales, args.requests, Path(directory), enterprise=args.enterprise
+            )
     print()
     head = "".join(f" {'p50 @' + format(s, 'g'):>9} {'p99 @' + format(s, 'g'):>9}" for s in scales)
     growth = f" {'p99 x':>6}" if len(scales) > 1 else ""

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from foundation_writes import broker, postgres_database
 from history import build
-from matrix_queries import measure
+from matrix_queries import Rotation, measure
 from publish import big_publishes, sustained
 from replica_sizing import broker_pid
 from verifier_vs_pact_python import PROVIDER, TOKEN, make_pact, provider
@@ -150,7 +150,7 @@ def broker_memory(backend: str, scale: float, requests: int, publishes: int) -> 
                     watcher.sample()
                     idle = {pid: item.rss_mb for pid, item in watcher.seen.items()}
                     started = time.perf_counter()
-                    measure(url, requests, history)
+                    measure([url], requests, [Rotation.of(history)])
                     big_publishes(url, 5000)
                     asyncio.run(sustained(url, publishes))
                     elapsed = time.perf_counter() - started
