@@ -863,23 +863,6 @@ class Selection(Protocol):
         """The provider version's newest result for the pact content."""
         ...
 
-    async def tag_head_pacts(
-        self,
-        provider_id: int,
-        since: datetime,
-        *,
-        unverified_on: tuple[int, datetime] | None = None,
-    ) -> list[tuple[str, PactPublication]]:
-        """Work-in-progress candidates: (tag name, pact) of each consumer tag's latest version.
-
-        For every tag of every consumer of the provider, the pact its newest version with that
-        tag holds with the provider, when published at or after `since`; by consumer, version
-        then tag. With `unverified_on` (a provider branch's id and creation time), pacts whose
-        content a version of that branch verified successfully outside WIP, or that had such a
-        result before the branch was created, are left out.
-        """
-        ...
-
     async def tags_that_verified(
         self, pact_version_ids: Sequence[int], tags: Sequence[str], *, count_wip: bool = False
     ) -> dict[int, set[str]]:
@@ -988,21 +971,6 @@ class Selection(Protocol):
         """`success_facts` with each content's sha, in the same statement."""
         ...
 
-    async def branch_head_pacts(
-        self,
-        provider_id: int,
-        since: datetime,
-        *,
-        unverified_on: tuple[int, datetime] | None = None,
-    ) -> list[tuple[str, PactPublication]]:
-        """Work-in-progress candidates: (branch name, pact) of consumer branch heads.
-
-        Every head of a branch of the provider's consumers that holds a pact with it published
-        at or after `since`, by consumer, version then branch; `unverified_on` as for
-        `tag_head_pacts`.
-        """
-        ...
-
     async def wip_candidates(
         self,
         provider_id: int,
@@ -1010,7 +978,16 @@ class Selection(Protocol):
         *,
         unverified_on: tuple[int, datetime] | None = None,
     ) -> list[WipCandidate]:
-        """`branch_head_pacts`, then `tag_head_pacts`, each pact with its head, in one statement."""
+        """Work-in-progress candidates, each pact with its head, in one statement.
+
+        First the branch heads: every head of a branch of the provider's consumers that holds a
+        pact with it published at or after `since`, by consumer, version then branch. Then the
+        tags (`by_tag`): for every tag of every consumer of the provider, the pact its newest
+        version with that tag holds with the provider, when published at or after `since`, by
+        consumer, version then tag. With `unverified_on` (a provider branch's id and creation
+        time), pacts whose content a version of that branch verified successfully outside WIP,
+        or that had such a result before the branch was created, are left out.
+        """
         ...
 
     async def verifications_of_provider_version(self, version_id: int) -> list[Verification]:

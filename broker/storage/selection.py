@@ -440,26 +440,6 @@ class SelectionRows:
         )
         return {(r["pacticipant_id"], r["branch_name"]): to_version(r) for r in rows}
 
-    async def branch_head_pacts(
-        self,
-        provider_id: int,
-        since: datetime,
-        *,
-        unverified_on: tuple[int, datetime] | None = None,
-    ) -> list[tuple[str, PactPublication]]:
-        found = await self.wip_candidates(provider_id, since, unverified_on=unverified_on)
-        return [(c.name, c.publication) for c in found if not c.by_tag]
-
-    async def tag_head_pacts(
-        self,
-        provider_id: int,
-        since: datetime,
-        *,
-        unverified_on: tuple[int, datetime] | None = None,
-    ) -> list[tuple[str, PactPublication]]:
-        found = await self.wip_candidates(provider_id, since, unverified_on=unverified_on)
-        return [(c.name, c.publication) for c in found if c.by_tag]
-
     async def wip_candidates(
         self,
         provider_id: int,

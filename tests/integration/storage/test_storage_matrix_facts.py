@@ -36,6 +36,7 @@ from broker.storage.driver import moment
 from broker.storage.factory import open_storage
 from broker.storage.interface import Storage, Transaction
 from broker.storage.migrations import Migration
+from tests.integration.storage.test_storage_pacts import head_pacts
 from tests.integration.storage.test_storage_retention_history import (
     SCALE,
     history_module,
@@ -650,7 +651,7 @@ async def check_wip_candidates(
                 and moment(p["created_at"]) >= since
                 and kept(p["pact_version_id"])
             )
-            got_heads = await tx.branch_head_pacts(provider, since, unverified_on=unverified_on)
+            got_heads = await head_pacts(tx, provider, since, unverified_on=unverified_on)
             assert [(name, p.id) for name, p in got_heads] == [(n, i) for _, _, n, i in want_heads]
             want_tags = sorted(
                 (p["consumer_id"], p["consumer_version_id"], name, p["id"])
@@ -661,7 +662,9 @@ async def check_wip_candidates(
                 and moment(p["created_at"]) >= since
                 and kept(p["pact_version_id"])
             )
-            got_tags = await tx.tag_head_pacts(provider, since, unverified_on=unverified_on)
+            got_tags = await head_pacts(
+                tx, provider, since, by_tag=True, unverified_on=unverified_on
+            )
             assert [(name, p.id) for name, p in got_tags] == [(n, i) for _, _, n, i in want_tags]
             both = await tx.wip_candidates(provider, since, unverified_on=unverified_on)
             assert [(c.by_tag, c.name, c.publication.id) for c in both] == [

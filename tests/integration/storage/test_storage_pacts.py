@@ -26,6 +26,19 @@ async def provider(storage: Storage, now: datetime) -> Pacticipant:
         return await tx.insert_pacticipant("Bar", PacticipantChanges(), now)
 
 
+async def head_pacts(
+    tx: Transaction,
+    provider_id: int,
+    since: datetime,
+    *,
+    by_tag: bool = False,
+    unverified_on: tuple[int, datetime] | None = None,
+) -> list[tuple[str, PactPublication]]:
+    """The branch heads' (or with `by_tag`, the tags') WIP candidates: (name, pact)."""
+    found = await tx.wip_candidates(provider_id, since, unverified_on=unverified_on)
+    return [(c.name, c.publication) for c in found if c.by_tag == by_tag]
+
+
 async def publish(  # noqa: PLR0917 - mirrors the insert calls it wraps
     tx: Transaction,
     consumer: Pacticipant,

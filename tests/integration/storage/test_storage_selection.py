@@ -10,7 +10,7 @@ from broker.domain.model import Pacticipant, PacticipantChanges, Verification, V
 from broker.storage import selection
 from broker.storage.interface import PactAndResult, Storage, Transaction
 from tests.integration.storage.test_storage_environments import an_environment, deployment, release
-from tests.integration.storage.test_storage_pacts import consumer_versions, publish
+from tests.integration.storage.test_storage_pacts import consumer_versions, head_pacts, publish
 
 
 @pytest.fixture(autouse=True)
@@ -138,7 +138,7 @@ async def test_success_facts_count_successes_on_the_branch_and_wip_results_when_
         assert counted[contents["sha2"]] == (True, now)
 
 
-async def test_branch_head_pacts_are_the_heads_published_since(
+async def test_wip_branch_heads_are_the_heads_published_since(
     storage: Storage, pacticipant: Pacticipant, provider: Pacticipant, now: datetime
 ) -> None:
     async with storage.transaction() as tx:
@@ -157,11 +157,11 @@ async def test_branch_head_pacts_are_the_heads_published_since(
         # A branch whose head holds no pact with the provider.
         empty = await tx.insert_branch(pacticipant.id, "empty", now)
         await tx.insert_branch_version(empty.id, other.id, later)
-        heads = await tx.branch_head_pacts(provider.id, later)
+        heads = await head_pacts(tx, provider.id, later)
         assert [(name, p.consumer_version_id) for name, p in heads] == [("fresh", new_head.id)]
-        every = await tx.branch_head_pacts(provider.id, now)
+        every = await head_pacts(tx, provider.id, now)
         assert sorted(name for name, _ in every) == ["fresh", "stale"]
-        assert await tx.branch_head_pacts(pacticipant.id, now) == []
+        assert await head_pacts(tx, pacticipant.id, now) == []
 
 
 async def test_the_latest_pact_of_each_integration_starts_from_the_integrations(
@@ -194,7 +194,7 @@ async def test_the_branch_head_follows_additions_and_removals(
             await tx.insert_branch_version(main.id, v.id, now)
 
         async def head() -> list[int]:
-            return [p.consumer_version_id for _, p in await tx.branch_head_pacts(provider.id, now)]
+            return [p.consumer_version_id for _, p in await head_pacts(tx, provider.id, now)]
 
         assert await head() == [v2.id]
         await tx.delete_branch_version(main.id, v2.id)
