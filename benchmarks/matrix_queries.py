@@ -6,8 +6,8 @@
 For each backend it loads `history.py`'s history (at scale 1.0: 50 pacticipants, 200,000
 versions, ~1,000,000 verification results, ~20,000 deployments) into a fresh database per scale,
 starts `accord broker serve` on each, and sends, one at a time, `--requests` of each query,
-rotating over the pacticipants, after one untimed pass over each rotation (a running broker's
-caches are warm):
+rotating over the pacticipants, after five untimed passes over each rotation (a running
+broker's caches are warm, PostgreSQL's plans of its prepared statements settled):
 
 - can-i-deploy: `GET /matrix` as `pact-broker can-i-deploy --version V --to-environment
   production` sends it, for the newest main-branch version of a service that both consumes and
@@ -110,6 +110,8 @@ class Rotation(NamedTuple):
         )
 
 
+WARM_UP_PASSES = 5
+
 SELECTORS = [{"mainBranch": True}, {"deployedOrReleased": True}, {"matchingBranch": True}]
 
 
@@ -180,13 +182,16 @@ def measure(
     with ExitStack() as stack:
         clients = [stack.enter_context(httpx.Client(base_url=url, timeout=60)) for url in urls]
         queries = [senders(c, r) for c, r in zip(clients, rotations, strict=True)]
-        # Warm up with one untimed pass over each query's rotation: the first request of each
+        # Warm up with untimed passes over each query's rotation: the first request of each
         # pays for imports, the statement caches and the pages a fresh load left on disk, and
         # a rotation is 3-4 % of the requests, which would set the p99 of a running broker's
-        # answers by its first minute.
+        # answers by its first minute. Five passes, because PostgreSQL plans a prepared
+        # statement afresh at each of its first five runs (planning can-i-deploy's first
+        # statement takes longer than running it) before it settles on a plan: after one pass,
+        # a third of the slow requests of the next 3,000 came in their first second.
         for sent in queries:
             for send, rotation in sent.values():
-                for i in range(rotation):
+                for i in range(WARM_UP_PASSES * rotation):
                     timed_once(send, i)
         found: list[dict[str, list[float]]] = [{} for _ in urls]
         for query in queries[0]:
