@@ -1259,6 +1259,15 @@ class WebhookOutbox(Protocol):
         """The delivery with this uuid (its `X-Accord-Delivery` id)."""
         ...
 
+    async def webhook_work_due(self, now: datetime) -> bool:
+        """Whether `fan_out_events` or `claim_deliveries` may find anything to do at `now`.
+
+        True when an event waits to be fanned out, or a delivery is due (pending with its time
+        come, or running with a lease that ran out), whatever its sequence; False means both
+        would find nothing. One plain read: an idle worker's poll costs one statement.
+        """
+        ...
+
     async def claim_deliveries(
         self, *, worker: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:

@@ -379,6 +379,22 @@ class WebhookRows:
         row = await self._db.fetchrow(f"{_DELIVERY} WHERE d.uuid = ?", uuid)
         return None if row is None else _delivery(row)
 
+    async def webhook_work_due(self, now: datetime) -> bool:
+        # Three probes of partial or leading-column indexes; a plain read, so on PostgreSQL an
+        # idle poll that finds nothing begins no transaction.
+        row = await self._db.fetchrow(
+            "SELECT EXISTS (SELECT 1 FROM webhook_events WHERE targets IS NOT NULL)"
+            " OR EXISTS (SELECT 1 FROM webhook_deliveries"
+            "  WHERE status = ? AND next_attempt_at <= ?)"
+            " OR EXISTS (SELECT 1 FROM webhook_deliveries WHERE status = ? AND lease_until <= ?)"
+            " AS due",
+            PENDING,
+            self._db.time(now),
+            RUNNING,
+            self._db.time(now),
+        )
+        return row is not None and bool(row["due"])
+
     async def claim_deliveries(
         self, *, worker: str, now: datetime, lease_until: datetime, limit: int
     ) -> list[Delivery]:

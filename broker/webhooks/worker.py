@@ -203,6 +203,9 @@ class DeliveryWorker:
         now = self._clock()
         lease = timedelta(seconds=self._config.timeout + self._config.lease_margin)
         async with self._storage.transaction() as tx:
+            if not await tx.webhook_work_due(now):
+                # Idle: on PostgreSQL the transaction never began (one round trip, not four).
+                return []
             await tx.fan_out_events()
             return await tx.claim_deliveries(
                 worker=self.name, now=now, lease_until=now + lease, limit=limit

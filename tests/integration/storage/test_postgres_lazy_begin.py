@@ -83,3 +83,10 @@ async def test_a_browsing_transaction_still_refuses_a_write(postgres_storage: St
 )
 def test_plain_reads_are_selects_without_locks(query: str, plain: bool) -> None:
     assert plain_read(query) is plain
+
+
+async def test_an_idle_webhook_poll_begins_no_transaction(postgres_storage: Storage) -> None:
+    """The delivery worker asks whether anything is due before it locks anything."""
+    async with postgres_storage.transaction() as tx:
+        assert not await tx.webhook_work_due(NOW)
+        assert not in_transaction(tx)

@@ -63,6 +63,7 @@ async def test_an_events_targets_become_deliveries_once_when_fanned_out(
         )
         assert await tx.list_deliveries() == []  # not yet fanned out
     async with storage.transaction() as tx:
+        assert await tx.webhook_work_due(now)  # the event waits to be fanned out
         assert await tx.fan_out_events() == 3
         assert await tx.fan_out_events() == 0  # an event is fanned out once
     async with storage.transaction() as tx:

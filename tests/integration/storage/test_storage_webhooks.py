@@ -227,6 +227,35 @@ async def test_a_claim_takes_due_deliveries_once_and_an_expired_lease_frees_them
     assert (expired[0].status, expired[0].worker, expired[0].attempts) == (RUNNING, "c", 2)
 
 
+async def test_work_is_due_exactly_when_a_claim_could_find_some(
+    storage: Storage, now: datetime
+) -> None:
+    """The worker's idle poll: nothing stored, a delivery not yet due, one due, one running."""
+    async with storage.transaction() as tx:
+        assert not await tx.webhook_work_due(now)
+    [delivery_id] = await pending(storage, now, 1)  # due from `now` on
+    async with storage.transaction() as tx:
+        assert not await tx.webhook_work_due(now - LATER)
+        assert await tx.webhook_work_due(now)
+        [claimed] = await tx.claim_deliveries(worker="a", now=now, lease_until=now + LATER, limit=1)
+        assert claimed.id == delivery_id
+        # Running under its lease: nothing to do until the lease runs out.
+        assert not await tx.webhook_work_due(now)
+        assert await tx.webhook_work_due(now + LATER)
+        assert await tx.settle_delivery(
+            delivery_id, worker="a", status=PENDING, next_attempt_at=now + 2 * LATER, now=now
+        )
+        assert not await tx.webhook_work_due(now + LATER)  # waiting for its retry
+        assert await tx.webhook_work_due(now + 2 * LATER)
+        await tx.claim_deliveries(
+            worker="a", now=now + 2 * LATER, lease_until=now + 3 * LATER, limit=1
+        )
+        assert await tx.settle_delivery(
+            delivery_id, worker="a", status=DEAD, next_attempt_at=None, now=now
+        )
+        assert not await tx.webhook_work_due(now + 4 * LATER)  # given up: never due again
+
+
 async def test_a_sequence_is_delivered_in_order(storage: Storage, now: datetime) -> None:
     ids = await pending(storage, now, 3, key="one sequence")
     async with storage.transaction() as tx:
