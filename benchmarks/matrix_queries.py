@@ -139,34 +139,25 @@ def senders(client: httpx.Client, rotation: Rotation) -> dict[str, tuple[Send, i
             ),
         )
 
-    def for_verification(i: int) -> httpx.Response:
-        provider = PROVIDERS[i % len(PROVIDERS)]
-        return client.post(
-            f"/pacts/provider/{provider}/for-verification",
-            json={
+    def for_verification_of(*, wip: bool) -> Send:
+        def send(i: int) -> httpx.Response:
+            provider = PROVIDERS[i % len(PROVIDERS)]
+            body: dict[str, object] = {
                 "consumerVersionSelectors": SELECTORS,
                 "providerVersionBranch": "main",
                 "includePendingStatus": True,
-                "includeWipPactsSince": rotation.wip_since,
-            },
-        )
+            }
+            if wip:
+                body["includeWipPactsSince"] = rotation.wip_since
+            return client.post(f"/pacts/provider/{provider}/for-verification", json=body)
 
-    def for_verification_without_wip(i: int) -> httpx.Response:
-        provider = PROVIDERS[i % len(PROVIDERS)]
-        return client.post(
-            f"/pacts/provider/{provider}/for-verification",
-            json={
-                "consumerVersionSelectors": SELECTORS,
-                "providerVersionBranch": "main",
-                "includePendingStatus": True,
-            },
-        )
+        return send
 
     return {
         "can-i-deploy": (can_i_deploy, len(SERVICES)),
         "matrix of one integration": (integration, len(rotation.integrations)),
-        "pacts for verification": (for_verification, len(PROVIDERS)),
-        "  the same without WIP": (for_verification_without_wip, len(PROVIDERS)),
+        "pacts for verification": (for_verification_of(wip=True), len(PROVIDERS)),
+        "  the same without WIP": (for_verification_of(wip=False), len(PROVIDERS)),
     }
 
 
