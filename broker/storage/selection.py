@@ -134,6 +134,16 @@ _PACT_CONSUMERS = (
 )
 
 
+# Both sides of a version's integrations (`side` 0: the providers the version `?` published
+# pacts with, by the unique (consumer_version_id, provider_id) index; 1: the consumers with a
+# pact against the pacticipant `?`).
+_COUNTERPARTS = (
+    "SELECT 0 AS side, p.* FROM pact_publications pp"  # noqa: S608 - a fixed fragment
+    " JOIN pacticipants p ON p.id = pp.provider_id WHERE pp.consumer_version_id = ?"
+    f" UNION ALL SELECT 1 AS side, c.* {_PACT_CONSUMERS}"
+)
+
+
 def _unverified(
     unverified_on: tuple[int, datetime] | None, content: str = "pp.pact_version_id"
 ) -> str:
@@ -347,10 +357,7 @@ class SelectionRows:
         # providers its pacts name (unique index on (consumer_version_id, provider_id)) and
         # the consumers with a pact against the pacticipant (integrations by provider).
         rows = await self._db.fetch(
-            "SELECT 0 AS side, p.* FROM pact_publications pp"  # noqa: S608 - fixed fragments
-            " JOIN pacticipants p ON p.id = pp.provider_id WHERE pp.consumer_version_id = ?"
-            f" UNION ALL SELECT 1 AS side, c.* {_PACT_CONSUMERS}"
-            " ORDER BY side, id",
+            _COUNTERPARTS + " ORDER BY side, id",
             version_id,
             pacticipant_id,
         )
@@ -365,9 +372,7 @@ class SelectionRows:
         # `environment_versions`, by (environment, pacticipant)): one statement.
         rows = await self._db.fetch(
             "SELECT s.*, ev.deployment_id, ev.release_id,"  # noqa: S608 - fixed fragments
-            f" {VERSION_COLUMNS} FROM (SELECT 0 AS side, p.* FROM pact_publications pp"
-            " JOIN pacticipants p ON p.id = pp.provider_id WHERE pp.consumer_version_id = ?"
-            f" UNION ALL SELECT 1 AS side, c.* {_PACT_CONSUMERS}) s"
+            f" {VERSION_COLUMNS} FROM ({_COUNTERPARTS}) s"
             " LEFT JOIN environment_versions ev"
             " ON ev.environment_uuid = ? AND ev.pacticipant_id = s.id"
             " LEFT JOIN versions v ON v.id = ev.version_id ORDER BY s.side, s.id",
