@@ -33,6 +33,7 @@ from broker.services.versions import branch_head
 from broker.services.work import InlineWork, Work
 from broker.storage.interface import (
     Candidacy,
+    Counterparts,
     Deployments,
     Environments,
     GovernanceRecords,
@@ -152,8 +153,9 @@ class CanIDeployService:
                     return Answer(decision=decide(missing, target, [], ignore), rows=[])
                 chosen.setdefault(pacticipant.id, (pacticipant, version))
             gathered = _Gathered(tx, self._clock, self._work)
-            for pacticipant, version in chosen.values():
-                await _gather(gathered, pacticipant, version, chosen, target, environment)
+            for index, (pacticipant, version) in enumerate(chosen.values()):
+                known = candidacy.counterparts if index == 0 and candidacy is not None else None
+                await _gather(gathered, pacticipant, version, chosen, target, environment, known)
             first, version = next(iter(chosen.values()))
             decision = decide(
                 Candidate(pacticipant=first.name, version=version.number),
@@ -280,11 +282,13 @@ async def _gather(  # noqa: PLR0917 - the selection and where it goes
     chosen: dict[int, tuple[Pacticipant, Version]],
     target: Target,
     environment: Environment | None,
+    known: Counterparts | None = None,
 ) -> None:
     """Pair one selected version with the other side of each of its integrations.
 
     The pairs are planned first (the other sides' pacticipants and live versions read in
-    batches), then read at once, in the order they were always judged in.
+    batches, or `known` from `find_candidacy`), then read at once, in the order they were
+    always judged in.
     """
     tx = gathered.tx
     # As a consumer: the providers this version published pacts with (required). As a
@@ -292,7 +296,7 @@ async def _gather(  # noqa: PLR0917 - the selection and where it goes
     live: dict[int, list[Version]]
     if target.kind == "environment" and environment is not None:
         # With their versions in the environment, in the same statement.
-        providers, consumers, live = await tx.counterparts_live_in(
+        providers, consumers, live = known or await tx.counterparts_live_in(
             pacticipant.id, version.id, environment.uuid
         )
     else:

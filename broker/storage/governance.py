@@ -33,7 +33,13 @@ from broker.storage.driver import (
     written,
 )
 from broker.storage.interface import Candidacy, VersionStanding
-from broker.storage.selection import bucketed, chunks
+from broker.storage.selection import (
+    COUNTERPART_COLUMNS,
+    COUNTERPARTS_LIVE,
+    bucketed,
+    chunks,
+    counterparts_live,
+)
 from broker.storage.versions import ENVIRONMENT_WITH_VERSION, environment_with_version
 
 # The contents a version published (its pacts, its provider contract) that are not in effect.
@@ -239,20 +245,25 @@ class GovernanceRows:
     async def find_candidacy(
         self, environment_name: str, pacticipant_name: str, number: str
     ) -> Candidacy:
-        # The environment and the version (one row whatever exists), and the version's standing
-        # from subqueries on that row's columns.
-        row = await self._db.fetchrow(
-            "SELECT found.*,"  # noqa: S608 - fixed text
-            f" {standing_columns('found.name', 'found.v_number', 'found.v_id')}"
-            f" FROM ({ENVIRONMENT_WITH_VERSION}) found",
+        # The environment and the version (one row whatever exists) with the version's standing
+        # from subqueries on that row's columns; LIMIT keeps either backend from merging it into
+        # the outer query, which would run the subqueries again on every row. Then a row per
+        # counterpart and live version of it (`COUNTERPARTS_LIVE`), the found columns on each.
+        rows = await self._db.fetch(
+            f"SELECT found.*, {COUNTERPART_COLUMNS} FROM (SELECT f.*,"  # noqa: S608 - fixed text
+            f" {standing_columns('f.name', 'f.v_number', 'f.v_id')}"
+            f" FROM ({ENVIRONMENT_WITH_VERSION}) f LIMIT 1) found {COUNTERPARTS_LIVE}"
+            " ORDER BY sides.side, k.id",
             environment_name,
             pacticipant_name,
             number,
         )
-        assert row is not None, "the base has one row"
+        row = rows[0]  # the base has one row, and every join is a LEFT JOIN
         environment, named = environment_with_version(row)
-        standing = None if named is None or named[1] is None else version_standing_of(row)
-        return Candidacy(environment, named, standing)
+        if named is None or named[1] is None:
+            return Candidacy(environment, named, None, None)
+        counterparts = None if environment is None else counterparts_live(rows)
+        return Candidacy(environment, named, version_standing_of(row), counterparts)
 
     async def save_mode(self, pacticipant_name: str, mode: str, now: datetime) -> None:
         await self._db.execute(

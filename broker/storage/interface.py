@@ -153,6 +153,16 @@ class VersionStanding(NamedTuple):
     warned: bool  # the version's publications raised warnings
 
 
+class Counterparts(NamedTuple):
+    """The other sides of a version's integrations, with their versions live in an environment."""
+
+    providers: list[Pacticipant]  # the providers the version published pacts with, by id
+    consumers: list[Pacticipant]  # the consumers with a pact against its pacticipant, by id
+    # Per counterpart id, its versions live in the environment as `live_in_environment` gives
+    # them (deployed ones, then released); counterparts with none are left out.
+    live: dict[int, list[Version]]
+
+
 class Candidacy(NamedTuple):
     """What can-i-deploy into an environment first reads, in one statement (`find_candidacy`)."""
 
@@ -160,6 +170,8 @@ class Candidacy(NamedTuple):
     # The pacticipant (None when unknown) and its version (None when it has no such version).
     named: tuple[Pacticipant, Version | None] | None
     standing: VersionStanding | None  # the version's, when there is one
+    # The version's counterparts live in the environment, when both exist.
+    counterparts: Counterparts | None
 
 
 class GovernanceRecords(Protocol):
@@ -182,9 +194,11 @@ class GovernanceRecords(Protocol):
     async def find_candidacy(
         self, environment_name: str, pacticipant_name: str, number: str
     ) -> Candidacy:
-        """An environment by name, a pacticipant's version by number, and its standing.
+        """An environment by name, a pacticipant's version by number, and what is read of it first.
 
-        `find_environment_by_name`, `find_named_version` and `version_standing` in one statement.
+        The version's standing, and its counterparts with their versions live in the
+        environment: `find_environment_by_name`, `find_named_version`, `version_standing` and
+        `counterparts_live_in` in one statement.
         """
         ...
 
@@ -906,12 +920,8 @@ class Selection(Protocol):
 
     async def counterparts_live_in(
         self, pacticipant_id: int, version_id: int, environment_uuid: str
-    ) -> tuple[list[Pacticipant], list[Pacticipant], dict[int, list[Version]]]:
-        """`counterparts`, and the versions of each live in an environment, in one statement.
-
-        The live versions as `live_in_environment` gives them (deployed and released), keyed by
-        pacticipant id; counterparts with none are left out of that map.
-        """
+    ) -> Counterparts:
+        """`counterparts`, and the versions of each live in an environment, in one statement."""
         ...
 
     async def live_in_environment(

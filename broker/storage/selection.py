@@ -14,9 +14,9 @@ from typing import TypeVar
 
 from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verification, Version
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
-from broker.storage.interface import ContentFacts, PactAndResult, WipCandidate
+from broker.storage.interface import ContentFacts, Counterparts, PactAndResult, WipCandidate
 from broker.storage.pacts import pact_version, publication
-from broker.storage.versions import VERSION_COLUMNS, to_version
+from broker.storage.versions import VERSION_COLUMNS, prefixed, to_version
 
 # Id lists longer than this are read in several statements (both databases cap the number of
 # parameters of one statement, at 32,766 and 32,767).
@@ -123,14 +123,18 @@ def _live(
     )
 
 
-# The consumers of a provider (`?`) that hold a pact with it: its integrations, each with a
-# probe of `pact_publications_by_integration`. A scalar subquery, not EXISTS, so that no plan
-# hashes every publication of the provider.
-_PACT_CONSUMERS = (
-    "FROM integrations i JOIN pacticipants c ON c.id = i.consumer_id"
-    " WHERE i.provider_id = ? AND (SELECT 1 FROM pact_publications pp"
+# Whether the integration `i` holds a pact: a probe of `pact_publications_by_integration`. A
+# scalar subquery, not EXISTS, so that no plan hashes every publication of the provider.
+_HOLDS_A_PACT = (
+    "(SELECT 1 FROM pact_publications pp"
     "  WHERE pp.consumer_id = i.consumer_id AND pp.provider_id = i.provider_id LIMIT 1)"
     " IS NOT NULL"
+)
+
+# The consumers of a provider (`?`) that hold a pact with it: its integrations, each probed.
+_PACT_CONSUMERS = (
+    "FROM integrations i JOIN pacticipants c ON c.id = i.consumer_id"
+    f" WHERE i.provider_id = ? AND {_HOLDS_A_PACT}"
 )
 
 
@@ -142,6 +146,66 @@ _COUNTERPARTS = (
     " JOIN pacticipants p ON p.id = pp.provider_id WHERE pp.consumer_version_id = ?"
     f" UNION ALL SELECT 1 AS side, c.* {_PACT_CONSUMERS}"
 )
+
+_PACTICIPANT_FIELDS = (
+    "id",
+    "name",
+    "display_name",
+    "repository_url",
+    "repository_name",
+    "repository_namespace",
+    "main_branch",
+    "created_at",
+    "updated_at",
+)
+
+# What `COUNTERPARTS_LIVE` adds to each row: the side (0 provider, 1 consumer), the other side
+# (`k_…`, none on a row of a version without counterparts) and one of its live versions
+# (`lv_…`, none when it has none live) with the record that makes it live.
+COUNTERPART_COLUMNS = (
+    "sides.side AS k_side, "
+    + ", ".join(f"k.{field} AS k_{field}" for field in _PACTICIPANT_FIELDS)
+    + ", ev.deployment_id, ev.release_id, "
+    + VERSION_COLUMNS.replace("v.", "lv.").replace(" AS v_", " AS lv_")
+)
+
+# Joined to a one-row `found` with `e_uuid` (an environment), `v_id` (a version) and `id` (its
+# pacticipant): a row per side, then per counterpart on that side and per version of it live in
+# the environment (the maintained `environment_versions`). The sides are rows to join, not the
+# arms of a UNION, so that the join can read `found`'s columns on both backends (SQLite has no
+# LATERAL): `counterparts`, and the live versions of each, in the statement that finds the
+# version. Nothing is joined when `found` lacks the environment or the version.
+COUNTERPARTS_LIVE = (
+    " LEFT JOIN (SELECT 0 AS side UNION ALL SELECT 1 AS side) sides"
+    " ON found.e_uuid IS NOT NULL AND found.v_id IS NOT NULL"
+    " LEFT JOIN pact_publications kp"
+    " ON sides.side = 0 AND kp.consumer_version_id = found.v_id"
+    f" LEFT JOIN integrations i ON sides.side = 1 AND i.provider_id = found.id AND {_HOLDS_A_PACT}"
+    " LEFT JOIN pacticipants k"
+    " ON k.id = CASE WHEN sides.side = 0 THEN kp.provider_id ELSE i.consumer_id END"
+    " LEFT JOIN environment_versions ev"
+    " ON ev.environment_uuid = found.e_uuid AND ev.pacticipant_id = k.id"
+    " LEFT JOIN versions lv ON lv.id = ev.version_id"
+)
+
+
+def counterparts_live(rows: Sequence[Row]) -> Counterparts:
+    """The rows of `COUNTERPARTS_LIVE` (in `sides.side, k.id` order) read back."""
+    sides: tuple[dict[int, Pacticipant], dict[int, Pacticipant]] = ({}, {})
+    for row in rows:
+        key = row["k_id"]
+        if key is not None and key not in sides[row["k_side"]]:
+            sides[row["k_side"]][key] = record(Pacticipant, prefixed(row, "k_"))
+    # A pacticipant on both sides has its live versions on the rows of each: count one.
+    first = sides[0]
+    live = _live_by(
+        [r for r in rows if r["k_id"] is not None and (r["k_side"] == 0 or r["k_id"] not in first)],
+        deployed=True,
+        released=True,
+        key=lambda row: int(row["k_id"]),
+        version=lambda row: to_version(row, "lv_"),
+    )
+    return Counterparts(list(sides[0].values()), list(sides[1].values()), live)
 
 
 def _unverified(
@@ -367,33 +431,16 @@ class SelectionRows:
 
     async def counterparts_live_in(
         self, pacticipant_id: int, version_id: int, environment_uuid: str
-    ) -> tuple[list[Pacticipant], list[Pacticipant], dict[int, list[Version]]]:
-        # `counterparts`, each joined to its versions live in the environment (the maintained
-        # `environment_versions`, by (environment, pacticipant)): one statement.
+    ) -> Counterparts:
         rows = await self._db.fetch(
-            "SELECT s.*, ev.deployment_id, ev.release_id,"  # noqa: S608 - fixed fragments
-            f" {VERSION_COLUMNS} FROM ({_COUNTERPARTS}) s"
-            " LEFT JOIN environment_versions ev"
-            " ON ev.environment_uuid = ? AND ev.pacticipant_id = s.id"
-            " LEFT JOIN versions v ON v.id = ev.version_id ORDER BY s.side, s.id",
+            f"SELECT {COUNTERPART_COLUMNS} FROM (SELECT CAST(? AS TEXT) AS e_uuid,"  # noqa: S608 - fixed fragments
+            f" CAST(? AS BIGINT) AS v_id, CAST(? AS BIGINT) AS id) found {COUNTERPARTS_LIVE}"
+            " ORDER BY sides.side, k.id",
+            environment_uuid,
             version_id,
             pacticipant_id,
-            environment_uuid,
         )
-        sides: tuple[dict[int, Pacticipant], dict[int, Pacticipant]] = ({}, {})
-        for row in rows:
-            side = sides[row["side"]]
-            if row["id"] not in side:
-                side[row["id"]] = record(Pacticipant, row)
-        # A pacticipant on both sides has its live versions on the rows of each: count one.
-        live = _live_by(
-            [r for r in rows if r["side"] == 0 or r["id"] not in sides[0]],
-            deployed=True,
-            released=True,
-            key=lambda row: int(row["id"]),
-            version=lambda row: to_version(row, "v_"),
-        )
-        return list(sides[0].values()), list(sides[1].values()), live
+        return counterparts_live(rows)
 
     async def live_in_environment(
         self,

@@ -35,7 +35,7 @@ def to_version(row: Row, prefix: str = "") -> Version:
 
 
 # A version's and an environment's columns beside a pacticipant's, told apart by a prefix
-# (`to_version(row, "v_")` and `_prefixed` read them back).
+# (`to_version(row, "v_")` and `prefixed` read them back).
 VERSION_COLUMNS = (
     "v.id AS v_id, v.pacticipant_id AS v_pacticipant_id, v.number AS v_number,"
     " v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at"
@@ -47,7 +47,7 @@ _ENVIRONMENT_COLUMNS = (
 )
 
 
-def _prefixed(row: Row, prefix: str) -> dict[str, Any]:
+def prefixed(row: Row, prefix: str) -> dict[str, Any]:
     """The columns of `row` named `prefix…`, under their names without it."""
     # A row iterates its values, not its column names: hence `keys()`.
     return {key[len(prefix) :]: row[key] for key in row.keys() if key.startswith(prefix)}  # noqa: SIM118
@@ -74,7 +74,7 @@ def environment_with_version(
     row: Row,
 ) -> tuple[Environment | None, tuple[Pacticipant, Version | None] | None]:
     """A row of `ENVIRONMENT_WITH_VERSION`: the environment, and the pacticipant and version."""
-    named = _prefixed(row, "e_")
+    named = prefixed(row, "e_")
     environment = None if named["uuid"] is None else environment_of(named)
     return environment, None if row["id"] is None else _named(row)
 

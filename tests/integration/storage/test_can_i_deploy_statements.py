@@ -1,8 +1,8 @@
-"""can-i-deploy into an environment reads in three statements, on both backends (#19).
+"""can-i-deploy into an environment reads in two statements, on both backends (#19).
 
-The environment, the version and its governance standing; both sides of the version's
-integrations with their versions live in the environment; the pacts, their newest results and
-which provider versions published a document. Each statement more is a round trip (PostgreSQL)
+The environment, the version, its governance standing, and both sides of the version's
+integrations with their versions live in the environment; then the pacts, their newest results
+and which provider versions published a document. Each statement more is a round trip (PostgreSQL)
 that every deployment gate pays; this fails when one comes back.
 """
 
@@ -19,7 +19,7 @@ from tests.integration.storage.test_storage_pacts import consumer_versions, publ
 from tests.integration.storage.test_storage_selection import result
 
 
-async def test_can_i_deploy_into_an_environment_reads_three_statements(
+async def test_can_i_deploy_into_an_environment_reads_two_statements(
     storage: Storage, now: datetime
 ) -> None:
     """Foo consumes Bar (verified) and Baz (not verified); Qux consumes Foo (not verified)."""
@@ -64,4 +64,4 @@ async def test_can_i_deploy_into_an_environment_reads_three_statements(
     assert answer.decision.deployable is not True
     assert answer.decision.unknown == 2  # Foo with Baz, and Qux's pact with Foo
     # SQLite's BEGIN and COMMIT are statements too (execute); PostgreSQL's are not.
-    assert [o for o in seen if o != "execute"] == ["fetchrow", "fetch", "fetch"]
+    assert [o for o in seen if o != "execute"] == ["fetch", "fetch"]

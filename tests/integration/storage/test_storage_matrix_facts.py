@@ -463,8 +463,15 @@ def _expected_live(
 
 
 async def check_counterparts_live(tx: Transaction, rng: random.Random) -> None:
-    """Counterparts with their live versions in one read equal the two reads apart."""
-    all_versions = await _rows(tx, "SELECT id, pacticipant_id FROM versions")
+    """Counterparts with their live versions in one read equal the two reads apart.
+
+    So do those can-i-deploy's first read finds beside the version, by names.
+    """
+    all_versions = await _rows(
+        tx,
+        "SELECT v.id, v.pacticipant_id, v.number, p.name FROM versions v"
+        " JOIN pacticipants p ON p.id = v.pacticipant_id",
+    )
     for version in rng.sample(all_versions, min(5, len(all_versions))):
         providers, consumers = await tx.counterparts(version["pacticipant_id"], version["id"])
         around = sorted({p.id for p in (*providers, *consumers)})
@@ -477,6 +484,10 @@ async def check_counterparts_live(tx: Transaction, rng: random.Random) -> None:
                 consumers,
                 await tx.live_in_environment(environment, around),
             )
+            stored = await tx.find_environment(environment)
+            name = f"env-{environment[-1]}"
+            candidacy = await tx.find_candidacy(name, version["name"], version["number"])
+            assert candidacy.counterparts == (None if stored is None else together)
 
 
 async def check_reads(tx: Transaction, expected: dict[str, Any], rng: random.Random) -> None:

@@ -350,6 +350,15 @@ async def test_counterparts_come_with_their_versions_live_in_the_environment(
             [provider, third],
             {},
         )
+        # can-i-deploy's first read finds the same beside the version it names.
+        for environment in (prod, test):
+            candidacy = await tx.find_candidacy(environment.name, "Foo", "1")
+            assert candidacy.named == (pacticipant, foo)
+            assert candidacy.counterparts == await tx.counterparts_live_in(
+                pacticipant.id, foo.id, environment.uuid
+            )
+        baz_in_test = await tx.find_candidacy("test", "Baz", "z1")
+        assert baz_in_test.counterparts == ([pacticipant], [], {})  # Foo has nothing live
 
 
 async def test_versions_live_in_several_environments_are_read_in_one_statement(

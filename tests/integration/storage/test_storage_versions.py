@@ -254,19 +254,23 @@ async def test_an_environment_and_a_version_are_found_by_their_names_in_one_read
         found = await tx.find_candidacy("production", "Foo", "1.0.0")
         assert found[:2] == (environment, (pacticipant, inserted))
         assert found.standing == await tx.version_standing("Foo", inserted.id, "1.0.0")
+        assert found.counterparts == ([], [], {})  # no integrations: none, and nothing live
         assert await tx.find_candidacy("production", "Foo", "9") == (
             environment,
             (pacticipant, None),
+            None,
             None,
         )
         assert await tx.find_candidacy("production", "Bar", "1.0.0") == (
             environment,
             None,
             None,
+            None,
         )
         staging = await tx.find_candidacy("staging", "Foo", "1.0.0")
         assert staging[:2] == (None, (pacticipant, inserted))
         assert staging.standing is not None
-        assert await tx.find_candidacy("staging", "Bar", "1") == (None, None, None)
+        assert staging.counterparts is None  # nothing is live in no environment
+        assert await tx.find_candidacy("staging", "Bar", "1") == (None, None, None, None)
         # The same environment as read alone, contacts and times included.
         assert found.environment == await tx.find_environment_by_name("production")
