@@ -83,8 +83,13 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 class Answer(NamedTuple):
     status_code: int
-    text: str
+    content: bytes
     url: str
+
+    @property
+    def text(self) -> str:
+        """The body as text, decoded only when asked for (on an error)."""
+        return self.content.decode(errors="replace")
 
 
 class PlainClient:
@@ -106,8 +111,7 @@ class PlainClient:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
-        content = response.read()
-        return Answer(response.status, content.decode(errors="replace"), path)
+        return Answer(response.status, response.read(), path)
 
     def get(self, path: str) -> Answer:
         return self._send("GET", path, None)
@@ -125,14 +129,11 @@ class HttpxClient:
     def __init__(self, base_url: str) -> None:
         self.client = httpx.Client(base_url=base_url, timeout=60)
 
-    def _answer(self, response: httpx.Response) -> Answer:
-        return Answer(response.status_code, response.text, str(response.request.url))
+    def get(self, path: str) -> httpx.Response:
+        return self.client.get(path)
 
-    def get(self, path: str) -> Answer:
-        return self._answer(self.client.get(path))
-
-    def post(self, path: str, *, json: object) -> Answer:
-        return self._answer(self.client.post(path, json=json))
+    def post(self, path: str, *, json: object) -> httpx.Response:
+        return self.client.post(path, json=json)
 
     def close(self) -> None:
         self.client.close()
@@ -201,11 +202,11 @@ SELECTORS = [{"mainBranch": True}, {"deployedOrReleased": True}, {"matchingBranc
 def senders(client: Client, rotation: Rotation) -> dict[str, tuple[Send, int]]:
     """Each query's request as the i-th of its rotation, and the rotation's length."""
 
-    def can_i_deploy(i: int) -> Answer:
+    def can_i_deploy(i: int) -> Reply:
         name = SERVICES[i % len(SERVICES)]
         return client.get("/matrix?" + urlencode(can_i_deploy_query(name, rotation.heads[name])))
 
-    def integration(i: int) -> Answer:
+    def integration(i: int) -> Reply:
         consumer, provider = rotation.integrations[i % len(rotation.integrations)]
         return client.get(
             "/matrix?"
@@ -223,7 +224,7 @@ def senders(client: Client, rotation: Rotation) -> dict[str, tuple[Send, int]]:
         )
 
     def for_verification_of(*, wip: bool) -> Send:
-        def send(i: int) -> Answer:
+        def send(i: int) -> Reply:
             provider = PROVIDERS[i % len(PROVIDERS)]
             body: dict[str, object] = {
                 "consumerVersionSelectors": SELECTORS,
