@@ -147,24 +147,12 @@ _COUNTERPARTS = (
     f" UNION ALL SELECT 1 AS side, c.* {_PACT_CONSUMERS}"
 )
 
-_PACTICIPANT_FIELDS = (
-    "id",
-    "name",
-    "display_name",
-    "repository_url",
-    "repository_name",
-    "repository_namespace",
-    "main_branch",
-    "created_at",
-    "updated_at",
-)
-
 # What `COUNTERPARTS_LIVE` adds to each row: the side (0 provider, 1 consumer), the other side
 # (`k_…`, none on a row of a version without counterparts) and one of its live versions
 # (`lv_…`, none when it has none live) with the record that makes it live.
 COUNTERPART_COLUMNS = (
     "sides.side AS k_side, "
-    + ", ".join(f"k.{field} AS k_{field}" for field in _PACTICIPANT_FIELDS)
+    + ", ".join(f"k.{field} AS k_{field}" for field in Pacticipant.__struct_fields__)
     + ", ev.deployment_id, ev.release_id, "
     + VERSION_COLUMNS.replace("v.", "lv.").replace(" AS v_", " AS lv_")
 )
