@@ -16,7 +16,7 @@ from broker.domain.model import Pacticipant, PactPublication, PactVersion, Verif
 from broker.storage.driver import Driver, Row, moment, optional_moment, record
 from broker.storage.interface import ContentFacts, Counterparts, PactAndResult, WipCandidate
 from broker.storage.pacts import pact_version, publication
-from broker.storage.versions import VERSION_COLUMNS, prefixed, to_version
+from broker.storage.versions import aliased, prefixed, to_version
 
 # Id lists longer than this are read in several statements (both databases cap the number of
 # parameters of one statement, at 32,766 and 32,767).
@@ -151,10 +151,8 @@ _COUNTERPARTS = (
 # (`k_…`, none on a row of a version without counterparts) and one of its live versions
 # (`lv_…`, none when it has none live) with the record that makes it live.
 COUNTERPART_COLUMNS = (
-    "sides.side AS k_side, "
-    + ", ".join(f"k.{field} AS k_{field}" for field in Pacticipant.__struct_fields__)
-    + ", ev.deployment_id, ev.release_id, "
-    + VERSION_COLUMNS.replace("v.", "lv.").replace(" AS v_", " AS lv_")
+    f"sides.side AS k_side, {aliased('k', 'k_', Pacticipant.__struct_fields__)},"
+    f" ev.deployment_id, ev.release_id, {aliased('lv', 'lv_', Version.__struct_fields__)}"
 )
 
 # Joined to a one-row `found` with `e_uuid` (an environment), `v_id` (a version) and `id` (its

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -34,12 +35,14 @@ def to_version(row: Row, prefix: str = "") -> Version:
     )
 
 
+def aliased(table: str, prefix: str, fields: Iterable[str]) -> str:
+    """SELECT columns `table.field AS prefixfield`: one table's row beside another's."""
+    return ", ".join(f"{table}.{field} AS {prefix}{field}" for field in fields)
+
+
 # A version's and an environment's columns beside a pacticipant's, told apart by a prefix
 # (`to_version(row, "v_")` and `prefixed` read them back).
-VERSION_COLUMNS = (
-    "v.id AS v_id, v.pacticipant_id AS v_pacticipant_id, v.number AS v_number,"
-    " v.build_url AS v_build_url, v.created_at AS v_created_at, v.updated_at AS v_updated_at"
-)
+VERSION_COLUMNS = aliased("v", "v_", Version.__struct_fields__)
 _ENVIRONMENT_COLUMNS = (
     "e.uuid AS e_uuid, e.name AS e_name, e.display_name AS e_display_name,"
     " e.production AS e_production, e.contacts AS e_contacts,"
