@@ -262,10 +262,11 @@ def measure(
         # Warm up with untimed passes over each query's rotation: the first request of each
         # pays for imports, the statement caches and the pages a fresh load left on disk, and
         # a rotation is 3-4 % of the requests, which would set the p99 of a running broker's
-        # answers by its first minute. Five passes, because PostgreSQL plans a prepared
-        # statement afresh at each of its first five runs (planning can-i-deploy's first
-        # statement takes longer than running it) before it settles on a plan: after one pass,
-        # a third of the slow requests of the next 3,000 came in their first second.
+        # answers by its first minute. Five passes, because PostgreSQL's default plans a
+        # prepared statement afresh at each of its first five runs before it settles on a plan
+        # (after one pass, a third of the slow requests of the next 3,000 came in their first
+        # second). The broker now asks for one plan from the first run (`_plan_once` in
+        # storage/postgres.py); the five passes stay so that older brokers compare alike.
         for sent in queries:
             for send, rotation in sent.values():
                 for i in range(WARM_UP_PASSES * rotation):

@@ -80,3 +80,29 @@ async def test_the_statement_cache_setting_decides_whether_statements_stay_prepa
         assert (kept > 0) is prepared
     finally:
         await storage.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("cache", "mode"), [(0, "auto"), (DEFAULT_STATEMENT_CACHE, "generic")])
+async def test_with_the_statement_cache_a_statement_is_planned_once_for_all_its_runs(
+    clean_postgres_database_url: str, cache: int, mode: str
+) -> None:
+    """PostgreSQL's default plans a statement's first five runs for their parameters."""
+    storage = await PostgresStorage.open(clean_postgres_database_url, statement_cache=cache)
+    try:
+        async with storage.transaction() as tx:
+            assert await tx.count_deliveries("pending") == 0
+            setting = await tx._db.fetchval("SHOW plan_cache_mode")
+            plans = await tx._db.fetch(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE 'SELECT count(*) FROM webhook_deliveries %'"
+            )
+        if mode == "generic":
+            assert setting == "force_generic_plan"
+            assert [(p["generic_plans"], p["custom_plans"]) for p in plans] == [(1, 0)]
+        else:
+            # Behind PgBouncer in transaction mode: no session setting, no statement kept.
+            assert setting == "auto"
+            assert plans == []
+    finally:
+        await storage.close()
