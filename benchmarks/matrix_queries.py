@@ -109,6 +109,18 @@ class PlainClient:
 
     def _send(self, method: str, path: str, body: bytes | None) -> Answer:
         headers = {"Content-Type": "application/json"} if body is not None else {}
+        try:
+            return self._exchange(method, path, body, headers)
+        except (ConnectionResetError, BrokenPipeError):
+            # The broker (uvicorn) closes a connection kept alive past 5 s idle, as while the
+            # other scale's broker warms up; like curl or httpx, open a new one and send again
+            # (every request measured reads, so sending it twice changes nothing).
+            self.connection.close()
+            return self._exchange(method, path, body, headers)
+
+    def _exchange(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> Answer:
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         return Answer(response.status, response.read(), path)
