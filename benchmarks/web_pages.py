@@ -76,7 +76,11 @@ def measure(url: str, requests: int) -> dict[str, list[float]]:
                 continue
             for i in range(1, 4):
                 client.get(path_of(i))
-            found[page] = timed(requests, lambda i, path_of=path_of: client.get(path_of(i)))
+
+            def send(i: int, path_of: Callable[[int], str] = path_of) -> httpx.Response:
+                return client.get(path_of(i))
+
+            found[page] = timed(requests, send)
             print(f"  {page}: {requests} requests measured", flush=True)
     return found
 

@@ -52,7 +52,7 @@ WEBHOOKS = 10
 
 
 EVENTS = {"all": PACT_BROKER_EVENTS, "default": DEFAULT_EVENTS}
-listened = PACT_BROKER_EVENTS
+listened: tuple[str, ...] = PACT_BROKER_EVENTS
 
 
 def draft(i: int, *, enabled: bool) -> WebhookDraft:

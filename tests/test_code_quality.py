@@ -1,7 +1,7 @@
 """The project's own checks run with the tests, so CI holds the code to them.
 
 ruff (lint and format) over everything, `mypy --strict` (configured in pyproject.toml) over
-the three packages and the tests, and no timed assertion in the tests.
+the three packages, the tests and the benchmarks, and no timed assertion in the tests.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def test_ruff_finds_nothing() -> None:
 
 
 def test_mypy_strict_passes() -> None:
-    result = run("mypy", "broker", "clients", "verifier", "tests")
+    result = run("mypy", "broker", "clients", "verifier", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
