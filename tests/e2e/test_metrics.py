@@ -29,6 +29,10 @@ DELIVERING = {
     "ACCORD_WEBHOOK_SCHEMES": "http,https",
     "ACCORD_WEBHOOK_POLL_INTERVAL": "0.1",
     "ACCORD_WEBHOOK_RETRY_SCHEDULE": "0.2,0.2,0.2",
+    # Longer than the receiver holds its first call (30 s). With the default 10 s, a test slowed
+    # past 10 s between that call and looking at it would see the broker cut the call and retry
+    # it, and more calls than the one it waits for (once, under load, it found 6).
+    "ACCORD_WEBHOOK_TIMEOUT": "60",
     "ACCORD_ALLOW_CONTRACT_MODIFICATION": "true",
     "ACCORD_LOG_FORMAT": "json",
 }
